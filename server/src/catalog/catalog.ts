@@ -1,0 +1,308 @@
+/**
+ * A small schema catalog rebuilt by replaying DDL (a migration's earlier statements, earlier
+ * migrations, or a test's setup script). The lock model reads it to name the indexes a rewrite
+ * rebuilds, the table a constraint lives on, a column's current type, and so on.
+ * It is best-effort: anything it has not seen is simply unknown.
+ */
+import { AstNode, as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
+
+export type RelationKind = 'table' | 'partitioned' | 'index' | 'view' | 'matview' | 'sequence';
+
+export interface ColumnInfo {
+  name: string;
+  type: TypeInfo;
+  notNull: boolean;
+}
+
+export interface ConstraintInfo {
+  name: string;
+  table: string;
+  kind: 'check' | 'foreign' | 'unique' | 'primary' | 'exclude';
+  validated: boolean;
+  /** For FOREIGN KEY: the referenced table. */
+  references?: string;
+  /** For CHECK: the columns the expression proves NOT NULL (`col IS NOT NULL`). */
+  provesNotNull?: string[];
+}
+
+export interface RelationInfo {
+  name: string;
+  kind: RelationKind;
+  /** For an index: the table (or matview) it belongs to. For a sequence: its owning table, if any. */
+  table?: string;
+  columns: Map<string, ColumnInfo>;
+  /** For a partition: its parent. */
+  partitionOf?: string;
+  /** For views and materialized views: the relations their query reads. */
+  dependsOn?: string[];
+}
+
+export class Catalog {
+  readonly relations = new Map<string, RelationInfo>();
+  readonly constraints = new Map<string, ConstraintInfo>();
+  readonly types = new Map<string, 'enum' | 'domain' | 'composite'>();
+
+  relation(name: string): RelationInfo | undefined {
+    return this.relations.get(baseName(name));
+  }
+
+  /** Indexes (and so index-backed constraints) of a table, sorted for stable output. */
+  indexesOf(table: string): string[] {
+    const t = baseName(table);
+    return [...this.relations.values()].filter((r) => r.kind === 'index' && r.table === t).map((r) => r.name).sort();
+  }
+
+  sequencesOf(table: string): string[] {
+    const t = baseName(table);
+    return [...this.relations.values()].filter((r) => r.kind === 'sequence' && r.table === t).map((r) => r.name).sort();
+  }
+
+  partitionsOf(table: string): string[] {
+    const t = baseName(table);
+    return [...this.relations.values()].filter((r) => r.partitionOf === t).map((r) => r.name).sort();
+  }
+
+  constraintsOf(table: string): ConstraintInfo[] {
+    const t = baseName(table);
+    return [...this.constraints.values()].filter((c) => c.table === t);
+  }
+
+  column(table: string, column: string): ColumnInfo | undefined {
+    return this.relation(table)?.columns.get(column);
+  }
+
+  clone(): Catalog {
+    const copy = new Catalog();
+    for (const [k, r] of this.relations) copy.relations.set(k, { ...r, columns: new Map(r.columns) });
+    for (const [k, c] of this.constraints) copy.constraints.set(k, { ...c });
+    for (const [k, t] of this.types) copy.types.set(k, t);
+    return copy;
+  }
+
+  /** Apply one parsed statement's effect on the schema. Unknown statements are ignored. */
+  apply(stmt: AstNode): void {
+    const handler = APPLY[kindOf(stmt)];
+    if (handler) handler(this, inner(stmt));
+  }
+
+  addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
+    const rel: RelationInfo = { columns: new Map(), ...info };
+    this.relations.set(rel.name, rel);
+    return rel;
+  }
+
+  drop(name: string): void {
+    const n = baseName(name);
+    this.relations.delete(n);
+    for (const r of [...this.relations.values()]) if (r.table === n || r.partitionOf === n) this.relations.delete(r.name);
+    for (const c of [...this.constraints.values()]) if (c.table === n) this.constraints.delete(c.name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replaying statements
+
+type Apply = (cat: Catalog, s: AstNode) => void;
+
+const APPLY: Record<string, Apply> = {
+  CreateStmt(cat, s) {
+    const table = baseName(rangeVarName(s.relation));
+    const parent = list(s.inhRelations)[0];
+    cat.addRelation({
+      name: table,
+      kind: s.partspec ? 'partitioned' : 'table',
+      partitionOf: s.partbound && parent ? baseName(rangeVarName(parent)) : undefined,
+    });
+    for (const elt of list(s.tableElts)) {
+      const col = as(elt, 'ColumnDef');
+      if (col) addColumn(cat, table, col);
+      const con = as(elt, 'Constraint');
+      if (con) addConstraint(cat, table, con, []);
+    }
+  },
+  CreateTableAsStmt(cat, s) {
+    const into = s.into?.IntoClause ?? s.into ?? {};
+    const kind = s.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table';
+    cat.addRelation({ name: baseName(rangeVarName(into.rel)), kind, dependsOn: relationsRead(s.query) });
+  },
+  ViewStmt(cat, s) {
+    cat.addRelation({ name: baseName(rangeVarName(s.view)), kind: 'view', dependsOn: relationsRead(s.query) });
+  },
+  CreateSeqStmt(cat, s) {
+    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence' });
+  },
+  IndexStmt(cat, s) {
+    const table = baseName(rangeVarName(s.relation));
+    const cols = list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr');
+    const name = s.idxname ?? defaultIndexName(table, cols, s.primary ? 'pkey' : s.unique ? 'key' : 'idx');
+    cat.addRelation({ name, kind: 'index', table });
+  },
+  AlterTableStmt(cat, s) {
+    const table = baseName(rangeVarName(s.relation));
+    for (const c of list(s.cmds)) applyAlterTableCmd(cat, table, as(c, 'AlterTableCmd') ?? {});
+  },
+  RenameStmt(cat, s) {
+    const oldName = baseName(rangeVarName(s.relation)) || names(s.object).pop() || '';
+    if (s.renameType === 'OBJECT_COLUMN') {
+      const rel = cat.relation(oldName);
+      const col = rel?.columns.get(s.subname);
+      if (rel && col) {
+        rel.columns.delete(s.subname);
+        rel.columns.set(s.newname, { ...col, name: s.newname });
+      }
+      return;
+    }
+    if (s.renameType === 'OBJECT_TABCONSTRAINT') {
+      const con = cat.constraints.get(s.subname);
+      if (con) {
+        cat.constraints.delete(s.subname);
+        cat.constraints.set(s.newname, { ...con, name: s.newname });
+      }
+      return;
+    }
+    const rel = cat.relation(oldName);
+    if (!rel) return;
+    cat.relations.delete(rel.name);
+    cat.relations.set(s.newname, { ...rel, name: s.newname });
+    for (const r of cat.relations.values()) {
+      if (r.table === rel.name) r.table = s.newname;
+      if (r.partitionOf === rel.name) r.partitionOf = s.newname;
+    }
+    for (const c of cat.constraints.values()) if (c.table === rel.name) c.table = s.newname;
+  },
+  DropStmt(cat, s) {
+    for (const obj of list(s.objects)) {
+      const parts = obj.List ? names(obj.List.items) : names([obj]);
+      const name = parts[parts.length - 1];
+      if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.types.delete(name ?? '');
+      else if (name) cat.drop(name);
+    }
+  },
+  CreateEnumStmt(cat, s) {
+    cat.types.set(names(s.typeName).pop() ?? '', 'enum');
+  },
+  CreateDomainStmt(cat, s) {
+    cat.types.set(names(s.domainname).pop() ?? '', 'domain');
+  },
+  CompositeTypeStmt(cat, s) {
+    cat.types.set(baseName(rangeVarName(s.typevar)), 'composite');
+  },
+};
+
+function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
+  const rel = cat.relation(table);
+  switch (cmd.subtype) {
+    case 'AT_AddColumn':
+      addColumn(cat, table, as(cmd.def, 'ColumnDef') ?? {});
+      break;
+    case 'AT_DropColumn':
+      rel?.columns.delete(cmd.name);
+      break;
+    case 'AT_AlterColumnType': {
+      const col = rel?.columns.get(cmd.name);
+      const def = as(cmd.def, 'ColumnDef');
+      if (col && def) col.type = typeInfo(def.typeName);
+      break;
+    }
+    case 'AT_SetNotNull':
+    case 'AT_DropNotNull': {
+      const col = rel?.columns.get(cmd.name);
+      if (col) col.notNull = cmd.subtype === 'AT_SetNotNull';
+      break;
+    }
+    case 'AT_AddConstraint': {
+      const con = as(cmd.def, 'Constraint');
+      if (con) addConstraint(cat, table, con, []);
+      break;
+    }
+    case 'AT_ValidateConstraint': {
+      const con = cat.constraints.get(cmd.name);
+      if (con) con.validated = true;
+      break;
+    }
+    case 'AT_DropConstraint':
+      cat.constraints.delete(cmd.name);
+      if (cat.relation(cmd.name)?.kind === 'index') cat.relations.delete(cmd.name);
+      break;
+    case 'AT_AttachPartition': {
+      const part = cat.relation(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
+      if (part) part.partitionOf = table;
+      break;
+    }
+    case 'AT_DetachPartition': {
+      const part = cat.relation(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
+      if (part) part.partitionOf = undefined;
+      break;
+    }
+  }
+}
+
+function addColumn(cat: Catalog, table: string, col: AstNode): void {
+  const rel = cat.relation(table);
+  if (!rel || !col.colname) return;
+  const type = typeInfo(col.typeName);
+  const constraints = list(col.constraints).map((c) => as(c, 'Constraint') ?? {});
+  const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
+  rel.columns.set(col.colname, { name: col.colname, type, notNull });
+  if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
+    cat.addRelation({ name: `${table}_${col.colname}_seq`, kind: 'sequence', table });
+  }
+  for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
+}
+
+function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumnConstraint: string[]): void {
+  const keys = names(con.keys).length ? names(con.keys) : columnOfColumnConstraint;
+  const validated = !con.skip_validation;
+  switch (con.contype) {
+    case 'CONSTR_PRIMARY':
+    case 'CONSTR_UNIQUE': {
+      const primary = con.contype === 'CONSTR_PRIMARY';
+      const name = con.conname ?? con.indexname ?? defaultIndexName(table, keys, primary ? 'pkey' : 'key');
+      cat.constraints.set(name, { name, table, kind: primary ? 'primary' : 'unique', validated: true });
+      if (con.indexname && con.indexname !== name) cat.relations.delete(con.indexname);
+      cat.addRelation({ name, kind: 'index', table });
+      if (primary) for (const k of keys) { const c = cat.column(table, k); if (c) c.notNull = true; }
+      break;
+    }
+    case 'CONSTR_EXCLUSION': {
+      const name = con.conname ?? `${table}_excl`;
+      cat.constraints.set(name, { name, table, kind: 'exclude', validated: true });
+      cat.addRelation({ name, kind: 'index', table });
+      break;
+    }
+    case 'CONSTR_CHECK': {
+      const name = con.conname ?? `${table}_${keys[0] ?? ''}_check`.replace('__', '_');
+      cat.constraints.set(name, { name, table, kind: 'check', validated, provesNotNull: notNullColumns(con.raw_expr) });
+      break;
+    }
+    case 'CONSTR_FOREIGN': {
+      const cols = names(con.fk_attrs).length ? names(con.fk_attrs) : keys;
+      const name = con.conname ?? `${table}_${cols.join('_')}_fkey`;
+      cat.constraints.set(name, { name, table, kind: 'foreign', validated, references: baseName(rangeVarName(con.pktable)) });
+      break;
+    }
+  }
+}
+
+/** Every table a query reads (RangeVars anywhere in it), deduplicated, unqualified. */
+export function relationsRead(query: AstNode | undefined): string[] {
+  const found = new Set<string>();
+  walk(query, (kind, value) => {
+    if (kind === 'RangeVar') found.add(baseName(rangeVarName(value)));
+  });
+  return [...found];
+}
+
+/** Columns a CHECK expression proves non-null: `c IS NOT NULL`, possibly AND-ed. */
+export function notNullColumns(expr: AstNode | undefined): string[] {
+  const test = as(expr, 'NullTest');
+  if (test) return test.nulltesttype === 'IS_NOT_NULL' ? names(as(test.arg, 'ColumnRef')?.fields) : [];
+  const bool = as(expr, 'BoolExpr');
+  if (bool?.boolop === 'AND_EXPR') return list(bool.args).flatMap(notNullColumns);
+  return [];
+}
+
+/** PostgreSQL's default names (ChooseRelationName), good enough for the common short cases. */
+export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx'): string {
+  return suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
+}

@@ -1,0 +1,45 @@
+/** The shape of `lockstep.config.json`, shared by the language server and the CLI. */
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type RuleSetting = 'off' | Severity;
+
+/** Migration runners Lockstep knows how to read. */
+export type RunnerId =
+  | 'plain'
+  | 'flyway'
+  | 'golang-migrate'
+  | 'goose'
+  | 'dbmate'
+  | 'sqitch'
+  | 'diesel';
+
+/**
+ * How statements are wrapped in transactions when the file has no explicit BEGIN/COMMIT:
+ * `auto` follows the runner's default, `always`/`never` override it.
+ */
+export type TransactionMode = 'auto' | 'always' | 'never';
+
+export interface LockstepConfig {
+  /** Target PostgreSQL major version (e.g. 14, 17). */
+  pgVersion: number;
+  /** Runner, or `auto` to detect it from markers and file layout. */
+  runner: RunnerId | 'auto';
+  transaction: TransactionMode;
+  /** Per-rule on/off and severity overrides, by rule id. */
+  rules: Record<string, RuleSetting>;
+  /** Glob patterns (relative to the config file) of files never linted. */
+  exclude: string[];
+  /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */
+  lockTimeout: string;
+  statementTimeout: string;
+}
+
+export const DEFAULT_CONFIG: LockstepConfig = {
+  pgVersion: 16,
+  runner: 'auto',
+  transaction: 'auto',
+  rules: {},
+  exclude: [],
+  lockTimeout: '2s',
+  statementTimeout: '60s',
+};

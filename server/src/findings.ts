@@ -1,0 +1,20 @@
+import type { Severity } from './config/types';
+
+/** A half-open range of UTF-16 offsets into the document text (what editors and JS strings use). */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+/** One problem Lockstep reports. Offsets are UTF-16 document offsets; reporters map them to lines. */
+export interface Finding {
+  /** Rule id, e.g. `require-concurrent-index`; `syntax-error` and `psql-meta-command` for parse results. */
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  span: TextSpan;
+  /** Relative docs path, e.g. `docs/rules/require-concurrent-index.md`. */
+  docs: string;
+  /** Index of the statement in `MigrationDocument.statements`, when the finding belongs to one. */
+  statementIndex?: number;
+}

@@ -1,0 +1,333 @@
+/**
+ * ALTER TABLE, one subcommand at a time. The statement's lock is the strongest over its
+ * subcommands (PostgreSQL's AlterTableGetLockLevel); rewrites and scans add up.
+ */
+import { AstNode, as, baseName, list, names, rangeVarName, typeInfo } from '../parse/ast';
+import type { LockMode } from './modes';
+import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
+import type { Certainty, LockContext, LockEffect, PartEffect } from './types';
+
+interface SubcommandFacts {
+  mode: LockMode;
+  rewrite?: Certainty;
+  scan?: Certainty;
+  reasons?: string[];
+  /** Locks on other relations (referenced table, partition, …). */
+  others?: LockEffect[];
+  label?: string;
+}
+
+type Analyzer = (cmd: AstNode, table: string, ctx: LockContext) => SubcommandFacts;
+
+const fixed = (mode: LockMode): Analyzer => () => ({ mode });
+
+/** Lock level per subcommand; functions where the answer depends on the subcommand's details. */
+const SUBCOMMANDS: Record<string, Analyzer> = {
+  AT_AddColumn: addColumn,
+  AT_AddColumnToView: fixed('AccessExclusiveLock'),
+  AT_ColumnDefault: fixed('AccessExclusiveLock'),
+  AT_CookedColumnDefault: fixed('AccessExclusiveLock'),
+  AT_DropNotNull: fixed('AccessExclusiveLock'),
+  AT_SetNotNull: setNotNull,
+  AT_SetExpression: () => ({ mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['SET EXPRESSION recomputes the generated column for every row'] }),
+  AT_DropExpression: fixed('AccessExclusiveLock'),
+  AT_SetStatistics: fixed('ShareUpdateExclusiveLock'),
+  AT_SetOptions: fixed('ShareUpdateExclusiveLock'),
+  AT_ResetOptions: fixed('ShareUpdateExclusiveLock'),
+  AT_SetStorage: fixed('AccessExclusiveLock'),
+  AT_SetCompression: fixed('AccessExclusiveLock'),
+  AT_DropColumn: fixed('AccessExclusiveLock'),
+  AT_AddIndex: fixed('ShareLock'),
+  AT_AddConstraint: addConstraint,
+  AT_AlterConstraint: fixed('AccessExclusiveLock'),
+  AT_ValidateConstraint: validateConstraint,
+  AT_AddIndexConstraint: addIndexConstraint,
+  AT_DropConstraint: dropConstraint,
+  AT_AlterColumnType: alterColumnType,
+  AT_AlterColumnGenericOptions: fixed('AccessExclusiveLock'),
+  AT_ChangeOwner: fixed('AccessExclusiveLock'),
+  AT_ClusterOn: fixed('ShareUpdateExclusiveLock'),
+  AT_DropCluster: fixed('ShareUpdateExclusiveLock'),
+  AT_SetLogged: rewriting('SET LOGGED copies the table into a WAL-logged file'),
+  AT_SetUnLogged: rewriting('SET UNLOGGED copies the table into an unlogged file'),
+  AT_SetAccessMethod: rewriting('SET ACCESS METHOD rewrites the table'),
+  AT_SetTableSpace: () => ({ mode: 'AccessExclusiveLock', reasons: ['SET TABLESPACE copies the table files to the new tablespace (a no-op when it is already there)'] }),
+  AT_SetRelOptions: fixed('ShareUpdateExclusiveLock'),
+  AT_ResetRelOptions: fixed('ShareUpdateExclusiveLock'),
+  AT_ReplaceRelOptions: fixed('ShareUpdateExclusiveLock'),
+  AT_EnableTrig: fixed('ShareRowExclusiveLock'),
+  AT_EnableAlwaysTrig: fixed('ShareRowExclusiveLock'),
+  AT_EnableReplicaTrig: fixed('ShareRowExclusiveLock'),
+  AT_DisableTrig: fixed('ShareRowExclusiveLock'),
+  AT_EnableTrigAll: fixed('ShareRowExclusiveLock'),
+  AT_DisableTrigAll: fixed('ShareRowExclusiveLock'),
+  AT_EnableTrigUser: fixed('ShareRowExclusiveLock'),
+  AT_DisableTrigUser: fixed('ShareRowExclusiveLock'),
+  AT_EnableRule: fixed('AccessExclusiveLock'),
+  AT_EnableAlwaysRule: fixed('AccessExclusiveLock'),
+  AT_EnableReplicaRule: fixed('AccessExclusiveLock'),
+  AT_DisableRule: fixed('AccessExclusiveLock'),
+  AT_AddInherit: fixed('ShareUpdateExclusiveLock'),
+  AT_DropInherit: fixed('ShareUpdateExclusiveLock'),
+  AT_AddOf: fixed('AccessExclusiveLock'),
+  AT_DropOf: fixed('AccessExclusiveLock'),
+  AT_ReplicaIdentity: fixed('ExclusiveLock'),
+  AT_EnableRowSecurity: fixed('AccessExclusiveLock'),
+  AT_DisableRowSecurity: fixed('AccessExclusiveLock'),
+  AT_ForceRowSecurity: fixed('AccessExclusiveLock'),
+  AT_NoForceRowSecurity: fixed('AccessExclusiveLock'),
+  AT_GenericOptions: fixed('AccessExclusiveLock'),
+  AT_AttachPartition: attachPartition,
+  AT_DetachPartition: detachPartition,
+  AT_DetachPartitionFinalize: fixed('ShareUpdateExclusiveLock'),
+  AT_AddIdentity: fixed('AccessExclusiveLock'),
+  AT_SetIdentity: fixed('AccessExclusiveLock'),
+  AT_DropIdentity: fixed('AccessExclusiveLock'),
+};
+
+export function alterTableParts(stmt: AstNode, ctx: LockContext): PartEffect[] {
+  const table = baseName(rangeVarName(stmt.relation));
+  return list(stmt.cmds).map((wrapped) => {
+    const cmd = as(wrapped, 'AlterTableCmd') ?? {};
+    const analyze = SUBCOMMANDS[cmd.subtype] ?? fixed('AccessExclusiveLock');
+    const facts = analyze(cmd, table, ctx);
+    const rewrite = facts.rewrite ?? false;
+    const scan = facts.scan ?? rewrite;
+    const effects: LockEffect[] = [{ object: table, kind: 'table', mode: facts.mode, rewrite, scan }];
+    if (rewrite !== false) effects.push(...rebuiltIndexes(table, ctx));
+    effects.push(...(facts.others ?? []));
+    return { label: facts.label ?? labelOf(cmd), node: wrapped, action: cmd.subtype ?? 'AT_Unknown', effects, reasons: facts.reasons ?? [] };
+  });
+}
+
+/** A rewrite rebuilds every index of the table under ACCESS EXCLUSIVE. */
+export function rebuiltIndexes(table: string, ctx: LockContext): LockEffect[] {
+  return ctx.catalog.indexesOf(table).map((index) => ({
+    object: index, kind: 'index' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: false, implied: true,
+  }));
+}
+
+function rewriting(reason: string): Analyzer {
+  return () => ({ mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: [reason] });
+}
+
+function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const col = as(cmd.def, 'ColumnDef') ?? {};
+  const type = typeInfo(col.typeName);
+  const constraints = list(col.constraints).map((c) => as(c, 'Constraint') ?? {});
+  const label = `ADD COLUMN ${col.colname ?? ''}`.trim();
+  const others: LockEffect[] = [];
+  const reasons: string[] = [];
+  let rewrite: Certainty = false;
+  let scan: Certainty = false;
+
+  const identity = constraints.some((c) => c.contype === 'CONSTR_IDENTITY');
+  const generated = constraints.find((c) => c.contype === 'CONSTR_GENERATED');
+  const def = constraints.find((c) => c.contype === 'CONSTR_DEFAULT');
+  if (identity || type.name.startsWith('serial')) {
+    rewrite = true;
+    reasons.push(`${identity ? 'an identity' : 'a serial'} column fills every existing row from a sequence`);
+    others.push({ object: `${table}_${col.colname}_seq`, kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, created: true });
+  } else if (generated) {
+    // STORED generated columns are computed for every row; PG 18's VIRTUAL ones are not.
+    const virtual = generated.generated_kind === 'v' || generated.generated_when === 'v';
+    if (!virtual) {
+      rewrite = true;
+      reasons.push('a STORED generated column is computed for every existing row');
+    }
+  } else if (def) {
+    const v = defaultVolatility(def.raw_expr);
+    if (ctx.pgVersion < 11) {
+      rewrite = true;
+      reasons.push('before PostgreSQL 11, ADD COLUMN with any DEFAULT rewrites the table');
+    } else if (v.volatile !== false) {
+      rewrite = v.volatile;
+      reasons.push(
+        v.volatile === true
+          ? `the default calls the volatile ${v.culprit}, so every existing row gets its own value (PG 11+ only skips the rewrite for non-volatile defaults)`
+          : `the default calls ${v.culprit}, whose volatility Lockstep does not know: a volatile default rewrites the table`,
+      );
+    }
+  }
+  const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
+  if (notNull && !def && !identity && !generated && rewrite === false) {
+    reasons.push('NOT NULL without a default fails on a table that has rows');
+  }
+  const fk = constraints.find((c) => c.contype === 'CONSTR_FOREIGN');
+  if (fk) others.push(referencedTableLock(fk, 'ShareRowExclusiveLock'));
+  const mode: LockMode = 'AccessExclusiveLock';
+  scan = rewrite;
+  return { mode, rewrite, scan, reasons, others, label };
+}
+
+function setNotNull(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const column = cmd.name as string;
+  const proof = ctx.catalog
+    .constraintsOf(table)
+    .find((c) => c.kind === 'check' && c.validated && c.provesNotNull?.includes(column));
+  if (ctx.catalog.column(table, column)?.notNull) {
+    return { mode: 'AccessExclusiveLock', reasons: [`${column} is already NOT NULL`], label: `SET NOT NULL ${column}` };
+  }
+  if (proof && ctx.pgVersion >= 12) {
+    return {
+      mode: 'AccessExclusiveLock',
+      reasons: [`the valid CHECK constraint ${proof.name} already proves ${column} IS NOT NULL, so PostgreSQL 12+ skips the scan`],
+      label: `SET NOT NULL ${column}`,
+    };
+  }
+  return {
+    mode: 'AccessExclusiveLock',
+    scan: true,
+    reasons: [
+      ctx.pgVersion >= 12
+        ? `every row is checked for NULLs while ACCESS EXCLUSIVE is held (no valid CHECK (${column} IS NOT NULL) constraint is known)`
+        : 'every row is checked for NULLs while ACCESS EXCLUSIVE is held (before PG 12 even a valid CHECK does not help)',
+    ],
+    label: `SET NOT NULL ${column}`,
+  };
+}
+
+function addConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const con = as(cmd.def, 'Constraint') ?? {};
+  const name = con.conname ? ` ${con.conname}` : '';
+  const notValid = !!con.skip_validation;
+  switch (con.contype) {
+    case 'CONSTR_FOREIGN': {
+      return {
+        mode: 'ShareRowExclusiveLock',
+        scan: !notValid,
+        reasons: notValid ? [] : ['every existing row is checked against the referenced table'],
+        others: [referencedTableLock(con, 'ShareRowExclusiveLock')],
+        label: `ADD CONSTRAINT${name} FOREIGN KEY${notValid ? ' NOT VALID' : ''}`,
+      };
+    }
+    case 'CONSTR_CHECK':
+      return {
+        mode: 'AccessExclusiveLock',
+        scan: !notValid,
+        reasons: notValid ? [] : ['every existing row is checked while ACCESS EXCLUSIVE is held'],
+        label: `ADD CONSTRAINT${name} CHECK${notValid ? ' NOT VALID' : ''}`,
+      };
+    case 'CONSTR_PRIMARY':
+    case 'CONSTR_UNIQUE':
+    case 'CONSTR_EXCLUSION': {
+      const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : con.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'EXCLUDE';
+      if (con.indexname) return addIndexConstraint(cmd, table);
+      const keys = names(con.keys);
+      const indexName = con.conname ?? (con.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_${con.contype === 'CONSTR_UNIQUE' ? 'key' : 'excl'}`);
+      return {
+        mode: 'AccessExclusiveLock',
+        scan: true,
+        reasons: [`building the ${kind} index reads the whole table while ACCESS EXCLUSIVE is held`],
+        others: [{ object: indexName, kind: 'index', mode: 'AccessExclusiveLock', rewrite: false, scan: false, created: true }],
+        label: `ADD CONSTRAINT${name} ${kind}`,
+      };
+    }
+    case 'CONSTR_NOTNULL':
+      return { mode: 'AccessExclusiveLock', scan: !notValid, label: `ADD CONSTRAINT${name} NOT NULL` };
+    default:
+      return { mode: 'AccessExclusiveLock', label: `ADD CONSTRAINT${name}` };
+  }
+}
+
+function addIndexConstraint(cmd: AstNode, _table: string): SubcommandFacts {
+  const con = as(cmd.def, 'Constraint') ?? {};
+  const index = con.indexname as string | undefined;
+  const others: LockEffect[] = index ? [{ object: con.conname ?? index, kind: 'index', mode: 'AccessExclusiveLock', rewrite: false, scan: false }] : [];
+  const primary = con.contype === 'CONSTR_PRIMARY';
+  return {
+    mode: 'AccessExclusiveLock',
+    others,
+    reasons: primary ? ['PRIMARY KEY USING INDEX also sets NOT NULL on its columns, which scans unless they are already NOT NULL'] : [],
+    label: `ADD CONSTRAINT ${con.conname ?? ''} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${index ?? ''}`.replace(/\s+/g, ' ').trim(),
+  };
+}
+
+function validateConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const con = ctx.catalog.constraints.get(cmd.name);
+  const others: LockEffect[] =
+    con?.kind === 'foreign' && con.references
+      ? [{ object: con.references, kind: 'table', mode: 'RowShareLock', rewrite: false, scan: false }]
+      : [];
+  return {
+    mode: 'ShareUpdateExclusiveLock',
+    scan: con ? !con.validated : true,
+    reasons: ['every row is checked, but under SHARE UPDATE EXCLUSIVE, which lets reads and writes continue'],
+    others,
+    label: `VALIDATE CONSTRAINT ${cmd.name}`,
+  };
+}
+
+function dropConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const con = ctx.catalog.constraints.get(cmd.name);
+  const others: LockEffect[] = [];
+  if (con?.kind === 'foreign' && con.references) {
+    others.push({ object: con.references, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: false });
+  }
+  if (con && ['primary', 'unique', 'exclude'].includes(con.kind)) {
+    others.push({ object: con.name, kind: 'index', mode: 'AccessExclusiveLock', rewrite: false, scan: false, dropped: true });
+  }
+  return { mode: 'AccessExclusiveLock', others, label: `DROP CONSTRAINT ${cmd.name}` };
+}
+
+function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const def = as(cmd.def, 'ColumnDef') ?? {};
+  const to = typeInfo(def.typeName);
+  const column = cmd.name as string;
+  const label = `ALTER COLUMN ${column} TYPE`;
+  const from = ctx.catalog.column(table, column)?.type;
+  const using = def.raw_default;
+  if (using && !isPlainColumnRef(using, column)) {
+    return { mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label };
+  }
+  const verdict = typeChangeRewrites(from, to, ctx);
+  return { mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label };
+}
+
+function attachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
+  const partition = baseName(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
+  return {
+    mode: ctx.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock',
+    others: [{ object: partition, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: true }],
+    reasons: [
+      `${partition} is scanned to prove its rows fit the partition bound, unless a valid CHECK constraint already implies it`,
+    ],
+    label: `ATTACH PARTITION ${partition}`,
+  };
+}
+
+function detachPartition(cmd: AstNode, table: string): SubcommandFacts {
+  const pc = as(cmd.def, 'PartitionCmd') ?? {};
+  const partition = baseName(rangeVarName(pc.name));
+  const mode: LockMode = pc.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+  return {
+    mode,
+    others: [{ object: partition, kind: 'table', mode, rewrite: false, scan: false }],
+    label: `DETACH PARTITION ${partition}${pc.concurrent ? ' CONCURRENTLY' : ''}`,
+  };
+}
+
+function referencedTableLock(con: AstNode, mode: LockMode): LockEffect {
+  return { object: baseName(rangeVarName(con.pktable)), kind: 'table', mode, rewrite: false, scan: false };
+}
+
+const LABELS: Record<string, string> = {
+  AT_ColumnDefault: 'SET/DROP DEFAULT',
+  AT_DropNotNull: 'DROP NOT NULL',
+  AT_DropColumn: 'DROP COLUMN',
+  AT_SetStatistics: 'SET STATISTICS',
+  AT_SetRelOptions: 'SET (storage parameters)',
+  AT_ResetRelOptions: 'RESET (storage parameters)',
+  AT_ChangeOwner: 'OWNER TO',
+  AT_ClusterOn: 'CLUSTER ON',
+  AT_SetLogged: 'SET LOGGED',
+  AT_SetUnLogged: 'SET UNLOGGED',
+  AT_SetTableSpace: 'SET TABLESPACE',
+  AT_EnableRowSecurity: 'ENABLE ROW LEVEL SECURITY',
+  AT_ReplicaIdentity: 'REPLICA IDENTITY',
+};
+
+function labelOf(cmd: AstNode): string {
+  const base = LABELS[cmd.subtype] ?? String(cmd.subtype ?? 'ALTER').replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  return cmd.name ? `${base} ${cmd.name}` : base;
+}

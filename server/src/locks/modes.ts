@@ -1,0 +1,86 @@
+/**
+ * The eight PostgreSQL table-level lock modes and their conflict matrix
+ * (PostgreSQL docs, "Explicit Locking", table 13.2). Everything Lockstep says about
+ * what a lock blocks is derived from this table and nowhere else.
+ */
+
+/** Lock modes in strength order, named exactly as `pg_locks.mode` shows them. */
+export const LOCK_MODES = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+] as const;
+
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/** `CONFLICTS[a]` lists the modes that cannot be held by another transaction while `a` is held. */
+const CONFLICTS: Record<LockMode, readonly LockMode[]> = {
+  AccessShareLock: ['AccessExclusiveLock'],
+  RowShareLock: ['ExclusiveLock', 'AccessExclusiveLock'],
+  RowExclusiveLock: ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  ShareUpdateExclusiveLock: [
+    'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock',
+  ],
+  ShareLock: ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
+  ShareRowExclusiveLock: [
+    'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock',
+  ],
+  ExclusiveLock: [
+    'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock',
+    'AccessExclusiveLock',
+  ],
+  AccessExclusiveLock: LOCK_MODES,
+};
+
+export function conflicts(a: LockMode, b: LockMode): boolean {
+  return CONFLICTS[a].includes(b);
+}
+
+export function strongest(a: LockMode, b: LockMode): LockMode {
+  return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
+}
+
+/** The SQL spelling, e.g. `ACCESS EXCLUSIVE`. */
+export function sqlName(mode: LockMode): string {
+  return mode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+}
+
+/** What ordinary traffic takes, so we can say in words what a lock blocks. */
+const ACTIVITIES = {
+  reads: { mode: 'AccessShareLock', label: 'reads (SELECT)' },
+  lockingReads: { mode: 'RowShareLock', label: 'SELECT … FOR UPDATE/SHARE' },
+  writes: { mode: 'RowExclusiveLock', label: 'writes (INSERT/UPDATE/DELETE)' },
+  maintenance: { mode: 'ShareUpdateExclusiveLock', label: 'VACUUM, ANALYZE, CREATE INDEX CONCURRENTLY and most DDL' },
+  ddl: { mode: 'AccessExclusiveLock', label: 'other DDL' },
+} as const satisfies Record<string, { mode: LockMode; label: string }>;
+
+export type Activity = keyof typeof ACTIVITIES;
+
+export interface BlockedActivities {
+  reads: boolean;
+  writes: boolean;
+  /** Schema changes and maintenance (every DDL conflicts with at least ACCESS EXCLUSIVE). */
+  ddl: boolean;
+  /** Human-readable list of what waits while this lock is held. */
+  labels: string[];
+}
+
+export function blockedBy(mode: LockMode): BlockedActivities {
+  const labels = Object.values(ACTIVITIES)
+    .filter((a) => conflicts(mode, a.mode))
+    .map((a) => a.label);
+  return {
+    reads: conflicts(mode, ACTIVITIES.reads.mode),
+    writes: conflicts(mode, ACTIVITIES.writes.mode),
+    ddl: conflicts(mode, ACTIVITIES.maintenance.mode) || conflicts(mode, ACTIVITIES.ddl.mode),
+    labels,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The lock model's predictions in the exact shape the real-PostgreSQL oracle observes,
+ * so test/pg can compare prediction and observation with a deep-equal.
+ */
+import { parseSync } from 'libpg-query';
+import { Catalog } from '../catalog/catalog';
+import { AstNode, inner, kindOf } from '../parse/ast';
+import type { LockMode } from './modes';
+import { analyzeLocks } from './model';
+
+export interface ObservableEffects {
+  /**
+   * Strongest lock held per object at the end of the statement (inside BEGIN … ROLLBACK).
+   * Keys are `pg_class.relname` for relations (tables, indexes, sequences, views, partitions),
+   * and `type:<typname>` for object locks on types.
+   */
+  locks: Record<string, LockMode>;
+  /** relnames of tables (relkind r/p/m) whose relfilenode changed. Sorted. */
+  rewritten: string[];
+  /** relnames of tables whose pg_stat_xact_user_tables.seq_scan increased. Sorted. */
+  scanned: string[];
+}
+
+/**
+ * Predict what `sql` does on a database whose schema was created by `setupSql`
+ * (Lockstep replays `setupSql` into its catalog, so index and constraint names are known).
+ * The oracle's clusters run with TimeZone=UTC. Requires `initEngine()` (or `loadParser()`) first.
+ */
+export function predictObservable(sql: string, setupSql: string, pgVersion: number): ObservableEffects {
+  const catalog = new Catalog();
+  for (const raw of parseSync(setupSql).stmts ?? []) catalog.apply(raw.stmt as AstNode);
+  const stmt = (parseSync(sql).stmts ?? [])[0]?.stmt as AstNode;
+  const result = analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: true });
+  const renamedTo = renameTarget(stmt);
+
+  const locks: Record<string, LockMode> = {};
+  const rewritten: string[] = [];
+  const scanned: string[] = [];
+  for (const e of result.effects) {
+    // Dropped objects vanish from pg_class inside the transaction, so the oracle cannot name them.
+    if (e.dropped) continue;
+    const name = renamedTo && e.object === renamedTo.from ? renamedTo.to : e.object;
+    locks[e.kind === 'type' ? `type:${name}` : name] = e.mode;
+    const isTable = e.kind === 'table' || e.kind === 'matview';
+    if (isTable && e.rewrite === true) rewritten.push(name);
+    if (isTable && e.scan === true) scanned.push(name);
+  }
+  return { locks, rewritten: rewritten.sort(), scanned: scanned.sort() };
+}
+
+/** `ALTER TABLE a RENAME TO b` / `ALTER INDEX a RENAME TO b`: pg_locks shows the new name. */
+function renameTarget(stmt: AstNode): { from: string; to: string } | undefined {
+  if (kindOf(stmt) !== 'RenameStmt') return undefined;
+  const s = inner(stmt);
+  if (!['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE'].includes(s.renameType)) return undefined;
+  return { from: s.relation?.relname, to: s.newname };
+}
