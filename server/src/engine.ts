@@ -1,11 +1,19 @@
 /**
  * The engine's public face: everything the language server, the CLI and the tests call.
- * (Contract first; the implementation lands behind these signatures.)
+ * Pipeline: split → parse each statement (cached by text) → document model (transactions,
+ * catalog, lock model) → rules (cached by text + context) → ignores → findings.
  */
-import type { LockstepConfig } from './config/types';
+import type { LockstepConfig, Severity } from './config/types';
 import type { Finding, TextSpan } from './findings';
-import type { MigrationDocument } from './document/model';
-import type { LockMode, BlockedActivities } from './locks/modes';
+import { buildDocument, type MigrationDocument, type StatementInfo } from './document/model';
+import { silences } from './document/ignores';
+import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
+import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
+import type { Chunk } from './parse/split';
+import { kindOf } from './parse/ast';
+import { BUILTIN_CHECKS, docsPath, RULE_IDS, RULES } from './rules';
+import type { RuleHit } from './rules/types';
+import { renderHover } from './hover';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -24,29 +32,214 @@ export interface LintResult {
 /** What one statement does to one relation, straight from the lock model. */
 export interface RelationImpact {
   relation: string;
+  kind: string;
   mode: LockMode;
   blocks: BlockedActivities;
   rewrite: boolean;
   scan: boolean;
+  /** Created by this statement (nobody else can be using it yet). */
+  created: boolean;
 }
 
 /** Everything Lockstep knows about one statement's lock impact (rendered by hovers and `lint --explain`). */
 export interface StatementImpact {
   statementIndex: number;
   span: TextSpan;
-  /** Short description, e.g. `ALTER TABLE orders ADD COLUMN`. */
+  /** Short description, e.g. `ALTER TABLE orders: ADD COLUMN c`. */
   summary: string;
   relations: RelationImpact[];
   inTransaction: boolean;
-  /** Version-dependent and conditional facts, in words. */
+  /** Why it rewrites or scans, and version-dependent or conditional facts, in words. */
   notes: string[];
 }
 
+let ready: Promise<void> | undefined;
+
 /** Load the libpg-query WASM module. Call once before anything else; later calls are no-ops. */
-export declare function initEngine(): Promise<void>;
-export declare function lintText(text: string, options: LintOptions): LintResult;
+export function initEngine(): Promise<void> {
+  ready ??= loadParser();
+  return ready;
+}
+
+/**
+ * Per-document memo. Parse results are keyed by statement text (position-independent);
+ * rule results by statement text plus everything the rules can see around it.
+ * Entries not used by the latest lint are dropped, so memory follows the document's size.
+ */
+export class EngineCache {
+  private parses = new Map<string, ParseOutcome>();
+  private hits = new Map<string, RuleHit[]>();
+  private usedParses = new Set<string>();
+  private usedHits = new Set<string>();
+  /** Counters for tests and benchmarks: how much work the last lint really did. */
+  stats = { parsed: 0, reusedParses: 0, linted: 0, reusedLints: 0 };
+
+  parse(chunk: Chunk): ParseOutcome {
+    this.usedParses.add(chunk.text);
+    let relative = this.parses.get(chunk.text);
+    if (relative) this.stats.reusedParses++;
+    else {
+      this.stats.parsed++;
+      relative = parseChunk({ ...chunk, span: { start: 0, end: chunk.text.length } });
+      this.parses.set(chunk.text, relative);
+    }
+    return rebase(relative, chunk.span.start);
+  }
+
+  ruleHits(key: string, compute: () => RuleHit[]): RuleHit[] {
+    this.usedHits.add(key);
+    const cached = this.hits.get(key);
+    if (cached) {
+      this.stats.reusedLints++;
+      return cached;
+    }
+    this.stats.linted++;
+    const hits = compute();
+    this.hits.set(key, hits);
+    return hits;
+  }
+
+  beginRun(): void {
+    this.stats = { parsed: 0, reusedParses: 0, linted: 0, reusedLints: 0 };
+    this.usedParses.clear();
+    this.usedHits.clear();
+  }
+
+  endRun(): void {
+    for (const k of this.parses.keys()) if (!this.usedParses.has(k)) this.parses.delete(k);
+    for (const k of this.hits.keys()) if (!this.usedHits.has(k)) this.hits.delete(k);
+  }
+}
+
+function rebase(outcome: ParseOutcome, delta: number): ParseOutcome {
+  if (delta === 0) return outcome;
+  const shift = (s: TextSpan): TextSpan => ({ start: s.start + delta, end: s.end + delta });
+  if (!outcome.ok) return { ok: false, error: { ...outcome.error, span: shift(outcome.error.span) } };
+  return {
+    ok: true,
+    statements: outcome.statements.map((s) => ({ ...s, span: shift(s.span), toDocOffset: (b: number) => s.toDocOffset(b) + delta })),
+  };
+}
+
+export function lintText(text: string, options: LintOptions): LintResult {
+  const { config } = options;
+  const cache = options.cache ?? new EngineCache();
+  cache.beginRun();
+  const document = buildDocument(text, { path: options.path, config, parse: (chunk) => cache.parse(chunk) });
+  const findings: Finding[] = [];
+  const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
+    const setting = config.rules[ruleId];
+    return setting === 'off' ? undefined : (setting ?? fallback);
+  };
+  const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number) => {
+    const severity = severityOf(ruleId, fallback);
+    if (!severity) return;
+    const ignore = document.ignores.find((d) => silences(d, ruleId, statementIndex));
+    if (ignore) {
+      ignore.used.add(ruleId);
+      return;
+    }
+    findings.push({ ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex });
+  };
+
+  for (const e of document.syntaxErrors) emit('syntax-error', BUILTIN_CHECKS['syntax-error'].defaultSeverity, e.message, e.span);
+  for (const m of document.metaCommands) {
+    emit('psql-meta-command', BUILTIN_CHECKS['psql-meta-command'].defaultSeverity, `psql meta-command ${m.text.split(/\s/)[0]} is not SQL: only psql runs it; other runners will fail on it.`, m.span);
+  }
+
+  const contextKeys = statementContextKeys(document, config);
+  for (const stmt of document.statements) {
+    const key = `${contextKeys[stmt.index]}\u0000${stmt.text}`;
+    const relativeHits = cache.ruleHits(key, () => runRules(stmt, document, config));
+    for (const hit of relativeHits) {
+      const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
+      const rule = RULES.find((r) => r.id === (hit as RuleHitWithId).ruleId)!;
+      emit(rule.id, hit.severity ?? rule.defaultSeverity, hit.message, span, stmt.index);
+    }
+  }
+
+  for (const d of document.ignores) {
+    const unknown = d.ruleIds.filter((id) => id !== 'all' && !RULE_IDS.includes(id));
+    const unused = d.ruleIds.filter((id) => !d.used.has(id) && !unknown.includes(id));
+    const problems = [
+      ...unknown.map((id) => `unknown rule id "${id}"`),
+      ...(unused.length ? [`nothing to ignore for ${unused.join(', ')} ${d.scope === 'file' ? 'in this file' : 'on the next statement'}`] : []),
+    ];
+    if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
+  }
+  cache.endRun();
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { document, findings };
+}
+
+type RuleHitWithId = RuleHit & { ruleId: string };
+
+/** Rule hits with spans relative to the statement start, so they can be cached by text. */
+function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig): RuleHitWithId[] {
+  const hits: RuleHitWithId[] = [];
+  for (const rule of RULES) {
+    if (config.rules[rule.id] === 'off') continue;
+    for (const hit of rule.check(stmt, { doc, config })) {
+      const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
+      hits.push({ ...hit, span, ruleId: rule.id });
+    }
+  }
+  return hits;
+}
+
+/**
+ * Everything besides its own text that a statement's rule results depend on: transaction state,
+ * session settings, section, runner, config, and the schema built by the DDL before it
+ * (as a rolling hash of that DDL's text).
+ */
+function statementContextKeys(doc: MigrationDocument, config: LockstepConfig): string[] {
+  const base = `${doc.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
+  let schema = 0;
+  return doc.statements.map((s) => {
+    const key = `${base}|${s.section}|${s.inTransaction}|${s.transaction}|${s.lockTimeoutSet}|${schema}`;
+    if (/^(Create|Alter|Drop|Rename|Index|View|Comment)/.test(kindOf(s.ast))) schema = hash(schema, s.text);
+    return key;
+  });
+}
+
+function hash(seed: number, text: string): number {
+  let h = seed ^ 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 /** The lock impact of every parsed statement, in document order. */
-export declare function explain(result: LintResult, config: LockstepConfig): StatementImpact[];
+export function explain(result: LintResult, _config?: LockstepConfig): StatementImpact[] {
+  return result.document.statements.map(impactOf);
+}
+
+export function impactOf(stmt: StatementInfo): StatementImpact {
+  const relations = stmt.locks.effects
+    .filter((e) => !e.dropped || e.kind === 'table')
+    .map((e) => ({
+      relation: e.object,
+      kind: e.kind,
+      mode: e.mode,
+      blocks: blockedBy(e.mode),
+      rewrite: e.rewrite === true,
+      scan: e.scan === true,
+      created: !!e.created,
+    }));
+  const labels = stmt.locks.parts.map((p) => p.label);
+  const target = stmt.locks.effects.find((e) => !e.implied)?.object;
+  const summary =
+    kindOf(stmt.ast) === 'AlterTableStmt' && target ? `ALTER TABLE ${target}: ${labels.join(', ')}` : labels.join(', ') || kindLabel(stmt);
+  const notes = [...new Set([...stmt.locks.parts.flatMap((p) => p.reasons), ...stmt.locks.notes])];
+  return { statementIndex: stmt.index, span: stmt.span, summary, relations, inTransaction: stmt.inTransaction, notes };
+}
+
+function kindLabel(stmt: StatementInfo): string {
+  return kindOf(stmt.ast).replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
 /** Markdown describing the locks of the statement at `offset` (UTF-16), or undefined between statements. */
-export declare function hoverAt(result: LintResult, offset: number, config: LockstepConfig): string | undefined;
-export declare class EngineCache {}
+export function hoverAt(result: LintResult, offset: number, config: LockstepConfig): string | undefined {
+  const stmt = result.document.statements.find((s) => offset >= s.span.start && offset <= s.span.end);
+  if (!stmt) return undefined;
+  return renderHover(impactOf(stmt), result.document, config);
+}

@@ -77,7 +77,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
             effects.push(effect(base, 'index', 'ShareUpdateExclusiveLock', { dropped: true }));
           } else {
             if (table) effects.push(effect(table, 'table', 'AccessExclusiveLock'));
-            else effects.push(effect(`table of ${base}`, 'table', 'AccessExclusiveLock'));
+            else effects.push(effect(`the table of ${base}`, 'table', 'AccessExclusiveLock'));
             effects.push(effect(base, 'index', 'AccessExclusiveLock', { dropped: true }));
           }
           break;

@@ -1,0 +1,242 @@
+/**
+ * The document model: a migration file as Lockstep understands it. Statements in order, each
+ * with its AST, whether it runs inside a transaction, the lock model's verdict (computed with
+ * the schema as it stands just before it), and what the migration itself created earlier.
+ */
+import { Catalog } from '../catalog/catalog';
+import type { LockstepConfig, RunnerId } from '../config/types';
+import type { TextSpan } from '../findings';
+import { analyzeLocks, type StatementLocks } from '../locks/model';
+import { AstNode, baseName, inner, kindOf, rangeVarName } from '../parse/ast';
+import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
+import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
+import { parseIgnores, type IgnoreDirective } from './ignores';
+import { detectRunner, runnerWrapsInTransaction } from './runner';
+import { SessionSettings } from './settings';
+
+export type Section = 'up' | 'down' | undefined;
+
+export interface StatementInfo extends ParsedStatement {
+  index: number;
+  section: Section;
+  /** True when the statement runs inside a transaction block (explicit, or the runner's). */
+  inTransaction: boolean;
+  /** How that transaction came about. */
+  transaction: 'explicit' | 'runner' | 'none';
+  /** Statements with the same id run in the same transaction; -1 for autocommit. */
+  transactionId: number;
+  /** The lock model's verdict, with the schema as it stood just before this statement. */
+  locks: StatementLocks;
+  /** A lock_timeout is in effect when this statement starts. */
+  lockTimeoutSet: boolean;
+}
+
+export interface SyntaxProblem {
+  message: string;
+  span: TextSpan;
+}
+
+export interface MigrationDocument {
+  path?: string;
+  text: string;
+  runner: RunnerId;
+  pgVersion: number;
+  statements: StatementInfo[];
+  syntaxErrors: SyntaxProblem[];
+  /** psql backslash commands: not SQL, reported as such. */
+  metaCommands: Chunk[];
+  markers: RunnerMarker[];
+  comments: SourceComment[];
+  ignores: IgnoreDirective[];
+  /** Unqualified relation name → index of the statement in this migration that created it. */
+  createdAt: Map<string, number>;
+  /** The schema after the whole file (for later files, and for tests). */
+  catalog: Catalog;
+}
+
+/** Was `relation` created by an earlier statement of this same migration (so no one else can be using it)? */
+export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
+  const at = doc.createdAt.get(baseName(relation));
+  return at !== undefined && at < before;
+}
+
+export type ChunkParser = (chunk: Chunk) => ParseOutcome;
+
+export interface BuildOptions {
+  path?: string;
+  config: LockstepConfig;
+  parse: ChunkParser;
+  /** Schema known before this file (e.g. from earlier migrations). */
+  catalog?: Catalog;
+}
+
+export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
+  const { config } = options;
+  const split = splitSql(text);
+  const parsed: ParsedStatement[] = [];
+  const syntaxErrors: SyntaxProblem[] = [];
+  for (const chunk of split.chunks) {
+    if (chunk.kind !== 'sql') continue;
+    const outcome = options.parse(chunk);
+    if (outcome.ok) parsed.push(...outcome.statements);
+    else syntaxErrors.push(outcome.error);
+  }
+  const runner = detectRunner(options.path, split.markers, config.runner);
+  const doc: MigrationDocument = {
+    path: options.path,
+    text,
+    runner,
+    pgVersion: config.pgVersion,
+    statements: [],
+    syntaxErrors,
+    metaCommands: split.chunks.filter((c) => c.kind === 'psql-meta'),
+    markers: split.markers,
+    comments: split.comments,
+    ignores: parseIgnores(split.comments),
+    createdAt: new Map(),
+    catalog: options.catalog?.clone() ?? new Catalog(),
+  };
+  for (const section of sectionsOf(parsed, split.markers)) analyzeSection(doc, section, config);
+  attachIgnores(doc);
+  return doc;
+}
+
+interface SectionSlice {
+  name: Section;
+  marker?: RunnerMarker;
+  statements: ParsedStatement[];
+}
+
+/** Split statements at up/down markers (goose, dbmate). Files without them are one section. */
+function sectionsOf(statements: ParsedStatement[], markers: RunnerMarker[]): SectionSlice[] {
+  const boundaries = markers.filter((m) => m.name === 'up' || m.name === 'down');
+  if (boundaries.length === 0) return [{ name: undefined, statements }];
+  const slices: SectionSlice[] = [];
+  const before = statements.filter((s) => s.span.start < boundaries[0].span.start);
+  if (before.length) slices.push({ name: undefined, statements: before });
+  boundaries.forEach((m, i) => {
+    const end = boundaries[i + 1]?.span.start ?? Infinity;
+    slices.push({
+      name: m.name as 'up' | 'down',
+      marker: m,
+      statements: statements.filter((s) => s.span.start > m.span.start && s.span.start < end),
+    });
+  });
+  return slices;
+}
+
+function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: LockstepConfig): void {
+  // A down section undoes the up section: it starts from the schema before the file, not after it.
+  const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
+  const created = slice.name === 'down' ? new Map<string, number>() : doc.createdAt;
+  const ctxBase = { pgVersion: config.pgVersion };
+  const wraps = runnerWrapsInTransaction(
+    {
+      runner: doc.runner,
+      markers: doc.markers,
+      sectionMarker: slice.marker,
+      statementCount: slice.statements.length,
+      allNonTransactional: () =>
+        slice.statements.length > 0 &&
+        slice.statements.every((s) => !analyzeLocks(s.ast as AstNode, { ...ctxBase, catalog: new Catalog() }).transactional),
+    },
+    config.transaction,
+  );
+
+  const tx = new TransactionTracker(wraps);
+  const session = new SessionSettings();
+  for (const parsed of slice.statements) {
+    const index = doc.statements.length;
+    const ast = parsed.ast as AstNode;
+    const locks = analyzeLocks(ast, { ...ctxBase, catalog });
+    const state = tx.before(ast);
+    doc.statements.push({
+      ...parsed,
+      index,
+      section: slice.name,
+      inTransaction: state.inTransaction,
+      transaction: state.kind,
+      transactionId: state.id,
+      locks,
+      lockTimeoutSet: session.lockTimeoutSet,
+    });
+    session.apply(ast, state.inTransaction);
+    tx.after(ast);
+    if (!tx.current().inTransaction) session.endTransaction();
+    for (const name of createdBy(ast)) if (!created.has(name)) created.set(name, index);
+    catalog.apply(ast);
+  }
+}
+
+/** Relations a statement brings into existence (tables, indexes, views, sequences, renamed-to names). */
+export function createdBy(stmt: AstNode): string[] {
+  const s = inner(stmt);
+  switch (kindOf(stmt)) {
+    case 'CreateStmt':
+      return [baseName(rangeVarName(s.relation))];
+    case 'CreateTableAsStmt':
+      return [baseName(rangeVarName((s.into?.IntoClause ?? s.into)?.rel))];
+    case 'ViewStmt':
+      return [baseName(rangeVarName(s.view))];
+    case 'CreateSeqStmt':
+      return [baseName(rangeVarName(s.sequence))];
+    case 'IndexStmt':
+      return s.idxname ? [s.idxname] : [];
+    default:
+      return [];
+  }
+}
+
+interface TxState {
+  inTransaction: boolean;
+  kind: 'explicit' | 'runner' | 'none';
+  id: number;
+}
+
+/** Follows BEGIN/COMMIT/ROLLBACK on top of whatever transaction the runner opens. */
+class TransactionTracker {
+  private state: TxState;
+  private nextId = 0;
+
+  constructor(runnerWraps: boolean) {
+    this.state = runnerWraps ? { inTransaction: true, kind: 'runner', id: this.nextId++ } : this.autocommit();
+  }
+
+  current(): TxState {
+    return this.state;
+  }
+
+  /** The transaction state the statement itself runs in. */
+  before(stmt: AstNode): TxState {
+    const kind = transactionVerb(stmt);
+    if ((kind === 'begin') && !this.state.inTransaction) {
+      this.state = { inTransaction: true, kind: 'explicit', id: this.nextId++ };
+    }
+    return this.state;
+  }
+
+  after(stmt: AstNode): void {
+    const kind = transactionVerb(stmt);
+    if (kind === 'end') this.state = this.autocommit();
+  }
+
+  private autocommit(): TxState {
+    return { inTransaction: false, kind: 'none', id: -1 };
+  }
+}
+
+export function transactionVerb(stmt: AstNode): 'begin' | 'end' | undefined {
+  if (kindOf(stmt) !== 'TransactionStmt') return undefined;
+  const k = String(inner(stmt).kind ?? '');
+  if (k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') return 'begin';
+  if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED'].includes(k)) return 'end';
+  return undefined;
+}
+
+/** Bind each `lockstep-ignore` (next statement) to the first statement that starts after it. */
+function attachIgnores(doc: MigrationDocument): void {
+  for (const d of doc.ignores) {
+    if (d.scope !== 'next-statement') continue;
+    d.statementIndex = doc.statements.find((s) => s.span.start >= d.span.end)?.index;
+  }
+}

@@ -1,0 +1,29 @@
+import { createdEarlier } from '../document/model';
+import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
+import { describeLock, effectOn } from './describe';
+import type { Rule } from './types';
+
+/** CREATE INDEX without CONCURRENTLY blocks writes to the table for the whole build. */
+export const rule: Rule = {
+  id: 'require-concurrent-index',
+  title: 'Build indexes on existing tables with CREATE INDEX CONCURRENTLY',
+  defaultSeverity: 'warning',
+  examples: {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
+    flagged: 'CREATE INDEX orders_user_id_idx ON orders (user_id);',
+    clean: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
+  },
+  check(stmt, { doc }) {
+    if (kindOf(stmt.ast) !== 'IndexStmt') return [];
+    const s = inner(stmt.ast);
+    const table = baseName(rangeVarName(s.relation));
+    if (s.concurrent || createdEarlier(doc, table, stmt.index)) return [];
+    const lock = effectOn(stmt, table);
+    if (!lock) return [];
+    const partitioned = doc.catalog.relation(table)?.kind === 'partitioned';
+    const alternative = partitioned
+      ? `create it ON ONLY ${table}, build each partition's index CONCURRENTLY and ATTACH them`
+      : 'use CREATE INDEX CONCURRENTLY, outside a transaction';
+    return [{ message: `CREATE INDEX takes ${describeLock(lock)}, for the whole index build. Instead, ${alternative}.` }];
+  },
+};

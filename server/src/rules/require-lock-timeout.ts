@@ -1,0 +1,38 @@
+import { createdEarlier } from '../document/model';
+import { blockedBy } from '../locks/modes';
+import { describeLock } from './describe';
+import type { Rule } from './types';
+
+/**
+ * A statement that waits for a lock which blocks reads or writes makes everything behind it wait too.
+ * `SET lock_timeout` first bounds that queue; the migration can then be retried.
+ */
+export const rule: Rule = {
+  id: 'require-lock-timeout',
+  title: 'Set lock_timeout before statements that take blocking locks',
+  defaultSeverity: 'warning',
+  examples: {
+    setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+    flagged: 'ALTER TABLE users ADD COLUMN nickname text;',
+    clean: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;",
+  },
+  check(stmt, { doc, config }) {
+    if (stmt.lockTimeoutSet) return [];
+    const blocking = stmt.locks.effects.find(
+      (e) =>
+        !e.created &&
+        !e.implied &&
+        e.kind !== 'index' &&
+        blockedBy(e.mode).writes &&
+        !createdEarlier(doc, e.object, stmt.index),
+    );
+    if (!blocking) return [];
+    return [
+      {
+        message:
+          `This statement waits for ${describeLock(blocking)}; while it waits, every later query on ${blocking.object} queues behind it. ` +
+          `Run SET lock_timeout = '${config.lockTimeout}' before it (and retry on timeout).`,
+      },
+    ];
+  },
+};

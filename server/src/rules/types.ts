@@ -1,0 +1,27 @@
+import type { LockstepConfig, Severity } from '../config/types';
+import type { TextSpan } from '../findings';
+import type { MigrationDocument, StatementInfo } from '../document/model';
+
+export interface RuleHit {
+  message: string;
+  /** Defaults to the whole statement. */
+  span?: TextSpan;
+  /** Overrides the rule's default severity for this hit (e.g. `info` when the model is unsure). */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  doc: MigrationDocument;
+  config: LockstepConfig;
+}
+
+export interface Rule {
+  /** Stable id: the file name under server/src/rules/ and docs/rules/. */
+  id: string;
+  /** One line, shown in docs and SARIF. */
+  title: string;
+  defaultSeverity: Severity;
+  /** SQL the rule flags, and its safe counterpart that it must not flag (used by docs and tests). */
+  examples: { flagged: string; clean: string; setup?: string };
+  check(stmt: StatementInfo, ctx: RuleContext): RuleHit[];
+}

@@ -1,0 +1,38 @@
+import { createdEarlier } from '../document/model';
+import { as, list } from '../parse/ast';
+import { alteredTable, describeLock, effectOn, partsWithAction, spanOf } from './describe';
+import type { Rule, RuleHit } from './types';
+
+/** ADD COLUMN … DEFAULT <volatile> (or any default before PG 11) rewrites the table. */
+export const rule: Rule = {
+  id: 'volatile-default',
+  title: 'Adding a column with a volatile default rewrites the table',
+  defaultSeverity: 'warning',
+  examples: {
+    setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+    flagged: 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();',
+    clean:
+      'ALTER TABLE users ADD COLUMN token uuid;\n' +
+      'ALTER TABLE users ALTER COLUMN token SET DEFAULT gen_random_uuid();\n' +
+      '-- then backfill existing rows in batches',
+  },
+  check(stmt, { doc }) {
+    const table = alteredTable(stmt);
+    if (!table || createdEarlier(doc, table, stmt.index)) return [];
+    const hits: RuleHit[] = [];
+    for (const part of partsWithAction(stmt, 'AT_AddColumn')) {
+      const column = as(as(part.node, 'AlterTableCmd')?.def, 'ColumnDef');
+      const hasDefault = list(column?.constraints).some((c) => as(c, 'Constraint')?.contype === 'CONSTR_DEFAULT');
+      const lock = effectOn(part, table);
+      if (!hasDefault || !lock || lock.rewrite === false) continue;
+      const certainty = lock.rewrite === true ? 'rewrites' : 'may rewrite';
+      hits.push({
+        span: spanOf(stmt, part.node),
+        message:
+          `${part.label} ${certainty} ${table} and all its indexes while holding ${describeLock(lock)}: ${part.reasons.join('; ')}. ` +
+          `Add the column without the default, then SET DEFAULT in a separate statement (new rows only) and backfill existing rows in batches.`,
+      });
+    }
+    return hits;
+  },
+};
