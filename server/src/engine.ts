@@ -14,6 +14,7 @@ import { kindOf } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, RULE_IDS, RULES } from './rules';
 import type { RuleHit } from './rules/types';
 import { renderHover } from './hover';
+import { Catalog } from './catalog/catalog';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -21,6 +22,8 @@ export interface LintOptions {
   config: LockstepConfig;
   /** Reused across calls so an edit only re-parses and re-lints statements whose text changed. */
   cache?: EngineCache;
+  /** The schema before this file (earlier migrations, or a test's setup); empty when unknown. */
+  schema?: Catalog;
 }
 
 export interface LintResult {
@@ -125,7 +128,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const { config } = options;
   const cache = options.cache ?? new EngineCache();
   cache.beginRun();
-  const document = buildDocument(text, { path: options.path, config, parse: (chunk) => cache.parse(chunk) });
+  const document = buildDocument(text, { path: options.path, config, catalog: options.schema, parse: (chunk) => cache.parse(chunk) });
   const findings: Finding[] = [];
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
     const setting = config.rules[ruleId];
@@ -242,4 +245,9 @@ export function hoverAt(result: LintResult, offset: number, config: LockstepConf
   const stmt = result.document.statements.find((s) => offset >= s.span.start && offset <= s.span.end);
   if (!stmt) return undefined;
   return renderHover(impactOf(stmt), result.document, config);
+}
+
+/** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */
+export function catalogFromSql(sql: string, config: LockstepConfig): Catalog {
+  return buildDocument(sql, { config, parse: parseChunk }).catalog;
 }

@@ -19,8 +19,13 @@ export interface ConstraintInfo {
   table: string;
   kind: 'check' | 'foreign' | 'unique' | 'primary' | 'exclude';
   validated: boolean;
-  /** For FOREIGN KEY: the referenced table. */
+  /** Constrained columns (for FOREIGN KEY: the referencing columns). */
+  columns?: string[];
+  /** For FOREIGN KEY: the referenced table and columns. */
   references?: string;
+  referencedColumns?: string[];
+  /** For CHECK: the expression, to test whether it implies a partition bound. */
+  expr?: AstNode;
   /** For CHECK: the columns the expression proves NOT NULL (`col IS NOT NULL`). */
   provesNotNull?: string[];
 }
@@ -35,6 +40,10 @@ export interface RelationInfo {
   partitionOf?: string;
   /** For views and materialized views: the relations their query reads. */
   dependsOn?: string[];
+  /** For an index: its key columns (`expr` for expressions). */
+  indexColumns?: string[];
+  /** For a partitioned table: its partition key columns. */
+  partitionKey?: string[];
 }
 
 export class Catalog {
@@ -60,6 +69,24 @@ export class Catalog {
   partitionsOf(table: string): string[] {
     const t = baseName(table);
     return [...this.relations.values()].filter((r) => r.partitionOf === t).map((r) => r.name).sort();
+  }
+
+  /** Foreign keys on other tables that point at `table`. */
+  referencesTo(table: string): ConstraintInfo[] {
+    const t = baseName(table);
+    return [...this.constraints.values()].filter((c) => c.kind === 'foreign' && c.references === t && c.table !== t);
+  }
+
+  /** Views and materialized views that read `table`. */
+  dependentsOf(table: string): RelationInfo[] {
+    const t = baseName(table);
+    return [...this.relations.values()].filter((r) => r.dependsOn?.includes(t));
+  }
+
+  /** Is `column` the leading column of some index of `table` (so an equality lookup need not scan)? */
+  hasIndexLeadingWith(table: string, column: string): boolean {
+    const t = baseName(table);
+    return [...this.relations.values()].some((r) => r.kind === 'index' && r.table === t && r.indexColumns?.[0] === column);
   }
 
   constraintsOf(table: string): ConstraintInfo[] {
@@ -108,11 +135,19 @@ const APPLY: Record<string, Apply> = {
   CreateStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
     const parent = list(s.inhRelations)[0];
+    const partParams = list((s.partspec?.PartitionSpec ?? s.partspec)?.partParams);
     cat.addRelation({
       name: table,
       kind: s.partspec ? 'partitioned' : 'table',
       partitionOf: s.partbound && parent ? baseName(rangeVarName(parent)) : undefined,
+      partitionKey: s.partspec ? partParams.map((p) => as(p, 'PartitionElem')?.name ?? 'expr') : undefined,
     });
+    if (s.partbound && parent) {
+      // A partition inherits the parent's columns.
+      const parentRel = cat.relation(rangeVarName(parent));
+      const rel = cat.relation(table)!;
+      for (const [k, c] of parentRel?.columns ?? []) rel.columns.set(k, { ...c });
+    }
     for (const elt of list(s.tableElts)) {
       const col = as(elt, 'ColumnDef');
       if (col) addColumn(cat, table, col);
@@ -135,7 +170,7 @@ const APPLY: Record<string, Apply> = {
     const table = baseName(rangeVarName(s.relation));
     const cols = list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr');
     const name = s.idxname ?? defaultIndexName(table, cols, s.primary ? 'pkey' : s.unique ? 'key' : 'idx');
-    cat.addRelation({ name, kind: 'index', table });
+    cat.addRelation({ name, kind: 'index', table, indexColumns: cols });
   },
   AlterTableStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
@@ -259,8 +294,9 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
       const primary = con.contype === 'CONSTR_PRIMARY';
       const name = con.conname ?? con.indexname ?? defaultIndexName(table, keys, primary ? 'pkey' : 'key');
       cat.constraints.set(name, { name, table, kind: primary ? 'primary' : 'unique', validated: true });
+      const columns = con.indexname ? cat.relation(con.indexname)?.indexColumns : keys;
       if (con.indexname && con.indexname !== name) cat.relations.delete(con.indexname);
-      cat.addRelation({ name, kind: 'index', table });
+      cat.addRelation({ name, kind: 'index', table, indexColumns: columns });
       if (primary) for (const k of keys) { const c = cat.column(table, k); if (c) c.notNull = true; }
       break;
     }
@@ -272,13 +308,16 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
     }
     case 'CONSTR_CHECK': {
       const name = con.conname ?? `${table}_${keys[0] ?? ''}_check`.replace('__', '_');
-      cat.constraints.set(name, { name, table, kind: 'check', validated, provesNotNull: notNullColumns(con.raw_expr) });
+      cat.constraints.set(name, { name, table, kind: 'check', validated, provesNotNull: notNullColumns(con.raw_expr), expr: con.raw_expr });
       break;
     }
     case 'CONSTR_FOREIGN': {
       const cols = names(con.fk_attrs).length ? names(con.fk_attrs) : keys;
       const name = con.conname ?? `${table}_${cols.join('_')}_fkey`;
-      cat.constraints.set(name, { name, table, kind: 'foreign', validated, references: baseName(rangeVarName(con.pktable)) });
+      cat.constraints.set(name, {
+        name, table, kind: 'foreign', validated, columns: cols,
+        references: baseName(rangeVarName(con.pktable)), referencedColumns: names(con.pk_attrs),
+      });
       break;
     }
   }

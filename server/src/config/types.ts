@@ -34,12 +34,13 @@ export interface LockstepConfig {
   statementTimeout: string;
 }
 
-export const DEFAULT_CONFIG: LockstepConfig = {
+/** Frozen (deeply) so no caller can change the defaults for everyone else. */
+export const DEFAULT_CONFIG: Readonly<LockstepConfig> = Object.freeze({
   pgVersion: 16,
   runner: 'auto',
   transaction: 'auto',
-  rules: {},
-  exclude: [],
+  rules: Object.freeze({}) as Record<string, RuleSetting>,
+  exclude: Object.freeze([]) as unknown as string[],
   lockTimeout: '2s',
   statementTimeout: '60s',
-};
+});

@@ -5,6 +5,7 @@
 import { AstNode, as, baseName, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import type { LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
+import { foreignKeyValidation } from './queries';
 import type { Certainty, LockContext, LockEffect, PartEffect } from './types';
 
 interface SubcommandFacts {
@@ -45,12 +46,20 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_DropConstraint: dropConstraint,
   AT_AlterColumnType: alterColumnType,
   AT_AlterColumnGenericOptions: fixed('AccessExclusiveLock'),
-  AT_ChangeOwner: fixed('AccessExclusiveLock'),
-  AT_ClusterOn: fixed('ShareUpdateExclusiveLock'),
+  AT_ChangeOwner: (cmd, table, ctx) => ({
+    mode: 'AccessExclusiveLock',
+    // The table's indexes change owner with it.
+    others: ctx.catalog.indexesOf(table).map((i) => indexEffect(i, 'AccessExclusiveLock', { implied: true })),
+  }),
+  AT_ClusterOn: (cmd) => ({ mode: 'ShareUpdateExclusiveLock', others: [indexEffect(cmd.name, 'ShareUpdateExclusiveLock')] }),
   AT_DropCluster: fixed('ShareUpdateExclusiveLock'),
   AT_SetLogged: rewriting('SET LOGGED copies the table into a WAL-logged file'),
   AT_SetUnLogged: rewriting('SET UNLOGGED copies the table into an unlogged file'),
-  AT_SetAccessMethod: rewriting('SET ACCESS METHOD rewrites the table'),
+  AT_SetAccessMethod: (cmd) =>
+    // Every table Lockstep knows of uses heap; switching to heap is then a no-op.
+    cmd.name === 'heap' || !cmd.name
+      ? { mode: 'AccessExclusiveLock', reasons: ['SET ACCESS METHOD heap is a no-op for a heap table; another access method rewrites it'] }
+      : { mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: [`SET ACCESS METHOD ${cmd.name} rewrites the table`] },
   AT_SetTableSpace: () => ({ mode: 'AccessExclusiveLock', reasons: ['SET TABLESPACE copies the table files to the new tablespace (a no-op when it is already there)'] }),
   AT_SetRelOptions: fixed('ShareUpdateExclusiveLock'),
   AT_ResetRelOptions: fixed('ShareUpdateExclusiveLock'),
@@ -71,7 +80,7 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_DropInherit: fixed('ShareUpdateExclusiveLock'),
   AT_AddOf: fixed('AccessExclusiveLock'),
   AT_DropOf: fixed('AccessExclusiveLock'),
-  AT_ReplicaIdentity: fixed('ExclusiveLock'),
+  AT_ReplicaIdentity: fixed('AccessExclusiveLock'),
   AT_EnableRowSecurity: fixed('AccessExclusiveLock'),
   AT_DisableRowSecurity: fixed('AccessExclusiveLock'),
   AT_ForceRowSecurity: fixed('AccessExclusiveLock'),
@@ -155,9 +164,12 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   }
   const fk = constraints.find((c) => c.contype === 'CONSTR_FOREIGN');
   if (fk) others.push(referencedTableLock(fk, 'ShareRowExclusiveLock'));
-  const mode: LockMode = 'AccessExclusiveLock';
   scan = rewrite;
-  return { mode, rewrite, scan, reasons, others, label };
+  if (scan === false && constraints.some((c) => c.contype === 'CONSTR_CHECK' && !c.skip_validation)) {
+    scan = true;
+    reasons.push('its CHECK constraint is verified against every existing row');
+  }
+  return { mode: 'AccessExclusiveLock', rewrite, scan, reasons, others, label };
 }
 
 function setNotNull(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
@@ -193,11 +205,12 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
   const notValid = !!con.skip_validation;
   switch (con.contype) {
     case 'CONSTR_FOREIGN': {
+      const referenced = referencedTableLock(con, 'ShareRowExclusiveLock');
       return {
         mode: 'ShareRowExclusiveLock',
         scan: !notValid,
         reasons: notValid ? [] : ['every existing row is checked against the referenced table'],
-        others: [referencedTableLock(con, 'ShareRowExclusiveLock')],
+        others: [referenced, ...(notValid ? [] : foreignKeyValidation(table, referenced.object, ctx))],
         label: `ADD CONSTRAINT${name} FOREIGN KEY${notValid ? ' NOT VALID' : ''}`,
       };
     }
@@ -233,7 +246,8 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
 function addIndexConstraint(cmd: AstNode, _table: string): SubcommandFacts {
   const con = as(cmd.def, 'Constraint') ?? {};
   const index = con.indexname as string | undefined;
-  const others: LockEffect[] = index ? [{ object: con.conname ?? index, kind: 'index', mode: 'AccessExclusiveLock', rewrite: false, scan: false }] : [];
+  // The index is renamed to the constraint's name under SHARE UPDATE EXCLUSIVE.
+  const others: LockEffect[] = index ? [indexEffect(con.conname ?? index, 'ShareUpdateExclusiveLock')] : [];
   const primary = con.contype === 'CONSTR_PRIMARY';
   return {
     mode: 'AccessExclusiveLock',
@@ -247,7 +261,7 @@ function validateConstraint(cmd: AstNode, table: string, ctx: LockContext): Subc
   const con = ctx.catalog.constraints.get(cmd.name);
   const others: LockEffect[] =
     con?.kind === 'foreign' && con.references
-      ? [{ object: con.references, kind: 'table', mode: 'RowShareLock', rewrite: false, scan: false }]
+      ? [{ object: con.references, kind: 'table', mode: 'RowShareLock', rewrite: false, scan: false }, ...foreignKeyValidation(table, con.references, ctx)]
       : [];
   return {
     mode: 'ShareUpdateExclusiveLock',
@@ -285,26 +299,67 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
 }
 
 function attachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
-  const partition = baseName(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
+  const pc = as(cmd.def, 'PartitionCmd') ?? {};
+  const partition = baseName(rangeVarName(pc.name));
+  const proven = boundProvenByCheck(ctx, table, partition, pc.bound?.PartitionBoundSpec ?? pc.bound);
   return {
     mode: ctx.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock',
-    others: [{ object: partition, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: true }],
+    others: [{ object: partition, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: !proven }],
     reasons: [
-      `${partition} is scanned to prove its rows fit the partition bound, unless a valid CHECK constraint already implies it`,
+      proven
+        ? `the valid CHECK constraint ${proven} on ${partition} already implies the partition bound, so it is not scanned`
+        : `${partition} is scanned to prove its rows fit the partition bound (add a matching CHECK constraint first to skip the scan)`,
     ],
     label: `ATTACH PARTITION ${partition}`,
   };
 }
 
+/**
+ * Does a validated CHECK on the partition state exactly the range bound (`key >= from AND key < to`)?
+ * PostgreSQL proves implication more generally; Lockstep recognises the form people write for this.
+ */
+function boundProvenByCheck(ctx: LockContext, parent: string, partition: string, bound: AstNode | undefined): string | undefined {
+  const key = ctx.catalog.relation(parent)?.partitionKey?.[0];
+  if (!key || !bound || bound.strategy !== 'r') return undefined;
+  const from = constantOf(list(bound.lowerdatums)[0]);
+  const to = constantOf(list(bound.upperdatums)[0]);
+  for (const check of ctx.catalog.constraintsOf(partition)) {
+    if (check.kind !== 'check' || !check.validated) continue;
+    const comparisons = comparisonsIn(check.expr);
+    const has = (op: string, value: string | undefined) => comparisons.some((c) => c.column === key && c.op === op && c.value === value);
+    if (has('>=', from) && has('<', to)) return check.name;
+  }
+  return undefined;
+}
+
+function comparisonsIn(expr: AstNode | undefined): { column: string; op: string; value?: string }[] {
+  const bool = as(expr, 'BoolExpr');
+  if (bool?.boolop === 'AND_EXPR') return list(bool.args).flatMap(comparisonsIn);
+  const cmp = as(expr, 'A_Expr');
+  if (!cmp || cmp.kind !== 'AEXPR_OP') return [];
+  const column = names(as(cmp.lexpr, 'ColumnRef')?.fields).pop();
+  return column ? [{ column, op: names(cmp.name).pop() ?? '', value: constantOf(cmp.rexpr) }] : [];
+}
+
+function constantOf(node: AstNode | undefined): string | undefined {
+  const c = as(node, 'A_Const') ?? as(as(node, 'TypeCast')?.arg, 'A_Const');
+  return c?.sval?.sval ?? (c?.ival ? String(c.ival.ival ?? 0) : undefined);
+}
+
 function detachPartition(cmd: AstNode, table: string): SubcommandFacts {
   const pc = as(cmd.def, 'PartitionCmd') ?? {};
   const partition = baseName(rangeVarName(pc.name));
+  // CONCURRENTLY only weakens the lock on the parent; the partition itself is still ACCESS EXCLUSIVE.
   const mode: LockMode = pc.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
   return {
     mode,
-    others: [{ object: partition, kind: 'table', mode, rewrite: false, scan: false }],
+    others: [{ object: partition, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: false }],
     label: `DETACH PARTITION ${partition}${pc.concurrent ? ' CONCURRENTLY' : ''}`,
   };
+}
+
+function indexEffect(index: string, mode: LockMode, extra: Partial<LockEffect> = {}): LockEffect {
+  return { object: index, kind: 'index', mode, rewrite: false, scan: false, ...extra };
 }
 
 function referencedTableLock(con: AstNode, mode: LockMode): LockEffect {

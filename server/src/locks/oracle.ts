@@ -37,8 +37,6 @@ export function predictObservable(sql: string, setupSql: string, pgVersion: numb
   const rewritten: string[] = [];
   const scanned: string[] = [];
   for (const e of result.effects) {
-    // Dropped objects vanish from pg_class inside the transaction, so the oracle cannot name them.
-    if (e.dropped) continue;
     const name = renamedTo && e.object === renamedTo.from ? renamedTo.to : e.object;
     locks[e.kind === 'type' ? `type:${name}` : name] = e.mode;
     const isTable = e.kind === 'table' || e.kind === 'matview';

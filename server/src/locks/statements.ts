@@ -5,6 +5,8 @@
 import { relationsRead } from '../catalog/catalog';
 import { AstNode, as, baseName, kindOf, list, names, rangeVarName } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
+import { createIndex, dropIndexes, reindex } from './indexes';
+import { effect, foreignKeyValidation, plannedScan, queryReads, referentialChecks, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
 
@@ -16,19 +18,29 @@ export interface StatementFacts {
 
 type Analyzer = (s: AstNode, ctx: LockContext, node: AstNode) => StatementFacts;
 
-function effect(object: string, kind: ObjectKind, mode: LockMode, extra: Partial<LockEffect> = {}): LockEffect {
-  return { object: baseName(object), kind, mode, rewrite: false, scan: false, ...extra };
-}
-
 function single(node: AstNode, label: string, effects: LockEffect[], reasons: string[] = []): PartEffect[] {
   return [{ label, node, action: kindOf(node), effects, reasons }];
 }
 
-/** AccessShare on every table a query reads, except those already locked more strongly. */
-function readLocks(query: AstNode | undefined, except: string[] = []): LockEffect[] {
-  return relationsRead(query)
-    .filter((r) => !except.includes(r))
-    .map((r) => effect(r, 'table', 'AccessShareLock'));
+const RELATION_KINDS: Record<string, ObjectKind> = {
+  OBJECT_TABLE: 'table',
+  OBJECT_MATVIEW: 'matview',
+  OBJECT_VIEW: 'view',
+  OBJECT_SEQUENCE: 'sequence',
+};
+
+/** DROP TABLE/VIEW/…: the relation, its indexes, tables whose FK triggers go, and (CASCADE) dependent views. */
+function dropRelation(name: string, kind: ObjectKind, ctx: LockContext, cascade: boolean): LockEffect[] {
+  const effects: LockEffect[] = [effect(name, kind, 'AccessExclusiveLock', { dropped: true })];
+  for (const idx of ctx.catalog.indexesOf(name)) effects.push(effect(idx, 'index', 'AccessExclusiveLock', { dropped: true, implied: true }));
+  // Dropping a table drops its foreign keys, which removes their triggers on the referenced tables.
+  for (const fk of ctx.catalog.constraintsOf(name)) {
+    if (fk.kind === 'foreign' && fk.references && fk.references !== name) effects.push(effect(fk.references, 'table', 'AccessExclusiveLock', { implied: true }));
+  }
+  if (cascade) {
+    for (const dep of ctx.catalog.dependentsOf(name)) effects.push(...dropRelation(dep.name, dep.kind === 'matview' ? 'matview' : 'view', ctx, true));
+  }
+  return effects;
 }
 
 const NON_TRANSACTIONAL_NOTE = 'cannot run inside a transaction block';
@@ -39,119 +51,59 @@ export const STATEMENTS: Record<string, Analyzer> = {
     return { parts: alterTableParts(s, ctx) };
   },
 
-  IndexStmt(s, ctx, node) {
-    const table = baseName(rangeVarName(s.relation));
-    const index = s.idxname ?? `${table}_${list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr').join('_')}_idx`;
-    const partitioned = ctx.catalog.relation(table)?.kind === 'partitioned';
-    if (s.concurrent) {
-      return {
-        parts: single(node, 'CREATE INDEX CONCURRENTLY', [effect(table, 'table', 'ShareUpdateExclusiveLock', { scan: true })], [
-          'builds the index in two table scans while reads and writes continue; waits for older transactions at each phase',
-        ]),
-        transactional: false,
-        notes: [
-          `CREATE INDEX CONCURRENTLY ${NON_TRANSACTIONAL_NOTE}; if it fails it leaves an INVALID index that must be dropped`,
-          ...(ctx.pgVersion === 14 ? ['PostgreSQL 14.0–14.3 can silently corrupt indexes built CONCURRENTLY: run 14.4 or later'] : []),
-          ...(partitioned ? ['CONCURRENTLY is not supported on a partitioned table: build it on each partition, then attach'] : []),
-        ],
-      };
-    }
-    const effects = [effect(table, 'table', 'ShareLock', { scan: true }), effect(index, 'index', 'AccessExclusiveLock', { created: true })];
-    if (partitioned) for (const p of ctx.catalog.partitionsOf(table)) effects.push(effect(p, 'table', 'ShareLock', { scan: true, implied: true }));
-    return { parts: single(node, s.unique ? 'CREATE UNIQUE INDEX' : 'CREATE INDEX', effects, ['the index build reads the whole table while SHARE blocks writes']) };
-  },
+  IndexStmt: createIndex,
 
   DropStmt(s, ctx, node) {
     const objects = list(s.objects).map((o) => (o.List ? names(o.List.items) : names([o])).join('.'));
     const type = String(s.removeType ?? '');
+    const label = `DROP ${type.replace(/^OBJECT_/, '').replace(/_/g, ' ')}${s.concurrent ? ' CONCURRENTLY' : ''}`;
+    if (type === 'OBJECT_INDEX') {
+      const { effects, transactional, notes } = dropIndexes(s, ctx, objects.map(baseName));
+      return { parts: single(node, label, effects), transactional, notes };
+    }
     const effects: LockEffect[] = [];
-    let transactional = true;
     for (const name of objects) {
-      const base = baseName(name);
-      switch (type) {
-        case 'OBJECT_INDEX': {
-          const table = ctx.catalog.relation(base)?.table;
-          if (s.concurrent) {
-            transactional = false;
-            if (table) effects.push(effect(table, 'table', 'ShareUpdateExclusiveLock'));
-            effects.push(effect(base, 'index', 'ShareUpdateExclusiveLock', { dropped: true }));
-          } else {
-            if (table) effects.push(effect(table, 'table', 'AccessExclusiveLock'));
-            else effects.push(effect(`the table of ${base}`, 'table', 'AccessExclusiveLock'));
-            effects.push(effect(base, 'index', 'AccessExclusiveLock', { dropped: true }));
-          }
-          break;
-        }
-        case 'OBJECT_TABLE':
-        case 'OBJECT_MATVIEW':
-        case 'OBJECT_VIEW':
-        case 'OBJECT_SEQUENCE': {
-          const kind: ObjectKind = type === 'OBJECT_TABLE' ? 'table' : type === 'OBJECT_MATVIEW' ? 'matview' : type === 'OBJECT_VIEW' ? 'view' : 'sequence';
-          effects.push(effect(base, kind, 'AccessExclusiveLock', { dropped: true }));
-          for (const idx of ctx.catalog.indexesOf(base)) effects.push(effect(idx, 'index', 'AccessExclusiveLock', { dropped: true, implied: true }));
-          // Dropping a table drops its foreign keys, which removes triggers on the referenced tables.
-          for (const fk of ctx.catalog.constraintsOf(base)) {
-            if (fk.kind === 'foreign' && fk.references && fk.references !== base) effects.push(effect(fk.references, 'table', 'AccessExclusiveLock', { implied: true }));
-          }
-          break;
-        }
-        case 'OBJECT_TRIGGER':
-        case 'OBJECT_POLICY':
-        case 'OBJECT_RULE': {
-          // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]: the table is everything but the last name.
-          const parts = name.split('.');
-          const table = parts.length > 1 ? parts[parts.length - 2] : '';
-          if (table) effects.push(effect(table, 'table', 'AccessExclusiveLock'));
-          break;
-        }
-        default:
-          break;
+      if (RELATION_KINDS[type]) effects.push(...dropRelation(baseName(name), RELATION_KINDS[type], ctx, s.behavior === 'DROP_CASCADE'));
+      else if (['OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(type)) {
+        // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]: the table is the name before the last.
+        const parts = name.split('.');
+        if (parts.length > 1) effects.push(effect(parts[parts.length - 2], 'table', 'AccessExclusiveLock'));
       }
     }
-    const label = `DROP ${type.replace(/^OBJECT_/, '').replace(/_/g, ' ')}${s.concurrent ? ' CONCURRENTLY' : ''}`;
-    return { parts: single(node, label, effects), transactional, notes: transactional ? [] : [`DROP INDEX CONCURRENTLY ${NON_TRANSACTIONAL_NOTE}`] };
+    return { parts: single(node, label, effects) };
   },
 
-  ReindexStmt(s, ctx, node) {
-    const concurrent = list(s.params).some((p) => as(p, 'DefElem')?.defname === 'concurrently');
-    const target = s.relation ? baseName(rangeVarName(s.relation)) : (s.name ?? '');
-    const isIndex = s.kind === 'REINDEX_OBJECT_INDEX';
-    const table = isIndex ? ctx.catalog.relation(target)?.table : target;
-    const indexes = isIndex ? [target] : table ? ctx.catalog.indexesOf(table) : [];
-    const effects: LockEffect[] = [];
-    if (concurrent) {
-      if (table) effects.push(effect(table, 'table', 'ShareUpdateExclusiveLock', { scan: true }));
-      for (const i of indexes) effects.push(effect(i, 'index', 'ShareUpdateExclusiveLock', { implied: !isIndex }));
-      return {
-        parts: single(node, 'REINDEX CONCURRENTLY', effects, ['rebuilds the index beside the old one while reads and writes continue']),
-        transactional: false,
-        notes: [`REINDEX CONCURRENTLY ${NON_TRANSACTIONAL_NOTE}`, ...(ctx.pgVersion < 12 ? ['REINDEX CONCURRENTLY needs PostgreSQL 12 or later'] : [])],
-      };
-    }
-    if (table) effects.push(effect(table, 'table', 'ShareLock', { scan: true }));
-    for (const i of indexes) effects.push(effect(i, 'index', 'AccessExclusiveLock', { implied: !isIndex }));
-    return {
-      parts: single(node, 'REINDEX', effects, ['rebuilding reads the whole table while SHARE blocks writes, and each index is ACCESS EXCLUSIVE (blocking reads that use it)']),
-      transactional: s.kind !== 'REINDEX_OBJECT_SCHEMA' && s.kind !== 'REINDEX_OBJECT_DATABASE' && s.kind !== 'REINDEX_OBJECT_SYSTEM',
-    };
-  },
+  ReindexStmt: reindex,
 
   CreateStmt(s, ctx, node) {
     const table = baseName(rangeVarName(s.relation));
     const effects: LockEffect[] = [effect(table, 'table', 'AccessExclusiveLock', { created: true })];
     const parent = list(s.inhRelations)[0];
-    if (parent && s.partbound) effects.push(effect(rangeVarName(parent), 'table', 'AccessExclusiveLock'));
-    else if (parent) effects.push(effect(rangeVarName(parent), 'table', 'ShareUpdateExclusiveLock'));
+    // PARTITION OF locks the parent ACCESS EXCLUSIVE; plain INHERITS only SHARE UPDATE EXCLUSIVE.
+    if (parent) effects.push(effect(rangeVarName(parent), 'table', s.partbound ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock'));
     for (const elt of list(s.tableElts)) {
-      const constraints = [as(elt, 'Constraint'), ...list(as(elt, 'ColumnDef')?.constraints).map((c) => as(c, 'Constraint'))];
+      const column = as(elt, 'ColumnDef');
+      const constraints = [as(elt, 'Constraint'), ...list(column?.constraints).map((c) => as(c, 'Constraint'))];
       for (const c of constraints) {
         if (c?.contype === 'CONSTR_FOREIGN' && c.pktable) {
           const ref = baseName(rangeVarName(c.pktable));
           if (ref !== table) effects.push(effect(ref, 'table', 'ShareRowExclusiveLock'));
         }
+        if (c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE') {
+          const keys = column ? [column.colname] : names(c.keys);
+          const index = c.conname ?? (c.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_key`);
+          effects.push(effect(index, 'index', 'AccessExclusiveLock', { created: true }));
+        }
       }
       const like = as(elt, 'TableLikeClause');
-      if (like) effects.push(effect(rangeVarName(like.relation), 'table', 'AccessShareLock'));
+      if (like) {
+        const source = baseName(rangeVarName(like.relation));
+        effects.push(effect(source, 'table', 'AccessShareLock'));
+        // INCLUDING INDEXES/ALL copies the source's primary key (named after the new table).
+        if (Number(like.options ?? 0) !== 0 && ctx.catalog.constraintsOf(source).some((c) => c.kind === 'primary')) {
+          effects.push(effect(`${table}_pkey`, 'index', 'AccessExclusiveLock', { created: true }));
+        }
+      }
     }
     return { parts: single(node, 'CREATE TABLE', effects) };
   },
@@ -160,33 +112,35 @@ export const STATEMENTS: Record<string, Analyzer> = {
     const into = s.into?.IntoClause ?? s.into ?? {};
     const name = baseName(rangeVarName(into.rel));
     const matview = s.objtype === 'OBJECT_MATVIEW';
-    const effects = [effect(name, matview ? 'matview' : 'table', 'AccessExclusiveLock', { created: true }), ...readLocks(s.query)];
+    const effects = [effect(name, matview ? 'matview' : 'table', 'AccessExclusiveLock', { created: true }), ...queryReads(s.query, ctx)];
     return { parts: single(node, matview ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS', effects) };
   },
 
   ViewStmt(s, ctx, node) {
     const view = baseName(rangeVarName(s.view));
     const exists = !!ctx.catalog.relation(view);
-    const effects = [effect(view, 'view', 'AccessExclusiveLock', { created: !exists }), ...readLocks(s.query, [view])];
+    // Creating a view only parses and analyses its query: the tables are locked, not scanned.
+    const read = relationsRead(s.query).filter((t) => t !== view).map((t) => effect(t, 'table', 'AccessShareLock'));
+    const effects = [effect(view, 'view', 'AccessExclusiveLock', { created: !exists }), ...read];
     return { parts: single(node, s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW', effects) };
   },
 
   RefreshMatViewStmt(s, ctx, node) {
     const mv = baseName(rangeVarName(s.relation));
-    const base = ctx.catalog.relation(mv)?.dependsOn ?? [];
+    const base = (ctx.catalog.relation(mv)?.dependsOn ?? []).flatMap((t) => plannedScan(t, 'AccessShareLock', ctx, true));
     const indexes = ctx.catalog.indexesOf(mv);
     if (s.concurrent) {
       const effects = [
         effect(mv, 'matview', 'ExclusiveLock', { scan: true }),
         ...indexes.map((i) => effect(i, 'index', 'RowExclusiveLock', { implied: true })),
-        ...base.map((t) => effect(t, 'table', 'AccessShareLock', { scan: true, implied: true })),
+        ...base.map((e) => ({ ...e, implied: true })),
       ];
       return { parts: single(node, 'REFRESH MATERIALIZED VIEW CONCURRENTLY', effects, ['recomputes the query and applies the difference; reads of the view continue']) };
     }
     const effects = [
       effect(mv, 'matview', 'AccessExclusiveLock', { rewrite: true, scan: true }),
       ...indexes.map((i) => effect(i, 'index', 'AccessExclusiveLock', { implied: true })),
-      ...base.map((t) => effect(t, 'table', 'AccessShareLock', { scan: true, implied: true })),
+      ...base.map((e) => ({ ...e, implied: true })),
     ];
     return { parts: single(node, 'REFRESH MATERIALIZED VIEW', effects, ['the view is rebuilt into a new file while ACCESS EXCLUSIVE blocks its readers']) };
   },
@@ -204,12 +158,17 @@ export const STATEMENTS: Record<string, Analyzer> = {
   },
 
   TruncateStmt(s, ctx, node) {
-    const effects: LockEffect[] = [];
-    for (const rel of list(s.relations)) {
-      const table = baseName(rangeVarName(rel));
-      effects.push(effect(table, 'table', 'AccessExclusiveLock', { rewrite: true }), ...rebuiltIndexes(table, ctx));
+    const tables = list(s.relations).map((r) => baseName(rangeVarName(r)));
+    // CASCADE also empties every table with a foreign key to these.
+    if (s.behavior === 'DROP_CASCADE') {
+      for (let i = 0; i < tables.length; i++) for (const fk of ctx.catalog.referencesTo(tables[i])) if (!tables.includes(fk.table)) tables.push(fk.table);
     }
-    return { parts: single(node, 'TRUNCATE', effects, ['TRUNCATE swaps in new, empty files for the table and its indexes']) };
+    const effects = tables.flatMap((t) => [
+      // pg_stat counts TRUNCATE as a sequential scan of the table, though no row is read.
+      effect(t, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }),
+      ...rebuiltIndexes(t, ctx),
+    ]);
+    return { parts: single(node, 'TRUNCATE', effects, ['TRUNCATE swaps in new, empty files for the table and its indexes (fast, but ACCESS EXCLUSIVE)']) };
   },
 
   VacuumStmt(s, ctx, node) {
@@ -221,7 +180,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
       const table = baseName(rangeVarName(as(rel, 'VacuumRelation')?.relation));
       if (!table) continue;
       if (full) effects.push(effect(table, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }), ...rebuiltIndexes(table, ctx));
-      else effects.push(effect(table, 'table', 'ShareUpdateExclusiveLock', { scan: analyzeOnly ? false : true }));
+      else {
+        effects.push(effect(table, 'table', 'ShareUpdateExclusiveLock'));
+        // ANALYZE opens the indexes to gather their statistics.
+        if (analyzeOnly) effects.push(...ctx.catalog.indexesOf(table).map((i) => effect(i, 'index', 'AccessShareLock', { implied: true })));
+      }
     }
     const label = analyzeOnly ? 'ANALYZE' : full ? 'VACUUM FULL' : 'VACUUM';
     return {
@@ -272,26 +235,35 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   InsertStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
-    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...readLocks(s.selectStmt, [target])]) };
+    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...queryReads(s.selectStmt, ctx, 'AccessShareLock', [target])]) };
   },
 
   UpdateStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
-    const scan = !s.whereClause;
-    return {
-      parts: single(node, 'UPDATE', [effect(target, 'table', 'RowExclusiveLock', { scan }), ...readLocks({ from: s.fromClause, where: s.whereClause }, [target])], scan ? ['UPDATE without WHERE touches every row'] : []),
-    };
+    const scan = whereScans(s.whereClause, target, ctx.catalog);
+    const effects = [
+      ...plannedScan(target, 'RowExclusiveLock', ctx, scan),
+      ...queryReads({ from: s.fromClause }, ctx, 'AccessShareLock', [target]),
+      ...referentialChecks(target, ctx, updatedColumns(s)),
+    ];
+    return { parts: single(node, 'UPDATE', effects, s.whereClause ? [] : ['UPDATE without WHERE rewrites every row in one transaction']) };
   },
 
   DeleteStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
-    const scan = !s.whereClause;
-    return { parts: single(node, 'DELETE', [effect(target, 'table', 'RowExclusiveLock', { scan }), ...readLocks({ using: s.usingClause, where: s.whereClause }, [target])]) };
+    const effects = [
+      ...plannedScan(target, 'RowExclusiveLock', ctx, whereScans(s.whereClause, target, ctx.catalog)),
+      ...queryReads({ using: s.usingClause }, ctx, 'AccessShareLock', [target]),
+      ...referentialChecks(target, ctx),
+    ];
+    return { parts: single(node, 'DELETE', effects) };
   },
 
   SelectStmt(s, ctx, node) {
-    const locking = list(s.lockingClause).length > 0;
-    return { parts: single(node, 'SELECT', relationsRead(s).map((r) => effect(r, 'table', locking ? 'RowShareLock' : 'AccessShareLock'))) };
+    const mode = list(s.lockingClause).length > 0 ? 'RowShareLock' : 'AccessShareLock';
+    const tables = relationsRead({ from: s.fromClause }).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
+    const effects = tables.flatMap((t) => plannedScan(t, mode, ctx, tables.length === 1 ? whereScans(s.whereClause, t, ctx.catalog) : true));
+    return { parts: single(node, 'SELECT', effects) };
   },
 
   RenameStmt(s, ctx, node) {
