@@ -48,16 +48,16 @@ export interface MigrationDocument {
   markers: RunnerMarker[];
   comments: SourceComment[];
   ignores: IgnoreDirective[];
-  /** Unqualified relation name → index of the statement in this migration that created it. */
-  createdAt: Map<string, number>;
+  /** Unqualified relation name → indexes of the statements in this migration that create it. */
+  createdAt: Map<string, number[]>;
   /** The schema after the whole file (for later files, and for tests). */
   catalog: Catalog;
 }
 
 /** Was `relation` created by an earlier statement of this same migration (so no one else can be using it)? */
 export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
-  const at = doc.createdAt.get(baseName(relation));
-  return at !== undefined && at < before;
+  const section = doc.statements[before]?.section;
+  return (doc.createdAt.get(baseName(relation)) ?? []).some((at) => at < before && doc.statements[at].section === section);
 }
 
 export type ChunkParser = (chunk: Chunk) => ParseOutcome;
@@ -128,7 +128,6 @@ function sectionsOf(statements: ParsedStatement[], markers: RunnerMarker[]): Sec
 function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: LockstepConfig): void {
   // A down section undoes the up section: it starts from the schema before the file, not after it.
   const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
-  const created = slice.name === 'down' ? new Map<string, number>() : doc.createdAt;
   const ctxBase = { pgVersion: config.pgVersion };
   const wraps = runnerWrapsInTransaction(
     {
@@ -163,7 +162,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
     session.apply(ast, state.inTransaction);
     tx.after(ast);
     if (!tx.current().inTransaction) session.endTransaction();
-    for (const name of createdBy(ast)) if (!created.has(name)) created.set(name, index);
+    for (const name of createdBy(ast)) doc.createdAt.set(name, [...(doc.createdAt.get(name) ?? []), index]);
     catalog.apply(ast);
   }
 }

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { blockedBy, conflicts, LOCK_MODES, sqlName, strongest } from '../../../server/src/locks/modes';
+
+describe('lock modes and the conflict matrix', () => {
+  it('is symmetric, as PostgreSQL documents it', () => {
+    for (const a of LOCK_MODES) for (const b of LOCK_MODES) assert.equal(conflicts(a, b), conflicts(b, a), `${a} vs ${b}`);
+  });
+
+  it('has the documented number of conflicts per mode', () => {
+    const counts = LOCK_MODES.map((m) => LOCK_MODES.filter((o) => conflicts(m, o)).length);
+    assert.deepEqual(counts, [1, 2, 4, 5, 5, 6, 7, 8]);
+  });
+
+  it('says what each mode blocks in terms of ordinary traffic', () => {
+    assert.deepEqual(pick(blockedBy('AccessExclusiveLock')), { reads: true, writes: true, ddl: true });
+    assert.deepEqual(pick(blockedBy('ShareLock')), { reads: false, writes: true, ddl: true });
+    assert.deepEqual(pick(blockedBy('ShareRowExclusiveLock')), { reads: false, writes: true, ddl: true });
+    assert.deepEqual(pick(blockedBy('ShareUpdateExclusiveLock')), { reads: false, writes: false, ddl: true });
+    assert.deepEqual(pick(blockedBy('RowExclusiveLock')), { reads: false, writes: false, ddl: true });
+  });
+
+  it('names modes the way SQL spells them and orders them by strength', () => {
+    assert.equal(sqlName('ShareRowExclusiveLock'), 'SHARE ROW EXCLUSIVE');
+    assert.equal(sqlName('AccessShareLock'), 'ACCESS SHARE');
+    assert.equal(strongest('ShareLock', 'RowExclusiveLock'), 'ShareLock');
+    assert.equal(strongest('RowShareLock', 'AccessExclusiveLock'), 'AccessExclusiveLock');
+  });
+});
+
+function pick(b: { reads: boolean; writes: boolean; ddl: boolean }) {
+  return { reads: b.reads, writes: b.writes, ddl: b.ddl };
+}
