@@ -22,6 +22,11 @@ export interface ObservableEffects {
 }
 
 /**
+ * How the oracle observes (test/pg/observe.ts): dropped objects are named from a snapshot taken
+ * before the statement; `scanned` counts tables that existed before it; `type:` keys leave out
+ * implicit row types and array types; statements that cannot run in a transaction are observed
+ * from another session at the point where a blocker stalls them.
+ *
  * Predict what `sql` does on a database whose schema was created by `setupSql`
  * (Lockstep replays `setupSql` into its catalog, so index and constraint names are known).
  * The oracle's clusters run with TimeZone=UTC. Requires `initEngine()` (or `loadParser()`) first.
