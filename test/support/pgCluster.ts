@@ -69,7 +69,27 @@ interface RunAs {
 }
 
 function nativeDir(major: PgMajor): string {
-  return path.resolve(__dirname, '..', '..', 'node_modules', `pg${major}`, 'native');
+  const installed = path.resolve(__dirname, '..', '..', 'node_modules', `pg${major}`, 'native');
+  return process.getuid?.() === 0 && !reachableByOthers(installed) ? stagedCopy(installed, major) : installed;
+}
+
+/** Can a user other than the owner traverse every folder down to `dir` (as `nobody` must)? */
+function reachableByOthers(dir: string): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/** A world-readable copy of the server binaries in the temp folder, made once per version. */
+function stagedCopy(installed: string, major: PgMajor): string {
+  const target = path.join(os.tmpdir(), `lockstep-pg${major}-native-${process.getuid?.()}`);
+  if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) {
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.cpSync(installed, target, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(target, 0o755);
+  }
+  return target;
 }
 
 /** Under root, the unprivileged `nobody`; otherwise the current user (undefined = no switch). */

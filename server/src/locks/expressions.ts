@@ -61,6 +61,16 @@ export function isPlainColumnRef(expr: AstNode | undefined, column: string): boo
 
 const LENGTH_LIMITED = new Set(['varchar', 'varbit']);
 
+/** Targets that some current types reach without a rewrite, and which types those are. */
+const NO_REWRITE_SOURCES: Record<string, string> = {
+  text: 'varchar or text',
+  varchar: 'a shorter varchar, or text when the new type has no length limit',
+  numeric: 'numeric with a lower precision and the same scale',
+  inet: 'cidr',
+  timestamptz: 'timestamp and the session TimeZone is UTC (PG 12+)',
+  varbit: 'a shorter varbit',
+};
+
 export interface TypeChangeVerdict {
   rewrite: Certainty;
   reason: string;
@@ -78,9 +88,9 @@ export function typeChangeRewrites(
   const target = describe(to);
   if (!from) {
     // Without the current type we can only say which targets are ever reachable without a rewrite.
-    const maybe = ['text', 'varchar', 'numeric', 'inet', 'timestamptz', 'varbit', 'citext'].includes(to.name);
-    return maybe
-      ? { rewrite: 'maybe', reason: `rewrites the table unless the current type is binary-coercible to ${target} (e.g. a shorter varchar, or text)` }
+    const unless = NO_REWRITE_SOURCES[to.name];
+    return unless
+      ? { rewrite: 'maybe', reason: `rewrites the table and its indexes unless the current type is ${unless} (Lockstep does not know the column's current type)` }
       : { rewrite: true, reason: `changing a column to ${target} rewrites the table and all its indexes` };
   }
   const source = describe(from);

@@ -1,0 +1,13 @@
+-- A fresh schema: everything here is created in this migration, so nothing is flagged.
+CREATE TABLE accounts (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email      text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX accounts_email_key ON accounts (email);
+
+CREATE TABLE invoices (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  account_id bigint NOT NULL REFERENCES accounts (id),
+  total      numeric(12,2) NOT NULL
+);
