@@ -1,0 +1,63 @@
+/**
+ * VS Code entry point (dist/client.js): starts the Lockstep language server over IPC,
+ * and wires the output channel, the commands and the status bar.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, type DocumentInfo } from '../../server/src/lsp/protocol';
+import { LockstepStatusBar, SHOW_OUTPUT_COMMAND } from './statusBar';
+
+const RESTART_COMMAND = 'lockstep.restartServer';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Lockstep', { log: true });
+  const statusBar = new LockstepStatusBar();
+  context.subscriptions.push(output, statusBar);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'sql' },
+      { scheme: 'untitled', language: 'sql' },
+    ],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
+    outputChannel: output,
+  };
+
+  client = new LanguageClient('lockstep', 'Lockstep', serverOptions, clientOptions);
+  const lspClient = client;
+  context.subscriptions.push(
+    lspClient.onNotification(DOCUMENT_INFO_METHOD, (info: DocumentInfo) => statusBar.update(info)),
+    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
+    vscode.commands.registerCommand(RESTART_COMMAND, async () => {
+      output.info('Restarting the Lockstep language server…');
+      statusBar.clear();
+      try {
+        await lspClient.restart();
+      } catch (error) {
+        output.error(`Restart failed: ${String(error)}`);
+        void vscode.window.showErrorMessage('Lockstep: the language server failed to restart; see the Lockstep output.');
+      }
+    }),
+  );
+
+  try {
+    await lspClient.start();
+  } catch (error) {
+    // Keep the extension alive (commands, restart) even if the server cannot start.
+    output.error(`The Lockstep language server failed to start: ${String(error)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  const running = client;
+  client = undefined;
+  // stop() throws for a client whose server never started; there is nothing to stop then.
+  if (running?.isRunning()) await running.stop();
+}

@@ -1,0 +1,82 @@
+/**
+ * Lints documents through the engine, keeping one EngineCache per open document so an
+ * edit only re-parses the statements whose text changed. Engine failures never escape:
+ * they become an empty result for that document.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { EngineCache, lintText, type LintResult } from '../engine';
+import type { LockstepConfig } from '../config/types';
+import type { Finding } from '../findings';
+
+export interface LintedDocument {
+  version: number;
+  config: LockstepConfig;
+  findings: Finding[];
+  /** Wall time of the lint; big documents use it to space out re-lints. */
+  durationMs: number;
+  /** Missing when the engine failed on this text. */
+  result?: LintResult;
+}
+
+export class DocumentLinter {
+  private readonly caches = new Map<string, EngineCache>();
+  private readonly latest = new Map<string, LintedDocument>();
+  /** Documents linted with a config that has since changed. */
+  private readonly stale = new Set<string>();
+
+  constructor(private readonly logError: (message: string) => void) {}
+
+  lint(doc: TextDocument, path: string | undefined, config: LockstepConfig): LintedDocument {
+    const started = Date.now();
+    let linted: LintedDocument;
+    try {
+      const result = lintText(doc.getText(), { path, config, cache: this.cacheFor(doc.uri) });
+      const findings = Array.isArray(result.findings) ? result.findings : [];
+      linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result };
+    } catch (error) {
+      // The cache may hold half-updated state after a throw; start clean next time.
+      this.caches.delete(doc.uri);
+      this.logError(`Lint failed for ${doc.uri}: ${describeError(error)}`);
+      linted = { version: doc.version, config, findings: [], durationMs: Date.now() - started };
+    }
+    this.latest.set(doc.uri, linted);
+    this.stale.delete(doc.uri);
+    return linted;
+  }
+
+  /** The last lint of `uri`, if it was for exactly this version and the config has not changed since. */
+  current(uri: string, version: number): LintedDocument | undefined {
+    const linted = this.latest.get(uri);
+    return linted && linted.version === version && !this.stale.has(uri) ? linted : undefined;
+  }
+
+  /** The last lint of `uri`, whatever its version. */
+  last(uri: string): LintedDocument | undefined {
+    return this.latest.get(uri);
+  }
+
+  forget(uri: string): void {
+    this.caches.delete(uri);
+    this.latest.delete(uri);
+    this.stale.delete(uri);
+  }
+
+  /** Config changed: results are stale, but parse caches stay valid. */
+  invalidateResults(): void {
+    for (const uri of this.latest.keys()) this.stale.add(uri);
+  }
+
+  private cacheFor(uri: string): EngineCache {
+    let cache = this.caches.get(uri);
+    if (!cache) {
+      cache = new EngineCache();
+      this.caches.set(uri, cache);
+    }
+    return cache;
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,31 @@
+/** Hover content: the lock impact of the statement under the cursor. */
+import type { Hover } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { hoverAt, type LintResult } from '../engine';
+import type { LockstepConfig } from '../config/types';
+import type { TextSpan } from '../findings';
+import { spanToRange } from './diagnostics';
+
+export function lockHover(doc: TextDocument, result: LintResult, offset: number, config: LockstepConfig): Hover | null {
+  const markdown = hoverAt(result, offset, config);
+  if (!markdown) return null;
+  const hover: Hover = { contents: { kind: 'markdown', value: markdown } };
+  const span = statementSpanAt(result, offset);
+  if (span) hover.range = spanToRange(doc, span.start, span.end);
+  return hover;
+}
+
+/** Span of the statement containing `offset` (its `;` included). Statements are in document order. */
+function statementSpanAt(result: LintResult, offset: number): TextSpan | undefined {
+  const statements = result.document?.statements ?? [];
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const { span } = statements[mid];
+    if (offset < span.start) high = mid - 1;
+    else if (offset > span.end) low = mid + 1;
+    else return span;
+  }
+  return undefined;
+}

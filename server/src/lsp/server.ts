@@ -1,0 +1,184 @@
+/**
+ * The Lockstep language server: diagnostics, hovers and document info for SQL migrations.
+ * Every handler is guarded so one bad document or engine bug never takes the server down.
+ */
+import {
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { initEngine } from '../engine';
+import { Debouncer } from './debouncer';
+import { toDiagnostic } from './diagnostics';
+import { DocumentConfigs, filePathOf } from './documentConfigs';
+import { DocumentLinter, describeError, type LintedDocument } from './documentLinter';
+import { lockHover } from './hover';
+import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
+
+const DEFAULT_DEBOUNCE_MS = 150;
+/** A document whose last lint took longer than this waits that long again before the next one… */
+const SLOW_LINT_MS = 500;
+/** …up to this much, so typing in a huge file does not keep the server busy re-linting. */
+const MAX_ADAPTIVE_DEBOUNCE_MS = 5_000;
+/** Editors choke on tens of thousands of markers (think binary junk); the first ones suffice. */
+export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1_000;
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const log = connection.console;
+  const linter = new DocumentLinter((message) => log.error(message));
+  const configs = new DocumentConfigs(connection);
+  const debouncer = new Debouncer();
+  /** Open documents that have had their first lint. */
+  const seen = new Set<string>();
+  let debounceMs = DEFAULT_DEBOUNCE_MS;
+  let canRegisterConfigChange = false;
+  let engineReady: Promise<boolean> = Promise.resolve(false);
+
+  function guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) {
+    return async (params: P): Promise<R> => {
+      try {
+        return await handler(params);
+      } catch (error) {
+        log.error(`${name} failed: ${describeError(error)}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    configs.canPullSettings = params.capabilities.workspace?.configuration === true;
+    canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    const options = (params.initializationOptions ?? {}) as LockstepInitOptions;
+    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0 && options.debounceMs <= 10_000) {
+      debounceMs = options.debounceMs;
+    }
+    engineReady = initEngine().then(
+      () => true,
+      (error) => {
+        log.error(`Lockstep engine failed to load; no diagnostics will be produced: ${describeError(error)}`);
+        return false;
+      },
+    );
+    return {
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
+      serverInfo: { name: 'lockstep' },
+    };
+  });
+
+  connection.onInitialized(
+    guard('initialized', undefined, async () => {
+      // Without this registration VS Code never tells a pull-model server that settings changed.
+      if (canRegisterConfigChange) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      }
+    }),
+  );
+
+  /** Lint the document's current text (if it is still open and is SQL); undefined when skipped. */
+  async function lintNow(uri: string): Promise<LintedDocument | undefined> {
+    if (!isSqlDocument(documents.get(uri))) return undefined;
+    const engineOk = await engineReady;
+    const effective = await configs.get(uri);
+    const doc = documents.get(uri); // re-read: it may have changed or closed while we awaited
+    if (!doc) return undefined;
+    if (effective.excluded || !engineOk) {
+      linter.forget(uri);
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+      return undefined;
+    }
+    const linted = linter.lint(doc, filePathOf(uri), effective.config);
+    const shown = linted.findings.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
+    if (shown.length < linted.findings.length) {
+      log.warn(`${uri}: showing the first ${shown.length} of ${linted.findings.length} findings`);
+    }
+    void connection.sendDiagnostics({
+      uri,
+      version: doc.version,
+      diagnostics: shown.map((finding) => toDiagnostic(finding, doc)),
+    });
+    void connection.sendNotification(DOCUMENT_INFO_METHOD, documentInfo(uri, linted));
+    return linted;
+  }
+
+  const lintGuarded = guard('lint', undefined, lintNow);
+
+  function relintAll(): void {
+    linter.invalidateResults();
+    for (const doc of documents.all()) void lintGuarded(doc.uri);
+  }
+
+  documents.onDidChangeContent((event) => {
+    const uri = event.document.uri;
+    // The first sight of a document (didOpen) lints at once; edits wait for typing to pause,
+    // and documents that are slow to lint wait longer so the server stays responsive.
+    if (!seen.has(uri)) {
+      seen.add(uri);
+      void lintGuarded(uri);
+      return;
+    }
+    const lintMs = linter.last(uri)?.durationMs ?? 0;
+    const delay = lintMs > SLOW_LINT_MS ? Math.max(debounceMs, Math.min(lintMs, MAX_ADAPTIVE_DEBOUNCE_MS)) : debounceMs;
+    debouncer.schedule(uri, delay, () => void lintGuarded(uri));
+  });
+
+  documents.onDidClose((event) => {
+    const uri = event.document.uri;
+    debouncer.cancel(uri);
+    seen.delete(uri);
+    linter.forget(uri);
+    configs.forget(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  connection.onDidChangeConfiguration(
+    guard('didChangeConfiguration', undefined, (params) => {
+      configs.settingsChanged(params.settings);
+      relintAll();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guard('didChangeWatchedFiles', undefined, (params) => {
+      const configChanges = params.changes.filter((change) => change.uri.endsWith(`/${CONFIG_FILE_NAME}`));
+      if (configChanges.length === 0) return;
+      for (const change of configChanges) configs.configFileChanged(change.uri);
+      relintAll();
+    }),
+  );
+
+  connection.onHover(
+    guard('hover', null, async (params) => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc || !isSqlDocument(doc)) return null;
+      const linted = linter.current(doc.uri, doc.version) ?? (await lintNow(doc.uri));
+      const fresh = documents.get(doc.uri);
+      if (!linted?.result || !fresh || fresh.version !== linted.version) return null;
+      return lockHover(fresh, linted.result, fresh.offsetAt(params.position), linted.config);
+    }),
+  );
+
+  connection.onShutdown(() => debouncer.dispose());
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function documentInfo(uri: string, linted: LintedDocument): DocumentInfo {
+  const detected = linted.result?.document?.runner;
+  return {
+    uri,
+    runner: typeof detected === 'string' ? detected : linted.config.runner,
+    pgVersion: linted.config.pgVersion,
+    transaction: linted.config.transaction,
+  };
+}
+
+function isSqlDocument(doc: TextDocument | undefined): doc is TextDocument {
+  if (!doc) return false;
+  return doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.split(/[?#]/)[0]);
+}

@@ -1,0 +1,88 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FakeVscode } from './fakeVscode';
+import { readFixture, REPO_ROOT } from './harness';
+
+const CLIENT_BUNDLE = resolve(REPO_ROOT, 'dist', 'client.js');
+
+interface ClientModule {
+  activate(context: unknown): Promise<void>;
+  deactivate(): Promise<void>;
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('VS Code client (dist/client.js with a stand-in vscode API)', function () {
+  this.timeout(30_000);
+  let vscode: FakeVscode;
+  let extension: ClientModule;
+  const context = { subscriptions: [] as { dispose(): unknown }[], asAbsolutePath: (p: string) => resolve(REPO_ROOT, p) };
+
+  before(async () => {
+    vscode = new FakeVscode();
+    vscode.install();
+    delete require.cache[CLIENT_BUNDLE];
+    extension = require(CLIENT_BUNDLE) as ClientModule;
+    await extension.activate(context);
+  });
+
+  after(async () => {
+    await extension?.deactivate();
+    for (const d of context.subscriptions) d.dispose();
+    vscode?.uninstall();
+  });
+
+  it('registers exactly the commands the manifest contributes', () => {
+    const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8'));
+    const contributed = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
+    assert.deepEqual([...vscode.commands.keys()].sort(), contributed);
+    assert.deepEqual(contributed, ['lockstep.restartServer', 'lockstep.showOutput']);
+  });
+
+  it('logs to a "Lockstep" output channel and watches lockstep.config.json', () => {
+    assert.deepEqual(
+      vscode.channels.map((c) => c.name),
+      ['Lockstep'],
+    );
+    assert.deepEqual(vscode.watchers, ['**/lockstep.config.json']);
+    assert.ok(!vscode.channels[0].lines.some((l) => /failed/i.test(l)), vscode.channels[0].lines.join('\n'));
+  });
+
+  it('starts the server over IPC and shows its runner and PG version for the active SQL editor', async () => {
+    const [item] = vscode.statusItems;
+    assert.equal(item.visible, false, 'hidden while no SQL editor is active');
+    const doc = vscode.openDocument(resolve(REPO_ROOT, 'test/fixtures/lsp/goose-migration.sql'), readFixture('goose-migration.sql'));
+    vscode.focus(doc);
+    await until('the status bar to show the runner', () => item.text.includes('goose') || undefined);
+    assert.equal(item.text, '$(database) Lockstep: goose · PG 16');
+    assert.equal(item.visible, true);
+    assert.equal(item.command, 'lockstep.showOutput');
+
+    vscode.focus(vscode.openDocument('/tmp/notes.md', '# notes', 'markdown'));
+    assert.equal(item.visible, false, 'hidden for non-SQL editors');
+  });
+
+  it('restarts the server on "Lockstep: Restart Server" and keeps serving', async () => {
+    const [item] = vscode.statusItems;
+    await vscode.commands.get('lockstep.restartServer')!();
+    assert.ok(!vscode.channels[0].lines.some((l) => /restart failed/i.test(l)), vscode.channels[0].lines.join('\n'));
+    const doc = vscode.openDocument(resolve(REPO_ROOT, 'test/fixtures/lsp/unsafe-index.sql'), readFixture('unsafe-index.sql'));
+    vscode.focus(doc);
+    await until('the restarted server to report the document', () => item.text.includes('plain') || undefined);
+    assert.equal(item.text, '$(database) Lockstep: plain · PG 16');
+  });
+
+  it('shows the output channel on "Lockstep: Show Output"', async () => {
+    await vscode.commands.get('lockstep.showOutput')!();
+    assert.equal(vscode.channels[0].shown, true);
+  });
+});
