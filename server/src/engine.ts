@@ -5,13 +5,15 @@
  */
 import type { LockstepConfig, Severity } from './config/types';
 import type { Finding, TextSpan } from './findings';
-import { buildDocument, type MigrationDocument, type StatementInfo } from './document/model';
+import { buildDocument, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './document/model';
+import { forwardKeyHash, hashString } from './document/forwardState';
+import type { StatementLocks } from './locks/model';
 import { silences } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
 import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
 import type { Chunk } from './parse/split';
-import { kindOf } from './parse/ast';
-import { BUILTIN_CHECKS, docsPath, RULE_IDS, RULES } from './rules';
+import { kindOf, type AstNode } from './parse/ast';
+import { BUILTIN_CHECKS, docsPath, ruleById, RULE_IDS, RULES } from './rules';
 import type { RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
@@ -65,53 +67,95 @@ export function initEngine(): Promise<void> {
 }
 
 /**
- * Per-document memo. Parse results are keyed by statement text (position-independent);
- * rule results by statement text plus everything the rules can see around it.
+ * Per-document memo, so an edit only re-parses and re-lints the statements it touched.
+ * Parse results are keyed by statement text (position-independent); lock analyses and rule
+ * results by text plus the forward-state fingerprint before the statement (see
+ * document/forwardState.ts), so an edit that changes nothing downstream reuses everything after it.
  * Entries not used by the latest lint are dropped, so memory follows the document's size.
  */
-export class EngineCache {
-  private parses = new Map<string, ParseOutcome>();
-  private hits = new Map<string, RuleHit[]>();
-  private usedParses = new Set<string>();
-  private usedHits = new Set<string>();
+export class EngineCache implements AnalysisMemo {
+  private generation = 0;
+  private parses = new Map<string, Stamped<ParseOutcome>>();
+  private analyses = new Map<string, Map<number, Stamped<StatementLocks>>>();
+  private hits = new Map<string, Map<string, Stamped<RuleHitWithId[]>>>();
+  /** Rule results depend on the config too; a different config starts them afresh. */
+  private hitsConfig = '';
   /** Counters for tests and benchmarks: how much work the last lint really did. */
-  stats = { parsed: 0, reusedParses: 0, linted: 0, reusedLints: 0 };
+  stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0 };
 
   parse(chunk: Chunk): ParseOutcome {
-    this.usedParses.add(chunk.text);
-    let relative = this.parses.get(chunk.text);
-    if (relative) this.stats.reusedParses++;
+    let entry = this.parses.get(chunk.text);
+    if (entry) this.stats.reusedParses++;
     else {
       this.stats.parsed++;
-      relative = parseChunk({ ...chunk, span: { start: 0, end: chunk.text.length } });
-      this.parses.set(chunk.text, relative);
+      entry = { value: withKeys(parseChunk({ ...chunk, span: { start: 0, end: chunk.text.length } })), generation: 0 };
+      this.parses.set(chunk.text, entry);
     }
-    return rebase(relative, chunk.span.start);
+    entry.generation = this.generation;
+    return rebase(entry.value, chunk.span.start);
   }
 
-  ruleHits(key: string, compute: () => RuleHit[]): RuleHit[] {
-    this.usedHits.add(key);
-    const cached = this.hits.get(key);
-    if (cached) {
-      this.stats.reusedLints++;
-      return cached;
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks {
+    return this.memo(this.analyses, stmt.text, stateBefore, compute, 'analyzed', 'reusedAnalyses');
+  }
+
+  ruleHits(configKey: string, contextKey: string, text: string, compute: () => RuleHitWithId[]): RuleHitWithId[] {
+    if (configKey !== this.hitsConfig) {
+      this.hits.clear();
+      this.hitsConfig = configKey;
     }
-    this.stats.linted++;
-    const hits = compute();
-    this.hits.set(key, hits);
-    return hits;
+    return this.memo(this.hits, text, contextKey, compute, 'linted', 'reusedLints');
   }
 
   beginRun(): void {
-    this.stats = { parsed: 0, reusedParses: 0, linted: 0, reusedLints: 0 };
-    this.usedParses.clear();
-    this.usedHits.clear();
+    this.generation++;
+    this.stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0 };
   }
 
+  /** Forget whatever the latest lint did not use. */
   endRun(): void {
-    for (const k of this.parses.keys()) if (!this.usedParses.has(k)) this.parses.delete(k);
-    for (const k of this.hits.keys()) if (!this.usedHits.has(k)) this.hits.delete(k);
+    const stale = <T>(e: Stamped<T>) => e.generation !== this.generation;
+    for (const [k, e] of this.parses) if (stale(e)) this.parses.delete(k);
+    for (const table of [this.analyses, this.hits] as Map<string, Map<unknown, Stamped<unknown>>>[]) {
+      for (const [text, byContext] of table) {
+        for (const [k, e] of byContext) if (stale(e)) byContext.delete(k);
+        if (byContext.size === 0) table.delete(text);
+      }
+    }
   }
+
+  private memo<K, T>(
+    table: Map<string, Map<K, Stamped<T>>>,
+    text: string,
+    context: K,
+    compute: () => T,
+    computed: 'analyzed' | 'linted',
+    reused: 'reusedAnalyses' | 'reusedLints',
+  ): T {
+    let byContext = table.get(text);
+    if (!byContext) table.set(text, (byContext = new Map()));
+    let entry = byContext.get(context);
+    if (entry) this.stats[reused]++;
+    else {
+      this.stats[computed]++;
+      byContext.set(context, (entry = { value: compute(), generation: 0 }));
+    }
+    entry.generation = this.generation;
+    return entry.value;
+  }
+}
+
+interface Stamped<T> {
+  value: T;
+  /** The lint run that last used this entry. */
+  generation: number;
+}
+
+/** Precompute each statement's forward-state key hash once per distinct text. */
+function withKeys(outcome: ParseOutcome): ParseOutcome {
+  if (!outcome.ok) return outcome;
+  for (const s of outcome.statements as InputStatement[]) s.forwardKeyHash = forwardKeyHash(s.ast as AstNode, s.text);
+  return outcome;
 }
 
 function rebase(outcome: ParseOutcome, delta: number): ParseOutcome {
@@ -128,7 +172,14 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const { config } = options;
   const cache = options.cache ?? new EngineCache();
   cache.beginRun();
-  const document = buildDocument(text, { path: options.path, config, catalog: options.schema, parse: (chunk) => cache.parse(chunk) });
+  const document = buildDocument(text, {
+    path: options.path,
+    config,
+    catalog: options.schema,
+    parse: (chunk) => cache.parse(chunk),
+    memo: cache,
+    stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}`),
+  });
   const findings: Finding[] = [];
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
     const setting = config.rules[ruleId];
@@ -150,14 +201,13 @@ export function lintText(text: string, options: LintOptions): LintResult {
     emit('psql-meta-command', BUILTIN_CHECKS['psql-meta-command'].defaultSeverity, `psql meta-command ${m.text.split(/\s/)[0]} is not SQL: only psql runs it; other runners will fail on it.`, m.span);
   }
 
-  const contextKeys = statementContextKeys(document, config);
+  // Everything a rule can see besides the statement's text: the config, and the state before it.
+  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
-    const key = `${contextKeys[stmt.index]}\u0000${stmt.text}`;
-    const relativeHits = cache.ruleHits(key, () => runRules(stmt, document, config));
-    for (const hit of relativeHits) {
+    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutSet}`;
+    for (const hit of cache.ruleHits(configKey, contextKey, stmt.text, () => runRules(stmt, document, config))) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
-      const rule = RULES.find((r) => r.id === (hit as RuleHitWithId).ruleId)!;
-      emit(rule.id, hit.severity ?? rule.defaultSeverity, hit.message, span, stmt.index);
+      emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index);
     }
   }
 
@@ -190,25 +240,14 @@ function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepC
   return hits;
 }
 
-/**
- * Everything besides its own text that a statement's rule results depend on: transaction state,
- * session settings, section, runner, config, and the schema built by the DDL before it
- * (as a rolling hash of that DDL's text).
- */
-function statementContextKeys(doc: MigrationDocument, config: LockstepConfig): string[] {
-  const base = `${doc.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
-  let schema = 0;
-  return doc.statements.map((s) => {
-    const key = `${base}|${s.section}|${s.inTransaction}|${s.transaction}|${s.lockTimeoutSet}|${schema}`;
-    if (/^(Create|Alter|Drop|Rename|Index|View|Comment)/.test(kindOf(s.ast))) schema = hash(schema, s.text);
-    return key;
-  });
-}
+const catalogIds = new WeakMap<Catalog, number>();
+let nextCatalogId = 1;
 
-function hash(seed: number, text: string): number {
-  let h = seed ^ 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
+/** A stable id per schema object, so results computed against another schema are never reused. */
+function catalogId(catalog: Catalog): number {
+  let id = catalogIds.get(catalog);
+  if (id === undefined) catalogIds.set(catalog, (id = nextCatalogId++));
+  return id;
 }
 
 /** The lock impact of every parsed statement, in document order. */

@@ -13,6 +13,7 @@ import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../
 import { parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerWrapsInTransaction } from './runner';
 import { SessionSettings } from './settings';
+import { foldState, forwardKeyHash, hashString } from './forwardState';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -29,6 +30,16 @@ export interface StatementInfo extends ParsedStatement {
   locks: StatementLocks;
   /** A lock_timeout is in effect when this statement starts. */
   lockTimeoutSet: boolean;
+  /** Fingerprint of what earlier statements hand on (schema, transactions, settings): see forwardState.ts. */
+  stateBefore: number;
+}
+
+/** A parsed statement, optionally with its forward-state key hash precomputed (the engine caches it). */
+export type InputStatement = ParsedStatement & { forwardKeyHash?: number };
+
+/** Memo for work that depends only on the statement's text and the state before it. */
+export interface AnalysisMemo {
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks;
 }
 
 export interface SyntaxProblem {
@@ -60,7 +71,7 @@ export function createdEarlier(doc: MigrationDocument, relation: string, before:
   return (doc.createdAt.get(baseName(relation)) ?? []).some((at) => at < before && doc.statements[at].section === section);
 }
 
-export type ChunkParser = (chunk: Chunk) => ParseOutcome;
+export type ChunkParser = (chunk: Chunk) => ParseOutcome & { statements?: InputStatement[] };
 
 export interface BuildOptions {
   path?: string;
@@ -68,12 +79,15 @@ export interface BuildOptions {
   parse: ChunkParser;
   /** Schema known before this file (e.g. from earlier migrations). */
   catalog?: Catalog;
+  memo?: AnalysisMemo;
+  /** Identifies `catalog` (and anything else outside the file) in forward-state fingerprints. */
+  stateSeed?: number;
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
   const { config } = options;
   const split = splitSql(text);
-  const parsed: ParsedStatement[] = [];
+  const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
   for (const chunk of split.chunks) {
     if (chunk.kind !== 'sql') continue;
@@ -96,7 +110,8 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     createdAt: new Map(),
     catalog: options.catalog?.clone() ?? new Catalog(),
   };
-  for (const section of sectionsOf(parsed, split.markers)) analyzeSection(doc, section, config);
+  let state = options.stateSeed ?? 0;
+  for (const section of sectionsOf(parsed, split.markers)) state = analyzeSection(doc, section, config, state, options.memo);
   attachIgnores(doc);
   return doc;
 }
@@ -104,11 +119,11 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
 interface SectionSlice {
   name: Section;
   marker?: RunnerMarker;
-  statements: ParsedStatement[];
+  statements: InputStatement[];
 }
 
 /** Split statements at up/down markers (goose, dbmate). Files without them are one section. */
-function sectionsOf(statements: ParsedStatement[], markers: RunnerMarker[]): SectionSlice[] {
+function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): SectionSlice[] {
   const boundaries = markers.filter((m) => m.name === 'up' || m.name === 'down');
   if (boundaries.length === 0) return [{ name: undefined, statements }];
   const slices: SectionSlice[] = [];
@@ -125,8 +140,9 @@ function sectionsOf(statements: ParsedStatement[], markers: RunnerMarker[]): Sec
   return slices;
 }
 
-function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: LockstepConfig): void {
-  // A down section undoes the up section: it starts from the schema before the file, not after it.
+/** Analyse one section's statements in order; returns the forward-state fingerprint after it. */
+function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: LockstepConfig, seed: number, memo?: AnalysisMemo): number {
+  // A down section runs against the schema the up section left, and its own changes stay out of it.
   const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
   const ctxBase = { pgVersion: config.pgVersion };
   const wraps = runnerWrapsInTransaction(
@@ -144,10 +160,15 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
 
   const tx = new TransactionTracker(wraps);
   const session = new SessionSettings();
+  // Each section starts from its own point: the schema before it is the file's, or the up section's.
+  let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wraps}`, seed);
   for (const parsed of slice.statements) {
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
-    const locks = analyzeLocks(ast, { ...ctxBase, catalog });
+    const stateBefore = fingerprint;
+    const analyze = () => analyzeLocks(ast, { ...ctxBase, catalog });
+    const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
+    fingerprint = foldState(fingerprint, parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text));
     const state = tx.before(ast);
     doc.statements.push({
       ...parsed,
@@ -158,6 +179,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       transactionId: state.id,
       locks,
       lockTimeoutSet: session.lockTimeoutSet,
+      stateBefore,
     });
     session.apply(ast, state.inTransaction);
     tx.after(ast);
@@ -165,6 +187,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
     for (const name of createdBy(ast)) doc.createdAt.set(name, [...(doc.createdAt.get(name) ?? []), index]);
     catalog.apply(ast);
   }
+  return fingerprint;
 }
 
 /** Relations a statement brings into existence (tables, indexes, views, sequences, renamed-to names). */

@@ -1,0 +1,37 @@
+/**
+ * A fingerprint of everything earlier statements hand on to later ones: the schema they build,
+ * transaction boundaries and session settings. Two positions with the same fingerprint see the
+ * same world, so an edit can reuse every later statement's analysis when the fingerprint before
+ * it did not change (typing inside an INSERT, or adding CONCURRENTLY, changes nothing downstream).
+ */
+import { AstNode, kindOf } from '../parse/ast';
+
+/** Statement kinds whose effect reaches later statements (schema, transactions, settings). */
+const STATEFUL = /^(Create|Alter|Drop|Rename|Index|View|Comment|Transaction|VariableSet|Truncate|Refresh|Grant|Lock|Reindex|Vacuum|Cluster|Define|Composite)/;
+
+/** The part of a statement that matters downstream, as a stable string ('' for none). */
+export function forwardStateKey(ast: AstNode, text: string): string {
+  const kind = kindOf(ast);
+  if (STATEFUL.test(kind) || (kind === 'SelectStmt' && /set_config/i.test(text))) {
+    // Locations differ when only whitespace or comments changed; the effect does not.
+    return JSON.stringify(ast, (key, value) => (key === 'location' || key === 'stmt_location' ? undefined : value));
+  }
+  return '';
+}
+
+/** Hash of `forwardStateKey`, or 0 for statements that hand nothing on. */
+export function forwardKeyHash(ast: AstNode, text: string): number {
+  const key = forwardStateKey(ast, text);
+  return key ? hashString(key) || 1 : 0;
+}
+
+export function hashString(text: string, seed = 0): number {
+  let h = (seed ^ 0x811c9dc5) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Fold one statement's key hash into the running fingerprint (0 keys leave it unchanged). */
+export function foldState(state: number, keyHash: number): number {
+  return keyHash === 0 ? state : hashString(String(keyHash), state);
+}
