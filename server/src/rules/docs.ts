@@ -1,0 +1,277 @@
+/**
+ * Renders the generated part of each docs/rules/<id>.md page: the lock facts of the rule's
+ * examples, straight from the lock model (lintText + explain), so no page restates a lock level.
+ * Pure: no file system. scripts/gen-rule-docs.ts writes the pages; a unit test compares them.
+ */
+import { DEFAULT_CONFIG, type Severity } from '../config/types';
+import { catalogFromSql, explain, initEngine, lintText, type RelationImpact, type StatementImpact } from '../engine';
+import type { Certainty } from '../locks/types';
+import { sqlName } from '../locks/modes';
+import { BUILTIN_CHECKS, RULE_IDS, ruleById } from './index';
+
+export const LOCKS_START = '<!-- lockstep:locks:start -->';
+export const LOCKS_END = '<!-- lockstep:locks:end -->';
+
+/** The PostgreSQL version every page is rendered for; version-sensitive rules add variants. */
+export const DOCS_PG_VERSION = DEFAULT_CONFIG.pgVersion;
+
+interface Example {
+  setup?: string;
+  flagged: string;
+  clean: string;
+}
+
+/** More SQL worth showing: the same statement on versions where the model's answer differs, or a less obvious case. */
+interface Variant {
+  title: string;
+  setup?: string;
+  sql: string;
+  versions: number[];
+}
+
+/** The built-in checks have no rule file, so their examples live here. */
+const BUILTIN_EXAMPLES: Record<keyof typeof BUILTIN_CHECKS, Example> = {
+  'syntax-error': {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY);',
+    flagged: "ALTER TABLE orders ADD COLUMN note text DEFALT '';\nALTER TABLE orders ADD COLUMN paid boolean;",
+    clean: "ALTER TABLE orders ADD COLUMN note text DEFAULT '';\nALTER TABLE orders ADD COLUMN paid boolean;",
+  },
+  'psql-meta-command': {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY);',
+    flagged: '\\set ON_ERROR_STOP on\nALTER TABLE orders ADD COLUMN note text;',
+    clean: 'ALTER TABLE orders ADD COLUMN note text;',
+  },
+  'unused-ignore': {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
+    flagged: '-- lockstep-ignore require-concurrent-index: orders is small\nCREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
+    clean: '-- lockstep-ignore require-concurrent-index: orders is small\nCREATE INDEX orders_user_id_idx ON orders (user_id);',
+  },
+};
+
+const USERS_WITH_CHECK =
+  'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n' +
+  'ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL);';
+
+const VARIANTS: Record<string, Variant[]> = {
+  'volatile-default': [
+    {
+      title: 'A constant or STABLE default (here `now()`) rewrites only before PostgreSQL 11',
+      setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      sql: 'ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();',
+      versions: [10, 11],
+    },
+  ],
+  'set-not-null': [
+    {
+      title: 'With a validated `CHECK (email IS NOT NULL)` in place, only PostgreSQL 12+ skips the scan',
+      setup: USERS_WITH_CHECK,
+      sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      versions: [11, 12],
+    },
+  ],
+  'type-change-rewrite': [
+    {
+      title: '`timestamp` → `timestamptz`: always a rewrite before PostgreSQL 12; from 12 only when the session TimeZone is not UTC',
+      setup: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);',
+      sql: 'ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;',
+      versions: [11, 12],
+    },
+  ],
+  'require-lock-timeout': [
+    {
+      title: 'A new table with a foreign key locks the table it references',
+      setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      sql: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
+      versions: [DOCS_PG_VERSION],
+    },
+  ],
+  'concurrent-in-transaction': [
+    {
+      title: '`ALTER TYPE … ADD VALUE` cannot run in a transaction block before PostgreSQL 12',
+      setup: "CREATE TYPE mood AS ENUM ('happy', 'sad');",
+      sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'ecstatic';\nCOMMIT;",
+      versions: [11, 12],
+    },
+  ],
+};
+
+export function examplesOf(id: string): Example | undefined {
+  return ruleById(id)?.examples ?? BUILTIN_EXAMPLES[id as keyof typeof BUILTIN_EXAMPLES];
+}
+
+export function defaultSeverityOf(id: string): Severity | undefined {
+  return ruleById(id)?.defaultSeverity ?? BUILTIN_CHECKS[id as keyof typeof BUILTIN_CHECKS]?.defaultSeverity;
+}
+
+export function titleOf(id: string): string | undefined {
+  return ruleById(id)?.title ?? BUILTIN_CHECKS[id as keyof typeof BUILTIN_CHECKS]?.title;
+}
+
+/** Every id that must have a page: the rules and the built-in checks. */
+export function documentedIds(): readonly string[] {
+  return RULE_IDS;
+}
+
+/** The generated block (markers included) for one rule id. */
+export async function renderLocksBlock(id: string): Promise<string> {
+  await initEngine();
+  const examples = examplesOf(id);
+  if (!examples) throw new Error(`no examples for ${id}`);
+  // The built-in checks are about the file, not locks: their examples show findings only.
+  const withLocks = !!ruleById(id);
+  const intro = withLocks
+    ? `Lock facts below are computed by Lockstep's lock model for PostgreSQL ${DOCS_PG_VERSION}, with this schema from earlier migrations:`
+    : `This check does not depend on the lock model. Below is what Lockstep reports on two versions of a file (PostgreSQL ${DOCS_PG_VERSION}), given this schema from earlier migrations:`;
+  const lines = [
+    LOCKS_START,
+    '<!-- Generated from the lock model by `npx tsx scripts/gen-rule-docs.ts`. Edits inside this block are overwritten. -->',
+    '',
+    `Default severity: **${defaultSeverityOf(id)}**. ${intro}`,
+    '',
+    ...sqlBlock(examples.setup ?? '-- (no schema)'),
+    '',
+    withLocks ? '### Flagged' : '### Reported',
+    '',
+    ...renderCase(id, examples.flagged, examples.setup, DOCS_PG_VERSION, withLocks),
+    withLocks ? '### Safe alternative' : '### Not reported',
+    '',
+    ...renderCase(id, examples.clean, examples.setup, DOCS_PG_VERSION, withLocks),
+  ];
+  for (const variant of VARIANTS[id] ?? []) {
+    lines.push(`### ${variant.title}`, '');
+    if (variant.setup) lines.push('Schema:', '', ...sqlBlock(variant.setup), '');
+    for (const version of variant.versions) {
+      lines.push(`#### PostgreSQL ${version}`, '', ...renderCase(id, variant.sql, variant.setup, version));
+    }
+  }
+  lines.push(LOCKS_END);
+  return lines.join('\n');
+}
+
+/** One SQL text: the SQL, a lock table per statement, and what this rule reports on it. */
+function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true): string[] {
+  const config = { ...DEFAULT_CONFIG, pgVersion };
+  const schema = setup ? catalogFromSql(setup, config) : undefined;
+  const result = lintText(sql, { config, schema });
+  const lines = [...sqlBlock(sql), ''];
+  for (const impact of withLocks ? explain(result, config) : []) {
+    if (impact.relations.length === 0 && impact.notes.length === 0) continue; // BEGIN, SET, …: nothing to show
+    const certain = certaintyLookup(result.document.statements[impact.statementIndex]?.locks.effects ?? []);
+    lines.push(...renderImpact(impact, certain), '');
+  }
+  const own = result.findings.filter((f) => f.ruleId === id);
+  if (own.length === 0) lines.push(`Lockstep reports no \`${id}\` finding here.`, '');
+  for (const f of own) {
+    lines.push(`Lockstep reports (${f.severity}) on \`${oneLine(sql.slice(f.span.start, f.span.end))}\`:`, '', `> ${oneLine(f.message)}`, '');
+  }
+  return lines;
+}
+
+type CertaintyOf = (relation: string, field: 'rewrite' | 'scan') => Certainty | undefined;
+
+/** explain() reports rewrite/scan as booleans; the model also knows "maybe", which the docs must not hide. */
+function certaintyLookup(effects: { object: string; rewrite: Certainty; scan: Certainty }[]): CertaintyOf {
+  return (relation, field) => effects.find((e) => e.object === relation)?.[field];
+}
+
+function renderImpact(impact: StatementImpact, certain: CertaintyOf): string[] {
+  const where = impact.inTransaction ? ' (inside a transaction)' : '';
+  if (impact.relations.length === 0) {
+    return [`**${escapeCell(impact.summary)}**${where}: no table-level lock.`, ...impact.notes.map((n) => `- ${n}`)];
+  }
+  return [
+    `**${escapeCell(impact.summary)}**${where}:`,
+    '',
+    '| relation | lock | blocks reads/writes/DDL | rewrite | scan |',
+    '|---|---|---|---|---|',
+    ...impact.relations.map((r) => relationRow(r, certain)),
+    ...(impact.notes.length ? ['', ...impact.notes.map((n) => `- ${n}`)] : []),
+  ];
+}
+
+function relationRow(r: RelationImpact, certain: CertaintyOf): string {
+  const kind = r.kind === 'table' ? '' : ` (${r.kind})`;
+  const blocks = r.created ? 'nothing (created here)' : blockedList(r);
+  const rewrite = yesNo(certain(r.relation, 'rewrite') ?? r.rewrite);
+  const scan = yesNo(certain(r.relation, 'scan') ?? r.scan);
+  return `| ${escapeCell(r.relation)}${kind} | ${sqlName(r.mode)} | ${blocks} | ${rewrite} | ${scan} |`;
+}
+
+function blockedList(r: RelationImpact): string {
+  const blocked = [r.blocks.reads && 'reads', r.blocks.writes && 'writes', r.blocks.ddl && 'DDL'].filter(Boolean);
+  return blocked.length ? blocked.join(', ') : 'nothing';
+}
+
+function yesNo(value: Certainty): string {
+  return value === 'maybe' ? 'maybe' : value ? 'yes' : 'no';
+}
+
+function sqlBlock(sql: string): string[] {
+  return ['```sql', sql, '```'];
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** Replace the generated block in `page` (or create the page from the template when there is none). */
+export function updatePage(id: string, page: string | undefined, block: string): string {
+  if (page === undefined) return pageTemplate(id, block);
+  const start = page.indexOf(LOCKS_START);
+  const end = page.indexOf(LOCKS_END, start);
+  if (start < 0 || end < 0) return `${page.replace(/\s*$/, '')}\n\n## Locks\n\n${block}\n`;
+  return page.slice(0, start) + block + page.slice(end + LOCKS_END.length);
+}
+
+/** A new page: headings to fill in, the generated block, and the ignore syntax every page carries. */
+export function pageTemplate(id: string, block: string): string {
+  return [
+    `# ${id}`,
+    '',
+    `${titleOf(id) ?? id}.`,
+    '',
+    '## What it flags and why',
+    '',
+    'TODO: what the rule flags, and what happens in production when it runs.',
+    '',
+    '## Locks',
+    '',
+    block,
+    '',
+    '## Safe alternative',
+    '',
+    'TODO: the safe pattern, in words (the SQL is in the generated block above).',
+    '',
+    ignoreSection(id),
+  ].join('\n');
+}
+
+export function ignoreSection(id: string): string {
+  // Built-in findings belong to the file, not to a parsed statement, so only file-wide forms reach them.
+  const perStatement = !!ruleById(id);
+  return [
+    '## Ignoring it',
+    '',
+    perStatement
+      ? 'For one statement, put this on the line(s) before it; it silences only the next statement:'
+      : `This finding belongs to the file rather than to a statement, so the next-statement form \`-- lockstep-ignore ${id}: reason\` does not silence it. Use the file form or the config.`,
+    '',
+    ...(perStatement ? ['```sql', `-- lockstep-ignore ${id}: why this is safe here`, '```', ''] : []),
+    'For a whole file:',
+    '',
+    '```sql',
+    `-- lockstep-ignore-file ${id}`,
+    '```',
+    '',
+    'Everywhere, in `lockstep.config.json` (or set a severity instead of `"off"`):',
+    '',
+    '```json',
+    `{ "rules": { "${id}": "off" } }`,
+    '```',
+    '',
+  ].join('\n');
+}
