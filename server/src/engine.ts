@@ -7,7 +7,7 @@ import type { LockstepConfig, Severity } from './config/types';
 import type { Finding, TextSpan } from './findings';
 import { buildDocument, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './document/model';
 import { forwardKeyHash, hashString } from './document/forwardState';
-import type { StatementLocks } from './locks/model';
+import type { Certainty, StatementLocks } from './locks/model';
 import { silences } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
 import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
@@ -40,8 +40,9 @@ export interface RelationImpact {
   kind: string;
   mode: LockMode;
   blocks: BlockedActivities;
-  rewrite: boolean;
-  scan: boolean;
+  /** `'maybe'` when it depends on something the model cannot see (a column's current type, …). */
+  rewrite: Certainty;
+  scan: Certainty;
   /** Created by this statement (nobody else can be using it yet). */
   created: boolean;
 }
@@ -190,7 +191,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     if (!severity) return;
     const ignore = document.ignores.find((d) => silences(d, ruleId, statementIndex));
     if (ignore) {
-      ignore.used.add(ruleId);
+      ignore.used.add(ignore.ruleIds.includes(ruleId) ? ruleId : 'all');
       return;
     }
     findings.push({ ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex });
@@ -204,7 +205,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   // Everything a rule can see besides the statement's text: the config, and the state before it.
   const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
-    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutSet}`;
+    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
     for (const hit of cache.ruleHits(configKey, contextKey, stmt.text, () => runRules(stmt, document, config))) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index);
@@ -263,8 +264,8 @@ export function impactOf(stmt: StatementInfo): StatementImpact {
       kind: e.kind,
       mode: e.mode,
       blocks: blockedBy(e.mode),
-      rewrite: e.rewrite === true,
-      scan: e.scan === true,
+      rewrite: e.rewrite,
+      scan: e.scan,
       created: !!e.created,
     }));
   const labels = stmt.locks.parts.map((p) => p.label);

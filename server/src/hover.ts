@@ -3,29 +3,13 @@ import type { LockstepConfig } from './config/types';
 import { RUNNERS } from './document/runner';
 import type { MigrationDocument } from './document/model';
 import type { StatementImpact } from './engine';
-import { sqlName } from './locks/modes';
+import { escapeCell, impactTable } from './impactTable';
 
 export function renderHover(impact: StatementImpact, doc: MigrationDocument, config: LockstepConfig): string {
   const tx = impact.inTransaction ? 'inside a transaction' : 'autocommit';
-  const lines = [`**${escape(impact.summary)}**`, '', `PostgreSQL ${config.pgVersion} · ${RUNNERS[doc.runner].label} · ${tx}`, ''];
-  if (impact.relations.length === 0) {
-    lines.push('Takes no table-level lock that blocks other sessions.');
-  } else {
-    lines.push('| relation | lock | blocks | rewrite | scan |', '|---|---|---|---|---|');
-    for (const r of impact.relations) {
-      const blocks = r.created ? 'nothing (new)' : blockedList(r.blocks);
-      lines.push(`| ${escape(r.relation)}${r.kind === 'table' ? '' : ` (${r.kind})`} | ${sqlName(r.mode)} | ${blocks} | ${r.rewrite ? 'yes' : 'no'} | ${r.scan ? 'yes' : 'no'} |`);
-    }
-  }
-  if (impact.notes.length) lines.push('', ...impact.notes.map((n) => `- ${escape(n)}`));
+  const lines = [`**${escapeCell(impact.summary)}**`, '', `PostgreSQL ${config.pgVersion} · ${RUNNERS[doc.runner].label} · ${tx}`, ''];
+  if (impact.relations.length === 0) lines.push('Takes no table-level lock that blocks other sessions.');
+  else lines.push(...impactTable(impact.relations));
+  if (impact.notes.length) lines.push('', ...impact.notes.map((n) => `- ${escapeCell(n)}`));
   return lines.join('\n');
-}
-
-function blockedList(b: { reads: boolean; writes: boolean; ddl: boolean }): string {
-  const parts = [b.reads && 'reads', b.writes && 'writes', b.ddl && 'DDL'].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'nothing';
-}
-
-function escape(text: string): string {
-  return text.replace(/\|/g, '\\|');
 }

@@ -46,52 +46,73 @@ export interface RelationInfo {
   partitionKey?: string[];
 }
 
+/** A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic). */
+class Links {
+  private readonly map = new Map<string, Set<string>>();
+  add(key: string | undefined, value: string): void {
+    if (key === undefined) return;
+    let set = this.map.get(key);
+    if (!set) this.map.set(key, (set = new Set()));
+    set.add(value);
+  }
+  remove(key: string | undefined, value: string): void {
+    if (key !== undefined) this.map.get(key)?.delete(value);
+  }
+  get(key: string): string[] {
+    return [...(this.map.get(key) ?? [])];
+  }
+}
+
 export class Catalog {
-  readonly relations = new Map<string, RelationInfo>();
-  readonly constraints = new Map<string, ConstraintInfo>();
+  private readonly rels = new Map<string, RelationInfo>();
+  private readonly cons = new Map<string, ConstraintInfo>();
   readonly types = new Map<string, 'enum' | 'domain' | 'composite'>();
+  /** Owner table → its indexes, owned sequences and partitions. */
+  private readonly children = new Links();
+  private readonly constraintsByTable = new Links();
+  private readonly foreignKeysByReferenced = new Links();
+  private readonly dependents = new Links();
 
   relation(name: string): RelationInfo | undefined {
-    return this.relations.get(baseName(name));
+    return this.rels.get(baseName(name));
+  }
+
+  constraint(name: string): ConstraintInfo | undefined {
+    return this.cons.get(name);
   }
 
   /** Indexes (and so index-backed constraints) of a table, sorted for stable output. */
   indexesOf(table: string): string[] {
-    const t = baseName(table);
-    return [...this.relations.values()].filter((r) => r.kind === 'index' && r.table === t).map((r) => r.name).sort();
+    return this.childrenOf(table, (r) => r.kind === 'index');
   }
 
   sequencesOf(table: string): string[] {
-    const t = baseName(table);
-    return [...this.relations.values()].filter((r) => r.kind === 'sequence' && r.table === t).map((r) => r.name).sort();
+    return this.childrenOf(table, (r) => r.kind === 'sequence');
   }
 
   partitionsOf(table: string): string[] {
     const t = baseName(table);
-    return [...this.relations.values()].filter((r) => r.partitionOf === t).map((r) => r.name).sort();
+    return this.childrenOf(table, (r) => r.partitionOf === t);
   }
 
   /** Foreign keys on other tables that point at `table`. */
   referencesTo(table: string): ConstraintInfo[] {
     const t = baseName(table);
-    return [...this.constraints.values()].filter((c) => c.kind === 'foreign' && c.references === t && c.table !== t);
+    return this.foreignKeysByReferenced.get(t).map((n) => this.cons.get(n)!).filter((c) => c.table !== t);
   }
 
   /** Views and materialized views that read `table`. */
   dependentsOf(table: string): RelationInfo[] {
-    const t = baseName(table);
-    return [...this.relations.values()].filter((r) => r.dependsOn?.includes(t));
+    return this.dependents.get(baseName(table)).map((n) => this.rels.get(n)).filter((r): r is RelationInfo => !!r);
   }
 
   /** Is `column` the leading column of some index of `table` (so an equality lookup need not scan)? */
   hasIndexLeadingWith(table: string, column: string): boolean {
-    const t = baseName(table);
-    return [...this.relations.values()].some((r) => r.kind === 'index' && r.table === t && r.indexColumns?.[0] === column);
+    return this.indexesOf(table).some((i) => this.rels.get(i)?.indexColumns?.[0] === column);
   }
 
   constraintsOf(table: string): ConstraintInfo[] {
-    const t = baseName(table);
-    return [...this.constraints.values()].filter((c) => c.table === t);
+    return this.constraintsByTable.get(baseName(table)).map((n) => this.cons.get(n)!);
   }
 
   column(table: string, column: string): ColumnInfo | undefined {
@@ -100,8 +121,8 @@ export class Catalog {
 
   clone(): Catalog {
     const copy = new Catalog();
-    for (const [k, r] of this.relations) copy.relations.set(k, { ...r, columns: new Map(r.columns) });
-    for (const [k, c] of this.constraints) copy.constraints.set(k, { ...c });
+    for (const r of this.rels.values()) copy.addRelation({ ...r, columns: new Map(r.columns) });
+    for (const c of this.cons.values()) copy.addConstraint({ ...c });
     for (const [k, t] of this.types) copy.types.set(k, t);
     return copy;
   }
@@ -114,15 +135,76 @@ export class Catalog {
 
   addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
     const rel: RelationInfo = { columns: new Map(), ...info };
-    this.relations.set(rel.name, rel);
+    this.removeRelation(rel.name);
+    this.rels.set(rel.name, rel);
+    this.children.add(rel.table, rel.name);
+    this.children.add(rel.partitionOf, rel.name);
+    for (const d of rel.dependsOn ?? []) this.dependents.add(d, rel.name);
     return rel;
   }
 
+  removeRelation(name: string): void {
+    const rel = this.rels.get(name);
+    if (!rel) return;
+    this.rels.delete(name);
+    this.children.remove(rel.table, name);
+    this.children.remove(rel.partitionOf, name);
+    for (const d of rel.dependsOn ?? []) this.dependents.remove(d, name);
+  }
+
+  /** Rename a relation, keeping what points at it (indexes, partitions, constraints) attached. */
+  renameRelation(oldName: string, newName: string): void {
+    const rel = this.relation(oldName);
+    if (!rel) return;
+    const owned = this.children.get(rel.name).map((n) => this.rels.get(n)!);
+    const constraints = this.constraintsOf(rel.name);
+    this.removeRelation(rel.name);
+    this.addRelation({ ...rel, name: newName });
+    for (const child of owned) {
+      this.addRelation({
+        ...child,
+        table: child.table === rel.name ? newName : child.table,
+        partitionOf: child.partitionOf === rel.name ? newName : child.partitionOf,
+      });
+    }
+    for (const c of constraints) this.addConstraint({ ...c, table: newName });
+  }
+
+  setPartitionOf(partition: string, parent: string | undefined): void {
+    const rel = this.relation(partition);
+    if (rel) this.addRelation({ ...rel, partitionOf: parent });
+  }
+
+  addConstraint(info: ConstraintInfo): void {
+    this.removeConstraint(info.name);
+    this.cons.set(info.name, info);
+    this.constraintsByTable.add(info.table, info.name);
+    if (info.kind === 'foreign') this.foreignKeysByReferenced.add(info.references, info.name);
+  }
+
+  removeConstraint(name: string): void {
+    const con = this.cons.get(name);
+    if (!con) return;
+    this.cons.delete(name);
+    this.constraintsByTable.remove(con.table, name);
+    this.foreignKeysByReferenced.remove(con.references, name);
+  }
+
+  /** Drop a relation with everything it owns: indexes, sequences, partitions, constraints. */
   drop(name: string): void {
     const n = baseName(name);
-    this.relations.delete(n);
-    for (const r of [...this.relations.values()]) if (r.table === n || r.partitionOf === n) this.relations.delete(r.name);
-    for (const c of [...this.constraints.values()]) if (c.table === n) this.constraints.delete(c.name);
+    for (const child of this.children.get(n)) this.drop(child);
+    for (const c of this.constraintsOf(n)) this.removeConstraint(c.name);
+    this.removeRelation(n);
+  }
+
+  private childrenOf(table: string, keep: (r: RelationInfo) => boolean): string[] {
+    return this.children
+      .get(baseName(table))
+      .map((n) => this.rels.get(n))
+      .filter((r): r is RelationInfo => !!r && keep(r))
+      .map((r) => r.name)
+      .sort();
   }
 }
 
@@ -188,22 +270,14 @@ const APPLY: Record<string, Apply> = {
       return;
     }
     if (s.renameType === 'OBJECT_TABCONSTRAINT') {
-      const con = cat.constraints.get(s.subname);
+      const con = cat.constraint(s.subname);
       if (con) {
-        cat.constraints.delete(s.subname);
-        cat.constraints.set(s.newname, { ...con, name: s.newname });
+        cat.removeConstraint(s.subname);
+        cat.addConstraint({ ...con, name: s.newname });
       }
       return;
     }
-    const rel = cat.relation(oldName);
-    if (!rel) return;
-    cat.relations.delete(rel.name);
-    cat.relations.set(s.newname, { ...rel, name: s.newname });
-    for (const r of cat.relations.values()) {
-      if (r.table === rel.name) r.table = s.newname;
-      if (r.partitionOf === rel.name) r.partitionOf = s.newname;
-    }
-    for (const c of cat.constraints.values()) if (c.table === rel.name) c.table = s.newname;
+    cat.renameRelation(oldName, s.newname);
   },
   DropStmt(cat, s) {
     for (const obj of list(s.objects)) {
@@ -251,24 +325,20 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       break;
     }
     case 'AT_ValidateConstraint': {
-      const con = cat.constraints.get(cmd.name);
+      const con = cat.constraint(cmd.name);
       if (con) con.validated = true;
       break;
     }
     case 'AT_DropConstraint':
-      cat.constraints.delete(cmd.name);
-      if (cat.relation(cmd.name)?.kind === 'index') cat.relations.delete(cmd.name);
+      cat.removeConstraint(cmd.name);
+      if (cat.relation(cmd.name)?.kind === 'index') cat.removeRelation(cmd.name);
       break;
-    case 'AT_AttachPartition': {
-      const part = cat.relation(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
-      if (part) part.partitionOf = table;
+    case 'AT_AttachPartition':
+      cat.setPartitionOf(rangeVarName(as(cmd.def, 'PartitionCmd')?.name), table);
       break;
-    }
-    case 'AT_DetachPartition': {
-      const part = cat.relation(rangeVarName(as(cmd.def, 'PartitionCmd')?.name));
-      if (part) part.partitionOf = undefined;
+    case 'AT_DetachPartition':
+      cat.setPartitionOf(rangeVarName(as(cmd.def, 'PartitionCmd')?.name), undefined);
       break;
-    }
   }
 }
 
@@ -293,28 +363,28 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
     case 'CONSTR_UNIQUE': {
       const primary = con.contype === 'CONSTR_PRIMARY';
       const name = con.conname ?? con.indexname ?? defaultIndexName(table, keys, primary ? 'pkey' : 'key');
-      cat.constraints.set(name, { name, table, kind: primary ? 'primary' : 'unique', validated: true });
+      cat.addConstraint({ name, table, kind: primary ? 'primary' : 'unique', validated: true });
       const columns = con.indexname ? cat.relation(con.indexname)?.indexColumns : keys;
-      if (con.indexname && con.indexname !== name) cat.relations.delete(con.indexname);
+      if (con.indexname && con.indexname !== name) cat.removeRelation(con.indexname);
       cat.addRelation({ name, kind: 'index', table, indexColumns: columns });
       if (primary) for (const k of keys) { const c = cat.column(table, k); if (c) c.notNull = true; }
       break;
     }
     case 'CONSTR_EXCLUSION': {
       const name = con.conname ?? `${table}_excl`;
-      cat.constraints.set(name, { name, table, kind: 'exclude', validated: true });
+      cat.addConstraint({ name, table, kind: 'exclude', validated: true });
       cat.addRelation({ name, kind: 'index', table });
       break;
     }
     case 'CONSTR_CHECK': {
       const name = con.conname ?? `${table}_${keys[0] ?? ''}_check`.replace('__', '_');
-      cat.constraints.set(name, { name, table, kind: 'check', validated, provesNotNull: notNullColumns(con.raw_expr), expr: con.raw_expr });
+      cat.addConstraint({ name, table, kind: 'check', validated, provesNotNull: notNullColumns(con.raw_expr), expr: con.raw_expr });
       break;
     }
     case 'CONSTR_FOREIGN': {
       const cols = names(con.fk_attrs).length ? names(con.fk_attrs) : keys;
       const name = con.conname ?? `${table}_${cols.join('_')}_fkey`;
-      cat.constraints.set(name, {
+      cat.addConstraint({
         name, table, kind: 'foreign', validated, columns: cols,
         references: baseName(rangeVarName(con.pktable)), referencedColumns: names(con.pk_attrs),
       });

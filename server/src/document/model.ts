@@ -28,8 +28,8 @@ export interface StatementInfo extends ParsedStatement {
   transactionId: number;
   /** The lock model's verdict, with the schema as it stood just before this statement. */
   locks: StatementLocks;
-  /** A lock_timeout is in effect when this statement starts. */
-  lockTimeoutSet: boolean;
+  /** The lock_timeout in force when this statement starts, in milliseconds (0: none). */
+  lockTimeoutMs: number;
   /** Fingerprint of what earlier statements hand on (schema, transactions, settings): see forwardState.ts. */
   stateBefore: number;
 }
@@ -178,7 +178,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       transaction: state.kind,
       transactionId: state.id,
       locks,
-      lockTimeoutSet: session.lockTimeoutSet,
+      lockTimeoutMs: session.lockTimeoutMs,
       stateBefore,
     });
     session.apply(ast, state.inTransaction);

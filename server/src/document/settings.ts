@@ -1,15 +1,17 @@
 /**
- * Session settings that change how dangerous a statement is: today, whether a lock_timeout
+ * Session settings that change how dangerous a statement is: today, the lock_timeout that
  * bounds how long it may queue for its lock (a queued ACCESS EXCLUSIVE blocks everyone behind it).
  */
 import { AstNode, as, inner, kindOf, list } from '../parse/ast';
 
 export class SessionSettings {
-  private session = false;
-  private local = false;
+  /** Milliseconds; 0 means no timeout. `local` (SET LOCAL) wins until the transaction ends. */
+  private session = 0;
+  private local: number | undefined;
 
-  get lockTimeoutSet(): boolean {
-    return this.local || this.session;
+  /** The lock_timeout in force, in milliseconds (0: none). */
+  get lockTimeoutMs(): number {
+    return this.local ?? this.session;
   }
 
   apply(stmt: AstNode, inTransaction: boolean): void {
@@ -17,20 +19,20 @@ export class SessionSettings {
     if (!change) return;
     if (change.local) {
       // SET LOCAL outside a transaction is a no-op (PostgreSQL warns).
-      if (inTransaction) this.local = change.enabled;
+      if (inTransaction) this.local = change.ms;
     } else {
-      this.session = change.enabled;
-      this.local = false;
+      this.session = change.ms;
+      this.local = undefined;
     }
   }
 
   endTransaction(): void {
-    this.local = false;
+    this.local = undefined;
   }
 }
 
 interface Change {
-  enabled: boolean;
+  ms: number;
   local: boolean;
 }
 
@@ -38,12 +40,10 @@ interface Change {
 function lockTimeoutChange(stmt: AstNode): Change | undefined {
   if (kindOf(stmt) === 'VariableSetStmt') {
     const s = inner(stmt);
-    if (s.name !== 'lock_timeout' && s.name !== undefined) return undefined;
-    if (s.kind === 'VAR_RESET_ALL') return { enabled: false, local: false };
+    if (s.kind === 'VAR_RESET_ALL') return { ms: 0, local: false };
     if (s.name !== 'lock_timeout') return undefined;
-    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { enabled: false, local: !!s.is_local };
-    const value = constantText(list(s.args)[0]);
-    return { enabled: !isZero(value), local: !!s.is_local };
+    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { ms: 0, local: !!s.is_local };
+    return { ms: durationMs(constantText(list(s.args)[0])), local: !!s.is_local };
   }
   if (kindOf(stmt) === 'SelectStmt') {
     for (const target of list(inner(stmt).targetList)) {
@@ -52,7 +52,7 @@ function lockTimeoutChange(stmt: AstNode): Change | undefined {
       if (fname !== 'set_config') continue;
       const [name, value, isLocal] = list(call!.args).map(constantText);
       if (name !== 'lock_timeout') continue;
-      return { enabled: !isZero(value), local: isLocal === 'true' || isLocal === 't' };
+      return { ms: durationMs(value), local: isLocal === 'true' || isLocal === 't' };
     }
   }
   return undefined;
@@ -67,6 +67,11 @@ function constantText(node: AstNode | undefined): string | undefined {
   return undefined;
 }
 
-function isZero(value: string | undefined): boolean {
-  return value === undefined || /^\s*0\s*(ms|s|min|h|d)?\s*$/i.test(value);
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** PostgreSQL's time setting syntax: `500`, `500ms`, `2s`, `1 min`. A bare number is milliseconds. */
+export function durationMs(value: string | undefined): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/i.exec(value ?? '');
+  if (!m) return 0;
+  return Number(m[1]) * UNIT_MS[(m[2] ?? 'ms').toLowerCase()];
 }

@@ -6,6 +6,7 @@ import { AstNode, as, baseName, list, names, rangeVarName, typeInfo } from '../p
 import type { LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
 import { foreignKeyValidation } from './queries';
+import { mergeEffects } from './merge';
 import type { Certainty, LockContext, LockEffect, PartEffect } from './types';
 
 interface SubcommandFacts {
@@ -105,14 +106,14 @@ export function alterTableParts(stmt: AstNode, ctx: LockContext): PartEffect[] {
     const effects: LockEffect[] = [{ object: table, kind: 'table', mode: facts.mode, rewrite, scan }];
     if (rewrite !== false) effects.push(...rebuiltIndexes(table, ctx));
     effects.push(...(facts.others ?? []));
-    return { label: facts.label ?? labelOf(cmd), node: wrapped, action: cmd.subtype ?? 'AT_Unknown', effects, reasons: facts.reasons ?? [] };
+    return { label: facts.label ?? labelOf(cmd), node: wrapped, action: cmd.subtype ?? 'AT_Unknown', effects: mergeEffects(effects), reasons: facts.reasons ?? [] };
   });
 }
 
 /** A rewrite rebuilds every index of the table under ACCESS EXCLUSIVE. */
 export function rebuiltIndexes(table: string, ctx: LockContext): LockEffect[] {
   return ctx.catalog.indexesOf(table).map((index) => ({
-    object: index, kind: 'index' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: false, implied: true,
+    object: index, kind: 'index' as const, mode: 'AccessExclusiveLock' as const, rewrite: true, scan: false, implied: true,
   }));
 }
 
@@ -258,7 +259,7 @@ function addIndexConstraint(cmd: AstNode, _table: string): SubcommandFacts {
 }
 
 function validateConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
-  const con = ctx.catalog.constraints.get(cmd.name);
+  const con = ctx.catalog.constraint(cmd.name);
   const others: LockEffect[] =
     con?.kind === 'foreign' && con.references
       ? [{ object: con.references, kind: 'table', mode: 'RowShareLock', rewrite: false, scan: false }, ...foreignKeyValidation(table, con.references, ctx)]
@@ -273,7 +274,7 @@ function validateConstraint(cmd: AstNode, table: string, ctx: LockContext): Subc
 }
 
 function dropConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
-  const con = ctx.catalog.constraints.get(cmd.name);
+  const con = ctx.catalog.constraint(cmd.name);
   const others: LockEffect[] = [];
   if (con?.kind === 'foreign' && con.references) {
     others.push({ object: con.references, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: false });

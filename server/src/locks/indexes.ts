@@ -18,7 +18,10 @@ export function createIndex(s: AstNode, ctx: LockContext, node: AstNode): Statem
   const table = baseName(rangeVarName(s.relation));
   const columns = indexColumns(s);
   const index = s.idxname ?? `${table}_${columns.join('_')}_idx`;
-  const partitions = ctx.catalog.relation(table)?.kind === 'partitioned' ? ctx.catalog.partitionsOf(table) : undefined;
+  const partitioned = ctx.catalog.relation(table)?.kind === 'partitioned';
+  // ON ONLY builds nothing on a partitioned table: an invalid parent index that partitions' indexes attach to.
+  const onlyParent = !s.relation?.inh;
+  const partitions = partitioned && !onlyParent ? ctx.catalog.partitionsOf(table) : undefined;
   if (s.concurrent) {
     return {
       parts: single(node, 'CREATE INDEX CONCURRENTLY', [effect(table, 'table', 'ShareUpdateExclusiveLock', { scan: true })], [
@@ -28,11 +31,17 @@ export function createIndex(s: AstNode, ctx: LockContext, node: AstNode): Statem
       notes: [
         `CREATE INDEX CONCURRENTLY ${NON_TRANSACTIONAL}; if it fails it leaves an INVALID index that must be dropped`,
         ...(ctx.pgVersion === 14 ? ['PostgreSQL 14.0–14.3 can corrupt indexes built CONCURRENTLY: run 14.4 or later'] : []),
-        ...(partitions ? ['CONCURRENTLY is not supported on a partitioned table: build it on each partition, then attach'] : []),
+        ...(partitioned ? ['CONCURRENTLY is not supported on a partitioned table: build it on each partition, then attach'] : []),
       ],
     };
   }
   const effects: LockEffect[] = [effect(index, 'index', 'AccessExclusiveLock', { created: true })];
+  if (onlyParent && partitioned) {
+    effects.push(effect(table, 'table', 'ShareLock'));
+    return {
+      parts: single(node, 'CREATE INDEX ON ONLY', effects, [`creates an invalid index on ${table} only, without scanning; it becomes valid once every partition's index is attached`]),
+    };
+  }
   if (partitions) {
     // The parent has no storage; each partition is scanned and gets its own index.
     effects.push(effect(table, 'table', 'ShareLock'));

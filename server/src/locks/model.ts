@@ -5,11 +5,12 @@
  * It is checked against real PostgreSQL by test/pg/lockOracle.test.ts.
  */
 import { AstNode, inner, kindOf } from '../parse/ast';
-import { strongest } from './modes';
+import { mergeEffects } from './merge';
 import { STATEMENTS } from './statements';
-import type { Certainty, LockContext, LockEffect, StatementLocks } from './types';
+import type { LockContext, StatementLocks } from './types';
 
 export * from './types';
+export { mergeEffects } from './merge';
 
 export function analyzeLocks(stmt: AstNode, ctx: LockContext): StatementLocks {
   const analyze = STATEMENTS[kindOf(stmt)];
@@ -23,28 +24,3 @@ export function analyzeLocks(stmt: AstNode, ctx: LockContext): StatementLocks {
   };
 }
 
-/** One entry per object: the strongest mode, and rewrite/scan if any part does it. */
-export function mergeEffects(effects: LockEffect[]): LockEffect[] {
-  const byObject = new Map<string, LockEffect>();
-  for (const e of effects) {
-    const key = `${e.kind === 'type' ? 'type:' : ''}${e.object}`;
-    const seen = byObject.get(key);
-    if (!seen) {
-      byObject.set(key, { ...e });
-      continue;
-    }
-    seen.mode = strongest(seen.mode, e.mode);
-    seen.rewrite = anyOf(seen.rewrite, e.rewrite);
-    seen.scan = anyOf(seen.scan, e.scan);
-    seen.implied = seen.implied && e.implied;
-    seen.created = seen.created || e.created;
-    seen.dropped = seen.dropped || e.dropped;
-  }
-  return [...byObject.values()];
-}
-
-function anyOf(a: Certainty, b: Certainty): Certainty {
-  if (a === true || b === true) return true;
-  if (a === 'maybe' || b === 'maybe') return 'maybe';
-  return false;
-}

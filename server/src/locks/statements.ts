@@ -48,7 +48,17 @@ const NON_TRANSACTIONAL_NOTE = 'cannot run inside a transaction block';
 export const STATEMENTS: Record<string, Analyzer> = {
   AlterTableStmt(s, ctx) {
     if (s.objtype === 'OBJECT_INDEX') return { parts: alterIndex(s, ctx) };
-    return { parts: alterTableParts(s, ctx) };
+    const parts = alterTableParts(s, ctx);
+    const detachConcurrently = parts.some((p) => p.action === 'AT_DetachPartition' && /CONCURRENTLY$/.test(p.label));
+    if (!detachConcurrently) return { parts };
+    return {
+      parts,
+      transactional: false,
+      notes: [
+        `DETACH PARTITION … CONCURRENTLY ${NON_TRANSACTIONAL_NOTE}`,
+        ...(ctx.pgVersion < 14 ? [`DETACH PARTITION … CONCURRENTLY needs PostgreSQL 14 or later (target is ${ctx.pgVersion})`] : []),
+      ],
+    };
   },
 
   IndexStmt: createIndex,

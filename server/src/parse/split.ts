@@ -209,7 +209,11 @@ class Splitter {
         continue;
       }
       const c = text.charCodeAt(pos);
-      if (!statement && c === BACKSLASH) {
+      if (c === BACKSLASH) {
+        // Outside quotes a backslash starts a psql command; mid-statement (`SELECT … \gexec`) it also
+        // ends the query buffer, which psql then sends.
+        if (statement) this.emit('sql', statement.start, statement.lastEnd);
+        statement = undefined;
         pos = this.psqlMetaLine(pos, to);
         continue;
       }

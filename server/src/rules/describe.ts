@@ -3,7 +3,7 @@
  * which read the lock model and the conflict matrix, so no message restates a lock level.
  */
 import type { StatementInfo } from '../document/model';
-import { blockedBy, sqlName } from '../locks/modes';
+import { blockedBy, conflicts, sqlName } from '../locks/modes';
 import type { LockEffect, PartEffect } from '../locks/types';
 import type { AstNode } from '../parse/ast';
 import type { TextSpan } from '../findings';
@@ -11,7 +11,13 @@ import type { TextSpan } from '../findings';
 /** `a SHARE lock on orders, blocking writes (INSERT/UPDATE/DELETE)`. */
 export function describeLock(effect: LockEffect): string {
   const blocked = blockedBy(effect.mode);
-  const what = blocked.reads ? 'reads and writes' : blocked.writes ? 'writes (INSERT/UPDATE/DELETE)' : blocked.ddl ? 'schema changes and maintenance' : 'nothing but the strongest locks';
+  const what = blocked.reads
+    ? 'reads and writes'
+    : blocked.writes
+      ? 'writes (INSERT/UPDATE/DELETE)'
+      : conflicts(effect.mode, 'ShareUpdateExclusiveLock')
+        ? 'schema changes and maintenance (VACUUM, CREATE INDEX CONCURRENTLY)'
+        : 'only ACCESS EXCLUSIVE statements (most ALTER TABLE forms)';
   const name = sqlName(effect.mode);
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} lock on ${effect.object}, blocking ${what}`;
 }
@@ -36,10 +42,32 @@ export function spanOf(stmt: StatementInfo, node: AstNode | undefined): TextSpan
   if (typeof location !== 'number' || location < 0) return stmt.span;
   const start = stmt.toDocOffset(location);
   if (start < stmt.span.start || start >= stmt.span.end) return stmt.span;
-  // Underline from the subcommand to the end of its line or statement, whichever comes first.
+  // Underline from the subcommand to the comma, semicolon or line end that closes it.
   const rest = stmt.text.slice(start - stmt.span.start);
-  const stop = rest.search(/[,;\n]/);
+  const stop = endOfClause(rest);
   return { start, end: stop > 0 ? start + stop : stmt.span.end };
+}
+
+/** Index of the first `,`, `;` or newline outside parentheses and quotes, or -1. */
+function endOfClause(text: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (c === ',' || c === ';' || c === '\n')) return i;
+  }
+  return -1;
+}
+
+/** Span of the first match of `pattern` in the statement's text, or the statement. */
+export function spanOfMatch(stmt: StatementInfo, pattern: RegExp): TextSpan {
+  const m = pattern.exec(stmt.text);
+  return m ? { start: stmt.span.start + m.index, end: stmt.span.start + m.index + m[0].length } : stmt.span;
 }
 
 /** The ALTER TABLE target, when the statement is one. */

@@ -4,9 +4,8 @@
  * Pure: no file system. scripts/gen-rule-docs.ts writes the pages; a unit test compares them.
  */
 import { DEFAULT_CONFIG, type Severity } from '../config/types';
-import { catalogFromSql, explain, initEngine, lintText, type RelationImpact, type StatementImpact } from '../engine';
-import type { Certainty } from '../locks/types';
-import { sqlName } from '../locks/modes';
+import { catalogFromSql, explain, initEngine, lintText, type StatementImpact } from '../engine';
+import { escapeCell, impactTable } from '../impactTable';
 import { BUILTIN_CHECKS, RULE_IDS, ruleById } from './index';
 
 export const LOCKS_START = '<!-- lockstep:locks:start -->';
@@ -156,8 +155,7 @@ function renderCase(id: string, sql: string, setup: string | undefined, pgVersio
   const lines = [...sqlBlock(sql), ''];
   for (const impact of withLocks ? explain(result, config) : []) {
     if (impact.relations.length === 0 && impact.notes.length === 0) continue; // BEGIN, SET, …: nothing to show
-    const certain = certaintyLookup(result.document.statements[impact.statementIndex]?.locks.effects ?? []);
-    lines.push(...renderImpact(impact, certain), '');
+    lines.push(...renderImpact(impact), '');
   }
   const own = result.findings.filter((f) => f.ruleId === id);
   if (own.length === 0) lines.push(`Lockstep reports no \`${id}\` finding here.`, '');
@@ -167,14 +165,7 @@ function renderCase(id: string, sql: string, setup: string | undefined, pgVersio
   return lines;
 }
 
-type CertaintyOf = (relation: string, field: 'rewrite' | 'scan') => Certainty | undefined;
-
-/** explain() reports rewrite/scan as booleans; the model also knows "maybe", which the docs must not hide. */
-function certaintyLookup(effects: { object: string; rewrite: Certainty; scan: Certainty }[]): CertaintyOf {
-  return (relation, field) => effects.find((e) => e.object === relation)?.[field];
-}
-
-function renderImpact(impact: StatementImpact, certain: CertaintyOf): string[] {
+function renderImpact(impact: StatementImpact): string[] {
   const where = impact.inTransaction ? ' (inside a transaction)' : '';
   if (impact.relations.length === 0) {
     return [`**${escapeCell(impact.summary)}**${where}: no table-level lock.`, ...impact.notes.map((n) => `- ${n}`)];
@@ -182,28 +173,9 @@ function renderImpact(impact: StatementImpact, certain: CertaintyOf): string[] {
   return [
     `**${escapeCell(impact.summary)}**${where}:`,
     '',
-    '| relation | lock | blocks reads/writes/DDL | rewrite | scan |',
-    '|---|---|---|---|---|',
-    ...impact.relations.map((r) => relationRow(r, certain)),
+    ...impactTable(impact.relations),
     ...(impact.notes.length ? ['', ...impact.notes.map((n) => `- ${n}`)] : []),
   ];
-}
-
-function relationRow(r: RelationImpact, certain: CertaintyOf): string {
-  const kind = r.kind === 'table' ? '' : ` (${r.kind})`;
-  const blocks = r.created ? 'nothing (created here)' : blockedList(r);
-  const rewrite = yesNo(certain(r.relation, 'rewrite') ?? r.rewrite);
-  const scan = yesNo(certain(r.relation, 'scan') ?? r.scan);
-  return `| ${escapeCell(r.relation)}${kind} | ${sqlName(r.mode)} | ${blocks} | ${rewrite} | ${scan} |`;
-}
-
-function blockedList(r: RelationImpact): string {
-  const blocked = [r.blocks.reads && 'reads', r.blocks.writes && 'writes', r.blocks.ddl && 'DDL'].filter(Boolean);
-  return blocked.length ? blocked.join(', ') : 'nothing';
-}
-
-function yesNo(value: Certainty): string {
-  return value === 'maybe' ? 'maybe' : value ? 'yes' : 'no';
 }
 
 function sqlBlock(sql: string): string[] {
@@ -214,9 +186,6 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|');
-}
 
 /** Replace the generated block in `page` (or create the page from the template when there is none). */
 export function updatePage(id: string, page: string | undefined, block: string): string {

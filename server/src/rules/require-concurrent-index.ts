@@ -19,8 +19,9 @@ export const rule: Rule = {
     const table = baseName(rangeVarName(s.relation));
     if (s.concurrent || createdEarlier(doc, table, stmt.index)) return [];
     const lock = effectOn(stmt, table);
-    if (!lock) return [];
-    const partitioned = doc.catalog.relation(table)?.kind === 'partitioned';
+    // ON ONLY on a partitioned table builds nothing (see the lock model): that is the safe pattern.
+    if (!lock || (!s.relation?.inh && lock.scan === false)) return [];
+    const partitioned = stmt.locks.notes.some((n) => n.includes('partitioned table')) || stmt.locks.effects.some((e) => e.implied && e.kind === 'table');
     const alternative = partitioned
       ? `create it ON ONLY ${table}, build each partition's index CONCURRENTLY and ATTACH them`
       : 'use CREATE INDEX CONCURRENTLY, outside a transaction';

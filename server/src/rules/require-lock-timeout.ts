@@ -1,5 +1,6 @@
 import { createdEarlier } from '../document/model';
 import { blockedBy } from '../locks/modes';
+import { durationMs } from '../document/settings';
 import { describeLock } from './describe';
 import type { Rule } from './types';
 
@@ -17,7 +18,8 @@ export const rule: Rule = {
     clean: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;",
   },
   check(stmt, { doc, config }) {
-    if (stmt.lockTimeoutSet) return [];
+    const ceiling = durationMs(config.lockTimeout);
+    if (stmt.lockTimeoutMs > 0 && (ceiling === 0 || stmt.lockTimeoutMs <= ceiling)) return [];
     const blocking = stmt.locks.effects.find(
       (e) =>
         !e.created &&
@@ -27,6 +29,15 @@ export const rule: Rule = {
         !createdEarlier(doc, e.object, stmt.index),
     );
     if (!blocking) return [];
+    if (stmt.lockTimeoutMs > 0) {
+      return [
+        {
+          message:
+            `The lock_timeout in force (${stmt.lockTimeoutMs} ms) is longer than the configured ${config.lockTimeout}: while this statement waits for ${describeLock(blocking)}, ` +
+            `every later query on ${blocking.object} queues behind it for that long. Lower it to '${config.lockTimeout}' or less.`,
+        },
+      ];
+    }
     return [
       {
         message:

@@ -27,7 +27,7 @@ export const rule: Rule = {
       if (!lock) continue;
       const kind = con.contype === 'CONSTR_CHECK' ? 'CHECK' : 'FOREIGN KEY';
       const name = con.conname ?? '<name>';
-      const others = part.effects.filter((e) => e.object !== table && e.kind === 'table');
+      const others = part.effects.filter((e) => e.object !== table && e.kind === 'table' && !e.implied);
       const also = others.length ? ` (and ${others.map(describeLock).join(', ')})` : '';
       hits.push({
         span: spanOf(stmt, part.node),

@@ -1,9 +1,11 @@
 import { createdEarlier } from '../document/model';
-import { as, list } from '../parse/ast';
 import { alteredTable, describeLock, effectOn, partsWithAction, spanOf } from './describe';
 import type { Rule, RuleHit } from './types';
 
-/** ADD COLUMN … DEFAULT <volatile> (or any default before PG 11) rewrites the table. */
+/**
+ * ADD COLUMN that fills existing rows with per-row values rewrites the table: a volatile DEFAULT
+ * (any DEFAULT before PG 11), serial (an implicit nextval() default), identity, or a STORED generated column.
+ */
 export const rule: Rule = {
   id: 'volatile-default',
   title: 'Adding a column with a volatile default rewrites the table',
@@ -21,16 +23,15 @@ export const rule: Rule = {
     if (!table || createdEarlier(doc, table, stmt.index)) return [];
     const hits: RuleHit[] = [];
     for (const part of partsWithAction(stmt, 'AT_AddColumn')) {
-      const column = as(as(part.node, 'AlterTableCmd')?.def, 'ColumnDef');
-      const hasDefault = list(column?.constraints).some((c) => as(c, 'Constraint')?.contype === 'CONSTR_DEFAULT');
       const lock = effectOn(part, table);
-      if (!hasDefault || !lock || lock.rewrite === false) continue;
+      if (!lock || lock.rewrite === false) continue;
       const certainty = lock.rewrite === true ? 'rewrites' : 'may rewrite';
       hits.push({
         span: spanOf(stmt, part.node),
+        severity: lock.rewrite === true ? undefined : 'info',
         message:
           `${part.label} ${certainty} ${table} and all its indexes while holding ${describeLock(lock)}: ${part.reasons.join('; ')}. ` +
-          `Add the column without the default, then SET DEFAULT in a separate statement (new rows only) and backfill existing rows in batches.`,
+          `Add a plain nullable column, then SET DEFAULT in a separate statement (it applies to new rows only) and backfill existing rows in batches.`,
       });
     }
     return hits;

@@ -79,7 +79,7 @@ describe('document model', () => {
       "SELECT set_config('lock_timeout', '5s', false);", 'SELECT 5;', 'SET lock_timeout = 0;', 'SELECT 6;',
     ].join('\n');
     const { document } = await lint(sql);
-    const after = (text: string) => document.statements.find((s) => s.text === text)!.lockTimeoutSet;
+    const after = (text: string) => document.statements.find((s) => s.text === text)!.lockTimeoutMs > 0;
     assert.deepEqual(['SELECT 1;', 'SELECT 2;', 'SELECT 3;', 'SELECT 4;', 'SELECT 5;', 'SELECT 6;'].map(after), [true, false, true, false, true, false]);
   });
 
