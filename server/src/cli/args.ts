@@ -1,0 +1,108 @@
+/** Command-line parsing for `lockstep`. Returns a usage error instead of throwing. */
+import type { Severity } from '../config/types';
+import { MAX_PG_VERSION, MIN_PG_VERSION } from '../config/validate';
+
+export const FORMATS = ['text', 'json', 'gcc', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+export interface LintArgs {
+  command: 'lint';
+  operands: string[];
+  format: Format;
+  configFile?: string;
+  pgVersion?: number;
+  failOn: Severity;
+  explain: boolean;
+  quiet: boolean;
+  stdinFilename?: string;
+}
+
+export type ParsedArgs = LintArgs | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
+
+export const HELP = `Usage: lockstep lint [options] <files|dirs|globs|->
+
+Lints PostgreSQL migrations for statements that take dangerous locks.
+Folders are searched for *.sql files (node_modules and .git are skipped);
+quote globs such as 'migrations/**/*.sql'; '-' reads standard input.
+
+Options:
+  --format <name>           text (default), json, gcc, sarif or github
+  --config <file>           use this lockstep.config.json instead of searching
+                            upward from each file
+  --pg-version <n>          target PostgreSQL major version (${MIN_PG_VERSION}-${MAX_PG_VERSION});
+                            overrides the config file
+  --fail-on <severity>      exit 1 when a finding is at least this severe:
+                            error, warning (default), info or hint
+  --explain                 after the findings, show every statement's locks
+                            (text and json formats)
+  --quiet                   report only findings at or above --fail-on, and
+                            no summary
+  --stdin-filename <path>   the name to use for '-' (drives runner detection)
+  -h, --help                show this help
+  -v, --version             show the version
+
+Exit codes: 0 no findings at or above --fail-on, 1 such findings,
+2 usage error, unreadable file or invalid configuration.`;
+
+const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const error = (message: string): ParsedArgs => ({ command: 'usage-error', message });
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes('--help') || options.includes('-h')) return { command: 'help' };
+  if (options.includes('--version') || options.includes('-v')) return { command: 'version' };
+  const [command, ...rest] = argv;
+  if (command === undefined) return error('missing command; try: lockstep lint <files|dirs|globs|->');
+  if (command !== 'lint') return error(`unknown command "${command}"; try: lockstep lint ${command}`);
+
+  const args: LintArgs = { command: 'lint', operands: [], format: 'text', failOn: 'warning', explain: false, quiet: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--') {
+      args.operands.push(...rest.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      args.operands.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '--explain' || name === '--quiet') {
+      if (eq > 0) return error(`${name} takes no value`);
+      args[name === '--explain' ? 'explain' : 'quiet'] = true;
+      continue;
+    }
+    if (!VALUE_OPTIONS.has(name)) return error(`unknown option ${name}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || value === '') return error(`${name} needs a value`);
+    switch (name) {
+      case '--format':
+        if (!(FORMATS as readonly string[]).includes(value)) return error(`--format must be one of ${FORMATS.join(', ')}`);
+        args.format = value as Format;
+        break;
+      case '--fail-on':
+        if (!(SEVERITIES as readonly string[]).includes(value)) return error(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
+        args.failOn = value as Severity;
+        break;
+      case '--pg-version': {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) {
+          return error(`--pg-version must be a whole number from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}`);
+        }
+        args.pgVersion = n;
+        break;
+      }
+      case '--config':
+        args.configFile = value;
+        break;
+      case '--stdin-filename':
+        args.stdinFilename = value;
+        break;
+    }
+  }
+  if (args.operands.length === 0) return error('no files given; try: lockstep lint migrations/');
+  return args;
+}

@@ -1,0 +1,171 @@
+/**
+ * Turns command-line operands (files, folders, globs, `-`) into the list of files to lint.
+ * Problems (missing paths, unreadable folders, nothing matched) are collected, not thrown,
+ * so every other operand is still linted.
+ */
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { globBase, globToRegExp, isGlob, toPosixPath } from '../config/glob';
+import { describeFsError } from './source';
+
+export interface LintTarget {
+  /** Absolute path, or undefined for standard input. */
+  absolutePath?: string;
+  /** What reporters print: relative to the working folder when inside it. */
+  displayPath: string;
+  /** Named directly on the command line (not found by walking a folder or a glob). */
+  explicit: boolean;
+}
+
+export interface OperandProblem {
+  path: string;
+  message: string;
+}
+
+export interface ExpandResult {
+  targets: LintTarget[];
+  problems: OperandProblem[];
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+const SQL_FILE = /\.sql$/i;
+
+export function displayPathOf(absolutePath: string, cwd: string): string {
+  const rel = relative(cwd, absolutePath);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? absolutePath : rel;
+}
+
+/** Every regular file under `dir` that `accept` keeps; symlink loops and skipped folders are not entered. */
+function walk(dir: string, accept: (file: string) => boolean, problems: OperandProblem[], cwd: string): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const visit = (folder: string) => {
+    let real: string;
+    let entries: Dirent[];
+    try {
+      real = realpathSync(folder);
+      if (seen.has(real)) return;
+      seen.add(real);
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (err) {
+      problems.push({ path: displayPathOf(folder, cwd), message: describeFsError(err) });
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = statSync(path);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          continue; // dangling link: nothing to lint
+        }
+      }
+      if (isDir && !SKIPPED_FOLDERS.has(entry.name)) visit(path);
+      else if (isFile && accept(path)) found.push(path);
+    }
+  };
+  visit(dir);
+  return found;
+}
+
+function expandGlob(pattern: string, cwd: string, problems: OperandProblem[]): string[] {
+  const posixPattern = toPosixPath(pattern);
+  const base = resolve(cwd, globBase(posixPattern));
+  const matcher = globToRegExp(posixPattern);
+  // Relative patterns match paths relative to the working folder, absolute ones match absolute paths.
+  const root = isAbsolute(pattern) ? undefined : cwd;
+  try {
+    if (!statSync(base).isDirectory()) return [];
+  } catch {
+    return [];
+  }
+  return walk(base, (file) => matcher.test(toPosixPath(root ? relative(root, file) : file)), problems, cwd);
+}
+
+/** Natural order: digit runs compare as numbers, so `V2__` sorts before `V10__`. */
+export function naturalCompare(a: string, b: string): number {
+  const chunk = /(\d+|\D+)/g;
+  const left = a.match(chunk) ?? [];
+  const right = b.match(chunk) ?? [];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i];
+    const y = right[i];
+    if (x === y) continue;
+    const xDigits = /^\d/.test(x);
+    const yDigits = /^\d/.test(y);
+    if (xDigits && yDigits) {
+      const xs = x.replace(/^0+(?=\d)/, '');
+      const ys = y.replace(/^0+(?=\d)/, '');
+      if (xs.length !== ys.length) return xs.length - ys.length;
+      if (xs !== ys) return xs < ys ? -1 : 1;
+      if (x.length !== y.length) return x.length - y.length; // `01` after `1`, for a stable order
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}
+
+/** Compares folder by folder so a folder's files stay together. */
+function comparePaths(a: string, b: string): number {
+  const left = a.split(sep);
+  const right = b.split(sep);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] === right[i]) continue;
+    // A file sorts before a sibling folder's contents.
+    if (i === left.length - 1 && i < right.length - 1) return -1;
+    if (i === right.length - 1 && i < left.length - 1) return 1;
+    return naturalCompare(left[i], right[i]);
+  }
+  return left.length - right.length;
+}
+
+export function expandOperands(operands: string[], cwd: string, stdinName?: string): ExpandResult {
+  const problems: OperandProblem[] = [];
+  const byPath = new Map<string, LintTarget>();
+  let stdin: LintTarget | undefined;
+
+  const add = (absolutePath: string, explicit: boolean) => {
+    const existing = byPath.get(absolutePath);
+    if (existing) existing.explicit ||= explicit;
+    else byPath.set(absolutePath, { absolutePath, displayPath: displayPathOf(absolutePath, cwd), explicit });
+  };
+
+  for (const operand of operands) {
+    if (operand === '-') {
+      stdin = { displayPath: stdinName ?? '<stdin>', explicit: true };
+      continue;
+    }
+    const absolute = resolve(cwd, operand);
+    let stats;
+    try {
+      stats = statSync(absolute);
+    } catch (err) {
+      if (isGlob(operand)) {
+        const matches = expandGlob(operand, cwd, problems);
+        if (matches.length === 0) problems.push({ path: operand, message: 'no files match this pattern' });
+        matches.forEach((file) => add(file, false));
+      } else {
+        problems.push({ path: operand, message: describeFsError(err) });
+      }
+      continue;
+    }
+    if (stats.isDirectory()) {
+      const files = walk(absolute, (file) => SQL_FILE.test(file), problems, cwd);
+      if (files.length === 0) problems.push({ path: operand, message: 'no .sql files found in this directory' });
+      files.forEach((file) => add(file, false));
+    } else if (stats.isFile()) {
+      add(absolute, true);
+    } else {
+      problems.push({ path: operand, message: 'not a regular file' });
+    }
+  }
+
+  const targets = [...byPath.values()].sort((a, b) => comparePaths(a.displayPath, b.displayPath));
+  if (stdin) targets.push(stdin);
+  return { targets, problems };
+}

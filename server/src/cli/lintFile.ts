@@ -1,0 +1,48 @@
+/** Lints one file into a FileReport, or says why it could not. Plain data in and out. */
+import { explain, lintText, type StatementImpact } from '../engine';
+import type { LockstepConfig, Severity } from '../config/types';
+import { atLeast, buildFileReport, type FileReport, type RunError } from './report';
+import type { SourceResult } from './source';
+
+export interface LintJob {
+  displayPath: string;
+  /** What the file is read from; undefined for standard input. */
+  absolutePath?: string;
+  /** The path the engine sees for runner detection (for stdin: `--stdin-filename`). */
+  enginePath?: string;
+  config: LockstepConfig;
+  explain: boolean;
+  /** `--quiet`: keep only findings at or above `failOn`. */
+  quiet: boolean;
+  failOn: Severity;
+  packageRoot: string;
+  /** LOCKSTEP_DEBUG: add stack traces to internal errors. */
+  debug: boolean;
+}
+
+export type LintOutcome = { report: FileReport; error?: undefined } | { error: RunError; report?: undefined };
+
+function internalError(err: unknown, debug: boolean): string {
+  const detail = debug && err instanceof Error ? `\n${err.stack}` : '';
+  return `internal error while linting (please report it): ${err instanceof Error ? err.message : String(err)}${detail}`;
+}
+
+export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
+  if ('error' in source) return { error: { path: job.displayPath, message: source.error } };
+  try {
+    const result = lintText(source.text, { path: job.enginePath, config: job.config });
+    const impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
+    const findings = job.quiet ? result.findings.filter((f) => atLeast(f.severity, job.failOn)) : result.findings;
+    const report = buildFileReport({
+      path: job.displayPath,
+      text: source.text,
+      findings,
+      statements: result.document.statements.length,
+      impacts,
+      packageRoot: job.packageRoot,
+    });
+    return { report };
+  } catch (err) {
+    return { error: { path: job.displayPath, message: internalError(err, job.debug) } };
+  }
+}

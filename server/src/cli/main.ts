@@ -1,0 +1,50 @@
+/**
+ * Entry point of `dist/cli.js`. When required instead of run (the corpus check does that),
+ * it only exports the bundled engine, so scripts measure exactly what users run.
+ */
+import { runCli, type CliIO } from './run';
+
+// For scripts/corpus-check.mjs: the same engine and splitter, straight from the bundle.
+export { initEngine, lintText, explain } from '../engine';
+export { splitSql } from '../parse/split';
+export { DEFAULT_CONFIG } from '../config/types';
+export { runCli } from './run';
+
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', reject);
+  });
+}
+
+function processIO(): CliIO {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    writeOut: (text) => void process.stdout.write(text),
+    writeErr: (text) => void process.stderr.write(text),
+    readStdin,
+  };
+}
+
+if (require.main === module) {
+  // `lockstep lint … | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  runCli(process.argv.slice(2), processIO()).then(
+    (code) => {
+      // exitCode, not exit(): let buffered output to a pipe drain first.
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`lockstep: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (process.env.LOCKSTEP_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * What every reporter receives: findings already mapped to 1-based line:column
+ * (columns count UTF-16 code units, the unit the engine's spans use).
+ */
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { Severity } from '../config/types';
+import type { Finding, TextSpan } from '../findings';
+import type { StatementImpact } from '../engine';
+import { LineIndex } from '../parse/positions';
+
+export interface Position {
+  /** 1-based. */
+  line: number;
+  /** 1-based, UTF-16 code units. */
+  column: number;
+}
+
+export interface ReportedFinding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Docs path as the engine gives it, e.g. `docs/rules/x.md`. */
+  docs: string;
+  /** Absolute URL of the docs page, or undefined when the finding has none. */
+  docsUrl?: string;
+  span: TextSpan;
+  start: Position;
+  /** The position just after the last character (exclusive), as SARIF and LSP expect. */
+  end: Position;
+}
+
+export interface ReportedImpact extends StatementImpact {
+  start: Position;
+}
+
+export interface FileReport {
+  /** As printed: relative to the working folder when inside it. */
+  path: string;
+  findings: ReportedFinding[];
+  /** Statements the engine found in the file. */
+  statements: number;
+  /** Source text of the lines findings start on, by 1-based line number (plain data, so worker threads can send it). */
+  sourceLines: Record<number, string>;
+  /** Present when `--explain` was asked for. */
+  impacts?: ReportedImpact[];
+}
+
+/** A file or operand that could not be linted, or a config file that could not be used. */
+export interface RunError {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface RunReport {
+  toolVersion: string;
+  files: FileReport[];
+  errors: RunError[];
+}
+
+export interface ReporterOptions {
+  color: boolean;
+  /** `--quiet`: no summary line. */
+  quiet?: boolean;
+}
+
+export type Reporter = (report: RunReport, options: ReporterOptions) => string;
+
+export const SEVERITY_ORDER: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
+
+/** True when `severity` is at least as severe as `threshold`. */
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(threshold);
+}
+
+/** `docs/rules/x.md` → a `file://` URL inside the installed package (what the language server links to as well). */
+export function docsUrlFor(docs: string, packageRoot: string): string | undefined {
+  if (!docs) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(docs)) return docs;
+  return pathToFileURL(resolve(packageRoot, docs)).href;
+}
+
+export interface FileReportInput {
+  path: string;
+  text: string;
+  findings: Finding[];
+  statements: number;
+  impacts?: StatementImpact[];
+  packageRoot: string;
+}
+
+export function buildFileReport(input: FileReportInput): FileReport {
+  const index = new LineIndex(input.text);
+  const at = (offset: number): Position => {
+    const { line, character } = index.positionAt(offset);
+    return { line: line + 1, column: character + 1 };
+  };
+  const findings = input.findings.map((f): ReportedFinding => {
+    const start = Math.max(0, Math.min(f.span.start, f.span.end));
+    const end = Math.max(start, f.span.end);
+    return {
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      docs: f.docs,
+      docsUrl: docsUrlFor(f.docs, input.packageRoot),
+      span: { start, end },
+      start: at(start),
+      end: at(end),
+    };
+  });
+  const sourceLines: Record<number, string> = {};
+  for (const f of findings) sourceLines[f.start.line] ??= index.lineText(f.start.line - 1);
+  return {
+    path: input.path,
+    findings,
+    statements: input.statements,
+    sourceLines,
+    impacts: input.impacts?.map((impact) => ({ ...impact, start: at(impact.span.start) })),
+  };
+}
+
+export interface Totals {
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  filesWithFindings: number;
+}
+
+export function totals(report: RunReport): Totals {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  let filesWithFindings = 0;
+  for (const file of report.files) {
+    if (file.findings.length > 0) filesWithFindings++;
+    for (const finding of file.findings) bySeverity[finding.severity]++;
+  }
+  const findings = Object.values(bySeverity).reduce((a, b) => a + b, 0);
+  return { findings, bySeverity, filesWithFindings };
+}

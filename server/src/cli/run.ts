@@ -1,0 +1,130 @@
+/**
+ * `lockstep lint`: expand operands, lint each file with the engine, report, and pick the exit code.
+ * Everything outside comes through `CliIO`, so tests can drive it in-process as well as through dist/cli.js.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { initEngine } from '../engine';
+import { HELP, parseArgs, type LintArgs } from './args';
+import { ConfigResolver } from './configs';
+import { displayPathOf, expandOperands } from './files';
+import { lintSource, type LintJob, type LintOutcome } from './lintFile';
+import { atLeast, type FileReport, type RunError, type RunReport } from './report';
+import { REPORTERS } from './reporters';
+import { decodeSource, readSource } from './source';
+import { version as TOOL_VERSION } from '../../../package.json';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface CliIO {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdoutIsTTY: boolean;
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+  readStdin(): Promise<Buffer>;
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(io: Pick<CliIO, 'stdoutIsTTY' | 'env'>): boolean {
+  return io.stdoutIsTTY && !io.env.NO_COLOR;
+}
+
+/** The installed package's folder (dist/..), where `docs/rules/` ships. */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(__dirname, '..');
+  }
+}
+
+function errorLine(error: RunError): string {
+  const where = error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : '';
+  return `lockstep: ${error.path}${where}: ${error.message}\n`;
+}
+
+async function lint(args: LintArgs, io: CliIO): Promise<number> {
+  const { targets, problems } = expandOperands(args.operands, io.cwd, args.stdinFilename);
+  const errors: RunError[] = problems.map((p) => ({ path: p.path, message: p.message }));
+  const configs = new ConfigResolver(io.cwd, args.configFile);
+  const root = packageRoot();
+  const stdinPath = args.stdinFilename ? resolve(io.cwd, args.stdinFilename) : undefined;
+
+  const jobs: LintJob[] = [];
+  for (const target of targets) {
+    const path = target.absolutePath;
+    if (path && configs.isExcluded(path)) {
+      if (target.explicit && !args.quiet) io.writeErr(`lockstep: ${target.displayPath}: skipped, it matches "exclude" in the config\n`);
+      continue;
+    }
+    const { config } = configs.configFor(path ?? stdinPath);
+    jobs.push({
+      displayPath: target.displayPath,
+      absolutePath: path,
+      enginePath: path ?? stdinPath,
+      config: args.pgVersion ? { ...config, pgVersion: args.pgVersion } : config,
+      explain: args.explain,
+      quiet: args.quiet,
+      failOn: args.failOn,
+      packageRoot: root,
+      debug: Boolean(io.env.LOCKSTEP_DEBUG),
+    });
+  }
+
+  let outcomes: LintOutcome[] = [];
+  if (jobs.length > 0) {
+    try {
+      await initEngine();
+    } catch (err) {
+      io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
+      return EXIT_USAGE;
+    }
+    // One thread: worker threads were measured slower on the 2-core target (each re-initialises
+    // the parser and warms up the JIT), see BENCHMARKS.md.
+    for (const job of jobs) {
+      const source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
+      outcomes.push(lintSource(job, source));
+    }
+  }
+
+  const files: FileReport[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.report) files.push(outcome.report);
+    else errors.push(outcome.error);
+  }
+  for (const loaded of configs.loadedConfigs()) {
+    for (const p of loaded.problems) {
+      errors.push({ path: displayPathOf(p.file, io.cwd), message: p.message, line: p.line, column: p.column });
+    }
+  }
+
+  const report: RunReport = { toolVersion: TOOL_VERSION, files, errors };
+  // A text summary over zero files would read as "all clear" when nothing could be linted.
+  if (args.format !== 'text' || files.length > 0) {
+    io.writeOut(REPORTERS[args.format](report, { color: useColor(io), quiet: args.quiet }));
+  }
+  for (const error of errors) io.writeErr(errorLine(error));
+
+  if (errors.length > 0) return EXIT_USAGE;
+  const failing = files.some((file) => file.findings.some((f) => atLeast(f.severity, args.failOn)));
+  return failing ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv);
+  switch (args.command) {
+    case 'help':
+      io.writeOut(`${HELP}\n`);
+      return EXIT_CLEAN;
+    case 'version':
+      io.writeOut(`${TOOL_VERSION}\n`);
+      return EXIT_CLEAN;
+    case 'usage-error':
+      io.writeErr(`lockstep: ${args.message}\nRun "lockstep --help" for usage.\n`);
+      return EXIT_USAGE;
+    case 'lint':
+      return lint(args, io);
+  }
+}

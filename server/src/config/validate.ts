@@ -1,0 +1,130 @@
+/**
+ * Checks an untrusted, already-parsed `lockstep.config.json` value key by key.
+ * Good keys are kept, bad keys are reported and left out (so the caller's defaults apply to them).
+ * `schemas/lockstep.config.schema.json` states the same rules for editors; a unit test keeps them in step.
+ */
+import type { LockstepConfig, RuleSetting, RunnerId, TransactionMode } from './types';
+
+export const RUNNER_CHOICES = ['auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
+export const TRANSACTION_CHOICES = ['auto', 'always', 'never'] as const;
+export const RULE_SETTING_CHOICES = ['off', 'error', 'warning', 'info', 'hint'] as const;
+export const MIN_PG_VERSION = 10;
+export const MAX_PG_VERSION = 18;
+/** A PostgreSQL duration: a number and an optional unit (`500ms`, `2s`, `1min`); no unit means milliseconds. */
+export const DURATION_PATTERN = /^[0-9]+(\.[0-9]+)?(us|ms|s|min|h|d)?$/;
+
+// Compile-time guard: the lists above must name every member of the config types.
+type Exhaustive<Listed, Declared> = [Declared] extends [Listed] ? true : never;
+const runnersComplete: Exhaustive<(typeof RUNNER_CHOICES)[number], RunnerId | 'auto'> = true;
+const transactionsComplete: Exhaustive<(typeof TRANSACTION_CHOICES)[number], TransactionMode> = true;
+const settingsComplete: Exhaustive<(typeof RULE_SETTING_CHOICES)[number], RuleSetting> = true;
+void [runnersComplete, transactionsComplete, settingsComplete];
+
+export interface ValidationProblem {
+  /** Where the bad value is, e.g. `pgVersion`, `rules.some-rule`, `exclude[2]`; `` for the whole file. */
+  path: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  /** Only the keys that were present and valid. */
+  config: Partial<LockstepConfig>;
+  problems: ValidationProblem[];
+}
+
+export interface ValidateOptions {
+  /** When given, rule ids outside this list are reported. */
+  knownRuleIds?: readonly string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function oneOf(choices: readonly string[]): string {
+  return choices.map((c) => `"${c}"`).join(', ');
+}
+
+export function validateConfig(raw: unknown, options: ValidateOptions = {}): ValidationResult {
+  const config: Partial<LockstepConfig> = {};
+  const problems: ValidationProblem[] = [];
+  const problem = (path: string, message: string) => problems.push({ path, message });
+
+  if (!isRecord(raw)) {
+    problem('', `the configuration must be a JSON object, got ${show(raw)}`);
+    return { config, problems };
+  }
+
+  for (const [key, value] of Object.entries(raw)) {
+    switch (key) {
+      case '$schema':
+        if (typeof value !== 'string') problem(key, '"$schema" must be a string');
+        break;
+      case 'pgVersion':
+        if (typeof value === 'number' && Number.isInteger(value) && value >= MIN_PG_VERSION && value <= MAX_PG_VERSION) {
+          config.pgVersion = value;
+        } else {
+          problem(key, `"pgVersion" must be a whole number from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}, got ${show(value)}`);
+        }
+        break;
+      case 'runner':
+        if ((RUNNER_CHOICES as readonly unknown[]).includes(value)) config.runner = value as LockstepConfig['runner'];
+        else problem(key, `"runner" must be one of ${oneOf(RUNNER_CHOICES)}, got ${show(value)}`);
+        break;
+      case 'transaction':
+        if ((TRANSACTION_CHOICES as readonly unknown[]).includes(value)) config.transaction = value as TransactionMode;
+        else problem(key, `"transaction" must be one of ${oneOf(TRANSACTION_CHOICES)}, got ${show(value)}`);
+        break;
+      case 'rules':
+        validateRules(value, options, problem, (rules) => (config.rules = rules));
+        break;
+      case 'exclude':
+        if (!Array.isArray(value)) {
+          problem(key, `"exclude" must be an array of glob strings, got ${show(value)}`);
+          break;
+        }
+        config.exclude = [];
+        value.forEach((pattern, i) => {
+          if (typeof pattern === 'string' && pattern !== '') config.exclude!.push(pattern);
+          else problem(`exclude[${i}]`, `"exclude" entries must be non-empty glob strings, got ${show(pattern)}`);
+        });
+        break;
+      case 'lockTimeout':
+      case 'statementTimeout':
+        if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
+        else problem(key, `"${key}" must be a PostgreSQL duration such as "2s", "500ms" or "1min", got ${show(value)}`);
+        break;
+      default:
+        problem(key, `unknown property "${key}"`);
+    }
+  }
+  return { config, problems };
+}
+
+function validateRules(
+  value: unknown,
+  options: ValidateOptions,
+  problem: (path: string, message: string) => void,
+  accept: (rules: Record<string, RuleSetting>) => void,
+): void {
+  if (!isRecord(value)) {
+    problem('rules', `"rules" must be an object mapping rule ids to a setting, got ${show(value)}`);
+    return;
+  }
+  const rules: Record<string, RuleSetting> = {};
+  for (const [id, setting] of Object.entries(value)) {
+    if (options.knownRuleIds && !options.knownRuleIds.includes(id)) {
+      problem(`rules.${id}`, `unknown rule "${id}"`);
+    } else if ((RULE_SETTING_CHOICES as readonly unknown[]).includes(setting)) {
+      rules[id] = setting as RuleSetting;
+    } else {
+      problem(`rules.${id}`, `rule "${id}" must be set to one of ${oneOf(RULE_SETTING_CHOICES)}, got ${show(setting)}`);
+    }
+  }
+  accept(rules);
+}

@@ -1,0 +1,46 @@
+/** Runs the bundled `dist/cli.js` as users do: a child process, exit code, stdout and stderr. */
+import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(__dirname, '../../..');
+export const CLI = join(REPO_ROOT, 'dist/cli.js');
+
+function newestSourceTime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceTime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm test` builds first; when run alone (`npm run test:unit`), build if dist/ is missing or stale. */
+export function ensureBuilt(): void {
+  const stale = !existsSync(CLI) || statSync(CLI).mtimeMs < newestSourceTime(join(REPO_ROOT, 'server/src'));
+  if (stale) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'pipe' });
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: SpawnSyncOptions & { cli?: string } = {}): CliRun {
+  const { cli = CLI, ...spawnOptions } = options;
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+    ...spawnOptions,
+    env: { ...process.env, NO_COLOR: '', LOCKSTEP_DEBUG: '', ...spawnOptions.env },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** No stack traces for users: a `    at fn (file:line)` frame means an exception escaped. */
+export function assertNoStackTrace(text: string): void {
+  if (/^\s+at .+:\d+:\d+\)?$/m.test(text)) throw new Error(`output contains a stack trace:\n${text}`);
+}

@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expandOperands, naturalCompare } from '../../../server/src/cli/files';
+
+describe('cli file operands', () => {
+  let root: string;
+  const touch = (rel: string) => {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), 'SELECT 1;\n');
+  };
+  const paths = (operands: string[], stdinName?: string) => expandOperands(operands, root, stdinName).targets.map((t) => t.displayPath);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'lockstep-files-'));
+    for (const f of ['db/V10__c.sql', 'db/V2__b.sql', 'db/V1__a.sql', 'db/sub/V3__x.SQL', 'db/notes.md', 'node_modules/pkg/x.sql', '.git/x.sql']) {
+      touch(f);
+    }
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('sorts numbers by value', () => {
+    const sorted = ['V10__c', 'V2__b', 'V1__a', 'V02__z', 'v1_a', 'V1__a10', 'V1__a9'].sort(naturalCompare);
+    assert.deepEqual(sorted, ['V1__a', 'V1__a9', 'V1__a10', 'V2__b', 'V02__z', 'V10__c', 'v1_a']);
+  });
+
+  it('walks folders for .sql files in natural order, skipping node_modules and .git', () => {
+    assert.deepEqual(paths(['.']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql', 'db/sub/V3__x.SQL']);
+  });
+
+  it('expands globs with its own matcher', () => {
+    assert.deepEqual(paths(['db/*.sql']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql']);
+    assert.deepEqual(paths(['db/**/V?__*']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/sub/V3__x.SQL']);
+    assert.deepEqual(paths([`${root}/db/V1*.sql`]), ['db/V1__a.sql', 'db/V10__c.sql']);
+  });
+
+  it('lints an explicitly named file whatever its extension, once', () => {
+    const { targets } = expandOperands(['db/notes.md', 'db', './db/V1__a.sql'], root);
+    assert.equal(targets.filter((t) => t.displayPath === 'db/V1__a.sql').length, 1);
+    assert.equal(targets.find((t) => t.displayPath === 'db/V1__a.sql')!.explicit, true);
+    assert.equal(targets.find((t) => t.displayPath === 'db/V2__b.sql')!.explicit, false);
+    assert.ok(targets.some((t) => t.displayPath === 'db/notes.md'));
+  });
+
+  it('puts standard input last, under its given name', () => {
+    const { targets } = expandOperands(['-', 'db/V2__b.sql'], root, 'V9__stdin.sql');
+    assert.deepEqual(targets.map((t) => [t.displayPath, t.absolutePath]), [
+      ['db/V2__b.sql', join(root, 'db/V2__b.sql')],
+      ['V9__stdin.sql', undefined],
+    ]);
+  });
+
+  it('reports operands that match nothing, and keeps the rest', () => {
+    mkdirSync(join(root, 'empty'));
+    const { targets, problems } = expandOperands(['missing.sql', 'empty', 'nowhere/**/*.sql', 'db/V1__a.sql'], root);
+    assert.deepEqual(targets.map((t) => t.displayPath), ['db/V1__a.sql']);
+    assert.deepEqual(problems, [
+      { path: 'missing.sql', message: 'no such file or directory' },
+      { path: 'empty', message: 'no .sql files found in this directory' },
+      { path: 'nowhere/**/*.sql', message: 'no files match this pattern' },
+    ]);
+  });
+
+  it('survives symlink loops and dangling links', () => {
+    symlinkSync(join(root, 'db'), join(root, 'db/sub/loop'));
+    symlinkSync(join(root, 'gone.sql'), join(root, 'db/dangling.sql'));
+    assert.deepEqual(paths(['db']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql', 'db/sub/V3__x.SQL']);
+  });
+});
