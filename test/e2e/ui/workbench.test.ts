@@ -1,0 +1,105 @@
+/**
+ * The installed .vsix as a person sees it in VS Code (code-server + Chromium): squiggles, the
+ * Problems count, the lock hover, the quick-fix menu and the command palette. Tests run in order
+ * against one page. Screenshots land in test-output/e2e/.
+ */
+import * as assert from 'assert';
+import { join } from 'path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_CONFIG } from '../../../server/src/config/types';
+import { sqlName } from '../../../server/src/locks/modes';
+import { cliFindings, contributedCommands, editorLine, env, openFromExplorer, openWorkbench, problemCounts, problemsLabel, screenshot, type ExpectedFindings } from './workbench';
+
+const MIGRATION = 'migrations/001_orders_customer_index.sql';
+
+describe('the Lockstep extension in the VS Code UI', function () {
+  this.timeout(60000);
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    ({ context, page } = await openWorkbench());
+    await openFromExplorer(page, MIGRATION);
+  });
+
+  afterEach(async function () {
+    // A picture of the workbench at the moment a check failed says more than the assertion.
+    if (this.currentTest?.state === 'failed' && page) {
+      const name = `failed-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`;
+      console.log(`      screenshot of the failure: ${await screenshot(page, name)}`);
+    }
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  it('underlines the dangerous statements', async () => {
+    const squiggles = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error');
+    await squiggles.first().waitFor({ timeout: 30000 });
+    assert.ok((await squiggles.count()) > 0);
+    await screenshot(page, 'squiggles');
+  });
+
+  it('counts the same problems in the status bar as the CLI finds in the file', async () => {
+    const expected = cliFindings(join(env.workspace, MIGRATION));
+    assert.ok(expected.warnings > 0, 'the fixture has warnings');
+    // The item's label reads e.g. "Errors: 1, Warnings: 3", leaving out a kind whose count is 0.
+    let shown: ExpectedFindings | undefined;
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline) {
+      shown = problemCounts(await problemsLabel(page));
+      if (shown.errors === expected.errors && shown.warnings === expected.warnings) break;
+      await page.waitForTimeout(200);
+    }
+    assert.deepStrictEqual(shown, expected, `status bar label: ${await problemsLabel(page)}`);
+    await screenshot(page, 'problems-count');
+  });
+
+  it('shows the lock a statement takes when hovering it', async () => {
+    await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').hover();
+    const hover = page.locator('.monaco-hover:visible', { hasText: `PostgreSQL ${DEFAULT_CONFIG.pgVersion}` });
+    await hover.first().waitFor({ timeout: 15000 });
+    const text = await hover.first().innerText();
+    assert.ok(text.includes(sqlName('ShareLock')), `hover names the SHARE lock: ${text}`);
+    assert.ok(text.includes('orders'), `hover names the table: ${text}`);
+    // For the picture: scroll the lock table, which comes after the diagnostics, into view.
+    const box = await hover.first().boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, 400);
+    }
+    assert.ok(await hover.first().isVisible(), 'the hover stays open while the mouse is on it');
+    await screenshot(page, 'hover');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
+
+  it('opens the quick-fix UI with Ctrl+. on a flagged statement (menu empty until the fixes issue lands)', async () => {
+    await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').click();
+    await page.keyboard.press('Control+.');
+    // With fixes: the action menu. Without: VS Code's "No code actions available" message.
+    const menu = page.locator('.action-widget:visible, .monaco-editor-overlaymessage:visible');
+    await menu.first().waitFor({ timeout: 15000 });
+    console.log(`      quick-fix UI: ${(await menu.first().innerText()).replace(/\s+/g, ' ').trim()}`);
+    await screenshot(page, 'quick-fix');
+    await page.keyboard.press('Escape');
+  });
+
+  it('lists every Lockstep command in the command palette, and runs Show Output from it', async () => {
+    const commands = contributedCommands();
+    assert.ok(commands.length > 0, 'the extension contributes commands');
+    const showOutput = commands.find((c) => c.command === 'lockstep.showOutput');
+    assert.ok(showOutput, 'lockstep.showOutput is contributed');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill('>Lockstep');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    for (const { label } of commands) await rows.filter({ hasText: label }).first().waitFor({ timeout: 10000 });
+    await screenshot(page, 'command-palette');
+    // The palette lists contributed commands even when activation failed: running one proves the registration.
+    await rows.filter({ hasText: showOutput.label }).first().click();
+    await page.locator('.part.panel [aria-label="Lockstep - Output"]').waitFor({ timeout: 10000 });
+  });
+});

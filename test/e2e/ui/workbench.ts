@@ -1,0 +1,109 @@
+/** Drives the code-server workbench in Debian's Chromium for the UI suite (settings come from run.mjs). */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { mkdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+function required(name: string): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} is set (run this suite through scripts/e2e/run.mjs)`);
+  return value;
+}
+
+export const env = {
+  get url() { return required('LOCKSTEP_E2E_URL'); },
+  get workspace() { return required('LOCKSTEP_E2E_WORKSPACE'); },
+  get browserProfile() { return required('LOCKSTEP_E2E_BROWSER_PROFILE'); },
+  get screenshots() { return required('LOCKSTEP_E2E_SCREENSHOTS'); },
+  get extensionPath() { return required('LOCKSTEP_E2E_EXTENSION_PATH'); },
+};
+
+const CHROMIUM_FLAGS: string[] = JSON.parse(readFileSync(join(__dirname, '../../../scripts/e2e/chromium-flags.json'), 'utf8'));
+
+export async function openWorkbench(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(env.browserProfile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1440, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
+  return { context, page };
+}
+
+/** Clicks through the explorer tree: `migrations/001_x.sql` clicks `migrations`, then the file. */
+export async function openFromExplorer(page: Page, relativePath: string): Promise<void> {
+  const parts = relativePath.split('/');
+  for (const [index, name] of parts.entries()) {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 30000 });
+    const isFolder = index < parts.length - 1;
+    if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
+    await row.click();
+  }
+  await page.locator('.tabs-container .tab', { hasText: parts[parts.length - 1] }).waitFor({ timeout: 15000 });
+}
+
+/** The editor line whose text contains `text` (Monaco renders spaces as nbsp). */
+export function editorLine(page: Page, text: string): Locator {
+  return page.locator('.monaco-editor .view-line').filter({ hasText: text.replace(/ /g, '\u00a0') }).first();
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(env.screenshots, { recursive: true });
+  const path = join(env.screenshots, `${name}.png`);
+  // Hovers, menus and toasts fade in.
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path });
+  return path;
+}
+
+export interface ExpectedFindings {
+  errors: number;
+  warnings: number;
+}
+
+/** The accessible label of the status bar's problems item ("Errors: 1, Warnings: 3", "No Problems"). */
+export async function problemsLabel(page: Page): Promise<string> {
+  const labelled = page.locator('[id="status.problems"] [aria-label]').first();
+  return (await labelled.count()) ? ((await labelled.getAttribute('aria-label')) ?? '') : '';
+}
+
+export function problemCounts(label: string): ExpectedFindings {
+  const count = (kind: string) => Number(new RegExp(`${kind}: (\\d+)`).exec(label)?.[1] ?? 0);
+  return { errors: count('Errors'), warnings: count('Warnings') };
+}
+
+/** Counts from the CLI shipped in the same .vsix: the editor must show what the engine finds. */
+export function cliFindings(file: string): ExpectedFindings {
+  const cli = join(env.extensionPath, 'dist', 'cli.js');
+  let output: string;
+  try {
+    output = execFileSync(process.execPath, [cli, 'lint', file, '--format', 'json'], { encoding: 'utf8' });
+  } catch (error) {
+    // Exit code 1 means "findings at or above --fail-on", with the report on stdout.
+    output = String((error as { stdout?: string }).stdout ?? '');
+  }
+  const findings: { severity: string }[] = JSON.parse(output).files.flatMap((f: { findings: unknown[] }) => f.findings);
+  return {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+  };
+}
+
+export interface PaletteCommand {
+  command: string;
+  /** As the palette shows it: "Category: Title". */
+  label: string;
+}
+
+export function contributedCommands(): PaletteCommand[] {
+  const manifest = JSON.parse(readFileSync(join(env.extensionPath, 'package.json'), 'utf8'));
+  return (manifest.contributes?.commands ?? []).map((c: { command: string; title: string; category?: string }) => ({
+    command: c.command,
+    label: c.category ? `${c.category}: ${c.title}` : c.title,
+  }));
+}
