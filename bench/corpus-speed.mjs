@@ -24,8 +24,9 @@ export function median(values) {
 export function measureCorpus({ repo, corpus, repetitions }) {
   const tools = {
     lockstep: { command: process.execPath, args: [join(repo, 'dist/cli.js'), 'lint', corpus, '--format', 'json'] },
-    // squawk walks globs, not folders; its npm bin is a node launcher for the native binary, as users run it.
-    squawk: { command: join(repo, 'node_modules/.bin/squawk'), args: [`${corpus}/**/*.sql`, '--reporter', 'json'] },
+    // squawk walks globs, not folders. Its npm launcher package (squawk-cli) lists platform packages this
+    // registry does not serve, which breaks `npm ci`, so we depend on the Linux binary package it would pick.
+    squawk: { command: join(repo, 'node_modules/@squawk-cli/linux-x64/bin/squawk'), args: [`${corpus}/**/*.sql`, '--reporter', 'json'] },
   };
   const times = { lockstep: [], squawk: [] };
   for (let round = 0; round <= repetitions; round++) {

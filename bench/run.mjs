@@ -24,7 +24,7 @@ const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 async function main() {
   const repetitions = option('--repetitions', 5);
   const edits = option('--edits', 60);
-  const squawkVersion = JSON.parse(readFileSync(join(REPO, 'node_modules/squawk-cli/package.json'), 'utf8')).version;
+  const squawkVersion = JSON.parse(readFileSync(join(REPO, 'node_modules/@squawk-cli/linux-x64/package.json'), 'utf8')).version;
   console.log(`## Run of ${new Date().toISOString()}`);
   console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`Command: npm run bench (node bench/run.mjs --repetitions ${repetitions} --edits ${edits})\n`);

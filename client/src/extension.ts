@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, type DocumentInfo } from '../../server/src/lsp/protocol';
+import { CLIENT_FEATURES } from './features';
 import { LockstepStatusBar, SHOW_OUTPUT_COMMAND } from './statusBar';
 
 const RESTART_COMMAND = 'lockstep.restartServer';
@@ -46,6 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+
+  for (const feature of CLIENT_FEATURES) context.subscriptions.push(...feature({ extension: context, client: lspClient, output }));
 
   try {
     await lspClient.start();

@@ -55,7 +55,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (options.includes('--version') || options.includes('-v')) return { command: 'version' };
   const [command, ...rest] = argv;
   if (command === undefined) return error('missing command; try: lockstep lint <files|dirs|globs|->');
-  if (command !== 'lint') return error(`unknown command "${command}"; try: lockstep lint ${command}`);
+  if (command !== 'lint') return error(`unknown command "${command}"; try: lockstep --help`);
 
   const args: LintArgs = { command: 'lint', operands: [], format: 'text', failOn: 'warning', explain: false, quiet: false };
   for (let i = 0; i < rest.length; i++) {

@@ -2,6 +2,7 @@
  * `lockstep lint`: expand operands, lint each file with the engine, report, and pick the exit code.
  * Everything outside comes through `CliIO`, so tests can drive it in-process as well as through dist/cli.js.
  */
+import { SUBCOMMANDS } from './commands';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
@@ -113,10 +114,12 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const subcommand = SUBCOMMANDS[argv[0] ?? ''];
+  if (subcommand) return subcommand.run(argv.slice(1), io);
   const args = parseArgs(argv);
   switch (args.command) {
     case 'help':
-      io.writeOut(`${HELP}\n`);
+      io.writeOut(`${HELP}\n${subcommandHelp()}`);
       return EXIT_CLEAN;
     case 'version':
       io.writeOut(`${TOOL_VERSION}\n`);
@@ -127,4 +130,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     case 'lint':
       return lint(args, io);
   }
+}
+
+function subcommandHelp(): string {
+  const names = Object.keys(SUBCOMMANDS);
+  if (names.length === 0) return '';
+  return `\nOther commands:\n${names.map((n) => `  lockstep ${n.padEnd(10)} ${SUBCOMMANDS[n].summary}`).join('\n')}\n`;
 }

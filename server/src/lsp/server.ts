@@ -9,6 +9,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initEngine } from '../engine';
@@ -16,6 +17,7 @@ import { Debouncer } from './debouncer';
 import { toDiagnostic } from './diagnostics';
 import { DocumentConfigs, filePathOf } from './documentConfigs';
 import { DocumentLinter, describeError, type LintedDocument } from './documentLinter';
+import { FEATURES, type FeatureContext } from './features';
 import { lockHover } from './hover';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
 
@@ -64,10 +66,9 @@ export function startServer(connection: Connection): void {
         return false;
       },
     );
-    return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true },
-      serverInfo: { name: 'lockstep' },
-    };
+    const capabilities: ServerCapabilities = { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true };
+    for (const feature of FEATURES) Object.assign(capabilities, feature.capabilities);
+    return { capabilities, serverInfo: { name: 'lockstep' } };
   });
 
   connection.onInitialized(
@@ -161,6 +162,19 @@ export function startServer(connection: Connection): void {
       return lockHover(fresh, linted.result, fresh.offsetAt(params.position), linted.config);
     }),
   );
+
+  const featureContext: FeatureContext = {
+    connection,
+    documents,
+    guard,
+    log: (message) => log.info(message),
+    linted: async (uri) => {
+      const doc = documents.get(uri);
+      if (!doc || !isSqlDocument(doc)) return undefined;
+      return linter.current(uri, doc.version) ?? (await lintNow(uri));
+    },
+  };
+  for (const feature of FEATURES) feature.register(featureContext);
 
   connection.onShutdown(() => debouncer.dispose());
 

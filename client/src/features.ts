@@ -1,0 +1,17 @@
+/**
+ * Extension points of the VS Code client. A feature (commands, webviews, pickers) lives in its
+ * own module under client/src/ and is listed in CLIENT_FEATURES; activate() calls each once.
+ */
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+export interface ClientContext {
+  extension: vscode.ExtensionContext;
+  client: LanguageClient;
+  output: vscode.LogOutputChannel;
+}
+
+export type ClientFeature = (context: ClientContext) => vscode.Disposable[];
+
+/** Add a feature: import it here and append it to this list. */
+export const CLIENT_FEATURES: ClientFeature[] = [];

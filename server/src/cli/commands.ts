@@ -1,0 +1,15 @@
+/**
+ * CLI subcommands besides `lint` (which run.ts owns). A subcommand lives in its own module under
+ * server/src/cli/ and is listed here; `lockstep <name> …` hands it the remaining arguments.
+ */
+import type { CliIO } from './run';
+
+export interface Subcommand {
+  /** One line for `lockstep --help`. */
+  summary: string;
+  /** Returns the process exit code (0 ok, 1 findings/failure, 2 usage or I/O error). */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** Add a subcommand: import it here and add it under its name. */
+export const SUBCOMMANDS: Record<string, Subcommand> = {};

@@ -1,0 +1,27 @@
+/**
+ * Extension points of the language server. A feature (code actions, commands, database
+ * estimates, …) lives in its own module under server/src/lsp/ and is listed in FEATURES;
+ * server.ts merges its capabilities and calls `register` once the shared pieces exist.
+ */
+import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LintedDocument } from './documentLinter';
+
+export interface FeatureContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  /** The current lint of an open SQL document (linting it now if its last lint is stale). */
+  linted(uri: string): Promise<LintedDocument | undefined>;
+  /** Wraps a handler so an exception is logged and `fallback` returned instead of crashing. */
+  guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>): (params: P) => Promise<R>;
+  log(message: string): void;
+}
+
+export interface ServerFeature {
+  /** Merged into the server's InitializeResult capabilities. */
+  capabilities?: ServerCapabilities;
+  register(context: FeatureContext): void;
+}
+
+/** Add a feature: import it here and append it to this list. */
+export const FEATURES: ServerFeature[] = [];
