@@ -83,11 +83,17 @@ function reachableByOthers(dir: string): boolean {
 
 /** A world-readable copy of the server binaries in the temp folder, made once per version. */
 function stagedCopy(installed: string, major: PgMajor): string {
-  const target = path.join(os.tmpdir(), `lockstep-pg${major}-native-${process.getuid?.()}`);
+  const target = path.join(os.tmpdir(), `lockstep-server-binaries-pg${major}-${process.getuid?.()}`);
   if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) {
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.cpSync(installed, target, { recursive: true, verbatimSymlinks: true });
-    fs.chmodSync(target, 0o755);
+    // Copy aside, then rename: another test process may be staging the same version right now.
+    const staging = `${target}.staging-${process.pid}`;
+    fs.cpSync(installed, staging, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(staging, 0o755);
+    try {
+      fs.renameSync(staging, target);
+    } catch {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
   }
   return target;
 }
