@@ -171,13 +171,14 @@ function rebase(outcome: ParseOutcome, delta: number): ParseOutcome {
 
 export function lintText(text: string, options: LintOptions): LintResult {
   const { config } = options;
-  const cache = options.cache ?? new EngineCache();
-  cache.beginRun();
+  // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
+  const cache = options.cache;
+  cache?.beginRun();
   const document = buildDocument(text, {
     path: options.path,
     config,
     catalog: options.schema,
-    parse: (chunk) => cache.parse(chunk),
+    parse: cache ? (chunk) => cache.parse(chunk) : parseChunk,
     memo: cache,
     stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}`),
   });
@@ -206,7 +207,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
-    for (const hit of cache.ruleHits(configKey, contextKey, stmt.text, () => runRules(stmt, document, config))) {
+    const compute = () => runRules(stmt, document, config);
+    for (const hit of cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute()) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index);
     }
@@ -221,7 +223,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     ];
     if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
   }
-  cache.endRun();
+  cache?.endRun();
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { document, findings };
 }

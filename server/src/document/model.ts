@@ -145,6 +145,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
   // A down section runs against the schema the up section left, and its own changes stay out of it.
   const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
   const ctxBase = { pgVersion: config.pgVersion };
+  const lockContext = { ...ctxBase, catalog };
   const wraps = runnerWrapsInTransaction(
     {
       runner: doc.runner,
@@ -166,9 +167,10 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
     const stateBefore = fingerprint;
-    const analyze = () => analyzeLocks(ast, { ...ctxBase, catalog });
+    const analyze = () => analyzeLocks(ast, lockContext);
     const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
-    fingerprint = foldState(fingerprint, parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text));
+    // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
+    if (memo) fingerprint = foldState(fingerprint, parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text));
     const state = tx.before(ast);
     doc.statements.push({
       ...parsed,

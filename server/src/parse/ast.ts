@@ -9,7 +9,9 @@ export type AstNode = Record<string, any>;
 
 /** `{ AlterTableStmt: {...} }` → `'AlterTableStmt'`. */
 export function kindOf(node: AstNode | undefined): string {
-  return node ? (Object.keys(node)[0] ?? '') : '';
+  // Hot path: the first own key, without allocating Object.keys' array.
+  for (const key in node) return key;
+  return '';
 }
 
 /** `{ AlterTableStmt: {...} }` → the inner `{...}`. */
