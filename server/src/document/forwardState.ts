@@ -7,7 +7,7 @@
 import { AstNode, kindOf } from '../parse/ast';
 
 /** Statement kinds whose effect reaches later statements (schema, transactions, settings). */
-const STATEFUL = /^(Create|Alter|Drop|Rename|Index|View|Comment|Transaction|VariableSet|Truncate|Refresh|Grant|Lock|Reindex|Vacuum|Cluster|Define|Composite)/;
+const STATEFUL = /^(Create|Alter|Drop|Rename|Index|View|Transaction|VariableSet|Define|Composite)/;
 
 /** The part of a statement that matters downstream, as a stable string ('' for none). */
 export function forwardStateKey(ast: AstNode, text: string): string {
