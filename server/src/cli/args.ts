@@ -15,6 +15,8 @@ export interface LintArgs {
   failOn: Severity;
   explain: boolean;
   quiet: boolean;
+  /** Replay earlier migrations of the same set into the schema (off with --no-history). */
+  history: boolean;
   stdinFilename?: string;
 }
 
@@ -38,6 +40,8 @@ Options:
                             (text and json formats)
   --quiet                   report only findings at or above --fail-on, and
                             no summary
+  --no-history              do not replay the earlier migrations of each file's
+                            migration set to learn the schema it runs against
   --stdin-filename <path>   the name to use for '-' (drives runner detection)
   -h, --help                show this help
   -v, --version             show the version
@@ -57,7 +61,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (command === undefined) return error('missing command; try: lockstep lint <files|dirs|globs|->');
   if (command !== 'lint') return error(`unknown command "${command}"; try: lockstep --help`);
 
-  const args: LintArgs = { command: 'lint', operands: [], format: 'text', failOn: 'warning', explain: false, quiet: false };
+  const args: LintArgs = { command: 'lint', operands: [], format: 'text', failOn: 'warning', explain: false, quiet: false, history: true };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--') {
@@ -70,6 +74,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '--no-history') {
+      if (eq > 0) return error(`${name} takes no value`);
+      args.history = false;
+      continue;
+    }
     if (name === '--explain' || name === '--quiet') {
       if (eq > 0) return error(`${name} takes no value`);
       args[name === '--explain' ? 'explain' : 'quiet'] = true;

@@ -3,6 +3,7 @@
  * Problems (missing paths, unreadable folders, nothing matched) are collected, not thrown,
  * so every other operand is still linted.
  */
+import { naturalCompare } from '../history/naturalCompare';
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp, isGlob, toPosixPath } from '../config/glob';
@@ -86,29 +87,7 @@ function expandGlob(pattern: string, cwd: string, problems: OperandProblem[]): s
   return walk(base, (file) => matcher.test(toPosixPath(root ? relative(root, file) : file)), problems, cwd);
 }
 
-/** Natural order: digit runs compare as numbers, so `V2__` sorts before `V10__`. */
-export function naturalCompare(a: string, b: string): number {
-  const chunk = /(\d+|\D+)/g;
-  const left = a.match(chunk) ?? [];
-  const right = b.match(chunk) ?? [];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i];
-    const y = right[i];
-    if (x === y) continue;
-    const xDigits = /^\d/.test(x);
-    const yDigits = /^\d/.test(y);
-    if (xDigits && yDigits) {
-      const xs = x.replace(/^0+(?=\d)/, '');
-      const ys = y.replace(/^0+(?=\d)/, '');
-      if (xs.length !== ys.length) return xs.length - ys.length;
-      if (xs !== ys) return xs < ys ? -1 : 1;
-      if (x.length !== y.length) return x.length - y.length; // `01` after `1`, for a stable order
-      continue;
-    }
-    return x < y ? -1 : 1;
-  }
-  return left.length - right.length;
-}
+export { naturalCompare };
 
 /** Compares folder by folder so a folder's files stay together. */
 function comparePaths(a: string, b: string): number {

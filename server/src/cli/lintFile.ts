@@ -3,6 +3,7 @@ import { explain, lintText, type StatementImpact } from '../engine';
 import type { LockstepConfig, Severity } from '../config/types';
 import { atLeast, buildFileReport, type FileReport, type RunError } from './report';
 import type { SourceResult } from './source';
+import type { SchemaHistory } from '../history/schemaHistory';
 
 export interface LintJob {
   displayPath: string;
@@ -18,6 +19,8 @@ export interface LintJob {
   packageRoot: string;
   /** LOCKSTEP_DEBUG: add stack traces to internal errors. */
   debug: boolean;
+  /** Replays the earlier migrations of the file's set (undefined: --no-history). */
+  history?: SchemaHistory;
 }
 
 export type LintOutcome = { report: FileReport; error?: undefined } | { error: RunError; report?: undefined };
@@ -30,7 +33,8 @@ function internalError(err: unknown, debug: boolean): string {
 export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
   if ('error' in source) return { error: { path: job.displayPath, message: source.error } };
   try {
-    const result = lintText(source.text, { path: job.enginePath, config: job.config });
+    const schema = job.history && job.absolutePath ? job.history.schemaBefore(job.absolutePath, source.text, job.config) : undefined;
+    const result = lintText(source.text, { path: job.enginePath, config: job.config, schema });
     const impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
     const findings = job.quiet ? result.findings.filter((f) => atLeast(f.severity, job.failOn)) : result.findings;
     const report = buildFileReport({

@@ -7,6 +7,10 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EngineCache, lintText, type LintResult } from '../engine';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
+import { nodeFileSystem, SchemaHistory } from '../history/schemaHistory';
+
+/** Earlier migrations rarely change while one is edited: look at them again at most this often. */
+const HISTORY_RECHECK_MS = 2_000;
 
 export interface LintedDocument {
   version: number;
@@ -23,6 +27,8 @@ export class DocumentLinter {
   private readonly latest = new Map<string, LintedDocument>();
   /** Documents linted with a config that has since changed. */
   private readonly stale = new Set<string>();
+  /** The schema each file runs against, replayed from the earlier migrations of its set. */
+  private readonly history = new SchemaHistory(nodeFileSystem, HISTORY_RECHECK_MS);
 
   constructor(private readonly logError: (message: string) => void) {}
 
@@ -30,7 +36,9 @@ export class DocumentLinter {
     const started = Date.now();
     let linted: LintedDocument;
     try {
-      const result = lintText(doc.getText(), { path, config, cache: this.cacheFor(doc.uri) });
+      const text = doc.getText();
+      const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
+      const result = lintText(text, { path, config, cache: this.cacheFor(doc.uri), schema });
       const findings = Array.isArray(result.findings) ? result.findings : [];
       linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result };
     } catch (error) {

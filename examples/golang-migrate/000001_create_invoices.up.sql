@@ -1,0 +1,6 @@
+CREATE TABLE invoices (
+  id         int PRIMARY KEY,
+  account_id bigint NOT NULL,
+  total      numeric(12,2) NOT NULL
+);
+CREATE INDEX invoices_account_id_idx ON invoices (account_id);

@@ -1,0 +1,112 @@
+/**
+ * The schema before a migration file, replayed from the migrations that ran before it, and
+ * cached so the language server re-parses earlier files only when one of them changes.
+ * The same Catalog object comes back while nothing changed, so the engine's memo stays warm.
+ */
+import * as nodeFs from 'node:fs';
+import { Catalog } from '../catalog/catalog';
+import type { LockstepConfig } from '../config/types';
+import { detectRunner } from '../document/runner';
+import { buildDocument } from '../document/model';
+import { parseChunk } from '../parse/pgParser';
+import { splitSql } from '../parse/split';
+import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
+
+export interface HistoryFileSystem extends MigrationFileSystem {
+  readFile(path: string): string;
+  /** A value that changes when the file changes (mtime and size). */
+  version(path: string): string;
+}
+
+export const nodeFileSystem: HistoryFileSystem = {
+  readdir: (dir) => {
+    try {
+      return nodeFs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
+  isDirectory: (path) => {
+    try {
+      return nodeFs.statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  readFile: (path) => nodeFs.readFileSync(path, 'utf8'),
+  version: (path) => {
+    try {
+      const st = nodeFs.statSync(path);
+      return `${st.mtimeMs}:${st.size}`;
+    } catch {
+      return 'missing';
+    }
+  },
+};
+
+/** Files larger than this are not replayed (a data dump is not schema history). */
+const MAX_REPLAYED_FILE_BYTES = 2_000_000;
+
+interface Step {
+  path: string;
+  version: string;
+  /** Schema after this file. */
+  after: Catalog;
+}
+
+export class SchemaHistory {
+  /** Replayed steps per migration set (keyed by the first earlier file's folder), oldest first. */
+  private readonly chains = new Map<string, Step[]>();
+  /** Recent answers, so typing in the editor does not stat every earlier migration per keystroke. */
+  private readonly recent = new Map<string, { at: number; schema: Catalog | undefined }>();
+
+  /** `recheckMs`: how long an answer is trusted before the files are looked at again (0: always). */
+  constructor(
+    private readonly fs: HistoryFileSystem = nodeFileSystem,
+    private readonly recheckMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The schema `file` runs against, or undefined when no earlier migration exists.
+   * Unreadable or unparsable earlier files are skipped: history is a best effort.
+   */
+  schemaBefore(file: string, text: string, config: LockstepConfig): Catalog | undefined {
+    const recentKey = `${config.pgVersion}|${config.runner}|${file}`;
+    const recent = this.recent.get(recentKey);
+    if (recent && this.now() - recent.at < this.recheckMs) return recent.schema;
+    const schema = this.compute(file, text, config);
+    this.recent.set(recentKey, { at: this.now(), schema });
+    return schema;
+  }
+
+  private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
+    const runner = detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner);
+    const earlier = earlierMigrations(file, runner, this.fs);
+    if (earlier.length === 0) return undefined;
+    const key = `${config.pgVersion}|${earlier[0]}`;
+    const chain = this.chains.get(key) ?? [];
+    let valid = 0;
+    while (valid < chain.length && valid < earlier.length && chain[valid].path === earlier[valid] && chain[valid].version === this.fs.version(earlier[valid])) {
+      valid++;
+    }
+    chain.length = valid;
+    for (let i = valid; i < earlier.length; i++) {
+      const before = chain[i - 1]?.after ?? new Catalog();
+      chain.push({ path: earlier[i], version: this.fs.version(earlier[i]), after: this.replay(earlier[i], before, config) });
+    }
+    this.chains.set(key, chain);
+    return chain[earlier.length - 1].after;
+  }
+
+  private replay(path: string, before: Catalog, config: LockstepConfig): Catalog {
+    let text: string;
+    try {
+      text = this.fs.readFile(path);
+    } catch {
+      return before;
+    }
+    if (text.length > MAX_REPLAYED_FILE_BYTES) return before;
+    return buildDocument(text, { path, config, parse: parseChunk, catalog: before }).catalog;
+  }
+}

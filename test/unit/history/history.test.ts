@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../../server/src/config/types';
+import { initEngine, lintText } from '../../../server/src/engine';
+import { earlierMigrations } from '../../../server/src/history/migrationSet';
+import { nodeFileSystem, SchemaHistory, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
+
+before(() => initEngine());
+
+/** An in-memory folder tree: path → file text (folders are implied). */
+function memoryFs(files: Record<string, string>, versions: Record<string, string> = {}): HistoryFileSystem & { reads: string[] } {
+  const reads: string[] = [];
+  const children = (dir: string) =>
+    [...new Set(Object.keys(files).filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1).split('/')[0]))];
+  return {
+    reads,
+    readdir: children,
+    isDirectory: (p) => children(p).length > 0,
+    readFile: (p) => {
+      reads.push(p);
+      if (!(p in files)) throw new Error(`ENOENT ${p}`);
+      return files[p];
+    },
+    version: (p) => versions[p] ?? '1',
+  };
+}
+
+describe('earlier migrations of a set', () => {
+  it('golang-migrate: earlier .up.sql files in numeric order, never .down.sql', () => {
+    const fs = memoryFs({ '/m/10_c.up.sql': '', '/m/2_b.up.sql': '', '/m/2_b.down.sql': '', '/m/1_a.up.sql': '', '/m/11_d.up.sql': '' });
+    assert.deepEqual(earlierMigrations('/m/11_d.up.sql', 'golang-migrate', fs), ['/m/1_a.up.sql', '/m/2_b.up.sql', '/m/10_c.up.sql']);
+  });
+
+  it('Flyway: versioned scripts by version, not repeatable ones', () => {
+    const fs = memoryFs({ '/f/V1__a.sql': '', '/f/V2__b.sql': '', '/f/V10__c.sql': '', '/f/R__views.sql': '' });
+    assert.deepEqual(earlierMigrations('/f/V10__c.sql', 'flyway', fs), ['/f/V1__a.sql', '/f/V2__b.sql']);
+  });
+
+  it('Diesel: the up.sql of every earlier migration folder', () => {
+    const fs = memoryFs({ '/d/2019-01_a/up.sql': '', '/d/2019-01_a/down.sql': '', '/d/2020-05_b/up.sql': '', '/d/2021-01_c/up.sql': '' });
+    assert.deepEqual(earlierMigrations('/d/2020-05_b/up.sql', 'diesel', fs), ['/d/2019-01_a/up.sql']);
+  });
+});
+
+describe('schema history', () => {
+  const files = {
+    '/m/1_create.up.sql': 'CREATE TABLE t (id int PRIMARY KEY, name varchar(50));\nCREATE INDEX t_name_idx ON t (name);',
+    '/m/2_widen.up.sql': 'ALTER TABLE t ALTER COLUMN name TYPE varchar(100);',
+  };
+
+  it('replays earlier migrations, so a widening is known to be safe and DROP INDEX knows its table', () => {
+    const history = new SchemaHistory(memoryFs(files));
+    const text = 'ALTER TABLE t ALTER COLUMN name TYPE varchar(200);\nDROP INDEX t_name_idx;';
+    const schema = history.schemaBefore('/m/3_more.up.sql', text, DEFAULT_CONFIG);
+    assert.equal(schema?.column('t', 'name')?.type.mods[0], 100);
+    const { findings } = lintText(text, { config: DEFAULT_CONFIG, path: '/m/3_more.up.sql', schema });
+    assert.deepEqual(findings.filter((f) => f.ruleId === 'type-change-rewrite'), []);
+    assert.match(findings.find((f) => f.ruleId === 'require-concurrent-drop-index')!.message, /lock on t,/);
+  });
+
+  it('objects from earlier migrations are not "created in this migration"', () => {
+    const history = new SchemaHistory(memoryFs(files));
+    const text = 'CREATE INDEX t_id_name_idx ON t (id, name);';
+    const schema = history.schemaBefore('/m/3_more.up.sql', text, DEFAULT_CONFIG);
+    const { findings } = lintText(text, { config: DEFAULT_CONFIG, path: '/m/3_more.up.sql', schema });
+    assert.ok(findings.some((f) => f.ruleId === 'require-concurrent-index'));
+  });
+
+  it('returns the same schema object while nothing changed, and replays again when a file changes', () => {
+    const versions: Record<string, string> = {};
+    const fs = memoryFs({ ...files }, versions);
+    const history = new SchemaHistory(fs);
+    const first = history.schemaBefore('/m/3_x.up.sql', '', DEFAULT_CONFIG);
+    assert.equal(history.schemaBefore('/m/3_x.up.sql', '', DEFAULT_CONFIG), first);
+    assert.equal(fs.reads.length, 2);
+    versions['/m/2_widen.up.sql'] = '2';
+    const second = history.schemaBefore('/m/3_x.up.sql', '', DEFAULT_CONFIG);
+    assert.notEqual(second, first);
+    // Only the changed file (and what follows it) is read again.
+    assert.deepEqual(fs.reads.slice(2), ['/m/2_widen.up.sql']);
+  });
+
+  it('skips earlier files it cannot read, and returns undefined for the first migration', () => {
+    const fs = memoryFs({ '/m/1_a.up.sql': 'CREATE TABLE a (id int);' });
+    fs.readFile = () => {
+      throw new Error('EACCES');
+    };
+    const history = new SchemaHistory(fs);
+    assert.equal(history.schemaBefore('/m/1_a.up.sql', '', DEFAULT_CONFIG), undefined);
+    assert.ok(history.schemaBefore('/m/2_b.up.sql', '', DEFAULT_CONFIG));
+  });
+
+  it('works on a real folder, noticing an edited earlier file through its mtime', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-history-'));
+    try {
+      mkdirSync(join(dir, 'sub'));
+      writeFileSync(join(dir, 'V1__a.sql'), 'CREATE TABLE a (v varchar(10));');
+      const history = new SchemaHistory(nodeFileSystem);
+      assert.equal(history.schemaBefore(join(dir, 'V2__b.sql'), '', DEFAULT_CONFIG)?.column('a', 'v')?.type.mods[0], 10);
+      writeFileSync(join(dir, 'V1__a.sql'), 'CREATE TABLE a (v varchar(20));');
+      utimesSync(join(dir, 'V1__a.sql'), new Date(), new Date(Date.now() + 5000));
+      assert.equal(history.schemaBefore(join(dir, 'V2__b.sql'), '', DEFAULT_CONFIG)?.column('a', 'v')?.type.mods[0], 20);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
