@@ -6,6 +6,8 @@
  */
 import { AstNode, as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
 
+export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
+
 export type RelationKind = 'table' | 'partitioned' | 'index' | 'view' | 'matview' | 'sequence';
 
 export interface ColumnInfo {
@@ -44,6 +46,8 @@ export interface RelationInfo {
   indexColumns?: string[];
   /** For a partitioned table: its partition key columns. */
   partitionKey?: string[];
+  /** The schema named when it was created (`reporting.daily_totals`); unknown when unqualified. */
+  schema?: string;
 }
 
 /** A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic). */
@@ -61,17 +65,24 @@ class Links {
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
   }
+  copy(): Links {
+    const copy = new Links();
+    for (const [k, set] of this.map) copy.map.set(k, new Set(set));
+    return copy;
+  }
 }
 
 export class Catalog {
-  private readonly rels = new Map<string, RelationInfo>();
-  private readonly cons = new Map<string, ConstraintInfo>();
-  readonly types = new Map<string, 'enum' | 'domain' | 'composite'>();
+  private rels = new Map<string, RelationInfo>();
+  private cons = new Map<string, ConstraintInfo>();
+  types = new Map<string, 'enum' | 'domain' | 'composite'>();
+  /** User functions by unqualified name, with the volatility CREATE FUNCTION declared (VOLATILE when unsaid). */
+  functions = new Map<string, FunctionVolatility>();
   /** Owner table → its indexes, owned sequences and partitions. */
-  private readonly children = new Links();
-  private readonly constraintsByTable = new Links();
-  private readonly foreignKeysByReferenced = new Links();
-  private readonly dependents = new Links();
+  private children = new Links();
+  private constraintsByTable = new Links();
+  private foreignKeysByReferenced = new Links();
+  private dependents = new Links();
 
   relation(name: string): RelationInfo | undefined {
     return this.rels.get(baseName(name));
@@ -119,12 +130,35 @@ export class Catalog {
     return this.relation(table)?.columns.get(column);
   }
 
+  /** An independent copy: later changes to either do not show in the other. */
   clone(): Catalog {
     const copy = new Catalog();
-    for (const r of this.rels.values()) copy.addRelation({ ...r, columns: new Map(r.columns) });
-    for (const c of this.cons.values()) copy.addConstraint({ ...c });
-    for (const [k, t] of this.types) copy.types.set(k, t);
+    // Columns are copied too: SET/DROP NOT NULL change them in place, and must not reach the original.
+    for (const [k, r] of this.rels) copy.rels.set(k, { ...r, columns: new Map([...r.columns].map(([n, c]) => [n, { ...c }])) });
+    for (const [k, c] of this.cons) copy.cons.set(k, { ...c });
+    copy.types = new Map(this.types);
+    copy.functions = new Map(this.functions);
+    // The lookup indexes are copied as they are, rather than rebuilt relation by relation.
+    copy.children = this.children.copy();
+    copy.constraintsByTable = this.constraintsByTable.copy();
+    copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
+    copy.dependents = this.dependents.copy();
     return copy;
+  }
+
+  /** Columns of tables whose type is `type` (a domain or enum name), for statements that check every use of it. */
+  columnsOfType(type: string): { table: string; column: string }[] {
+    const found: { table: string; column: string }[] = [];
+    for (const rel of this.rels.values()) {
+      if (rel.kind !== 'table' && rel.kind !== 'partitioned') continue;
+      for (const col of rel.columns.values()) if (col.type.name === type) found.push({ table: rel.name, column: col.name });
+    }
+    return found;
+  }
+
+  /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
+  relationsInSchema(schema: string): RelationInfo[] {
+    return [...this.rels.values()].filter((r) => r.schema === schema && r.kind !== 'index');
   }
 
   /** Apply one parsed statement's effect on the schema. Unknown statements are ignored. */
@@ -220,6 +254,7 @@ const APPLY: Record<string, Apply> = {
     const partParams = list((s.partspec?.PartitionSpec ?? s.partspec)?.partParams);
     cat.addRelation({
       name: table,
+      schema: s.relation?.schemaname,
       kind: s.partspec ? 'partitioned' : 'table',
       partitionOf: s.partbound && parent ? baseName(rangeVarName(parent)) : undefined,
       partitionKey: s.partspec ? partParams.map((p) => as(p, 'PartitionElem')?.name ?? 'expr') : undefined,
@@ -284,6 +319,7 @@ const APPLY: Record<string, Apply> = {
       const parts = obj.List ? names(obj.List.items) : names([obj]);
       const name = parts[parts.length - 1];
       if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.types.delete(name ?? '');
+      else if (s.removeType === 'OBJECT_SCHEMA') for (const r of cat.relationsInSchema(name ?? '')) cat.drop(r.name);
       else if (name) cat.drop(name);
     }
   },
@@ -292,6 +328,13 @@ const APPLY: Record<string, Apply> = {
   },
   CreateDomainStmt(cat, s) {
     cat.types.set(names(s.domainname).pop() ?? '', 'domain');
+  },
+  CreateFunctionStmt(cat, s) {
+    const name = names(s.funcname).pop();
+    if (!name) return;
+    const declared = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'volatility');
+    const volatility = String(declared?.arg?.String?.sval ?? 'volatile').toLowerCase();
+    cat.functions.set(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
   },
   CompositeTypeStmt(cat, s) {
     cat.types.set(baseName(rangeVarName(s.typevar)), 'composite');

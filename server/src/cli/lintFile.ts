@@ -35,6 +35,7 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
   try {
     const schema = job.history && job.absolutePath ? job.history.schemaBefore(job.absolutePath, source.text, job.config) : undefined;
     const result = lintText(source.text, { path: job.enginePath, config: job.config, schema });
+    if (job.history && job.absolutePath) job.history.record(job.absolutePath, schema, result.document.catalog);
     const impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
     const findings = job.quiet ? result.findings.filter((f) => atLeast(f.severity, job.failOn)) : result.findings;
     const report = buildFileReport({

@@ -2,7 +2,7 @@
  * `lockstep lint`: expand operands, lint each file with the engine, report, and pick the exit code.
  * Everything outside comes through `CliIO`, so tests can drive it in-process as well as through dist/cli.js.
  */
-import { SchemaHistory } from '../history/schemaHistory';
+import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import { SUBCOMMANDS } from './commands';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -55,7 +55,7 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const stdinPath = args.stdinFilename ? resolve(io.cwd, args.stdinFilename) : undefined;
 
   // One history per run: files of the same migration set share their replayed prefixes.
-  const history = args.history ? new SchemaHistory() : undefined;
+  const history = args.history ? new SchemaHistory(snapshotFileSystem()) : undefined;
   const jobs: LintJob[] = [];
   for (const target of targets) {
     const path = target.absolutePath;

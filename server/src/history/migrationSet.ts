@@ -14,26 +14,55 @@ export interface MigrationFileSystem {
   isDirectory(path: string): boolean;
 }
 
+interface OrderedSet {
+  /** Sort keys (entry or folder names), in runner order. */
+  keys: string[];
+  /** The migration file for each key. */
+  paths: string[];
+}
+
+/** Ordered migration sets, by listing identity: a snapshot file system returns the same array. */
+const orderedSets = new WeakMap<string[], Map<string, OrderedSet>>();
+
 /** Absolute paths of the migrations applied before `file`, oldest first. */
 export function earlierMigrations(file: string, runner: RunnerId, fs: MigrationFileSystem): string[] {
-  const dir = dirname(file);
-  const name = basename(file);
-  if (runner === 'diesel') {
-    // migrations/<timestamp>_<name>/up.sql: earlier folders' up.sql.
-    const root = dirname(dir);
-    const current = basename(dir);
-    return fs
-      .readdir(root)
-      .filter((d) => naturalCompare(d, current) < 0 && fs.isDirectory(join(root, d)) && fs.readdir(join(root, d)).includes('up.sql'))
-      .sort(naturalCompare)
-      .map((d) => join(root, d, 'up.sql'));
-  }
-  const isEarlierUp = (entry: string): boolean => {
-    if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry) || naturalCompare(entry, name) >= 0) return false;
+  // Diesel keeps one folder per migration (<timestamp>_<name>/up.sql); the others keep files side by side.
+  const folder = runner === 'diesel' ? dirname(dirname(file)) : dirname(file);
+  const position = runner === 'diesel' ? basename(dirname(file)) : basename(file);
+  const set = orderedSet(folder, runner, fs);
+  return set.paths.slice(0, firstNotBefore(set.keys, position));
+}
+
+function orderedSet(folder: string, runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
+  const listing = fs.readdir(folder);
+  let byRunner = orderedSets.get(listing);
+  if (!byRunner) orderedSets.set(listing, (byRunner = new Map()));
+  let set = byRunner.get(runner);
+  if (!set) byRunner.set(runner, (set = buildSet(folder, listing, runner, fs)));
+  return set;
+}
+
+function buildSet(folder: string, listing: string[], runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
+  const keys = [...listing].sort(naturalCompare).filter((entry) => {
+    if (runner === 'diesel') return fs.isDirectory(join(folder, entry)) && fs.readdir(join(folder, entry)).includes('up.sql');
+    if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry)) return false;
     if (runner === 'golang-migrate') return /^\d+_.+\.up\.sql$/i.test(entry);
     // Flyway's repeatable (R__) and undo (U…) scripts are not part of the versioned history.
     if (runner === 'flyway') return /^V\d/i.test(entry);
     return true;
-  };
-  return fs.readdir(dir).filter(isEarlierUp).sort(naturalCompare).map((entry) => join(dir, entry));
+  });
+  const paths = keys.map((key) => (runner === 'diesel' ? join(folder, key, 'up.sql') : join(folder, key)));
+  return { keys, paths };
+}
+
+/** Index of the first key of a naturally sorted list that does not sort before `name`. */
+function firstNotBefore(sorted: string[], name: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (naturalCompare(sorted[mid], name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -44,6 +44,21 @@ export const nodeFileSystem: HistoryFileSystem = {
   },
 };
 
+/**
+ * A view of `fs` that answers each question once: for a CLI run, where files do not change
+ * underneath, and listing a migration folder per file would otherwise cost O(files²) system calls.
+ */
+export function snapshotFileSystem(fs: HistoryFileSystem = nodeFileSystem): HistoryFileSystem {
+  const memo = <T>(fn: (path: string) => T) => {
+    const seen = new Map<string, T>();
+    return (path: string): T => {
+      if (!seen.has(path)) seen.set(path, fn(path));
+      return seen.get(path)!;
+    };
+  };
+  return { readdir: memo(fs.readdir), isDirectory: memo(fs.isDirectory), version: memo(fs.version), readFile: fs.readFile };
+}
+
 /** Files larger than this are not replayed (a data dump is not schema history). */
 const MAX_REPLAYED_FILE_BYTES = 2_000_000;
 
@@ -57,6 +72,8 @@ interface Step {
 export class SchemaHistory {
   /** Replayed steps per migration set (keyed by the first earlier file's folder), oldest first. */
   private readonly chains = new Map<string, Step[]>();
+  /** Schemas after files the caller linted itself (path → what it ran against and what it left). */
+  private readonly linted = new Map<string, { version: string; before: Catalog | undefined; after: Catalog }>();
   /** Recent answers, so typing in the editor does not stat every earlier migration per keystroke. */
   private readonly recent = new Map<string, { at: number; schema: Catalog | undefined }>();
 
@@ -80,6 +97,14 @@ export class SchemaHistory {
     return schema;
   }
 
+  /**
+   * Remember the schema a lint of `file` produced, so a later file of the same set need not
+   * replay it again (the CLI lints a migration set in order: each file is the next one's history).
+   */
+  record(file: string, before: Catalog | undefined, after: Catalog): void {
+    this.linted.set(file, { version: this.fs.version(file), before, after });
+  }
+
   private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
     const runner = detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner);
     const earlier = earlierMigrations(file, runner, this.fs);
@@ -92,8 +117,11 @@ export class SchemaHistory {
     }
     chain.length = valid;
     for (let i = valid; i < earlier.length; i++) {
-      const before = chain[i - 1]?.after ?? new Catalog();
-      chain.push({ path: earlier[i], version: this.fs.version(earlier[i]), after: this.replay(earlier[i], before, config) });
+      const before = chain[i - 1]?.after;
+      const version = this.fs.version(earlier[i]);
+      const linted = this.linted.get(earlier[i]);
+      const reuse = linted && linted.version === version && linted.before === before;
+      chain.push({ path: earlier[i], version, after: reuse ? linted.after : this.replay(earlier[i], before ?? new Catalog(), config) });
     }
     this.chains.set(key, chain);
     return chain[earlier.length - 1].after;

@@ -107,3 +107,17 @@ describe('schema history', () => {
     }
   });
 });
+
+describe('schema history fed by the caller', () => {
+  it('reuses the schema a lint of the previous file produced instead of replaying it', () => {
+    const fs = memoryFs({ '/m/1_a.up.sql': 'CREATE TABLE a (id int);', '/m/2_b.up.sql': 'CREATE TABLE b (id int);' });
+    const history = new SchemaHistory(fs);
+    const before2 = history.schemaBefore('/m/2_b.up.sql', '', DEFAULT_CONFIG);
+    const after2 = lintText('CREATE TABLE b (id int);', { config: DEFAULT_CONFIG, schema: before2 }).document.catalog;
+    history.record('/m/2_b.up.sql', before2, after2);
+    const readsBefore = fs.reads.length;
+    const before3 = history.schemaBefore('/m/3_c.up.sql', '', DEFAULT_CONFIG);
+    assert.equal(before3, after2);
+    assert.equal(fs.reads.length, readsBefore, 'no earlier file was read again');
+  });
+});
