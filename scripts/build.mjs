@@ -23,9 +23,13 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/trace/worker.ts'], outfile: 'dist/traceWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // libpg-query loads its WASM from the directory of the bundle that requires it.
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 copyFileSync(wasm, 'dist/libpg-query.wasm');
+// PGlite (embedded PostgreSQL for `lockstep trace`) finds its engine files next to the bundle too.
+const pglite = dirname(require.resolve('@electric-sql/pglite'));
+for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) copyFileSync(join(pglite, file), join('dist', file));
 if (watch) console.log('watch mode is not supported; rerun npm run build');

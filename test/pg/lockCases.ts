@@ -61,8 +61,16 @@ INSERT INTO bookings
   SELECT g, tsrange(timestamp '2024-01-01' + g * interval '1 day', timestamp '2024-01-01' + (g + 1) * interval '1 day')
   FROM generate_series(1, 500) g;
 
-CREATE UNLOGGED TABLE audit_log (id bigint, payload text);
+CREATE UNLOGGED TABLE audit_log (id bigint, payload text, logged_at timestamptz DEFAULT now());
 INSERT INTO audit_log SELECT g, 'entry ' || g FROM generate_series(1, 1000) g;
+
+CREATE SCHEMA reporting;
+CREATE TABLE reporting.daily_totals (day date PRIMARY KEY, total numeric);
+
+CREATE DOMAIN positive_amount AS int;
+ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_nonneg CHECK (VALUE >= 0) NOT VALID;
+CREATE TABLE ledger (id int PRIMARY KEY, amount positive_amount);
+INSERT INTO ledger SELECT g, g FROM generate_series(1, 1000) g;
 
 ANALYZE;
 `;
@@ -117,6 +125,7 @@ export const LOCK_CASES: LockCase[] = [
   { sql: 'ALTER TABLE users ADD COLUMN c12 int CHECK (c12 > 0)' },
   { sql: "ALTER TABLE users ADD COLUMN c13 text, ALTER COLUMN status SET DEFAULT 'new'" },
   { sql: 'ALTER TABLE orders ADD COLUMN buyer_id int REFERENCES users (id)' },
+  { sql: 'ALTER TABLE users ADD COLUMN c14 int UNIQUE' },
 
   // DROP COLUMN, ALTER COLUMN TYPE
   { ref: 15, sql: 'ALTER TABLE users DROP COLUMN old_col' },
@@ -130,6 +139,8 @@ export const LOCK_CASES: LockCase[] = [
   { sql: 'ALTER TABLE payments ALTER COLUMN ip TYPE inet' },
   // No rewrite only because the oracle's session time zone is UTC.
   { sql: 'ALTER TABLE payments ALTER COLUMN paid_at TYPE timestamptz' },
+  // The other direction is relabelled under UTC too.
+  { sql: 'ALTER TABLE audit_log ALTER COLUMN logged_at TYPE timestamp' },
 
   // NOT NULL and DEFAULT
   { ref: 13, sql: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL' },
@@ -150,6 +161,8 @@ export const LOCK_CASES: LockCase[] = [
   { ref: 23, sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)' },
   { sql: 'ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id)' },
   { sql: 'ALTER TABLE accounts ADD CONSTRAINT accounts_handle_key UNIQUE USING INDEX accounts_handle_uidx' },
+  // handle is nullable: making it the primary key sets NOT NULL, which reads every row.
+  { sql: 'ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_handle_uidx' },
   { sql: 'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&)' },
   { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_fk_nv' },
   { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_amount_nonneg' },
@@ -223,6 +236,7 @@ export const LOCK_CASES: LockCase[] = [
 
   // Creating, dropping and emptying tables
   { sql: 'CREATE TABLE notes (id int PRIMARY KEY, body text)' },
+  { sql: 'CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, seq serial, body text)' },
   { sql: 'CREATE TABLE invoices (id int PRIMARY KEY, user_id int REFERENCES users (id))' },
   { sql: 'CREATE TABLE users_copy (LIKE users INCLUDING ALL)' },
   { sql: 'CREATE TABLE big_orders AS SELECT * FROM orders' },
@@ -269,6 +283,15 @@ export const LOCK_CASES: LockCase[] = [
   { sql: 'LOCK TABLE users IN SHARE MODE' },
   { sql: 'LOCK TABLE orders' },
 
+  // Domains: a constraint is checked against every column that uses the domain
+  { sql: "CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%')" },
+  { sql: 'ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_small CHECK (VALUE < 1000000)' },
+  { sql: 'ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_small CHECK (VALUE < 1000000) NOT VALID' },
+  { sql: 'ALTER DOMAIN positive_amount VALIDATE CONSTRAINT positive_amount_nonneg' },
+  { sql: 'ALTER DOMAIN positive_amount SET NOT NULL' },
+  { sql: 'DROP SCHEMA archive' },
+  { sql: 'DROP SCHEMA reporting CASCADE' },
+
   // Ordinary traffic, for contrast
   { sql: "INSERT INTO users (id, email, name, status) VALUES (100001, 'new@example.com', 'New', 'active')" },
   { sql: "UPDATE users SET name = 'Renamed' WHERE id = 1" },
@@ -276,6 +299,11 @@ export const LOCK_CASES: LockCase[] = [
   // User 2000 has no orders; the foreign key check still has to look (orders.user_id has no index).
   { sql: 'DELETE FROM users WHERE id = 2000' },
   { sql: 'SELECT * FROM users WHERE id = 1 FOR UPDATE' },
+  // A WITH query's name is not a table: only orders is read
+  { sql: "WITH recent AS (SELECT id FROM orders) INSERT INTO audit_log (id, payload) SELECT id, 'copied' FROM recent" },
+  // Without WHERE: every row is read and locked
+  { sql: "UPDATE orders SET note = 'bulk'" },
+  { sql: 'DELETE FROM payments' },
 ];
 
 export function casesFor(version: number): LockCase[] {

@@ -2,7 +2,9 @@
  * CLI subcommands besides `lint` (which run.ts owns). A subcommand lives in its own module under
  * server/src/cli/ and is listed here; `lockstep <name> …` hands it the remaining arguments.
  */
+import { traceCommand } from './trace';
 import type { CliIO } from './run';
+import { estimateCommand } from './estimate';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -12,4 +14,7 @@ export interface Subcommand {
 }
 
 /** Add a subcommand: import it here and add it under its name. */
-export const SUBCOMMANDS: Record<string, Subcommand> = {};
+export const SUBCOMMANDS: Record<string, Subcommand> = {
+  estimate: estimateCommand,
+  trace: traceCommand,
+};

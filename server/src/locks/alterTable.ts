@@ -104,16 +104,17 @@ export function alterTableParts(stmt: AstNode, ctx: LockContext): PartEffect[] {
     const rewrite = facts.rewrite ?? false;
     const scan = facts.scan ?? rewrite;
     const effects: LockEffect[] = [{ object: table, kind: 'table', mode: facts.mode, rewrite, scan }];
-    if (rewrite !== false) effects.push(...rebuiltIndexes(table, ctx));
+    if (rewrite !== false) effects.push(...rebuiltIndexes(table, ctx, rewrite));
     effects.push(...(facts.others ?? []));
     return { label: facts.label ?? labelOf(cmd), node: wrapped, action: cmd.subtype ?? 'AT_Unknown', effects: mergeEffects(effects), reasons: facts.reasons ?? [] };
   });
 }
 
 /** A rewrite rebuilds every index of the table under ACCESS EXCLUSIVE. */
-export function rebuiltIndexes(table: string, ctx: LockContext): LockEffect[] {
+export function rebuiltIndexes(table: string, ctx: LockContext, rewrite: Certainty = true): LockEffect[] {
+  // When the table rewrite is only a "maybe", so is rebuilding (and locking) its indexes.
   return ctx.catalog.indexesOf(table).map((index) => ({
-    object: index, kind: 'index' as const, mode: 'AccessExclusiveLock' as const, rewrite: true, scan: false, implied: true,
+    object: index, kind: 'index' as const, mode: 'AccessExclusiveLock' as const, rewrite, scan: false, implied: true,
   }));
 }
 
@@ -146,7 +147,7 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
       reasons.push('a STORED generated column is computed for every existing row');
     }
   } else if (def) {
-    const v = defaultVolatility(def.raw_expr);
+    const v = defaultVolatility(def.raw_expr, (fn) => ctx.catalog.functions.get(fn));
     if (ctx.pgVersion < 11) {
       rewrite = true;
       reasons.push('before PostgreSQL 11, ADD COLUMN with any DEFAULT rewrites the table');
@@ -166,6 +167,14 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   const fk = constraints.find((c) => c.contype === 'CONSTR_FOREIGN');
   if (fk) others.push(referencedTableLock(fk, 'ShareRowExclusiveLock'));
   scan = rewrite;
+  // A UNIQUE or PRIMARY KEY column builds its index over every existing row, under the same lock.
+  const keyed = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
+  if (keyed) {
+    const primary = keyed.contype === 'CONSTR_PRIMARY';
+    others.push(indexEffect(keyed.conname ?? (primary ? `${table}_pkey` : `${table}_${col.colname}_key`), 'AccessExclusiveLock', { created: true }));
+    if (scan === false) scan = true;
+    reasons.push(`the ${primary ? 'PRIMARY KEY' : 'UNIQUE'} index is built over every existing row while ACCESS EXCLUSIVE is held`);
+  }
   if (scan === false && constraints.some((c) => c.contype === 'CONSTR_CHECK' && !c.skip_validation)) {
     scan = true;
     reasons.push('its CHECK constraint is verified against every existing row');
@@ -226,7 +235,7 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
     case 'CONSTR_UNIQUE':
     case 'CONSTR_EXCLUSION': {
       const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : con.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'EXCLUDE';
-      if (con.indexname) return addIndexConstraint(cmd, table);
+      if (con.indexname) return addIndexConstraint(cmd, table, ctx);
       const keys = names(con.keys);
       const indexName = con.conname ?? (con.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_${con.contype === 'CONSTR_UNIQUE' ? 'key' : 'excl'}`);
       return {
@@ -244,18 +253,27 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
   }
 }
 
-function addIndexConstraint(cmd: AstNode, _table: string): SubcommandFacts {
+function addIndexConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
   const con = as(cmd.def, 'Constraint') ?? {};
   const index = con.indexname as string | undefined;
   // The index is renamed to the constraint's name under SHARE UPDATE EXCLUSIVE.
   const others: LockEffect[] = index ? [indexEffect(con.conname ?? index, 'ShareUpdateExclusiveLock')] : [];
   const primary = con.contype === 'CONSTR_PRIMARY';
-  return {
-    mode: 'AccessExclusiveLock',
-    others,
-    reasons: primary ? ['PRIMARY KEY USING INDEX also sets NOT NULL on its columns, which scans unless they are already NOT NULL'] : [],
-    label: `ADD CONSTRAINT ${con.conname ?? ''} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${index ?? ''}`.replace(/\s+/g, ' ').trim(),
-  };
+  const label = `ADD CONSTRAINT ${con.conname ?? ''} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${index ?? ''}`.replace(/\s+/g, ' ').trim();
+  if (!primary) return { mode: 'AccessExclusiveLock', others, label };
+  // PRIMARY KEY also makes its columns NOT NULL, which reads every row unless they already are.
+  const columns = index ? ctx.catalog.relation(index)?.indexColumns : undefined;
+  const known = columns?.map((c) => ctx.catalog.column(table, c));
+  const nullable = columns?.filter((c, i) => known![i] && !known![i]!.notNull);
+  // A column Lockstep has not seen may or may not be NOT NULL already.
+  const scan: Certainty = !columns || columns.includes('expr') ? 'maybe' : nullable!.length > 0 ? true : known!.some((k) => !k) ? 'maybe' : false;
+  const reasons =
+    scan === false
+      ? [`its columns (${columns!.join(', ')}) are already NOT NULL, so nothing is scanned`]
+      : scan === true
+        ? [`PRIMARY KEY USING INDEX sets NOT NULL on ${nullable!.join(', ')}, which reads every row while ACCESS EXCLUSIVE is held`]
+        : ['PRIMARY KEY USING INDEX also sets NOT NULL on its columns, which scans unless they are already NOT NULL'];
+  return { mode: 'AccessExclusiveLock', scan, others, reasons, label };
 }
 
 function validateConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {

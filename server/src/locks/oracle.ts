@@ -6,7 +6,7 @@ import { parseSync } from 'libpg-query';
 import { Catalog } from '../catalog/catalog';
 import { AstNode, inner, kindOf } from '../parse/ast';
 import type { LockMode } from './modes';
-import { analyzeLocks } from './model';
+import { analyzeLocks, type StatementLocks } from './model';
 
 export interface ObservableEffects {
   /**
@@ -35,9 +35,12 @@ export function predictObservable(sql: string, setupSql: string, pgVersion: numb
   const catalog = new Catalog();
   for (const raw of parseSync(setupSql).stmts ?? []) catalog.apply(raw.stmt as AstNode);
   const stmt = (parseSync(sql).stmts ?? [])[0]?.stmt as AstNode;
-  const result = analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: true });
-  const renamedTo = renameTarget(stmt);
+  return observableEffects(stmt, analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: true }));
+}
 
+/** The model's verdict for `stmt`, in the shape an observation of real PostgreSQL takes. */
+export function observableEffects(stmt: AstNode, result: StatementLocks): ObservableEffects {
+  const renamedTo = renameTarget(stmt);
   const locks: Record<string, LockMode> = {};
   const rewritten: string[] = [];
   const scanned: string[] = [];

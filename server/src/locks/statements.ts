@@ -3,9 +3,10 @@
  * the statement with the relations it locks; the model merges them.
  */
 import { relationsRead } from '../catalog/catalog';
-import { AstNode, as, baseName, kindOf, list, names, rangeVarName } from '../parse/ast';
+import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
+import { alterDomain, createDomain } from './domains';
 import { effect, foreignKeyValidation, plannedScan, queryReads, referentialChecks, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
@@ -73,7 +74,12 @@ export const STATEMENTS: Record<string, Analyzer> = {
     }
     const effects: LockEffect[] = [];
     for (const name of objects) {
-      if (RELATION_KINDS[type]) effects.push(...dropRelation(baseName(name), RELATION_KINDS[type], ctx, s.behavior === 'DROP_CASCADE'));
+      // CASCADE drops everything in the schema (an empty schema locks no relation).
+      if (type === 'OBJECT_SCHEMA' && s.behavior === 'DROP_CASCADE') {
+        for (const rel of ctx.catalog.relationsInSchema(name)) {
+          effects.push(...dropRelation(rel.name, rel.kind === 'partitioned' ? 'table' : (rel.kind as ObjectKind), ctx, true));
+        }
+      } else if (RELATION_KINDS[type]) effects.push(...dropRelation(baseName(name), RELATION_KINDS[type], ctx, s.behavior === 'DROP_CASCADE'));
       else if (['OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(type)) {
         // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]: the table is the name before the last.
         const parts = name.split('.');
@@ -84,6 +90,9 @@ export const STATEMENTS: Record<string, Analyzer> = {
   },
 
   ReindexStmt: reindex,
+
+  CreateDomainStmt: createDomain,
+  AlterDomainStmt: alterDomain,
 
   CreateStmt(s, ctx, node) {
     const table = baseName(rangeVarName(s.relation));
@@ -99,11 +108,16 @@ export const STATEMENTS: Record<string, Analyzer> = {
           const ref = baseName(rangeVarName(c.pktable));
           if (ref !== table) effects.push(effect(ref, 'table', 'ShareRowExclusiveLock'));
         }
+        // Identity columns get their sequence with the table (serial ones too, below).
+        if (column && c?.contype === 'CONSTR_IDENTITY') effects.push(effect(`${table}_${column.colname}_seq`, 'sequence', 'AccessExclusiveLock', { created: true }));
         if (c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE') {
           const keys = column ? [column.colname] : names(c.keys);
           const index = c.conname ?? (c.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_key`);
           effects.push(effect(index, 'index', 'AccessExclusiveLock', { created: true }));
         }
+      }
+      if (column && /^serial[248]$/.test(typeInfo(column.typeName).name)) {
+        effects.push(effect(`${table}_${column.colname}_seq`, 'sequence', 'AccessExclusiveLock', { created: true }));
       }
       const like = as(elt, 'TableLikeClause');
       if (like) {
@@ -245,7 +259,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   InsertStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
-    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...queryReads(s.selectStmt, ctx, 'AccessShareLock', [target])]) };
+    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target])]) };
   },
 
   UpdateStmt(s, ctx, node) {
@@ -253,7 +267,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
     const scan = whereScans(s.whereClause, target, ctx.catalog);
     const effects = [
       ...plannedScan(target, 'RowExclusiveLock', ctx, scan),
-      ...queryReads({ from: s.fromClause }, ctx, 'AccessShareLock', [target]),
+      ...queryReads({ with: s.withClause, from: s.fromClause }, ctx, 'AccessShareLock', [target]),
       ...referentialChecks(target, ctx, updatedColumns(s)),
     ];
     return { parts: single(node, 'UPDATE', effects, s.whereClause ? [] : ['UPDATE without WHERE rewrites every row in one transaction']) };
@@ -263,7 +277,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
     const target = baseName(rangeVarName(s.relation));
     const effects = [
       ...plannedScan(target, 'RowExclusiveLock', ctx, whereScans(s.whereClause, target, ctx.catalog)),
-      ...queryReads({ using: s.usingClause }, ctx, 'AccessShareLock', [target]),
+      ...queryReads({ with: s.withClause, using: s.usingClause }, ctx, 'AccessShareLock', [target]),
       ...referentialChecks(target, ctx),
     ];
     return { parts: single(node, 'DELETE', effects) };
@@ -271,7 +285,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   SelectStmt(s, ctx, node) {
     const mode = list(s.lockingClause).length > 0 ? 'RowShareLock' : 'AccessShareLock';
-    const tables = relationsRead({ from: s.fromClause }).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
+    const tables = relationsRead({ with: s.withClause, from: s.fromClause }).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
     const effects = tables.flatMap((t) => plannedScan(t, mode, ctx, tables.length === 1 ? whereScans(s.whereClause, t, ctx.catalog) : true));
     return { parts: single(node, 'SELECT', effects) };
   },

@@ -1,0 +1,8 @@
+-- migrate:up
+CREATE TABLE accounts (
+  id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email text
+);
+
+-- migrate:down
+DROP TABLE accounts;

@@ -1,0 +1,44 @@
+/** Messages between the trace's main side and the worker thread that runs embedded PostgreSQL. */
+import type { StatementEffects } from './observe';
+
+export interface TraceStep {
+  /** Index of the statement in its document. */
+  index: number;
+  sql: string;
+  /** observe: run in its own transaction and record locks; apply: run as is (e.g. CONCURRENTLY); skip: BEGIN/COMMIT. */
+  mode: 'observe' | 'apply' | 'skip';
+}
+
+/** One migration file to trace. Jobs sharing a namespace run cumulatively, in order (a migration set). */
+export interface TraceJob {
+  /** A schema of its own, so migration sets traced in one engine do not see each other. */
+  namespace: string;
+  /** Statements that build the schema first (the earlier migrations), in order. Failures are reported, not fatal. */
+  setup: string[];
+  steps: TraceStep[];
+}
+
+export interface TraceRequest {
+  jobs: TraceJob[];
+}
+
+export interface TraceStepResult {
+  index: number;
+  outcome: 'observed' | 'applied' | 'skipped' | 'failed';
+  effects?: StatementEffects;
+  error?: string;
+}
+
+export interface JobResult {
+  setupFailures: Array<{ sql: string; error: string }>;
+  steps: TraceStepResult[];
+}
+
+export interface TraceResponse {
+  /** `server_version` of the embedded engine, e.g. `18.6`. */
+  serverVersion: string;
+  /** One per job, in order. */
+  jobs: JobResult[];
+  /** Time to start the engine, for honest progress messages. */
+  startupMs: number;
+}

@@ -1,0 +1,58 @@
+/**
+ * Replays migrations on a throw-away database, one statement at a time, observing each the
+ * way the lock oracle does. Runs wherever a Queryable is: PGlite in a worker, or a real server.
+ */
+import { observeStatement, type Queryable } from './observe';
+import type { JobResult, TraceJob, TraceRequest, TraceResponse, TraceStepResult } from './protocol';
+
+export async function runTrace(db: Queryable, request: TraceRequest, startupMs = 0): Promise<TraceResponse> {
+  const namespaces = new Set<string>();
+  const jobs: JobResult[] = [];
+  for (const job of request.jobs) {
+    if (!namespaces.has(job.namespace)) {
+      namespaces.add(job.namespace);
+      await db.query(`CREATE SCHEMA ${quoteIdent(job.namespace)}`);
+    }
+    await db.query(`SET search_path TO ${quoteIdent(job.namespace)}, public`);
+    jobs.push(await runJob(db, job));
+  }
+  const version = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown';
+  return { serverVersion: version.split(' ')[0], jobs, startupMs };
+}
+
+async function runJob(db: Queryable, job: TraceJob): Promise<JobResult> {
+  const setupFailures: JobResult['setupFailures'] = [];
+  for (const sql of job.setup) {
+    try {
+      await db.query(sql);
+    } catch (err) {
+      setupFailures.push({ sql, error: messageOf(err) });
+    }
+  }
+  const steps: TraceStepResult[] = [];
+  for (const step of job.steps) {
+    if (step.mode === 'skip') {
+      steps.push({ index: step.index, outcome: 'skipped' });
+      continue;
+    }
+    try {
+      if (step.mode === 'apply') {
+        await db.query(step.sql);
+        steps.push({ index: step.index, outcome: 'applied' });
+      } else {
+        steps.push({ index: step.index, outcome: 'observed', effects: await observeStatement(db, step.sql, true) });
+      }
+    } catch (err) {
+      steps.push({ index: step.index, outcome: 'failed', error: messageOf(err) });
+    }
+  }
+  return { setupFailures, steps };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
