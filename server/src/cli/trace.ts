@@ -5,14 +5,11 @@
  * Exit codes: 0 every observation agrees with the model, 1 some disagree, 2 usage or I/O errors.
  */
 import { dirname } from 'node:path';
-import type { LockstepConfig } from '../config/types';
-import { detectRunner } from '../document/runner';
 import { initEngine, lintText } from '../engine';
-import { earlierMigrations } from '../history/migrationSet';
-import { nodeFileSystem, SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
-import { LineIndex } from '../parse/positions';
-import { sqlName, type LockMode } from '../locks/modes';
-import { compareTrace, setupStatements, traceJob, type TraceReport } from '../trace/plan';
+import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
+import { compareTrace, traceJob } from '../trace/plan';
+import { renderTraceText, type TracedFile } from '../trace/render';
+import { earlierSetup } from '../trace/setup';
 import type { TraceJob } from '../trace/protocol';
 import { traceInWorker } from '../trace/traceClient';
 import type { Subcommand } from './commands';
@@ -22,11 +19,6 @@ import { readSource } from './source';
 
 const USAGE = 'usage: lockstep trace [--format text|json] [--config <file>] <files|dirs|globs>';
 
-interface Traced {
-  displayPath: string;
-  text: string;
-  report: TraceReport;
-}
 
 export const traceCommand: Subcommand = {
   summary: 'replay migrations on embedded PostgreSQL and compare observed locks with the model',
@@ -80,67 +72,11 @@ export const traceCommand: Subcommand = {
       io.writeErr(`lockstep: trace failed: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
-    const traced: Traced[] = linted.map((l, i) => ({ displayPath: l.displayPath, text: l.text, report: compareTrace(l.result, response.jobs[i], response) }));
-    io.writeOut(format === 'json' ? `${JSON.stringify(traced.map((t) => ({ path: t.displayPath, ...t.report })), null, 2)}\n` : renderText(traced));
+    const traced: TracedFile[] = linted.map((l, i) => ({ displayPath: l.displayPath, text: l.text, report: compareTrace(l.result, response.jobs[i], response) }));
+    io.writeOut(format === 'json' ? `${JSON.stringify(traced.map((t) => ({ path: t.displayPath, ...t.report })), null, 2)}\n` : renderTraceText(traced));
     return traced.some((t) => t.report.statements.some((s) => s.agrees === false)) ? 1 : 0;
   },
 };
-
-/** Up-section statements of the set's earlier migrations that this run does not trace itself. */
-function earlierSetup(path: string, runner: ReturnType<typeof detectRunner>, config: LockstepConfig, traced: string[]): string[] {
-  const earlier = earlierMigrations(path, runner, nodeFileSystem).filter((p) => !traced.includes(p));
-  const files = earlier.flatMap((p) => {
-    const source = readSource(p);
-    return 'error' in source ? [] : [{ path: p, text: source.text }];
-  });
-  return setupStatements(files, config);
-}
-
-function renderText(traced: Traced[]): string {
-  const out: string[] = [];
-  let agree = 0;
-  let disagree = 0;
-  for (const { displayPath, text, report } of traced) {
-    const lines = new LineIndex(text);
-    out.push(`${displayPath} — traced on ${report.engine}`);
-    for (const f of report.setupFailures) out.push(`  setup skipped: ${oneLine(f.sql)}: ${f.error}`);
-    for (const s of report.statements) {
-      const at = lines.positionAt(s.span.start);
-      const where = `${at.line + 1}:${at.character + 1}`;
-      if (s.outcome === 'skipped') continue;
-      if (s.outcome === 'failed') {
-        out.push(`  ${where} ${s.summary}: failed on the shadow database: ${s.error}`);
-        continue;
-      }
-      if (s.outcome === 'applied') {
-        out.push(`  ${where} ${s.summary}: applied outside a transaction (its locks cannot be observed from inside one)`);
-        continue;
-      }
-      if (s.agrees) agree++;
-      else disagree++;
-      out.push(`  ${where} ${s.summary}: ${s.agrees ? 'observed = model' : 'observed ≠ model'} — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
-      for (const d of s.differences) out.push(`      ${d}`);
-    }
-    out.push('');
-  }
-  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}.`);
-  return `${out.join('\n')}\n`;
-}
-
-function describeLocks(locks: Record<string, LockMode>): string {
-  const entries = Object.entries(locks);
-  return entries.length ? entries.map(([name, mode]) => `${name} ${sqlName(mode)}`).join(', ') : 'no table locks';
-}
-
-function effectsNote(effects: { rewritten: string[]; scanned: string[] }): string {
-  const parts = [effects.rewritten.length && `rewrote ${effects.rewritten.join(', ')}`, effects.scanned.length && `scanned ${effects.scanned.join(', ')}`].filter(Boolean);
-  return parts.length ? `; ${parts.join('; ')}` : '';
-}
-
-function oneLine(sql: string): string {
-  const flat = sql.replace(/\s+/g, ' ');
-  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
-}
 
 function optionValue(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);

@@ -1,0 +1,49 @@
+/**
+ * `lockstep/trace`: replay the open migration on embedded PostgreSQL (PGlite) in a worker thread,
+ * after the earlier migrations of its set, and compare each statement with the lock model.
+ * The language server's own thread only prepares the request and renders the answer.
+ */
+import { filePathOf } from './documentConfigs';
+import type { ServerFeature } from './features';
+import { compareTrace, traceJob } from '../trace/plan';
+import { renderTraceText } from '../trace/render';
+import { earlierSetup } from '../trace/setup';
+import { traceInWorker } from '../trace/traceClient';
+
+export const TRACE_REQUEST = 'lockstep/trace';
+
+export interface TraceParams {
+  uri: string;
+}
+
+export interface TraceResult {
+  /** The report as text (what `lockstep trace` prints). */
+  text: string;
+  observed: number;
+  disagreements: number;
+  failed: number;
+}
+
+export const traceFeature: ServerFeature = {
+  register({ connection, linted, guard, documents }) {
+    connection.onRequest(
+      TRACE_REQUEST,
+      guard<TraceParams, TraceResult | { error: string }>('trace', { error: 'the trace failed; see the Lockstep output' }, async ({ uri }) => {
+        const current = await linted(uri);
+        const doc = documents.get(uri);
+        if (!current?.result || !doc) return { error: 'open a SQL migration to trace it' };
+        const path = filePathOf(uri);
+        const setup = path ? earlierSetup(path, current.result.document.runner, current.config) : [];
+        const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)] });
+        const report = compareTrace(current.result, response.jobs[0], response);
+        const observed = report.statements.filter((s) => s.outcome === 'observed');
+        return {
+          text: renderTraceText([{ displayPath: path ?? uri, text: doc.getText(), report }]),
+          observed: observed.length,
+          disagreements: observed.filter((s) => !s.agrees).length,
+          failed: report.statements.filter((s) => s.outcome === 'failed').length,
+        };
+      }),
+    );
+  },
+};
