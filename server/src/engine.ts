@@ -14,7 +14,7 @@ import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
 import type { Chunk } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, RULE_IDS, RULES } from './rules';
-import type { RuleHit } from './rules/types';
+import type { Rule, RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 
@@ -207,8 +207,9 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
-    const compute = () => runRules(stmt, document, config);
-    for (const hit of cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute()) {
+    const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);
+    const cached = cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute();
+    for (const hit of [...cached, ...runRules(stmt, document, config, (r) => !!r.crossStatement)]) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index);
     }
@@ -231,10 +232,10 @@ export function lintText(text: string, options: LintOptions): LintResult {
 type RuleHitWithId = RuleHit & { ruleId: string };
 
 /** Rule hits with spans relative to the statement start, so they can be cached by text. */
-function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig): RuleHitWithId[] {
+function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig, which: (r: Rule) => boolean): RuleHitWithId[] {
   const hits: RuleHitWithId[] = [];
   for (const rule of RULES) {
-    if (config.rules[rule.id] === 'off') continue;
+    if (config.rules[rule.id] === 'off' || !which(rule)) continue;
     for (const hit of rule.check(stmt, { doc, config })) {
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
       hits.push({ ...hit, span, ruleId: rule.id });

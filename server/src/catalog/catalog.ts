@@ -436,13 +436,16 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
   }
 }
 
-/** Every table a query reads (RangeVars anywhere in it), deduplicated, unqualified. */
+/** Every table a query reads (RangeVars anywhere in it), deduplicated, unqualified; WITH query names are not tables. */
 export function relationsRead(query: AstNode | undefined): string[] {
-  const found = new Set<string>();
+  const tables: { name: string; qualified: boolean }[] = [];
+  const ctes = new Set<string>();
   walk(query, (kind, value) => {
-    if (kind === 'RangeVar') found.add(baseName(rangeVarName(value)));
+    if (kind === 'RangeVar') tables.push({ name: baseName(rangeVarName(value)), qualified: !!value.schemaname });
+    else if (kind === 'CommonTableExpr' && value.ctename) ctes.add(value.ctename);
   });
-  return [...found];
+  // An unqualified name that a WITH clause defines refers to that query, not to a table.
+  return [...new Set(tables.filter((t) => t.qualified || !ctes.has(t.name)).map((t) => t.name))];
 }
 
 /** Columns a CHECK expression proves non-null: `c IS NOT NULL`, possibly AND-ed. */

@@ -6,8 +6,11 @@
  */
 import { AstNode, kindOf } from '../parse/ast';
 
-/** Statement kinds whose effect reaches later statements (schema, transactions, settings). */
-const STATEFUL = /^(Create|Alter|Drop|Rename|Index|View|Transaction|VariableSet|Define|Composite)/;
+/**
+ * Statement kinds whose effect reaches later statements (schema, transactions, settings), and
+ * those that hold a blocking lock until COMMIT (rules about lock windows read them).
+ */
+const STATEFUL = /^(Create|Alter|Drop|Rename|Index|View|Transaction|VariableSet|Define|Composite|Lock|Truncate|RefreshMatView|Cluster|Reindex)/;
 
 /** The part of a statement that matters downstream, as a stable string ('' for none). */
 export function forwardStateKey(ast: AstNode, text: string): string {

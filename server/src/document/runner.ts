@@ -51,6 +51,17 @@ export function detectRunner(path: string | undefined, markers: readonly RunnerM
   return 'plain';
 }
 
+/**
+ * Is this file a rollback (golang-migrate `1_x.down.sql`, Diesel `down.sql`, Flyway undo `U1__x.sql`,
+ * Sqitch `revert/x.sql`)? Goose and dbmate mark rollbacks with a down section instead.
+ */
+export function isRollbackFile(path: string | undefined): boolean {
+  if (!path) return false;
+  const normalized = path.replace(/\\/g, '/');
+  const base = normalized.slice(normalized.lastIndexOf('/') + 1);
+  return /(^|[._-])down\.sql$/i.test(base) || /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(base) || /(^|\/)revert\/[^/]+\.sql$/i.test(normalized);
+}
+
 export interface SectionFacts {
   runner: RunnerId;
   /** Runner markers that govern this section (goose's NO TRANSACTION, dbmate's options). */

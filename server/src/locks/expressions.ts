@@ -28,13 +28,20 @@ export interface Volatility {
   culprit?: string;
 }
 
-/** Is a DEFAULT expression volatile (so that ADD COLUMN … DEFAULT rewrites the table on PG 11+)? */
-export function defaultVolatility(expr: AstNode | undefined): Volatility {
+/** Volatility of user functions the migration (or the schema before it) declared with CREATE FUNCTION. */
+export type DeclaredVolatility = (fn: string) => 'immutable' | 'stable' | 'volatile' | undefined;
+
+/**
+ * Is a DEFAULT expression volatile (so that ADD COLUMN … DEFAULT rewrites the table on PG 11+)?
+ * A user function counts by the volatility its CREATE FUNCTION declared, when Lockstep saw it.
+ */
+export function defaultVolatility(expr: AstNode | undefined, declared: DeclaredVolatility = () => undefined): Volatility {
   if (!expr) return { volatile: false };
   let unknown: string | undefined;
   for (const fn of calledFunctions(expr)) {
-    if (VOLATILE_FUNCTIONS.has(fn)) return { volatile: true, culprit: `${fn}()` };
-    if (!NON_VOLATILE_FUNCTIONS.has(fn)) unknown ??= `${fn}()`;
+    const own = declared(fn);
+    if (VOLATILE_FUNCTIONS.has(fn) || own === 'volatile') return { volatile: true, culprit: `${fn}()` };
+    if (!NON_VOLATILE_FUNCTIONS.has(fn) && !own) unknown ??= `${fn}()`;
   }
   let subquery = false;
   walk(expr, (kind) => {
@@ -68,6 +75,7 @@ const NO_REWRITE_SOURCES: Record<string, string> = {
   numeric: 'numeric with a lower precision and the same scale',
   inet: 'cidr',
   timestamptz: 'timestamp and the session TimeZone is UTC (PG 12+)',
+  timestamp: 'timestamptz and the session TimeZone is UTC (PG 12+)',
   varbit: 'a shorter varbit',
 };
 
@@ -109,12 +117,15 @@ export function typeChangeRewrites(
     return { rewrite: false, reason: `${source} → ${target} is binary-coercible` };
   }
   if (from.name === 'cidr' && to.name === 'inet') return { rewrite: false, reason: 'cidr → inet is binary-coercible' };
-  if (from.name === 'timestamp' && to.name === 'timestamptz' && opts.pgVersion >= 12) {
-    if (opts.timeZoneIsUtc === true) return { rewrite: false, reason: 'timestamp → timestamptz needs no rewrite when the session TimeZone is UTC (PG 12+)' };
+  // PostgreSQL 12+ relabels in both directions when the session TimeZone is UTC (the values are then the same).
+  const timestamps = [from.name, to.name].sort().join(' ') === 'timestamp timestamptz';
+  if (timestamps && opts.pgVersion >= 12) {
+    const change = `${from.name} → ${to.name}`;
+    if (opts.timeZoneIsUtc === true) return { rewrite: false, reason: `${change} needs no rewrite when the session TimeZone is UTC (PG 12+)` };
     if (opts.timeZoneIsUtc === false) return rewrite(source, target);
     return {
       rewrite: 'maybe',
-      reason: 'timestamp → timestamptz rewrites the table unless the session TimeZone is UTC (PG 12+ then skips the rewrite)',
+      reason: `${change} rewrites the table unless the session TimeZone is UTC (PG 12+ then skips the rewrite)`,
     };
   }
   return rewrite(source, target);

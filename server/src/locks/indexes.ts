@@ -72,7 +72,8 @@ export function reindex(s: AstNode, ctx: LockContext, node: AstNode): StatementF
   const concurrent = list(s.params).some((p) => as(p, 'DefElem')?.defname === 'concurrently');
   const target = s.relation ? baseName(rangeVarName(s.relation)) : (s.name ?? '');
   const isIndex = s.kind === 'REINDEX_OBJECT_INDEX';
-  const table = isIndex ? ctx.catalog.relation(target)?.table : target;
+  // REINDEX SCHEMA/DATABASE/SYSTEM name no table: the model does not enumerate what they lock.
+  const table = isIndex ? ctx.catalog.relation(target)?.table : s.kind === 'REINDEX_OBJECT_TABLE' ? target : undefined;
   const indexes = isIndex ? [target] : table ? ctx.catalog.indexesOf(table) : [];
   const effects: LockEffect[] = [];
   if (concurrent) {

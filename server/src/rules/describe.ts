@@ -17,7 +17,9 @@ export function describeLock(effect: LockEffect): string {
       ? 'writes (INSERT/UPDATE/DELETE)'
       : conflicts(effect.mode, 'ShareUpdateExclusiveLock')
         ? 'schema changes and maintenance (VACUUM, CREATE INDEX CONCURRENTLY)'
-        : 'only ACCESS EXCLUSIVE statements (most ALTER TABLE forms)';
+        : conflicts(effect.mode, 'ShareLock')
+          ? 'CREATE INDEX and most ALTER TABLE forms'
+          : 'only ACCESS EXCLUSIVE statements (most ALTER TABLE forms)';
   const name = sqlName(effect.mode);
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} lock on ${effect.object}, blocking ${what}`;
 }
@@ -48,7 +50,7 @@ export function spanOf(stmt: StatementInfo, node: AstNode | undefined): TextSpan
   return { start, end: stop > 0 ? start + stop : stmt.span.end };
 }
 
-/** Index of the first `,`, `;` or newline outside parentheses and quotes, or -1. */
+/** Index of the first `,`, `;`, newline or unmatched `)` outside parentheses and quotes, or -1. */
 function endOfClause(text: string): number {
   let depth = 0;
   let quote: string | undefined;
@@ -58,8 +60,11 @@ function endOfClause(text: string): number {
       if (c === quote) quote = undefined;
     } else if (c === "'" || c === '"') quote = c;
     else if (c === '(') depth++;
-    else if (c === ')') depth = Math.max(0, depth - 1);
-    else if (depth === 0 && (c === ',' || c === ';' || c === '\n')) return i;
+    else if (c === ')') {
+      // The `)` that closes the list the clause sits in (the last column of CREATE TABLE) ends it.
+      if (depth === 0) return i;
+      depth--;
+    } else if (depth === 0 && (c === ',' || c === ';' || c === '\n')) return i;
   }
   return -1;
 }
@@ -80,4 +85,14 @@ export function alteredTable(stmt: StatementInfo): string | undefined {
 /** Parts of an ALTER TABLE with one of the given subcommand types. */
 export function partsWithAction(stmt: StatementInfo, ...actions: string[]): PartEffect[] {
   return stmt.locks.parts.filter((p) => actions.includes(p.action));
+}
+
+/** Span of a clause given by its words (`SET UNLOGGED`, `DETACH PARTITION events_2024`), whatever the spacing between them. */
+export function spanOfWords(stmt: StatementInfo, words: string): TextSpan {
+  return spanOfMatch(stmt, new RegExp(words.trim().split(/\s+/).map((w) => `"?${escapeRegExp(w)}"?`).join('\\s+'), 'i'));
+}
+
+/** `name` as a literal inside a RegExp (for spanOfMatch patterns built from identifiers). */
+export function escapeRegExp(name: string): string {
+  return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -26,6 +26,8 @@ interface Variant {
   setup?: string;
   sql: string;
   versions: number[];
+  /** A file name, when the runner it implies matters (e.g. `V7__x.sql` for Flyway's transaction). */
+  path?: string;
 }
 
 /** The built-in checks have no rule file, so their examples live here. */
@@ -84,6 +86,75 @@ const VARIANTS: Record<string, Variant[]> = {
       versions: [DOCS_PG_VERSION],
     },
   ],
+  'require-concurrent-reindex': [
+    {
+      title: '`REINDEX CONCURRENTLY` exists from PostgreSQL 12; before that the message gives the create-drop-rename recipe',
+      setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nCREATE INDEX orders_user_id_idx ON orders (user_id);',
+      sql: 'REINDEX INDEX orders_user_id_idx;',
+      versions: [11, 12],
+    },
+  ],
+  'require-concurrent-detach': [
+    {
+      title: '`DETACH PARTITION … CONCURRENTLY` exists from PostgreSQL 14; before that the finding is info only',
+      setup:
+        'CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\n' +
+        "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+      sql: 'ALTER TABLE events DETACH PARTITION events_2024;',
+      versions: [13, 14],
+    },
+  ],
+  'attach-partition-scan': [
+    {
+      title: 'Before PostgreSQL 12, ATTACH also locks the parent ACCESS EXCLUSIVE',
+      setup: 'CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\nCREATE TABLE events_2025 (id bigint, at date NOT NULL);',
+      sql: "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+      versions: [11, 12],
+    },
+  ],
+  'enum-add-value-in-transaction': [
+    {
+      title: 'Before PostgreSQL 12 the ADD VALUE itself fails in a transaction (reported by concurrent-in-transaction); from 12 only the use of the new value does',
+      setup: "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE TABLE people (id bigint PRIMARY KEY, mood mood);",
+      sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'ecstatic';\nUPDATE people SET mood = 'ecstatic' WHERE id = 1;\nCOMMIT;",
+      versions: [11, 12],
+    },
+  ],
+  'required-column': [
+    {
+      title: 'Before PostgreSQL 11 a DEFAULT rewrites the table, so the advice changes',
+      setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      sql: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;',
+      versions: [10, 11],
+    },
+  ],
+  'primary-key-needs-index': [
+    {
+      title: '`PRIMARY KEY USING INDEX` on a nullable column still scans: PostgreSQL 12+ can skip it once a valid CHECK proves NOT NULL',
+      setup: 'CREATE TABLE events (id bigint, payload text);\nCREATE UNIQUE INDEX CONCURRENTLY events_id_key ON events (id);',
+      sql: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_key;',
+      versions: [11, 16],
+    },
+  ],
+  'validate-in-same-transaction': [
+    {
+      title: 'A runner transaction counts too: Flyway runs this file as one transaction',
+      setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, amount int);',
+      sql:
+        'ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount >= 0) NOT VALID;\n' +
+        'ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_check;',
+      versions: [DOCS_PG_VERSION],
+      path: 'V7__orders_amount_check.sql',
+    },
+  ],
+  'prefer-timestamptz': [
+    {
+      title: 'What converting an existing column later costs depends on the version',
+      setup: 'CREATE TABLE events (id bigint PRIMARY KEY);',
+      sql: 'ALTER TABLE events ADD COLUMN happened_at timestamp;',
+      versions: [11, 12],
+    },
+  ],
   'concurrent-in-transaction': [
     {
       title: '`ALTER TYPE … ADD VALUE` cannot run in a transaction block before PostgreSQL 12',
@@ -140,7 +211,8 @@ export async function renderLocksBlock(id: string): Promise<string> {
     lines.push(`### ${variant.title}`, '');
     if (variant.setup) lines.push('Schema:', '', ...sqlBlock(variant.setup), '');
     for (const version of variant.versions) {
-      lines.push(`#### PostgreSQL ${version}`, '', ...renderCase(id, variant.sql, variant.setup, version));
+      if (variant.path) lines.push(`#### PostgreSQL ${version}, file \`${variant.path}\``, '', ...renderCase(id, variant.sql, variant.setup, version, true, variant.path));
+      else lines.push(`#### PostgreSQL ${version}`, '', ...renderCase(id, variant.sql, variant.setup, version));
     }
   }
   lines.push(LOCKS_END);
@@ -148,10 +220,10 @@ export async function renderLocksBlock(id: string): Promise<string> {
 }
 
 /** One SQL text: the SQL, a lock table per statement, and what this rule reports on it. */
-function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true): string[] {
+function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true, path?: string): string[] {
   const config = { ...DEFAULT_CONFIG, pgVersion };
   const schema = setup ? catalogFromSql(setup, config) : undefined;
-  const result = lintText(sql, { config, schema });
+  const result = lintText(sql, { config, schema, path });
   const lines = [...sqlBlock(sql), ''];
   for (const impact of withLocks ? explain(result, config) : []) {
     if (impact.relations.length === 0 && impact.notes.length === 0) continue; // BEGIN, SET, …: nothing to show

@@ -7,6 +7,40 @@ import { rule as requireNotValid } from './require-not-valid';
 import { rule as setNotNull } from './set-not-null';
 import { rule as typeChangeRewrite } from './type-change-rewrite';
 import { rule as volatileDefault } from './volatile-default';
+import { rule as requireConcurrentReindex } from './require-concurrent-reindex';
+import { rule as requireConcurrentDetach } from './require-concurrent-detach';
+import { rule as validateInSameTransaction } from './validate-in-same-transaction';
+import { rule as uniqueConstraintNeedsIndex } from './unique-constraint-needs-index';
+import { rule as primaryKeyNeedsIndex } from './primary-key-needs-index';
+import { rule as exclusionConstraint } from './exclusion-constraint';
+import { rule as requiredColumn } from './required-column';
+import { rule as attachPartitionScan } from './attach-partition-scan';
+import { rule as refreshMatviewConcurrently } from './refresh-matview-concurrently';
+import { rule as tableRewrite } from './table-rewrite';
+import { rule as domainCheck } from './domain-check';
+import { rule as dropForeignKey } from './drop-foreign-key';
+import { rule as longLockWindow } from './long-lock-window';
+import { rule as manyTablesLocked } from './many-tables-locked';
+import { rule as combineAlters } from './combine-alters';
+import { rule as renameColumn } from './rename-column';
+import { rule as renameTable } from './rename-table';
+import { rule as dropColumn } from './drop-column';
+import { rule as dropTable } from './drop-table';
+import { rule as dropSchema } from './drop-schema';
+import { rule as dropDatabase } from './drop-database';
+import { rule as truncate } from './truncate';
+import { rule as unboundedDml } from './unbounded-dml';
+import { rule as dropNotNull } from './drop-not-null';
+import { rule as enumAddValueInTransaction } from './enum-add-value-in-transaction';
+import { rule as transactionNesting } from './transaction-nesting';
+import { rule as missingIfExists } from './missing-if-exists';
+import { rule as foreignKeyNeedsIndex } from './foreign-key-needs-index';
+import { rule as identifierTooLong } from './identifier-too-long';
+import { rule as preferJsonb } from './prefer-jsonb';
+import { rule as preferBigint } from './prefer-bigint';
+import { rule as preferIdentity } from './prefer-identity';
+import { rule as preferText } from './prefer-text';
+import { rule as preferTimestamptz } from './prefer-timestamptz';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -18,6 +52,40 @@ export const RULES: readonly Rule[] = [
   volatileDefault,
   typeChangeRewrite,
   requireLockTimeout,
+  requireConcurrentReindex,
+  requireConcurrentDetach,
+  validateInSameTransaction,
+  uniqueConstraintNeedsIndex,
+  primaryKeyNeedsIndex,
+  exclusionConstraint,
+  requiredColumn,
+  attachPartitionScan,
+  refreshMatviewConcurrently,
+  tableRewrite,
+  domainCheck,
+  dropForeignKey,
+  longLockWindow,
+  manyTablesLocked,
+  combineAlters,
+  renameColumn,
+  renameTable,
+  dropColumn,
+  dropTable,
+  dropSchema,
+  dropDatabase,
+  truncate,
+  unboundedDml,
+  dropNotNull,
+  enumAddValueInTransaction,
+  transactionNesting,
+  missingIfExists,
+  foreignKeyNeedsIndex,
+  identifierTooLong,
+  preferJsonb,
+  preferBigint,
+  preferIdentity,
+  preferText,
+  preferTimestamptz,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */

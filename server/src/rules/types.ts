@@ -23,5 +23,10 @@ export interface Rule {
   defaultSeverity: Severity;
   /** SQL the rule flags, and its safe counterpart that it must not flag (used by docs and tests). */
   examples: { flagged: string; clean: string; setup?: string };
+  /**
+   * Set when the verdict depends on statements the forward state does not capture (later
+   * statements, or the exact previous one): the engine then never reuses a cached result.
+   */
+  crossStatement?: boolean;
   check(stmt: StatementInfo, ctx: RuleContext): RuleHit[];
 }

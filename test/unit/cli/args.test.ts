@@ -16,7 +16,11 @@ function usageError(argv: string[]): string {
 describe('cli arguments', () => {
   it('has the documented defaults', () => {
     const args = lintArgs(['lint', 'migrations/']);
-    assert.deepEqual(args, { command: 'lint', operands: ['migrations/'], format: 'text', failOn: 'warning', explain: false, quiet: false });
+    assert.deepEqual(args, { command: 'lint', operands: ['migrations/'], format: 'text', failOn: 'warning', explain: false, quiet: false, history: true });
+  });
+
+  it('--no-history turns off replaying earlier migrations', () => {
+    assert.equal(lintArgs(['lint', '--no-history', 'migrations/']).history, false);
   });
 
   it('reads every option, in both --name value and --name=value forms', () => {

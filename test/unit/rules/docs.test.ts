@@ -29,7 +29,7 @@ function section(block: string, heading: string): string {
 describe('rule docs', () => {
   it('documents exactly the rule ids: every rule and built-in check has a page, and no page lacks a rule', () => {
     assert.deepEqual([...documentedIds()].sort(), [...RULE_IDS].sort());
-    const pages = readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => f.replace(/\.md$/, ''));
+    const pages = readdirSync(DOCS).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.replace(/\.md$/, ''));
     assert.deepEqual(pages.sort(), [...RULE_IDS].sort());
   });
 
@@ -86,7 +86,8 @@ describe('rule docs', () => {
     });
 
     it("every rule's flagged example renders a lock table", async () => {
-      for (const id of RULE_IDS.filter((r) => ruleById(r))) {
+      // DROP DATABASE locks no relation: its page shows the finding without a table.
+      for (const id of RULE_IDS.filter((r) => ruleById(r) && r !== 'drop-database')) {
         assert.match(section(await renderLocksBlock(id), 'Flagged'), /\| relation \| lock \| blocks \| rewrite \| scan \|/, id);
       }
     });

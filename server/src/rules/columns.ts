@@ -1,0 +1,66 @@
+/** The columns a statement defines (CREATE TABLE, ALTER TABLE … ADD COLUMN), for the column-type rules. */
+import type { StatementInfo } from '../document/model';
+import { as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, type AstNode, type TypeInfo } from '../parse/ast';
+
+export interface DefinedColumn {
+  table: string;
+  name: string;
+  type: TypeInfo;
+  /** The ColumnDef node (for spanOf). */
+  node: AstNode;
+  constraints: AstNode[];
+  /** Part of the table's primary key (column or table constraint). */
+  primaryKey: boolean;
+  identity: boolean;
+  /** Has a REFERENCES constraint, or is a column of a table FOREIGN KEY: its values come from another table's key. */
+  references: boolean;
+  /** ALTER TABLE … ADD COLUMN, as opposed to a column of a new table. */
+  added: boolean;
+}
+
+export function definedColumns(stmt: StatementInfo): DefinedColumn[] {
+  const kind = kindOf(stmt.ast);
+  const s = inner(stmt.ast);
+  if (kind === 'CreateStmt') {
+    const table = baseName(rangeVarName(s.relation));
+    const elts = list(s.tableElts);
+    const tableConstraints = elts.map((e) => as(e, 'Constraint')).filter((c): c is AstNode => !!c);
+    const keys = tableConstraints.flatMap((c) => (c.contype === 'CONSTR_PRIMARY' ? names(c.keys) : []));
+    const foreign = tableConstraints.flatMap((c) => (c.contype === 'CONSTR_FOREIGN' ? names(c.fk_attrs) : []));
+    return elts.filter((e) => as(e, 'ColumnDef')).map((e) => column(table, e, false, keys, foreign));
+  }
+  if (kind === 'AlterTableStmt' && s.objtype !== 'OBJECT_INDEX') {
+    const table = baseName(rangeVarName(s.relation));
+    return list(s.cmds)
+      .map((c) => as(c, 'AlterTableCmd'))
+      .filter((c) => c?.subtype === 'AT_AddColumn' && as(c.def, 'ColumnDef'))
+      .map((c) => column(table, c!.def, true, [], []));
+  }
+  return [];
+}
+
+function column(table: string, node: AstNode, added: boolean, tableKeys: string[], tableForeignKeys: string[]): DefinedColumn {
+  const def = as(node, 'ColumnDef') ?? {};
+  const constraints = list(def.constraints).map((c) => as(c, 'Constraint') ?? {});
+  return {
+    table,
+    name: def.colname ?? '',
+    type: typeInfo(def.typeName),
+    node,
+    constraints,
+    primaryKey: tableKeys.includes(def.colname) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY'),
+    identity: constraints.some((c) => c.contype === 'CONSTR_IDENTITY'),
+    references: tableForeignKeys.includes(def.colname) || constraints.some((c) => c.contype === 'CONSTR_FOREIGN'),
+    added,
+  };
+}
+
+/** Columns whose type an ALTER COLUMN … TYPE changes to, with the AlterTableCmd node. */
+export function retypedColumns(stmt: StatementInfo): { table: string; name: string; type: TypeInfo; node: AstNode }[] {
+  if (kindOf(stmt.ast) !== 'AlterTableStmt') return [];
+  const s = inner(stmt.ast);
+  const table = baseName(rangeVarName(s.relation));
+  return list(s.cmds)
+    .filter((c) => as(c, 'AlterTableCmd')?.subtype === 'AT_AlterColumnType')
+    .map((c) => ({ table, name: as(c, 'AlterTableCmd')!.name, type: typeInfo(as(as(c, 'AlterTableCmd')!.def, 'ColumnDef')?.typeName), node: c }));
+}

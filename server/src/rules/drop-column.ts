@@ -1,0 +1,38 @@
+import { as } from '../parse/ast';
+import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
+import { inRollback, preexisting } from './migration';
+import type { Rule, RuleHit } from './types';
+
+/** Dropping a column breaks deployed code that still reads or writes it. */
+export const rule: Rule = {
+  id: 'drop-column',
+  title: 'Dropping a column breaks code that still uses it',
+  defaultSeverity: 'warning',
+  examples: {
+    setup: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);',
+    flagged: 'ALTER TABLE users DROP COLUMN legacy_flag;',
+    clean:
+      '-- lockstep-ignore drop-column: no deployed version reads or writes legacy_flag since release 42\n' +
+      'ALTER TABLE users DROP COLUMN legacy_flag;',
+  },
+  check(stmt, { doc }) {
+    if (inRollback(doc, stmt)) return [];
+    const table = alteredTable(stmt);
+    if (!table || !preexisting(doc, stmt, table)) return [];
+    const hits: RuleHit[] = [];
+    for (const part of partsWithAction(stmt, 'AT_DropColumn')) {
+      const column = as(part.node, 'AlterTableCmd')?.name as string;
+      const lock = effectOn(part, table);
+      if (!lock) continue;
+      const escaped = escapeRegExp(column);
+      hits.push({
+        span: spanOfMatch(stmt, new RegExp(`DROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?"?${escaped}"?`, 'i')),
+        message:
+          `Dropping ${table}.${column} breaks every deployed version of the code that still reads or writes it, including SELECT * mapped by an ORM ` +
+          `(it also takes ${describeLock(lock)}, briefly; no rewrite). First ship code that no longer uses ${column} (ORMs: mark it ignored), then drop it in a later migration, ` +
+          `and say so with -- lockstep-ignore drop-column: reason.`,
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,37 @@
+import { as } from '../parse/ast';
+import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
+import { inRollback, preexisting } from './migration';
+import type { Rule, RuleHit } from './types';
+
+/** DROP NOT NULL lets NULLs into a column that deployed code reads as never NULL. */
+export const rule: Rule = {
+  id: 'drop-not-null',
+  title: 'DROP NOT NULL lets NULLs reach code that assumes there are none',
+  defaultSeverity: 'info',
+  examples: {
+    setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);',
+    flagged: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+    clean:
+      '-- lockstep-ignore drop-not-null: every reader of users.email handles NULL since release 42\n' +
+      'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+  },
+  check(stmt, { doc }) {
+    if (inRollback(doc, stmt)) return [];
+    const table = alteredTable(stmt);
+    if (!table || !preexisting(doc, stmt, table)) return [];
+    const hits: RuleHit[] = [];
+    for (const part of partsWithAction(stmt, 'AT_DropNotNull')) {
+      const column = as(part.node, 'AlterTableCmd')?.name as string;
+      const lock = effectOn(part, table);
+      if (!lock) continue;
+      const escaped = escapeRegExp(column);
+      hits.push({
+        span: spanOfMatch(stmt, new RegExp(`ALTER\\s+(?:COLUMN\\s+)?"?${escaped}"?\\s+DROP\\s+NOT\\s+NULL`, 'i')),
+        message:
+          `After DROP NOT NULL, ${table}.${column} can hold NULLs, which deployed code that reads it as never NULL may not handle (it takes ${describeLock(lock)}, briefly). ` +
+          `Ship readers that handle NULL first; as a step towards dropping the column, this is expected.`,
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,57 @@
+import { SqlScanner, skipTrivia } from '../parse/lexer';
+import type { Rule, RuleHit } from './types';
+
+/** PostgreSQL's NAMEDATALEN - 1: longer identifiers are cut to this many bytes. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Identifiers over 63 bytes are silently truncated (a NOTICE at most), so the object gets a name
+ * other than the one in the migration. The parser hands Lockstep the truncated name, so this
+ * rule reads the statement's tokens instead.
+ */
+export const rule: Rule = {
+  id: 'identifier-too-long',
+  title: 'Identifiers longer than 63 bytes are silently truncated',
+  defaultSeverity: 'warning',
+  examples: {
+    setup: 'CREATE TABLE subscriptions (id bigint PRIMARY KEY, customer_id bigint, plan_id bigint);',
+    flagged: 'CREATE INDEX CONCURRENTLY subscriptions_customer_id_plan_id_created_at_including_inactive_idx ON subscriptions (customer_id, plan_id);',
+    clean: 'CREATE INDEX CONCURRENTLY subscriptions_customer_plan_idx ON subscriptions (customer_id, plan_id);',
+  },
+  check(stmt) {
+    const hits: RuleHit[] = [];
+    const text = stmt.text;
+    const scanner = new SqlScanner(text);
+    const seen = new Set<string>();
+    for (let pos = skipTrivia(scanner, 0, text.length); pos < text.length; pos = skipTrivia(scanner, pos, text.length)) {
+      const end = scanner.token(pos, text.length);
+      const quoted = scanner.family === 'ident';
+      // UTF-8 needs at most 4 bytes per UTF-16 code unit, so only tokens of 16+ units can exceed 63 bytes.
+      if ((scanner.isWord || quoted) && end - pos >= 16) {
+        const name = quoted ? text.slice(pos + 1, end - 1).replace(/""/g, '"') : text.slice(pos, end).toLowerCase();
+        const bytes = Buffer.byteLength(name, 'utf8');
+        if (bytes > MAX_IDENTIFIER_BYTES && !seen.has(name)) {
+          seen.add(name);
+          hits.push({
+            span: { start: stmt.span.start + pos, end: stmt.span.start + end },
+            message:
+              `This identifier is ${bytes} bytes; PostgreSQL silently cuts identifiers to ${MAX_IDENTIFIER_BYTES} bytes, so the object is really named "${truncate(name)}". ` +
+              `Tools and later migrations that use the full name will not find it, and two long names with the same start collide. Shorten it to ${MAX_IDENTIFIER_BYTES} bytes or less.`,
+          });
+        }
+      }
+      pos = Math.max(end, pos + 1);
+    }
+    return hits;
+  },
+};
+
+/** The first 63 bytes, without splitting a multi-byte character (as PostgreSQL's pg_mbcliplen does). */
+function truncate(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(out + ch, 'utf8') > MAX_IDENTIFIER_BYTES) break;
+    out += ch;
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import type { StatementInfo } from '../document/model';
+import { as, inner, kindOf, list, names } from '../parse/ast';
+import { escapeRegExp, partsWithAction, spanOf, spanOfMatch } from './describe';
+import type { Rule, RuleHit } from './types';
+
+const GUARDED_CREATES: Record<string, string> = {
+  CreateStmt: 'CREATE TABLE IF NOT EXISTS',
+  IndexStmt: 'CREATE INDEX IF NOT EXISTS',
+  CreateSeqStmt: 'CREATE SEQUENCE IF NOT EXISTS',
+  CreateSchemaStmt: 'CREATE SCHEMA IF NOT EXISTS',
+  CreateExtensionStmt: 'CREATE EXTENSION IF NOT EXISTS',
+};
+
+/**
+ * Statements that fail when rerun after a partial run. Only outside a transaction: inside one, a
+ * failure rolls everything back and a rerun starts clean (squawk#385 flags those anyway).
+ */
+export const rule: Rule = {
+  id: 'missing-if-exists',
+  title: 'Statements outside a transaction that fail when a half-applied migration is rerun',
+  defaultSeverity: 'info',
+  crossStatement: true,
+  examples: {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
+    flagged:
+      '-- +goose NO TRANSACTION\n-- +goose Up\nALTER TABLE orders ADD COLUMN note text;\n' +
+      'CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);',
+    clean:
+      '-- +goose NO TRANSACTION\n-- +goose Up\nALTER TABLE orders ADD COLUMN IF NOT EXISTS note text;\n' +
+      'DROP INDEX CONCURRENTLY IF EXISTS orders_note_idx;\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);',
+  },
+  check(stmt, { doc, config }) {
+    // A file no runner claims may be a schema dump or run with psql --single-transaction: too unsure to judge.
+    if (stmt.inTransaction || (config.runner === 'auto' && doc.runner === 'plain')) return [];
+    const kind = kindOf(stmt.ast);
+    const s = inner(stmt.ast);
+    if (kind === 'IndexStmt' && s.concurrent) return concurrentIndex(stmt, doc.statements[stmt.index - 1]);
+    // A statement that fails on rerun only matters when something after it can fail first.
+    const next = doc.statements[stmt.index + 1];
+    if (!next || next.section !== stmt.section) return [];
+    if (GUARDED_CREATES[kind] && !s.if_not_exists) {
+      return [{ message: `If a later statement fails, rerunning this migration stops here with "already exists": this ran in autocommit and stayed. Use ${GUARDED_CREATES[kind]}.` }];
+    }
+    if (kind === 'DropStmt' && !s.missing_ok) {
+      const what = String(s.removeType ?? '').replace(/^OBJECT_/, '').replace(/_/g, ' ');
+      return [{ message: `If a later statement fails, rerunning this migration stops here with "does not exist": this ran in autocommit and stayed. Use DROP ${what} IF EXISTS.` }];
+    }
+    if (kind !== 'AlterTableStmt') return [];
+    const hits: RuleHit[] = [];
+    for (const part of partsWithAction(stmt, 'AT_AddColumn', 'AT_DropColumn', 'AT_DropConstraint')) {
+      const cmd = as(part.node, 'AlterTableCmd') ?? {};
+      if (cmd.missing_ok) continue;
+      const guard = part.action === 'AT_AddColumn' ? 'ADD COLUMN IF NOT EXISTS' : part.action === 'AT_DropColumn' ? 'DROP COLUMN IF EXISTS' : 'DROP CONSTRAINT IF EXISTS';
+      // DROP subcommands carry no position of their own: find the clause by its words.
+      const span =
+        part.action === 'AT_AddColumn'
+          ? spanOf(stmt, part.node)
+          : spanOfMatch(stmt, new RegExp(`DROP\\s+${part.action === 'AT_DropColumn' ? '(?:COLUMN\\s+)?' : 'CONSTRAINT\\s+'}"?${escapeRegExp(cmd.name ?? '')}"?`, 'i'));
+      hits.push({ span, message: `If a later statement fails, rerunning this migration stops here: this ran in autocommit and stayed. Use ${guard}.` });
+    }
+    return hits;
+  },
+};
+
+/**
+ * CREATE INDEX CONCURRENTLY that fails leaves an INVALID index behind. IF NOT EXISTS would then
+ * skip it silently (strong_migrations#82); dropping it first is the rerunnable form.
+ */
+function concurrentIndex(stmt: StatementInfo, previous: StatementInfo | undefined): RuleHit[] {
+  const index = inner(stmt.ast).idxname as string | undefined;
+  if (!index) return [];
+  const p = previous ? inner(previous.ast) : {};
+  const dropsIt =
+    previous && kindOf(previous.ast) === 'DropStmt' && p.removeType === 'OBJECT_INDEX' && p.missing_ok &&
+    list(p.objects).some((o) => names(o.List?.items ?? [o]).pop() === index);
+  if (dropsIt) return [];
+  const skip = inner(stmt.ast).if_not_exists
+    ? 'IF NOT EXISTS then skips the INVALID index a failed run leaves behind, and the migration "succeeds" without a usable index'
+    : 'a failed run leaves an INVALID index behind, and the rerun stops with "already exists"';
+  return [{ message: `${skip}. Put DROP INDEX CONCURRENTLY IF EXISTS ${index}; right before it.` }];
+}
