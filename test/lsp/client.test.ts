@@ -45,7 +45,7 @@ describe('VS Code client (dist/client.js with a stand-in vscode API)', function 
     const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8'));
     const contributed = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepEqual([...vscode.commands.keys()].sort(), contributed);
-    assert.deepEqual(contributed, ['lockstep.restartServer', 'lockstep.showOutput']);
+    for (const core of ['lockstep.restartServer', 'lockstep.showOutput']) assert.ok(contributed.includes(core), core);
   });
 
   it('logs to a "Lockstep" output channel and watches lockstep.config.json', () => {
