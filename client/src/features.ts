@@ -2,8 +2,11 @@
  * Extension points of the VS Code client. A feature (commands, webviews, pickers) lives in its
  * own module under client/src/ and is listed in CLIENT_FEATURES; activate() calls each once.
  */
+import { traceClientFeature } from './trace/feature';
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { databaseClientFeature } from './database/feature';
+import { scaffoldClientFeature } from './scaffold/command';
 
 export interface ClientContext {
   extension: vscode.ExtensionContext;
@@ -14,4 +17,4 @@ export interface ClientContext {
 export type ClientFeature = (context: ClientContext) => vscode.Disposable[];
 
 /** Add a feature: import it here and append it to this list. */
-export const CLIENT_FEATURES: ClientFeature[] = [];
+export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature];

@@ -20,13 +20,14 @@ import { elapsedSeconds, log } from './lib/log.mjs';
 import { BROWSER_PACKAGES, ensureDebianPackages } from './lib/prereqs.mjs';
 import { killPids, pidsMentioning, runToEnd, stopAll } from './lib/processes.mjs';
 import { sabotage } from './lib/sabotage.mjs';
+import { startEstimateDatabase } from './lib/database.mjs';
 import { runUiSuite } from './lib/ui-suite.mjs';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const cacheRoot = resolve(process.env.LOCKSTEP_E2E_CACHE || join(repoRoot, '.cache', 'code-server'));
 const screenshotDir = join(repoRoot, 'test-output', 'e2e');
 // The screenshots the docs show (docs/images/<name>.png).
-const DOCS_IMAGES = ['squiggles', 'hover', 'command-palette'];
+const DOCS_IMAGES = ['squiggles', 'hover', 'command-palette', 'estimate-report'];
 const tempRoot = mkdtempSync(join(tmpdir(), 'lockstep-e2e-'));
 const files = {
   codeServerLog: join(tempRoot, 'code-server.log'),
@@ -82,10 +83,11 @@ async function main() {
   log(`temp root ${tempRoot}`);
   await ensureDebianPackages(BROWSER_PACKAGES);
   profile = makeProfile(tempRoot);
-  const [vsix, installDir, hostSuite] = await Promise.all([
+  const [vsix, installDir, hostSuite, databaseUrl] = await Promise.all([
     packageExtension(),
     ensureCodeServer({ cacheRoot, scratchDir: tempRoot, env: profile.env }),
     bundleHostSuite(repoRoot),
+    startEstimateDatabase(repoRoot),
   ]);
   const [extensionPath] = await installExtension(installDir, profile, vsix);
   if (process.env.LOCKSTEP_E2E_SABOTAGE) sabotage(process.env.LOCKSTEP_E2E_SABOTAGE, extensionPath);
@@ -94,7 +96,7 @@ async function main() {
     installDir,
     profile,
     logFile: files.codeServerLog,
-    extraEnv: { LOCKSTEP_E2E_RESULTS: files.hostResults, LOCKSTEP_E2E_EXTENSIONS_DIR: profile.dirs.extensions },
+    extraEnv: { LOCKSTEP_E2E_RESULTS: files.hostResults, LOCKSTEP_E2E_EXTENSIONS_DIR: profile.dirs.extensions, LOCKSTEP_E2E_DATABASE_URL: databaseUrl },
   });
 
   // The suite's extensionDevelopmentPath is the folder the .vsix was installed into, so it exercises
@@ -124,7 +126,7 @@ async function main() {
     workspace: copyWorkspace('workspace-ui'),
     browserProfile: join(tempRoot, 'chromium-ui'),
     screenshotDir,
-    env: profile.env,
+    env: { ...profile.env, LOCKSTEP_E2E_DATABASE_URL: databaseUrl },
   });
   log(`UI suite: exit ${ui.code}, ${ui.passed} passed, ${ui.failed} failed (${(elapsedSeconds() - uiStarted).toFixed(1)}s)`);
 

@@ -238,8 +238,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function launch(binDir: string, dataDir: string, port: number, env: NodeJS.ProcessEnv, user: RunAs | undefined): Running {
-  const settings = { ...SERVER_SETTINGS, port: String(port) };
+function launch(binDir: string, dataDir: string, port: number, env: NodeJS.ProcessEnv, user: RunAs | undefined, extra: Record<string, string> = {}): Running {
+  const settings = { ...SERVER_SETTINGS, ...extra, port: String(port) };
   const postgresArgs = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const postgres = path.join(binDir, 'postgres');
   const [command, args] = SETPRIV
@@ -310,7 +310,12 @@ export interface StartTiming {
 /** Measured start-up times of every cluster started in this process, for reporting. */
 export const startTimings: Array<{ version: number } & StartTiming> = [];
 
-export async function startCluster(major: PgMajor): Promise<PgCluster> {
+export interface StartOptions {
+  /** Server settings over the test defaults, e.g. `{ fsync: 'on' }` for realistic timings. */
+  settings?: Record<string, string>;
+}
+
+export async function startCluster(major: PgMajor, options: StartOptions = {}): Promise<PgCluster> {
   if (!SUPPORTED.includes(major)) throw new Error(`unsupported PostgreSQL major ${major}; supported: ${SUPPORTED.join(', ')}`);
   const native = nativeDir(major);
   const binDir = path.join(native, 'bin');
@@ -337,7 +342,7 @@ export async function startCluster(major: PgMajor): Promise<PgCluster> {
     const initdbMs = Date.now() - started;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      running = launch(binDir, dataDir, port, env, user);
+      running = launch(binDir, dataDir, port, env, user, options.settings);
       const outcome = await waitUntilReady(connectionStringFor(port, 'postgres'), running);
       if (outcome === 'ready') break;
       const log = running.log;

@@ -5,6 +5,8 @@
 import { traceCommand } from './trace';
 import type { CliIO } from './run';
 import { estimateCommand } from './estimate';
+import { splitCommand } from './split';
+import { scaffoldCommand } from './scaffold';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -17,4 +19,6 @@ export interface Subcommand {
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   estimate: estimateCommand,
   trace: traceCommand,
+  split: splitCommand,
+  scaffold: scaffoldCommand,
 };

@@ -32,6 +32,15 @@ export interface LockstepConfig {
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */
   lockTimeout: string;
   statementTimeout: string;
+  /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */
+  estimate?: EstimateSettings;
+}
+
+/** MB (1024² bytes) of table heap per second, per kind of work done under a lock. */
+export interface EstimateSettings {
+  rewriteMBps?: number;
+  scanMBps?: number;
+  indexBuildMBps?: number;
 }
 
 /** Frozen (deeply) so no caller can change the defaults for everyone else. */

@@ -3,11 +3,14 @@
  * Good keys are kept, bad keys are reported and left out (so the caller's defaults apply to them).
  * `schemas/lockstep.config.schema.json` states the same rules for editors; a unit test keeps them in step.
  */
-import type { LockstepConfig, RuleSetting, RunnerId, TransactionMode } from './types';
+import type { EstimateSettings, LockstepConfig, RuleSetting, RunnerId, TransactionMode } from './types';
 
 export const RUNNER_CHOICES = ['auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
 export const TRANSACTION_CHOICES = ['auto', 'always', 'never'] as const;
 export const RULE_SETTING_CHOICES = ['off', 'error', 'warning', 'info', 'hint'] as const;
+export const ESTIMATE_KEYS = ['rewriteMBps', 'scanMBps', 'indexBuildMBps'] as const satisfies readonly (keyof EstimateSettings)[];
+/** Throughput figures above this are typos (100 GB/s), not disks. */
+export const MAX_MBPS = 100_000;
 export const MIN_PG_VERSION = 10;
 export const MAX_PG_VERSION = 18;
 /** A PostgreSQL duration: a number and an optional unit (`500ms`, `2s`, `1min`); no unit means milliseconds. */
@@ -99,6 +102,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
         else problem(key, `"${key}" must be a PostgreSQL duration such as "2s", "500ms" or "1min", got ${show(value)}`);
         break;
+      case 'estimate':
+        validateEstimate(value, problem, (estimate) => (config.estimate = estimate));
+        break;
       default:
         problem(key, `unknown property "${key}"`);
     }
@@ -127,4 +133,22 @@ function validateRules(
     }
   }
   accept(rules);
+}
+
+function validateEstimate(value: unknown, problem: (path: string, message: string) => void, accept: (estimate: EstimateSettings) => void): void {
+  if (!isRecord(value)) {
+    problem('estimate', `"estimate" must be an object such as { "rewriteMBps": 100 }, got ${show(value)}`);
+    return;
+  }
+  const estimate: EstimateSettings = {};
+  for (const [key, figure] of Object.entries(value)) {
+    if (!(ESTIMATE_KEYS as readonly string[]).includes(key)) {
+      problem(`estimate.${key}`, `unknown property "${key}" in "estimate"; expected ${oneOf(ESTIMATE_KEYS)}`);
+    } else if (typeof figure === 'number' && Number.isFinite(figure) && figure > 0 && figure <= MAX_MBPS) {
+      estimate[key as keyof EstimateSettings] = figure;
+    } else {
+      problem(`estimate.${key}`, `"estimate.${key}" must be a number of MB per second above 0 and at most ${MAX_MBPS}, got ${show(figure)}`);
+    }
+  }
+  accept(estimate);
 }

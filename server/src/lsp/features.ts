@@ -3,9 +3,14 @@
  * estimates, …) lives in its own module under server/src/lsp/ and is listed in FEATURES;
  * server.ts merges its capabilities and calls `register` once the shared pieces exist.
  */
+import { traceFeature } from './trace';
 import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintedDocument } from './documentLinter';
+import type { LockstepConfig } from '../config/types';
+import { databaseFeature } from './estimate';
+import { codeActionsFeature } from './codeActions';
+import { scaffoldFeature } from './scaffold';
 
 export interface FeatureContext {
   connection: Connection;
@@ -15,13 +20,19 @@ export interface FeatureContext {
   /** Wraps a handler so an exception is logged and `fallback` returned instead of crashing. */
   guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>): (params: P) => Promise<R>;
   log(message: string): void;
+  /** Re-lint every open document (e.g. after `adjustConfig` would answer differently). */
+  relintAll(): void;
 }
 
 export interface ServerFeature {
   /** Merged into the server's InitializeResult capabilities. */
   capabilities?: ServerCapabilities;
   register(context: FeatureContext): void;
+  /** Adjusts a document's effective config before each lint (e.g. the connected server's version). */
+  adjustConfig?(config: LockstepConfig, uri: string): LockstepConfig;
+  /** Markdown appended to the lock hover at `offset` (UTF-16) of a linted document. */
+  hover?(uri: string, offset: number, linted: LintedDocument): Promise<string | undefined>;
 }
 
 /** Add a feature: import it here and append it to this list. */
-export const FEATURES: ServerFeature[] = [];
+export const FEATURES: ServerFeature[] = [databaseFeature(), codeActionsFeature, traceFeature, scaffoldFeature];

@@ -92,7 +92,8 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
       return undefined;
     }
-    const linted = linter.lint(doc, filePathOf(uri), effective.config);
+    const config = FEATURES.reduce((c, feature) => feature.adjustConfig?.(c, uri) ?? c, effective.config);
+    const linted = linter.lint(doc, filePathOf(uri), config);
     const shown = linted.findings.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
     if (shown.length < linted.findings.length) {
       log.warn(`${uri}: showing the first ${shown.length} of ${linted.findings.length} findings`);
@@ -159,7 +160,15 @@ export function startServer(connection: Connection): void {
       const linted = linter.current(doc.uri, doc.version) ?? (await lintNow(doc.uri));
       const fresh = documents.get(doc.uri);
       if (!linted?.result || !fresh || fresh.version !== linted.version) return null;
-      return lockHover(fresh, linted.result, fresh.offsetAt(params.position), linted.config);
+      const offset = fresh.offsetAt(params.position);
+      const hover = lockHover(fresh, linted.result, offset, linted.config);
+      if (!hover) return null;
+      // Features add to the lock table (e.g. live database figures); a failing one adds nothing.
+      for (const feature of FEATURES) {
+        const extra = await feature.hover?.(fresh.uri, offset, linted).catch((error) => log.error(`hover feature failed: ${describeError(error)}`));
+        if (extra) (hover.contents as { value: string }).value += `\n\n${extra}`;
+      }
+      return hover;
     }),
   );
 
@@ -168,6 +177,7 @@ export function startServer(connection: Connection): void {
     documents,
     guard,
     log: (message) => log.info(message),
+    relintAll,
     linted: async (uri) => {
       const doc = documents.get(uri);
       if (!doc || !isSqlDocument(doc)) return undefined;

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, type LockstepConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 
 /** Settings that map onto config keys; others in the section (e.g. `trace`) belong to the client. */
-const CONFIG_KEYS = ['pgVersion', 'runner', 'transaction', 'rules', 'lockTimeout', 'statementTimeout'] as const;
+const CONFIG_KEYS = ['pgVersion', 'runner', 'transaction', 'rules', 'lockTimeout', 'statementTimeout', 'estimate'] as const;
 
 export interface SettingsResult {
   config: LockstepConfig;

@@ -4,6 +4,7 @@
  * against one page. Screenshots land in test-output/e2e/.
  */
 import * as assert from 'assert';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
@@ -75,13 +76,15 @@ describe('the Lockstep extension in the VS Code UI', function () {
     await page.keyboard.press('Escape');
   });
 
-  it('opens the quick-fix UI with Ctrl+. on a flagged statement (menu empty until the fixes issue lands)', async () => {
+  it('opens the quick-fix menu with Ctrl+. on a flagged statement, listing Lockstep\'s CONCURRENTLY fix and its ignores', async () => {
     await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').click();
     await page.keyboard.press('Control+.');
-    // With fixes: the action menu. Without: VS Code's "No code actions available" message.
-    const menu = page.locator('.action-widget:visible, .monaco-editor-overlaymessage:visible');
+    const menu = page.locator('.action-widget:visible');
     await menu.first().waitFor({ timeout: 15000 });
-    console.log(`      quick-fix UI: ${(await menu.first().innerText()).replace(/\s+/g, ' ').trim()}`);
+    const text = (await menu.first().innerText()).replace(/\s+/g, ' ').trim();
+    console.log(`      quick-fix UI: ${text}`);
+    assert.ok(text.includes('Build the index CONCURRENTLY'), `the menu offers the CONCURRENTLY fix: ${text}`);
+    assert.ok(text.includes('Ignore require-concurrent-index for this statement'), `and the ignore comment: ${text}`);
     await screenshot(page, 'quick-fix');
     await page.keyboard.press('Escape');
   });
@@ -101,5 +104,37 @@ describe('the Lockstep extension in the VS Code UI', function () {
     // The palette lists contributed commands even when activation failed: running one proves the registration.
     await rows.filter({ hasText: showOutput.label }).first().click();
     await page.locator('.part.panel [aria-label="Lockstep - Output"]').waitFor({ timeout: 10000 });
+  });
+
+  it('estimates the lock impact against the e2e database and shows the report with its timeline', async () => {
+    const url = process.env.LOCKSTEP_E2E_DATABASE_URL;
+    assert.ok(url, 'run.mjs starts a PostgreSQL cluster for this');
+    mkdirSync(join(env.workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(env.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'lockstep.database.url': url }, null, 2));
+    const runCommand = async (title: string) => {
+      await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').click();
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10000 });
+      await input.fill(`>Lockstep: ${title}`);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+    };
+    // The settings file is read asynchronously: connect, and wait for the status bar to say so.
+    await runCommand('Connect to Database');
+    await page.locator('.statusbar-item', { hasText: 'lockstep_e2e' }).first().waitFor({ timeout: 30000 });
+    await runCommand('Estimate Lock Impact');
+    await page.locator('.tabs-container .tab', { hasText: 'Lock impact: 001_orders_customer_index.sql' }).waitFor({ timeout: 30000 });
+    // The report renders inside the webview's nested frames: wait for its timeline chart.
+    const report = page.frameLocator('iframe.webview').frameLocator('iframe');
+    await report.locator('svg.timeline rect.bar').first().waitFor({ timeout: 20000 });
+    assert.ok((await report.locator('tr.statement').count()) === 2, 'a row per statement');
+    // For the picture: the report alone, without the panel.
+    const hidePanel = page.locator('.part.panel [aria-label^="Hide Panel"], .part.panel [aria-label^="Close Panel"]').first();
+    if (await hidePanel.isVisible()) await hidePanel.click();
+    const hideSideBar = page.locator('[aria-label^="Toggle Primary Side Bar"]').first();
+    if (await hideSideBar.isVisible()) await hideSideBar.click();
+    for (const clear of await page.locator('.notification-toast [aria-label^="Clear Notification"]').all()) await clear.click().catch(() => undefined);
+    await page.mouse.move(5, 5);
+    await screenshot(page, 'estimate-report');
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Connecting the language server to a database. The URL comes from `lockstep.database.url`, the
+ * PG* variables or DATABASE_URL; the password only ever from VS Code SecretStorage (asked for
+ * when the server reports an authentication failure, stored once it works). Untrusted workspaces
+ * never connect: a malicious workspace setting could point Lockstep anywhere.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { PASSWORD_IN_SETTING, describeTarget, resolveTarget, secretKeyOf, urlHasPassword, parseUrl } from '../../../server/src/db/target';
+import {
+  DATABASE_CONNECT_METHOD,
+  DATABASE_DISCONNECT_METHOD,
+  type DatabaseConnectParams,
+  type DatabaseStatus,
+} from '../../../server/src/lsp/databaseProtocol';
+
+export const URL_SETTING = 'database.url';
+/** Remembered per workspace: connect again on the next start (and after a server restart). */
+const AUTO_CONNECT_KEY = 'lockstep.database.autoConnect';
+export const UNTRUSTED_MESSAGE = 'Lockstep does not connect to databases in an untrusted workspace. Trust the workspace to use the database features.';
+
+export class DatabaseConnector {
+  status: DatabaseStatus = { state: 'offline' };
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly extension: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  get autoConnect(): boolean {
+    return this.extension.workspaceState?.get<boolean>(AUTO_CONNECT_KEY, false) ?? false;
+  }
+
+  /** `interactive`: may ask for the URL and the password, and reports the outcome in a message. */
+  async connect(interactive: boolean): Promise<DatabaseStatus> {
+    if (!vscode.workspace.isTrusted) {
+      if (interactive) void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE);
+      return (this.status = { state: 'offline', message: UNTRUSTED_MESSAGE });
+    }
+    const url = settingUrl();
+    const resolved = resolveTarget({ settingUrl: url, env: process.env });
+    if (!resolved.ok && !url && interactive) {
+      // Nothing configured: offer to enter a URL, without holding the command open on a prompt.
+      void this.offerUrl(resolved.message);
+      return this.fail(resolved.message, false);
+    }
+    if (!resolved.ok) return this.fail(resolved.message, interactive);
+
+    const key = secretKeyOf(resolved.target);
+    let password = await this.extension.secrets.get(key);
+    let status = await this.request({ url, password });
+    if (interactive && status.state === 'failed' && (status.errorKind === 'auth' || status.errorKind === 'password-needed')) {
+      const typed = await vscode.window.showInputBox({
+        title: 'Lockstep: Connect to Database',
+        prompt: `Password for ${describeTarget(resolved.target)} (kept in VS Code's secret storage, never in settings)`,
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (typed === undefined) return this.status;
+      password = typed;
+      status = await this.request({ url, password });
+      if (status.state === 'connected') await this.extension.secrets.store(key, password);
+    }
+    await this.extension.workspaceState.update(AUTO_CONNECT_KEY, status.state === 'connected');
+    if (status.state === 'connected') {
+      this.output.info(`Connected to ${status.target} (PostgreSQL ${status.serverVersion}); rules now target PostgreSQL ${status.pgVersion}.`);
+      if (interactive) void vscode.window.showInformationMessage(`Lockstep: connected to ${status.target} (PostgreSQL ${status.serverVersion}, read-only).`);
+    } else if (status.state === 'failed') {
+      return this.fail(status.message ?? 'The connection failed.', interactive);
+    }
+    return status;
+  }
+
+  /** Close the session, forget the stored password, and stop connecting on start. */
+  async disconnect(): Promise<DatabaseStatus> {
+    const resolved = resolveTarget({ settingUrl: settingUrl(), env: process.env });
+    if (resolved.ok) await this.extension.secrets.delete(secretKeyOf(resolved.target));
+    await this.extension.workspaceState.update(AUTO_CONNECT_KEY, false);
+    try {
+      this.status = await this.client.sendRequest<DatabaseStatus>(DATABASE_DISCONNECT_METHOD);
+    } catch (error) {
+      this.output.warn(`Disconnect: ${String(error)}`);
+      this.status = { state: 'offline' };
+    }
+    return this.status;
+  }
+
+  private async offerUrl(message: string): Promise<void> {
+    const enter = 'Enter URL…';
+    if ((await vscode.window.showWarningMessage(`Lockstep: ${message}`, enter)) !== enter) return;
+    const url = await askForUrl();
+    if (!url) return;
+    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('lockstep').update(URL_SETTING, url, target);
+    await this.connect(true);
+  }
+
+  private async request(params: DatabaseConnectParams): Promise<DatabaseStatus> {
+    try {
+      this.status = await this.client.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, params);
+    } catch (error) {
+      this.status = { state: 'failed', message: `The language server did not answer: ${String(error)}` };
+    }
+    return this.status;
+  }
+
+  private fail(message: string, interactive: boolean): DatabaseStatus {
+    this.output.warn(`Database: ${message}`);
+    if (interactive) void vscode.window.showErrorMessage(`Lockstep: ${message}`);
+    this.status = { ...this.status, state: 'failed', message };
+    return this.status;
+  }
+}
+
+function settingUrl(): string {
+  const value = vscode.workspace.getConfiguration('lockstep').get<string>(URL_SETTING, '');
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+async function askForUrl(): Promise<string | undefined> {
+  const url = await vscode.window.showInputBox({
+    title: 'Lockstep: Connect to Database',
+    prompt: 'PostgreSQL URL without the password (saved as lockstep.database.url; the password is asked for next and kept in secret storage)',
+    placeHolder: 'postgres://user@host:5432/dbname?sslmode=require',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (!value.trim()) return 'Enter a postgres:// URL';
+      if (urlHasPassword(value)) return PASSWORD_IN_SETTING;
+      const parsed = parseUrl(value.trim(), 'setting');
+      return parsed.ok ? undefined : parsed.message;
+    },
+  });
+  return url?.trim() || undefined;
+}

@@ -1,0 +1,205 @@
+/**
+ * The estimate: a migration's lock impact on the connected database. The lock model (through
+ * the engine, with the server's version and the live schema) says which lock each statement
+ * takes on which relation; the snapshot says how big those relations are and who is using them.
+ * `buildReport` is pure, so it is tested with made-up snapshots as well as real ones.
+ */
+import type { LockstepConfig } from '../config/types';
+import { MAX_PG_VERSION, MIN_PG_VERSION } from '../config/validate';
+import { createdEarlier, type StatementInfo } from '../document/model';
+import { catalogFromSql, impactOf, initEngine, lintText, type LintResult } from '../engine';
+import { blockedBy, conflicts, LOCK_MODES, type LockMode } from '../locks/modes';
+import { blockedSummary } from '../impactTable';
+import { LineIndex } from '../parse/positions';
+import { gatherSnapshot, type GatherOptions } from './gather';
+import type { Blocker, EstimateReport, RelationEstimate, RiskLevel, StatementEstimate } from './report';
+import { displaySql, reportNotes, summaryOf } from './summaries';
+import { assessRisk } from './risk';
+import type { ReadOnlySession } from './session';
+import type { DatabaseSnapshot, LiveLock, RelationFacts } from './snapshot';
+import { DEFAULT_THROUGHPUT, type Throughput } from './throughput';
+import { buildTimeline } from './timeline';
+import { workOf } from './work';
+
+export interface EstimateInput {
+  text: string;
+  /** Drives runner detection (Flyway names, up.sql, …), as for lint. */
+  path?: string;
+  /** What the report calls the file. */
+  displayPath?: string;
+  config: LockstepConfig;
+}
+
+/** The server's major version, within what the lock model knows. */
+export function analysisVersion(serverMajor: number): number {
+  return Math.min(MAX_PG_VERSION, Math.max(MIN_PG_VERSION, serverMajor));
+}
+
+export function throughputOf(config: LockstepConfig): Throughput {
+  return { ...DEFAULT_THROUGHPUT, ...config.estimate };
+}
+
+/** Connect-side half: read the database for the relations the migration touches, then build the report. */
+export async function estimateMigration(session: ReadOnlySession, input: EstimateInput, options: GatherOptions = {}): Promise<EstimateReport> {
+  await initEngine();
+  const config = { ...input.config, pgVersion: analysisVersion(session.server.major) };
+  const names = touchedRelations(lintText(input.text, { path: input.path, config }));
+  let snapshot = await gatherSnapshot(session, names, options);
+  // With the live schema the lock model sees more (the table a constraint references, an index's
+  // table, partitions): read those too, once.
+  const schema = catalogFromSql(snapshot.schemaSql, config);
+  const more = touchedRelations(lintText(input.text, { path: input.path, config, schema })).filter((n) => !names.includes(n));
+  if (more.length) snapshot = await gatherSnapshot(session, [...names, ...more], options);
+  return buildReport(input, snapshot);
+}
+
+/** Every existing relation a statement locks, as the lock model names them (created ones have nothing to read). */
+export function touchedRelations(result: LintResult): string[] {
+  const names = new Set<string>();
+  for (const stmt of result.document.statements) {
+    for (const e of stmt.locks.effects) if (e.kind !== 'type' && !e.created) names.add(e.object);
+  }
+  return [...names];
+}
+
+export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): EstimateReport {
+  const config = { ...input.config, pgVersion: analysisVersion(snapshot.server.major) };
+  const throughput = throughputOf(input.config);
+  const schema = catalogFromSql(snapshot.schemaSql, config);
+  const result = lintText(input.text, { path: input.path, config, schema });
+  const doc = result.document;
+  const lines = new LineIndex(input.text);
+
+  let clock = 0;
+  // BEGIN, COMMIT, SET … lock nothing: they shape transactions (which the timeline honours) but get no row.
+  const locking = doc.statements.filter((stmt) => shownEffects(stmt).length > 0);
+  const drafts = locking.map((stmt) => {
+    const isNew = (name: string) => createdEarlier(doc, name, stmt.index) || stmt.locks.effects.some((e) => e.object === name && e.created);
+    const work = workOf(stmt, { relations: snapshot.relations, schema, throughput, isNew });
+    const seconds = work.reduce((sum, w) => sum + w.seconds, 0);
+    const start = clock;
+    clock += seconds;
+    return { stmt, work, seconds, start, isNew };
+  });
+
+  const timeline = buildTimeline(
+    drafts.map(({ stmt, seconds, start, isNew }) => ({
+      index: stmt.index,
+      transactionId: stmt.inTransaction ? stmt.transactionId : -1,
+      start,
+      seconds,
+      locks: shownEffects(stmt).filter((e) => !isNew(e.object)).map((e) => ({ relation: e.object, mode: e.mode })),
+    })),
+  );
+
+  const statements: StatementEstimate[] = drafts.map(({ stmt, work, seconds, start, isNew }) => {
+    const impact = impactOf(stmt);
+    const relations = shownEffects(stmt).map((e): RelationEstimate => {
+      const facts = snapshot.relations[e.object];
+      const created = !!e.created || isNew(e.object);
+      const held = heldSeconds(timeline, e.object, start);
+      return relationEstimate(e.object, e.kind, e.mode, e.rewrite, e.scan, created, facts, held);
+    });
+    const waitsForOlderTransactions = !stmt.locks.transactional && stmt.locks.parts.some((p) => /CONCURRENTLY/.test(p.label));
+    const { risk, reasons } = assessRisk({ relations, work, lockTimeoutMs: stmt.lockTimeoutMs, waitsForOlderTransactions }, snapshot.longTransactions);
+    return {
+      index: stmt.index,
+      line: lines.positionAt(stmt.span.start).line + 1,
+      summary: impact.summary,
+      sql: displaySql(stmt.text),
+      inTransaction: stmt.inTransaction,
+      transactionId: stmt.inTransaction ? stmt.transactionId : -1,
+      relations,
+      work,
+      seconds,
+      startSeconds: start,
+      risk,
+      reasons,
+      lockTimeoutMs: stmt.lockTimeoutMs,
+      notes: impact.notes,
+    };
+  });
+
+  return {
+    file: input.displayPath,
+    target: snapshot.target,
+    server: { version: snapshot.server.version, major: snapshot.server.major, inRecovery: snapshot.server.inRecovery },
+    pgVersion: config.pgVersion,
+    configuredPgVersion: input.config.pgVersion,
+    takenAt: snapshot.takenAt,
+    gatherMs: snapshot.gatherMs,
+    throughput,
+    statements,
+    relations: Object.values(snapshot.relations).map(summaryOf),
+    timeline,
+    totalSeconds: clock,
+    longTransactions: snapshot.longTransactions,
+    longTransactionSeconds: snapshot.longTransactionSeconds,
+    risk: statements.reduce<RiskLevel>((max, s) => (rank(s.risk) > rank(max) ? s.risk : max), 'low'),
+    notes: reportNotes(input, snapshot, config.pgVersion, doc),
+  };
+}
+
+/** The locks worth showing: real relations, not the indexes a rewrite rebuilds implicitly. */
+function shownEffects(stmt: StatementInfo) {
+  return stmt.locks.effects.filter((e) => e.kind !== 'type' && !(e.implied && e.kind === 'index') && !(e.dropped && e.kind !== 'table'));
+}
+
+function relationEstimate(
+  relation: string,
+  kind: string,
+  mode: LockMode,
+  rewrite: RelationEstimate['rewrite'],
+  scan: RelationEstimate['scan'],
+  created: boolean,
+  facts: RelationFacts | undefined,
+  heldSeconds: number,
+): RelationEstimate {
+  const blocks = blockedBy(mode);
+  const live = created || !facts ? [] : facts.locks;
+  const conflicting = (l: LiveLock) => conflicts(mode, l.mode);
+  return {
+    relation,
+    kind,
+    mode,
+    blocks: blockedSummary({ relation, kind, mode, blocks, rewrite, scan, created }),
+    blocksTraffic: !created && (blocks.reads || blocks.writes),
+    rewrite,
+    scan,
+    created,
+    missing: !created && !facts && !relation.startsWith('the table of '),
+    rows: facts?.rows ?? null,
+    heapBytes: facts?.heapBytes ?? null,
+    toastBytes: facts?.toastBytes ?? null,
+    indexBytes: facts?.indexBytes ?? null,
+    totalBytes: facts?.totalBytes ?? null,
+    indexCount: facts ? facts.indexes.length : null,
+    sizeSource: facts?.sizeSource,
+    waitsFor: uniqueSessions(live.filter((l) => l.granted && conflicting(l))),
+    queuesBehind: uniqueSessions(live.filter((l) => !l.granted && conflicting(l))),
+    activeSessions: new Set(live.filter((l) => l.granted).map((l) => l.session.pid ?? 'prepared')).size,
+    heldSeconds,
+  };
+}
+
+/** One entry per session, with the strongest conflicting mode it holds or wants. */
+function uniqueSessions(locks: LiveLock[]): Blocker[] {
+  const byPid = new Map<string, Blocker>();
+  for (const l of locks) {
+    const key = String(l.session.pid ?? 'prepared');
+    const seen = byPid.get(key);
+    if (!seen || LOCK_MODES.indexOf(l.mode) > LOCK_MODES.indexOf(seen.mode)) byPid.set(key, { ...l.session, mode: l.mode, granted: l.granted });
+  }
+  // Oldest transactions first: they are the ones a lock waits longest for.
+  return [...byPid.values()].sort((a, b) => (b.xactAgeSeconds ?? 0) - (a.xactAgeSeconds ?? 0));
+}
+
+function heldSeconds(timeline: EstimateReport['timeline'], relation: string, at: number): number {
+  let held = 0;
+  for (const seg of timeline) if (seg.relation === relation && seg.start <= at && seg.end >= at) held = Math.max(held, seg.end - at);
+  return held;
+}
+
+function rank(level: RiskLevel): number {
+  return level === 'high' ? 2 : level === 'medium' ? 1 : 0;
+}
