@@ -24,6 +24,9 @@ class Emitter {
   fire(value: unknown): void {
     for (const listener of [...this.listeners]) listener(value);
   }
+  dispose(): void {
+    this.listeners = [];
+  }
 }
 
 /** A callable, constructible stub that returns more stubs for any property. */
@@ -102,6 +105,7 @@ export class FakeVscode {
       {
         version: '1.100.3',
         StatusBarAlignment: { Left: 1, Right: 2 },
+        EventEmitter: Emitter,
         window: lenient(
           {
             createOutputChannel: (name: string, options: unknown) => this.push(this.channels, new FakeOutputChannel(name, options)),

@@ -17,6 +17,8 @@ export interface LintArgs {
   quiet: boolean;
   /** Replay earlier migrations of the same set into the schema (off with --no-history). */
   history: boolean;
+  /** Apply the safe fixes to each file in place before reporting what is left (server/src/cli/fix.ts). */
+  fix?: boolean;
   stdinFilename?: string;
 }
 
@@ -40,6 +42,9 @@ Options:
                             (text and json formats)
   --quiet                   report only findings at or above --fail-on, and
                             no summary
+  --fix                     apply the safe fixes (CONCURRENTLY, NOT VALID, the
+                            timeout prelude, …) to each file in place, then
+                            report what is left
   --no-history              do not replay the earlier migrations of each file's
                             migration set to learn the schema it runs against
   --stdin-filename <path>   the name to use for '-' (drives runner detection)
@@ -74,6 +79,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (name === '--fix') {
+      if (eq > 0) return error(`${name} takes no value`);
+      args.fix = true;
+      continue;
+    }
     if (name === '--no-history') {
       if (eq > 0) return error(`${name} takes no value`);
       args.history = false;
@@ -113,5 +123,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   if (args.operands.length === 0) return error('no files given; try: lockstep lint migrations/');
+  if (args.fix && args.operands.includes('-')) return error('--fix rewrites files in place, so it cannot read standard input');
   return args;
 }

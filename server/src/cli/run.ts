@@ -10,6 +10,7 @@ import { initEngine } from '../engine';
 import { HELP, parseArgs, type LintArgs } from './args';
 import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands } from './files';
+import { fixSource } from './fix';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
@@ -89,7 +90,8 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     // One thread: worker threads were measured slower on the 2-core target (each re-initialises
     // the parser and warms up the JIT), see BENCHMARKS.md.
     for (const job of jobs) {
-      const source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
+      let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
+      if (args.fix) source = fixSource(job, source, io);
       outcomes.push(lintSource(job, source));
     }
   }

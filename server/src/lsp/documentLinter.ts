@@ -5,6 +5,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EngineCache, lintText, type LintResult } from '../engine';
+import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
 import { nodeFileSystem, SchemaHistory } from '../history/schemaHistory';
@@ -20,6 +21,8 @@ export interface LintedDocument {
   durationMs: number;
   /** Missing when the engine failed on this text. */
   result?: LintResult;
+  /** The schema it was linted against (fixes re-lint their result against the same one). */
+  schema?: Catalog;
 }
 
 export class DocumentLinter {
@@ -40,7 +43,7 @@ export class DocumentLinter {
       const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
       const result = lintText(text, { path, config, cache: this.cacheFor(doc.uri), schema });
       const findings = Array.isArray(result.findings) ? result.findings : [];
-      linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result };
+      linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema };
     } catch (error) {
       // The cache may hold half-updated state after a throw; start clean next time.
       this.caches.delete(doc.uri);

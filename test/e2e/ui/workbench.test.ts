@@ -137,4 +137,37 @@ describe('the Lockstep extension in the VS Code UI', function () {
     await page.mouse.move(5, 5);
     await screenshot(page, 'estimate-report');
   });
+
+  it('scaffolds a migration plan from the palette: the RENAME COLUMN under the cursor prefills every answer', async () => {
+    const dir = join(env.workspace, 'scaffold-ui', 'migrations');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '001_users.sql'), 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n');
+    writeFileSync(join(dir, '002_rename_email.sql'), 'ALTER TABLE users RENAME COLUMN email TO email_address;\n');
+    const palette = page.locator('.quick-input-widget input');
+    const firstRow = page.locator('.quick-input-widget .monaco-list-row').first();
+    // Quick Open (the palette without ">") opens the naive migration; the cursor goes on its statement.
+    await page.keyboard.press('F1');
+    await palette.fill('002_rename_email.sql');
+    await firstRow.filter({ hasText: '002_rename_email.sql' }).waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await editorLine(page, 'RENAME COLUMN').getByText('users').click();
+    await page.keyboard.press('F1');
+    await palette.fill('>Lockstep: Scaffold Migration Plan');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Scaffold Migration Plan' }).first().click();
+    // The suggested kind comes first, then each question with the statement's answer first.
+    for (const answer of ['Rename a column', 'users', 'email']) {
+      await firstRow.filter({ hasText: answer }).waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+    }
+    // The new name is an input box, prefilled from the statement.
+    for (let waited = 0; (await palette.inputValue()) !== 'email_address'; waited += 100) {
+      assert.ok(waited < 10000, `the new-name box shows "${await palette.inputValue()}"`);
+      await page.waitForTimeout(100);
+    }
+    await page.keyboard.press('Enter');
+    // The preview opens, then the confirmation; the plan's PLAN.md opens once the files exist.
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Create' }).click({ timeout: 15000 });
+    await page.locator('.tabs-container .tab', { hasText: 'PLAN.md' }).waitFor({ timeout: 15000 });
+    await screenshot(page, 'scaffold-plan');
+  });
 });

@@ -1,0 +1,174 @@
+/**
+ * Where the statements of a rewrite go, for the file's runner. Candidates, in order of preference:
+ *   1. in place (the statement runs outside any transaction, or every step can share it);
+ *   2. in place, plus the runner's own opt-out (goose `-- +goose NO TRANSACTION`, dbmate
+ *      `transaction:false`), only when nothing else in the file needs the transaction;
+ *   3. after the COMMIT of an explicit BEGIN … COMMIT block;
+ *   4. in new migration files after this one, named the runner's way.
+ * Every candidate is linted before it is offered (verify.ts); the ones that pass become fixes.
+ */
+import { transactionVerb, type MigrationDocument, type StatementInfo } from '../document/model';
+import { RUNNERS } from '../document/runner';
+import { gooseStatement, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
+import { withTimeoutPrelude } from './prelude';
+import { deleteRange, eolOf, indentLines, leadingIndent } from './textEdits';
+import type { Fix, FixContext, Rewrite, Step, TextEdit } from './types';
+import { verifyFix, type VerifyFile } from './verify';
+
+/** Steps as text for this document, each on its own line(s) at `indent`. */
+function writeSteps(ctx: FixContext, list: readonly Step[], indent: string): string {
+  const eol = eolOf(ctx.text);
+  // goose splits at lines ending in `;`: a multi-line body (DO block) needs its StatementBegin/End fence.
+  const fenced = (sql: string) => (ctx.result.document.runner === 'goose' ? gooseStatement(sql).join('\n') : sql);
+  return list.map((s) => indentLines(fenced(s.sql), indent, eol)).join(eol + indent);
+}
+
+/** The rewrite's steps written in place of the statement, keeping its own text where a step is the statement. */
+function inPlace(ctx: FixContext, stmt: StatementInfo, steps: readonly Step[]): TextEdit[] {
+  const eol = eolOf(ctx.text);
+  const indent = leadingIndent(ctx.text, stmt.span.start) ?? '';
+  const join = (list: readonly Step[]) => writeSteps(ctx, list, indent);
+  if (steps.length === 0) return [deleteRange(ctx.text, stmt.span.start, stmt.span.end)];
+  const own = steps.findIndex((s) => s.edits);
+  if (own < 0) return [{ start: stmt.span.start, end: stmt.span.end, newText: join(steps) }];
+  const edits: TextEdit[] = [...steps[own].edits!];
+  const before = steps.slice(0, own);
+  const after = steps.slice(own + 1);
+  if (before.length) edits.push({ start: stmt.span.start, end: stmt.span.start, newText: join(before) + eol + indent });
+  if (after.length) edits.push({ start: stmt.span.end, end: stmt.span.end, newText: eol + indent + join(after) });
+  return mergeSameOffset(edits);
+}
+
+/** Two inserts at the statement's start (a step before it, and an edit of its first token) become one, in order. */
+function mergeSameOffset(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  const out: TextEdit[] = [];
+  for (const e of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.start === e.start && last.end === last.start) out[out.length - 1] = { start: e.start, end: e.end, newText: last.newText + e.newText };
+    else out.push(e);
+  }
+  return out;
+}
+
+/** Index of the first step that cannot share the statement's transaction (or must wait for a later migration). */
+function firstMovedStep(steps: readonly Step[]): number {
+  const i = steps.findIndex((s) => s.tx !== 'same' || s.deferred);
+  return i < 0 ? steps.length : i;
+}
+
+/** The edit that opts the statement's section out of the runner's transaction, if the runner has one. */
+function optOutEdit(ctx: FixContext, stmt: StatementInfo): TextEdit | undefined {
+  const doc = ctx.result.document;
+  if (doc.runner === 'goose') {
+    // Must precede `-- +goose Up`; the top of the file is where goose users put it.
+    const bom = ctx.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    return { start: bom, end: bom, newText: `-- +goose NO TRANSACTION${eolOf(ctx.text)}` };
+  }
+  if (doc.runner === 'dbmate') {
+    const up = doc.markers.filter((m) => m.runner === 'dbmate' && (m.name === 'up' || m.name === 'down') && m.span.start < stmt.span.start).pop();
+    if (!up) return undefined;
+    const line = ctx.text.slice(up.span.start, up.span.end);
+    const option = /\btransaction:\S+/i.exec(line);
+    return option
+      ? { start: up.span.start + option.index, end: up.span.start + option.index + option[0].length, newText: 'transaction:false' }
+      : { start: up.span.end, end: up.span.end, newText: ' transaction:false' };
+  }
+  return undefined;
+}
+
+/**
+ * After opting out, every section the opt-out covers must be safe without a transaction: a single
+ * statement, or only statements that cannot run in one anyway (and session SETs). Otherwise a failure
+ * halfway would leave the migration half-applied.
+ */
+function sectionsSafeWithoutTransaction(doc: MigrationDocument, stmt: StatementInfo): boolean {
+  const sections = doc.runner === 'goose' ? [...new Set(doc.statements.map((s) => s.section))] : [stmt.section];
+  return sections.every((section) => {
+    const all = doc.statements.filter((s) => s.section === section);
+    // dbmate sends the section as one query string: two statements would share an implicit transaction.
+    if (ONE_STATEMENT_OUTSIDE.has(doc.runner)) return all.length <= 1;
+    const own = all.filter((s) => s.kind !== 'VariableSetStmt');
+    return own.length <= 1 || own.every((s) => !s.locks.transactional);
+  });
+}
+
+/**
+ * Written in place, step k is statement `first + k` of the new document: each must get the
+ * transaction it asked for (outside any, or a later one than the step before).
+ */
+function transactionsRespected(doc: MigrationDocument, first: number, steps: readonly Step[]): boolean {
+  return steps.every((step, k) => {
+    const s = doc.statements[first + k];
+    if (!s) return false;
+    if (step.tx === 'outside') return !s.inTransaction;
+    if (step.tx === 'separate' && k > 0) return s.transactionId < 0 || s.transactionId !== doc.statements[first + k - 1]?.transactionId;
+    return true;
+  });
+}
+
+/** The placements of `rewrite` that verify, most preferred first. */
+export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
+  const stmt = ctx.stmt;
+  if (!stmt || rewrite.steps.length === 0) return [];
+  const doc = ctx.result.document;
+  const fixes: Fix[] = [];
+  const offer = (moved: number, title: string, edits: TextEdit[], files: RenderedMigration[] = [], safe = false, extraCheck?: (after: MigrationDocument) => boolean) => {
+    const verifyFiles: VerifyFile[] = files.map((m) => ({ path: m.upPath, text: m.files.find((f) => f.path === m.upPath)!.text, outside: m.outsideByMetadata }));
+    const verdict = verifyFix(ctx, edits, verifyFiles);
+    if (!verdict.ok || !verdict.after || (extraCheck && !extraCheck(verdict.after.document))) return;
+    fixes.push({ title, ruleId: ctx.finding.ruleId, edits, files: files.flatMap((m) => m.files), safe: safe && files.length === 0, moved });
+  };
+
+  const steps = rewrite.steps;
+  const moved = firstMovedStep(steps);
+  const deferred = steps.some((s) => s.deferred);
+  const all = inPlace(ctx, stmt, steps);
+  // 1. In place.
+  if (!deferred) offer(0, rewrite.title, all, [], rewrite.safe, (after) => transactionsRespected(after, stmt.index, steps));
+  if (fixes.length) return fixes;
+
+  // 2. In place, with the runner's opt-out from its transaction.
+  if (stmt.transaction === 'runner' && !deferred) {
+    const optOut = optOutEdit(ctx, stmt);
+    if (optOut) {
+      const how = doc.runner === 'goose' ? '-- +goose NO TRANSACTION' : 'transaction:false';
+      offer(1, `${rewrite.title} (and mark the migration ${how})`, [...all, optOut], [], rewrite.safe, (after) =>
+        transactionsRespected(after, stmt.index, steps) && sectionsSafeWithoutTransaction(after, stmt));
+    }
+  }
+
+  // 3. Explicit BEGIN … COMMIT: the steps that cannot share the transaction go after its COMMIT.
+  if (stmt.transaction === 'explicit' && !deferred) {
+    const end = doc.statements.find((s) => s.index > stmt.index && s.transactionId === stmt.transactionId && transactionVerb(s.ast) === 'end');
+    if (end) {
+      const eol = eolOf(ctx.text);
+      const indent = leadingIndent(ctx.text, end.span.start) ?? '';
+      const after = writeSteps(ctx, steps.slice(moved), indent);
+      offer(2, `${rewrite.title}, after the COMMIT`, [
+        ...inPlace(ctx, stmt, steps.slice(0, moved)),
+        { start: end.span.end, end: end.span.end, newText: eol + indent + after },
+      ]);
+    }
+  }
+
+  // 4. New migration files after this one.
+  if (ctx.folder && ((stmt.inTransaction && stmt.transaction === 'runner') || deferred)) {
+    const packed = packSteps(doc.runner, steps.slice(moved), ctx.config.pgVersion);
+    const rendered = renderMigrations(doc.runner, ctx.path, ctx.folder, packed, packed.map((p) => p.steps[0].slug), ctx.config);
+    if (rendered) {
+      const withPrelude = rendered.map((m, i) => (preludeFits(doc.runner, packed[i]) ? addPrelude(ctx, m) : m));
+      const count = withPrelude.length === 1 ? 'a new migration' : `${withPrelude.length} new migrations`;
+      offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude);
+    }
+  }
+  return fixes;
+}
+
+/** New transactional migrations get the timeout prelude their statements need. */
+function addPrelude(ctx: FixContext, m: RenderedMigration): RenderedMigration {
+  return {
+    ...m,
+    files: m.files.map((f) => (f.path === m.upPath ? { ...f, text: withTimeoutPrelude(f.text, { path: f.path, config: ctx.config }) } : f)),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Code actions: the quick-fixes of each Lockstep diagnostic (`quickfix`), fix-all
+ * (`source.fixAll.lockstep`) and "Split into phases" (`source.lockstep.splitPhases`). Quick-fixes
+ * are computed when asked (they are cheap: the statements under the cursor); fix-all and the split
+ * are offered at once and computed in codeAction/resolve, when the user picks them.
+ */
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LintResult } from '../engine';
+import type { Finding } from '../findings';
+import { fixesFor } from '../fixes';
+import { fixAll } from '../fixes/fixAll';
+import { readMigrationFolder } from '../fixes/folder';
+import { minimalEdit } from '../fixes/textEdits';
+import type { Fix } from '../fixes/types';
+import { splitMigration } from '../split/plan';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
+import { filePathOf } from './documentConfigs';
+import type { FeatureContext, ServerFeature } from './features';
+import { fixToWorkspaceEdit, splitToWorkspaceEdit } from './workspaceEdits';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.lockstep`;
+export const SPLIT_KIND = `${CodeActionKind.Source}.lockstep.splitPhases`;
+
+interface ResolveData {
+  lockstep: 'fixAll' | 'split';
+  uri: string;
+  version: number;
+}
+
+/** Does the client's `only` filter let `kind` through? */
+function wanted(kind: string, only: string[] | undefined): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+export const codeActionsFeature: ServerFeature = {
+  capabilities: {
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, SPLIT_KIND], resolveProvider: true },
+  },
+  register(ctx) {
+    ctx.connection.onCodeAction(ctx.guard('codeAction', [], (params: CodeActionParams) => codeActions(ctx, params)));
+    ctx.connection.onCodeActionResolve(ctx.guard('codeActionResolve', null as unknown as CodeAction, (action: CodeAction) => resolve(ctx, action)));
+  },
+};
+
+async function current(ctx: FeatureContext, uri: string): Promise<{ doc: TextDocument; result: LintResult; linted: NonNullable<Awaited<ReturnType<FeatureContext['linted']>>> } | undefined> {
+  const linted = await ctx.linted(uri);
+  const doc = ctx.documents.get(uri);
+  if (!linted?.result || !doc || doc.version !== linted.version) return undefined;
+  return { doc, result: linted.result, linted };
+}
+
+async function codeActions(ctx: FeatureContext, params: CodeActionParams): Promise<CodeAction[]> {
+  const uri = params.textDocument.uri;
+  const state = await current(ctx, uri);
+  if (!state) return [];
+  const { doc, result, linted } = state;
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  const path = filePathOf(uri);
+
+  if (wanted(CodeActionKind.QuickFix, only)) {
+    const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
+    const folder = readMigrationFolder(path, result.document.runner);
+    for (const finding of result.findings) {
+      if (!overlaps(finding.span, range)) continue;
+      const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, doc);
+      const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
+      const fixes = fixesFor({ text: doc.getText(), result, finding, stmt, config: linted.config, path, folder, schema: linted.schema });
+      for (const fix of fixes) actions.push(quickFix(fix, diagnostic, doc));
+    }
+  }
+  const data = (lockstep: ResolveData['lockstep']): ResolveData => ({ lockstep, uri, version: doc.version });
+  // Fix-all is only worth offering when some finding has a fix of its own.
+  if (wanted(FIX_ALL_KIND, only) && result.findings.length > 0) {
+    actions.push({ title: 'Lockstep: Fix all safe problems', kind: FIX_ALL_KIND, data: data('fixAll') });
+  }
+  if (wanted(SPLIT_KIND, only) && path && result.document.statements.length > 1) {
+    actions.push({ title: 'Lockstep: Split into phases (expand, backfill, contract)', kind: SPLIT_KIND, data: data('split') });
+  }
+  return actions;
+}
+
+/** The client's own diagnostic for this finding when it sent one (VS Code matches fixes to squiggles by identity). */
+function matchingDiagnostic(sent: Diagnostic[], finding: Finding, doc: TextDocument): Diagnostic {
+  const own = toDiagnostic(finding, doc);
+  return (
+    sent.find(
+      (d) =>
+        d.source === DIAGNOSTIC_SOURCE &&
+        String(d.code) === finding.ruleId &&
+        d.range.start.line === own.range.start.line &&
+        d.range.start.character === own.range.start.character &&
+        d.range.end.line === own.range.end.line &&
+        d.range.end.character === own.range.end.character,
+    ) ?? own
+  );
+}
+
+function quickFix(fix: Fix, diagnostic: Diagnostic, doc: TextDocument): CodeAction {
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: fix.preferred,
+    edit: fixToWorkspaceEdit(fix, doc),
+  };
+}
+
+async function resolve(ctx: FeatureContext, action: CodeAction): Promise<CodeAction> {
+  const data = action.data as ResolveData | undefined;
+  if (!data?.lockstep) return action;
+  const state = await current(ctx, data.uri);
+  if (!state) return action;
+  const { doc, result, linted } = state;
+  const path = filePathOf(data.uri);
+  let edit: WorkspaceEdit | undefined;
+  if (data.lockstep === 'fixAll') {
+    const fixed = fixAll(doc.getText(), { path, config: linted.config, schema: linted.schema });
+    const change = minimalEdit(doc.getText(), fixed.text);
+    edit = {
+      documentChanges: [
+        {
+          textDocument: { uri: doc.uri, version: doc.version },
+          edits: change ? [{ range: { start: doc.positionAt(change.start), end: doc.positionAt(change.end) }, newText: change.newText }] : [],
+        },
+      ],
+    };
+  } else if (path) {
+    const folder = readMigrationFolder(path, result.document.runner);
+    const split = folder && splitMigration({ text: doc.getText(), path, config: linted.config, folder, schema: linted.schema });
+    if (split && split.ok) edit = splitToWorkspaceEdit(split, doc);
+    else ctx.log(`Split into phases: ${split && !split.ok ? split.reason : 'the migration folder cannot be read'}`);
+  }
+  return edit ? { ...action, edit } : action;
+}

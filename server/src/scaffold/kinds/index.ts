@@ -1,0 +1,27 @@
+/** Every plan kind, in the order. */
+import { addForeignKey } from './addForeignKey';
+import { addNotNullColumn } from './addNotNullColumn';
+import { changePrimaryKey } from './changePrimaryKey';
+import { changeType } from './changeType';
+import { dropColumn, dropTable } from './drop';
+import { mergeTables } from './mergeTables';
+import { renameColumn } from './renameColumn';
+import { renameTable } from './renameTable';
+import type { PlanKind } from './shared';
+import { mergeColumns, splitColumn } from './splitColumn';
+import { splitTable } from './splitTable';
+
+export const KINDS: readonly PlanKind[] = [
+  renameColumn,
+  renameTable,
+  splitTable,
+  mergeTables,
+  changeType,
+  changePrimaryKey,
+  addNotNullColumn,
+  addForeignKey,
+  splitColumn,
+  mergeColumns,
+  dropColumn,
+  dropTable,
+];

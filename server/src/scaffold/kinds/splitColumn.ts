@@ -1,0 +1,156 @@
+/**
+ * Kind 9: split one column into several (full_name → first_name, last_name) and the reverse,
+ * with user-supplied transforms in both directions. The verification counts rows where neither
+ * direction holds (must be 0) and reports the share that round-trips exactly.
+ */
+import { remapPlan, type NewColumn } from '../engines/remap';
+import { ScaffoldError } from '../plan';
+import { arg, columnOf, indexesOn, listArg, newColumnName, optionalArg, singleKey, slug, tableOf, unsupportedIndexNotes, type KindArgs, type PlanKind } from './shared';
+
+/** Named transforms for the common case: a full name split at its last space. */
+export const PRESETS: Record<string, { describe: string; split: (full: string, parts: string[]) => string[]; merge: (full: string, parts: string[]) => string }> = {
+  'last-space': {
+    describe: 'everything before the last space, and the word after it (no space: all of it, then NULL)',
+    split: (full) => [
+      `CASE WHEN strpos(${full}, ' ') > 0 THEN substring(${full} FROM '^(.*) ') ELSE ${full} END`,
+      `CASE WHEN strpos(${full}, ' ') > 0 THEN substring(${full} FROM ' ([^ ]*)$') END`,
+    ],
+    merge: (_full, [first, last]) => `CASE WHEN ${first} IS NULL AND ${last} IS NULL THEN NULL ELSE concat_ws(' ', ${first}, ${last}) END`,
+  },
+};
+
+function transforms(args: KindArgs, names: string[], param: string): Record<string, string> | undefined {
+  const raw = optionalArg(args, param);
+  if (!raw) return undefined;
+  // "first_name=<expr>; last_name=<expr>"
+  const out: Record<string, string> = {};
+  for (const part of raw.split(/;\s*(?=[a-z_][a-z0-9_]*\s*=)/i)) {
+    const m = /^\s*([a-z_][a-z0-9_]*)\s*=\s*([\s\S]+?)\s*;?\s*$/i.exec(part);
+    if (!m) throw new ScaffoldError(`--${param}: expected "column=expression; column=expression", got "${part}"`);
+    out[m[1].toLowerCase()] = m[2];
+  }
+  for (const n of names) if (!out[n]) throw new ScaffoldError(`--${param} has no expression for ${n}`);
+  return out;
+}
+
+function preset(args: KindArgs) {
+  const name = optionalArg(args, 'preset');
+  if (!name) return undefined;
+  const p = PRESETS[name];
+  if (!p) throw new ScaffoldError(`unknown --preset "${name}"; presets: ${Object.keys(PRESETS).join(', ')}`);
+  return p;
+}
+
+const TRANSFORM_PARAMS = [
+  { name: 'preset', label: 'Transform preset', type: 'choice' as const, choices: Object.keys(PRESETS), required: false, help: `ready-made transforms: ${Object.entries(PRESETS).map(([k, p]) => `${k} (${p.describe})`).join('; ')}` },
+];
+
+export const splitColumn: PlanKind = {
+  id: 'split-column',
+  number: 9,
+  title: 'Split one column into several',
+  description: 'New columns derived from the old one (and it from them), synced both ways while both versions write, backfilled, verified with an accuracy report, then the old column is dropped.',
+  params: [
+    { name: 'table', label: 'Table', type: 'table', required: true, help: 'table that has the column' },
+    { name: 'column', label: 'Column to split', type: 'column', of: 'table', required: true, help: 'e.g. full_name' },
+    { name: 'into', label: 'New columns', type: 'identifiers', required: true, help: 'comma-separated, e.g. first_name,last_name' },
+    ...TRANSFORM_PARAMS,
+    { name: 'split', label: 'Old → new transforms', type: 'expression', required: false, help: "per new column: \"first_name=<SQL over the row>; last_name=<SQL>\"" },
+    { name: 'merge', label: 'New → old transform', type: 'expression', required: false, help: 'SQL over the new columns giving the old value' },
+  ],
+  build(args, schema, options) {
+    const table = tableOf(schema, arg(args, 'table'));
+    const old = columnOf(table, arg(args, 'column'));
+    const into = listArg(args, 'into').map((n) => newColumnName(table, n, 'into'));
+    if (into.length < 2) throw new ScaffoldError('--into needs at least two new columns');
+    const pk = singleKey(table);
+    if (pk.name === old.name) throw new ScaffoldError(`${old.name} is the primary key of ${table.name}`);
+    const p = preset(args);
+    if (p && into.length !== 2) throw new ScaffoldError(`--preset ${optionalArg(args, 'preset')} splits into exactly two columns`);
+    const split = transforms(args, into, 'split') ?? (p ? Object.fromEntries(into.map((n, i) => [n, p.split(old.name, into)[i]])) : undefined);
+    const merge = optionalArg(args, 'merge') ?? p?.merge(old.name, into);
+    if (!split || !merge) throw new ScaffoldError('give --preset, or both --split and --merge');
+    const touched = indexesOn(table, [old.name]).filter((i) => i.columns.includes(old.name) || !i.simple);
+    const newColumns: NewColumn[] = into.map((name) => ({ name, type: old.type, mode: 'derived', fwd: split[name], notNull: false }));
+    return remapPlan(
+      {
+        kind: 'split-column',
+        slug: slug('split', table.name, old.name),
+        title: `Split ${table.name}.${old.name} into ${into.join(', ')}`,
+        summary: `${table.name}.${old.name} becomes ${into.join(' + ')}. While v1 writes ${old.name} and v2 writes ${into.join(', ')}, a trigger derives each side from the other.`,
+        tables: [{ table, pk, newColumns, oldColumns: [{ column: old, rev: merge }] }],
+        newIndexes: [],
+        oldIndexes: touched.filter((i) => i.simple && i.columns.includes(old.name)),
+        foreignKeys: [],
+        sequences: [],
+        accuracy: true,
+        mode: 'drop',
+        apps: {
+          v1: { reads: `${table.name}.${old.name}`, writes: `${table.name}.${old.name}` },
+          v2: { reads: `${table.name}.${into.join(', ')}`, writes: `${table.name}.${into.join(', ')}` },
+        },
+        notes: [
+          ...unsupportedIndexNotes(touched),
+          ...touched.filter((i) => i.simple).map((i) => `Index ${i.name} on ${old.name} is dropped before the contract and has no counterpart: add indexes on ${into.join(', ')} yourself if queries need them.`),
+          `A row is consistent when the new columns equal the split of ${old.name}, or ${old.name} equals the merge of the new columns (whichever version wrote last). The verification also reports how many rows round-trip exactly both ways: rows where it is not 100 % are ones the split cannot represent losslessly.`,
+          `${old.name} NOT NULL is ${old.notNull ? 'restored on rollback' : 'not set (the column is nullable)'}; the new columns are nullable.`,
+        ],
+      },
+      options,
+    );
+  },
+};
+
+export const mergeColumns: PlanKind = {
+  id: 'merge-columns',
+  number: 9,
+  title: 'Merge several columns into one',
+  description: 'The reverse of split-column: a new column derived from the old ones (and they from it), synced both ways, backfilled, verified, then the old columns are dropped.',
+  params: [
+    { name: 'table', label: 'Table', type: 'table', required: true, help: 'table that has the columns' },
+    { name: 'columns', label: 'Columns to merge', type: 'columns', of: 'table', required: true, help: 'comma-separated, e.g. first_name,last_name' },
+    { name: 'into', label: 'New column', type: 'identifier', required: true, help: 'e.g. full_name' },
+    ...TRANSFORM_PARAMS,
+    { name: 'merge', label: 'Old → new transform', type: 'expression', required: false, help: 'SQL over the old columns giving the new value' },
+    { name: 'split', label: 'New → old transforms', type: 'expression', required: false, help: 'per old column: "first_name=<SQL over the row>; last_name=<SQL>"' },
+  ],
+  build(args, schema, options) {
+    const table = tableOf(schema, arg(args, 'table'));
+    const olds = listArg(args, 'columns').map((n) => columnOf(table, n));
+    if (olds.length < 2) throw new ScaffoldError('--columns needs at least two columns');
+    const into = newColumnName(table, arg(args, 'into'), 'into');
+    const pk = singleKey(table);
+    if (olds.some((c) => c.name === pk.name)) throw new ScaffoldError(`${pk.name} is the primary key of ${table.name}`);
+    const p = preset(args);
+    if (p && olds.length !== 2) throw new ScaffoldError(`--preset ${optionalArg(args, 'preset')} merges exactly two columns`);
+    const names = olds.map((c) => c.name);
+    const merge = optionalArg(args, 'merge') ?? p?.merge(into, names);
+    const split = transforms(args, names, 'split') ?? (p ? Object.fromEntries(names.map((n, i) => [n, p.split(into, names)[i]])) : undefined);
+    if (!split || !merge) throw new ScaffoldError('give --preset, or both --merge and --split');
+    const touched = indexesOn(table, names).filter((i) => i.columns.some((c) => names.includes(c)) || !i.simple);
+    return remapPlan(
+      {
+        kind: 'merge-columns',
+        slug: slug('merge', table.name, into),
+        title: `Merge ${names.map((n) => `${table.name}.${n}`).join(' + ')} into ${into}`,
+        summary: `${names.join(' + ')} become ${table.name}.${into}. While v1 writes ${names.join(', ')} and v2 writes ${into}, a trigger derives each side from the other.`,
+        tables: [{ table, pk, newColumns: [{ name: into, type: olds[0].type, mode: 'derived', fwd: merge, notNull: olds.every((c) => c.notNull) }], oldColumns: olds.map((c) => ({ column: c, rev: split[c.name] })) }],
+        newIndexes: [],
+        oldIndexes: touched.filter((i) => i.simple && i.columns.some((c) => names.includes(c))),
+        foreignKeys: [],
+        sequences: [],
+        accuracy: true,
+        mode: 'drop',
+        apps: {
+          v1: { reads: names.map((n) => `${table.name}.${n}`).join(', '), writes: names.join(', ') },
+          v2: { reads: `${table.name}.${into}`, writes: `${table.name}.${into}` },
+        },
+        notes: [
+          ...unsupportedIndexNotes(touched),
+          `A row is consistent when ${into} equals the merge of ${names.join(', ')}, or they equal its split (whichever version wrote last); the verification also reports the share of rows that round-trip exactly.`,
+        ],
+      },
+      options,
+    );
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * The entry point (call initEngine() first: the generated files are linted): a kind and its arguments, the known schema and the workspace's runner in;
+ * the plan and every file to create out (migrations in the runner's format, PLAN.md, verify.sql).
+ */
+import { DEFAULT_CONFIG, type LockstepConfig, type RunnerId } from '../config/types';
+import { lintGenerated, type FileFinding } from './lintPass';
+import { DEFAULT_PLAN_OPTIONS, ScaffoldError, type Plan, type PlanOptions } from './plan';
+import { renderPlanMd } from './planMd';
+import type { SchemaInfo } from './schema';
+import { KINDS } from './kinds';
+import type { KindArgs } from './kinds/shared';
+import { writeMigrations, type GeneratedFile, type WriteContext, type WrittenMigration } from './runners/writers';
+
+export interface ScaffoldRequest {
+  kind: string;
+  args: KindArgs;
+  schema: SchemaInfo;
+  runner: RunnerId;
+  /** Migrations folder relative to the workspace root, `/`-separated. */
+  migrationsDir: string;
+  /** Names already in the migrations folder (to continue the sequence). */
+  existing: string[];
+  sqitchPlan?: string;
+  /** Defaults to `lockstep-plans/<slug>`. */
+  planDir?: string;
+  options?: Partial<PlanOptions>;
+  now?: Date;
+  /** The workspace's lint config (rule settings); the generated files are linted with it. */
+  config?: LockstepConfig;
+}
+
+export interface ScaffoldResult {
+  plan: Plan;
+  files: GeneratedFile[];
+  migrations: WrittenMigration[];
+  planDir: string;
+  /** What Lockstep's linter still reports on the generated files (empty when all is clean). */
+  findings: FileFinding[];
+}
+
+export function scaffold(request: ScaffoldRequest): ScaffoldResult {
+  const kind = KINDS.find((k) => k.id === request.kind);
+  if (!kind) throw new ScaffoldError(`unknown plan kind "${request.kind}"; kinds: ${KINDS.map((k) => k.id).join(', ')}`);
+  const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...request.options };
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new ScaffoldError('--batch-size must be a positive integer');
+  if (!Number.isInteger(options.pauseMs) || options.pauseMs < 0) throw new ScaffoldError('--pause-ms must be a non-negative integer');
+  if (!/^\d+(\.\d+)?(us|ms|s|min|h|d)?$/.test(options.lockTimeout)) throw new ScaffoldError(`--lock-timeout "${options.lockTimeout}" is not a PostgreSQL duration such as 2s`);
+  if (options.pgVersion < 11) throw new ScaffoldError('plans need PostgreSQL 11 or later (procedures that commit per batch)');
+  const plan = kind.build(request.args, request.schema, options);
+  const planDir = request.planDir ?? `lockstep-plans/${plan.slug}`;
+  const ctx: WriteContext = {
+    runner: request.runner,
+    migrationsDir: request.migrationsDir.replace(/\\/g, '/').replace(/\/$/, ''),
+    existing: { names: request.existing },
+    sqitchPlan: request.sqitchPlan,
+    planDir,
+    now: request.now ?? new Date(),
+  };
+  const { files, migrations } = writeMigrations(plan, ctx);
+  const config = { ...(request.config ?? DEFAULT_CONFIG), pgVersion: options.pgVersion, runner: 'auto' as const, transaction: 'auto' as const };
+  const findings = lintGenerated(files, migrations, request.schema, config);
+  files.push({ path: `${planDir}/PLAN.md`, content: renderPlanMd(plan, request.runner, ctx, migrations) });
+  files.push({ path: `${planDir}/verify.sql`, content: `-- ${plan.title}: run before the contract; every mismatched count must be 0.\n\n${plan.verifySql}` });
+  return { plan, files, migrations, planDir, findings };
+}
