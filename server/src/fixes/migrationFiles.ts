@@ -147,11 +147,12 @@ function parseStamp(version: string): Date | undefined {
 
 /** Versions as number arrays (`1.2` → [1, 2]) compared component by component. */
 function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[._-]/).map(Number);
-  const pb = b.split(/[._-]/).map(Number);
+  const pa = a.split(/[._-]/).map((p) => BigInt(/^\d+$/.test(p) ? p : '0'));
+  const pb = b.split(/[._-]/).map((p) => BigInt(/^\d+$/.test(p) ? p : '0'));
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
+    const x = pa[i] ?? 0n;
+    const y = pb[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }
@@ -166,9 +167,10 @@ export function nextVersion(newest: string, like: string, now: Date): string {
   }
   if (style === 'unix') return String(Math.max(Number(newest) + 1, Math.floor(now.getTime() / 1000)));
   // Sequences: bump the last component, keeping its zero padding (`000004` → `000005`, `1.9` → `1.10`).
+  // BigInt: versions like 20230920171028000000 are past what a double holds exactly.
   const parts = newest.split(/([._])/);
   const last = parts[parts.length - 1];
-  parts[parts.length - 1] = pad(Number(last) + 1, last.length);
+  parts[parts.length - 1] = (BigInt(/^\d+$/.test(last) ? last : '0') + 1n).toString().padStart(last.length, '0');
   return parts.join('');
 }
 
@@ -202,7 +204,10 @@ export function nextMigrationPaths(
   const entryOf = (paths: MigrationPaths) => basename(runner === 'diesel' ? dirname(paths.up) : paths.up);
   return descs.map((desc) => {
     let version = nextVersion(newest, slot.version, folder.now);
-    while (taken.has(entryOf(pattern.paths(slot.folder, version, desc)))) version = nextVersion(version, slot.version, folder.now);
+    // Bounded: a name clash a thousand times over means something odd in the folder; take the last candidate.
+    for (let tries = 0; tries < 1000 && taken.has(entryOf(pattern.paths(slot.folder, version, desc))); tries++) {
+      version = nextVersion(version, slot.version, folder.now);
+    }
     newest = version;
     const paths = pattern.paths(slot.folder, version, desc);
     taken.add(entryOf(paths));

@@ -19,7 +19,7 @@ import { fixAll } from '../fixes/fixAll';
 import { readMigrationFolder } from '../fixes/folder';
 import { minimalEdit } from '../fixes/textEdits';
 import type { Fix } from '../fixes/types';
-import { splitMigration } from '../split/plan';
+import { splitMigration, worthSplitting } from '../split/plan';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { filePathOf } from './documentConfigs';
 import type { FeatureContext, ServerFeature } from './features';
@@ -85,7 +85,7 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams): Promi
   if (wanted(FIX_ALL_KIND, only) && result.findings.length > 0) {
     actions.push({ title: 'Lockstep: Fix all safe problems', kind: FIX_ALL_KIND, data: data('fixAll') });
   }
-  if (wanted(SPLIT_KIND, only) && path && result.document.statements.length > 1) {
+  if (wanted(SPLIT_KIND, only) && worthSplitting(result, path)) {
     actions.push({ title: 'Lockstep: Split into phases (expand, backfill, contract)', kind: SPLIT_KIND, data: data('split') });
   }
   return actions;

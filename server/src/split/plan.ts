@@ -10,7 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import { RUNNERS } from '../document/runner';
-import { lintText } from '../engine';
+import { lintText, type LintResult } from '../engine';
+import { providerFor } from '../fixes';
 import type { Finding } from '../findings';
 import { nextMigrationPaths, ONE_STATEMENT_OUTSIDE, ownMigrationPaths, packSteps, preludeFits, renderMigration, type PackedFile } from '../fixes/migrationFiles';
 import { withTimeoutPrelude } from '../fixes/prelude';
@@ -74,6 +75,17 @@ const TIMEOUT_SETTINGS = new Set(['lock_timeout', 'statement_timeout']);
 function stepAst(sql: string): AstNode | undefined {
   const parsed = parseChunk({ kind: 'sql', span: { start: 0, end: sql.length }, text: sql });
   return parsed.ok ? (parsed.statements[0]?.ast as AstNode | undefined) : undefined;
+}
+
+/**
+ * A cheap guess, for offering the action: statements of more than one phase, or a flagged one whose
+ * rewrite may need files of its own, in a file whose runner and name let Lockstep name new migrations.
+ */
+export function worthSplitting(result: LintResult, path: string | undefined): boolean {
+  const doc = result.document;
+  if (!path || doc.runner === 'sqitch' || !ownMigrationPaths(doc.runner, path) || doc.syntaxErrors.length) return false;
+  const phases = new Set(doc.statements.filter((s) => s.section !== 'down' && kindOf(s.ast) !== 'TransactionStmt' && kindOf(s.ast) !== 'VariableSetStmt').map((s) => classify(s.ast as AstNode).phase));
+  return phases.size > 1 || result.findings.some((f) => !!providerFor(f.ruleId)?.rewrites);
 }
 
 export function splitMigration(options: SplitOptions): SplitResult {

@@ -99,6 +99,8 @@ describe('migration naming and packing', () => {
     assert.equal(nextVersion('20240101235959', '20240101000000', new Date(0)), '20240102000000');
     assert.equal(nextVersion('2024-01-01-000000', '2024-01-01-000000', NOW), '2024-06-01-120000');
     assert.equal(nextVersion('1700000000', '1700000000', NOW), String(Math.floor(NOW.getTime() / 1000)));
+    // Past what a double holds exactly (ory/kratos names migrations like this): exact, so never the same name twice.
+    assert.equal(nextVersion('20230920171028000000', '20230920171028000000', NOW), '20230920171028000001');
   });
 
   it('packs steps: a new file per fresh or no transaction; builds share a file only where the runner runs statements one by one', () => {

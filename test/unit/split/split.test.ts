@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { catalogFromSql, initEngine, lintText } from '../../../server/src/engine';
 import { parseChunk } from '../../../server/src/parse/pgParser';
 import { classify } from '../../../server/src/split/classify';
-import { splitMigration, type SplitResult } from '../../../server/src/split/plan';
+import { splitMigration, worthSplitting, type SplitResult } from '../../../server/src/split/plan';
 import type { AstNode } from '../../../server/src/parse/ast';
 
 const NOW = new Date(Date.UTC(2024, 5, 1, 12, 0, 0));
@@ -129,5 +129,15 @@ describe('split into phases', () => {
     assert.match(JSON.stringify(attempt(RENAME, '/p/rename.sql')), /numbered naming/);
     assert.match(JSON.stringify(attempt('ALTER TABLE (;', '/p/0001_x.sql')), /syntax errors/);
     assert.match(JSON.stringify(attempt('CREATE TABLE a (id bigint);\nCREATE TABLE b (id bigint);', '/p/0001_x.sql')), /nothing to split: it is all one expand migration/);
+  });
+
+  it('is offered only where it can help: several phases, or a flagged statement, in a file it can name after', () => {
+    const config = { ...DEFAULT_CONFIG };
+    const worth = (text: string, path: string) => worthSplitting(lintText(text, { path, config, schema: catalogFromSql(USERS, config) }), path);
+    assert.equal(worth(RENAME, '/m/0002_rename.sql'), true);
+    assert.equal(worth('CREATE TABLE a (id bigint);\nCREATE TABLE b (id bigint);', '/m/0002_tables.sql'), false);
+    assert.equal(worth('ALTER TABLE users ALTER COLUMN email SET NOT NULL;', '/m/0002_nn.sql'), true);
+    assert.equal(worth(RENAME, '/m/rename.sql'), false);
+    assert.equal(worth(RENAME, '/p/deploy/rename.sql'), false);
   });
 });
