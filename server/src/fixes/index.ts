@@ -77,10 +77,9 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
       // A fix that cannot be built for this input is simply not offered.
     }
   };
-  // A provider's rewrites are alternatives, best first: the one that moves the least wins, then the earlier one
-  const placed: Fix[][] = [];
-  for (const rewrite of safely(() => provider?.rewrites?.(ctx) ?? [])) attempt(() => (placed.push(placeRewrite(ctx, rewrite)), []));
-  // (…and between equals, the one that creates fewer files: a DROP guard alone in its own migration protects nothing.)
+  // A provider's rewrites are alternatives, best first. The one whose placement moves the least wins; between
+  // equals, the one that creates fewer files (a DROP guard alone in its own migration protects nothing), then the earlier.
+  const placed = safely(() => provider?.rewrites?.(ctx) ?? []).map((rewrite) => safely(() => placeRewrite(ctx, rewrite)));
   const cost = (f: Fix) => (f.moved ?? 0) * 1000 + f.files.length;
   const least = Math.min(...placed.flatMap((p) => p.map(cost)));
   const best = placed.find((p) => p.some((f) => cost(f) === least));

@@ -50,9 +50,10 @@ export function packSteps(runner: RunnerId, steps: readonly Step[], pgVersion: n
   const files: PackedFile[] = [];
   for (const step of steps) {
     const current = files[files.length - 1];
-    // Joins the current file when it may share its transaction, or when both run outside one and the
+    // Joins the current file when it may share its transaction, or when both must run outside one and the
     // runner runs several statements of a file one by one.
-    const outsideTogether = !current?.transactional && step.tx !== 'separate' && !ONE_STATEMENT_OUTSIDE.has(runner) &&
+    // (Statements that can run in a transaction get one: a later one fails, the earlier ones roll back.)
+    const outsideTogether = !current?.transactional && step.tx === 'outside' && !ONE_STATEMENT_OUTSIDE.has(runner) &&
       (runner !== 'flyway' || !runsInTransaction(step.sql, pgVersion));
     // A deferred step opens the later migration it waits for.
     const joinable = current && !step.deferred && ((current.transactional && step.tx === 'same') || outsideTogether);
@@ -92,7 +93,8 @@ const NAMES: Partial<Record<RunnerId, NamePattern>> = {
   plain: numbered(),
   diesel: {
     parse: (n) => {
-      const m = /^(\d{4}-\d{2}-\d{2}-\d{6}|\d+)_(.+)$/.exec(n);
+      // Diesel 2.x appends `-0000` to the timestamp (`2025-10-08-084508-0000_name`).
+      const m = /^(\d{4}-\d{2}-\d{2}-\d{6}(?:-\d{4})?|\d+)_(.+)$/.exec(n);
       return m ? { version: m[1], desc: m[2] } : undefined;
     },
     paths: (f, v, d) => ({ up: join(f, `${v}_${d}`, 'up.sql'), down: join(f, `${v}_${d}`, 'down.sql'), metadata: join(f, `${v}_${d}`, 'metadata.toml') }),
@@ -121,7 +123,7 @@ export function migrationSlot(runner: RunnerId, path: string | undefined): { fol
 }
 
 function styleOf(version: string): VersionStyle {
-  if (/^\d{4}-\d{2}-\d{2}-\d{6}$/.test(version)) return 'diesel';
+  if (/^\d{4}-\d{2}-\d{2}-\d{6}(-\d{4})?$/.test(version)) return 'diesel';
   if (/^(19|20)\d{12}$/.test(version)) return 'stamp14';
   if (/^1\d{9}$/.test(version)) return 'unix';
   return 'sequence';
@@ -138,7 +140,7 @@ function stampOf(date: Date, style: 'stamp14' | 'diesel'): string {
 }
 
 function parseStamp(version: string): Date | undefined {
-  const digits = version.replace(/-/g, '');
+  const digits = version.replace(/-/g, '').slice(0, 14);
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(digits);
   if (!m) return undefined;
   const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
@@ -163,7 +165,8 @@ export function nextVersion(newest: string, like: string, now: Date): string {
   if (style === 'stamp14' || style === 'diesel') {
     const last = parseStamp(newest);
     const after = last ? new Date(last.getTime() + 1000) : now;
-    return stampOf(after > now ? after : now, style);
+    const suffix = /-\d{4}$/.test(like) && style === 'diesel' ? like.slice(-5) : '';
+    return stampOf(after > now ? after : now, style) + suffix;
   }
   if (style === 'unix') return String(Math.max(Number(newest) + 1, Math.floor(now.getTime() / 1000)));
   // Sequences: bump the last component, keeping its zero padding (`000004` → `000005`, `1.9` → `1.10`).

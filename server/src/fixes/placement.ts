@@ -152,8 +152,10 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
     }
   }
 
-  // 4. New migration files after this one.
-  if (ctx.folder && ((stmt.inTransaction && stmt.transaction === 'runner') || deferred)) {
+  // 4. New migration files after this one: when the runner's transaction is in the way, when a step must wait,
+  // or when in place would make a one-query file (golang-migrate, dbmate, Diesel) several statements, one implicit transaction.
+  const oneQuery = ONE_STATEMENT_OUTSIDE.has(doc.runner) && moved < steps.length;
+  if (ctx.folder && ((stmt.inTransaction && stmt.transaction === 'runner') || deferred || oneQuery)) {
     const packed = packSteps(doc.runner, steps.slice(moved), ctx.config.pgVersion);
     const rendered = renderMigrations(doc.runner, ctx.path, ctx.folder, packed, packed.map((p) => p.steps[0].slug), ctx.config);
     if (rendered) {

@@ -9,16 +9,18 @@
 import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig, RunnerId } from '../config/types';
-import { RUNNERS } from '../document/runner';
+import { isRollbackFile, RUNNERS } from '../document/runner';
+import { createdEarlier } from '../document/model';
 import { lintText, type LintResult } from '../engine';
-import { providerFor } from '../fixes';
+import { fixableRuleIds, providerFor } from '../fixes';
 import type { Finding } from '../findings';
 import { nextMigrationPaths, ONE_STATEMENT_OUTSIDE, ownMigrationPaths, packSteps, preludeFits, renderMigration, type PackedFile } from '../fixes/migrationFiles';
-import { withTimeoutPrelude } from '../fixes/prelude';
+import { fixAll } from '../fixes/fixAll';
+import { LOCK_TIMEOUT_RULE } from '../fixes/prelude';
 import { applyEdits, insertLinesBefore } from '../fixes/textEdits';
 import type { MigrationFolder, NewFile, Phase, Step } from '../fixes/types';
 import { parseChunk } from '../parse/pgParser';
-import { inner, kindOf, type AstNode } from '../parse/ast';
+import { baseName, inner, kindOf, rangeVarName, type AstNode } from '../parse/ast';
 import { classify, laterPhase, PHASE_ORDER, type Classified } from './classify';
 import { introducedNames, mentionedNames } from './dependencies';
 import { planNote } from './note';
@@ -83,7 +85,7 @@ function stepAst(sql: string): AstNode | undefined {
  */
 export function worthSplitting(result: LintResult, path: string | undefined): boolean {
   const doc = result.document;
-  if (!path || doc.runner === 'sqitch' || !ownMigrationPaths(doc.runner, path) || doc.syntaxErrors.length) return false;
+  if (!path || doc.runner === 'sqitch' || isRollbackFile(path) || !ownMigrationPaths(doc.runner, path) || doc.syntaxErrors.length) return false;
   const phases = new Set(doc.statements.filter((s) => s.section !== 'down' && kindOf(s.ast) !== 'TransactionStmt' && kindOf(s.ast) !== 'VariableSetStmt').map((s) => classify(s.ast as AstNode).phase));
   return phases.size > 1 || result.findings.some((f) => !!providerFor(f.ruleId)?.rewrites);
 }
@@ -94,6 +96,7 @@ export function splitMigration(options: SplitOptions): SplitResult {
   const doc = result.document;
   if (doc.syntaxErrors.length) return { ok: false, reason: 'the migration has syntax errors; fix them first' };
   if (doc.runner === 'sqitch') return { ok: false, reason: 'Sqitch orders changes in sqitch.plan: add each phase with `sqitch add` (the plan note lists them)' };
+  if (isRollbackFile(path)) return { ok: false, reason: 'it is a down migration: it undoes a rollout rather than making one' };
   const own = ownMigrationPaths(doc.runner, path);
   if (!own) return { ok: false, reason: `the file name does not follow ${RUNNERS[doc.runner].label}'s numbered naming, so the next phases cannot be named` };
 
@@ -116,6 +119,11 @@ export function splitMigration(options: SplitOptions): SplitResult {
     let floor: Phase = 'expand';
     for (const earlier of introducedAt) if ([...earlier.names].some((n) => mentions.has(n))) floor = laterPhase(floor, earlier.phase);
     let phase = floor;
+    // Finishing an object this migration created (its index, its foreign key): nobody uses it yet, so it
+    // stays with the creation rather than becoming a contract step on a table that then looks old.
+    const target = inner(stmt.ast).relation ? baseName(rangeVarName(inner(stmt.ast).relation)) : undefined;
+    const touched = target ? [target] : stmt.locks.effects.filter((e) => !e.implied && !e.created).map((e) => e.object);
+    const onNewObjects = touched.length > 0 && touched.every((o) => createdEarlier(doc, o, stmt.index));
     const steps = stepsOf(text, stmt.index, stepContext, 0, forSteps);
     const asts = steps.map((step) => stepAst(step.sql));
     steps.forEach((step, i) => {
@@ -127,7 +135,11 @@ export function splitMigration(options: SplitOptions): SplitResult {
         guards.push({ phase, why: 'drops a leftover of a failed earlier run first', breaksOldCode: false, step, origin: stmt.ast as AstNode });
         return;
       }
-      const c = ast ? classify(ast) : { phase: 'expand' as Phase, why: 'unparsed', breaksOldCode: false };
+      const c = onNewObjects
+        ? { phase: floor, why: 'finishes something this migration creates', breaksOldCode: false }
+        : ast
+          ? classify(ast)
+          : { phase: 'expand' as Phase, why: 'unparsed', breaksOldCode: false };
       phase = laterPhase(phase, step.phase ?? c.phase);
       for (const g of guards.splice(0)) planned.push({ ...g, phase });
       planned.push({ ...c, phase, step, origin: stmt.ast as AstNode });
@@ -171,7 +183,11 @@ export function splitMigration(options: SplitOptions): SplitResult {
     const rendered = renderMigration(doc.runner, paths[i], pack.file, config);
     const upFile = rendered.files.find((f) => f.path === rendered.upPath)!;
     const lintConfig = rendered.outsideByMetadata ? { ...config, transaction: 'never' as const } : config;
-    let withPrelude = preludeFits(doc.runner, pack.file) ? withTimeoutPrelude(upFile.text, { path: upFile.path, config: lintConfig, schema }) : upFile.text;
+    // The safe fixes (the timeout prelude, IF [NOT] EXISTS, combined ALTERs …), where a SET fits the file.
+    // Not in a one-statement file outside a transaction: a second statement would share an implicit one.
+    const oneStatement = !pack.file.transactional && ONE_STATEMENT_OUTSIDE.has(doc.runner);
+    const safeRules = oneStatement ? [] : fixableRuleIds(true).filter((id) => id !== LOCK_TIMEOUT_RULE || preludeFits(doc.runner, pack.file));
+    let withPrelude = fixAll(upFile.text, { path: upFile.path, config: lintConfig, schema, ruleIds: safeRules }).text;
     // After the deploy the plan calls for, no running code uses what these statements remove: say so.
     if (deploys.some((d) => PHASE_ORDER.indexOf(d.before) <= PHASE_ORDER.indexOf(pack.phase))) {
       withPrelude = ignoreAfterDeploy(withPrelude, { path: upFile.path, config: lintConfig, schema }, basename(notePathOf(doc.runner, path)));
@@ -204,13 +220,17 @@ const ANSWERED_BY_DEPLOY = new Set(['drop-column', 'drop-table', 'rename-column'
 
 function ignoreAfterDeploy(text: string, options: { path: string; config: LockstepConfig; schema?: Catalog }, note: string): string {
   const result = lintText(text, options);
-  const edits = result.findings
-    .filter((f) => ANSWERED_BY_DEPLOY.has(f.ruleId) && f.statementIndex !== undefined)
-    .map((f) =>
-      insertLinesBefore(text, result.document.statements[f.statementIndex!].span.start, [
-        `-- lockstep-ignore ${f.ruleId}: runs after the deploy that ${note} calls for, when no running code uses it`,
-      ]),
-    );
+  // One comment per statement, naming each rule once.
+  const byStatement = new Map<number, Set<string>>();
+  for (const f of result.findings) {
+    if (!ANSWERED_BY_DEPLOY.has(f.ruleId) || f.statementIndex === undefined) continue;
+    byStatement.set(f.statementIndex, (byStatement.get(f.statementIndex) ?? new Set()).add(f.ruleId));
+  }
+  const edits = [...byStatement].map(([index, rules]) =>
+    insertLinesBefore(text, result.document.statements[index].span.start, [
+      `-- lockstep-ignore ${[...rules].join(', ')}: runs after the deploy that ${note} calls for, when no running code uses it`,
+    ]),
+  );
   try {
     return applyEdits(text, edits);
   } catch {

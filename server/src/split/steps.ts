@@ -14,7 +14,7 @@ import type { Step, StepTransaction } from '../fixes/types';
 
 /** Rules whose fix is about placement, which split does itself. */
 const PLACEMENT_RULES = new Set(['concurrent-in-transaction', 'require-lock-timeout', 'unused-ignore']);
-const MAX_DEPTH = 4;
+const MAX_DEPTH = 8;
 
 export interface StepContext {
   path?: string;
@@ -36,16 +36,25 @@ export function lintForSteps(text: string, ctx: StepContext): LintResult {
  * The steps statement `index` of `text` becomes. `linted` is `lintForSteps(text)` when the caller
  * has it: one lint of the file then serves every statement, and only flagged ones are linted again.
  */
-export function stepsOf(text: string, index: number, ctx: StepContext, depth = 0, linted?: LintResult): Step[] {
+export function stepsOf(text: string, index: number, ctx: StepContext, depth = 0, linted?: LintResult, handled: ReadonlySet<string> = new Set()): Step[] {
   const config = { ...ctx.config, transaction: 'never' as const };
   const result = linted ?? lintForSteps(text, ctx);
   const stmt = result.document.statements[index];
   if (!stmt) return [];
   // Already non-transactional (the user wrote CONCURRENTLY): it keeps needing no transaction around it.
-  const own: Step = { sql: withSemicolon(stmt.text), tx: stmt.locks.transactional ? 'same' : 'outside', slug: slugify(stmt.locks.parts[0]?.label ?? stmt.kind) };
+  // A VALIDATE gains nothing in the transaction of its NOT VALID add: it needs a later one.
+  const validates = stmt.locks.parts.length > 0 && stmt.locks.parts.every((p) => p.action === 'AT_ValidateConstraint');
+  const own: Step = {
+    sql: withSemicolon(stmt.text),
+    tx: !stmt.locks.transactional ? 'outside' : validates ? 'separate' : 'same',
+    slug: slugify(stmt.locks.parts[0]?.label ?? stmt.kind),
+  };
   if (depth >= MAX_DEPTH) return [own];
+  // A finding is known by its rule and where it sits in the statement (a rewrite that keeps the statement
+  // unchanged, like set-not-null's, leaves its other findings where they were).
+  const keyOf = (f: { ruleId: string; span: { start: number } }) => `${f.ruleId}@${f.span.start - stmt.span.start}`;
   for (const finding of result.findings) {
-    if (finding.statementIndex !== index || PLACEMENT_RULES.has(finding.ruleId)) continue;
+    if (finding.statementIndex !== index || PLACEMENT_RULES.has(finding.ruleId) || handled.has(keyOf(finding))) continue;
     const provider = providerFor(finding.ruleId);
     let rewrite;
     try {
@@ -57,13 +66,13 @@ export function stepsOf(text: string, index: number, ctx: StepContext, depth = 0
     const out: Step[] = [];
     for (const step of rewrite.steps) {
       const { edits, ...plain } = step;
-      if (!edits || edits.length === 0) {
+      if (!edits) {
         out.push(plain);
         continue;
       }
-      // The statement itself, edited: it may still be flagged for another reason (a second constraint).
+      // The statement itself, edited or not: it may still be flagged for another reason (a second constraint).
       const edited = text.slice(0, stmt.span.start) + step.sql + text.slice(stmt.span.end);
-      const again = stepsOf(edited, index, ctx, depth + 1);
+      const again = stepsOf(edited, index, ctx, depth + 1, undefined, edits.length === 0 ? new Set([...handled, keyOf(finding)]) : new Set());
       if (again.length === 1) out.push({ ...again[0], tx: stricter(step.tx, again[0].tx), slug: step.slug, undo: step.undo ?? again[0].undo, phase: step.phase ?? again[0].phase });
       else out.push(...again.map((s, i) => (i === 0 ? { ...s, tx: stricter(step.tx, s.tx) } : s)));
     }

@@ -84,6 +84,16 @@ describe('fixes: placement by runner', () => {
     assert.deepEqual(fix.files.map((f) => [f.path, f.text]), [['/m/20240601120000_validate_constraint_c.sql', '-- +goose Up\nALTER TABLE orders VALIDATE CONSTRAINT c;\n']]);
   });
 
+  it('golang-migrate: a one-statement file stays one statement; VALIDATE goes to a new up/down pair', async () => {
+    const sql = 'ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount > 0);';
+    const [fix] = await fixesOf('require-not-valid', sql, { setup: ORDERS, path: '/m/000004_check.up.sql', folder: folder('000004_check.up.sql') });
+    assert.equal(applyEdits(sql, fix.edits), 'ALTER TABLE orders ADD CONSTRAINT orders_amount_check CHECK (amount > 0) NOT VALID;');
+    assert.deepEqual(fix.files.map((f) => [f.path, f.text]), [
+      ['/m/000005_validate_orders_amount_check.up.sql', 'ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_check;\n'],
+      ['/m/000005_validate_orders_amount_check.down.sql', '-- Nothing to undo.\n'],
+    ]);
+  });
+
   it('without the folder (no file system) file-creating fixes are not offered', async () => {
     const sql = `-- +goose Up\nALTER TABLE orders ADD COLUMN note text;\n${INDEX}\n`;
     assert.deepEqual(await fixesOf('require-concurrent-index', sql, { setup: ORDERS, path: '/m/00003_idx.sql' }), []);
@@ -98,6 +108,7 @@ describe('migration naming and packing', () => {
     assert.equal(nextVersion('20250101000000', '20240101000000', NOW), '20250101000001', 'never before the newest');
     assert.equal(nextVersion('20240101235959', '20240101000000', new Date(0)), '20240102000000');
     assert.equal(nextVersion('2024-01-01-000000', '2024-01-01-000000', NOW), '2024-06-01-120000');
+    assert.equal(nextVersion('2025-10-08-084508-0000', '2025-10-08-084508-0000', NOW), '2025-10-08-084509-0000', 'Diesel 2.x keeps its -0000');
     assert.equal(nextVersion('1700000000', '1700000000', NOW), String(Math.floor(NOW.getTime() / 1000)));
     // Past what a double holds exactly (ory/kratos names migrations like this): exact, so never the same name twice.
     assert.equal(nextVersion('20230920171028000000', '20230920171028000000', NOW), '20230920171028000001');
