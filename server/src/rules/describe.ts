@@ -96,3 +96,16 @@ export function spanOfWords(stmt: StatementInfo, words: string): TextSpan {
 export function escapeRegExp(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * The constraint of type `contype` a part adds, as ADD CONSTRAINT or inside ADD COLUMN,
+ * with the added column when it came from one.
+ */
+export function addedConstraint(part: PartEffect, contype: string): { con: AstNode; column?: AstNode } | undefined {
+  const cmd = (part.node as AstNode).AlterTableCmd;
+  const column = cmd?.def?.ColumnDef as AstNode | undefined;
+  const con = column
+    ? (column.constraints as AstNode[] | undefined)?.map((c) => c.Constraint as AstNode | undefined).find((c) => c?.contype === contype)
+    : (cmd?.def?.Constraint as AstNode | undefined);
+  return con && con.contype === contype ? { con, column } : undefined;
+}

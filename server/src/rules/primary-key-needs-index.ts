@@ -1,5 +1,5 @@
-import { as, names } from '../parse/ast';
-import { alteredTable, describeLock, effectOn, partsWithAction, spanOf } from './describe';
+import { names } from '../parse/ast';
+import { addedConstraint, alteredTable, describeLock, effectOn, partsWithAction, spanOf } from './describe';
 import { preexisting } from './migration';
 import type { Rule, RuleHit } from './types';
 
@@ -23,12 +23,9 @@ export const rule: Rule = {
     if (!table || !preexisting(doc, stmt, table)) return [];
     const hits: RuleHit[] = [];
     for (const part of partsWithAction(stmt, 'AT_AddConstraint', 'AT_AddColumn')) {
-      const cmd = as(part.node, 'AlterTableCmd');
-      const column = as(cmd?.def, 'ColumnDef');
-      const con = column
-        ? column.constraints?.map((c: object) => as(c, 'Constraint')).find((c: { contype?: string }) => c?.contype === 'CONSTR_PRIMARY')
-        : as(cmd?.def, 'Constraint');
-      if (!con || con.contype !== 'CONSTR_PRIMARY') continue;
+      const added = addedConstraint(part, 'CONSTR_PRIMARY');
+      if (!added) continue;
+      const { con, column } = added;
       const lock = effectOn(part, table);
       if (!lock) continue;
       const span = spanOf(stmt, part.node);

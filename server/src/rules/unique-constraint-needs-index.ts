@@ -1,5 +1,5 @@
-import { as, names } from '../parse/ast';
-import { alteredTable, describeLock, effectOn, partsWithAction, spanOf } from './describe';
+import { names } from '../parse/ast';
+import { addedConstraint, alteredTable, describeLock, effectOn, partsWithAction, spanOf } from './describe';
 import { preexisting } from './migration';
 import type { Rule, RuleHit } from './types';
 
@@ -20,12 +20,9 @@ export const rule: Rule = {
     if (!table || !preexisting(doc, stmt, table)) return [];
     const hits: RuleHit[] = [];
     for (const part of partsWithAction(stmt, 'AT_AddConstraint', 'AT_AddColumn')) {
-      const cmd = as(part.node, 'AlterTableCmd');
-      const column = as(cmd?.def, 'ColumnDef');
-      const con = column
-        ? column.constraints?.map((c: object) => as(c, 'Constraint')).find((c: { contype?: string }) => c?.contype === 'CONSTR_UNIQUE')
-        : as(cmd?.def, 'Constraint');
-      if (!con || con.contype !== 'CONSTR_UNIQUE' || con.indexname) continue;
+      const added = addedConstraint(part, 'CONSTR_UNIQUE');
+      if (!added || added.con.indexname) continue;
+      const { con, column } = added;
       const lock = effectOn(part, table);
       if (!lock) continue;
       const columns = column ? [column.colname] : names(con.keys);
