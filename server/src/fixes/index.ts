@@ -5,6 +5,7 @@
  */
 import { preferBigint, preferIdentity, preferJsonb, preferText, preferTimestamptz } from './columnTypes';
 import { fix as combineAlters } from './combine-alters';
+import { fix as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { fix as concurrentInTransaction } from './concurrent-in-transaction';
 import { fix as foreignKeyNeedsIndex } from './foreign-key-needs-index';
 import { ignoreFixes } from './ignore';
@@ -54,6 +55,7 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   unboundedDml,
   foreignKeyNeedsIndex,
   combineAlters,
+  concurrentIndexIfNotExists,
 ];
 
 export function providerFor(ruleId: string): FixProvider | undefined {

@@ -41,6 +41,11 @@ import { rule as preferBigint } from './prefer-bigint';
 import { rule as preferIdentity } from './prefer-identity';
 import { rule as preferText } from './prefer-text';
 import { rule as preferTimestamptz } from './prefer-timestamptz';
+import { rule as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
+import { rule as disableTriggers } from './disable-triggers';
+import { rule as refreshMatviewNoData } from './refresh-matview-no-data';
+import { rule as renameSchema } from './rename-schema';
+import { rule as requiresNewerPostgres } from './requires-newer-postgres';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -86,6 +91,11 @@ export const RULES: readonly Rule[] = [
   preferIdentity,
   preferText,
   preferTimestamptz,
+  concurrentIndexIfNotExists,
+  disableTriggers,
+  refreshMatviewNoData,
+  renameSchema,
+  requiresNewerPostgres,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
