@@ -303,7 +303,7 @@ function renameScaffold(statements: readonly StatementInfo[]): string | undefine
           : undefined;
     if (!command) continue;
     return (
-      `nothing to split: a rename is one step that breaks the code still using the old name, so no order of phases makes it safe. ` +
+      `a rename is one step that breaks the code still using the old name, so no order of phases makes it safe. ` +
       `Run \`${command}\` (or "Lockstep: Scaffold Migration Plan…") for the expand → migrate → contract plan that does it without downtime`
     );
   }
