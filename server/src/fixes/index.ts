@@ -7,6 +7,7 @@ import { preferBigint, preferIdentity, preferJsonb, preferText, preferTimestampt
 import { fix as combineAlters } from './combine-alters';
 import { fix as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { fix as concurrentInTransaction } from './concurrent-in-transaction';
+import { fix as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { fix as foreignKeyNeedsIndex } from './foreign-key-needs-index';
 import { ignoreFixes } from './ignore';
 import { placeRewrite } from './placement';
@@ -56,6 +57,7 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   foreignKeyNeedsIndex,
   combineAlters,
   concurrentIndexIfNotExists,
+  timeoutCancelsConcurrentBuild,
 ];
 
 export function providerFor(ruleId: string): FixProvider | undefined {

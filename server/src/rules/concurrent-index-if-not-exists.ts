@@ -2,6 +2,7 @@ import { ONE_STATEMENT_OUTSIDE } from '../fixes/migrationFiles';
 import { inner, kindOf, list, names } from '../parse/ast';
 import { RUNNERS } from '../document/runner';
 import { spanOfMatch } from './describe';
+import { previousIgnoringSets } from './sessionSetting';
 import type { Rule } from './types';
 
 /**
@@ -25,10 +26,10 @@ export const rule: Rule = {
     const s = inner(stmt.ast);
     if (!s.concurrent || !s.if_not_exists || !s.idxname) return [];
     const index = s.idxname as string;
-    const previous = doc.statements[stmt.index - 1];
+    const previous = previousIgnoringSets(doc, stmt);
     const p = previous ? inner(previous.ast) : {};
     const dropped =
-      previous && previous.section === stmt.section && kindOf(previous.ast) === 'DropStmt' && p.removeType === 'OBJECT_INDEX' &&
+      previous && kindOf(previous.ast) === 'DropStmt' && p.removeType === 'OBJECT_INDEX' &&
       list(p.objects).some((o) => names(o.List?.items ?? [o]).pop() === index);
     if (dropped) return [];
     const oneQuery = ONE_STATEMENT_OUTSIDE.has(doc.runner);

@@ -46,6 +46,7 @@ import { rule as disableTriggers } from './disable-triggers';
 import { rule as refreshMatviewNoData } from './refresh-matview-no-data';
 import { rule as renameSchema } from './rename-schema';
 import { rule as requiresNewerPostgres } from './requires-newer-postgres';
+import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -96,6 +97,7 @@ export const RULES: readonly Rule[] = [
   refreshMatviewNoData,
   renameSchema,
   requiresNewerPostgres,
+  timeoutCancelsConcurrentBuild,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */

@@ -2,6 +2,7 @@ import type { RunnerId } from '../config/types';
 import { RUNNERS } from '../document/runner';
 import type { MigrationDocument, StatementInfo } from '../document/model';
 import { ONE_STATEMENT_OUTSIDE } from '../fixes/migrationFiles';
+import { previousIgnoringSets } from './sessionSetting';
 import { as, inner, kindOf, list, names } from '../parse/ast';
 import { escapeRegExp, partsWithAction, spanOf, spanOfMatch } from './describe';
 import type { Rule, RuleHit } from './types';
@@ -38,7 +39,7 @@ export const rule: Rule = {
     if (stmt.inTransaction || (config.runner === 'auto' && doc.runner === 'plain' && !provesAutocommit(doc))) return [];
     const kind = kindOf(stmt.ast);
     const s = inner(stmt.ast);
-    if (kind === 'IndexStmt' && s.concurrent) return concurrentIndex(stmt, doc.statements[stmt.index - 1], doc.runner);
+    if (kind === 'IndexStmt' && s.concurrent) return concurrentIndex(stmt, previousIgnoringSets(doc, stmt), doc.runner);
     // A statement that fails on rerun only matters when something after it can fail first.
     const next = doc.statements[stmt.index + 1];
     if (!next || next.section !== stmt.section) return [];

@@ -29,3 +29,13 @@ export function settingBefore(doc: MigrationDocument, stmt: StatementInfo, setti
   }
   return local && stmt.inTransaction && stmt.transactionId === local.tx ? local : session;
 }
+
+/** The statement before `stmt` in its section, looking past SETs (a guard `DROP … IF EXISTS` may sit before a `SET statement_timeout`). */
+export function previousIgnoringSets(doc: MigrationDocument, stmt: StatementInfo): StatementInfo | undefined {
+  for (let i = stmt.index - 1; i >= 0; i--) {
+    const s = doc.statements[i];
+    if (s.section !== stmt.section) return undefined;
+    if (s.kind !== 'VariableSetStmt') return s;
+  }
+  return undefined;
+}
