@@ -63,6 +63,8 @@ export interface MigrationDocument {
   createdAt: Map<string, number[]>;
   /** The schema after the whole file (for later files, and for tests). */
   catalog: Catalog;
+  /** The schema before the file, as given (earlier migrations): rules that need the state at a statement replay from it. */
+  schemaBefore?: Catalog;
 }
 
 /** Was `relation` created by an earlier statement of this same migration (so no one else can be using it)? */
@@ -109,6 +111,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     ignores: parseIgnores(split.comments),
     createdAt: new Map(),
     catalog: options.catalog?.clone() ?? new Catalog(),
+    schemaBefore: options.catalog,
   };
   let state = options.stateSeed ?? 0;
   for (const section of sectionsOf(parsed, split.markers)) state = analyzeSection(doc, section, config, state, options.memo);

@@ -47,6 +47,7 @@ import { rule as refreshMatviewNoData } from './refresh-matview-no-data';
 import { rule as renameSchema } from './rename-schema';
 import { rule as requiresNewerPostgres } from './requires-newer-postgres';
 import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
+import { rule as replicaIdentityDrop } from './replica-identity-drop';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -98,6 +99,7 @@ export const RULES: readonly Rule[] = [
   renameSchema,
   requiresNewerPostgres,
   timeoutCancelsConcurrentBuild,
+  replicaIdentityDrop,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
