@@ -40,6 +40,8 @@ export interface RelationInfo {
   columns: Map<string, ColumnInfo>;
   /** For a partition: its parent. */
   partitionOf?: string;
+  /** The parent's DEFAULT partition (rows no other partition takes). */
+  defaultPartition?: boolean;
   /** For views and materialized views: the relations their query reads. */
   dependsOn?: string[];
   /** For an index: its key columns (`expr` for expressions). */
@@ -171,6 +173,11 @@ export class Catalog {
   }
 
   /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
+  /** The DEFAULT partition of a partitioned table, if it has one. */
+  defaultPartitionOf(table: string): string | undefined {
+    return this.partitionsOf(table).find((p) => this.relation(p)?.defaultPartition);
+  }
+
   /** Publications that publish UPDATE or DELETE of `table`: it needs a replica identity while in them. */
   publicationsReplicating(table: string): string[] {
     const rel = this.relation(table);
@@ -231,7 +238,7 @@ export class Catalog {
 
   setPartitionOf(partition: string, parent: string | undefined): void {
     const rel = this.relation(partition);
-    if (rel) this.addRelation({ ...rel, partitionOf: parent });
+    if (rel) this.addRelation({ ...rel, partitionOf: parent, defaultPartition: parent ? rel.defaultPartition : undefined });
   }
 
   addConstraint(info: ConstraintInfo): void {
@@ -282,6 +289,7 @@ const APPLY: Record<string, Apply> = {
       schema: s.relation?.schemaname,
       kind: s.partspec ? 'partitioned' : 'table',
       partitionOf: s.partbound && parent ? baseName(rangeVarName(parent)) : undefined,
+      defaultPartition: s.partbound?.is_default ? true : undefined,
       partitionKey: s.partspec ? partParams.map((p) => as(p, 'PartitionElem')?.name ?? 'expr') : undefined,
     });
     if (s.partbound && parent) {
@@ -431,9 +439,13 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       if (rel && kind) rel.replicaIdentity = { kind, index: kind === 'index' ? ri.name : undefined };
       break;
     }
-    case 'AT_AttachPartition':
-      cat.setPartitionOf(rangeVarName(as(cmd.def, 'PartitionCmd')?.name), table);
+    case 'AT_AttachPartition': {
+      const pc = as(cmd.def, 'PartitionCmd');
+      cat.setPartitionOf(rangeVarName(pc?.name), table);
+      const attached = cat.relation(rangeVarName(pc?.name));
+      if (attached && (pc?.bound?.PartitionBoundSpec ?? pc?.bound)?.is_default) attached.defaultPartition = true;
       break;
+    }
     case 'AT_DetachPartition':
       cat.setPartitionOf(rangeVarName(as(cmd.def, 'PartitionCmd')?.name), undefined);
       break;

@@ -7,6 +7,7 @@ import { preferBigint, preferIdentity, preferJsonb, preferText, preferTimestampt
 import { fix as combineAlters } from './combine-alters';
 import { fix as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { fix as concurrentInTransaction } from './concurrent-in-transaction';
+import { fix as attachNewPartition } from './attach-new-partition';
 import { fix as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { fix as foreignKeyNeedsIndex } from './foreign-key-needs-index';
 import { ignoreFixes } from './ignore';
@@ -58,6 +59,7 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   combineAlters,
   concurrentIndexIfNotExists,
   timeoutCancelsConcurrentBuild,
+  attachNewPartition,
 ];
 
 export function providerFor(ruleId: string): FixProvider | undefined {

@@ -48,6 +48,7 @@ import { rule as renameSchema } from './rename-schema';
 import { rule as requiresNewerPostgres } from './requires-newer-postgres';
 import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { rule as replicaIdentityDrop } from './replica-identity-drop';
+import { rule as attachNewPartition } from './attach-new-partition';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -100,6 +101,7 @@ export const RULES: readonly Rule[] = [
   requiresNewerPostgres,
   timeoutCancelsConcurrentBuild,
   replicaIdentityDrop,
+  attachNewPartition,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
