@@ -3,6 +3,10 @@
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type RuleSetting = 'off' | Severity;
 
+/** Presets a config can extend. `lockstep:recommended` is the default set. */
+export const CONFIG_PRESETS = ['lockstep:recommended', 'lockstep:strict'] as const;
+export type ConfigPreset = (typeof CONFIG_PRESETS)[number];
+
 /** Migration runners Lockstep knows how to read. */
 export type RunnerId =
   | 'plain'
@@ -27,6 +31,8 @@ export interface LockstepConfig {
   transaction: TransactionMode;
   /** Per-rule on/off and severity overrides, by rule id. */
   rules: Record<string, RuleSetting>;
+  /** A preset under the file's own settings: `lockstep:strict` also turns on the rules that are off by default. */
+  extends?: ConfigPreset;
   /** Glob patterns (relative to the config file) of files never linted. */
   exclude: string[];
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */

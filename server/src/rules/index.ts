@@ -49,6 +49,8 @@ import { rule as requiresNewerPostgres } from './requires-newer-postgres';
 import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { rule as replicaIdentityDrop } from './replica-identity-drop';
 import { rule as attachNewPartition } from './attach-new-partition';
+import { rule as requireStatementTimeout } from './require-statement-timeout';
+import type { LockstepConfig, RuleSetting } from '../config/types';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -102,6 +104,7 @@ export const RULES: readonly Rule[] = [
   timeoutCancelsConcurrentBuild,
   replicaIdentityDrop,
   attachNewPartition,
+  requireStatementTimeout,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
@@ -112,6 +115,16 @@ export const BUILTIN_CHECKS = {
 } as const;
 
 export const RULE_IDS: readonly string[] = [...RULES.map((r) => r.id), ...Object.keys(BUILTIN_CHECKS)];
+
+/**
+ * A rule's setting from the config: its own entry in `rules`, else off for a rule that is off by
+ * default unless the config extends `lockstep:strict`; undefined means its default severity.
+ */
+export function ruleSetting(config: Pick<LockstepConfig, 'rules' | 'extends'>, ruleId: string): RuleSetting | undefined {
+  const own = config.rules[ruleId];
+  if (own) return own;
+  return ruleById(ruleId)?.defaultOff && config.extends !== 'lockstep:strict' ? 'off' : undefined;
+}
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);
