@@ -1,6 +1,6 @@
 import type { RunnerId } from '../config/types';
 import { RUNNERS } from '../document/runner';
-import type { MigrationDocument, StatementInfo } from '../document/model';
+import type { StatementInfo } from '../document/model';
 import { ONE_STATEMENT_OUTSIDE } from '../fixes/migrationFiles';
 import { previousIgnoringSets } from './sessionSetting';
 import { as, inner, kindOf, list, names } from '../parse/ast';
@@ -34,12 +34,13 @@ export const rule: Rule = {
       'DROP INDEX CONCURRENTLY IF EXISTS orders_note_idx;\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);',
   },
   check(stmt, { doc, config }) {
-    // A file no runner claims may be a schema dump or run with psql --single-transaction: too unsure to judge,
-    // unless it holds a statement no transaction accepts (CONCURRENTLY…): then it surely runs in autocommit.
-    if (stmt.inTransaction || (config.runner === 'auto' && doc.runner === 'plain' && !provesAutocommit(doc))) return [];
+    if (stmt.inTransaction) return [];
     const kind = kindOf(stmt.ast);
     const s = inner(stmt.ast);
+    // A concurrent build never runs in a transaction, so its rerun hazard is certain whatever runs the file.
     if (kind === 'IndexStmt' && s.concurrent) return concurrentIndex(stmt, previousIgnoringSets(doc, stmt), doc.runner);
+    // A file no runner claims may be a schema dump or run with psql --single-transaction: too unsure to judge the rest.
+    if (config.runner === 'auto' && doc.runner === 'plain') return [];
     // A statement that fails on rerun only matters when something after it can fail first.
     const next = doc.statements[stmt.index + 1];
     if (!next || next.section !== stmt.section) return [];
@@ -89,7 +90,3 @@ function concurrentIndex(stmt: StatementInfo, previous: StatementInfo | undefine
   return [{ message: `${skip}. Put DROP INDEX CONCURRENTLY IF EXISTS ${index}; right before it.` }];
 }
 
-/** The file cannot run inside one transaction: some statement of it refuses a transaction block. */
-function provesAutocommit(doc: MigrationDocument): boolean {
-  return doc.statements.some((s) => !s.inTransaction && !s.locks.transactional);
-}
