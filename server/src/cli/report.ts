@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Severity } from '../config/types';
+import type { RunnerId, Severity } from '../config/types';
 import type { Finding, TextSpan } from '../findings';
 import type { StatementImpact } from '../engine';
 import { LineIndex } from '../parse/positions';
@@ -44,6 +44,8 @@ export interface FileReport {
   sourceLines: Record<number, string>;
   /** Present when `--explain` was asked for. */
   impacts?: ReportedImpact[];
+  /** The runner the file was read as (drives the change checks of --changed-since). */
+  runner?: RunnerId;
 }
 
 /** A file or operand that could not be linted, or a config file that could not be used. */
@@ -89,6 +91,7 @@ export interface FileReportInput {
   statements: number;
   impacts?: StatementImpact[];
   packageRoot: string;
+  runner?: RunnerId;
 }
 
 export function buildFileReport(input: FileReportInput): FileReport {
@@ -119,6 +122,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
     statements: input.statements,
     sourceLines,
     impacts: input.impacts?.map((impact) => ({ ...impact, start: at(impact.span.start) })),
+    runner: input.runner,
   };
 }
 
