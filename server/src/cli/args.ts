@@ -24,6 +24,8 @@ export interface LintArgs {
   changedSince?: string;
   /** `--staged`: lint only migrations staged for the next commit. */
   staged?: boolean;
+  /** Link rule docs under this URL instead of the installed package's files. */
+  docsBaseUrl?: string;
 }
 
 export type ParsedArgs = LintArgs | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
@@ -59,13 +61,16 @@ Options:
                             migrations still feed the schema history, and an
                             edited or out-of-order migration is an error
   --staged                  the same for what is staged for the next commit
+  --docs-base-url <url>     link each rule's docs page under this URL (also
+                            LOCKSTEP_DOCS_BASE_URL) instead of the installed
+                            package's files, for reports read elsewhere
   -h, --help                show this help
   -v, --version             show the version
 
 Exit codes: 0 no findings at or above --fail-on, 1 such findings,
 2 usage error, unreadable file or invalid configuration.`;
 
-const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename', '--changed-since']);
+const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename', '--changed-since', '--docs-base-url']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const error = (message: string): ParsedArgs => ({ command: 'usage-error', message });
@@ -138,6 +143,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
         break;
       case '--changed-since':
         args.changedSince = value;
+        break;
+      case '--docs-base-url':
+        if (!/^https?:\/\/[^\s/]+/.test(value)) return error('--docs-base-url must be an http(s) URL');
+        args.docsBaseUrl = value;
         break;
     }
   }

@@ -19,6 +19,7 @@ export interface LintJob {
   quiet: boolean;
   failOn: Severity;
   packageRoot: string;
+  docsBaseUrl?: string;
   /** LOCKSTEP_DEBUG: add stack traces to internal errors. */
   debug: boolean;
   /** Replays the earlier migrations of the file's set (undefined: --no-history). */
@@ -54,6 +55,7 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
       statements: result.document.statements.length,
       impacts,
       packageRoot: job.packageRoot,
+      docsBaseUrl: job.docsBaseUrl,
       runner: result.document.runner,
     });
     return { report };

@@ -78,9 +78,11 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 }
 
 /** `docs/rules/x.md` → a `file://` URL inside the installed package (what the language server links to as well). */
-export function docsUrlFor(docs: string, packageRoot: string): string | undefined {
+export function docsUrlFor(docs: string, packageRoot: string, docsBaseUrl?: string): string | undefined {
   if (!docs) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(docs)) return docs;
+  // A public base (the repository's docs, or a docs site) for reports read on other machines.
+  if (docsBaseUrl) return new URL(docs, docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`).href;
   return pathToFileURL(resolve(packageRoot, docs)).href;
 }
 
@@ -91,6 +93,8 @@ export interface FileReportInput {
   statements: number;
   impacts?: StatementImpact[];
   packageRoot: string;
+  /** Link docs here instead of the installed package's files (`--docs-base-url`). */
+  docsBaseUrl?: string;
   runner?: RunnerId;
 }
 
@@ -108,7 +112,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
       severity: f.severity,
       message: f.message,
       docs: f.docs,
-      docsUrl: docsUrlFor(f.docs, input.packageRoot),
+      docsUrl: docsUrlFor(f.docs, input.packageRoot, input.docsBaseUrl),
       span: { start, end },
       start: at(start),
       end: at(end),

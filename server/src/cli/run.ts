@@ -98,6 +98,7 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
       quiet: args.quiet,
       failOn: args.failOn,
       packageRoot: root,
+      docsBaseUrl: args.docsBaseUrl ?? (io.env.LOCKSTEP_DOCS_BASE_URL || undefined),
       debug: Boolean(io.env.LOCKSTEP_DEBUG),
       history,
       change: changes && real ? { file: changed.get(real)!, root: changes.root, base: changes.base } : undefined,
