@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import { CLI, ensureBuilt, REPO_ROOT } from '../cli/distCli';
+import { CLI, ensureBuilt, REPO_ROOT } from '../unit/cli/distCli';
 
 interface Step {
   id?: string;
