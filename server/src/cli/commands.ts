@@ -8,6 +8,7 @@ import { estimateCommand } from './estimate';
 import { splitCommand } from './split';
 import { scaffoldCommand } from './scaffold';
 import { githubCommentCommand } from './githubComment';
+import { initCommand } from './init';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -23,4 +24,5 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   split: splitCommand,
   scaffold: scaffoldCommand,
   'github-comment': githubCommentCommand,
+  init: initCommand,
 };
