@@ -16,7 +16,10 @@ import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
 import { decodeSource, readSource } from './source';
-import { version as TOOL_VERSION } from '../../../package.json';
+import { version as TOOL_VERSION, repository } from '../../../package.json';
+
+/** Rule docs in the project's repository: a link that works on any machine, unlike a path of this one. */
+export const DEFAULT_DOCS_BASE_URL = `${repository.url}/blob/main/`;
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -98,7 +101,7 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
       quiet: args.quiet,
       failOn: args.failOn,
       packageRoot: root,
-      docsBaseUrl: args.docsBaseUrl ?? (io.env.LOCKSTEP_DOCS_BASE_URL || undefined),
+      docsBaseUrl: args.docsBaseUrl ?? (io.env.LOCKSTEP_DOCS_BASE_URL || config.docsBaseUrl || DEFAULT_DOCS_BASE_URL),
       debug: Boolean(io.env.LOCKSTEP_DEBUG),
       history,
       change: changes && real ? { file: changed.get(real)!, root: changes.root, base: changes.base } : undefined,
