@@ -3,6 +3,15 @@
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type RuleSetting = 'off' | Severity;
 
+/**
+ * What a rule is about, so a team can switch a whole group (`"categories": { "style": "off" }`):
+ * `locking`: locks, rewrites and scans that stall traffic; `breaking-change`: changes that break the
+ * code still running; `hygiene`: migrations that fail, misbehave on retry or hide mistakes;
+ * `style`: type and naming best practices.
+ */
+export const RULE_CATEGORIES = ['locking', 'breaking-change', 'hygiene', 'style'] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
+
 /** Presets a config can extend. `lockstep:recommended` is the default set. */
 export const CONFIG_PRESETS = ['lockstep:recommended', 'lockstep:strict'] as const;
 export type ConfigPreset = (typeof CONFIG_PRESETS)[number];

@@ -12,6 +12,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'attach-new-partition',
   title: 'ATTACH of a partition this migration created and filled scans it (and the DEFAULT partition) under the parent\'s locks',
+  category: 'locking',
   defaultSeverity: 'warning',
   // Reads earlier statements the forward state does not capture (INSERT, COPY).
   crossStatement: true,

@@ -13,6 +13,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'concurrent-index-if-not-exists',
   title: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS accepts the INVALID index a failed build left',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   // Reads the statement before it (the DROP that makes IF NOT EXISTS harmless).
   crossStatement: true,

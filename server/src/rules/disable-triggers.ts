@@ -11,6 +11,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'disable-triggers',
   title: 'DISABLE TRIGGER ALL and session_replication_role = replica turn off foreign-key checks',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   examples: {
     setup:

@@ -6,6 +6,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'refresh-matview-no-data',
   title: 'REFRESH MATERIALIZED VIEW … WITH NO DATA makes the view unreadable',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   examples: {
     setup:

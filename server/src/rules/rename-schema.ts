@@ -6,6 +6,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'rename-schema',
   title: 'Renaming a schema breaks running code',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE SCHEMA billing;\nCREATE TABLE billing.invoices (id bigint PRIMARY KEY);',

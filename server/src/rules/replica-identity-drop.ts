@@ -21,6 +21,7 @@ interface Loss {
 export const rule: Rule = {
   id: 'replica-identity-drop',
   title: "Dropping a published table's primary key or replica-identity index makes its UPDATEs and DELETEs fail",
+  category: 'breaking-change',
   defaultSeverity: 'error',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);\nCREATE PUBLICATION app_changes FOR TABLE orders;',

@@ -14,6 +14,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'require-statement-timeout',
   title: 'No statement_timeout or idle_in_transaction_session_timeout bounds how long the migration holds blocking locks',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   defaultOff: true,
   crossStatement: true,

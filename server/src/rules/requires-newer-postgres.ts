@@ -39,6 +39,7 @@ const FEATURES: Feature[] = [
 export const rule: Rule = {
   id: 'requires-newer-postgres',
   title: 'Syntax the target PostgreSQL version does not have yet',
+  category: 'hygiene',
   defaultSeverity: 'error',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',

@@ -25,6 +25,7 @@ function leftover(ast: unknown): string | undefined {
 export const rule: Rule = {
   id: 'timeout-cancels-concurrent-build',
   title: 'A statement_timeout in force cancels a long CONCURRENTLY build and leaves an INVALID index',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',

@@ -1,4 +1,4 @@
-import type { LockstepConfig, Severity } from '../config/types';
+import type { LockstepConfig, RuleCategory, Severity } from '../config/types';
 import type { TextSpan } from '../findings';
 import type { MigrationDocument, StatementInfo } from '../document/model';
 
@@ -20,6 +20,8 @@ export interface Rule {
   id: string;
   /** One line, shown in docs and SARIF. */
   title: string;
+  /** Optional until every rule has one (the rules branch makes it required). */
+  category?: RuleCategory;
   defaultSeverity: Severity;
   /** Off unless the config turns it on (`rules`, or `"extends": "lockstep:strict"`). */
   defaultOff?: boolean;
