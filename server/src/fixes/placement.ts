@@ -148,7 +148,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
       offer(2, `${rewrite.title}, after the COMMIT`, [
         ...inPlace(ctx, stmt, steps.slice(0, moved)),
         { start: end.span.end, end: end.span.end, newText: eol + indent + after },
-      ]);
+      ], [], rewrite.safe);
     }
   }
 

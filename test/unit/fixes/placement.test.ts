@@ -38,6 +38,7 @@ describe('fixes: placement by runner', () => {
     const sql = `BEGIN;\n${INDEX}\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n`;
     const [fix] = await fixesOf('require-concurrent-index', sql, { setup: ORDERS });
     assert.equal(fix.title, 'Build the index CONCURRENTLY, after the COMMIT');
+    assert.equal(fix.safe, true, 'same end state, in the file: fix-all applies it');
     assert.equal(
       applyEdits(sql, fix.edits),
       'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nDROP INDEX CONCURRENTLY IF EXISTS orders_user_idx;\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);\n',
