@@ -14,6 +14,7 @@ const COMBINABLE = new Set(['AT_AddColumn', 'AT_ColumnDefault', 'AT_AlterColumnT
 export const rule: Rule = {
   id: 'combine-alters',
   title: 'Consecutive ALTER TABLEs on one table that could be one',
+  category: 'locking',
   defaultSeverity: 'info',
   crossStatement: true,
   examples: {

@@ -20,6 +20,7 @@ interface ForeignKey {
 export const rule: Rule = {
   id: 'foreign-key-needs-index',
   title: 'Foreign keys without an index on the referencing columns',
+  category: 'locking',
   defaultSeverity: 'info',
   crossStatement: true,
   examples: {

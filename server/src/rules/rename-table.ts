@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'rename-table',
   title: 'Renaming a table (or moving it to another schema) breaks running code',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   // Reads the statement after it (the compatibility view).
   crossStatement: true,

@@ -10,6 +10,7 @@ const REWRITING_ACTIONS = new Set(['VacuumStmt', 'ClusterStmt', 'AT_SetLogged', 
 export const rule: Rule = {
   id: 'table-rewrite',
   title: 'Statements that copy the whole table under ACCESS EXCLUSIVE',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);',
