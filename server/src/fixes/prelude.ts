@@ -14,7 +14,7 @@ import { lintText } from '../engine';
 import { blockedBy } from '../locks/modes';
 import { kindOf } from '../parse/ast';
 import { ruleSetting } from '../rules';
-import { sameTimeoutUnit, timeoutGaps, type TimeoutGap } from '../rules/migration';
+import { sameTimeoutUnit, timeoutGaps } from '../rules/migration';
 import { applyEdits, eolOf, insertLinesBefore, nextLineStart } from './textEdits';
 import type { TextEdit } from './types';
 
@@ -71,13 +71,9 @@ export function timeoutPrelude(text: string, doc: MigrationDocument, stmt: State
   const edits = [insertLinesBefore(text, first.span.start, lines)];
   // A session-level SET would outlive this migration on a reused connection: undo it after the run.
   if (!local && stmt.lockTimeoutMs === 0) {
-    edits.push(insertLinesAfter(text, lastWait(gap).span.end, ['RESET lock_timeout;', ...(withStatementTimeout ? ['RESET statement_timeout;'] : [])]));
+    edits.push(insertLinesAfter(text, gap.last.span.end, ['RESET lock_timeout;', ...(withStatementTimeout ? ['RESET statement_timeout;'] : [])]));
   }
   return edits;
-}
-
-function lastWait(gap: TimeoutGap): StatementInfo {
-  return gap.waits.reduce((last, w) => (w.stmt.index > last.index ? w.stmt : last), gap.waits[0].stmt);
 }
 
 /** Insert whole lines after the line on which `offset` falls. */

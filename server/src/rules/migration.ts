@@ -133,6 +133,8 @@ export interface TimeoutGap {
   waits: LockRequest[];
   /** `SET LOCAL lock_timeout` statements before the first wait that ran outside a transaction (and so did nothing). */
   localOutside: StatementInfo[];
+  /** The last statement of the unit that requests such a lock (listed or not): a prelude must cover up to it. */
+  last: StatementInfo;
 }
 
 /**
@@ -169,6 +171,7 @@ function gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number)
   const held = new Map<string, LockMode>();
   const waits: LockRequest[] = [];
   const localOutside: StatementInfo[] = [];
+  let last: StatementInfo | undefined;
   for (const stmt of unit) {
     const bounded = stmt.lockTimeoutMs > 0 && (ceilingMs === 0 || stmt.lockTimeoutMs <= ceilingMs);
     for (const effect of stmt.locks.effects) {
@@ -176,12 +179,12 @@ function gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number)
       if (createdEarlier(doc, effect.object, stmt.index)) continue;
       const had = stmt.inTransaction ? held.get(effect.object) : undefined;
       if (bounded || (had && holdsAtLeast(had, effect.mode))) continue;
-      const same = waits.findIndex((w) => w.effect.object === effect.object);
-      if (same < 0) waits.push({ stmt, effect });
-      else if (!holdsAtLeast(waits[same].effect.mode, effect.mode)) waits[same] = { stmt: waits[same].stmt, effect };
+      last = stmt;
+      // Listed once per relation, unless a later statement asks for a stronger lock on it.
+      if (!waits.some((w) => w.effect.object === effect.object && holdsAtLeast(w.effect.mode, effect.mode))) waits.push({ stmt, effect });
     }
     if (stmt.inTransaction) for (const e of stmt.locks.effects) held.set(e.object, strongest(held.get(e.object) ?? e.mode, e.mode));
     if (!stmt.inTransaction && waits.length === 0 && lockTimeoutChange(stmt.ast)?.local) localOutside.push(stmt);
   }
-  return waits.length ? { unit, waits, localOutside } : undefined;
+  return waits.length && last ? { unit, waits, localOutside, last } : undefined;
 }
