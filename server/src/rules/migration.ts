@@ -3,7 +3,7 @@
  * existed before the migration, which statements share its transaction, and which blocking
  * locks that transaction already holds when it starts.
  */
-import { createdEarlier, type MigrationDocument, type StatementInfo } from '../document/model';
+import { createdEarlier, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
 import { isRollbackFile } from '../document/runner';
 import { lockTimeoutChange } from '../document/settings';
 import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
@@ -21,6 +21,21 @@ export function preexisting(doc: MigrationDocument, stmt: StatementInfo, relatio
  */
 export function inRollback(doc: MigrationDocument, stmt: StatementInfo): boolean {
   return stmt.section === 'down' || isRollbackFile(doc.path);
+}
+
+/**
+ * In a rollback, was `relation` created by the up migration it undoes? A down section: the up
+ * section of the same file created it. A down file (golang-migrate `.down.sql`, Diesel `down.sql`,
+ * …): its up file is not among the earlier migrations replayed into the schema, so a relation the
+ * schema does not know came from that up (the lock model then names it `the table of <index>`).
+ */
+export function createdByUp(doc: MigrationDocument, stmt: StatementInfo, relation: string): boolean {
+  if (!inRollback(doc, stmt)) return false;
+  if (stmt.section === 'down') {
+    const schema = schemasNaming(stmt.ast, relation)[0] ?? stmt.searchSchema;
+    return (doc.createdIn.get(`${schema}.${relation}`) ?? []).some((at) => doc.statements[at].section === 'up');
+  }
+  return stmt.locks.effects.some((e) => !isNamed(e) && e.object === `the table of ${relation}`);
 }
 
 /** Both run in one transaction block (explicit or the runner's). */
