@@ -17,6 +17,7 @@ import { BUILTIN_CHECKS, docsPath, ruleById, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
+import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -26,6 +27,8 @@ export interface LintOptions {
   cache?: EngineCache;
   /** The schema before this file (earlier migrations, or a test's setup); empty when unknown. */
   schema?: Catalog;
+  /** What the files around `path` say about its runner; read from disk next to `path` when not given. */
+  facts?: ProjectFacts;
 }
 
 export interface LintResult {
@@ -181,6 +184,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     parse: cache ? (chunk) => cache.parse(chunk) : parseChunk,
     memo: cache,
     stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}`),
+    facts: options.facts ?? readProjectFacts(options.path),
   });
   const findings: Finding[] = [];
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
@@ -199,6 +203,9 @@ export function lintText(text: string, options: LintOptions): LintResult {
   };
 
   for (const e of document.syntaxErrors) emit('syntax-error', BUILTIN_CHECKS['syntax-error'].defaultSeverity, e.message, e.span);
+  for (const n of document.notAnalysed) {
+    emit('not-analysed', BUILTIN_CHECKS['not-analysed'].defaultSeverity, `Not analysed: ${n.reason}. Lockstep does not guess what it becomes.`, n.span);
+  }
   for (const m of document.metaCommands) {
     emit('psql-meta-command', BUILTIN_CHECKS['psql-meta-command'].defaultSeverity, `psql meta-command ${m.text.split(/\s/)[0]} is not SQL: only psql runs it; other runners will fail on it.`, m.span);
   }
@@ -206,7 +213,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   // Everything a rule can see besides the statement's text: the config, and the state before it.
   const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
-    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
+    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);
     const cached = cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute();
     for (const hit of [...cached, ...runRules(stmt, document, config, (r) => !!r.crossStatement)]) {

@@ -93,6 +93,7 @@ export const BUILTIN_CHECKS = {
   'syntax-error': { title: 'SQL that PostgreSQL cannot parse', defaultSeverity: 'error' },
   'psql-meta-command': { title: 'psql backslash commands are not SQL', defaultSeverity: 'info' },
   'unused-ignore': { title: 'lockstep-ignore comments that silence nothing', defaultSeverity: 'warning' },
+  'not-analysed': { title: 'Statements Lockstep deliberately did not analyse (template branches)', defaultSeverity: 'info' },
 } as const;
 
 export const RULE_IDS: readonly string[] = [...RULES.map((r) => r.id), ...Object.keys(BUILTIN_CHECKS)];
