@@ -9,7 +9,7 @@
  */
 import { transactionVerb, type MigrationDocument, type StatementInfo } from '../document/model';
 import { RUNNERS } from '../document/runner';
-import { gooseStatement, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
+import { gooseStatement, HEADER_OPT_OUT, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
 import { withTimeoutPrelude } from './prelude';
 import { deleteRange, eolOf, indentLines, leadingIndent } from './textEdits';
 import type { Fix, FixContext, Rewrite, Step, TextEdit } from './types';
@@ -57,22 +57,36 @@ function firstMovedStep(steps: readonly Step[]): number {
   return i < 0 ? steps.length : i;
 }
 
-/** The edit that opts the statement's section out of the runner's transaction, if the runner has one. */
-function optOutEdit(ctx: FixContext, stmt: StatementInfo): TextEdit | undefined {
+/** The edit that opts the statement's section out of the runner's transaction, if the runner has one, and its words. */
+function optOutEdit(ctx: FixContext, stmt: StatementInfo): { edit: TextEdit; how: string } | undefined {
   const doc = ctx.result.document;
-  if (doc.runner === 'goose') {
-    // Must precede `-- +goose Up`; the top of the file is where goose users put it.
+  const header = HEADER_OPT_OUT[doc.runner];
+  if (header) {
+    // A whole-file opt-out: goose wants it before `-- +goose Up`, sqlx and graphile-migrate on the first line,
+    // Atlas in the header: the top of the file serves them all.
     const bom = ctx.text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    return { start: bom, end: bom, newText: `-- +goose NO TRANSACTION${eolOf(ctx.text)}` };
+    const eol = eolOf(ctx.text);
+    return { edit: { start: bom, end: bom, newText: header.replace(/\n/g, eol) + eol }, how: header.trim() };
+  }
+  if (doc.runner === 'liquibase') {
+    const changeset = doc.markers.filter((m) => m.name === 'changeset' && m.span.start < stmt.span.start).pop();
+    if (!changeset) return undefined;
+    const line = ctx.text.slice(changeset.span.start, changeset.span.end);
+    const option = /\brunInTransaction:\S+/i.exec(line);
+    const edit = option
+      ? { start: changeset.span.start + option.index, end: changeset.span.start + option.index + option[0].length, newText: 'runInTransaction:false' }
+      : { start: changeset.span.end, end: changeset.span.end, newText: ' runInTransaction:false' };
+    return { edit, how: 'runInTransaction:false' };
   }
   if (doc.runner === 'dbmate') {
     const up = doc.markers.filter((m) => m.runner === 'dbmate' && (m.name === 'up' || m.name === 'down') && m.span.start < stmt.span.start).pop();
     if (!up) return undefined;
     const line = ctx.text.slice(up.span.start, up.span.end);
     const option = /\btransaction:\S+/i.exec(line);
-    return option
+    const edit = option
       ? { start: up.span.start + option.index, end: up.span.start + option.index + option[0].length, newText: 'transaction:false' }
       : { start: up.span.end, end: up.span.end, newText: ' transaction:false' };
+    return { edit, how: 'transaction:false' };
   }
   return undefined;
 }
@@ -83,6 +97,13 @@ function optOutEdit(ctx: FixContext, stmt: StatementInfo): TextEdit | undefined 
  * halfway would leave the migration half-applied.
  */
 function sectionsSafeWithoutTransaction(doc: MigrationDocument, stmt: StatementInfo): boolean {
+  // A header opt-out covers the whole file; dbmate's and Liquibase's cover one section or changeset.
+  if (HEADER_OPT_OUT[doc.runner] && doc.runner !== 'goose') {
+    const all = doc.statements;
+    if (ONE_STATEMENT_OUTSIDE.has(doc.runner)) return all.length <= 1;
+    const own = all.filter((s) => s.kind !== 'VariableSetStmt');
+    return own.length <= 1 || own.every((s) => !s.locks.transactional);
+  }
   const sections = doc.runner === 'goose' ? [...new Set(doc.statements.map((s) => s.section))] : [stmt.section];
   return sections.every((section) => {
     const all = doc.statements.filter((s) => s.section === section);
@@ -132,8 +153,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
   if (stmt.transaction === 'runner' && !deferred) {
     const optOut = optOutEdit(ctx, stmt);
     if (optOut) {
-      const how = doc.runner === 'goose' ? '-- +goose NO TRANSACTION' : 'transaction:false';
-      offer(1, `${rewrite.title} (and mark the migration ${how})`, [...all, optOut], [], rewrite.safe, (after) =>
+      offer(1, `${rewrite.title} (and mark the migration ${optOut.how})`, [...all, optOut.edit], [], rewrite.safe, (after) =>
         transactionsRespected(after, stmt.index, steps) && sectionsSafeWithoutTransaction(after, stmt));
     }
   }
