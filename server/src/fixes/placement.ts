@@ -104,6 +104,14 @@ function sectionsSafeWithoutTransaction(doc: MigrationDocument, stmt: StatementI
     const own = all.filter((s) => s.kind !== 'VariableSetStmt');
     return own.length <= 1 || own.every((s) => !s.locks.transactional);
   }
+  if (doc.runner === 'liquibase') {
+    // runInTransaction:false covers one changeset, and (splitStatements on) its statements run one by one.
+    const starts = doc.markers.filter((m) => m.name === 'changeset').map((m) => m.span.start);
+    const from = Math.max(-1, ...starts.filter((s) => s < stmt.span.start));
+    const to = Math.min(Infinity, ...starts.filter((s) => s > stmt.span.start));
+    const own = doc.statements.filter((s) => s.span.start > from && s.span.start < to && s.kind !== 'VariableSetStmt');
+    return own.length <= 1 || own.every((s) => !s.locks.transactional);
+  }
   const sections = doc.runner === 'goose' ? [...new Set(doc.statements.map((s) => s.section))] : [stmt.section];
   return sections.every((section) => {
     const all = doc.statements.filter((s) => s.section === section);
