@@ -106,7 +106,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
   const { config } = options;
   const facts = options.facts ?? NO_FACTS;
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
-  const prepared = prepareTemplates(text, config.placeholders);
+  const prepared = preparedOrPlain(text, config.placeholders);
   const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
   const split = splitSql(prepared.text);
   const parsed: InputStatement[] = [];
@@ -155,6 +155,15 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
   }
   attachIgnores(doc);
   return doc;
+}
+
+/** Placeholder stand-ins; a bug there must not take the editor down, so the plain text is the fallback. */
+function preparedOrPlain(text: string, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
+  try {
+    return prepareTemplates(text, values);
+  } catch {
+    return { text, placeholders: [], branches: [] };
+  }
 }
 
 interface SectionSlice {

@@ -75,5 +75,7 @@ describe('templated SQL', () => {
     const { findings, document } = await lint('SELECT 1;\n{{ range .Tables }}\nALTER TABLE {{ . }} ADD COLUMN c int;\nALTER TABLE x DROP COLUMN y;');
     assert.deepEqual(findings.map((f) => f.ruleId), ['not-analysed', 'not-analysed']);
     assert.equal(document.statements.length, 1);
+    const ignored = await lint('-- lockstep-ignore-file not-analysed\n{{ if .X }}\nALTER TABLE t DROP COLUMN c;\n{{ end }}');
+    assert.deepEqual(ignored.findings.map((f) => f.ruleId), []);
   });
 });
