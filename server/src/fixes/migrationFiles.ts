@@ -4,7 +4,9 @@
  * runner's own way of running a file outside a transaction. Shared by the fixes that move
  * statements out of a transaction and by "Split into phases".
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { ProjectFacts } from '../document/projectFacts';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import { analyzeLocks } from '../locks/model';
 import { Catalog } from '../catalog/catalog';
@@ -24,6 +26,23 @@ export interface RenderedMigration {
   upPath: string;
   /** Lockstep cannot see the file's transaction setting (Flyway .conf, Diesel metadata.toml): lint it with `transaction: never`. */
   outsideByMetadata: boolean;
+}
+
+/**
+ * A runner whose per-migration opt-out lives in a file next to the migration: Flyway's
+ * `<script>.sql.conf`, Diesel's `metadata.toml`. Undefined when the file already exists (it may hold
+ * other settings Lockstep must not overwrite) or the runner has none.
+ */
+export function companionOptOut(runner: RunnerId, path: string | undefined): { file: NewFile; facts: Partial<ProjectFacts> } | undefined {
+  if (!path) return undefined;
+  const base = basename(path);
+  const found =
+    runner === 'flyway' && /^V\d/i.test(base)
+      ? { file: { path: `${path}.conf`, text: 'executeInTransaction=false\n' }, facts: { flywayExecuteInTransaction: false } }
+      : runner === 'diesel' && /^up\.sql$/i.test(base)
+        ? { file: { path: join(dirname(path), 'metadata.toml'), text: 'run_in_transaction = false\n' }, facts: { dieselRunInTransaction: false } }
+        : undefined;
+  return found && !existsSync(found.file.path) ? found : undefined;
 }
 
 /** Does PostgreSQL let this SQL run inside a transaction block? (Unparsable SQL counts as yes.) */

@@ -9,7 +9,8 @@
  */
 import { transactionVerb, type MigrationDocument, type StatementInfo } from '../document/model';
 import { RUNNERS } from '../document/runner';
-import { gooseStatement, HEADER_OPT_OUT, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
+import { readProjectFacts } from '../document/projectFacts';
+import { companionOptOut, gooseStatement, HEADER_OPT_OUT, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
 import { withTimeoutPrelude } from './prelude';
 import { deleteRange, eolOf, indentLines, leadingIndent } from './textEdits';
 import type { Fix, FixContext, Rewrite, Step, TextEdit } from './types';
@@ -163,6 +164,17 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
     if (optOut) {
       offer(1, `${rewrite.title} (and mark the migration ${optOut.how})`, [...all, optOut.edit], [], rewrite.safe, (after) =>
         transactionsRespected(after, stmt.index, steps) && sectionsSafeWithoutTransaction(after, stmt));
+    }
+  }
+
+  // 2b. In place, with the opt-out file the runner reads next to the migration (Flyway .sql.conf, Diesel metadata.toml).
+  const companion = stmt.transaction === 'runner' && !deferred && !fixes.length ? companionOptOut(doc.runner, ctx.path) : undefined;
+  if (companion) {
+    const facts = { ...readProjectFacts(ctx.path), ...companion.facts };
+    const verdict = verifyFix(ctx, all, [], facts);
+    if (verdict.ok && verdict.after && transactionsRespected(verdict.after.document, stmt.index, steps) && sectionsSafeWithoutTransaction(verdict.after.document, stmt)) {
+      const name = companion.file.path.replace(/\\/g, '/').split('/').pop();
+      fixes.push({ title: `${rewrite.title} (and add ${name}: ${companion.file.text.trim()})`, ruleId: ctx.finding.ruleId, edits: all, files: [companion.file], safe: false, moved: 1 });
     }
   }
 

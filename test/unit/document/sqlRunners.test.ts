@@ -164,6 +164,9 @@ describe('SQL runners on fixture projects', () => {
     const bad = await lintFixture('flyway/sql/V2__orders_user_index.sql');
     assert.equal(model(bad), 'T0 T0');
     assert.deepEqual(where(bad, CIC), ['2:1 CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);']);
+    const [conf] = fixes(bad, CIC);
+    assert.equal(conf.title, 'Run it outside the transaction (and add V2__orders_user_index.sql.conf: executeInTransaction=false)');
+    assert.deepEqual(conf.files.map((f) => [f.path.slice(FIXTURES.length), f.text]), [['/flyway/sql/V2__orders_user_index.sql.conf', 'executeInTransaction=false\n']]);
     const good = await lintFixture('flyway/sql/V3__orders_note_index.sql');
     assert.equal(model(good), '- -');
     assert.deepEqual(where(good, CIC), []);
@@ -172,7 +175,13 @@ describe('SQL runners on fixture projects', () => {
   it('Diesel: metadata.toml with run_in_transaction = false is read', async () => {
     const bad = await lintFixture('diesel/migrations/2024-02-01-000000_orders_user_index/up.sql');
     assert.deepEqual(where(bad, CIC), ['1:1 CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);']);
-    assert.deepEqual(fixes(bad, CIC)[0].files.map((f) => [f.path.slice(FIXTURES.length), f.text]), [
+    const [companion, moved] = fixes(bad, CIC);
+    assert.equal(companion.title, 'Run it outside the transaction (and add metadata.toml: run_in_transaction = false)');
+    assert.deepEqual(companion.edits, []);
+    assert.deepEqual(companion.files.map((f) => [f.path.slice(FIXTURES.length), f.text]), [
+      ['/diesel/migrations/2024-02-01-000000_orders_user_index/metadata.toml', 'run_in_transaction = false\n'],
+    ]);
+    assert.deepEqual(moved.files.map((f) => [f.path.slice(FIXTURES.length), f.text]), [
       ['/diesel/migrations/2024-06-01-120000_create_index_concurrently/up.sql', 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\n'],
       ['/diesel/migrations/2024-06-01-120000_create_index_concurrently/down.sql', '-- Nothing to undo.\n'],
       ['/diesel/migrations/2024-06-01-120000_create_index_concurrently/metadata.toml', 'run_in_transaction = false\n'],
