@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG, type LockstepConfig } from '../../../server/src/config/types';
-import { initEngine, lintText, type LintResult } from '../../../server/src/engine';
+import { hoverAt, initEngine, lintText, type LintResult } from '../../../server/src/engine';
 import { fixesFor } from '../../../server/src/fixes';
 import { readMigrationFolder } from '../../../server/src/fixes/folder';
 import { applyEdits } from '../../../server/src/fixes/textEdits';
@@ -64,6 +64,7 @@ describe('SQL runners on fixture projects', () => {
     assert.equal(model(bad), 'I0 I0');
     assert.deepEqual(where(bad, CIC), ['3:1 CREATE INDEX CONCURRENTLY "orders_user_id_idx" ON "orders"("user_id");']);
     assert.match(bad.result.findings.find((f) => f.ruleId === CIC)!.message, /Prisma Migrate sends this migration to the server as one query string/);
+    assert.match(hoverAt(bad.result, bad.text.indexOf('CREATE INDEX'), bad.config)!, /Prisma Migrate · inside an implicit transaction \(the file is sent as one query\)/);
     const [fix] = fixes(bad, CIC);
     assert.equal(applyEdits(bad.text, fix.edits), "-- Dangerous: two statements, so Prisma before 7.4 sends them as one query (one implicit transaction).\nSET lock_timeout = '2s';\n");
     assert.deepEqual(fix.files.map((f) => [f.path.slice(FIXTURES.length), f.text]), [
