@@ -45,7 +45,8 @@ const NAME_BEFORE = new Set([
 
 /** Finds placeholders and replaces them; text without any comes back unchanged (same string). */
 export function prepareTemplates(text: string, values: Readonly<Record<string, string>> = {}): PreparedText {
-  if (!/\{\{|\$\{|:['"A-Za-z_]|\$\d/.test(text)) return { text, placeholders: [], branches: [] };
+  // Most files hold no placeholder at all: skip the scan (a `::type` cast is not a psql variable).
+  if (!/\{\{|\$\{|(?<![:\w]):(?![:=])['"A-Za-z_]|\$\d/.test(text)) return { text, placeholders: [], branches: [] };
   const found = scan(text);
   if (found.placeholders.length === 0 && found.branches.length === 0) return { text, placeholders: [], branches: [] };
   let out = '';
