@@ -198,6 +198,11 @@ describe('SQL runners on fixture projects', () => {
       '2:1 CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
       '3:1 CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);',
     ]);
+    // Recent dbmate runs each `-- migrate:up` section of a file with its own Exec: one statement per section works.
+    const sections = '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY a ON orders (user_id);\n-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY b ON orders (note);\n-- migrate:down\nSELECT 1;\n';
+    const split = lintText(sections, { config: DEFAULT_CONFIG });
+    assert.deepEqual(split.document.statements.map((s) => s.inTransaction), [false, false, true]);
+    assert.deepEqual(split.findings.filter((f) => f.ruleId === CIC), []);
     const good = await lintFixture('dbmate/db/migrations/20240301000000_one_index.sql');
     assert.equal(model(good), '- T0');
     assert.deepEqual(where(good, CIC), []);
