@@ -183,7 +183,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
     catalog: options.schema,
     parse: cache ? (chunk) => cache.parse(chunk) : parseChunk,
     memo: cache,
-    stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}`),
+    // Placeholder values change what a templated statement parses to while its text stays the same.
+    stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`),
     facts: options.facts ?? readProjectFacts(options.path),
   });
   const findings: Finding[] = [];
@@ -211,7 +212,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   }
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
+  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);

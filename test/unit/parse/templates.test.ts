@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { prepareTemplates } from '../../../server/src/parse/templates';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
-import { initEngine, lintText } from '../../../server/src/engine';
+import { EngineCache, initEngine, lintText } from '../../../server/src/engine';
 import { SchemaHistory } from '../../../server/src/history/schemaHistory';
 import { fixesFor } from '../../../server/src/fixes';
 import { lint } from '../../support/lint';
@@ -77,5 +77,18 @@ describe('templated SQL', () => {
     assert.equal(document.statements.length, 1);
     const ignored = await lint('-- lockstep-ignore-file not-analysed\n{{ if .X }}\nALTER TABLE t DROP COLUMN c;\n{{ end }}');
     assert.deepEqual(ignored.findings.map((f) => f.ruleId), []);
+  });
+});
+
+describe('templated SQL with the editor cache', () => {
+  it('a new placeholder value is seen at once, though the text did not change', async () => {
+    await initEngine();
+    const cache = new EngineCache();
+    const sql = 'CREATE TABLE fresh (c int);\nCREATE INDEX i ON ${table} (c);';
+    const schema = (await lint('CREATE TABLE orders (c int);')).document.catalog;
+    const run = (table: string) =>
+      lintText(sql, { config: { ...DEFAULT_CONFIG, placeholders: { table } }, cache, schema }).findings.map((f) => f.ruleId).filter((r) => r !== 'require-lock-timeout');
+    assert.deepEqual(run('fresh'), [], 'an index on a table created in the same migration');
+    assert.deepEqual(run('orders'), ['require-concurrent-index']);
   });
 });
