@@ -7,6 +7,8 @@
  *   4. in new migration files after this one, named the runner's way.
  * Every candidate is linted before it is offered (verify.ts); the ones that pass become fixes.
  */
+import type { RunnerId } from '../config/types';
+import type { TextSpan } from '../findings';
 import { transactionVerb, type MigrationDocument, type StatementInfo } from '../document/model';
 import { RUNNERS } from '../document/runner';
 import { readProjectFacts } from '../document/projectFacts';
@@ -58,6 +60,21 @@ function firstMovedStep(steps: readonly Step[]): number {
   return i < 0 ? steps.length : i;
 }
 
+/** Runners whose opt-out is an option on a section's marker line: dbmate `transaction:false`, Liquibase `runInTransaction:false`. */
+const SECTION_OPT_OUT: Partial<Record<RunnerId, { opens: readonly string[]; option: string }>> = {
+  dbmate: { opens: ['up', 'down'], option: 'transaction' },
+  liquibase: { opens: ['changeset'], option: 'runInTransaction' },
+};
+
+/** `<option>:false` on the marker line at `span`: replacing the option's value, or appended. */
+function setMarkerOption(text: string, span: TextSpan, option: string): TextEdit {
+  const found = new RegExp(`\\b${option}:\\S+`, 'i').exec(text.slice(span.start, span.end));
+  const value = `${option}:false`;
+  return found
+    ? { start: span.start + found.index, end: span.start + found.index + found[0].length, newText: value }
+    : { start: span.end, end: span.end, newText: ` ${value}` };
+}
+
 /** The edit that opts the statement's section out of the runner's transaction, if the runner has one, and its words. */
 function optOutEdit(ctx: FixContext, stmt: StatementInfo): { edit: TextEdit; how: string } | undefined {
   const doc = ctx.result.document;
@@ -69,25 +86,11 @@ function optOutEdit(ctx: FixContext, stmt: StatementInfo): { edit: TextEdit; how
     const eol = eolOf(ctx.text);
     return { edit: { start: bom, end: bom, newText: header.replace(/\n/g, eol) + eol }, how: header.trim() };
   }
-  if (doc.runner === 'liquibase') {
-    const changeset = doc.markers.filter((m) => m.name === 'changeset' && m.span.start < stmt.span.start).pop();
-    if (!changeset) return undefined;
-    const line = ctx.text.slice(changeset.span.start, changeset.span.end);
-    const option = /\brunInTransaction:\S+/i.exec(line);
-    const edit = option
-      ? { start: changeset.span.start + option.index, end: changeset.span.start + option.index + option[0].length, newText: 'runInTransaction:false' }
-      : { start: changeset.span.end, end: changeset.span.end, newText: ' runInTransaction:false' };
-    return { edit, how: 'runInTransaction:false' };
-  }
-  if (doc.runner === 'dbmate') {
-    const up = doc.markers.filter((m) => m.runner === 'dbmate' && (m.name === 'up' || m.name === 'down') && m.span.start < stmt.span.start).pop();
-    if (!up) return undefined;
-    const line = ctx.text.slice(up.span.start, up.span.end);
-    const option = /\btransaction:\S+/i.exec(line);
-    const edit = option
-      ? { start: up.span.start + option.index, end: up.span.start + option.index + option[0].length, newText: 'transaction:false' }
-      : { start: up.span.end, end: up.span.end, newText: ' transaction:false' };
-    return { edit, how: 'transaction:false' };
+  // Section opt-outs: an option on the marker line that opens the statement's section or changeset.
+  const section = SECTION_OPT_OUT[doc.runner];
+  if (section) {
+    const marker = doc.markers.filter((m) => m.runner === doc.runner && section.opens.includes(m.name) && m.span.start < stmt.span.start).pop();
+    return marker ? { edit: setMarkerOption(ctx.text, marker.span, section.option), how: `${section.option}:false` } : undefined;
   }
   return undefined;
 }
