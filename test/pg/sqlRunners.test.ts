@@ -151,4 +151,36 @@ describe('SQL runners against a real PostgreSQL', function () {
       assert.deepEqual(lint.document.statements.map((s) => [s.inTransaction, s.transactionId]), [[true, 0], [true, 0]]);
     });
   });
+
+  describe('the documented sending of Prisma Migrate and dbmate (their engines are native binaries, not run here)', function () {
+    const prisma = (f: string) => join(FIXTURES, 'prisma/prisma/migrations', f, 'migration.sql');
+    const init = readFileSync(prisma('20240101000000_init'), 'utf8');
+
+    /** Prisma before 7.4: the whole migration.sql as one simple query (prisma-engines raw_cmd). */
+    async function asOneQuery(db: string, text: string): Promise<void> {
+      const client = await database(db);
+      try {
+        await client.query(init);
+        await client.query(text);
+      } finally {
+        await client.end();
+      }
+    }
+
+    it('Prisma before 7.4: two statements sent as one query fail on CONCURRENTLY; one alone succeeds; Lockstep agrees', async function () {
+      const bad = readFileSync(prisma('20240201000000_orders_user_index'), 'utf8');
+      await assert.rejects(asOneQuery('prisma_bad', bad), /cannot run inside a transaction block/);
+      const good = readFileSync(prisma('20240301000000_orders_note_index'), 'utf8');
+      await asOneQuery('prisma_good', good);
+      const lints = [lintFile(prisma('20240201000000_orders_user_index')), lintFile(prisma('20240301000000_orders_note_index'))];
+      assert.deepEqual(lints.map((l) => l.findings.filter((f) => f.ruleId === 'concurrent-in-transaction').length), [1, 0]);
+    });
+
+    it('dbmate transaction:false: the section as one Exec (simple query) fails with two builds, succeeds with one', async function () {
+      const dbmate = (f: string) => readFileSync(join(FIXTURES, 'dbmate/db/migrations', f), 'utf8');
+      const upSection = (text: string) => text.slice(text.indexOf('\n') + 1, text.indexOf('-- migrate:down'));
+      await assert.rejects(asOneQuery('dbmate_two', upSection(dbmate('20240201000000_two_indexes.sql'))), /cannot run inside a transaction block/);
+      await asOneQuery('dbmate_one', upSection(dbmate('20240301000000_one_index.sql')));
+    });
+  });
 });
