@@ -124,6 +124,11 @@ describe('SQL runners on fixture projects', () => {
     // The committed history was replayed: orders exists, so the build is not "on a table created here".
     assert.ok(bad.result.document.catalog.column('orders', 'user_id'));
     assert.equal(applyEdits(bad.text, fixes(bad, CIC)[0].edits).split('\n')[0], '--! no-transaction');
+    // A committed migration is hashed: it gets no in-place opt-out.
+    const committed = lintText('CREATE INDEX CONCURRENTLY i ON orders (user_id);', { path: join(FIXTURES, 'graphile-migrate/migrations/committed/000003.sql'), config: bad.config });
+    const finding = committed.findings.find((f) => f.ruleId === CIC)!;
+    const offered = fixesFor({ text: 'CREATE INDEX CONCURRENTLY i ON orders (user_id);', result: committed, finding, stmt: committed.document.statements[0], config: bad.config, path: join(FIXTURES, 'graphile-migrate/migrations/committed/000003.sql') }, { withoutIgnores: true });
+    assert.deepEqual(offered.map((f) => f.title), []);
     const good = await lintFixture('graphile-migrate/migrations/committed/000002.sql');
     assert.equal(model(good), '-');
   });
