@@ -45,6 +45,8 @@ export interface LockstepConfig {
    * Unset names get a neutral stand-in of the placeholder's own length (see server/src/parse/templates.ts).
    */
   placeholders?: Record<string, string>;
+  /** Where reports link rule docs (`<base>docs/rules/<id>.md`); unset: the project's repository. */
+  docsBaseUrl?: string;
   /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */
   estimate?: EstimateSettings;
 }

@@ -108,6 +108,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
       case 'placeholders':
         validatePlaceholders(value, problem, (placeholders) => (config.placeholders = placeholders));
         break;
+      case 'docsBaseUrl':
+        if (typeof value === 'string' && /^https?:\/\/[^\s/]+/.test(value)) config.docsBaseUrl = value;
+        else problem(key, `"docsBaseUrl" must be an http(s) URL such as "https://example.org/lockstep/", got ${show(value)}`);
+        break;
       case 'estimate':
         validateEstimate(value, problem, (estimate) => (config.estimate = estimate));
         break;
