@@ -13,6 +13,7 @@ import { readMigrationFolder } from '../../../server/src/fixes/folder';
 import { applyEdits } from '../../../server/src/fixes/textEdits';
 import type { Fix } from '../../../server/src/fixes/types';
 import { SchemaHistory } from '../../../server/src/history/schemaHistory';
+import { findMigrationFolders } from '../../../server/src/init/initProject';
 
 const FIXTURES = resolve(__dirname, '../../fixtures/frameworks');
 const NOW = new Date(Date.UTC(2024, 5, 1, 12, 0, 0));
@@ -211,5 +212,12 @@ describe('SQL runners on fixture projects', () => {
     const good = await lintFixture('dbmate/db/migrations/20240301000000_one_index.sql');
     assert.equal(model(good), '- T0');
     assert.deepEqual(where(good, CIC), []);
+  });
+
+  it('lockstep init finds each fixture set with its runner (a Prisma set is the folder of migration folders)', () => {
+    const found = (dir: string) => findMigrationFolders(join(FIXTURES, dir)).map((f) => `${f.path} ${f.runner} ${f.files}`);
+    assert.deepEqual(found('prisma'), ['prisma/migrations prisma 3']);
+    assert.deepEqual(found('postgres-migrations'), ['migrations postgres-migrations 3']);
+    assert.deepEqual(found('atlas'), ['migrations atlas 3']);
   });
 });
