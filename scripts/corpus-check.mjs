@@ -9,13 +9,16 @@
 // autocommit statements), and none that says a statement "waits" for a lock.
 // --save FILE writes the per-rule counts as JSON; --compare FILE prints them next to a saved run's.
 //
-// Usage: node scripts/corpus-check.mjs [--corpus DIR] [--timeout-ms N] [--workers N] [--no-pg] [--save FILE] [--compare FILE]
+// Then the SQL-file frameworks of ../shared/frameworks-corpus (scripts/corpus-frameworks-sql.mjs).
+//
+// Usage: node scripts/corpus-check.mjs [--corpus DIR] [--frameworks-corpus DIR] [--timeout-ms N] [--workers N] [--no-pg] [--save FILE] [--compare FILE]
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { reportSqlFrameworks } from './corpus-frameworks-sql.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BUNDLE = join(REPO, 'dist/cli.js');
@@ -48,7 +51,8 @@ async function runWorker() {
       });
       const rules = {};
       for (const f of findings) rules[f.ruleId] = (rules[f.ruleId] ?? 0) + 1;
-      process.send({ ok: true, parsed: document.statements.length, syntaxErrors, rules, lockTimeout: lockTimeoutShape(document, findings), ms: performance.now() - started });
+      const notAnalysed = (document.notAnalysed ?? []).map((n) => n.reason);
+      process.send({ ok: true, parsed: document.statements.length, syntaxErrors, rules, notAnalysed, runner: document.runner, lockTimeout: lockTimeoutShape(document, findings), ms: performance.now() - started });
     } catch (err) {
       process.send({ ok: false, error: String(err?.stack ?? err), ms: performance.now() - started });
     }
@@ -290,6 +294,17 @@ async function main() {
       if (v.filesAccepted.length) failures.push(`${v.filesAccepted.length} file(s) PostgreSQL parses whole were reported with syntax errors`);
     } catch (err) {
       failures.push(`could not check syntax errors against PostgreSQL: ${err?.message ?? err}`);
+    }
+  }
+
+  const frameworks = resolve(option('--frameworks-corpus', join(REPO, '../shared/frameworks-corpus')));
+  if (existsSync(frameworks)) {
+    try {
+      failures.push(...(await reportSqlFrameworks({
+        corpus: frameworks, lintCorpus, confirmWithPostgres, workerCount, timeoutMs, pad, checkWithPostgres: !process.argv.includes('--no-pg'),
+      })));
+    } catch (err) {
+      failures.push(`could not check the SQL frameworks corpus: ${err?.message ?? err}`);
     }
   }
 

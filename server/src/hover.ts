@@ -6,7 +6,8 @@ import type { StatementImpact } from './engine';
 import { escapeCell, impactTable } from './impactTable';
 
 export function renderHover(impact: StatementImpact, doc: MigrationDocument, config: LockstepConfig): string {
-  const tx = impact.inTransaction ? 'inside a transaction' : 'autocommit';
+  const stmt = doc.statements[impact.statementIndex];
+  const tx = !impact.inTransaction ? 'autocommit' : stmt?.implicitTransaction ? 'inside an implicit transaction (the file is sent as one query)' : 'inside a transaction';
   const lines = [`**${escapeCell(impact.summary)}**`, '', `PostgreSQL ${config.pgVersion} · ${RUNNERS[doc.runner].label} · ${tx}`, ''];
   if (impact.relations.length === 0) lines.push('Takes no table-level lock that blocks other sessions.');
   else lines.push(...impactTable(impact.relations));

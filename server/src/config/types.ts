@@ -20,7 +20,15 @@ export type RunnerId =
   | 'goose'
   | 'dbmate'
   | 'sqitch'
-  | 'diesel';
+  | 'diesel'
+  | 'prisma'
+  | 'drizzle'
+  | 'supabase'
+  | 'postgres-migrations'
+  | 'graphile-migrate'
+  | 'atlas'
+  | 'liquibase'
+  | 'sqlx';
 
 /**
  * How statements are wrapped in transactions when the file has no explicit BEGIN/COMMIT:
@@ -43,6 +51,11 @@ export interface LockstepConfig {
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */
   lockTimeout: string;
   statementTimeout: string;
+  /**
+   * Values for template placeholders (Go `{{ .Name }}`, Flyway/Liquibase `${name}`, psql `:name`), by name.
+   * Unset names get a neutral stand-in of the placeholder's own length (see server/src/parse/templates.ts).
+   */
+  placeholders?: Record<string, string>;
   /** Where reports link rule docs (`<base>docs/rules/<id>.md`); unset: the project's repository. */
   docsBaseUrl?: string;
   /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */

@@ -5,7 +5,10 @@
  */
 import { RULE_CATEGORIES, type EstimateSettings, type LockstepConfig, type RuleCategory, type RuleSetting, type RunnerId, type TransactionMode } from './types';
 
-export const RUNNER_CHOICES = ['auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
+export const RUNNER_CHOICES = [
+  'auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel',
+  'prisma', 'drizzle', 'supabase', 'postgres-migrations', 'graphile-migrate', 'atlas', 'liquibase', 'sqlx',
+] as const;
 export const TRANSACTION_CHOICES = ['auto', 'always', 'never'] as const;
 export const RULE_SETTING_CHOICES = ['off', 'error', 'warning', 'info', 'hint'] as const;
 export const ESTIMATE_KEYS = ['rewriteMBps', 'scanMBps', 'indexBuildMBps'] as const satisfies readonly (keyof EstimateSettings)[];
@@ -105,6 +108,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
         else problem(key, `"${key}" must be a PostgreSQL duration such as "2s", "500ms" or "1min", got ${show(value)}`);
         break;
+      case 'placeholders':
+        validatePlaceholders(value, problem, (placeholders) => (config.placeholders = placeholders));
+        break;
       case 'docsBaseUrl':
         if (typeof value === 'string' && /^https?:\/\/[^\s/]+/.test(value)) config.docsBaseUrl = value;
         else problem(key, `"docsBaseUrl" must be an http(s) URL such as "https://example.org/lockstep/", got ${show(value)}`);
@@ -162,6 +168,20 @@ function validateCategories(
     }
   }
   accept(categories);
+}
+
+/** Placeholder names and the text that stands in for them: strings without line breaks. */
+function validatePlaceholders(value: unknown, problem: (path: string, message: string) => void, accept: (p: Record<string, string>) => void): void {
+  if (!isRecord(value)) {
+    problem('placeholders', `"placeholders" must be an object such as { "Namespace": "app" }, got ${show(value)}`);
+    return;
+  }
+  const placeholders: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (typeof text === 'string' && !/[\r\n]/.test(text)) placeholders[name] = text;
+    else problem(`placeholders.${name}`, `placeholder "${name}" must be a one-line string, got ${show(text)}`);
+  }
+  accept(placeholders);
 }
 
 function validateEstimate(value: unknown, problem: (path: string, message: string) => void, accept: (estimate: EstimateSettings) => void): void {

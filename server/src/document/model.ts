@@ -11,7 +11,9 @@ import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
 import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
 import { parseIgnores, type IgnoreDirective } from './ignores';
-import { detectRunner, runnerWrapsInTransaction } from './runner';
+import { detectRunner, runnerTransaction } from './runner';
+import { NO_FACTS, type ProjectFacts } from './projectFacts';
+import { overlaps, prepareTemplates } from '../parse/templates';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 
@@ -24,6 +26,13 @@ export interface StatementInfo extends ParsedStatement {
   inTransaction: boolean;
   /** How that transaction came about. */
   transaction: 'explicit' | 'runner' | 'none';
+  /**
+   * The runner's transaction is PostgreSQL's implicit one: the runner sends the file (or section) as one
+   * multi-statement query string. BEGIN/COMMIT in it are ordinary statements, not nesting.
+   */
+  implicitTransaction: boolean;
+  /** The statement holds template placeholders in code (parsed with stand-ins): fixes leave it alone. */
+  templated: boolean;
   /** Statements with the same id run in the same transaction; -1 for autocommit. */
   transactionId: number;
   /** The lock model's verdict, with the schema as it stood just before this statement. */
@@ -49,6 +58,12 @@ export interface SyntaxProblem {
   span: TextSpan;
 }
 
+/** Text Lockstep deliberately did not analyse, and why (a statement shaped by a template branch). */
+export interface NotAnalysed {
+  span: TextSpan;
+  reason: string;
+}
+
 export interface MigrationDocument {
   path?: string;
   text: string;
@@ -56,6 +71,7 @@ export interface MigrationDocument {
   pgVersion: number;
   statements: StatementInfo[];
   syntaxErrors: SyntaxProblem[];
+  notAnalysed: NotAnalysed[];
   /** psql backslash commands: not SQL, reported as such. */
   metaCommands: Chunk[];
   markers: RunnerMarker[];
@@ -124,20 +140,41 @@ export interface BuildOptions {
   memo?: AnalysisMemo;
   /** Identifies `catalog` (and anything else outside the file) in forward-state fingerprints. */
   stateSeed?: number;
+  /** What the files around this one say about its runner (projectFacts.ts). */
+  facts?: ProjectFacts;
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
   const { config } = options;
-  const split = splitSql(text);
+  const facts = options.facts ?? NO_FACTS;
+  // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
+  const prepared = preparedOrPlain(text, config.placeholders);
+  const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
+  const split = splitSql(prepared.text);
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
+  const notAnalysed: NotAnalysed[] = [];
+  const templated = new Set<InputStatement>();
   for (const chunk of split.chunks) {
     if (chunk.kind !== 'sql') continue;
+    const branch = prepared.branches.find((b) => overlaps([b], chunk.span));
+    if (branch) {
+      notAnalysed.push({ span: { ...chunk.span }, reason: `its text depends on a template {{ ${branch.keyword} }} … {{ end }} branch, so its statements are not known until the template runs` });
+      continue;
+    }
     const outcome = options.parse(chunk);
-    if (outcome.ok) parsed.push(...outcome.statements);
-    else syntaxErrors.push(outcome.error);
+    if (!outcome.ok) syntaxErrors.push(outcome.error);
+    else if (prepared.text === text) parsed.push(...outcome.statements);
+    else {
+      for (const s of outcome.statements) {
+        // The statement's own text is the original (fixes quote it); only the parser saw the stand-ins.
+        const original = { ...s, text: text.slice(s.span.start, s.span.end) };
+        if (overlaps(inCode, s.span)) templated.add(original);
+        parsed.push(original);
+      }
+    }
   }
-  const runner = detectRunner(options.path, split.markers, config.runner);
+  const runner = detectRunner(options.path, split.markers, config.runner, facts);
   const doc: MigrationDocument = {
     path: options.path,
     text,
@@ -145,6 +182,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     pgVersion: config.pgVersion,
     statements: [],
     syntaxErrors,
+    notAnalysed,
     metaCommands: split.chunks.filter((c) => c.kind === 'psql-meta'),
     markers: split.markers,
     comments: split.comments,
@@ -154,9 +192,21 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     catalog: options.catalog?.clone() ?? new Catalog(),
   };
   let state = options.stateSeed ?? 0;
-  for (const section of sectionsOf(parsed, split.markers)) state = analyzeSection(doc, section, config, state, options.memo);
+  const ids = { next: 0 };
+  for (const section of sectionsOf(parsed, split.markers)) {
+    state = analyzeSection(doc, section, { config, facts, ids, templated }, state, options.memo);
+  }
   attachIgnores(doc);
   return doc;
+}
+
+/** Placeholder stand-ins; a bug there must not take the editor down, so the plain text is the fallback. */
+function preparedOrPlain(text: string, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
+  try {
+    return prepareTemplates(text, values);
+  } catch {
+    return { text, placeholders: [], branches: [] };
+  }
 }
 
 interface SectionSlice {
@@ -165,9 +215,9 @@ interface SectionSlice {
   statements: InputStatement[];
 }
 
-/** Split statements at up/down markers (goose, dbmate). Files without them are one section. */
+/** Split statements at up/down markers (goose, dbmate) and Liquibase changesets. Files without them are one section. */
 function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): SectionSlice[] {
-  const boundaries = markers.filter((m) => m.name === 'up' || m.name === 'down');
+  const boundaries = markers.filter((m) => m.name === 'up' || m.name === 'down' || m.name === 'changeset');
   if (boundaries.length === 0) return [{ name: undefined, statements }];
   const slices: SectionSlice[] = [];
   const before = statements.filter((s) => s.span.start < boundaries[0].span.start);
@@ -175,7 +225,8 @@ function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): Sect
   boundaries.forEach((m, i) => {
     const end = boundaries[i + 1]?.span.start ?? Infinity;
     slices.push({
-      name: m.name as 'up' | 'down',
+      // A changeset is a forward migration of its own; it shares the file's (unnamed) section.
+      name: m.name === 'changeset' ? undefined : (m.name as 'up' | 'down'),
       marker: m,
       statements: statements.filter((s) => s.span.start > m.span.start && s.span.start < end),
     });
@@ -184,12 +235,21 @@ function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): Sect
 }
 
 /** Analyse one section's statements in order; returns the forward-state fingerprint after it. */
-function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: LockstepConfig, seed: number, memo?: AnalysisMemo): number {
+interface SectionContext {
+  config: LockstepConfig;
+  facts: ProjectFacts;
+  /** Transaction ids are unique across the file's sections. */
+  ids: { next: number };
+  templated: ReadonlySet<InputStatement>;
+}
+
+function analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): number {
+  const { config } = context;
   // A down section runs against the schema the up section left, and its own changes stay out of it.
   const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
   const ctxBase = { pgVersion: config.pgVersion };
   const lockContext = { ...ctxBase, catalog };
-  const wraps = runnerWrapsInTransaction(
+  const wrapping = runnerTransaction(
     {
       runner: doc.runner,
       markers: doc.markers,
@@ -198,14 +258,16 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       allNonTransactional: () =>
         slice.statements.length > 0 &&
         slice.statements.every((s) => !analyzeLocks(s.ast as AstNode, { ...ctxBase, catalog: new Catalog() }).transactional),
+      facts: context.facts,
     },
     config.transaction,
   );
+  const wraps = wrapping !== 'none';
 
-  const tx = new TransactionTracker(wraps);
+  const tx = new TransactionTracker(wraps, context.ids);
   const session = new SessionSettings();
   // Each section starts from its own point: the schema before it is the file's, or the up section's.
-  let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wraps}`, seed);
+  let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wrapping}`, seed);
   for (const parsed of slice.statements) {
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
@@ -221,6 +283,8 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       section: slice.name,
       inTransaction: state.inTransaction,
       transaction: state.kind,
+      implicitTransaction: state.kind === 'runner' && wrapping === 'implicit',
+      templated: context.templated.has(parsed),
       transactionId: state.id,
       locks,
       lockTimeoutMs: session.lockTimeoutMs,
@@ -274,10 +338,9 @@ interface TxState {
 /** Follows BEGIN/COMMIT/ROLLBACK on top of whatever transaction the runner opens. */
 class TransactionTracker {
   private state: TxState;
-  private nextId = 0;
 
-  constructor(runnerWraps: boolean) {
-    this.state = runnerWraps ? { inTransaction: true, kind: 'runner', id: this.nextId++ } : this.autocommit();
+  constructor(runnerWraps: boolean, private readonly ids: { next: number }) {
+    this.state = runnerWraps ? { inTransaction: true, kind: 'runner', id: this.ids.next++ } : this.autocommit();
   }
 
   current(): TxState {
@@ -288,7 +351,7 @@ class TransactionTracker {
   before(stmt: AstNode): TxState {
     const kind = transactionVerb(stmt);
     if ((kind === 'begin') && !this.state.inTransaction) {
-      this.state = { inTransaction: true, kind: 'explicit', id: this.nextId++ };
+      this.state = { inTransaction: true, kind: 'explicit', id: this.ids.next++ };
     }
     return this.state;
   }

@@ -7,6 +7,7 @@ import * as nodeFs from 'node:fs';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
+import { readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk } from '../parse/pgParser';
 import { splitSql } from '../parse/split';
@@ -106,7 +107,7 @@ export class SchemaHistory {
   }
 
   private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
-    const runner = detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner);
+    const runner = detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner, readProjectFacts(file));
     const earlier = earlierMigrations(file, runner, this.fs);
     if (earlier.length === 0) return undefined;
     const key = `${config.pgVersion}|${earlier[0]}`;

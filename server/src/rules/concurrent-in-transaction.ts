@@ -16,7 +16,11 @@ export const rule: Rule = {
     if (stmt.locks.transactional || !stmt.inTransaction) return [];
     const what = stmt.locks.parts[0]?.label ?? 'This statement';
     const runner = RUNNERS[doc.runner];
-    const why = stmt.transaction === 'explicit' ? 'it is inside BEGIN … COMMIT' : `${runner.label} runs this migration in a transaction`;
+    const why = stmt.transaction === 'explicit'
+      ? 'it is inside BEGIN … COMMIT'
+      : stmt.implicitTransaction
+        ? `${runner.label} sends this migration to the server as one query string, and PostgreSQL runs its statements as one implicit transaction`
+        : `${runner.label} runs this migration in a transaction`;
     const fix = stmt.transaction === 'explicit' ? 'move it out of the BEGIN … COMMIT block' : runner.optOut;
     return [{ message: `${what} cannot run inside a transaction block, and ${why}: it will fail. To fix, ${fix}.` }];
   },

@@ -42,6 +42,11 @@ const BUILTIN_EXAMPLES: Record<keyof typeof BUILTIN_CHECKS, Example> = {
     flagged: '\\set ON_ERROR_STOP on\nALTER TABLE orders ADD COLUMN note text;',
     clean: 'ALTER TABLE orders ADD COLUMN note text;',
   },
+  'not-analysed': {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);',
+    flagged: '{{ if .Options.WithNote }}\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n{{ end }}',
+    clean: 'ALTER TABLE {{ .Schema }}.orders ADD COLUMN paid boolean;',
+  },
   'unused-ignore': {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged: '-- lockstep-ignore require-concurrent-index: orders is small\nCREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',

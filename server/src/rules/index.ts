@@ -94,6 +94,7 @@ export const BUILTIN_CHECKS = {
   'syntax-error': { title: 'SQL that PostgreSQL cannot parse', defaultSeverity: 'error', category: 'hygiene' },
   'psql-meta-command': { title: 'psql backslash commands are not SQL', defaultSeverity: 'info', category: 'hygiene' },
   'unused-ignore': { title: 'lockstep-ignore comments that silence nothing', defaultSeverity: 'warning', category: 'hygiene' },
+  'not-analysed': { title: 'Statements Lockstep deliberately did not analyse (template branches)', defaultSeverity: 'info', category: 'hygiene' },
 } as const satisfies Record<string, { title: string; defaultSeverity: Severity; category: RuleCategory }>;
 
 export const RULE_IDS: readonly string[] = [...RULES.map((r) => r.id), ...Object.keys(BUILTIN_CHECKS)];

@@ -22,8 +22,8 @@ export const rule: Rule = {
     const verb = transactionVerb(stmt.ast);
     if (!verb) return [];
     const runner = RUNNERS[doc.runner];
-    // golang-migrate sends a file as one multi-statement query: BEGIN/COMMIT in it are ordinary.
-    const runnerBlock = stmt.transaction === 'runner' && runner.transaction === 'per-file';
+    // A file sent as one multi-statement query (golang-migrate, opted-out sections): BEGIN/COMMIT in it are ordinary.
+    const runnerBlock = stmt.transaction === 'runner' && !stmt.implicitTransaction;
     if (verb === 'begin') {
       if (runnerBlock) {
         return [{ message: `${runner.label} already runs this migration in a transaction: PostgreSQL ignores this BEGIN with a warning, and the COMMIT that follows ends the runner's transaction early. Remove BEGIN/COMMIT; if the statements must manage their own transaction, opt out of the runner's: ${runner.optOut}.` }];
