@@ -17,6 +17,7 @@ import { BUILTIN_CHECKS, docsPath, ruleById, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
+import type { HostRunner } from './document/runnerFacts';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -26,6 +27,8 @@ export interface LintOptions {
   cache?: EngineCache;
   /** The schema before this file (earlier migrations, or a test's setup); empty when unknown. */
   schema?: Catalog;
+  /** The framework that runs this SQL when it was extracted from a host file (server/src/frameworks/lint.ts). */
+  host?: HostRunner;
 }
 
 export interface LintResult {
@@ -180,6 +183,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     catalog: options.schema,
     parse: cache ? (chunk) => cache.parse(chunk) : parseChunk,
     memo: cache,
+    host: options.host,
     stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}`),
   });
   const findings: Finding[] = [];
@@ -204,7 +208,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   }
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
+  const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);

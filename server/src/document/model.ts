@@ -14,6 +14,7 @@ import { parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerWrapsInTransaction } from './runner';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
+import type { HostRunner } from './runnerFacts';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -51,6 +52,8 @@ export interface MigrationDocument {
   path?: string;
   text: string;
   runner: RunnerId;
+  /** Set when the SQL was extracted from a framework's host file (Knex, TypeORM…): that framework runs it. */
+  host?: HostRunner;
   pgVersion: number;
   statements: StatementInfo[];
   syntaxErrors: SyntaxProblem[];
@@ -82,6 +85,8 @@ export interface BuildOptions {
   memo?: AnalysisMemo;
   /** Identifies `catalog` (and anything else outside the file) in forward-state fingerprints. */
   stateSeed?: number;
+  /** The framework that runs this SQL, when it was extracted from a host file. */
+  host?: HostRunner;
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
@@ -100,6 +105,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     path: options.path,
     text,
     runner,
+    host: options.host,
     pgVersion: config.pgVersion,
     statements: [],
     syntaxErrors,

@@ -1,5 +1,5 @@
 import { transactionVerb } from '../document/model';
-import { RUNNERS } from '../document/runner';
+import { runnerFacts } from '../document/runnerFacts';
 import { laterInTransaction, sameTransaction } from './migration';
 import type { Rule } from './types';
 
@@ -20,7 +20,7 @@ export const rule: Rule = {
   check(stmt, { doc }) {
     const verb = transactionVerb(stmt.ast);
     if (!verb) return [];
-    const runner = RUNNERS[doc.runner];
+    const runner = runnerFacts(doc);
     // golang-migrate sends a file as one multi-statement query: BEGIN/COMMIT in it are ordinary.
     const runnerBlock = stmt.transaction === 'runner' && runner.transaction === 'per-file';
     if (verb === 'begin') {
