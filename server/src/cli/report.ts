@@ -44,6 +44,18 @@ export interface FileReport {
   sourceLines: Record<number, string>;
   /** Present when `--explain` was asked for. */
   impacts?: ReportedImpact[];
+  /** For a framework's host file (.ts/.js migration): which framework, and how much of its SQL was understood. */
+  framework?: FrameworkCoverage;
+}
+
+export interface FrameworkCoverage {
+  id: string;
+  /** Calls and strings turned into SQL. */
+  understood: number;
+  /** Calls reported as "not analysed". */
+  notAnalysed: number;
+  /** Their reasons, counted. */
+  reasons: Record<string, number>;
 }
 
 /** A file or operand that could not be linted, or a config file that could not be used. */
@@ -89,6 +101,7 @@ export interface FileReportInput {
   statements: number;
   impacts?: StatementImpact[];
   packageRoot: string;
+  framework?: FrameworkCoverage;
 }
 
 export function buildFileReport(input: FileReportInput): FileReport {
@@ -119,6 +132,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
     statements: input.statements,
     sourceLines,
     impacts: input.impacts?.map((impact) => ({ ...impact, start: at(impact.span.start) })),
+    ...(input.framework ? { framework: input.framework } : {}),
   };
 }
 

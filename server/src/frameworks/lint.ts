@@ -157,3 +157,10 @@ function notAnalysedFinding(extraction: Extraction, coverage: Coverage, config: 
     docs: 'docs/frameworks/README.md',
   };
 }
+
+/** The per-file coverage figures the CLI reports. */
+export function frameworkCoverage(result: HostLintResult): { id: string; understood: number; notAnalysed: number; reasons: Record<string, number> } {
+  const reasons: Record<string, number> = {};
+  for (const n of result.host.extraction.notAnalysed) if (n.section === 'up') reasons[n.reason] = (reasons[n.reason] ?? 0) + 1;
+  return { id: result.host.framework.id, ...result.host.coverage, reasons };
+}
