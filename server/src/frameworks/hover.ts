@@ -12,7 +12,7 @@ export function hostHoverAt(result: HostLintResult, offset: number, config: Lock
     .filter(({ span }) => offset >= span.start && offset <= span.end);
   if (hits.length === 0) return undefined;
   const parts = hits.map(({ stmt }) => {
-    const sql = stmt.text.trim().replace(/`/g, '\u02cb');
+    const sql = stmt.text.trim().replace(/\n;$/, '').replace(/`/g, '\u02cb');
     return `${renderHover(impactOf(stmt), document, config)}\n\n${host.framework.label} sends:\n\n\`\`\`sql\n${sql}\n\`\`\``;
   });
   const tx = host.extraction.transaction;

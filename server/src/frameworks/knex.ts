@@ -8,7 +8,7 @@
 import type * as TS from 'typescript';
 import { chainOf, link, type Link } from './chain';
 import { concurrentlyInLiteral, ident, identList, nameList, sqlConstant, timestamp14 } from './sqlText';
-import { literalValue, objectProperty, parseSource, spanOf, staticString, ts } from './tsAst';
+import { literalValue, migrationMethods, objectProperty, parseSource, spanOf, staticString, ts } from './tsAst';
 import type { FrameworkExtractor, TransactionModel } from './types';
 import type { CallSite, Collector } from './walk';
 import { walkMigration } from './walk';
@@ -410,7 +410,12 @@ export const knex: FrameworkExtractor = {
       const esm = /^\s*export\s/m.test(text) && !/\bexports\.up\b/.test(text);
       const line = esm ? 'export const config = { transaction: false };' : 'exports.config = { transaction: false };';
       void extraction;
-      return [{ start: text.length, end: text.length, newText: `${text.endsWith('\n') ? '' : '\n'}\n${line}\n` }];
+      // Next to the migration, as Knex's docs write it: just before the top-level statement that defines `up`.
+      const up = migrationMethods(sf).find((m) => m.section === 'up');
+      let top: TS.Node | undefined = up?.fn;
+      while (top && top.parent && !ts().isSourceFile(top.parent)) top = top.parent;
+      const at = top ? top.getStart(sf) : text.length;
+      return [{ start: at, end: at, newText: `${line}\n\n` }];
     },
     concurrently(_text, stmt) {
       if (stmt.origin === 'literal') return concurrentlyInLiteral(stmt);

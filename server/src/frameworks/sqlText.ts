@@ -41,7 +41,8 @@ export function concurrentlyInLiteral(stmt: ExtractedStatement): TextEdit[] | un
   const m = INDEX_VERB.exec(stmt.sql);
   if (!m || /\bconcurrently\b/i.test(stmt.sql.slice(m.index, m.index + m[0].length + 16))) return undefined;
   const at = hostOffset(stmt.runs, m.index + m[0].length - 1, stmt.range.start) + 1;
-  return [{ start: at, end: at, newText: ' CONCURRENTLY' }];
+  // Written in the case the user wrote the verb in.
+  return [{ start: at, end: at, newText: m[0] === m[0].toLowerCase() ? ' concurrently' : ' CONCURRENTLY' }];
 }
 
 /** Indentation of the line `offset` is on. */
