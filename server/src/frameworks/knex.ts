@@ -95,13 +95,14 @@ function tableBuilder(l: Link, table: string, bare: string, mode: string, out: C
   const adds: string[] = [];
   const alters: string[] = [];
   const later: string[] = [];
+  const inline: string[] = [];
   let understood = 0;
   const visitBody = (node: TS.Node): void => {
     if (t.isCallExpression(node)) {
       const chain = chainOf(node, sf);
       if (chain && chain.root === param) {
         if (inLoop(node, cb)) out.skip(node, 'table builder call inside a loop');
-        else if (tableCall(chain.links, bare, table, adds, alters, later, out, sf)) understood++;
+        else if (tableCall(chain.links, bare, table, adds, alters, later, out, sf, mode.startsWith('create') ? inline : undefined)) understood++;
         return;
       }
     }
@@ -109,7 +110,7 @@ function tableBuilder(l: Link, table: string, bare: string, mode: string, out: C
   };
   visitBody(cb.body);
   const statements: string[] = [];
-  if (mode.startsWith('create')) statements.push(`create table ${mode === 'createTableIfNotExists' ? 'if not exists ' : ''}${table} (${adds.join(', ')})`);
+  if (mode.startsWith('create')) statements.push(`create table ${mode === 'createTableIfNotExists' ? 'if not exists ' : ''}${table} (${[...adds, ...inline].join(', ')})`);
   else if (adds.length) statements.push(`alter table ${table} ${adds.map((a) => `add column ${a}`).join(', ')}`);
   statements.push(...alters, ...later);
   // A call that emits one statement can be rewritten as `knex.raw(…)` (Knex's builder has no CONCURRENTLY).
@@ -203,9 +204,11 @@ function defaultSql(arg: TS.Expression | undefined, sf: TS.SourceFile): string |
 }
 
 function tableCall(
-  links: Link[], bare: string, table: string, adds: string[], alters: string[], later: string[], out: Collector, sf: TS.SourceFile,
+  links: Link[], bare: string, table: string, adds: string[], alters: string[], later: string[], out: Collector, sf: TS.SourceFile, inline?: string[],
 ): boolean {
   const [head, ...mods] = links;
+  // CREATE TABLE writes the primary key inline; ALTER TABLE adds it as a constraint.
+  const primaryKey = (constraint: string) => (inline ? inline.push(constraint) : later.push(`alter table ${table} add ${constraint}`));
   const a = (i: number) => literalValue(head.args[i], sf);
   const skip = (reason: string) => {
     out.skip(head.call.parent && ts().isCallExpression(head.call.parent) ? links[links.length - 1].call : head.call, reason);
@@ -241,7 +244,7 @@ function tableCall(
       const cols = nameList(a(0));
       if (!cols) return skip('knex primary on dynamic columns');
       const name = typeof a(1) === 'string' ? (a(1) as string) : `${bare}_pkey`;
-      later.push(`alter table ${table} add constraint ${ident(name)} primary key (${identList(cols)})`);
+      primaryKey(`constraint ${ident(name)} primary key (${identList(cols)})`);
       return true;
     }
     case 'dropIndex': {
@@ -316,7 +319,7 @@ function tableCall(
         def.after.push(`create index ${ident(typeof literalValue(m.args[0], sf) === 'string' ? (literalValue(m.args[0], sf) as string) : INDEX_NAME(bare, [col], 'index'))} on ${table} (${ident(col)})`);
         break;
       case 'primary':
-        def.after.push(`alter table ${table} add constraint ${ident(`${bare}_pkey`)} primary key (${ident(col)})`);
+        primaryKey(`constraint ${ident(`${bare}_pkey`)} primary key (${ident(col)})`);
         break;
       case 'references': {
         const fk = foreignKey(mods, sf);
