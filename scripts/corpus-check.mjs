@@ -5,13 +5,16 @@
 // Every syntax error Lockstep reports is then checked against real PostgreSQL 18: the run fails
 // when PostgreSQL accepts SQL that Lockstep calls a syntax error, or when a file crashes or hangs.
 //
-// Usage: node scripts/corpus-check.mjs [--corpus DIR] [--timeout-ms N] [--workers N] [--no-pg]
+// Then the host-language migrations of ../shared/frameworks-corpus (scripts/corpus-frameworks.mjs).
+//
+// Usage: node scripts/corpus-check.mjs [--corpus DIR] [--frameworks-corpus DIR] [--timeout-ms N] [--workers N] [--no-pg]
 import { fork } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { checkFrameworkCorpus } from './corpus-frameworks.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BUNDLE = join(REPO, 'dist/cli.js');
@@ -257,8 +260,18 @@ async function main() {
   return failures.length ? 1 : 0;
 }
 
+/** The framework corpus, linted in-process with the same bundle. */
+async function frameworks() {
+  if (!existsSync(CLI_BUNDLE)) return 0;
+  const corpus = resolve(option('--frameworks-corpus', join(REPO, '../shared/frameworks-corpus')));
+  const failures = await checkFrameworkCorpus(createRequire(import.meta.url)(CLI_BUNDLE), corpus);
+  console.log(failures.length ? `FRAMEWORKS RESULT: FAIL: ${failures.join('; ')}` : 'FRAMEWORKS RESULT: ok');
+  return failures.length ? 1 : 0;
+}
+
 if (process.argv[2] === '--worker') {
   await runWorker();
 } else {
-  process.exitCode = await main();
+  const sql = await main();
+  process.exitCode = Math.max(sql, await frameworks());
 }

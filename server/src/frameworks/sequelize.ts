@@ -12,6 +12,15 @@ import { literalValue, objectProperty, propertyName, spanOf, ts, type Literal } 
 import type { ExtractedStatement, FrameworkExtractor, TransactionModel } from './types';
 import { walkMigration, type CallSite } from './walk';
 
+/** Sequelize's default index name: `<table>_<fields>`, underscored (`popularityScore` → `popularity_score`). */
+function indexName(table: string, fields: string[]): string {
+  return `${table}_${fields.join('_')}`
+    .replace(/([A-Z]+)([A-Z][a-z\d]+)/g, '$1_$2')
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/[^\w]/g, '_')
+    .toLowerCase();
+}
+
 /** Transaction groups by the expression passed as `transaction:` (per file). */
 type Groups = Map<string, number>;
 
@@ -61,6 +70,14 @@ function dataType(node: TS.Expression | undefined, sf: TS.SourceFile): string | 
   return base;
 }
 
+/** `Sequelize.ENUM("a", "b")` → `ENUM(…)`: short enough to count reasons across files. */
+function typeLabel(node: TS.Expression): string {
+  const t = ts();
+  const callee = t.isCallExpression(node) ? node.expression : node;
+  const name = t.isPropertyAccessExpression(callee) ? callee.name.text : t.isIdentifier(callee) ? callee.text : 'expression';
+  return t.isCallExpression(node) ? `${name}(…)` : name;
+}
+
 interface Attribute {
   type: string;
   sql: string;
@@ -73,11 +90,11 @@ function attribute(node: TS.Expression | undefined, sf: TS.SourceFile, forAlter 
   if (!node) return 'column definition missing';
   if (!t.isObjectLiteralExpression(node)) {
     const type = dataType(node, sf);
-    return type ? { type, sql: type } : 'column type not translated';
+    return type ? { type, sql: type } : `column type ${typeLabel(node)} not translated`;
   }
   const typeNode = objectProperty(node, 'type')?.initializer;
   const type = dataType(typeNode, sf);
-  if (!type) return `column type ${typeNode ? typeNode.getText(sf) : '(none)'} not translated`;
+  if (!type) return `column type ${typeNode ? typeLabel(typeNode) : '(none)'} not translated`;
   const get = (k: string) => literalValue(objectProperty(node, k)?.initializer, sf);
   let sql = type;
   const allowNull = get('allowNull');
@@ -162,7 +179,7 @@ function visit(site: CallSite, groups: Groups) {
         out.skip(call, 'addIndex with a where clause (not translated)');
         return 'consumed' as const;
       }
-      const name = typeof o.name === 'string' ? o.name : `${tableName!.replace(/\./g, '_')}_${fields.join('_')}`.replace(/[^\w]/g, '_');
+      const name = typeof o.name === 'string' ? o.name : indexName(tableName!, fields);
       const unique = o.unique === true || o.type === 'UNIQUE' ? 'UNIQUE ' : '';
       const using = typeof o.using === 'string' ? ` USING ${o.using}` : '';
       emit(`CREATE ${unique}INDEX ${o.concurrently === true ? 'CONCURRENTLY ' : ''}${ident(name)} ON ${qt()}${using} (${identList(fields)})`, {
@@ -181,7 +198,7 @@ function visit(site: CallSite, groups: Groups) {
         out.skip(call, 'removeIndex with a dynamic name');
         return 'consumed' as const;
       }
-      const name = typeof a(1) === 'string' ? (a(1) as string) : `${tableName}_${fields.join('_')}`.replace(/[^\w]/g, '_');
+      const name = typeof a(1) === 'string' ? (a(1) as string) : indexName(tableName!, fields);
       emit(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF EXISTS ${ident(name)}`, { concurrently, afterArg: spanOf(args[args.length - 1], sf) });
       return 'consumed' as const;
     }

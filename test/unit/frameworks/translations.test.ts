@@ -61,6 +61,7 @@ describe('builder translations match the frameworks’ own SQL', () => {
       sequelize,
       `module.exports = { async up(queryInterface, Sequelize) {
         await queryInterface.addIndex('users', ['email']);
+        await queryInterface.addIndex('public.users', ['teamId', 'createdAt']);
         await queryInterface.addIndex('users', ['a', 'b'], { name: 'ab', unique: true, concurrently: true });
         await queryInterface.addColumn('users', 'nick', { type: Sequelize.STRING, allowNull: false, defaultValue: 'x' });
         await queryInterface.addColumn('users', 'org_id', { type: Sequelize.INTEGER, references: { model: 'orgs', key: 'id' }, onDelete: 'CASCADE' });
@@ -76,6 +77,7 @@ describe('builder translations match the frameworks’ own SQL', () => {
     );
     const theirs = [
       qg.addIndexQuery('users', { fields: ['email'] }),
+      qg.addIndexQuery('public.users', { fields: ['teamId', 'createdAt'] }),
       qg.addIndexQuery('users', { fields: ['a', 'b'], name: 'ab', unique: true, concurrently: true }),
       qg.addColumnQuery('users', 'nick', attr({ type: DataTypes.STRING, allowNull: false, defaultValue: 'x' })),
       qg.addColumnQuery('users', 'org_id', attr({ type: DataTypes.INTEGER, references: { model: 'orgs', key: 'id' }, onDelete: 'CASCADE' })),
