@@ -9,6 +9,7 @@ import type { Finding } from '../findings';
 import type { Fix, TextEdit } from '../fixes/types';
 import { applyEdits } from '../fixes/textEdits';
 import { lintHostText, type HostLintOptions, type HostLintResult } from './lint';
+import type { FrameworkExtractor } from './types';
 
 const CONCURRENTLY_RULES = new Set(['require-concurrent-index', 'require-concurrent-drop-index', 'require-concurrent-reindex', 'refresh-matview-concurrently', 'require-concurrent-detach']);
 
@@ -48,4 +49,22 @@ function verified(edited: string, before: HostLintResult, finding: Finding, opti
     count(after, finding.ruleId) < count(before, finding.ruleId) &&
     errors(after) <= errors(before) - (finding.severity === 'error' ? 1 : 0)
   );
+}
+
+/** `lint --fix` for a host file: apply one verified fix at a time (each edit moves offsets), until none is left. */
+export function hostFixAll(text: string, framework: FrameworkExtractor, options: HostLintOptions): { text: string; applied: { ruleId: string }[] } {
+  const applied: { ruleId: string }[] = [];
+  // Each round removes at least one finding, so the findings of the first lint bound the rounds.
+  for (let round = 0; round < 50; round++) {
+    const result = lintHostText(text, framework, options);
+    let fix: Fix | undefined;
+    for (const finding of result.findings) {
+      fix = hostFixes(text, result, finding, options).find((f) => f.safe);
+      if (fix) break;
+    }
+    if (!fix) break;
+    text = applyEdits(text, fix.edits);
+    applied.push({ ruleId: fix.ruleId });
+  }
+  return { text, applied };
 }
