@@ -9,7 +9,7 @@ import type { HostRunner } from '../document/runnerFacts';
 import { lintText, type EngineCache, type LintResult } from '../engine';
 import type { Finding, TextSpan } from '../findings';
 import { hostOffset } from './tsAst';
-import type { ExtractedStatement, Extraction, FrameworkExtractor } from './types';
+import { NOT_ANALYSED, type ExtractedStatement, type Extraction, type FrameworkExtractor } from './types';
 
 /** A stretch of the SQL document and where it came from. */
 export interface Segment {
@@ -50,7 +50,7 @@ export interface HostLintOptions {
   schema?: Catalog;
 }
 
-export const NOT_ANALYSED = 'not-analysed';
+export { NOT_ANALYSED };
 
 export function isHostResult(result: LintResult): result is HostLintResult {
   return 'host' in result && !!(result as HostLintResult).host;

@@ -9,6 +9,9 @@
 import type { TextSpan } from '../findings';
 import type { TextEdit } from '../fixes/types';
 
+/** The id of the one finding per host file that lists what was not analysed (configurable like a rule). */
+export const NOT_ANALYSED = 'not-analysed';
+
 /** Framework ids; the issue-13 frameworks add theirs here. */
 export type FrameworkId = 'typeorm' | 'knex' | 'sequelize' | 'kysely' | 'mikro-orm' | 'node-pg-migrate';
 
