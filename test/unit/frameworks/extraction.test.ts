@@ -42,6 +42,8 @@ describe('host-file extraction', () => {
     assert.equal(notAnalysed.length, 1);
     assert.equal(text.slice(notAnalysed[0].span.start, notAnalysed[0].span.end), '`CREATE INDEX a_idx ON ${table} (a)`');
     assert.match(notAnalysed[0].message, /3 calls .*template literal with \$\{\} interpolation; SQL in a variable; SQL inside a loop.*Coverage 25%/);
+    const off = lintHostText(text, typeorm, { config: { ...config, rules: { 'not-analysed': 'off' } }, path: 'm.ts' });
+    assert.deepEqual(off.findings.filter((f) => f.ruleId === 'not-analysed'), []);
   });
 
   it('reports only on files a framework recognises', () => {
