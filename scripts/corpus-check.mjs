@@ -9,7 +9,8 @@
 // autocommit statements), and none that says a statement "waits" for a lock.
 // --save FILE writes the per-rule counts as JSON; --compare FILE prints them next to a saved run's.
 //
-// Then the SQL-file frameworks of ../shared/frameworks-corpus (scripts/corpus-frameworks-sql.mjs).
+// Then ../shared/frameworks-corpus: its SQL-file frameworks (scripts/corpus-frameworks-sql.mjs) and
+// its host-language migrations (scripts/corpus-frameworks.mjs).
 //
 // Usage: node scripts/corpus-check.mjs [--corpus DIR] [--frameworks-corpus DIR] [--timeout-ms N] [--workers N] [--no-pg] [--save FILE] [--compare FILE]
 import { fork } from 'node:child_process';
@@ -19,6 +20,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { reportSqlFrameworks } from './corpus-frameworks-sql.mjs';
+import { checkFrameworkCorpus } from './corpus-frameworks.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BUNDLE = join(REPO, 'dist/cli.js');
@@ -312,8 +314,18 @@ async function main() {
   return failures.length ? 1 : 0;
 }
 
+/** The framework corpus, linted in-process with the same bundle. */
+async function frameworks() {
+  if (!existsSync(CLI_BUNDLE)) return 0;
+  const corpus = resolve(option('--frameworks-corpus', join(REPO, '../shared/frameworks-corpus')));
+  const failures = await checkFrameworkCorpus(createRequire(import.meta.url)(CLI_BUNDLE), corpus);
+  console.log(failures.length ? `FRAMEWORKS RESULT: FAIL: ${failures.join('; ')}` : 'FRAMEWORKS RESULT: ok');
+  return failures.length ? 1 : 0;
+}
+
 if (process.argv[2] === '--worker') {
   await runWorker();
 } else {
-  process.exitCode = await main();
+  const sql = await main();
+  process.exitCode = Math.max(sql, await frameworks());
 }

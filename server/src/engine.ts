@@ -18,6 +18,7 @@ import type { Rule, RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
+import type { HostRunner } from './document/runnerFacts';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -29,6 +30,8 @@ export interface LintOptions {
   schema?: Catalog;
   /** What the files around `path` say about its runner; read from disk next to `path` when not given. */
   facts?: ProjectFacts;
+  /** The framework that runs this SQL when it was extracted from a host file (server/src/frameworks/lint.ts). */
+  host?: HostRunner;
 }
 
 export interface LintResult {
@@ -185,6 +188,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     memo: cache,
     // Placeholder values change what a templated statement parses to while its text stays the same.
     stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`),
+    host: options.host,
     facts: options.facts ?? readProjectFacts(options.path),
   });
   const findings: Finding[] = [];
@@ -212,7 +216,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   }
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
+  const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);

@@ -16,6 +16,7 @@ import { NO_FACTS, type ProjectFacts } from './projectFacts';
 import { overlaps, prepareTemplates } from '../parse/templates';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
+import type { HostRunner } from './runnerFacts';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -68,6 +69,8 @@ export interface MigrationDocument {
   path?: string;
   text: string;
   runner: RunnerId;
+  /** Set when the SQL was extracted from a framework's host file (Knex, TypeORM…): that framework runs it. */
+  host?: HostRunner;
   pgVersion: number;
   statements: StatementInfo[];
   syntaxErrors: SyntaxProblem[];
@@ -142,6 +145,8 @@ export interface BuildOptions {
   stateSeed?: number;
   /** What the files around this one say about its runner (projectFacts.ts). */
   facts?: ProjectFacts;
+  /** The framework that runs this SQL, when it was extracted from a host file. */
+  host?: HostRunner;
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
@@ -179,6 +184,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     path: options.path,
     text,
     runner,
+    host: options.host,
     pgVersion: config.pgVersion,
     statements: [],
     syntaxErrors,

@@ -1,4 +1,4 @@
-import { RUNNERS } from '../document/runner';
+import { runnerFacts } from '../document/runnerFacts';
 import type { Rule } from './types';
 
 /** CONCURRENTLY forms (and a few others) fail at run time inside a transaction block. */
@@ -15,7 +15,7 @@ export const rule: Rule = {
   check(stmt, { doc }) {
     if (stmt.locks.transactional || !stmt.inTransaction) return [];
     const what = stmt.locks.parts[0]?.label ?? 'This statement';
-    const runner = RUNNERS[doc.runner];
+    const runner = runnerFacts(doc);
     const why = stmt.transaction === 'explicit'
       ? 'it is inside BEGIN … COMMIT'
       : stmt.implicitTransaction

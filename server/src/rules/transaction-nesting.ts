@@ -1,5 +1,5 @@
 import { transactionVerb } from '../document/model';
-import { RUNNERS } from '../document/runner';
+import { runnerFacts } from '../document/runnerFacts';
 import { laterInTransaction, sameTransaction } from './migration';
 import type { Rule } from './types';
 
@@ -21,7 +21,7 @@ export const rule: Rule = {
   check(stmt, { doc }) {
     const verb = transactionVerb(stmt.ast);
     if (!verb) return [];
-    const runner = RUNNERS[doc.runner];
+    const runner = runnerFacts(doc);
     // A file sent as one multi-statement query (golang-migrate, opted-out sections): BEGIN/COMMIT in it are ordinary.
     const runnerBlock = stmt.transaction === 'runner' && !stmt.implicitTransaction;
     if (verb === 'begin') {

@@ -1,4 +1,4 @@
-import { RUNNERS } from '../document/runner';
+import { runnerFacts } from '../document/runnerFacts';
 import type { StatementInfo } from '../document/model';
 import { as } from '../parse/ast';
 import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
@@ -36,7 +36,7 @@ export const rule: Rule = {
       if (!held) continue;
       const fix =
         stmt.transaction === 'runner'
-          ? `${RUNNERS[doc.runner].label} runs this whole migration in one transaction: move the VALIDATE into the next migration`
+          ? `${runnerFacts(doc).label} runs this whole migration in one transaction: move the VALIDATE into the next migration`
           : 'COMMIT after the NOT VALID add and VALIDATE in a new transaction';
       const where = added.stmt === stmt ? 'this same statement' : `"${quote(added.stmt)}"`;
       const escaped = escapeRegExp(name);
