@@ -21,7 +21,7 @@ export const KIND_CASES: Array<{ kind: string; args: Record<string, string> }> =
   { kind: 'rename-column', args: { table: 'accounts', column: 'email', to: 'email_address' } },
   { kind: 'rename-table', args: { table: 'accounts', to: 'members' } },
   { kind: 'split-table', args: { table: 'profiles_src', columns: 'bio,avatar_url', into: 'profile_details' } },
-  { kind: 'merge-tables', args: { table: 'email_prefs', from: 'push_prefs' } },
+  { kind: 'merge-tables', args: { table: 'push_prefs', into: 'email_prefs' } },
   { kind: 'change-type', args: { table: 'accounts', column: 'created_at', type: 'timestamptz', using: "created_at AT TIME ZONE 'UTC'", reverse: "created_at AT TIME ZONE 'UTC'" } },
   { kind: 'change-primary-key', args: { table: 'users', to: 'bigint' } },
   { kind: 'change-primary-key', args: { table: 'users', to: 'uuid' } },

@@ -14,7 +14,7 @@ import {
 import { explained } from '../lintPass';
 import { referencesTo } from '../schema';
 import { dollar, indent, lit, q, qList } from '../sqlText';
-import { arg, columnOf, indexesOn, optionalArg, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { arg, columnOf, indexesOn, optionalArg, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 /** A harmless value of the column's type, for rows that will never be read. */
 function placeholderFor(type: string): string {
@@ -46,7 +46,7 @@ export const dropColumn: PlanKind = {
     if (inbound.length) throw new ScaffoldError(`${inbound.map((f) => `${f.table}.${f.name}`).join(', ')} reference ${table.name}.${col.name}: drop those foreign keys first`);
     const outbound = table.foreignKeys.filter((f) => f.columns.includes(col.name));
     if (outbound.length) throw new ScaffoldError(`${outbound.map((f) => f.name).join(', ')} use${outbound.length > 1 ? '' : 's'} ${col.name}: drop ${outbound.length > 1 ? 'them' : 'it'} first`);
-    const names = new PlanNames(slug('drop', table.name, col.name));
+    const names = new PlanNames(planSlug(args, 'drop', table.name, col.name));
     const archive = names.obj('archive');
     const trigger = names.obj('archive_sync');
     const execute = options.pgVersion >= 11 ? 'FUNCTION' : 'PROCEDURE';
@@ -186,7 +186,7 @@ export const dropTable: PlanKind = {
   params: [{ name: 'table', label: 'Table to drop', type: 'table', required: true, help: 'the table' }],
   build(args, schema, options): Plan {
     const table = tableOf(schema, arg(args, 'table'));
-    const s = slug('drop', table.name);
+    const s = planSlug(args, 'drop', table.name);
     const inbound = referencesTo(schema, table.name).filter((f) => f.table !== table.name);
     const addBack = (f: (typeof inbound)[number]) =>
       `ALTER TABLE ${q(f.table)} ADD CONSTRAINT ${q(f.name)} FOREIGN KEY (${qList(f.columns)}) REFERENCES ${q(table.name)} (${qList(f.refColumns)})${f.actions ? ` ${f.actions}` : ''} NOT VALID`;

@@ -8,7 +8,7 @@ import { ScaffoldError } from '../plan';
 import { ddl } from '../engines/common';
 import { explained } from '../lintPass';
 import { lit, q, qList } from '../sqlText';
-import { arg, identifier, slug, tableOf, type PlanKind } from './shared';
+import { arg, identifier, planSlug, tableOf, type PlanKind } from './shared';
 
 export const renameTable: PlanKind = {
   id: 'rename-table',
@@ -25,7 +25,7 @@ export const renameTable: PlanKind = {
     if (schema.tables.has(to)) throw new ScaffoldError(`a table named "${to}" already exists`);
     const columns = table.columns.map((c) => c.name);
     const view = `CREATE VIEW ${q(table.name)} AS SELECT ${qList(columns)} FROM ${q(to)}`;
-    const s = slug('rename', table.name);
+    const s = planSlug(args, 'rename', table.name);
     const rename: Migration = {
       name: 'rename_with_view',
       summary: `Rename ${table.name} to ${to} and create the view ${table.name} over it, in one transaction.`,

@@ -5,7 +5,7 @@
  */
 import { remapPlan, type NewColumn } from '../engines/remap';
 import { ScaffoldError } from '../plan';
-import { arg, columnOf, indexesOn, listArg, newColumnName, optionalArg, singleKey, slug, tableOf, unsupportedIndexNotes, type KindArgs, type PlanKind } from './shared';
+import { arg, columnOf, indexesOn, listArg, newColumnName, optionalArg, singleKey, planSlug, tableOf, unsupportedIndexNotes, type KindArgs, type PlanKind } from './shared';
 
 /** Named transforms for the common case: a full name split at its last space. */
 export const PRESETS: Record<string, { describe: string; split: (full: string, parts: string[]) => string[]; merge: (full: string, parts: string[]) => string }> = {
@@ -75,7 +75,7 @@ export const splitColumn: PlanKind = {
     return remapPlan(
       {
         kind: 'split-column',
-        slug: slug('split', table.name, old.name),
+        slug: planSlug(args, 'split', table.name, old.name),
         title: `Split ${table.name}.${old.name} into ${into.join(', ')}`,
         summary: `${table.name}.${old.name} becomes ${into.join(' + ')}. While v1 writes ${old.name} and v2 writes ${into.join(', ')}, a trigger derives each side from the other.`,
         tables: [{ table, pk, newColumns, oldColumns: [{ column: old, rev: merge }] }],
@@ -131,7 +131,7 @@ export const mergeColumns: PlanKind = {
     return remapPlan(
       {
         kind: 'merge-columns',
-        slug: slug('merge', table.name, into),
+        slug: planSlug(args, 'merge', table.name, into),
         title: `Merge ${names.map((n) => `${table.name}.${n}`).join(' + ')} into ${into}`,
         summary: `${names.join(' + ')} become ${table.name}.${into}. While v1 writes ${names.join(', ')} and v2 writes ${into}, a trigger derives each side from the other.`,
         tables: [{ table, pk, newColumns: [{ name: into, type: olds[0].type, mode: 'derived', fwd: merge, notNull: olds.every((c) => c.notNull) }], oldColumns: olds.map((c) => ({ column: c, rev: split[c.name] })) }],
