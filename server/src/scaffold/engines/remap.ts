@@ -11,6 +11,7 @@ import type { ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema } from '.
 import { lit, q, qList } from '../sqlText';
 import { PlanNames, buildIndexMigration, createIndexConcurrently, ddl, ddlAcross, noOp, retireIndexMigration } from './common';
 import { RemapSql } from './remapSql';
+import { createReviewTable, dropReviewTable, type AccuracyCheck } from './accuracy';
 
 export interface NewColumn {
   name: string;
@@ -100,6 +101,8 @@ export interface RemapSpec {
   sequences: SequenceMove[];
   /** Report how many rows round-trip exactly (column splits). */
   accuracy: boolean;
+  /** Column splits: agreement with the rule and round trip, a review table, and an optional gate. */
+  accuracyCheck?: AccuracyCheck;
   /** `drop`: v1 must be gone before the contract. `swap`: names are swapped, v1 may keep running. */
   mode: 'drop' | 'swap';
   apps: { v1: AppContract; v2: AppContract };
@@ -111,11 +114,13 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
   const r = new RemapSql(spec, names, options);
   // One migration per table, so no transaction holds ACCESS EXCLUSIVE on two tables at once;
   // the first also creates the plan's procedures (their bodies are only resolved when called).
+  // The review table outlives the contract (the rows it holds name values the contract drops).
+  const review = spec.accuracyCheck ? { create: [createReviewTable(names, spec.accuracyCheck)], drop: [dropReviewTable(names)] } : { create: [], drop: [] };
   const expand: Migration[] = spec.tables.map((t, i) => ({
     name: spec.tables.length > 1 ? `expand_${t.table.name}` : 'expand',
     summary: `Add ${t.newColumns.map((c) => `${t.table.name}.${c.name}`).join(', ')} and the sync trigger on ${t.table.name}${i === 0 ? ", and the plan's helper procedures" : ''}.`,
-    up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? r.createShared() : []), ...r.createSync(t)),
-    down: ddl(options, ...r.dropSync(t), ...(i === 0 ? r.dropShared() : []), ...r.dropNewColumns(t)),
+    up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? [...r.createShared(), ...review.create] : []), ...r.createSync(t)),
+    down: ddl(options, ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
     verify: t.newColumns.map((c) => `SELECT ${q(c.name)} FROM ${q(t.table.name)} WHERE false`),
   }));
   const backfill: Migration = {
@@ -144,6 +149,17 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
     down: single(`CALL ${q(names.obj('restore'))}(batch_size => ${options.batchSize}, pause_ms => ${options.pauseMs})`),
     verify: [`CALL ${q(names.obj('verify'))}()`],
   };
+  const reviewStep: Migration[] = spec.accuracyCheck
+    ? [
+        {
+          name: 'review',
+          summary: `Report agreement with the rule and round trip (random sample of ${spec.accuracyCheck.sampleRows} rows, and the whole table), and copy the rows that fail to ${q(`lockstep_review_${names.slug}`.slice(0, 63))}.`,
+          up: single(`CALL ${q(names.obj('review'))}()`),
+          down: single(noOp('the review only reported and copied rows for review')),
+          verify: [],
+        },
+      ]
+    : [];
   const retire = spec.oldIndexes.map((i) => retireIndexMigration('retire', i, i.columns));
   const contract: Migration = {
     name: 'contract',
@@ -197,7 +213,7 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
           : hasOld
             ? `Check both shapes agree, validate the constraints, then drop the old columns, the triggers and the helpers (${tables}).`
             : `Check every row is filled, validate the NOT NULL check, set NOT NULL, then drop the trigger and the helpers (${tables}).`,
-      migrations: [verify, ...retire, contract, ...rebuild],
+      migrations: [...reviewStep, verify, ...retire, contract, ...rebuild],
       check: r.contractVerify(),
       rollback: hasOld
         ? `Re-adds the old columns and the triggers, rebuilds the old indexes concurrently, refills the old columns from the new ones in batches, and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}).`
