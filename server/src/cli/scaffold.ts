@@ -10,6 +10,7 @@ import { initEngine } from '../engine';
 import { ScaffoldError, type PlanOptions } from '../scaffold/plan';
 import { KINDS } from '../scaffold/kinds';
 import { scaffold } from '../scaffold/scaffold';
+import { blockerText, isBlocker } from '../scaffold/planMd';
 import type { SchemaInfo } from '../scaffold/schema';
 import { schemaFromDatabase } from '../scaffold/dbSchema';
 import { loadWorkspace, migrationTexts, replaySchema, type Workspace } from '../scaffold/workspace';
@@ -180,6 +181,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         io.writeOut(`${parsed.flags.has('dry-run') ? 'would write' : f.appendsTo ? 'appended' : 'wrote'} ${f.path}\n`);
       }
     }
+    for (const n of result.plan.notes.filter(isBlocker)) io.writeErr(`lockstep scaffold: warning: ${blockerText(n)}\n`);
     for (const f of result.findings) io.writeErr(`lockstep: ${f.path}: ${f.finding.severity}: ${f.finding.message} [${f.finding.ruleId}]\n`);
     io.writeErr(`${result.plan.phases.length} phases, ${result.migrations.length} migrations; read ${result.planDir}/PLAN.md before applying anything.\n`);
     return result.findings.length ? 1 : 0;

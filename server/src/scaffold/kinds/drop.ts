@@ -6,6 +6,7 @@
  */
 import type { Migration, Plan } from '../plan';
 import { ScaffoldError, single, tx } from '../plan';
+import { dependencyNotes } from '../dependencies';
 import { ARCHIVE_SCHEMA } from '../engines/crossTable';
 import {
   BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, createProgressTable, ddl, ddlAcross, dropProgressTable, guardCheck, keyRange, noOp, procedure,
@@ -170,6 +171,7 @@ END;`)}`,
       },
       verifySql,
       notes: [
+        ...dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column: col.name }),
         ...unsupportedIndexNotes(touched),
         ...(col.notNull ? [`Rolling back the contract refills ${col.name} from the archive in batches; until that finishes it holds NULL for old rows, so NOT NULL comes back afterwards (CHECK NOT VALID, VALIDATE, SET NOT NULL inside the restore procedure).`] : []),
         `The archive ${archive} stays after the contract: it is what a rollback refills the column from. Drop it yourself once you are sure (the only irreversible step, deliberately not a migration).`,
@@ -241,6 +243,7 @@ export const dropTable: PlanKind = {
       apps: { v1: { reads: table.name, writes: table.name }, v2: { reads: `never ${table.name}`, writes: `never ${table.name}` } },
       verifySql: `-- ${table.name} should see no new reads or writes before it is retired; run twice a few minutes apart and compare\nSELECT seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables WHERE relname = ${lit(table.name)};\n`,
       notes: [
+        ...dependencyNotes(schema.dependents, { action: 'drop-table', table: table.name }),
         `Drop ${ARCHIVE_SCHEMA}.${table.name} yourself once you are sure: that is the only irreversible step, deliberately not a migration.`,
         ...(inbound.length ? [`Foreign keys dropped with it: ${inbound.map((f) => `${f.table}.${f.name}`).join(', ')}.`] : []),
       ],

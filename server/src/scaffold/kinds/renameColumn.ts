@@ -2,6 +2,7 @@
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewIndex } from '../engines/remap';
 import { referencesTo } from '../schema';
+import { dependencyNotes } from '../dependencies';
 import { arg, columnOf, freshName, indexesOn, newColumnName, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 export const renameColumn: PlanKind = {
@@ -70,7 +71,7 @@ export const renameColumn: PlanKind = {
           v1: { reads: `${table.name}.${old.name}`, writes: `${table.name}.${old.name}` },
           v2: { reads: `${table.name}.${to}`, writes: `${table.name}.${to} (never ${old.name})` },
         },
-        notes: unsupportedIndexNotes(touched),
+        notes: [...dependencyNotes(schema.dependents, { action: 'rename-column', table: table.name, column: old.name, to }), ...unsupportedIndexNotes(touched)],
       },
       options,
     );
