@@ -27,7 +27,8 @@ export type Change =
   | { action: 'rename-column'; table: string; column: string; to: string }
   | { action: 'drop-column'; table: string; column: string }
   | { action: 'rename-table'; table: string; to: string }
-  | { action: 'drop-table'; table: string };
+  | { action: 'drop-table'; table: string }
+  | { action: 'normalize'; table: string; view: string };
 
 export interface DependencyFinding {
   object: DependentObject;
@@ -93,6 +94,16 @@ function impact(o: DependentObject, change: Change): { severity: 'blocker' | 'fo
         };
       }
       return { severity: 'follows', message: `${what} refers to ${change.table} by its identity, not its name: it follows the rename to ${change.to} and keeps working.` };
+    case 'normalize':
+      if (code) {
+        return change.view === change.table
+          ? { severity: 'follows', message: `${what} names ${change.table} in its body: after the contract that name is the legacy view, which reads and writes the same columns, so it keeps working.` }
+          : { severity: 'blocker', message: `${what} names ${change.table} in its body: after the contract that name is gone (moved to the archive schema). Point it at ${change.view} or the new tables before the contract.` };
+      }
+      if (o.kind === 'trigger' || o.kind === 'policy' || o.kind === 'generated column') {
+        return { severity: 'blocker', message: `${what} stays on the old table, which only the plan writes after the contract: re-create it on the new tables (or, for a trigger, on the view) before the contract.` };
+      }
+      return { severity: 'follows', message: `${what} refers to ${change.table} by its identity: after the contract it reads the archived table, which the new tables keep in sync. Re-create it over ${change.view} when convenient.` };
     case 'drop-table':
       if (code) return { severity: 'blocker', message: `${what} names ${change.table} in its body: it fails once the table leaves the schema. Remove the use before the contract.` };
       if (o.kind === 'view' || o.kind === 'materialized view') {
