@@ -89,7 +89,8 @@ class NormalizeSql {
     return `p${i + 1}`;
   }
 
-  createView(): string[] {
+  /** The old shape computed from the new tables. */
+  shapeSelect(): string {
     const core = this.s.core;
     const select = this.columns.map((c) => {
       if (c.name === this.pk || core.columns.some((x) => x.name === c.name)) return `c.${q(c.name)}`;
@@ -101,13 +102,37 @@ class NormalizeSql {
         ? `LEFT JOIN ${q(p.table)} ${this.partAlias(i)} ON ${this.partAlias(i)}.${q(this.pk)} = c.${q(this.pk)}`
         : `LEFT JOIN LATERAL (SELECT ${qList(p.columns.map((x) => x.name))} FROM ${q(p.table)} h WHERE h.${q(p.ref!)} = c.${q(this.pk)} ORDER BY h.${q(p.id!)} DESC LIMIT 1) ${this.partAlias(i)} ON true`,
     );
-    const out = [`CREATE VIEW ${q(this.viewNow)} AS\nSELECT ${select.join(', ')}\nFROM ${q(core.table)} c\n${joins.join('\n')}`];
-    // Old code that omits a column gets the old table's default through the view.
-    for (const c of this.columns.filter((x) => x.default !== undefined)) out.push(`ALTER VIEW ${q(this.viewNow)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`);
-    out.push(this.viewTriggerFunction());
-    out.push(`CREATE TRIGGER ${q(this.names.obj('legacy_write'))} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${q(this.viewNow)} FOR EACH ROW EXECUTE FUNCTION ${q(this.names.obj('legacy_write'))}()`);
-    out.push(`COMMENT ON VIEW ${q(this.viewNow)} IS ${lit(`The old shape of ${this.t}, readable and writable, over ${[core.table, ...this.s.parts.map((p) => p.table)].join(', ')} (lockstep plan ${this.s.slug}).`)}`);
-    return out;
+    return `SELECT ${select.join(', ')}\nFROM ${q(core.table)} c\n${joins.join('\n')}`;
+  }
+
+  /**
+   * Until the contract the legacy view is a plain view of the old table (automatically updatable,
+   * complete from the first moment), so old code may switch to it at any time.
+   */
+  createView(): string[] {
+    return [
+      `CREATE VIEW ${q(this.viewNow)} AS SELECT ${qList(this.columns.map((c) => c.name))} FROM ${q(this.t)}`,
+      this.viewTriggerFunction(),
+      `COMMENT ON VIEW ${q(this.viewNow)} IS ${lit(`The old shape of ${this.t}, readable and writable; over ${[this.s.core.table, ...this.s.parts.map((p) => p.table)].join(', ')} from the contract on (lockstep plan ${this.s.slug}).`)}`,
+    ];
+  }
+
+  /** The contract: the view now reads the new tables and writes them through its INSTEAD OF trigger. */
+  private viewOverNew(view: string): string[] {
+    return [
+      `CREATE OR REPLACE VIEW ${q(view)} AS\n${this.shapeSelect()}`,
+      // Old code that omits a column gets the old table's default through the view.
+      ...this.columns.filter((x) => x.default !== undefined).map((c) => `ALTER VIEW ${q(view)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`),
+      `CREATE TRIGGER ${q(this.names.obj('legacy_write'))} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${q(view)} FOR EACH ROW EXECUTE FUNCTION ${q(this.names.obj('legacy_write'))}()`,
+    ];
+  }
+
+  private viewOverOld(view: string): string[] {
+    return [
+      `DROP TRIGGER ${q(this.names.obj('legacy_write'))} ON ${q(view)}`,
+      ...this.columns.filter((x) => x.default !== undefined).map((c) => `ALTER VIEW ${q(view)} ALTER COLUMN ${q(c.name)} DROP DEFAULT`),
+      `CREATE OR REPLACE VIEW ${q(view)} AS SELECT ${qList(this.columns.map((c) => c.name))} FROM ${q(this.t)}`,
+    ];
   }
 
   dropView(): string[] {
@@ -182,7 +207,6 @@ END;`)}`;
   /** `old` is how the old table is named: unqualified before the contract, in the archive schema after it. */
   private backFunction(old: string): string {
     const core = this.s.core;
-    const v = q(this.viewNow);
     const cols = this.columns.map((c) => c.name);
     // Whatever changed, the old table's row becomes the view's row for that key (or goes).
     const keyColumn = `CASE TG_TABLE_NAME ${[`WHEN ${lit(core.table)} THEN ${lit(this.pk)}`, ...this.s.parts.map((p) => `WHEN ${lit(p.table)} THEN ${lit(p.shape === 'one' ? this.pk : p.ref!)}`)].join(' ')} END`;
@@ -199,7 +223,7 @@ ${indent(guardCheck(this.names, 'NULL'))}
   END IF;
   PERFORM set_config(${lit(this.names.guard)}, 'on', true);
   IF EXISTS (SELECT FROM ${q(core.table)} WHERE ${q(this.pk)} = k) THEN
-    INSERT INTO ${old} (${qList(cols)}) SELECT ${qList(cols)} FROM ${v} WHERE ${q(this.pk)} = k
+    INSERT INTO ${old} (${qList(cols)}) SELECT ${qList(cols)} FROM (${this.shapeSelect().replace(/\n/g, ' ')}) AS v WHERE ${q(this.pk)} = k
       ON CONFLICT (${q(this.pk)}) DO UPDATE SET ${cols.filter((c) => c !== this.pk).map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')};
   ELSE
     DELETE FROM ${old} WHERE ${q(this.pk)} = k;
@@ -249,10 +273,11 @@ END;`)}`;
   }
 
   /** Rows where the old table and the view differ (in one snapshot: the triggers are synchronous). */
-  mismatchQuery(old = q(this.t), view = q(this.viewNow)): string {
+  /** Rows where the old table and the new tables differ (in one snapshot: the triggers are synchronous). */
+  mismatchQuery(old = q(this.t), shape = `(${this.shapeSelect()})`): string {
     const cols = this.columns.map((c) => c.name);
-    return `SELECT count(*) AS mismatched, (SELECT count(*) FROM ${old}) AS old_rows, (SELECT count(*) FROM ${view}) AS view_rows
-FROM ${old} o FULL JOIN ${view} v ON v.${q(this.pk)} = o.${q(this.pk)}
+    return `SELECT count(*) AS mismatched, (SELECT count(*) FROM ${old}) AS old_rows, (SELECT count(*) FROM ${q(this.s.core.table)}) AS new_rows
+FROM ${old} o FULL JOIN ${shape} v ON v.${q(this.pk)} = o.${q(this.pk)}
 WHERE ROW(${cols.map((c) => `o.${q(c)}`).join(', ')}) IS DISTINCT FROM ROW(${cols.map((c) => `v.${q(c)}`).join(', ')})`;
   }
 
@@ -265,9 +290,9 @@ AS ${dollar(`DECLARE
   v_view bigint;
 BEGIN
   SELECT * INTO v_bad, v_old, v_view FROM (${this.mismatchQuery()}) AS m;
-  RAISE NOTICE '${this.s.slug} verify: % rows in ${this.t}, % in ${this.viewNow}, % differ', v_old, v_view, v_bad;
+  RAISE NOTICE '${this.s.slug} verify: % rows in ${this.t}, % in ${this.s.core.table}, % differ', v_old, v_view, v_bad;
   IF v_bad > 0 THEN
-    RAISE EXCEPTION '${this.s.slug}: % rows differ between ${this.t} and ${this.viewNow}; rerun the backfill (or fix them) before the contract', v_bad;
+    RAISE EXCEPTION '${this.s.slug}: % rows differ between ${this.t} and the new tables; rerun the backfill (or fix them) before the contract', v_bad;
   END IF;
 END;`)}`;
   }
@@ -277,11 +302,12 @@ END;`)}`;
   }
 
   /**
-   * The legacy view (LOCK on a view also locks the tables it reads: core, then parts) and then the
-   * old table: the order a write through the view or by v2 takes them.
+   * The legacy view, the new tables, then the old table: the order a write through the view or by
+   * v2 takes them. The new tables must be locked too: a write to them waiting for the lock then
+   * runs the re-pointed trigger function, not the one that still names the moved table.
    */
   private lockAll(view: string, old: string): string {
-    return `LOCK TABLE ${q(view)}, ${old} IN ACCESS EXCLUSIVE MODE`;
+    return `LOCK TABLE ${[q(view), q(this.s.core.table), ...this.s.parts.map((p) => q(p.table)), old].join(', ')} IN ACCESS EXCLUSIVE MODE`;
   }
 
   contractUp(): string[] {
@@ -291,6 +317,7 @@ END;`)}`;
     return [
       this.lockAll(this.viewNow, q(this.t)),
       `DROP TRIGGER ${q(this.names.obj('sync_old'))} ON ${q(this.t)}`,
+      ...this.viewOverNew(this.viewNow),
       `CREATE SCHEMA IF NOT EXISTS ${ARCHIVE_SCHEMA}`,
       ...(seq ? [`ALTER SEQUENCE ${seq.replace(/"/g, '')} OWNED BY ${q(this.s.core.table)}.${q(this.pk)}`] : []),
       explained(['rename-table'], why, `ALTER TABLE ${q(this.t)} SET SCHEMA ${ARCHIVE_SCHEMA}`),
@@ -308,6 +335,7 @@ END;`)}`;
       `ALTER TABLE ${ARCHIVE_SCHEMA}.${q(this.t)} SET SCHEMA public`,
       ...(seq ? [`ALTER SEQUENCE ${seq.replace(/"/g, '')} OWNED BY ${q(this.t)}.${q(this.pk)}`] : []),
       this.backFunction(q(this.t)),
+      ...this.viewOverOld(this.viewNow),
       this.forwardFunction().replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'),
       `CREATE TRIGGER ${q(this.names.obj('sync_old'))} AFTER INSERT OR UPDATE OR DELETE ON ${q(this.t)} FOR EACH ROW EXECUTE FUNCTION ${q(this.names.obj('sync_old'))}()`,
     ].map((sql) => explained(['many-tables-locked'], 'the old table, its view and the new tables must change back in one transaction; catalog changes only (milliseconds)', sql));
@@ -321,7 +349,7 @@ export function normalizePlan(spec: NormalizeSpec, options: PlanOptions, title: 
   const newTables = [spec.core.table, ...spec.parts.map((p) => p.table)];
   const expand: Migration = {
     name: 'expand',
-    summary: `Create ${newTables.join(', ')}, the legacy view ${n.viewNow} with its INSTEAD OF trigger, and the triggers that keep ${t} and the new tables identical.`,
+    summary: `Create ${newTables.join(', ')}, the legacy view ${n.viewNow} (over ${t} until the contract), and the triggers that keep ${t} and the new tables identical.`,
     up: ddl(options, createProgressTable(names), ...n.createTables(), ...n.createView(), ...n.createSync(), n.backfillProcedure(), n.verifyProcedure()),
     down: ddlAcross(
       options,
@@ -340,14 +368,14 @@ export function normalizePlan(spec: NormalizeSpec, options: PlanOptions, title: 
   };
   const verify: Migration = {
     name: 'verify',
-    summary: `Refuse to continue unless ${t} and ${n.viewNow} hold the same rows.`,
+    summary: `Refuse to continue unless ${t} and the new tables hold the same rows.`,
     up: single(`CALL ${q(names.obj('verify'))}()`),
     down: single(`SELECT ${lit('verify only reads')} AS nothing_to_do`),
     verify: [`CALL ${q(names.obj('verify'))}()`],
   };
   const contract: Migration = {
     name: 'contract',
-    summary: `Move ${t} to ${ARCHIVE_SCHEMA} (still kept in sync)${n.viewNow !== spec.view ? ` and give its name to the legacy view` : ''}.`,
+    summary: `Switch the legacy view to the new tables (INSTEAD OF trigger for writes) and move ${t} to ${ARCHIVE_SCHEMA}, still kept in sync${n.viewNow !== spec.view ? `; the view takes the name ${spec.view}` : ''}.`,
     up: ddlAcross(options, ...n.contractUp()),
     down: ddlAcross(options, ...n.contractDown()),
     verify: [`SELECT 1 / (count(*) = 0)::int FROM pg_tables WHERE schemaname = 'public' AND tablename = ${lit(t)}`],
@@ -362,7 +390,7 @@ export function normalizePlan(spec: NormalizeSpec, options: PlanOptions, title: 
     phases: [
       {
         title: 'Expand',
-        goal: `Create the new tables (empty, so their indexes are built at once), the legacy view ${n.viewNow} over them and the triggers that keep ${t} and the new tables identical whichever is written.`,
+        goal: `Create the new tables (empty, so their indexes are built at once), the legacy view ${n.viewNow} (a plain view of ${t} until the contract, so old code can switch to it at once) and the triggers that keep ${t} and the new tables identical whichever is written.`,
         migrations: [expand],
         check: [`SELECT * FROM ${q(n.viewNow)} LIMIT 5`],
         rollback: `Drops the view, the triggers, the helpers and the new tables. ${t} was never changed.`,
@@ -376,23 +404,23 @@ export function normalizePlan(spec: NormalizeSpec, options: PlanOptions, title: 
       },
       {
         title: 'Contract',
-        goal: `Check that ${t} and the view agree on every row, then in one short transaction move ${t} to ${ARCHIVE_SCHEMA}${n.viewNow !== spec.view ? ` and rename the view to ${spec.view}` : ''}. The new tables keep ${archived} up to date, so a rollback is a move back with nothing lost.`,
+        goal: `Check that ${t} and the new tables agree on every row, then in one short transaction point the legacy view at the new tables (writes go through its INSTEAD OF trigger) and move ${t} to ${ARCHIVE_SCHEMA}${n.viewNow !== spec.view ? `; the view takes the name ${spec.view}` : ''}. The new tables keep ${archived} up to date, so a rollback is a move back with nothing lost.`,
         migrations: [verify, contract],
         check: [n.mismatchQuery(archived, q(spec.view))],
-        rollback: `Moves ${t} back, re-creates its trigger${n.viewNow !== spec.view ? ` and gives the view back its transition name ${n.viewNow}` : ''}; ${t} is complete because the new tables kept it in sync.`,
+        rollback: `Moves ${t} back, points the view at it again and re-creates its trigger${n.viewNow !== spec.view ? `; the view gets back its transition name ${n.viewNow}` : ''}. ${t} is complete because the new tables kept it in sync.`,
       },
     ],
     deploys: [
       { beforePhase: 2, action: 'start-v2', text: `Deploy v2 behind a feature flag: it reads and writes ${newTables.join(', ')}. The triggers keep ${t} complete, so turning the flag off (back to v1) is safe at any point.` },
       ...(spec.view === t
         ? []
-        : [{ beforePhase: 2, action: 'start-v2' as const, text: `Point the old code at ${spec.view} instead of ${t}${flag}; it must not use ${t} after the contract.` }]),
+        : [{ beforePhase: 2, action: 'start-v2' as const, text: `Point the old code at ${spec.view} instead of ${t}${flag}; it must not use ${t} after the contract. The view exists from the expand on and is complete at once (a plain view of ${t} until the contract).` }]),
     ],
     apps: {
       v1: { reads: spec.view === t ? `${t} (the table, then the view that takes its name)` : `${t}, then ${spec.view}`, writes: spec.view === t ? `${t} (INSERT/UPDATE/DELETE; through the view after the contract)` : `${t}, then ${spec.view} (INSTEAD OF trigger)` },
       v2: { reads: newTables.join(', '), writes: newTables.join(', ') },
     },
-    verifySql: `-- ${t} against the legacy view: mismatched must be 0 before the contract\n${n.mismatchQuery()};\n`,
+    verifySql: `-- ${t} against the new tables (in its old shape): mismatched must be 0 before the contract\n${n.mismatchQuery()};\n`,
     notes: [
       ...spec.notes,
       `The old table is never dropped by a migration: after the contract it is ${archived}, and the triggers on the new tables keep writing it (that is what makes the contract roll back without a copy). Once you are sure, run \`DROP TRIGGER ${names.obj('sync_new')} ON …\` on ${newTables.join(', ')}, \`DROP FUNCTION ${names.obj('sync_new')}()\` and \`DROP TABLE ${archived}\` yourself: the one irreversible step, deliberately not a migration.`,
