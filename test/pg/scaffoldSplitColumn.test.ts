@@ -15,7 +15,7 @@ import { schemaFromSql } from '../../server/src/scaffold/schema';
 import { sharedCluster, type PgCluster } from '../support/pgCluster';
 import { applyMigration, type ExecStats } from './scaffold/runnerExec';
 
-const ROWS = 20_000;
+const ROWS = Number(process.env.LOCKSTEP_SPLIT_ROWS ?? 20_000);
 const SCHEMA = 'CREATE TABLE people (id bigserial PRIMARY KEY, full_name text NOT NULL);';
 /** Every 2,000th seeded row is a name the reverse cannot give back as typed (double space): round trip < 100 %. */
 const SEED = `INSERT INTO people (full_name) SELECT CASE WHEN g % 2000 = 0 THEN 'Mary  Ann' || g ELSE 'First' || g || ' Last' || g END FROM generate_series(1, ${ROWS}) g`;
@@ -89,10 +89,12 @@ describe('scaffold split-column: the rule, the accuracy report and the gate (Pos
               await c.query('UPDATE people SET full_name = $1 WHERE id = $2', [`  Renamed${i}   Person${i} `, 1 + ((i * 37) % ROWS)]);
               await c.query('INSERT INTO people (full_name) VALUES ($1)', [i % 3 ? `New${i} Person` : `Single${i}`]);
             } else if (v2Started) {
-              // Every 40th v2 write is a multi-word last name the rule cannot reproduce.
-              const last = i % 40 === 0 ? `de la Cruz${i}` : i % 7 === 0 ? '' : `Smith${i}`;
+              // Some v2 writes are multi-word last names the rule cannot reproduce: every 40th, at most
+              // one per 5,000 seeded rows (0.02 %), so the 99.9 % gate holds however long the run.
+              const odd = i % 40 === 0 && multiWord.length < ROWS / 5000;
+              const last = odd ? `de la Cruz${i}` : i % 7 === 0 ? '' : `Smith${i}`;
               const { rows } = await c.query<{ id: string }>('INSERT INTO people (first_name, last_name) VALUES ($1, $2) RETURNING id', [`V2first${i}`, last]);
-              if (i % 40 === 0) multiWord.push(rows[0].id);
+              if (odd) multiWord.push(rows[0].id);
             }
           } catch (err) {
             errors.push(`${version}: ${(err as Error).message}`);
