@@ -1,7 +1,7 @@
 /** PLAN.md: the phases, the application deploys between them, how to check and roll back each one. */
 import type { RunnerId } from '../config/types';
 import { BLOCKER_PREFIX } from './dependencies';
-import type { Plan } from './plan';
+import { statementsOf, type Plan } from './plan';
 import { phaseCommands, runnerLabel, type WriteContext, type WrittenMigration } from './runners/writers';
 
 export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, written: WrittenMigration[], previous?: string): string {
@@ -49,15 +49,18 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
     out.push(`Roll back: ${phase.rollback}`, '', '```sh', ...commands.rollback, '```', '');
   });
 
+  const sql = written.flatMap((w) => [...statementsOf(w.migration.up), ...statementsOf(w.migration.down)]).join('\n');
+  const uses = (pattern: RegExp) => pattern.test(sql);
   out.push('## Verification before the contract', '', 'Every `mismatched` count must be 0 (the verify migration refuses to continue otherwise):', '', '```sql', plan.verifySql.trim(), '```', '');
   out.push(
     '## Why it does not block traffic',
     '',
     '- Every DDL transaction starts with `SET LOCAL lock_timeout`; if a lock is not granted in time the migration fails instead of queueing traffic behind it. Retry it.',
     '- Backfills are procedures that commit after each keyset batch, so no lock is held longer than one batch. They are `CALL`ed alone, outside any transaction (a procedure cannot commit inside one).',
-    '- Constraints are added `NOT VALID` (new writes are checked immediately) and validated later under SHARE UPDATE EXCLUSIVE, which lets reads and writes continue.',
-    '- Indexes are built and dropped `CONCURRENTLY`, each in its own migration.',
-    '- The sync triggers skip writes made by the plan itself (a transaction-local setting is their recursion guard).',
+    ...(uses(/\bNOT VALID\b/) ? ['- Constraints are added `NOT VALID` (new writes are checked immediately) and validated later under SHARE UPDATE EXCLUSIVE, which lets reads and writes continue.'] : []),
+    ...(uses(/\bCONCURRENTLY\b/) ? ['- Indexes are built and dropped `CONCURRENTLY`, each in its own migration.'] : []),
+    ...(uses(/CREATE TABLE [^\n]*\n[\s\S]*CREATE (UNIQUE )?INDEX (?!CONCURRENTLY)/) ? ['- Indexes on the new tables are built in the same transaction that creates them, while they are still empty.'] : []),
+    ...(uses(/_syncing'/) ? ['- The sync triggers skip writes made by the plan itself (a transaction-local setting is their recursion guard).'] : []),
     '',
   );
   const notes = plan.notes.filter((n) => !isBlocker(n));

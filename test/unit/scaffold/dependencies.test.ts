@@ -67,6 +67,13 @@ describe('scaffold: dependent objects', () => {
     assert.match(plan('drop-column', { table: 'users', column: 'email' }).md, /view active_users depends on users\.email: the contract's DROP COLUMN fails .* changed or dropped/);
   });
 
+  it('split-column and normalize ask the same module', () => {
+    assert.match(plan('split-column', { table: 'users', column: 'email', into: 'local_part,domain', preset: 'last-space' }).md, /## Blockers[\s\S]*view active_users depends on users\.email/);
+    const n = plan('normalize', { table: 'users', parts: 'user_names=username,nickname' });
+    assert.match(n.md, /## Blockers[\s\S]*trigger users_audit on users stays on the old table/);
+    assert.match(n.md, /function find_user names users in its body: after the contract that name is gone/);
+  });
+
   it('the CLI warns about blockers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-deps-'));
     try {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SAMPLE_ROWS, parsePercent, reviewTableName, sampleRowsOf, type AccuracyCheck } from '../engines/accuracy';
 import { PlanNames } from '../engines/common';
+import { dependencyNotes } from '../dependencies';
 import { remapPlan, type NewColumn } from '../engines/remap';
 import { ScaffoldError } from '../plan';
 import { arg, columnOf, indexesOn, listArg, newColumnName, optionalArg, singleKey, planSlug, tableOf, unsupportedIndexNotes, type KindArgs, type PlanKind } from './shared';
@@ -133,6 +134,7 @@ export const splitColumn: PlanKind = {
           v2: { reads: `${table.name}.${into.join(', ')}`, writes: `${table.name}.${into.join(', ')}` },
         },
         notes: [
+          ...dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column: old.name }),
           ...unsupportedIndexNotes(touched),
           ...touched.filter((i) => i.simple).map((i) => `Index ${i.name} on ${old.name} is dropped before the contract and has no counterpart: add indexes on ${into.join(', ')} yourself if queries need them.`),
           `A row is consistent when the new columns equal the split of ${old.name}, or ${old.name} equals the merge of the new columns (whichever version wrote last).`,
@@ -198,6 +200,7 @@ export const mergeColumns: PlanKind = {
           v2: { reads: `${table.name}.${into}`, writes: `${table.name}.${into}` },
         },
         notes: [
+          ...names.flatMap((column) => dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column })),
           ...unsupportedIndexNotes(touched),
           `A row is consistent when ${into} equals the merge of ${names.join(', ')}, or they equal its split (whichever version wrote last).`,
           accuracyNote(accuracyCheck, new PlanNames(s), `${into} equals the rule applied to ${names.join(', ')}`, `${names.join(', ')} come back unchanged from the merge and the split`),
