@@ -13,12 +13,14 @@ import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { initEngine } from '../../server/src/engine';
 import { scaffold, type ScaffoldResult } from '../../server/src/scaffold/scaffold';
 import { schemaFromSql } from '../../server/src/scaffold/schema';
-import { sharedCluster, type PgCluster } from '../support/pgCluster';
+import { sharedCluster, type PgCluster, type PgMajor } from '../support/pgCluster';
 import { applyMigration, type ExecStats } from './scaffold/runnerExec';
 import { schemaSnapshot, snapshotDiff } from './scaffold/snapshot';
 
 const ROWS = Number(process.env.LOCKSTEP_NORMALIZE_ROWS ?? 20_000);
 const DB = 'scaffold_normalize';
+/** PostgreSQL 18 in `npm test`; LOCKSTEP_SCAFFOLD_PG=14 runs it on 14. */
+const VERSION = Number(process.env.LOCKSTEP_SCAFFOLD_PG ?? 18) as PgMajor;
 const SCHEMA = `CREATE TABLE patients (id bigserial PRIMARY KEY, name text NOT NULL, birth_date date, phone text, email text, street text, city text, zip text);
 CREATE INDEX patients_city_idx ON patients (city);`;
 const SEED = `INSERT INTO patients (name, birth_date, phone, email, street, city, zip)
@@ -35,13 +37,13 @@ async function rows(client: pg.Client, relation: string): Promise<Map<string, Ro
   return new Map(rows.map(({ id, ...r }) => [id, r]));
 }
 
-describe('scaffold normalize: patients behind v_patients_legacy under load (PostgreSQL 18)', function () {
+describe(`scaffold normalize: patients behind v_patients_legacy under load (PostgreSQL ${VERSION})`, function () {
   this.timeout(600_000);
   let cluster: PgCluster;
 
   before(async () => {
     await initEngine();
-    cluster = await sharedCluster(18);
+    cluster = await sharedCluster(VERSION);
     const admin = await cluster.client();
     await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
     await admin.query(`CREATE DATABASE ${DB}`);

@@ -48,8 +48,10 @@ ${KINDS.map((k) => `  ${k.id.padEnd(21)} ${k.title}`).join('\n')}
 
 ${COMMON}
 
-Example:
+Examples:
   lockstep scaffold rename-column --table users --column email --to email_address
+  lockstep scaffold split-column --table people --column full_name --into first_name,last_name --preset last-space --min-accuracy 99.9
+  lockstep scaffold normalize --table patients --parts "patient_addresses=street,city,zip" --history "patient_contacts=phone,email"
 `;
 
 interface Parsed {

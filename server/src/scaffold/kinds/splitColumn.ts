@@ -1,7 +1,8 @@
 /**
- * Kind 9: split one column into several (full_name → first_name, last_name) and the reverse,
- * with user-supplied transforms in both directions. The verification counts rows where neither
- * direction holds (must be 0) and reports the share that round-trips exactly.
+ * Split one column into several (full_name → first_name, last_name) and the reverse, with a
+ * preset or user-supplied transforms in both directions. The verify counts rows where neither
+ * direction holds (must be 0); the review step measures agreement with the rule and round trip
+ * (engines/accuracy.ts), and `--min-accuracy` gates the contract on the first.
  */
 import { DEFAULT_SAMPLE_ROWS, parsePercent, reviewTableName, sampleRowsOf, type AccuracyCheck } from '../engines/accuracy';
 import { PlanNames } from '../engines/common';
