@@ -9,6 +9,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fixAll } from '../fixes/fixAll';
 import { readMigrationFolder } from '../fixes/folder';
+import { hostFixAll } from '../frameworks/fixes';
+import { detectFramework, isHostPath } from '../frameworks/registry';
 import { describeFsError, type SourceResult } from './source';
 import type { LintJob } from './lintFile';
 import type { CliIO } from './run';
@@ -18,8 +20,14 @@ export function fixSource(job: LintJob, source: SourceResult, io: Pick<CliIO, 'w
   let fixed;
   try {
     const schema = job.history?.schemaBefore(job.absolutePath, source.text, job.config);
+    // A framework migration is fixed in its own idiom; other .ts/.js files are left alone.
+    const framework = isHostPath(job.absolutePath) ? detectFramework(job.absolutePath, source.text) : undefined;
+    if (isHostPath(job.absolutePath) && !framework) return source;
     const path = job.absolutePath;
-    fixed = fixAll(source.text, { path, config: job.config, schema, folder: (runner) => readMigrationFolder(path, runner) });
+    // Framework migrations are fixed inside their own file only (no new files).
+    fixed = framework
+      ? { ...hostFixAll(source.text, framework, { path: job.enginePath, config: job.config, schema }), files: [] }
+      : fixAll(source.text, { path, config: job.config, schema, folder: (runner) => readMigrationFolder(path, runner) });
   } catch (err) {
     io.writeErr(`lockstep: ${job.displayPath}: not fixed: ${err instanceof Error ? err.message : String(err)}\n`);
     return source;

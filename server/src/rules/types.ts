@@ -15,13 +15,13 @@ export interface RuleContext {
   config: LockstepConfig;
 }
 
+
 export interface Rule {
   /** Stable id: the file name under server/src/rules/ and docs/rules/. */
   id: string;
   /** One line, shown in docs and SARIF. */
   title: string;
-  /** Optional until every rule has one (the rules branch makes it required). */
-  category?: RuleCategory;
+  category: RuleCategory;
   defaultSeverity: Severity;
   /** Off unless the config turns it on (`rules`, or `"extends": "lockstep:strict"`). */
   defaultOff?: boolean;

@@ -25,6 +25,8 @@ const goodSamples: unknown[] = [
   { lockTimeout: '1.5s', statementTimeout: '5000' },
   { runner: 'auto', transaction: 'auto', rules: {}, exclude: [] },
   { extends: 'lockstep:strict', rules: { 'require-statement-timeout': 'info' } },
+  { categories: { style: 'off', locking: 'error', 'breaking-change': 'info', hygiene: 'hint' } },
+  { categories: {}, rules: { 'prefer-text': 'warning' } },
 ];
 
 const badSamples: unknown[] = [
@@ -49,6 +51,9 @@ const badSamples: unknown[] = [
   { statementTimeout: '' },
   { statementTimeout: '-1s' },
   { color: true },
+  { categories: { styles: 'off' } },
+  { categories: { style: 'loud' } },
+  { categories: ['style'] },
   { $schema: 1 },
 ];
 

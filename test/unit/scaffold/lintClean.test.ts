@@ -16,9 +16,7 @@ describe('scaffold: generated files lint clean', function () {
   this.timeout(120_000);
   before(() => initEngine());
 
-  it('covers every kind of the issue (1–10) and every registered kind', () => {
-    const numbers = new Set(KIND_CASES.map((c) => KINDS.find((k) => k.id === c.kind)!.number));
-    assert.deepEqual([...numbers].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  it('covers every registered kind', () => {
     assert.deepEqual(KINDS.map((k) => k.id).filter((id) => !KIND_CASES.some((c) => c.kind === id)), []);
   });
 
