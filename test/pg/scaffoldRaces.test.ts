@@ -21,14 +21,18 @@ const USERS_SEED = `INSERT INTO users (email, bio, avatar_url, tier) SELECT 'u' 
 const mergeDiffers = `SELECT count(*)::int AS n FROM email_prefs e FULL JOIN push_prefs p USING (user_id)
   WHERE ROW(p.alerts, p.quiet_hours) IS DISTINCT FROM ROW(e.alerts, e.quiet_hours) AND NOT (p.user_id IS NULL AND e.alerts IS NULL AND e.quiet_hours IS NULL)`;
 
-if (ORACLE_VERSIONS.includes(18)) {
-  describe('scaffold: staged races and rollbacks (PostgreSQL 18)', function () {
+// PostgreSQL 18 in `npm test`; 14 too in the load script (LOCKSTEP_SCAFFOLD_LOAD=1).
+const VERSIONS = ORACLE_VERSIONS.filter((v) => v === 18 || process.env.LOCKSTEP_SCAFFOLD_LOAD);
+
+for (const version of VERSIONS) {
+  describe(`scaffold: staged races and rollbacks (PostgreSQL ${version})`, function () {
     this.timeout(300_000);
     let cluster: PgCluster;
     let plan: PlanStepper | undefined;
+    const db = (name: string) => `scaffold${version}_race_${name}`;
 
     before(async () => {
-      cluster = await sharedCluster(18);
+      cluster = await sharedCluster(version);
     });
     afterEach(async () => {
       await plan?.close();
@@ -73,7 +77,7 @@ if (ORACLE_VERSIONS.includes(18)) {
     });
 
     it('merge-tables: rolling back the contract keeps a write the application commits while the restore runs', async () => {
-      plan = await PlanStepper.create(cluster, 'scaffold_race_merge_restore', PREFS, PREFS_SEED, 'merge-tables', { table: 'email_prefs', from: 'push_prefs' });
+      plan = await PlanStepper.create(cluster, db('merge_restore'), PREFS, PREFS_SEED, 'merge-tables', { table: 'email_prefs', from: 'push_prefs' });
       await plan.upTo();
       await plan.down(plan.migration('contract'));
       // v2 changes user 1's alerts; the trigger mirrors it into push_prefs, whose row it now holds.
@@ -97,7 +101,7 @@ if (ORACLE_VERSIONS.includes(18)) {
     });
 
     it('split-table: the backfill skips a row the application deletes during its batch (no foreign key violation)', async () => {
-      plan = await PlanStepper.create(cluster, 'scaffold_race_split_backfill', USERS, USERS_SEED, 'split-table', { table: 'users', columns: 'bio,avatar_url,tier', into: 'user_profiles' });
+      plan = await PlanStepper.create(cluster, db('split_backfill'), USERS, USERS_SEED, 'split-table', { table: 'users', columns: 'bio,avatar_url,tier', into: 'user_profiles' });
       await plan.upTo('backfill');
       const v1 = await plan.session('v1');
       const watcher = await plan.session('watcher');
@@ -116,7 +120,7 @@ if (ORACLE_VERSIONS.includes(18)) {
     });
 
     it('split-table: the contract locks users before user_profiles, as joins do, and its rollback gives NOT NULL back', async () => {
-      plan = await PlanStepper.create(cluster, 'scaffold_race_split_contract', USERS, USERS_SEED, 'split-table', { table: 'users', columns: 'bio,avatar_url,tier', into: 'user_profiles' });
+      plan = await PlanStepper.create(cluster, db('split_contract'), USERS, USERS_SEED, 'split-table', { table: 'users', columns: 'bio,avatar_url,tier', into: 'user_profiles' });
       await plan.upTo('verify');
       const beforeContractPhase = await schemaSnapshot(plan.migrator);
       await plan.upTo('contract');
@@ -148,12 +152,12 @@ if (ORACLE_VERSIONS.includes(18)) {
     it('change-primary-key to uuid: the verify passes while the application deletes orders (cascading to items)', async () => {
       plan = await PlanStepper.create(
         cluster,
-        'scaffold_race_pk_verify',
+        db('pk_verify'),
         `CREATE TABLE orders (id bigserial PRIMARY KEY, total int NOT NULL);
 CREATE TABLE order_items (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE, sku text NOT NULL);
 CREATE INDEX order_items_order_id_idx ON order_items (order_id);`,
-        `INSERT INTO orders (total) SELECT g FROM generate_series(1, 20000) g;
-INSERT INTO order_items (order_id, sku) SELECT 1 + g % 20000, 'sku' || g FROM generate_series(1, 60000) g;`,
+        `INSERT INTO orders (total) SELECT g FROM generate_series(1, 10000) g;
+INSERT INTO order_items (order_id, sku) SELECT 1 + g % 10000, 'sku' || g FROM generate_series(1, 30000) g;`,
         'change-primary-key',
         { table: 'orders', to: 'uuid' },
       );
@@ -183,7 +187,7 @@ INSERT INTO order_items (order_id, sku) SELECT 1 + g % 20000, 'sku' || g FROM ge
     it('a cancelled CREATE INDEX CONCURRENTLY: verify refuses, and the recovery PLAN.md gives leaves a valid index', async () => {
       plan = await PlanStepper.create(
         cluster,
-        'scaffold_race_index',
+        db('index'),
         'CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);\nCREATE UNIQUE INDEX accounts_email_key ON accounts (email);',
         `INSERT INTO accounts (email) SELECT 'a' || g || '@example.com' FROM generate_series(1, 5000) g;`,
         'rename-column',

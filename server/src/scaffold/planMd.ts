@@ -80,11 +80,13 @@ export function appsDuring(plan: Plan, phase: number): string {
 function concurrentIndexes(written: WrittenMigration[]): Array<{ name: string; path: string }> {
   const out: Array<{ name: string; path: string }> = [];
   for (const w of written) {
-    const up = w.migration.up;
-    const statements = up.kind === 'single' ? [up.statement] : up.statements;
-    for (const s of statements) {
-      const name = buildsIndexConcurrently(s);
-      if (name) out.push({ name, path: w.upPath });
+    // Rollbacks rebuild retired indexes concurrently too.
+    for (const [step, path] of [[w.migration.up, w.upPath], [w.migration.down, `${w.downPath} (rollback)`]] as const) {
+      const statements = step.kind === 'single' ? [step.statement] : step.statements;
+      for (const s of statements) {
+        const name = buildsIndexConcurrently(s);
+        if (name) out.push({ name, path });
+      }
     }
   }
   return out;

@@ -52,19 +52,23 @@ export function ddlAcross(options: PlanOptions, ...statements: string[]): Step {
 }
 
 /**
- * LOCK TABLE a, b (in that order) ACCESS EXCLUSIVE inside a DDL transaction, retried: each try
- * waits at most the transaction's lock_timeout and, failing, releases what it got (the block is a
- * subtransaction) and lets the queued application queries through before the next try.
+ * LOCK TABLE a, then b, ACCESS EXCLUSIVE inside a DDL transaction, retried. The first table is
+ * waited for (at most the transaction's lock_timeout); the others are taken NOWAIT: if a session
+ * holds one while waiting for the first (an application transaction that writes the tables in the
+ * other order), the try gives back what it got at once (the block is a subtransaction), so that
+ * session goes on, and the next try starts after a short pause. No lock cycle lasts.
  */
-export function lockTablesInOrder(tables: string[], slug: string, attempts = 10, quoted = tables.map(q)): string {
+export function lockTablesInOrder(tables: string[], slug: string, attempts = 40, quoted = tables.map(q)): string {
+  const [first, ...rest] = quoted;
   return `DO ${dollar(`BEGIN
   FOR attempt IN 1..${attempts} LOOP
     BEGIN
-      LOCK TABLE ${quoted.join(', ')} IN ACCESS EXCLUSIVE MODE;
+      LOCK TABLE ${first} IN ACCESS EXCLUSIVE MODE;${rest.length ? `
+      LOCK TABLE ${rest.join(', ')} IN ACCESS EXCLUSIVE MODE NOWAIT;` : ''}
       RETURN;
     EXCEPTION WHEN lock_not_available THEN
-      RAISE NOTICE '${slug}: ${tables.join(', ')} not locked in time (try %), retrying', attempt;
-      PERFORM pg_sleep(0.05 * attempt);
+      RAISE NOTICE '${slug}: ${tables.join(', ')} not locked (try %), retrying', attempt;
+      PERFORM pg_sleep(least(0.02 * attempt, 0.2));
     END;
   END LOOP;
   RAISE EXCEPTION '${slug}: could not lock ${tables.join(', ')} in ${attempts} tries; rerun this migration when traffic is lighter' USING ERRCODE = 'lock_not_available';

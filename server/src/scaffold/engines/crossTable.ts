@@ -59,7 +59,7 @@ export function crossTablePlan(spec: CrossSpec, options: PlanOptions): Plan {
     summary: spec.target.create
       ? `Create ${spec.target.table}, the sync triggers on both tables and the plan's helper procedures.`
       : `Add ${spec.moved.map((m) => `${spec.target.table}.${m.to}`).join(', ')}, the sync triggers on both tables and the plan's helper procedures.`,
-    up: ddlAcross(options, ...(spec.target.create ? [spec.target.create] : [x.addTargetColumns()]), ...x.createHelpers()),
+    up: ddlAcross(options, ...(spec.target.create ? [spec.target.create] : [x.lockBoth(), x.addTargetColumns()]), ...x.createHelpers()),
     down: ddlAcross(options, x.lockBoth(), ...x.dropHelpers(), spec.target.create ? explained(['drop-table'], `${spec.target.table} was created by this plan's expand phase, and no v1 code uses it`, `DROP TABLE ${q(spec.target.table)}`) : x.dropTargetColumns()),
     verify: [`SELECT ${qList(spec.moved.map((m) => m.to))} FROM ${q(spec.target.table)} WHERE false`],
   };
