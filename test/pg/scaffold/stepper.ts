@@ -26,19 +26,22 @@ export class PlanStepper {
   ) {}
 
   /** A fresh database with `schema` and `seed`, and the plan scaffolded from its catalog. */
-  static async create(cluster: PgCluster, db: string, schema: string, seed: string, kind: string, args: Record<string, string>, runner: RunnerId = 'plain'): Promise<PlanStepper> {
+  static async create(cluster: PgCluster, db: string, schema: string, seed: string, kind: string, args: Record<string, string>, runner: RunnerId = 'plain', existing?: pg.Client): Promise<PlanStepper> {
     await initEngine();
-    const admin = await cluster.client();
-    await admin.query(`DROP DATABASE IF EXISTS ${db}`);
-    await admin.query(`CREATE DATABASE ${db}`);
-    await admin.end();
-    const migrator = new pg.Client({ connectionString: cluster.connectionString(db), application_name: 'migrator' });
-    await migrator.connect();
-    await migrator.query(schema);
-    await migrator.query(seed);
+    let migrator = existing;
+    if (!migrator) {
+      const admin = await cluster.client();
+      await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+      await admin.query(`CREATE DATABASE ${db}`);
+      await admin.end();
+      migrator = new pg.Client({ connectionString: cluster.connectionString(db), application_name: 'migrator' });
+      await migrator.connect();
+    }
+    if (schema) await migrator.query(schema);
+    if (seed) await migrator.query(seed);
     const result = scaffold({ kind, args, schema: await schemaFromDatabase(migrator), runner, migrationsDir: 'm', existing: [], options: { pgVersion: cluster.version, batchSize: 500, pauseMs: 0 }, config: DEFAULT_CONFIG });
     const stepper = new PlanStepper(cluster, db, migrator, result, runner);
-    migrator.on('notice', (n) => stepper.stats.notices.push(n.message ?? ''));
+    if (!existing) migrator.on('notice', (n) => stepper.stats.notices.push(n.message ?? ''));
     return stepper;
   }
 
