@@ -156,8 +156,8 @@ for (const version of VERSIONS) {
         `CREATE TABLE orders (id bigserial PRIMARY KEY, total int NOT NULL);
 CREATE TABLE order_items (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE, sku text NOT NULL);
 CREATE INDEX order_items_order_id_idx ON order_items (order_id);`,
-        `INSERT INTO orders (total) SELECT g FROM generate_series(1, 10000) g;
-INSERT INTO order_items (order_id, sku) SELECT 1 + g % 10000, 'sku' || g FROM generate_series(1, 30000) g;`,
+        `INSERT INTO orders (total) SELECT g FROM generate_series(1, 6000) g;
+INSERT INTO order_items (order_id, sku) SELECT 1 + g % 6000, 'sku' || g FROM generate_series(1, 18000) g;`,
         'change-primary-key',
         { table: 'orders', to: 'uuid' },
       );
