@@ -96,6 +96,28 @@ for (const version of VERSIONS) {
       }
       assert.deepEqual((await plan.migrator.query(`SELECT alerts, quiet_hours FROM push_prefs WHERE user_id = 1`)).rows, [{ alerts: true, quiet_hours: 23 }]);
       assert.equal((await plan.migrator.query(mergeDiffers)).rows[0].n, 0, 'both tables agree');
+    });
+
+    it('merge-tables: rolling back the contract does not bring back a row the application emptied while the restore ran', async () => {
+      plan = await PlanStepper.create(cluster, db('merge_restore_delete'), PREFS, PREFS_SEED, 'merge-tables', { table: 'email_prefs', from: 'push_prefs' });
+      await plan.upTo();
+      await plan.down(plan.migration('contract'));
+      // v2 clears user 1's push settings: the trigger deletes its push_prefs row, which v2 now holds.
+      const v2 = await plan.session('v2');
+      const watcher = await plan.session('watcher');
+      try {
+        await v2.query('BEGIN');
+        await v2.query('UPDATE email_prefs SET alerts = NULL, quiet_hours = NULL WHERE user_id = 1');
+        const restore = plan.down(plan.migration('verify'));
+        await blockedOnLock(watcher, 'migrator');
+        await v2.query('COMMIT');
+        await restore;
+      } finally {
+        await v2.end();
+        await watcher.end();
+      }
+      assert.deepEqual((await plan.migrator.query(`SELECT alerts FROM push_prefs WHERE user_id = 1`)).rows, []);
+      assert.equal((await plan.migrator.query(mergeDiffers)).rows[0].n, 0, 'both tables agree');
       // The plan can go forward again.
       await plan.upTo();
     });

@@ -404,8 +404,37 @@ END IF;`);
           batch: `DELETE FROM ${q(o.table)} o WHERE ${keyRange(o.key.name, o.key.type, 'o')} AND NOT EXISTS (SELECT FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = o.${q(o.key.name)})`,
         }),
       );
+      parts.push(this.reconcile());
     }
     return procedure(this.names.obj('restore'), BATCH_PARAMS, LOOP_VARIABLES, parts.join('\n\n'));
+  }
+
+  /**
+   * After the batches: rows an application changed while a batch copied them from an older
+   * snapshot (an INSERT that waited for a concurrent delete, say) are synced again from the
+   * target's committed values, a few passes until none differ.
+   */
+  private reconcile(): string {
+    const m = this.spec.moved;
+    const o = this.o;
+    const t = this.t;
+    const f = q(this.freshName);
+    const differ = `ROW(${m.map((c) => `o.${q(c.from.name)}`).join(', ')}) IS DISTINCT FROM ROW(${m.map((c) => `n.${q(c.to)}`).join(', ')})`;
+    const newHas = `NOT (${m.map((c) => `n.${q(c.to)} IS NULL`).join(' AND ')})`;
+    const keys = `SELECT n.${q(t.key.name)} AS k FROM ${q(t.table)} n LEFT JOIN ${q(o.table)} o ON o.${q(o.key.name)} = n.${q(t.key.name)} WHERE (o.${q(o.key.name)} IS NULL AND ${newHas}) OR (o.${q(o.key.name)} IS NOT NULL AND ${differ})
+UNION SELECT o.${q(o.key.name)} FROM ${q(o.table)} o WHERE NOT EXISTS (SELECT FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = o.${q(o.key.name)} AND ${newHas})`;
+    return `-- Rows changed while the batches ran: sync them again from what ${t.table} holds now.
+FOR v_pass IN 1..5 LOOP
+  PERFORM set_config(${lit(this.names.guard)}, 'on', true);
+  CREATE TEMP TABLE IF NOT EXISTS ${q(this.names.obj('resync'))} (k ${t.key.type}) ON COMMIT DROP;
+  INSERT INTO ${q(this.names.obj('resync'))} ${keys};
+  EXIT WHEN NOT FOUND;
+  DELETE FROM ${q(o.table)} o USING ${q(this.names.obj('resync'))} r WHERE o.${q(o.key.name)} = r.k;
+  INSERT INTO ${q(o.table)} (${q(o.key.name)}, ${qList(m.map((c) => c.from.name))}) SELECT r.k, ${m.map((c) => `f.${q(c.to)}`).join(', ')} FROM ${q(this.names.obj('resync'))} r CROSS JOIN LATERAL ${f}(r.k) f WHERE NOT (${m.map((c) => `f.${q(c.to)} IS NULL`).join(' AND ')}) ON CONFLICT (${q(o.key.name)}) DO NOTHING;
+  COMMIT;
+  RAISE NOTICE '${this.names.slug} restore: pass %, rows synced again', v_pass;
+END LOOP;
+COMMIT;`;
   }
 
   private restoreNotNullProcedure(): string {
