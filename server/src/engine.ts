@@ -13,7 +13,7 @@ import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes'
 import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
 import type { Chunk } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
-import { BUILTIN_CHECKS, docsPath, ruleById, RULE_IDS, RULES } from './rules';
+import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
@@ -184,7 +184,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   });
   const findings: Finding[] = [];
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
-    const setting = config.rules[ruleId];
+    const setting = ruleSetting(config, ruleId);
     return setting === 'off' ? undefined : (setting ?? fallback);
   };
   const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number) => {
@@ -204,7 +204,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   }
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
+  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.lockTimeout}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);
@@ -235,7 +235,7 @@ type RuleHitWithId = RuleHit & { ruleId: string };
 function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig, which: (r: Rule) => boolean): RuleHitWithId[] {
   const hits: RuleHitWithId[] = [];
   for (const rule of RULES) {
-    if (config.rules[rule.id] === 'off' || !which(rule)) continue;
+    if (ruleSetting(config, rule.id) === 'off' || !which(rule)) continue;
     for (const hit of rule.check(stmt, { doc, config })) {
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
       hits.push({ ...hit, span, ruleId: rule.id });

@@ -7,7 +7,7 @@ import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import type { TextSpan } from '../findings';
 import { analyzeLocks, type StatementLocks } from '../locks/model';
-import { AstNode, baseName, inner, kindOf, rangeVarName } from '../parse/ast';
+import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
 import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
 import { parseIgnores, type IgnoreDirective } from './ignores';
@@ -30,6 +30,8 @@ export interface StatementInfo extends ParsedStatement {
   locks: StatementLocks;
   /** The lock_timeout in force when this statement starts, in milliseconds (0: none). */
   lockTimeoutMs: number;
+  /** The schema unqualified names of new objects go to (the first of search_path; `public` unless set). */
+  searchSchema: string;
   /** Fingerprint of what earlier statements hand on (schema, transactions, settings): see forwardState.ts. */
   stateBefore: number;
 }
@@ -61,14 +63,54 @@ export interface MigrationDocument {
   ignores: IgnoreDirective[];
   /** Unqualified relation name → indexes of the statements in this migration that create it. */
   createdAt: Map<string, number[]>;
+  /** The same, keyed by `schema.name` (unqualified names resolve through search_path, `public` by default). */
+  createdIn: Map<string, number[]>;
   /** The schema after the whole file (for later files, and for tests). */
   catalog: Catalog;
 }
 
-/** Was `relation` created by an earlier statement of this same migration (so no one else can be using it)? */
+/**
+ * Was `relation` created by an earlier statement of this same migration (so no one else can be using it)?
+ * An unqualified name is resolved in the schema statement `before` names it with (or its search_path):
+ * `CREATE TABLE admin.users` does not make `public.users` new.
+ */
 export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
-  const section = doc.statements[before]?.section;
-  return (doc.createdAt.get(baseName(relation)) ?? []).some((at) => at < before && doc.statements[at].section === section);
+  const stmt = doc.statements[before];
+  const section = stmt?.section;
+  const schemas = relation.includes('.')
+    ? [relation.slice(0, relation.lastIndexOf('.'))]
+    : stmt
+      ? schemasNaming(stmt.ast, relation).map((s) => s ?? stmt.searchSchema)
+      : [DEFAULT_SCHEMA];
+  const name = baseName(relation);
+  const earlier = (schema: string) => (doc.createdIn.get(`${schema}.${name}`) ?? []).some((at) => at < before && doc.statements[at].section === section);
+  return schemas.length > 0 && schemas.every(earlier);
+}
+
+/** The schema unqualified names resolve to when search_path was never set. */
+export const DEFAULT_SCHEMA = 'public';
+
+/**
+ * The schema qualifiers the statement writes before `name` (undefined where it writes none), in
+ * RangeVars and dotted name lists (`DROP INDEX admin.i`); `[undefined]` when it names it nowhere
+ * (the lock model derived the relation, e.g. an index's table).
+ */
+export function schemasNaming(ast: AstNode, name: string): (string | undefined)[] {
+  const found: (string | undefined)[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const o = node as AstNode;
+    if (typeof o.relname === 'string' && o.relname === name) found.push(o.schemaname);
+    const items = o.List?.items;
+    if (Array.isArray(items)) {
+      const parts = names(items);
+      if (parts.length === items.length && parts[parts.length - 1] === name) found.push(parts.length > 1 ? parts[parts.length - 2] : undefined);
+    }
+    for (const value of Object.values(o)) if (value && typeof value === 'object') visit(value);
+  };
+  visit(ast);
+  return found.length ? found : [undefined];
 }
 
 export type ChunkParser = (chunk: Chunk) => ParseOutcome & { statements?: InputStatement[] };
@@ -108,6 +150,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     comments: split.comments,
     ignores: parseIgnores(split.comments),
     createdAt: new Map(),
+    createdIn: new Map(),
     catalog: options.catalog?.clone() ?? new Catalog(),
   };
   let state = options.stateSeed ?? 0;
@@ -181,12 +224,14 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       transactionId: state.id,
       locks,
       lockTimeoutMs: session.lockTimeoutMs,
+      searchSchema: session.searchSchema ?? DEFAULT_SCHEMA,
       stateBefore,
     });
     session.apply(ast, state.inTransaction);
     tx.after(ast);
     if (!tx.current().inTransaction) session.endTransaction();
     for (const name of createdBy(ast)) doc.createdAt.set(name, [...(doc.createdAt.get(name) ?? []), index]);
+    for (const name of createdIn(ast, doc.statements[index].searchSchema)) doc.createdIn.set(name, [...(doc.createdIn.get(name) ?? []), index]);
     catalog.apply(ast);
   }
   return fingerprint;
@@ -209,6 +254,15 @@ export function createdBy(stmt: AstNode): string[] {
     default:
       return [];
   }
+}
+
+/** `createdBy` as `schema.name`: an index lives in its table's schema, unqualified names in `searchSchema`. */
+function createdIn(stmt: AstNode, searchSchema: string): string[] {
+  const s = inner(stmt);
+  const rv =
+    kindOf(stmt) === 'CreateTableAsStmt' ? (s.into?.IntoClause ?? s.into)?.rel : kindOf(stmt) === 'ViewStmt' ? s.view : kindOf(stmt) === 'CreateSeqStmt' ? s.sequence : s.relation;
+  const schema = (rv?.RangeVar ?? rv)?.schemaname ?? searchSchema;
+  return createdBy(stmt).map((name) => `${schema}.${name}`);
 }
 
 interface TxState {

@@ -5,6 +5,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'concurrent-in-transaction',
   title: 'Statements that cannot run inside a transaction',
+  category: 'hygiene',
   defaultSeverity: 'error',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',

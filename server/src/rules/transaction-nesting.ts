@@ -10,6 +10,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'transaction-nesting',
   title: 'BEGIN and COMMIT that do not match the transaction they run in',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   crossStatement: true,
   examples: {

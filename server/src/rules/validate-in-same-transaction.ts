@@ -12,6 +12,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'validate-in-same-transaction',
   title: 'VALIDATE CONSTRAINT in the same transaction as its NOT VALID add',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
