@@ -86,6 +86,8 @@ export interface MigrationDocument {
   createdIn: Map<string, number[]>;
   /** The schema after the whole file (for later files, and for tests). */
   catalog: Catalog;
+  /** The schema before the file, as given (earlier migrations): rules that need the state at a statement replay from it. */
+  schemaBefore?: Catalog;
 }
 
 /**
@@ -196,6 +198,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     createdAt: new Map(),
     createdIn: new Map(),
     catalog: options.catalog?.clone() ?? new Catalog(),
+    schemaBefore: options.catalog,
   };
   let state = options.stateSeed ?? 0;
   const ids = { next: 0 };

@@ -53,12 +53,23 @@ export interface LockTimeoutChange {
 
 /** `SET [LOCAL] lock_timeout = …`, `RESET lock_timeout`, `SELECT set_config('lock_timeout', …, is_local)`. */
 export function lockTimeoutChange(stmt: AstNode): LockTimeoutChange | undefined {
+  return timeoutChange(stmt, 'lock_timeout');
+}
+
+/** `SET [LOCAL] <setting> = …`, `RESET <setting>`, `SELECT set_config('<setting>', …, is_local)`, for a time setting. */
+export function timeoutChange(stmt: AstNode, setting: string): LockTimeoutChange | undefined {
+  const change = settingChange(stmt, setting);
+  return change && { ms: change.value === undefined ? 0 : durationMs(change.value), local: change.local };
+}
+
+/** A change of `setting` by this statement: its new value as written (undefined: back to the default). */
+export function settingChange(stmt: AstNode, setting: string): { value?: string; local: boolean } | undefined {
   if (kindOf(stmt) === 'VariableSetStmt') {
     const s = inner(stmt);
-    if (s.kind === 'VAR_RESET_ALL') return { ms: 0, local: false };
-    if (s.name !== 'lock_timeout') return undefined;
-    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { ms: 0, local: !!s.is_local };
-    return { ms: durationMs(constantText(list(s.args)[0])), local: !!s.is_local };
+    if (s.kind === 'VAR_RESET_ALL') return { local: false };
+    if (s.name !== setting) return undefined;
+    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { local: !!s.is_local };
+    return { value: constantText(list(s.args)[0]), local: !!s.is_local };
   }
   if (kindOf(stmt) === 'SelectStmt') {
     for (const target of list(inner(stmt).targetList)) {
@@ -66,8 +77,8 @@ export function lockTimeoutChange(stmt: AstNode): LockTimeoutChange | undefined 
       const fname = call?.funcname?.[call.funcname.length - 1]?.String?.sval;
       if (fname !== 'set_config') continue;
       const [name, value, isLocal] = list(call!.args).map(constantText);
-      if (name !== 'lock_timeout') continue;
-      return { ms: durationMs(value), local: isLocal === 'true' || isLocal === 't' };
+      if (name !== setting) continue;
+      return { value, local: isLocal === 'true' || isLocal === 't' };
     }
   }
   return undefined;
