@@ -116,7 +116,8 @@ export const LOCK_CASES: LockCase[] = [
   { ref: 3, sql: 'ALTER TABLE users ADD COLUMN c3 int NOT NULL DEFAULT 0' },
   { ref: 4, sql: 'ALTER TABLE users ADD COLUMN c4 float8 DEFAULT random()' },
   { ref: 5, sql: 'ALTER TABLE users ADD COLUMN c5 timestamptz DEFAULT now()' },
-  { ref: 6, sql: 'ALTER TABLE users ADD COLUMN c6 uuid DEFAULT gen_random_uuid()' },
+  // gen_random_uuid() is built in from PostgreSQL 13 (pgcrypto before).
+  { ref: 6, sql: 'ALTER TABLE users ADD COLUMN c6 uuid DEFAULT gen_random_uuid()', minVersion: 13 },
   { ref: 7, sql: 'ALTER TABLE users ADD COLUMN c7 bigint GENERATED ALWAYS AS IDENTITY' },
   { sql: 'ALTER TABLE users ADD COLUMN c8 serial' },
   { sql: 'ALTER TABLE users ADD COLUMN c9 int GENERATED ALWAYS AS (id * 2) STORED' },
@@ -187,7 +188,7 @@ export const LOCK_CASES: LockCase[] = [
   { sql: 'ALTER TABLE orders SET ACCESS METHOD heap', minVersion: 15 },
   { sql: 'ALTER TABLE users REPLICA IDENTITY FULL' },
   { sql: 'ALTER TABLE accounts ALTER COLUMN handle_len SET EXPRESSION AS (length(handle) + 1)', minVersion: 17 },
-  { sql: 'ALTER TABLE accounts ALTER COLUMN handle_len DROP EXPRESSION' },
+  { sql: 'ALTER TABLE accounts ALTER COLUMN handle_len DROP EXPRESSION', minVersion: 13 },
 
   // Triggers, row-level security, policies
   { ref: 31, sql: 'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()' },
@@ -207,6 +208,7 @@ export const LOCK_CASES: LockCase[] = [
   {
     ref: 34,
     sql: 'ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY',
+    minVersion: 14,
     outsideTransaction: {
       blockerSql: 'LOCK TABLE events_2024 IN ACCESS SHARE MODE',
       stallsAt: 'its second transaction, acquiring ACCESS EXCLUSIVE on the partition',

@@ -100,7 +100,7 @@ export class LockOracle {
   async close(): Promise<void> {
     await this.txnClient.end().catch(() => undefined);
     for (const suffix of ['txn', 'template']) {
-      await this.admin.query(`DROP DATABASE IF EXISTS ${this.dbPrefix}_${suffix} WITH (FORCE)`).catch(() => undefined);
+      await dropDatabase(this.admin, `${this.dbPrefix}_${suffix}`, this.cluster.version).catch(() => undefined);
     }
     await this.admin.end().catch(() => undefined);
   }
@@ -155,9 +155,19 @@ export class LockOracle {
       };
     } finally {
       await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
-      await this.admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+      await dropDatabase(this.admin, db, this.cluster.version).catch(() => undefined);
     }
   }
+}
+
+/** `WITH (FORCE)` exists from PostgreSQL 13; on 12 the sessions are ended first. */
+async function dropDatabase(admin: pg.Client, db: string, version: number): Promise<void> {
+  if (version >= 13) {
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    return;
+  }
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+  await admin.query(`DROP DATABASE IF EXISTS ${db}`);
 }
 
 async function backendPid(client: pg.Client): Promise<number> {

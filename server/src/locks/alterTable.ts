@@ -365,14 +365,16 @@ function constantOf(node: AstNode | undefined): string | undefined {
   return c?.sval?.sval ?? (c?.ival ? String(c.ival.ival ?? 0) : undefined);
 }
 
-function detachPartition(cmd: AstNode, table: string): SubcommandFacts {
+function detachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
   const pc = as(cmd.def, 'PartitionCmd') ?? {};
   const partition = baseName(rangeVarName(pc.name));
   // CONCURRENTLY only weakens the lock on the parent; the partition itself is still ACCESS EXCLUSIVE.
   const mode: LockMode = pc.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+  // Before PostgreSQL 14 a plain DETACH took only SHARE UPDATE EXCLUSIVE on the partition.
+  const partitionMode: LockMode = ctx.pgVersion >= 14 || pc.concurrent ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
   return {
     mode,
-    others: [{ object: partition, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: false }],
+    others: [{ object: partition, kind: 'table', mode: partitionMode, rewrite: false, scan: false }],
     label: `DETACH PARTITION ${partition}${pc.concurrent ? ' CONCURRENTLY' : ''}`,
   };
 }

@@ -246,9 +246,9 @@ export const STATEMENTS: Record<string, Analyzer> = {
   },
 
   GrantStmt(s, ctx, node) {
-    // PostgreSQL 16+ locks each table ACCESS SHARE while updating its ACL; older versions take no table lock.
+    // PostgreSQL 18 locks each table ACCESS SHARE while updating its ACL; 12–17 take no table lock (observed).
     const tables = s.objtype === 'OBJECT_TABLE' && s.targtype === 'ACL_TARGET_OBJECT' ? list(s.objects).map((o) => rangeVarName(o)) : [];
-    const effects = ctx.pgVersion >= 16 ? tables.map((t) => effect(t, 'table', 'AccessShareLock')) : [];
+    const effects = ctx.pgVersion >= 18 ? tables.map((t) => effect(t, 'table', 'AccessShareLock')) : [];
     return { parts: single(node, s.is_grant ? 'GRANT' : 'REVOKE', effects) };
   },
 
