@@ -2,7 +2,7 @@
  * Observes what a statement really does on PostgreSQL, in the shape `predictObservable` predicts:
  * - locks: the strongest mode per relation of the test schema (by relname) and per type created
  *   on its own (`type:<typname>`); catalogs, TOAST and transient rewrite heaps are left out;
- * - rewritten: pre-existing tables (relkind r/p/m) whose relfilenode changed;
+ * - rewritten: pre-existing tables and indexes (relkind r/p/m/i) whose relfilenode changed;
  * - scanned: pre-existing tables whose seq_scan count went up.
  *
  * Transactional statements: BEGIN; snapshot; statement; read own pg_locks; snapshot; ROLLBACK —
@@ -93,7 +93,7 @@ export class LockOracle {
   }
 
   observe(lockCase: LockCase): Promise<ObservableEffects> {
-    return lockCase.outsideTransaction ? this.observeOutsideTransaction(lockCase) : this.observeInTransaction(lockCase.sql);
+    return lockCase.outsideTransaction ? this.observeOutsideTransaction(lockCase) : this.observeInTransaction(lockCase.sql, lockCase.session);
   }
 
   /** Ends the sessions and drops the oracle's databases (the cluster may be shared). */
@@ -105,9 +105,9 @@ export class LockOracle {
     await this.admin.end().catch(() => undefined);
   }
 
-  private async observeInTransaction(sql: string): Promise<ObservableEffects> {
+  private async observeInTransaction(sql: string, session?: string): Promise<ObservableEffects> {
     try {
-      return await observeStatement(this.txnClient, sql, false);
+      return await observeStatement(this.txnClient, sql, false, session);
     } catch (err) {
       throw new StatementFailed(`statement failed on the oracle schema: ${sql}\n  ${describeError(err)}`);
     }

@@ -156,6 +156,11 @@ export class Catalog {
     return found;
   }
 
+  /** Every relation known, in creation order (REINDEX DATABASE goes through them all). */
+  allRelations(): RelationInfo[] {
+    return [...this.rels.values()];
+  }
+
   /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
   relationsInSchema(schema: string): RelationInfo[] {
     return [...this.rels.values()].filter((r) => r.schema === schema && r.kind !== 'index');

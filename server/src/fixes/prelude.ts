@@ -35,7 +35,7 @@ function coverStart(doc: MigrationDocument, stmt: StatementInfo): StatementInfo 
  */
 function runsLongOnPurpose(stmt: StatementInfo): boolean {
   if (['DoStmt', 'UpdateStmt', 'InsertStmt', 'DeleteStmt', 'CallStmt'].includes(kindOf(stmt.ast))) return true;
-  return stmt.locks.effects.some((e) => e.scan !== false && !e.created && !blockedBy(e.mode).writes);
+  return stmt.locks.effects.some((e) => e.scan !== false && !e.created && !blockedBy(e.mode, e.kind).writes);
 }
 
 /** The prelude edit covering `stmt`, or undefined when there is nothing sensible to insert. */

@@ -246,8 +246,13 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
         label: `ADD CONSTRAINT${name} ${kind}`,
       };
     }
-    case 'CONSTR_NOTNULL':
-      return { mode: 'AccessExclusiveLock', scan: !notValid, label: `ADD CONSTRAINT${name} NOT NULL` };
+    case 'CONSTR_NOTNULL': {
+      const label = `ADD CONSTRAINT${name} NOT NULL${notValid ? ' NOT VALID' : ''}`;
+      const column = names(con.keys)[0];
+      // Validating it is SET NOT NULL's scan, skipped in the same cases (already NOT NULL, or a valid CHECK proves it).
+      if (notValid || !column) return { mode: 'AccessExclusiveLock', scan: !notValid, label };
+      return { ...setNotNull({ name: column }, table, ctx), label };
+    }
     default:
       return { mode: 'AccessExclusiveLock', label: `ADD CONSTRAINT${name}` };
   }
@@ -311,10 +316,22 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
   const from = ctx.catalog.column(table, column)?.type;
   const using = def.raw_default;
   if (using && !isPlainColumnRef(using, column)) {
-    return { mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label };
+    return {
+      mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label,
+      others: recreatedIndexes(table, column, true, ctx),
+    };
   }
   const verdict = typeChangeRewrites(from, to, ctx);
-  return { mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label };
+  return { mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label, others: recreatedIndexes(table, column, verdict.rewrite, ctx) };
+}
+
+/** Indexes on the retyped column are dropped and created again (new relations); the others are only rebuilt. */
+function recreatedIndexes(table: string, column: string, rewrite: Certainty, ctx: LockContext): LockEffect[] {
+  if (rewrite === false) return [];
+  return ctx.catalog
+    .indexesOf(table)
+    .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(column))
+    .map((i) => indexEffect(i, 'AccessExclusiveLock', { rewrite, implied: true, recreated: true }));
 }
 
 function attachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {

@@ -9,6 +9,7 @@ import { createIndex, dropIndexes, reindex } from './indexes';
 import { alterDomain, createDomain } from './domains';
 import { effect, foreignKeyValidation, plannedScan, queryReads, referentialChecks, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
+import { optionEnabled } from './options';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
 
 export interface StatementFacts {
@@ -161,12 +162,19 @@ export const STATEMENTS: Record<string, Analyzer> = {
       ];
       return { parts: single(node, 'REFRESH MATERIALIZED VIEW CONCURRENTLY', effects, ['recomputes the query and applies the difference; reads of the view continue']) };
     }
+    // WITH NO DATA empties the view into a new file without running its query.
+    const noData = !!s.skipData;
     const effects = [
-      effect(mv, 'matview', 'AccessExclusiveLock', { rewrite: true, scan: true }),
-      ...indexes.map((i) => effect(i, 'index', 'AccessExclusiveLock', { implied: true })),
-      ...base.map((e) => ({ ...e, implied: true })),
+      // With no data, only rebuilding the empty indexes counts as a scan (as for TRUNCATE).
+      effect(mv, 'matview', 'AccessExclusiveLock', { rewrite: true, scan: !noData || indexes.length > 0 }),
+      // The new heap's indexes are rebuilt into new files too.
+      ...indexes.map((i) => effect(i, 'index', 'AccessExclusiveLock', { implied: true, rewrite: true })),
+      ...(noData ? [] : base.map((e) => ({ ...e, implied: true }))),
     ];
-    return { parts: single(node, 'REFRESH MATERIALIZED VIEW', effects, ['the view is rebuilt into a new file while ACCESS EXCLUSIVE blocks its readers']) };
+    const reason = noData
+      ? 'WITH NO DATA empties the view under ACCESS EXCLUSIVE; it cannot be read until the next REFRESH'
+      : 'the view is rebuilt into a new file while ACCESS EXCLUSIVE blocks its readers';
+    return { parts: single(node, noData ? 'REFRESH MATERIALIZED VIEW WITH NO DATA' : 'REFRESH MATERIALIZED VIEW', effects, [reason]) };
   },
 
   CreateTrigStmt(s, ctx, node) {
@@ -188,19 +196,20 @@ export const STATEMENTS: Record<string, Analyzer> = {
       for (let i = 0; i < tables.length; i++) for (const fk of ctx.catalog.referencesTo(tables[i])) if (!tables.includes(fk.table)) tables.push(fk.table);
     }
     const effects = tables.flatMap((t) => [
-      // pg_stat counts TRUNCATE as a sequential scan of the table, though no row is read.
-      effect(t, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }),
+      // Rebuilding the (empty) indexes counts as a sequential scan in pg_stat, though no row is read.
+      effect(t, 'table', 'AccessExclusiveLock', { rewrite: true, scan: ctx.catalog.indexesOf(t).length > 0 }),
       ...rebuiltIndexes(t, ctx),
     ]);
     return { parts: single(node, 'TRUNCATE', effects, ['TRUNCATE swaps in new, empty files for the table and its indexes (fast, but ACCESS EXCLUSIVE)']) };
   },
 
   VacuumStmt(s, ctx, node) {
-    const options = list(s.options).map((o) => as(o, 'DefElem')?.defname);
-    const full = options.includes('full');
+    // `VACUUM (FULL false)` is a plain VACUUM.
+    const full = optionEnabled(s.options, 'full');
     const analyzeOnly = !s.is_vacuumcmd;
     const effects: LockEffect[] = [];
-    for (const rel of list(s.rels)) {
+    const rels = list(s.rels);
+    for (const rel of rels) {
       const table = baseName(rangeVarName(as(rel, 'VacuumRelation')?.relation));
       if (!table) continue;
       if (full) effects.push(effect(table, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }), ...rebuiltIndexes(table, ctx));
@@ -211,17 +220,29 @@ export const STATEMENTS: Record<string, Analyzer> = {
       }
     }
     const label = analyzeOnly ? 'ANALYZE' : full ? 'VACUUM FULL' : 'VACUUM';
+    // Without a table list every table of the database is processed, one at a time.
+    const everyTable = rels.length === 0 ? [`${label} without a table list processes every table of the database in turn${full ? ', each under ACCESS EXCLUSIVE while it is copied' : ''}`] : [];
     return {
       parts: single(node, label, effects, full ? ['VACUUM FULL copies the whole table and rebuilds its indexes under ACCESS EXCLUSIVE'] : []),
       transactional: analyzeOnly,
-      notes: analyzeOnly ? [] : [`VACUUM ${NON_TRANSACTIONAL_NOTE}`],
+      notes: [...(analyzeOnly ? [] : [`VACUUM ${NON_TRANSACTIONAL_NOTE}`]), ...everyTable],
     };
   },
 
   ClusterStmt(s, ctx, node) {
     const table = s.relation ? baseName(rangeVarName(s.relation)) : '';
     const effects = table ? [effect(table, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }), ...rebuiltIndexes(table, ctx)] : [];
-    return { parts: single(node, 'CLUSTER', effects, ['CLUSTER copies the table in index order under ACCESS EXCLUSIVE']), transactional: !!table };
+    return {
+      parts: single(node, 'CLUSTER', effects, ['CLUSTER copies the table in index order under ACCESS EXCLUSIVE']),
+      transactional: !!table,
+      notes: table ? [] : ['CLUSTER without a table re-clusters every previously clustered table in turn, each under ACCESS EXCLUSIVE'],
+    };
+  },
+
+  CreateStatsStmt(s, ctx, node) {
+    // Extended statistics are defined under SHARE UPDATE EXCLUSIVE on their table (no scan: ANALYZE fills them).
+    const tables = list(s.relations).map((r) => baseName(rangeVarName(r)));
+    return { parts: single(node, 'CREATE STATISTICS', tables.map((t) => effect(t, 'table', 'ShareUpdateExclusiveLock'))) };
   },
 
   AlterEnumStmt(s, ctx, node) {
@@ -240,9 +261,10 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   CommentStmt(s, ctx, node) {
     const parts = s.object?.List ? names(s.object.List.items) : [];
-    const table =
-      s.objtype === 'OBJECT_TABLE' ? parts[parts.length - 1] : s.objtype === 'OBJECT_COLUMN' ? parts[parts.length - 2] : undefined;
-    return { parts: single(node, 'COMMENT ON', table ? [effect(table, 'table', 'ShareUpdateExclusiveLock')] : []) };
+    // A comment on a relation (or one of its columns) takes SHARE UPDATE EXCLUSIVE on that relation.
+    const kind: ObjectKind | undefined = s.objtype === 'OBJECT_COLUMN' ? 'table' : s.objtype === 'OBJECT_INDEX' ? 'index' : RELATION_KINDS[s.objtype];
+    const name = s.objtype === 'OBJECT_COLUMN' ? parts[parts.length - 2] : parts[parts.length - 1];
+    return { parts: single(node, 'COMMENT ON', kind && name ? [effect(name, kind, 'ShareUpdateExclusiveLock')] : []) };
   },
 
   GrantStmt(s, ctx, node) {
@@ -259,7 +281,10 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   InsertStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
-    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target])]) };
+    // ON CONFLICT looks for its arbiter among all the table's indexes, locking each in the table's mode.
+    const arbiters = s.onConflictClause ? ctx.catalog.indexesOf(target).map((i) => effect(i, 'index', 'RowExclusiveLock', { implied: true })) : [];
+    const reads = queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target]);
+    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...arbiters, ...reads]) };
   },
 
   UpdateStmt(s, ctx, node) {
@@ -309,7 +334,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
   },
 
   AlterSeqStmt(s, ctx, node) {
-    return { parts: single(node, 'ALTER SEQUENCE', [effect(rangeVarName(s.sequence), 'sequence', 'ShareRowExclusiveLock')]) };
+    // OWNED BY t.c opens the owning table to check the column.
+    const ownedBy = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
+    const owner = names(ownedBy?.arg?.List?.items ?? ownedBy?.arg).slice(0, -1).pop();
+    const effects = [effect(rangeVarName(s.sequence), 'sequence', 'ShareRowExclusiveLock'), ...(owner && owner !== 'none' ? [effect(owner, 'table', 'AccessShareLock')] : [])];
+    return { parts: single(node, 'ALTER SEQUENCE', effects) };
   },
 
   CreateSeqStmt(s, ctx, node) {

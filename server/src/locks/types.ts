@@ -21,6 +21,11 @@ export interface LockEffect {
   created?: boolean;
   /** The object is dropped by this statement. */
   dropped?: boolean;
+  /**
+   * Dropped and built again under the same name, as a new relation (ALTER COLUMN TYPE does this to
+   * the indexes on the column): rebuilt, but not the same file rewritten.
+   */
+  recreated?: boolean;
   /** Derived from the catalog rather than named in the SQL (e.g. the indexes a rewrite rebuilds). */
   implied?: boolean;
 }

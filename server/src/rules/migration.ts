@@ -87,7 +87,7 @@ export const lockWindows = memoByDocument((doc): Map<number, LockWindow> => {
     const work = stmt.locks.effects.find((e) => existing(e) && (e.scan === true || e.rewrite === true));
     if (work && extended.length) window.slow.push({ stmt, work, held: extended });
     for (const e of stmt.locks.effects) {
-      if (existing(e) && blockedBy(e.mode).reads && !window.tables.some((h) => h.effect.object === e.object)) window.tables.push({ effect: e, by: stmt });
+      if (existing(e) && blockedBy(e.mode, e.kind).reads && !window.tables.some((h) => h.effect.object === e.object)) window.tables.push({ effect: e, by: stmt });
     }
   }
   return byStatement;

@@ -25,7 +25,7 @@ export const rule: Rule = {
         !e.created &&
         !e.implied &&
         e.kind !== 'index' &&
-        blockedBy(e.mode).writes &&
+        blockedBy(e.mode, e.kind).writes &&
         !createdEarlier(doc, e.object, stmt.index),
     );
     if (!blocking) return [];
