@@ -16,6 +16,7 @@ export interface StatementFacts {
   parts: PartEffect[];
   transactional?: boolean;
   notes?: string[];
+  unpredicted?: string;
 }
 
 type Analyzer = (s: AstNode, ctx: LockContext, node: AstNode) => StatementFacts;
@@ -237,6 +238,22 @@ export const STATEMENTS: Record<string, Analyzer> = {
       transactional: !!table,
       notes: table ? [] : ['CLUSTER without a table re-clusters every previously clustered table in turn, each under ACCESS EXCLUSIVE'],
     };
+  },
+
+  CallStmt(s, ctx, node) {
+    const call = as(s.funccall, 'FuncCall') ?? s.funccall ?? {};
+    const name = names(call.funcname).join('.') || 'a procedure';
+    const why = `CALL runs the body of ${name}, which Lockstep does not analyse: its locks are those of the statements inside it`;
+    return {
+      parts: single(node, `CALL ${name}`, []),
+      // A procedure that COMMITs (a batched backfill) must be called outside a transaction block.
+      notes: ['a procedure that commits between batches must be CALLed outside a transaction block'],
+      unpredicted: why,
+    };
+  },
+
+  DoStmt(s, ctx, node) {
+    return { parts: single(node, 'DO', []), unpredicted: 'a DO block runs PL/pgSQL that Lockstep does not analyse: its locks are those of the statements inside it' };
   },
 
   CreateStatsStmt(s, ctx, node) {

@@ -51,6 +51,12 @@ export interface StatementLocks {
   transactional: boolean;
   /** Version-dependent or conditional facts, in words. */
   notes: string[];
+  /**
+   * Set when the statement runs code the model does not analyse (a procedure's or DO block's
+   * body): its locks are not predicted, and this says why. A trace reports them as unexplained
+   * by the model rather than as a disagreement.
+   */
+  unpredicted?: string;
 }
 
 export interface LockContext {

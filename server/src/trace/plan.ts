@@ -23,6 +23,8 @@ export interface TracedStatement {
   agrees?: boolean;
   /** What differs, in words. */
   differences: string[];
+  /** Why the model predicts nothing for this statement (a procedure body): observed, not compared. */
+  unpredicted?: string;
 }
 
 export interface TraceReport {
@@ -48,9 +50,17 @@ export function traceJob(result: LintResult, namespace: string, setup: string[])
       sql: s.text,
       // Each statement gets a transaction of its own, so the file's BEGIN/COMMIT are left out;
       // down sections undo the migration, and a trace replays it forwards.
-      mode: kindOf(s.ast) === 'TransactionStmt' || s.section === 'down' ? 'skip' : s.locks.transactional ? 'observe' : 'apply',
+      mode: kindOf(s.ast) === 'TransactionStmt' || s.section === 'down' ? 'skip' : s.locks.transactional && !commitsItself(s) ? 'observe' : 'apply',
     })),
   };
+}
+
+/**
+ * A CALL the migration runs outside a transaction may COMMIT inside (a batched backfill does):
+ * it must not be wrapped in the trace's observing transaction ("invalid transaction termination").
+ */
+function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
+  return kindOf(s.ast as never) === 'CallStmt' && !s.inTransaction;
 }
 
 export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse): TraceReport {
@@ -60,6 +70,7 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
     const predicted = observableEffects(stmt.ast, stmt.locks);
     const base = { index: step.index, span: stmt.span, summary: impacts[step.index].summary, predicted, outcome: step.outcome, error: step.error };
     if (!step.effects) return { ...base, differences: [] };
+    if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
     // Where the model says "maybe" (it could not see something), either observation is consistent.
     const unsure = new Set(stmt.locks.effects.filter((e) => e.rewrite === 'maybe' || e.scan === 'maybe').map((e) => e.object));
     const differences = [

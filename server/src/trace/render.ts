@@ -13,6 +13,7 @@ export function renderTraceText(traced: TracedFile[]): string {
   const out: string[] = [];
   let agree = 0;
   let disagree = 0;
+  let unpredicted = 0;
   for (const { displayPath, text, report } of traced) {
     const lines = new LineIndex(text);
     out.push(`${displayPath} — traced on ${report.engine}`);
@@ -29,6 +30,11 @@ export function renderTraceText(traced: TracedFile[]): string {
         out.push(`  ${where} ${s.summary}: applied outside a transaction (its locks cannot be observed from inside one)`);
         continue;
       }
+      if (s.unpredicted) {
+        unpredicted++;
+        out.push(`  ${where} ${s.summary}: observed, not predicted (${s.unpredicted}) — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
+        continue;
+      }
       if (s.agrees) agree++;
       else disagree++;
       out.push(`  ${where} ${s.summary}: ${s.agrees ? 'observed = model' : 'observed ≠ model'} — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
@@ -36,7 +42,8 @@ export function renderTraceText(traced: TracedFile[]): string {
     }
     out.push('');
   }
-  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}.`);
+  const notPredicted = unpredicted ? `; ${unpredicted} ran code the model does not analyse (procedure or DO bodies)` : '';
+  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}${notPredicted}.`);
   return `${out.join('\n')}\n`;
 }
 
