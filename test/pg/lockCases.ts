@@ -64,6 +64,8 @@ INSERT INTO bookings
 CREATE UNLOGGED TABLE audit_log (id bigint, payload text, logged_at timestamptz DEFAULT now());
 INSERT INTO audit_log SELECT g, 'entry ' || g FROM generate_series(1, 1000) g;
 
+CREATE TABLE tags (id serial PRIMARY KEY, label text, user_id int REFERENCES users (id));
+
 CREATE SCHEMA reporting;
 CREATE TABLE reporting.daily_totals (day date PRIMARY KEY, total numeric);
 
@@ -399,6 +401,13 @@ const MORE_CASES: LockCase[] = [
   // Traffic
   { sql: "INSERT INTO users (id, email, status) VALUES (1, 'dup@example.com', 'active') ON CONFLICT (id) DO NOTHING" },
   { sql: 'DELETE FROM orders WHERE id = 5' },
+  // The serial default draws from the owned sequence; the foreign key looks the user up FOR KEY SHARE.
+  { sql: "INSERT INTO tags (label, user_id) VALUES ('new', 1)" },
+  { sql: "INSERT INTO tags (id, label) VALUES (999, 'explicit')" },
+  // The NOT VALID foreign key is still checked for new rows.
+  { sql: 'INSERT INTO orders (id, user_id, amount) VALUES (100001, 1, 5)' },
+  // Order 1 belongs to user 2: a new user is looked up (an unchanged key would not be).
+  { sql: 'UPDATE orders SET user_id = 3 WHERE id = 1' },
 ];
 
 /** Every statement form the oracle runs. */

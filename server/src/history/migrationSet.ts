@@ -24,10 +24,14 @@ interface OrderedSet {
 /** Ordered migration sets, by listing identity: a snapshot file system returns the same array. */
 const orderedSets = new WeakMap<string[], Map<string, OrderedSet>>();
 
+/** The folder holding `file`'s migration set: Diesel keeps one folder per migration (<timestamp>_<name>/up.sql), the others keep files side by side. */
+export function migrationSetFolder(file: string, runner: RunnerId): string {
+  return runner === 'diesel' ? dirname(dirname(file)) : dirname(file);
+}
+
 /** Absolute paths of the migrations applied before `file`, oldest first. */
 export function earlierMigrations(file: string, runner: RunnerId, fs: MigrationFileSystem): string[] {
-  // Diesel keeps one folder per migration (<timestamp>_<name>/up.sql); the others keep files side by side.
-  const folder = runner === 'diesel' ? dirname(dirname(file)) : dirname(file);
+  const folder = migrationSetFolder(file, runner);
   const position = runner === 'diesel' ? basename(dirname(file)) : basename(file);
   const set = orderedSet(folder, runner, fs);
   return set.paths.slice(0, firstNotBefore(set.keys, position));

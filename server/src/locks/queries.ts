@@ -55,6 +55,34 @@ export function referentialChecks(table: string, ctx: LockContext, changedColumn
     .flatMap((fk) => plannedScan(fk.table, 'RowShareLock', ctx, !ctx.catalog.hasIndexLeadingWith(fk.table, fk.columns?.[0] ?? '')));
 }
 
+/**
+ * Inserting (or changing the key columns of) a referencing row makes PostgreSQL check that the
+ * referenced row exists: a `SELECT … FOR KEY SHARE` on the referenced table, through its key index.
+ * `columns`: the columns an UPDATE sets or an INSERT names (a NULL key is not checked; undefined: all).
+ */
+export function foreignKeyChecks(table: string, ctx: LockContext, columns?: string[]): LockEffect[] {
+  return ctx.catalog
+    .constraintsOf(table)
+    .filter((c) => c.kind === 'foreign' && c.references && (!columns || (c.columns ?? []).some((col) => columns.includes(col))))
+    .flatMap((c) => plannedScan(c.references!, 'RowShareLock', ctx, false).map((e) => ({ ...e, implied: true })));
+}
+
+/**
+ * Sequences an INSERT draws from: those owned by a column the INSERT leaves to its default
+ * (named in no column list). Without a column list Lockstep assumes every column is given.
+ */
+export function sequencesDrawn(table: string, stmt: AstNode, ctx: LockContext): LockEffect[] {
+  const given = list(stmt.cols).map((c) => as(c, 'ResTarget')?.name);
+  if (given.length === 0) return [];
+  return ctx.catalog
+    .sequencesOf(table)
+    .filter((seq) => {
+      const column = seq.startsWith(`${table}_`) && seq.endsWith('_seq') ? seq.slice(table.length + 1, -4) : undefined;
+      return column !== undefined && ctx.catalog.column(table, column) !== undefined && !given.includes(column);
+    })
+    .map((seq) => effect(seq, 'sequence', 'RowExclusiveLock', { implied: true }));
+}
+
 /** The internal query that validates a foreign key reads both tables in full. */
 export function foreignKeyValidation(table: string, referenced: string, ctx: LockContext): LockEffect[] {
   return [...plannedScan(table, 'AccessShareLock', ctx, true), ...plannedScan(referenced, 'AccessShareLock', ctx, true)];

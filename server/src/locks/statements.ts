@@ -7,7 +7,7 @@ import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } fr
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
 import { alterDomain, createDomain } from './domains';
-import { effect, foreignKeyValidation, plannedScan, queryReads, referentialChecks, updatedColumns, whereScans } from './queries';
+import { effect, foreignKeyChecks, plannedScan, queryReads, referentialChecks, sequencesDrawn, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
 import { optionEnabled } from './options';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
@@ -301,7 +301,8 @@ export const STATEMENTS: Record<string, Analyzer> = {
     // ON CONFLICT looks for its arbiter among all the table's indexes, locking each in the table's mode.
     const arbiters = s.onConflictClause ? ctx.catalog.indexesOf(target).map((i) => effect(i, 'index', 'RowExclusiveLock', { implied: true })) : [];
     const reads = queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target]);
-    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...arbiters, ...reads]) };
+    const effects = [effect(target, 'table', 'RowExclusiveLock'), ...arbiters, ...sequencesDrawn(target, s, ctx), ...reads, ...foreignKeyChecks(target, ctx, insertedColumns(s))];
+    return { parts: single(node, 'INSERT', effects) };
   },
 
   UpdateStmt(s, ctx, node) {
@@ -311,6 +312,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
       ...plannedScan(target, 'RowExclusiveLock', ctx, scan),
       ...queryReads({ with: s.withClause, from: s.fromClause }, ctx, 'AccessShareLock', [target]),
       ...referentialChecks(target, ctx, updatedColumns(s)),
+      ...foreignKeyChecks(target, ctx, updatedColumns(s)),
     ];
     return { parts: single(node, 'UPDATE', effects, s.whereClause ? [] : ['UPDATE without WHERE rewrites every row in one transaction']) };
   },
@@ -362,6 +364,12 @@ export const STATEMENTS: Record<string, Analyzer> = {
     return { parts: single(node, 'CREATE SEQUENCE', [effect(rangeVarName(s.sequence), 'sequence', 'AccessExclusiveLock', { created: true })]) };
   },
 };
+
+/** An INSERT's column list; undefined without one (every column is then given, as Lockstep assumes). */
+function insertedColumns(s: AstNode): string[] | undefined {
+  const cols = list(s.cols).map((c) => as(c, 'ResTarget')?.name).filter((n): n is string => !!n);
+  return cols.length ? cols : undefined;
+}
 
 /** ALTER INDEX … SET/RESET/…: the same subcommand levels, applied to the index. */
 function alterIndex(s: AstNode, ctx: LockContext): PartEffect[] {

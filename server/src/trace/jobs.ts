@@ -3,10 +3,10 @@
  * build, and group files of one migration set into one namespace that replays them in order.
  * Shared by `lockstep trace`, the corpus script and the tests.
  */
-import { dirname } from 'node:path';
 import type { LockstepConfig } from '../config/types';
 import { isRollbackFile } from '../document/runner';
 import { lintText, type LintResult } from '../engine';
+import { migrationSetFolder } from '../history/migrationSet';
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import type { TraceJob } from './protocol';
 import { traceJob } from './plan';
@@ -47,7 +47,7 @@ export function planTraceJobs(files: TraceFile[], configFor: (path: string) => L
     history.record(path, schema, result.document.catalog);
     // Files of one migration set share a namespace and run in order; the first one builds the
     // schema from the set's earlier migrations that are not traced themselves.
-    const set = `${dirname(path)}|${result.document.runner}`;
+    const set = `${migrationSetFolder(path, result.document.runner)}|${result.document.runner}`;
     const first = !seenSets.includes(set);
     if (first) seenSets.push(set);
     const namespace = `lockstep_trace_${seenSets.indexOf(set) + 1}`;
