@@ -14,7 +14,7 @@ import { ConfigResolver } from './configs';
 import { expandOperands } from './files';
 import { readSource } from './source';
 
-const USAGE = 'usage: lockstep trace [--format text|json] [--config <file>] <files|dirs|globs>';
+const USAGE = 'usage: lockstep trace [--format text|json] [--config <file>] [--timeout-ms <n>] <files|dirs|globs>';
 
 
 export const traceCommand: Subcommand = {
@@ -22,8 +22,12 @@ export const traceCommand: Subcommand = {
   async run(argv, io) {
     const format = optionValue(argv, '--format') ?? 'text';
     const configFile = optionValue(argv, '--config');
-    const operands = argv.filter((a, i) => !a.startsWith('--') && !['--format', '--config'].includes(argv[i - 1]));
-    if (!['text', 'json'].includes(format) || operands.length === 0 || argv.includes('--help')) {
+    const timeout = optionValue(argv, '--timeout-ms');
+    const timeoutMs = timeout === undefined ? undefined : Number(timeout);
+    const operands = argv.filter((a, i) => !a.startsWith('--') && !['--format', '--config', '--timeout-ms'].includes(argv[i - 1]));
+    const badTimeout = timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0);
+    if (!['text', 'json'].includes(format) || operands.length === 0 || badTimeout || argv.includes('--help')) {
+      if (badTimeout) io.writeErr(`lockstep: --timeout-ms must be a positive whole number of milliseconds, got "${timeout}"\n`);
       io.writeErr(`${USAGE}\n`);
       return argv.includes('--help') ? 0 : 2;
     }
@@ -46,7 +50,7 @@ export const traceCommand: Subcommand = {
     io.writeErr('lockstep: starting embedded PostgreSQL (PGlite) in a worker thread…\n');
     let response;
     try {
-      response = await traceInWorker({ jobs });
+      response = await traceInWorker({ jobs }, { timeoutMs });
     } catch (err) {
       io.writeErr(`lockstep: trace failed: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
