@@ -408,6 +408,14 @@ const MORE_CASES: LockCase[] = [
   { sql: 'INSERT INTO orders (id, user_id, amount) VALUES (100001, 1, 5)' },
   // Order 1 belongs to user 2: a new user is looked up (an unchanged key would not be).
   { sql: 'UPDATE orders SET user_id = 3 WHERE id = 1' },
+  // The serial's sequence moves with its table, and is dropped with it.
+  { sql: 'ALTER TABLE tags SET SCHEMA archive' },
+  { sql: 'DROP TABLE tags' },
+  // Found by tracing real migration sets (docs/trace.md).
+  { sql: 'CREATE INDEX IF NOT EXISTS orders_amount_idx ON orders (amount)' },
+  { sql: 'ALTER TABLE orders DROP COLUMN amount' },
+  // Generated names are cut to 63 bytes the way PostgreSQL cuts them.
+  { sql: 'CREATE TABLE vulnerability_record_archive (id serial, cve_id_registration_uuid_package_version text UNIQUE)' },
 ];
 
 /** Every statement form the oracle runs. */

@@ -2,6 +2,7 @@
  * ALTER TABLE, one subcommand at a time. The statement's lock is the strongest over its
  * subcommands (PostgreSQL's AlterTableGetLockLevel); rewrites and scans add up.
  */
+import { defaultIndexName, objectName } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import type { LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
@@ -38,7 +39,14 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_ResetOptions: fixed('ShareUpdateExclusiveLock'),
   AT_SetStorage: fixed('AccessExclusiveLock'),
   AT_SetCompression: fixed('AccessExclusiveLock'),
-  AT_DropColumn: fixed('AccessExclusiveLock'),
+  AT_DropColumn: (cmd, table, ctx) => ({
+    mode: 'AccessExclusiveLock',
+    // Indexes on the column are dropped with it.
+    others: ctx.catalog
+      .indexesOf(table)
+      .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
+      .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+  }),
   AT_AddIndex: fixed('ShareLock'),
   AT_AddConstraint: addConstraint,
   AT_AlterConstraint: fixed('AccessExclusiveLock'),
@@ -138,7 +146,7 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   if (identity || type.name.startsWith('serial')) {
     rewrite = true;
     reasons.push(`${identity ? 'an identity' : 'a serial'} column fills every existing row from a sequence`);
-    others.push({ object: `${table}_${col.colname}_seq`, kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, created: true });
+    others.push({ object: objectName(table, col.colname, 'seq'), kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, created: true });
   } else if (generated) {
     // STORED generated columns are computed for every row; PG 18's VIRTUAL ones are not.
     const virtual = generated.generated_kind === 'v' || generated.generated_when === 'v';
@@ -171,7 +179,7 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   const keyed = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
   if (keyed) {
     const primary = keyed.contype === 'CONSTR_PRIMARY';
-    others.push(indexEffect(keyed.conname ?? (primary ? `${table}_pkey` : `${table}_${col.colname}_key`), 'AccessExclusiveLock', { created: true }));
+    others.push(indexEffect(keyed.conname ?? defaultIndexName(table, [col.colname], primary ? 'pkey' : 'key'), 'AccessExclusiveLock', { created: true }));
     if (scan === false) scan = true;
     reasons.push(`the ${primary ? 'PRIMARY KEY' : 'UNIQUE'} index is built over every existing row while ACCESS EXCLUSIVE is held`);
   }
@@ -237,7 +245,7 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
       const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : con.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'EXCLUDE';
       if (con.indexname) return addIndexConstraint(cmd, table, ctx);
       const keys = names(con.keys);
-      const indexName = con.conname ?? (con.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_${con.contype === 'CONSTR_UNIQUE' ? 'key' : 'excl'}`);
+      const indexName = con.conname ?? defaultIndexName(table, keys, con.contype === 'CONSTR_PRIMARY' ? 'pkey' : con.contype === 'CONSTR_UNIQUE' ? 'key' : 'excl');
       return {
         mode: 'AccessExclusiveLock',
         scan: true,
@@ -322,7 +330,18 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
     };
   }
   const verdict = typeChangeRewrites(from, to, ctx);
-  return { mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label, others: recreatedIndexes(table, column, verdict.rewrite, ctx) };
+  return {
+    mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label,
+    others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx)],
+  };
+}
+
+/** Foreign keys that reference the retyped column are re-created and checked again: their tables are ACCESS EXCLUSIVE and read in full. */
+function referencingKeys(table: string, column: string, ctx: LockContext): LockEffect[] {
+  return ctx.catalog
+    .referencesTo(table)
+    .filter((fk) => fk.referencedColumns?.includes(column) || (!fk.referencedColumns?.length && ctx.catalog.constraintsOf(table).some((c) => c.kind === 'primary' && c.columns?.includes(column))))
+    .map((fk) => ({ object: fk.table, kind: 'table' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: true, implied: true }));
 }
 
 /** Indexes on the retyped column are dropped and created again (new relations); the others are only rebuilt. */

@@ -1,4 +1,5 @@
 /** CREATE INDEX, DROP INDEX and REINDEX, plain and CONCURRENTLY. */
+import { defaultIndexName } from '../catalog/catalog';
 import { AstNode, as, baseName, list, rangeVarName } from '../parse/ast';
 import { effect } from './queries';
 import { optionEnabled } from './options';
@@ -18,11 +19,19 @@ function indexColumns(s: AstNode): string[] {
 export function createIndex(s: AstNode, ctx: LockContext, node: AstNode): StatementFacts {
   const table = baseName(rangeVarName(s.relation));
   const columns = indexColumns(s);
-  const index = s.idxname ?? `${table}_${columns.join('_')}_idx`;
+  const index = s.idxname ?? defaultIndexName(table, columns, 'idx');
   const partitioned = ctx.catalog.relation(table)?.kind === 'partitioned';
   // ON ONLY builds nothing on a partitioned table: an invalid parent index that partitions' indexes attach to.
   const onlyParent = !s.relation?.inh;
   const partitions = partitioned && !onlyParent ? ctx.catalog.partitionsOf(table) : undefined;
+  // IF NOT EXISTS over an index that is already there builds nothing (it only takes the table lock).
+  if (s.if_not_exists && ctx.catalog.relation(index)?.kind === 'index') {
+    const mode = s.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock';
+    return {
+      parts: single(node, 'CREATE INDEX IF NOT EXISTS', [effect(table, 'table', mode)], [`${index} already exists, so nothing is built`]),
+      transactional: !s.concurrent,
+    };
+  }
   if (s.concurrent) {
     return {
       parts: single(node, 'CREATE INDEX CONCURRENTLY', [effect(table, 'table', 'ShareUpdateExclusiveLock', { scan: true })], [
@@ -48,7 +57,7 @@ export function createIndex(s: AstNode, ctx: LockContext, node: AstNode): Statem
     effects.push(effect(table, 'table', 'ShareLock'));
     for (const p of partitions) {
       effects.push(effect(p, 'table', 'ShareLock', { scan: true, implied: true }));
-      effects.push(effect(`${p}_${columns.join('_')}_idx`, 'index', 'AccessExclusiveLock', { created: true, implied: true }));
+      effects.push(effect(defaultIndexName(p, columns, 'idx'), 'index', 'AccessExclusiveLock', { created: true, implied: true }));
     }
   } else {
     effects.push(effect(table, 'table', 'ShareLock', { scan: true }));

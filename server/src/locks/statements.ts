@@ -2,7 +2,7 @@
  * Locks for every statement kind other than ALTER TABLE. Each analyzer returns the parts of
  * the statement with the relations it locks; the model merges them.
  */
-import { relationsRead } from '../catalog/catalog';
+import { defaultIndexName, objectName, relationsRead } from '../catalog/catalog';
 import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
@@ -36,6 +36,8 @@ const RELATION_KINDS: Record<string, ObjectKind> = {
 function dropRelation(name: string, kind: ObjectKind, ctx: LockContext, cascade: boolean): LockEffect[] {
   const effects: LockEffect[] = [effect(name, kind, 'AccessExclusiveLock', { dropped: true })];
   for (const idx of ctx.catalog.indexesOf(name)) effects.push(effect(idx, 'index', 'AccessExclusiveLock', { dropped: true, implied: true }));
+  // Sequences owned by its columns (serial, identity) go with it.
+  for (const seq of ctx.catalog.sequencesOf(name)) effects.push(effect(seq, 'sequence', 'AccessExclusiveLock', { dropped: true, implied: true }));
   // Dropping a table drops its foreign keys, which removes their triggers on the referenced tables.
   for (const fk of ctx.catalog.constraintsOf(name)) {
     if (fk.kind === 'foreign' && fk.references && fk.references !== name) effects.push(effect(fk.references, 'table', 'AccessExclusiveLock', { implied: true }));
@@ -111,15 +113,15 @@ export const STATEMENTS: Record<string, Analyzer> = {
           if (ref !== table) effects.push(effect(ref, 'table', 'ShareRowExclusiveLock'));
         }
         // Identity columns get their sequence with the table (serial ones too, below).
-        if (column && c?.contype === 'CONSTR_IDENTITY') effects.push(effect(`${table}_${column.colname}_seq`, 'sequence', 'AccessExclusiveLock', { created: true }));
+        if (column && c?.contype === 'CONSTR_IDENTITY') effects.push(effect(objectName(table, column.colname, 'seq'), 'sequence', 'AccessExclusiveLock', { created: true }));
         if (c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE') {
           const keys = column ? [column.colname] : names(c.keys);
-          const index = c.conname ?? (c.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_key`);
+          const index = c.conname ?? defaultIndexName(table, keys, c.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key');
           effects.push(effect(index, 'index', 'AccessExclusiveLock', { created: true }));
         }
       }
       if (column && /^serial[248]$/.test(typeInfo(column.typeName).name)) {
-        effects.push(effect(`${table}_${column.colname}_seq`, 'sequence', 'AccessExclusiveLock', { created: true }));
+        effects.push(effect(objectName(table, column.colname, 'seq'), 'sequence', 'AccessExclusiveLock', { created: true }));
       }
       const like = as(elt, 'TableLikeClause');
       if (like) {
@@ -127,7 +129,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
         effects.push(effect(source, 'table', 'AccessShareLock'));
         // INCLUDING INDEXES/ALL copies the source's primary key (named after the new table).
         if (Number(like.options ?? 0) !== 0 && ctx.catalog.constraintsOf(source).some((c) => c.kind === 'primary')) {
-          effects.push(effect(`${table}_pkey`, 'index', 'AccessExclusiveLock', { created: true }));
+          effects.push(effect(defaultIndexName(table, [], 'pkey'), 'index', 'AccessExclusiveLock', { created: true }));
         }
       }
     }
@@ -349,7 +351,9 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   AlterObjectSchemaStmt(s, ctx, node) {
     const target = s.relation ? baseName(rangeVarName(s.relation)) : '';
-    return { parts: single(node, 'SET SCHEMA', target ? [effect(target, 'table', 'AccessExclusiveLock')] : []) };
+    // The table's owned sequences (serial, identity) move with it, under the same lock.
+    const sequences = target ? ctx.catalog.sequencesOf(target).map((q) => effect(q, 'sequence', 'AccessExclusiveLock', { implied: true })) : [];
+    return { parts: single(node, 'SET SCHEMA', target ? [effect(target, 'table', 'AccessExclusiveLock'), ...sequences] : []) };
   },
 
   AlterSeqStmt(s, ctx, node) {
