@@ -8,6 +8,7 @@ import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
 import type { LockMode } from '../locks/modes';
 import { kindOf } from '../parse/ast';
+import { explainDifferences } from './knownDifferences';
 import type { StatementEffects } from './observe';
 import type { JobResult, TraceJob, TraceResponse, TraceStepResult } from './protocol';
 
@@ -25,6 +26,8 @@ export interface TracedStatement {
   differences: string[];
   /** Why the model predicts nothing for this statement (a procedure body): observed, not compared. */
   unpredicted?: string;
+  /** When it disagrees only in ways that depend on the data (docs/trace.md, Known differences): their ids. */
+  explained?: string[];
 }
 
 export interface TraceReport {
@@ -78,7 +81,8 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
       ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
       ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
     ];
-    return { ...base, observed: step.effects, agrees: differences.length === 0, differences };
+    const explained = differences.length ? explainDifferences(stmt.ast, differences) : undefined;
+    return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
   });
   return { engine: `PostgreSQL ${response.serverVersion} (embedded PGlite)`, startupMs: response.startupMs, setupFailures: job.setupFailures, statements };
 }

@@ -14,6 +14,7 @@ export function renderTraceText(traced: TracedFile[]): string {
   let agree = 0;
   let disagree = 0;
   let unpredicted = 0;
+  let explained = 0;
   for (const { displayPath, text, report } of traced) {
     const lines = new LineIndex(text);
     out.push(`${displayPath} — traced on ${report.engine}`);
@@ -36,14 +37,17 @@ export function renderTraceText(traced: TracedFile[]): string {
         continue;
       }
       if (s.agrees) agree++;
+      else if (s.explained) explained++;
       else disagree++;
-      out.push(`  ${where} ${s.summary}: ${s.agrees ? 'observed = model' : 'observed ≠ model'} — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
+      const verdict = s.agrees ? 'observed = model' : s.explained ? `observed ≠ model, depends on the data (${s.explained.join(', ')}; see docs/trace.md)` : 'observed ≠ model';
+      out.push(`  ${where} ${s.summary}: ${verdict} — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
       for (const d of s.differences) out.push(`      ${d}`);
     }
     out.push('');
   }
   const notPredicted = unpredicted ? `; ${unpredicted} ran code the model does not analyse (procedure or DO bodies)` : '';
-  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}${notPredicted}.`);
+  const dataDependent = explained ? `; ${explained} differed only in ways that depend on the data` : '';
+  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}${dataDependent}${notPredicted}.`);
   return `${out.join('\n')}\n`;
 }
 
