@@ -145,6 +145,18 @@ const SCENARIOS: FixScenario[] = [
     check: async (c) => assert.equal((await one<{ lock_timeout: string }>(c, 'SHOW lock_timeout')).lock_timeout, '0', 'SET LOCAL ended with the migration'),
   },
   {
+    title: "no lock_timeout in a one-statement golang-migrate file → SET LOCAL (the file becomes golang-migrate's implicit transaction; nothing leaks)",
+    rule: 'require-lock-timeout', runner: 'golang-migrate', path: '/m/000002_col.up.sql', setup: ORDERS, rows: FILL,
+    sql: 'ALTER TABLE orders ADD COLUMN note text;\n',
+    check: async (c) => assert.equal((await one<{ lock_timeout: string }>(c, 'SHOW lock_timeout')).lock_timeout, '0', 'SET LOCAL ended with the implicit transaction'),
+  },
+  {
+    title: 'no lock_timeout over autocommit statements (psql) → SET before, RESET after the run',
+    rule: 'require-lock-timeout', runner: 'plain', path: '/m/0002_cols.sql', setup: ORDERS, rows: FILL,
+    sql: 'ALTER TABLE orders ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\n',
+    check: async (c) => assert.equal((await one<{ lock_timeout: string }>(c, 'SHOW lock_timeout')).lock_timeout, '0', 'RESET after the run'),
+  },
+  {
     title: 'a build that cannot be rerun → DROP INDEX CONCURRENTLY IF EXISTS first (goose NO TRANSACTION)', rule: 'missing-if-exists', runner: 'goose', path: '/m/20240101000000_idx.sql', setup: ORDERS, rows: `${FILL}\nCREATE INDEX orders_user_idx ON orders (user_id);`,
     sql: '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);\n',
     check: indexBuilt,

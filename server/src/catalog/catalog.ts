@@ -44,6 +44,8 @@ export interface RelationInfo {
   dependsOn?: string[];
   /** For an index: its key columns (`expr` for expressions). */
   indexColumns?: string[];
+  /** For an index: built with a WHERE clause, so it holds only some rows. */
+  partial?: boolean;
   /** For a partitioned table: its partition key columns. */
   partitionKey?: string[];
   /** The schema named when it was created (`reporting.daily_totals`); unknown when unqualified. */
@@ -292,7 +294,7 @@ const APPLY: Record<string, Apply> = {
     const table = baseName(rangeVarName(s.relation));
     const cols = list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr');
     const name = s.idxname ?? defaultIndexName(table, cols, s.primary ? 'pkey' : s.unique ? 'key' : 'idx');
-    cat.addRelation({ name, kind: 'index', table, indexColumns: cols });
+    cat.addRelation({ name, kind: 'index', table, indexColumns: cols, ...(s.whereClause ? { partial: true } : {}) });
   },
   AlterTableStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));

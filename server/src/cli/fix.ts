@@ -5,6 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fixAll } from '../fixes/fixAll';
+import { hostFixAll } from '../frameworks/fixes';
+import { detectFramework, isHostPath } from '../frameworks/registry';
 import { describeFsError, type SourceResult } from './source';
 import type { LintJob } from './lintFile';
 import type { CliIO } from './run';
@@ -14,7 +16,12 @@ export function fixSource(job: LintJob, source: SourceResult, io: Pick<CliIO, 'w
   let fixed;
   try {
     const schema = job.history?.schemaBefore(job.absolutePath, source.text, job.config);
-    fixed = fixAll(source.text, { path: job.enginePath, config: job.config, schema });
+    // A framework migration is fixed in its own idiom; other .ts/.js files are left alone.
+    const framework = isHostPath(job.absolutePath) ? detectFramework(job.absolutePath, source.text) : undefined;
+    if (isHostPath(job.absolutePath) && !framework) return source;
+    fixed = framework
+      ? hostFixAll(source.text, framework, { path: job.enginePath, config: job.config, schema })
+      : fixAll(source.text, { path: job.enginePath, config: job.config, schema });
   } catch (err) {
     io.writeErr(`lockstep: ${job.displayPath}: not fixed: ${err instanceof Error ? err.message : String(err)}\n`);
     return source;

@@ -9,6 +9,13 @@ export class SessionSettings {
   /** Milliseconds; 0 means no timeout. `local` (SET LOCAL) wins until the transaction ends. */
   private session = 0;
   private local: number | undefined;
+  private searchSession: string | undefined;
+  private searchLocal: string | undefined;
+
+  /** The first schema of search_path, when the migration set it (undefined: the server's default). */
+  get searchSchema(): string | undefined {
+    return this.searchLocal ?? this.searchSession;
+  }
 
   /** The lock_timeout in force, in milliseconds (0: none). */
   get lockTimeoutMs(): number {
@@ -24,6 +31,13 @@ export class SessionSettings {
 
   apply(stmt: AstNode, inTransaction: boolean): void {
     this.applyTimeZone(stmt, inTransaction);
+    const path = searchPathChange(stmt);
+    if (path && path.local) {
+      if (inTransaction) this.searchLocal = path.schema;
+    } else if (path) {
+      this.searchSession = path.schema;
+      this.searchLocal = undefined;
+    }
     const change = lockTimeoutChange(stmt);
     if (!change) return;
     if (change.local) {
@@ -38,6 +52,7 @@ export class SessionSettings {
   endTransaction(): void {
     this.local = undefined;
     this.zone = { session: this.zone.session, localSet: false };
+    this.searchLocal = undefined;
   }
 
   private applyTimeZone(stmt: AstNode, inTransaction: boolean): void {
@@ -68,13 +83,13 @@ function timeZoneChange(stmt: AstNode): { utc: boolean | undefined; local: boole
   return { utc: value === undefined ? undefined : UTC_ZONES.test(value.trim()), local };
 }
 
-interface Change {
+export interface LockTimeoutChange {
   ms: number;
   local: boolean;
 }
 
 /** `SET [LOCAL] lock_timeout = …`, `RESET lock_timeout`, `SELECT set_config('lock_timeout', …, is_local)`. */
-function lockTimeoutChange(stmt: AstNode): Change | undefined {
+export function lockTimeoutChange(stmt: AstNode): LockTimeoutChange | undefined {
   if (kindOf(stmt) === 'VariableSetStmt') {
     const s = inner(stmt);
     if (s.kind === 'VAR_RESET_ALL') return { ms: 0, local: false };
@@ -93,6 +108,16 @@ function lockTimeoutChange(stmt: AstNode): Change | undefined {
     }
   }
   return undefined;
+}
+
+/** `SET [LOCAL] search_path TO a, b` → `a` (skipping `$user`), `RESET search_path` → undefined. */
+function searchPathChange(stmt: AstNode): { schema: string | undefined; local: boolean } | undefined {
+  if (kindOf(stmt) !== 'VariableSetStmt') return undefined;
+  const s = inner(stmt);
+  if (s.kind === 'VAR_RESET_ALL') return { schema: undefined, local: false };
+  if (s.name !== 'search_path') return undefined;
+  const schema = list(s.args).map(constantText).find((v) => v !== undefined && v !== '$user');
+  return { schema: s.kind === 'VAR_SET_VALUE' ? schema : undefined, local: !!s.is_local };
 }
 
 function constantText(node: AstNode | undefined): string | undefined {

@@ -77,6 +77,12 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
       // A fix that cannot be built for this input is simply not offered.
     }
   };
+  // A statement parsed with template stand-ins: a rewrite could write a stand-in over the user's placeholder.
+  // Only the ignore comment is offered there.
+  if (ctx.stmt?.templated) {
+    if (!options.withoutIgnores) attempt(() => ignoreFixes(ctx));
+    return fixes;
+  }
   // A provider's rewrites are alternatives, best first. The one whose placement moves the least wins; between
   // equals, the one that creates fewer files (a DROP guard alone in its own migration protects nothing), then the earlier.
   const placed = safely(() => provider?.rewrites?.(ctx) ?? []).map((rewrite) => safely(() => placeRewrite(ctx, rewrite)));

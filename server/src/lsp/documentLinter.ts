@@ -9,6 +9,8 @@ import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
 import { nodeFileSystem, SchemaHistory } from '../history/schemaHistory';
+import { detectFramework, isHostPath } from '../frameworks/registry';
+import { lintHostText } from '../frameworks/lint';
 
 /** Earlier migrations rarely change while one is edited: look at them again at most this often. */
 const HISTORY_RECHECK_MS = 2_000;
@@ -40,10 +42,18 @@ export class DocumentLinter {
     let linted: LintedDocument;
     try {
       const text = doc.getText();
-      const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
-      const result = lintText(text, { path, config, cache: this.cacheFor(doc.uri), schema });
-      const findings = Array.isArray(result.findings) ? result.findings : [];
-      linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema };
+      const host = path && isHostPath(path);
+      const framework = host ? detectFramework(path, text) : undefined;
+      if (host && !framework) {
+        // A .ts/.js file that is not a migration of any framework Lockstep reads: nothing to say.
+        linted = { version: doc.version, config, findings: [], durationMs: Date.now() - started };
+      } else {
+        const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
+        const options = { path, config, cache: this.cacheFor(doc.uri), schema };
+        const result = framework ? lintHostText(text, framework, options) : lintText(text, options);
+        const findings = Array.isArray(result.findings) ? result.findings : [];
+        linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema };
+      }
     } catch (error) {
       // The cache may hold half-updated state after a throw; start clean next time.
       this.caches.delete(doc.uri);

@@ -3,6 +3,7 @@
  * after the earlier migrations of its set, and compare each statement with the lock model.
  * The language server's own thread only prepares the request and renders the answer.
  */
+import { isHostResult } from '../frameworks/lint';
 import { filePathOf } from './documentConfigs';
 import type { ServerFeature } from './features';
 import { compareTrace, traceJob } from '../trace/plan';
@@ -38,7 +39,8 @@ export const traceFeature: ServerFeature = {
         const report = compareTrace(current.result, response.jobs[0], response);
         const observed = report.statements.filter((s) => s.outcome === 'observed');
         return {
-          text: renderTraceText([{ displayPath: path ?? uri, text: doc.getText(), report }]),
+          // A framework migration is traced as the SQL extracted from it: excerpts come from that SQL.
+          text: renderTraceText([{ displayPath: path ?? uri, text: isHostResult(current.result) ? current.result.document.text : doc.getText(), report }]),
           observed: observed.length,
           disagreements: observed.filter((s) => !s.agrees).length,
           failed: report.statements.filter((s) => s.outcome === 'failed').length,

@@ -18,6 +18,7 @@ const GUARDED_CREATES: Record<string, string> = {
 export const rule: Rule = {
   id: 'missing-if-exists',
   title: 'Statements outside a transaction that fail when a half-applied migration is rerun',
+  category: 'hygiene',
   defaultSeverity: 'info',
   crossStatement: true,
   examples: {

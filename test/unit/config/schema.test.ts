@@ -24,6 +24,8 @@ const goodSamples: unknown[] = [
   { lockTimeout: '500ms', statementTimeout: '1min' },
   { lockTimeout: '1.5s', statementTimeout: '5000' },
   { runner: 'auto', transaction: 'auto', rules: {}, exclude: [] },
+  { categories: { style: 'off', locking: 'error', 'breaking-change': 'info', hygiene: 'hint' } },
+  { categories: {}, rules: { 'prefer-text': 'warning' } },
 ];
 
 const badSamples: unknown[] = [
@@ -47,6 +49,9 @@ const badSamples: unknown[] = [
   { statementTimeout: '' },
   { statementTimeout: '-1s' },
   { color: true },
+  { categories: { styles: 'off' } },
+  { categories: { style: 'loud' } },
+  { categories: ['style'] },
   { $schema: 1 },
 ];
 

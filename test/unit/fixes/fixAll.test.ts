@@ -33,6 +33,8 @@ describe('fixes: fix-all', () => {
         'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
         'ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_not_null_check;',
         'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();',
+        // Session-level outside a transaction, so it is undone where the run of statements ends.
+        'RESET lock_timeout;',
         '',
       ].join('\n'),
     );
