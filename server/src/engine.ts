@@ -278,7 +278,7 @@ export function impactOf(stmt: StatementInfo): StatementImpact {
       relation: e.object,
       kind: e.kind,
       mode: e.mode,
-      blocks: blockedBy(e.mode),
+      blocks: blockedBy(e.mode, e.kind),
       rewrite: e.rewrite,
       scan: e.scan,
       created: !!e.created,

@@ -174,6 +174,11 @@ export class Catalog {
     return found;
   }
 
+  /** Every relation known, in creation order (REINDEX DATABASE goes through them all). */
+  allRelations(): RelationInfo[] {
+    return [...this.rels.values()];
+  }
+
   /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
   /** The DEFAULT partition of a partitioned table, if it has one. */
   defaultPartitionOf(table: string): string | undefined {
@@ -462,7 +467,7 @@ function addColumn(cat: Catalog, table: string, col: AstNode): void {
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
   rel.columns.set(col.colname, { name: col.colname, type, notNull });
   if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
-    cat.addRelation({ name: `${table}_${col.colname}_seq`, kind: 'sequence', table });
+    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table });
   }
   for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
 }
@@ -527,8 +532,27 @@ export function notNullColumns(expr: AstNode | undefined): string[] {
 }
 
 /** PostgreSQL's default names (ChooseRelationName), good enough for the common short cases. */
-export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx'): string {
-  return suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
+export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx' | 'excl'): string {
+  return suffix === 'pkey' ? objectName(table, undefined, 'pkey') : objectName(table, columns.join('_'), suffix);
+}
+
+/** Identifiers are at most NAMEDATALEN - 1 = 63 bytes. */
+const NAME_MAX = 63;
+
+/**
+ * The name PostgreSQL generates for an implicit object (makeObjectName): `name1_name2_label`,
+ * the longer of name1 and name2 shortened one character at a time until the whole fits in 63
+ * bytes (`vulnerability_record_cve_id_registration_uuid_package_packa_key`).
+ */
+export function objectName(name1: string, name2: string | undefined, label: string): string {
+  const overhead = label.length + 1 + (name2 ? 1 : 0);
+  let n1 = name1.length;
+  let n2 = name2?.length ?? 0;
+  while (n1 + n2 > NAME_MAX - overhead) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return [name1.slice(0, n1), ...(name2 ? [name2.slice(0, n2)] : []), label].join('_');
 }
 
 /** `WITH (publish = 'insert, update')`: does the list include update or delete? (Unset: all of them.) */

@@ -151,7 +151,7 @@ describe('estimate (pure): durations, blockers, risk, timeline', () => {
     assert.match(report.notes.join(' '), /Not in the database \(yet\): ghosts/);
   });
 
-  it("the server's version replaces the configured one: GRANT locks the table on 16+, not on 14", () => {
+  it("the server's version replaces the configured one: GRANT locks the table on 18, not on 14", () => {
     const sql = 'GRANT SELECT ON orders TO reporting;';
     const on18 = estimate(sql, snapshot([relation('orders')], { schemaSql: ORDERS_DDL }), { pgVersion: 14 });
     assert.equal(on18.pgVersion, 18);
