@@ -11,6 +11,7 @@ import { buildDocument } from '../document/model';
 import { parseChunk } from '../parse/pgParser';
 import { splitSql } from '../parse/split';
 import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
+import { readRegularFile } from './regularFile';
 
 export interface HistoryFileSystem extends MigrationFileSystem {
   readFile(path: string): string;
@@ -33,7 +34,7 @@ export const nodeFileSystem: HistoryFileSystem = {
       return false;
     }
   },
-  readFile: (path) => nodeFs.readFileSync(path, 'utf8'),
+  readFile: (path) => readRegularFile(path, MAX_REPLAYED_FILE_BYTES * 4),
   version: (path) => {
     try {
       const st = nodeFs.statSync(path);

@@ -48,6 +48,7 @@ const badSamples: unknown[] = [
   { statementTimeout: '-1s' },
   { color: true },
   { $schema: 1 },
+  { estimate: { scanMBps: 5e-324 } },
 ];
 
 describe('config schema and validator', () => {
