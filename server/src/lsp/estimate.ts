@@ -24,6 +24,7 @@ import {
 } from './databaseProtocol';
 import type { LintedDocument } from './documentLinter';
 import type { FeatureContext, ServerFeature } from './features';
+import { takeSecretKey } from './secretChannel';
 
 /** A hover waits this long for fresh figures, then shows the offline hover (plus cached figures). */
 export const HOVER_WAIT_MS = 1500;
@@ -38,6 +39,7 @@ interface CachedEstimate {
 }
 
 export function databaseFeature(env: Record<string, string | undefined> = process.env): ServerFeature {
+  const secretKey = takeSecretKey(env);
   let ctx: FeatureContext | undefined;
   const cache = new Map<string, CachedEstimate>();
   let lintedFor: number | undefined;
@@ -49,7 +51,7 @@ export function databaseFeature(env: Record<string, string | undefined> = proces
       cache.clear();
       ctx?.relintAll();
     }
-  });
+  }, secretKey);
 
   async function estimate(uri: string, linted: LintedDocument, signal?: AbortSignal, displayPath?: string): Promise<EstimateReport> {
     const doc = ctx?.documents.get(uri);
