@@ -33,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,
+    initializationOptions: { maxFileSizeMB: vscode.workspace.getConfiguration('lockstep').get<number>('maxFileSizeMB') },
   };
 
   client = new LanguageClient('lockstep', 'Lockstep', serverOptions, clientOptions);

@@ -98,6 +98,17 @@ export class SchemaHistory {
     return schema;
   }
 
+  /** An editor closed `file`: its cached answers go (the chains of earlier files stay; they are shared). */
+  forget(file: string): void {
+    for (const key of this.recent.keys()) if (key.endsWith(`|${file}`)) this.recent.delete(key);
+    this.linted.delete(file);
+  }
+
+  /** Cached answers per file, for tests of memory release. */
+  size(): number {
+    return this.recent.size + this.linted.size;
+  }
+
   /**
    * Remember the schema a lint of `file` produced, so a later file of the same set need not
    * replay it again (the CLI lints a migration set in order: each file is the next one's history).

@@ -56,6 +56,7 @@ export function databaseFeature(env: Record<string, string | undefined> = proces
   async function estimate(uri: string, linted: LintedDocument, signal?: AbortSignal, displayPath?: string): Promise<EstimateReport> {
     const doc = ctx?.documents.get(uri);
     if (!doc) throw new DatabaseError('other', 'The document is not open.');
+    if (linted.large) throw new DatabaseError('other', 'This file is over the size limit (lockstep.maxFileSizeMB): estimates need all of it; use `lockstep estimate` from a terminal.');
     const path = filePathOf(uri);
     return link.withSession((session) =>
       estimateMigration(session, { text: doc.getText(), path, displayPath: displayPath ?? path ?? uri, config: linted.config }, { signal }),
