@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import type { JobResult, TraceRequest, TraceResponse, TraceStepResult, WorkerMessage } from './protocol';
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
-export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+/** PGlite takes seconds to start on an idle machine and a minute or more on a loaded one. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 150_000;
 /** The worker's own JavaScript heap (PGlite's engine lives in WASM memory, limited below). */
 export const WORKER_HEAP_MB = 512;
 /** How much the process may grow while a trace runs (PGlite starts at about 300 MB). */
@@ -23,7 +24,7 @@ export interface TraceOptions {
   workerPath?: string;
   /** Longest any one statement (or setup) may run; default 30 s. */
   statementTimeoutMs?: number;
-  /** Longest the embedded engine may take to start; default 60 s. */
+  /** Longest the embedded engine may take to start; default 150 s. */
   startupTimeoutMs?: number;
   /** Growth of the process's resident memory that stops the trace; default 1.5 GB. */
   memoryLimitMb?: number;
