@@ -84,14 +84,16 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
     const shown = inRange.filter((finding) => sent.some((d) => sameDiagnostic(d, finding, doc)));
     const chosen = (sent.length > 0 && shown.length > 0 ? shown : inRange).slice(0, MAX_FIXED_FINDINGS);
     const folder = chosen.length ? readMigrationFolder(path, result.document.runner) : undefined;
-    const text = doc.getText();
+    // An oversized document was linted as its prefix: fixes are built and verified on that prefix
+    // (their edits fall inside it), never on the whole text.
+    const text = linted.large ? doc.getText().slice(0, linted.large.linted) : doc.getText();
     for (const finding of chosen) {
       // Each fix is verified by a re-lint: between findings, let other requests (a hover) in.
       await new Promise((resolve) => setImmediate(resolve));
       if (token?.isCancellationRequested || ctx.documents.get(uri)?.version !== doc.version) return [];
       const diagnostic = matchingDiagnostic(sent, finding, doc);
       const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
-      const fixes = fixesFor({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: ctx.cacheFor(uri) });
+      const fixes = fixesFor({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(uri) });
       for (const fix of fixes) actions.push(quickFix(fix, diagnostic, doc));
     }
   }
