@@ -22,7 +22,8 @@ export interface FuzzOptions {
   cliBatch: number;
   /** A request unanswered after this long counts as unanswered (and the run goes on). */
   answerTimeoutMs: number;
-  progress?: (message: string) => void;
+  /** Called every 100 cases with the figures so far (a long run can be read before it ends). */
+  progress?: (figures: FuzzFigures) => void;
 }
 
 export interface FuzzFigures {
@@ -194,7 +195,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
         runCliBatch(batch);
         batch = [];
       }
-      if ((n + 1) % 100 === 0) options.progress?.(`${n + 1} cases, ${figures.requests} requests, peak RSS ${figures.peakRssMb.toFixed(0)} MB`);
+      if ((n + 1) % 100 === 0 && options.progress) options.progress(finalise(figures, hoverTimes, started));
     }
     if (batch.length) runCliBatch(batch);
     // A last request proves the server still answers after everything.
@@ -206,9 +207,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     lsp.dispose();
     rmSync(tmp, { recursive: true, force: true });
   }
-  hoverTimes.sort((a, b) => a - b);
-  figures.hoverP50Ms = percentile(hoverTimes, 50);
-  figures.hoverP99Ms = percentile(hoverTimes, 99);
-  figures.durationMs = Date.now() - started;
-  return figures;
+  return finalise(figures, hoverTimes, started);
+}
+
+function finalise(figures: FuzzFigures, hoverTimes: number[], started: number): FuzzFigures {
+  const sorted = [...hoverTimes].sort((a, b) => a - b);
+  return { ...figures, hoverP50Ms: percentile(sorted, 50), hoverP99Ms: percentile(sorted, 99), durationMs: Date.now() - started };
 }

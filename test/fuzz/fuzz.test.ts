@@ -10,7 +10,7 @@ describe('fuzz sample (500 fixed-seed cases)', function () {
   this.timeout(600_000);
 
   it('never crashes, answers every request, keeps memory bounded, and the CLI never falls over', async () => {
-    const figures = await runFuzz({ cases: 500, seed: 20261202, maxBytes: 32 * 1024, cliBatch: 250, answerTimeoutMs: 60_000 });
+    const figures = await runFuzz({ cases: 500, seed: 20261202, maxBytes: 8 * 1024, cliBatch: 250, answerTimeoutMs: 60_000 });
     const summary = JSON.stringify({ ...figures, serverStderr: figures.serverStderr.slice(-500) });
     assert.equal(figures.cases, 500, summary);
     assert.equal(figures.crashed, false, summary);

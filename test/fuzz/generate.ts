@@ -47,7 +47,7 @@ export function corpusFiles(dir = CORPUS_DIR): string[] {
       try {
         const st = statSync(path);
         if (st.isDirectory()) visit(path);
-        else if (st.isFile() && /\.sql$/i.test(name) && st.size < 400_000) found.push(path);
+        else if (st.isFile() && /\.sql$/i.test(name) && st.size < 100_000) found.push(path);
       } catch {
         // unreadable entry: not part of the corpus
       }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     maxBytes: arg('--max-bytes', 1_000_000),
     cliBatch: arg('--cli-batch', 500),
     answerTimeoutMs: 60_000,
-    progress: (m) => console.error(m),
+    progress: (f) => console.error(JSON.stringify({ ...f, serverStderr: undefined })),
   });
   console.log(JSON.stringify(figures, null, 2));
   const failed = figures.crashed || figures.unanswered > 0 || figures.cliFailures.length > 0 || figures.peakRssMb >= 1024;
