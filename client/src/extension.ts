@@ -55,6 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   for (const feature of CLIENT_FEATURES) context.subscriptions.push(...feature({ extension: context, client: lspClient, output, secretKey }));
 
+  if (vscode.workspace.getConfiguration('lockstep').get<boolean>('enable') === false) {
+    output.info('Lockstep is disabled (lockstep.enable); the language server is not started.');
+    return;
+  }
   try {
     await lspClient.start();
   } catch (error) {

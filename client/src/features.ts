@@ -7,6 +7,8 @@ import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { databaseClientFeature } from './database/feature';
 import { scaffoldClientFeature } from './scaffold/command';
+import { createConfigClientFeature } from './init/command';
+import { walkthroughClientFeature } from './walkthrough';
 
 export interface ClientContext {
   extension: vscode.ExtensionContext;
@@ -19,4 +21,4 @@ export interface ClientContext {
 export type ClientFeature = (context: ClientContext) => vscode.Disposable[];
 
 /** Add a feature: import it here and append it to this list. */
-export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature];
+export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature, createConfigClientFeature, walkthroughClientFeature];

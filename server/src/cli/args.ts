@@ -2,7 +2,7 @@
 import type { Severity } from '../config/types';
 import { MAX_PG_VERSION, MIN_PG_VERSION } from '../config/validate';
 
-export const FORMATS = ['text', 'json', 'gcc', 'sarif', 'github'] as const;
+export const FORMATS = ['text', 'json', 'gcc', 'sarif', 'github', 'markdown', 'gitlab', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
@@ -20,6 +20,12 @@ export interface LintArgs {
   /** Apply the safe fixes to each file in place before reporting what is left (server/src/cli/fix.ts). */
   fix?: boolean;
   stdinFilename?: string;
+  /** `--changed-since <ref>`: lint only migrations added or modified since this git revision. */
+  changedSince?: string;
+  /** `--staged`: lint only migrations staged for the next commit. */
+  staged?: boolean;
+  /** Link rule docs under this URL instead of the installed package's files. */
+  docsBaseUrl?: string;
 }
 
 export type ParsedArgs = LintArgs | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
@@ -31,7 +37,9 @@ Folders are searched for *.sql files (node_modules and .git are skipped);
 quote globs such as 'migrations/**/*.sql'; '-' reads standard input.
 
 Options:
-  --format <name>           text (default), json, gcc, sarif or github
+  --format <name>           text (default), json, gcc, sarif, github,
+                            markdown (a pull-request comment), gitlab (Code
+                            Quality JSON) or junit (XML)
   --config <file>           use this lockstep.config.json instead of searching
                             upward from each file
   --pg-version <n>          target PostgreSQL major version (${MIN_PG_VERSION}-${MAX_PG_VERSION});
@@ -48,13 +56,21 @@ Options:
   --no-history              do not replay the earlier migrations of each file's
                             migration set to learn the schema it runs against
   --stdin-filename <path>   the name to use for '-' (drives runner detection)
+  --changed-since <ref>     lint only migrations added or modified since this
+                            git revision (operands default to '.'); earlier
+                            migrations still feed the schema history, and an
+                            edited or out-of-order migration is an error
+  --staged                  the same for what is staged for the next commit
+  --docs-base-url <url>     link each rule's docs page under this URL (also
+                            LOCKSTEP_DOCS_BASE_URL) instead of the installed
+                            package's files, for reports read elsewhere
   -h, --help                show this help
   -v, --version             show the version
 
 Exit codes: 0 no findings at or above --fail-on, 1 such findings,
 2 usage error, unreadable file or invalid configuration.`;
 
-const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename']);
+const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename', '--changed-since', '--docs-base-url']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const error = (message: string): ParsedArgs => ({ command: 'usage-error', message });
@@ -82,6 +98,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (name === '--fix') {
       if (eq > 0) return error(`${name} takes no value`);
       args.fix = true;
+      continue;
+    }
+    if (name === '--staged') {
+      if (eq > 0) return error(`${name} takes no value`);
+      args.staged = true;
       continue;
     }
     if (name === '--no-history') {
@@ -120,8 +141,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case '--stdin-filename':
         args.stdinFilename = value;
         break;
+      case '--changed-since':
+        args.changedSince = value;
+        break;
+      case '--docs-base-url':
+        if (!/^https?:\/\/[^\s/]+/.test(value)) return error('--docs-base-url must be an http(s) URL');
+        args.docsBaseUrl = value;
+        break;
     }
   }
+  const changedOnly = args.changedSince !== undefined || args.staged;
+  if (args.changedSince !== undefined && args.staged) return error('--changed-since and --staged cannot be combined');
+  if (changedOnly && args.operands.includes('-')) return error('--changed-since and --staged read files from git, not standard input');
+  if (changedOnly && args.operands.length === 0) args.operands.push('.');
   if (args.operands.length === 0) return error('no files given; try: lockstep lint migrations/');
   if (args.fix && args.operands.includes('-')) return error('--fix rewrites files in place, so it cannot read standard input');
   return args;

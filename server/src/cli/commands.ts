@@ -7,6 +7,8 @@ import type { CliIO } from './run';
 import { estimateCommand } from './estimate';
 import { splitCommand } from './split';
 import { scaffoldCommand } from './scaffold';
+import { githubCommentCommand } from './githubComment';
+import { initCommand } from './init';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -21,4 +23,6 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   trace: traceCommand,
   split: splitCommand,
   scaffold: scaffoldCommand,
+  'github-comment': githubCommentCommand,
+  init: initCommand,
 };

@@ -4,6 +4,8 @@ import type { LockstepConfig, Severity } from '../config/types';
 import { atLeast, buildFileReport, type FileReport, type RunError } from './report';
 import type { SourceResult } from './source';
 import type { SchemaHistory } from '../history/schemaHistory';
+import { changeChecks } from './changeChecks';
+import type { ChangedFile } from './git';
 
 export interface LintJob {
   displayPath: string;
@@ -17,10 +19,13 @@ export interface LintJob {
   quiet: boolean;
   failOn: Severity;
   packageRoot: string;
+  docsBaseUrl?: string;
   /** LOCKSTEP_DEBUG: add stack traces to internal errors. */
   debug: boolean;
   /** Replays the earlier migrations of the file's set (undefined: --no-history). */
   history?: SchemaHistory;
+  /** Set by --changed-since / --staged: how git sees this file, for the history checks. */
+  change?: { file: ChangedFile; root: string; base: string };
 }
 
 export type LintOutcome = { report: FileReport; error?: undefined } | { error: RunError; report?: undefined };
@@ -37,7 +42,12 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
     const result = lintText(source.text, { path: job.enginePath, config: job.config, schema });
     if (job.history && job.absolutePath) job.history.record(job.absolutePath, schema, result.document.catalog);
     const impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
-    const findings = job.quiet ? result.findings.filter((f) => atLeast(f.severity, job.failOn)) : result.findings;
+    const firstLineLength = source.text.search(/\r?\n|$/);
+    const historyFindings = job.change
+      ? changeChecks({ change: job.change.file, runner: result.document.runner, root: job.change.root, base: job.change.base, firstLineLength })
+      : [];
+    const all = historyFindings.length > 0 ? [...historyFindings, ...result.findings] : result.findings;
+    const findings = job.quiet ? all.filter((f) => atLeast(f.severity, job.failOn)) : all;
     const report = buildFileReport({
       path: job.displayPath,
       text: source.text,
@@ -45,6 +55,8 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
       statements: result.document.statements.length,
       impacts,
       packageRoot: job.packageRoot,
+      docsBaseUrl: job.docsBaseUrl,
+      runner: result.document.runner,
     });
     return { report };
   } catch (err) {

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Severity } from '../config/types';
+import type { RunnerId, Severity } from '../config/types';
 import type { Finding, TextSpan } from '../findings';
 import type { StatementImpact } from '../engine';
 import { LineIndex } from '../parse/positions';
@@ -44,6 +44,8 @@ export interface FileReport {
   sourceLines: Record<number, string>;
   /** Present when `--explain` was asked for. */
   impacts?: ReportedImpact[];
+  /** The runner the file was read as (drives the change checks of --changed-since). */
+  runner?: RunnerId;
 }
 
 /** A file or operand that could not be linted, or a config file that could not be used. */
@@ -76,9 +78,11 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 }
 
 /** `docs/rules/x.md` → a `file://` URL inside the installed package (what the language server links to as well). */
-export function docsUrlFor(docs: string, packageRoot: string): string | undefined {
+export function docsUrlFor(docs: string, packageRoot: string, docsBaseUrl?: string): string | undefined {
   if (!docs) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(docs)) return docs;
+  // A public base (the repository's docs, or a docs site) for reports read on other machines.
+  if (docsBaseUrl) return new URL(docs, docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`).href;
   return pathToFileURL(resolve(packageRoot, docs)).href;
 }
 
@@ -89,6 +93,9 @@ export interface FileReportInput {
   statements: number;
   impacts?: StatementImpact[];
   packageRoot: string;
+  /** Link docs here instead of the installed package's files (`--docs-base-url`). */
+  docsBaseUrl?: string;
+  runner?: RunnerId;
 }
 
 export function buildFileReport(input: FileReportInput): FileReport {
@@ -105,7 +112,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
       severity: f.severity,
       message: f.message,
       docs: f.docs,
-      docsUrl: docsUrlFor(f.docs, input.packageRoot),
+      docsUrl: docsUrlFor(f.docs, input.packageRoot, input.docsBaseUrl),
       span: { start, end },
       start: at(start),
       end: at(end),
@@ -119,6 +126,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
     statements: input.statements,
     sourceLines,
     impacts: input.impacts?.map((impact) => ({ ...impact, start: at(impact.span.start) })),
+    runner: input.runner,
   };
 }
 

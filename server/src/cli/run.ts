@@ -4,18 +4,22 @@
  */
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import { SUBCOMMANDS } from './commands';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
 import { HELP, parseArgs, type LintArgs } from './args';
 import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands } from './files';
+import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
 import { decodeSource, readSource } from './source';
-import { version as TOOL_VERSION } from '../../../package.json';
+import { version as TOOL_VERSION, repository } from '../../../package.json';
+
+/** Rule docs in the project's repository: a link that works on any machine, unlike a path of this one. */
+export const DEFAULT_DOCS_BASE_URL = `${repository.url}/blob/main/`;
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -43,6 +47,15 @@ function packageRoot(): string {
   }
 }
 
+/** git reports real paths; operands may go through symbolic links (e.g. a temp folder). */
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
+
 function errorLine(error: RunError): string {
   const where = error.line ? `:${error.line}${error.column ? `:${error.column}` : ''}` : '';
   return `lockstep: ${error.path}${where}: ${error.message}\n`;
@@ -52,6 +65,17 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const { targets, problems, skipped } = expandOperands(args.operands, io.cwd, args.stdinFilename);
   if (!args.quiet) for (const s of skipped) io.writeErr(`lockstep: ${s.path}: ${s.message}\n`);
   const errors: RunError[] = problems.map((p) => ({ path: p.path, message: p.message }));
+  let changes: GitChanges | undefined;
+  if (args.changedSince !== undefined || args.staged) {
+    try {
+      changes = changedFiles(io.cwd, { since: args.changedSince, staged: args.staged });
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+      io.writeErr(`lockstep: ${args.staged ? '--staged' : `--changed-since ${args.changedSince}`}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const changed = new Map(changes?.files.map((f) => [f.path, f]));
   const configs = new ConfigResolver(io.cwd, args.configFile);
   const root = packageRoot();
   const stdinPath = args.stdinFilename ? resolve(io.cwd, args.stdinFilename) : undefined;
@@ -61,6 +85,9 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const jobs: LintJob[] = [];
   for (const target of targets) {
     const path = target.absolutePath;
+    // --changed-since: everything else is history, replayed when a changed file needs it.
+    const real = changes && path ? realPath(path) : undefined;
+    if (changes && !(real && changed.has(real))) continue;
     if (path && configs.isExcluded(path)) {
       if (target.explicit && !args.quiet) io.writeErr(`lockstep: ${target.displayPath}: skipped, it matches "exclude" in the config\n`);
       continue;
@@ -75,8 +102,10 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
       quiet: args.quiet,
       failOn: args.failOn,
       packageRoot: root,
+      docsBaseUrl: args.docsBaseUrl ?? (io.env.LOCKSTEP_DOCS_BASE_URL || config.docsBaseUrl || DEFAULT_DOCS_BASE_URL),
       debug: Boolean(io.env.LOCKSTEP_DEBUG),
       history,
+      change: changes && real ? { file: changed.get(real)!, root: changes.root, base: changes.base } : undefined,
     });
   }
 

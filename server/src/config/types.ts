@@ -32,6 +32,8 @@ export interface LockstepConfig {
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */
   lockTimeout: string;
   statementTimeout: string;
+  /** Where reports link rule docs (`<base>docs/rules/<id>.md`); unset: the project's repository. */
+  docsBaseUrl?: string;
   /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */
   estimate?: EstimateSettings;
 }

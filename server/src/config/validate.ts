@@ -112,6 +112,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         } else if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
         else problem(key, `"${key}" must be a PostgreSQL duration such as "2s", "500ms" or "1min", got ${show(value)}`);
         break;
+      case 'docsBaseUrl':
+        if (typeof value === 'string' && /^https?:\/\/[^\s/]+/.test(value)) config.docsBaseUrl = value;
+        else problem(key, `"docsBaseUrl" must be an http(s) URL such as "https://example.org/lockstep/", got ${show(value)}`);
+        break;
       case 'estimate':
         validateEstimate(value, problem, (estimate) => (config.estimate = estimate));
         break;

@@ -192,7 +192,7 @@ describe('lockstep CLI (dist/cli.js)', function () {
       assert.match(lines[0], /^migrations\/V2__index_orders\.sql:3:1: warning: .+ \[require-concurrent-index\]$/);
       assert.equal(lines[1], '  3 | CREATE INDEX orders_customer_idx ON orders (customer_id);');
       assert.equal(lines[2], `    | ${'^'.repeat('CREATE INDEX orders_customer_idx ON orders (customer_id);'.length)}`);
-      assert.match(lines[3], /^ {2}docs: file:\/\/\/.+\/docs\/rules\/require-concurrent-index\.md$/);
+      assert.match(lines[3], /^ {2}docs: https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/main\/docs\/rules\/require-concurrent-index\.md$/);
       assert.ok(run.stdout.endsWith('✖ 1 problem (1 warning) in 1 of 1 file.\n'), run.stdout);
       assert.ok(!run.stdout.includes('\x1b['));
     });

@@ -5,6 +5,9 @@ import { githubReporter } from './github';
 import { jsonReporter } from './json';
 import { sarifReporter } from './sarif';
 import { textReporter } from './text';
+import { markdownReporter } from './markdown';
+import { gitlabReporter } from './gitlab';
+import { junitReporter } from './junit';
 
 export const REPORTERS: Record<Format, Reporter> = {
   text: textReporter,
@@ -12,4 +15,7 @@ export const REPORTERS: Record<Format, Reporter> = {
   gcc: gccReporter,
   sarif: sarifReporter,
   github: githubReporter,
+  markdown: markdownReporter,
+  gitlab: gitlabReporter,
+  junit: junitReporter,
 };
