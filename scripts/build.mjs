@@ -14,8 +14,10 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // pg tries `require('pg-native')` only when asked for; keep it out of the bundle.
-  external: ['vscode', 'pg-native'],
+  // pg tries `require('pg-native')` only when asked for; keep it out of the bundle. The TypeScript
+  // compiler (host-file migrations) ships as dist/typescript.js, loaded on first use (server/src/frameworks/tsAst.ts).
+  external: ['vscode', 'pg-native', 'typescript'],
+  logOverride: { 'unsupported-require-call': 'silent' },
 };
 
 mkdirSync('dist', { recursive: true });
@@ -32,4 +34,6 @@ copyFileSync(wasm, 'dist/libpg-query.wasm');
 // PGlite (embedded PostgreSQL for `lockstep trace`) finds its engine files next to the bundle too.
 const pglite = dirname(require.resolve('@electric-sql/pglite'));
 for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) copyFileSync(join(pglite, file), join('dist', file));
+// The TypeScript compiler, for reading .ts/.js framework migrations; self-contained (Node built-ins only).
+copyFileSync(require.resolve('typescript/lib/typescript.js'), 'dist/typescript.js');
 if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -5,13 +5,22 @@
 // Every syntax error Lockstep reports is then checked against real PostgreSQL 18: the run fails
 // when PostgreSQL accepts SQL that Lockstep calls a syntax error, or when a file crashes or hangs.
 //
-// Usage: node scripts/corpus-check.mjs [--corpus DIR] [--timeout-ms N] [--workers N] [--no-pg]
+// It also checks require-lock-timeout's promise: at most one finding per transaction (or run of
+// autocommit statements), and none that says a statement "waits" for a lock.
+// --save FILE writes the per-rule counts as JSON; --compare FILE prints them next to a saved run's.
+//
+// Then ../shared/frameworks-corpus: its SQL-file frameworks (scripts/corpus-frameworks-sql.mjs) and
+// its host-language migrations (scripts/corpus-frameworks.mjs).
+//
+// Usage: node scripts/corpus-check.mjs [--corpus DIR] [--frameworks-corpus DIR] [--timeout-ms N] [--workers N] [--no-pg] [--save FILE] [--compare FILE]
 import { fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { reportSqlFrameworks } from './corpus-frameworks-sql.mjs';
+import { checkFrameworkCorpus } from './corpus-frameworks.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_BUNDLE = join(REPO, 'dist/cli.js');
@@ -44,12 +53,37 @@ async function runWorker() {
       });
       const rules = {};
       for (const f of findings) rules[f.ruleId] = (rules[f.ruleId] ?? 0) + 1;
-      process.send({ ok: true, parsed: document.statements.length, syntaxErrors, rules, ms: performance.now() - started });
+      const notAnalysed = (document.notAnalysed ?? []).map((n) => n.reason);
+      process.send({ ok: true, parsed: document.statements.length, syntaxErrors, rules, notAnalysed, runner: document.runner, lockTimeout: lockTimeoutShape(document, findings), ms: performance.now() - started });
     } catch (err) {
       process.send({ ok: false, error: String(err?.stack ?? err), ms: performance.now() - started });
     }
   });
   process.send({ ready: true });
+}
+
+/**
+ * The most require-lock-timeout findings in one unit (a transaction, or a run of autocommit
+ * statements of one section), and how many of its messages say "waits".
+ */
+function lockTimeoutShape(document, findings) {
+  const unitOf = [];
+  let unit = -1;
+  document.statements.forEach((s, i) => {
+    const prev = document.statements[i - 1];
+    const same = prev && prev.section === s.section && prev.inTransaction === s.inTransaction && (!s.inTransaction || prev.transactionId === s.transactionId);
+    if (!same) unit++;
+    unitOf.push(unit);
+  });
+  const perUnit = new Map();
+  let waits = 0;
+  for (const f of findings) {
+    if (f.ruleId !== 'require-lock-timeout') continue;
+    const u = unitOf[f.statementIndex];
+    perUnit.set(u, (perUnit.get(u) ?? 0) + 1);
+    if (/\bwaits\b/.test(f.message)) waits++;
+  }
+  return { maxPerUnit: Math.max(0, ...perUnit.values()), units: perUnit.size, waits };
 }
 
 // ---------------------------------------------------------------- main side
@@ -225,11 +259,23 @@ async function main() {
   console.log(pad(`hangs (> ${timeoutMs} ms)`, hangs.length));
   console.log(pad('time', `${wallSeconds.toFixed(1)} s wall, ${workerCount} workers; ${engineSeconds.toFixed(1)} s linting in total`));
   if (slowest) console.log(pad('slowest file', `${relative(corpus, slowest.file)} (${slowest.ms.toFixed(0)} ms)`));
-  console.log('Findings per rule:');
-  for (const [id, n] of Object.entries(rules).sort((a, b) => b[1] - a[1])) console.log(pad(id, n));
+  const total = Object.values(rules).reduce((a, b) => a + b, 0);
+  const baselineFile = option('--compare', undefined);
+  const baseline = baselineFile ? JSON.parse(readFileSync(baselineFile, 'utf8')).rules : undefined;
+  console.log(`Findings per rule (${total} in all${baseline ? `; before: ${Object.values(baseline).reduce((a, b) => a + b, 0)}` : ''}):`);
+  const ids = [...new Set([...Object.keys(rules), ...Object.keys(baseline ?? {})])].sort((a, b) => (rules[b] ?? 0) - (rules[a] ?? 0) || a.localeCompare(b));
+  for (const id of ids) console.log(pad(id, baseline ? `${String(baseline[id] ?? 0).padStart(6)} → ${rules[id] ?? 0}` : rules[id]));
+  const timeouts = linted.map((r) => r.lockTimeout);
+  const maxPerUnit = Math.max(0, ...timeouts.map((t) => t.maxPerUnit));
+  const waits = timeouts.reduce((n, t) => n + t.waits, 0);
+  console.log(pad('lock-timeout per unit (max)', `${maxPerUnit} (in ${timeouts.reduce((n, t) => n + t.units, 0)} transactions/runs); messages saying "waits": ${waits}`));
+  const saveFile = option('--save', undefined);
+  if (saveFile) writeFileSync(saveFile, `${JSON.stringify({ corpus: relative(REPO, corpus), files: files.length, rules }, null, 2)}\n`);
   for (const r of [...crashes, ...hangs]) console.log(`  ${r.hung ? 'HANG' : 'CRASH'} ${relative(corpus, r.file)}: ${r.error.split('\n')[0]}`);
 
   const failures = [];
+  if (maxPerUnit > 1) failures.push(`require-lock-timeout reported ${maxPerUnit} findings in one transaction or run`);
+  if (waits > 0) failures.push(`${waits} require-lock-timeout message(s) say "waits"`);
   if (crashes.length) failures.push(`${crashes.length} file(s) crashed the engine`);
   if (hangs.length) failures.push(`${hangs.length} file(s) hung`);
 
@@ -253,12 +299,33 @@ async function main() {
     }
   }
 
+  const frameworks = resolve(option('--frameworks-corpus', join(REPO, '../shared/frameworks-corpus')));
+  if (existsSync(frameworks)) {
+    try {
+      failures.push(...(await reportSqlFrameworks({
+        corpus: frameworks, lintCorpus, confirmWithPostgres, workerCount, timeoutMs, pad, checkWithPostgres: !process.argv.includes('--no-pg'),
+      })));
+    } catch (err) {
+      failures.push(`could not check the SQL frameworks corpus: ${err?.message ?? err}`);
+    }
+  }
+
   console.log(failures.length ? `RESULT: FAIL: ${failures.join('; ')}` : 'RESULT: ok');
+  return failures.length ? 1 : 0;
+}
+
+/** The framework corpus, linted in-process with the same bundle. */
+async function frameworks() {
+  if (!existsSync(CLI_BUNDLE)) return 0;
+  const corpus = resolve(option('--frameworks-corpus', join(REPO, '../shared/frameworks-corpus')));
+  const failures = await checkFrameworkCorpus(createRequire(import.meta.url)(CLI_BUNDLE), corpus);
+  console.log(failures.length ? `FRAMEWORKS RESULT: FAIL: ${failures.join('; ')}` : 'FRAMEWORKS RESULT: ok');
   return failures.length ? 1 : 0;
 }
 
 if (process.argv[2] === '--worker') {
   await runWorker();
 } else {
-  process.exitCode = await main();
+  const sql = await main();
+  process.exitCode = Math.max(sql, await frameworks());
 }

@@ -30,6 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'sql' },
       { scheme: 'untitled', language: 'sql' },
+      // Framework migrations (TypeORM, Knex, Sequelize, Kysely, MikroORM, node-pg-migrate): the server
+      // reports only on files its extractors recognise as migrations.
+      { scheme: 'file', pattern: '**/*.{ts,js,mjs,cjs,mts,cts}' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,

@@ -13,10 +13,12 @@ import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes'
 import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
 import type { Chunk } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
-import { BUILTIN_CHECKS, docsPath, ruleById, RULE_IDS, RULES } from './rules';
+import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleHit } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
+import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
+import type { HostRunner } from './document/runnerFacts';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -26,6 +28,10 @@ export interface LintOptions {
   cache?: EngineCache;
   /** The schema before this file (earlier migrations, or a test's setup); empty when unknown. */
   schema?: Catalog;
+  /** What the files around `path` say about its runner; read from disk next to `path` when not given. */
+  facts?: ProjectFacts;
+  /** The framework that runs this SQL when it was extracted from a host file (server/src/frameworks/lint.ts). */
+  host?: HostRunner;
 }
 
 export interface LintResult {
@@ -180,12 +186,15 @@ export function lintText(text: string, options: LintOptions): LintResult {
     catalog: options.schema,
     parse: cache ? (chunk) => cache.parse(chunk) : parseChunk,
     memo: cache,
-    stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}`),
+    // Placeholder values change what a templated statement parses to while its text stays the same.
+    stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`),
+    host: options.host,
+    facts: options.facts ?? readProjectFacts(options.path),
   });
   const findings: Finding[] = [];
   const ignores = new IgnoreIndex(document.ignores);
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
-    const setting = config.rules[ruleId];
+    const setting = ruleSetting(config, ruleId);
     return setting === 'off' ? undefined : (setting ?? fallback);
   };
   const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number) => {
@@ -200,14 +209,17 @@ export function lintText(text: string, options: LintOptions): LintResult {
   };
 
   for (const e of document.syntaxErrors) emit('syntax-error', BUILTIN_CHECKS['syntax-error'].defaultSeverity, e.message, e.span);
+  for (const n of document.notAnalysed) {
+    emit('not-analysed', BUILTIN_CHECKS['not-analysed'].defaultSeverity, `Not analysed: ${n.reason}. Lockstep does not guess what it becomes.`, n.span);
+  }
   for (const m of document.metaCommands) {
     emit('psql-meta-command', BUILTIN_CHECKS['psql-meta-command'].defaultSeverity, `psql meta-command ${m.text.split(/\s/)[0]} is not SQL: only psql runs it; other runners will fail on it.`, m.span);
   }
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${config.pgVersion}|${JSON.stringify(config.rules)}|${config.lockTimeout}`;
+  const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
   for (const stmt of document.statements) {
-    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.lockTimeoutMs}`;
+    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);
     const cached = cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute();
     for (const hit of [...cached, ...runRules(stmt, document, config, (r) => !!r.crossStatement)]) {
@@ -236,7 +248,7 @@ type RuleHitWithId = RuleHit & { ruleId: string };
 function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig, which: (r: Rule) => boolean): RuleHitWithId[] {
   const hits: RuleHitWithId[] = [];
   for (const rule of RULES) {
-    if (config.rules[rule.id] === 'off' || !which(rule)) continue;
+    if (ruleSetting(config, rule.id) === 'off' || !which(rule)) continue;
     for (const hit of rule.check(stmt, { doc, config })) {
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
       hits.push({ ...hit, span, ruleId: rule.id });

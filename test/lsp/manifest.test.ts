@@ -12,8 +12,8 @@ const settings: Record<string, any> = manifest.contributes.configuration.propert
 describe('extension manifest (package.json contributes)', function () {
   this.timeout(30_000);
 
-  it('activates on SQL files and on workspaces with a lockstep.config.json', () => {
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:sql', 'workspaceContains:**/lockstep.config.json']);
+  it('activates on SQL files, on workspaces with a lockstep.config.json, and on JS/TS migration folders', () => {
+    assert.deepEqual(manifest.activationEvents, ['onLanguage:sql', 'workspaceContains:**/lockstep.config.json', 'workspaceContains:**/migrations/*.{ts,js,mjs,cjs}']);
     assert.equal(manifest.main, './dist/client.js');
   });
 

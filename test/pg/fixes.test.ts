@@ -145,6 +145,18 @@ const SCENARIOS: FixScenario[] = [
     check: async (c) => assert.equal((await one<{ lock_timeout: string }>(c, 'SHOW lock_timeout')).lock_timeout, '0', 'SET LOCAL ended with the migration'),
   },
   {
+    title: "no lock_timeout in a one-statement golang-migrate file → SET LOCAL (the file becomes golang-migrate's implicit transaction; nothing leaks)",
+    rule: 'require-lock-timeout', runner: 'golang-migrate', path: '/m/000002_col.up.sql', setup: ORDERS, rows: FILL,
+    sql: 'ALTER TABLE orders ADD COLUMN note text;\n',
+    check: async (c) => assert.equal((await one<{ lock_timeout: string }>(c, 'SHOW lock_timeout')).lock_timeout, '0', 'SET LOCAL ended with the implicit transaction'),
+  },
+  {
+    title: 'no lock_timeout over autocommit statements (psql) → SET before, RESET after the run',
+    rule: 'require-lock-timeout', runner: 'plain', path: '/m/0002_cols.sql', setup: ORDERS, rows: FILL,
+    sql: 'ALTER TABLE orders ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\n',
+    check: async (c) => assert.equal((await one<{ lock_timeout: string }>(c, 'SHOW lock_timeout')).lock_timeout, '0', 'RESET after the run'),
+  },
+  {
     title: 'a build that cannot be rerun → DROP INDEX CONCURRENTLY IF EXISTS first (goose NO TRANSACTION)', rule: 'missing-if-exists', runner: 'goose', path: '/m/20240101000000_idx.sql', setup: ORDERS, rows: `${FILL}\nCREATE INDEX orders_user_idx ON orders (user_id);`,
     sql: '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);\n',
     check: indexBuilt,
@@ -172,6 +184,21 @@ const SCENARIOS: FixScenario[] = [
     title: `${rule}: the fixed CREATE TABLE runs`, rule, runner: 'plain', path: '/m/0002_t.sql', setup: 'SELECT 1;', sql, fixTitle,
     check: async (c) => assert.equal((await one<{ n: string }>(c, "SELECT count(*) AS n FROM pg_class WHERE relname = 't'")).n, '1'),
   })),
+  {
+    title: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS → DROP … IF EXISTS first: a leftover INVALID index is rebuilt, not accepted',
+    rule: 'concurrent-index-if-not-exists', runner: 'plain', path: '/m/0002_idx.sql', setup: ORDERS,
+    // What a failed earlier run leaves: an index of that name that queries cannot use.
+    rows: `${FILL}\nCREATE INDEX orders_user_idx ON orders (user_id);\nUPDATE pg_index SET indisvalid = false WHERE indexrelid = 'orders_user_idx'::regclass;`,
+    sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_idx ON orders (user_id);', check: indexBuilt,
+  },
+  {
+    title: 'ATTACH of a partition created and filled in the migration → a matching CHECK first',
+    rule: 'attach-new-partition', runner: 'plain', path: '/m/0002_attach.sql',
+    setup: "CREATE TABLE events (id bigint, day date NOT NULL) PARTITION BY RANGE (day);\nCREATE TABLE events_archive (id bigint, day date NOT NULL);",
+    rows: "INSERT INTO events_archive SELECT g, date '2024-01-01' + (g % 300) FROM generate_series(1, 3000) g;",
+    sql: "CREATE TABLE events_2024 (LIKE events);\nINSERT INTO events_2024 SELECT * FROM events_archive;\nALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+    check: async (c) => assert.equal((await one<{ n: string }>(c, 'SELECT count(*) AS n FROM events')).n, '3000'),
+  },
 ];
 
 describe('fixes on real PostgreSQL', function () {

@@ -67,7 +67,7 @@ export const scaffoldClientFeature: ClientFeature = ({ client, output }) => {
     if (!kindId) {
       const items = context.kinds.map((k) => ({
         label: `${k.id === suggestion?.kind ? '$(lightbulb) ' : ''}${k.title}`,
-        description: k.id === suggestion?.kind ? `suggested by: ${suggestion.from}` : `kind ${k.number}`,
+        description: k.id === suggestion?.kind ? `suggested by: ${suggestion.from}` : undefined,
         detail: k.description,
         id: k.id,
       }));

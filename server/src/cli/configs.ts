@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { findConfigFile, isExcluded, loadConfigFile, type ConfigLoadResult } from '../config/load';
 import { RULE_IDS } from '../rules';
+import { NOT_ANALYSED } from '../frameworks/types';
 import { DEFAULT_CONFIG } from '../config/types';
 
 export class ConfigResolver {
@@ -23,7 +24,7 @@ export class ConfigResolver {
   private load(file: string): ConfigLoadResult {
     let result = this.loaded.get(file);
     if (!result) {
-      result = loadConfigFile(file, undefined, { knownRuleIds: RULE_IDS });
+      result = loadConfigFile(file, undefined, { knownRuleIds: [...RULE_IDS, NOT_ANALYSED] });
       this.loaded.set(file, result);
     }
     return result;

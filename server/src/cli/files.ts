@@ -4,8 +4,9 @@
  * so every other operand is still linted.
  */
 import { naturalCompare } from '../history/naturalCompare';
-import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { fileKind } from '../history/regularFile';
+import { detectFramework, isHostPath, MAX_HOST_FILE_CHARS } from '../frameworks/registry';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp, isGlob, toPosixPath } from '../config/glob';
 import { describeFsError } from './source';
@@ -33,6 +34,17 @@ export interface ExpandResult {
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 const SQL_FILE = /\.sql$/i;
+
+/** A .ts/.js file a framework extractor recognises as a migration (read to find out). */
+function isHostMigration(file: string): boolean {
+  if (!isHostPath(file)) return false;
+  try {
+    if (statSync(file).size > MAX_HOST_FILE_CHARS * 4) return false;
+    return detectFramework(file, readFileSync(file, 'utf8')) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 export function displayPathOf(absolutePath: string, cwd: string): string {
   const rel = relative(cwd, absolutePath);
@@ -147,8 +159,8 @@ export function expandOperands(operands: string[], cwd: string, stdinName?: stri
       continue;
     }
     if (stats.isDirectory()) {
-      const files = walk(absolute, (file) => SQL_FILE.test(file), problems, cwd, skipped);
-      if (files.length === 0) problems.push({ path: operand, message: 'no .sql files found in this directory' });
+      const files = walk(absolute, (file) => SQL_FILE.test(file) || isHostMigration(file), problems, cwd, skipped);
+      if (files.length === 0) problems.push({ path: operand, message: 'no .sql files or framework migrations found in this directory' });
       files.forEach((file) => add(file, false));
     } else if (stats.isFile()) {
       add(absolute, true);

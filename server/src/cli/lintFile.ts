@@ -4,6 +4,8 @@ import type { LockstepConfig, Severity } from '../config/types';
 import { atLeast, buildFileReport, type FileReport, type RunError } from './report';
 import type { SourceResult } from './source';
 import type { SchemaHistory } from '../history/schemaHistory';
+import { detectFramework, FRAMEWORKS, isHostPath } from '../frameworks/registry';
+import { frameworkCoverage, isHostResult, lintHostText } from '../frameworks/lint';
 import { changeChecks } from './changeChecks';
 import type { ChangedFile } from './git';
 
@@ -38,10 +40,17 @@ function internalError(err: unknown, debug: boolean): string {
 export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
   if ('error' in source) return { error: { path: job.displayPath, message: source.error } };
   try {
+    const hostFile = job.enginePath !== undefined && isHostPath(job.enginePath);
+    const framework = hostFile ? detectFramework(job.enginePath, source.text) : undefined;
+    if (hostFile && !framework) {
+      return { error: { path: job.displayPath, message: `not a migration of a framework Lockstep reads (${FRAMEWORKS.map((f) => f.label).join(', ')})` } };
+    }
     const schema = job.history && job.absolutePath ? job.history.schemaBefore(job.absolutePath, source.text, job.config) : undefined;
-    const result = lintText(source.text, { path: job.enginePath, config: job.config, schema });
+    const options = { path: job.enginePath, config: job.config, schema };
+    const result = framework ? lintHostText(source.text, framework, options) : lintText(source.text, options);
     if (job.history && job.absolutePath) job.history.record(job.absolutePath, schema, result.document.catalog);
-    const impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
+    let impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
+    if (impacts && isHostResult(result)) impacts = impacts.map((i) => ({ ...i, span: result.host.toHost(i.span) }));
     const firstLineLength = source.text.search(/\r?\n|$/);
     const historyFindings = job.change
       ? changeChecks({ change: job.change.file, runner: result.document.runner, root: job.change.root, base: job.change.base, firstLineLength })
@@ -57,6 +66,7 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
       packageRoot: job.packageRoot,
       docsBaseUrl: job.docsBaseUrl,
       runner: result.document.runner,
+      framework: isHostResult(result) ? frameworkCoverage(result) : undefined,
     });
     return { report };
   } catch (err) {

@@ -9,6 +9,9 @@ export { initEngine, lintText, explain } from '../engine';
 export { splitSql } from '../parse/split';
 export { DEFAULT_CONFIG } from '../config/types';
 export { runCli } from './run';
+export { detectFramework } from '../frameworks/registry';
+export { lintHostText, frameworkCoverage } from '../frameworks/lint';
+export { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -46,6 +46,18 @@ export interface FileReport {
   impacts?: ReportedImpact[];
   /** The runner the file was read as (drives the change checks of --changed-since). */
   runner?: RunnerId;
+  /** For a framework's host file (.ts/.js migration): which framework, and how much of its SQL was understood. */
+  framework?: FrameworkCoverage;
+}
+
+export interface FrameworkCoverage {
+  id: string;
+  /** Calls and strings turned into SQL. */
+  understood: number;
+  /** Calls reported as "not analysed". */
+  notAnalysed: number;
+  /** Their reasons, counted. */
+  reasons: Record<string, number>;
 }
 
 /** A file or operand that could not be linted, or a config file that could not be used. */
@@ -96,6 +108,7 @@ export interface FileReportInput {
   /** Link docs here instead of the installed package's files (`--docs-base-url`). */
   docsBaseUrl?: string;
   runner?: RunnerId;
+  framework?: FrameworkCoverage;
 }
 
 export function buildFileReport(input: FileReportInput): FileReport {
@@ -127,6 +140,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
     sourceLines,
     impacts: input.impacts?.map((impact) => ({ ...impact, start: at(impact.span.start) })),
     runner: input.runner,
+    ...(input.framework ? { framework: input.framework } : {}),
   };
 }
 

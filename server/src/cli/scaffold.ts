@@ -10,6 +10,7 @@ import { initEngine } from '../engine';
 import { ScaffoldError, type PlanOptions } from '../scaffold/plan';
 import { KINDS } from '../scaffold/kinds';
 import { scaffold } from '../scaffold/scaffold';
+import { blockerText, isBlocker } from '../scaffold/planMd';
 import type { SchemaInfo } from '../scaffold/schema';
 import { schemaFromDatabase } from '../scaffold/dbSchema';
 import { loadWorkspace, migrationTexts, replaySchema, type Workspace } from '../scaffold/workspace';
@@ -18,12 +19,15 @@ import type { LockstepConfig } from '../config/types';
 import { ConfigResolver } from './configs';
 import type { Subcommand } from './commands';
 import type { CliIO } from './run';
+import { atLeast } from './report';
 
 const RUNNER_IDS: RunnerId[] = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'];
 
 const COMMON = `Options:
   --runner <id>          ${RUNNER_IDS.join(', ')} (default: the config's, else detected from the existing files)
   --dir <path>           migrations folder (default: found under the working folder)
+  --name <plan>          the plan's name (default from the kind and table, e.g. rename_users_email): names
+                         every object and file it creates, so two plans on one table do not collide
   --plan-dir <path>      where PLAN.md and verify.sql go (default: lockstep-plans/<plan>)
   --database-url <url>   read the schema from this database (read-only catalog queries) instead of the migrations
   --batch-size <n>       rows per backfill batch (default 5000)
@@ -41,12 +45,14 @@ Writes a zero-downtime plan: ordered migrations in your runner's format (each wi
 backfill procedures, verification queries and PLAN.md.
 
 Kinds:
-${KINDS.map((k) => `  ${k.id.padEnd(21)} ${k.title} (issue kind ${k.number})`).join('\n')}
+${KINDS.map((k) => `  ${k.id.padEnd(21)} ${k.title}`).join('\n')}
 
 ${COMMON}
 
-Example:
+Examples:
   lockstep scaffold rename-column --table users --column email --to email_address
+  lockstep scaffold split-column --table people --column full_name --into first_name,last_name --preset last-space --min-accuracy 99.9
+  lockstep scaffold normalize --table patients --parts "patient_addresses=street,city,zip" --history "patient_contacts=phone,email"
 `;
 
 interface Parsed {
@@ -77,7 +83,7 @@ function parse(argv: string[]): Parsed {
   return out;
 }
 
-const OPTION_NAMES = ['runner', 'dir', 'plan-dir', 'database-url', 'batch-size', 'pause-ms', 'lock-timeout', 'pg-version', 'config'];
+const OPTION_NAMES = ['name', 'runner', 'dir', 'plan-dir', 'database-url', 'batch-size', 'pause-ms', 'lock-timeout', 'pg-version', 'config'];
 
 function listKinds(): string {
   return KINDS.map((k) => `${k.id} — ${k.title}\n  ${k.description}\n${k.params.map((p) => `  --${p.name.padEnd(12)} ${p.required ? '(required) ' : ''}${p.help}${p.choices ? ` [${p.choices.join(', ')}]` : ''}`).join('\n')}`).join('\n\n') + '\n';
@@ -132,6 +138,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     io.writeErr(`lockstep scaffold: unknown kind "${parsed.kind}"; kinds: ${KINDS.map((k) => k.id).join(', ')}\n`);
     return 2;
   }
+  const retired = Object.keys(parsed.values).find((n) => kind.retiredParams?.[n]);
+  if (retired) {
+    io.writeErr(`lockstep scaffold: ${kind.retiredParams![retired](parsed.values)}\n`);
+    return 2;
+  }
   const unknown = Object.keys(parsed.values).filter((n) => !OPTION_NAMES.includes(n) && !kind.params.some((p) => p.name === n));
   if (unknown.length) {
     io.writeErr(`lockstep scaffold: ${kind.id} has no option ${unknown.map((u) => `--${u}`).join(', ')}; its options: ${kind.params.map((p) => `--${p.name}`).join(', ')}\n`);
@@ -152,7 +163,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       ...(v['batch-size'] ? { batchSize: Number(v['batch-size']) } : {}),
       ...(v['pause-ms'] ? { pauseMs: Number(v['pause-ms']) } : {}),
     };
-    const args = Object.fromEntries(kind.params.map((p) => [p.name, v[p.name]]));
+    const args = { ...Object.fromEntries(kind.params.map((p) => [p.name, v[p.name]])), name: v.name };
     const result = scaffold({
       kind: kind.id, args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan,
       planDir: v['plan-dir'], options, config,
@@ -173,9 +184,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         io.writeOut(`${parsed.flags.has('dry-run') ? 'would write' : f.appendsTo ? 'appended' : 'wrote'} ${f.path}\n`);
       }
     }
+    for (const n of result.plan.notes.filter(isBlocker)) io.writeErr(`lockstep scaffold: warning: ${blockerText(n)}\n`);
     for (const f of result.findings) io.writeErr(`lockstep: ${f.path}: ${f.finding.severity}: ${f.finding.message} [${f.finding.ruleId}]\n`);
     io.writeErr(`${result.plan.phases.length} phases, ${result.migrations.length} migrations; read ${result.planDir}/PLAN.md before applying anything.\n`);
-    return result.findings.length ? 1 : 0;
+    // The same bar as `lockstep lint` (--fail-on warning): a hint or an info is reported, not a failure.
+    return result.findings.some((f) => atLeast(f.finding.severity, 'warning')) ? 1 : 0;
   } catch (err) {
     if (err instanceof ScaffoldError) {
       io.writeErr(`lockstep scaffold: ${err.message}\n`);

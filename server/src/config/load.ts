@@ -62,6 +62,8 @@ function merge(base: Partial<LockstepConfig> | undefined, overrides: Partial<Loc
     ...base,
     ...overrides,
     rules: { ...DEFAULT_CONFIG.rules, ...base?.rules, ...overrides.rules },
+    // Category settings merge per category, like rules.
+    ...(base?.categories || overrides.categories ? { categories: { ...base?.categories, ...overrides.categories } } : {}),
     // Throughput figures merge per key, so a file can set one and keep the editor's others.
     ...(base?.estimate || overrides.estimate ? { estimate: { ...base?.estimate, ...overrides.estimate } } : {}),
   };

@@ -3,6 +3,19 @@
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type RuleSetting = 'off' | Severity;
 
+/**
+ * What a rule is about, so a team can switch a whole group (`"categories": { "style": "off" }`):
+ * `locking`: locks, rewrites and scans that stall traffic; `breaking-change`: changes that break the
+ * code still running; `hygiene`: migrations that fail, misbehave on retry or hide mistakes;
+ * `style`: type and naming best practices.
+ */
+export const RULE_CATEGORIES = ['locking', 'breaking-change', 'hygiene', 'style'] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
+
+/** Presets a config can extend. `lockstep:recommended` is the default set. */
+export const CONFIG_PRESETS = ['lockstep:recommended', 'lockstep:strict'] as const;
+export type ConfigPreset = (typeof CONFIG_PRESETS)[number];
+
 /** Migration runners Lockstep knows how to read. */
 export type RunnerId =
   | 'plain'
@@ -11,7 +24,15 @@ export type RunnerId =
   | 'goose'
   | 'dbmate'
   | 'sqitch'
-  | 'diesel';
+  | 'diesel'
+  | 'prisma'
+  | 'drizzle'
+  | 'supabase'
+  | 'postgres-migrations'
+  | 'graphile-migrate'
+  | 'atlas'
+  | 'liquibase'
+  | 'sqlx';
 
 /**
  * How statements are wrapped in transactions when the file has no explicit BEGIN/COMMIT:
@@ -27,11 +48,20 @@ export interface LockstepConfig {
   transaction: TransactionMode;
   /** Per-rule on/off and severity overrides, by rule id. */
   rules: Record<string, RuleSetting>;
+  /** On/off and severity for every rule of a category; a rule's own entry in `rules` wins. */
+  categories?: Partial<Record<RuleCategory, RuleSetting>>;
+  /** A preset under the file's own settings: `lockstep:strict` also turns on the rules that are off by default. */
+  extends?: ConfigPreset;
   /** Glob patterns (relative to the config file) of files never linted. */
   exclude: string[];
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */
   lockTimeout: string;
   statementTimeout: string;
+  /**
+   * Values for template placeholders (Go `{{ .Name }}`, Flyway/Liquibase `${name}`, psql `:name`), by name.
+   * Unset names get a neutral stand-in of the placeholder's own length (see server/src/parse/templates.ts).
+   */
+  placeholders?: Record<string, string>;
   /** Where reports link rule docs (`<base>docs/rules/<id>.md`); unset: the project's repository. */
   docsBaseUrl?: string;
   /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */

@@ -5,9 +5,12 @@
  */
 import { durationMs } from '../document/settings';
 import { globProblem } from './glob';
-import type { EstimateSettings, LockstepConfig, RuleSetting, RunnerId, TransactionMode } from './types';
+import { CONFIG_PRESETS, RULE_CATEGORIES, type ConfigPreset, type EstimateSettings, type LockstepConfig, type RuleCategory, type RuleSetting, type RunnerId, type TransactionMode } from './types';
 
-export const RUNNER_CHOICES = ['auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
+export const RUNNER_CHOICES = [
+  'auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel',
+  'prisma', 'drizzle', 'supabase', 'postgres-migrations', 'graphile-migrate', 'atlas', 'liquibase', 'sqlx',
+] as const;
 export const TRANSACTION_CHOICES = ['auto', 'always', 'never'] as const;
 export const RULE_SETTING_CHOICES = ['off', 'error', 'warning', 'info', 'hint'] as const;
 export const ESTIMATE_KEYS = ['rewriteMBps', 'scanMBps', 'indexBuildMBps'] as const satisfies readonly (keyof EstimateSettings)[];
@@ -89,8 +92,15 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         if ((TRANSACTION_CHOICES as readonly unknown[]).includes(value)) config.transaction = value as TransactionMode;
         else problem(key, `"transaction" must be one of ${oneOf(TRANSACTION_CHOICES)}, got ${show(value)}`);
         break;
+      case 'extends':
+        if ((CONFIG_PRESETS as readonly unknown[]).includes(value)) config.extends = value as ConfigPreset;
+        else problem(key, `"extends" must be one of ${oneOf(CONFIG_PRESETS)}, got ${show(value)}`);
+        break;
       case 'rules':
         validateRules(value, options, problem, (rules) => (config.rules = rules));
+        break;
+      case 'categories':
+        validateCategories(value, problem, (categories) => (config.categories = categories));
         break;
       case 'exclude':
         if (!Array.isArray(value)) {
@@ -111,6 +121,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
           problem(key, `"${key}" must be at most ${MAX_DURATION_MS} ms (about 24.8 days, PostgreSQL's limit), got ${show(value)}`);
         } else if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
         else problem(key, `"${key}" must be a PostgreSQL duration such as "2s", "500ms" or "1min", got ${show(value)}`);
+        break;
+      case 'placeholders':
+        validatePlaceholders(value, problem, (placeholders) => (config.placeholders = placeholders));
         break;
       case 'docsBaseUrl':
         if (typeof value === 'string' && /^https?:\/\/[^\s/]+/.test(value)) config.docsBaseUrl = value;
@@ -147,6 +160,42 @@ function validateRules(
     }
   }
   accept(rules);
+}
+
+function validateCategories(
+  value: unknown,
+  problem: (path: string, message: string) => void,
+  accept: (categories: Partial<Record<RuleCategory, RuleSetting>>) => void,
+): void {
+  if (!isRecord(value)) {
+    problem('categories', `"categories" must be an object such as { "style": "off" }, got ${show(value)}`);
+    return;
+  }
+  const categories: Partial<Record<RuleCategory, RuleSetting>> = {};
+  for (const [name, setting] of Object.entries(value)) {
+    if (!(RULE_CATEGORIES as readonly string[]).includes(name)) {
+      problem(`categories.${name}`, `unknown category "${name}"; expected ${oneOf(RULE_CATEGORIES)}`);
+    } else if ((RULE_SETTING_CHOICES as readonly unknown[]).includes(setting)) {
+      categories[name as RuleCategory] = setting as RuleSetting;
+    } else {
+      problem(`categories.${name}`, `category "${name}" must be set to one of ${oneOf(RULE_SETTING_CHOICES)}, got ${show(setting)}`);
+    }
+  }
+  accept(categories);
+}
+
+/** Placeholder names and the text that stands in for them: strings without line breaks. */
+function validatePlaceholders(value: unknown, problem: (path: string, message: string) => void, accept: (p: Record<string, string>) => void): void {
+  if (!isRecord(value)) {
+    problem('placeholders', `"placeholders" must be an object such as { "Namespace": "app" }, got ${show(value)}`);
+    return;
+  }
+  const placeholders: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (typeof text === 'string' && !/[\r\n]/.test(text)) placeholders[name] = text;
+    else problem(`placeholders.${name}`, `placeholder "${name}" must be a one-line string, got ${show(text)}`);
+  }
+  accept(placeholders);
 }
 
 function validateEstimate(value: unknown, problem: (path: string, message: string) => void, accept: (estimate: EstimateSettings) => void): void {

@@ -7,13 +7,16 @@ import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import type { TextSpan } from '../findings';
 import { analyzeLocks, type StatementLocks } from '../locks/model';
-import { AstNode, baseName, inner, kindOf, rangeVarName } from '../parse/ast';
+import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
 import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
 import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
-import { detectRunner, runnerWrapsInTransaction } from './runner';
+import { detectRunner, runnerTransaction } from './runner';
+import { NO_FACTS, type ProjectFacts } from './projectFacts';
+import { overlaps, prepareTemplates } from '../parse/templates';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
+import type { HostRunner } from './runnerFacts';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -24,12 +27,21 @@ export interface StatementInfo extends ParsedStatement {
   inTransaction: boolean;
   /** How that transaction came about. */
   transaction: 'explicit' | 'runner' | 'none';
+  /**
+   * The runner's transaction is PostgreSQL's implicit one: the runner sends the file (or section) as one
+   * multi-statement query string. BEGIN/COMMIT in it are ordinary statements, not nesting.
+   */
+  implicitTransaction: boolean;
+  /** The statement holds template placeholders in code (parsed with stand-ins): fixes leave it alone. */
+  templated: boolean;
   /** Statements with the same id run in the same transaction; -1 for autocommit. */
   transactionId: number;
   /** The lock model's verdict, with the schema as it stood just before this statement. */
   locks: StatementLocks;
   /** The lock_timeout in force when this statement starts, in milliseconds (0: none). */
   lockTimeoutMs: number;
+  /** The schema unqualified names of new objects go to (the first of search_path; `public` unless set). */
+  searchSchema: string;
   /** Fingerprint of what earlier statements hand on (schema, transactions, settings): see forwardState.ts. */
   stateBefore: number;
 }
@@ -47,13 +59,22 @@ export interface SyntaxProblem {
   span: TextSpan;
 }
 
+/** Text Lockstep deliberately did not analyse, and why (a statement shaped by a template branch). */
+export interface NotAnalysed {
+  span: TextSpan;
+  reason: string;
+}
+
 export interface MigrationDocument {
   path?: string;
   text: string;
   runner: RunnerId;
+  /** Set when the SQL was extracted from a framework's host file (Knex, TypeORM…): that framework runs it. */
+  host?: HostRunner;
   pgVersion: number;
   statements: StatementInfo[];
   syntaxErrors: SyntaxProblem[];
+  notAnalysed: NotAnalysed[];
   /** psql backslash commands: not SQL, reported as such. */
   metaCommands: Chunk[];
   markers: RunnerMarker[];
@@ -61,14 +82,56 @@ export interface MigrationDocument {
   ignores: IgnoreDirective[];
   /** Unqualified relation name → indexes of the statements in this migration that create it. */
   createdAt: Map<string, number[]>;
+  /** The same, keyed by `schema.name` (unqualified names resolve through search_path, `public` by default). */
+  createdIn: Map<string, number[]>;
   /** The schema after the whole file (for later files, and for tests). */
   catalog: Catalog;
+  /** The schema before the file, as given (earlier migrations): rules that need the state at a statement replay from it. */
+  schemaBefore?: Catalog;
 }
 
-/** Was `relation` created by an earlier statement of this same migration (so no one else can be using it)? */
+/**
+ * Was `relation` created by an earlier statement of this same migration (so no one else can be using it)?
+ * An unqualified name is resolved in the schema statement `before` names it with (or its search_path):
+ * `CREATE TABLE admin.users` does not make `public.users` new.
+ */
 export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
-  const section = doc.statements[before]?.section;
-  return (doc.createdAt.get(baseName(relation)) ?? []).some((at) => at < before && doc.statements[at].section === section);
+  const stmt = doc.statements[before];
+  const section = stmt?.section;
+  const schemas = relation.includes('.')
+    ? [relation.slice(0, relation.lastIndexOf('.'))]
+    : stmt
+      ? schemasNaming(stmt.ast, relation).map((s) => s ?? stmt.searchSchema)
+      : [DEFAULT_SCHEMA];
+  const name = baseName(relation);
+  const earlier = (schema: string) => (doc.createdIn.get(`${schema}.${name}`) ?? []).some((at) => at < before && doc.statements[at].section === section);
+  return schemas.length > 0 && schemas.every(earlier);
+}
+
+/** The schema unqualified names resolve to when search_path was never set. */
+export const DEFAULT_SCHEMA = 'public';
+
+/**
+ * The schema qualifiers the statement writes before `name` (undefined where it writes none), in
+ * RangeVars and dotted name lists (`DROP INDEX admin.i`); `[undefined]` when it names it nowhere
+ * (the lock model derived the relation, e.g. an index's table).
+ */
+export function schemasNaming(ast: AstNode, name: string): (string | undefined)[] {
+  const found: (string | undefined)[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const o = node as AstNode;
+    if (typeof o.relname === 'string' && o.relname === name) found.push(o.schemaname);
+    const items = o.List?.items;
+    if (Array.isArray(items)) {
+      const parts = names(items);
+      if (parts.length === items.length && parts[parts.length - 1] === name) found.push(parts.length > 1 ? parts[parts.length - 2] : undefined);
+    }
+    for (const value of Object.values(o)) if (value && typeof value === 'object') visit(value);
+  };
+  visit(ast);
+  return found.length ? found : [undefined];
 }
 
 export type ChunkParser = (chunk: Chunk) => ParseOutcome & { statements?: InputStatement[] };
@@ -82,38 +145,77 @@ export interface BuildOptions {
   memo?: AnalysisMemo;
   /** Identifies `catalog` (and anything else outside the file) in forward-state fingerprints. */
   stateSeed?: number;
+  /** What the files around this one say about its runner (projectFacts.ts). */
+  facts?: ProjectFacts;
+  /** The framework that runs this SQL, when it was extracted from a host file. */
+  host?: HostRunner;
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
   const { config } = options;
-  const split = splitSql(text);
+  const facts = options.facts ?? NO_FACTS;
+  // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
+  const prepared = preparedOrPlain(text, config.placeholders);
+  const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
+  const split = splitSql(prepared.text);
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
+  const notAnalysed: NotAnalysed[] = [];
+  const templated = new Set<InputStatement>();
   for (const chunk of split.chunks) {
     if (chunk.kind !== 'sql') continue;
+    const branch = prepared.branches.find((b) => overlaps([b], chunk.span));
+    if (branch) {
+      notAnalysed.push({ span: { ...chunk.span }, reason: `its text depends on a template {{ ${branch.keyword} }} … {{ end }} branch, so its statements are not known until the template runs` });
+      continue;
+    }
     const outcome = options.parse(chunk);
-    if (outcome.ok) parsed.push(...outcome.statements);
-    else syntaxErrors.push(outcome.error);
+    if (!outcome.ok) syntaxErrors.push(outcome.error);
+    else if (prepared.text === text) parsed.push(...outcome.statements);
+    else {
+      for (const s of outcome.statements) {
+        // The statement's own text is the original (fixes quote it); only the parser saw the stand-ins.
+        const original = { ...s, text: text.slice(s.span.start, s.span.end) };
+        if (overlaps(inCode, s.span)) templated.add(original);
+        parsed.push(original);
+      }
+    }
   }
-  const runner = detectRunner(options.path, split.markers, config.runner);
+  const runner = detectRunner(options.path, split.markers, config.runner, facts);
   const doc: MigrationDocument = {
     path: options.path,
     text,
     runner,
+    host: options.host,
     pgVersion: config.pgVersion,
     statements: [],
     syntaxErrors,
+    notAnalysed,
     metaCommands: split.chunks.filter((c) => c.kind === 'psql-meta'),
     markers: split.markers,
     comments: split.comments,
     ignores: parseIgnores(split.comments),
     createdAt: new Map(),
+    createdIn: new Map(),
     catalog: options.catalog?.clone() ?? new Catalog(),
+    schemaBefore: options.catalog,
   };
   let state = options.stateSeed ?? 0;
-  for (const section of sectionsOf(parsed, split.markers)) state = analyzeSection(doc, section, config, state, options.memo);
+  const ids = { next: 0 };
+  for (const section of sectionsOf(parsed, split.markers)) {
+    state = analyzeSection(doc, section, { config, facts, ids, templated }, state, options.memo);
+  }
   attachIgnores(doc);
   return doc;
+}
+
+/** Placeholder stand-ins; a bug there must not take the editor down, so the plain text is the fallback. */
+function preparedOrPlain(text: string, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
+  try {
+    return prepareTemplates(text, values);
+  } catch {
+    return { text, placeholders: [], branches: [] };
+  }
 }
 
 interface SectionSlice {
@@ -122,9 +224,9 @@ interface SectionSlice {
   statements: InputStatement[];
 }
 
-/** Split statements at up/down markers (goose, dbmate). Files without them are one section. */
+/** Split statements at up/down markers (goose, dbmate) and Liquibase changesets. Files without them are one section. */
 function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): SectionSlice[] {
-  const boundaries = markers.filter((m) => m.name === 'up' || m.name === 'down');
+  const boundaries = markers.filter((m) => m.name === 'up' || m.name === 'down' || m.name === 'changeset');
   if (boundaries.length === 0) return [{ name: undefined, statements }];
   const slices: SectionSlice[] = [];
   const before = statements.filter((s) => s.span.start < boundaries[0].span.start);
@@ -132,7 +234,8 @@ function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): Sect
   boundaries.forEach((m, i) => {
     const end = boundaries[i + 1]?.span.start ?? Infinity;
     slices.push({
-      name: m.name as 'up' | 'down',
+      // A changeset is a forward migration of its own; it shares the file's (unnamed) section.
+      name: m.name === 'changeset' ? undefined : (m.name as 'up' | 'down'),
       marker: m,
       statements: statements.filter((s) => s.span.start > m.span.start && s.span.start < end),
     });
@@ -141,12 +244,21 @@ function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): Sect
 }
 
 /** Analyse one section's statements in order; returns the forward-state fingerprint after it. */
-function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: LockstepConfig, seed: number, memo?: AnalysisMemo): number {
+interface SectionContext {
+  config: LockstepConfig;
+  facts: ProjectFacts;
+  /** Transaction ids are unique across the file's sections. */
+  ids: { next: number };
+  templated: ReadonlySet<InputStatement>;
+}
+
+function analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): number {
+  const { config } = context;
   // A down section runs against the schema the up section left, and its own changes stay out of it.
   const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
   const ctxBase = { pgVersion: config.pgVersion };
   const lockContext = { ...ctxBase, catalog };
-  const wraps = runnerWrapsInTransaction(
+  const wrapping = runnerTransaction(
     {
       runner: doc.runner,
       markers: doc.markers,
@@ -155,14 +267,16 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       allNonTransactional: () =>
         slice.statements.length > 0 &&
         slice.statements.every((s) => !analyzeLocks(s.ast as AstNode, { ...ctxBase, catalog: new Catalog() }).transactional),
+      facts: context.facts,
     },
     config.transaction,
   );
+  const wraps = wrapping !== 'none';
 
-  const tx = new TransactionTracker(wraps);
+  const tx = new TransactionTracker(wraps, context.ids);
   const session = new SessionSettings();
   // Each section starts from its own point: the schema before it is the file's, or the up section's.
-  let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wraps}`, seed);
+  let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wrapping}`, seed);
   for (const parsed of slice.statements) {
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
@@ -178,15 +292,19 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, config: Loc
       section: slice.name,
       inTransaction: state.inTransaction,
       transaction: state.kind,
+      implicitTransaction: state.kind === 'runner' && wrapping === 'implicit',
+      templated: context.templated.has(parsed),
       transactionId: state.id,
       locks,
       lockTimeoutMs: session.lockTimeoutMs,
+      searchSchema: session.searchSchema ?? DEFAULT_SCHEMA,
       stateBefore,
     });
     session.apply(ast, state.inTransaction);
     tx.after(ast);
     if (!tx.current().inTransaction) session.endTransaction();
     for (const name of createdBy(ast)) doc.createdAt.set(name, [...(doc.createdAt.get(name) ?? []), index]);
+    for (const name of createdIn(ast, doc.statements[index].searchSchema)) doc.createdIn.set(name, [...(doc.createdIn.get(name) ?? []), index]);
     catalog.apply(ast);
   }
   return fingerprint;
@@ -211,6 +329,15 @@ export function createdBy(stmt: AstNode): string[] {
   }
 }
 
+/** `createdBy` as `schema.name`: an index lives in its table's schema, unqualified names in `searchSchema`. */
+function createdIn(stmt: AstNode, searchSchema: string): string[] {
+  const s = inner(stmt);
+  const rv =
+    kindOf(stmt) === 'CreateTableAsStmt' ? (s.into?.IntoClause ?? s.into)?.rel : kindOf(stmt) === 'ViewStmt' ? s.view : kindOf(stmt) === 'CreateSeqStmt' ? s.sequence : s.relation;
+  const schema = (rv?.RangeVar ?? rv)?.schemaname ?? searchSchema;
+  return createdBy(stmt).map((name) => `${schema}.${name}`);
+}
+
 interface TxState {
   inTransaction: boolean;
   kind: 'explicit' | 'runner' | 'none';
@@ -220,10 +347,9 @@ interface TxState {
 /** Follows BEGIN/COMMIT/ROLLBACK on top of whatever transaction the runner opens. */
 class TransactionTracker {
   private state: TxState;
-  private nextId = 0;
 
-  constructor(runnerWraps: boolean) {
-    this.state = runnerWraps ? { inTransaction: true, kind: 'runner', id: this.nextId++ } : this.autocommit();
+  constructor(runnerWraps: boolean, private readonly ids: { next: number }) {
+    this.state = runnerWraps ? { inTransaction: true, kind: 'runner', id: this.ids.next++ } : this.autocommit();
   }
 
   current(): TxState {
@@ -234,7 +360,7 @@ class TransactionTracker {
   before(stmt: AstNode): TxState {
     const kind = transactionVerb(stmt);
     if ((kind === 'begin') && !this.state.inTransaction) {
-      this.state = { inTransaction: true, kind: 'explicit', id: this.nextId++ };
+      this.state = { inTransaction: true, kind: 'explicit', id: this.ids.next++ };
     }
     return this.state;
   }

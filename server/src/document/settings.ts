@@ -8,6 +8,13 @@ export class SessionSettings {
   /** Milliseconds; 0 means no timeout. `local` (SET LOCAL) wins until the transaction ends. */
   private session = 0;
   private local: number | undefined;
+  private searchSession: string | undefined;
+  private searchLocal: string | undefined;
+
+  /** The first schema of search_path, when the migration set it (undefined: the server's default). */
+  get searchSchema(): string | undefined {
+    return this.searchLocal ?? this.searchSession;
+  }
 
   /** The lock_timeout in force, in milliseconds (0: none). */
   get lockTimeoutMs(): number {
@@ -15,6 +22,13 @@ export class SessionSettings {
   }
 
   apply(stmt: AstNode, inTransaction: boolean): void {
+    const path = searchPathChange(stmt);
+    if (path && path.local) {
+      if (inTransaction) this.searchLocal = path.schema;
+    } else if (path) {
+      this.searchSession = path.schema;
+      this.searchLocal = undefined;
+    }
     const change = lockTimeoutChange(stmt);
     if (!change) return;
     if (change.local) {
@@ -28,22 +42,34 @@ export class SessionSettings {
 
   endTransaction(): void {
     this.local = undefined;
+    this.searchLocal = undefined;
   }
 }
 
-interface Change {
+export interface LockTimeoutChange {
   ms: number;
   local: boolean;
 }
 
 /** `SET [LOCAL] lock_timeout = …`, `RESET lock_timeout`, `SELECT set_config('lock_timeout', …, is_local)`. */
-function lockTimeoutChange(stmt: AstNode): Change | undefined {
+export function lockTimeoutChange(stmt: AstNode): LockTimeoutChange | undefined {
+  return timeoutChange(stmt, 'lock_timeout');
+}
+
+/** `SET [LOCAL] <setting> = …`, `RESET <setting>`, `SELECT set_config('<setting>', …, is_local)`, for a time setting. */
+export function timeoutChange(stmt: AstNode, setting: string): LockTimeoutChange | undefined {
+  const change = settingChange(stmt, setting);
+  return change && { ms: change.value === undefined ? 0 : durationMs(change.value), local: change.local };
+}
+
+/** A change of `setting` by this statement: its new value as written (undefined: back to the default). */
+export function settingChange(stmt: AstNode, setting: string): { value?: string; local: boolean } | undefined {
   if (kindOf(stmt) === 'VariableSetStmt') {
     const s = inner(stmt);
-    if (s.kind === 'VAR_RESET_ALL') return { ms: 0, local: false };
-    if (s.name !== 'lock_timeout') return undefined;
-    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { ms: 0, local: !!s.is_local };
-    return { ms: durationMs(constantText(list(s.args)[0])), local: !!s.is_local };
+    if (s.kind === 'VAR_RESET_ALL') return { local: false };
+    if (s.name !== setting) return undefined;
+    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { local: !!s.is_local };
+    return { value: constantText(list(s.args)[0]), local: !!s.is_local };
   }
   if (kindOf(stmt) === 'SelectStmt') {
     for (const target of list(inner(stmt).targetList)) {
@@ -51,11 +77,21 @@ function lockTimeoutChange(stmt: AstNode): Change | undefined {
       const fname = call?.funcname?.[call.funcname.length - 1]?.String?.sval;
       if (fname !== 'set_config') continue;
       const [name, value, isLocal] = list(call!.args).map(constantText);
-      if (name !== 'lock_timeout') continue;
-      return { ms: durationMs(value), local: isLocal === 'true' || isLocal === 't' };
+      if (name !== setting) continue;
+      return { value, local: isLocal === 'true' || isLocal === 't' };
     }
   }
   return undefined;
+}
+
+/** `SET [LOCAL] search_path TO a, b` → `a` (skipping `$user`), `RESET search_path` → undefined. */
+function searchPathChange(stmt: AstNode): { schema: string | undefined; local: boolean } | undefined {
+  if (kindOf(stmt) !== 'VariableSetStmt') return undefined;
+  const s = inner(stmt);
+  if (s.kind === 'VAR_RESET_ALL') return { schema: undefined, local: false };
+  if (s.name !== 'search_path') return undefined;
+  const schema = list(s.args).map(constantText).find((v) => v !== undefined && v !== '$user');
+  return { schema: s.kind === 'VAR_SET_VALUE' ? schema : undefined, local: !!s.is_local };
 }
 
 function constantText(node: AstNode | undefined): string | undefined {

@@ -5,7 +5,10 @@
  */
 import { preferBigint, preferIdentity, preferJsonb, preferText, preferTimestamptz } from './columnTypes';
 import { fix as combineAlters } from './combine-alters';
+import { fix as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { fix as concurrentInTransaction } from './concurrent-in-transaction';
+import { fix as attachNewPartition } from './attach-new-partition';
+import { fix as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { fix as foreignKeyNeedsIndex } from './foreign-key-needs-index';
 import { ignoreFixes } from './ignore';
 import { placeRewrite } from './placement';
@@ -54,6 +57,9 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   unboundedDml,
   foreignKeyNeedsIndex,
   combineAlters,
+  concurrentIndexIfNotExists,
+  timeoutCancelsConcurrentBuild,
+  attachNewPartition,
 ];
 
 export function providerFor(ruleId: string): FixProvider | undefined {
@@ -77,6 +83,12 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
       // A fix that cannot be built for this input is simply not offered.
     }
   };
+  // A statement parsed with template stand-ins: a rewrite could write a stand-in over the user's placeholder.
+  // Only the ignore comment is offered there.
+  if (ctx.stmt?.templated) {
+    if (!options.withoutIgnores) attempt(() => ignoreFixes(ctx));
+    return fixes;
+  }
   // A provider's rewrites are alternatives, best first. The one whose placement moves the least wins; between
   // equals, the one that creates fewer files (a DROP guard alone in its own migration protects nothing), then the earlier.
   const placed = safely(() => provider?.rewrites?.(ctx) ?? []).map((rewrite) => safely(() => placeRewrite(ctx, rewrite)));

@@ -4,7 +4,9 @@
  * runner's own way of running a file outside a transaction. Shared by the fixes that move
  * statements out of a transaction and by "Split into phases".
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { ProjectFacts } from '../document/projectFacts';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import { analyzeLocks } from '../locks/model';
 import { Catalog } from '../catalog/catalog';
@@ -26,6 +28,23 @@ export interface RenderedMigration {
   outsideByMetadata: boolean;
 }
 
+/**
+ * A runner whose per-migration opt-out lives in a file next to the migration: Flyway's
+ * `<script>.sql.conf`, Diesel's `metadata.toml`. Undefined when the file already exists (it may hold
+ * other settings Lockstep must not overwrite) or the runner has none.
+ */
+export function companionOptOut(runner: RunnerId, path: string | undefined): { file: NewFile; facts: Partial<ProjectFacts> } | undefined {
+  if (!path) return undefined;
+  const base = basename(path);
+  const found =
+    runner === 'flyway' && /^V\d/i.test(base)
+      ? { file: { path: `${path}.conf`, text: 'executeInTransaction=false\n' }, facts: { flywayExecuteInTransaction: false } }
+      : runner === 'diesel' && /^up\.sql$/i.test(base)
+        ? { file: { path: join(dirname(path), 'metadata.toml'), text: 'run_in_transaction = false\n' }, facts: { dieselRunInTransaction: false } }
+        : undefined;
+  return found && !existsSync(found.file.path) ? found : undefined;
+}
+
 /** Does PostgreSQL let this SQL run inside a transaction block? (Unparsable SQL counts as yes.) */
 export function runsInTransaction(sql: string, pgVersion: number): boolean {
   const parsed = parseChunk({ kind: 'sql', span: { start: 0, end: sql.length }, text: sql });
@@ -38,7 +57,22 @@ export function runsInTransaction(sql: string, pgVersion: number): boolean {
  * transaction, several statements still share an implicit one, so a non-transactional file must hold
  * a single statement (golang-migrate; dbmate `transaction:false`; Diesel `run_in_transaction = false`).
  */
-export const ONE_STATEMENT_OUTSIDE: ReadonlySet<RunnerId> = new Set(['golang-migrate', 'dbmate', 'diesel']);
+export const ONE_STATEMENT_OUTSIDE: ReadonlySet<RunnerId> = new Set([
+  'golang-migrate', 'dbmate', 'diesel', 'prisma', 'postgres-migrations', 'graphile-migrate', 'sqlx',
+]);
+
+/** Runners that keep each migration in a folder of its own (`<version>_<name>/<file>`). */
+export const FOLDER_PER_MIGRATION: ReadonlySet<RunnerId> = new Set(['diesel', 'prisma']);
+
+/** The first line(s) a runner reads to run a whole file outside its transaction. */
+export const HEADER_OPT_OUT: Partial<Record<RunnerId, string>> = {
+  goose: '-- +goose NO TRANSACTION',
+  'postgres-migrations': '-- postgres-migrations disable-transaction',
+  'graphile-migrate': '--! no-transaction',
+  sqlx: '-- no-transaction',
+  // Atlas reads directives only from a header that a blank line ends.
+  atlas: '-- atlas:txmode none\n',
+};
 
 /** Can a timeout prelude (a SET) join this file? Not where it would put a lone build in a transaction. */
 export function preludeFits(runner: RunnerId, file: PackedFile): boolean {
@@ -91,6 +125,17 @@ const NAMES: Partial<Record<RunnerId, NamePattern>> = {
   goose: numbered(),
   dbmate: numbered(),
   plain: numbered(),
+  supabase: numbered(),
+  'postgres-migrations': numbered(),
+  sqlx: numbered(),
+  prisma: {
+    // Prisma names a migration folder `<yyyymmddhhmmss>_<name>`; older projects use any prefix (`01_init`).
+    parse: (n) => {
+      const m = /^(\d+)_(.+)$/.exec(n);
+      return m ? { version: m[1], desc: m[2] } : undefined;
+    },
+    paths: (f, v, d) => ({ up: join(f, `${v}_${d}`, 'migration.sql') }),
+  },
   diesel: {
     parse: (n) => {
       // Diesel 2.x appends `-0000` to the timestamp (`2025-10-08-084508-0000_name`).
@@ -116,8 +161,9 @@ export function migrationSlot(runner: RunnerId, path: string | undefined): { fol
   const pattern = NAMES[runner];
   if (!path || !pattern) return undefined;
   const normalized = path.replace(/\\/g, '/');
-  const own = runner === 'diesel' ? basename(dirname(normalized)) : basename(normalized);
-  const folder = runner === 'diesel' ? dirname(dirname(normalized)) : dirname(normalized);
+  const perFolder = FOLDER_PER_MIGRATION.has(runner);
+  const own = perFolder ? basename(dirname(normalized)) : basename(normalized);
+  const folder = perFolder ? dirname(dirname(normalized)) : dirname(normalized);
   const parsed = pattern.parse(own);
   return parsed ? { folder, ...parsed } : undefined;
 }
@@ -204,7 +250,7 @@ export function nextMigrationPaths(
     if (parsed && styleOf(parsed.version) === styleOf(slot.version) && compareVersions(parsed.version, newest) > 0) newest = parsed.version;
   }
   const taken = new Set(folder.siblings);
-  const entryOf = (paths: MigrationPaths) => basename(runner === 'diesel' ? dirname(paths.up) : paths.up);
+  const entryOf = (paths: MigrationPaths) => basename(FOLDER_PER_MIGRATION.has(runner) ? dirname(paths.up) : paths.up);
   return descs.map((desc) => {
     let version = nextVersion(newest, slot.version, folder.now);
     // Bounded: a name clash a thousand times over means something odd in the folder; take the last candidate.
@@ -286,8 +332,10 @@ export function renderMigration(runner: RunnerId, paths: MigrationPaths, file: P
       }
       break;
     }
-    default:
-      files.push({ path: paths.up, text: up.join('\n') + '\n' });
+    default: {
+      const header = file.transactional ? undefined : HEADER_OPT_OUT[runner];
+      files.push({ path: paths.up, text: [...(header ? [header] : []), ...up].join('\n') + '\n' });
+    }
   }
   return { files, upPath: paths.up, outsideByMetadata };
 }

@@ -7,9 +7,12 @@
  *   4. in new migration files after this one, named the runner's way.
  * Every candidate is linted before it is offered (verify.ts); the ones that pass become fixes.
  */
+import type { RunnerId } from '../config/types';
+import type { TextSpan } from '../findings';
 import { transactionVerb, type MigrationDocument, type StatementInfo } from '../document/model';
 import { RUNNERS } from '../document/runner';
-import { gooseStatement, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
+import { readProjectFacts } from '../document/projectFacts';
+import { companionOptOut, gooseStatement, HEADER_OPT_OUT, ONE_STATEMENT_OUTSIDE, packSteps, preludeFits, renderMigrations, type RenderedMigration } from './migrationFiles';
 import { withTimeoutPrelude } from './prelude';
 import { deleteRange, eolOf, indentLines, leadingIndent } from './textEdits';
 import type { Fix, FixContext, Rewrite, Step, TextEdit } from './types';
@@ -57,22 +60,39 @@ function firstMovedStep(steps: readonly Step[]): number {
   return i < 0 ? steps.length : i;
 }
 
-/** The edit that opts the statement's section out of the runner's transaction, if the runner has one. */
-function optOutEdit(ctx: FixContext, stmt: StatementInfo): TextEdit | undefined {
+/** Runners whose opt-out is an option on a section's marker line: dbmate `transaction:false`, Liquibase `runInTransaction:false`. */
+const SECTION_OPT_OUT: Partial<Record<RunnerId, { opens: readonly string[]; option: string }>> = {
+  dbmate: { opens: ['up', 'down'], option: 'transaction' },
+  liquibase: { opens: ['changeset'], option: 'runInTransaction' },
+};
+
+/** `<option>:false` on the marker line at `span`: replacing the option's value, or appended. */
+function setMarkerOption(text: string, span: TextSpan, option: string): TextEdit {
+  const found = new RegExp(`\\b${option}:\\S+`, 'i').exec(text.slice(span.start, span.end));
+  const value = `${option}:false`;
+  return found
+    ? { start: span.start + found.index, end: span.start + found.index + found[0].length, newText: value }
+    : { start: span.end, end: span.end, newText: ` ${value}` };
+}
+
+/** The edit that opts the statement's section out of the runner's transaction, if the runner has one, and its words. */
+function optOutEdit(ctx: FixContext, stmt: StatementInfo): { edit: TextEdit; how: string } | undefined {
   const doc = ctx.result.document;
-  if (doc.runner === 'goose') {
-    // Must precede `-- +goose Up`; the top of the file is where goose users put it.
+  const header = HEADER_OPT_OUT[doc.runner];
+  // A committed graphile-migrate migration carries a hash of its body: only current.sql may change.
+  if (doc.runner === 'graphile-migrate' && /[\\/]committed[\\/]/.test(ctx.path ?? '')) return undefined;
+  if (header) {
+    // A whole-file opt-out: goose wants it before `-- +goose Up`, sqlx and graphile-migrate on the first line,
+    // Atlas in the header: the top of the file serves them all.
     const bom = ctx.text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    return { start: bom, end: bom, newText: `-- +goose NO TRANSACTION${eolOf(ctx.text)}` };
+    const eol = eolOf(ctx.text);
+    return { edit: { start: bom, end: bom, newText: header.replace(/\n/g, eol) + eol }, how: header.trim() };
   }
-  if (doc.runner === 'dbmate') {
-    const up = doc.markers.filter((m) => m.runner === 'dbmate' && (m.name === 'up' || m.name === 'down') && m.span.start < stmt.span.start).pop();
-    if (!up) return undefined;
-    const line = ctx.text.slice(up.span.start, up.span.end);
-    const option = /\btransaction:\S+/i.exec(line);
-    return option
-      ? { start: up.span.start + option.index, end: up.span.start + option.index + option[0].length, newText: 'transaction:false' }
-      : { start: up.span.end, end: up.span.end, newText: ' transaction:false' };
+  // Section opt-outs: an option on the marker line that opens the statement's section or changeset.
+  const section = SECTION_OPT_OUT[doc.runner];
+  if (section) {
+    const marker = doc.markers.filter((m) => m.runner === doc.runner && section.opens.includes(m.name) && m.span.start < stmt.span.start).pop();
+    return marker ? { edit: setMarkerOption(ctx.text, marker.span, section.option), how: `${section.option}:false` } : undefined;
   }
   return undefined;
 }
@@ -83,6 +103,21 @@ function optOutEdit(ctx: FixContext, stmt: StatementInfo): TextEdit | undefined 
  * halfway would leave the migration half-applied.
  */
 function sectionsSafeWithoutTransaction(doc: MigrationDocument, stmt: StatementInfo): boolean {
+  // A header opt-out covers the whole file; dbmate's and Liquibase's cover one section or changeset.
+  if (HEADER_OPT_OUT[doc.runner] && doc.runner !== 'goose') {
+    const all = doc.statements;
+    if (ONE_STATEMENT_OUTSIDE.has(doc.runner)) return all.length <= 1;
+    const own = all.filter((s) => s.kind !== 'VariableSetStmt');
+    return own.length <= 1 || own.every((s) => !s.locks.transactional);
+  }
+  if (doc.runner === 'liquibase') {
+    // runInTransaction:false covers one changeset, and (splitStatements on) its statements run one by one.
+    const starts = doc.markers.filter((m) => m.name === 'changeset').map((m) => m.span.start);
+    const from = Math.max(-1, ...starts.filter((s) => s < stmt.span.start));
+    const to = Math.min(Infinity, ...starts.filter((s) => s > stmt.span.start));
+    const own = doc.statements.filter((s) => s.span.start > from && s.span.start < to && s.kind !== 'VariableSetStmt');
+    return own.length <= 1 || own.every((s) => !s.locks.transactional);
+  }
   const sections = doc.runner === 'goose' ? [...new Set(doc.statements.map((s) => s.section))] : [stmt.section];
   return sections.every((section) => {
     const all = doc.statements.filter((s) => s.section === section);
@@ -117,7 +152,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
     const verifyFiles: VerifyFile[] = files.map((m) => ({ path: m.upPath, text: m.files.find((f) => f.path === m.upPath)!.text, outside: m.outsideByMetadata }));
     const verdict = verifyFix(ctx, edits, verifyFiles);
     if (!verdict.ok || !verdict.after || (extraCheck && !extraCheck(verdict.after.document))) return;
-    fixes.push({ title, ruleId: ctx.finding.ruleId, edits, files: files.flatMap((m) => m.files), safe: safe && files.length === 0, moved });
+    fixes.push({ title, ruleId: ctx.finding.ruleId, edits, files: files.flatMap((m) => m.files), safe, moved });
   };
 
   const steps = rewrite.steps;
@@ -132,9 +167,19 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
   if (stmt.transaction === 'runner' && !deferred) {
     const optOut = optOutEdit(ctx, stmt);
     if (optOut) {
-      const how = doc.runner === 'goose' ? '-- +goose NO TRANSACTION' : 'transaction:false';
-      offer(1, `${rewrite.title} (and mark the migration ${how})`, [...all, optOut], [], rewrite.safe, (after) =>
+      offer(1, `${rewrite.title} (and mark the migration ${optOut.how})`, [...all, optOut.edit], [], rewrite.safe, (after) =>
         transactionsRespected(after, stmt.index, steps) && sectionsSafeWithoutTransaction(after, stmt));
+    }
+  }
+
+  // 2b. In place, with the opt-out file the runner reads next to the migration (Flyway .sql.conf, Diesel metadata.toml).
+  const companion = stmt.transaction === 'runner' && !deferred && !fixes.length ? companionOptOut(doc.runner, ctx.path) : undefined;
+  if (companion) {
+    const facts = { ...readProjectFacts(ctx.path), ...companion.facts };
+    const verdict = verifyFix(ctx, all, [], facts);
+    if (verdict.ok && verdict.after && transactionsRespected(verdict.after.document, stmt.index, steps) && sectionsSafeWithoutTransaction(verdict.after.document, stmt)) {
+      const name = companion.file.path.replace(/\\/g, '/').split('/').pop();
+      fixes.push({ title: `${rewrite.title} (and add ${name}: ${companion.file.text.trim()})`, ruleId: ctx.finding.ruleId, edits: all, files: [companion.file], safe: false, moved: 1 });
     }
   }
 
@@ -148,7 +193,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
       offer(2, `${rewrite.title}, after the COMMIT`, [
         ...inPlace(ctx, stmt, steps.slice(0, moved)),
         { start: end.span.end, end: end.span.end, newText: eol + indent + after },
-      ]);
+      ], [], rewrite.safe);
     }
   }
 
@@ -161,7 +206,8 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
     if (rendered) {
       const withPrelude = rendered.map((m, i) => (preludeFits(doc.runner, packed[i]) ? addPrelude(ctx, m) : m));
       const count = withPrelude.length === 1 ? 'a new migration' : `${withPrelude.length} new migrations`;
-      offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude);
+      // Safe (same end state once the new migrations ran) only when the runner's transaction forced the move, not a wait.
+      offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude, rewrite.safe && !deferred);
     }
   }
   return fixes;

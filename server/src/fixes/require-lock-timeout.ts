@@ -8,9 +8,9 @@ export const fix: FixProvider = {
   inFixAll: true,
   edits(ctx) {
     if (!ctx.stmt) return [];
-    const edit = timeoutPrelude(ctx.text, ctx.result.document, ctx.stmt, ctx.config);
-    if (!edit) return [];
-    const also = durationMs(ctx.config.statementTimeout) > 0 && edit.newText.includes('statement_timeout') ? ` and statement_timeout = '${ctx.config.statementTimeout}'` : '';
-    return [{ title: `Set lock_timeout = '${ctx.config.lockTimeout}'${also} first`, ruleId: LOCK_TIMEOUT_RULE, edits: [edit], files: [], safe: true }];
+    const edits = timeoutPrelude(ctx.text, ctx.result.document, ctx.stmt, ctx.config);
+    if (!edits) return [];
+    const also = durationMs(ctx.config.statementTimeout) > 0 && edits[0].newText.includes('statement_timeout') ? ` and statement_timeout = '${ctx.config.statementTimeout}'` : '';
+    return [{ title: `Set lock_timeout = '${ctx.config.lockTimeout}'${also} first`, ruleId: LOCK_TIMEOUT_RULE, edits, files: [], safe: true }];
   },
 };

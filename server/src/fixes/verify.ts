@@ -10,6 +10,7 @@ import type { Finding } from '../findings';
 import { LOCK_TIMEOUT_RULE } from './prelude';
 import { applyEdits } from './textEdits';
 import type { FixContext, TextEdit } from './types';
+import type { ProjectFacts } from '../document/projectFacts';
 
 /** Rules a fix may leave new findings of, because their own safe fix (applied by fix-all) clears them. */
 export const FOLLOW_UPS: ReadonlySet<string> = new Set([LOCK_TIMEOUT_RULE, 'missing-if-exists']);
@@ -35,18 +36,19 @@ function countByRule(findings: readonly Finding[], into = new Map<string, number
   return into;
 }
 
-export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: readonly VerifyFile[] = []): Verdict {
+/** `facts`: what the edited file's surroundings will say once the fix's companion files exist (a Flyway .conf, …). */
+export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: readonly VerifyFile[] = [], facts?: ProjectFacts): Verdict {
   let text: string;
   try {
     text = applyEdits(ctx.text, edits);
   } catch {
     return { ok: false, text: ctx.text };
   }
-  if (text === ctx.text && files.length === 0) return { ok: false, text };
+  if (text === ctx.text && files.length === 0 && !facts) return { ok: false, text };
   let after: LintResult;
   const counts = new Map<string, number>();
   try {
-    after = lintText(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache });
+    after = lintText(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache, facts });
     countByRule(after.findings, counts);
     let schema = after.document.catalog;
     for (const file of files) {

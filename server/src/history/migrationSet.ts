@@ -26,12 +26,21 @@ const orderedSets = new WeakMap<string[], Map<string, OrderedSet>>();
 
 /** Absolute paths of the migrations applied before `file`, oldest first. */
 export function earlierMigrations(file: string, runner: RunnerId, fs: MigrationFileSystem): string[] {
-  // Diesel keeps one folder per migration (<timestamp>_<name>/up.sql); the others keep files side by side.
-  const folder = runner === 'diesel' ? dirname(dirname(file)) : dirname(file);
-  const position = runner === 'diesel' ? basename(dirname(file)) : basename(file);
+  // graphile-migrate: the migration being written (current.sql) runs after every committed one.
+  if (runner === 'graphile-migrate' && /^current(\.sql)?$/i.test(basename(file)) ) {
+    const root = basename(dirname(file)) === 'current' ? dirname(dirname(file)) : dirname(file);
+    return orderedSet(join(root, 'committed'), runner, fs).paths;
+  }
+  // Diesel and Prisma keep one folder per migration (<timestamp>_<name>/up.sql, …/migration.sql); the others keep files side by side.
+  const perFolder = FOLDER_FILE[runner];
+  const folder = perFolder ? dirname(dirname(file)) : dirname(file);
+  const position = perFolder ? basename(dirname(file)) : basename(file);
   const set = orderedSet(folder, runner, fs);
   return set.paths.slice(0, firstNotBefore(set.keys, position));
 }
+
+/** Runners that keep each migration in a folder of its own, and the file in it that runs. */
+const FOLDER_FILE: Partial<Record<RunnerId, string>> = { diesel: 'up.sql', prisma: 'migration.sql' };
 
 function orderedSet(folder: string, runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
   const listing = fs.readdir(folder);
@@ -43,15 +52,17 @@ function orderedSet(folder: string, runner: RunnerId, fs: MigrationFileSystem): 
 }
 
 function buildSet(folder: string, listing: string[], runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
+  const perFolder = FOLDER_FILE[runner];
+  // Drizzle's journal lists `0000_name` tags in the order of their numeric prefix, which natural order follows.
   const keys = [...listing].sort(naturalCompare).filter((entry) => {
-    if (runner === 'diesel') return fs.isDirectory(join(folder, entry)) && fs.readdir(join(folder, entry)).includes('up.sql');
+    if (perFolder) return fs.isDirectory(join(folder, entry)) && fs.readdir(join(folder, entry)).includes(perFolder);
     if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry)) return false;
     if (runner === 'golang-migrate') return /^\d+_.+\.up\.sql$/i.test(entry);
     // Flyway's repeatable (R__) and undo (U…) scripts are not part of the versioned history.
     if (runner === 'flyway') return /^V\d/i.test(entry);
     return true;
   });
-  const paths = keys.map((key) => (runner === 'diesel' ? join(folder, key, 'up.sql') : join(folder, key)));
+  const paths = keys.map((key) => (perFolder ? join(folder, key, perFolder) : join(folder, key)));
   return { keys, paths };
 }
 

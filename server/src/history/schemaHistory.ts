@@ -7,11 +7,14 @@ import * as nodeFs from 'node:fs';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
+import { readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk } from '../parse/pgParser';
 import { splitSql } from '../parse/split';
 import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
 import { readRegularFile } from './regularFile';
+import { detectFramework, isHostPath } from '../frameworks/registry';
+import { earlierHostMigrations, replayHost } from '../frameworks/history';
 
 export interface HistoryFileSystem extends MigrationFileSystem {
   readFile(path: string): string;
@@ -118,8 +121,10 @@ export class SchemaHistory {
   }
 
   private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
-    const runner = detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner);
-    const earlier = earlierMigrations(file, runner, this.fs);
+    const framework = isHostPath(file) ? detectFramework(file, text) : undefined;
+    const earlier = framework
+      ? earlierHostMigrations(file, framework, this.fs)
+      : earlierMigrations(file, detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner, readProjectFacts(file)), this.fs);
     if (earlier.length === 0) return undefined;
     const key = `${config.pgVersion}|${earlier[0]}`;
     const chain = this.chains.get(key) ?? [];
@@ -147,6 +152,7 @@ export class SchemaHistory {
       return before;
     }
     if (text.length > MAX_REPLAYED_FILE_BYTES) return before;
+    if (isHostPath(path)) return replayHost(path, text, before, config);
     return buildDocument(text, { path, config, parse: parseChunk, catalog: before }).catalog;
   }
 }

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RunnerId } from '../config/types';
 import { detectRunner } from '../document/runner';
+import { readProjectFacts } from '../document/projectFacts';
+import { FOLDER_PER_MIGRATION } from '../fixes/migrationFiles';
 import { splitSql } from '../parse/split';
 
 export interface MigrationFolder {
@@ -60,9 +62,9 @@ export function findMigrationFolders(root: string): MigrationFolder[] {
       } catch {
         continue;
       }
-      const runner = detectRunner(path, splitSql(text).markers, 'auto');
-      // A Diesel migration is a folder; its set is the folder above.
-      const set = runner === 'diesel' ? join(dir, '..') : dir;
+      const runner = detectRunner(path, splitSql(text).markers, 'auto', readProjectFacts(path));
+      // A Diesel or Prisma migration is a folder; its set is the folder above.
+      const set = FOLDER_PER_MIGRATION.has(runner) ? join(dir, '..') : dir;
       const entry2 = found.get(set) ?? { runners: new Map(), files: 0 };
       entry2.runners.set(runner, (entry2.runners.get(runner) ?? 0) + 1);
       entry2.files++;

@@ -16,6 +16,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../engine';
 import type { Finding } from '../findings';
 import { fixesFor } from '../fixes';
+import { isHostResult } from '../frameworks/lint';
+import { hostFixes } from '../frameworks/fixes';
 import { fixAll } from '../fixes/fixAll';
 import { readMigrationFolder } from '../fixes/folder';
 import { minimalEdit } from '../fixes/textEdits';
@@ -77,6 +79,17 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
   const actions: CodeAction[] = [];
   const path = filePathOf(uri);
 
+  if (isHostResult(result)) {
+    // Host files get fixes in the framework's idiom; fix-all and "Split into phases" write SQL files.
+    if (!wanted(CodeActionKind.QuickFix, only)) return [];
+    const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
+    for (const finding of result.findings) {
+      if (!overlaps(finding.span, range)) continue;
+      const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, doc);
+      for (const fix of hostFixes(doc.getText(), result, finding, { path, config: linted.config, schema: linted.schema })) actions.push(quickFix(fix, diagnostic, doc));
+    }
+    return actions;
+  }
   if (wanted(CodeActionKind.QuickFix, only)) {
     const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
     // The findings the client shows at the cursor (it sends their diagnostics), else those in the range; capped.

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import type { LockstepConfig } from '../config/types';
 import { RULE_IDS } from '../rules';
+import { NOT_ANALYSED } from '../frameworks/types';
 import { ConfigProblemReporter, OnceLogger } from './configProblems';
 import { describeError } from './documentLinter';
 import { resolveEffectiveConfig, type EffectiveConfig } from './projectConfig';
@@ -72,7 +73,7 @@ export class DocumentConfigs {
         raw = undefined;
       }
     }
-    const settings = settingsToConfig(raw, RULE_IDS);
+    const settings = settingsToConfig(raw, [...RULE_IDS, NOT_ANALYSED]);
     for (const problem of settings.problems) this.settingsProblems.report(problem);
     return settings.config;
   }

@@ -10,6 +10,8 @@ import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
 import { nodeFileSystem, SchemaHistory } from '../history/schemaHistory';
 import { prefixEnd, type LargeDocument } from './largeDocument';
+import { detectFramework, isHostPath } from '../frameworks/registry';
+import { lintHostText } from '../frameworks/lint';
 
 /** Earlier migrations rarely change while one is edited: look at them again at most this often. */
 const HISTORY_RECHECK_MS = 2_000;
@@ -46,12 +48,20 @@ export class DocumentLinter {
       const full = doc.getText();
       const large = full.length > maxChars ? { size: full.length, linted: prefixEnd(full) } : undefined;
       const text = large ? full.slice(0, large.linted) : full;
-      const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
-      // An oversized document gets no parse cache: holding its statements is what exhausted memory.
-      const result = lintText(text, { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema });
-      if (large) this.caches.delete(doc.uri);
-      const findings = Array.isArray(result.findings) ? result.findings : [];
-      linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema, large };
+      const host = path && isHostPath(path);
+      const framework = host ? detectFramework(path, text) : undefined;
+      if (host && !framework) {
+        // A .ts/.js file that is not a migration of any framework Lockstep reads: nothing to say.
+        linted = { version: doc.version, config, findings: [], durationMs: Date.now() - started };
+      } else {
+        const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
+        // An oversized document gets no parse cache: holding its statements is what exhausted memory.
+        const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema };
+        const result = framework ? lintHostText(text, framework, options) : lintText(text, options);
+        if (large) this.caches.delete(doc.uri);
+        const findings = Array.isArray(result.findings) ? result.findings : [];
+        linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema, large };
+      }
     } catch (error) {
       // The cache may hold half-updated state after a throw; start clean next time.
       this.caches.delete(doc.uri);

@@ -5,8 +5,14 @@ import { hoverAt, type LintResult } from '../engine';
 import type { LockstepConfig } from '../config/types';
 import type { TextSpan } from '../findings';
 import { spanToRange } from './diagnostics';
+import { isHostResult } from '../frameworks/lint';
+import { hostHoverAt } from '../frameworks/hover';
 
 export function lockHover(doc: TextDocument, result: LintResult, offset: number, config: LockstepConfig): Hover | null {
+  if (isHostResult(result)) {
+    const found = hostHoverAt(result, offset, config);
+    return found ? { contents: { kind: 'markdown', value: found.markdown }, range: spanToRange(doc, found.span.start, found.span.end) } : null;
+  }
   const markdown = hoverAt(result, offset, config);
   if (!markdown) return null;
   const hover: Hover = { contents: { kind: 'markdown', value: markdown } };

@@ -5,6 +5,7 @@
 import { isExcluded, resolveConfigFor, type ConfigProblem } from '../config/load';
 import type { LockstepConfig } from '../config/types';
 import { RULE_IDS } from '../rules';
+import { NOT_ANALYSED } from '../frameworks/types';
 
 export type { ConfigProblem };
 
@@ -21,6 +22,6 @@ export interface EffectiveConfig {
 export function resolveEffectiveConfig(path: string | undefined, base: LockstepConfig): EffectiveConfig {
   if (!path) return { config: base, problems: [], excluded: false };
   // Known ids let a typo in `rules` surface as a problem instead of silently doing nothing.
-  const loaded = resolveConfigFor(path, base, { knownRuleIds: RULE_IDS });
+  const loaded = resolveConfigFor(path, base, { knownRuleIds: [...RULE_IDS, NOT_ANALYSED] });
   return { ...loaded, excluded: isExcluded(loaded, path) };
 }

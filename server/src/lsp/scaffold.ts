@@ -4,6 +4,7 @@
  * statement under the cursor suggests, and the generated files, which the client previews and
  * creates with a WorkspaceEdit.
  */
+import { isHostResult } from '../frameworks/lint';
 import { basename, dirname, join, relative } from 'node:path';
 import { initEngine } from '../engine';
 import { ScaffoldError } from '../scaffold/plan';
@@ -60,7 +61,8 @@ function readText(path: string | undefined): string {
 async function around(ctx: FeatureContext, uri: string | undefined, offset: number | undefined) {
   const linted = uri ? await ctx.linted(uri) : undefined;
   const text = uri ? (ctx.documents.get(uri)?.getText() ?? readText(filePathOf(uri))) : '';
-  const statements = linted?.result?.document.statements ?? [];
+  // Statement spans of a framework migration are offsets into its extracted SQL, not into this text.
+  const statements = linted?.result && !isHostResult(linted.result) ? linted.result.document.statements : [];
   const current = offset === undefined ? undefined : (statements.find((s) => offset >= s.span.start && offset <= s.span.end) ?? statements.find((s) => s.span.start >= offset));
   return { config: linted?.config ?? DEFAULT_CONFIG, current, before: current ? text.slice(0, current.span.start) : text };
 }

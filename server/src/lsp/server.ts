@@ -2,6 +2,8 @@
  * The Lockstep language server: diagnostics, hovers and document info for SQL migrations.
  * Every handler is guarded so one bad document or engine bug never takes the server down.
  */
+import { isHostPath } from '../frameworks/registry';
+import { isHostResult } from '../frameworks/lint';
 import {
   DidChangeConfigurationNotification,
   LSPErrorCodes,
@@ -176,6 +178,8 @@ export function startServer(connection: Connection): void {
       const offset = fresh.offsetAt(params.position);
       const hover = lockHover(fresh, linted.result, offset, linted.config);
       if (!hover) return null;
+      // Feature hovers read SQL offsets; a host file's offsets are the host's.
+      if (isHostResult(linted.result)) return hover;
       // Features add to the lock table (e.g. live database figures); a failing one adds nothing.
       for (const feature of FEATURES) {
         const extra = await feature.hover?.(fresh.uri, offset, linted).catch((error) => log.error(`hover feature failed: ${describeError(error)}`));
@@ -219,7 +223,7 @@ export function startServer(connection: Connection): void {
 }
 
 function documentInfo(uri: string, linted: LintedDocument): DocumentInfo {
-  const detected = linted.result?.document?.runner;
+  const detected = linted.result && isHostResult(linted.result) ? linted.result.host.framework.id : linted.result?.document?.runner;
   return {
     uri,
     runner: typeof detected === 'string' ? detected : linted.config.runner,
@@ -234,7 +238,9 @@ function isPosition(value: unknown): value is { line: number; character: number 
   return typeof p?.line === 'number' && typeof p.character === 'number' && Number.isFinite(p.line) && Number.isFinite(p.character);
 }
 
+/** SQL documents, and host files (.ts/.js…) that may be framework migrations (the linter checks which are). */
 function isSqlDocument(doc: TextDocument | undefined): doc is TextDocument {
   if (!doc) return false;
-  return doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.split(/[?#]/)[0]);
+  const path = doc.uri.split(/[?#]/)[0];
+  return doc.languageId === 'sql' || /\.sql$/i.test(path) || (doc.uri.startsWith('file:') && isHostPath(decodeURIComponent(path)));
 }

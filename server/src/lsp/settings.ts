@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG, type LockstepConfig } from '../config/types';
 import { validateConfig } from '../config/validate';
 
 /** Settings that map onto config keys; others in the section (e.g. `trace`) belong to the client. */
-const CONFIG_KEYS = ['pgVersion', 'runner', 'transaction', 'rules', 'lockTimeout', 'statementTimeout', 'estimate'] as const;
+const CONFIG_KEYS = ['pgVersion', 'runner', 'transaction', 'rules', 'categories', 'lockTimeout', 'statementTimeout', 'estimate'] as const;
 
 export interface SettingsResult {
   config: LockstepConfig;
@@ -25,7 +25,7 @@ export function settingsToConfig(raw: unknown, knownRuleIds?: readonly string[])
   const { config, problems } = validateConfig(relevant, { knownRuleIds });
   return {
     // Exclusions are a project decision: they only come from lockstep.config.json.
-    config: { ...DEFAULT_CONFIG, ...config, rules: { ...config.rules }, exclude: [] },
+    config: { ...DEFAULT_CONFIG, ...config, rules: { ...config.rules }, ...(config.categories ? { categories: { ...config.categories } } : {}), exclude: [] },
     problems: problems.map((p) => `lockstep.${p.path}: ${p.message}`),
   };
 }

@@ -4,6 +4,7 @@
  * The language server's own thread only prepares the request and renders the answer.
  */
 import type { CancellationToken } from 'vscode-languageserver/node';
+import { isHostResult } from '../frameworks/lint';
 import { filePathOf } from './documentConfigs';
 import type { ServerFeature } from './features';
 import { compareTrace, traceJob } from '../trace/plan';
@@ -46,7 +47,8 @@ export const traceFeature: ServerFeature = {
         const report = compareTrace(current.result, response.jobs[0], response);
         const observed = report.statements.filter((s) => s.outcome === 'observed');
         return {
-          text: renderTraceText([{ displayPath: path ?? uri, text: doc.getText(), report }]),
+          // A framework migration is traced as the SQL extracted from it: excerpts come from that SQL.
+          text: renderTraceText([{ displayPath: path ?? uri, text: isHostResult(current.result) ? current.result.document.text : doc.getText(), report }]),
           observed: observed.length,
           disagreements: observed.filter((s) => !s.agrees).length,
           failed: report.statements.filter((s) => s.outcome === 'failed').length,

@@ -13,7 +13,7 @@
  */
 import type { TextSpan } from '../findings';
 import { lineCommentEnd, lineEnd, skipWhitespace, SqlScanner, startsBlockComment, startsLineComment, trimWhitespaceEnd, isWhitespace } from './lexer';
-import { findMarkerLines, type MarkerName, type RunnerMarker } from './markers';
+import { findMarkerLines, splitsSections, type MarkerName, type RunnerMarker } from './markers';
 
 export type { MarkerName, RunnerMarker };
 export type ChunkKind = 'sql' | 'psql-meta' | 'copy-data';
@@ -143,8 +143,13 @@ class Splitter {
     let regionStart = this.text.charCodeAt(0) === BYTE_ORDER_MARK ? 1 : 0;
     let inGooseBlock = false;
     for (const line of findMarkerLines(this.text)) {
-      this.lexRegion(regionStart, line.lineStart, inGooseBlock);
       const { marker } = line;
+      // A marker that only describes the file (an opt-out, a header) is an ordinary comment to the lexer.
+      if (!splitsSections(marker)) {
+        this.markers.push(marker);
+        continue;
+      }
+      this.lexRegion(regionStart, line.lineStart, inGooseBlock);
       this.markers.push(marker);
       this.addComment(marker.span.start, marker.span.end, 'line');
       inGooseBlock = marker.runner === 'goose' && marker.name === 'statement-begin';

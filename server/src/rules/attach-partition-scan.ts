@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'attach-partition-scan',
   title: 'ATTACH PARTITION that scans the partition under its lock',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup:

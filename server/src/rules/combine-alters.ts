@@ -1,5 +1,5 @@
 import type { StatementInfo } from '../document/model';
-import { kindOf } from '../parse/ast';
+import { kindOf, type AstNode } from '../parse/ast';
 import { alteredTable, describeLock, effectOn } from './describe';
 import { preexisting, sameTransaction } from './migration';
 import type { Rule } from './types';
@@ -14,6 +14,7 @@ const COMBINABLE = new Set(['AT_AddColumn', 'AT_ColumnDefault', 'AT_AlterColumnT
 export const rule: Rule = {
   id: 'combine-alters',
   title: 'Consecutive ALTER TABLEs on one table that could be one',
+  category: 'locking',
   defaultSeverity: 'info',
   crossStatement: true,
   examples: {
@@ -24,7 +25,7 @@ export const rule: Rule = {
   check(stmt, { doc }) {
     const table = alteredTable(stmt);
     const previous = doc.statements[stmt.index - 1];
-    if (!table || !previous || previous.section !== stmt.section || alteredTable(previous) !== table) return [];
+    if (!table || !previous || previous.section !== stmt.section || qualifiedTarget(previous) !== qualifiedTarget(stmt)) return [];
     if (!combinable(stmt) || !combinable(previous) || !preexisting(doc, stmt, table)) return [];
     const lock = effectOn(stmt, table);
     if (!lock) return [];
@@ -44,6 +45,13 @@ export const rule: Rule = {
     ];
   },
 };
+
+/** `schema.table` of an ALTER TABLE: `admin.users` and `users` (in public) are different tables. */
+function qualifiedTarget(stmt: StatementInfo): string | undefined {
+  const table = alteredTable(stmt);
+  const relation = (stmt.ast as AstNode).AlterTableStmt?.relation;
+  return table && `${relation?.schemaname ?? stmt.searchSchema}.${table}`;
+}
 
 function combinable(stmt: StatementInfo): boolean {
   return kindOf(stmt.ast) === 'AlterTableStmt' && stmt.locks.parts.length > 0 && stmt.locks.parts.every((p) => COMBINABLE.has(p.action));

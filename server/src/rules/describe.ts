@@ -5,7 +5,9 @@
 import type { StatementInfo } from '../document/model';
 import { blockedBy, conflicts, sqlName } from '../locks/modes';
 import type { LockEffect, PartEffect } from '../locks/types';
-import type { AstNode } from '../parse/ast';
+import { as, inner, kindOf, list, type AstNode } from '../parse/ast';
+import { Catalog } from '../catalog/catalog';
+import { analyzeLocks } from '../locks/model';
 import type { TextSpan } from '../findings';
 
 /** `a SHARE lock on orders, blocking writes (INSERT/UPDATE/DELETE)`. */
@@ -24,6 +26,40 @@ export function describeLock(effect: LockEffect): string {
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} lock on ${effect.object}, blocking ${what}`;
 }
 
+/** The name the per-table lock of a database- or schema-wide statement is described with. */
+export const EACH_TABLE = 'each table';
+
+/**
+ * The lock a statement without a table (`CLUSTER;`, `VACUUM FULL;`, `REINDEX SCHEMA s`) takes on
+ * each table it works through, asked from the lock model by naming a stand-in table.
+ */
+export function lockOnEachTable(stmt: StatementInfo, pgVersion: number): LockEffect | undefined {
+  const s = inner(stmt.ast);
+  const relation = { relname: EACH_TABLE, inh: true, relpersistence: 'p' };
+  const kind = kindOf(stmt.ast);
+  const named: AstNode | undefined =
+    kind === 'ClusterStmt'
+      ? { ClusterStmt: { ...s, relation } }
+      : kind === 'VacuumStmt'
+        ? { VacuumStmt: { ...s, rels: [{ VacuumRelation: { relation } }] } }
+        : kind === 'ReindexStmt'
+          ? { ReindexStmt: { ...s, kind: 'REINDEX_OBJECT_TABLE', name: undefined, relation } }
+          : undefined;
+  if (!named) return undefined;
+  return analyzeLocks(named, { pgVersion, catalog: new Catalog() }).effects.find((e) => e.object === EACH_TABLE);
+}
+
+/** A boolean option of a parenthesised list (`(CONCURRENTLY)`, `(FULL false)`): on when named without a value or with a true one. */
+export function optionOn(options: unknown, name: string): boolean {
+  const option = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === name);
+  if (!option) return false;
+  const arg = option.arg;
+  if (arg === undefined) return true;
+  // The parser leaves out zero and false values: `{ Integer: {} }` is 0, `{ Boolean: {} }` is false.
+  const value = arg.String ? String(arg.String.sval ?? '') : arg.Integer ? String(arg.Integer.ival ?? 0) : arg.Boolean ? String(arg.Boolean.boolval ?? false) : 'true';
+  return !['false', 'off', '0', 'no', 'f', 'n'].includes(value.toLowerCase());
+}
+
 /** The effect on `object` (the table a rule is about), if the model reports one. */
 export function effectOn(stmt: StatementInfo | PartEffect, object: string): LockEffect | undefined {
   const effects = 'locks' in stmt ? stmt.locks.effects : stmt.effects;
@@ -33,6 +69,12 @@ export function effectOn(stmt: StatementInfo | PartEffect, object: string): Lock
 /** The first effect on a table or matview (the statement's main target). */
 export function mainEffect(effects: LockEffect[]): LockEffect | undefined {
   return effects.find((e) => (e.kind === 'table' || e.kind === 'matview') && !e.implied) ?? effects[0];
+}
+
+/** The `lockstep scaffold` command line that writes the whole plan, with the names filled in (shell-quoted when needed). */
+export function scaffoldCommand(kind: string, args: Record<string, string>): string {
+  const word = (v: string) => (/^[A-Za-z0-9_.-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  return ['lockstep scaffold', kind, ...Object.entries(args).map(([k, v]) => `--${k} ${word(v)}`)].join(' ');
 }
 
 /** Span of an AST sub-node (an ALTER TABLE subcommand, say), falling back to the statement. */

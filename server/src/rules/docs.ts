@@ -6,7 +6,7 @@
 import { DEFAULT_CONFIG, type Severity } from '../config/types';
 import { catalogFromSql, explain, initEngine, lintText, type StatementImpact } from '../engine';
 import { escapeCell, impactTable } from '../impactTable';
-import { BUILTIN_CHECKS, RULE_IDS, ruleById } from './index';
+import { BUILTIN_CHECKS, categoryOf, RULE_IDS, ruleById } from './index';
 
 export const LOCKS_START = '<!-- lockstep:locks:start -->';
 export const LOCKS_END = '<!-- lockstep:locks:end -->';
@@ -41,6 +41,11 @@ const BUILTIN_EXAMPLES: Record<keyof typeof BUILTIN_CHECKS, Example> = {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY);',
     flagged: '\\set ON_ERROR_STOP on\nALTER TABLE orders ADD COLUMN note text;',
     clean: 'ALTER TABLE orders ADD COLUMN note text;',
+  },
+  'not-analysed': {
+    setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, note text);',
+    flagged: '{{ if .Options.WithNote }}\nALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n{{ end }}',
+    clean: 'ALTER TABLE {{ .Schema }}.orders ADD COLUMN paid boolean;',
   },
   'unused-ignore': {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
@@ -80,13 +85,31 @@ const VARIANTS: Record<string, Variant[]> = {
   ],
   'require-lock-timeout': [
     {
+      title: 'One finding per transaction: on its first blocking statement, listing every lock it will queue for',
+      setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nCREATE INDEX orders_user_id_idx ON orders (user_id);\nCOMMIT;',
+      versions: [DOCS_PG_VERSION],
+    },
+    {
       title: 'A new table with a foreign key locks the table it references',
       setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
       sql: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
       versions: [DOCS_PG_VERSION],
     },
   ],
+  'table-rewrite': [
+    {
+      title: '`VACUUM FULL;` and `CLUSTER;` with no table work through every table of the database',
+      sql: 'VACUUM FULL;',
+      versions: [DOCS_PG_VERSION],
+    },
+  ],
   'require-concurrent-reindex': [
+    {
+      title: '`REINDEX SCHEMA` (and `DATABASE`, `SYSTEM`) names no table, but locks every table of it in turn',
+      sql: 'REINDEX SCHEMA public;',
+      versions: [DOCS_PG_VERSION],
+    },
     {
       title: '`REINDEX CONCURRENTLY` exists from PostgreSQL 12; before that the message gives the create-drop-rename recipe',
       setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nCREATE INDEX orders_user_id_idx ON orders (user_id);',
@@ -196,7 +219,7 @@ export async function renderLocksBlock(id: string): Promise<string> {
     LOCKS_START,
     '<!-- Generated from the lock model by `npx tsx scripts/gen-rule-docs.ts`. Edits inside this block are overwritten. -->',
     '',
-    `Default severity: **${defaultSeverityOf(id)}**. ${intro}`,
+    `Default severity: ${ruleById(id)?.defaultOff ? `**off** (**${defaultSeverityOf(id)}** with \`"extends": "lockstep:strict"\`, as shown below)` : `**${defaultSeverityOf(id)}**`}. Category: **${categoryOf(id)}** (\`"categories": { "${categoryOf(id)}": "off" }\` switches the whole category; a rule's own setting wins). ${intro}`,
     '',
     ...sqlBlock(examples.setup ?? '-- (no schema)'),
     '',
@@ -221,7 +244,8 @@ export async function renderLocksBlock(id: string): Promise<string> {
 
 /** One SQL text: the SQL, a lock table per statement, and what this rule reports on it. */
 function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true, path?: string): string[] {
-  const config = { ...DEFAULT_CONFIG, pgVersion };
+  // A rule that is off by default is shown as `lockstep:strict` runs it.
+  const config = { ...DEFAULT_CONFIG, pgVersion, ...(ruleById(id)?.defaultOff ? { extends: 'lockstep:strict' as const } : {}) };
   const schema = setup ? catalogFromSql(setup, config) : undefined;
   const result = lintText(sql, { config, schema, path });
   const lines = [...sqlBlock(sql), ''];

@@ -11,6 +11,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'domain-check',
   title: 'Constraints on domains lock and scan every table that uses them',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE DOMAIN amount AS numeric;\nCREATE TABLE invoices (id bigint PRIMARY KEY, total amount);',

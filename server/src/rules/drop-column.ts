@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'drop-column',
   title: 'Dropping a column breaks code that still uses it',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);',

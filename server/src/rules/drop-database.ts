@@ -5,6 +5,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'drop-database',
   title: 'Dropping a database from a migration',
+  category: 'breaking-change',
   defaultSeverity: 'error',
   examples: {
     flagged: 'DROP DATABASE analytics;',

@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'drop-foreign-key',
   title: 'Dropping a foreign key locks both tables ACCESS EXCLUSIVE',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup:

@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'drop-not-null',
   title: 'DROP NOT NULL lets NULLs reach code that assumes there are none',
+  category: 'breaking-change',
   defaultSeverity: 'info',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);',

@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'drop-schema',
   title: 'Dropping a schema loses everything in it',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily_totals (day date PRIMARY KEY, total numeric);',

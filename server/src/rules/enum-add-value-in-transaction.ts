@@ -24,6 +24,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'enum-add-value-in-transaction',
   title: 'Using an enum value in the transaction that added it',
+  category: 'hygiene',
   defaultSeverity: 'error',
   examples: {
     setup: "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE TABLE people (id bigint PRIMARY KEY, mood mood);",

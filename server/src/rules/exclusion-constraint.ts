@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'exclusion-constraint',
   title: 'Exclusion constraints on existing tables are built under ACCESS EXCLUSIVE',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE bookings (id bigint PRIMARY KEY, during tstzrange);',

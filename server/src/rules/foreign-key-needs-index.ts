@@ -20,6 +20,7 @@ interface ForeignKey {
 export const rule: Rule = {
   id: 'foreign-key-needs-index',
   title: 'Foreign keys without an index on the referencing columns',
+  category: 'locking',
   defaultSeverity: 'info',
   crossStatement: true,
   examples: {
@@ -48,9 +49,13 @@ export const rule: Rule = {
   },
 };
 
-/** Does an index of the table start with exactly the key's columns (in any order)? */
+/**
+ * Does an index of the table start with exactly the key's columns (in any order)? A partial index
+ * does not count: the lookup for referencing rows has no WHERE to match its predicate.
+ */
 function indexed(catalog: Catalog, fk: ForeignKey): boolean {
   return catalog.indexesOf(fk.table).some((i) => {
+    if (catalog.relation(i)?.partial) return false;
     const leading = catalog.relation(i)?.indexColumns?.slice(0, fk.columns.length) ?? [];
     return leading.length === fk.columns.length && fk.columns.every((c) => leading.includes(c));
   });

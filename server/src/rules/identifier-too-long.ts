@@ -12,6 +12,7 @@ const MAX_IDENTIFIER_BYTES = 63;
 export const rule: Rule = {
   id: 'identifier-too-long',
   title: 'Identifiers longer than 63 bytes are silently truncated',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE subscriptions (id bigint PRIMARY KEY, customer_id bigint, plan_id bigint);',

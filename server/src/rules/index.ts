@@ -41,6 +41,16 @@ import { rule as preferBigint } from './prefer-bigint';
 import { rule as preferIdentity } from './prefer-identity';
 import { rule as preferText } from './prefer-text';
 import { rule as preferTimestamptz } from './prefer-timestamptz';
+import { rule as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
+import { rule as disableTriggers } from './disable-triggers';
+import { rule as refreshMatviewNoData } from './refresh-matview-no-data';
+import { rule as renameSchema } from './rename-schema';
+import { rule as requiresNewerPostgres } from './requires-newer-postgres';
+import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
+import { rule as replicaIdentityDrop } from './replica-identity-drop';
+import { rule as attachNewPartition } from './attach-new-partition';
+import { rule as requireStatementTimeout } from './require-statement-timeout';
+import type { LockstepConfig, RuleCategory, RuleSetting, Severity } from '../config/types';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -86,19 +96,46 @@ export const RULES: readonly Rule[] = [
   preferIdentity,
   preferText,
   preferTimestamptz,
+  concurrentIndexIfNotExists,
+  disableTriggers,
+  refreshMatviewNoData,
+  renameSchema,
+  requiresNewerPostgres,
+  timeoutCancelsConcurrentBuild,
+  replicaIdentityDrop,
+  attachNewPartition,
+  requireStatementTimeout,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
 export const BUILTIN_CHECKS = {
-  'syntax-error': { title: 'SQL that PostgreSQL cannot parse', defaultSeverity: 'error' },
-  'psql-meta-command': { title: 'psql backslash commands are not SQL', defaultSeverity: 'info' },
-  'unused-ignore': { title: 'lockstep-ignore comments that silence nothing', defaultSeverity: 'warning' },
-} as const;
+  'syntax-error': { title: 'SQL that PostgreSQL cannot parse', defaultSeverity: 'error', category: 'hygiene' },
+  'psql-meta-command': { title: 'psql backslash commands are not SQL', defaultSeverity: 'info', category: 'hygiene' },
+  'unused-ignore': { title: 'lockstep-ignore comments that silence nothing', defaultSeverity: 'warning', category: 'hygiene' },
+  'not-analysed': { title: 'Statements Lockstep deliberately did not analyse (template branches)', defaultSeverity: 'info', category: 'hygiene' },
+} as const satisfies Record<string, { title: string; defaultSeverity: Severity; category: RuleCategory }>;
 
 export const RULE_IDS: readonly string[] = [...RULES.map((r) => r.id), ...Object.keys(BUILTIN_CHECKS)];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);
+}
+
+/** The category of a rule or built-in check. */
+export function categoryOf(ruleId: string): RuleCategory | undefined {
+  return ruleById(ruleId)?.category ?? (BUILTIN_CHECKS as Record<string, { category: RuleCategory }>)[ruleId]?.category;
+}
+
+/** The setting that applies to a rule: its own entry in `rules`, else its category's, else undefined (its default severity). */
+/**
+ * A rule's setting from the config: its own entry in `rules`, else its category's; else off for a rule
+ * that is off by default unless the config extends `lockstep:strict`; undefined means its default severity.
+ */
+export function ruleSetting(config: Pick<LockstepConfig, 'rules' | 'categories' | 'extends'>, ruleId: string): RuleSetting | undefined {
+  const category = categoryOf(ruleId);
+  const chosen = config.rules[ruleId] ?? (category ? config.categories?.[category] : undefined);
+  if (chosen) return chosen;
+  return ruleById(ruleId)?.defaultOff && config.extends !== 'lockstep:strict' ? 'off' : undefined;
 }
 
 export function docsPath(ruleId: string): string {

@@ -10,6 +10,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'long-lock-window',
   title: 'Slow statements while the transaction holds ACCESS EXCLUSIVE',
+  category: 'locking',
   defaultSeverity: 'warning',
   crossStatement: true,
   examples: {

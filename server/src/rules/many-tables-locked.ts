@@ -10,6 +10,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'many-tables-locked',
   title: 'One transaction holding ACCESS EXCLUSIVE on several tables',
+  category: 'locking',
   defaultSeverity: 'info',
   crossStatement: true,
   examples: {

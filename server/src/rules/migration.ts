@@ -3,9 +3,10 @@
  * existed before the migration, which statements share its transaction, and which blocking
  * locks that transaction already holds when it starts.
  */
-import { createdEarlier, type MigrationDocument, type StatementInfo } from '../document/model';
+import { createdEarlier, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
 import { isRollbackFile } from '../document/runner';
-import { blockedBy, conflicts, LOCK_MODES } from '../locks/modes';
+import { lockTimeoutChange } from '../document/settings';
+import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
 import type { LockEffect } from '../locks/types';
 
 /** Did `relation` exist before this migration (so running code may be using it)? */
@@ -20,6 +21,21 @@ export function preexisting(doc: MigrationDocument, stmt: StatementInfo, relatio
  */
 export function inRollback(doc: MigrationDocument, stmt: StatementInfo): boolean {
   return stmt.section === 'down' || isRollbackFile(doc.path);
+}
+
+/**
+ * In a rollback, was `relation` created by the up migration it undoes? A down section: the up
+ * section of the same file created it. A down file (golang-migrate `.down.sql`, Diesel `down.sql`,
+ * …): its up file is not among the earlier migrations replayed into the schema, so a relation the
+ * schema does not know came from that up (the lock model then names it `the table of <index>`).
+ */
+export function createdByUp(doc: MigrationDocument, stmt: StatementInfo, relation: string): boolean {
+  if (!inRollback(doc, stmt)) return false;
+  if (stmt.section === 'down') {
+    const schema = schemasNaming(stmt.ast, relation)[0] ?? stmt.searchSchema;
+    return (doc.createdIn.get(`${schema}.${relation}`) ?? []).some((at) => doc.statements[at].section === 'up');
+  }
+  return stmt.locks.effects.some((e) => !isNamed(e) && e.object === `the table of ${relation}`);
 }
 
 /** Both run in one transaction block (explicit or the runner's). */
@@ -82,7 +98,7 @@ export const lockWindows = memoByDocument((doc): Map<number, LockWindow> => {
     // A lock this statement takes itself anyway (blocking at least as much) is not held longer because of the earlier one.
     const extended = window.tables.filter((h) => {
       const own = stmt.locks.effects.find((e) => e.object === h.effect.object);
-      return !own || !LOCK_MODES.every((m) => !conflicts(h.effect.mode, m) || conflicts(own.mode, m));
+      return !own || !holdsAtLeast(own.mode, h.effect.mode);
     });
     const work = stmt.locks.effects.find((e) => existing(e) && (e.scan === true || e.rewrite === true));
     if (work && extended.length) window.slow.push({ stmt, work, held: extended });
@@ -102,4 +118,88 @@ function isNamed(e: LockEffect): boolean {
 export function quote(stmt: StatementInfo, max = 70): string {
   const line = stmt.text.trim().replace(/;\s*$/, '').replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Does a lock already held by the transaction (`held`) make a request for `wanted` on the same relation never queue? */
+export function holdsAtLeast(held: LockMode, wanted: LockMode): boolean {
+  return LOCK_MODES.every((m) => !conflicts(wanted, m) || conflicts(held, m));
+}
+
+/**
+ * The statements one timeout prelude covers: one transaction, or a run of consecutive autocommit
+ * statements of one section (a session-level SET before the run covers all of it).
+ */
+export function sameTimeoutUnit(a: StatementInfo, b: StatementInfo): boolean {
+  if (a.section !== b.section || a.inTransaction !== b.inTransaction) return false;
+  return !a.inTransaction || a.transactionId === b.transactionId;
+}
+
+/** A lock a statement requests on a relation others may be using. */
+export interface LockRequest {
+  stmt: StatementInfo;
+  effect: LockEffect;
+}
+
+/** One unit's missing (or too long) lock_timeout, found on its first waiting statement. */
+export interface TimeoutGap {
+  /** Every statement of the transaction or autocommit run. */
+  unit: StatementInfo[];
+  /** Blocking lock requests with no adequate lock_timeout, not already held by the transaction: one per relation, strongest mode. */
+  waits: LockRequest[];
+  /** `SET LOCAL lock_timeout` statements before the first wait that ran outside a transaction (and so did nothing). */
+  localOutside: StatementInfo[];
+  /** The last statement of the unit that requests such a lock (listed or not): a prelude must cover up to it. */
+  last: StatementInfo;
+}
+
+/**
+ * Per unit, the lock requests that may queue with no lock_timeout in force (or one longer than
+ * `ceilingMs`), keyed by the index of the first such statement. A request for a lock the transaction
+ * already holds (at least as strong) is granted at once, so it never counts.
+ */
+export function timeoutGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> {
+  const memo = gapsByCeiling(doc);
+  let gaps = memo.get(ceilingMs);
+  if (!gaps) memo.set(ceilingMs, (gaps = computeGaps(doc, ceilingMs)));
+  return gaps;
+}
+
+const gapsByCeiling = memoByDocument((): Map<number, Map<number, TimeoutGap>> => new Map());
+
+function computeGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> {
+  const gaps = new Map<number, TimeoutGap>();
+  let unit: StatementInfo[] = [];
+  const flush = () => {
+    const gap = gapOf(doc, unit, ceilingMs);
+    if (gap) gaps.set(gap.waits[0].stmt.index, gap);
+    unit = [];
+  };
+  for (const stmt of doc.statements) {
+    if (unit.length && !sameTimeoutUnit(unit[unit.length - 1], stmt)) flush();
+    unit.push(stmt);
+  }
+  if (unit.length) flush();
+  return gaps;
+}
+
+function gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number): TimeoutGap | undefined {
+  const held = new Map<string, LockMode>();
+  const waits: LockRequest[] = [];
+  const localOutside: StatementInfo[] = [];
+  let last: StatementInfo | undefined;
+  for (const stmt of unit) {
+    const bounded = stmt.lockTimeoutMs > 0 && (ceilingMs === 0 || stmt.lockTimeoutMs <= ceilingMs);
+    for (const effect of stmt.locks.effects) {
+      if (effect.created || effect.implied || effect.kind === 'index' || !blockedBy(effect.mode).writes) continue;
+      if (createdEarlier(doc, effect.object, stmt.index)) continue;
+      const had = stmt.inTransaction ? held.get(effect.object) : undefined;
+      if (bounded || (had && holdsAtLeast(had, effect.mode))) continue;
+      last = stmt;
+      // Listed once per relation, unless a later statement asks for a stronger lock on it.
+      if (!waits.some((w) => w.effect.object === effect.object && holdsAtLeast(w.effect.mode, effect.mode))) waits.push({ stmt, effect });
+    }
+    if (stmt.inTransaction) for (const e of stmt.locks.effects) held.set(e.object, strongest(held.get(e.object) ?? e.mode, e.mode));
+    if (!stmt.inTransaction && waits.length === 0 && lockTimeoutChange(stmt.ast)?.local) localOutside.push(stmt);
+  }
+  return waits.length && last ? { unit, waits, localOutside, last } : undefined;
 }

@@ -15,6 +15,7 @@ const SMALL_KEYS: Record<string, { spelled: string; max: string }> = {
 export const rule: Rule = {
   id: 'prefer-bigint',
   title: 'Use bigint for primary keys and identity columns',
+  category: 'style',
   defaultSeverity: 'info',
   examples: {
     flagged: 'CREATE TABLE orders (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric);',

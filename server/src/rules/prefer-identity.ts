@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'prefer-identity',
   title: 'Prefer identity columns to serial',
+  category: 'style',
   defaultSeverity: 'hint',
   examples: {
     flagged: 'CREATE TABLE orders (id bigserial PRIMARY KEY);',

@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'prefer-jsonb',
   title: 'Store JSON as jsonb, not json',
+  category: 'style',
   defaultSeverity: 'info',
   examples: {
     flagged: 'CREATE TABLE events (id bigint PRIMARY KEY, payload json);',

@@ -8,6 +8,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'prefer-text',
   title: 'Prefer text (with a CHECK for length) to varchar(n) and char(n)',
+  category: 'style',
   defaultSeverity: 'hint',
   examples: {
     flagged: 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(255));',

@@ -8,6 +8,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'prefer-timestamptz',
   title: 'Store points in time as timestamptz',
+  category: 'style',
   defaultSeverity: 'info',
   examples: {
     flagged: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);',

@@ -10,6 +10,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'primary-key-needs-index',
   title: 'Add primary keys from an index built CONCURRENTLY, on columns already NOT NULL',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE events (id bigint NOT NULL, payload text);',

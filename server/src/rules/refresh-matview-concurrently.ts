@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'refresh-matview-concurrently',
   title: 'Refresh materialized views with REFRESH … CONCURRENTLY',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup:

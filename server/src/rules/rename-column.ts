@@ -1,5 +1,5 @@
 import { inner, kindOf } from '../parse/ast';
-import { describeLock, mainEffect } from './describe';
+import { describeLock, mainEffect, scaffoldCommand } from './describe';
 import { inRollback, preexisting } from './migration';
 import type { Rule } from './types';
 
@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'rename-column',
   title: 'Renaming a column breaks running code',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);',
@@ -27,7 +28,8 @@ export const rule: Rule = {
       {
         message:
           `Renaming ${lock.object}.${s.subname} to ${s.newname} breaks every running query and deployed version of the code that still says ${s.subname} ` +
-          `(it also takes ${describeLock(lock)}, briefly). Instead, add ${s.newname}, write both columns, backfill, move reads to ${s.newname}, then drop ${s.subname} in a later migration.`,
+          `(it also takes ${describeLock(lock)}, briefly). Instead, add ${s.newname}, write both columns, backfill, move reads to ${s.newname}, then drop ${s.subname} in a later migration: ` +
+          `\`${scaffoldCommand('rename-column', { table: lock.object, column: s.subname, to: s.newname })}\` writes that plan as migrations.`,
       },
     ];
   },

@@ -1,5 +1,5 @@
 import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
-import { describeLock, effectOn } from './describe';
+import { describeLock, effectOn, scaffoldCommand } from './describe';
 import { inRollback, preexisting } from './migration';
 import type { Rule } from './types';
 
@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'rename-table',
   title: 'Renaming a table (or moving it to another schema) breaks running code',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   // Reads the statement after it (the compatibility view).
   crossStatement: true,
@@ -40,7 +41,8 @@ export const rule: Rule = {
         message:
           `${what} breaks every running query and deployed version of the code that still uses the old name (it also takes ${describeLock(lock)}, briefly). ` +
           (renamed
-            ? `Instead, in one transaction rename it and CREATE VIEW ${table} AS SELECT * FROM ${s.newname} (a simple view is updatable), and drop the view once the code uses ${s.newname}.`
+            ? `Instead, in one transaction rename it and CREATE VIEW ${table} AS SELECT * FROM ${s.newname} (a simple view is updatable), and drop the view once the code uses ${s.newname}: ` +
+              `\`${scaffoldCommand('rename-table', { table, to: s.newname })}\` writes that plan as migrations.`
             : `Instead, move it once no deployed code relies on the search_path finding it in the old schema, or leave a view behind in the old schema.`),
       },
     ];

@@ -6,6 +6,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'require-concurrent-detach',
   title: 'Detach partitions with DETACH PARTITION … CONCURRENTLY',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup:

@@ -7,6 +7,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'require-concurrent-index',
   title: 'Build indexes on existing tables with CREATE INDEX CONCURRENTLY',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',

@@ -1,5 +1,6 @@
-import { as, inner, kindOf, list } from '../parse/ast';
-import { describeLock } from './describe';
+import { inner, kindOf, type AstNode } from '../parse/ast';
+import type { StatementInfo } from '../document/model';
+import { describeLock, lockOnEachTable, optionOn } from './describe';
 import { preexisting } from './migration';
 import type { Rule } from './types';
 
@@ -7,6 +8,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'require-concurrent-reindex',
   title: 'Rebuild indexes with REINDEX CONCURRENTLY',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nCREATE INDEX orders_user_id_idx ON orders (user_id);',
@@ -16,8 +18,9 @@ export const rule: Rule = {
   check(stmt, { doc, config }) {
     if (kindOf(stmt.ast) !== 'ReindexStmt') return [];
     const s = inner(stmt.ast);
-    if (list(s.params).some((p) => as(p, 'DefElem')?.defname === 'concurrently')) return [];
-    // REINDEX SCHEMA/DATABASE/SYSTEM name no table the model can lock; only TABLE and INDEX are judged.
+    const concurrent = optionOn(s.params, 'concurrently');
+    if (WHOLE[s.kind]) return wholeSchemaOrDatabase(stmt, s, concurrent, config.pgVersion);
+    if (concurrent) return [];
     const locked = stmt.locks.effects.filter((e) => !e.implied || e.kind === 'index');
     const table = locked.find((e) => e.kind === 'table');
     const target = table ?? locked.find((e) => e.kind === 'index');
@@ -33,3 +36,32 @@ export const rule: Rule = {
     return [{ message: `REINDEX takes ${what} until the rebuild ends: queries that would use the index wait as well as writes. ${fix}` }];
   },
 };
+
+/** REINDEX forms that work through many tables, and what they cover in words. */
+const WHOLE: Record<string, (name: string | undefined) => string> = {
+  REINDEX_OBJECT_SCHEMA: (name) => `every table in schema ${name}`,
+  REINDEX_OBJECT_DATABASE: () => 'every table of the database',
+  REINDEX_OBJECT_SYSTEM: () => 'every system catalog of the database',
+};
+
+/** REINDEX SCHEMA|DATABASE|SYSTEM locks each table in turn, as REINDEX TABLE would (the model says how). */
+function wholeSchemaOrDatabase(stmt: StatementInfo, s: AstNode, concurrent: boolean, pgVersion: number) {
+  const system = s.kind === 'REINDEX_OBJECT_SYSTEM';
+  // In a transaction PostgreSQL refuses it outright (concurrent-in-transaction reports that).
+  if ((concurrent && !system) || stmt.inTransaction) return [];
+  const lock = lockOnEachTable(stmt, pgVersion);
+  if (!lock) return [];
+  const reasons = stmt.locks.parts.flatMap((p) => p.reasons);
+  const fix = system
+    ? 'REINDEX SYSTEM has no CONCURRENTLY form, and every query needs the catalogs it locks: run it in a maintenance window, not in a migration.'
+    : pgVersion >= 12
+      ? `Use REINDEX ${s.kind === 'REINDEX_OBJECT_SCHEMA' ? 'SCHEMA' : 'DATABASE'} CONCURRENTLY, outside a transaction, or reindex only the indexes that need it with REINDEX INDEX CONCURRENTLY.`
+      : `PostgreSQL ${pgVersion} has no REINDEX CONCURRENTLY (it arrived in 12): rebuild only the indexes that need it, with CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and a rename.`;
+  return [
+    {
+      message:
+        `REINDEX rebuilds the indexes of ${WHOLE[s.kind](s.name)}, one table after another, taking ${describeLock(lock)}, for each table's rebuild` +
+        `${reasons.length ? `: ${reasons[0]}` : ''}. ${fix}`,
+    },
+  ];
+}

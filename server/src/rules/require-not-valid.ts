@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'require-not-valid',
   title: 'Add CHECK and FOREIGN KEY constraints as NOT VALID, then VALIDATE',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount int);',

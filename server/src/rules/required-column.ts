@@ -1,12 +1,15 @@
 import { alteredTable, describeLock, effectOn, spanOf } from './describe';
 import { definedColumns } from './columns';
-import { preexisting } from './migration';
+import { preexisting, quote } from './migration';
+import type { MigrationDocument, StatementInfo } from '../document/model';
+import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
 import type { Rule, RuleHit } from './types';
 
 /** ADD COLUMN … NOT NULL without a DEFAULT fails on a table with rows, and breaks writers that omit it. */
 export const rule: Rule = {
   id: 'required-column',
   title: 'NOT NULL columns without a DEFAULT on existing tables',
+  category: 'breaking-change',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
@@ -15,7 +18,9 @@ export const rule: Rule = {
   },
   check(stmt, { doc, config }) {
     const table = alteredTable(stmt);
-    if (!table || !preexisting(doc, stmt, table)) return [];
+    if (!table) return [];
+    const filledBy = preexisting(doc, stmt, table) ? undefined : filledEarlier(doc, stmt, table);
+    if (!preexisting(doc, stmt, table) && !filledBy) return [];
     const hits: RuleHit[] = [];
     for (const column of definedColumns(stmt)) {
       const kinds = column.constraints.map((c) => c.contype);
@@ -24,6 +29,15 @@ export const rule: Rule = {
       const filled =
         kinds.includes('CONSTR_DEFAULT') || kinds.includes('CONSTR_IDENTITY') || kinds.includes('CONSTR_GENERATED') || column.type.name.startsWith('serial');
       if (!required || filled) continue;
+      if (filledBy) {
+        hits.push({
+          span: spanOf(stmt, column.node),
+          message:
+            `ADD COLUMN ${column.name} NOT NULL without a DEFAULT fails here: ${table} is created earlier in this migration but already has rows (\`${quote(filledBy)}\`), ` +
+            `and PostgreSQL refuses a NOT NULL column it cannot fill ("column contains null values"). Give it a DEFAULT, or add it nullable, fill it, then SET NOT NULL.`,
+        });
+        continue;
+      }
       const part = stmt.locks.parts.find((p) => p.action === 'AT_AddColumn' && p.label === `ADD COLUMN ${column.name}`);
       const lock = part && effectOn(part, table);
       const fix =
@@ -40,3 +54,24 @@ export const rule: Rule = {
     return hits;
   },
 };
+
+/**
+ * The statement that put rows into a table created earlier in this migration (INSERT, COPY … FROM,
+ * CREATE TABLE … AS with data), before `stmt` and in its section.
+ */
+function filledEarlier(doc: MigrationDocument, stmt: StatementInfo, table: string): StatementInfo | undefined {
+  for (let i = stmt.index - 1; i >= 0; i--) {
+    const prev = doc.statements[i];
+    if (prev.section !== stmt.section) continue;
+    const s = inner(prev.ast);
+    const kind = kindOf(prev.ast);
+    const target =
+      kind === 'InsertStmt' || (kind === 'CopyStmt' && s.is_from)
+        ? s.relation
+        : kind === 'CreateTableAsStmt' && !(s.into?.IntoClause ?? s.into)?.skipData
+          ? (s.into?.IntoClause ?? s.into)?.rel
+          : undefined;
+    if (target && baseName(rangeVarName(target)) === table) return prev;
+  }
+  return undefined;
+}

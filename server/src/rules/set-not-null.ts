@@ -6,6 +6,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'set-not-null',
   title: 'SET NOT NULL scans the table under ACCESS EXCLUSIVE',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',

@@ -1,5 +1,5 @@
 import { transactionVerb } from '../document/model';
-import { RUNNERS } from '../document/runner';
+import { runnerFacts } from '../document/runnerFacts';
 import { laterInTransaction, sameTransaction } from './migration';
 import type { Rule } from './types';
 
@@ -10,6 +10,7 @@ import type { Rule } from './types';
 export const rule: Rule = {
   id: 'transaction-nesting',
   title: 'BEGIN and COMMIT that do not match the transaction they run in',
+  category: 'hygiene',
   defaultSeverity: 'warning',
   crossStatement: true,
   examples: {
@@ -20,9 +21,9 @@ export const rule: Rule = {
   check(stmt, { doc }) {
     const verb = transactionVerb(stmt.ast);
     if (!verb) return [];
-    const runner = RUNNERS[doc.runner];
-    // golang-migrate sends a file as one multi-statement query: BEGIN/COMMIT in it are ordinary.
-    const runnerBlock = stmt.transaction === 'runner' && runner.transaction === 'per-file';
+    const runner = runnerFacts(doc);
+    // A file sent as one multi-statement query (golang-migrate, opted-out sections): BEGIN/COMMIT in it are ordinary.
+    const runnerBlock = stmt.transaction === 'runner' && !stmt.implicitTransaction;
     if (verb === 'begin') {
       if (runnerBlock) {
         return [{ message: `${runner.label} already runs this migration in a transaction: PostgreSQL ignores this BEGIN with a warning, and the COMMIT that follows ends the runner's transaction early. Remove BEGIN/COMMIT; if the statements must manage their own transaction, opt out of the runner's: ${runner.optOut}.` }];

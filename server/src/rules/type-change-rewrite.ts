@@ -6,6 +6,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'type-change-rewrite',
   title: 'Column type changes that rewrite the table',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, amount int, note varchar(100));',

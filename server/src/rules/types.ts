@@ -1,4 +1,4 @@
-import type { LockstepConfig, Severity } from '../config/types';
+import type { LockstepConfig, RuleCategory, Severity } from '../config/types';
 import type { TextSpan } from '../findings';
 import type { MigrationDocument, StatementInfo } from '../document/model';
 
@@ -15,12 +15,16 @@ export interface RuleContext {
   config: LockstepConfig;
 }
 
+
 export interface Rule {
   /** Stable id: the file name under server/src/rules/ and docs/rules/. */
   id: string;
   /** One line, shown in docs and SARIF. */
   title: string;
+  category: RuleCategory;
   defaultSeverity: Severity;
+  /** Off unless the config turns it on (`rules`, or `"extends": "lockstep:strict"`). */
+  defaultOff?: boolean;
   /** SQL the rule flags, and its safe counterpart that it must not flag (used by docs and tests). */
   examples: { flagged: string; clean: string; setup?: string };
   /**

@@ -7,6 +7,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'unique-constraint-needs-index',
   title: 'Add UNIQUE constraints from an index built CONCURRENTLY',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',

@@ -1,4 +1,4 @@
-import { RUNNERS } from '../document/runner';
+import { runnerFacts } from '../document/runnerFacts';
 import type { StatementInfo } from '../document/model';
 import { as } from '../parse/ast';
 import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
@@ -12,6 +12,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'validate-in-same-transaction',
   title: 'VALIDATE CONSTRAINT in the same transaction as its NOT VALID add',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
@@ -35,7 +36,7 @@ export const rule: Rule = {
       if (!held) continue;
       const fix =
         stmt.transaction === 'runner'
-          ? `${RUNNERS[doc.runner].label} runs this whole migration in one transaction: move the VALIDATE into the next migration`
+          ? `${runnerFacts(doc).label} runs this whole migration in one transaction: move the VALIDATE into the next migration`
           : 'COMMIT after the NOT VALID add and VALIDATE in a new transaction';
       const where = added.stmt === stmt ? 'this same statement' : `"${quote(added.stmt)}"`;
       const escaped = escapeRegExp(name);

@@ -9,6 +9,7 @@ import type { Rule, RuleHit } from './types';
 export const rule: Rule = {
   id: 'volatile-default',
   title: 'Adding a column with a volatile default rewrites the table',
+  category: 'locking',
   defaultSeverity: 'warning',
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',

@@ -3,6 +3,7 @@
  * pg_index, pg_constraint, pg_depend) over the schemas on the search path. Used when the user
  * gives a database URL, so a primary-key change finds every foreign key that really exists.
  */
+import { dependentsFromDatabase } from './dependencies';
 import type { ColumnSchema, ForeignKeySchema, IndexSchema, SchemaInfo, TableSchema } from './schema';
 
 /** The part of a `pg` client this needs; anything with `query` works (tests pass a real client). */
@@ -134,5 +135,6 @@ export async function schemaFromDatabase(db: Queryable): Promise<SchemaInfo> {
   }
   for (const r of owners.rows) schema.sequenceOwners.set(String(r.sequence), { table: String(r.table), column: String(r.column) });
   for (const t of schema.tables.values()) t.indexes.sort((a, b) => a.name.localeCompare(b.name));
+  schema.dependents = await dependentsFromDatabase(db);
   return schema;
 }

@@ -46,6 +46,7 @@ export function scaffold(request: ScaffoldRequest): ScaffoldResult {
   if (!Number.isInteger(options.pauseMs) || options.pauseMs < 0) throw new ScaffoldError('--pause-ms must be a non-negative integer');
   if (!/^\d+(\.\d+)?(us|ms|s|min|h|d)?$/.test(options.lockTimeout)) throw new ScaffoldError(`--lock-timeout "${options.lockTimeout}" is not a PostgreSQL duration such as 2s`);
   if (options.pgVersion < 11) throw new ScaffoldError('plans need PostgreSQL 11 or later (procedures that commit per batch)');
+  for (const [name, message] of Object.entries(kind.retiredParams ?? {})) if (request.args[name] !== undefined) throw new ScaffoldError(message(request.args));
   const plan = kind.build(request.args, request.schema, options);
   const planDir = request.planDir ?? `lockstep-plans/${plan.slug}`;
   const ctx: WriteContext = {

@@ -10,6 +10,7 @@ import { catalogFromSql } from '../engine';
 import { AstNode, as, baseName, formatType, inner, kindOf, list, names, rangeVarName } from '../parse/ast';
 import { parseSync, scanSync } from 'libpg-query';
 import { splitSql } from '../parse/split';
+import { DependentCollector, type DependentObject } from './dependencies';
 
 export interface ColumnSchema {
   name: string;
@@ -59,6 +60,8 @@ export interface SchemaInfo {
   tables: Map<string, TableSchema>;
   /** Sequence name → the column that owns it (serial columns). */
   sequenceOwners: Map<string, { table: string; column: string }>;
+  /** Views, routines, triggers, policies, generated columns and publications (dependencies.ts); undefined when unknown. */
+  dependents?: DependentObject[];
 }
 
 export function emptySchema(): SchemaInfo {
@@ -135,6 +138,7 @@ class Extras {
 export function schemaFromSql(sql: string, config: LockstepConfig): SchemaInfo {
   const catalog = catalogFromSql(sql, config);
   const extras = new Extras();
+  const dependents = new DependentCollector();
   const split = splitSql(sql);
   // goose/dbmate down sections undo their file; replaying them would drop what the up section made.
   const downs: Array<[number, number]> = [];
@@ -152,10 +156,14 @@ export function schemaFromSql(sql: string, config: LockstepConfig): SchemaInfo {
       continue;
     }
     const bytes = Buffer.from(chunk.text, 'utf8');
-    for (const stmt of stmts) if (stmt) collectExtras(stmt, extras, bytes, chunk.text);
+    for (const stmt of stmts) {
+      if (!stmt) continue;
+      collectExtras(stmt, extras, bytes, chunk.text);
+      dependents.add(stmt, chunk.text);
+    }
   }
 
-  const schema: SchemaInfo = { source: 'migrations', tables: new Map(), sequenceOwners: new Map() };
+  const schema: SchemaInfo = { source: 'migrations', tables: new Map(), sequenceOwners: new Map(), dependents: dependents.objects };
   for (const name of extras.tables) {
     const rel = catalog.relation(name);
     if (!rel || (rel.kind !== 'table' && rel.kind !== 'partitioned')) continue;

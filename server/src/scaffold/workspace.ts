@@ -99,6 +99,7 @@ function upFiles(root: string, dirRel: string, runner: RunnerId, names: string[]
     case 'goose':
     case 'dbmate':
     case 'plain':
+    default:
       return names.filter((n) => /^\d/.test(n) && n.endsWith('.sql')).sort((a, b) => num(a) - num(b) || a.localeCompare(b)).map(at);
     case 'diesel':
       return names.filter((n) => existsSync(join(root, dirRel, n, 'up.sql'))).sort().map((n) => at(`${n}/up.sql`));

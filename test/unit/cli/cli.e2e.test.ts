@@ -263,7 +263,7 @@ describe('lockstep CLI (dist/cli.js)', function () {
     it('a folder with no SQL, and a folder named like a SQL file', () => {
       mkdirSync(join(work, 'docs-only'));
       writeFileSync(join(work, 'docs-only/README.md'), '# nothing here');
-      expectFailure(lint(['docs-only']), /docs-only: no \.sql files found in this directory/);
+      expectFailure(lint(['docs-only']), /docs-only: no \.sql files or framework migrations found in this directory/);
       mkdirSync(join(work, 'odd/V5__dir.sql'), { recursive: true });
       writeFileSync(join(work, 'odd/V5__dir.sql/inner.sql'), 'SELECT 1;\n');
       const run = lintJson(['odd']);

@@ -57,7 +57,7 @@ describe('cli file operands', () => {
     assert.deepEqual(targets.map((t) => t.displayPath), ['db/V1__a.sql']);
     assert.deepEqual(problems, [
       { path: 'missing.sql', message: 'no such file or directory' },
-      { path: 'empty', message: 'no .sql files found in this directory' },
+      { path: 'empty', message: 'no .sql files or framework migrations found in this directory' },
       { path: 'nowhere/**/*.sql', message: 'no files match this pattern' },
     ]);
   });

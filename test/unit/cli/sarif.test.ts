@@ -35,6 +35,9 @@ describe('sarif reporter', () => {
     // Titles come from the rule registry; ids it does not know get none.
     assert.equal(run.tool.driver.rules[0].shortDescription.text, ruleById('require-concurrent-index')!.title);
     assert.equal(run.tool.driver.rules[1].shortDescription, undefined);
+    // Each known rule is tagged with its category.
+    assert.deepEqual(run.tool.driver.rules[0].properties, { tags: ['locking'] });
+    assert.equal(run.tool.driver.rules[1].properties, undefined);
     assert.equal(run.results[3].ruleIndex, 0);
   });
 

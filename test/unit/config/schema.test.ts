@@ -24,6 +24,9 @@ const goodSamples: unknown[] = [
   { lockTimeout: '500ms', statementTimeout: '1min' },
   { lockTimeout: '1.5s', statementTimeout: '5000' },
   { runner: 'auto', transaction: 'auto', rules: {}, exclude: [] },
+  { extends: 'lockstep:strict', rules: { 'require-statement-timeout': 'info' } },
+  { categories: { style: 'off', locking: 'error', 'breaking-change': 'info', hygiene: 'hint' } },
+  { categories: {}, rules: { 'prefer-text': 'warning' } },
 ];
 
 const badSamples: unknown[] = [
@@ -37,6 +40,7 @@ const badSamples: unknown[] = [
   { runner: 'rails' },
   { transaction: true },
   { rules: { x: 'loud' } },
+  { extends: 'strict' },
   { rules: ['x'] },
   { rules: { x: 1 } },
   { exclude: 'legacy/**' },
@@ -47,6 +51,9 @@ const badSamples: unknown[] = [
   { statementTimeout: '' },
   { statementTimeout: '-1s' },
   { color: true },
+  { categories: { styles: 'off' } },
+  { categories: { style: 'loud' } },
+  { categories: ['style'] },
   { $schema: 1 },
   { estimate: { scanMBps: 5e-324 } },
 ];

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { detectRunner } from '../../../server/src/document/runner';
+import { readProjectFacts } from '../../../server/src/document/projectFacts';
 import { lint } from '../../support/lint';
 
 describe('runner detection', () => {
@@ -87,5 +91,39 @@ describe('document model', () => {
     const { document } = await lint('CREATE TABLE t (id int PRIMARY KEY, v varchar(10));\nALTER TABLE t ALTER COLUMN v TYPE varchar(20);');
     assert.equal(document.catalog.column('t', 'v')?.type.mods[0], 20);
     assert.deepEqual(document.catalog.indexesOf('t'), ['t_pkey']);
+  });
+});
+
+describe('runner detection: the SQL-file frameworks', () => {
+  const none = { tools: [] as string[] };
+  it('by path', () => {
+    assert.equal(detectRunner('prisma/migrations/20240101000000_init/migration.sql', [], 'auto'), 'prisma');
+    assert.equal(detectRunner('prisma/migrations/01_init/migration.sql', [], 'auto'), 'prisma');
+    assert.equal(detectRunner('supabase/migrations/20240101000000_init.sql', [], 'auto'), 'supabase');
+    assert.equal(detectRunner('db/migrations/committed/000001.sql', [], 'auto'), 'graphile-migrate');
+    assert.equal(detectRunner('db/migrations/current.sql', [], 'auto', none), 'plain', 'current.sql alone is not enough');
+    assert.equal(detectRunner('db/migrations/current.sql', [], 'auto', { ...none, graphileConfig: true }), 'graphile-migrate');
+  });
+
+  it('by the files around the migration', () => {
+    assert.equal(detectRunner('m/0001_x.sql', [], 'auto', { ...none, drizzleJournal: true }), 'drizzle');
+    assert.equal(detectRunner('m/20240101000000_x.sql', [], 'auto', { ...none, atlasSum: true }), 'atlas');
+    assert.equal(detectRunner('m/20240101000000_x.sql', [], 'auto', { tools: ['sqlx'] }), 'sqlx');
+    assert.equal(detectRunner('m/20240101000000_x.up.sql', [], 'auto', { tools: ['sqlx'] }), 'sqlx');
+    assert.equal(detectRunner('m/3_x.sql', [], 'auto', { tools: ['postgres-migrations'] }), 'postgres-migrations');
+    assert.equal(detectRunner('m/3_x.sql', [], 'auto', none), 'plain');
+  });
+
+  it('package.json: only runtime dependencies name the runner; the Prisma version comes from either', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-facts-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { '@prisma/client': '^7.4.1' }, devDependencies: { 'postgres-migrations': '5.3.0' } }));
+      const facts = readProjectFacts(join(dir, 'migrations', '1_x.sql'));
+      assert.deepEqual(facts.tools, ['@prisma/client']);
+      assert.deepEqual(facts.prismaVersion, [7, 4]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,6 +42,20 @@ describe('earlier migrations of a set', () => {
     const fs = memoryFs({ '/d/2019-01_a/up.sql': '', '/d/2019-01_a/down.sql': '', '/d/2020-05_b/up.sql': '', '/d/2021-01_c/up.sql': '' });
     assert.deepEqual(earlierMigrations('/d/2020-05_b/up.sql', 'diesel', fs), ['/d/2019-01_a/up.sql']);
   });
+
+  it('Prisma: the migration.sql of every earlier migration folder, not migration_lock.toml', () => {
+    const fs = memoryFs({
+      '/p/migrations/migration_lock.toml': '', '/p/migrations/01_init/migration.sql': '', '/p/migrations/02_b/migration.sql': '',
+      '/p/migrations/10_c/migration.sql': '', '/p/migrations/03_empty/README.md': '',
+    });
+    assert.deepEqual(earlierMigrations('/p/migrations/10_c/migration.sql', 'prisma', fs), ['/p/migrations/01_init/migration.sql', '/p/migrations/02_b/migration.sql']);
+  });
+
+  it('graphile-migrate: current.sql comes after every committed migration', () => {
+    const fs = memoryFs({ '/g/migrations/committed/000001.sql': '', '/g/migrations/committed/000002.sql': '', '/g/migrations/current.sql': '' });
+    assert.deepEqual(earlierMigrations('/g/migrations/current.sql', 'graphile-migrate', fs), ['/g/migrations/committed/000001.sql', '/g/migrations/committed/000002.sql']);
+    assert.deepEqual(earlierMigrations('/g/migrations/committed/000002.sql', 'graphile-migrate', fs), ['/g/migrations/committed/000001.sql']);
+  });
 });
 
 describe('schema history', () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { findMarkerLines, parseMarkerLine } from '../../../server/src/parse/markers';
+import { splitSql } from '../../../server/src/parse/split';
 
 describe('runner markers', () => {
   it('accepts goose spacing and case variants, like goose does', () => {
@@ -27,5 +28,32 @@ describe('runner markers', () => {
     assert.deepEqual(lines.map((l) => text.slice(l.marker.span.start, l.marker.span.end)), ['-- migrate:up', '-- migrate:down']);
     assert.equal(text.slice(lines[0].lineStart, lines[0].lineEnd), '-- migrate:up\r\n');
     assert.equal(lines[1].lineEnd, text.length);
+  });
+});
+
+describe('markers of the other SQL runners', () => {
+  const names = (text: string) => findMarkerLines(text).map((l) => `${l.marker.runner}:${l.marker.name}`);
+
+  it('sqlx reads -- no-transaction on the first line only', () => {
+    assert.deepEqual(names('-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (c);'), ['sqlx:no-transaction']);
+    assert.deepEqual(names('SELECT 1;\n-- no-transaction\n'), []);
+  });
+
+  it('postgres-migrations, graphile-migrate headers, Atlas txmode, Drizzle breakpoints', () => {
+    assert.deepEqual(names('-- postgres-migrations disable-transaction\nSELECT 1;'), ['postgres-migrations:no-transaction']);
+    assert.deepEqual(names('--! Previous: -\n--! Hash: sha1:ab\n--! no-transaction\nSELECT 1;'), ['graphile-migrate:header', 'graphile-migrate:header', 'graphile-migrate:no-transaction']);
+    assert.equal(findMarkerLines('-- atlas:txmode none\n\nSELECT 1;')[0].marker.options.mode, 'none');
+    assert.deepEqual(names('SELECT 1;\n--> statement-breakpoint\nSELECT 2;'), ['drizzle:breakpoint']);
+  });
+
+  it('Liquibase changesets carry their attributes', () => {
+    const [formatted, changeset] = findMarkerLines('--liquibase formatted sql\n--changeset alice:7 runInTransaction:false splitStatements:false context:"prod"\nSELECT 1;').map((l) => l.marker);
+    assert.equal(formatted.name, 'formatted-sql');
+    assert.deepEqual(changeset.options, { id: 'alice:7', runInTransaction: 'false', splitStatements: 'false', context: 'prod' });
+  });
+
+  it('only section markers end a statement: an opt-out comment inside one does not split it', () => {
+    const sql = 'SELECT 1,\n-- postgres-migrations disable-transaction\n2;\n--changeset a:2\nSELECT 3';
+    assert.deepEqual(splitSql(sql).chunks.map((c) => c.text), ['SELECT 1,\n-- postgres-migrations disable-transaction\n2;', 'SELECT 3']);
   });
 });

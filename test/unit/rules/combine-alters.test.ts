@@ -39,3 +39,13 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, `${USERS}\n${A}\n${B}`), []);
   });
 });
+
+describe('combine-alters: tables in different schemas (issue 10)', () => {
+  it('admin.users and users (public) are different tables: nothing to combine', async () => {
+    const setup = 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE admin.users (id bigint PRIMARY KEY);';
+    const sql = 'ALTER TABLE admin.users ADD COLUMN plan text;\nALTER TABLE users ADD COLUMN plan text;';
+    assert.deepEqual(await findingsOf('combine-alters', sql, { setup }), []);
+    const same = 'ALTER TABLE public.users ADD COLUMN plan text;\nALTER TABLE users ADD COLUMN region text;';
+    assert.deepEqual((await findingsOf('combine-alters', same, { setup })).map((f) => underlined(same, f)), ['ALTER TABLE users ADD COLUMN region text;']);
+  });
+});

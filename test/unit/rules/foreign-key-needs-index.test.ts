@@ -37,3 +37,15 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, ORDERS, { setup: USERS, path: 'migrations/000004_orders.down.sql' }), []);
   });
 });
+
+describe('foreign-key-needs-index: partial indexes (issue 10)', () => {
+  it('a partial index on the referencing column does not cover the foreign key', async () => {
+    const setup = 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, open boolean);';
+    const partial = 'CREATE INDEX orders_open_user_idx ON orders (user_id) WHERE open;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;';
+    const [f, ...rest] = await findingsOf('foreign-key-needs-index', partial, { setup });
+    assert.deepEqual(rest, []);
+    assert.match(f.message, /^No index on orders \(user_id\)/);
+    const full = partial.replace(' WHERE open', '');
+    assert.deepEqual(await findingsOf('foreign-key-needs-index', full, { setup }), []);
+  });
+});

@@ -33,3 +33,15 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, 'ALTER INDEX users_name_idx RENAME TO users_name_ix;', { setup }), []);
   });
 });
+
+describe('rename-column: points to the scaffold (issue 10)', () => {
+  it('names the lockstep scaffold command with the real names filled in', async () => {
+    const [f] = await findingsOf('rename-column', 'ALTER TABLE users RENAME COLUMN name TO full_name;', { setup: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);' });
+    assert.match(f.message, /`lockstep scaffold rename-column --table users --column name --to full_name` writes that plan as migrations\./);
+  });
+
+  it('quotes names the shell would split', async () => {
+    const [f] = await findingsOf('rename-column', 'ALTER TABLE users RENAME COLUMN name TO "Full Name";', { setup: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);' });
+    assert.match(f.message, /--to 'Full Name'`/);
+  });
+});

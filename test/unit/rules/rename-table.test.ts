@@ -35,3 +35,10 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, 'ALTER VIEW active_customers RENAME TO current_customers;', { setup: CUSTOMERS }), []);
   });
 });
+
+describe('rename-table: points to the scaffold (issue 10)', () => {
+  it('names the lockstep scaffold command with the real names filled in', async () => {
+    const [f] = await findingsOf('rename-table', 'ALTER TABLE customers RENAME TO clients;', { setup: 'CREATE TABLE customers (id bigint PRIMARY KEY);' });
+    assert.match(f.message, /`lockstep scaffold rename-table --table customers --to clients` writes that plan as migrations\./);
+  });
+});

@@ -60,3 +60,26 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, 'DROP TABLE orders;', { setup: SETUP }), []);
   });
 });
+
+describe('require-concurrent-drop-index: rollbacks of the up migration (issue 10)', () => {
+  const RULE = 'require-concurrent-drop-index';
+  const ORDERS = 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);';
+
+  it("a goose Down section's DROP INDEX of the index its Up created is not flagged", async () => {
+    const sql = '-- +goose Up\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);\n-- +goose Down\nDROP INDEX orders_user_idx;\n';
+    assert.deepEqual(await findingsOf(RULE, sql, { setup: ORDERS }), []);
+    // An index the Up did not create is still flagged in the Down.
+    const older = `${ORDERS}\nCREATE INDEX orders_old_idx ON orders (user_id);`;
+    const other = '-- +goose Up\nSELECT 1;\n-- +goose Down\nDROP INDEX orders_old_idx;\n';
+    assert.equal((await findingsOf(RULE, other, { setup: older })).length, 1);
+  });
+
+  it("a golang-migrate .down.sql or Diesel down.sql dropping an index no earlier migration created (its up's) is not flagged", async () => {
+    assert.deepEqual(await findingsOf(RULE, 'DROP INDEX orders_user_idx;\n', { path: 'migrations/000007_orders_user.down.sql', setup: ORDERS }), []);
+    assert.deepEqual(await findingsOf(RULE, 'DROP INDEX orders_user_idx;\n', { path: 'migrations/2024-01-01-000000_orders_user/down.sql', setup: ORDERS }), []);
+    // The same statement in an up migration, or a down file dropping an index from an earlier migration, is flagged.
+    assert.equal((await findingsOf(RULE, 'DROP INDEX orders_user_idx;\n', { path: 'migrations/000007_orders_user.up.sql', setup: ORDERS })).length, 1);
+    const older = `${ORDERS}\nCREATE INDEX orders_user_idx ON orders (user_id);`;
+    assert.equal((await findingsOf(RULE, 'DROP INDEX orders_user_idx;\n', { path: 'migrations/000007_x.down.sql', setup: older })).length, 1);
+  });
+});

@@ -98,3 +98,26 @@ describe(`rule ${RULE}`, () => {
     });
   });
 });
+
+describe('require-concurrent-index: "created earlier in this migration" respects schemas (issue 10)', () => {
+  const USERS = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
+  const count = async (sql: string) => (await findingsOf('require-concurrent-index', sql, { setup: USERS })).map((f) => underlined(sql, f));
+
+  it('CREATE TABLE admin.users does not make public.users new', async () => {
+    const sql = 'CREATE TABLE admin.users (id bigint, email text);\nCREATE INDEX users_email_idx ON users (email);';
+    assert.deepEqual(await count(sql), ['CREATE INDEX users_email_idx ON users (email);']);
+    const qualified = 'CREATE TABLE admin.users (id bigint, email text);\nCREATE INDEX users_email_idx ON public.users (email);';
+    assert.deepEqual(await count(qualified), ['CREATE INDEX users_email_idx ON public.users (email);']);
+  });
+
+  it('the table it created, named with its schema, is new', async () => {
+    assert.deepEqual(await count('CREATE TABLE admin.users (id bigint, email text);\nCREATE INDEX admin_users_email_idx ON admin.users (email);'), []);
+  });
+
+  it('unqualified names resolve through SET search_path (public by default)', async () => {
+    assert.deepEqual(await count('SET search_path TO admin, public;\nCREATE TABLE users (id bigint, email text);\nCREATE INDEX users_email_idx ON users (email);'), []);
+    const other = 'SET search_path TO admin, public;\nCREATE TABLE users (id bigint, email text);\nCREATE INDEX users_email_idx ON public.users (email);';
+    assert.deepEqual(await count(other), ['CREATE INDEX users_email_idx ON public.users (email);']);
+    assert.deepEqual(await count('CREATE TABLE public.users2 (id bigint);\nCREATE INDEX users2_id_idx ON users2 (id);'), []);
+  });
+});

@@ -47,7 +47,33 @@ describe(`rule ${RULE}`, () => {
     assert.equal(hits.length, 1);
   });
 
-  it('leaves REINDEX SCHEMA/DATABASE alone: the model knows no table it locks', async () => {
-    assert.deepEqual(await findingsOf(RULE, 'REINDEX SCHEMA public;', { setup: ORDERS }), []);
+});
+
+describe('require-concurrent-reindex: REINDEX SCHEMA|DATABASE|SYSTEM and option booleans (issue 10)', () => {
+  it('judges REINDEX SCHEMA and DATABASE: every table in turn, under the lock the model gives REINDEX TABLE', async () => {
+    const [schema] = await findingsOf('require-concurrent-reindex', 'REINDEX SCHEMA public;');
+    assert.match(schema.message, /^REINDEX rebuilds the indexes of every table in schema public, one table after another, taking a SHARE lock on each table/);
+    assert.match(schema.message, /Use REINDEX SCHEMA CONCURRENTLY/);
+    const [db] = await findingsOf('require-concurrent-reindex', 'REINDEX DATABASE app;');
+    assert.match(db.message, /every table of the database/);
+  });
+
+  it('REINDEX SYSTEM has no concurrent form: flagged with that advice', async () => {
+    const [f] = await findingsOf('require-concurrent-reindex', 'REINDEX SYSTEM;');
+    assert.match(f.message, /REINDEX SYSTEM has no CONCURRENTLY form/);
+  });
+
+  it('leaves the CONCURRENTLY forms alone, and PostgreSQL 11 gets the create-drop-rename advice', async () => {
+    assert.deepEqual(await findingsOf('require-concurrent-reindex', 'REINDEX SCHEMA CONCURRENTLY public;'), []);
+    assert.deepEqual(await findingsOf('require-concurrent-reindex', 'REINDEX (CONCURRENTLY) DATABASE app;'), []);
+    const [old] = await findingsOf('require-concurrent-reindex', 'REINDEX SCHEMA public;', { config: { pgVersion: 11 } });
+    assert.match(old.message, /PostgreSQL 11 has no REINDEX CONCURRENTLY/);
+  });
+
+  it('(CONCURRENTLY false) is not concurrent', async () => {
+    const setup = 'CREATE TABLE orders (id bigint PRIMARY KEY);';
+    assert.equal((await findingsOf('require-concurrent-reindex', 'REINDEX (CONCURRENTLY false) TABLE orders;', { setup })).length, 1);
+    assert.equal((await findingsOf('require-concurrent-reindex', 'REINDEX (CONCURRENTLY 0) SCHEMA public;')).length, 1);
+    assert.deepEqual(await findingsOf('require-concurrent-reindex', 'REINDEX (CONCURRENTLY true) TABLE orders;', { setup }), []);
   });
 });

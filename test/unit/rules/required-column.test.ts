@@ -37,3 +37,21 @@ describe(`rule ${RULE}`, () => {
     assert.doesNotMatch(f.message, /constant DEFAULT/);
   });
 });
+
+describe('required-column: a table created and filled earlier in the migration (issue 10)', () => {
+  it('flags ADD COLUMN … NOT NULL without a default after rows were inserted: PostgreSQL rejects it', async () => {
+    const sql = "CREATE TABLE plans (id bigint PRIMARY KEY);\nINSERT INTO plans (id) VALUES (1);\nALTER TABLE plans ADD COLUMN name text NOT NULL;";
+    const [f, ...rest] = await findingsOf('required-column', sql);
+    assert.deepEqual(rest, []);
+    assert.equal(underlined(sql, f), 'name text NOT NULL');
+    assert.match(f.message, /fails here: plans is created earlier in this migration but already has rows \(`INSERT INTO plans \(id\) VALUES \(1\)`\)/);
+  });
+
+  it('also after CREATE TABLE … AS and COPY … FROM; not on a new empty table, nor WITH NO DATA', async () => {
+    assert.equal((await findingsOf('required-column', 'CREATE TABLE t2 AS SELECT 1 AS id;\nALTER TABLE t2 ADD COLUMN c text NOT NULL;')).length, 1);
+    assert.equal((await findingsOf('required-column', 'CREATE TABLE t3 (id int);\nCOPY t3 FROM \'/srv/seed/t3.csv\';\nALTER TABLE t3 ADD COLUMN c text NOT NULL;')).length, 1);
+    assert.deepEqual(await findingsOf('required-column', 'CREATE TABLE t4 (id int);\nALTER TABLE t4 ADD COLUMN c text NOT NULL;'), []);
+    assert.deepEqual(await findingsOf('required-column', 'CREATE TABLE t5 AS SELECT 1 AS id WITH NO DATA;\nALTER TABLE t5 ADD COLUMN c text NOT NULL;'), []);
+    assert.deepEqual(await findingsOf('required-column', "CREATE TABLE t6 (id int);\nINSERT INTO t6 VALUES (1);\nALTER TABLE t6 ADD COLUMN c text NOT NULL DEFAULT 'x';"), []);
+  });
+});

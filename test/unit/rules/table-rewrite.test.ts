@@ -31,3 +31,20 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, `${ORDERS}\nALTER TABLE orders SET UNLOGGED;`), []);
   });
 });
+
+describe('table-rewrite: CLUSTER; and VACUUM FULL; with no table (issue 10)', () => {
+  it('flags both outside a transaction, with the per-table lock from the lock model', async () => {
+    for (const sql of ['CLUSTER;', 'VACUUM FULL;', 'VACUUM (FULL);']) {
+      const [f, ...rest] = await findingsOf('table-rewrite', sql);
+      assert.deepEqual(rest, [], sql);
+      assert.match(f.message, /without a table copies every table of the database/);
+      assert.match(f.message, /an ACCESS EXCLUSIVE lock on each table, blocking reads and writes/);
+    }
+  });
+
+  it('leaves plain VACUUM alone, and leaves the in-transaction case to concurrent-in-transaction', async () => {
+    assert.deepEqual(await findingsOf('table-rewrite', 'VACUUM;'), []);
+    assert.deepEqual(await findingsOf('table-rewrite', 'VACUUM ANALYZE;'), []);
+    assert.deepEqual(await findingsOf('table-rewrite', 'BEGIN;\nCLUSTER;\nCOMMIT;'), []);
+  });
+});

@@ -17,10 +17,10 @@ describe('trigger DDL (covered by require-lock-timeout)', () => {
     ['ALTER TABLE orders ENABLE TRIGGER orders_touch;', 'SHARE ROW EXCLUSIVE'],
     ['DROP TRIGGER orders_touch ON orders;', 'ACCESS EXCLUSIVE'],
   ]) {
-    it(`${sql.split(' ').slice(0, 3).join(' ')}: waits for ${lock} on orders, and says so`, async () => {
+    it(`${sql.split(' ').slice(0, 3).join(' ')}: requests ${lock} on orders, and says so`, async () => {
       const [f, ...rest] = await findingsOf('require-lock-timeout', sql, { setup: SETUP });
       assert.deepEqual(rest, []);
-      assert.match(f.message, new RegExp(`waits for an? ${lock} lock on orders`));
+      assert.match(f.message, new RegExp(`requests an? ${lock} lock on orders`));
     });
   }
 

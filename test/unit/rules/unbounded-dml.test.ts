@@ -27,3 +27,22 @@ describe(`rule ${RULE}`, () => {
     assert.deepEqual(await findingsOf(RULE, 'DELETE FROM users;', { setup: USERS, path: 'db/migrations/20240101_seed.down.sql' }), []);
   });
 });
+
+describe('unbounded-dml: always-true WHERE clauses (issue 10)', () => {
+  const setup = 'CREATE TABLE users (id bigint PRIMARY KEY, plan text);';
+  const flagged = async (sql: string) => (await findingsOf('unbounded-dml', sql, { setup })).length;
+
+  for (const where of ['true', 'TRUE', '1 = 1', '1=1', "'a' = 'a'", 'NOT false', '1 = 1 OR id = 2', 'true AND 1 = 1', 'true::boolean']) {
+    it(`flags WHERE ${where}`, async () => {
+      assert.equal(await flagged(`UPDATE users SET plan = 'free' WHERE ${where};`), 1);
+      const [f] = await findingsOf('unbounded-dml', `DELETE FROM users WHERE ${where};`, { setup });
+      assert.match(f.message, /^DELETE with a WHERE that is always true deletes every row of users/);
+    });
+  }
+
+  for (const where of ['id = 1', '1 = 2', 'false', 'NULL = NULL', '1 = 1 AND id = 2', 'plan = plan']) {
+    it(`does not flag WHERE ${where}`, async () => {
+      assert.equal(await flagged(`UPDATE users SET plan = 'free' WHERE ${where};`), 0);
+    });
+  }
+});

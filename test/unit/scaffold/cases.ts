@@ -15,13 +15,15 @@ CREATE TABLE people (id bigserial PRIMARY KEY, first_name text, last_name text);
 CREATE TABLE coupons (id bigserial PRIMARY KEY, code text NOT NULL);
 CREATE TABLE carts (id bigserial PRIMARY KEY, coupon_id bigint REFERENCES coupons (id), legacy_flags text NOT NULL, owner_id int);
 CREATE INDEX carts_legacy_flags_idx ON carts (legacy_flags);
+CREATE TABLE patients (id bigserial PRIMARY KEY, name text NOT NULL, birth_date date, phone text, email text, street text, city text, zip text);
+CREATE INDEX patients_city_idx ON patients (city);
 `;
 
 export const KIND_CASES: Array<{ kind: string; args: Record<string, string> }> = [
   { kind: 'rename-column', args: { table: 'accounts', column: 'email', to: 'email_address' } },
   { kind: 'rename-table', args: { table: 'accounts', to: 'members' } },
   { kind: 'split-table', args: { table: 'profiles_src', columns: 'bio,avatar_url', into: 'profile_details' } },
-  { kind: 'merge-tables', args: { table: 'email_prefs', from: 'push_prefs' } },
+  { kind: 'merge-tables', args: { table: 'push_prefs', into: 'email_prefs' } },
   { kind: 'change-type', args: { table: 'accounts', column: 'created_at', type: 'timestamptz', using: "created_at AT TIME ZONE 'UTC'", reverse: "created_at AT TIME ZONE 'UTC'" } },
   { kind: 'change-primary-key', args: { table: 'users', to: 'bigint' } },
   { kind: 'change-primary-key', args: { table: 'users', to: 'uuid' } },
@@ -32,6 +34,7 @@ export const KIND_CASES: Array<{ kind: string; args: Record<string, string> }> =
   { kind: 'merge-columns', args: { table: 'people', columns: 'first_name,last_name', into: 'full_name', preset: 'last-space' } },
   { kind: 'drop-column', args: { table: 'carts', column: 'legacy_flags' } },
   { kind: 'drop-table', args: { table: 'coupons' } },
+  { kind: 'normalize', args: { table: 'patients', parts: 'patient_addresses=street,city,zip', history: 'patient_contacts=phone,email' } },
 ];
 
 export const RUNNER_IDS = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
@@ -48,4 +51,6 @@ INSERT INTO push_prefs (user_id, alerts, quiet_hours) SELECT g, true, g % 24 FRO
 INSERT INTO people (first_name, last_name) SELECT 'F' || g, 'L' || g FROM generate_series(1, 200) g;
 INSERT INTO coupons (code) SELECT 'c' || g FROM generate_series(1, 200) g;
 INSERT INTO carts (coupon_id, legacy_flags, owner_id) SELECT g, 'f' || g, g FROM generate_series(1, 200) g;
+INSERT INTO patients (name, birth_date, phone, email, street, city, zip)
+  SELECT 'p' || g, date '1950-01-01' + g, CASE WHEN g % 3 > 0 THEN '555-' || g END, 'p' || g || '@example.com', CASE WHEN g % 4 > 0 THEN g || ' Main St' END, 'City' || g % 7, lpad(g::text, 5, '0') FROM generate_series(1, 200) g;
 `;

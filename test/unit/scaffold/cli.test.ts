@@ -66,6 +66,36 @@ describe('lockstep scaffold (CLI)', function () {
     assert.match((await cli(dir, 'rename-column', '--table', 'users', '--column', 'email', '--to', 'x')).stderr, /column "email" not found in users; its columns: id, email_address/);
   });
 
+  it('help names the kinds in words, not by internal numbers', async () => {
+    const r = await cli(dir, '--help');
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^  split-column +Split one column into several$/m);
+    assert.doesNotMatch(r.stdout, /issue|kind \d/i);
+    assert.match(r.stdout, /--name <plan>/);
+  });
+
+  it('--name keeps two plans on the same table apart (objects and files)', async () => {
+    dbmate();
+    const first = await cli(dir, 'drop-column', '--table', 'users', '--column', 'email', '--dry-run', '--name', 'users_cleanup_a');
+    const second = await cli(dir, 'drop-column', '--table', 'users', '--column', 'email', '--stdout', '--name', 'users_cleanup_b');
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^would write db\/migrations\/\d{14}_users_cleanup_a_expand\.sql$/m);
+    assert.match(first.stdout, /lockstep-plans\/users_cleanup_a\/PLAN\.md/);
+    assert.match(second.stdout, /CREATE TABLE users_cleanup_b_archive/);
+    assert.doesNotMatch(second.stdout, /users_cleanup_a|drop_users_email/);
+  });
+
+  it('merge-tables: the source is --table, the target --into; the old --from usage says so', async () => {
+    mkdirSync(join(dir, 'db/migrations'), { recursive: true });
+    writeFileSync(join(dir, 'db/migrations/20240101000000_prefs.sql'), '-- migrate:up\nCREATE TABLE email_prefs (user_id bigint PRIMARY KEY, marketing boolean NOT NULL DEFAULT false);\nCREATE TABLE push_prefs (user_id bigint PRIMARY KEY, alerts boolean);\n\n-- migrate:down\nDROP TABLE push_prefs, email_prefs;\n');
+    const old = await cli(dir, 'merge-tables', '--table', 'email_prefs', '--from', 'push_prefs', '--dry-run');
+    assert.equal(old.status, 2);
+    assert.match(old.stderr, /--from is gone: use --table push_prefs --into email_prefs/);
+    const r = await cli(dir, 'merge-tables', '--table', 'push_prefs', '--into', 'email_prefs', '--stdout');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /# Merge push_prefs into email_prefs/);
+  });
+
   it('--dry-run writes nothing; --stdout prints the files', async () => {
     dbmate();
     const dry = await cli(dir, 'drop-column', '--table', 'users', '--column', 'email', '--dry-run');
@@ -74,6 +104,15 @@ describe('lockstep scaffold (CLI)', function () {
     assert.ok(!existsSync(join(dir, 'lockstep-plans')));
     const out = await cli(dir, 'drop-column', '--table', 'users', '--column', 'email', '--stdout');
     assert.match(out.stdout, /==> lockstep-plans\/drop_users_email\/PLAN\.md <==\n# Drop column users\.email/);
+  });
+
+  it('exits 0 when the generated files have only a hint, as lint does (also with --dry-run)', async () => {
+    dbmate();
+    for (const extra of [['--dry-run'], []]) {
+      const r = await cli(dir, 'add-not-null-column', '--table', 'users', '--column', 'code', '--type', 'varchar(20)', '--backfill', "'x'", ...extra);
+      assert.match(r.stderr, /hint: .*\[prefer-text\]/, 'the hint is still reported');
+      assert.equal(r.status, 0, r.stderr);
+    }
   });
 
   it('appends to sqitch.plan', async () => {

@@ -13,7 +13,9 @@
  *       "start": { "line": 3, "column": 1, "offset": 42 },   // 1-based line/column, UTF-16 columns and offsets
  *       "end":   { "line": 3, "column": 57, "offset": 98 }   // exclusive
  *     }],
- *     "impacts": [ … ]                          // only with --explain: the engine's StatementImpact plus "start"
+ *     "impacts": [ … ],                         // only with --explain: the engine's StatementImpact plus "start"
+ *     "framework": { "id": "knex", "understood": 2, "notAnalysed": 1, "reasons": { "SQL inside a loop": 1 } }
+ *                                               // only for .ts/.js framework migrations (docs/frameworks/)
  *   }],
  *   "errors": [{ "path": "x.sql", "message": "permission denied" }],   // files or config that could not be used
  *   "summary": { "files": 1, "findings": 1, "error": 0, "warning": 1, "info": 0, "hint": 0 }
@@ -41,6 +43,7 @@ export const jsonReporter: Reporter = (report) => {
         end: { ...f.end, offset: f.span.end },
       })),
       ...(file.impacts ? { impacts: file.impacts } : {}),
+      ...(file.framework ? { framework: file.framework } : {}),
     })),
     errors: report.errors,
     summary: { files: report.files.length, findings: t.findings, ...t.bySeverity },

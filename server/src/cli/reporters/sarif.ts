@@ -6,7 +6,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Severity } from '../../config/types';
-import { BUILTIN_CHECKS, ruleById } from '../../rules';
+import { BUILTIN_CHECKS, categoryOf, ruleById } from '../../rules';
 import type { Reporter, ReportedFinding } from '../report';
 
 const SARIF_LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -24,9 +24,12 @@ function ruleTitle(ruleId: string): string | undefined {
 
 function ruleDescriptor(finding: ReportedFinding): Sarif.ReportingDescriptor {
   const title = ruleTitle(finding.ruleId);
+  const category = categoryOf(finding.ruleId);
   return {
     id: finding.ruleId,
     ...(title ? { shortDescription: { text: title } } : {}),
+    // The rule's category (locking, breaking-change, hygiene, style), for filtering in code-scanning UIs.
+    ...(category ? { properties: { tags: [category] } } : {}),
     ...(finding.docsUrl ? { helpUri: finding.docsUrl } : {}),
     defaultConfiguration: { level: SARIF_LEVEL[finding.severity] },
   };

@@ -66,6 +66,26 @@ function summary(files: FileReport[], t: ReturnType<typeof totals>, paint: Paint
   return paint(t.bySeverity.error > 0 ? ANSI.red : ANSI.yellow, line);
 }
 
+/** Per run, per framework: host files read and the share of their SQL calls understood. */
+export function frameworkSummary(files: FileReport[]): string | undefined {
+  const by = new Map<string, { files: number; understood: number; notAnalysed: number }>();
+  for (const f of files) {
+    if (!f.framework) continue;
+    const e = by.get(f.framework.id) ?? { files: 0, understood: 0, notAnalysed: 0 };
+    e.files++;
+    e.understood += f.framework.understood;
+    e.notAnalysed += f.framework.notAnalysed;
+    by.set(f.framework.id, e);
+  }
+  if (by.size === 0) return undefined;
+  const parts = [...by].map(([id, e]) => {
+    const total = e.understood + e.notAnalysed;
+    const pct = total === 0 ? 100 : Math.round((e.understood / total) * 1000) / 10;
+    return `${id}: ${plural(e.files, 'file')}, ${pct}% of SQL calls analysed${e.notAnalysed ? ` (${e.notAnalysed} not analysed)` : ''}`;
+  });
+  return `Frameworks: ${parts.join('; ')}.`;
+}
+
 function certainty(value: Certainty, sure: string, unsure: string): string {
   return value === 'maybe' ? unsure : value ? sure : '';
 }
@@ -106,6 +126,10 @@ export const textReporter: Reporter = (report, options) => {
   }
   const explained = renderExplain(report.files, options.color);
   if (explained) out.push(explained);
-  if (!options.quiet) out.push(summary(report.files, totals(report), paint));
+  if (!options.quiet) {
+    const coverage = frameworkSummary(report.files);
+    if (coverage) out.push(paint(ANSI.dim, coverage));
+    out.push(summary(report.files, totals(report), paint));
+  }
   return out.length ? `${out.join('\n')}\n` : '';
 };

@@ -11,6 +11,7 @@ import type { ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema } from '.
 import { lit, q, qList } from '../sqlText';
 import { PlanNames, buildIndexMigration, createIndexConcurrently, ddl, ddlAcross, noOp, retireIndexMigration } from './common';
 import { RemapSql } from './remapSql';
+import { createReviewTable, dropReviewTable, type AccuracyCheck } from './accuracy';
 
 export interface NewColumn {
   name: string;
@@ -100,6 +101,8 @@ export interface RemapSpec {
   sequences: SequenceMove[];
   /** Report how many rows round-trip exactly (column splits). */
   accuracy: boolean;
+  /** Column splits: agreement with the rule and round trip, a review table, and an optional gate. */
+  accuracyCheck?: AccuracyCheck;
   /** `drop`: v1 must be gone before the contract. `swap`: names are swapped, v1 may keep running. */
   mode: 'drop' | 'swap';
   apps: { v1: AppContract; v2: AppContract };
@@ -111,11 +114,13 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
   const r = new RemapSql(spec, names, options);
   // One migration per table, so no transaction holds ACCESS EXCLUSIVE on two tables at once;
   // the first also creates the plan's procedures (their bodies are only resolved when called).
+  // The review table outlives the contract (the rows it holds name values the contract drops).
+  const review = spec.accuracyCheck ? { create: [createReviewTable(names, spec.accuracyCheck)], drop: [dropReviewTable(names)] } : { create: [], drop: [] };
   const expand: Migration[] = spec.tables.map((t, i) => ({
     name: spec.tables.length > 1 ? `expand_${t.table.name}` : 'expand',
     summary: `Add ${t.newColumns.map((c) => `${t.table.name}.${c.name}`).join(', ')} and the sync trigger on ${t.table.name}${i === 0 ? ", and the plan's helper procedures" : ''}.`,
-    up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? r.createShared() : []), ...r.createSync(t)),
-    down: ddl(options, ...r.dropSync(t), ...(i === 0 ? r.dropShared() : []), ...r.dropNewColumns(t)),
+    up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? [...r.createShared(), ...review.create] : []), ...r.createSync(t)),
+    down: ddl(options, ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
     verify: t.newColumns.map((c) => `SELECT ${q(c.name)} FROM ${q(t.table.name)} WHERE false`),
   }));
   const backfill: Migration = {
@@ -134,17 +139,36 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
     down: (c.crossTable ? ddlAcross : ddl)(options, ...c.down),
     verify: c.names.map((name) => `SELECT 1 / count(*)::int FROM pg_constraint WHERE conrelid = ${lit(q(c.table))}::regclass AND conname = ${lit(name)}`),
   }));
+  const hasOld = spec.tables.some((t) => t.oldColumns.length);
   const verify: Migration = {
     name: 'verify',
-    summary: 'Refuse to continue unless old and new columns agree on every row; rolling back restores the old columns.',
+    summary: hasOld
+      ? 'Refuse to continue unless old and new columns agree on every row; rolling back restores the old columns.'
+      : `Refuse to continue unless ${r.newColumnList()} is filled on every row.`,
     up: single(`CALL ${q(names.obj('verify'))}()`),
     down: single(`CALL ${q(names.obj('restore'))}(batch_size => ${options.batchSize}, pause_ms => ${options.pauseMs})`),
     verify: [`CALL ${q(names.obj('verify'))}()`],
   };
+  const reviewStep: Migration[] = spec.accuracyCheck
+    ? [
+        {
+          name: 'review',
+          summary: `Report agreement with the rule and round trip (random sample of ${spec.accuracyCheck.sampleRows} rows, and the whole table), and copy the rows that fail to ${q(`lockstep_review_${names.slug}`.slice(0, 63))}.`,
+          up: single(`CALL ${q(names.obj('review'))}()`),
+          down: single(noOp('the review only reported and copied rows for review')),
+          verify: [],
+        },
+      ]
+    : [];
   const retire = spec.oldIndexes.map((i) => retireIndexMigration('retire', i, i.columns));
   const contract: Migration = {
     name: 'contract',
-    summary: spec.mode === 'swap' ? 'Validate, swap the new columns in under the old names, drop the old ones and the triggers.' : 'Validate, drop the old columns, the triggers and the helpers.',
+    summary:
+      spec.mode === 'swap'
+        ? 'Validate, swap the new columns in under the old names, drop the old ones and the triggers.'
+        : hasOld
+          ? 'Validate, drop the old columns, the triggers and the helpers.'
+          : 'Validate, set NOT NULL, drop the triggers and the helpers.',
     up: (r.acrossTables ? ddlAcross : ddl)(options, ...r.contractUp()),
     down: (r.acrossTables ? ddlAcross : ddl)(options, ...r.contractDown()),
     verify: r.contractVerify(),
@@ -163,27 +187,37 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
   const phases: Phase[] = [
     {
       title: 'Expand',
-      goal: `Add ${r.newColumnList()} next to the old columns, and triggers that keep both shapes identical whichever application version writes.`,
+      goal: hasOld
+        ? `Add ${r.newColumnList()} next to the old columns, and triggers that keep both shapes identical whichever application version writes.`
+        : `Add ${r.newColumnList()} (nullable for now), and a trigger that fills it on every write whichever application version writes.`,
       migrations: expand,
       check: spec.tables.map((t) => `SELECT ${qList(t.newColumns.map((c) => c.name))} FROM ${q(t.table.name)} LIMIT 5`),
-      rollback: 'Drops the new columns, the triggers and the helpers. The old columns were never touched.',
+      rollback: hasOld ? 'Drops the new columns, the triggers and the helpers. The old columns were never touched.' : 'Drops the new column, the trigger and the helpers.',
     },
     {
       title: 'Backfill',
-      goal: `Copy every existing row into the new columns in keyset batches (one short transaction each), then build indexes and NOT VALID constraints for them.`,
+      goal: hasOld
+        ? `Copy every existing row into the new columns in keyset batches (one short transaction each), then build indexes and NOT VALID constraints for them.`
+        : `Fill ${r.newColumnList()} for every existing row in keyset batches (one short transaction each), then add its NOT NULL check as NOT VALID.`,
       migrations: [backfill, ...indexes, ...constraintMigrations],
       check: [`SELECT step, last_key, rows_done, finished_at FROM ${q(names.progress)}`, ...r.verifyQueries()],
-      rollback: 'Drops the new indexes and constraints and forgets the backfill progress. The copied values stay: they equal the old ones, and rolling back the expand phase drops them.',
+      rollback: hasOld
+        ? 'Drops the new indexes and constraints and forgets the backfill progress. The copied values stay: they equal the old ones, and rolling back the expand phase drops them.'
+        : 'Drops the new constraints and forgets the backfill progress. The filled values stay until rolling back the expand phase drops the column.',
     },
     {
       title: spec.mode === 'swap' ? 'Contract (swap)' : 'Contract',
       goal:
         spec.mode === 'swap'
           ? `Check both shapes agree, validate the constraints, then in one short transaction put the new columns in place under the old names and drop the old ones (${tables}).`
-          : `Check both shapes agree, validate the constraints, then drop the old columns, the triggers and the helpers (${tables}).`,
-      migrations: [verify, ...retire, contract, ...rebuild],
+          : hasOld
+            ? `Check both shapes agree, validate the constraints, then drop the old columns, the triggers and the helpers (${tables}).`
+            : `Check every row is filled, validate the NOT NULL check, set NOT NULL, then drop the trigger and the helpers (${tables}).`,
+      migrations: [...reviewStep, verify, ...retire, contract, ...rebuild],
       check: r.contractVerify(),
-      rollback: `Re-adds the old columns and the triggers, rebuilds the old indexes concurrently, refills the old columns from the new ones in batches, and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}).`,
+      rollback: hasOld
+        ? `Re-adds the old columns and the triggers, rebuilds the old indexes concurrently, refills the old columns from the new ones in batches, and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}).`
+        : `Makes ${r.newColumnList()} nullable again behind its NOT VALID check and puts the trigger and the helpers back.`,
     },
   ];
   const deploys: Deploy[] =
@@ -191,7 +225,13 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
       ? [{ beforePhase: 3, action: 'start-v2', text: 'Deploy v2, which may rely on the new column types. v1 keeps working: the names did not change.' }]
       : [
           { beforePhase: 2, action: 'start-v2', text: 'Deploy v2 (rolling: v1 and v2 run side by side; the triggers keep both shapes identical).' },
-          { beforePhase: 2, action: 'retire-v1', text: 'Wait until no v1 instance is left before the contract: v1 still uses the old columns.' },
+          {
+            beforePhase: 2,
+            action: 'retire-v1',
+            text: hasOld
+              ? 'Wait until no v1 instance is left before the contract: v1 still uses the old columns.'
+              : `Wait until no v1 instance is left before the contract: v1 does not write ${r.newColumnList()}, and after the contract the trigger that fills it for v1 is gone.`,
+          },
         ];
   return {
     kind: spec.kind,

@@ -8,8 +8,9 @@ import { explained } from '../lintPass';
 import { dollar, indent, lit, q, qList } from '../sqlText';
 import {
   BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, constraintExists, constraintValid, createProgressTable, ddlInProcedure, dropProgressTable,
-  guardCheck, keyRange, procedure, setNotNullInProcedure,
+  guardCheck, indexesValidCheck, keyRange, procedure, setNotNullInProcedure,
 } from './common';
+import { accuracyGate, accuracyQuery, dropReviewProcedure, reviewProcedure } from './accuracy';
 import type { MirroredForeignKey, NewColumn, OldColumn, RemapSpec, RemapTable } from './remap';
 
 /** The SQL text of a remap plan. */
@@ -78,7 +79,8 @@ export class RemapSql {
 
   /** The progress table and the procedures (expand, and the contract's rollback). */
   createShared(): string[] {
-    return [createProgressTable(this.names), this.backfillProcedure(), this.verifyProcedure(), this.restoreProcedure()];
+    const review = this.spec.accuracyCheck ? [reviewProcedure(this.names, this.spec.accuracyCheck)] : [];
+    return [createProgressTable(this.names), this.backfillProcedure(), this.verifyProcedure(), this.restoreProcedure(), ...review];
   }
 
   dropShared(): string[] {
@@ -86,6 +88,7 @@ export class RemapSql {
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('backfill'))}(integer, integer)`,
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('verify'))}()`,
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('restore'))}(integer, integer)`,
+      ...(this.spec.accuracyCheck ? [dropReviewProcedure(this.names)] : []),
       dropProgressTable(this.names),
     ];
   }
@@ -93,7 +96,7 @@ export class RemapSql {
   /** One table's conversion functions and sync trigger. */
   createSync(t: RemapTable): string[] {
     const out: string[] = [];
-    for (const c of t.newColumns) if (!this.isColumn(t, c.fwd)) out.push(this.rowFunction(this.fwdName(t, c), t.table.name, c.type, c.fwd));
+    for (const c of t.newColumns) if (!this.isColumn(t, c.fwd)) out.push(this.rowFunction(this.fwdName(t, c), t.table.name, c.type, c.fwd, undefined, c.mode === 'generated'));
     for (const c of this.restorable(t)) if (this.needsRevFunction(t, c)) out.push(this.rowFunction(this.revName(t, c), t.table.name, c.column.type, c.rev!, this.revProjection(t)));
     out.push(this.syncFunction(t));
     const execute = this.options.pgVersion >= 11 ? 'FUNCTION' : 'PROCEDURE';
@@ -117,9 +120,13 @@ export class RemapSql {
   }
 
   /** `fn(row)`: the user's expression evaluated over one row of the table. */
-  private rowFunction(name: string, table: string, type: string, expr: string, projection = '($1).*'): string {
+  private rowFunction(name: string, table: string, type: string, expr: string, projection = '($1).*', volatile = false): string {
+    // STABLE: a lookup in another table (a parent's new key) reads the calling statement's
+    // snapshot. VOLATILE would take a new one per row, so a verify scanning the table while the
+    // application deletes parents (and, cascading, their children) would compare rows of one
+    // snapshot with parents of a later one and report false mismatches.
     return `CREATE FUNCTION ${q(name)}(${q(table)}) RETURNS ${type}
-LANGUAGE sql
+LANGUAGE sql ${volatile ? 'VOLATILE' : 'STABLE'}
 AS ${dollar(`SELECT (${expr})::${type} FROM (SELECT ${projection}) AS r0`)}`;
   }
 
@@ -186,8 +193,11 @@ AS ${dollar(`BEGIN\n${indent(lines.join('\n'))}\nEND;`)}`;
       ? `ROW(${restorable.map((c) => q(c.column.name)).join(', ')}) IS NOT DISTINCT FROM ROW(${restorable.map((c) => this.rev(t, c, row)).join(', ')})`
       : fwdHolds;
     const filled = others.map((c) => `${q(c.name)} IS NOT NULL`);
-    const consistent = [`(${fwdHolds} OR ${revHolds})`, ...filled].join(' AND ');
-    return { consistent, exact: [fwdHolds, revHolds, ...filled].join(' AND ') };
+    // Only real conditions: a plan with nothing derived (add-not-null-column) checks just the fill.
+    const either = !derived.length && !restorable.length ? [] : [fwdHolds === revHolds ? fwdHolds : `(${fwdHolds} OR ${revHolds})`];
+    const both = [...new Set([fwdHolds, revHolds])].filter((c) => c !== 'true');
+    const consistent = [...either, ...filled].join(' AND ') || 'true';
+    return { consistent, exact: [...both, ...filled].join(' AND ') || 'true' };
   }
 
   verifyQueries(): string[] {
@@ -195,7 +205,7 @@ AS ${dollar(`BEGIN\n${indent(lines.join('\n'))}\nEND;`)}`;
       const { consistent, exact } = this.predicates(t);
       const accuracy = this.spec.accuracy ? `,\n       round(100.0 * count(*) FILTER (WHERE ${exact}) / greatest(count(*), 1), 2) AS exact_round_trip_percent` : '';
       return `-- ${t.table.name}: mismatched must be 0 before the contract\nSELECT count(*) FILTER (WHERE NOT (${consistent})) AS mismatched,\n       count(*) AS total${accuracy}\nFROM ${q(t.table.name)}`;
-    });
+    }).concat(this.spec.accuracyCheck ? [accuracyQuery(this.spec.accuracyCheck)] : []);
   }
 
   private verifyProcedure(): string {
@@ -209,6 +219,9 @@ AS ${dollar(`BEGIN\n${indent(lines.join('\n'))}\nEND;`)}`;
 RAISE NOTICE '${this.names.slug} verify ${t.table.name}: % mismatched rows of %', v_bad, v_rows;${accuracy}
 v_total := v_total + v_bad;`;
     });
+    if (this.spec.accuracyCheck) body.push(accuracyGate(this.names, this.spec.accuracyCheck));
+    const indexes = indexesValidCheck(this.names.slug, this.spec.newIndexes.map((i) => i.name));
+    if (indexes) body.push(indexes);
     body.push(`IF v_total > 0 THEN
   RAISE EXCEPTION '${this.names.slug}: % rows differ between the old and the new columns; rerun the backfill (or fix them) before the contract', v_total;
 END IF;`);
@@ -218,7 +231,7 @@ AS ${dollar(`DECLARE
   v_bad bigint;
   v_exact bigint;
   v_rows bigint;
-  v_total bigint := 0;
+  v_total bigint := 0;${this.spec.accuracyCheck?.minAccuracy !== undefined ? '\n  v_accuracy numeric;' : ''}
 BEGIN
 ${indent(body.join('\n'))}
 END;`)}`;

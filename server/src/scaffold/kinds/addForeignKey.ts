@@ -6,7 +6,7 @@ import type { Migration, Plan } from '../plan';
 import { ScaffoldError } from '../plan';
 import { buildIndexMigration, ddlAcross } from '../engines/common';
 import { lit, q } from '../sqlText';
-import { arg, columnOf, freshName, identifier, optionalArg, relationExists, slug, tableOf, type PlanKind } from './shared';
+import { arg, columnOf, freshName, identifier, optionalArg, relationExists, planSlug, tableOf, type PlanKind } from './shared';
 
 const ACTIONS = ['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT'];
 
@@ -84,7 +84,7 @@ export const addForeignKey: PlanKind = {
     );
     return {
       kind: 'add-foreign-key',
-      slug: slug('fk', table.name, column.name),
+      slug: planSlug(args, 'fk', table.name, column.name),
       title: `Add foreign key ${table.name}.${column.name} → ${parent.name}.${ref.name}`,
       summary: `${table.name}.${column.name} gets a foreign key to ${parent.name}.${ref.name} without blocking writes: NOT VALID first, VALIDATE later${indexed ? '' : ', with an index built concurrently before either'}.`,
       phases,

@@ -1,7 +1,7 @@
 /** Kind 7: add a NOT NULL column whose existing rows get a value from a backfill. */
 import { remapPlan } from '../engines/remap';
 import { ScaffoldError } from '../plan';
-import { arg, newColumnName, optionalArg, singleKey, slug, tableOf, type PlanKind } from './shared';
+import { arg, newColumnName, optionalArg, singleKey, planSlug, tableOf, type PlanKind } from './shared';
 
 export const addNotNullColumn: PlanKind = {
   id: 'add-not-null-column',
@@ -32,7 +32,7 @@ export const addNotNullColumn: PlanKind = {
     return remapPlan(
       {
         kind: 'add-not-null-column',
-        slug: slug('add', table.name, column),
+        slug: planSlug(args, 'add', table.name, column),
         title: `Add NOT NULL column ${table.name}.${column}`,
         summary: `${table.name}.${column} (${type}) is added, filled for every existing row in batches and for new rows by a trigger, then made NOT NULL without a long lock.`,
         tables: [{ table, pk, newColumns: [{ name: column, type, mode: 'filled', fwd: backfill, notNull: true, default: def }], oldColumns: [] }],

@@ -7,7 +7,7 @@
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewColumn, type NewIndex, type OldColumn, type RemapTable, type SequenceMove } from '../engines/remap';
 import { referencesTo, type ColumnSchema, type IndexSchema, type TableSchema } from '../schema';
-import { arg, freshName, identifier, optionalArg, relationExists, renamedObject, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { arg, freshName, identifier, optionalArg, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 const SMALL_INTS = ['int2', 'int4'];
 const SOURCES = {
@@ -108,13 +108,13 @@ export const changePrimaryKey: PlanKind = {
     }
 
     const children = [...new Set(fks.map((f) => f.table))].filter((t) => t !== parent.name);
-    const label = to === 'bigint' ? `${parent.name}.${pk.name} to bigint` : to === 'uuid' ? `${parent.name}'s key to uuid (${newPk})` : `${parent.name}.${pk.name} to ${newPk}`;
+    const label = to === 'bigint' ? `${parent.name}.${pk.name} to bigint` : to === 'uuid' ? `the key of ${parent.name} to uuid (${newPk})` : `${parent.name}.${pk.name} to ${newPk}`;
     const refs = children.length ? `, and ${fks.length} referencing column${fks.length > 1 ? 's' : ''} (${fks.map((f) => `${f.table}.${f.columns[0]}`).join(', ')})` : '';
     const v2Names = [...tables.values()].flatMap((t) => t.newColumns.map((n) => `${t.table.name}.${n.finalName ?? n.name}`)).join(', ');
     return remapPlan(
       {
         kind: 'change-primary-key',
-        slug: slug(to === 'bigint' ? 'bigint' : to === 'uuid' ? 'uuid' : 'rekey', parent.name, pk.name),
+        slug: planSlug(args, to === 'bigint' ? 'bigint' : to === 'uuid' ? 'uuid' : 'rekey', parent.name, pk.name),
         title: `Change primary key: ${label}`,
         summary: `The primary key of ${parent.name}${refs} change${to === 'bigint' ? ' to bigint under the same names' : ''}; new key columns are kept identical to the old ones (both ways) while both versions run, foreign keys are added NOT VALID and validated, and the key moves in one short transaction.`,
         tables: [p, ...[...tables.values()].filter((t) => t !== p)],

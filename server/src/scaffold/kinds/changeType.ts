@@ -6,7 +6,7 @@
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewIndex } from '../engines/remap';
 import { referencesTo } from '../schema';
-import { arg, columnOf, freshName, indexesOn, optionalArg, relationExists, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { arg, columnOf, freshName, indexesOn, optionalArg, relationExists, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 export const changeType: PlanKind = {
   id: 'change-type',
@@ -58,7 +58,7 @@ export const changeType: PlanKind = {
     return remapPlan(
       {
         kind: 'change-type',
-        slug: slug('retype', table.name, old.name),
+        slug: planSlug(args, 'retype', table.name, old.name),
         title: `Change ${table.name}.${old.name} from ${old.type} to ${type}`,
         summary: `${table.name}.${old.name} becomes ${type} without rewriting the table under ACCESS EXCLUSIVE: a ${type} column is kept identical to it while both versions run, then takes its name in one short transaction.`,
         tables: [

@@ -6,6 +6,7 @@
  */
 import type { Migration, Plan } from '../plan';
 import { ScaffoldError, single, tx } from '../plan';
+import { dependencyNotes } from '../dependencies';
 import { ARCHIVE_SCHEMA } from '../engines/crossTable';
 import {
   BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, createProgressTable, ddl, ddlAcross, dropProgressTable, guardCheck, keyRange, noOp, procedure,
@@ -14,7 +15,7 @@ import {
 import { explained } from '../lintPass';
 import { referencesTo } from '../schema';
 import { dollar, indent, lit, q, qList } from '../sqlText';
-import { arg, columnOf, indexesOn, optionalArg, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { arg, columnOf, indexesOn, optionalArg, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 /** A harmless value of the column's type, for rows that will never be read. */
 function placeholderFor(type: string): string {
@@ -46,7 +47,7 @@ export const dropColumn: PlanKind = {
     if (inbound.length) throw new ScaffoldError(`${inbound.map((f) => `${f.table}.${f.name}`).join(', ')} reference ${table.name}.${col.name}: drop those foreign keys first`);
     const outbound = table.foreignKeys.filter((f) => f.columns.includes(col.name));
     if (outbound.length) throw new ScaffoldError(`${outbound.map((f) => f.name).join(', ')} use${outbound.length > 1 ? '' : 's'} ${col.name}: drop ${outbound.length > 1 ? 'them' : 'it'} first`);
-    const names = new PlanNames(slug('drop', table.name, col.name));
+    const names = new PlanNames(planSlug(args, 'drop', table.name, col.name));
     const archive = names.obj('archive');
     const trigger = names.obj('archive_sync');
     const execute = options.pgVersion >= 11 ? 'FUNCTION' : 'PROCEDURE';
@@ -170,6 +171,7 @@ END;`)}`,
       },
       verifySql,
       notes: [
+        ...dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column: col.name }),
         ...unsupportedIndexNotes(touched),
         ...(col.notNull ? [`Rolling back the contract refills ${col.name} from the archive in batches; until that finishes it holds NULL for old rows, so NOT NULL comes back afterwards (CHECK NOT VALID, VALIDATE, SET NOT NULL inside the restore procedure).`] : []),
         `The archive ${archive} stays after the contract: it is what a rollback refills the column from. Drop it yourself once you are sure (the only irreversible step, deliberately not a migration).`,
@@ -186,7 +188,7 @@ export const dropTable: PlanKind = {
   params: [{ name: 'table', label: 'Table to drop', type: 'table', required: true, help: 'the table' }],
   build(args, schema, options): Plan {
     const table = tableOf(schema, arg(args, 'table'));
-    const s = slug('drop', table.name);
+    const s = planSlug(args, 'drop', table.name);
     const inbound = referencesTo(schema, table.name).filter((f) => f.table !== table.name);
     const addBack = (f: (typeof inbound)[number]) =>
       `ALTER TABLE ${q(f.table)} ADD CONSTRAINT ${q(f.name)} FOREIGN KEY (${qList(f.columns)}) REFERENCES ${q(table.name)} (${qList(f.refColumns)})${f.actions ? ` ${f.actions}` : ''} NOT VALID`;
@@ -241,6 +243,7 @@ export const dropTable: PlanKind = {
       apps: { v1: { reads: table.name, writes: table.name }, v2: { reads: `never ${table.name}`, writes: `never ${table.name}` } },
       verifySql: `-- ${table.name} should see no new reads or writes before it is retired; run twice a few minutes apart and compare\nSELECT seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables WHERE relname = ${lit(table.name)};\n`,
       notes: [
+        ...dependencyNotes(schema.dependents, { action: 'drop-table', table: table.name }),
         `Drop ${ARCHIVE_SCHEMA}.${table.name} yourself once you are sure: that is the only irreversible step, deliberately not a migration.`,
         ...(inbound.length ? [`Foreign keys dropped with it: ${inbound.map((f) => `${f.table}.${f.name}`).join(', ')}.`] : []),
       ],

@@ -1,10 +1,11 @@
-/** Every plan kind, in the issue's order. */
+/** Every plan kind, in the order `scaffold --list` shows them. */
 import { addForeignKey } from './addForeignKey';
 import { addNotNullColumn } from './addNotNullColumn';
 import { changePrimaryKey } from './changePrimaryKey';
 import { changeType } from './changeType';
 import { dropColumn, dropTable } from './drop';
 import { mergeTables } from './mergeTables';
+import { normalize } from './normalize';
 import { renameColumn } from './renameColumn';
 import { renameTable } from './renameTable';
 import type { PlanKind } from './shared';
@@ -24,4 +25,5 @@ export const KINDS: readonly PlanKind[] = [
   mergeColumns,
   dropColumn,
   dropTable,
+  normalize,
 ];

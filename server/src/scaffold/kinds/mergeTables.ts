@@ -6,7 +6,7 @@
 import { ARCHIVE_SCHEMA, crossTablePlan, type MovedColumn } from '../engines/crossTable';
 import { ScaffoldError } from '../plan';
 import { referencesTo } from '../schema';
-import { arg, columnOf, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { arg, columnOf, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 export const mergeTables: PlanKind = {
   id: 'merge-tables',
@@ -14,14 +14,18 @@ export const mergeTables: PlanKind = {
   title: 'Merge two tables into one',
   description: "Add the source table's columns to the target (joined on the key), mirror both ways while v1 and v2 run, backfill, then archive the source.",
   params: [
-    { name: 'table', label: 'Target table (stays)', type: 'table', required: true, help: 'e.g. email_prefs' },
-    { name: 'from', label: 'Source table (merged in, then archived)', type: 'table', required: true, help: 'e.g. push_prefs' },
-    { name: 'columns', label: 'Columns to move', type: 'columns', of: 'from', required: false, help: 'default: every column of the source except its key' },
+    { name: 'table', label: 'Source table (merged in, then archived)', type: 'table', required: true, help: 'the table whose columns move, e.g. push_prefs' },
+    { name: 'into', label: 'Target table (stays)', type: 'table', required: true, help: 'the table that receives them, e.g. email_prefs' },
+    { name: 'columns', label: 'Columns to move', type: 'columns', of: 'table', required: false, help: 'default: every column of the source except its key' },
   ],
+  retiredParams: {
+    from: (args) =>
+      `merge-tables takes the source as --table (like every other kind) and the target as --into; --from is gone: use --table ${args.from ?? '<source>'} --into ${args.table ?? '<target>'}`,
+  },
   build(args, schema, options) {
-    const target = tableOf(schema, arg(args, 'table'));
-    const source = tableOf(schema, arg(args, 'from'));
-    if (target.name === source.name) throw new ScaffoldError('--table and --from are the same table');
+    const source = tableOf(schema, arg(args, 'table'));
+    const target = tableOf(schema, arg(args, 'into'));
+    if (target.name === source.name) throw new ScaffoldError('--table and --into are the same table');
     const tkey = singleKey(target);
     const skey = singleKey(source);
     if (tkey.type !== skey.type) throw new ScaffoldError(`the keys differ in type: ${target.name}.${tkey.name} is ${tkey.type}, ${source.name}.${skey.name} is ${skey.type}`);
@@ -47,7 +51,7 @@ export const mergeTables: PlanKind = {
     return crossTablePlan(
       {
         kind: 'merge-tables',
-        slug: slug('merge', source.name, 'into', target.name),
+        slug: planSlug(args, 'merge', source.name, 'into', target.name),
         title: `Merge ${source.name} into ${target.name}`,
         summary: `${cols.map((c) => `${source.name}.${c.name}`).join(', ')} move${cols.length === 1 ? 's' : ''} into ${target.name} (joined on ${source.name}.${skey.name} = ${target.name}.${tkey.name}). Triggers mirror every write between the two while v1 and v2 run; the contract archives ${source.name}.`,
         old: { table: source.name, key: skey },
@@ -64,6 +68,7 @@ export const mergeTables: PlanKind = {
         notes: [
           ...unsupportedIndexNotes(touched),
           `A ${source.name} row exists while its ${target.name} row has any of the moved values: v2 setting them all to NULL deletes it, setting one creates it.`,
+          `v1 may insert a ${source.name} row before its ${target.name} row, in one transaction or two: the trigger creates the ${target.name} row at once (with its defaults, visible to readers until v1 inserts its own), and v1's INSERT then takes that row's place instead of failing with a duplicate key. A ${target.name} row the application wrote itself is never replaced.`,
           `The contract moves ${source.name} to schema ${ARCHIVE_SCHEMA} instead of dropping it, so rolling back loses nothing. Drop ${ARCHIVE_SCHEMA}.${source.name} yourself once you are sure; that is the only irreversible step, and it is not a migration.`,
           `The moved columns are nullable in ${target.name}${cols.some((c) => c.notNull) ? ` (${cols.filter((c) => c.notNull).map((c) => c.name).join(', ')} ${cols.filter((c) => c.notNull).length > 1 ? 'were' : 'was'} NOT NULL in ${source.name}, where a row only exists when it has values)` : ''}.`,
         ],

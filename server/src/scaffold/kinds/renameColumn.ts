@@ -2,7 +2,8 @@
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewIndex } from '../engines/remap';
 import { referencesTo } from '../schema';
-import { arg, columnOf, freshName, indexesOn, newColumnName, relationExists, renamedObject, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { dependencyNotes } from '../dependencies';
+import { arg, columnOf, freshName, indexesOn, newColumnName, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 export const renameColumn: PlanKind = {
   id: 'rename-column',
@@ -49,7 +50,7 @@ export const renameColumn: PlanKind = {
     return remapPlan(
       {
         kind: 'rename-column',
-        slug: slug('rename', table.name, old.name),
+        slug: planSlug(args, 'rename', table.name, old.name),
         title: `Rename ${table.name}.${old.name} to ${to}`,
         summary: `${table.name}.${old.name} becomes ${table.name}.${to} without downtime: both columns exist and stay identical while v1 (old name) and v2 (new name) run side by side.`,
         tables: [
@@ -70,7 +71,7 @@ export const renameColumn: PlanKind = {
           v1: { reads: `${table.name}.${old.name}`, writes: `${table.name}.${old.name}` },
           v2: { reads: `${table.name}.${to}`, writes: `${table.name}.${to} (never ${old.name})` },
         },
-        notes: unsupportedIndexNotes(touched),
+        notes: [...dependencyNotes(schema.dependents, { action: 'rename-column', table: table.name, column: old.name, to }), ...unsupportedIndexNotes(touched)],
       },
       options,
     );

@@ -6,9 +6,10 @@
 import type { Migration, Plan } from '../plan';
 import { ScaffoldError } from '../plan';
 import { ddl } from '../engines/common';
+import { dependencyNotes } from '../dependencies';
 import { explained } from '../lintPass';
 import { lit, q, qList } from '../sqlText';
-import { arg, identifier, slug, tableOf, type PlanKind } from './shared';
+import { arg, identifier, planSlug, tableOf, type PlanKind } from './shared';
 
 export const renameTable: PlanKind = {
   id: 'rename-table',
@@ -25,7 +26,7 @@ export const renameTable: PlanKind = {
     if (schema.tables.has(to)) throw new ScaffoldError(`a table named "${to}" already exists`);
     const columns = table.columns.map((c) => c.name);
     const view = `CREATE VIEW ${q(table.name)} AS SELECT ${qList(columns)} FROM ${q(to)}`;
-    const s = slug('rename', table.name);
+    const s = planSlug(args, 'rename', table.name);
     const rename: Migration = {
       name: 'rename_with_view',
       summary: `Rename ${table.name} to ${to} and create the view ${table.name} over it, in one transaction.`,
@@ -76,6 +77,7 @@ export const renameTable: PlanKind = {
       },
       verifySql: `-- No data moves: ${table.name} is a view over ${to}. Both must count the same rows.\nSELECT (SELECT count(*) FROM ${q(to)}) - (SELECT count(*) FROM ${q(table.name)}) AS mismatched;\n`,
       notes: [
+        ...dependencyNotes(schema.dependents, { action: 'rename-table', table: table.name, to }),
         `Indexes, constraints and the sequence keep their names (e.g. ${table.primaryKey?.name ?? `${table.name}_pkey`}); rename them later if you care (ALTER INDEX … RENAME takes only SHARE UPDATE EXCLUSIVE).`,
         `Writes through the view cannot use INSERT … ON CONFLICT ON CONSTRAINT or table-specific features such as TRUNCATE ${table.name}; code that does must move to ${to} first.`,
         `Columns added to ${to} during the transition do not appear in the view.`,

@@ -24,11 +24,13 @@ export type KindArgs = Record<string, string | undefined>;
 
 export interface PlanKind {
   id: string;
-  /** The numbered kind of issue 7 it implements (1–10). */
+  /** Position in `scaffold --list` and the VS Code picker (related kinds share one). */
   number: number;
   title: string;
   description: string;
   params: KindParam[];
+  /** Options a kind no longer takes, with the message that says what replaced them. */
+  retiredParams?: Record<string, (args: KindArgs) => string>;
   build(args: KindArgs, schema: SchemaInfo, options: PlanOptions): Plan;
 }
 
@@ -94,8 +96,31 @@ export function indexesOn(table: TableSchema, columns: string[]): IndexSchema[] 
   return table.indexes.filter((i) => i.columns.some((c) => columns.includes(c)) || (!i.simple && i.columns.length === 0));
 }
 
+/** Longest default plan name; longer ones are cut at a word boundary, never mid-word. */
+const SLUG_MAX = 40;
+
 export function slug(...parts: string[]): string {
-  return objectName(...parts).slice(0, 40).replace(/_+$/, '');
+  const full = objectName(...parts);
+  if (full.length <= SLUG_MAX) return full;
+  const words = full.split('_').filter(Boolean);
+  let out = words[0].slice(0, SLUG_MAX);
+  for (const w of words.slice(1)) {
+    if (out.length + 1 + w.length > SLUG_MAX) break;
+    out += `_${w}`;
+  }
+  return out;
+}
+
+/**
+ * The plan's name: `--name` when given (so two plans on one table get distinct objects and
+ * files), else the kind's default built from `parts`.
+ */
+export function planSlug(args: KindArgs, ...parts: string[]): string {
+  const given = optionalArg(args, 'name');
+  if (!given) return slug(...parts);
+  if (!/^[a-z][a-z0-9_]*$/.test(given)) throw new ScaffoldError(`--name "${given}" must be lower case letters, digits and _ (it names the plan's objects and files)`);
+  if (given.length > SLUG_MAX) throw new ScaffoldError(`--name "${given}" is longer than ${SLUG_MAX} characters (the plan's object names add suffixes to it)`);
+  return given;
 }
 
 /** `name` with `from` replaced by `to` where it appears as a word part, else suffixed. */

@@ -1,23 +1,50 @@
 /**
- * Kind 9: split one column into several (full_name → first_name, last_name) and the reverse,
- * with user-supplied transforms in both directions. The verification counts rows where neither
- * direction holds (must be 0) and reports the share that round-trips exactly.
+ * Split one column into several (full_name → first_name, last_name) and the reverse, with a
+ * preset or user-supplied transforms in both directions. The verify counts rows where neither
+ * direction holds (must be 0); the review step measures agreement with the rule and round trip
+ * (engines/accuracy.ts), and `--min-accuracy` gates the contract on the first.
  */
+import { DEFAULT_SAMPLE_ROWS, parsePercent, reviewTableName, sampleRowsOf, type AccuracyCheck } from '../engines/accuracy';
+import { PlanNames } from '../engines/common';
+import { dependencyNotes } from '../dependencies';
 import { remapPlan, type NewColumn } from '../engines/remap';
 import { ScaffoldError } from '../plan';
-import { arg, columnOf, indexesOn, listArg, newColumnName, optionalArg, singleKey, slug, tableOf, unsupportedIndexNotes, type KindArgs, type PlanKind } from './shared';
+import { arg, columnOf, indexesOn, listArg, newColumnName, optionalArg, singleKey, planSlug, tableOf, unsupportedIndexNotes, type KindArgs, type PlanKind } from './shared';
 
-/** Named transforms for the common case: a full name split at its last space. */
+/**
+ * The last-space rule, exactly: trim, collapse runs of whitespace to one space; the first name is
+ * everything before the last space, the last name the word after it; a single word is the first
+ * name with an empty ('' , not NULL) last name; NULL stays NULL. The reverse joins the non-empty
+ * parts with one space, so ('Madonna', '') gives 'Madonna', never 'Madonna '.
+ */
+const WHITESPACE = '[ \\t\\n\\r\\f\\v]+';
+function normalized(full: string): string {
+  return `btrim(regexp_replace(${full}, '${WHITESPACE}', ' ', 'g'), ' ')`;
+}
+
 export const PRESETS: Record<string, { describe: string; split: (full: string, parts: string[]) => string[]; merge: (full: string, parts: string[]) => string }> = {
   'last-space': {
-    describe: 'everything before the last space, and the word after it (no space: all of it, then NULL)',
-    split: (full) => [
-      `CASE WHEN strpos(${full}, ' ') > 0 THEN substring(${full} FROM '^(.*) ') ELSE ${full} END`,
-      `CASE WHEN strpos(${full}, ' ') > 0 THEN substring(${full} FROM ' ([^ ]*)$') END`,
-    ],
-    merge: (_full, [first, last]) => `CASE WHEN ${first} IS NULL AND ${last} IS NULL THEN NULL ELSE concat_ws(' ', ${first}, ${last}) END`,
+    describe: "trimmed, spaces collapsed; first = everything before the last space, last = the word after it ('' for a single word); the reverse joins the non-empty parts with one space",
+    split: (full) => {
+      const n = normalized(full);
+      return [`CASE WHEN strpos(${n}, ' ') > 0 THEN substring(${n} FROM '^(.*) ') ELSE ${n} END`, `CASE WHEN strpos(${n}, ' ') > 0 THEN substring(${n} FROM ' ([^ ]*)$') ELSE CASE WHEN ${full} IS NOT NULL THEN '' END END`];
+    },
+    merge: (_full, [first, last]) => `CASE WHEN ${first} IS NULL AND ${last} IS NULL THEN NULL ELSE concat_ws(' ', NULLIF(${first}, ''), NULLIF(${last}, '')) END`,
   },
 };
+
+/** The last-space rule in JavaScript (tests and review tooling predict the SQL with it). */
+export function lastSpaceSplit(full: string | null): [string | null, string | null] {
+  if (full === null) return [null, null];
+  const n = full.replace(/[ \t\n\r\f\v]+/g, ' ').replace(/^ +| +$/g, '');
+  const at = n.lastIndexOf(' ');
+  return at < 0 ? [n, ''] : [n.slice(0, at), n.slice(at + 1)];
+}
+
+export function lastSpaceMerge(first: string | null, last: string | null): string | null {
+  if (first === null && last === null) return null;
+  return [first, last].filter((x) => x !== null && x !== '').join(' ');
+}
 
 function transforms(args: KindArgs, names: string[], param: string): Record<string, string> | undefined {
   const raw = optionalArg(args, param);
@@ -45,6 +72,16 @@ const TRANSFORM_PARAMS = [
   { name: 'preset', label: 'Transform preset', type: 'choice' as const, choices: Object.keys(PRESETS), required: false, help: `ready-made transforms: ${Object.entries(PRESETS).map(([k, p]) => `${k} (${p.describe})`).join('; ')}` },
 ];
 
+const ACCURACY_PARAMS = [
+  { name: 'min-accuracy', label: 'Required agreement with the rule (%)', type: 'expression' as const, required: false, help: 'e.g. 99.9: the verify step refuses to continue when fewer rows of the whole table agree with the rule (default: report only)' },
+  { name: 'sample', label: 'Rows in the random sample', type: 'expression' as const, required: false, help: `rows in the random sample the accuracy report also measures (default ${DEFAULT_SAMPLE_ROWS})` },
+];
+
+function accuracyOf(args: KindArgs, base: Omit<AccuracyCheck, 'minAccuracy' | 'sampleRows'>): AccuracyCheck {
+  const min = optionalArg(args, 'min-accuracy');
+  return { ...base, minAccuracy: min === undefined ? undefined : parsePercent(min, '--min-accuracy'), sampleRows: sampleRowsOf(optionalArg(args, 'sample')) };
+}
+
 export const splitColumn: PlanKind = {
   id: 'split-column',
   number: 9,
@@ -57,6 +94,7 @@ export const splitColumn: PlanKind = {
     ...TRANSFORM_PARAMS,
     { name: 'split', label: 'Old → new transforms', type: 'expression', required: false, help: "per new column: \"first_name=<SQL over the row>; last_name=<SQL>\"" },
     { name: 'merge', label: 'New → old transform', type: 'expression', required: false, help: 'SQL over the new columns giving the old value' },
+    ...ACCURACY_PARAMS,
   ],
   build(args, schema, options) {
     const table = tableOf(schema, arg(args, 'table'));
@@ -72,10 +110,16 @@ export const splitColumn: PlanKind = {
     if (!split || !merge) throw new ScaffoldError('give --preset, or both --split and --merge');
     const touched = indexesOn(table, [old.name]).filter((i) => i.columns.includes(old.name) || !i.simple);
     const newColumns: NewColumn[] = into.map((name) => ({ name, type: old.type, mode: 'derived', fwd: split[name], notNull: false }));
+    const s = planSlug(args, 'split', table.name, old.name);
+    const accuracyCheck = accuracyOf(args, {
+      table: table.name, pk: pk.name, pkType: pk.type,
+      oldColumns: [{ name: old.name, type: old.type }], newColumns: into.map((name) => ({ name, type: old.type })),
+      rule: split, reverse: { [old.name]: merge },
+    });
     return remapPlan(
       {
         kind: 'split-column',
-        slug: slug('split', table.name, old.name),
+        slug: s,
         title: `Split ${table.name}.${old.name} into ${into.join(', ')}`,
         summary: `${table.name}.${old.name} becomes ${into.join(' + ')}. While v1 writes ${old.name} and v2 writes ${into.join(', ')}, a trigger derives each side from the other.`,
         tables: [{ table, pk, newColumns, oldColumns: [{ column: old, rev: merge }] }],
@@ -83,16 +127,19 @@ export const splitColumn: PlanKind = {
         oldIndexes: touched.filter((i) => i.simple && i.columns.includes(old.name)),
         foreignKeys: [],
         sequences: [],
-        accuracy: true,
+        accuracy: false,
+        accuracyCheck,
         mode: 'drop',
         apps: {
           v1: { reads: `${table.name}.${old.name}`, writes: `${table.name}.${old.name}` },
           v2: { reads: `${table.name}.${into.join(', ')}`, writes: `${table.name}.${into.join(', ')}` },
         },
         notes: [
+          ...dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column: old.name }),
           ...unsupportedIndexNotes(touched),
           ...touched.filter((i) => i.simple).map((i) => `Index ${i.name} on ${old.name} is dropped before the contract and has no counterpart: add indexes on ${into.join(', ')} yourself if queries need them.`),
-          `A row is consistent when the new columns equal the split of ${old.name}, or ${old.name} equals the merge of the new columns (whichever version wrote last). The verification also reports how many rows round-trip exactly both ways: rows where it is not 100 % are ones the split cannot represent losslessly.`,
+          `A row is consistent when the new columns equal the split of ${old.name}, or ${old.name} equals the merge of the new columns (whichever version wrote last).`,
+          accuracyNote(accuracyCheck, new PlanNames(s), `${into.join(', ')} equal the rule applied to ${old.name}`, `${old.name} comes back unchanged from the split and the merge`),
           `${old.name} NOT NULL is ${old.notNull ? 'restored on rollback' : 'not set (the column is nullable)'}; the new columns are nullable.`,
         ],
       },
@@ -113,6 +160,7 @@ export const mergeColumns: PlanKind = {
     ...TRANSFORM_PARAMS,
     { name: 'merge', label: 'Old → new transform', type: 'expression', required: false, help: 'SQL over the old columns giving the new value' },
     { name: 'split', label: 'New → old transforms', type: 'expression', required: false, help: 'per old column: "first_name=<SQL over the row>; last_name=<SQL>"' },
+    ...ACCURACY_PARAMS,
   ],
   build(args, schema, options) {
     const table = tableOf(schema, arg(args, 'table'));
@@ -128,10 +176,16 @@ export const mergeColumns: PlanKind = {
     const split = transforms(args, names, 'split') ?? (p ? Object.fromEntries(names.map((n, i) => [n, p.split(into, names)[i]])) : undefined);
     if (!split || !merge) throw new ScaffoldError('give --preset, or both --merge and --split');
     const touched = indexesOn(table, names).filter((i) => i.columns.some((c) => names.includes(c)) || !i.simple);
+    const s = planSlug(args, 'merge', table.name, into);
+    const accuracyCheck = accuracyOf(args, {
+      table: table.name, pk: pk.name, pkType: pk.type,
+      oldColumns: olds.map((c) => ({ name: c.name, type: c.type })), newColumns: [{ name: into, type: olds[0].type }],
+      rule: { [into]: merge }, reverse: split,
+    });
     return remapPlan(
       {
         kind: 'merge-columns',
-        slug: slug('merge', table.name, into),
+        slug: s,
         title: `Merge ${names.map((n) => `${table.name}.${n}`).join(' + ')} into ${into}`,
         summary: `${names.join(' + ')} become ${table.name}.${into}. While v1 writes ${names.join(', ')} and v2 writes ${into}, a trigger derives each side from the other.`,
         tables: [{ table, pk, newColumns: [{ name: into, type: olds[0].type, mode: 'derived', fwd: merge, notNull: olds.every((c) => c.notNull) }], oldColumns: olds.map((c) => ({ column: c, rev: split[c.name] })) }],
@@ -139,18 +193,28 @@ export const mergeColumns: PlanKind = {
         oldIndexes: touched.filter((i) => i.simple && i.columns.some((c) => names.includes(c))),
         foreignKeys: [],
         sequences: [],
-        accuracy: true,
+        accuracy: false,
+        accuracyCheck,
         mode: 'drop',
         apps: {
           v1: { reads: names.map((n) => `${table.name}.${n}`).join(', '), writes: names.join(', ') },
           v2: { reads: `${table.name}.${into}`, writes: `${table.name}.${into}` },
         },
         notes: [
+          ...names.flatMap((column) => dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column })),
           ...unsupportedIndexNotes(touched),
-          `A row is consistent when ${into} equals the merge of ${names.join(', ')}, or they equal its split (whichever version wrote last); the verification also reports the share of rows that round-trip exactly.`,
+          `A row is consistent when ${into} equals the merge of ${names.join(', ')}, or they equal its split (whichever version wrote last).`,
+          accuracyNote(accuracyCheck, new PlanNames(s), `${into} equals the rule applied to ${names.join(', ')}`, `${names.join(', ')} come back unchanged from the merge and the split`),
         ],
       },
       options,
     );
   },
 };
+
+function accuracyNote(a: AccuracyCheck, names: PlanNames, agrees: string, roundTrips: string): string {
+  const gate = a.minAccuracy === undefined
+    ? 'Nothing is gated on them (give --min-accuracy to make the verify step refuse to continue below a percentage).'
+    : `The verify step refuses to continue unless at least ${a.minAccuracy} % of the whole table agrees with the rule.`;
+  return `Accuracy: the review step (CALL ${names.obj('review')}()) reports, on a random sample of ${a.sampleRows} rows and on the whole table, the share of rows that agree with the rule (${agrees}) and the share that round-trip (${roundTrips}), and copies every row failing either into ${reviewTableName(names)} (kept after the contract; drop it when reviewed). ${gate}`;
+}

@@ -2,7 +2,7 @@
 import { crossTablePlan, type MovedColumn } from '../engines/crossTable';
 import { ScaffoldError } from '../plan';
 import { q, qList } from '../sqlText';
-import { arg, columnOf, freshName, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, slug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
+import { arg, columnOf, freshName, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 export const splitTable: PlanKind = {
   id: 'split-table',
@@ -42,7 +42,7 @@ export const splitTable: PlanKind = {
     return crossTablePlan(
       {
         kind: 'split-table',
-        slug: slug('split', table.name),
+        slug: planSlug(args, 'split', table.name),
         title: `Split ${cols.map((c) => c.name).join(', ')} out of ${table.name} into ${into}`,
         summary: `${cols.map((c) => `${table.name}.${c.name}`).join(', ')} move${cols.length === 1 ? 's' : ''} to the new table ${into} (one row per ${table.name} row, keyed by ${key} → ${table.name}.${pk.name}). Triggers mirror every write between the two while v1 and v2 run.`,
         old: { table: table.name, key: pk },

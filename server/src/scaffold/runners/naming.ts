@@ -34,7 +34,9 @@ export function nextVersions(runner: RunnerId, existing: Existing, count: number
         },
       );
     }
+    // Runners without a scaffold writer of their own (yet) get plain numbered SQL.
     case 'plain':
+    default:
       return sequence(existing.names.map((n) => /^(\d+)[_-].+\.sql$/i.exec(n)?.[1]), count, now, 4);
     case 'sqitch':
       return Array.from({ length: count }, () => '');

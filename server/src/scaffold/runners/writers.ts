@@ -211,7 +211,9 @@ export function phaseCommands(runner: RunnerId, ctx: WriteContext, phaseMigratio
   const last = phaseMigrations[n - 1];
   const dir = ctx.migrationsDir;
   switch (runner) {
+    // Runners without a scaffold writer of their own (yet) get plain psql commands.
     case 'plain':
+    default:
       return {
         apply: phaseMigrations.map((m) => `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f ${m.upPath}`),
         rollback: [...phaseMigrations].reverse().map((m) => `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f ${m.downPath}`),

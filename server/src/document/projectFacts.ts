@@ -1,0 +1,122 @@
+/**
+ * What a migration's surroundings say about how its runner treats it: per-script settings files
+ * (Flyway `<script>.sql.conf`, Diesel `metadata.toml`), the Drizzle journal, Atlas's `atlas.sum`, and
+ * the tools the project depends on (package.json, Cargo.toml, graphile-migrate's `.gmrc`).
+ * Read from disk next to the file; a missing or unreadable file is simply not a fact.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface ProjectFacts {
+  /** Flyway `<script>.sql.conf`: `executeInTransaction`, when the file sets it. */
+  flywayExecuteInTransaction?: boolean;
+  /** Diesel `<migration>/metadata.toml`: `run_in_transaction`, when the file sets it. */
+  dieselRunInTransaction?: boolean;
+  /** A Drizzle Kit `meta/_journal.json` sits next to the file. */
+  drizzleJournal?: boolean;
+  /** An Atlas `atlas.sum` sits next to the file. */
+  atlasSum?: boolean;
+  /** graphile-migrate's `.gmrc` (or `.gmrc.js`) in a folder above. */
+  graphileConfig?: boolean;
+  /** Migration tools the nearest package.json / Cargo.toml depends on (`prisma`, `postgres-migrations`, `sqlx`, …). */
+  tools: string[];
+  /** Prisma's version from the nearest package.json (`prisma` or `@prisma/client`), as [major, minor]. */
+  prismaVersion?: [number, number];
+}
+
+export const NO_FACTS: ProjectFacts = Object.freeze({ tools: [] }) as ProjectFacts;
+
+const TOOL_PACKAGES = ['prisma', '@prisma/client', 'drizzle-kit', 'postgres-migrations', 'graphile-migrate'];
+const CACHE_MS = 2000;
+const cache = new Map<string, { at: number; value: unknown }>();
+
+/** Re-reading on every keystroke is wasteful; facts a couple of seconds old are fine. */
+function cached<T>(key: string, read: () => T): T {
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < CACHE_MS) return hit.value as T;
+  const value = read();
+  if (cache.size > 500) cache.clear();
+  cache.set(key, { at: now, value });
+  return value;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return statSync(path).size <= 1_000_000 ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `key = value` / `key=value` (Flyway .conf, TOML) → the boolean value, when it is one. */
+export function booleanSetting(text: string | undefined, key: string): boolean | undefined {
+  if (!text) return undefined;
+  const m = new RegExp(`^\\s*${key}\\s*=\\s*"?(true|false)"?\\s*(#.*)?$`, 'mi').exec(text);
+  return m ? m[1].toLowerCase() === 'true' : undefined;
+}
+
+/** Facts about the project around `path` (an absolute or relative file path). */
+export function readProjectFacts(path: string | undefined): ProjectFacts {
+  if (!path) return NO_FACTS;
+  const dir = dirname(path);
+  const base = basename(path);
+  const facts: ProjectFacts = { ...upwardFacts(dir) };
+  if (/\.sql$/i.test(base)) facts.flywayExecuteInTransaction = booleanSetting(cached(`t:${path}.conf`, () => readText(`${path}.conf`)), 'executeInTransaction');
+  if (/^(up|down)\.sql$/i.test(base)) facts.dieselRunInTransaction = booleanSetting(cached(`t:${dir}/metadata.toml`, () => readText(join(dir, 'metadata.toml'))), 'run_in_transaction');
+  facts.drizzleJournal = cached(`e:${dir}/meta`, () => existsSync(join(dir, 'meta', '_journal.json')));
+  facts.atlasSum = cached(`e:${dir}/atlas.sum`, () => existsSync(join(dir, 'atlas.sum')));
+  return facts;
+}
+
+/** Walks up (a few levels) to the nearest package.json and Cargo.toml, and any `.gmrc`. */
+function upwardFacts(start: string): Omit<ProjectFacts, 'flywayExecuteInTransaction' | 'dieselRunInTransaction'> {
+  return cached(`u:${start}`, () => {
+    const facts: ProjectFacts = { tools: [] };
+    let sawPackage = false;
+    let sawCargo = false;
+    let dir = start;
+    for (let depth = 0; depth < 8; depth++) {
+      if (!facts.graphileConfig && (existsSync(join(dir, '.gmrc')) || existsSync(join(dir, '.gmrc.js')))) facts.graphileConfig = true;
+      if (!sawPackage) {
+        const pkg = readText(join(dir, 'package.json'));
+        if (pkg !== undefined) {
+          sawPackage = true;
+          Object.assign(facts, packageFacts(pkg, facts.tools));
+        }
+      }
+      if (!sawCargo) {
+        const cargo = readText(join(dir, 'Cargo.toml'));
+        if (cargo !== undefined) {
+          sawCargo = true;
+          if (/^\s*sqlx(\s*=|\s*\.|-)/m.test(cargo) || /\[dependencies\.sqlx\]/.test(cargo)) facts.tools.push('sqlx');
+          if (/^\s*diesel(\s*=|\s*\.)/m.test(cargo)) facts.tools.push('diesel');
+        }
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return facts;
+  });
+}
+
+function packageFacts(text: string, tools: string[]): Partial<ProjectFacts> {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const deps: Record<string, unknown> = {};
+  for (const key of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+    const value = json[key];
+    if (value && typeof value === 'object') Object.assign(deps, value);
+  }
+  // Runtime dependencies only: a tool a project merely tests against (a devDependency) does not run its migrations.
+  const runtime = (json.dependencies && typeof json.dependencies === 'object' ? json.dependencies : {}) as Record<string, unknown>;
+  for (const name of TOOL_PACKAGES) if (typeof runtime[name] === 'string') tools.push(name);
+  const spec = (deps.prisma ?? deps['@prisma/client']) as string | undefined;
+  const m = typeof spec === 'string' ? /(\d+)\.(\d+)/.exec(spec) ?? /(\d+)/.exec(spec) : null;
+  return m ? { prismaVersion: [Number(m[1]), Number(m[2] ?? 0)] } : {};
+}

@@ -1,0 +1,103 @@
+/**
+ * The one interface every framework extractor implements (TypeScript/JavaScript ORMs here; Ruby,
+ * Python and Elixir frameworks plug into the same shape). An extractor reads a host file (a `.ts`
+ * migration, later a `.rb` or `.py` one) and returns the SQL the framework sends to PostgreSQL, each
+ * statement tied to the exact host range that produced it, plus the transaction the framework runs
+ * the file in. The engine lints that SQL like any migration and maps every finding back through the
+ * offset maps, so squiggles, hovers and fixes land in the host file. See docs/frameworks/README.md.
+ */
+import type { TextSpan } from '../findings';
+import type { TextEdit } from '../fixes/types';
+
+/** The id of the one finding per host file that lists what was not analysed (configurable like a rule). */
+export const NOT_ANALYSED = 'not-analysed';
+
+/** Framework ids; the issue-13 frameworks add theirs here. */
+export type FrameworkId = 'typeorm' | 'knex' | 'sequelize' | 'kysely' | 'mikro-orm' | 'node-pg-migrate';
+
+/**
+ * How offsets inside the extracted SQL map to host offsets: sorted, non-overlapping runs where
+ * `length` SQL characters starting at `sql` come verbatim from host offset `host`. A character
+ * outside every run (an escape such as `\n`, a joined `+` boundary) maps to the run before it.
+ */
+export interface OffsetRun {
+  sql: number;
+  host: number;
+  length: number;
+}
+
+export interface ExtractedStatement {
+  /** The SQL the framework sends (one or more statements; `;` optional). */
+  sql: string;
+  /** The host range that produced it: the string literal, or the whole builder call. */
+  range: TextSpan;
+  /** `literal`: SQL written by the user in a string (positions map exactly); `builder`: translated from a call. */
+  origin: 'literal' | 'builder';
+  /** For `literal`: SQL offset → host offset. Builder SQL maps to `range` as a whole. */
+  runs?: OffsetRun[];
+  /** The whole call expression (`queryRunner.query(…)`, `knex.schema.alterTable(…)`): fixes edit it. */
+  call: TextSpan;
+  /** Which method of the migration it belongs to. Only `up` is linted; `down` feeds nothing. */
+  section: 'up' | 'down';
+  /**
+   * Transaction override for this statement alone (Sequelize's `{ transaction: t }`): the group id
+   * of the explicit transaction it joins, or `none` when the file's transaction does not apply.
+   * Undefined: the file's transaction model decides.
+   */
+  transaction?: { group: number } | 'none';
+  /** Framework-specific facts the fix idioms need (e.g. the options-object range of `addIndex`). */
+  data?: Record<string, unknown>;
+}
+
+/** Something the file does that Lockstep could not turn into SQL; reported, never silently skipped. */
+export interface NotAnalysed {
+  range: TextSpan;
+  section: 'up' | 'down';
+  /** Short and countable across files, e.g. `template literal with ${} interpolation`. */
+  reason: string;
+}
+
+/** How the framework wraps the file's `up` migration. */
+export interface TransactionModel {
+  /** True: every statement of `up` runs in one transaction the framework opens. */
+  wrapped: boolean;
+  /** Why, in words a user recognises (`Knex runs each migration in a transaction`, `exports.config = { transaction: false }`). */
+  because: string;
+  /** Host range of the opt-out (or opt-in) that decided it, when the file has one. */
+  decidedAt?: TextSpan;
+}
+
+export interface Extraction {
+  framework: FrameworkId;
+  statements: ExtractedStatement[];
+  notAnalysed: NotAnalysed[];
+  transaction: TransactionModel;
+}
+
+/** What a fix needs to know to write the safe form in the framework's own idiom. */
+export interface FixIdioms {
+  /** How to opt one migration out of the transaction, in words (rule messages and docs). */
+  optOutWords: string;
+  /** Edits that opt this file out of the framework's transaction; undefined when not possible. */
+  optOutOfTransaction(text: string, extraction: Extraction): TextEdit[] | undefined;
+  /**
+   * Edits that make `stmt` build its index (or drop it) CONCURRENTLY in the framework's way:
+   * `CONCURRENTLY` in a query string, `{ concurrently: true }` for a builder call.
+   * Undefined when the framework has no way to say it.
+   */
+  concurrently(text: string, stmt: ExtractedStatement): TextEdit[] | undefined;
+  /** File name for a new migration next to `siblings` (the framework's naming: timestamp, class name…). */
+  newMigrationName(slug: string, now: Date, siblings: readonly string[]): string;
+}
+
+export interface FrameworkExtractor {
+  id: FrameworkId;
+  label: string;
+  /** File extensions it reads (lower case, with the dot). */
+  extensions: readonly string[];
+  /** Cheap check on the path and text, without parsing: is this a migration of this framework? */
+  detect(path: string | undefined, text: string): boolean;
+  /** Parse the host file and return its SQL. Must not throw on any input. */
+  extract(text: string, path?: string): Extraction;
+  idioms: FixIdioms;
+}

@@ -1,0 +1,66 @@
+/**
+ * The language server on framework migrations: a TypeORM `.ts` migration gets its squiggle on the
+ * SQL inside the string, a hover with the SQL TypeORM sends, and a quick-fix in TypeORM's idiom;
+ * a `.ts` file that is no migration gets nothing.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CodeAction, MarkupContent, TextEdit } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileUri, LspHarness, positionAt, REPO_ROOT } from './harness';
+
+const PATH = resolve(REPO_ROOT, 'test/fixtures/frameworks/typeorm/migrations/1700000000001-IndexAccountsEmail.ts');
+const SQL = 'CREATE INDEX "IDX_accounts_email" ON "accounts" ("email")';
+
+describe('LSP on framework migrations (.ts)', function () {
+  this.timeout(30_000);
+  let lsp: LspHarness;
+  const text = readFileSync(PATH, 'utf8');
+  const uri = fileUri(PATH);
+
+  before(async () => {
+    lsp = await LspHarness.start();
+    lsp.open(uri, text, 'typescript');
+  });
+  after(() => lsp.dispose());
+
+  it('underlines the SQL inside the query string', async () => {
+    const published = await lsp.diagnosticsFor(uri);
+    const index = published.diagnostics.find((d) => d.code === 'require-concurrent-index');
+    assert.ok(index, 'require-concurrent-index reported');
+    const start = text.indexOf(SQL);
+    assert.deepEqual(index.range, { start: positionAt(text, start), end: positionAt(text, start + SQL.length) });
+  });
+
+  it('hovers with the lock and the SQL TypeORM sends', async () => {
+    const hover = await lsp.hover(uri, positionAt(text, text.indexOf(SQL) + 5));
+    const value = (hover?.contents as MarkupContent).value;
+    assert.match(value, /TypeORM sends:\n\n```sql\nCREATE INDEX "IDX_accounts_email" ON "accounts" \("email"\)\n```/);
+    assert.match(value, /SHARE/);
+  });
+
+  it('offers the TypeORM quick-fix: CONCURRENTLY and transaction = false', async () => {
+    const { diagnostics } = await lsp.diagnosticsFor(uri);
+    const diagnostic = diagnostics.find((d) => d.code === 'require-concurrent-index')!;
+    const actions = await lsp.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    });
+    const fix = actions.find((a) => a.title.startsWith('Use CONCURRENTLY'));
+    assert.ok(fix?.edit, `a fix among ${actions.map((a) => a.title).join(', ')}`);
+    const change = fix.edit.documentChanges?.[0] as { edits: TextEdit[] } | undefined;
+    const edits = change?.edits ?? Object.values(fix.edit.changes ?? {})[0];
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 1, text), edits);
+    assert.ok(fixed.includes('  transaction = false;\n'));
+    assert.ok(fixed.includes('`CREATE INDEX CONCURRENTLY "IDX_accounts_email" ON "accounts" ("email")`'));
+  });
+
+  it('says nothing about a .ts file that is not a migration', async () => {
+    const other = fileUri(resolve(REPO_ROOT, 'test/fixtures/frameworks/typeorm/not-a-migration.ts'));
+    lsp.open(other, 'export function up(x: number) {\n  return x + 1;\n}\n', 'typescript');
+    const published = await lsp.diagnosticsFor(other);
+    assert.deepEqual(published.diagnostics, []);
+  });
+});
