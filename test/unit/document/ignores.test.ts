@@ -6,14 +6,16 @@ import { initEngine, lintText } from '../../../server/src/engine';
 /** `n` ignore/statement pairs; every ignore silences its own statement's finding. */
 function pairs(n: number): string {
   let text = '';
-  for (let i = 0; i < n; i++) text += `-- lockstep-ignore require-concurrent-index, require-lock-timeout: fine\nCREATE INDEX i${i} ON t (c);\n`;
+  for (let i = 0; i < n; i++) text += `-- lockstep-ignore require-concurrent-index: fine\nCREATE INDEX i${i} ON t (c);\n`;
   return text;
 }
 
 function stepsToLint(text: string): { steps: number; findings: number } {
   const before = ignoreWork.steps;
   const { findings } = lintText(text, { config: DEFAULT_CONFIG });
-  return { steps: ignoreWork.steps - before, findings: findings.length };
+  // Only the rules the ignores name matter here (other rules may flag the same statements).
+  const silenced = findings.filter((f) => f.ruleId === 'require-concurrent-index' || f.ruleId === 'unused-ignore');
+  return { steps: ignoreWork.steps - before, findings: silenced.length };
 }
 
 describe('ignore comments cost linear work', function () {
