@@ -40,7 +40,7 @@ describe('LSP trace request', function () {
     const result = await pending;
     assert.equal(result.observed, 1, result.text);
     assert.equal(result.disagreements, 0, result.text);
-    assert.match(result.text, /ADD COLUMN c: observed = model — t ACCESS EXCLUSIVE, t_pkey ACCESS EXCLUSIVE; rewrote t; scanned t/);
+    assert.match(result.text, /ADD COLUMN c: observed = model — t ACCESS EXCLUSIVE, t_pkey ACCESS EXCLUSIVE; rewrote t, t_pkey; scanned t/);
   });
 
   it('answers with an error, not a crash, for a document it does not have', async () => {
