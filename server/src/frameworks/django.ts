@@ -8,7 +8,9 @@
  * the migration's other operations, still inside its transaction.
  */
 import { createHash } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { naturalCompare } from '../history/naturalCompare';
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../fixes/types';
 import { arg, callArgs, dictEntries, dotted, pyString, pyValue, spanOfNode, type PyArgs, type PyValue } from './pyAst';
@@ -37,12 +39,22 @@ interface Field {
   /** Column-definition suffix after NULL/NOT NULL (PRIMARY KEY, UNIQUE, identity). */
   null: boolean;
   defaultSql?: string;
+  /** The default is `db_default` (kept in the database), not a Python default Django only fills rows with. */
+  dbDefault?: boolean;
+  /** A Python default Lockstep cannot write as SQL (a callable such as `timezone.now`). */
+  dynamicDefault?: boolean;
   unique: boolean;
   primaryKey: boolean;
   identity: boolean;
   check?: string;
   index: boolean;
   fk?: { table: string; column: string };
+}
+
+/** Django's model state as far as SQL needs it. */
+export interface ModelState {
+  fields: Map<string, Map<string, Field>>;
+  tables: Map<string, string>;
 }
 
 const STATE_ONLY = new Set(['AlterModelOptions', 'AlterModelManagers', 'AlterOrderWithRespectTo']);
@@ -133,14 +145,21 @@ class DjangoReader {
   statements: ExtractedStatement[] = [];
   deferred: ExtractedStatement[] = [];
   notAnalysed: NotAnalysed[] = [];
-  /** Columns of models created in this file (field name → column), for indexes and constraints. */
-  columns = new Map<string, Map<string, string>>();
-  tables = new Map<string, string>();
+  /**
+   * Django's model state: the fields of each model (lower-case model name → field name → column),
+   * from the app's earlier migrations and this one; AlterField compares against it.
+   */
+  readonly fields: Map<string, Map<string, Field>>;
+  readonly tables: Map<string, string>;
 
   constructor(
     readonly text: string,
     readonly app: string,
-  ) {}
+    state: ModelState = { fields: new Map(), tables: new Map() },
+  ) {
+    this.fields = state.fields;
+    this.tables = state.tables;
+  }
 
   skip(node: Node, reason: string, section: 'up' | 'down' = 'up') {
     this.notAnalysed.push({ range: spanOfNode(node), reason, section });
@@ -156,11 +175,11 @@ class DjangoReader {
   }
 
   column(model: string, field: string): string {
-    return this.columns.get(model.toLowerCase())?.get(field) ?? field;
+    return this.fields.get(model.toLowerCase())?.get(field)?.column ?? field;
   }
 
   /** `models.CharField(max_length=10, null=True, …)` → the column Django writes; a reason when it cannot. */
-  field(name: string, node: Node | undefined): Field | string {
+  field(name: string, node: Node | undefined, needDefault = true): Field | string {
     if (node?.type !== 'call') return 'field that is not a models.<Field>(…) call';
     const kind = dotted(node.childForFieldName('function'))?.split('.').pop() ?? '?';
     const args = callArgs(node);
@@ -183,18 +202,21 @@ class DjangoReader {
     const primaryKey = kw.get('primary_key') === true;
     const unique = !primaryKey && (kw.get('unique') === true || kind === 'OneToOneField');
     let defaultSql: string | undefined;
-    if (args.keywords.has('db_default')) {
+    let dynamicDefault = false;
+    const dbDefault = args.keywords.has('db_default');
+    if (dbDefault) {
       defaultSql = sqlLiteral(kw.get('db_default'));
       if (defaultSql === undefined) return 'db_default that is not a literal';
     } else if (args.keywords.has('default')) {
       defaultSql = sqlLiteral(kw.get('default'));
-      if (defaultSql === undefined) return 'default computed in Python (a callable or expression)';
+      dynamicDefault = defaultSql === undefined;
+      if (dynamicDefault && needDefault) return 'default computed in Python (a callable or expression)';
       if (defaultSql === 'NULL') defaultSql = undefined;
     }
     const check = kind.startsWith('Positive') ? `CHECK (${ident(column)} >= 0)` : undefined;
     const dbIndex = kw.has('db_index') ? kw.get('db_index') === true : relation || kind === 'SlugField';
     return {
-      column, type, null: kw.get('null') === true, defaultSql, unique, primaryKey, identity: AUTO.has(kind), check,
+      column, type, null: kw.get('null') === true, defaultSql, dbDefault, dynamicDefault, unique, primaryKey, identity: AUTO.has(kind), check,
       index: dbIndex && !unique && !primaryKey, fk,
     };
   }
@@ -202,7 +224,7 @@ class DjangoReader {
   /** The column definition of `_iter_column_sql`: type, DEFAULT, NULL/NOT NULL, PRIMARY KEY/UNIQUE, CHECK, identity. */
   columnSql(f: Field, withDefault: boolean): string {
     let sql = `${ident(f.column)} ${f.type}`;
-    if (withDefault && f.defaultSql !== undefined) sql += ` DEFAULT ${f.defaultSql}`;
+    if ((withDefault || f.dbDefault) && f.defaultSql !== undefined) sql += ` DEFAULT ${f.defaultSql}`;
     sql += f.null ? ' NULL' : ' NOT NULL';
     if (f.primaryKey) sql += ' PRIMARY KEY';
     else if (f.unique) sql += ' UNIQUE';
@@ -249,7 +271,9 @@ class DjangoReader {
       case 'DeleteModel': {
         const model = str(0, 'name');
         if (!model) return this.skip(call, 'DeleteModel with a dynamic name');
-        return this.builder(`DROP TABLE ${ident(this.table(model))} CASCADE`, call);
+        const table = this.table(model);
+        this.fields.delete(model.toLowerCase());
+        return this.builder(`DROP TABLE ${ident(table)} CASCADE`, call);
       }
       case 'AddField':
         return this.addField(call, args);
@@ -257,21 +281,40 @@ class DjangoReader {
         const model = str(0, 'model_name');
         const field = str(1, 'name');
         if (!model || !field) return this.skip(call, 'RemoveField with dynamic names');
-        return this.builder(`ALTER TABLE ${ident(this.table(model))} DROP COLUMN ${ident(this.column(model, field))} CASCADE`, call);
+        const column = this.column(model, field);
+        this.fields.get(model.toLowerCase())?.delete(field);
+        return this.builder(`ALTER TABLE ${ident(this.table(model))} DROP COLUMN ${ident(column)} CASCADE`, call);
       }
       case 'RenameField': {
         const [model, from, to] = [str(0, 'model_name'), str(1, 'old_name'), str(2, 'new_name')];
         if (!model || !from || !to) return this.skip(call, 'RenameField with dynamic names');
-        return this.builder(`ALTER TABLE ${ident(this.table(model))} RENAME COLUMN ${ident(this.column(model, from))} TO ${ident(to)}`, call);
+        const old = this.column(model, from);
+        const fields = this.fields.get(model.toLowerCase());
+        const f = fields?.get(from);
+        // A field with db_column keeps its column; a ForeignKey's column follows its name (`<name>_id`).
+        const column = f && f.column !== from && f.column !== `${from}_id` ? f.column : f?.column === `${from}_id` ? `${to}_id` : to;
+        if (f && fields) {
+          fields.delete(from);
+          fields.set(to, { ...f, column });
+        }
+        if (column === old) return;
+        return this.builder(`ALTER TABLE ${ident(this.table(model))} RENAME COLUMN ${ident(old)} TO ${ident(column)}`, call);
       }
       case 'RenameModel': {
         const [from, to] = [str(0, 'old_name'), str(1, 'new_name')];
         if (!from || !to) return this.skip(call, 'RenameModel with dynamic names');
-        return this.builder(`ALTER TABLE ${ident(this.table(from))} RENAME TO ${ident(this.table(to))}`, call);
+        const [oldTable, custom] = [this.table(from), this.tables.get(from.toLowerCase())];
+        const fields = this.fields.get(from.toLowerCase());
+        if (fields) this.fields.set(to.toLowerCase(), fields);
+        // A model with its own db_table keeps its table.
+        if (custom) {
+          this.tables.set(to.toLowerCase(), custom);
+          return;
+        }
+        return this.builder(`ALTER TABLE ${ident(oldTable)} RENAME TO ${ident(this.table(to))}`, call);
       }
       case 'AlterField':
-        // Django emits only what differs from the previous state of the field (type, NULL, default, index…).
-        return this.skip(call, 'AlterField (Django emits only what changed since the previous state; not translated)');
+        return this.alterField(call, args);
       case 'AddIndex':
       case 'AddIndexConcurrently':
         return this.addIndex(call, args, name === 'AddIndexConcurrently');
@@ -347,18 +390,23 @@ class DjangoReader {
     const dbTable = pyValue(options.get('db_table'), this.text);
     if (typeof dbTable === 'string') this.tables.set(model.toLowerCase(), dbTable);
     const table = this.table(model);
-    const cols = new Map<string, string>();
-    this.columns.set(model.toLowerCase(), cols);
+    const cols = new Map<string, Field>();
+    this.fields.set(model.toLowerCase(), cols);
     const defs: string[] = [];
     const later: Field[] = [];
     for (const pair of fields.namedChildren) {
       if (!pair || pair.type === 'comment') continue;
       const name = pyValue(pair.namedChild(0), this.text);
       if (pair.type !== 'tuple' || typeof name !== 'string') return this.skip(call, 'CreateModel field that is not a (name, field) tuple');
-      const f = this.field(name, pair.namedChild(1) ?? undefined);
+      if (dotted(pair.namedChild(1)?.childForFieldName('function'))?.endsWith('ManyToManyField')) {
+        this.skip(pair, 'ManyToManyField join table (not translated)');
+        continue;
+      }
+      // create_model writes no Python default into the table (column_sql without include_default).
+      const f = this.field(name, pair.namedChild(1) ?? undefined, false);
       if (typeof f === 'string') return this.skip(call, f);
-      cols.set(name, f.column);
-      defs.push(this.columnSql(f, true));
+      cols.set(name, f);
+      defs.push(this.columnSql(f, false));
       later.push(f);
     }
     this.builder(`CREATE TABLE ${ident(table)} (${defs.join(', ')})`, call);
@@ -377,16 +425,52 @@ class DjangoReader {
     const f = this.field(name, arg(args, 2, 'field'));
     if (typeof f === 'string') return this.skip(call, f);
     const table = this.table(model);
-    this.columns.get(model.toLowerCase())?.set(name, f.column);
+    this.fields.get(model.toLowerCase())?.set(name, f);
     let def = this.columnSql(f, true);
     // PostgreSQL adds the foreign key inline (sql_create_column_inline_fk).
     if (f.fk) def += ` CONSTRAINT ${ident(this.fkConstraint(table, f))} REFERENCES ${ident(f.fk.table)}(${ident(f.fk.column)}) DEFERRABLE INITIALLY DEFERRED; SET CONSTRAINTS ${ident(this.fkConstraint(table, f))} IMMEDIATE`;
     this.builder(`ALTER TABLE ${ident(table)} ADD COLUMN ${def}`, call);
     // Django keeps no database default (except db_default): it drops the one it used to fill the rows.
-    if (f.defaultSql !== undefined && !args.keywords.has('db_default') && !callArgs(arg(args, 2, 'field')!).keywords.has('db_default')) {
+    if (f.defaultSql !== undefined && !f.dbDefault) {
       this.builder(`ALTER TABLE ${ident(table)} ALTER COLUMN ${ident(f.column)} DROP DEFAULT`, call);
     }
     this.fieldIndexes(table, f, call);
+  }
+
+  /**
+   * `_alter_field` of the base schema editor: only what differs from the field's previous state
+   * (the app's earlier migrations) is sent: column rename, type, NULL (with the 4-step default dance
+   * when a default fills the NULLs), UNIQUE, db_index. Django sends no DEFAULT change (except db_default).
+   */
+  alterField(call: Node, args: PyArgs) {
+    const model = pyValue(arg(args, 0, 'model_name'), this.text);
+    const name = pyValue(arg(args, 1, 'name'), this.text);
+    if (typeof model !== 'string' || typeof name !== 'string') return this.skip(call, 'AlterField with dynamic names');
+    const fields = this.fields.get(model.toLowerCase());
+    const old = fields?.get(name);
+    if (!fields || !old) return this.skip(call, "AlterField on a field whose previous state is not in this app's earlier migrations");
+    const f = this.field(name, arg(args, 2, 'field'), false);
+    if (typeof f === 'string') return this.skip(call, f);
+    if (old.null && !f.null && f.dynamicDefault) {
+      fields.set(name, f);
+      return this.skip(call, 'AlterField to NOT NULL filling rows with a default computed in Python');
+    }
+    fields.set(name, f);
+    const t = ident(this.table(model));
+    const table = this.table(model);
+    if (old.column !== f.column) this.builder(`ALTER TABLE ${t} RENAME COLUMN ${ident(old.column)} TO ${ident(f.column)}`, call);
+    const c = ident(f.column);
+    if (old.unique && !f.unique) this.builder(`ALTER TABLE ${t} DROP CONSTRAINT ${ident(djangoIndexName(table, [old.column], '_uniq'))}`, call);
+    if (old.index && !f.index) this.builder(`DROP INDEX IF EXISTS ${ident(djangoIndexName(table, [old.column]))}`, call);
+    if (old.type !== f.type) this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${f.type} USING ${c}::${f.type}`, call);
+    if (old.null && !f.null && f.defaultSql !== undefined) {
+      this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${f.defaultSql}`, call);
+      this.builder(`UPDATE ${t} SET ${c} = ${f.defaultSql} WHERE ${c} IS NULL`, call);
+      this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`, call);
+      this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`, call);
+    } else if (old.null !== f.null) this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} ${f.null ? 'DROP' : 'SET'} NOT NULL`, call);
+    if (!old.unique && f.unique) this.builder(`ALTER TABLE ${t} ADD CONSTRAINT ${ident(djangoIndexName(table, [f.column], '_uniq'))} UNIQUE (${c})`, call);
+    if (!old.index && f.index) this.builder(`CREATE INDEX ${ident(djangoIndexName(table, [f.column]))} ON ${t} (${c})`, call);
   }
 
   addIndex(call: Node, args: PyArgs, concurrently: boolean) {
@@ -448,6 +532,63 @@ function appLabel(path: string | undefined): string {
   return basename(dir) === 'migrations' ? basename(dirname(dir)).toLowerCase() : 'app';
 }
 
+function cloneState(s: ModelState): ModelState {
+  return { fields: new Map([...s.fields].map(([m, f]) => [m, new Map(f)])), tables: new Map(s.tables) };
+}
+
+/** Read one migration into `state` (its statements are dropped). */
+function replayInto(state: ModelState, text: string, app: string): void {
+  const parser = parserFor('python');
+  const tree = parser?.parse(text);
+  try {
+    const cls = tree ? migrationClass(tree.rootNode) : undefined;
+    const ops = cls ? classAssignment(cls, 'operations')?.childForFieldName('right') : undefined;
+    const reader = new DjangoReader(text, app, state);
+    for (const op of ops?.namedChildren ?? []) if (op?.type === 'call') reader.operation(op);
+  } catch {
+    // A migration that cannot be read leaves the state as it was.
+  } finally {
+    tree?.delete();
+    parser?.delete();
+  }
+}
+
+/** The state after each earlier migration of the folder, memoised by file name, size and mtime. */
+const stateMemo = new Map<string, ModelState>();
+
+/** The model state left by the app's migrations that sort before `path` (Django's numbered names). */
+function earlierState(path: string | undefined, app: string): ModelState {
+  let state: ModelState = { fields: new Map(), tables: new Map() };
+  if (!path) return state;
+  const dir = dirname(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((e) => /^\d{4}_\w*\.py$/.test(e) && naturalCompare(e, basename(path)) < 0).sort(naturalCompare);
+  } catch {
+    return state;
+  }
+  let key = '';
+  for (const e of entries) {
+    const file = join(dir, e);
+    try {
+      const st = statSync(file);
+      key += `|${e}:${st.size}:${st.mtimeMs}`;
+      const memo = stateMemo.get(`${dir}${key}`);
+      if (memo) {
+        state = memo;
+        continue;
+      }
+      state = cloneState(state);
+      replayInto(state, readFileSync(file, 'utf8'), app);
+      stateMemo.set(`${dir}${key}`, state);
+    } catch {
+      continue;
+    }
+  }
+  if (stateMemo.size > 5000) stateMemo.clear();
+  return cloneState(state);
+}
+
 function extract(text: string, path?: string): Extraction {
   const empty = (reason: string): Extraction => ({
     framework: 'django', statements: [], notAnalysed: [{ range: { start: 0, end: Math.min(text.length, 1) }, reason, section: 'up' }], transaction: WRAPPED,
@@ -459,7 +600,8 @@ function extract(text: string, path?: string): Extraction {
     if (!tree) return empty('the Python parser failed');
     const cls = migrationClass(tree.rootNode);
     if (!cls) return empty('no class Migration(migrations.Migration)');
-    const reader = new DjangoReader(text, appLabel(path));
+    const app = appLabel(path);
+    const reader = new DjangoReader(text, app, earlierState(path, app));
     const ops = classAssignment(cls, 'operations')?.childForFieldName('right');
     if (ops && (ops.type === 'list' || ops.type === 'tuple')) {
       for (const op of ops.namedChildren) {

@@ -136,12 +136,45 @@ describe('Django migrations', () => {
     assert.deepEqual(hit.span, spanOf(text, 'note TYPE varchar(10)'));
   });
 
+  it("AlterField sends only what changed since the app's earlier migrations (type, NULL with the default dance, index, rename)", () => {
+    const text = [
+      'from django.db import migrations, models',
+      'class Migration(migrations.Migration):',
+      '    operations = [',
+      "        migrations.AlterField(model_name='order', name='note', field=models.CharField(max_length=300, blank=True)),",
+      "        migrations.AlterField(model_name='order', name='status', field=models.CharField(max_length=20, null=True, db_index=True)),",
+      "        migrations.AlterField(model_name='order', name='status', field=models.CharField(max_length=20, default='new')),",
+      "        migrations.RenameField(model_name='order', old_name='customer', new_name='buyer'),",
+      "        migrations.AlterField(model_name='order', name='buyer', field=models.ForeignKey(on_delete=models.CASCADE, to='auth.user', db_index=False)),",
+      '    ]',
+      '',
+    ].join('\n');
+    const { result } = lintFile('0004_alter_order.py', text);
+    assert.deepEqual(result.host.extraction.notAnalysed, []);
+    assert.deepEqual(result.host.extraction.statements.map((s) => s.sql), [
+      'ALTER TABLE "shop_order" ALTER COLUMN "note" TYPE varchar(300) USING "note"::varchar(300)',
+      'ALTER TABLE "shop_order" ALTER COLUMN "status" DROP NOT NULL',
+      `CREATE INDEX "${djangoIndexName('shop_order', ['status'])}" ON "shop_order" ("status")`,
+      `DROP INDEX IF EXISTS "${djangoIndexName('shop_order', ['status'])}"`,
+      `ALTER TABLE "shop_order" ALTER COLUMN "status" SET DEFAULT 'new'`,
+      `UPDATE "shop_order" SET "status" = 'new' WHERE "status" IS NULL`,
+      'ALTER TABLE "shop_order" ALTER COLUMN "status" SET NOT NULL',
+      'ALTER TABLE "shop_order" ALTER COLUMN "status" DROP DEFAULT',
+      'ALTER TABLE "shop_order" RENAME COLUMN "customer_id" TO "buyer_id"',
+      `DROP INDEX IF EXISTS "${djangoIndexName('shop_order', ['buyer_id'])}"`,
+    ]);
+    const rules = result.findings.map((f) => f.ruleId);
+    // varchar(200) (0002's RunSQL) → varchar(300) is binary-coercible: the schema history knows it, no rewrite.
+    assert.ok(!rules.includes('type-change-rewrite'), rules.join());
+    for (const id of ['set-not-null', 'rename-column', 'require-concurrent-index', 'require-concurrent-drop-index']) assert.ok(rules.includes(id), `${id} in ${rules.join()}`);
+  });
+
   it('reports what it cannot translate, with reasons, and never throws', () => {
     const text = [
       'from django.db import migrations, models',
       'class Migration(migrations.Migration):',
       '    operations = [',
-      "        migrations.AlterField(model_name='order', name='note', field=models.CharField(max_length=5)),",
+      "        migrations.AlterField(model_name='invoice', name='note', field=models.CharField(max_length=5)),",
       '        migrations.RunPython(forwards, migrations.RunPython.noop),',
       "        migrations.RunSQL(f'DROP TABLE {name}'),",
       "        migrations.AddField(model_name='order', name='x', field=models.DateTimeField(default=timezone.now)),",
@@ -150,14 +183,14 @@ describe('Django migrations', () => {
     ].join('\n');
     const { result } = lintFile('0009_unknown.py', text);
     assert.deepEqual(result.host.extraction.notAnalysed.map((n) => n.reason), [
-      'AlterField (Django emits only what changed since the previous state; not translated)',
+      "AlterField on a field whose previous state is not in this app's earlier migrations",
       'RunPython (Python code, not SQL)',
       'f-string with {} interpolation',
       'default computed in Python (a callable or expression)',
     ]);
     const na = result.findings.filter((f) => f.ruleId === 'not-analysed');
     assert.equal(na.length, 1);
-    assert.deepEqual(na[0].span, spanOf(text, "migrations.AlterField(model_name='order', name='note', field=models.CharField(max_length=5))"));
+    assert.deepEqual(na[0].span, spanOf(text, "migrations.AlterField(model_name='invoice', name='note', field=models.CharField(max_length=5))"));
     for (const broken of ['class Migration(migrations.Migration):\n    operations = [migrations.RunSQL(', 'class Migration(migrations.Migration):\n\x00\ufffe']) {
       assert.doesNotThrow(() => lintFile('0009_broken.py', broken));
     }
