@@ -24,13 +24,14 @@ const WRAPPED: TransactionModel = { wrapped: true, because: 'Django runs each mi
 export function djangoIndexName(table: string, columns: readonly string[], suffix = ''): string {
   const h = createHash('md5');
   for (const part of [table, ...columns]) h.update(part);
-  const hash = `${h.digest('hex').slice(0, 8)}${suffix}`;
+  let hash = `${h.digest('hex').slice(0, 8)}${suffix}`;
   const name = `${table}_${columns.join('_')}_${hash}`;
   if (name.length <= 63) return name;
-  // Django's truncation: a third of the room for the table, the rest for the columns.
-  const room = Math.floor((63 - (hash.length + 1)) / 3) - 1;
-  const out = `${table.slice(0, room)}_${columns.join('_').slice(0, room)}_${hash}`;
-  return /^[_\d]/.test(out) ? `D${out.slice(1)}` : out;
+  // Too long: a long suffix is cut to a third, table and columns share the rest.
+  if (hash.length > 63 / 3) hash = hash.slice(0, 21);
+  const other = Math.floor((63 - hash.length) / 2) - 1;
+  const out = `${table.slice(0, other)}_${columns.join('_').slice(0, other)}_${hash}`;
+  return /^[_\d]/.test(out) ? `D${out.slice(0, -1)}` : out;
 }
 
 interface Field {
