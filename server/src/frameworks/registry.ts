@@ -2,6 +2,7 @@
  * Every framework extractor, in detection order (the most specific signatures first), and the
  * questions the CLI and the language server ask before they read a host file.
  */
+import { alembic } from './alembic';
 import { django } from './django';
 import { knex } from './knex';
 import { kysely } from './kysely';
@@ -11,7 +12,7 @@ import { sequelize } from './sequelize';
 import { typeorm } from './typeorm';
 import type { FrameworkExtractor, FrameworkId } from './types';
 
-export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex, django];
+export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex, django, alembic];
 
 export function frameworkById(id: FrameworkId): FrameworkExtractor | undefined {
   return FRAMEWORKS.find((f) => f.id === id);
