@@ -7,33 +7,17 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine } from '../../../server/src/engine';
 import { applyEdits } from '../../../server/src/fixes/textEdits';
 import { djangoIndexName } from '../../../server/src/frameworks/django';
 import { hostFixes } from '../../../server/src/frameworks/fixes';
 import { hostHoverAt } from '../../../server/src/frameworks/hover';
-import { lintHostText, type HostLintResult } from '../../../server/src/frameworks/lint';
-import { detectFramework } from '../../../server/src/frameworks/registry';
 import { nodeFileSystem, SchemaHistory } from '../../../server/src/history/schemaHistory';
+import { config, lintFixtureFile, spanOf } from './hostFixture';
 
 const DIR = resolve(__dirname, '../../fixtures/frameworks/django/shop/migrations');
-const config = { ...DEFAULT_CONFIG };
 
-function lintFile(file: string, text?: string): { text: string; path: string; result: HostLintResult } {
-  const path = join(DIR, file);
-  text ??= readFileSync(path, 'utf8');
-  const fw = detectFramework(path, text);
-  assert.equal(fw?.id, 'django', `${file} is detected as Django`);
-  const schema = new SchemaHistory(nodeFileSystem).schemaBefore(path, text, config);
-  return { text, path, result: lintHostText(text, fw!, { path, config, schema }) };
-}
-
-const spanOf = (text: string, needle: string) => {
-  const start = text.indexOf(needle);
-  assert.ok(start > 0, needle);
-  return { start, end: start + needle.length };
-};
+const lintFile = (file: string, text?: string) => lintFixtureFile(DIR, 'django', file, text);
 
 describe('Django migrations', () => {
   before(() => initEngine());
