@@ -17,7 +17,8 @@ const common = {
   // pg tries `require('pg-native')` only when asked for; keep it out of the bundle. The TypeScript
   // compiler (host-file migrations) ships as dist/typescript.js, loaded on first use (server/src/frameworks/tsAst.ts).
   external: ['vscode', 'pg-native', 'typescript'],
-  logOverride: { 'unsupported-require-call': 'silent' },
+  // require.resolve of wasm files runs only from sources (tests); dist/ ships them next to the bundle.
+  logOverride: { 'unsupported-require-call': 'silent', 'require-resolve-not-external': 'silent' },
 };
 
 mkdirSync('dist', { recursive: true });
@@ -36,4 +37,10 @@ const pglite = dirname(require.resolve('@electric-sql/pglite'));
 for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) copyFileSync(join(pglite, file), join('dist', file));
 // The TypeScript compiler, for reading .ts/.js framework migrations; self-contained (Node built-ins only).
 copyFileSync(require.resolve('typescript/lib/typescript.js'), 'dist/typescript.js');
+// Tree-sitter (Python/Ruby/Elixir framework migrations): its runtime and the grammars, loaded from
+// next to the bundle by server/src/frameworks/treeSitter.ts.
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+for (const grammar of ['python']) {
+  copyFileSync(join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${grammar}.wasm`), `dist/tree-sitter-${grammar}.wasm`);
+}
 if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -29,7 +29,7 @@ export async function checkFrameworkCorpus(engine, corpus) {
     const text = readFileSync(file, 'utf8');
     const extractor = engine.detectFramework(file, text);
     // SQL-file frameworks (Prisma…) belong to the SQL corpus; only host files are read here.
-    if (!extractor && !/\.(js|ts|cjs|mjs)$/i.test(file)) continue;
+    if (!extractor && !/\.(js|ts|cjs|mjs|py)$/i.test(file)) continue;
     const s = by.get(framework) ?? { files: 0, recognised: 0, understood: 0, statements: 0, notAnalysed: 0, reasons: {}, crashes: [], syntaxErrors: [], rules: {} };
     by.set(framework, s);
     s.files++;

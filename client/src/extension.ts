@@ -33,6 +33,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // Framework migrations (TypeORM, Knex, Sequelize, Kysely, MikroORM, node-pg-migrate): the server
       // reports only on files its extractors recognise as migrations.
       { scheme: 'file', pattern: '**/*.{ts,js,mjs,cjs,mts,cts}' },
+      // Django migrations (<app>/migrations/*.py) and Alembic revisions (versions/*.py).
+      { scheme: 'file', pattern: '**/{migrations,versions}/*.py' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,

@@ -32,7 +32,8 @@ export interface ExpandResult {
   skipped: OperandProblem[];
 }
 
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+// Installed packages are not the project's migrations (a virtualenv holds Django's own, for one).
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.venv', 'venv', 'site-packages', '__pycache__']);
 const SQL_FILE = /\.sql$/i;
 
 /** A .ts/.js file a framework extractor recognises as a migration (read to find out). */

@@ -9,6 +9,12 @@ import { frameworkCoverage, isHostResult, lintHostText } from '../frameworks/lin
 import { changeChecks } from './changeChecks';
 import type { ChangedFile } from './git';
 
+/** The labels of the frameworks whose migrations have this file's extension. */
+function frameworksReading(path: string): string[] {
+  const ext = /\.[^./\\]+$/.exec(path)?.[0].toLowerCase() ?? '';
+  return FRAMEWORKS.filter((f) => f.extensions.includes(ext)).map((f) => f.label);
+}
+
 export interface LintJob {
   displayPath: string;
   /** What the file is read from; undefined for standard input. */
@@ -43,7 +49,7 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
     const hostFile = job.enginePath !== undefined && isHostPath(job.enginePath);
     const framework = hostFile ? detectFramework(job.enginePath, source.text) : undefined;
     if (hostFile && !framework) {
-      return { error: { path: job.displayPath, message: `not a migration of a framework Lockstep reads (${FRAMEWORKS.map((f) => f.label).join(', ')})` } };
+      return { error: { path: job.displayPath, message: `not a migration of a framework Lockstep reads (${frameworksReading(job.enginePath!).join(', ')})` } };
     }
     const schema = job.history && job.absolutePath ? job.history.schemaBefore(job.absolutePath, source.text, job.config) : undefined;
     const options = { path: job.enginePath, config: job.config, schema };

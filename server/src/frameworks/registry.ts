@@ -2,6 +2,8 @@
  * Every framework extractor, in detection order (the most specific signatures first), and the
  * questions the CLI and the language server ask before they read a host file.
  */
+import { alembic } from './alembic';
+import { django } from './django';
 import { knex } from './knex';
 import { kysely } from './kysely';
 import { mikroOrm } from './mikroorm';
@@ -10,7 +12,7 @@ import { sequelize } from './sequelize';
 import { typeorm } from './typeorm';
 import type { FrameworkExtractor, FrameworkId } from './types';
 
-export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex];
+export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex, django, alembic];
 
 export function frameworkById(id: FrameworkId): FrameworkExtractor | undefined {
   return FRAMEWORKS.find((f) => f.id === id);
@@ -20,6 +22,9 @@ function extensionOf(path: string): string {
   const m = /\.[^./\\]+$/.exec(path);
   return m ? m[0].toLowerCase() : '';
 }
+
+/** Extensions of the JS/TS frameworks. */
+const JS_HOST = /^\.[cm]?[jt]s$/;
 
 /** Files no extractor reads: declaration files, tests, bundles. */
 const NOT_MIGRATIONS = /(\.d\.[cm]?ts|\.(test|spec)\.[cm]?[jt]s|\.min\.js)$/i;
@@ -38,8 +43,8 @@ export const MAX_HOST_FILE_CHARS = 1_000_000;
 export function detectFramework(path: string | undefined, text: string): FrameworkExtractor | undefined {
   if (path && !isHostPath(path)) return undefined;
   if (text.length > MAX_HOST_FILE_CHARS) return undefined;
-  // Every framework's migration exports or declares an `up`.
-  if (!/\bup\b/.test(text)) return undefined;
   const ext = path ? extensionOf(path) : '';
+  // Every JS/TS framework's migration exports or declares an `up` (a cheap filter for the many .ts/.js files that are not migrations).
+  if (JS_HOST.test(ext) && !/\bup\b/.test(text)) return undefined;
   return FRAMEWORKS.find((f) => (!path || f.extensions.includes(ext)) && f.detect(path, text));
 }

@@ -29,6 +29,15 @@ describe('cli file operands', () => {
     assert.deepEqual(paths(['.']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql', 'db/sub/V3__x.SQL']);
   });
 
+  it('walks into Django migrations but not a virtualenv (installed packages ship their own migrations)', () => {
+    const migration = 'from django.db import migrations\nclass Migration(migrations.Migration):\n    operations = []\n';
+    for (const f of ['shop/migrations/0001_initial.py', '.venv/lib/python3.12/site-packages/django/contrib/auth/migrations/0001_initial.py', 'venv/lib/site-packages/x/migrations/0001_initial.py']) {
+      touch(f);
+      writeFileSync(join(root, f), migration);
+    }
+    assert.deepEqual(paths(['.']).filter((p) => p.endsWith('.py')), ['shop/migrations/0001_initial.py']);
+  });
+
   it('expands globs with its own matcher', () => {
     assert.deepEqual(paths(['db/*.sql']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql']);
     assert.deepEqual(paths(['db/**/V?__*']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/sub/V3__x.SQL']);
