@@ -11,6 +11,7 @@ import type { Certainty, StatementLocks } from './locks/model';
 import { silences } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
 import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
+import { initTreeSitter } from './frameworks/treeSitter';
 import type { Chunk } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
@@ -67,9 +68,12 @@ export interface StatementImpact {
 
 let ready: Promise<void> | undefined;
 
-/** Load the libpg-query WASM module. Call once before anything else; later calls are no-ops. */
+/**
+ * Load the libpg-query WASM module and the tree-sitter grammars of host-language migrations (.rb).
+ * Call once before anything else; later calls are no-ops.
+ */
 export function initEngine(): Promise<void> {
-  ready ??= loadParser();
+  ready ??= Promise.all([loadParser(), initTreeSitter()]).then(() => undefined);
   return ready;
 }
 

@@ -6,11 +6,12 @@ import { knex } from './knex';
 import { kysely } from './kysely';
 import { mikroOrm } from './mikroorm';
 import { nodePgMigrate } from './nodePgMigrate';
+import { rails } from './rails';
 import { sequelize } from './sequelize';
 import { typeorm } from './typeorm';
 import type { FrameworkExtractor, FrameworkId } from './types';
 
-export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex];
+export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex, rails];
 
 export function frameworkById(id: FrameworkId): FrameworkExtractor | undefined {
   return FRAMEWORKS.find((f) => f.id === id);
@@ -38,8 +39,8 @@ export const MAX_HOST_FILE_CHARS = 1_000_000;
 export function detectFramework(path: string | undefined, text: string): FrameworkExtractor | undefined {
   if (path && !isHostPath(path)) return undefined;
   if (text.length > MAX_HOST_FILE_CHARS) return undefined;
-  // Every framework's migration exports or declares an `up`.
-  if (!/\bup\b/.test(text)) return undefined;
+  // Every framework's migration exports or declares an `up` (Rails and Ecto: or a `change`).
+  if (!/\b(up|change)\b/.test(text)) return undefined;
   const ext = path ? extensionOf(path) : '';
   return FRAMEWORKS.find((f) => (!path || f.extensions.includes(ext)) && f.detect(path, text));
 }
