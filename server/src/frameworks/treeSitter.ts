@@ -16,19 +16,19 @@ const languages = new Map<Grammar, Language>();
 let failure: string | undefined;
 let ready: Promise<void> | undefined;
 
-/** Next to the bundle (dist/), or in node_modules when running from source. */
-function wasmPath(file: string, fromPackage: () => string): string {
+/** Next to the bundle (dist/), or in node_modules when running from source (server/src/frameworks/). */
+function wasmPath(file: string, inNodeModules: string): string {
   const local = join(__dirname, file);
-  return existsSync(local) ? local : fromPackage();
+  return existsSync(local) ? local : join(__dirname, '../../../node_modules', inNodeModules);
 }
 
 async function load(): Promise<void> {
   try {
-    const core = wasmPath('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm'));
+    const core = wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
     await Parser.init({ locateFile: () => core });
     for (const g of GRAMMARS) {
       const file = `tree-sitter-${g}.wasm`;
-      languages.set(g, await Language.load(wasmPath(file, () => join(require.resolve('tree-sitter-wasms/package.json'), '..', 'out', file))));
+      languages.set(g, await Language.load(wasmPath(file, `tree-sitter-wasms/out/${file}`)));
     }
   } catch (err) {
     // Never fatal for SQL files: extractors that need a grammar report it as "not analysed".
