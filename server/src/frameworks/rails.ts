@@ -535,7 +535,9 @@ class Walker {
     // The block's own statements (indexes) follow the CREATE TABLE; all map to the create_table call.
     const after = this.statements.splice(before).map((s) => ({ ...s, range: spanOf(n), call: spanOf(n), sql: assured ? SAFETY_ASSURED + s.sql : s.sql }));
     void notBefore;
-    const create = `CREATE TABLE ${o.get('if_not_exists') === true ? 'IF NOT EXISTS ' : ''}${ident(tname)} (${cols.join(', ')})`;
+    // Rails writes the columns first, then the foreign keys and check constraints (schema_creation.rb).
+    const ordered = [...cols.filter((c) => !c.startsWith('CONSTRAINT ')), ...cols.filter((c) => c.startsWith('CONSTRAINT '))];
+    const create = `CREATE TABLE ${o.get('if_not_exists') === true ? 'IF NOT EXISTS ' : ''}${ident(tname)} (${ordered.join(', ')})`;
     if (o.get('force') === 'cascade' || o.get('force') === true) this.emit(`DROP TABLE IF EXISTS ${ident(tname)}${o.get('force') === 'cascade' ? ' CASCADE' : ''}`, n, section, assured, n);
     this.emit(create, n, section, assured, n);
     this.statements.push(...after);
