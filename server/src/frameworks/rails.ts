@@ -36,6 +36,10 @@ function defaultSql(v: RbValue): string | undefined {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v === null) return 'NULL';
+  // An array column's default: PostgreSQL's array literal, quoted ('{}', '{"a","b"}').
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) {
+    return `'{${v.map((x) => (typeof x === 'string' ? `"${x.replace(/["\\]/g, '\\$&').replace(/'/g, "''")}"` : String(x))).join(',')}}'`;
+  }
   return undefined;
 }
 
@@ -45,7 +49,7 @@ interface Ctx {
 }
 
 /** The PostgreSQL adapter's NATIVE_DATABASE_TYPES, with limit/precision/scale/array. */
-function columnType(type: string, o: Map<string, RbValue>, ctx: Ctx): string | undefined {
+function columnType(type: string, o: Map<string, RbValue>, ctx: Ctx, verbatim = false): string | undefined {
   const limit = o.get('limit');
   const precision = o.get('precision');
   let sql: string | undefined;
@@ -81,14 +85,16 @@ function columnType(type: string, o: Map<string, RbValue>, ctx: Ctx): string | u
     case 'tstzrange': case 'int4range': case 'int8range': case 'numrange': case 'bit': case 'oid':
       sql = type; break;
     default:
-      return undefined;
+      // A type the adapter does not know (an enum created by create_enum or execute) is written verbatim.
+      if (!verbatim || !/^[a-z_][a-z0-9_]*$/i.test(type)) return undefined;
+      sql = type;
   }
   return o.get('array') === true ? `${sql}[]` : sql;
 }
 
 /** `"name" type DEFAULT … NOT NULL`, as the adapter's column definition writes it. */
-function columnDef(name: string, type: string, o: Map<string, RbValue>, ctx: Ctx): string | undefined {
-  const sqlType = columnType(type, o, ctx);
+function columnDef(name: string, type: string, o: Map<string, RbValue>, ctx: Ctx, verbatim = false): string | undefined {
+  const sqlType = columnType(type, o, ctx, verbatim);
   if (!sqlType) return undefined;
   let sql = `${ident(name)} ${sqlType}`;
   if (o.has('default')) {
@@ -225,8 +231,8 @@ function translate(name: string, args: CallArgs, ctx: Ctx, table?: Table, inCrea
     case 'add_column':
     case 'column': {
       if (!need(3)) return { reason: `${name} with a name or type Lockstep cannot read` };
-      const def = columnDef(p[1] as string, p[2] as string, o, ctx);
-      if (!def) return { reason: `column type :${p[2]} or its default (not translated)` };
+      const def = columnDef(p[1] as string, p[2] as string, o, ctx, true);
+      if (!def) return { reason: `${name} with a default Lockstep cannot read` };
       if (inCreate) return inCreate.push(def), [];
       return [`ALTER TABLE ${ident(tname)} ADD ${o.get('if_not_exists') === true ? 'COLUMN IF NOT EXISTS ' : ''}${def}`];
     }
@@ -241,7 +247,7 @@ function translate(name: string, args: CallArgs, ctx: Ctx, table?: Table, inCrea
     case 'change_column':
     case 'change': {
       if (!need(3)) return { reason: `${name} with a name or type Lockstep cannot read` };
-      const type = columnType(p[2] as string, o, ctx);
+      const type = columnType(p[2] as string, o, ctx, true);
       if (!type) return { reason: `column type :${p[2]} (not translated)` };
       const col = ident(p[1] as string);
       const using = str(o.get('using')) ? ` USING ${o.get('using')}` : '';
@@ -350,6 +356,33 @@ function translate(name: string, args: CallArgs, ctx: Ctx, table?: Table, inCrea
       if (inCreate) return inCreate.push(...(defs as string[])), [];
       return [`ALTER TABLE ${ident(tname)} ${defs.map((d) => `ADD ${d}`).join(', ')}`];
     }
+    case 'remove_reference':
+    case 'remove_belongs_to':
+    case 'remove_references': {
+      const ref = str(p[1]);
+      if (!t || !ref) return { reason: `${name} with names Lockstep cannot read` };
+      const out: string[] = [];
+      // Rails drops the foreign key first, then the column(s); the index goes with the column.
+      if (o.get('foreign_key') !== undefined && o.get('foreign_key') !== false) out.push(`ALTER TABLE ${ident(tname)} DROP CONSTRAINT ${ident(hashedName('fk', `${tname}_${ref}_id_fk`))}`);
+      const cols = o.get('polymorphic') === true ? [`${ref}_type`, `${ref}_id`] : [`${ref}_id`];
+      out.push(`ALTER TABLE ${ident(tname)} ${cols.map((c) => `DROP COLUMN ${ident(c)}`).join(', ')}`);
+      return out;
+    }
+    case 'create_enum': {
+      const values = list(p[1]);
+      if (!t || !values || table) return { reason: 'create_enum with values Lockstep cannot read' };
+      return [`CREATE TYPE ${ident(tname)} AS ENUM (${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`];
+    }
+    case 'enum': {
+      // `t.enum :status, enum_type: :status_type`: a column of that type.
+      const type = str(o.get('enum_type'));
+      const col = str(p[1]);
+      if (!type || !col) return { reason: 't.enum without a literal enum_type' };
+      const def = columnDef(col, type, o, ctx, true);
+      if (!def) return { reason: 't.enum with a default Lockstep cannot read' };
+      if (inCreate) return inCreate.push(def), [];
+      return [`ALTER TABLE ${ident(tname)} ADD ${def}`];
+    }
     case 'enable_extension':
       return t ? [`CREATE EXTENSION IF NOT EXISTS "${t}"`] : { reason: 'enable_extension with a name Lockstep cannot read' };
     case 'rename_index':
@@ -378,8 +411,8 @@ function translate(name: string, args: CallArgs, ctx: Ctx, table?: Table, inCrea
 
 /** Schema statements Rails has that Lockstep does not translate: reported, never skipped. */
 const UNTRANSLATED = new Set([
-  'create_join_table', 'drop_join_table', 'change_column_comment', 'change_table_comment', 'create_enum', 'drop_enum', 'rename_enum',
-  'add_enum_value', 'rename_enum_value', 'remove_reference', 'remove_belongs_to', 'remove_timestamps', 'disable_extension',
+  'create_join_table', 'drop_join_table', 'change_column_comment', 'change_table_comment', 'drop_enum', 'rename_enum',
+  'add_enum_value', 'rename_enum_value', 'remove_timestamps', 'disable_extension',
   'add_exclusion_constraint', 'remove_exclusion_constraint', 'add_unique_constraint', 'remove_unique_constraint', 'create_schema',
   'drop_schema', 'create_view', 'drop_view', 'update_view', 'create_function', 'create_trigger', 'exec_query', 'select_all', 'insert', 'update', 'delete',
 ]);
@@ -435,6 +468,13 @@ class Walker {
 
   private visit(n: Node, section: 'up' | 'down', assured: boolean, loop: string | undefined, table?: { t: string; table: Table; inCreate?: string[] }): void {
     if (n.type === 'for' || n.type === 'while' || n.type === 'until') return this.walk(n, section, assured, 'SQL inside a loop', table);
+    // `if connection.adapter_name == "SQLServer"`: on PostgreSQL only the other branch runs.
+    const adapter = (n.type === 'if' || n.type === 'unless') && /adapter_name\s*==\s*["'](\w+)["']/.exec(n.childForFieldName('condition')?.text ?? '');
+    if (adapter) {
+      const postgres = /postg/i.test(adapter[1]) === (n.type === 'if');
+      const branch = n.childForFieldName(postgres ? 'consequence' : 'alternative');
+      return branch ? this.walk(branch, section, assured, loop, table) : undefined;
+    }
     if (n.type !== 'call' && !(n.type === 'identifier' && n.parent?.type !== 'call')) {
       // Statements and expressions: look inside (if/unless, assignments, begin/rescue …).
       if (n.type === 'method' || n.type === 'class' || n.type === 'module') return;
