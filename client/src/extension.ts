@@ -29,6 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // Framework migrations (TypeORM, Knex, Sequelize, Kysely, MikroORM, node-pg-migrate): the server
       // reports only on files its extractors recognise as migrations.
       { scheme: 'file', pattern: '**/*.{ts,js,mjs,cjs,mts,cts}' },
+      // Rails migrations (ActiveRecord): only `class … < ActiveRecord::Migration` files are reported on.
+      { scheme: 'file', pattern: '**/db/migrate/*.rb' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
 import { callArgs, heredocValue, methodName, named, rbValue, spanOf, stringValue, type CallArgs, type RbValue, type StringResult } from './rubyAst';
-import { concurrentlyInLiteral, ident, identList, indentAt, timestamp14 } from './sqlText';
+import { concurrentlyInLiteral, ident, identList, indentAt, pascal, timestamp14 } from './sqlText';
 import { treeSitterParser } from './treeSitter';
 import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, TransactionModel } from './types';
 
@@ -459,7 +459,8 @@ class Walker {
 
   private emit(sql: string, call: Node, section: 'up' | 'down', assured: boolean, range: Node, extra: Partial<ExtractedStatement> = {}) {
     const span = spanOf(range);
-    this.statements.push({ sql: assured ? SAFETY_ASSURED + sql : sql, range: span, origin: 'builder', call: spanOf(call), section, ...extra });
+    const data = assured ? { ...extra.data, explainedIgnore: true } : extra.data;
+    this.statements.push({ sql: assured ? SAFETY_ASSURED + sql : sql, range: span, origin: 'builder', call: spanOf(call), section, ...extra, data });
   }
 
   walk(node: Node, section: 'up' | 'down', assured: boolean, loop: string | undefined, table?: { t: string; table: Table; inCreate?: string[] }): void {
@@ -521,6 +522,7 @@ class Walker {
           runs: s.runs.map((r) => ({ ...r, sql: r.sql + prefix.length })),
           call: spanOf(n),
           section,
+          data: assured ? { explainedIgnore: true } : undefined,
         });
         return;
       }
@@ -529,7 +531,7 @@ class Walker {
       if (r !== undefined) {
         if (loop) return this.skip(n, loop, section);
         if (!Array.isArray(r)) return this.skip(n, r.reason, section);
-        const data = name === 'add_index' || name === 'remove_index' ? indexData(args) : name === 'add_foreign_key' ? { validate: args.options.get('validate')?.text } : undefined;
+        const data = name === 'add_index' || name === 'remove_index' ? indexData(args) : name === 'add_foreign_key' || name === 'add_check_constraint' ? constraintData(name, n, args) : undefined;
         for (const sql of r) this.emit(sql, n, section, assured, n, { data });
         return;
       }
@@ -573,7 +575,7 @@ class Walker {
     const notBefore = this.notAnalysed.length;
     if (block && t) this.walk(body ?? block, section, false, loop, { t, table: { name: tname, create: true }, inCreate: cols });
     // The block's own statements (indexes) follow the CREATE TABLE; all map to the create_table call.
-    const after = this.statements.splice(before).map((s) => ({ ...s, range: spanOf(n), call: spanOf(n), sql: assured ? SAFETY_ASSURED + s.sql : s.sql }));
+    const after = this.statements.splice(before).map((s) => ({ ...s, range: spanOf(n), call: spanOf(n), sql: assured ? SAFETY_ASSURED + s.sql : s.sql, data: assured ? { ...s.data, explainedIgnore: true } : s.data }));
     void notBefore;
     // Rails writes the columns first, then the foreign keys and check constraints (schema_creation.rb).
     const ordered = [...cols.filter((c) => !c.startsWith('CONSTRAINT ')), ...cols.filter((c) => c.startsWith('CONSTRAINT '))];
@@ -587,6 +589,24 @@ class Walker {
 /** What the `algorithm: :concurrently` fix needs: where the last argument ends, and whether it is already there. */
 function indexData(args: CallArgs): Record<string, unknown> {
   return { afterArg: args.last ? spanOf(args.last) : undefined, concurrently: args.options.get('algorithm')?.text === ':concurrently' };
+}
+
+/** What the `validate: false` fix needs: where to add it, and the call that validates the constraint later. */
+function constraintData(name: string, call: Node, args: CallArgs): Record<string, unknown> | undefined {
+  if (args.options.has('validate') || !args.last) return undefined;
+  const [table, target] = args.positional;
+  const opt = (k: string) => (args.options.has(k) ? `, ${k}: ${args.options.get(k)!.text}` : '');
+  let validate: string | undefined;
+  if (name === 'add_foreign_key' && table && target) validate = `validate_foreign_key ${table.text}, ${target.text}${opt('column')}${opt('name')}`;
+  if (name === 'add_check_constraint' && table && args.options.has('name')) validate = `validate_check_constraint ${table.text}${opt('name')}`;
+  if (!validate) return undefined;
+  const migration = call.parent ? ancestorClass(call) : undefined;
+  return { afterArg: spanOf(args.last), validate, slug: `validate_${(rbValue(table) ?? 'constraint') as string}_${name === 'add_foreign_key' ? `${rbValue(target)}_foreign_key` : 'check'}`, superclass: migration };
+}
+
+function ancestorClass(n: Node): string | undefined {
+  for (let p: Node | null = n.parent; p; p = p.parent) if (p.type === 'class') return p.childForFieldName('superclass')?.text.replace(/^<\s*/, '');
+  return undefined;
 }
 
 interface Parsed {
@@ -668,6 +688,13 @@ export const rails: FrameworkExtractor = {
       if (!data?.afterArg || data.concurrently || !/^(CREATE (UNIQUE )?INDEX|DROP INDEX) /.test(stmt.sql.replace(SAFETY_ASSURED, ''))) return undefined;
       void text;
       return [{ start: data.afterArg.end, end: data.afterArg.end, newText: ', algorithm: :concurrently' }];
+    },
+    notValid(_text, stmt) {
+      const d = stmt.data as { afterArg?: { end: number }; validate?: string; slug?: string; superclass?: string } | undefined;
+      if (stmt.origin !== 'builder' || !d?.afterArg || !d.validate || !d.slug) return undefined;
+      const cls = pascal(d.slug);
+      const text = `class ${cls} < ${d.superclass ?? 'ActiveRecord::Migration[7.1]'}\n  def change\n    ${d.validate}\n  end\nend\n`;
+      return { edits: [{ start: d.afterArg.end, end: d.afterArg.end, newText: ', validate: false' }], later: { slug: d.slug, text } };
     },
     newMigrationName: (slug, now) => `${timestamp14(now)}_${slug.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}.rb`,
   },

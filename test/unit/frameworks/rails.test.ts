@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine } from '../../../server/src/engine';
+import { applyEdits } from '../../../server/src/fixes/textEdits';
+import { hostFixes } from '../../../server/src/frameworks/fixes';
 import { lintHostText } from '../../../server/src/frameworks/lint';
 import { rails } from '../../../server/src/frameworks/rails';
 import { detectFramework } from '../../../server/src/frameworks/registry';
@@ -50,6 +52,26 @@ describe('Rails migrations', () => {
     const flagged = lintHostText(bare, rails, { path, config, schema }).findings.filter((f) => f.ruleId === 'drop-column');
     assert.equal(flagged.length, 1);
     assert.equal(bare.slice(flagged[0].span.start, flagged[0].span.end), 'remove_column :users, :legacy_name');
+    // Wrapping something safe is not an unused ignore: safety_assured is the user's note, not Lockstep's directive.
+    const safe = lintHostText(migration('    safety_assured { execute "SELECT 1" }'), rails, { config });
+    assert.deepEqual(safe.findings.map((f) => f.ruleId), []);
+  });
+
+  it('fixes add_foreign_key with validate: false, and validate_foreign_key in a new migration', () => {
+    const path = join(DIR, '20240102000000_index_users_email.rb');
+    const text = readFileSync(path, 'utf8');
+    const schema = new SchemaHistory(nodeFileSystem).schemaBefore(path, text, config);
+    const result = lintHostText(text, rails, { path, config, schema });
+    const finding = result.findings.find((f) => f.ruleId === 'require-not-valid' && /FOREIGN KEY/.test(f.message))!;
+    const fixes = hostFixes(text, result, finding, { path, config, schema });
+    assert.equal(fixes.length, 1);
+    assert.equal(applyEdits(text, fixes[0].edits), text.replace('add_foreign_key :posts, :users', 'add_foreign_key :posts, :users, validate: false'));
+    assert.equal(fixes[0].safe, false, 'it writes another file: offered, not applied by --fix');
+    assert.equal(fixes[0].files.length, 1);
+    assert.match(fixes[0].files[0].path, /[/\\]db[/\\]migrate[/\\]\d{14}_validate_posts_users_foreign_key\.rb$/);
+    const later = fixes[0].files[0].text;
+    assert.equal(later, 'class ValidatePostsUsersForeignKey < ActiveRecord::Migration[7.1]\n  def change\n    validate_foreign_key :posts, :users\n  end\nend\n');
+    assert.deepEqual(rails.extract(later).statements.map((s) => s.sql), ['ALTER TABLE "posts" VALIDATE CONSTRAINT "fk_rails_5b5ddfd518"']);
   });
 
   it('decides the transaction from disable_ddl_transaction!', () => {
