@@ -220,7 +220,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   }
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
+  const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
     const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);
@@ -282,7 +282,7 @@ export function impactOf(stmt: StatementInfo): StatementImpact {
       relation: e.object,
       kind: e.kind,
       mode: e.mode,
-      blocks: blockedBy(e.mode),
+      blocks: blockedBy(e.mode, e.kind),
       rewrite: e.rewrite,
       scan: e.scan,
       created: !!e.created,

@@ -184,6 +184,21 @@ const SCENARIOS: FixScenario[] = [
     title: `${rule}: the fixed CREATE TABLE runs`, rule, runner: 'plain', path: '/m/0002_t.sql', setup: 'SELECT 1;', sql, fixTitle,
     check: async (c) => assert.equal((await one<{ n: string }>(c, "SELECT count(*) AS n FROM pg_class WHERE relname = 't'")).n, '1'),
   })),
+  {
+    title: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS → DROP … IF EXISTS first: a leftover INVALID index is rebuilt, not accepted',
+    rule: 'concurrent-index-if-not-exists', runner: 'plain', path: '/m/0002_idx.sql', setup: ORDERS,
+    // What a failed earlier run leaves: an index of that name that queries cannot use.
+    rows: `${FILL}\nCREATE INDEX orders_user_idx ON orders (user_id);\nUPDATE pg_index SET indisvalid = false WHERE indexrelid = 'orders_user_idx'::regclass;`,
+    sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_idx ON orders (user_id);', check: indexBuilt,
+  },
+  {
+    title: 'ATTACH of a partition created and filled in the migration → a matching CHECK first',
+    rule: 'attach-new-partition', runner: 'plain', path: '/m/0002_attach.sql',
+    setup: "CREATE TABLE events (id bigint, day date NOT NULL) PARTITION BY RANGE (day);\nCREATE TABLE events_archive (id bigint, day date NOT NULL);",
+    rows: "INSERT INTO events_archive SELECT g, date '2024-01-01' + (g % 300) FROM generate_series(1, 3000) g;",
+    sql: "CREATE TABLE events_2024 (LIKE events);\nINSERT INTO events_2024 SELECT * FROM events_archive;\nALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+    check: async (c) => assert.equal((await one<{ n: string }>(c, 'SELECT count(*) AS n FROM events')).n, '3000'),
+  },
 ];
 
 describe('fixes on real PostgreSQL', function () {

@@ -17,9 +17,9 @@ import { LockOracle, describeEffects } from './observe';
 type Prediction = { effects: ObservableEffects } | { error: string };
 
 /** Bad input must not crash the suite: a throwing prediction becomes a failing test. */
-function predict(sql: string, version: number): Prediction {
+function predict(lockCase: LockCase, version: number): Prediction {
   try {
-    const { locks, rewritten, scanned } = predictObservable(sql, SETUP_SQL, version);
+    const { locks, rewritten, scanned } = predictObservable(lockCase.sql, SETUP_SQL, version, lockCase.session);
     return { effects: { locks, rewritten, scanned } };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
@@ -27,9 +27,10 @@ function predict(sql: string, version: number): Prediction {
 }
 
 function oracleTest(version: number, lockCase: LockCase, oracle: LockOracle): Mocha.Test {
-  const prediction = predict(lockCase.sql, version);
+  const prediction = predict(lockCase, version);
   const claim = 'effects' in prediction ? describeEffects(prediction.effects) : `(no prediction: ${prediction.error})`;
-  const test = new Mocha.Test(`PG ${version}: ${lockCase.sql} → ${claim}`, async function () {
+  const session = lockCase.session ? `[${lockCase.session}] ` : '';
+  const test = new Mocha.Test(`PG ${version}: ${session}${lockCase.sql} → ${claim}`, async function () {
     const observed = await oracle.observe(lockCase);
     if ('error' in prediction) {
       assert.fail(`predictObservable threw: ${prediction.error}\n  observed: ${describeEffects(observed)}`);
@@ -80,7 +81,7 @@ describe('lock model vs real PostgreSQL (oracle)', function () {
       } finally {
         await client.end();
       }
-      assert.ok(versionSuites.get(version)!.tests.length >= 60, `PG ${version}: fewer than 60 statement forms`);
+      assert.ok(versionSuites.get(version)!.tests.length >= 150, `PG ${version}: fewer than 150 statement forms`);
     }
   });
 

@@ -2,7 +2,7 @@
  * Observes what a statement really does on PostgreSQL, in the shape `predictObservable` predicts:
  * - locks: the strongest mode per relation of the test schema (by relname) and per type created
  *   on its own (`type:<typname>`); catalogs, TOAST and transient rewrite heaps are left out;
- * - rewritten: pre-existing tables (relkind r/p/m) whose relfilenode changed;
+ * - rewritten: pre-existing tables and indexes (relkind r/p/m/i) whose relfilenode changed;
  * - scanned: pre-existing tables whose seq_scan count went up.
  *
  * Transactional statements: BEGIN; snapshot; statement; read own pg_locks; snapshot; ROLLBACK —
@@ -93,21 +93,21 @@ export class LockOracle {
   }
 
   observe(lockCase: LockCase): Promise<ObservableEffects> {
-    return lockCase.outsideTransaction ? this.observeOutsideTransaction(lockCase) : this.observeInTransaction(lockCase.sql);
+    return lockCase.outsideTransaction ? this.observeOutsideTransaction(lockCase) : this.observeInTransaction(lockCase.sql, lockCase.session);
   }
 
   /** Ends the sessions and drops the oracle's databases (the cluster may be shared). */
   async close(): Promise<void> {
     await this.txnClient.end().catch(() => undefined);
     for (const suffix of ['txn', 'template']) {
-      await this.admin.query(`DROP DATABASE IF EXISTS ${this.dbPrefix}_${suffix} WITH (FORCE)`).catch(() => undefined);
+      await dropDatabase(this.admin, `${this.dbPrefix}_${suffix}`, this.cluster.version).catch(() => undefined);
     }
     await this.admin.end().catch(() => undefined);
   }
 
-  private async observeInTransaction(sql: string): Promise<ObservableEffects> {
+  private async observeInTransaction(sql: string, session?: string): Promise<ObservableEffects> {
     try {
-      return await observeStatement(this.txnClient, sql, false);
+      return await observeStatement(this.txnClient, sql, false, session);
     } catch (err) {
       throw new StatementFailed(`statement failed on the oracle schema: ${sql}\n  ${describeError(err)}`);
     }
@@ -155,9 +155,19 @@ export class LockOracle {
       };
     } finally {
       await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
-      await this.admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+      await dropDatabase(this.admin, db, this.cluster.version).catch(() => undefined);
     }
   }
+}
+
+/** `WITH (FORCE)` exists from PostgreSQL 13; on 12 the sessions are ended first. */
+async function dropDatabase(admin: pg.Client, db: string, version: number): Promise<void> {
+  if (version >= 13) {
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    return;
+  }
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+  await admin.query(`DROP DATABASE IF EXISTS ${db}`);
 }
 
 async function backendPid(client: pg.Client): Promise<number> {

@@ -5,8 +5,9 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import pg from 'pg';
-import { ORACLE_VERSIONS, parseVersions, startCluster, type PgCluster, type PgMajor } from '../support/pgCluster';
+import { ORACLE_VERSIONS, SUPPORTED_VERSIONS, parseVersions, startCluster, type PgCluster, type PgMajor } from '../support/pgCluster';
 
 function uidOf(pid: number): number {
   const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('Uid:'));
@@ -15,7 +16,7 @@ function uidOf(pid: number): number {
 
 describe('pgCluster', function () {
   describe('LOCKSTEP_PG_VERSIONS', function () {
-    it('defaults to every supported version', function () {
+    it('defaults to PostgreSQL 14 and 18 (the short run of npm test)', function () {
       assert.deepEqual(parseVersions(undefined), [14, 18]);
       assert.deepEqual(parseVersions(' '), [14, 18]);
     });
@@ -23,10 +24,23 @@ describe('pgCluster', function () {
     it('narrows to the listed versions, in version order', function () {
       assert.deepEqual(parseVersions('18'), [18]);
       assert.deepEqual(parseVersions('18, 14'), [14, 18]);
+      assert.deepEqual(parseVersions('13,12'), [12, 13]);
+    });
+
+    it('widens to every major from 12 to 18 with "all"', function () {
+      assert.deepEqual(parseVersions('all'), [12, 13, 14, 15, 16, 17, 18]);
     });
 
     it('rejects versions it has no binaries for', function () {
-      assert.throws(() => parseVersions('14,13'), /unsupported version\(s\) 13/);
+      assert.throws(() => parseVersions('14,11'), /unsupported version\(s\) 11/);
+      assert.throws(() => parseVersions('19'), /unsupported version\(s\) 19; supported: 12, 13, 14, 15, 16, 17, 18/);
+    });
+
+    it('finds the server binaries of every supported major', function () {
+      for (const version of SUPPORTED_VERSIONS) {
+        const bin = path.resolve(__dirname, '..', '..', 'node_modules', `pg${version}`, 'native', 'bin', 'postgres');
+        assert.ok(fs.existsSync(bin), `no PostgreSQL ${version} server at ${bin}`);
+      }
     });
   });
 
@@ -92,7 +106,7 @@ describe('pgCluster', function () {
     });
 
     it('rejects versions it has no binaries for', async function () {
-      await assert.rejects(startCluster(13 as PgMajor), /unsupported PostgreSQL major 13/);
+      await assert.rejects(startCluster(11 as PgMajor), /unsupported PostgreSQL major 11/);
     });
   });
 });

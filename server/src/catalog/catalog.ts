@@ -40,12 +40,16 @@ export interface RelationInfo {
   columns: Map<string, ColumnInfo>;
   /** For a partition: its parent. */
   partitionOf?: string;
+  /** The parent's DEFAULT partition (rows no other partition takes). */
+  defaultPartition?: boolean;
   /** For views and materialized views: the relations their query reads. */
   dependsOn?: string[];
   /** For an index: its key columns (`expr` for expressions). */
   indexColumns?: string[];
   /** For an index: built with a WHERE clause, so it holds only some rows. */
   partial?: boolean;
+  /** REPLICA IDENTITY when set by ALTER TABLE (unset: DEFAULT, the primary key). */
+  replicaIdentity?: { kind: 'default' | 'nothing' | 'full' | 'index'; index?: string };
   /** For a partitioned table: its partition key columns. */
   partitionKey?: string[];
   /** The schema named when it was created (`reporting.daily_totals`); unknown when unqualified. */
@@ -74,12 +78,23 @@ class Links {
   }
 }
 
+/** A logical-replication publication, as far as it decides whether a table needs a replica identity. */
+export interface PublicationInfo {
+  allTables: boolean;
+  tables: Set<string>;
+  /** `FOR TABLES IN SCHEMA` (PostgreSQL 15+). */
+  schemas: Set<string>;
+  /** Publishes UPDATE or DELETE (the default `publish`): those then need a replica identity. */
+  updatesOrDeletes: boolean;
+}
+
 export class Catalog {
   private rels = new Map<string, RelationInfo>();
   private cons = new Map<string, ConstraintInfo>();
   types = new Map<string, 'enum' | 'domain' | 'composite'>();
   /** User functions by unqualified name, with the volatility CREATE FUNCTION declared (VOLATILE when unsaid). */
   functions = new Map<string, FunctionVolatility>();
+  publications = new Map<string, PublicationInfo>();
   /** Owner table → its indexes, owned sequences and partitions. */
   private children = new Links();
   private constraintsByTable = new Links();
@@ -140,6 +155,7 @@ export class Catalog {
     for (const [k, c] of this.cons) copy.cons.set(k, { ...c });
     copy.types = new Map(this.types);
     copy.functions = new Map(this.functions);
+    for (const [k, p] of this.publications) copy.publications.set(k, { ...p, tables: new Set(p.tables), schemas: new Set(p.schemas) });
     // The lookup indexes are copied as they are, rather than rebuilt relation by relation.
     copy.children = this.children.copy();
     copy.constraintsByTable = this.constraintsByTable.copy();
@@ -158,7 +174,28 @@ export class Catalog {
     return found;
   }
 
+  /** Every relation known, in creation order (REINDEX DATABASE goes through them all). */
+  allRelations(): RelationInfo[] {
+    return [...this.rels.values()];
+  }
+
   /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
+  /** The DEFAULT partition of a partitioned table, if it has one. */
+  defaultPartitionOf(table: string): string | undefined {
+    return this.partitionsOf(table).find((p) => this.relation(p)?.defaultPartition);
+  }
+
+  /** Publications that publish UPDATE or DELETE of `table`: it needs a replica identity while in them. */
+  publicationsReplicating(table: string): string[] {
+    const rel = this.relation(table);
+    if (!rel) return [];
+    const name = baseName(table);
+    return [...this.publications]
+      .filter(([, p]) => p.updatesOrDeletes && (p.allTables || p.tables.has(name) || p.schemas.has(rel.schema ?? 'public')))
+      .map(([n]) => n)
+      .sort();
+  }
+
   relationsInSchema(schema: string): RelationInfo[] {
     return [...this.rels.values()].filter((r) => r.schema === schema && r.kind !== 'index');
   }
@@ -208,7 +245,7 @@ export class Catalog {
 
   setPartitionOf(partition: string, parent: string | undefined): void {
     const rel = this.relation(partition);
-    if (rel) this.addRelation({ ...rel, partitionOf: parent });
+    if (rel) this.addRelation({ ...rel, partitionOf: parent, defaultPartition: parent ? rel.defaultPartition : undefined });
   }
 
   addConstraint(info: ConstraintInfo): void {
@@ -259,6 +296,7 @@ const APPLY: Record<string, Apply> = {
       schema: s.relation?.schemaname,
       kind: s.partspec ? 'partitioned' : 'table',
       partitionOf: s.partbound && parent ? baseName(rangeVarName(parent)) : undefined,
+      defaultPartition: s.partbound?.is_default ? true : undefined,
       partitionKey: s.partspec ? partParams.map((p) => as(p, 'PartitionElem')?.name ?? 'expr') : undefined,
     });
     if (s.partbound && parent) {
@@ -316,7 +354,31 @@ const APPLY: Record<string, Apply> = {
     }
     cat.renameRelation(oldName, s.newname);
   },
+  CreatePublicationStmt(cat, s) {
+    const pub: PublicationInfo = { allTables: !!s.for_all_tables, tables: new Set(), schemas: new Set(), updatesOrDeletes: publishesChanges(s.options) };
+    addPublicationObjects(pub, s.pubobjects);
+    cat.publications.set(s.pubname, pub);
+  },
+  AlterPublicationStmt(cat, s) {
+    const pub = cat.publications.get(s.pubname);
+    if (!pub) return;
+    if (list(s.options).length) pub.updatesOrDeletes = publishesChanges(s.options);
+    if (s.action === 'AP_SetObjects') {
+      pub.tables.clear();
+      pub.schemas.clear();
+    }
+    if (s.action === 'AP_DropObjects') {
+      const dropped: PublicationInfo = { allTables: false, tables: new Set(), schemas: new Set(), updatesOrDeletes: false };
+      addPublicationObjects(dropped, s.pubobjects);
+      for (const t of dropped.tables) pub.tables.delete(t);
+      for (const n of dropped.schemas) pub.schemas.delete(n);
+    } else addPublicationObjects(pub, s.pubobjects);
+  },
   DropStmt(cat, s) {
+    if (s.removeType === 'OBJECT_PUBLICATION') {
+      for (const obj of list(s.objects)) cat.publications.delete(names([obj]).pop() ?? '');
+      return;
+    }
     for (const obj of list(s.objects)) {
       const parts = obj.List ? names(obj.List.items) : names([obj]);
       const name = parts[parts.length - 1];
@@ -378,9 +440,19 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       cat.removeConstraint(cmd.name);
       if (cat.relation(cmd.name)?.kind === 'index') cat.removeRelation(cmd.name);
       break;
-    case 'AT_AttachPartition':
-      cat.setPartitionOf(rangeVarName(as(cmd.def, 'PartitionCmd')?.name), table);
+    case 'AT_ReplicaIdentity': {
+      const ri = as(cmd.def, 'ReplicaIdentityStmt') ?? {};
+      const kind = ({ d: 'default', n: 'nothing', f: 'full', i: 'index' } as const)[ri.identity_type as 'd' | 'n' | 'f' | 'i'];
+      if (rel && kind) rel.replicaIdentity = { kind, index: kind === 'index' ? ri.name : undefined };
       break;
+    }
+    case 'AT_AttachPartition': {
+      const pc = as(cmd.def, 'PartitionCmd');
+      cat.setPartitionOf(rangeVarName(pc?.name), table);
+      const attached = cat.relation(rangeVarName(pc?.name));
+      if (attached && (pc?.bound?.PartitionBoundSpec ?? pc?.bound)?.is_default) attached.defaultPartition = true;
+      break;
+    }
     case 'AT_DetachPartition':
       cat.setPartitionOf(rangeVarName(as(cmd.def, 'PartitionCmd')?.name), undefined);
       break;
@@ -395,7 +467,7 @@ function addColumn(cat: Catalog, table: string, col: AstNode): void {
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
   rel.columns.set(col.colname, { name: col.colname, type, notNull });
   if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
-    cat.addRelation({ name: `${table}_${col.colname}_seq`, kind: 'sequence', table });
+    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table });
   }
   for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
 }
@@ -460,6 +532,42 @@ export function notNullColumns(expr: AstNode | undefined): string[] {
 }
 
 /** PostgreSQL's default names (ChooseRelationName), good enough for the common short cases. */
-export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx'): string {
-  return suffix === 'pkey' ? `${table}_pkey` : `${table}_${columns.join('_')}_${suffix}`;
+export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx' | 'excl'): string {
+  return suffix === 'pkey' ? objectName(table, undefined, 'pkey') : objectName(table, columns.join('_'), suffix);
+}
+
+/** Identifiers are at most NAMEDATALEN - 1 = 63 bytes. */
+const NAME_MAX = 63;
+
+/**
+ * The name PostgreSQL generates for an implicit object (makeObjectName): `name1_name2_label`,
+ * the longer of name1 and name2 shortened one character at a time until the whole fits in 63
+ * bytes (`vulnerability_record_cve_id_registration_uuid_package_packa_key`).
+ */
+export function objectName(name1: string, name2: string | undefined, label: string): string {
+  const overhead = label.length + 1 + (name2 ? 1 : 0);
+  let n1 = name1.length;
+  let n2 = name2?.length ?? 0;
+  while (n1 + n2 > NAME_MAX - overhead) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return [name1.slice(0, n1), ...(name2 ? [name2.slice(0, n2)] : []), label].join('_');
+}
+
+/** `WITH (publish = 'insert, update')`: does the list include update or delete? (Unset: all of them.) */
+function publishesChanges(options: unknown): boolean {
+  const publish = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'publish');
+  if (!publish) return true;
+  const value = String(as(publish.arg, 'String')?.sval ?? '');
+  return /\b(update|delete)\b/i.test(value);
+}
+
+function addPublicationObjects(pub: PublicationInfo, objects: unknown): void {
+  for (const o of list(objects)) {
+    const spec = as(o, 'PublicationObjSpec') ?? {};
+    if (spec.pubobjtype === 'PUBLICATIONOBJ_TABLE') pub.tables.add(baseName(rangeVarName(spec.pubtable?.relation)));
+    else if (spec.pubobjtype === 'PUBLICATIONOBJ_TABLES_IN_SCHEMA') pub.schemas.add(String(spec.name ?? ''));
+    else if (spec.pubobjtype === 'PUBLICATIONOBJ_CONTINUATION' && spec.pubtable) pub.tables.add(baseName(rangeVarName(spec.pubtable.relation)));
+  }
 }

@@ -19,6 +19,7 @@ import type { LockstepConfig } from '../config/types';
 import { ConfigResolver } from './configs';
 import type { Subcommand } from './commands';
 import type { CliIO } from './run';
+import { atLeast } from './report';
 
 const RUNNER_IDS: RunnerId[] = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'];
 
@@ -186,7 +187,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     for (const n of result.plan.notes.filter(isBlocker)) io.writeErr(`lockstep scaffold: warning: ${blockerText(n)}\n`);
     for (const f of result.findings) io.writeErr(`lockstep: ${f.path}: ${f.finding.severity}: ${f.finding.message} [${f.finding.ruleId}]\n`);
     io.writeErr(`${result.plan.phases.length} phases, ${result.migrations.length} migrations; read ${result.planDir}/PLAN.md before applying anything.\n`);
-    return result.findings.length ? 1 : 0;
+    // The same bar as `lockstep lint` (--fail-on warning): a hint or an info is reported, not a failure.
+    return result.findings.some((f) => atLeast(f.finding.severity, 'warning')) ? 1 : 0;
   } catch (err) {
     if (err instanceof ScaffoldError) {
       io.writeErr(`lockstep scaffold: ${err.message}\n`);

@@ -12,6 +12,10 @@ export type RuleSetting = 'off' | Severity;
 export const RULE_CATEGORIES = ['locking', 'breaking-change', 'hygiene', 'style'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
+/** Presets a config can extend. `lockstep:recommended` is the default set. */
+export const CONFIG_PRESETS = ['lockstep:recommended', 'lockstep:strict'] as const;
+export type ConfigPreset = (typeof CONFIG_PRESETS)[number];
+
 /** Migration runners Lockstep knows how to read. */
 export type RunnerId =
   | 'plain'
@@ -46,6 +50,8 @@ export interface LockstepConfig {
   rules: Record<string, RuleSetting>;
   /** On/off and severity for every rule of a category; a rule's own entry in `rules` wins. */
   categories?: Partial<Record<RuleCategory, RuleSetting>>;
+  /** A preset under the file's own settings: `lockstep:strict` also turns on the rules that are off by default. */
+  extends?: ConfigPreset;
   /** Glob patterns (relative to the config file) of files never linted. */
   exclude: string[];
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */

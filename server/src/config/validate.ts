@@ -3,7 +3,7 @@
  * Good keys are kept, bad keys are reported and left out (so the caller's defaults apply to them).
  * `schemas/lockstep.config.schema.json` states the same rules for editors; a unit test keeps them in step.
  */
-import { RULE_CATEGORIES, type EstimateSettings, type LockstepConfig, type RuleCategory, type RuleSetting, type RunnerId, type TransactionMode } from './types';
+import { CONFIG_PRESETS, RULE_CATEGORIES, type ConfigPreset, type EstimateSettings, type LockstepConfig, type RuleCategory, type RuleSetting, type RunnerId, type TransactionMode } from './types';
 
 export const RUNNER_CHOICES = [
   'auto', 'plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel',
@@ -85,6 +85,10 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
       case 'transaction':
         if ((TRANSACTION_CHOICES as readonly unknown[]).includes(value)) config.transaction = value as TransactionMode;
         else problem(key, `"transaction" must be one of ${oneOf(TRANSACTION_CHOICES)}, got ${show(value)}`);
+        break;
+      case 'extends':
+        if ((CONFIG_PRESETS as readonly unknown[]).includes(value)) config.extends = value as ConfigPreset;
+        else problem(key, `"extends" must be one of ${oneOf(CONFIG_PRESETS)}, got ${show(value)}`);
         break;
       case 'rules':
         validateRules(value, options, problem, (rules) => (config.rules = rules));

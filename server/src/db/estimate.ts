@@ -19,6 +19,7 @@ import type { ReadOnlySession } from './session';
 import type { DatabaseSnapshot, LiveLock, RelationFacts } from './snapshot';
 import { DEFAULT_THROUGHPUT, type Throughput } from './throughput';
 import { buildTimeline } from './timeline';
+import { invalidIndexNotes, skippedBuild, skippedBuildNote } from './invalidIndexes';
 import { workOf } from './work';
 
 export interface EstimateInput {
@@ -75,7 +76,8 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
   const locking = doc.statements.filter((stmt) => shownEffects(stmt).length > 0);
   const drafts = locking.map((stmt) => {
     const isNew = (name: string) => createdEarlier(doc, name, stmt.index) || stmt.locks.effects.some((e) => e.object === name && e.created);
-    const work = workOf(stmt, { relations: snapshot.relations, schema, throughput, isNew });
+    // CREATE INDEX … IF NOT EXISTS over an existing index of that name builds nothing.
+    const work = skippedBuild(stmt, snapshot.relations) ? [] : workOf(stmt, { relations: snapshot.relations, schema, throughput, isNew });
     const seconds = work.reduce((sum, w) => sum + w.seconds, 0);
     const start = clock;
     clock += seconds;
@@ -100,7 +102,9 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
       const held = heldSeconds(timeline, e.object, start);
       return relationEstimate(e.object, e.kind, e.mode, e.rewrite, e.scan, created, facts, held);
     });
-    const waitsForOlderTransactions = !stmt.locks.transactional && stmt.locks.parts.some((p) => /CONCURRENTLY/.test(p.label));
+    const skipped = skippedBuild(stmt, snapshot.relations);
+    // A skipped CONCURRENTLY build returns at once: it never waits out older transactions.
+    const waitsForOlderTransactions = !skipped && !stmt.locks.transactional && stmt.locks.parts.some((p) => /CONCURRENTLY/.test(p.label));
     const { risk, reasons } = assessRisk({ relations, work, lockTimeoutMs: stmt.lockTimeoutMs, waitsForOlderTransactions }, snapshot.longTransactions);
     return {
       index: stmt.index,
@@ -116,7 +120,7 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
       risk,
       reasons,
       lockTimeoutMs: stmt.lockTimeoutMs,
-      notes: impact.notes,
+      notes: skipped ? [...impact.notes, skippedBuildNote(skipped)] : impact.notes,
     };
   });
 
@@ -136,7 +140,7 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
     longTransactions: snapshot.longTransactions,
     longTransactionSeconds: snapshot.longTransactionSeconds,
     risk: statements.reduce<RiskLevel>((max, s) => (rank(s.risk) > rank(max) ? s.risk : max), 'low'),
-    notes: reportNotes(input, snapshot, config.pgVersion, doc),
+    notes: [...reportNotes(input, snapshot, config.pgVersion, doc), ...invalidIndexNotes(snapshot.relations)],
   };
 }
 

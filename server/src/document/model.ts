@@ -86,6 +86,8 @@ export interface MigrationDocument {
   createdIn: Map<string, number[]>;
   /** The schema after the whole file (for later files, and for tests). */
   catalog: Catalog;
+  /** The schema before the file, as given (earlier migrations): rules that need the state at a statement replay from it. */
+  schemaBefore?: Catalog;
 }
 
 /**
@@ -196,6 +198,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
     createdAt: new Map(),
     createdIn: new Map(),
     catalog: options.catalog?.clone() ?? new Catalog(),
+    schemaBefore: options.catalog,
   };
   let state = options.stateSeed ?? 0;
   const ids = { next: 0 };
@@ -278,7 +281,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: Se
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
     const stateBefore = fingerprint;
-    const analyze = () => analyzeLocks(ast, lockContext);
+    const analyze = () => analyzeLocks(ast, { ...lockContext, timeZoneIsUtc: session.timeZoneIsUtc });
     const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
     if (memo) fingerprint = foldState(fingerprint, parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text));

@@ -1,6 +1,7 @@
 /**
- * Session settings that change how dangerous a statement is: today, the lock_timeout that
- * bounds how long it may queue for its lock (a queued ACCESS EXCLUSIVE blocks everyone behind it).
+ * Session settings that change how dangerous a statement is: the lock_timeout that bounds how
+ * long it may queue for its lock (a queued ACCESS EXCLUSIVE blocks everyone behind it), and the
+ * TimeZone, which decides whether timestamp ↔ timestamptz rewrites the table.
  */
 import { AstNode, as, inner, kindOf, list } from '../parse/ast';
 
@@ -21,7 +22,15 @@ export class SessionSettings {
     return this.local ?? this.session;
   }
 
+  /** Whether the session TimeZone is UTC (a fixed zero offset); undefined while only the server's default applies. */
+  private zone: { session?: boolean; local?: boolean; localSet: boolean } = { localSet: false };
+
+  get timeZoneIsUtc(): boolean | undefined {
+    return this.zone.localSet ? this.zone.local : this.zone.session;
+  }
+
   apply(stmt: AstNode, inTransaction: boolean): void {
+    this.applyTimeZone(stmt, inTransaction);
     const path = searchPathChange(stmt);
     if (path && path.local) {
       if (inTransaction) this.searchLocal = path.schema;
@@ -42,8 +51,36 @@ export class SessionSettings {
 
   endTransaction(): void {
     this.local = undefined;
+    this.zone = { session: this.zone.session, localSet: false };
     this.searchLocal = undefined;
   }
+
+  private applyTimeZone(stmt: AstNode, inTransaction: boolean): void {
+    const change = timeZoneChange(stmt);
+    if (!change) return;
+    if (change.local) {
+      if (inTransaction) this.zone = { ...this.zone, local: change.utc, localSet: true };
+    } else {
+      this.zone = { session: change.utc, localSet: false };
+    }
+  }
+}
+
+/** Zone names with a fixed zero offset: PostgreSQL 12+ then relabels timestamp ↔ timestamptz without a rewrite. */
+const UTC_ZONES = /^(etc\/)?(utc|uct|gmt|gmt[+-]?0|greenwich|universal|zulu|z)$|^[+-]?0+(:00)*$|^utc[+-]?0$/i;
+
+/** `SET [LOCAL] timezone|TIME ZONE …` and `RESET timezone`: is the new zone UTC (undefined: the server's default)? */
+function timeZoneChange(stmt: AstNode): { utc: boolean | undefined; local: boolean } | undefined {
+  if (kindOf(stmt) !== 'VariableSetStmt') return undefined;
+  const s = inner(stmt);
+  if (s.kind === 'VAR_RESET_ALL') return { utc: undefined, local: false };
+  if (String(s.name ?? '').toLowerCase() !== 'timezone') return undefined;
+  const local = !!s.is_local;
+  if (s.kind !== 'VAR_SET_VALUE') return { utc: undefined, local };
+  const arg = list(s.args)[0];
+  // `SET TIME ZONE 0` and `INTERVAL '+00:00'` are offsets; anything else is a zone name.
+  const value = as(arg, 'A_Const')?.ival !== undefined ? String(as(arg, 'A_Const')!.ival.ival ?? 0) : constantText(arg);
+  return { utc: value === undefined ? undefined : UTC_ZONES.test(value.trim()), local };
 }
 
 export interface LockTimeoutChange {
@@ -53,12 +90,23 @@ export interface LockTimeoutChange {
 
 /** `SET [LOCAL] lock_timeout = …`, `RESET lock_timeout`, `SELECT set_config('lock_timeout', …, is_local)`. */
 export function lockTimeoutChange(stmt: AstNode): LockTimeoutChange | undefined {
+  return timeoutChange(stmt, 'lock_timeout');
+}
+
+/** `SET [LOCAL] <setting> = …`, `RESET <setting>`, `SELECT set_config('<setting>', …, is_local)`, for a time setting. */
+export function timeoutChange(stmt: AstNode, setting: string): LockTimeoutChange | undefined {
+  const change = settingChange(stmt, setting);
+  return change && { ms: change.value === undefined ? 0 : durationMs(change.value), local: change.local };
+}
+
+/** A change of `setting` by this statement: its new value as written (undefined: back to the default). */
+export function settingChange(stmt: AstNode, setting: string): { value?: string; local: boolean } | undefined {
   if (kindOf(stmt) === 'VariableSetStmt') {
     const s = inner(stmt);
-    if (s.kind === 'VAR_RESET_ALL') return { ms: 0, local: false };
-    if (s.name !== 'lock_timeout') return undefined;
-    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { ms: 0, local: !!s.is_local };
-    return { ms: durationMs(constantText(list(s.args)[0])), local: !!s.is_local };
+    if (s.kind === 'VAR_RESET_ALL') return { local: false };
+    if (s.name !== setting) return undefined;
+    if (s.kind === 'VAR_RESET' || s.kind === 'VAR_SET_DEFAULT') return { local: !!s.is_local };
+    return { value: constantText(list(s.args)[0]), local: !!s.is_local };
   }
   if (kindOf(stmt) === 'SelectStmt') {
     for (const target of list(inner(stmt).targetList)) {
@@ -66,8 +114,8 @@ export function lockTimeoutChange(stmt: AstNode): LockTimeoutChange | undefined 
       const fname = call?.funcname?.[call.funcname.length - 1]?.String?.sval;
       if (fname !== 'set_config') continue;
       const [name, value, isLocal] = list(call!.args).map(constantText);
-      if (name !== 'lock_timeout') continue;
-      return { ms: durationMs(value), local: isLocal === 'true' || isLocal === 't' };
+      if (name !== setting) continue;
+      return { value, local: isLocal === 'true' || isLocal === 't' };
     }
   }
   return undefined;

@@ -5,7 +5,10 @@
  */
 import { preferBigint, preferIdentity, preferJsonb, preferText, preferTimestamptz } from './columnTypes';
 import { fix as combineAlters } from './combine-alters';
+import { fix as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
 import { fix as concurrentInTransaction } from './concurrent-in-transaction';
+import { fix as attachNewPartition } from './attach-new-partition';
+import { fix as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { fix as foreignKeyNeedsIndex } from './foreign-key-needs-index';
 import { ignoreFixes } from './ignore';
 import { placeRewrite } from './placement';
@@ -54,6 +57,9 @@ export const FIX_PROVIDERS: readonly FixProvider[] = [
   unboundedDml,
   foreignKeyNeedsIndex,
   combineAlters,
+  concurrentIndexIfNotExists,
+  timeoutCancelsConcurrentBuild,
+  attachNewPartition,
 ];
 
 export function providerFor(ruleId: string): FixProvider | undefined {

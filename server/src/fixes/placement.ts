@@ -152,7 +152,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
     const verifyFiles: VerifyFile[] = files.map((m) => ({ path: m.upPath, text: m.files.find((f) => f.path === m.upPath)!.text, outside: m.outsideByMetadata }));
     const verdict = verifyFix(ctx, edits, verifyFiles);
     if (!verdict.ok || !verdict.after || (extraCheck && !extraCheck(verdict.after.document))) return;
-    fixes.push({ title, ruleId: ctx.finding.ruleId, edits, files: files.flatMap((m) => m.files), safe: safe && files.length === 0, moved });
+    fixes.push({ title, ruleId: ctx.finding.ruleId, edits, files: files.flatMap((m) => m.files), safe, moved });
   };
 
   const steps = rewrite.steps;
@@ -193,7 +193,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
       offer(2, `${rewrite.title}, after the COMMIT`, [
         ...inPlace(ctx, stmt, steps.slice(0, moved)),
         { start: end.span.end, end: end.span.end, newText: eol + indent + after },
-      ]);
+      ], [], rewrite.safe);
     }
   }
 
@@ -206,7 +206,8 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
     if (rendered) {
       const withPrelude = rendered.map((m, i) => (preludeFits(doc.runner, packed[i]) ? addPrelude(ctx, m) : m));
       const count = withPrelude.length === 1 ? 'a new migration' : `${withPrelude.length} new migrations`;
-      offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude);
+      // Safe (same end state once the new migrations ran) only when the runner's transaction forced the move, not a wait.
+      offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude, rewrite.safe && !deferred);
     }
   }
   return fixes;

@@ -44,7 +44,7 @@ function runsLongOnPurpose(stmt: StatementInfo): boolean {
   const existingWork = stmt.locks.effects.some((e) => !e.created && e.kind !== 'index' && e.scan !== false);
   const buildsIndex = stmt.locks.effects.some((e) => e.kind === 'index' && e.created);
   if (existingWork && buildsIndex) return true;
-  return stmt.locks.effects.some((e) => e.scan !== false && !e.created && !blockedBy(e.mode).writes);
+  return stmt.locks.effects.some((e) => e.scan !== false && !e.created && !blockedBy(e.mode, e.kind).writes);
 }
 
 /**

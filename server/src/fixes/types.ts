@@ -69,7 +69,7 @@ export interface Fix {
   ruleId: string;
   edits: TextEdit[];
   files: NewFile[];
-  /** Part of fix-all and `lint --fix`: needs no review, and touches only this file. */
+  /** Part of fix-all and `lint --fix`: needs no review (fix-all in the editor also requires that it creates no file). */
   safe: boolean;
   /** The fix an editor should offer first (VS Code's "preferred" quick-fix). */
   preferred?: boolean;

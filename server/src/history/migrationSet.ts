@@ -24,6 +24,11 @@ interface OrderedSet {
 /** Ordered migration sets, by listing identity: a snapshot file system returns the same array. */
 const orderedSets = new WeakMap<string[], Map<string, OrderedSet>>();
 
+/** The folder holding `file`'s migration set: Diesel and Prisma keep one folder per migration, the others keep files side by side. */
+export function migrationSetFolder(file: string, runner: RunnerId): string {
+  return FOLDER_FILE[runner] ? dirname(dirname(file)) : dirname(file);
+}
+
 /** Absolute paths of the migrations applied before `file`, oldest first. */
 export function earlierMigrations(file: string, runner: RunnerId, fs: MigrationFileSystem): string[] {
   // graphile-migrate: the migration being written (current.sql) runs after every committed one.

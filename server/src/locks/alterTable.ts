@@ -2,6 +2,7 @@
  * ALTER TABLE, one subcommand at a time. The statement's lock is the strongest over its
  * subcommands (PostgreSQL's AlterTableGetLockLevel); rewrites and scans add up.
  */
+import { defaultIndexName, objectName } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import type { LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
@@ -38,7 +39,14 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_ResetOptions: fixed('ShareUpdateExclusiveLock'),
   AT_SetStorage: fixed('AccessExclusiveLock'),
   AT_SetCompression: fixed('AccessExclusiveLock'),
-  AT_DropColumn: fixed('AccessExclusiveLock'),
+  AT_DropColumn: (cmd, table, ctx) => ({
+    mode: 'AccessExclusiveLock',
+    // Indexes on the column are dropped with it.
+    others: ctx.catalog
+      .indexesOf(table)
+      .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
+      .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+  }),
   AT_AddIndex: fixed('ShareLock'),
   AT_AddConstraint: addConstraint,
   AT_AlterConstraint: fixed('AccessExclusiveLock'),
@@ -138,7 +146,7 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   if (identity || type.name.startsWith('serial')) {
     rewrite = true;
     reasons.push(`${identity ? 'an identity' : 'a serial'} column fills every existing row from a sequence`);
-    others.push({ object: `${table}_${col.colname}_seq`, kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, created: true });
+    others.push({ object: objectName(table, col.colname, 'seq'), kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, created: true });
   } else if (generated) {
     // STORED generated columns are computed for every row; PG 18's VIRTUAL ones are not.
     const virtual = generated.generated_kind === 'v' || generated.generated_when === 'v';
@@ -171,7 +179,7 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   const keyed = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
   if (keyed) {
     const primary = keyed.contype === 'CONSTR_PRIMARY';
-    others.push(indexEffect(keyed.conname ?? (primary ? `${table}_pkey` : `${table}_${col.colname}_key`), 'AccessExclusiveLock', { created: true }));
+    others.push(indexEffect(keyed.conname ?? defaultIndexName(table, [col.colname], primary ? 'pkey' : 'key'), 'AccessExclusiveLock', { created: true }));
     if (scan === false) scan = true;
     reasons.push(`the ${primary ? 'PRIMARY KEY' : 'UNIQUE'} index is built over every existing row while ACCESS EXCLUSIVE is held`);
   }
@@ -237,7 +245,7 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
       const kind = con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : con.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : 'EXCLUDE';
       if (con.indexname) return addIndexConstraint(cmd, table, ctx);
       const keys = names(con.keys);
-      const indexName = con.conname ?? (con.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_${con.contype === 'CONSTR_UNIQUE' ? 'key' : 'excl'}`);
+      const indexName = con.conname ?? defaultIndexName(table, keys, con.contype === 'CONSTR_PRIMARY' ? 'pkey' : con.contype === 'CONSTR_UNIQUE' ? 'key' : 'excl');
       return {
         mode: 'AccessExclusiveLock',
         scan: true,
@@ -246,8 +254,13 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
         label: `ADD CONSTRAINT${name} ${kind}`,
       };
     }
-    case 'CONSTR_NOTNULL':
-      return { mode: 'AccessExclusiveLock', scan: !notValid, label: `ADD CONSTRAINT${name} NOT NULL` };
+    case 'CONSTR_NOTNULL': {
+      const label = `ADD CONSTRAINT${name} NOT NULL${notValid ? ' NOT VALID' : ''}`;
+      const column = names(con.keys)[0];
+      // Validating it is SET NOT NULL's scan, skipped in the same cases (already NOT NULL, or a valid CHECK proves it).
+      if (notValid || !column) return { mode: 'AccessExclusiveLock', scan: !notValid, label };
+      return { ...setNotNull({ name: column }, table, ctx), label };
+    }
     default:
       return { mode: 'AccessExclusiveLock', label: `ADD CONSTRAINT${name}` };
   }
@@ -311,10 +324,33 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
   const from = ctx.catalog.column(table, column)?.type;
   const using = def.raw_default;
   if (using && !isPlainColumnRef(using, column)) {
-    return { mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label };
+    return {
+      mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label,
+      others: recreatedIndexes(table, column, true, ctx),
+    };
   }
   const verdict = typeChangeRewrites(from, to, ctx);
-  return { mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label };
+  return {
+    mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label,
+    others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx)],
+  };
+}
+
+/** Foreign keys that reference the retyped column are re-created and checked again: their tables are ACCESS EXCLUSIVE and read in full. */
+function referencingKeys(table: string, column: string, ctx: LockContext): LockEffect[] {
+  return ctx.catalog
+    .referencesTo(table)
+    .filter((fk) => fk.referencedColumns?.includes(column) || (!fk.referencedColumns?.length && ctx.catalog.constraintsOf(table).some((c) => c.kind === 'primary' && c.columns?.includes(column))))
+    .map((fk) => ({ object: fk.table, kind: 'table' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: true, implied: true }));
+}
+
+/** Indexes on the retyped column are dropped and created again (new relations); the others are only rebuilt. */
+function recreatedIndexes(table: string, column: string, rewrite: Certainty, ctx: LockContext): LockEffect[] {
+  if (rewrite === false) return [];
+  return ctx.catalog
+    .indexesOf(table)
+    .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(column))
+    .map((i) => indexEffect(i, 'AccessExclusiveLock', { rewrite, implied: true, recreated: true }));
 }
 
 function attachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
@@ -365,14 +401,16 @@ function constantOf(node: AstNode | undefined): string | undefined {
   return c?.sval?.sval ?? (c?.ival ? String(c.ival.ival ?? 0) : undefined);
 }
 
-function detachPartition(cmd: AstNode, table: string): SubcommandFacts {
+function detachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
   const pc = as(cmd.def, 'PartitionCmd') ?? {};
   const partition = baseName(rangeVarName(pc.name));
   // CONCURRENTLY only weakens the lock on the parent; the partition itself is still ACCESS EXCLUSIVE.
   const mode: LockMode = pc.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+  // Before PostgreSQL 14 a plain DETACH took only SHARE UPDATE EXCLUSIVE on the partition.
+  const partitionMode: LockMode = ctx.pgVersion >= 14 || pc.concurrent ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
   return {
     mode,
-    others: [{ object: partition, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: false }],
+    others: [{ object: partition, kind: 'table', mode: partitionMode, rewrite: false, scan: false }],
     label: `DETACH PARTITION ${partition}${pc.concurrent ? ' CONCURRENTLY' : ''}`,
   };
 }

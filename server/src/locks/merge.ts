@@ -17,6 +17,7 @@ export function mergeEffects(effects: LockEffect[]): LockEffect[] {
     seen.implied = seen.implied && e.implied;
     seen.created = seen.created || e.created;
     seen.dropped = seen.dropped || e.dropped;
+    seen.recreated = seen.recreated || e.recreated;
   }
   return [...byObject.values()];
 }

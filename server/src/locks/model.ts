@@ -21,6 +21,7 @@ export function analyzeLocks(stmt: AstNode, ctx: LockContext): StatementLocks {
     parts: facts.parts,
     transactional: facts.transactional ?? true,
     notes: facts.notes ?? [],
+    ...(facts.unpredicted ? { unpredicted: facts.unpredicted } : {}),
   };
 }
 

@@ -73,7 +73,13 @@ export interface BlockedActivities {
   labels: string[];
 }
 
-export function blockedBy(mode: LockMode): BlockedActivities {
+/**
+ * What waits while `mode` is held on an object of `kind`. A lock on a type (ALTER TYPE … ADD VALUE
+ * takes EXCLUSIVE on the enum) is an object lock: reads and writes of tables using the type never
+ * take it, so it blocks only other changes to the type.
+ */
+export function blockedBy(mode: LockMode, kind?: string): BlockedActivities {
+  if (kind === 'type') return { reads: false, writes: false, ddl: true, labels: ['other changes to the type (ALTER TYPE, DROP TYPE)'] };
   const labels = Object.values(ACTIVITIES)
     .filter((a) => conflicts(mode, a.mode))
     .map((a) => a.label);

@@ -4,6 +4,7 @@
  */
 import { parseSync } from 'libpg-query';
 import { Catalog } from '../catalog/catalog';
+import { SessionSettings } from '../document/settings';
 import { AstNode, inner, kindOf } from '../parse/ast';
 import type { LockMode } from './modes';
 import { analyzeLocks, type StatementLocks } from './model';
@@ -15,7 +16,7 @@ export interface ObservableEffects {
    * and `type:<typname>` for object locks on types.
    */
   locks: Record<string, LockMode>;
-  /** relnames of tables (relkind r/p/m) whose relfilenode changed. Sorted. */
+  /** relnames of tables and indexes (relkind r/p/m/i) whose relfilenode changed. Sorted. */
   rewritten: string[];
   /** relnames of tables whose pg_stat_xact_user_tables.seq_scan increased. Sorted. */
   scanned: string[];
@@ -31,11 +32,14 @@ export interface ObservableEffects {
  * (Lockstep replays `setupSql` into its catalog, so index and constraint names are known).
  * The oracle's clusters run with TimeZone=UTC. Requires `initEngine()` (or `loadParser()`) first.
  */
-export function predictObservable(sql: string, setupSql: string, pgVersion: number): ObservableEffects {
+export function predictObservable(sql: string, setupSql: string, pgVersion: number, sessionSql = ''): ObservableEffects {
   const catalog = new Catalog();
   for (const raw of parseSync(setupSql).stmts ?? []) catalog.apply(raw.stmt as AstNode);
+  // Settings the oracle runs (SET LOCAL …) in the statement's transaction, before it.
+  const session = new SessionSettings();
+  for (const raw of sessionSql ? (parseSync(sessionSql).stmts ?? []) : []) session.apply(raw.stmt as AstNode, true);
   const stmt = (parseSync(sql).stmts ?? [])[0]?.stmt as AstNode;
-  return observableEffects(stmt, analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: true }));
+  return observableEffects(stmt, analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: session.timeZoneIsUtc ?? true }));
 }
 
 /** The model's verdict for `stmt`, in the shape an observation of real PostgreSQL takes. */
@@ -48,7 +52,7 @@ export function observableEffects(stmt: AstNode, result: StatementLocks): Observ
     const name = renamedTo && e.object === renamedTo.from ? renamedTo.to : e.object;
     locks[e.kind === 'type' ? `type:${name}` : name] = e.mode;
     const isTable = e.kind === 'table' || e.kind === 'matview';
-    if (isTable && e.rewrite === true) rewritten.push(name);
+    if ((isTable || e.kind === 'index') && e.rewrite === true && !e.created && !e.dropped && !e.recreated) rewritten.push(name);
     if (isTable && e.scan === true) scanned.push(name);
   }
   return { locks, rewritten: rewritten.sort(), scanned: scanned.sort() };

@@ -3,7 +3,7 @@
  * queries PostgreSQL runs to validate foreign keys. The planner locks every index of a table
  * it scans in the table's own mode, so those index locks are part of the picture.
  */
-import { relationsRead, type Catalog } from '../catalog/catalog';
+import { objectName, relationsRead, type Catalog } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, walk } from '../parse/ast';
 import type { LockMode } from './modes';
 import type { Certainty, LockContext, LockEffect, ObjectKind } from './types';
@@ -53,6 +53,33 @@ export function referentialChecks(table: string, ctx: LockContext, changedColumn
     .referencesTo(table)
     .filter((fk) => !changedColumns || (fk.referencedColumns ?? []).some((c) => changedColumns.includes(c)))
     .flatMap((fk) => plannedScan(fk.table, 'RowShareLock', ctx, !ctx.catalog.hasIndexLeadingWith(fk.table, fk.columns?.[0] ?? '')));
+}
+
+/**
+ * Inserting (or changing the key columns of) a referencing row makes PostgreSQL check that the
+ * referenced row exists: a `SELECT … FOR KEY SHARE` on the referenced table, through its key index.
+ * `columns`: the columns an UPDATE sets or an INSERT names (a NULL key is not checked; undefined: all).
+ */
+export function foreignKeyChecks(table: string, ctx: LockContext, columns?: string[]): LockEffect[] {
+  return ctx.catalog
+    .constraintsOf(table)
+    .filter((c) => c.kind === 'foreign' && c.references && (!columns || (c.columns ?? []).some((col) => columns.includes(col))))
+    .flatMap((c) => plannedScan(c.references!, 'RowShareLock', ctx, false).map((e) => ({ ...e, implied: true })));
+}
+
+/**
+ * Sequences an INSERT draws from: those owned by a column the INSERT leaves to its default
+ * (named in no column list). Without a column list Lockstep assumes every column is given.
+ */
+export function sequencesDrawn(table: string, stmt: AstNode, ctx: LockContext): LockEffect[] {
+  const given = list(stmt.cols).map((c) => as(c, 'ResTarget')?.name);
+  if (given.length === 0) return [];
+  const owned = ctx.catalog.sequencesOf(table);
+  return [...(ctx.catalog.relation(table)?.columns.keys() ?? [])]
+    .filter((column) => !given.includes(column))
+    .map((column) => objectName(table, column, 'seq'))
+    .filter((seq) => owned.includes(seq))
+    .map((seq) => effect(seq, 'sequence', 'RowExclusiveLock', { implied: true }));
 }
 
 /** The internal query that validates a foreign key reads both tables in full. */

@@ -2,19 +2,21 @@
  * Locks for every statement kind other than ALTER TABLE. Each analyzer returns the parts of
  * the statement with the relations it locks; the model merges them.
  */
-import { relationsRead } from '../catalog/catalog';
+import { defaultIndexName, objectName, relationsRead } from '../catalog/catalog';
 import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
 import { alterDomain, createDomain } from './domains';
-import { effect, foreignKeyValidation, plannedScan, queryReads, referentialChecks, updatedColumns, whereScans } from './queries';
+import { effect, foreignKeyChecks, plannedScan, queryReads, referentialChecks, sequencesDrawn, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
+import { optionEnabled } from './options';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
 
 export interface StatementFacts {
   parts: PartEffect[];
   transactional?: boolean;
   notes?: string[];
+  unpredicted?: string;
 }
 
 type Analyzer = (s: AstNode, ctx: LockContext, node: AstNode) => StatementFacts;
@@ -34,6 +36,8 @@ const RELATION_KINDS: Record<string, ObjectKind> = {
 function dropRelation(name: string, kind: ObjectKind, ctx: LockContext, cascade: boolean): LockEffect[] {
   const effects: LockEffect[] = [effect(name, kind, 'AccessExclusiveLock', { dropped: true })];
   for (const idx of ctx.catalog.indexesOf(name)) effects.push(effect(idx, 'index', 'AccessExclusiveLock', { dropped: true, implied: true }));
+  // Sequences owned by its columns (serial, identity) go with it.
+  for (const seq of ctx.catalog.sequencesOf(name)) effects.push(effect(seq, 'sequence', 'AccessExclusiveLock', { dropped: true, implied: true }));
   // Dropping a table drops its foreign keys, which removes their triggers on the referenced tables.
   for (const fk of ctx.catalog.constraintsOf(name)) {
     if (fk.kind === 'foreign' && fk.references && fk.references !== name) effects.push(effect(fk.references, 'table', 'AccessExclusiveLock', { implied: true }));
@@ -109,15 +113,15 @@ export const STATEMENTS: Record<string, Analyzer> = {
           if (ref !== table) effects.push(effect(ref, 'table', 'ShareRowExclusiveLock'));
         }
         // Identity columns get their sequence with the table (serial ones too, below).
-        if (column && c?.contype === 'CONSTR_IDENTITY') effects.push(effect(`${table}_${column.colname}_seq`, 'sequence', 'AccessExclusiveLock', { created: true }));
+        if (column && c?.contype === 'CONSTR_IDENTITY') effects.push(effect(objectName(table, column.colname, 'seq'), 'sequence', 'AccessExclusiveLock', { created: true }));
         if (c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE') {
           const keys = column ? [column.colname] : names(c.keys);
-          const index = c.conname ?? (c.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${keys.join('_')}_key`);
+          const index = c.conname ?? defaultIndexName(table, keys, c.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key');
           effects.push(effect(index, 'index', 'AccessExclusiveLock', { created: true }));
         }
       }
       if (column && /^serial[248]$/.test(typeInfo(column.typeName).name)) {
-        effects.push(effect(`${table}_${column.colname}_seq`, 'sequence', 'AccessExclusiveLock', { created: true }));
+        effects.push(effect(objectName(table, column.colname, 'seq'), 'sequence', 'AccessExclusiveLock', { created: true }));
       }
       const like = as(elt, 'TableLikeClause');
       if (like) {
@@ -125,7 +129,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
         effects.push(effect(source, 'table', 'AccessShareLock'));
         // INCLUDING INDEXES/ALL copies the source's primary key (named after the new table).
         if (Number(like.options ?? 0) !== 0 && ctx.catalog.constraintsOf(source).some((c) => c.kind === 'primary')) {
-          effects.push(effect(`${table}_pkey`, 'index', 'AccessExclusiveLock', { created: true }));
+          effects.push(effect(defaultIndexName(table, [], 'pkey'), 'index', 'AccessExclusiveLock', { created: true }));
         }
       }
     }
@@ -161,12 +165,19 @@ export const STATEMENTS: Record<string, Analyzer> = {
       ];
       return { parts: single(node, 'REFRESH MATERIALIZED VIEW CONCURRENTLY', effects, ['recomputes the query and applies the difference; reads of the view continue']) };
     }
+    // WITH NO DATA empties the view into a new file without running its query.
+    const noData = !!s.skipData;
     const effects = [
-      effect(mv, 'matview', 'AccessExclusiveLock', { rewrite: true, scan: true }),
-      ...indexes.map((i) => effect(i, 'index', 'AccessExclusiveLock', { implied: true })),
-      ...base.map((e) => ({ ...e, implied: true })),
+      // With no data, only rebuilding the empty indexes counts as a scan (as for TRUNCATE).
+      effect(mv, 'matview', 'AccessExclusiveLock', { rewrite: true, scan: !noData || indexes.length > 0 }),
+      // The new heap's indexes are rebuilt into new files too.
+      ...indexes.map((i) => effect(i, 'index', 'AccessExclusiveLock', { implied: true, rewrite: true })),
+      ...(noData ? [] : base.map((e) => ({ ...e, implied: true }))),
     ];
-    return { parts: single(node, 'REFRESH MATERIALIZED VIEW', effects, ['the view is rebuilt into a new file while ACCESS EXCLUSIVE blocks its readers']) };
+    const reason = noData
+      ? 'WITH NO DATA empties the view under ACCESS EXCLUSIVE; it cannot be read until the next REFRESH'
+      : 'the view is rebuilt into a new file while ACCESS EXCLUSIVE blocks its readers';
+    return { parts: single(node, noData ? 'REFRESH MATERIALIZED VIEW WITH NO DATA' : 'REFRESH MATERIALIZED VIEW', effects, [reason]) };
   },
 
   CreateTrigStmt(s, ctx, node) {
@@ -188,19 +199,20 @@ export const STATEMENTS: Record<string, Analyzer> = {
       for (let i = 0; i < tables.length; i++) for (const fk of ctx.catalog.referencesTo(tables[i])) if (!tables.includes(fk.table)) tables.push(fk.table);
     }
     const effects = tables.flatMap((t) => [
-      // pg_stat counts TRUNCATE as a sequential scan of the table, though no row is read.
-      effect(t, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }),
+      // Rebuilding the (empty) indexes counts as a sequential scan in pg_stat, though no row is read.
+      effect(t, 'table', 'AccessExclusiveLock', { rewrite: true, scan: ctx.catalog.indexesOf(t).length > 0 }),
       ...rebuiltIndexes(t, ctx),
     ]);
     return { parts: single(node, 'TRUNCATE', effects, ['TRUNCATE swaps in new, empty files for the table and its indexes (fast, but ACCESS EXCLUSIVE)']) };
   },
 
   VacuumStmt(s, ctx, node) {
-    const options = list(s.options).map((o) => as(o, 'DefElem')?.defname);
-    const full = options.includes('full');
+    // `VACUUM (FULL false)` is a plain VACUUM.
+    const full = optionEnabled(s.options, 'full');
     const analyzeOnly = !s.is_vacuumcmd;
     const effects: LockEffect[] = [];
-    for (const rel of list(s.rels)) {
+    const rels = list(s.rels);
+    for (const rel of rels) {
       const table = baseName(rangeVarName(as(rel, 'VacuumRelation')?.relation));
       if (!table) continue;
       if (full) effects.push(effect(table, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }), ...rebuiltIndexes(table, ctx));
@@ -211,17 +223,45 @@ export const STATEMENTS: Record<string, Analyzer> = {
       }
     }
     const label = analyzeOnly ? 'ANALYZE' : full ? 'VACUUM FULL' : 'VACUUM';
+    // Without a table list every table of the database is processed, one at a time.
+    const everyTable = rels.length === 0 ? [`${label} without a table list processes every table of the database in turn${full ? ', each under ACCESS EXCLUSIVE while it is copied' : ''}`] : [];
     return {
       parts: single(node, label, effects, full ? ['VACUUM FULL copies the whole table and rebuilds its indexes under ACCESS EXCLUSIVE'] : []),
       transactional: analyzeOnly,
-      notes: analyzeOnly ? [] : [`VACUUM ${NON_TRANSACTIONAL_NOTE}`],
+      notes: [...(analyzeOnly ? [] : [`VACUUM ${NON_TRANSACTIONAL_NOTE}`]), ...everyTable],
     };
   },
 
   ClusterStmt(s, ctx, node) {
     const table = s.relation ? baseName(rangeVarName(s.relation)) : '';
     const effects = table ? [effect(table, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }), ...rebuiltIndexes(table, ctx)] : [];
-    return { parts: single(node, 'CLUSTER', effects, ['CLUSTER copies the table in index order under ACCESS EXCLUSIVE']), transactional: !!table };
+    return {
+      parts: single(node, 'CLUSTER', effects, ['CLUSTER copies the table in index order under ACCESS EXCLUSIVE']),
+      transactional: !!table,
+      notes: table ? [] : ['CLUSTER without a table re-clusters every previously clustered table in turn, each under ACCESS EXCLUSIVE'],
+    };
+  },
+
+  CallStmt(s, ctx, node) {
+    const call = as(s.funccall, 'FuncCall') ?? s.funccall ?? {};
+    const name = names(call.funcname).join('.') || 'a procedure';
+    const why = `CALL runs the body of ${name}, which Lockstep does not analyse: its locks are those of the statements inside it`;
+    return {
+      parts: single(node, `CALL ${name}`, []),
+      // A procedure that COMMITs (a batched backfill) must be called outside a transaction block.
+      notes: ['a procedure that commits between batches must be CALLed outside a transaction block'],
+      unpredicted: why,
+    };
+  },
+
+  DoStmt(s, ctx, node) {
+    return { parts: single(node, 'DO', []), unpredicted: 'a DO block runs PL/pgSQL that Lockstep does not analyse: its locks are those of the statements inside it' };
+  },
+
+  CreateStatsStmt(s, ctx, node) {
+    // Extended statistics are defined under SHARE UPDATE EXCLUSIVE on their table (no scan: ANALYZE fills them).
+    const tables = list(s.relations).map((r) => baseName(rangeVarName(r)));
+    return { parts: single(node, 'CREATE STATISTICS', tables.map((t) => effect(t, 'table', 'ShareUpdateExclusiveLock'))) };
   },
 
   AlterEnumStmt(s, ctx, node) {
@@ -240,15 +280,16 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   CommentStmt(s, ctx, node) {
     const parts = s.object?.List ? names(s.object.List.items) : [];
-    const table =
-      s.objtype === 'OBJECT_TABLE' ? parts[parts.length - 1] : s.objtype === 'OBJECT_COLUMN' ? parts[parts.length - 2] : undefined;
-    return { parts: single(node, 'COMMENT ON', table ? [effect(table, 'table', 'ShareUpdateExclusiveLock')] : []) };
+    // A comment on a relation (or one of its columns) takes SHARE UPDATE EXCLUSIVE on that relation.
+    const kind: ObjectKind | undefined = s.objtype === 'OBJECT_COLUMN' ? 'table' : s.objtype === 'OBJECT_INDEX' ? 'index' : RELATION_KINDS[s.objtype];
+    const name = s.objtype === 'OBJECT_COLUMN' ? parts[parts.length - 2] : parts[parts.length - 1];
+    return { parts: single(node, 'COMMENT ON', kind && name ? [effect(name, kind, 'ShareUpdateExclusiveLock')] : []) };
   },
 
   GrantStmt(s, ctx, node) {
-    // PostgreSQL 16+ locks each table ACCESS SHARE while updating its ACL; older versions take no table lock.
+    // PostgreSQL 18 locks each table ACCESS SHARE while updating its ACL; 12–17 take no table lock (observed).
     const tables = s.objtype === 'OBJECT_TABLE' && s.targtype === 'ACL_TARGET_OBJECT' ? list(s.objects).map((o) => rangeVarName(o)) : [];
-    const effects = ctx.pgVersion >= 16 ? tables.map((t) => effect(t, 'table', 'AccessShareLock')) : [];
+    const effects = ctx.pgVersion >= 18 ? tables.map((t) => effect(t, 'table', 'AccessShareLock')) : [];
     return { parts: single(node, s.is_grant ? 'GRANT' : 'REVOKE', effects) };
   },
 
@@ -259,7 +300,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   InsertStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
-    return { parts: single(node, 'INSERT', [effect(target, 'table', 'RowExclusiveLock'), ...queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target])]) };
+    // ON CONFLICT looks for its arbiter among all the table's indexes, locking each in the table's mode.
+    const arbiters = s.onConflictClause ? ctx.catalog.indexesOf(target).map((i) => effect(i, 'index', 'RowExclusiveLock', { implied: true })) : [];
+    const reads = queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target]);
+    const effects = [effect(target, 'table', 'RowExclusiveLock'), ...arbiters, ...sequencesDrawn(target, s, ctx), ...reads, ...foreignKeyChecks(target, ctx, insertedColumns(s))];
+    return { parts: single(node, 'INSERT', effects) };
   },
 
   UpdateStmt(s, ctx, node) {
@@ -269,6 +314,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
       ...plannedScan(target, 'RowExclusiveLock', ctx, scan),
       ...queryReads({ with: s.withClause, from: s.fromClause }, ctx, 'AccessShareLock', [target]),
       ...referentialChecks(target, ctx, updatedColumns(s)),
+      ...foreignKeyChecks(target, ctx, updatedColumns(s)),
     ];
     return { parts: single(node, 'UPDATE', effects, s.whereClause ? [] : ['UPDATE without WHERE rewrites every row in one transaction']) };
   },
@@ -305,17 +351,29 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   AlterObjectSchemaStmt(s, ctx, node) {
     const target = s.relation ? baseName(rangeVarName(s.relation)) : '';
-    return { parts: single(node, 'SET SCHEMA', target ? [effect(target, 'table', 'AccessExclusiveLock')] : []) };
+    // The table's owned sequences (serial, identity) move with it, under the same lock.
+    const sequences = target ? ctx.catalog.sequencesOf(target).map((q) => effect(q, 'sequence', 'AccessExclusiveLock', { implied: true })) : [];
+    return { parts: single(node, 'SET SCHEMA', target ? [effect(target, 'table', 'AccessExclusiveLock'), ...sequences] : []) };
   },
 
   AlterSeqStmt(s, ctx, node) {
-    return { parts: single(node, 'ALTER SEQUENCE', [effect(rangeVarName(s.sequence), 'sequence', 'ShareRowExclusiveLock')]) };
+    // OWNED BY t.c opens the owning table to check the column.
+    const ownedBy = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
+    const owner = names(ownedBy?.arg?.List?.items ?? ownedBy?.arg).slice(0, -1).pop();
+    const effects = [effect(rangeVarName(s.sequence), 'sequence', 'ShareRowExclusiveLock'), ...(owner && owner !== 'none' ? [effect(owner, 'table', 'AccessShareLock')] : [])];
+    return { parts: single(node, 'ALTER SEQUENCE', effects) };
   },
 
   CreateSeqStmt(s, ctx, node) {
     return { parts: single(node, 'CREATE SEQUENCE', [effect(rangeVarName(s.sequence), 'sequence', 'AccessExclusiveLock', { created: true })]) };
   },
 };
+
+/** An INSERT's column list; undefined without one (every column is then given, as Lockstep assumes). */
+function insertedColumns(s: AstNode): string[] | undefined {
+  const cols = list(s.cols).map((c) => as(c, 'ResTarget')?.name).filter((n): n is string => !!n);
+  return cols.length ? cols : undefined;
+}
 
 /** ALTER INDEX … SET/RESET/…: the same subcommand levels, applied to the index. */
 function alterIndex(s: AstNode, ctx: LockContext): PartEffect[] {

@@ -21,6 +21,11 @@ export interface LockEffect {
   created?: boolean;
   /** The object is dropped by this statement. */
   dropped?: boolean;
+  /**
+   * Dropped and built again under the same name, as a new relation (ALTER COLUMN TYPE does this to
+   * the indexes on the column): rebuilt, but not the same file rewritten.
+   */
+  recreated?: boolean;
   /** Derived from the catalog rather than named in the SQL (e.g. the indexes a rewrite rebuilds). */
   implied?: boolean;
 }
@@ -46,6 +51,12 @@ export interface StatementLocks {
   transactional: boolean;
   /** Version-dependent or conditional facts, in words. */
   notes: string[];
+  /**
+   * Set when the statement runs code the model does not analyse (a procedure's or DO block's
+   * body): its locks are not predicted, and this says why. A trace reports them as unexplained
+   * by the model rather than as a disagreement.
+   */
+  unpredicted?: string;
 }
 
 export interface LockContext {

@@ -12,7 +12,7 @@ import type { TextSpan } from '../findings';
 
 /** `a SHARE lock on orders, blocking writes (INSERT/UPDATE/DELETE)`. */
 export function describeLock(effect: LockEffect): string {
-  const blocked = blockedBy(effect.mode);
+  const blocked = blockedBy(effect.mode, effect.kind);
   const what = blocked.reads
     ? 'reads and writes'
     : blocked.writes

@@ -219,7 +219,7 @@ export async function renderLocksBlock(id: string): Promise<string> {
     LOCKS_START,
     '<!-- Generated from the lock model by `npx tsx scripts/gen-rule-docs.ts`. Edits inside this block are overwritten. -->',
     '',
-    `Default severity: **${defaultSeverityOf(id)}**. Category: **${categoryOf(id)}** (\`"categories": { "${categoryOf(id)}": "off" }\` switches the whole category; a rule's own setting wins). ${intro}`,
+    `Default severity: ${ruleById(id)?.defaultOff ? `**off** (**${defaultSeverityOf(id)}** with \`"extends": "lockstep:strict"\`, as shown below)` : `**${defaultSeverityOf(id)}**`}. Category: **${categoryOf(id)}** (\`"categories": { "${categoryOf(id)}": "off" }\` switches the whole category; a rule's own setting wins). ${intro}`,
     '',
     ...sqlBlock(examples.setup ?? '-- (no schema)'),
     '',
@@ -244,7 +244,8 @@ export async function renderLocksBlock(id: string): Promise<string> {
 
 /** One SQL text: the SQL, a lock table per statement, and what this rule reports on it. */
 function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true, path?: string): string[] {
-  const config = { ...DEFAULT_CONFIG, pgVersion };
+  // A rule that is off by default is shown as `lockstep:strict` runs it.
+  const config = { ...DEFAULT_CONFIG, pgVersion, ...(ruleById(id)?.defaultOff ? { extends: 'lockstep:strict' as const } : {}) };
   const schema = setup ? catalogFromSql(setup, config) : undefined;
   const result = lintText(sql, { config, schema, path });
   const lines = [...sqlBlock(sql), ''];

@@ -41,6 +41,15 @@ import { rule as preferBigint } from './prefer-bigint';
 import { rule as preferIdentity } from './prefer-identity';
 import { rule as preferText } from './prefer-text';
 import { rule as preferTimestamptz } from './prefer-timestamptz';
+import { rule as concurrentIndexIfNotExists } from './concurrent-index-if-not-exists';
+import { rule as disableTriggers } from './disable-triggers';
+import { rule as refreshMatviewNoData } from './refresh-matview-no-data';
+import { rule as renameSchema } from './rename-schema';
+import { rule as requiresNewerPostgres } from './requires-newer-postgres';
+import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
+import { rule as replicaIdentityDrop } from './replica-identity-drop';
+import { rule as attachNewPartition } from './attach-new-partition';
+import { rule as requireStatementTimeout } from './require-statement-timeout';
 import type { LockstepConfig, RuleCategory, RuleSetting, Severity } from '../config/types';
 import type { Rule } from './types';
 
@@ -87,6 +96,15 @@ export const RULES: readonly Rule[] = [
   preferIdentity,
   preferText,
   preferTimestamptz,
+  concurrentIndexIfNotExists,
+  disableTriggers,
+  refreshMatviewNoData,
+  renameSchema,
+  requiresNewerPostgres,
+  timeoutCancelsConcurrentBuild,
+  replicaIdentityDrop,
+  attachNewPartition,
+  requireStatementTimeout,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
@@ -109,9 +127,15 @@ export function categoryOf(ruleId: string): RuleCategory | undefined {
 }
 
 /** The setting that applies to a rule: its own entry in `rules`, else its category's, else undefined (its default severity). */
-export function ruleSetting(config: Pick<LockstepConfig, 'rules' | 'categories'>, ruleId: string): RuleSetting | undefined {
+/**
+ * A rule's setting from the config: its own entry in `rules`, else its category's; else off for a rule
+ * that is off by default unless the config extends `lockstep:strict`; undefined means its default severity.
+ */
+export function ruleSetting(config: Pick<LockstepConfig, 'rules' | 'categories' | 'extends'>, ruleId: string): RuleSetting | undefined {
   const category = categoryOf(ruleId);
-  return config.rules[ruleId] ?? (category ? config.categories?.[category] : undefined);
+  const chosen = config.rules[ruleId] ?? (category ? config.categories?.[category] : undefined);
+  if (chosen) return chosen;
+  return ruleById(ruleId)?.defaultOff && config.extends !== 'lockstep:strict' ? 'off' : undefined;
 }
 
 export function docsPath(ruleId: string): string {

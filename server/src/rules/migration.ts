@@ -103,7 +103,7 @@ export const lockWindows = memoByDocument((doc): Map<number, LockWindow> => {
     const work = stmt.locks.effects.find((e) => existing(e) && (e.scan === true || e.rewrite === true));
     if (work && extended.length) window.slow.push({ stmt, work, held: extended });
     for (const e of stmt.locks.effects) {
-      if (existing(e) && blockedBy(e.mode).reads && !window.tables.some((h) => h.effect.object === e.object)) window.tables.push({ effect: e, by: stmt });
+      if (existing(e) && blockedBy(e.mode, e.kind).reads && !window.tables.some((h) => h.effect.object === e.object)) window.tables.push({ effect: e, by: stmt });
     }
   }
   return byStatement;
@@ -190,7 +190,7 @@ function gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number)
   for (const stmt of unit) {
     const bounded = stmt.lockTimeoutMs > 0 && (ceilingMs === 0 || stmt.lockTimeoutMs <= ceilingMs);
     for (const effect of stmt.locks.effects) {
-      if (effect.created || effect.implied || effect.kind === 'index' || !blockedBy(effect.mode).writes) continue;
+      if (effect.created || effect.implied || effect.kind === 'index' || !blockedBy(effect.mode, effect.kind).writes) continue;
       if (createdEarlier(doc, effect.object, stmt.index)) continue;
       const had = stmt.inTransaction ? held.get(effect.object) : undefined;
       if (bounded || (had && holdsAtLeast(had, effect.mode))) continue;

@@ -1,4 +1,8 @@
+import type { RunnerId } from '../config/types';
+import { RUNNERS } from '../document/runner';
 import type { StatementInfo } from '../document/model';
+import { ONE_STATEMENT_OUTSIDE } from '../fixes/migrationFiles';
+import { previousIgnoringSets } from './sessionSetting';
 import { as, inner, kindOf, list, names } from '../parse/ast';
 import { escapeRegExp, partsWithAction, spanOf, spanOfMatch } from './describe';
 import type { Rule, RuleHit } from './types';
@@ -31,11 +35,13 @@ export const rule: Rule = {
       'DROP INDEX CONCURRENTLY IF EXISTS orders_note_idx;\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);',
   },
   check(stmt, { doc, config }) {
-    // A file no runner claims may be a schema dump or run with psql --single-transaction: too unsure to judge.
-    if (stmt.inTransaction || (config.runner === 'auto' && doc.runner === 'plain')) return [];
+    if (stmt.inTransaction) return [];
     const kind = kindOf(stmt.ast);
     const s = inner(stmt.ast);
-    if (kind === 'IndexStmt' && s.concurrent) return concurrentIndex(stmt, doc.statements[stmt.index - 1]);
+    // A concurrent build never runs in a transaction, so its rerun hazard is certain whatever runs the file.
+    if (kind === 'IndexStmt' && s.concurrent) return concurrentIndex(stmt, previousIgnoringSets(doc, stmt), doc.runner);
+    // A file no runner claims may be a schema dump or run with psql --single-transaction: too unsure to judge the rest.
+    if (config.runner === 'auto' && doc.runner === 'plain') return [];
     // A statement that fails on rerun only matters when something after it can fail first.
     const next = doc.statements[stmt.index + 1];
     if (!next || next.section !== stmt.section) return [];
@@ -67,7 +73,7 @@ export const rule: Rule = {
  * CREATE INDEX CONCURRENTLY that fails leaves an INVALID index behind. IF NOT EXISTS would then
  * skip it silently (strong_migrations#82); dropping it first is the rerunnable form.
  */
-function concurrentIndex(stmt: StatementInfo, previous: StatementInfo | undefined): RuleHit[] {
+function concurrentIndex(stmt: StatementInfo, previous: StatementInfo | undefined, runner: RunnerId): RuleHit[] {
   const index = inner(stmt.ast).idxname as string | undefined;
   if (!index) return [];
   const p = previous ? inner(previous.ast) : {};
@@ -75,8 +81,13 @@ function concurrentIndex(stmt: StatementInfo, previous: StatementInfo | undefine
     previous && kindOf(previous.ast) === 'DropStmt' && p.removeType === 'OBJECT_INDEX' && p.missing_ok &&
     list(p.objects).some((o) => names(o.List?.items ?? [o]).pop() === index);
   if (dropsIt) return [];
-  const skip = inner(stmt.ast).if_not_exists
-    ? 'IF NOT EXISTS then skips the INVALID index a failed run leaves behind, and the migration "succeeds" without a usable index'
-    : 'a failed run leaves an INVALID index behind, and the rerun stops with "already exists"';
+  // With IF NOT EXISTS the leftover is accepted silently: concurrent-index-if-not-exists says so.
+  if (inner(stmt.ast).if_not_exists) return [];
+  const skip = 'a failed run leaves an INVALID index behind, and the rerun stops with "already exists"';
+  // These runners send the file as one query string: a DROP next to the build would put both in one implicit transaction.
+  if (ONE_STATEMENT_OUTSIDE.has(runner)) {
+    return [{ message: `${skip}. ${RUNNERS[runner].label} runs a file as one query string, so a DROP cannot share this file (CONCURRENTLY would fail in the implicit transaction): before rerunning a failed build, run DROP INDEX CONCURRENTLY IF EXISTS ${index}; by hand.` }];
+  }
   return [{ message: `${skip}. Put DROP INDEX CONCURRENTLY IF EXISTS ${index}; right before it.` }];
 }
+

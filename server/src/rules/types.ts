@@ -23,6 +23,8 @@ export interface Rule {
   title: string;
   category: RuleCategory;
   defaultSeverity: Severity;
+  /** Off unless the config turns it on (`rules`, or `"extends": "lockstep:strict"`). */
+  defaultOff?: boolean;
   /** SQL the rule flags, and its safe counterpart that it must not flag (used by docs and tests). */
   examples: { flagged: string; clean: string; setup?: string };
   /**

@@ -2,6 +2,8 @@
 import type { RunnerId } from '../config/types';
 import { BLOCKER_PREFIX } from './dependencies';
 import { statementsOf, type Plan } from './plan';
+import { INDEX_RECOVERY_HEADING, buildsIndexConcurrently } from './engines/common';
+import { lit, q } from './sqlText';
 import { phaseCommands, runnerLabel, type WriteContext, type WrittenMigration } from './runners/writers';
 
 export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, written: WrittenMigration[], previous?: string): string {
@@ -63,6 +65,7 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
     ...(uses(/_syncing'/) ? ['- The sync triggers skip writes made by the plan itself (a transaction-local setting is their recursion guard).'] : []),
     '',
   );
+  out.push(...indexRecovery(written));
   const notes = plan.notes.filter((n) => !isBlocker(n));
   if (notes.length) out.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   if (previous) out.push(previous);
@@ -90,4 +93,47 @@ export function isBlocker(note: string): boolean {
 
 export function blockerText(note: string): string {
   return note.replace(BLOCKER_PREFIX, '');
+}
+
+/** The names of the indexes a migration builds with CREATE INDEX CONCURRENTLY. */
+function concurrentIndexes(written: WrittenMigration[]): Array<{ name: string; path: string }> {
+  const out: Array<{ name: string; path: string }> = [];
+  for (const w of written) {
+    // Rollbacks rebuild retired indexes concurrently too.
+    for (const [step, path] of [[w.migration.up, w.upPath], [w.migration.down, `${w.downPath} (rollback)`]] as const) {
+      for (const s of statementsOf(step)) {
+        const name = buildsIndexConcurrently(s);
+        if (name) out.push({ name, path });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * How to recover from a failed CREATE INDEX CONCURRENTLY: it does not roll back, it leaves an
+ * INVALID index (unused by queries, still maintained by writes) that makes a rerun fail.
+ */
+function indexRecovery(written: WrittenMigration[]): string[] {
+  const built = concurrentIndexes(written);
+  if (!built.length) return [];
+  const names = built.map((b) => lit(b.name)).join(', ');
+  return [
+    `## ${INDEX_RECOVERY_HEADING}`,
+    '',
+    'A `CREATE INDEX CONCURRENTLY` that fails or is interrupted (cancelled, lock_timeout, a deadlock, a duplicate key for a unique index, a lost connection) does not roll back: it leaves the index behind marked INVALID. Queries do not use it, every write still maintains it, and rerunning the migration fails because the name exists. The verify step of this plan refuses to continue while one of its indexes is missing or INVALID.',
+    '',
+    'Detect:',
+    '',
+    '```sql',
+    `SELECT c.relname AS index_name, i.indrelid::regclass AS table_name, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname IN (${names}) AND NOT i.indisvalid;`,
+    '```',
+    '',
+    'Recover, for each row it returns: drop the leftover (concurrently, alone, outside a transaction), then rerun the migration that builds it:',
+    '',
+    '```sql',
+    ...built.map((b) => `DROP INDEX CONCURRENTLY IF EXISTS ${q(b.name)}; -- then rerun ${b.path}`),
+    '```',
+    '',
+  ];
 }

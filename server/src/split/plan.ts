@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import { isRollbackFile, RUNNERS } from '../document/runner';
-import { createdEarlier } from '../document/model';
+import { createdEarlier, type StatementInfo } from '../document/model';
 import { lintText, type LintResult } from '../engine';
 import { fixableRuleIds, providerFor } from '../fixes';
 import type { Finding } from '../findings';
@@ -165,7 +165,11 @@ export function splitMigration(options: SplitOptions): SplitResult {
       at += file.steps.length;
     }
   }
-  if (packs.length === 1) return { ok: false, reason: `nothing to split: it is all one ${packs[0].phase} migration (fix-all applies its safe rewrites)` };
+  if (packs.length === 1) {
+    const rename = renameScaffold(statements);
+    if (rename) return { ok: false, reason: rename };
+    return { ok: false, reason: `nothing to split: it is all one ${packs[0].phase} migration (fix-all applies its safe rewrites)` };
+  }
   const descOf = (i: number) => {
     const samePhase = packs.filter((p) => p.phase === packs[i].phase);
     const n = samePhase.indexOf(packs[i]);
@@ -280,4 +284,28 @@ function notePathOf(runner: RunnerId, path: string): string {
 function headerOf(text: string, firstStatement: number, notePath: string): string {
   const lines = text.slice(0, firstStatement).split(/\r?\n/).filter((l) => /^\s*--/.test(l) && !/^--\s*(\+goose|migrate:)/i.test(l));
   return [...lines, `-- Phase 1 of a split migration: see ${basename(notePath)} for the phases and the deploys between them.`, ''].join('\n');
+}
+
+/**
+ * A rename cannot be split into phases of the same statement: old code needs the old name until it
+ * is gone. The plan that does the job (a new column or a view kept in step, then the switch) is a scaffold.
+ */
+function renameScaffold(statements: readonly StatementInfo[]): string | undefined {
+  for (const stmt of statements) {
+    if (kindOf(stmt.ast) !== 'RenameStmt') continue;
+    const s = inner(stmt.ast);
+    const table = baseName(rangeVarName(s.relation));
+    const command =
+      s.renameType === 'OBJECT_COLUMN'
+        ? `lockstep scaffold rename-column --table ${table} --column ${s.subname} --to ${s.newname}`
+        : s.renameType === 'OBJECT_TABLE'
+          ? `lockstep scaffold rename-table --table ${table} --to ${s.newname}`
+          : undefined;
+    if (!command) continue;
+    return (
+      `a rename is one step that breaks the code still using the old name, so no order of phases makes it safe. ` +
+      `Run \`${command}\` (or "Lockstep: Scaffold Migration Plan…") for the expand → migrate → contract plan that does it without downtime`
+    );
+  }
+  return undefined;
 }

@@ -117,13 +117,15 @@ function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const TABLE_KINDS = new Set(['r', 'p', 'm']);
+/** Relations with storage whose file can be replaced: tables, materialized views and indexes. */
+const REWRITABLE_KINDS = new Set(['r', 'p', 'm', 'i']);
 
+/** Tables, materialized views and indexes that kept their oid but got a new file (relfilenode). */
 export function rewrittenTables(before: CatalogSnapshot, after: CatalogSnapshot): string[] {
   const names: string[] = [];
   for (const [oid, old] of before.relations) {
     const now = after.relations.get(oid);
-    if (now && TABLE_KINDS.has(old.kind) && now.filenode !== old.filenode) names.push(now.name);
+    if (now && REWRITABLE_KINDS.has(old.kind) && now.filenode !== old.filenode) names.push(now.name);
   }
   return names.sort();
 }
@@ -153,13 +155,16 @@ export interface StatementEffects {
 /**
  * Run `sql` inside its own transaction and observe it; `keep` commits (a trace applies the
  * migration step by step), otherwise it rolls back (the oracle reuses one database).
+ * `prelude` runs first in the same transaction, unobserved.
  */
-export async function observeStatement(client: Queryable, sql: string, keep: boolean): Promise<StatementEffects> {
+export async function observeStatement(client: Queryable, sql: string, keep: boolean, prelude = ''): Promise<StatementEffects> {
   await client.query('BEGIN');
   let committed = false;
   try {
     // A statement that unexpectedly waits would hang: fail fast instead.
     await client.query("SET LOCAL lock_timeout = '5s'");
+    // Session settings the statement depends on (e.g. SET LOCAL timezone), not part of the observation.
+    if (prelude) await client.query(prelude);
     const before = await catalogSnapshot(client);
     const scansBefore = await seqScans(client, 'pg_stat_xact_user_tables');
     await client.query(sql);

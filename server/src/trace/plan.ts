@@ -8,6 +8,7 @@ import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
 import type { LockMode } from '../locks/modes';
 import { kindOf } from '../parse/ast';
+import { explainDifferences } from './knownDifferences';
 import type { StatementEffects } from './observe';
 import type { JobResult, TraceJob, TraceResponse, TraceStepResult } from './protocol';
 
@@ -23,6 +24,10 @@ export interface TracedStatement {
   agrees?: boolean;
   /** What differs, in words. */
   differences: string[];
+  /** Why the model predicts nothing for this statement (a procedure body): observed, not compared. */
+  unpredicted?: string;
+  /** When it disagrees only in ways that depend on the data (docs/trace.md, Known differences): their ids. */
+  explained?: string[];
 }
 
 export interface TraceReport {
@@ -48,9 +53,17 @@ export function traceJob(result: LintResult, namespace: string, setup: string[])
       sql: s.text,
       // Each statement gets a transaction of its own, so the file's BEGIN/COMMIT are left out;
       // down sections undo the migration, and a trace replays it forwards.
-      mode: kindOf(s.ast) === 'TransactionStmt' || s.section === 'down' ? 'skip' : s.locks.transactional ? 'observe' : 'apply',
+      mode: kindOf(s.ast) === 'TransactionStmt' || s.section === 'down' ? 'skip' : s.locks.transactional && !commitsItself(s) ? 'observe' : 'apply',
     })),
   };
+}
+
+/**
+ * A CALL the migration runs outside a transaction may COMMIT inside (a batched backfill does):
+ * it must not be wrapped in the trace's observing transaction ("invalid transaction termination").
+ */
+function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
+  return kindOf(s.ast as never) === 'CallStmt' && !s.inTransaction;
 }
 
 export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse): TraceReport {
@@ -60,6 +73,7 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
     const predicted = observableEffects(stmt.ast, stmt.locks);
     const base = { index: step.index, span: stmt.span, summary: impacts[step.index].summary, predicted, outcome: step.outcome, error: step.error };
     if (!step.effects) return { ...base, differences: [] };
+    if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
     // Where the model says "maybe" (it could not see something), either observation is consistent.
     const unsure = new Set(stmt.locks.effects.filter((e) => e.rewrite === 'maybe' || e.scan === 'maybe').map((e) => e.object));
     const differences = [
@@ -67,7 +81,8 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
       ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
       ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
     ];
-    return { ...base, observed: step.effects, agrees: differences.length === 0, differences };
+    const explained = differences.length ? explainDifferences(stmt.ast, differences) : undefined;
+    return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
   });
   return { engine: `PostgreSQL ${response.serverVersion} (embedded PGlite)`, startupMs: response.startupMs, setupFailures: job.setupFailures, statements };
 }

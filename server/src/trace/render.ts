@@ -13,6 +13,8 @@ export function renderTraceText(traced: TracedFile[]): string {
   const out: string[] = [];
   let agree = 0;
   let disagree = 0;
+  let unpredicted = 0;
+  let explained = 0;
   for (const { displayPath, text, report } of traced) {
     const lines = new LineIndex(text);
     out.push(`${displayPath} — traced on ${report.engine}`);
@@ -29,14 +31,23 @@ export function renderTraceText(traced: TracedFile[]): string {
         out.push(`  ${where} ${s.summary}: applied outside a transaction (its locks cannot be observed from inside one)`);
         continue;
       }
+      if (s.unpredicted) {
+        unpredicted++;
+        out.push(`  ${where} ${s.summary}: observed, not predicted (${s.unpredicted}) — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
+        continue;
+      }
       if (s.agrees) agree++;
+      else if (s.explained) explained++;
       else disagree++;
-      out.push(`  ${where} ${s.summary}: ${s.agrees ? 'observed = model' : 'observed ≠ model'} — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
+      const verdict = s.agrees ? 'observed = model' : s.explained ? `observed ≠ model, depends on the data (${s.explained.join(', ')}; see docs/trace.md)` : 'observed ≠ model';
+      out.push(`  ${where} ${s.summary}: ${verdict} — ${describeLocks(s.observed!.locks)}${effectsNote(s.observed!)}`);
       for (const d of s.differences) out.push(`      ${d}`);
     }
     out.push('');
   }
-  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}.`);
+  const notPredicted = unpredicted ? `; ${unpredicted} ran code the model does not analyse (procedure or DO bodies)` : '';
+  const dataDependent = explained ? `; ${explained} differed only in ways that depend on the data` : '';
+  out.push(`${agree} statement(s) behaved exactly as the lock model predicts${disagree ? `; ${disagree} did not` : ''}${dataDependent}${notPredicted}.`);
   return `${out.join('\n')}\n`;
 }
 

@@ -43,10 +43,31 @@ async function runJob(db: Queryable, job: TraceJob): Promise<JobResult> {
         steps.push({ index: step.index, outcome: 'observed', effects: await observeStatement(db, step.sql, true) });
       }
     } catch (err) {
+      if (commitsInside(err)) {
+        // A procedure that COMMITs between batches cannot run in the observing transaction (which
+        // was rolled back): run it as the runner must, outside one.
+        steps.push(await applyOutside(db, step.index, step.sql));
+        continue;
+      }
       steps.push({ index: step.index, outcome: 'failed', error: messageOf(err) });
     }
   }
   return { setupFailures, steps };
+}
+
+/** `invalid transaction termination` (SQLSTATE 2D000): COMMIT/ROLLBACK inside a CALL in a transaction block. */
+function commitsInside(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '2D000' || /invalid transaction termination/i.test(e?.message ?? '');
+}
+
+async function applyOutside(db: Queryable, index: number, sql: string): Promise<TraceStepResult> {
+  try {
+    await db.query(sql);
+    return { index, outcome: 'applied' };
+  } catch (err) {
+    return { index, outcome: 'failed', error: messageOf(err) };
+  }
 }
 
 function quoteIdent(name: string): string {

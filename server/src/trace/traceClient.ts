@@ -13,12 +13,13 @@ export interface TraceOptions {
 export function traceInWorker(request: TraceRequest, options: TraceOptions = {}): Promise<TraceResponse> {
   const workerPath = options.workerPath ?? join(__dirname, 'traceWorker.js');
   if (!existsSync(workerPath)) return Promise.reject(new Error(`the trace worker is missing (${workerPath}); run npm run build`));
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerPath, { workerData: request });
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(new Error(`the embedded PostgreSQL trace took longer than ${options.timeoutMs} ms and was stopped`));
-    }, options.timeoutMs ?? 120_000);
+      reject(new Error(`the embedded PostgreSQL trace took longer than ${timeoutMs} ms and was stopped (--timeout-ms raises the limit)`));
+    }, timeoutMs);
     const finish = () => clearTimeout(timer);
     worker.once('message', (message: { ok: boolean; response?: TraceResponse; error?: string }) => {
       finish();

@@ -22,8 +22,15 @@ export type Version = 'v1' | 'v2';
 export class Ledger {
   readonly rows = new Map<string, Partial<Record<Version, string>>>();
   private seq = 0;
+  /** Rows the workloads deleted (seeded or their own): no shape may show them afterwards. */
+  readonly deleted = new Set<string>();
   set(key: string, values: Partial<Record<Version, string>>): void {
     this.rows.set(key, values);
+    this.deleted.delete(key);
+  }
+  delete(key: string): void {
+    this.rows.delete(key);
+    this.deleted.add(key);
   }
   /** Unique values for workloads to write (so a lost write cannot look like a kept one). */
   next(): number {
@@ -133,10 +140,12 @@ async function checkData(f: Fixture, client: pg.Client, ledger: Ledger, seededKe
       if (value !== undefined) expected.set(k, value);
     }
     for (const [k, values] of ledger.rows) if (values[v] !== undefined) expected.set(k, values[v]!);
+    for (const k of ledger.deleted) expected.delete(k);
     // After the contract was rolled back, the old shape holds what was derived back from the new one.
     if (derived && v === 'v1' && f.derive) {
       for (const k of seededKeys) expected.set(k, f.derive(f.seeded(k, 'v2')!));
       for (const [k, values] of ledger.rows) if (values.v2 !== undefined) expected.set(k, f.derive(values.v2));
+      for (const k of ledger.deleted) expected.delete(k);
     }
     if (actual.size !== expected.size) problems.push(`${where}: ${v} sees ${actual.size} rows, expected ${expected.size}`);
     let shown = 0;

@@ -92,7 +92,13 @@ async function execute(client: pg.Client, runner: RunnerId, files: GeneratedFile
   switch (runner) {
     case 'plain':
     case 'sqitch':
-      for (const s of psqlStatements(text)) await client.query(s);
+      try {
+        for (const s of psqlStatements(text)) await client.query(s);
+      } catch (err) {
+        // psql stops at the error (ON_ERROR_STOP) and its session, with the open transaction, ends.
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
       return;
     case 'flyway': {
       const conf = files.find((f) => f.path === `${path}.conf`)?.content ?? '';

@@ -27,6 +27,21 @@ describe('lockstep lint --fix and lockstep split (dist/cli.js)', function () {
     assert.equal(run.status, 0);
   });
 
+  it('--fix in a file golang-migrate runs as one transaction applies CONCURRENTLY and NOT VALID, writing the moved steps as new migrations', () => {
+    const file = join(dir, '000002_orders.up.sql');
+    writeFileSync(file, 'ALTER TABLE orders ADD COLUMN amount int;\nCREATE INDEX orders_id_user_idx ON orders (id, user_id);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n');
+    const run = runCli(['lint', '--fix', file], { cwd: dir });
+    assertNoStackTrace(run.stderr);
+    assert.match(run.stderr, /require-concurrent-index \(1\), require-not-valid \(1\)/);
+    assert.match(run.stderr, /new migration files: .*000003_orders_id_user_idx_concurrently\.up\.sql/);
+    const fixed = readFileSync(file, 'utf8');
+    assert.doesNotMatch(fixed, /CREATE INDEX/);
+    assert.match(fixed, /REFERENCES users \(id\) NOT VALID;/);
+    assert.equal(readFileSync(join(dir, '000003_orders_id_user_idx_concurrently.up.sql'), 'utf8'), 'CREATE INDEX CONCURRENTLY orders_id_user_idx ON orders (id, user_id);\n');
+    assert.match(readFileSync(join(dir, '000004_validate_orders_user_fk.up.sql'), 'utf8'), /^ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;/);
+    assert.ok(existsSync(join(dir, '000003_orders_id_user_idx_concurrently.down.sql')));
+  });
+
   it('--fix leaves a clean file byte for byte, refuses standard input, and still exits 1 on what it cannot fix', () => {
     const clean = join(dir, '000002_clean.up.sql');
     writeFileSync(clean, 'SELECT 1;\r\n');

@@ -24,6 +24,7 @@ const goodSamples: unknown[] = [
   { lockTimeout: '500ms', statementTimeout: '1min' },
   { lockTimeout: '1.5s', statementTimeout: '5000' },
   { runner: 'auto', transaction: 'auto', rules: {}, exclude: [] },
+  { extends: 'lockstep:strict', rules: { 'require-statement-timeout': 'info' } },
   { categories: { style: 'off', locking: 'error', 'breaking-change': 'info', hygiene: 'hint' } },
   { categories: {}, rules: { 'prefer-text': 'warning' } },
 ];
@@ -39,6 +40,7 @@ const badSamples: unknown[] = [
   { runner: 'rails' },
   { transaction: true },
   { rules: { x: 'loud' } },
+  { extends: 'strict' },
   { rules: ['x'] },
   { rules: { x: 1 } },
   { exclude: 'legacy/**' },

@@ -56,6 +56,22 @@ describe('estimate (pure): durations, blockers, risk, timeline', () => {
     assert.ok(Math.abs(concurrently.seconds - 200 / 130) < 1e-9, 'two passes');
   });
 
+  it('CREATE INDEX CONCURRENTLY IF NOT EXISTS over an existing INVALID index: a no-op that keeps it INVALID, with a note; the INVALID index is reported', () => {
+    const invalid = { ...index('orders_note_idx'), valid: false };
+    const snap = snapshot([relation('orders', { heapBytes: 100 * MB, totalBytes: 120 * MB, indexes: [index('orders_amount_idx'), invalid] })], { schemaSql: ORDERS_DDL });
+    const report = estimate('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_note_idx ON orders (note);', snap);
+    const s = only(report);
+    assert.deepEqual(s.work, [], 'no build');
+    assert.equal(s.seconds, 0);
+    assert.ok(s.notes.some((n) => /already has an INVALID index named orders_note_idx .*IF NOT EXISTS skips the build and the index stays INVALID/.test(n)), JSON.stringify(s.notes));
+    assert.ok(report.notes.some((n) => /^orders has an INVALID index orders_note_idx/.test(n)), JSON.stringify(report.notes));
+    // Without IF NOT EXISTS (or under another name) it is a build again.
+    assert.equal(only(estimate('CREATE INDEX CONCURRENTLY orders_note2_idx ON orders (note);', snap)).work[0].kind, 'index build');
+    assert.equal(only(estimate('CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_note2_idx ON orders (note);', snap)).work[0].kind, 'index build');
+    // No INVALID index, no note.
+    assert.ok(!estimate('CREATE INDEX CONCURRENTLY orders_note2_idx ON orders (note);').notes.some((n) => /INVALID/.test(n)));
+  });
+
   it('reports sessions holding a conflicting lock as what it waits for, and earlier waiters as what it queues behind', () => {
     const locks = [lock(101, 'AccessShareLock'), lock(102, 'RowExclusiveLock', false, { state: 'active', query: 'UPDATE orders SET note = 1' })];
     const snap = snapshot([relation('orders', { locks })], { schemaSql: ORDERS_DDL });
@@ -135,7 +151,7 @@ describe('estimate (pure): durations, blockers, risk, timeline', () => {
     assert.match(report.notes.join(' '), /Not in the database \(yet\): ghosts/);
   });
 
-  it("the server's version replaces the configured one: GRANT locks the table on 16+, not on 14", () => {
+  it("the server's version replaces the configured one: GRANT locks the table on 18, not on 14", () => {
     const sql = 'GRANT SELECT ON orders TO reporting;';
     const on18 = estimate(sql, snapshot([relation('orders')], { schemaSql: ORDERS_DDL }), { pgVersion: 14 });
     assert.equal(on18.pgVersion, 18);

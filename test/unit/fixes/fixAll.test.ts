@@ -45,8 +45,8 @@ describe('fixes: fix-all', () => {
 
   it('is idempotent, and a clean file comes back unchanged', () => {
     const once = run('CREATE INDEX orders_user_idx ON orders (user_id);\n').text;
-    assert.deepEqual(run(once), { text: once, applied: [] });
-    assert.deepEqual(run('SELECT 1;\n'), { text: 'SELECT 1;\n', applied: [] });
+    assert.deepEqual(run(once), { text: once, applied: [], files: [] });
+    assert.deepEqual(run('SELECT 1;\n'), { text: 'SELECT 1;\n', applied: [], files: [] });
   });
 
   it('never creates files and never moves statements: a goose migration with more statements keeps its index build', () => {
@@ -54,6 +54,23 @@ describe('fixes: fix-all', () => {
     const { text } = run(sql, '/m/20240101000000_x.sql');
     assert.match(text, /^-- \+goose Up\nSET LOCAL lock_timeout = '2s';\n/);
     assert.match(text, /\nCREATE INDEX orders_user_idx ON orders \(user_id\);\n$/);
+  });
+
+  it('with the migration folder (lint --fix), a runner-wrapped file gets the CONCURRENTLY and NOT VALID rewrites, the moved steps in new migrations', () => {
+    const sql = 'CREATE TABLE a (id int);\nCREATE INDEX orders_amount_idx ON orders (amount);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n';
+    const folder = () => ({ siblings: ['V1__init.sql', 'V2__x.sql'], now: new Date(0) });
+    const { text, files, applied } = fixAll(sql, { config, path: '/m/V2__x.sql', schema: catalogFromSql(SETUP, config), folder });
+    assert.deepEqual(applied.map((a) => a.ruleId).sort(), ['require-concurrent-index', 'require-lock-timeout', 'require-not-valid']);
+    assert.doesNotMatch(text, /CREATE INDEX/);
+    assert.match(text, /FOREIGN KEY \(user_id\) REFERENCES users \(id\) NOT VALID;/);
+    assert.deepEqual(files.map((f) => f.path), ['/m/V3__orders_amount_idx_concurrently.sql', '/m/V4__validate_orders_user_fk.sql']);
+    assert.match(files[0].text, /^DROP INDEX CONCURRENTLY IF EXISTS orders_amount_idx;\nCREATE INDEX CONCURRENTLY orders_amount_idx ON orders \(amount\);/);
+    assert.match(files[1].text, /^ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;/);
+    // Every file lints clean of the rules the fixes answer.
+    for (const [path, t] of [['/m/V2__x.sql', text], ...files.map((f) => [f.path, f.text])]) {
+      const left = lintText(t, { config, path, schema: catalogFromSql(SETUP, config) }).findings.map((f) => f.ruleId);
+      assert.deepEqual(left.filter((id) => ['require-concurrent-index', 'require-not-valid', 'concurrent-in-transaction'].includes(id)), [], path);
+    }
   });
 
   it('survives junk', () => {

@@ -18,7 +18,8 @@ describe('fixes: placement by runner', () => {
 
     const mixed = `-- +goose Up\nALTER TABLE orders ADD COLUMN note text;\n${INDEX}\n`;
     const [moved] = await fixesOf('require-concurrent-index', mixed, { setup: ORDERS, path: '/m/00003_idx.sql', folder: folder('00001_a.sql', '00003_idx.sql', 'README.md') });
-    assert.equal(moved.safe, false, 'creates a file: not in fix-all');
+    // Same end state once the new migration ran: lint --fix applies it (with the folder); the editor's fix-all does not create files.
+    assert.equal(moved.safe, true);
     assert.equal(applyEdits(mixed, moved.edits), '-- +goose Up\nALTER TABLE orders ADD COLUMN note text;\n');
     assert.deepEqual(moved.files.map((f) => f.path), ['/m/00004_orders_user_idx_concurrently.sql']);
     assert.equal(
@@ -37,6 +38,7 @@ describe('fixes: placement by runner', () => {
     const sql = `BEGIN;\n${INDEX}\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\n`;
     const [fix] = await fixesOf('require-concurrent-index', sql, { setup: ORDERS });
     assert.equal(fix.title, 'Build the index CONCURRENTLY, after the COMMIT');
+    assert.equal(fix.safe, true, 'same end state, in the file: fix-all applies it');
     assert.equal(
       applyEdits(sql, fix.edits),
       'BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nDROP INDEX CONCURRENTLY IF EXISTS orders_user_idx;\nCREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);\n',

@@ -5,13 +5,15 @@ import { findingsOf } from '../../support/lint';
 
 describe('rule examples', () => {
   for (const rule of RULES) {
+    // A rule that is off by default is checked as `lockstep:strict` runs it.
+    const config = rule.defaultOff ? { extends: 'lockstep:strict' as const } : {};
     it(`${rule.id}: flags its flagged example`, async () => {
-      const hits = await findingsOf(rule.id, rule.examples.flagged, { setup: rule.examples.setup });
+      const hits = await findingsOf(rule.id, rule.examples.flagged, { setup: rule.examples.setup, config });
       assert.ok(hits.length > 0, `expected ${rule.id} on:\n${rule.examples.flagged}`);
       assert.equal(hits[0].docs, `docs/rules/${rule.id}.md`);
     });
     it(`${rule.id}: stays quiet on its clean example`, async () => {
-      const hits = await findingsOf(rule.id, rule.examples.clean, { setup: rule.examples.setup });
+      const hits = await findingsOf(rule.id, rule.examples.clean, { setup: rule.examples.setup, config });
       assert.deepEqual(hits.map((h) => h.message), []);
     });
   }

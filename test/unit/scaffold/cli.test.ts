@@ -106,6 +106,15 @@ describe('lockstep scaffold (CLI)', function () {
     assert.match(out.stdout, /==> lockstep-plans\/drop_users_email\/PLAN\.md <==\n# Drop column users\.email/);
   });
 
+  it('exits 0 when the generated files have only a hint, as lint does (also with --dry-run)', async () => {
+    dbmate();
+    for (const extra of [['--dry-run'], []]) {
+      const r = await cli(dir, 'add-not-null-column', '--table', 'users', '--column', 'code', '--type', 'varchar(20)', '--backfill', "'x'", ...extra);
+      assert.match(r.stderr, /hint: .*\[prefer-text\]/, 'the hint is still reported');
+      assert.equal(r.status, 0, r.stderr);
+    }
+  });
+
   it('appends to sqitch.plan', async () => {
     writeFileSync(join(dir, 'sqitch.plan'), '%syntax-version=1.0.0\n%project=app\n\nusers 2024-01-01T00:00:00Z Ann <ann@example.com> # users\n');
     mkdirSync(join(dir, 'deploy'));

@@ -52,6 +52,11 @@ describe('scaffold: generated files lint clean', function () {
             assert.match(line, /^-- lockstep-ignore [a-z-]+(, [a-z-]+)*: \S.{20,}$/, `${f.path}: an ignore without a reason: ${line}`);
           }
         }
+        // Advice a generated file points at (`PLAN.md, "<section>"`) is in PLAN.md.
+        const planMd = result.files.find((f) => f.path.endsWith('PLAN.md'))!.content;
+        for (const f of result.files) {
+          for (const [, section] of f.content.matchAll(/PLAN\.md, "([^"]+)"/g)) assert.ok(planMd.includes(`\n## ${section}\n`), `${f.path} points at PLAN.md section "${section}", which PLAN.md lacks`);
+        }
       });
     }
   }

@@ -131,6 +131,16 @@ describe('split into phases', () => {
     assert.match(JSON.stringify(attempt('CREATE TABLE a (id bigint);\nCREATE TABLE b (id bigint);', '/p/0001_x.sql')), /nothing to split: it is all one expand migration/);
   });
 
+  it('a lone rename: explains why it cannot be split and points to the scaffold that does the job', () => {
+    const config = { ...DEFAULT_CONFIG };
+    const attempt = (text: string) => splitMigration({ text, path: '/p/0002_x.sql', config, folder: { siblings: [], now: NOW } });
+    const column = attempt('ALTER TABLE users RENAME COLUMN email TO email_address;');
+    assert.equal(column.ok, false);
+    assert.match(JSON.stringify(column), /no order of phases makes it safe/);
+    assert.match(JSON.stringify(column), /lockstep scaffold rename-column --table users --column email --to email_address/);
+    assert.match(JSON.stringify(attempt('ALTER TABLE users RENAME TO accounts;')), /lockstep scaffold rename-table --table users --to accounts/);
+  });
+
   it('is offered only where it can help: several phases, or a flagged statement, in a file it can name after', () => {
     const config = { ...DEFAULT_CONFIG };
     const worth = (text: string, path: string) => worthSplitting(lintText(text, { path, config, schema: catalogFromSql(USERS, config) }), path);

@@ -51,6 +51,30 @@ export function ddlAcross(options: PlanOptions, ...statements: string[]): Step {
   return tx(`SET LOCAL lock_timeout = '${ms}ms'`, ...statements);
 }
 
+/**
+ * LOCK TABLE a, then b, ACCESS EXCLUSIVE inside a DDL transaction, retried. The first table is
+ * waited for (at most the transaction's lock_timeout); the others are taken NOWAIT: if a session
+ * holds one while waiting for the first (an application transaction that writes the tables in the
+ * other order), the try gives back what it got at once (the block is a subtransaction), so that
+ * session goes on, and the next try starts after a short pause. No lock cycle lasts.
+ */
+export function lockTablesInOrder(tables: string[], slug: string, attempts = 40, quoted = tables.map(q)): string {
+  const [first, ...rest] = quoted;
+  return `DO ${dollar(`BEGIN
+  FOR attempt IN 1..${attempts} LOOP
+    BEGIN
+      LOCK TABLE ${first} IN ACCESS EXCLUSIVE MODE;${rest.length ? `
+      LOCK TABLE ${rest.join(', ')} IN ACCESS EXCLUSIVE MODE NOWAIT;` : ''}
+      RETURN;
+    EXCEPTION WHEN lock_not_available THEN
+      RAISE NOTICE '${slug}: ${tables.join(', ')} not locked (try %), retrying', attempt;
+      PERFORM pg_sleep(least(0.02 * attempt, 0.2));
+    END;
+  END LOOP;
+  RAISE EXCEPTION '${slug}: could not lock ${tables.join(', ')} in ${attempts} tries; rerun this migration when traffic is lighter' USING ERRCODE = 'lock_not_available';
+END`)}`;
+}
+
 export function createProgressTable(names: PlanNames): string {
   return `CREATE TABLE ${q(names.progress)} (
   step text PRIMARY KEY,
@@ -223,9 +247,40 @@ export function setNotNullInProcedure(names: PlanNames, options: PlanOptions, ta
 export function createIndexConcurrently(name: string, table: string, columns: string[], unique: boolean): string {
   return explained(
     ['missing-if-exists'],
-    `it must be the only statement of its migration; if a run fails, DROP INDEX CONCURRENTLY IF EXISTS ${name} before rerunning (PLAN.md)`,
+    `it must be the only statement of its migration; if a run fails it leaves ${name} INVALID: DROP INDEX CONCURRENTLY IF EXISTS ${name}, then rerun (PLAN.md, "If an index build fails")`,
     `CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${q(name)} ON ${q(table)} (${qList(columns)})`,
   );
+}
+
+/** The PLAN.md heading that explains recovering from a failed concurrent build (ignore comments point at it). */
+export const INDEX_RECOVERY_HEADING = 'If an index build fails';
+
+/** The index this statement builds concurrently, if it does (PLAN.md then explains the recovery). */
+export function buildsIndexConcurrently(sql: string): string | undefined {
+  const m = /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[\w$]+)/i.exec(sql.replace(/^(\s*--[^\n]*\n)*\s*/, ''));
+  if (!m) return undefined;
+  return m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1];
+}
+
+/**
+ * plpgsql for a verify procedure: refuse while one of the plan's indexes is missing or INVALID.
+ * A CREATE INDEX CONCURRENTLY that failed or was cancelled leaves its index INVALID (not used by
+ * queries, still maintained by every write); carrying on would leave the new column without a
+ * usable index once the contract drops the old one.
+ */
+export function indexesValidCheck(slug: string, indexes: string[]): string {
+  if (!indexes.length) return '';
+  return `-- The plan's indexes must exist and be valid (pg_index.indisvalid).
+DECLARE
+  v_invalid text;
+BEGIN
+  SELECT string_agg(n.name, ', ') INTO v_invalid FROM unnest(ARRAY[${indexes.map(lit).join(', ')}]) AS n(name)
+  WHERE NOT EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                    WHERE c.relname = n.name AND c.relnamespace = current_schema()::regnamespace AND i.indisvalid AND i.indisready);
+  IF v_invalid IS NOT NULL THEN
+    RAISE EXCEPTION '${slug}: index % is missing or INVALID (a CREATE INDEX CONCURRENTLY failed or was cancelled): DROP INDEX CONCURRENTLY IF EXISTS it, rerun its migration, then this one (PLAN.md, "${INDEX_RECOVERY_HEADING}")', v_invalid;
+  END IF;
+END;`;
 }
 
 /** A statement that does nothing, for migrations that only matter when rolled back. */

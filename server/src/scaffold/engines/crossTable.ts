@@ -10,8 +10,8 @@ import type { ColumnSchema, IndexSchema } from '../schema';
 import { explained } from '../lintPass';
 import { dollar, indent, lit, q, qList } from '../sqlText';
 import {
-  BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, buildIndexMigration, createProgressTable, ddl, ddlAcross, dropProgressTable, guardCheck, guarded,
-  keyRange, procedure, retireIndexMigration, setNotNullInProcedure,
+  BOOKKEEPING, BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, buildIndexMigration, createProgressTable, ddl, ddlAcross, dropProgressTable, guardCheck, guarded,
+  indexesValidCheck, keyRange, lockTablesInOrder, procedure, retireIndexMigration, setNotNullInProcedure,
 } from './common';
 
 export interface MovedColumn {
@@ -59,8 +59,8 @@ export function crossTablePlan(spec: CrossSpec, options: PlanOptions): Plan {
     summary: spec.target.create
       ? `Create ${spec.target.table}, the sync triggers on both tables and the plan's helper procedures.`
       : `Add ${spec.moved.map((m) => `${spec.target.table}.${m.to}`).join(', ')}, the sync triggers on both tables and the plan's helper procedures.`,
-    up: ddlAcross(options, ...(spec.target.create ? [spec.target.create] : [x.addTargetColumns()]), ...x.createHelpers()),
-    down: ddlAcross(options, ...x.dropHelpers(), spec.target.create ? explained(['drop-table'], `${spec.target.table} was created by this plan's expand phase, and no v1 code uses it`, `DROP TABLE ${q(spec.target.table)}`) : x.dropTargetColumns()),
+    up: ddlAcross(options, ...(spec.target.create ? [spec.target.create] : [x.lockBoth(), x.addTargetColumns()]), ...x.createHelpers()),
+    down: ddlAcross(options, x.lockBoth(), ...x.dropHelpers(), spec.target.create ? explained(['drop-table'], `${spec.target.table} was created by this plan's expand phase, and no v1 code uses it`, `DROP TABLE ${q(spec.target.table)}`) : x.dropTargetColumns()),
     verify: [`SELECT ${qList(spec.moved.map((m) => m.to))} FROM ${q(spec.target.table)} WHERE false`],
   };
   const relax: Migration[] = spec.relax.length
@@ -97,6 +97,11 @@ export function crossTablePlan(spec: CrossSpec, options: PlanOptions): Plan {
     verify: [`CALL ${q(names.obj('verify'))}()`],
   };
   const retire = spec.shape === 'split' ? spec.oldIndexes.map((i) => retireIndexMigration('retire', i, i.columns)) : [];
+  // VALIDATE scans the table: before the contract, under SHARE UPDATE EXCLUSIVE (traffic goes on),
+  // not inside it, where the tables are locked ACCESS EXCLUSIVE.
+  const validate: Migration[] = checks.up.length
+    ? [{ name: 'validate', summary: `Validate the NOT NULL checks on ${spec.target.table} (reads and writes continue).`, up: ddl(options, ...x.validateChecks()), down: ddl(options, ...checks.down, ...checks.up), verify: [] }]
+    : [];
   const contract: Migration = {
     name: 'contract',
     summary: spec.shape === 'split' ? `Drop ${spec.moved.map((m) => `${spec.old.table}.${m.from.name}`).join(', ')}, the triggers and the helpers.` : `Move ${spec.old.table} to schema ${ARCHIVE_SCHEMA} (out of the application's way, data kept) and drop the triggers and helpers.`,
@@ -122,7 +127,7 @@ export function crossTablePlan(spec: CrossSpec, options: PlanOptions): Plan {
     {
       title: 'Contract',
       goal: spec.shape === 'split' ? `Check both tables agree, then drop the moved columns from ${spec.old.table}.` : `Check both tables agree, then move ${spec.old.table} out of the application's schema.`,
-      migrations: [verify, ...retire, contract],
+      migrations: [verify, ...validate, ...retire, contract],
       check: [`SELECT ${qList(spec.moved.map((m) => m.to))} FROM ${q(spec.target.table)} LIMIT 5`],
       rollback:
         spec.shape === 'split'
@@ -162,10 +167,14 @@ class CrossSql {
 
   createHelpers(): string[] {
     const execute = this.options.pgVersion >= 11 ? 'FUNCTION' : 'PROCEDURE';
-    const out = [createProgressTable(this.names), this.oldSideFunction(), this.newSideFunction()];
+    const out = [createProgressTable(this.names)];
+    if (this.merging) out.push(this.createdTable(), this.adoptFunction());
+    out.push(this.oldSideFunction(), this.newSideFunction());
     out.push(`CREATE TRIGGER ${q(this.fn('old'))} AFTER INSERT OR UPDATE OR DELETE ON ${q(this.o.table)} FOR EACH ROW EXECUTE ${execute} ${q(this.fn('old'))}()`);
     out.push(`CREATE TRIGGER ${q(this.fn('new'))} AFTER INSERT OR UPDATE OR DELETE ON ${q(this.t.table)} FOR EACH ROW EXECUTE ${execute} ${q(this.fn('new'))}()`);
+    if (this.merging) out.push(`CREATE TRIGGER ${q(this.adoptName)} BEFORE INSERT ON ${q(this.t.table)} FOR EACH ROW EXECUTE ${execute} ${q(this.adoptName)}()`);
     out.push(this.backfillProcedure(), this.verifyProcedure(), this.restoreProcedure());
+    if (this.merging) out.push(this.freshFunction());
     if (this.spec.relax.length) out.push(this.restoreNotNullProcedure());
     return out;
   }
@@ -175,6 +184,7 @@ class CrossSql {
     const out = [
       explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.fn('old'))} ON ${q(this.o.table)}`),
       explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.fn('new'))} ON ${q(this.t.table)}`),
+      ...(this.merging ? [explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.adoptName)} ON ${q(this.t.table)}`), `DROP FUNCTION IF EXISTS ${q(this.adoptName)}()`, `DROP FUNCTION IF EXISTS ${q(this.freshName)}(${this.t.key.type})`] : []),
       `DROP FUNCTION IF EXISTS ${q(this.fn('old'))}()`,
       `DROP FUNCTION IF EXISTS ${q(this.fn('new'))}()`,
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('backfill'))}(integer, integer)`,
@@ -182,8 +192,64 @@ class CrossSql {
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('restore'))}(integer, integer)`,
     ];
     if (this.spec.relax.length) out.push(`DROP PROCEDURE IF EXISTS ${q(this.names.obj('restore_not_null'))}()`);
+    if (this.merging) out.push(explained(['drop-table', 'many-tables-locked'], BOOKKEEPING, `DROP TABLE IF EXISTS ${q(this.createdName)}`));
     out.push(dropProgressTable(this.names));
     return out;
+  }
+
+  private get merging(): boolean {
+    return this.spec.shape === 'merge';
+  }
+
+  /** Keys of target rows the sync created for a source row v1 inserted first (v1 may still insert its own). */
+  private get createdName(): string {
+    return this.names.obj('created');
+  }
+
+  private get adoptName(): string {
+    return this.names.obj('adopt', this.t.table);
+  }
+
+  private get freshName(): string {
+    return this.names.obj('fresh', this.t.table);
+  }
+
+  private createdTable(): string {
+    return `CREATE TABLE ${q(this.createdName)} (${q(this.t.key.name)} ${this.t.key.type} PRIMARY KEY)`;
+  }
+
+  /**
+   * v1 may insert the source row before the target row, in one transaction or two: the sync has
+   * then already created the target row, and v1's INSERT would fail with a duplicate key. This
+   * BEFORE INSERT trigger lets that INSERT take the created row's place (keeping the moved values
+   * it does not set), so v1 works in either order. A target row that v1 or v2 wrote itself is
+   * never replaced: its INSERT still fails (or takes its ON CONFLICT path) as before the plan.
+   */
+  private adoptFunction(): string {
+    const m = this.spec.moved;
+    const k = q(this.t.key.name);
+    const body = `${guardCheck(this.names, 'NEW')}
+DELETE FROM ${q(this.createdName)} WHERE ${k} = NEW.${k};
+IF FOUND THEN
+  IF ${m.map((c) => `NEW.${q(c.to)} IS NULL`).join(' AND ')} THEN
+    SELECT ${m.map((c) => `t.${q(c.to)}`).join(', ')} INTO ${m.map((c) => `NEW.${q(c.to)}`).join(', ')} FROM ${q(this.t.table)} t WHERE t.${k} = NEW.${k};
+  END IF;
+${indent(guarded(this.names, `DELETE FROM ${q(this.t.table)} WHERE ${k} = NEW.${k};`))}
+END IF;
+RETURN NEW;`;
+    return `CREATE FUNCTION ${q(this.adoptName)}() RETURNS trigger\nLANGUAGE plpgsql\nAS ${dollar(`BEGIN\n${indent(body)}\nEND;`)}`;
+  }
+
+  /**
+   * The target's moved values as committed now, not as of the calling statement's snapshot
+   * (VOLATILE: in READ COMMITTED each call takes a new snapshot). The restore writes these after
+   * it has locked the source row, so a write the application committed meanwhile is not undone.
+   */
+  private freshFunction(): string {
+    const m = this.spec.moved;
+    return `CREATE FUNCTION ${q(this.freshName)}(${this.t.key.type}) RETURNS TABLE (${m.map((c) => `${q(c.to)} ${c.from.type}`).join(', ')})
+LANGUAGE sql VOLATILE
+AS ${dollar(`SELECT ${m.map((c) => `t.${q(c.to)}`).join(', ')} FROM ${q(this.t.table)} t WHERE t.${q(this.t.key.name)} = $1`)}`;
   }
 
   private upsertTarget(row: string): string {
@@ -207,10 +273,19 @@ END IF;
 IF (TG_OP = 'INSERT' AND NOT (${m.map((c) => `NEW.${q(c.from.name)} IS NULL`).join(' AND ')})) OR (TG_OP = 'UPDATE' AND ${changed}) THEN
   -- v1 wrote ${this.o.table}: mirror it to ${this.t.table}. (A row inserted without any of the
   -- moved values is v2's: it writes ${this.t.table} itself.)
-${indent(guarded(this.names, this.upsertTarget('NEW')))}
+${indent(guarded(this.names, this.merging ? this.upsertTarget('NEW').replace(/;$/, ' RETURNING (xmax = 0) INTO v_created;') : this.upsertTarget('NEW')))}${
+      this.merging
+        ? `
+  IF v_created THEN
+    -- No ${this.t.table} row yet: v1 may insert it next, which ${this.adoptName} allows.
+    INSERT INTO ${q(this.createdName)} VALUES (NEW.${q(this.o.key.name)}) ON CONFLICT DO NOTHING;
+  END IF;`
+        : ''
+    }
 END IF;
 RETURN NULL;`;
-    return `CREATE FUNCTION ${q(this.fn('old'))}() RETURNS trigger\nLANGUAGE plpgsql\nAS ${dollar(`BEGIN\n${indent(body)}\nEND;`)}`;
+    const declare = this.merging ? 'DECLARE\n  v_created boolean;\n' : '';
+    return `CREATE FUNCTION ${q(this.fn('old'))}() RETURNS trigger\nLANGUAGE plpgsql\nAS ${dollar(`${declare}BEGIN\n${indent(body)}\nEND;`)}`;
   }
 
   private newSideFunction(): string {
@@ -232,7 +307,10 @@ ELSE
 END IF;`;
       onDelete = `DELETE FROM ${q(this.o.table)} WHERE ${q(this.o.key.name)} = OLD.${q(this.t.key.name)};`;
     }
-    const body = `${guardCheck(this.names, 'NULL')}
+    const adopted = this.merging
+      ? `\n-- The application wrote this ${this.t.table} row itself: an INSERT of its key must not replace it.\nDELETE FROM ${q(this.createdName)} WHERE ${q(this.t.key.name)} = (CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END).${q(this.t.key.name)};`
+      : '';
+    const body = `${guardCheck(this.names, 'NULL')}${adopted}
 IF TG_OP = 'DELETE' THEN
 ${indent(guarded(this.names, onDelete))}
   RETURN NULL;
@@ -248,7 +326,11 @@ RETURN NULL;`;
   private backfillProcedure(): string {
     const m = this.spec.moved;
     const unfilled = m.map((c) => `${q(this.t.table)}.${q(c.to)} IS NULL`).join(' AND ');
-    const batch = `INSERT INTO ${q(this.t.table)} (${q(this.t.key.name)}, ${qList(m.map((c) => c.to))}) SELECT ${q(this.o.key.name)}, ${qList(m.map((c) => c.from.name))} FROM ${q(this.o.table)} WHERE ${keyRange(this.o.key.name, this.o.key.type)} ON CONFLICT (${q(this.t.key.name)}) DO UPDATE SET ${m.map((c) => `${q(c.to)} = EXCLUDED.${q(c.to)}`).join(', ')} WHERE ${unfilled}`;
+    // Splitting, the new row references the old one: lock the old rows first (KEY SHARE, what the
+    // foreign key check takes anyway), so a row the application deletes meanwhile is skipped
+    // instead of failing the batch with a foreign key violation.
+    const lockRows = this.spec.shape === 'split' ? ' FOR KEY SHARE' : '';
+    const batch = `INSERT INTO ${q(this.t.table)} (${q(this.t.key.name)}, ${qList(m.map((c) => c.to))}) SELECT ${q(this.o.key.name)}, ${qList(m.map((c) => c.from.name))} FROM ${q(this.o.table)} WHERE ${keyRange(this.o.key.name, this.o.key.type)}${lockRows} ON CONFLICT (${q(this.t.key.name)}) DO UPDATE SET ${m.map((c) => `${q(c.to)} = EXCLUDED.${q(c.to)}`).join(', ')} WHERE ${unfilled}`;
     return procedure(
       this.names.obj('backfill'),
       BATCH_PARAMS,
@@ -281,6 +363,8 @@ RETURN NULL;`;
       const query = sql.replace(/^--[^\n]*\n/, '').replace('SELECT count(*) AS mismatched', 'SELECT count(*)');
       return `${query} INTO v_bad;\nv_total := v_total + v_bad;\nRAISE NOTICE '${this.names.slug} verify: % mismatched rows (${sql.split('\n')[0].replace(/^-- /, '').replace(/: must be 0$/, '').replace(/'/g, "''")})', v_bad;`;
     });
+    const indexes = indexesValidCheck(this.names.slug, this.spec.newIndexes.map((i) => i.name));
+    if (indexes) lines.push(indexes);
     lines.push(`IF v_total > 0 THEN
   RAISE EXCEPTION '${this.names.slug}: % rows differ between ${this.o.table} and ${this.t.table}; rerun the backfill (or fix them) before the contract', v_total;
 END IF;`);
@@ -301,12 +385,17 @@ END IF;`);
           batch: `UPDATE ${q(o.table)} SET ${m.map((c) => `${q(c.from.name)} = n.${q(c.to)}`).join(', ')} FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = ${q(o.table)}.${q(o.key.name)} AND ${keyRange(o.key.name, o.key.type, q(o.table))} AND ${empty}`,
         }),
       );
+      // Columns that were NOT NULL before the plan and were not relaxed by its expand phase get
+      // NOT NULL back here (the relaxed ones get it back when phase 1 is rolled back).
+      for (const c of m.filter((x) => x.from.notNull && !this.spec.relax.some((r) => r.name === x.from.name))) {
+        parts.push(setNotNullInProcedure(this.names, this.options, o.table, c.from.name));
+      }
     } else {
       const hasValue = `NOT (${m.map((c) => `n.${q(c.to)} IS NULL`).join(' AND ')})`;
       parts.push(
         batchLoop(this.names, this.options, {
           step: `restore_${o.table}`, table: t.table, pk: t.key.name, pkType: t.key.type, verb: `Re-sync ${o.table} from`,
-          batch: `WITH upserted AS (INSERT INTO ${q(o.table)} (${q(o.key.name)}, ${qList(m.map((c) => c.from.name))}) SELECT n.${q(t.key.name)}, ${m.map((c) => `n.${q(c.to)}`).join(', ')} FROM ${q(t.table)} n WHERE ${keyRange(t.key.name, t.key.type, 'n')} AND ${hasValue} ON CONFLICT (${q(o.key.name)}) DO UPDATE SET ${m.map((c) => `${q(c.from.name)} = EXCLUDED.${q(c.from.name)}`).join(', ')} WHERE ROW(${m.map((c) => `${q(o.table)}.${q(c.from.name)}`).join(', ')}) IS DISTINCT FROM ROW(${m.map((c) => `EXCLUDED.${q(c.from.name)}`).join(', ')}) RETURNING 1) DELETE FROM ${q(o.table)} o USING ${q(t.table)} n WHERE n.${q(t.key.name)} = o.${q(o.key.name)} AND ${keyRange(t.key.name, t.key.type, 'n')} AND NOT ${hasValue}`,
+          batch: `WITH upserted AS (INSERT INTO ${q(o.table)} (${q(o.key.name)}, ${qList(m.map((c) => c.from.name))}) SELECT n.${q(t.key.name)}, ${m.map((c) => `n.${q(c.to)}`).join(', ')} FROM ${q(t.table)} n WHERE ${keyRange(t.key.name, t.key.type, 'n')} AND ${hasValue} ON CONFLICT (${q(o.key.name)}) DO UPDATE SET (${qList(m.map((c) => c.from.name))}) = (SELECT ${m.map((c) => `f.${q(c.to)}`).join(', ')} FROM ${q(this.freshName)}(EXCLUDED.${q(o.key.name)}) f) WHERE ROW(${m.map((c) => `${q(o.table)}.${q(c.from.name)}`).join(', ')}) IS DISTINCT FROM (SELECT ROW(${m.map((c) => `f.${q(c.to)}`).join(', ')}) FROM ${q(this.freshName)}(EXCLUDED.${q(o.key.name)}) f) RETURNING 1) DELETE FROM ${q(o.table)} o USING ${q(t.table)} n WHERE n.${q(t.key.name)} = o.${q(o.key.name)} AND ${keyRange(t.key.name, t.key.type, 'n')} AND NOT ${hasValue}`,
         }),
       );
       parts.push(
@@ -315,8 +404,37 @@ END IF;`);
           batch: `DELETE FROM ${q(o.table)} o WHERE ${keyRange(o.key.name, o.key.type, 'o')} AND NOT EXISTS (SELECT FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = o.${q(o.key.name)})`,
         }),
       );
+      parts.push(this.reconcile());
     }
     return procedure(this.names.obj('restore'), BATCH_PARAMS, LOOP_VARIABLES, parts.join('\n\n'));
+  }
+
+  /**
+   * After the batches: rows an application changed while a batch copied them from an older
+   * snapshot (an INSERT that waited for a concurrent delete, say) are synced again from the
+   * target's committed values, a few passes until none differ.
+   */
+  private reconcile(): string {
+    const m = this.spec.moved;
+    const o = this.o;
+    const t = this.t;
+    const f = q(this.freshName);
+    const differ = `ROW(${m.map((c) => `o.${q(c.from.name)}`).join(', ')}) IS DISTINCT FROM ROW(${m.map((c) => `n.${q(c.to)}`).join(', ')})`;
+    const newHas = `NOT (${m.map((c) => `n.${q(c.to)} IS NULL`).join(' AND ')})`;
+    const keys = `SELECT n.${q(t.key.name)} AS k FROM ${q(t.table)} n LEFT JOIN ${q(o.table)} o ON o.${q(o.key.name)} = n.${q(t.key.name)} WHERE (o.${q(o.key.name)} IS NULL AND ${newHas}) OR (o.${q(o.key.name)} IS NOT NULL AND ${differ})
+UNION SELECT o.${q(o.key.name)} FROM ${q(o.table)} o WHERE NOT EXISTS (SELECT FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = o.${q(o.key.name)} AND ${newHas})`;
+    return `-- Rows changed while the batches ran: sync them again from what ${t.table} holds now.
+FOR v_pass IN 1..5 LOOP
+  PERFORM set_config(${lit(this.names.guard)}, 'on', true);
+  CREATE TEMP TABLE IF NOT EXISTS ${q(this.names.obj('resync'))} (k ${t.key.type}) ON COMMIT DROP;
+  INSERT INTO ${q(this.names.obj('resync'))} ${keys};
+  EXIT WHEN NOT FOUND;
+  DELETE FROM ${q(o.table)} o USING ${q(this.names.obj('resync'))} r WHERE o.${q(o.key.name)} = r.k;
+  INSERT INTO ${q(o.table)} (${q(o.key.name)}, ${qList(m.map((c) => c.from.name))}) SELECT r.k, ${m.map((c) => `f.${q(c.to)}`).join(', ')} FROM ${q(this.names.obj('resync'))} r CROSS JOIN LATERAL ${f}(r.k) f WHERE NOT (${m.map((c) => `f.${q(c.to)} IS NULL`).join(' AND ')}) ON CONFLICT (${q(o.key.name)}) DO NOTHING;
+  COMMIT;
+  RAISE NOTICE '${this.names.slug} restore: pass %, rows synced again', v_pass;
+END LOOP;
+COMMIT;`;
   }
 
   private restoreNotNullProcedure(): string {
@@ -336,10 +454,25 @@ END IF;`);
     };
   }
 
+  validateChecks(): string[] {
+    return this.spec.moved.filter((c) => c.notNull).map((c) => `ALTER TABLE ${q(this.t.table)} VALIDATE CONSTRAINT ${q(this.checkName(c))}`);
+  }
+
+  /**
+   * Lock both tables up front, in the order the application's joins take them (the table the
+   * other references first), retrying with a short lock_timeout. Taking them one statement at a
+   * time in the other order deadlocks with every join in flight, which then waits on the
+   * migration that waits on it until lock_timeout: under steady join reads it never gets through.
+   */
+  lockBoth(archived = false): string {
+    const old = archived ? `${ARCHIVE_SCHEMA}.${q(this.o.table)}` : q(this.o.table);
+    if (this.spec.shape === 'split') return lockTablesInOrder([this.o.table, this.t.table], this.names.slug, undefined, [old, q(this.t.table)]);
+    return lockTablesInOrder([this.t.table, this.o.table], this.names.slug, undefined, [q(this.t.table), old]);
+  }
+
   contractUp(): string[] {
-    const out: string[] = [];
+    const out: string[] = [this.lockBoth()];
     const cols = this.spec.moved.filter((c) => c.notNull);
-    for (const c of cols) out.push(`ALTER TABLE ${q(this.t.table)} VALIDATE CONSTRAINT ${q(this.checkName(c))}`);
     for (const c of cols) out.push(`ALTER TABLE ${q(this.t.table)} ALTER COLUMN ${q(c.to)} SET NOT NULL`, `ALTER TABLE ${q(this.t.table)} DROP CONSTRAINT ${q(this.checkName(c))}`);
     if (this.spec.shape === 'merge') for (const c of this.spec.moved.filter((x) => x.default !== undefined)) out.push(`ALTER TABLE ${q(this.t.table)} ALTER COLUMN ${q(c.to)} SET DEFAULT ${c.default}`);
     out.push(...this.dropHelpers());
@@ -354,7 +487,7 @@ END IF;`);
   }
 
   contractDown(): string[] {
-    const out: string[] = [];
+    const out: string[] = [this.lockBoth(this.merging)];
     if (this.spec.shape === 'split') {
       out.push(`ALTER TABLE ${q(this.o.table)} ${this.spec.moved.map((c) => `ADD COLUMN ${q(c.from.name)} ${c.from.type}`).join(', ')}`);
       for (const c of this.spec.moved.filter((x) => x.from.default !== undefined)) out.push(`ALTER TABLE ${q(this.o.table)} ALTER COLUMN ${q(c.from.name)} SET DEFAULT ${c.from.default}`);

@@ -8,7 +8,7 @@ import { explained } from '../lintPass';
 import { dollar, indent, lit, q, qList } from '../sqlText';
 import {
   BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, constraintExists, constraintValid, createProgressTable, ddlInProcedure, dropProgressTable,
-  guardCheck, keyRange, procedure, setNotNullInProcedure,
+  guardCheck, indexesValidCheck, keyRange, procedure, setNotNullInProcedure,
 } from './common';
 import { accuracyGate, accuracyQuery, dropReviewProcedure, reviewProcedure } from './accuracy';
 import type { MirroredForeignKey, NewColumn, OldColumn, RemapSpec, RemapTable } from './remap';
@@ -96,7 +96,7 @@ export class RemapSql {
   /** One table's conversion functions and sync trigger. */
   createSync(t: RemapTable): string[] {
     const out: string[] = [];
-    for (const c of t.newColumns) if (!this.isColumn(t, c.fwd)) out.push(this.rowFunction(this.fwdName(t, c), t.table.name, c.type, c.fwd));
+    for (const c of t.newColumns) if (!this.isColumn(t, c.fwd)) out.push(this.rowFunction(this.fwdName(t, c), t.table.name, c.type, c.fwd, undefined, c.mode === 'generated'));
     for (const c of this.restorable(t)) if (this.needsRevFunction(t, c)) out.push(this.rowFunction(this.revName(t, c), t.table.name, c.column.type, c.rev!, this.revProjection(t)));
     out.push(this.syncFunction(t));
     const execute = this.options.pgVersion >= 11 ? 'FUNCTION' : 'PROCEDURE';
@@ -120,9 +120,13 @@ export class RemapSql {
   }
 
   /** `fn(row)`: the user's expression evaluated over one row of the table. */
-  private rowFunction(name: string, table: string, type: string, expr: string, projection = '($1).*'): string {
+  private rowFunction(name: string, table: string, type: string, expr: string, projection = '($1).*', volatile = false): string {
+    // STABLE: a lookup in another table (a parent's new key) reads the calling statement's
+    // snapshot. VOLATILE would take a new one per row, so a verify scanning the table while the
+    // application deletes parents (and, cascading, their children) would compare rows of one
+    // snapshot with parents of a later one and report false mismatches.
     return `CREATE FUNCTION ${q(name)}(${q(table)}) RETURNS ${type}
-LANGUAGE sql
+LANGUAGE sql ${volatile ? 'VOLATILE' : 'STABLE'}
 AS ${dollar(`SELECT (${expr})::${type} FROM (SELECT ${projection}) AS r0`)}`;
   }
 
@@ -216,6 +220,8 @@ RAISE NOTICE '${this.names.slug} verify ${t.table.name}: % mismatched rows of %'
 v_total := v_total + v_bad;`;
     });
     if (this.spec.accuracyCheck) body.push(accuracyGate(this.names, this.spec.accuracyCheck));
+    const indexes = indexesValidCheck(this.names.slug, this.spec.newIndexes.map((i) => i.name));
+    if (indexes) body.push(indexes);
     body.push(`IF v_total > 0 THEN
   RAISE EXCEPTION '${this.names.slug}: % rows differ between the old and the new columns; rerun the backfill (or fix them) before the contract', v_total;
 END IF;`);

@@ -1,0 +1,116 @@
+/**
+ * Lock-model facts issue 10 found wrong, checked through the document model (so session settings
+ * and earlier statements count as they do in the editor). Each is also an oracle case in
+ * test/pg/lockCases.ts where real PostgreSQL can show it.
+ */
+import assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from '../../../server/src/config/types';
+import { catalogFromSql, explain, initEngine, lintText } from '../../../server/src/engine';
+import { blockedBy } from '../../../server/src/locks/modes';
+import { observableEffects } from '../../../server/src/locks/oracle';
+
+before(() => initEngine());
+
+const SETUP = `
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TABLE users (id int PRIMARY KEY, name text, mood mood, paid_at timestamp);
+CREATE INDEX users_name_idx ON users (name);
+CREATE SCHEMA reporting;
+CREATE TABLE reporting.daily (day date PRIMARY KEY, total int);
+CREATE TABLE reporting.weekly (week date PRIMARY KEY);
+CREATE MATERIALIZED VIEW user_names AS SELECT id, name FROM users;
+CREATE UNIQUE INDEX user_names_id ON user_names (id);
+`;
+
+function lint(sql: string, pgVersion = 16) {
+  const config = { ...DEFAULT_CONFIG, pgVersion };
+  return lintText(sql, { config, path: 'V2__change.sql', schema: catalogFromSql(SETUP, config) });
+}
+
+/** The last statement's locks, in the oracle's observable shape. */
+function last(sql: string, pgVersion = 16) {
+  const result = lint(sql, pgVersion);
+  const stmt = result.document.statements[result.document.statements.length - 1];
+  return { stmt, observable: observableEffects(stmt.ast, stmt.locks), impact: explain(result)[stmt.index] };
+}
+
+describe('lock model: statements issue 10 found wrong', () => {
+  it('CREATE STATISTICS takes SHARE UPDATE EXCLUSIVE on its table', () => {
+    assert.deepEqual(last('CREATE STATISTICS users_stats (dependencies) ON id, name FROM users;').observable.locks, { users: 'ShareUpdateExclusiveLock' });
+  });
+
+  it('REINDEX writes every index into a new file', () => {
+    assert.deepEqual(last('REINDEX TABLE users;').observable.rewritten, ['users_name_idx', 'users_pkey']);
+    assert.deepEqual(last('REINDEX INDEX users_name_idx;').observable.rewritten, ['users_name_idx']);
+  });
+
+  it('REFRESH MATERIALIZED VIEW rewrites the view and its indexes', () => {
+    assert.deepEqual(last('REFRESH MATERIALIZED VIEW user_names;').observable.rewritten, ['user_names', 'user_names_id']);
+  });
+
+  it('reads option booleans: VACUUM (FULL false) is a plain VACUUM, REINDEX (CONCURRENTLY false) a plain REINDEX', () => {
+    const vacuum = last('VACUUM (FULL false) users;');
+    assert.deepEqual(vacuum.observable, { locks: { users: 'ShareUpdateExclusiveLock' }, rewritten: [], scanned: [] });
+    assert.equal(vacuum.impact.summary, 'VACUUM');
+    assert.equal(last('VACUUM (FULL) users;').impact.summary, 'VACUUM FULL');
+    assert.equal(last('VACUUM (FULL on) users;').impact.summary, 'VACUUM FULL');
+
+    const reindex = last('REINDEX (CONCURRENTLY false) TABLE users;');
+    assert.equal(reindex.stmt.locks.transactional, true);
+    assert.equal(reindex.observable.locks.users, 'ShareLock');
+    assert.equal(last('REINDEX (CONCURRENTLY) TABLE users;').stmt.locks.transactional, false);
+  });
+
+  it('REINDEX SCHEMA locks every table of the schema in turn, outside a transaction', () => {
+    const { stmt, impact } = last('REINDEX SCHEMA reporting;');
+    assert.equal(stmt.locks.transactional, false);
+    assert.deepEqual(observableEffects(stmt.ast, stmt.locks).locks, {
+      daily: 'ShareLock', daily_pkey: 'AccessExclusiveLock', weekly: 'ShareLock', weekly_pkey: 'AccessExclusiveLock',
+    });
+    assert.ok(impact.notes.some((n) => /every table of schema reporting in turn, one transaction per table/.test(n)), impact.notes.join('\n'));
+    const database = last('REINDEX DATABASE app;');
+    assert.deepEqual(Object.keys(observableEffects(database.stmt.ast, database.stmt.locks).locks).filter((k) => !k.endsWith('_pkey') && !k.endsWith('_idx') && !k.endsWith('_id')).sort(), ['daily', 'user_names', 'users', 'weekly']);
+  });
+
+  describe('SET timezone earlier in the migration decides timestamp → timestamptz exactly', () => {
+    const change = 'ALTER TABLE users ALTER COLUMN paid_at TYPE timestamptz;';
+    const rewriteOf = (sql: string, pgVersion = 16) => {
+      const alter = lint(sql, pgVersion).document.statements.find((s) => s.text.startsWith('ALTER TABLE'))!;
+      return alter.locks.effects.find((e) => e.object === 'users')?.rewrite;
+    };
+
+    it('is "maybe" while the session time zone is the server default', () => {
+      assert.equal(rewriteOf(change), 'maybe');
+    });
+
+    it('is no rewrite under SET timezone = UTC (or any zero-offset zone), a rewrite under any other zone', () => {
+      assert.equal(rewriteOf(`SET timezone = 'UTC';\n${change}`), false);
+      assert.equal(rewriteOf(`SET TIME ZONE 'Etc/UTC';\n${change}`), false);
+      assert.equal(rewriteOf(`SET TIME ZONE 0;\n${change}`), false);
+      assert.equal(rewriteOf(`SET timezone = 'Europe/Paris';\n${change}`), true);
+      assert.equal(rewriteOf(`SET TIME ZONE 5;\n${change}`), true);
+    });
+
+    it('counts SET LOCAL only inside the transaction it is in, and RESET returns to the unknown default', () => {
+      assert.equal(rewriteOf(`BEGIN;\nSET LOCAL timezone = 'UTC';\n${change}\nCOMMIT;`), false);
+      assert.equal(rewriteOf(`BEGIN;\nSET LOCAL timezone = 'UTC';\nCOMMIT;\n${change}`), 'maybe');
+      assert.equal(rewriteOf(`SET timezone = 'UTC';\nRESET timezone;\n${change}`), 'maybe');
+      assert.equal(rewriteOf(`SET timezone = 'UTC';\nBEGIN;\nSET LOCAL timezone = 'Asia/Tokyo';\n${change}\nCOMMIT;`), true);
+    });
+
+    it('always rewrites before PostgreSQL 12, whatever the zone', () => {
+      assert.equal(rewriteOf(`SET timezone = 'UTC';\n${change}`, 11), true);
+    });
+  });
+
+  it('ALTER TYPE … ADD VALUE locks the type, which blocks no reads or writes of tables using it', () => {
+    const { stmt, impact } = last("ALTER TYPE mood ADD VALUE 'happy';");
+    assert.deepEqual(observableEffects(stmt.ast, stmt.locks).locks, { 'type:mood': 'ExclusiveLock' });
+    const onType = impact.relations.find((r) => r.relation === 'mood')!;
+    assert.deepEqual({ reads: onType.blocks.reads, writes: onType.blocks.writes }, { reads: false, writes: false });
+    assert.equal(blockedBy('ExclusiveLock', 'type').writes, false);
+    assert.equal(blockedBy('ExclusiveLock', 'table').writes, true);
+    const findings = lint("ALTER TYPE mood ADD VALUE 'happy';").findings.map((f) => f.ruleId);
+    assert.ok(!findings.includes('require-lock-timeout'), findings.join(', '));
+  });
+});
