@@ -38,9 +38,9 @@ const pglite = dirname(require.resolve('@electric-sql/pglite'));
 for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) copyFileSync(join(pglite, file), join('dist', file));
 // The TypeScript compiler, for reading .ts/.js framework migrations; self-contained (Node built-ins only).
 copyFileSync(require.resolve('typescript/lib/typescript.js'), 'dist/typescript.js');
-// web-tree-sitter and its Ruby grammar, for .rb framework migrations (server/src/frameworks/treeSitter.ts).
+// web-tree-sitter and its Ruby and Elixir grammars, for .rb and .exs framework migrations (server/src/frameworks/treeSitter.ts).
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
-for (const grammar of ['ruby']) {
+for (const grammar of ['ruby', 'elixir']) {
   copyFileSync(join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${grammar}.wasm`), `dist/tree-sitter-${grammar}.wasm`);
 }
 if (watch) console.log('watch mode is not supported; rerun npm run build');

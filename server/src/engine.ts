@@ -69,7 +69,7 @@ export interface StatementImpact {
 let ready: Promise<void> | undefined;
 
 /**
- * Load the libpg-query WASM module and the tree-sitter grammars of host-language migrations (.rb).
+ * Load the libpg-query WASM module and the tree-sitter grammars of host-language migrations (.rb, .exs).
  * Call once before anything else; later calls are no-ops.
  */
 export function initEngine(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Tree-sitter (web-tree-sitter + prebuilt grammars from tree-sitter-wasms) for host files that are
- * not TypeScript: Ruby (Rails). Loading WASM is asynchronous but `FrameworkExtractor.extract` is
+ * not TypeScript: Ruby (Rails), Elixir (Ecto). Loading WASM is asynchronous but `FrameworkExtractor.extract` is
  * synchronous, so the grammars load once in `initEngine()` (engine.ts), which every entry point
  * (CLI, language server, tests) already awaits; after that `treeSitterParser()` is synchronous.
  * dist/ ships tree-sitter.wasm and the grammar files next to the bundles (scripts/build.mjs).
@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 
-export type Grammar = 'ruby';
-const GRAMMARS: readonly Grammar[] = ['ruby'];
+export type Grammar = 'ruby' | 'elixir';
+const GRAMMARS: readonly Grammar[] = ['ruby', 'elixir'];
 
 const languages = new Map<Grammar, Language>();
 let failure: string | undefined;

@@ -13,7 +13,7 @@ import type { TextEdit } from '../fixes/types';
 export const NOT_ANALYSED = 'not-analysed';
 
 /** Framework ids; the issue-13 frameworks add theirs here. */
-export type FrameworkId = 'typeorm' | 'knex' | 'sequelize' | 'kysely' | 'mikro-orm' | 'node-pg-migrate' | 'rails';
+export type FrameworkId = 'typeorm' | 'knex' | 'sequelize' | 'kysely' | 'mikro-orm' | 'node-pg-migrate' | 'rails' | 'ecto';
 
 /**
  * How offsets inside the extracted SQL map to host offsets: sorted, non-overlapping runs where

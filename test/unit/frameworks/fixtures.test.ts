@@ -104,6 +104,18 @@ const CASES: Case[] = [
       ['add_index :users, :email', 'add_index :users, :email, algorithm: :concurrently'],
     ],
   },
+  {
+    framework: 'ecto',
+    dir: 'priv/repo/migrations',
+    dangerous: '20240102000000_index_users_email.exs',
+    correct: '20240103000000_index_users_name.exs',
+    flagged: 'create index(:users, [:email])',
+    wrapped: { dangerous: true, correct: false },
+    fix: [
+      ['  use Ecto.Migration\n', '  use Ecto.Migration\n\n  @disable_ddl_transaction true\n  @disable_migration_lock true\n'],
+      ['create index(:users, [:email])', 'create index(:users, [:email], concurrently: true)'],
+    ],
+  },
 ];
 
 const dirOf = (framework: string) => CASES.find((c) => c.framework === framework)?.dir ?? 'migrations';
