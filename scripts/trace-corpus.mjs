@@ -5,7 +5,7 @@
 // (procedure and DO bodies) and how many PGlite could not replay (failed statements, e.g. an
 // extension PGlite lacks, and everything after them that depends on it).
 //
-// Usage: node scripts/trace-corpus.mjs [--corpus DIR] [--set NAME] [--json FILE] [--timeout-ms N]
+// Usage: node scripts/trace-corpus.mjs [--corpus DIR] [--set NAME] [--json FILE] [--timeout-ms N] (N: the whole set's limit)
 // Exit code: 0 when every replayed statement agrees with the model or differs only in ways that
 // depend on the data (docs/trace.md, "Known differences"), 1 otherwise, 2 when the corpus is missing.
 import { spawnSync } from 'node:child_process';
@@ -54,7 +54,7 @@ function traceSet(set) {
   if (!existsSync(root)) return { name: set.name, error: `missing ${relative(corpus, root)}` };
   const files = sqlFiles(root).filter((f) => !/(^|[/._-])down\.sql$/i.test(f) && (!set.keep || set.keep(f)));
   const started = Date.now();
-  const run = spawnSync(process.execPath, [CLI, 'trace', '--format', 'json', '--timeout-ms', String(timeoutMs), ...files], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs + 60_000 });
+  const run = spawnSync(process.execPath, [CLI, 'trace', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: timeoutMs + 60_000 });
   const ms = Date.now() - started;
   if (run.status === 2 || !run.stdout) return { name: set.name, ms, error: (run.stderr || String(run.error ?? 'no output')).trim().split('\n').slice(-3).join(' | ') };
   const reports = JSON.parse(run.stdout);

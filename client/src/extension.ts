@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, type DocumentInfo } from '../../server/src/lsp/protocol';
 import { CLIENT_FEATURES } from './features';
+import { newSecretKey, SECRET_KEY_ENV } from '../../server/src/lsp/secretChannel';
 import { LockstepStatusBar, SHOW_OUTPUT_COMMAND } from './statusBar';
 
 const RESTART_COMMAND = 'lockstep.restartServer';
@@ -18,9 +19,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, statusBar);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // The key that seals passwords for the server travels in its environment, never in an LSP message.
+  const secretKey = newSecretKey();
+  const env = { ...process.env, [SECRET_KEY_ENV]: secretKey };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6010'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -36,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,
+    initializationOptions: { maxFileSizeMB: vscode.workspace.getConfiguration('lockstep').get<number>('maxFileSizeMB') },
   };
 
   client = new LanguageClient('lockstep', 'Lockstep', serverOptions, clientOptions);
@@ -55,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  for (const feature of CLIENT_FEATURES) context.subscriptions.push(...feature({ extension: context, client: lspClient, output }));
+  for (const feature of CLIENT_FEATURES) context.subscriptions.push(...feature({ extension: context, client: lspClient, output, secretKey }));
 
   if (vscode.workspace.getConfiguration('lockstep').get<boolean>('enable') === false) {
     output.info('Lockstep is disabled (lockstep.enable); the language server is not started.');

@@ -14,6 +14,8 @@ export interface ClientContext {
   extension: vscode.ExtensionContext;
   client: LanguageClient;
   output: vscode.LogOutputChannel;
+  /** Seals secrets sent to the server (server/src/lsp/secretChannel.ts); the server process got it in its environment. */
+  secretKey: string;
 }
 
 export type ClientFeature = (context: ClientContext) => vscode.Disposable[];

@@ -8,7 +8,7 @@ import type { Finding, TextSpan } from './findings';
 import { buildDocument, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './document/model';
 import { forwardKeyHash, hashString } from './document/forwardState';
 import type { Certainty, StatementLocks } from './locks/model';
-import { silences } from './document/ignores';
+import { IgnoreIndex } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
 import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
 import { initTreeSitter } from './frameworks/treeSitter';
@@ -196,6 +196,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
     facts: options.facts ?? readProjectFacts(options.path),
   });
   const findings: Finding[] = [];
+  const ignores = new IgnoreIndex(document.ignores);
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
     const setting = ruleSetting(config, ruleId);
     return setting === 'off' ? undefined : (setting ?? fallback);
@@ -203,7 +204,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number) => {
     const severity = severityOf(ruleId, fallback);
     if (!severity) return;
-    const ignore = document.ignores.find((d) => silences(d, ruleId, statementIndex));
+    const ignore = ignores.find(ruleId, statementIndex);
     if (ignore) {
       ignore.used.add(ignore.ruleIds.includes(ruleId) ? ruleId : 'all');
       return;

@@ -32,7 +32,7 @@ describe('LSP database features (real PostgreSQL 14)', function () {
     const hover = await lsp.hover(URI, positionAt(TEXT, TEXT.indexOf(needle)));
     return (hover?.contents as MarkupContent | undefined)?.value ?? '';
   };
-  const connect = (url: string, password?: string) => lsp.connection.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, { url, password });
+  const connect = (url: string) => lsp.connection.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, { url });
 
   before(async () => {
     cluster = await sharedCluster(14);

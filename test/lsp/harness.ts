@@ -31,6 +31,8 @@ export interface HarnessOptions {
   debounceMs?: number;
   /** Advertise dynamic registration of didChangeConfiguration (like VS Code does). */
   dynamicConfigRegistration?: boolean;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
 }
 
 export interface Published {
@@ -80,6 +82,8 @@ export class LspHarness {
   readonly documentInfo = new Inbox<DocumentInfo>();
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
+  /** Every byte on the wire, both ways: a superset of what a verbose LSP trace shows. */
+  readonly traffic: Buffer[] = [];
   /** Every `workspace/configuration` request the server made. */
   readonly configurationRequests: ConfigurationParams[] = [];
   /** Methods the server registered dynamically (client/registerCapability). */
@@ -98,9 +102,15 @@ export class LspHarness {
 
   static async start(options: HarnessOptions = {}): Promise<LspHarness> {
     if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
-    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const harness = new LspHarness(child, connection, options);
+    child.stdout!.on('data', (chunk: Buffer) => harness.traffic.push(chunk));
+    const write = child.stdin!.write.bind(child.stdin!) as (...args: unknown[]) => boolean;
+    child.stdin!.write = ((chunk: unknown, ...rest: unknown[]) => {
+      harness.traffic.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return write(chunk, ...rest);
+    }) as typeof child.stdin.write;
     harness.wire();
     connection.listen();
 

@@ -5,7 +5,8 @@
  * never connect: a malicious workspace setting could point Lockstep anywhere.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { CancellationTokenSource, type LanguageClient } from 'vscode-languageclient/node';
+import { seal } from '../../../server/src/lsp/secretChannel';
 import { PASSWORD_IN_SETTING, describeTarget, resolveTarget, secretKeyOf, urlHasPassword, parseUrl } from '../../../server/src/db/target';
 import {
   DATABASE_CONNECT_METHOD,
@@ -26,6 +27,7 @@ export class DatabaseConnector {
     private readonly client: LanguageClient,
     private readonly extension: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
+    private readonly secretKey: string,
   ) {}
 
   get autoConnect(): boolean {
@@ -39,7 +41,8 @@ export class DatabaseConnector {
       return (this.status = { state: 'offline', message: UNTRUSTED_MESSAGE });
     }
     const url = settingUrl();
-    const resolved = resolveTarget({ settingUrl: url, env: process.env });
+    const fromUser = urlFromUserSettings();
+    const resolved = resolveTarget({ settingUrl: url, env: process.env, envPasswordForSetting: fromUser });
     if (!resolved.ok && !url && interactive) {
       // Nothing configured: offer to enter a URL, without holding the command open on a prompt.
       void this.offerUrl(resolved.message);
@@ -48,8 +51,16 @@ export class DatabaseConnector {
     if (!resolved.ok) return this.fail(resolved.message, interactive);
 
     const key = secretKeyOf(resolved.target);
+    const target = resolved.target;
+    // Sealed for this target with the key only the server process holds: traced messages never carry it readably.
+    const params = (password: string | undefined): DatabaseConnectParams => ({
+      url,
+      urlFromUserSettings: fromUser,
+      sealedPassword: password === undefined ? undefined : seal(password, this.secretKey, describeTarget(target)),
+    });
+    const waitSeconds = target.connectTimeoutSeconds + CLIENT_GRACE_S;
     let password = await this.extension.secrets.get(key);
-    let status = await this.request({ url, password });
+    let status = await this.request(params(password), waitSeconds);
     if (interactive && status.state === 'failed' && (status.errorKind === 'auth' || status.errorKind === 'password-needed')) {
       const typed = await vscode.window.showInputBox({
         title: 'Lockstep: Connect to Database',
@@ -59,7 +70,7 @@ export class DatabaseConnector {
       });
       if (typed === undefined) return this.status;
       password = typed;
-      status = await this.request({ url, password });
+      status = await this.request(params(password), waitSeconds);
       if (status.state === 'connected') await this.extension.secrets.store(key, password);
     }
     await this.extension.workspaceState.update(AUTO_CONNECT_KEY, status.state === 'connected');
@@ -96,11 +107,23 @@ export class DatabaseConnector {
     await this.connect(true);
   }
 
-  private async request(params: DatabaseConnectParams): Promise<DatabaseStatus> {
+  /** The server bounds the connect by the target's connect_timeout; this bounds the wait for the server. */
+  private async request(params: DatabaseConnectParams, waitSeconds: number): Promise<DatabaseStatus> {
+    const cancel = new CancellationTokenSource();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<DatabaseStatus>((resolve) => {
+      timer = setTimeout(() => {
+        cancel.cancel();
+        resolve({ state: 'failed', message: `The language server did not answer the connect request within ${waitSeconds} s.`, errorKind: 'timeout' });
+      }, waitSeconds * 1000);
+    });
     try {
-      this.status = await this.client.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, params);
+      this.status = await Promise.race([this.client.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, params, cancel.token), timeout]);
     } catch (error) {
       this.status = { state: 'failed', message: `The language server did not answer: ${String(error)}` };
+    } finally {
+      clearTimeout(timer);
+      cancel.dispose();
     }
     return this.status;
   }
@@ -111,6 +134,20 @@ export class DatabaseConnector {
     this.status = { ...this.status, state: 'failed', message };
     return this.status;
   }
+}
+
+/** Beyond the target's connect timeout, how long the client waits for the server's answer. */
+const CLIENT_GRACE_S = 5;
+
+/**
+ * Did the user set lockstep.database.url in their own settings (not a workspace's)? A workspace's
+ * .vscode/settings.json is often committed: PGPASSWORD must never go to a host it names.
+ */
+function urlFromUserSettings(): boolean {
+  const inspected = vscode.workspace.getConfiguration('lockstep').inspect?.<string>(URL_SETTING);
+  if (!inspected || typeof inspected !== 'object') return false;
+  const set = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  return set(inspected.globalValue) && !set(inspected.workspaceValue) && !set(inspected.workspaceFolderValue);
 }
 
 function settingUrl(): string {

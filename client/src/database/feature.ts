@@ -11,8 +11,8 @@ import { estimateLockImpact } from './estimateCommand';
 import { ReportPanel } from './reportPanel';
 import { CONNECT_COMMAND, DatabaseStatusItem, DISCONNECT_COMMAND, ESTIMATE_COMMAND } from './statusItem';
 
-export const databaseClientFeature: ClientFeature = ({ extension, client, output }) => {
-  const connector = new DatabaseConnector(client, extension, output);
+export const databaseClientFeature: ClientFeature = ({ extension, client, output, secretKey }) => {
+  const connector = new DatabaseConnector(client, extension, output, secretKey);
   const item = new DatabaseStatusItem();
   const panel = new ReportPanel();
   const reconnect = () => {

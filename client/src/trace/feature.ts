@@ -19,10 +19,20 @@ export const traceClientFeature: ClientFeature = ({ client, output }) => [
       void vscode.window.showWarningMessage('Lockstep: open a SQL migration to trace it.');
       return undefined;
     }
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Lockstep: tracing on embedded PostgreSQL (starting it takes a few seconds)…' },
-      () => client.sendRequest<TraceResult | { error: string }>(TRACE_REQUEST, { uri: uri.toString() }),
-    );
+    const seconds = vscode.workspace.getConfiguration('lockstep').get<number>('trace.statementTimeout');
+    const params = { uri: uri.toString(), statementTimeoutMs: typeof seconds === 'number' ? seconds * 1000 : undefined };
+    // A failed request (server restarting, crashed, cancelled) is a message, not an unhandled rejection.
+    const result = await vscode.window
+      .withProgress({ location: vscode.ProgressLocation.Notification, title: 'Lockstep: tracing on embedded PostgreSQL (starting it takes a few seconds)…' }, () =>
+        client.sendRequest<TraceResult | { error: string }>(TRACE_REQUEST, params),
+      )
+      .then(
+        (answer) => answer ?? { error: 'the language server gave no answer' },
+        (error: unknown) => {
+          output.error(`Trace request failed: ${String(error)}`);
+          return { error: `the trace request failed: ${error instanceof Error ? error.message : String(error)}` };
+        },
+      );
     if ('error' in result) {
       void vscode.window.showErrorMessage(`Lockstep: ${result.error}`);
       return result;

@@ -6,6 +6,14 @@
  */
 import { AstNode, as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
 
+/** The table of `OWNED BY t.c` in CREATE/ALTER SEQUENCE options: null for `OWNED BY NONE`, undefined when not said. */
+export function sequenceOwner(options: unknown): string | null | undefined {
+  const ownedBy = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
+  if (!ownedBy) return undefined;
+  const parts = names(ownedBy.arg?.List?.items ?? ownedBy.arg);
+  return parts.slice(0, -1).pop() ?? null;
+}
+
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
 
 export type RelationKind = 'table' | 'partitioned' | 'index' | 'view' | 'matview' | 'sequence';
@@ -321,7 +329,14 @@ const APPLY: Record<string, Apply> = {
     cat.addRelation({ name: baseName(rangeVarName(s.view)), kind: 'view', dependsOn: relationsRead(s.query) });
   },
   CreateSeqStmt(cat, s) {
-    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence' });
+    const owner = sequenceOwner(s.options);
+    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner) } : {}) });
+  },
+  AlterSeqStmt(cat, s) {
+    // OWNED BY moves the sequence to another table: it then goes with that table (DROP, SET SCHEMA).
+    const owner = sequenceOwner(s.options);
+    const rel = cat.relation(rangeVarName(s.sequence));
+    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner) });
   },
   IndexStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));

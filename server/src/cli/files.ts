@@ -4,7 +4,8 @@
  * so every other operand is still linted.
  */
 import { naturalCompare } from '../history/naturalCompare';
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { fileKind } from '../history/regularFile';
 import { detectFramework, isHostPath, MAX_HOST_FILE_CHARS } from '../frameworks/registry';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp, isGlob, toPosixPath } from '../config/glob';
@@ -27,6 +28,8 @@ export interface OperandProblem {
 export interface ExpandResult {
   targets: LintTarget[];
   problems: OperandProblem[];
+  /** Entries a walk passed over on purpose (FIFOs, sockets, devices named *.sql): told, not failed. */
+  skipped: OperandProblem[];
 }
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
@@ -49,7 +52,7 @@ export function displayPathOf(absolutePath: string, cwd: string): string {
 }
 
 /** Every regular file under `dir` that `accept` keeps; symlink loops and skipped folders are not entered. */
-function walk(dir: string, accept: (file: string) => boolean, problems: OperandProblem[], cwd: string): string[] {
+function walk(dir: string, accept: (file: string) => boolean, problems: OperandProblem[], cwd: string, skipped: OperandProblem[]): string[] {
   const found: string[] = [];
   const seen = new Set<string>();
   const visit = (folder: string) => {
@@ -66,29 +69,37 @@ function walk(dir: string, accept: (file: string) => boolean, problems: OperandP
     }
     for (const entry of entries) {
       const path = join(folder, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
+      let kind: Dirent | Stats = entry;
       if (entry.isSymbolicLink()) {
         try {
-          const target = statSync(path);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
+          kind = statSync(path);
         } catch {
           continue; // dangling link: nothing to lint
         }
       }
-      if (isDir && !SKIPPED_FOLDERS.has(entry.name)) visit(path);
-      else if (isFile && accept(path)) found.push(path);
+      if (kind.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) visit(path);
+      } else if (accept(path)) {
+        // A FIFO would block the first read forever: never open anything but a regular file.
+        if (kind.isFile()) found.push(path);
+        else skipped.push({ path: displayPathOf(path, cwd), message: `skipped: it is ${fileKind(kind)}, not a regular file` });
+      }
     }
   };
   visit(dir);
   return found;
 }
 
-function expandGlob(pattern: string, cwd: string, problems: OperandProblem[]): string[] {
+function expandGlob(pattern: string, cwd: string, problems: OperandProblem[], skipped: OperandProblem[]): string[] | undefined {
   const posixPattern = toPosixPath(pattern);
   const base = resolve(cwd, globBase(posixPattern));
-  const matcher = globToRegExp(posixPattern);
+  let matcher: RegExp;
+  try {
+    matcher = globToRegExp(posixPattern);
+  } catch (err) {
+    problems.push({ path: pattern, message: (err as Error).message });
+    return undefined;
+  }
   // Relative patterns match paths relative to the working folder, absolute ones match absolute paths.
   const root = isAbsolute(pattern) ? undefined : cwd;
   try {
@@ -96,7 +107,7 @@ function expandGlob(pattern: string, cwd: string, problems: OperandProblem[]): s
   } catch {
     return [];
   }
-  return walk(base, (file) => matcher.test(toPosixPath(root ? relative(root, file) : file)), problems, cwd);
+  return walk(base, (file) => matcher.test(toPosixPath(root ? relative(root, file) : file)), problems, cwd, skipped);
 }
 
 export { naturalCompare };
@@ -117,6 +128,7 @@ function comparePaths(a: string, b: string): number {
 
 export function expandOperands(operands: string[], cwd: string, stdinName?: string): ExpandResult {
   const problems: OperandProblem[] = [];
+  const skipped: OperandProblem[] = [];
   const byPath = new Map<string, LintTarget>();
   let stdin: LintTarget | undefined;
 
@@ -137,7 +149,8 @@ export function expandOperands(operands: string[], cwd: string, stdinName?: stri
       stats = statSync(absolute);
     } catch (err) {
       if (isGlob(operand)) {
-        const matches = expandGlob(operand, cwd, problems);
+        const matches = expandGlob(operand, cwd, problems, skipped);
+        if (!matches) continue;
         if (matches.length === 0) problems.push({ path: operand, message: 'no files match this pattern' });
         matches.forEach((file) => add(file, false));
       } else {
@@ -146,17 +159,17 @@ export function expandOperands(operands: string[], cwd: string, stdinName?: stri
       continue;
     }
     if (stats.isDirectory()) {
-      const files = walk(absolute, (file) => SQL_FILE.test(file) || isHostMigration(file), problems, cwd);
+      const files = walk(absolute, (file) => SQL_FILE.test(file) || isHostMigration(file), problems, cwd, skipped);
       if (files.length === 0) problems.push({ path: operand, message: 'no .sql files or framework migrations found in this directory' });
       files.forEach((file) => add(file, false));
     } else if (stats.isFile()) {
       add(absolute, true);
     } else {
-      problems.push({ path: operand, message: 'not a regular file' });
+      problems.push({ path: operand, message: `it is ${fileKind(stats)}, not a regular file` });
     }
   }
 
   const targets = [...byPath.values()].sort((a, b) => comparePaths(a.displayPath, b.displayPath));
   if (stdin) targets.push(stdin);
-  return { targets, problems };
+  return { targets, problems, skipped };
 }

@@ -62,7 +62,8 @@ function errorLine(error: RunError): string {
 }
 
 async function lint(args: LintArgs, io: CliIO): Promise<number> {
-  const { targets, problems } = expandOperands(args.operands, io.cwd, args.stdinFilename);
+  const { targets, problems, skipped } = expandOperands(args.operands, io.cwd, args.stdinFilename);
+  if (!args.quiet) for (const s of skipped) io.writeErr(`lockstep: ${s.path}: ${s.message}\n`);
   const errors: RunError[] = problems.map((p) => ({ path: p.path, message: p.message }));
   let changes: GitChanges | undefined;
   if (args.changedSince !== undefined || args.staged) {
@@ -108,6 +109,16 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     });
   }
 
+  // A broken config means the findings would be for rules the user did not ask for: report the
+  // config and nothing else, so JSON/SARIF consumers never get a report alongside a failure.
+  const configErrors = configs.loadedConfigs().flatMap((loaded) =>
+    loaded.problems.map((p): RunError => ({ path: displayPathOf(p.file, io.cwd), message: p.message, line: p.line, column: p.column })),
+  );
+  if (configErrors.length > 0) {
+    for (const error of [...errors, ...configErrors]) io.writeErr(errorLine(error));
+    return EXIT_USAGE;
+  }
+
   let outcomes: LintOutcome[] = [];
   if (jobs.length > 0) {
     try {
@@ -129,11 +140,6 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   for (const outcome of outcomes) {
     if (outcome.report) files.push(outcome.report);
     else errors.push(outcome.error);
-  }
-  for (const loaded of configs.loadedConfigs()) {
-    for (const p of loaded.problems) {
-      errors.push({ path: displayPathOf(p.file, io.cwd), message: p.message, line: p.line, column: p.column });
-    }
   }
 
   const report: RunReport = { toolVersion: TOOL_VERSION, files, errors };

@@ -8,13 +8,15 @@ import { initEngine } from '../engine';
 import { forwardFiles, planTraceJobs, type TraceFile } from '../trace/jobs';
 import { compareTrace } from '../trace/plan';
 import { renderTraceText, type TracedFile } from '../trace/render';
-import { traceInWorker } from '../trace/traceClient';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, traceInWorker } from '../trace/traceClient';
 import type { Subcommand } from './commands';
 import { ConfigResolver } from './configs';
 import { expandOperands } from './files';
 import { readSource } from './source';
 
-const USAGE = 'usage: lockstep trace [--format text|json] [--config <file>] [--timeout-ms <n>] <files|dirs|globs>';
+const USAGE = 'usage: lockstep trace [--format text|json] [--config <file>] [--statement-timeout <seconds>] <files|dirs|globs>';
+/** A statement over this limit is reported as failed and the trace stops there (default 30 s). */
+const MAX_STATEMENT_TIMEOUT_S = 3600;
 
 
 export const traceCommand: Subcommand = {
@@ -22,12 +24,14 @@ export const traceCommand: Subcommand = {
   async run(argv, io) {
     const format = optionValue(argv, '--format') ?? 'text';
     const configFile = optionValue(argv, '--config');
-    const timeout = optionValue(argv, '--timeout-ms');
-    const timeoutMs = timeout === undefined ? undefined : Number(timeout);
-    const operands = argv.filter((a, i) => !a.startsWith('--') && !['--format', '--config', '--timeout-ms'].includes(argv[i - 1]));
-    const badTimeout = timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0);
-    if (!['text', 'json'].includes(format) || operands.length === 0 || badTimeout || argv.includes('--help')) {
-      if (badTimeout) io.writeErr(`lockstep: --timeout-ms must be a positive whole number of milliseconds, got "${timeout}"\n`);
+    const timeoutText = optionValue(argv, '--statement-timeout');
+    const timeoutS = timeoutText === undefined ? DEFAULT_STATEMENT_TIMEOUT_MS / 1000 : Number(timeoutText);
+    if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > MAX_STATEMENT_TIMEOUT_S) {
+      io.writeErr(`lockstep: --statement-timeout must be a number of seconds above 0 and at most ${MAX_STATEMENT_TIMEOUT_S}, got "${timeoutText}"\n${USAGE}\n`);
+      return 2;
+    }
+    const operands = argv.filter((a, i) => !a.startsWith('--') && !['--format', '--config', '--statement-timeout'].includes(argv[i - 1]));
+    if (!['text', 'json'].includes(format) || operands.length === 0 || argv.includes('--help')) {
       io.writeErr(`${USAGE}\n`);
       return argv.includes('--help') ? 0 : 2;
     }
@@ -50,7 +54,8 @@ export const traceCommand: Subcommand = {
     io.writeErr('lockstep: starting embedded PostgreSQL (PGlite) in a worker thread…\n');
     let response;
     try {
-      response = await traceInWorker({ jobs }, { timeoutMs });
+      response = await traceInWorker({ jobs }, { statementTimeoutMs: timeoutS * 1000 });
+      if (response.stopped) io.writeErr(`lockstep: the trace stopped early: ${response.stopped}; statements after it were not run\n`);
     } catch (err) {
       io.writeErr(`lockstep: trace failed: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;

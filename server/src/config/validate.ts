@@ -3,6 +3,8 @@
  * Good keys are kept, bad keys are reported and left out (so the caller's defaults apply to them).
  * `schemas/lockstep.config.schema.json` states the same rules for editors; a unit test keeps them in step.
  */
+import { durationMs } from '../document/settings';
+import { globProblem } from './glob';
 import { CONFIG_PRESETS, RULE_CATEGORIES, type ConfigPreset, type EstimateSettings, type LockstepConfig, type RuleCategory, type RuleSetting, type RunnerId, type TransactionMode } from './types';
 
 export const RUNNER_CHOICES = [
@@ -14,6 +16,10 @@ export const RULE_SETTING_CHOICES = ['off', 'error', 'warning', 'info', 'hint'] 
 export const ESTIMATE_KEYS = ['rewriteMBps', 'scanMBps', 'indexBuildMBps'] as const satisfies readonly (keyof EstimateSettings)[];
 /** Throughput figures above this are typos (100 GB/s), not disks. */
 export const MAX_MBPS = 100_000;
+/** …and below this they are typos too (5e-324 would render estimates as 8.66e+297 h). */
+export const MIN_MBPS = 0.1;
+/** PostgreSQL's own ceiling for lock_timeout and statement_timeout: INT_MAX milliseconds (about 24.8 days). */
+export const MAX_DURATION_MS = 2_147_483_647;
 export const MIN_PG_VERSION = 10;
 export const MAX_PG_VERSION = 18;
 /** A PostgreSQL duration: a number and an optional unit (`500ms`, `2s`, `1min`); no unit means milliseconds. */
@@ -103,13 +109,17 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         }
         config.exclude = [];
         value.forEach((pattern, i) => {
-          if (typeof pattern === 'string' && pattern !== '') config.exclude!.push(pattern);
+          const refused = typeof pattern === 'string' && pattern !== '' ? globProblem(pattern) : undefined;
+          if (refused) problem(`exclude[${i}]`, `"exclude" entry ${show(pattern)} is refused: ${refused}`);
+          else if (typeof pattern === 'string' && pattern !== '') config.exclude!.push(pattern);
           else problem(`exclude[${i}]`, `"exclude" entries must be non-empty glob strings, got ${show(pattern)}`);
         });
         break;
       case 'lockTimeout':
       case 'statementTimeout':
-        if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
+        if (typeof value === 'string' && DURATION_PATTERN.test(value) && durationMs(value) > MAX_DURATION_MS) {
+          problem(key, `"${key}" must be at most ${MAX_DURATION_MS} ms (about 24.8 days, PostgreSQL's limit), got ${show(value)}`);
+        } else if (typeof value === 'string' && DURATION_PATTERN.test(value)) config[key] = value;
         else problem(key, `"${key}" must be a PostgreSQL duration such as "2s", "500ms" or "1min", got ${show(value)}`);
         break;
       case 'placeholders':
@@ -197,10 +207,10 @@ function validateEstimate(value: unknown, problem: (path: string, message: strin
   for (const [key, figure] of Object.entries(value)) {
     if (!(ESTIMATE_KEYS as readonly string[]).includes(key)) {
       problem(`estimate.${key}`, `unknown property "${key}" in "estimate"; expected ${oneOf(ESTIMATE_KEYS)}`);
-    } else if (typeof figure === 'number' && Number.isFinite(figure) && figure > 0 && figure <= MAX_MBPS) {
+    } else if (typeof figure === 'number' && Number.isFinite(figure) && figure >= MIN_MBPS && figure <= MAX_MBPS) {
       estimate[key as keyof EstimateSettings] = figure;
     } else {
-      problem(`estimate.${key}`, `"estimate.${key}" must be a number of MB per second above 0 and at most ${MAX_MBPS}, got ${show(figure)}`);
+      problem(`estimate.${key}`, `"estimate.${key}" must be a number of MB per second from ${MIN_MBPS} to ${MAX_MBPS}, got ${show(figure)}`);
     }
   }
   accept(estimate);

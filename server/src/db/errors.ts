@@ -67,7 +67,8 @@ export function classifyError(error: unknown, target?: Pick<ConnectionTarget, 'u
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DatabaseError('host', `Unknown host "${target?.host ?? '?'}": the name does not resolve.`);
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new DatabaseError('host', `${host} is unreachable from this machine.`);
   if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(text)) {
-    return new DatabaseError('timeout', `Timed out connecting to ${host}: the server did not answer in time.`);
+    const within = target && 'connectTimeoutSeconds' in target ? `within ${(target as { connectTimeoutSeconds: number }).connectTimeoutSeconds} s` : 'in time';
+    return new DatabaseError('timeout', `Timed out connecting to ${host}: the server did not answer ${within}.`);
   }
   if (/client password must be a string|password authentication failed|no password/i.test(text)) {
     return new DatabaseError('password-needed', `${where} asks for a password and none is stored: run "Lockstep: Connect to Database" (or set PGPASSWORD for the CLI).`);

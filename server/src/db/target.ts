@@ -35,6 +35,12 @@ export interface TargetInput {
   env: Record<string, string | undefined>;
   /** From SecretStorage (editor) — wins over PGPASSWORD. */
   password?: string;
+  /**
+   * May PGPASSWORD be sent to the host a settings URL names? Only when the user set that URL
+   * themselves: a workspace's settings are often committed, and a hostile repository could name
+   * its own host to collect the password of whoever opens it. Default: no.
+   */
+  envPasswordForSetting?: boolean;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_S = 5;
@@ -51,7 +57,7 @@ export function resolveTarget(input: TargetInput): TargetResult {
     const parsed = parseUrl(setting, 'setting', env);
     if (!parsed.ok) return { ok: false, message: `lockstep.database.url: ${parsed.message}` };
     if (parsed.target.password !== undefined) return { ok: false, message: PASSWORD_IN_SETTING };
-    return withPassword(parsed.target, input.password ?? env.PGPASSWORD);
+    return withPassword(parsed.target, input.password ?? (input.envPasswordForSetting ? env.PGPASSWORD : undefined));
   }
   const argument = input.argumentUrl?.trim();
   if (argument) {

@@ -16,17 +16,93 @@ export interface IgnoreDirective {
   used: Set<string>;
 }
 
-const DIRECTIVE = /^(?:--|\/\*)\s*lockstep-ignore(-file)?\b\s*([^:*]*?)\s*(?::\s*(.*?))?\s*(?:\*\/)?\s*$/s;
+/**
+ * Work counters (directives and statements looked at), so a test can prove the cost grows linearly
+ * with the number of ignores: 10,000 ignore/statement pairs used to cost 10⁸ steps.
+ */
+export const ignoreWork = { steps: 0 };
+
+/** Parsed by hand, not by one regular expression: a long comment must cost one pass, not a backtrack. */
+function parseDirective(comment: string): Pick<IgnoreDirective, 'scope' | 'ruleIds' | 'reason'> | undefined {
+  let t = comment.trim();
+  if (!t.startsWith('--') && !t.startsWith('/*')) return undefined;
+  t = t.slice(2);
+  if (t.endsWith('*/')) t = t.slice(0, -2);
+  t = t.trimStart();
+  if (!t.startsWith(KEYWORD)) return undefined;
+  t = t.slice(KEYWORD.length);
+  let scope: IgnoreDirective['scope'] = 'next-statement';
+  if (t.startsWith('-file') && !WORD_CHAR.test(t.charAt(5))) {
+    scope = 'file';
+    t = t.slice(5);
+  } else if (WORD_CHAR.test(t.charAt(0))) {
+    return undefined; // e.g. `lockstep-ignored`
+  }
+  const colon = t.indexOf(':');
+  const ids = colon < 0 ? t : t.slice(0, colon);
+  if (ids.includes('*')) return undefined;
+  const reason = colon < 0 ? '' : t.slice(colon + 1).trim();
+  return { scope, ruleIds: ids.split(/[\s,]+/).filter(Boolean), reason: reason || undefined };
+}
+
+const KEYWORD = 'lockstep-ignore';
+const WORD_CHAR = /\w/;
 
 export function parseIgnores(comments: readonly SourceComment[]): IgnoreDirective[] {
   const found: IgnoreDirective[] = [];
   for (const c of comments) {
-    const m = DIRECTIVE.exec(c.text.trim());
-    if (!m) continue;
-    const ruleIds = m[2].split(/[\s,]+/).filter(Boolean);
-    found.push({ scope: m[1] ? 'file' : 'next-statement', ruleIds, reason: m[3] || undefined, span: c.span, used: new Set() });
+    ignoreWork.steps++;
+    const parsed = parseDirective(c.text);
+    if (parsed) found.push({ ...parsed, span: c.span, used: new Set() });
   }
   return found;
+}
+
+/**
+ * Binds each `next-statement` ignore to the first statement that starts after it. Both lists are in
+ * document order, so one merge pass does it.
+ */
+export function bindIgnores(directives: readonly IgnoreDirective[], statements: readonly { index: number; span: TextSpan }[]): void {
+  let s = 0;
+  for (const d of directives) {
+    ignoreWork.steps++;
+    if (d.scope !== 'next-statement') continue;
+    while (s < statements.length && statements[s].span.start < d.span.end) {
+      ignoreWork.steps++;
+      s++;
+    }
+    d.statementIndex = statements[s]?.index;
+  }
+}
+
+/** Finds the ignore that silences a finding in constant time: the first directive per (scope, rule id). */
+export class IgnoreIndex {
+  private readonly first = new Map<string, IgnoreDirective>();
+
+  constructor(directives: readonly IgnoreDirective[]) {
+    for (const d of directives) {
+      const where = d.scope === 'file' ? 'file' : d.statementIndex;
+      if (where === undefined) continue;
+      for (const id of d.ruleIds) {
+        ignoreWork.steps++;
+        const key = `${where}|${id}`;
+        if (!this.first.has(key)) this.first.set(key, d);
+      }
+    }
+  }
+
+  /** The first directive (in document order) that silences `ruleId` at `statementIndex`. */
+  find(ruleId: string, statementIndex: number | undefined): IgnoreDirective | undefined {
+    let best: IgnoreDirective | undefined;
+    for (const where of statementIndex === undefined ? ['file'] : ['file', statementIndex]) {
+      for (const id of [ruleId, 'all']) {
+        ignoreWork.steps++;
+        const d = this.first.get(`${where}|${id}`);
+        if (d && (!best || d.span.start < best.span.start)) best = d;
+      }
+    }
+    return best;
+  }
 }
 
 /** Does `directive` silence `ruleId` for the statement at `statementIndex`? */

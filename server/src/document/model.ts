@@ -10,7 +10,7 @@ import { analyzeLocks, type StatementLocks } from '../locks/model';
 import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
 import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
-import { parseIgnores, type IgnoreDirective } from './ignores';
+import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
 import { overlaps, prepareTemplates } from '../parse/templates';
@@ -385,8 +385,5 @@ export function transactionVerb(stmt: AstNode): 'begin' | 'end' | undefined {
 
 /** Bind each `lockstep-ignore` (next statement) to the first statement that starts after it. */
 function attachIgnores(doc: MigrationDocument): void {
-  for (const d of doc.ignores) {
-    if (d.scope !== 'next-statement') continue;
-    d.statementIndex = doc.statements.find((s) => s.span.start >= d.span.end)?.index;
-  }
+  bindIgnores(doc.ignores, doc.statements);
 }

@@ -12,6 +12,7 @@ import { buildDocument } from '../document/model';
 import { parseChunk } from '../parse/pgParser';
 import { splitSql } from '../parse/split';
 import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
+import { readRegularFile } from './regularFile';
 import { detectFramework, isHostPath } from '../frameworks/registry';
 import { earlierHostMigrations, replayHost } from '../frameworks/history';
 
@@ -36,7 +37,7 @@ export const nodeFileSystem: HistoryFileSystem = {
       return false;
     }
   },
-  readFile: (path) => nodeFs.readFileSync(path, 'utf8'),
+  readFile: (path) => readRegularFile(path, MAX_REPLAYED_FILE_BYTES * 4),
   version: (path) => {
     try {
       const st = nodeFs.statSync(path);
@@ -98,6 +99,17 @@ export class SchemaHistory {
     const schema = this.compute(file, text, config);
     this.recent.set(recentKey, { at: this.now(), schema });
     return schema;
+  }
+
+  /** An editor closed `file`: its cached answers go (the chains of earlier files stay; they are shared). */
+  forget(file: string): void {
+    for (const key of this.recent.keys()) if (key.endsWith(`|${file}`)) this.recent.delete(key);
+    this.linted.delete(file);
+  }
+
+  /** Cached answers per file, for tests of memory release. */
+  size(): number {
+    return this.recent.size + this.linted.size;
   }
 
   /**

@@ -2,7 +2,7 @@
  * Locks for every statement kind other than ALTER TABLE. Each analyzer returns the parts of
  * the statement with the relations it locks; the model merges them.
  */
-import { defaultIndexName, objectName, relationsRead } from '../catalog/catalog';
+import { defaultIndexName, objectName, relationsRead, sequenceOwner } from '../catalog/catalog';
 import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
@@ -358,9 +358,8 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   AlterSeqStmt(s, ctx, node) {
     // OWNED BY t.c opens the owning table to check the column.
-    const ownedBy = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
-    const owner = names(ownedBy?.arg?.List?.items ?? ownedBy?.arg).slice(0, -1).pop();
-    const effects = [effect(rangeVarName(s.sequence), 'sequence', 'ShareRowExclusiveLock'), ...(owner && owner !== 'none' ? [effect(owner, 'table', 'AccessShareLock')] : [])];
+    const owner = sequenceOwner(s.options);
+    const effects = [effect(rangeVarName(s.sequence), 'sequence', 'ShareRowExclusiveLock'), ...(owner ? [effect(owner, 'table', 'AccessShareLock')] : [])];
     return { parts: single(node, 'ALTER SEQUENCE', effects) };
   },
 

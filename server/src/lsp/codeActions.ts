@@ -6,6 +6,7 @@
  */
 import {
   CodeActionKind,
+  type CancellationToken,
   type CodeAction,
   type CodeActionParams,
   type Diagnostic,
@@ -28,6 +29,11 @@ import type { FeatureContext, ServerFeature } from './features';
 import { fixToWorkspaceEdit, splitToWorkspaceEdit } from './workspaceEdits';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.lockstep`;
+/**
+ * Quick-fixes are built (and each verified by a re-lint) for at most this many findings per
+ * request: a select-all + Ctrl+. on a big schema file asked for 625 and blocked the server for seconds.
+ */
+export const MAX_FIXED_FINDINGS = 8;
 export const SPLIT_KIND = `${CodeActionKind.Source}.lockstep.splitPhases`;
 
 interface ResolveData {
@@ -50,7 +56,7 @@ export const codeActionsFeature: ServerFeature = {
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, SPLIT_KIND], resolveProvider: true },
   },
   register(ctx) {
-    ctx.connection.onCodeAction(ctx.guard('codeAction', [], (params: CodeActionParams) => codeActions(ctx, params)));
+    ctx.connection.onCodeAction(ctx.guard('codeAction', [], (params: CodeActionParams, token?: CancellationToken) => codeActions(ctx, params, token)));
     ctx.connection.onCodeActionResolve(ctx.guard('codeActionResolve', null as unknown as CodeAction, (action: CodeAction) => resolve(ctx, action)));
   },
 };
@@ -62,12 +68,14 @@ async function current(ctx: FeatureContext, uri: string): Promise<{ doc: TextDoc
   return { doc, result: linted.result, linted };
 }
 
-async function codeActions(ctx: FeatureContext, params: CodeActionParams): Promise<CodeAction[]> {
-  const uri = params.textDocument.uri;
+async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?: CancellationToken): Promise<CodeAction[]> {
+  const uri = params?.textDocument?.uri;
+  if (typeof uri !== 'string' || !params.range?.start || !params.range.end) return [];
   const state = await current(ctx, uri);
   if (!state) return [];
   const { doc, result, linted } = state;
-  const only = params.context.only;
+  const only = Array.isArray(params.context?.only) ? params.context.only : undefined;
+  const sent = Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : [];
   const actions: CodeAction[] = [];
   const path = filePathOf(uri);
 
@@ -84,15 +92,26 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams): Promi
   }
   if (wanted(CodeActionKind.QuickFix, only)) {
     const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
-    const folder = readMigrationFolder(path, result.document.runner);
-    for (const finding of result.findings) {
-      if (!overlaps(finding.span, range)) continue;
-      const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, doc);
+    // The findings the client shows at the cursor (it sends their diagnostics), else those in the range; capped.
+    const inRange = result.findings.filter((finding) => overlaps(finding.span, range));
+    const shown = inRange.filter((finding) => sent.some((d) => sameDiagnostic(d, finding, doc)));
+    const chosen = (sent.length > 0 && shown.length > 0 ? shown : inRange).slice(0, MAX_FIXED_FINDINGS);
+    const folder = chosen.length ? readMigrationFolder(path, result.document.runner) : undefined;
+    // An oversized document was linted as its prefix: fixes are built and verified on that prefix
+    // (their edits fall inside it), never on the whole text.
+    const text = linted.large ? doc.getText().slice(0, linted.large.linted) : doc.getText();
+    for (const finding of chosen) {
+      // Each fix is verified by a re-lint: between findings, let other requests (a hover) in.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (token?.isCancellationRequested || ctx.documents.get(uri)?.version !== doc.version) return [];
+      const diagnostic = matchingDiagnostic(sent, finding, doc);
       const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
-      const fixes = fixesFor({ text: doc.getText(), result, finding, stmt, config: linted.config, path, folder, schema: linted.schema });
+      const fixes = fixesFor({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(uri) });
       for (const fix of fixes) actions.push(quickFix(fix, diagnostic, doc));
     }
   }
+  // Fix-all and the split need the whole document: not for one over the size limit.
+  if (linted.large) return actions;
   const data = (lockstep: ResolveData['lockstep']): ResolveData => ({ lockstep, uri, version: doc.version });
   // Fix-all is only worth offering when some finding has a fix of its own.
   if (wanted(FIX_ALL_KIND, only) && result.findings.length > 0) {
@@ -106,17 +125,18 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams): Promi
 
 /** The client's own diagnostic for this finding when it sent one (VS Code matches fixes to squiggles by identity). */
 function matchingDiagnostic(sent: Diagnostic[], finding: Finding, doc: TextDocument): Diagnostic {
+  return sent.find((d) => sameDiagnostic(d, finding, doc)) ?? toDiagnostic(finding, doc);
+}
+
+function sameDiagnostic(d: Diagnostic, finding: Finding, doc: TextDocument): boolean {
   const own = toDiagnostic(finding, doc);
   return (
-    sent.find(
-      (d) =>
-        d.source === DIAGNOSTIC_SOURCE &&
-        String(d.code) === finding.ruleId &&
-        d.range.start.line === own.range.start.line &&
-        d.range.start.character === own.range.start.character &&
-        d.range.end.line === own.range.end.line &&
-        d.range.end.character === own.range.end.character,
-    ) ?? own
+    d?.source === DIAGNOSTIC_SOURCE &&
+    String(d.code) === finding.ruleId &&
+    d.range?.start?.line === own.range.start.line &&
+    d.range.start.character === own.range.start.character &&
+    d.range.end?.line === own.range.end.line &&
+    d.range.end.character === own.range.end.character
   );
 }
 
@@ -134,7 +154,7 @@ async function resolve(ctx: FeatureContext, action: CodeAction): Promise<CodeAct
   const data = action.data as ResolveData | undefined;
   if (!data?.lockstep) return action;
   const state = await current(ctx, data.uri);
-  if (!state) return action;
+  if (!state || state.linted.large) return action;
   const { doc, result, linted } = state;
   const path = filePathOf(data.uri);
   let edit: WorkspaceEdit | undefined;

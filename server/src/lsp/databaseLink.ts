@@ -8,6 +8,7 @@ import { analysisVersion } from '../db/estimate';
 import { ReadOnlySession } from '../db/session';
 import { describeTarget, resolveTarget, type ConnectionTarget } from '../db/target';
 import type { DatabaseConnectParams, DatabaseStatus } from './databaseProtocol';
+import { unseal } from './secretChannel';
 
 export class DatabaseLink {
   private session?: ReadOnlySession;
@@ -19,6 +20,8 @@ export class DatabaseLink {
   constructor(
     private readonly env: Record<string, string | undefined>,
     private readonly onChange: (status: DatabaseStatus) => void,
+    /** Opens sealed passwords (secretChannel.ts); without it no password is accepted from the client. */
+    private readonly secretKey?: string,
   ) {}
 
   get status(): DatabaseStatus {
@@ -35,7 +38,11 @@ export class DatabaseLink {
     await this.closeSession();
     // The client is trusted but its messages are still input: anything but strings is ignored.
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-    const resolved = resolveTarget({ settingUrl: text(params?.url), env: this.env, password: text(params?.password) });
+    const input = { settingUrl: text(params?.url), env: this.env, envPasswordForSetting: params?.urlFromUserSettings === true };
+    const named = resolveTarget(input);
+    // The password is bound to the connection it was sealed for: it only opens for that target.
+    const password = named.ok ? unseal(params?.sealedPassword, this.secretKey, describeTarget(named.target)) : undefined;
+    const resolved = password === undefined ? named : resolveTarget({ ...input, password });
     if (!resolved.ok) return this.set({ state: 'failed', message: resolved.message, errorKind: 'config' });
     this.target = resolved.target;
     this.set({ state: 'connecting', target: describeTarget(resolved.target) });

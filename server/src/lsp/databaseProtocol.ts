@@ -9,8 +9,16 @@ export const DATABASE_CONNECT_METHOD = 'lockstep/database/connect';
 export interface DatabaseConnectParams {
   /** `lockstep.database.url`; empty means the PG* variables, then DATABASE_URL. Never holds a password. */
   url?: string;
-  /** From VS Code SecretStorage. */
-  password?: string;
+  /**
+   * The password from VS Code SecretStorage, sealed with the key the client gave the server process
+   * at start (secretChannel.ts): LSP messages are traced to log files, so no message carries it readably.
+   */
+  sealedPassword?: string;
+  /**
+   * The URL comes from the user's own (global) settings, not from a workspace's (which may be
+   * committed by anyone). Only then may PGPASSWORD from the environment be sent to its host.
+   */
+  urlFromUserSettings?: boolean;
 }
 
 /** Client → server request: close the session and forget the password. Returns the new status. */

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
 import { nodeFileSystem, SchemaHistory } from '../history/schemaHistory';
+import { prefixEnd, type LargeDocument } from './largeDocument';
 import { detectFramework, isHostPath } from '../frameworks/registry';
 import { lintHostText } from '../frameworks/lint';
 
@@ -25,6 +26,8 @@ export interface LintedDocument {
   result?: LintResult;
   /** The schema it was linted against (fixes re-lint their result against the same one). */
   schema?: Catalog;
+  /** Set when only a prefix of an oversized document was linted (largeDocument.ts). */
+  large?: LargeDocument;
 }
 
 export class DocumentLinter {
@@ -37,11 +40,14 @@ export class DocumentLinter {
 
   constructor(private readonly logError: (message: string) => void) {}
 
-  lint(doc: TextDocument, path: string | undefined, config: LockstepConfig): LintedDocument {
+  /** `maxChars`: documents longer than this get only a prefix of whole statements linted. */
+  lint(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars = Infinity): LintedDocument {
     const started = Date.now();
     let linted: LintedDocument;
     try {
-      const text = doc.getText();
+      const full = doc.getText();
+      const large = full.length > maxChars ? { size: full.length, linted: prefixEnd(full) } : undefined;
+      const text = large ? full.slice(0, large.linted) : full;
       const host = path && isHostPath(path);
       const framework = host ? detectFramework(path, text) : undefined;
       if (host && !framework) {
@@ -49,10 +55,12 @@ export class DocumentLinter {
         linted = { version: doc.version, config, findings: [], durationMs: Date.now() - started };
       } else {
         const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
-        const options = { path, config, cache: this.cacheFor(doc.uri), schema };
+        // An oversized document gets no parse cache: holding its statements is what exhausted memory.
+        const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema };
         const result = framework ? lintHostText(text, framework, options) : lintText(text, options);
+        if (large) this.caches.delete(doc.uri);
         const findings = Array.isArray(result.findings) ? result.findings : [];
-        linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema };
+        linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema, large };
       }
     } catch (error) {
       // The cache may hold half-updated state after a throw; start clean next time.
@@ -76,18 +84,27 @@ export class DocumentLinter {
     return this.latest.get(uri);
   }
 
-  forget(uri: string): void {
+  /** A closed document: drop everything kept for it, so its memory can be returned. */
+  forget(uri: string, path?: string): void {
     this.caches.delete(uri);
     this.latest.delete(uri);
     this.stale.delete(uri);
+    if (path) this.history.forget(path);
   }
+
+  /** How many documents each cache holds (tests assert closing empties them). */
+  sizes(): { caches: number; latest: number; stale: number; history: number } {
+    return { caches: this.caches.size, latest: this.latest.size, stale: this.stale.size, history: this.history.size() };
+  }
+
+  /** The document's parse cache, warm: fix verification re-lints only the statements a fix changed. */
 
   /** Config changed: results are stale, but parse caches stay valid. */
   invalidateResults(): void {
     for (const uri of this.latest.keys()) this.stale.add(uri);
   }
 
-  private cacheFor(uri: string): EngineCache {
+  cacheFor(uri: string): EngineCache {
     let cache = this.caches.get(uri);
     if (!cache) {
       cache = new EngineCache();

@@ -24,6 +24,7 @@ import {
 } from './databaseProtocol';
 import type { LintedDocument } from './documentLinter';
 import type { FeatureContext, ServerFeature } from './features';
+import { takeSecretKey } from './secretChannel';
 
 /** A hover waits this long for fresh figures, then shows the offline hover (plus cached figures). */
 export const HOVER_WAIT_MS = 1500;
@@ -38,6 +39,7 @@ interface CachedEstimate {
 }
 
 export function databaseFeature(env: Record<string, string | undefined> = process.env): ServerFeature {
+  const secretKey = takeSecretKey(env);
   let ctx: FeatureContext | undefined;
   const cache = new Map<string, CachedEstimate>();
   let lintedFor: number | undefined;
@@ -49,11 +51,12 @@ export function databaseFeature(env: Record<string, string | undefined> = proces
       cache.clear();
       ctx?.relintAll();
     }
-  });
+  }, secretKey);
 
   async function estimate(uri: string, linted: LintedDocument, signal?: AbortSignal, displayPath?: string): Promise<EstimateReport> {
     const doc = ctx?.documents.get(uri);
     if (!doc) throw new DatabaseError('other', 'The document is not open.');
+    if (linted.large) throw new DatabaseError('other', 'This file is over the size limit (lockstep.maxFileSizeMB): estimates need all of it; use `lockstep estimate` from a terminal.');
     const path = filePathOf(uri);
     return link.withSession((session) =>
       estimateMigration(session, { text: doc.getText(), path, displayPath: displayPath ?? path ?? uri, config: linted.config }, { signal }),

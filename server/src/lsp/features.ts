@@ -4,10 +4,11 @@
  * server.ts merges its capabilities and calls `register` once the shared pieces exist.
  */
 import { traceFeature } from './trace';
-import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintedDocument } from './documentLinter';
 import type { LockstepConfig } from '../config/types';
+import type { EngineCache } from '../engine';
 import { databaseFeature } from './estimate';
 import { codeActionsFeature } from './codeActions';
 import { scaffoldFeature } from './scaffold';
@@ -17,11 +18,16 @@ export interface FeatureContext {
   documents: TextDocuments<TextDocument>;
   /** The current lint of an open SQL document (linting it now if its last lint is stale). */
   linted(uri: string): Promise<LintedDocument | undefined>;
-  /** Wraps a handler so an exception is logged and `fallback` returned instead of crashing. */
-  guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>): (params: P) => Promise<R>;
+  /**
+   * Wraps a handler so an exception is logged and `fallback` returned instead of crashing, and a
+   * request the client cancelled is answered with RequestCancelled (before or after the work).
+   */
+  guard<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>): (params: P, token?: CancellationToken) => Promise<R>;
   log(message: string): void;
   /** Re-lint every open document (e.g. after `adjustConfig` would answer differently). */
   relintAll(): void;
+  /** The document's warm parse cache (fix verification re-lints only what a fix changed). */
+  cacheFor(uri: string): EngineCache;
 }
 
 export interface ServerFeature {

@@ -20,6 +20,8 @@ export interface DocumentInfo {
 export interface LockstepInitOptions {
   /** Delay between the last edit and the re-lint, in milliseconds (default 150). */
   debounceMs?: number;
+  /** Documents larger than this (MB) get only a prefix linted (default 5; `lockstep.maxFileSizeMB`). */
+  maxFileSizeMB?: number;
 }
 
 /** The settings section the server pulls through `workspace/configuration`. */

@@ -6,6 +6,9 @@ import { isHostPath } from '../frameworks/registry';
 import { isHostResult } from '../frameworks/lint';
 import {
   DidChangeConfigurationNotification,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -21,6 +24,7 @@ import { DocumentConfigs, filePathOf } from './documentConfigs';
 import { DocumentLinter, describeError, type LintedDocument } from './documentLinter';
 import { FEATURES, type FeatureContext } from './features';
 import { lockHover } from './hover';
+import { DEFAULT_MAX_DOCUMENT_MB, largeDocumentDiagnostic } from './largeDocument';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
 
 const DEFAULT_DEBOUNCE_MS = 150;
@@ -40,13 +44,19 @@ export function startServer(connection: Connection): void {
   /** Open documents that have had their first lint. */
   const seen = new Set<string>();
   let debounceMs = DEFAULT_DEBOUNCE_MS;
+  let maxDocumentMb = DEFAULT_MAX_DOCUMENT_MB;
   let canRegisterConfigChange = false;
   let engineReady: Promise<boolean> = Promise.resolve(false);
 
-  function guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) {
-    return async (params: P): Promise<R> => {
+  function guard<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
+    const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`) as unknown as R;
+    return async (params: P, token?: CancellationToken): Promise<R> => {
+      // A request cancelled while it queued is not started at all, and a result computed for
+      // a cancelled request is not sent: the client no longer wants it.
+      if (token?.isCancellationRequested) return cancelled();
       try {
-        return await handler(params);
+        const result = await handler(params, token);
+        return token?.isCancellationRequested ? cancelled() : result;
       } catch (error) {
         log.error(`${name} failed: ${describeError(error)}`);
         return fallback;
@@ -60,6 +70,9 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as LockstepInitOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0 && options.debounceMs <= 10_000) {
       debounceMs = options.debounceMs;
+    }
+    if (typeof options.maxFileSizeMB === 'number' && options.maxFileSizeMB >= 0.01 && options.maxFileSizeMB <= 100) {
+      maxDocumentMb = options.maxFileSizeMB;
     }
     engineReady = initEngine().then(
       () => true,
@@ -95,16 +108,14 @@ export function startServer(connection: Connection): void {
       return undefined;
     }
     const config = FEATURES.reduce((c, feature) => feature.adjustConfig?.(c, uri) ?? c, effective.config);
-    const linted = linter.lint(doc, filePathOf(uri), config);
+    const linted = linter.lint(doc, filePathOf(uri), config, Math.floor(maxDocumentMb * 1048576));
     const shown = linted.findings.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
     if (shown.length < linted.findings.length) {
       log.warn(`${uri}: showing the first ${shown.length} of ${linted.findings.length} findings`);
     }
-    void connection.sendDiagnostics({
-      uri,
-      version: doc.version,
-      diagnostics: shown.map((finding) => toDiagnostic(finding, doc)),
-    });
+    const diagnostics = shown.map((finding) => toDiagnostic(finding, doc));
+    if (linted.large) diagnostics.unshift(largeDocumentDiagnostic(doc, linted.large, maxDocumentMb, linted.result?.document.statements.length ?? 0));
+    void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     void connection.sendNotification(DOCUMENT_INFO_METHOD, documentInfo(uri, linted));
     return linted;
   }
@@ -134,7 +145,7 @@ export function startServer(connection: Connection): void {
     const uri = event.document.uri;
     debouncer.cancel(uri);
     seen.delete(uri);
-    linter.forget(uri);
+    linter.forget(uri, filePathOf(uri));
     configs.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
@@ -157,11 +168,13 @@ export function startServer(connection: Connection): void {
 
   connection.onHover(
     guard('hover', null, async (params) => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc || !isSqlDocument(doc)) return null;
-      const linted = linter.current(doc.uri, doc.version) ?? (await lintNow(doc.uri));
+      const doc = documents.get(params.textDocument?.uri);
+      if (!doc || !isSqlDocument(doc) || !isPosition(params.position)) return null;
+      // During an edit storm the pending lint is for a version already gone: answer from the last
+      // lint when the statement under the cursor is unchanged, rather than lint the whole file first.
+      const linted = linter.current(doc.uri, doc.version) ?? lastIfStatementUnchanged(doc, params.position) ?? (await lintNow(doc.uri));
       const fresh = documents.get(doc.uri);
-      if (!linted?.result || !fresh || fresh.version !== linted.version) return null;
+      if (!linted?.result || !fresh || (fresh.version !== linted.version && linted !== lastIfStatementUnchanged(fresh, params.position))) return null;
       const offset = fresh.offsetAt(params.position);
       const hover = lockHover(fresh, linted.result, offset, linted.config);
       if (!hover) return null;
@@ -182,6 +195,7 @@ export function startServer(connection: Connection): void {
     guard,
     log: (message) => log.info(message),
     relintAll,
+    cacheFor: (uri) => linter.cacheFor(uri),
     linted: async (uri) => {
       const doc = documents.get(uri);
       if (!doc || !isSqlDocument(doc)) return undefined;
@@ -189,6 +203,18 @@ export function startServer(connection: Connection): void {
     },
   };
   for (const feature of FEATURES) feature.register(featureContext);
+
+  /** The last lint, if the statement at `position` has the same text and place in `doc` as when it was linted. */
+  function lastIfStatementUnchanged(doc: TextDocument, position: { line: number; character: number }): LintedDocument | undefined {
+    const last = linter.last(doc.uri);
+    if (!last?.result || last.result.document.text === undefined) return undefined;
+    const offset = doc.offsetAt(position);
+    const stmt = last.result.document.statements.find((s) => offset >= s.span.start && offset <= s.span.end);
+    if (!stmt) return undefined;
+    return doc.getText({ start: doc.positionAt(stmt.span.start), end: doc.positionAt(stmt.span.end) }) === last.result.document.text.slice(stmt.span.start, stmt.span.end)
+      ? last
+      : undefined;
+  }
 
   connection.onShutdown(() => debouncer.dispose());
 
@@ -204,6 +230,12 @@ function documentInfo(uri: string, linted: LintedDocument): DocumentInfo {
     pgVersion: linted.config.pgVersion,
     transaction: linted.config.transaction,
   };
+}
+
+/** Junk params must not reach offsetAt (it would throw on a non-number). */
+function isPosition(value: unknown): value is { line: number; character: number } {
+  const p = value as { line?: unknown; character?: unknown } | undefined;
+  return typeof p?.line === 'number' && typeof p.character === 'number' && Number.isFinite(p.line) && Number.isFinite(p.character);
 }
 
 /** SQL documents, and host files (.ts/.js…) that may be framework migrations (the linter checks which are). */

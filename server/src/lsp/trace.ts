@@ -3,6 +3,7 @@
  * after the earlier migrations of its set, and compare each statement with the lock model.
  * The language server's own thread only prepares the request and renders the answer.
  */
+import type { CancellationToken } from 'vscode-languageserver/node';
 import { isHostResult } from '../frameworks/lint';
 import { filePathOf } from './documentConfigs';
 import type { ServerFeature } from './features';
@@ -15,6 +16,8 @@ export const TRACE_REQUEST = 'lockstep/trace';
 
 export interface TraceParams {
   uri: string;
+  /** Per-statement limit (`lockstep.trace.statementTimeout`, seconds, in the client); default 30 s. */
+  statementTimeoutMs?: number;
 }
 
 export interface TraceResult {
@@ -29,13 +32,18 @@ export const traceFeature: ServerFeature = {
   register({ connection, linted, guard, documents }) {
     connection.onRequest(
       TRACE_REQUEST,
-      guard<TraceParams, TraceResult | { error: string }>('trace', { error: 'the trace failed; see the Lockstep output' }, async ({ uri }) => {
+      guard<TraceParams, TraceResult | { error: string }>('trace', { error: 'the trace failed; see the Lockstep output' }, async (params: TraceParams, token?: CancellationToken) => {
+        const uri = typeof params?.uri === 'string' ? params.uri : '';
+        const limit = params?.statementTimeoutMs;
+        const statementTimeoutMs = typeof limit === 'number' && Number.isFinite(limit) && limit > 0 && limit <= 3_600_000 ? limit : undefined;
+        const aborter = new AbortController();
+        token?.onCancellationRequested(() => aborter.abort());
         const current = await linted(uri);
         const doc = documents.get(uri);
         if (!current?.result || !doc) return { error: 'open a SQL migration to trace it' };
         const path = filePathOf(uri);
         const setup = path ? earlierSetup(path, current.result.document.runner, current.config) : [];
-        const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)] });
+        const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)] }, { statementTimeoutMs, signal: aborter.signal });
         const report = compareTrace(current.result, response.jobs[0], response);
         const observed = report.statements.filter((s) => s.outcome === 'observed');
         return {

@@ -37,11 +37,29 @@ export function names(value: unknown): string[] {
 export function rangeVarName(rv: AstNode | undefined): string {
   if (!rv) return '';
   const r = rv.RangeVar ?? rv;
-  return r.schemaname ? `${r.schemaname}.${r.relname}` : (r.relname ?? '');
+  const relname = quoteIfDotted(r.relname ?? '');
+  return r.schemaname ? `${quoteIfDotted(r.schemaname)}.${relname}` : relname;
 }
 
-/** The unqualified name, which is how Lockstep keys its catalog. */
+/** A quoted identifier may contain `.` (`"my.orders"`): it stays quoted so it is not read as schema-qualified. */
+function quoteIfDotted(name: string): string {
+  return name.includes('.') ? `"${name.replace(/"/g, '""')}"` : name;
+}
+
+/** The unqualified name, which is how Lockstep keys its catalog. `"a.b"` (quoted, see rangeVarName) is one name and stays quoted. */
 export function baseName(qualified: string): string {
+  if (qualified.endsWith('"')) {
+    // Walk back to the opening quote; `""` inside is an escaped quote.
+    let i = qualified.length - 2;
+    while (i >= 0) {
+      if (qualified[i] === '"') {
+        if (i > 0 && qualified[i - 1] === '"') i -= 2;
+        else break;
+      } else i--;
+    }
+    // Kept quoted, so baseName is idempotent and `"my.orders"` never meets a table `orders`.
+    if (i >= 0) return qualified.slice(i);
+  }
   const dot = qualified.lastIndexOf('.');
   return dot >= 0 ? qualified.slice(dot + 1) : qualified;
 }

@@ -34,6 +34,14 @@ export interface JobResult {
   steps: TraceStepResult[];
 }
 
+/** Worker → main thread, as the trace goes: the main thread enforces the per-statement limit. */
+export type WorkerMessage =
+  | { type: 'ready'; serverVersion: string; startupMs: number }
+  | { type: 'begin'; job: number; index: number }
+  | { type: 'step'; job: number; result: TraceStepResult; setupFailures: JobResult['setupFailures'] }
+  | { type: 'done'; response: TraceResponse }
+  | { type: 'error'; error: string };
+
 export interface TraceResponse {
   /** `server_version` of the embedded engine, e.g. `18.6`. */
   serverVersion: string;
@@ -41,4 +49,6 @@ export interface TraceResponse {
   jobs: JobResult[];
   /** Time to start the engine, for honest progress messages. */
   startupMs: number;
+  /** Why the trace stopped early (a statement over its time limit, the memory limit); the steps before are kept. */
+  stopped?: string;
 }

@@ -1,8 +1,8 @@
 /** The schema-building statements a trace runs first: the earlier migrations of the file's set. */
-import { readFileSync } from 'node:fs';
 import type { LockstepConfig, RunnerId } from '../config/types';
 import { earlierMigrations } from '../history/migrationSet';
 import { nodeFileSystem } from '../history/schemaHistory';
+import { readRegularFile } from '../history/regularFile';
 import { setupStatements } from './plan';
 
 /** Up-section statements of the set's earlier migrations, except those in `traced` (they run themselves). */
@@ -10,7 +10,7 @@ export function earlierSetup(path: string, runner: RunnerId, config: LockstepCon
   const earlier = earlierMigrations(path, runner, nodeFileSystem).filter((p) => !traced.includes(p));
   const files = earlier.flatMap((p) => {
     try {
-      return [{ path: p, text: readFileSync(p, 'utf8') }];
+      return [{ path: p, text: readRegularFile(p) }];
     } catch {
       return [];
     }

@@ -5,7 +5,17 @@
 import { observeStatement, type Queryable } from './observe';
 import type { JobResult, TraceJob, TraceRequest, TraceResponse, TraceStepResult } from './protocol';
 
-export async function runTrace(db: Queryable, request: TraceRequest, startupMs = 0): Promise<TraceResponse> {
+/** Progress callbacks: the worker forwards them, so the main thread can stop a runaway statement and keep the rest. */
+export interface TraceProgress {
+  begin?(job: number, index: number): void;
+  step?(job: number, result: TraceStepResult, setupFailures: JobResult['setupFailures']): void;
+}
+
+/** `COPY … TO/FROM PROGRAM` runs a shell command on the server: never in a trace (and PGlite would wait for it). */
+const COPY_PROGRAM = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*COPY\b[\s\S]*\bPROGRAM\b/i;
+export const COPY_PROGRAM_REFUSED = 'COPY … PROGRAM runs a shell command on the database server; the trace never runs it';
+
+export async function runTrace(db: Queryable, request: TraceRequest, startupMs = 0, progress: TraceProgress = {}): Promise<TraceResponse> {
   const namespaces = new Set<string>();
   const jobs: JobResult[] = [];
   for (const job of request.jobs) {
@@ -14,16 +24,18 @@ export async function runTrace(db: Queryable, request: TraceRequest, startupMs =
       await db.query(`CREATE SCHEMA ${quoteIdent(job.namespace)}`);
     }
     await db.query(`SET search_path TO ${quoteIdent(job.namespace)}, public`);
-    jobs.push(await runJob(db, job));
+    jobs.push(await runJob(db, job, jobs.length, progress));
   }
   const version = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown';
   return { serverVersion: version.split(' ')[0], jobs, startupMs };
 }
 
-async function runJob(db: Queryable, job: TraceJob): Promise<JobResult> {
+async function runJob(db: Queryable, job: TraceJob, jobIndex: number, progress: TraceProgress): Promise<JobResult> {
   const setupFailures: JobResult['setupFailures'] = [];
   for (const sql of job.setup) {
+    progress.begin?.(jobIndex, -1);
     try {
+      if (COPY_PROGRAM.test(sql)) throw new Error(COPY_PROGRAM_REFUSED);
       await db.query(sql);
     } catch (err) {
       setupFailures.push({ sql, error: messageOf(err) });
@@ -31,25 +43,34 @@ async function runJob(db: Queryable, job: TraceJob): Promise<JobResult> {
   }
   const steps: TraceStepResult[] = [];
   for (const step of job.steps) {
+    const record = (result: TraceStepResult) => {
+      steps.push(result);
+      progress.step?.(jobIndex, result, setupFailures);
+    };
     if (step.mode === 'skip') {
-      steps.push({ index: step.index, outcome: 'skipped' });
+      record({ index: step.index, outcome: 'skipped' });
       continue;
     }
+    if (COPY_PROGRAM.test(step.sql)) {
+      record({ index: step.index, outcome: 'failed', error: COPY_PROGRAM_REFUSED });
+      continue;
+    }
+    progress.begin?.(jobIndex, step.index);
     try {
       if (step.mode === 'apply') {
         await db.query(step.sql);
-        steps.push({ index: step.index, outcome: 'applied' });
+        record({ index: step.index, outcome: 'applied' });
       } else {
-        steps.push({ index: step.index, outcome: 'observed', effects: await observeStatement(db, step.sql, true) });
+        record({ index: step.index, outcome: 'observed', effects: await observeStatement(db, step.sql, true) });
       }
     } catch (err) {
       if (commitsInside(err)) {
         // A procedure that COMMITs between batches cannot run in the observing transaction (which
         // was rolled back): run it as the runner must, outside one.
-        steps.push(await applyOutside(db, step.index, step.sql));
+        record(await applyOutside(db, step.index, step.sql));
         continue;
       }
-      steps.push({ index: step.index, outcome: 'failed', error: messageOf(err) });
+      record({ index: step.index, outcome: 'failed', error: messageOf(err) });
     }
   }
   return { setupFailures, steps };

@@ -55,6 +55,7 @@ const badSamples: unknown[] = [
   { categories: { style: 'loud' } },
   { categories: ['style'] },
   { $schema: 1 },
+  { estimate: { scanMBps: 5e-324 } },
 ];
 
 describe('config schema and validator', () => {

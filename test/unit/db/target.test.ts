@@ -20,10 +20,20 @@ describe('database target (connection sources)', () => {
   });
 
   it('takes the password from SecretStorage over PGPASSWORD for the setting', () => {
-    const fromSecret = resolveTarget({ settingUrl: 'postgres://u@h/d', env: { PGPASSWORD: 'env' }, password: 'secret' });
-    const fromEnv = resolveTarget({ settingUrl: 'postgres://u@h/d', env: { PGPASSWORD: 'env' } });
+    const fromSecret = resolveTarget({ settingUrl: 'postgres://u@h/d', env: { PGPASSWORD: 'env' }, password: 'secret', envPasswordForSetting: true });
+    const fromEnv = resolveTarget({ settingUrl: 'postgres://u@h/d', env: { PGPASSWORD: 'env' }, envPasswordForSetting: true });
     assert.ok(fromSecret.ok && fromEnv.ok);
     assert.equal(fromSecret.target.password, 'secret');
+    assert.equal(fromEnv.target.password, 'env');
+  });
+
+  it('never sends PGPASSWORD to a host that a (possibly committed) workspace setting names', () => {
+    const workspaceUrl = resolveTarget({ settingUrl: 'postgres://u@collector.example/d', env: { PGPASSWORD: 'env' } });
+    assert.ok(workspaceUrl.ok);
+    assert.equal(workspaceUrl.target.password, undefined);
+    // The environment's own PGHOST still gets it: the user named that host themselves.
+    const fromEnv = resolveTarget({ env: { PGHOST: 'db.internal', PGPASSWORD: 'env' } });
+    assert.ok(fromEnv.ok);
     assert.equal(fromEnv.target.password, 'env');
   });
 

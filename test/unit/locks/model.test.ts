@@ -114,3 +114,19 @@ describe('lock model: statements issue 10 found wrong', () => {
     assert.ok(!findings.includes('require-lock-timeout'), findings.join(', '));
   });
 });
+
+describe('lock model: sequence ownership (found tracing the normalize plan)', () => {
+  const moved = 'CREATE TABLE t (id serial PRIMARY KEY);\nCREATE TABLE core (id int PRIMARY KEY);\nALTER SEQUENCE t_id_seq OWNED BY core.id;\n';
+
+  it('SET SCHEMA moves only the sequences the table still owns: none after ALTER SEQUENCE … OWNED BY another table', () => {
+    assert.deepEqual(last(`${moved}ALTER TABLE t SET SCHEMA reporting;`).observable.locks, { t: 'AccessExclusiveLock' });
+    assert.deepEqual(last(`${moved}ALTER TABLE core SET SCHEMA reporting;`).observable.locks, { core: 'AccessExclusiveLock', t_id_seq: 'AccessExclusiveLock' });
+  });
+
+  it('OWNED BY NONE detaches it; CREATE SEQUENCE … OWNED BY attaches it', () => {
+    const detached = 'CREATE TABLE t (id serial PRIMARY KEY);\nALTER SEQUENCE t_id_seq OWNED BY NONE;\nALTER TABLE t SET SCHEMA reporting;';
+    assert.deepEqual(last(detached).observable.locks, { t: 'AccessExclusiveLock' });
+    const created = 'CREATE TABLE t (id int PRIMARY KEY);\nCREATE SEQUENCE s OWNED BY t.id;\nALTER TABLE t SET SCHEMA reporting;';
+    assert.deepEqual(last(created).observable.locks, { t: 'AccessExclusiveLock', s: 'AccessExclusiveLock' });
+  });
+});
