@@ -6,10 +6,10 @@
  * transaction unless the module sets `@disable_ddl_transaction true`.
  */
 import type { Node } from 'web-tree-sitter';
-import { named, spanOf } from './rubyAst';
+import { named, spanOf, toResult, type Ch, type StringResult } from './rubyAst';
 import { concurrentlyInLiteral, ident, identList, indentAt, timestamp14 } from './sqlText';
 import { treeSitterParser } from './treeSitter';
-import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, OffsetRun, TransactionModel } from './types';
+import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, TransactionModel } from './types';
 
 type ExValue = string | number | boolean | null | ExValue[] | undefined;
 
@@ -55,14 +55,14 @@ function keywords(args: Node[]): Map<string, Node> {
   return out;
 }
 
-type Str = { ok: true; value: string; runs: OffsetRun[]; node: Node } | { ok: false; reason: string };
+type Str = StringResult;
 
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', s: ' ', e: '\x1b' };
 
 /** `"…"` and `"""…"""` (the closing delimiter's indentation is removed from every line, as Elixir does). */
 function exString(n: Node): Str {
   if (n.type !== 'string') return { ok: false, reason: 'SQL in a variable or built by Elixir code' };
-  const chars: { ch: string; host: number }[] = [];
+  const chars: Ch[] = [];
   for (const p of named(n)) {
     if (p.type === 'quoted_content') for (let i = 0; i < p.text.length; i++) chars.push({ ch: p.text[i], host: p.startIndex + i });
     else if (p.type === 'escape_sequence') for (const ch of ESC[p.text.slice(1)] ?? p.text.slice(1)) chars.push({ ch, host: -1 });
@@ -86,17 +86,7 @@ function exString(n: Node): Str {
     }
     list = out;
   }
-  const runs: OffsetRun[] = [];
-  let value = '';
-  for (const c of list) {
-    const last = runs[runs.length - 1];
-    if (c.host >= 0) {
-      if (last && last.sql + last.length === value.length && last.host + last.length === c.host) last.length++;
-      else runs.push({ sql: value.length, host: c.host, length: 1 });
-    }
-    value += c.ch;
-  }
-  return { ok: true, value, runs, node: n };
+  return toResult(list, n);
 }
 
 /** Ecto.Adapters.Postgres.Connection column_type/2. */

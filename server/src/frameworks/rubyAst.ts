@@ -1,5 +1,5 @@
 /**
- * Reading Ruby with tree-sitter: literal values (symbols, strings, numbers, arrays, hashes),
+ * Reading Ruby with tree-sitter (and the string-to-runs helper Ecto shares): literal values (symbols, strings, numbers, arrays, hashes),
  * keyword options, and the value of a string or heredoc with the offset runs that map every SQL
  * character back to the host file (escapes, `<<~` indentation and `.squish` fall between runs).
  */
@@ -99,7 +99,7 @@ export const methodName = (call: Node): string => call.childForFieldName('method
 
 export type StringResult = { ok: true; value: string; runs: OffsetRun[]; node: Node } | { ok: false; reason: string };
 
-interface Ch {
+export interface Ch {
   ch: string;
   /** Host offset, or -1 for a character that is not copied verbatim (decoded escape). */
   host: number;
@@ -130,7 +130,8 @@ function charsOf(parts: Node[], single: boolean): Ch[] | string {
   return out;
 }
 
-function toResult(chars: Ch[], node: Node): StringResult {
+/** The string value and its offset runs: verbatim characters join runs, decoded ones (host -1) fall between. */
+export function toResult(chars: Ch[], node: Node): StringResult & { ok: true } {
   const runs: OffsetRun[] = [];
   let value = '';
   for (const c of chars) {
