@@ -40,7 +40,7 @@ copyFileSync(require.resolve('typescript/lib/typescript.js'), 'dist/typescript.j
 // Tree-sitter (Python/Ruby/Elixir framework migrations): its runtime and the grammars, loaded from
 // next to the bundle by server/src/frameworks/treeSitter.ts.
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
-for (const grammar of ['python']) {
+for (const grammar of ['python', 'ruby', 'elixir']) {
   copyFileSync(join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', `tree-sitter-${grammar}.wasm`), `dist/tree-sitter-${grammar}.wasm`);
 }
 if (watch) console.log('watch mode is not supported; rerun npm run build');

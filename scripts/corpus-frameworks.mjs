@@ -1,5 +1,5 @@
 // The framework part of `npm run corpus`: every host-language migration (.js/.ts…) listed in
-// ../shared/frameworks-corpus/manifest.tsv is read by its framework extractor and linted with the
+// ../shared/frameworks-corpus/manifest.tsv (Rails .rb too) is read by its framework extractor and linted with the
 // bundled engine, earlier migrations of the same folder replayed as schema history. Reports per
 // framework: files, files recognised, SQL calls understood, statements linted, calls "not analysed"
 // (reasons counted), crashes, syntax errors in the extracted SQL, and findings per rule.
@@ -29,7 +29,7 @@ export async function checkFrameworkCorpus(engine, corpus) {
     const text = readFileSync(file, 'utf8');
     const extractor = engine.detectFramework(file, text);
     // SQL-file frameworks (Prisma…) belong to the SQL corpus; only host files are read here.
-    if (!extractor && !/\.(js|ts|cjs|mjs|py)$/i.test(file)) continue;
+    if (!extractor && !/\.(js|ts|cjs|mjs|py|rb|exs)$/i.test(file)) continue;
     const s = by.get(framework) ?? { files: 0, recognised: 0, understood: 0, statements: 0, notAnalysed: 0, reasons: {}, crashes: [], syntaxErrors: [], rules: {} };
     by.set(framework, s);
     s.files++;

@@ -35,6 +35,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', pattern: '**/*.{ts,js,mjs,cjs,mts,cts}' },
       // Django migrations (<app>/migrations/*.py) and Alembic revisions (versions/*.py).
       { scheme: 'file', pattern: '**/{migrations,versions}/*.py' },
+      // Rails migrations (ActiveRecord): only `class … < ActiveRecord::Migration` files are reported on.
+      { scheme: 'file', pattern: '**/db/migrate/*.rb' },
+      // Ecto migrations: only modules that `use Ecto.Migration`.
+      { scheme: 'file', pattern: '**/priv/repo/migrations/*.exs' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,

@@ -1,5 +1,5 @@
 /**
- * The language server on framework migrations: a TypeORM `.ts` migration gets its squiggle on the
+ * The language server on framework migrations (and a Rails `.rb` one, below): a TypeORM `.ts` migration gets its squiggle on the
  * SQL inside the string, a hover with the SQL TypeORM sends, and a quick-fix in TypeORM's idiom;
  * a `.ts` file that is no migration gets nothing.
  */
@@ -62,5 +62,42 @@ describe('LSP on framework migrations (.ts)', function () {
     lsp.open(other, 'export function up(x: number) {\n  return x + 1;\n}\n', 'typescript');
     const published = await lsp.diagnosticsFor(other);
     assert.deepEqual(published.diagnostics, []);
+  });
+});
+
+describe('LSP on Rails migrations (.rb)', function () {
+  this.timeout(30_000);
+  let lsp: LspHarness;
+  const path = resolve(REPO_ROOT, 'test/fixtures/frameworks/rails/db/migrate/20240102000000_index_users_email.rb');
+  const text = readFileSync(path, 'utf8');
+  const uri = fileUri(path);
+  const CHECK = "CONSTRAINT users_email_present CHECK (email <> '')";
+
+  before(async () => {
+    lsp = await LspHarness.start();
+    lsp.open(uri, text, 'ruby');
+  });
+  after(() => lsp.dispose());
+
+  it('underlines the SQL inside the heredoc and the DSL call, hovers with the SQL Rails sends, and fixes in Rails idiom', async () => {
+    const { diagnostics } = await lsp.diagnosticsFor(uri);
+    const check = diagnostics.find((d) => d.code === 'require-not-valid' && d.range.start.line === positionAt(text, text.indexOf(CHECK)).line);
+    assert.deepEqual(check?.range, { start: positionAt(text, text.indexOf(CHECK)), end: positionAt(text, text.indexOf(CHECK) + CHECK.length) });
+    const index = diagnostics.find((d) => d.code === 'require-concurrent-index')!;
+    const call = 'add_index :users, :email';
+    assert.deepEqual(index.range, { start: positionAt(text, text.indexOf(call)), end: positionAt(text, text.indexOf(call) + call.length) });
+    const hover = await lsp.hover(uri, positionAt(text, text.indexOf(call) + 3));
+    assert.match((hover?.contents as MarkupContent).value, /Rails sends:\n\n```sql\nCREATE INDEX "index_users_on_email" ON "users" \("email"\)\n```/);
+    const actions = await lsp.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: index.range,
+      context: { diagnostics: [index], only: ['quickfix'] },
+    });
+    const fix = actions.find((a) => a.title.startsWith('Use CONCURRENTLY'));
+    assert.ok(fix?.edit, `a fix among ${actions.map((a) => a.title).join(', ')}`);
+    const change = fix.edit.documentChanges?.[0] as { edits: TextEdit[] } | undefined;
+    const edits = change?.edits ?? Object.values(fix.edit.changes ?? {})[0];
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'ruby', 1, text), edits);
+    assert.ok(fixed.includes('[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_index :users, :email, algorithm: :concurrently\n'));
   });
 });

@@ -12,8 +12,14 @@ const settings: Record<string, any> = manifest.contributes.configuration.propert
 describe('extension manifest (package.json contributes)', function () {
   this.timeout(30_000);
 
-  it('activates on SQL files, on workspaces with a lockstep.config.json, and on JS/TS migration folders', () => {
-    assert.deepEqual(manifest.activationEvents, ['onLanguage:sql', 'workspaceContains:**/lockstep.config.json', 'workspaceContains:**/migrations/*.{ts,js,mjs,cjs}']);
+  it('activates on SQL files, on workspaces with a lockstep.config.json, and on JS/TS, Rails and Ecto migration folders', () => {
+    assert.deepEqual(manifest.activationEvents, [
+      'onLanguage:sql',
+      'workspaceContains:**/lockstep.config.json',
+      'workspaceContains:**/migrations/*.{ts,js,mjs,cjs}',
+      'workspaceContains:**/db/migrate/*.rb',
+      'workspaceContains:**/priv/repo/migrations/*.exs',
+    ]);
     assert.equal(manifest.main, './dist/client.js');
   });
 
@@ -46,7 +52,7 @@ describe('extension manifest (package.json contributes)', function () {
       .map((line) => line.trim())
       .filter(Boolean);
 
-    for (const required of ['package.json', 'LICENSE', 'dist/client.js', 'dist/server.js', 'dist/libpg-query.wasm', 'schemas/lockstep.config.schema.json']) {
+    for (const required of ['package.json', 'LICENSE', 'dist/client.js', 'dist/server.js', 'dist/libpg-query.wasm', 'dist/tree-sitter.wasm', 'dist/tree-sitter-ruby.wasm', 'dist/tree-sitter-elixir.wasm', 'schemas/lockstep.config.schema.json']) {
       assert.ok(files.includes(required), `${required} is packaged (got ${files.join(', ')})`);
     }
     // Written by other parts of the project; shipped whenever they exist.

@@ -6,7 +6,8 @@
  * linting the edited file: it is offered only when the finding it fixes is gone.
  */
 import type { Finding } from '../findings';
-import type { Fix, TextEdit } from '../fixes/types';
+import { dirname, join } from 'node:path';
+import type { Fix, NewFile, TextEdit } from '../fixes/types';
 import { applyEdits } from '../fixes/textEdits';
 import { lintHostText, type HostLintOptions, type HostLintResult } from './lint';
 import type { FrameworkExtractor } from './types';
@@ -18,12 +19,20 @@ export function hostFixes(text: string, result: HostLintResult, finding: Finding
   const { idioms, label } = host.framework;
   const stmtInfo = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
   const stmt = stmtInfo ? host.statementAt(stmtInfo.span.start) : undefined;
-  const candidates: { title: string; edits: TextEdit[] | undefined }[] = [];
+  const candidates: { title: string; edits: TextEdit[] | undefined; files?: NewFile[] }[] = [];
   const optOut = () => (host.extraction.transaction.wrapped ? idioms.optOutOfTransaction(text, host.extraction) : []);
   if (CONCURRENTLY_RULES.has(finding.ruleId) && stmt) {
     const conc = idioms.concurrently(text, stmt);
     const out = optOut();
     if (conc && out) candidates.push({ title: `Use CONCURRENTLY${out.length ? ` and run this ${label} migration outside a transaction` : ''}`, edits: [...conc, ...out] });
+  }
+  if (finding.ruleId === 'require-not-valid' && stmt && idioms.notValid && options.path) {
+    // NOT VALID here, VALIDATE in a new migration after this one: it touches another file, so it is offered, not applied by --fix.
+    const nv = idioms.notValid(text, stmt);
+    if (nv) {
+      const files: NewFile[] = [{ path: join(dirname(options.path), idioms.newMigrationName(nv.later.slug, new Date(), [])), text: nv.later.text }];
+      candidates.push({ title: `Add the constraint NOT VALID and validate it in a new ${label} migration`, edits: nv.edits, files });
+    }
   }
   if (finding.ruleId === 'concurrent-in-transaction') {
     const out = optOut();
@@ -34,7 +43,7 @@ export function hostFixes(text: string, result: HostLintResult, finding: Finding
     if (!c.edits?.length) continue;
     const edited = applyEdits(text, c.edits);
     if (!verified(edited, result, finding, options)) continue;
-    fixes.push({ title: c.title, ruleId: finding.ruleId, edits: c.edits, files: [], safe: true, preferred: true });
+    fixes.push({ title: c.title, ruleId: finding.ruleId, edits: c.edits, files: c.files ?? [], safe: !c.files?.length, preferred: true });
   }
   return fixes;
 }

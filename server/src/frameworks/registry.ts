@@ -8,11 +8,13 @@ import { knex } from './knex';
 import { kysely } from './kysely';
 import { mikroOrm } from './mikroorm';
 import { nodePgMigrate } from './nodePgMigrate';
+import { ecto } from './ecto';
+import { rails } from './rails';
 import { sequelize } from './sequelize';
 import { typeorm } from './typeorm';
 import type { FrameworkExtractor, FrameworkId } from './types';
 
-export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex, django, alembic];
+export const FRAMEWORKS: readonly FrameworkExtractor[] = [typeorm, mikroOrm, sequelize, nodePgMigrate, kysely, knex, django, alembic, rails, ecto];
 
 export function frameworkById(id: FrameworkId): FrameworkExtractor | undefined {
   return FRAMEWORKS.find((f) => f.id === id);

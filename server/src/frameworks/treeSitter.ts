@@ -59,7 +59,7 @@ export function loadGrammar(name: GrammarName): Promise<Language | undefined> {
 }
 
 /** The grammars host-file extractors use; engine.ts loads them with the SQL parser. */
-export const HOST_GRAMMARS: readonly GrammarName[] = ['python'];
+export const HOST_GRAMMARS: readonly GrammarName[] = ['python', 'ruby', 'elixir'];
 
 export async function loadHostGrammars(): Promise<void> {
   await Promise.all(HOST_GRAMMARS.map(loadGrammar));
@@ -77,4 +77,9 @@ export function parserFor(name: GrammarName): Parser | undefined {
   const parser = new Parser();
   parser.setLanguage(lang);
   return parser;
+}
+
+/** A parser for `grammar`, or the reason there is none (the Rails and Ecto extractors' form). */
+export function treeSitterParser(grammar: GrammarName): Parser | string {
+  return parserFor(grammar) ?? `tree-sitter could not load the ${grammar} grammar (${grammarFailure(grammar) ?? 'initEngine() not awaited'})`;
 }

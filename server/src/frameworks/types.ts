@@ -13,7 +13,7 @@ import type { TextEdit } from '../fixes/types';
 export const NOT_ANALYSED = 'not-analysed';
 
 /** Framework ids; the issue-13 frameworks add theirs here. */
-export type FrameworkId = 'typeorm' | 'knex' | 'sequelize' | 'kysely' | 'mikro-orm' | 'node-pg-migrate' | 'django' | 'alembic';
+export type FrameworkId = 'typeorm' | 'knex' | 'sequelize' | 'kysely' | 'mikro-orm' | 'node-pg-migrate' | 'django' | 'alembic' | 'rails' | 'ecto';
 
 /**
  * How offsets inside the extracted SQL map to host offsets: sorted, non-overlapping runs where
@@ -86,6 +86,11 @@ export interface FixIdioms {
    * Undefined when the framework has no way to say it.
    */
   concurrently(text: string, stmt: ExtractedStatement): TextEdit[] | undefined;
+  /**
+   * Edits that add `stmt`'s CHECK / FOREIGN KEY constraint NOT VALID in the framework's way (Rails
+   * `validate: false`), and the later migration that validates it. Optional: frameworks without one get no fix.
+   */
+  notValid?(text: string, stmt: ExtractedStatement): { edits: TextEdit[]; later: { slug: string; text: string } } | undefined;
   /** File name for a new migration next to `siblings` (the framework's naming: timestamp, class name…). */
   newMigrationName(slug: string, now: Date, siblings: readonly string[]): string;
 }

@@ -29,6 +29,22 @@ describe('lockstep lint on framework migrations (dist/cli.js)', function () {
     assert.match(text.stdout, /^Frameworks: knex: 3 files, 100% of SQL calls analysed\.$/m);
   });
 
+  it('reads Rails .rb migrations from dist/ alone (tree-sitter and the Ruby grammar ship in dist/), and --fix writes the Rails idiom', () => {
+    const run = runCli(['lint', '--format', 'json', join(FIXTURES, 'rails/db/migrate')]);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.files.length, 4);
+    const dangerous = report.files.find((f: { path: string }) => f.path.endsWith('20240102000000_index_users_email.rb'));
+    assert.deepEqual(dangerous.framework, { id: 'rails', understood: 4, notAnalysed: 0, reasons: {} });
+    const index = dangerous.findings.find((f: { ruleId: string }) => f.ruleId === 'require-concurrent-index');
+    assert.deepEqual([index.start.line, index.start.column, index.end.line, index.end.column], [5, 5, 5, 29]);
+    const file = join(dir, '20240102000000_index_users_email.rb');
+    cpSync(join(FIXTURES, 'rails/db/migrate/20240102000000_index_users_email.rb'), file);
+    const fix = runCli(['lint', '--fix', file]);
+    assertNoStackTrace(fix.stderr);
+    assert.match(readFileSync(file, 'utf8'), /< ActiveRecord::Migration\[7\.1\]\n  disable_ddl_transaction!\n\n  def change\n    add_index :users, :email, algorithm: :concurrently\n/);
+  });
+
   it('--fix writes the framework idiom into the file', () => {
     const file = join(dir, '1700000000001_index-accounts-email.js');
     cpSync(join(FIXTURES, 'node-pg-migrate/migrations/1700000000001_index-accounts-email.js'), file);
@@ -44,6 +60,6 @@ describe('lockstep lint on framework migrations (dist/cli.js)', function () {
     writeFileSync(file, 'export const answer = 42;\n');
     const run = runCli(['lint', file]);
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /helpers\.ts: not a migration of a framework Lockstep reads \(TypeORM, MikroORM, Sequelize, node-pg-migrate, Kysely, Knex\)/);
+    assert.match(run.stderr, /helpers\.ts: not a migration of a framework Lockstep reads \(TypeORM, MikroORM, Sequelize, node-pg-migrate, Kysely, Knex, Rails, Ecto\)/);
   });
 });

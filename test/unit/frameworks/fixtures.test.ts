@@ -27,6 +27,8 @@ interface Case {
   wrapped: { dangerous: boolean; correct: boolean };
   /** The quick-fix's result, as a list of [before, after] substrings of the file. */
   fix?: [string, string][];
+  /** The migrations folder inside the fixture project (default `migrations`). */
+  dir?: string;
 }
 
 const CASES: Case[] = [
@@ -90,10 +92,36 @@ const CASES: Case[] = [
       ["'create index \"accounts_email_index\"", "'create index concurrently \"accounts_email_index\""],
     ],
   },
+  {
+    framework: 'rails',
+    dir: 'db/migrate',
+    dangerous: '20240102000000_index_users_email.rb',
+    correct: '20240103000000_index_users_name.rb',
+    flagged: 'add_index :users, :email',
+    wrapped: { dangerous: true, correct: false },
+    fix: [
+      ['class IndexUsersEmail < ActiveRecord::Migration[7.1]\n', 'class IndexUsersEmail < ActiveRecord::Migration[7.1]\n  disable_ddl_transaction!\n\n'],
+      ['add_index :users, :email', 'add_index :users, :email, algorithm: :concurrently'],
+    ],
+  },
+  {
+    framework: 'ecto',
+    dir: 'priv/repo/migrations',
+    dangerous: '20240102000000_index_users_email.exs',
+    correct: '20240103000000_index_users_name.exs',
+    flagged: 'create index(:users, [:email])',
+    wrapped: { dangerous: true, correct: false },
+    fix: [
+      ['  use Ecto.Migration\n', '  use Ecto.Migration\n\n  @disable_ddl_transaction true\n  @disable_migration_lock true\n'],
+      ['create index(:users, [:email])', 'create index(:users, [:email], concurrently: true)'],
+    ],
+  },
 ];
 
+const dirOf = (framework: string) => CASES.find((c) => c.framework === framework)?.dir ?? 'migrations';
+
 function lintFixture(framework: string, file: string): { text: string; result: HostLintResult; path: string } {
-  const path = join(ROOT, framework, 'migrations', file);
+  const path = join(ROOT, framework, dirOf(framework), file);
   const text = readFileSync(path, 'utf8');
   const fw = detectFramework(path, text);
   assert.equal(fw?.id, framework, `${file} is detected as ${framework}`);
