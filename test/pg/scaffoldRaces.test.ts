@@ -40,7 +40,7 @@ for (const version of VERSIONS) {
     });
 
     it('merge-tables: v1 inserts the source row before the target row (one transaction or two) without a duplicate key', async () => {
-      plan = await PlanStepper.create(cluster, 'scaffold_race_merge_v1', PREFS, PREFS_SEED, 'merge-tables', { table: 'email_prefs', from: 'push_prefs' });
+      plan = await PlanStepper.create(cluster, 'scaffold_race_merge_v1', PREFS, PREFS_SEED, 'merge-tables', { table: 'push_prefs', into: 'email_prefs' });
       await plan.upTo('backfill');
       const v1 = await plan.session('v1');
       try {
@@ -77,7 +77,7 @@ for (const version of VERSIONS) {
     });
 
     it('merge-tables: rolling back the contract keeps a write the application commits while the restore runs', async () => {
-      plan = await PlanStepper.create(cluster, db('merge_restore'), PREFS, PREFS_SEED, 'merge-tables', { table: 'email_prefs', from: 'push_prefs' });
+      plan = await PlanStepper.create(cluster, db('merge_restore'), PREFS, PREFS_SEED, 'merge-tables', { table: 'push_prefs', into: 'email_prefs' });
       await plan.upTo();
       await plan.down(plan.migration('contract'));
       // v2 changes user 1's alerts; the trigger mirrors it into push_prefs, whose row it now holds.
@@ -99,7 +99,7 @@ for (const version of VERSIONS) {
     });
 
     it('merge-tables: rolling back the contract does not bring back a row the application emptied while the restore ran', async () => {
-      plan = await PlanStepper.create(cluster, db('merge_restore_delete'), PREFS, PREFS_SEED, 'merge-tables', { table: 'email_prefs', from: 'push_prefs' });
+      plan = await PlanStepper.create(cluster, db('merge_restore_delete'), PREFS, PREFS_SEED, 'merge-tables', { table: 'push_prefs', into: 'email_prefs' });
       await plan.upTo();
       await plan.down(plan.migration('contract'));
       // v2 clears user 1's push settings: the trigger deletes its push_prefs row, which v2 now holds.

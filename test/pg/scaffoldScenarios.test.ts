@@ -53,7 +53,7 @@ CREATE TABLE notification_preferences (user_id bigint PRIMARY KEY, push boolean,
 INSERT INTO notification_preferences SELECT g, true, g % 5 = 0 FROM generate_series(1, 20000, 3) g;`,
     plans: [
       {
-        kind: 'merge-tables', args: { table: 'email_preferences', from: 'notification_preferences' },
+        kind: 'merge-tables', args: { table: 'notification_preferences', into: 'email_preferences' },
         v1: `BEGIN; INSERT INTO notification_preferences VALUES (90001, false, true); INSERT INTO email_preferences VALUES (90001, false); COMMIT`,
         v2: `UPDATE email_preferences SET sms = true WHERE user_id = 4`,
       },
