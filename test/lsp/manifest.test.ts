@@ -17,6 +17,8 @@ describe('extension manifest (package.json contributes)', function () {
       'onLanguage:sql',
       'workspaceContains:**/lockstep.config.json',
       'workspaceContains:**/migrations/*.{ts,js,mjs,cjs}',
+      'workspaceContains:**/migrations/0001_*.py',
+      'workspaceContains:**/alembic.ini',
       'workspaceContains:**/db/migrate/*.rb',
       'workspaceContains:**/priv/repo/migrations/*.exs',
     ]);
