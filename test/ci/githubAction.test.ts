@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { CLI, ensureBuilt, REPO_ROOT } from '../unit/cli/distCli';
+import { pullRequestRepo } from '../support/gitRepo';
 
 interface Step {
   id?: string;
@@ -100,23 +101,6 @@ class FakeGitHub {
   }
 }
 
-function gitRepo(): { dir: string; base: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'lockstep-action-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'ci@example.invalid');
-  git('config', 'user.name', 'CI');
-  mkdirSync(join(dir, 'migrations'));
-  writeFileSync(join(dir, 'migrations/V1__create.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\n');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'base');
-  const base = git('rev-parse', 'HEAD');
-  writeFileSync(join(dir, 'migrations/V2__index.sql'), 'CREATE INDEX orders_customer_idx ON orders (customer_id);\n');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'pr');
-  return { dir, base };
-}
-
 /** Runs a command without blocking the event loop (the fake API server lives in this process). */
 function run(command: string, args: string[], options: { cwd?: string; env: Record<string, string> }): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -186,7 +170,7 @@ describe('GitHub Action (action.yml)', function () {
   before(async () => {
     ensureBuilt();
     api = await github.start();
-    repo = gitRepo();
+    repo = pullRequestRepo();
   });
   after(async () => {
     await github.stop();

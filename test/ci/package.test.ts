@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { ensureBuilt, REPO_ROOT } from '../unit/cli/distCli';
+import { pullRequestRepo } from '../support/gitRepo';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -70,19 +71,7 @@ describe('installable CLI (npm pack) and CI templates', function () {
   });
 
   it('runs the GitLab template’s script as a merge-request pipeline would, writing a Code Quality report', () => {
-    const repo = join(work, 'gitlab');
-    mkdirSync(join(repo, 'migrations'), { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'ci@example.invalid');
-    git('config', 'user.name', 'CI');
-    writeFileSync(join(repo, 'migrations/V1__create.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\n');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'base');
-    const base = git('rev-parse', 'HEAD');
-    writeFileSync(join(repo, 'migrations/V2__index.sql'), 'CREATE INDEX orders_customer_idx ON orders (customer_id);\n');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'mr');
+    const { dir: repo, base } = pullRequestRepo(join(work, 'gitlab'));
 
     const template = load(readFileSync(join(REPO_ROOT, 'ci/gitlab/lockstep.gitlab-ci.yml'), 'utf8')) as Record<string, { variables: Record<string, string>; script: string[]; artifacts: { reports: { codequality: string } } }>;
     const job = template.lockstep;

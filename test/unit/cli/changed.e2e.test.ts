@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, runCli } from './distCli';
+import { gitRepo, type GitRepo } from '../../support/gitRepo';
 
 interface JsonFinding {
   ruleId: string;
@@ -19,20 +20,6 @@ interface JsonReport {
   files: { path: string; findings: JsonFinding[] }[];
 }
 
-function repo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lockstep-changed-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'ci@example.invalid');
-  git('config', 'user.name', 'CI');
-  return dir;
-}
-
-function commitAll(dir: string, message: string): void {
-  execFileSync('git', ['add', '-A'], { cwd: dir });
-  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir });
-}
-
 function lintJson(dir: string, args: string[]): { status: number | null; report: JsonReport; stderr: string } {
   const run = runCli(['lint', '--format', 'json', ...args], { cwd: dir });
   return { status: run.status, report: JSON.parse(run.stdout || '{"files":[]}'), stderr: run.stderr };
@@ -41,13 +28,15 @@ function lintJson(dir: string, args: string[]): { status: number | null; report:
 describe('lockstep lint --changed-since / --staged', function () {
   this.timeout(60_000);
   let dir: string;
+  let repo: GitRepo;
   before(() => ensureBuilt());
   beforeEach(() => {
-    dir = repo();
+    repo = gitRepo(mkdtempSync(join(tmpdir(), 'lockstep-changed-')));
+    dir = repo.dir;
     mkdirSync(join(dir, 'db/migrations'), { recursive: true });
     writeFileSync(join(dir, 'db/migrations/000001_create.up.sql'), 'CREATE TABLE t (id int PRIMARY KEY, note varchar(50));\n');
     writeFileSync(join(dir, 'db/migrations/000003_index.up.sql'), 'CREATE INDEX CONCURRENTLY t_note_idx ON t (note);\n');
-    commitAll(dir, 'base');
+    repo.commitAll('base');
     execFileSync('git', ['tag', 'base'], { cwd: dir });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -101,7 +90,7 @@ describe('lockstep lint --changed-since / --staged', function () {
     mkdirSync(join(set, '2024-01-02-000000_b'), { recursive: true });
     writeFileSync(join(set, '2024-01-02-000000_b/up.sql'), 'CREATE TABLE b (id int);\n');
     writeFileSync(join(set, '2024-01-02-000000_b/down.sql'), 'DROP TABLE b;\n');
-    commitAll(dir, 'diesel');
+    repo.commitAll('diesel');
     mkdirSync(join(set, '2024-01-01-000000_a'));
     writeFileSync(join(set, '2024-01-01-000000_a/up.sql'), 'CREATE TABLE a (id int);\n');
     writeFileSync(join(set, '2024-01-01-000000_a/down.sql'), 'DROP TABLE a;\n');
