@@ -21,6 +21,10 @@ type Parser = WTS.Parser;
 export type GrammarName = 'ruby' | 'python' | 'elixir';
 
 let init: Promise<void> | undefined;
+// web-tree-sitter links every grammar into one shared symbol table and, while loading one, resolves
+// the symbols every other grammar still has pending: two loads in flight at once can fail with
+// "bad export type for 'tree_sitter_python_external_scanner_create'". So loads run one at a time.
+let queue: Promise<unknown> = Promise.resolve();
 const loading = new Map<GrammarName, Promise<Language | undefined>>();
 const loaded = new Map<GrammarName, Language>();
 const failures = new Map<GrammarName, string>();
@@ -43,7 +47,8 @@ export function loadGrammar(name: GrammarName): Promise<Language | undefined> {
   let p = loading.get(name);
   if (!p) {
     const file = `tree-sitter-${name}.wasm`;
-    p = initParser()
+    p = queue
+      .then(initParser)
       .then(() => Language.load(wasmPath(file, () => join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', file))))
       .then((lang) => {
         loaded.set(name, lang);
@@ -54,6 +59,7 @@ export function loadGrammar(name: GrammarName): Promise<Language | undefined> {
         return undefined;
       });
     loading.set(name, p);
+    queue = p;
   }
   return p;
 }
