@@ -48,15 +48,14 @@ export function parseCount(text: string): number | undefined {
   return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-export const WATCH_VALUE_OPTIONS = ['--db', '--max-queue-wait', '--max-queue', '--format'] as const;
+export const WATCH_VALUE_OPTIONS = ['--db', '--max-queue-wait', '--max-queue'] as const;
 export const WATCH_FLAG_OPTIONS = ['--terminate', '--no-kill-switch', '--help'] as const;
 
 export const WATCH_OPTIONS_HELP = `  --db <url>             postgres://user@host:5432/dbname (default: PG* variables, then DATABASE_URL)
   --max-queue-wait <d>   cancel once a session queued behind the migration waited this long (default 5s)
   --max-queue <n>        … or once more than n sessions queue behind it (default 20)
   --terminate            terminate the migration's session instead of cancelling its statement
-  --no-kill-switch       only watch and report; never cancel
-  --format <name>        text (default), json or markdown for the final report`;
+  --no-kill-switch       only watch and report; never cancel`;
 
 export function watchLimitsFrom(args: ParsedArgs): { limits: WatchLimits; killSwitch: boolean; format: RunFormat } | { error: string } {
   const limits = { ...DEFAULT_WATCH_LIMITS, terminate: args.flags.has('--terminate') };

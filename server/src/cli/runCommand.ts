@@ -32,6 +32,7 @@ the way their runner would (its transactions; CONCURRENTLY outside any), guarded
 
 Options:
 ${WATCH_OPTIONS_HELP}
+  --format <name>        the final report: text (default), json or markdown (for the PR)
   --lock-timeout <d>     lock_timeout for blocking statements (default 2s)
   --retries <n>          tries after the first (default 5)
   --backoff <d>          first retry delay; doubles each try, capped at 30s (default 1s)
@@ -45,7 +46,7 @@ ${WATCH_OPTIONS_HELP}
 
 Exit codes: 0 applied, 1 the run stopped (report says why), 2 usage, file or connection error.`;
 
-const VALUE_OPTIONS = [...WATCH_VALUE_OPTIONS, '--lock-timeout', '--retries', '--backoff', '--config'];
+const VALUE_OPTIONS = [...WATCH_VALUE_OPTIONS, '--format', '--lock-timeout', '--retries', '--backoff', '--config'];
 const FLAG_OPTIONS = [...WATCH_FLAG_OPTIONS, '--dry-run', '--yes', '--rerun-interrupted', '--ignore-runner-history'];
 
 function describeEvent(e: RunEvent): string | undefined {

@@ -254,6 +254,9 @@ export class GuardedRun {
           report.error = reason ? `gave up after ${attempt} tries: ${reason}` : `line ${this.failedLine(unit, error)}: ${messageOf(error)}`;
           throw new UnitFailed(report.error);
         }
+        if (codeOf(error) === '55P03') {
+          for (const b of await this.watch.holdersConflictingWith(this.migration.pid, unit.locks).catch(() => [])) this.blockersThisAttempt.set(b.pid, b);
+        }
         const blockers = [...this.blockersThisAttempt.values()];
         report.retries.push({ reason, blockers: blockers.map(describeBlocker) });
         const delayMs = backoffMs(attempt, this.options.backoffBaseMs, this.options.backoffMaxMs);

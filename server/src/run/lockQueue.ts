@@ -39,6 +39,18 @@ export function sessionsQuery(serverVersionNum: number): string {
      WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'`;
 }
 
+/** Sessions holding a lock on one of the named relations ($1), other than the migration ($2), with the mode held. */
+export const HOLDERS_QUERY = `
+  SELECT a.pid, coalesce(a.application_name, '') AS application_name, coalesce(a.state, '') AS state,
+         left(coalesce(a.query, ''), 500) AS query, pg_blocking_pids(a.pid) AS blocked_by, 0 AS lock_wait_ms,
+         coalesce(extract(epoch FROM clock_timestamp() - a.xact_start) * 1000, 0) AS transaction_ms,
+         c.relname, l.mode
+    FROM pg_locks l
+    JOIN pg_stat_activity a ON a.pid = l.pid
+    JOIN pg_class c ON c.oid = l.relation
+   WHERE l.granted AND l.locktype = 'relation' AND c.relname = ANY ($1::text[]) AND l.pid <> $2
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
 export const STANDBYS_QUERY = `
   SELECT coalesce(application_name, client_addr::text, pid::text) AS name,
          extract(epoch FROM replay_lag) * 1000 AS replay_lag_ms

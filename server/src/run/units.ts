@@ -5,7 +5,7 @@
  * so `run` can never disagree with what the linter said about the same file.
  */
 import type { MigrationDocument, StatementInfo } from '../document/model';
-import { conflicts } from '../locks/modes';
+import { conflicts, strongest, type LockMode } from '../locks/modes';
 import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
 import { LineIndex } from '../parse/positions';
 
@@ -25,8 +25,8 @@ export interface RunUnit {
   transactional: boolean;
   /** Some statement takes a lock that blocks ordinary reads or writes of a relation that exists. */
   blocking: boolean;
-  /** The relations whose locks can make the unit wait, for logs ("waited for users"). */
-  relations: string[];
+  /** The strongest lock it takes on each existing relation: who holds a conflicting one is whom it waits for. */
+  locks: { relation: string; mode: LockMode }[];
   /** A CREATE INDEX CONCURRENTLY: an interrupted or cancelled build leaves an INVALID index to handle. */
   concurrentIndex?: { name: string; table: string };
 }
@@ -74,14 +74,19 @@ export function unitsOf(doc: MigrationDocument): UnitsResult {
     const sameTransaction = open && stmt.inTransaction && open.id === stmt.transactionId;
     const unit: RunUnit = sameTransaction
       ? open!.unit
-      : { ordinal: units.length, statements: [], transactional: stmt.inTransaction, blocking: false, relations: [] };
+      : { ordinal: units.length, statements: [], transactional: stmt.inTransaction, blocking: false, locks: [] };
     if (!sameTransaction) {
       units.push(unit);
       open = stmt.inTransaction ? { id: stmt.transactionId, unit } : undefined;
     }
     unit.statements.push(entry);
     unit.blocking ||= takesBlockingLock(stmt);
-    for (const e of stmt.locks.effects) if (!e.created && e.kind !== 'type' && !unit.relations.includes(e.object)) unit.relations.push(e.object);
+    for (const e of stmt.locks.effects) {
+      if (e.created || e.kind === 'type') continue;
+      const held = unit.locks.find((l) => l.relation === e.object);
+      if (held) held.mode = strongest(held.mode, e.mode);
+      else unit.locks.push({ relation: e.object, mode: e.mode });
+    }
     unit.concurrentIndex ??= concurrentIndexOf(stmt);
   }
   return { ok: true, units };

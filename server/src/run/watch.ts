@@ -5,7 +5,8 @@
  * `pg_terminate_backend` with `terminate`). The application's sessions are never touched.
  */
 import type pg from 'pg';
-import { queueBehind, sessionsQuery, STANDBYS_QUERY, toSessionRow, type Queue, type SessionRow, type Standby } from './lockQueue';
+import { conflicts, type LockMode } from '../locks/modes';
+import { HOLDERS_QUERY, queueBehind, sessionsQuery, STANDBYS_QUERY, toSessionRow, type Queue, type SessionRow, type Standby } from './lockQueue';
 
 export interface WatchLimits {
   /** Cancel once a session queued behind the migration has waited this long. */
@@ -99,6 +100,21 @@ export class LockWatch {
       if (reason) await this.cancel(g.session, reason);
     }
     return sample;
+  }
+
+  /**
+   * Who holds a lock conflicting with one `pid` wants: asked when a lock_timeout expires, since a
+   * wait shorter than the sampling interval may never show up in a sample.
+   */
+  async holdersConflictingWith(pid: number, wants: { relation: string; mode: LockMode }[]): Promise<SessionRow[]> {
+    if (!wants.length) return [];
+    const { rows } = await this.client.query(HOLDERS_QUERY, [wants.map((w) => w.relation), pid]);
+    const found = new Map<number, SessionRow>();
+    for (const r of rows) {
+      const want = wants.find((w) => w.relation === r.relname);
+      if (want && conflicts(want.mode, String(r.mode) as LockMode)) found.set(Number(r.pid), toSessionRow(r));
+    }
+    return [...found.values()];
   }
 
   private overLimit(queue: Queue): string | undefined {

@@ -37,7 +37,7 @@ describe('run: a migration as units', () => {
     const [create, alter, index] = units('CREATE TABLE fresh (id int);\nALTER TABLE users ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY users_a ON users (a);\n');
     assert.equal(create.blocking, false);
     assert.equal(alter.blocking, true);
-    assert.deepEqual(alter.relations, ['users']);
+    assert.deepEqual(alter.locks, [{ relation: 'users', mode: 'AccessExclusiveLock' }]);
     assert.equal(index.blocking, false, 'SHARE UPDATE EXCLUSIVE blocks neither reads nor writes');
   });
 
