@@ -111,7 +111,7 @@ export class DatabaseConnector {
   /** The server bounds the connect by the target's connect_timeout; this bounds the wait for the server. */
   private async request(params: DatabaseConnectParams, waitSeconds: number): Promise<DatabaseStatus> {
     try {
-      this.status = await requestWithin(
+      this.status = await requestWithin<DatabaseStatus>(
         (token) => this.client.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, params, token),
         waitSeconds * 1000,
         () => ({ state: 'failed', message: `The language server did not answer the connect request within ${waitSeconds} s.`, errorKind: 'timeout' }),
