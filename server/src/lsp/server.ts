@@ -9,6 +9,7 @@ import {
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
+  type ClientCapabilities,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -46,6 +47,7 @@ export function startServer(connection: Connection): void {
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   let maxDocumentMb = DEFAULT_MAX_DOCUMENT_MB;
   let canRegisterConfigChange = false;
+  let clientCapabilities: ClientCapabilities = {};
   let engineReady: Promise<boolean> = Promise.resolve(false);
 
   function guard<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
@@ -65,6 +67,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    clientCapabilities = params.capabilities ?? {};
     configs.canPullSettings = params.capabilities.workspace?.configuration === true;
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     const options = (params.initializationOptions ?? {}) as LockstepInitOptions;
@@ -196,6 +199,7 @@ export function startServer(connection: Connection): void {
     log: (message) => log.info(message),
     relintAll,
     cacheFor: (uri) => linter.cacheFor(uri),
+    clientCapabilities: () => clientCapabilities,
     linted: async (uri) => {
       const doc = documents.get(uri);
       if (!doc || !isSqlDocument(doc)) return undefined;
