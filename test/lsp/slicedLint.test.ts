@@ -5,7 +5,7 @@
  * held the thread, every request sent after it started would wait for its diagnostics.
  */
 import { strict as assert } from 'node:assert';
-import type { ConfigurationParams } from 'vscode-languageserver/node';
+import type { ConfigurationParams, Hover } from 'vscode-languageserver/node';
 import { LspHarness } from './harness';
 
 /** A migration that takes the engine many slices to lint (thousands of statements, each parsed and analysed). */
@@ -52,6 +52,29 @@ describe('LSP lints in slices (hover while a big file lints)', function () {
     const p = await bigDiagnostics;
     assert.ok(p.diagnostics.length > 0, 'the big lint finished and published');
     assert.ok(answeredBefore >= 3, `hovers answered while the big document linted: ${answeredBefore}`);
+  });
+
+  it('hovers the edited document itself while it relints, from its last lint, with ranges in the new text', async () => {
+    lsp = await LspHarness.start({ debounceMs: 0 });
+    const big = 'file:///virtual/relint.sql';
+    const statements = 3_000;
+    lsp.open(big, bigMigration(statements));
+    await lsp.diagnosticsFor(big, 1, 100_000);
+    // A BEGIN; above everything: every statement now runs in a transaction, so all of them are analysed again.
+    const version = lsp.change(big, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'BEGIN;\n' }]);
+    let published = false;
+    const relinted = lsp.diagnosticsFor(big, version, 100_000).then(() => (published = true));
+    let answeredBefore = 0;
+    for (let n = 0; !published; n++) {
+      const line = 1 + ((n * 37) % statements); // the statement that was on line `line - 1`
+      const hover: Hover | null = await lsp!.hover(big, { line, character: 3 });
+      assert.ok(hover?.range, `hover on line ${line}`);
+      assert.deepEqual([hover.range.start.line, hover.range.end.line], [line, line], 'the range is in the edited text');
+      assert.match((hover.contents as { value: string }).value, new RegExp(`\\bt${(line - 1) % 97}\\b`));
+      if (!published) answeredBefore++;
+    }
+    await relinted;
+    assert.ok(answeredBefore >= 3, `hovers answered while the document relinted: ${answeredBefore}`);
   });
 
   it('a lint superseded by an edit stops and never publishes; the edit is linted', async () => {

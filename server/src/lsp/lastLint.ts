@@ -32,10 +32,12 @@ export class LastLintLookup {
 
   find(doc: TextDocument, offset: number, last: LintedDocument | undefined): FromLastLint | undefined {
     const before = last?.result?.document.text;
-    if (!last?.result || before === undefined || last.large || isHostResult(last.result)) return undefined;
+    if (!last?.result || before === undefined || isHostResult(last.result)) return undefined;
     let ends = this.ends.get(doc.uri);
     if (!ends || ends.version !== doc.version || ends.linted !== last) {
-      ends = { version: doc.version, linted: last, ...sharedEnds(before, doc.getText()) };
+      const shared = sharedEnds(before, doc.getText());
+      // An oversized document was linted as a prefix of its text: only that prefix lines up.
+      ends = { version: doc.version, linted: last, prefix: shared.prefix, suffix: last.large ? 0 : shared.suffix };
       this.ends.set(doc.uri, ends);
     }
     const delta = doc.getText().length - before.length;

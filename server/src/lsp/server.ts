@@ -104,11 +104,13 @@ export function startServer(connection: Connection): void {
    * meanwhile; it is superseded, and stops without publishing, when the text changes or a newer lint
    * of the document starts (settings changed).
    */
-  const running = new Map<string, { version: number; ticket: number; result: Promise<LintedDocument | undefined> }>();
+  const running = new Map<string, { version: number; settings: number; ticket: number; result: Promise<LintedDocument | undefined> }>();
   let tickets = 0;
+  /** Bumped when settings change: a lint started before is superseded even for the same text. */
+  let settingsEpoch = 0;
 
   /** Lint the document's current text (if it is still open and is SQL); undefined when skipped or superseded. */
-  async function lintNow(uri: string, options: { join?: boolean } = {}): Promise<LintedDocument | undefined> {
+  async function lintNow(uri: string): Promise<LintedDocument | undefined> {
     if (!isSqlDocument(documents.get(uri))) return undefined;
     const engineOk = await engineReady;
     const effective = await configs.get(uri);
@@ -119,9 +121,9 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
       return undefined;
     }
-    // A request that needs this version's lint waits for the one already running rather than start another.
+    // The same text under the same settings: wait for the lint already running rather than start another.
     const inFlight = running.get(uri);
-    if (options.join && inFlight?.version === doc.version) return inFlight.result;
+    if (inFlight?.version === doc.version && inFlight.settings === settingsEpoch) return inFlight.result;
     const ticket = ++tickets;
     const wanted = () => running.get(uri)?.ticket === ticket && documents.get(uri)?.version === doc.version;
     const config = FEATURES.reduce((c, feature) => feature.adjustConfig?.(c, uri) ?? c, effective.config);
@@ -131,7 +133,7 @@ export function startServer(connection: Connection): void {
       publish(doc, linted);
       return linted;
     });
-    running.set(uri, { version: doc.version, ticket, result });
+    running.set(uri, { version: doc.version, settings: settingsEpoch, ticket, result });
     try {
       return await result;
     } finally {
@@ -155,13 +157,14 @@ export function startServer(connection: Connection): void {
   const lastLint = new LastLintLookup();
   /** The current version's lint (waiting for it), as a hover lookup. */
   async function lintedNowAt(uri: string, offset: number): Promise<FromLastLint | undefined> {
-    const linted = await lintNow(uri, { join: true });
+    const linted = await lintNow(uri);
     return linted && { linted, offset, delta: 0 };
   }
   /** The lint of the document's current version: the last one if current, else the running one, else a new one. */
-  const currentLint = (uri: string, version: number) => linter.current(uri, version) ?? lintNow(uri, { join: true });
+  const currentLint = (uri: string, version: number) => linter.current(uri, version) ?? lintNow(uri);
 
   function relintAll(): void {
+    settingsEpoch++;
     linter.invalidateResults();
     for (const doc of documents.all()) void lintGuarded(doc.uri);
   }
@@ -219,7 +222,12 @@ export function startServer(connection: Connection): void {
       const fresh = documents.get(doc.uri);
       if (!found?.linted.result || !fresh) return null;
       // The text moved on while we waited: answer only if the statement is still the same.
-      const still = fresh.version === doc.version ? found : fresh.version === found.linted.version ? { ...found, delta: 0 } : lastLint.find(fresh, fresh.offsetAt(params.position), found.linted);
+      const still =
+        fresh.version === doc.version
+          ? found
+          : fresh.version === found.linted.version
+            ? { linted: found.linted, offset: fresh.offsetAt(params.position), delta: 0 }
+            : lastLint.find(fresh, fresh.offsetAt(params.position), found.linted);
       if (!still) return null;
       const { linted } = still;
       const hover = lockHover(fresh, linted.result!, still.offset, linted.config, still.delta);
