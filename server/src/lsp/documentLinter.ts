@@ -6,7 +6,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EngineCache, lintSteps, type LintResult } from '../engine';
 import { runToEnd } from '../document/model';
-import { runSliced } from './slicedLint';
+import { runSliced, SLICE_MS } from './slicedLint';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
@@ -52,8 +52,8 @@ export class DocumentLinter {
    * answered while a big document lints (from the last completed lint). Stops, keeping nothing, as
    * soon as `wanted()` says the lint is superseded (the text changed, or a newer lint started).
    */
-  lintSliced(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars: number, wanted: () => boolean): Promise<LintedDocument | undefined> {
-    return runSliced(this.lintSteps(doc, path, config, maxChars), wanted);
+  lintSliced(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars: number, wanted: () => boolean, sliceMs = SLICE_MS): Promise<LintedDocument | undefined> {
+    return runSliced(this.lintSteps(doc, path, config, maxChars), wanted, sliceMs);
   }
 
   private *lintSteps(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars: number): Generator<void, LintedDocument> {
