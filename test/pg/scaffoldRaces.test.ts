@@ -81,7 +81,7 @@ for (const version of VERSIONS) {
 
     // Rolling back the contract: the restore (the verify's rollback) refills the old side while v2
     // holds a write to the same row open; the write commits once the restore waits on its row lock.
-    const RESTORE_RACES = [
+    const RESTORE_RACES: Array<{ kind: string; what: string; schema: string; seed: string; args: Record<string, string>; write: string; read: string; expected: unknown[]; differ: string }> = [
       { kind: 'merge-tables', what: 'keeps a write the application commits', schema: PREFS, seed: PREFS_SEED, args: { table: 'push_prefs', into: 'email_prefs' },
         write: 'UPDATE email_prefs SET alerts = NOT alerts, quiet_hours = 23 WHERE user_id = 1', read: 'SELECT alerts, quiet_hours FROM push_prefs WHERE user_id = 1', expected: [{ alerts: true, quiet_hours: 23 }], differ: mergeDiffers },
       { kind: 'merge-tables', what: 'does not bring back a row the application emptied', schema: PREFS, seed: PREFS_SEED, args: { table: 'push_prefs', into: 'email_prefs' },

@@ -1,5 +1,6 @@
 /** Kind 3: split a table — move some of its columns to a new 1:1 table keyed by its primary key. */
 import { crossTablePlan, type MovedColumn } from '../engines/crossTable';
+import { dependencyNotes } from '../dependencies';
 import { ScaffoldError } from '../plan';
 import { q, qList } from '../sqlText';
 import { arg, columnOf, freshName, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
@@ -66,6 +67,7 @@ export const splitTable: PlanKind = {
           },
         },
         notes: [
+          ...cols.flatMap((c) => dependencyNotes(schema.dependents, { action: 'move-column', table: table.name, column: c.name, into })),
           ...unsupportedIndexNotes(touched),
           ...stuck.map((i) => `Index ${i.name} mixes moved and staying columns; it goes with the moved columns and has no counterpart.`),
           ...oldChecks.filter((c) => !movedChecks.includes(c)).map((c) => `CHECK ${c.name} reads moved and staying columns; the contract drops it with the moved columns and ${into} has no counterpart (rolling back restores it).`),
