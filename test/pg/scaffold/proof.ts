@@ -178,12 +178,17 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
     maxLatencyMs: 0, maxLockWaitMs: 0, worstLockWait: '', slowest: '', slowestDuring: '', timeline: [], lockTimeoutRetries: 0, notices, wallMs: 0, lintFindings: 0,
   };
   let slowestAt = 0;
+  const during = (at: number) => {
+    const last = report.timeline.filter((t) => t.start <= at).pop();
+    return !last ? 'before the first migration' : at <= last.end ? `during ${last.what}` : `after ${last.what}`;
+  };
   const workloads: Partial<Record<Version, Workload>> = {};
   let monitor: LockWaitMonitor | undefined;
   const collect = (stats: WorkloadStats[], v: Version) => {
     for (const s of stats) {
       report.operations[v] += s.operations;
-      report.errors.push(...s.errors.map((e) => `${s.name}: ${e}`));
+      // Each error says what the migrator was doing (or had last done) when it happened.
+      report.errors.push(...s.errors.map((e, i) => `${s.name}: ${e} (${during(s.errorsAt[i])})`));
       for (const t of s.timings) if (t.ms > report.maxLatencyMs) { report.maxLatencyMs = t.ms; report.slowest = `${s.name}: ${t.sql.slice(0, 120)}`; slowestAt = t.at; }
     }
   };
@@ -275,12 +280,12 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
       }
       if (p > backfilled) report.rollbackProblems.push(...(await checkShapesAgree(f, migrator, `after ${where}, under load`)));
       await runOnly([]);
-      const diff = snapshotDiff(before[p], await schemaSnapshot(migrator));
-      if (diff.length) report.rollbackProblems.push(`${where} left the schema different:\n    ${diff.join('\n    ')}`);
-      report.rollbackProblems.push(...(await checkData(f, migrator, ledger, seededKeys, `after ${where}`, active[p])));
       // Rolling back the contract derives the old shape from the new one (lossy transforms): from
       // here on the old shape holds what was derived, until a version writes it again.
       if (p === result.plan.phases.length - 1 && f.derive) deriveOldShape(f, ledger, seededKeys);
+      const diff = snapshotDiff(before[p], await schemaSnapshot(migrator));
+      if (diff.length) report.rollbackProblems.push(`${where} left the schema different:\n    ${diff.join('\n    ')}`);
+      report.rollbackProblems.push(...(await checkData(f, migrator, ledger, seededKeys, `after ${where}`, active[p])));
     }
     report.lockTimeoutRetries = exec.lockTimeoutRetries;
   } finally {
