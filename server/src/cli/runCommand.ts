@@ -62,6 +62,12 @@ function describeEvent(e: RunEvent): string | undefined {
       return `${at(e.file, e.unit)}: ${e.reason}${e.blockers.length ? `, behind ${e.blockers.map((b) => `pid ${b.pid} (${b.state})`).join(', ')}` : ''}; retrying in ${(e.delayMs / 1000).toFixed(1)} s`;
     case 'invalid-index':
       return `${e.file}: ${e.action}`;
+    case 'progress': {
+      const p = e.progress;
+      const rate = p.rowsPerSecond === undefined ? '' : `, ${p.rowsPerSecond} rows/s`;
+      const eta = p.etaSeconds === undefined ? '' : `, about ${p.etaSeconds} s left`;
+      return `${at(e.file, e.unit)}: ${p.step}: ${p.percent} % (${p.rowsChanged} rows changed, up to ${p.lastKey} of ${p.endKey})${rate}${eta}`;
+    }
     case 'watch':
       if (e.event.kind === 'cancel') return `kill switch: ${e.event.terminated ? 'terminated' : 'cancelled'} pid ${e.event.pid}: ${e.event.reason}`;
       if (e.event.kind === 'error') return `watch: ${e.event.message}`;

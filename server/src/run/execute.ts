@@ -6,6 +6,7 @@
  * (concurrently) before the build is tried again.
  */
 import type { ConnectionTarget } from '../db/target';
+import { ProgressTracker, type BackfillProgress } from './backfillProgress';
 import { checksumOf, Journal } from './journal';
 import type { SessionRow, Standby } from './lockQueue';
 import { openMigrationSession, openWatchSession, type OpenSession } from './sessions';
@@ -48,6 +49,7 @@ export type RunEvent =
   | { kind: 'applied'; file: string; unit: RunUnit; attempts: number }
   | { kind: 'retry'; file: string; unit: RunUnit; attempt: number; delayMs: number; reason: string; blockers: SessionRow[] }
   | { kind: 'invalid-index'; file: string; index: string; action: string }
+  | { kind: 'progress'; file: string; unit: RunUnit; progress: BackfillProgress }
   | { kind: 'watch'; event: WatchEvent };
 
 export interface UnitReport {
@@ -65,6 +67,8 @@ export interface UnitReport {
   longestQueue: number;
   longestQueueWaitMs: number;
   retries: { reason: string; blockers: string[] }[];
+  /** The last progress a batched backfill reported. */
+  progress?: BackfillProgress;
   error?: string;
 }
 
@@ -112,6 +116,7 @@ export class GuardedRun {
   private watch!: LockWatch;
   private journal!: Journal;
   private current: UnitReport | undefined;
+  private currentUnit: { file: string; unit: RunUnit; progress: ProgressTracker } | undefined;
   private blockersThisAttempt = new Map<number, SessionRow>();
   private cancelledThisAttempt = false;
   private readonly report: RunReport;
@@ -126,6 +131,7 @@ export class GuardedRun {
   async run(files: RunFile[]): Promise<RunReport> {
     // A database that cannot be reached throws (the caller reports a connection error, not a failed run).
     this.migration = await openMigrationSession(this.target);
+    this.listenForProgress();
     try {
       this.journal = new Journal(this.migration.client);
       await this.journal.ensure();
@@ -206,10 +212,12 @@ export class GuardedRun {
       }
       if (state === 'started' && !(await this.resumeInterrupted(file, unit, checksum, report))) continue;
       this.current = report;
+      this.currentUnit = { file: file.displayPath, unit, progress: new ProgressTracker() };
       try {
         await this.applyWithRetries(file, unit, checksum, report);
       } finally {
         this.current = undefined;
+        this.currentUnit = undefined;
       }
     }
   }
@@ -225,6 +233,10 @@ export class GuardedRun {
         return false;
       }
       return true; // INVALID or absent: applyWithRetries drops the INVALID one first.
+    }
+    if (unit.resumableCall && (await this.relationExists(unit.resumableCall.progressTable))) {
+      // The procedure committed each batch and its high-water mark: calling it again continues after the last one.
+      return true;
     }
     if (this.options.rerunInterrupted) return true;
     report.status = 'failed';
@@ -317,7 +329,24 @@ export class GuardedRun {
   private async reconnect(): Promise<void> {
     await this.migration.close();
     this.migration = await openMigrationSession(this.target);
+    this.listenForProgress();
     this.journal = new Journal(this.migration.client);
+  }
+
+  /** A scaffolded backfill reports each batch in a NOTICE: turn it into progress with a rate and an ETA. */
+  private listenForProgress(): void {
+    this.migration.client.on('notice', (notice) => {
+      const running = this.currentUnit;
+      const progress = running && notice.message ? running.progress.update(notice.message) : undefined;
+      if (!running || !progress) return;
+      if (this.current) this.current.progress = progress;
+      this.emit({ kind: 'progress', file: running.file, unit: running.unit, progress });
+    });
+  }
+
+  private async relationExists(name: string): Promise<boolean> {
+    const { rows } = await this.migration.client.query('SELECT to_regclass($1) IS NOT NULL AS found', [name]);
+    return rows[0]?.found === true;
   }
 
   /** true valid, false INVALID, undefined absent. */

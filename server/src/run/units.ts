@@ -6,7 +6,7 @@
  */
 import type { MigrationDocument, StatementInfo } from '../document/model';
 import { conflicts, strongest, type LockMode } from '../locks/modes';
-import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
+import { baseName, inner, kindOf, names, rangeVarName, type AstNode } from '../parse/ast';
 import { LineIndex } from '../parse/positions';
 
 export interface UnitStatement {
@@ -29,6 +29,11 @@ export interface RunUnit {
   locks: { relation: string; mode: LockMode }[];
   /** A CREATE INDEX CONCURRENTLY: an interrupted or cancelled build leaves an INVALID index to handle. */
   concurrentIndex?: { name: string; table: string };
+  /**
+   * A CALL of a scaffolded batch procedure (`<plan>_backfill`, `<plan>_restore`): it commits per
+   * batch and records its high-water mark in `<plan>_progress`, so calling it again resumes it.
+   */
+  resumableCall?: { procedure: string; progressTable: string };
 }
 
 export type UnitsResult = { ok: true; units: RunUnit[] } | { ok: false; problem: string };
@@ -53,6 +58,16 @@ function concurrentIndexOf(stmt: StatementInfo): RunUnit['concurrentIndex'] {
   const s = inner(stmt.ast);
   if (!s.concurrent || typeof s.idxname !== 'string') return undefined;
   return { name: s.idxname, table: baseName(rangeVarName(s.relation)) };
+}
+
+const BATCH_PROCEDURE = /^(.+)_(backfill|restore)$/;
+
+function resumableCallOf(stmt: StatementInfo): RunUnit['resumableCall'] {
+  if (kindOf(stmt.ast) !== 'CallStmt') return undefined;
+  const call = inner(stmt.ast).funccall as AstNode | undefined;
+  const procedure = names((call?.FuncCall ?? call)?.funcname).join('.');
+  const m = BATCH_PROCEDURE.exec(procedure);
+  return m ? { procedure, progressTable: `${m[1]}_progress` } : undefined;
 }
 
 /** The up migration of `doc` as units; a file `run` cannot execute faithfully is refused with the reason. */
@@ -88,6 +103,7 @@ export function unitsOf(doc: MigrationDocument): UnitsResult {
       else unit.locks.push({ relation: e.object, mode: e.mode });
     }
     unit.concurrentIndex ??= concurrentIndexOf(stmt);
+    unit.resumableCall ??= resumableCallOf(stmt);
   }
   return { ok: true, units };
 }
