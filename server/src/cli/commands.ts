@@ -10,6 +10,8 @@ import { splitCommand } from './split';
 import { scaffoldCommand } from './scaffold';
 import { githubCommentCommand } from './githubComment';
 import { initCommand } from './init';
+import { runCommand } from './runCommand';
+import { watchCommand } from './watchCommand';
 import type { SubcommandName } from './commandNames';
 
 export interface Subcommand {
@@ -27,4 +29,6 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   scaffold: scaffoldCommand,
   'github-comment': githubCommentCommand,
   init: initCommand,
+  run: runCommand,
+  watch: watchCommand,
 };
