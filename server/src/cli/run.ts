@@ -3,7 +3,8 @@
  * Everything outside comes through `CliIO`, so tests can drive it in-process as well as through dist/cli.js.
  */
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
-import { SUBCOMMANDS } from './commands';
+import type { Subcommand } from './commands';
+import { isSubcommand, SUBCOMMAND_NAMES, type SubcommandName } from './commandNames';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
@@ -155,9 +156,17 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+/**
+ * The subcommands' code, loaded on first use so that `lockstep lint` starts without PGlite, pg and
+ * the scaffolder. In dist/ this require names dist/cliCommands.js (scripts/build.mjs).
+ */
+function subcommand(name: SubcommandName): Subcommand {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./commands') as typeof import('./commands')).SUBCOMMANDS[name];
+}
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const subcommand = SUBCOMMANDS[argv[0] ?? ''];
-  if (subcommand) return subcommand.run(argv.slice(1), io);
+  if (isSubcommand(argv[0])) return subcommand(argv[0]).run(argv.slice(1), io);
   const args = parseArgs(argv);
   switch (args.command) {
     case 'help':
@@ -175,7 +184,5 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 }
 
 function subcommandHelp(): string {
-  const names = Object.keys(SUBCOMMANDS);
-  if (names.length === 0) return '';
-  return `\nOther commands:\n${names.map((n) => `  lockstep ${n.padEnd(10)} ${SUBCOMMANDS[n].summary}`).join('\n')}\n`;
+  return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
 }

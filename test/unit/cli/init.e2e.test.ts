@@ -8,7 +8,9 @@ import { loadConfigFile } from '../../../server/src/config/load';
 import { RULE_IDS } from '../../../server/src/rules';
 import { ensureBuilt, runCli } from './distCli';
 
-describe('lockstep init', () => {
+describe('lockstep init', function () {
+  // Each test starts dist/cli.js; on a busy 2-core machine one start can take seconds.
+  this.timeout(120_000);
   let dir: string;
   before(() => ensureBuilt());
   beforeEach(() => {
