@@ -108,7 +108,8 @@ describe('Rails migrations', () => {
       ['change_column_default :users, :plan, from: nil, to: "free"', ['ALTER TABLE "users" ALTER COLUMN "plan" SET DEFAULT \'free\'']],
       ['change_column_default :users, :plan, nil', ['ALTER TABLE "users" ALTER COLUMN "plan" DROP DEFAULT']],
       ['rename_column :users, :name, :full_name', ['ALTER TABLE "users" RENAME COLUMN "name" TO "full_name"']],
-      ['rename_table :users, :people', ['ALTER TABLE "users" RENAME TO "people"']],
+      // Measured against ActiveRecord (test/tools/frameworkTools.test.ts): the primary key index and its sequence follow the table.
+      ['rename_table :users, :people', ['ALTER TABLE "users" RENAME TO "people"', 'ALTER INDEX "users_pkey" RENAME TO "people_pkey"', 'ALTER TABLE "public"."users_id_seq" RENAME TO "people_id_seq"']],
       ['remove_column :users, :legacy', ['ALTER TABLE "users" DROP COLUMN "legacy"']],
       [
         'add_reference :posts, :user, foreign_key: true',
@@ -118,7 +119,10 @@ describe('Rails migrations', () => {
       ['add_foreign_key :posts, :users, validate: false', ['ALTER TABLE "posts" ADD CONSTRAINT "fk_rails_5b5ddfd518" FOREIGN KEY ("user_id") REFERENCES "users" ("id") NOT VALID']],
       ['add_foreign_key :posts, :users, column: :author_id, on_delete: :cascade', ['ALTER TABLE "posts" ADD CONSTRAINT "fk_rails_04d13ef8c7" FOREIGN KEY ("author_id") REFERENCES "users" ("id") ON DELETE CASCADE']],
       ['validate_foreign_key :posts, :users', ['ALTER TABLE "posts" VALIDATE CONSTRAINT "fk_rails_5b5ddfd518"']],
-      ['add_check_constraint :products, "price > 0", name: "price_check", validate: false', ['ALTER TABLE "products" ADD CONSTRAINT "price_check" CHECK (price > 0) NOT VALID']],
+      ['add_check_constraint :products, "price > 0", name: "price_check", validate: false', ['ALTER TABLE "products" ADD CONSTRAINT price_check CHECK (price > 0) NOT VALID']],
+      // JSON defaults: `{}` is written as Rails serialises it; a non-empty hash needs Ruby's JSON, so it is not analysed.
+      ['add_column :users, :settings, :jsonb, default: {}', ['ALTER TABLE "users" ADD "settings" jsonb DEFAULT \'{}\'']],
+      ['add_column :users, :settings, :jsonb, default: { a: 1 }', []],
       [
         'create_table :orders do |t|\n      t.string :number, null: false\n      t.references :user, foreign_key: true\n      t.timestamps\n    end',
         [
@@ -137,6 +141,15 @@ describe('Rails migrations', () => {
       ],
     ];
     for (const [ruby, sql] of cases) assert.deepEqual(sqlOf(`    ${ruby}`), sql, ruby);
+  });
+
+  it('gives timestamps precision 6 from Migration[6.0], plain datetime columns from Migration[7.0]', () => {
+    const at = (version: string, body: string) =>
+      rails.extract(`class M < ActiveRecord::Migration[${version}]\n  def change\n    ${body}\n  end\nend\n`).statements.map((s) => s.sql);
+    assert.deepEqual(at('6.1', 'add_timestamps :users'), ['ALTER TABLE "users" ADD "created_at" timestamp(6) NOT NULL, ADD "updated_at" timestamp(6) NOT NULL']);
+    assert.deepEqual(at('5.2', 'add_timestamps :users'), ['ALTER TABLE "users" ADD "created_at" timestamp NOT NULL, ADD "updated_at" timestamp NOT NULL']);
+    assert.deepEqual(at('6.1', 'add_column :users, :seen_at, :datetime'), ['ALTER TABLE "users" ADD "seen_at" timestamp']);
+    assert.deepEqual(at('7.0', 'add_column :users, :seen_at, :datetime'), ['ALTER TABLE "users" ADD "seen_at" timestamp(6)']);
   });
 
   it('maps heredoc and string SQL back through escapes, <<~ indentation and .squish', () => {
