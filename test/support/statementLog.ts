@@ -10,8 +10,8 @@ import type { PgCluster } from './pgCluster';
 /** Server settings that log every statement with its database (`@@db@@ ` prefix) to `log/pg.log`. */
 export const STATEMENT_LOG_SETTINGS = { log_statement: 'all', logging_collector: 'on', log_directory: 'log', log_filename: 'pg.log', log_line_prefix: '@@%d@@ ' };
 
-/** Whitespace only: frameworks differ in spaces and line breaks (Sequelize writes `NOT NULL ,`, Rails `("id") )`). */
-export const normSql = (sql: string) => sql.replace(/\s+/g, ' ').replace(/ ([,)])/g, '$1').replace(/\s*;\s*$/, '').trim();
+/** Whitespace only: frameworks differ in spaces and line breaks (Sequelize writes `NOT NULL ,`, Rails `("id") )`, SQLAlchemy `TABLE t ( id`). */
+export const normSql = (sql: string) => sql.replace(/\s+/g, ' ').replace(/ ([,)])/g, '$1').replace(/\( /g, '(').replace(/\s*;\s*$/, '').trim();
 
 export interface Received {
   sql: string;

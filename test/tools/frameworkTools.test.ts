@@ -40,9 +40,12 @@ function extracted(files: string[]): Received[] {
     assert.deepEqual(e.notAnalysed, [], `${path}: everything is analysed`);
     return e.statements
       .filter((s) => s.section === 'up')
-      .flatMap((s) => statementsOf(s.sql))
-      .filter((sql) => !BOOKKEEPING.test(sql) || /^(SET CONSTRAINTS)\b/i.test(sql))
-      .map((sql) => ({ sql, inTransaction: e.transaction.wrapped }));
+      .flatMap((s) => {
+        // A statement's own transaction (Alembic's autocommit_block: 'none'; the groups around it) wins over the file's.
+        const inTransaction = s.transaction === 'none' ? false : typeof s.transaction === 'object' ? true : e.transaction.wrapped;
+        return statementsOf(s.sql).map((sql) => ({ sql, inTransaction }));
+      })
+      .filter((r) => !BOOKKEEPING.test(r.sql) || /^(SET CONSTRAINTS)\b/i.test(r.sql));
   });
 }
 
@@ -114,7 +117,7 @@ describe('Rails, Django and Alembic send what Lockstep extracts (real tools, Pos
   it('Rails (ActiveRecord 6.1 MigrationContext#migrate, as bin/rails db:migrate)', async () => {
     const url = await database('tool_rails');
     const dir = join(ROOT, 'rails/db/migrate');
-    run('ruby', [join(SCRIPTS, 'rails-migrate.rb'), dir], { DATABASE_URL: url });
+    run('/usr/bin/ruby', [join(SCRIPTS, 'rails-migrate.rb'), dir], { DATABASE_URL: url });
     const got = receivedStatements(cluster, 'tool_rails');
     assert.equal(got.filter((g) => RAILS_INDEX_RENAMES.test(g.sql)).length, 2, 'rename_table renamed the two conventionally named indexes');
     assertSame('Rails', extracted(sorted(dir, '.rb')), got.filter((g) => !RAILS_INDEX_RENAMES.test(g.sql)));
@@ -126,5 +129,12 @@ describe('Rails, Django and Alembic send what Lockstep extracts (real tools, Pos
     run('/usr/bin/python3', [join(SCRIPTS, 'django-migrate.py'), app], { DATABASE_URL: url });
     const got = receivedStatements(cluster, 'tool_django').map((g) => ({ ...g, sql: asDjango41(g.sql) }));
     assertSame('Django', extracted(sorted(join(app, 'migrations'), '.py')), got);
+  });
+
+  it('Alembic (1.8 alembic upgrade head, transaction_per_migration)', async () => {
+    const url = await database('tool_alembic');
+    const dir = join(ROOT, 'alembic');
+    run('/usr/bin/python3', [join(SCRIPTS, 'alembic-upgrade.py'), dir], { DATABASE_URL: url });
+    assertSame('Alembic', extracted(sorted(join(dir, 'versions'), '.py')), receivedStatements(cluster, 'tool_alembic'));
   });
 });

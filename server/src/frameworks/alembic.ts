@@ -143,7 +143,10 @@ class AlembicReader {
     const a = callArgs(call);
     if (a.splat) return this.skip(call, `op.${name} with *args/**kwargs`);
     const s = (i: number, k: string) => {
-      const v = pyValue(arg(a, i, k), this.text);
+      let n = arg(a, i, k);
+      // `op.f('ix_name')` (autogenerate's "already converted" marker) is the name itself.
+      if (n?.type === 'call' && dotted(n.childForFieldName('function')) === 'op.f') n = callArgs(n).positional[0];
+      const v = pyValue(n, this.text);
       return typeof v === 'string' ? v : undefined;
     };
     const list = (i: number, k: string) => {
