@@ -683,6 +683,26 @@ function extract(text: string): Extraction {
   }
 }
 
+/**
+ * `db/schema.rb`: the body of `ActiveRecord::Schema[7.1].define(version: 2024_01_04_000000) do … end`
+ * (`create_table … force: :cascade`, `t.index`, `add_foreign_key`, `enable_extension`, …) translated
+ * like a migration's `up`, and the version it records. Undefined when the file is not one.
+ */
+export function extractRailsSchema(text: string): { extraction: Extraction; version: string } | undefined {
+  const parsed = parse(text);
+  if (typeof parsed === 'string') return undefined;
+  const define = (parsed.root.descendantsOfType('call').filter(Boolean) as Node[]).find(
+    (c) => methodName(c) === 'define' && /^ActiveRecord::Schema\b/.test(c.childForFieldName('receiver')?.text ?? ''),
+  );
+  const body = define && named(define.childForFieldName('block')).find((c) => c.type === 'body_statement' || c.type === 'block_body');
+  if (!define || !body) return undefined;
+  const version = String(rbValue(callArgs(define).options.get('version')) ?? '').replace(/\D/g, '');
+  const m = /Schema\[(\d+(?:\.\d+)?)\]/.exec(define.childForFieldName('receiver')?.text ?? '');
+  const walker = new Walker(parsed.root, { version: m ? Number(m[1]) : 6.1 });
+  walker.walk(body, 'up', false, undefined);
+  return { extraction: { framework: 'rails', statements: walker.statements, notAnalysed: walker.notAnalysed, transaction: { wrapped: false, because: 'db/schema.rb' } }, version };
+}
+
 export const rails: FrameworkExtractor = {
   id: 'rails',
   label: 'Rails',

@@ -4,7 +4,8 @@
  * safety_assured { } as an explained ignore, and what is reported as not analysed.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine } from '../../../server/src/engine';
@@ -182,5 +183,79 @@ describe('Rails migrations', () => {
     assert.equal(detectFramework('db/migrate/20240101000000_x.rb', migration('    add_index :a, :b'))?.id, 'rails');
     assert.equal(detectFramework('app/models/user.rb', 'class User < ApplicationRecord\n  def change; end\nend\n'), undefined);
     assert.equal(rails.idioms.newMigrationName('validate posts user fk', new Date('2024-01-02T03:04:05Z'), []), '20240102030405_validate_posts_user_fk.rb');
+  });
+
+  describe('db/schema.rb and db/structure.sql as the schema baseline', () => {
+    let root: string;
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    const create = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n    ${body}\n  end\nend\n`;
+    beforeEach(() => {
+      root = mkdtempSync(join(tmpdir(), 'lockstep-rails-'));
+      // The migrations squashed into the dump say something else: they must not be replayed over it.
+      write('db/migrate/20240101000000_create_legacy.rb', create('CreateLegacy', 'create_table :legacy'));
+      write('db/migrate/20240301000000_add_plan.rb', create('AddPlan', 'add_column :users, :plan, :string'));
+    });
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+    const schemaFor = (file: string) => {
+      const path = join(root, 'db/migrate', file);
+      write(`db/migrate/${file}`, create('Later', 'add_index :users, :email'));
+      return new SchemaHistory(nodeFileSystem).schemaBefore(path, readFileSync(path, 'utf8'), config);
+    };
+    const schemaRb = [
+      'ActiveRecord::Schema[7.1].define(version: 2024_02_01_000000) do',
+      '  enable_extension "plpgsql"',
+      '  create_table "users", force: :cascade do |t|',
+      '    t.string "email", null: false',
+      '    t.datetime "created_at", null: false',
+      '    t.index ["email"], name: "index_users_on_email_lower", unique: true',
+      '  end',
+      '  create_table "posts", force: :cascade do |t|',
+      '    t.bigint "user_id"',
+      '  end',
+      '  add_foreign_key "posts", "users"',
+      'end',
+      '',
+    ].join('\n');
+
+    it('a migration newer than db/schema.rb runs on it, plus the newer migrations; the older ones are inside it', () => {
+      write('db/schema.rb', schemaRb);
+      const schema = schemaFor('20240401000000_later.rb')!;
+      assert.ok(schema.column('users', 'email'), 'users.email from schema.rb');
+      assert.ok(schema.column('users', 'plan'), 'users.plan from the migration newer than schema.rb');
+      assert.ok(schema.indexesOf('users').includes('index_users_on_email_lower'), schema.indexesOf('users').join());
+      assert.ok(schema.constraint('fk_rails_5b5ddfd518'), "add_foreign_key's constraint");
+      assert.equal(schema.relation('legacy'), undefined, 'the migration older than schema.rb is not replayed over it');
+    });
+
+    it('a migration schema.rb already contains runs on the replayed migrations before it, as without a dump', () => {
+      write('db/schema.rb', schemaRb.replace('2024_02_01_000000', '2024_05_01_000000'));
+      const schema = schemaFor('20240401000000_later.rb')!;
+      assert.ok(schema.relation('legacy'));
+      assert.equal(schema.column('users', 'email'), undefined);
+    });
+
+    it('db/structure.sql (pg_dump, versions in schema_migrations) is read the same way', () => {
+      write(
+        'db/structure.sql',
+        [
+          "SET statement_timeout = 0;",
+          "SELECT pg_catalog.set_config('search_path', '', false);",
+          'CREATE TABLE public.users (id bigint NOT NULL, email character varying NOT NULL);',
+          'CREATE INDEX index_users_on_email ON public.users USING btree (email);',
+          "SET search_path TO \"$user\", public;",
+          'INSERT INTO "schema_migrations" (version) VALUES',
+          "('20240101000000'),",
+          "('20240201000000');",
+          '',
+        ].join('\n'),
+      );
+      const schema = schemaFor('20240401000000_later.rb')!;
+      assert.ok(schema.column('users', 'email'));
+      assert.ok(schema.column('users', 'plan'));
+      assert.equal(schema.relation('legacy'), undefined);
+    });
   });
 });
