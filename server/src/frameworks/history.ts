@@ -10,6 +10,7 @@ import { buildDocument } from '../document/model';
 import { naturalCompare } from '../history/naturalCompare';
 import { parseChunk } from '../parse/pgParser';
 import { layOut } from './lint';
+import { alembicAncestors, alembicRevision } from './alembic';
 import { extractRailsSchema } from './rails';
 import { detectFramework, isHostPath } from './registry';
 import type { FrameworkExtractor } from './types';
@@ -19,8 +20,36 @@ interface Listing {
   readFile(path: string): string;
 }
 
-/** Absolute paths of the migrations of `framework` that sort before `file` in its folder. */
+/**
+ * Alembic: the revisions before `file` along its `down_revision` graph (branches and merges), in
+ * an order Alembic could run them. Undefined when `file` names no revision (file order then).
+ */
+function earlierAlembicRevisions(file: string, fs: Listing): string[] | undefined {
+  const folder = dirname(file);
+  const graph = new Map<string, { revision: string; follows: string[] }>();
+  for (const entry of fs.readdir(folder)) {
+    if (!entry.endsWith('.py')) continue;
+    const path = join(folder, entry);
+    try {
+      const text = fs.readFile(path);
+      const r = detectFramework(path, text)?.id === 'alembic' ? alembicRevision(text) : undefined;
+      if (r) graph.set(path, r);
+    } catch {
+      // An unreadable file is no revision.
+    }
+  }
+  return alembicAncestors(file, graph, (a, b) => naturalCompare(basename(a), basename(b)));
+}
+
+/**
+ * Absolute paths of the migrations of `framework` that run before `file`: Alembic's ancestors of
+ * its revision; for the others, the files of its folder that sort before it.
+ */
 export function earlierHostMigrations(file: string, framework: FrameworkExtractor, fs: Listing): string[] {
+  if (framework.id === 'alembic') {
+    const revisions = earlierAlembicRevisions(file, fs);
+    if (revisions) return revisions;
+  }
   const folder = dirname(file);
   const name = basename(file);
   return fs
