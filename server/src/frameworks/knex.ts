@@ -12,6 +12,7 @@ import { literalValue, migrationMethods, objectProperty, parseSource, spanOf, st
 import type { FrameworkExtractor, TransactionModel } from './types';
 import type { CallSite, Collector } from './walk';
 import { walkMigration } from './walk';
+import { writeJsMigrations } from './writeJs';
 
 const THEN = new Set(['then', 'catch', 'finally']);
 
@@ -429,5 +430,6 @@ export const knex: FrameworkExtractor = {
       return [{ start: stmt.call.start, end: stmt.call.end, newText: `${raw}('${sql}')` }];
     },
     newMigrationName: (slug, now, siblings) => `${timestamp14(now)}_${slug}${siblings.some((s) => s.endsWith('.ts')) ? '.ts' : '.js'}`,
+    writeMigrations: (migrations, options) => writeJsMigrations('knex', migrations, options),
   },
 };

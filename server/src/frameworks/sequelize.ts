@@ -11,6 +11,7 @@ import { concurrentlyOption, ident, identList, nameList, sqlConstant, timestamp1
 import { literalValue, objectProperty, propertyName, spanOf, ts, type Literal } from './tsAst';
 import type { ExtractedStatement, FrameworkExtractor, TransactionModel } from './types';
 import { walkMigration, type CallSite } from './walk';
+import { writeJsMigrations } from './writeJs';
 
 /** Sequelize's default index name: `<table>_<fields>`, underscored (`popularityScore` → `popularity_score`). */
 function indexName(table: string, fields: string[]): string {
@@ -329,5 +330,6 @@ export const sequelize: FrameworkExtractor = {
     optOutOfTransaction: () => undefined,
     concurrently: concurrentlyOption,
     newMigrationName: (slug, now) => `${timestamp14(now)}-${slug.replace(/_/g, '-')}.js`,
+    writeMigrations: (migrations, options) => writeJsMigrations('sequelize', migrations, options),
   },
 };
