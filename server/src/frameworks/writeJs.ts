@@ -77,11 +77,11 @@ function typeorm(m: MigrationToWrite, at: Date, style: Style): { name: string; t
     ...(noTx ? ['', "// Runs outside TypeORM's transaction: run migrations with `migration:run -t each` (migrationsTransactionMode 'each').", 'transaction = false;'] : []),
     '',
     sig('up'),
-    block(body(m.up), '    '),
+    ...body(m.up).map((l) => `    ${l}`),
     '}',
     '',
     sig('down'),
-    block(body(m.down), '    '),
+    ...body(m.down).map((l) => `    ${l}`),
     '}',
   ];
   const head = style.typescript
@@ -157,6 +157,11 @@ export function writeJsMigrations(framework: JsFramework, migrations: readonly M
         reason: `${single.slug} must run outside a transaction, and a Kysely migration cannot leave the Migrator's transaction (only \`disableTransactions: true\` on the whole Migrator does)`,
       };
     }
+  }
+  if (framework === 'knex') {
+    // Knex's pg client turns every `?` of a knex.raw string into a $n binding.
+    const q = migrations.find((m) => [...statements(m.up), ...statements(m.down)].some((sql) => sql.includes('?')));
+    if (q) return { ok: false, reason: `${q.slug} has a \`?\` in its SQL, which knex.raw would read as a binding: write it as SQL files (--format sql)` };
   }
   const style = styleOf(framework, options.sample);
   const at = stamps(migrations.length, options);
