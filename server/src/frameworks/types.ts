@@ -81,6 +81,12 @@ export interface FixIdioms {
   /** Edits that opt this file out of the framework's transaction; undefined when not possible. */
   optOutOfTransaction(text: string, extraction: Extraction): TextEdit[] | undefined;
   /**
+   * Edits that take this one statement out of the explicit transaction it joins (`stmt.transaction`
+   * is a group): Sequelize drops `transaction: t` from the call's options, so it runs on its own
+   * connection. Optional: frameworks whose statements never join a per-call transaction leave it out.
+   */
+  leaveTransaction?(text: string, stmt: ExtractedStatement): TextEdit[] | undefined;
+  /**
    * Edits that make `stmt` build its index (or drop it) CONCURRENTLY in the framework's way:
    * `CONCURRENTLY` in a query string, `{ concurrently: true }` for a builder call.
    * Undefined when the framework has no way to say it.
