@@ -9,9 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectFramework } from '../../server/src/frameworks/registry';
 import { startCluster, type PgCluster } from '../support/pgCluster';
-import { normSql as norm, receivedStatements as received, STATEMENT_LOG_SETTINGS, type Received } from '../support/statementLog';
+import { LOG_SETTINGS, normSql, receivedStatements, type Received } from '../support/pgStatementLog';
 
 const ROOT = resolve(__dirname, '../fixtures/frameworks');
+const norm = normSql;
+const received = receivedStatements;
 
 /** What Lockstep extracts from each fixture migration's `up`, with its transaction model. */
 function expected(framework: string): Received[] {
@@ -46,7 +48,7 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
 
   before(async () => {
     cluster = await startCluster(18, {
-      settings: STATEMENT_LOG_SETTINGS,
+      settings: LOG_SETTINGS,
     });
     admin = await cluster.client();
   });

@@ -1,17 +1,16 @@
 /**
- * Reading what a PostgreSQL cluster started with `STATEMENT_LOG_SETTINGS` received: every statement
- * in order, per database, with whether a transaction block was open. The framework suites run a
- * real migrator against such a cluster and compare its log with Lockstep's extraction.
+ * The statements a PostgreSQL cluster started with `log_statement = 'all'` received, per database,
+ * read from its log (settings: `LOG_SETTINGS`), with whether a transaction block was open for each.
+ * The framework migrator tests compare them with what Lockstep says the framework sends.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PgCluster } from './pgCluster';
 
-/** Server settings that log every statement with its database (`@@db@@ ` prefix) to `log/pg.log`. */
-export const STATEMENT_LOG_SETTINGS = { log_statement: 'all', logging_collector: 'on', log_directory: 'log', log_filename: 'pg.log', log_line_prefix: '@@%d@@ ' };
+export const LOG_SETTINGS = { log_statement: 'all', logging_collector: 'on', log_directory: 'log', log_filename: 'pg.log', log_line_prefix: '@@%d@@ ' };
 
-/** Whitespace only: frameworks differ in spaces and line breaks (Sequelize writes `NOT NULL ,`, Rails `("id") )`, SQLAlchemy `TABLE t ( id`). */
-export const normSql = (sql: string) => sql.replace(/\s+/g, ' ').replace(/ ([,)])/g, '$1').replace(/\( /g, '(').replace(/\s*;\s*$/, '').trim();
+/** Whitespace only: frameworks differ in spaces and line breaks (Sequelize writes `NOT NULL ,`). */
+export const normSql = (sql: string) => sql.replace(/\s+/g, ' ').replace(/ ,/g, ',').replace(/\s*;\s*$/, '').trim();
 
 export interface Received {
   sql: string;
