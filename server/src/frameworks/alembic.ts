@@ -6,6 +6,7 @@
  * (`context.begin_transaction()`); `with op.get_context().autocommit_block():` commits it, runs its
  * statements outside any transaction, and begins a new one.
  */
+import { writeAlembicMigrations } from './writeHost';
 import { randomUUID } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../fixes/types';
@@ -411,5 +412,6 @@ export const alembic: FrameworkExtractor = {
     },
     // Alembic's revision ids are the last 12 hex digits of a uuid4.
     newMigrationName: (slug) => `${randomUUID().replace(/-/g, '').slice(-12)}_${slug.replace(/-/g, '_')}.py`,
+    writeMigrations: (migrations, options) => writeAlembicMigrations(migrations, options),
   },
 };

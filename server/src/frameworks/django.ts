@@ -7,6 +7,7 @@
  * `atomic = False`. Index and foreign-key statements are "deferred SQL": Django sends them after
  * the migration's other operations, still inside its transaction.
  */
+import { writeDjangoMigrations } from './writeHost';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -724,5 +725,6 @@ export const django: FrameworkExtractor = {
       const last = Math.max(0, ...siblings.map((s) => Number(/^(\d{4})_/.exec(basename(s))?.[1] ?? 0)));
       return `${String(last + 1).padStart(4, '0')}_${slug.replace(/-/g, '_')}.py`;
     },
+    writeMigrations: (migrations, options) => writeDjangoMigrations(migrations, options),
   },
 };

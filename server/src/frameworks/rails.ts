@@ -6,6 +6,7 @@
  * class says `disable_ddl_transaction!`. `safety_assured { … }` (strong_migrations) is read as an
  * explained ignore: its statements carry `-- lockstep-ignore all: …`.
  */
+import { writeRailsMigrations } from './writeHost';
 import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
 import { callArgs, heredocValue, methodName, named, rbValue, spanOf, stringValue, type CallArgs, type RbValue, type StringResult } from './rubyAst';
@@ -737,5 +738,6 @@ export const rails: FrameworkExtractor = {
       return { edits: [{ start: d.afterArg.end, end: d.afterArg.end, newText: ', validate: false' }], later: { slug: d.slug, text } };
     },
     newMigrationName: (slug, now) => `${timestamp14(now)}_${slug.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}.rb`,
+    writeMigrations: (migrations, options) => writeRailsMigrations(migrations, options),
   },
 };

@@ -32,10 +32,10 @@ export function sqlLiteral(sql: string): string {
   return '`' + sql.trim().replace(/;\s*$/, '').replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
 }
 
-const statements = (step: WriteStep) => (step.kind === 'tx' ? step.statements : [step.statement]);
-const outside = (m: MigrationToWrite) => m.up.kind === 'single' || m.down.kind === 'single';
+export const statements = (step: WriteStep) => (step.kind === 'tx' ? step.statements : [step.statement]);
+export const outside = (m: MigrationToWrite) => m.up.kind === 'single' || m.down.kind === 'single';
 /** A `tx` step that really needs a transaction: one statement is atomic on its own. */
-const needsTx = (step: WriteStep) => step.kind === 'tx' && step.statements.length > 1;
+export const needsTx = (step: WriteStep) => step.kind === 'tx' && step.statements.length > 1;
 
 /** The timestamp part of an existing name (`20240102030405_x.js`, `1700000000000-X.ts`, `Migration20240102030405_x.ts`), as epoch ms. */
 function stampOf(name: string): number | undefined {
@@ -47,7 +47,7 @@ function stampOf(name: string): number | undefined {
 }
 
 /** One second apart, from now or just after the newest existing migration, so the framework orders them after it. */
-function stamps(count: number, options: WriteOptions): Date[] {
+export function stamps(count: number, options: WriteOptions): Date[] {
   const latest = options.siblings.map(stampOf).filter((v): v is number => v !== undefined);
   let t = Math.max(Math.floor(options.now.getTime() / 1000) * 1000, ...latest.map((v) => Math.floor(v / 1000) * 1000 + 1000));
   return Array.from({ length: count }, () => {
