@@ -101,6 +101,21 @@ export function frameworkPhaseCommands(id: FrameworkId, mine: readonly WrittenMi
       return { apply: [`npx sequelize-cli db:migrate --to ${names[n - 1]}`], rollback: reverse.map((f) => `npx sequelize-cli db:migrate:undo --name ${f}`) };
     case 'node-pg-migrate':
       return { apply: [`npx node-pg-migrate up ${n}`], rollback: [`npx node-pg-migrate down ${n}`] };
+    case 'rails': {
+      const version = (f: string) => f.replace(/_.*$/, '');
+      return { apply: names.map((f) => `bin/rails db:migrate:up VERSION=${version(f)}`), rollback: reverse.map((f) => `bin/rails db:migrate:down VERSION=${version(f)}`) };
+    }
+    case 'ecto':
+      return { apply: [`mix ecto.migrate --to ${names[n - 1].replace(/_.*$/, '')}`], rollback: [`mix ecto.rollback --step ${n}`] };
+    case 'django': {
+      // The app label is the folder that holds migrations/.
+      const app = /([^/]+)\/migrations\/[^/]+$/.exec(mine[0]?.upPath ?? '')?.[1] ?? '<app>';
+      const stem = (f: string) => f.replace(/\.py$/, '');
+      const before = `${String(Number(names[0].slice(0, 4)) - 1).padStart(4, '0')}   # the migration before this phase (zero for none)`;
+      return { apply: [`python manage.py migrate ${app} ${stem(names[n - 1])}`], rollback: [`python manage.py migrate ${app} ${before}`] };
+    }
+    case 'alembic':
+      return { apply: [`alembic upgrade ${names[n - 1].replace(/_.*$/, '')}`], rollback: [`alembic downgrade -${n}`] };
     default:
       return { apply: names.map(() => 'npx kysely migrate:up'), rollback: names.map(() => 'npx kysely migrate:down') };
   }

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { initEngine } from '../../../server/src/engine';
 import { frameworkById } from '../../../server/src/frameworks/registry';
+import { frameworkPhaseCommands } from '../../../server/src/frameworks/scaffoldOutput';
 import type { FrameworkId, MigrationToWrite, WriteOptions } from '../../../server/src/frameworks/types';
 import { naturalCompare } from '../../../server/src/history/naturalCompare';
 
@@ -104,5 +105,19 @@ describe('migrations written in the framework’s own form (Rails, Ecto, Django,
     const django = frameworkById('django')!.idioms.writeMigrations!(PLAN, CASES[2].options) as { files: { name: string; text: string }[] };
     assert.deepEqual(django.files.map((f) => f.name), ['0003_accounts_plan_expand.py', '0004_accounts_plan_index.py']);
     assert.match(django.files[1].text, /atomic = False[\s\S]*\('shop', '0003_accounts_plan_expand'\)/);
+  });
+
+  it("PLAN.md's apply and rollback commands in each framework's CLI", () => {
+    const mine = (...paths: string[]) => paths.map((upPath) => ({ upPath })) as unknown as Parameters<typeof frameworkPhaseCommands>[1];
+    assert.deepEqual(frameworkPhaseCommands('rails', mine('db/migrate/20240601120000_a.rb', 'db/migrate/20240601120001_b.rb')), {
+      apply: ['bin/rails db:migrate:up VERSION=20240601120000', 'bin/rails db:migrate:up VERSION=20240601120001'],
+      rollback: ['bin/rails db:migrate:down VERSION=20240601120001', 'bin/rails db:migrate:down VERSION=20240601120000'],
+    });
+    assert.deepEqual(frameworkPhaseCommands('ecto', mine('priv/repo/migrations/20240601120000_a.exs')), { apply: ['mix ecto.migrate --to 20240601120000'], rollback: ['mix ecto.rollback --step 1'] });
+    assert.deepEqual(frameworkPhaseCommands('django', mine('shop/migrations/0003_a.py', 'shop/migrations/0004_b.py')), {
+      apply: ['python manage.py migrate shop 0004_b'],
+      rollback: ['python manage.py migrate shop 0002   # the migration before this phase (zero for none)'],
+    });
+    assert.deepEqual(frameworkPhaseCommands('alembic', mine('versions/abcdef012345_a.py')), { apply: ['alembic upgrade abcdef012345'], rollback: ['alembic downgrade -1'] });
   });
 });
