@@ -15,6 +15,7 @@ import { treeSitterParser } from './treeSitter';
 import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, TransactionModel } from './types';
 
 const SAFETY_ASSURED = '-- lockstep-ignore all: inside safety_assured { } (strong_migrations)\n';
+const FOLLOWS_RENAME = '-- lockstep-ignore all: renamed along with the table by rename_table\n';
 
 /** Rails' `fk_rails_<10 hex>` / `chk_rails_<10 hex>` names: SHA256 of "<table>_<column>_fk". */
 const hashedName = (prefix: string, identifier: string) => `${prefix}_rails_${createHash('sha256').update(identifier).digest('hex').slice(0, 10)}`;
@@ -117,8 +118,9 @@ type Translation = string[] | { reason: string };
 function renameTable(from: string, to: string): string[] {
   return [
     `ALTER TABLE ${ident(from)} RENAME TO ${ident(to)}`,
-    `ALTER INDEX ${ident(`${from}_pkey`)} RENAME TO ${ident(`${to}_pkey`)}`,
-    `ALTER TABLE "public".${ident(`${from}_id_seq`)} RENAME TO ${ident(`${to}_id_seq`)}`,
+    // Linted (their locks count) but not reported again: the table's rename already is, on the same call.
+    `${FOLLOWS_RENAME}ALTER INDEX ${ident(`${from}_pkey`)} RENAME TO ${ident(`${to}_pkey`)}`,
+    `${FOLLOWS_RENAME}ALTER TABLE "public".${ident(`${from}_id_seq`)} RENAME TO ${ident(`${to}_id_seq`)}`,
   ];
 }
 
@@ -480,7 +482,7 @@ class Walker {
 
   private emit(sql: string, call: Node, section: 'up' | 'down', assured: boolean, range: Node, extra: Partial<ExtractedStatement> = {}) {
     const span = spanOf(range);
-    const data = assured ? { ...extra.data, explainedIgnore: true } : extra.data;
+    const data = assured || sql.startsWith(FOLLOWS_RENAME) ? { ...extra.data, explainedIgnore: true } : extra.data;
     this.statements.push({ sql: assured ? SAFETY_ASSURED + sql : sql, range: span, origin: 'builder', call: spanOf(call), section, ...extra, data });
   }
 

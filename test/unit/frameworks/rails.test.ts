@@ -110,7 +110,14 @@ describe('Rails migrations', () => {
       ['change_column_default :users, :plan, nil', ['ALTER TABLE "users" ALTER COLUMN "plan" DROP DEFAULT']],
       ['rename_column :users, :name, :full_name', ['ALTER TABLE "users" RENAME COLUMN "name" TO "full_name"']],
       // Measured against ActiveRecord (test/tools/frameworkTools.test.ts): the primary key index and its sequence follow the table.
-      ['rename_table :users, :people', ['ALTER TABLE "users" RENAME TO "people"', 'ALTER INDEX "users_pkey" RENAME TO "people_pkey"', 'ALTER TABLE "public"."users_id_seq" RENAME TO "people_id_seq"']],
+      [
+        'rename_table :users, :people',
+        [
+          'ALTER TABLE "users" RENAME TO "people"',
+          '-- lockstep-ignore all: renamed along with the table by rename_table\nALTER INDEX "users_pkey" RENAME TO "people_pkey"',
+          '-- lockstep-ignore all: renamed along with the table by rename_table\nALTER TABLE "public"."users_id_seq" RENAME TO "people_id_seq"',
+        ],
+      ],
       ['remove_column :users, :legacy', ['ALTER TABLE "users" DROP COLUMN "legacy"']],
       [
         'add_reference :posts, :user, foreign_key: true',
@@ -142,6 +149,15 @@ describe('Rails migrations', () => {
       ],
     ];
     for (const [ruby, sql] of cases) assert.deepEqual(sqlOf(`    ${ruby}`), sql, ruby);
+  });
+
+  it('reports rename_table once, though Rails renames the primary-key index and sequence too', () => {
+    const path = join(DIR, '20240301000000_rename_users.rb');
+    const text = migration('    rename_table :users, :people');
+    const schema = new SchemaHistory(nodeFileSystem).schemaBefore(path, text, config);
+    const { findings } = lintHostText(text, rails, { path, config, schema });
+    assert.equal(findings.filter((f) => f.ruleId === 'rename-table').length, 1, findings.map((f) => f.ruleId).join());
+    assert.ok(!findings.some((f) => f.ruleId === 'unused-ignore'), findings.map((f) => f.ruleId).join());
   });
 
   it('gives timestamps precision 6 from Migration[6.0], plain datetime columns from Migration[7.0]', () => {
