@@ -18,6 +18,12 @@ const trimSql = (sql: string) => sql.trim().replace(/;\s*$/, '');
 const indent = (text: string, by: string) => text.split('\n').map((l) => (l ? by + l : l)).join('\n');
 const hashComment = (lines: readonly string[]) => lines.map((l) => `# ${l}`).join('\n');
 
+/** A Ruby class or Elixir module body: the opt-out lines, then `up` and `down` (`def up` / `def up do` … `end`). */
+function upAndDown(head: string[], def: (dir: string) => string, up: string, down: string): string {
+  const method = (dir: string, body: string) => [def(dir), indent(body, '  '), 'end'];
+  return [...head, ...(head.length ? [''] : []), ...method('up', up), '', ...method('down', down)].join('\n');
+}
+
 // ---- Rails ------------------------------------------------------------------------------------
 
 /** `execute <<~SQL … SQL`: a squiggly heredoc keeps the SQL verbatim (only `#{` would interpolate). */
@@ -30,16 +36,7 @@ function railsMigration(m: MigrationToWrite, at: Date, superclass: string): File
     // Without Rails' transaction, `transaction do … end` keeps several statements atomic.
     return noTx && needsTx(step) ? `transaction do\n${indent(calls, '  ')}\nend` : calls;
   };
-  const members = [
-    ...(noTx ? ['disable_ddl_transaction!', ''] : []),
-    'def up',
-    indent(body(m.up), '  '),
-    'end',
-    '',
-    'def down',
-    indent(body(m.down), '  '),
-    'end',
-  ].join('\n');
+  const members = upAndDown(noTx ? ['disable_ddl_transaction!'] : [], (dir) => `def ${dir}`, body(m.up), body(m.down));
   return {
     name: `${timestamp14(at)}_${m.slug}.rb`,
     text: `${hashComment(m.header)}\nclass ${pascal(m.slug)} < ${superclass}\n${indent(members, '  ')}\nend\n`,
@@ -64,18 +61,8 @@ function ectoMigration(m: MigrationToWrite, at: Date, prefix: string): File {
     // Ecto runs a migration's commands on one connection: BEGIN/COMMIT hold around them.
     return (noTx && needsTx(step) ? [elixirExecute('BEGIN'), ...calls, elixirExecute('COMMIT')] : calls).join('\n');
   };
-  const members = [
-    'use Ecto.Migration',
-    ...(noTx ? ['', '@disable_ddl_transaction true', '@disable_migration_lock true'] : []),
-    '',
-    'def up do',
-    indent(body(m.up), '  '),
-    'end',
-    '',
-    'def down do',
-    indent(body(m.down), '  '),
-    'end',
-  ].join('\n');
+  const head = ['use Ecto.Migration', ...(noTx ? ['', '@disable_ddl_transaction true', '@disable_migration_lock true'] : [])];
+  const members = upAndDown(head, (dir) => `def ${dir} do`, body(m.up), body(m.down));
   return {
     name: `${timestamp14(at)}_${m.slug}.exs`,
     text: `${hashComment(m.header)}\ndefmodule ${prefix}.Migrations.${pascal(m.slug)} do\n${indent(members, '  ')}\nend\n`,
