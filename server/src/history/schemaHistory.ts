@@ -14,7 +14,7 @@ import { splitSql } from '../parse/split';
 import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
 import { readRegularFile } from './regularFile';
 import { detectFramework, isHostPath } from '../frameworks/registry';
-import { earlierHostMigrations, replayHost } from '../frameworks/history';
+import { earlierHostMigrations, hostBaseline, replayHost } from '../frameworks/history';
 
 export interface HistoryFileSystem extends MigrationFileSystem {
   readFile(path: string): string;
@@ -89,6 +89,8 @@ export class SchemaHistory {
   private readonly chains = new Map<string, Step[]>();
   /** Schemas after files the caller linted itself (path → what it ran against and what it left). */
   private readonly linted = new Map<string, { version: string; before: Catalog | undefined; after: Catalog }>();
+  /** Schema dumps (Rails' db/schema.rb, db/structure.sql) built once per version of the file. */
+  private readonly baselines = new Map<string, Catalog>();
   /** Recent answers, so typing in the editor does not stat every earlier migration per keystroke. */
   private readonly recent = new Map<string, { at: number; schema: Catalog | undefined }>();
 
@@ -137,11 +139,24 @@ export class SchemaHistory {
 
   private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
     const framework = isHostPath(file) ? detectFramework(file, text) : undefined;
-    const earlier = framework
+    const baseline = framework ? hostBaseline(file, framework, this.fs) : undefined;
+    let earlier = framework
       ? earlierHostMigrations(file, framework, this.fs)
       : earlierMigrations(file, detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner, readProjectFacts(file)), this.fs);
-    if (earlier.length === 0) return undefined;
-    const key = `${config.pgVersion}|${earlier[0]}`;
+    let start: Catalog | undefined;
+    let baseKey = '';
+    if (baseline) {
+      // The dump holds what the migrations up to its version did: only newer ones replay on top of it.
+      earlier = earlier.filter((path) => !baseline.covers(path));
+      baseKey = `${baseline.path}@${this.fs.version(baseline.path)}`;
+      start = this.baselines.get(`${config.pgVersion}|${baseKey}`);
+      if (!start) {
+        start = baseline.build(config);
+        this.baselines.set(`${config.pgVersion}|${baseKey}`, start);
+      }
+    }
+    if (earlier.length === 0) return start;
+    const key = `${config.pgVersion}|${baseKey}|${earlier[0]}`;
     const chain = this.chains.get(key) ?? [];
     let valid = 0;
     while (valid < chain.length && valid < earlier.length && chain[valid].path === earlier[valid] && chain[valid].version === this.fs.version(earlier[valid])) {
@@ -151,7 +166,7 @@ export class SchemaHistory {
     while (valid > 0 && !chain[valid - 1].after) valid--;
     chain.length = valid;
     for (let i = valid; i < earlier.length; i++) {
-      const before = chain[i - 1]?.after;
+      const before = i === 0 ? start : chain[i - 1].after;
       const version = this.fs.version(earlier[i]);
       const linted = this.linted.get(earlier[i]);
       const reuse = linted && linted.version === version && linted.before === before;
