@@ -29,8 +29,9 @@ export async function openWorkbench(): Promise<{ context: BrowserContext; page: 
     viewport: { width: 1440, height: 900 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
+  // On a busy machine the load event can take minutes: wait for the workbench itself instead.
+  await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`, { waitUntil: 'commit', timeout: 120000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120000 });
   return { context, page };
 }
 
