@@ -2,6 +2,7 @@
  * VS Code entry point (dist/client.js): starts the Lockstep language server over IPC,
  * and wires the output channel, the commands and the status bar.
  */
+import { ruleDocsMiddleware } from './ruleDocs';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, type DocumentInfo } from '../../server/src/lsp/protocol';
@@ -42,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
     outputChannel: output,
+    // Rule links open the page bundled in the .vsix in the markdown preview (client/src/ruleDocs.ts).
+    middleware: ruleDocsMiddleware(context),
     initializationOptions: { maxFileSizeMB: vscode.workspace.getConfiguration('lockstep').get<number>('maxFileSizeMB') },
   };
 

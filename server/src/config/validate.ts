@@ -49,6 +49,10 @@ export interface ValidateOptions {
   knownRuleIds?: readonly string[];
 }
 
+function isPreset(value: unknown): value is ConfigPreset {
+  return (CONFIG_PRESETS as readonly unknown[]).includes(value);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -93,8 +97,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         else problem(key, `"transaction" must be one of ${oneOf(TRANSACTION_CHOICES)}, got ${show(value)}`);
         break;
       case 'extends':
-        if ((CONFIG_PRESETS as readonly unknown[]).includes(value)) config.extends = value as ConfigPreset;
-        else problem(key, `"extends" must be one of ${oneOf(CONFIG_PRESETS)}, got ${show(value)}`);
+        if (isPreset(value) || (Array.isArray(value) && value.length > 0 && value.every(isPreset))) config.extends = value;
+        else problem(key, `"extends" must be one of ${oneOf(CONFIG_PRESETS)} (or a list of them), got ${show(value)}`);
         break;
       case 'rules':
         validateRules(value, options, problem, (rules) => (config.rules = rules));

@@ -1,4 +1,5 @@
 /** Every rule, by id. Adding a rule: create server/src/rules/<id>.ts and docs/rules/<id>.md, then list it here. */
+import { presetsOf } from '../config/presets';
 import { rule as concurrentInTransaction } from './concurrent-in-transaction';
 import { rule as requireConcurrentDropIndex } from './require-concurrent-drop-index';
 import { rule as requireConcurrentIndex } from './require-concurrent-index';
@@ -135,7 +136,7 @@ export function ruleSetting(config: Pick<LockstepConfig, 'rules' | 'categories' 
   const category = categoryOf(ruleId);
   const chosen = config.rules[ruleId] ?? (category ? config.categories?.[category] : undefined);
   if (chosen) return chosen;
-  return ruleById(ruleId)?.defaultOff && config.extends !== 'lockstep:strict' ? 'off' : undefined;
+  return ruleById(ruleId)?.defaultOff && !presetsOf(config).includes('lockstep:strict') ? 'off' : undefined;
 }
 
 export function docsPath(ruleId: string): string {
