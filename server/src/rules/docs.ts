@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CONFIG, type Severity } from '../config/types';
 import { catalogFromSql, explain, initEngine, lintText, type StatementImpact } from '../engine';
+import { referencesOf } from '../coderefs/index';
 import { escapeCell, impactTable } from '../impactTable';
 import { BUILTIN_CHECKS, categoryOf, RULE_IDS, ruleById } from './index';
 
@@ -222,6 +223,7 @@ export async function renderLocksBlock(id: string): Promise<string> {
     `Default severity: ${ruleById(id)?.defaultOff ? `**off** (**${defaultSeverityOf(id)}** with \`"extends": "lockstep:strict"\`, as shown below)` : `**${defaultSeverityOf(id)}**`}. Category: **${categoryOf(id)}** (\`"categories": { "${categoryOf(id)}": "off" }\` switches the whole category; a rule's own setting wins). ${intro}`,
     '',
     ...sqlBlock(examples.setup ?? '-- (no schema)'),
+    ...(ruleById(id)?.examples.code ?? []).flatMap((f) => ['', `and this application code in \`${f.path}\`:`, '', '```', f.text.trimEnd(), '```']),
     '',
     withLocks ? '### Flagged' : '### Reported',
     '',
@@ -247,7 +249,8 @@ function renderCase(id: string, sql: string, setup: string | undefined, pgVersio
   // A rule that is off by default is shown as `lockstep:strict` runs it.
   const config = { ...DEFAULT_CONFIG, pgVersion, ...(ruleById(id)?.defaultOff ? { extends: 'lockstep:strict' as const } : {}) };
   const schema = setup ? catalogFromSql(setup, config) : undefined;
-  const result = lintText(sql, { config, schema, path });
+  const code = ruleById(id)?.examples.code;
+  const result = lintText(sql, { config, schema, path, code: code && referencesOf(code) });
   const lines = [...sqlBlock(sql), ''];
   for (const impact of withLocks ? explain(result, config) : []) {
     if (impact.relations.length === 0 && impact.notes.length === 0) continue; // BEGIN, SET, …: nothing to show
