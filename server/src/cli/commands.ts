@@ -9,6 +9,7 @@ import { splitCommand } from './split';
 import { scaffoldCommand } from './scaffold';
 import { githubCommentCommand } from './githubComment';
 import { initCommand } from './init';
+import { refsCommand } from './refs';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -25,4 +26,5 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   scaffold: scaffoldCommand,
   'github-comment': githubCommentCommand,
   init: initCommand,
+  refs: refsCommand,
 };
