@@ -21,7 +21,6 @@ import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
 import type { HostRunner } from './document/runnerFacts';
 import type { ReferenceLookup } from './coderefs/index';
-import { codeHoverLines } from './coderefs/hover';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -306,12 +305,10 @@ function kindLabel(stmt: StatementInfo): string {
 }
 
 /** Markdown describing the locks of the statement at `offset` (UTF-16), or undefined between statements. */
-export function hoverAt(result: LintResult, offset: number, config: LockstepConfig, code?: ReferenceLookup): string | undefined {
+export function hoverAt(result: LintResult, offset: number, config: LockstepConfig): string | undefined {
   const stmt = result.document.statements.find((s) => offset >= s.span.start && offset <= s.span.end);
   if (!stmt) return undefined;
-  const hover = renderHover(impactOf(stmt), result.document, config);
-  const refs = code ? codeHoverLines(stmt, code) : [];
-  return refs.length ? `${hover}\n\n${refs.join('\n')}` : hover;
+  return renderHover(impactOf(stmt), result.document, config);
 }
 
 /** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */

@@ -91,6 +91,11 @@ export class CodeIndex {
     if (this.byFile.delete(absPath)) this.byTable = undefined;
   }
 
+  /** The references of one file (absolute path). */
+  lookupFile(absPath: string): CodeReference[] {
+    return this.byFile.get(absPath) ?? [];
+  }
+
   /** Every reference, file by file (for the worker to ship to the language server). */
   all(): CodeReference[] {
     return [...this.byFile.values()].flat();

@@ -5,6 +5,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EngineCache, lintText, type LintResult } from '../engine';
+import type { ReferenceLookup } from '../coderefs/index';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
@@ -31,6 +32,8 @@ export interface LintedDocument {
 }
 
 export class DocumentLinter {
+  /** The application code's references (the code-reference worker's), for still-referenced. */
+  code: ReferenceLookup | undefined;
   private readonly caches = new Map<string, EngineCache>();
   private readonly latest = new Map<string, LintedDocument>();
   /** Documents linted with a config that has since changed. */
@@ -56,7 +59,7 @@ export class DocumentLinter {
       } else {
         const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
         // An oversized document gets no parse cache: holding its statements is what exhausted memory.
-        const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema };
+        const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema, code: this.code };
         const result = framework ? lintHostText(text, framework, options) : lintText(text, options);
         if (large) this.caches.delete(doc.uri);
         const findings = Array.isArray(result.findings) ? result.findings : [];
