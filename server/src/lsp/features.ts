@@ -4,7 +4,7 @@
  * server.ts merges its capabilities and calls `register` once the shared pieces exist.
  */
 import { traceFeature } from './trace';
-import type { CancellationToken, Connection, FileEvent, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, ClientCapabilities, Connection, FileEvent, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { ReferenceLookup } from '../coderefs/index';
 import { codeReferencesFeature } from './codeRefs';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -34,6 +34,8 @@ export interface FeatureContext {
   workspaceRoots(): string[];
   /** Lint with these application-code references from now on (still-referenced), and re-lint every open document. */
   setCodeReferences(code: ReferenceLookup | undefined): void;
+  /** What the client said it supports in `initialize` (empty before it). */
+  clientCapabilities(): ClientCapabilities;
 }
 
 export interface ServerFeature {
