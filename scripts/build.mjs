@@ -40,6 +40,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [subcommandsApart] }),
   build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/cliCommands.js' }),
   build({ ...common, entryPoints: ['server/src/trace/worker.ts'], outfile: 'dist/traceWorker.js' }),
+  // The code-reference index (still-referenced) is built off the language server's main thread.
+  build({ ...common, entryPoints: ['server/src/coderefs/worker.ts'], outfile: 'dist/coderefsWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // libpg-query loads its WASM from the directory of the bundle that requires it.

@@ -3,7 +3,7 @@
  * scaffolder) is over half of the CLI bundle, so it is loaded only when one of them runs;
  * `lockstep lint` starts without it.
  */
-export const SUBCOMMAND_NAMES = ['estimate', 'trace', 'split', 'scaffold', 'github-comment', 'init', 'run', 'watch'] as const;
+export const SUBCOMMAND_NAMES = ['estimate', 'trace', 'split', 'scaffold', 'github-comment', 'init', 'run', 'watch', 'refs'] as const;
 
 export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
 

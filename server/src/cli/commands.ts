@@ -13,6 +13,7 @@ import { initCommand } from './init';
 import { runCommand } from './runCommand';
 import { watchCommand } from './watchCommand';
 import type { SubcommandName } from './commandNames';
+import { refsCommand } from './refs';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -31,4 +32,5 @@ export const SUBCOMMANDS: Record<SubcommandName, Subcommand> = {
   init: initCommand,
   run: runCommand,
   watch: watchCommand,
+  refs: refsCommand,
 };

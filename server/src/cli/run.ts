@@ -13,6 +13,8 @@ import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands } from './files';
 import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
+import { loadCodeIndex } from './codeIndex';
+import type { ReferenceLookup } from '../coderefs/index';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
@@ -129,6 +131,16 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_USAGE;
     }
+    if (args.code || args.codeRef) {
+      try {
+        const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
+        const code = withoutFiles(await loadCodeIndex({ dirs: args.code ?? [], ref: args.codeRef, cwd: io.cwd, settings: jobs[0].config.codeScan }), linted);
+        for (const job of jobs) job.code = code;
+      } catch (err) {
+        io.writeErr(`lockstep: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
+        return EXIT_USAGE;
+      }
+    }
     // One thread: worker threads were measured slower on the 2-core target (each re-initialises
     // the parser and warms up the JIT), see BENCHMARKS.md.
     for (const job of jobs) {
@@ -185,4 +197,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 function subcommandHelp(): string {
   return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
+}
+
+/** The migrations being linted are never "code that uses" what they change. */
+function withoutFiles(code: ReferenceLookup, files: Set<string>): ReferenceLookup {
+  return {
+    lookup(table, column) {
+      const found = code.lookup(table, column);
+      return { ...found, references: found.references.filter((r) => !files.has(r.file)) };
+    },
+  };
 }

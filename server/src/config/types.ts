@@ -69,6 +69,8 @@ export interface LockstepConfig {
   docsBaseUrl?: string;
   /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */
   estimate?: EstimateSettings;
+  /** Which application code the code-reference index reads (globs relative to the indexed root); see docs/code-references.md. */
+  codeScan?: { include?: string[]; exclude?: string[] };
 }
 
 /** MB (1024² bytes) of table heap per second, per kind of work done under a lock. */

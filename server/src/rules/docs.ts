@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CONFIG, type LockstepConfig, type Severity } from '../config/types';
 import { catalogFromSql, explain, initEngine, lintText, type StatementImpact } from '../engine';
+import { referencesOf } from '../coderefs/index';
 import { escapeCell, impactTable } from '../impactTable';
 import { BUILTIN_CHECKS, categoryOf, RULE_IDS, ruleById } from './index';
 
@@ -222,6 +223,7 @@ export async function renderLocksBlock(id: string): Promise<string> {
     `Default severity: ${ruleById(id)?.defaultOff ? `**off** (**${defaultSeverityOf(id)}** with \`"extends": "lockstep:strict"\`, as shown below)` : `**${defaultSeverityOf(id)}**`}. Category: **${categoryOf(id)}** (\`"categories": { "${categoryOf(id)}": "off" }\` switches the whole category; a rule's own setting wins). ${intro}`,
     '',
     ...(examples.setup ? schemaBlock(id, examples.setup, DOCS_PG_VERSION) : sqlBlock('-- (no schema)', expectLine([]))),
+    ...(ruleById(id)?.examples.code ?? []).flatMap((f) => ['', `and this application code in \`${f.path}\`:`, '', '```', f.text.trimEnd(), '```']),
     '',
     withLocks ? '### Flagged' : '### Reported',
     '',
@@ -246,7 +248,8 @@ export async function renderLocksBlock(id: string): Promise<string> {
 function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true, path?: string): string[] {
   const config = docsConfig(id, pgVersion);
   const schema = setup ? catalogFromSql(setup, config) : undefined;
-  const result = lintText(sql, { config, schema, path });
+  const code = ruleById(id)?.examples.code;
+  const result = lintText(sql, { config, schema, path, code: code && referencesOf(code) });
   const options = [...lintOptions(id, pgVersion), ...(path ? [`file ${path}`] : []), ...(setup ? ['after schema'] : [])];
   const lines = [...sqlBlock(sql, expectLine(result.findings.map((f) => f.ruleId), options)), ''];
   for (const impact of withLocks ? explain(result, config) : []) {

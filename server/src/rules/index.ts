@@ -51,6 +51,7 @@ import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurr
 import { rule as replicaIdentityDrop } from './replica-identity-drop';
 import { rule as attachNewPartition } from './attach-new-partition';
 import { rule as requireStatementTimeout } from './require-statement-timeout';
+import { rule as stillReferenced } from './still-referenced';
 import type { LockstepConfig, RuleCategory, RuleSetting, Severity } from '../config/types';
 import type { Rule } from './types';
 
@@ -106,6 +107,7 @@ export const RULES: readonly Rule[] = [
   replicaIdentityDrop,
   attachNewPartition,
   requireStatementTimeout,
+  stillReferenced,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */

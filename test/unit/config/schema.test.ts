@@ -30,9 +30,13 @@ const goodSamples: unknown[] = [
   { extends: ['lockstep:strict', 'lockstep:prisma'] },
   { categories: { style: 'off', locking: 'error', 'breaking-change': 'info', hygiene: 'hint' } },
   { categories: {}, rules: { 'prefer-text': 'warning' } },
+  { codeScan: { include: ['src/**'], exclude: ['**/*.test.ts'] } },
 ];
 
 const badSamples: unknown[] = [
+  { codeScan: { paths: ['src'] } },
+  { codeScan: { exclude: 'src/**' } },
+  { codeScan: ['src/**'] },
   [],
   'pgVersion',
   null,
