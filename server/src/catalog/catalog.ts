@@ -4,7 +4,7 @@
  * rebuilds, the table a constraint lives on, a column's current type, and so on.
  * It is best-effort: anything it has not seen is simply unknown.
  */
-import { AstNode, as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
+import { AstNode, as, baseName, calledFunctions, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
 
 /** The table of `OWNED BY t.c` in CREATE/ALTER SEQUENCE options: null for `OWNED BY NONE`, undefined when not said. */
 export function sequenceOwner(options: unknown): string | null | undefined {
@@ -12,6 +12,21 @@ export function sequenceOwner(options: unknown): string | null | undefined {
   if (!ownedBy) return undefined;
   const parts = names(ownedBy.arg?.List?.items ?? ownedBy.arg);
   return parts.slice(0, -1).pop() ?? null;
+}
+
+/** The column of `OWNED BY t.c`, when said. */
+function sequenceOwnerColumn(options: unknown): string | undefined {
+  const ownedBy = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
+  const parts = names(ownedBy?.arg?.List?.items ?? ownedBy?.arg);
+  return parts.length > 1 ? parts[parts.length - 1] : undefined;
+}
+
+/** The source text of a DO block's or a routine's body (`AS '…'`); undefined when there is none to read. */
+function routineBody(options: unknown): string | undefined {
+  const as_ = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'as');
+  if (!as_) return undefined;
+  const strings = as_.arg?.List ? list(as_.arg.List.items) : [as_.arg];
+  return strings.map((x) => x?.String?.sval ?? '').join('\n');
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
@@ -62,7 +77,33 @@ export interface RelationInfo {
   partitionKey?: string[];
   /** The schema named when it was created (`reporting.daily_totals`); unknown when unqualified. */
   schema?: string;
+  /**
+   * For a sequence a column owns (serial, identity, `OWNED BY t.c`): that column. The sequence keeps
+   * its name when the table or column is renamed (`a_id_seq` stays after `RENAME TO b`).
+   */
+  column?: string;
+  /** `Catalog.opaqueRuns` when it was created: code run since then may have added triggers the catalog did not see. */
+  opaqueRunsAtCreation?: number;
 }
+
+/** Objects that live on a table and are dropped with `DROP <kind> [IF EXISTS] name ON table`. */
+export type TableObjectKind = 'trigger' | 'policy' | 'rule';
+
+const TABLE_OBJECT_KINDS: Record<string, TableObjectKind> = { OBJECT_TRIGGER: 'trigger', OBJECT_POLICY: 'policy', OBJECT_RULE: 'rule' };
+
+/** The kind of table object a DROP/RENAME `objtype` names, if it is one. */
+export function tableObjectKind(objectType: unknown): TableObjectKind | undefined {
+  return TABLE_OBJECT_KINDS[String(objectType ?? '')];
+}
+
+/** Relation kinds a DROP removes from the catalog (other DROPs name triggers, types, functions…). */
+const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_INDEX', 'OBJECT_FOREIGN_TABLE']);
+
+/**
+ * Code whose effect on the schema the catalog cannot see may create triggers, policies or rules:
+ * a body that says so, or runs dynamic SQL.
+ */
+const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRIGGER|POLICY|RULE)\b|\bEXECUTE\b/i;
 
 /** A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic). */
 class Links {
@@ -78,6 +119,9 @@ class Links {
   }
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
+  }
+  clear(key: string): void {
+    this.map.delete(key);
   }
   copy(): Links {
     const copy = new Links();
@@ -108,6 +152,12 @@ export class Catalog {
   private constraintsByTable = new Links();
   private foreignKeysByReferenced = new Links();
   private dependents = new Links();
+  /** Table → its triggers, policies and rules, as `kind:name`. */
+  private tableObjects = new Links();
+  /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
+  private opaqueRuns = 0;
+  /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
+  private objectCreatingRoutines = new Set<string>();
 
   relation(name: string): RelationInfo | undefined {
     return this.rels.get(baseName(name));
@@ -169,6 +219,9 @@ export class Catalog {
     copy.constraintsByTable = this.constraintsByTable.copy();
     copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
     copy.dependents = this.dependents.copy();
+    copy.tableObjects = this.tableObjects.copy();
+    copy.opaqueRuns = this.opaqueRuns;
+    copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
     return copy;
   }
 
@@ -215,7 +268,7 @@ export class Catalog {
   }
 
   addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
-    const rel: RelationInfo = { columns: new Map(), ...info };
+    const rel: RelationInfo = { columns: new Map(), opaqueRunsAtCreation: this.opaqueRuns, ...info };
     this.removeRelation(rel.name);
     this.rels.set(rel.name, rel);
     this.children.add(rel.table, rel.name);
@@ -249,6 +302,46 @@ export class Catalog {
       });
     }
     for (const c of constraints) this.addConstraint({ ...c, table: newName });
+    for (const o of this.tableObjects.get(rel.name)) this.tableObjects.add(newName, o);
+    this.tableObjects.clear(rel.name);
+  }
+
+  addTableObject(table: string, kind: TableObjectKind, name: string): void {
+    this.tableObjects.add(baseName(table), `${kind}:${name}`);
+  }
+
+  removeTableObject(table: string, kind: TableObjectKind, name: string): void {
+    this.tableObjects.remove(baseName(table), `${kind}:${name}`);
+  }
+
+  /**
+   * For a schema read back from a database (tables without their triggers, policies and rules):
+   * from now on, an object the catalog does not know may still exist.
+   */
+  forgetTableObjects(): void {
+    this.opaqueRuns++;
+  }
+
+  /**
+   * Whether a trigger, policy or rule exists on `table`: undefined when the catalog cannot tell
+   * (the table is unknown, or code it cannot see ran after the table was created).
+   */
+  tableObjectExists(table: string, kind: TableObjectKind, name: string): boolean | undefined {
+    const rel = this.relation(table);
+    if (this.tableObjects.get(baseName(table)).includes(`${kind}:${name}`)) return true;
+    if (!rel || rel.opaqueRunsAtCreation !== this.opaqueRuns) return undefined;
+    return false;
+  }
+
+  /** A DO block, or a call of a routine, ran: if its body may create triggers, policies or rules, the catalog no longer knows them all. */
+  ranCode(body: string | undefined, called: string[]): void {
+    if ((body !== undefined && CREATES_TABLE_OBJECTS.test(body)) || called.some((f) => this.objectCreatingRoutines.has(f))) this.opaqueRuns++;
+  }
+
+  /** A CREATE FUNCTION/PROCEDURE: remember whether calling it may create triggers, policies or rules. */
+  defineRoutine(name: string, body: string | undefined): void {
+    if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
+    else this.objectCreatingRoutines.delete(name.toLowerCase());
   }
 
   setPartitionOf(partition: string, parent: string | undefined): void {
@@ -276,6 +369,7 @@ export class Catalog {
     const n = baseName(name);
     for (const child of this.children.get(n)) this.drop(child);
     for (const c of this.constraintsOf(n)) this.removeConstraint(c.name);
+    this.tableObjects.clear(n);
     this.removeRelation(n);
   }
 
@@ -330,13 +424,13 @@ const APPLY: Record<string, Apply> = {
   },
   CreateSeqStmt(cat, s) {
     const owner = sequenceOwner(s.options);
-    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner) } : {}) });
+    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner), column: sequenceOwnerColumn(s.options) } : {}) });
   },
   AlterSeqStmt(cat, s) {
     // OWNED BY moves the sequence to another table: it then goes with that table (DROP, SET SCHEMA).
     const owner = sequenceOwner(s.options);
     const rel = cat.relation(rangeVarName(s.sequence));
-    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner) });
+    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner), column: owner === null ? undefined : sequenceOwnerColumn(s.options) });
   },
   IndexStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
@@ -356,7 +450,18 @@ const APPLY: Record<string, Apply> = {
       if (rel && col) {
         rel.columns.delete(s.subname);
         rel.columns.set(s.newname, { ...col, name: s.newname });
+        for (const seq of cat.sequencesOf(oldName)) {
+          const info = cat.relation(seq);
+          if (info && info.column === s.subname) info.column = s.newname;
+        }
       }
+      return;
+    }
+    const onTable = tableObjectKind(s.renameType);
+    if (onTable) {
+      // ALTER TRIGGER/POLICY/RULE … ON t RENAME: the object is renamed, not the table.
+      cat.removeTableObject(oldName, onTable, s.subname);
+      cat.addTableObject(oldName, onTable, s.newname);
       return;
     }
     if (s.renameType === 'OBJECT_TABCONSTRAINT') {
@@ -397,9 +502,12 @@ const APPLY: Record<string, Apply> = {
     for (const obj of list(s.objects)) {
       const parts = obj.List ? names(obj.List.items) : names([obj]);
       const name = parts[parts.length - 1];
+      const onTable = tableObjectKind(s.removeType);
       if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.types.delete(name ?? '');
       else if (s.removeType === 'OBJECT_SCHEMA') for (const r of cat.relationsInSchema(name ?? '')) cat.drop(r.name);
-      else if (name) cat.drop(name);
+      // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]; it drops the trigger, never a relation named t.
+      else if (onTable && parts.length > 1 && name) cat.removeTableObject(parts[parts.length - 2], onTable, name);
+      else if (name && DROPPED_RELATIONS.has(String(s.removeType))) cat.drop(name);
     }
   },
   CreateEnumStmt(cat, s) {
@@ -414,6 +522,26 @@ const APPLY: Record<string, Apply> = {
     const declared = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'volatility');
     const volatility = String(declared?.arg?.String?.sval ?? 'volatile').toLowerCase();
     cat.functions.set(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
+    // A SQL-standard body (BEGIN ATOMIC) cannot run DDL.
+    cat.defineRoutine(name, s.sql_body ? '' : routineBody(s.options));
+  },
+  CreateTrigStmt(cat, s) {
+    if (s.trigname) cat.addTableObject(rangeVarName(s.relation), 'trigger', s.trigname);
+  },
+  CreatePolicyStmt(cat, s) {
+    if (s.policy_name) cat.addTableObject(rangeVarName(s.table), 'policy', s.policy_name);
+  },
+  RuleStmt(cat, s) {
+    if (s.rulename) cat.addTableObject(rangeVarName(s.relation), 'rule', s.rulename);
+  },
+  DoStmt(cat, s) {
+    cat.ranCode(routineBody(s.args), []);
+  },
+  CallStmt(cat, s) {
+    cat.ranCode(undefined, calledFunctions(s.funccall));
+  },
+  SelectStmt(cat, s) {
+    cat.ranCode(undefined, calledFunctions(s));
   },
   CompositeTypeStmt(cat, s) {
     cat.types.set(baseName(rangeVarName(s.typevar)), 'composite');
@@ -428,6 +556,8 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       break;
     case 'AT_DropColumn':
       rel?.columns.delete(cmd.name);
+      // The column's owned sequence (serial, identity) is dropped with it.
+      for (const seq of cat.sequencesOf(table)) if (cat.relation(seq)?.column === cmd.name) cat.drop(seq);
       break;
     case 'AT_AlterColumnType': {
       const col = rel?.columns.get(cmd.name);
@@ -482,7 +612,7 @@ function addColumn(cat: Catalog, table: string, col: AstNode): void {
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
   rel.columns.set(col.colname, { name: col.colname, type, notNull });
   if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
-    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table });
+    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table, column: col.colname });
   }
   for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
 }
