@@ -301,7 +301,9 @@ export class Catalog {
         partitionOf: child.partitionOf === rel.name ? newName : child.partitionOf,
       });
     }
-    for (const c of constraints) this.addConstraint({ ...c, table: newName });
+    for (const c of constraints) this.addConstraint({ ...c, table: newName, references: c.references === rel.name ? newName : c.references });
+    // Foreign keys of other tables follow the rename too (they point at the table, not at its name).
+    for (const fk of this.referencesTo(rel.name)) this.addConstraint({ ...fk, references: newName });
     for (const o of this.tableObjects.get(rel.name)) this.tableObjects.add(newName, o);
     this.tableObjects.clear(rel.name);
   }

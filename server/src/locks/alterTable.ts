@@ -326,14 +326,26 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
   if (using && !isPlainColumnRef(using, column)) {
     return {
       mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label,
-      others: recreatedIndexes(table, column, true, ctx),
+      others: [...recreatedIndexes(table, column, true, ctx), ...referencingKeys(table, column, ctx), ...ownForeignKeys(table, column, true, ctx)],
     };
   }
   const verdict = typeChangeRewrites(from, to, ctx);
   return {
     mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label,
-    others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx)],
+    others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx), ...ownForeignKeys(table, column, verdict.rewrite, ctx)],
   };
+}
+
+/**
+ * The table's own foreign keys on the retyped column are dropped and added again: dropping one
+ * removes its triggers on the referenced table under ACCESS EXCLUSIVE. The re-added key is checked
+ * again (both tables read) only when the new type is not binary-compatible, i.e. when the column is rewritten.
+ */
+function ownForeignKeys(table: string, column: string, rewrite: Certainty, ctx: LockContext): LockEffect[] {
+  return ctx.catalog
+    .constraintsOf(table)
+    .filter((fk) => fk.kind === 'foreign' && fk.references && fk.references !== table && fk.columns?.includes(column))
+    .map((fk) => ({ object: fk.references!, kind: 'table' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: rewrite, implied: true }));
 }
 
 /** Foreign keys that reference the retyped column are re-created and checked again: their tables are ACCESS EXCLUSIVE and read in full. */

@@ -190,3 +190,22 @@ describe('lock model: gaps found tracing the harbor migration set (docs/trace.md
     });
   });
 });
+
+describe('lock model: gaps found tracing the kratos migration set (docs/trace.md)', () => {
+  const keyed = 'CREATE TABLE nets (id uuid PRIMARY KEY);\nCREATE TABLE flows (id int PRIMARY KEY, nid uuid REFERENCES nets (id));\n';
+
+  it('a foreign key follows a rename of the table it references: dropping the referencing table locks the new name', () => {
+    const { observable } = last(`${keyed}ALTER TABLE nets RENAME TO networks;\nDROP TABLE flows;`);
+    assert.deepEqual(observable.locks, { flows: 'AccessExclusiveLock', flows_pkey: 'AccessExclusiveLock', networks: 'AccessExclusiveLock' });
+  });
+
+  it('retyping a foreign-key column drops and re-adds the key: ACCESS EXCLUSIVE on the referenced table, read again only when the column is rewritten', () => {
+    const same = last(`${keyed}ALTER TABLE flows ALTER COLUMN nid TYPE uuid, ALTER COLUMN nid DROP NOT NULL;`).observable;
+    assert.equal(same.locks.nets, 'AccessExclusiveLock');
+    assert.deepEqual(same.scanned, []);
+    const ints = 'CREATE TABLE nets (id bigint PRIMARY KEY);\nCREATE TABLE flows (id int PRIMARY KEY, nid int REFERENCES nets (id));\n';
+    const rewritten = last(`${ints}ALTER TABLE flows ALTER COLUMN nid TYPE bigint;`).observable;
+    assert.equal(rewritten.locks.nets, 'AccessExclusiveLock');
+    assert.ok(rewritten.scanned.includes('nets'), rewritten.scanned.join(', '));
+  });
+});
