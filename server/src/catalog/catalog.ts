@@ -308,6 +308,24 @@ export class Catalog {
     this.tableObjects.clear(rel.name);
   }
 
+  /**
+   * What names a column follows its rename: owned sequences, index keys, constraints' columns and
+   * the referenced columns of foreign keys that point at it.
+   */
+  renameColumn(table: string, from: string, to: string): void {
+    const swap = (cols: string[] | undefined) => cols?.map((c) => (c === from ? to : c));
+    for (const child of this.children.get(table).map((n) => this.rels.get(n)!)) {
+      if (child.kind === 'sequence' && child.column === from) child.column = to;
+      if (child.indexColumns) child.indexColumns = swap(child.indexColumns);
+    }
+    for (const c of this.constraintsOf(table)) {
+      if (c.columns) c.columns = swap(c.columns);
+      if (c.provesNotNull) c.provesNotNull = swap(c.provesNotNull);
+      if (c.references === table && c.referencedColumns) c.referencedColumns = swap(c.referencedColumns);
+    }
+    for (const fk of this.referencesTo(table)) if (fk.referencedColumns) fk.referencedColumns = swap(fk.referencedColumns);
+  }
+
   addTableObject(table: string, kind: TableObjectKind, name: string): void {
     this.tableObjects.add(baseName(table), `${kind}:${name}`);
   }
@@ -452,10 +470,7 @@ const APPLY: Record<string, Apply> = {
       if (rel && col) {
         rel.columns.delete(s.subname);
         rel.columns.set(s.newname, { ...col, name: s.newname });
-        for (const seq of cat.sequencesOf(oldName)) {
-          const info = cat.relation(seq);
-          if (info && info.column === s.subname) info.column = s.newname;
-        }
+        cat.renameColumn(rel.name, s.subname, s.newname);
       }
       return;
     }

@@ -345,7 +345,10 @@ function ownForeignKeys(table: string, column: string, rewrite: Certainty, ctx: 
   return ctx.catalog
     .constraintsOf(table)
     .filter((fk) => fk.kind === 'foreign' && fk.references && fk.references !== table && fk.columns?.includes(column))
-    .map((fk) => ({ object: fk.references!, kind: 'table' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: rewrite, implied: true }));
+    .flatMap((fk): LockEffect[] => [
+      { object: fk.references!, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: rewrite, implied: true },
+      ...(rewrite === true ? foreignKeyValidation(table, fk.references!, ctx) : []),
+    ]);
 }
 
 /** Foreign keys that reference the retyped column are re-created and checked again: their tables are ACCESS EXCLUSIVE and read in full. */

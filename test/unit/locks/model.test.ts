@@ -208,4 +208,14 @@ describe('lock model: gaps found tracing the kratos migration set (docs/trace.md
     assert.equal(rewritten.locks.nets, 'AccessExclusiveLock');
     assert.ok(rewritten.scanned.includes('nets'), rewritten.scanned.join(', '));
   });
+
+  it('a renamed foreign-key column is still the key: retyping it locks the referenced table', () => {
+    const { observable } = last(`${keyed}ALTER TABLE flows RENAME COLUMN nid TO network_id;\nALTER TABLE flows ALTER COLUMN network_id TYPE uuid;`);
+    assert.equal(observable.locks.nets, 'AccessExclusiveLock');
+  });
+
+  it('a renamed indexed column keeps its index: an UPDATE filtering on it needs no scan', () => {
+    const sql = 'CREATE TABLE t (a int, b text);\nCREATE INDEX t_a_idx ON t (a);\nALTER TABLE t RENAME COLUMN a TO a2;\n';
+    assert.deepEqual(last(`${sql}UPDATE t SET b = 'x' WHERE a2 = 1;`).observable.scanned, []);
+  });
 });
