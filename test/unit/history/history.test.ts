@@ -43,6 +43,13 @@ describe('earlier migrations of a set', () => {
     assert.deepEqual(earlierMigrations('/d/2020-05_b/up.sql', 'diesel', fs), ['/d/2019-01_a/up.sql']);
   });
 
+  it('Diesel: versions compare with their dashes removed, as Diesel does (crates.io mixes both forms)', () => {
+    const fs = memoryFs({ '/d/20141001190227_old/up.sql': '', '/d/20170305095748_mid/up.sql': '', '/d/2017-10-06-234455_new/up.sql': '', '/d/2026-05-27-130000-0000_newest/up.sql': '' });
+    assert.deepEqual(earlierMigrations('/d/2017-10-06-234455_new/up.sql', 'diesel', fs), ['/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql']);
+    assert.deepEqual(earlierMigrations('/d/20170305095748_mid/up.sql', 'diesel', fs), ['/d/20141001190227_old/up.sql']);
+    assert.equal(earlierMigrations('/d/2026-05-27-130000-0000_newest/up.sql', 'diesel', fs).length, 3);
+  });
+
   it('Prisma: the migration.sql of every earlier migration folder, not migration_lock.toml', () => {
     const fs = memoryFs({
       '/p/migrations/migration_lock.toml': '', '/p/migrations/01_init/migration.sql': '', '/p/migrations/02_b/migration.sql': '',
