@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
 import { earlierMigrations } from '../../../server/src/history/migrationSet';
+import { inDieselOrder } from '../../../server/src/trace/jobs';
 import { nodeFileSystem, SchemaHistory, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
 
 before(() => initEngine());
@@ -140,5 +141,14 @@ describe('schema history fed by the caller', () => {
     const before3 = history.schemaBefore('/m/3_c.up.sql', '', DEFAULT_CONFIG);
     assert.equal(before3, after2);
     assert.equal(fs.reads.length, readsBefore, 'no earlier file was read again');
+  });
+});
+
+describe('trace order of Diesel migrations', () => {
+  it('replays them as Diesel runs them (dashes removed), leaving other files in place', () => {
+    const paths = ['/d/2017-10-06-234455_new/up.sql', '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/other/V1__a.sql'];
+    assert.deepEqual(inDieselOrder(paths.map((absolutePath) => ({ absolutePath }))).map((f) => f.absolutePath), [
+      '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/d/2017-10-06-234455_new/up.sql', '/other/V1__a.sql',
+    ]);
   });
 });
