@@ -81,6 +81,7 @@ INSERT INTO old_memos (body) SELECT 'memo ' || g FROM generate_series(1, 100) g;
 INSERT INTO memo_refs SELECT g, g FROM generate_series(1, 100) g;
 ALTER TABLE old_memos RENAME TO memos;
 ALTER TABLE memos RENAME COLUMN id TO memo_id;
+CREATE TABLE counters (id int PRIMARY KEY, n serial);
 
 ANALYZE;
 `;
@@ -434,6 +435,8 @@ const MORE_CASES: LockCase[] = [
   { sql: 'DROP TABLE memo_refs' },
   { sql: 'ALTER TABLE memo_refs ALTER COLUMN memo_id TYPE int' },
   { sql: 'ALTER TABLE memo_refs ALTER COLUMN memo_id TYPE bigint' },
+  // A serial column's sequence is dropped with it (crates.io).
+  { sql: 'ALTER TABLE counters DROP COLUMN n' },
 ];
 
 /** Every statement form the oracle runs. */

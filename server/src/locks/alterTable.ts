@@ -41,11 +41,17 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_SetCompression: fixed('AccessExclusiveLock'),
   AT_DropColumn: (cmd, table, ctx) => ({
     mode: 'AccessExclusiveLock',
-    // Indexes on the column are dropped with it.
-    others: ctx.catalog
-      .indexesOf(table)
-      .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
-      .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+    // Indexes on the column, and the sequence it owns (serial, identity), are dropped with it.
+    others: [
+      ...ctx.catalog
+        .indexesOf(table)
+        .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
+        .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+      ...ctx.catalog
+        .sequencesOf(table)
+        .filter((q) => ctx.catalog.relation(q)?.column === cmd.name)
+        .map((q): LockEffect => ({ object: q, kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, dropped: true, implied: true })),
+    ],
   }),
   AT_AddIndex: fixed('ShareLock'),
   AT_AddConstraint: addConstraint,

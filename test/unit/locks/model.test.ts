@@ -139,6 +139,10 @@ describe('lock model: gaps found tracing the harbor migration set (docs/trace.md
     assert.deepEqual(last(`${renamed}INSERT INTO b (b_id, v) VALUES (1, 'x');`).observable.locks, { b: 'RowExclusiveLock' });
   });
 
+  it('DROP COLUMN of a serial drops its sequence under ACCESS EXCLUSIVE (crates.io)', () => {
+    assert.deepEqual(last('CREATE TABLE a (id serial, v text);\nALTER TABLE a DROP COLUMN id;').observable.locks, { a: 'AccessExclusiveLock', a_id_seq: 'AccessExclusiveLock' });
+  });
+
   it('a dropped serial column takes its sequence along: a later INSERT draws from none', () => {
     assert.deepEqual(last("CREATE TABLE a (id serial, v text);\nALTER TABLE a DROP COLUMN id;\nINSERT INTO a (v) VALUES ('x');").observable.locks, { a: 'RowExclusiveLock' });
   });
