@@ -4,7 +4,7 @@
  * rebuilds, the table a constraint lives on, a column's current type, and so on.
  * It is best-effort: anything it has not seen is simply unknown.
  */
-import { AstNode, as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
+import { AstNode, as, baseName, calledFunctions, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
 
 /** The table of `OWNED BY t.c` in CREATE/ALTER SEQUENCE options: null for `OWNED BY NONE`, undefined when not said. */
 export function sequenceOwner(options: unknown): string | null | undefined {
@@ -12,6 +12,21 @@ export function sequenceOwner(options: unknown): string | null | undefined {
   if (!ownedBy) return undefined;
   const parts = names(ownedBy.arg?.List?.items ?? ownedBy.arg);
   return parts.slice(0, -1).pop() ?? null;
+}
+
+/** The column of `OWNED BY t.c`, when said. */
+function sequenceOwnerColumn(options: unknown): string | undefined {
+  const ownedBy = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
+  const parts = names(ownedBy?.arg?.List?.items ?? ownedBy?.arg);
+  return parts.length > 1 ? parts[parts.length - 1] : undefined;
+}
+
+/** The source text of a DO block's or a routine's body (`AS '…'`); undefined when there is none to read. */
+function routineBody(options: unknown): string | undefined {
+  const as_ = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'as');
+  if (!as_) return undefined;
+  const strings = as_.arg?.List ? list(as_.arg.List.items) : [as_.arg];
+  return strings.map((x) => x?.String?.sval ?? '').join('\n');
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
@@ -62,7 +77,33 @@ export interface RelationInfo {
   partitionKey?: string[];
   /** The schema named when it was created (`reporting.daily_totals`); unknown when unqualified. */
   schema?: string;
+  /**
+   * For a sequence a column owns (serial, identity, `OWNED BY t.c`): that column. The sequence keeps
+   * its name when the table or column is renamed (`a_id_seq` stays after `RENAME TO b`).
+   */
+  column?: string;
+  /** `Catalog.opaqueRuns` when it was created: code run since then may have added triggers the catalog did not see. */
+  opaqueRunsAtCreation?: number;
 }
+
+/** Objects that live on a table and are dropped with `DROP <kind> [IF EXISTS] name ON table`. */
+export type TableObjectKind = 'trigger' | 'policy' | 'rule';
+
+const TABLE_OBJECT_KINDS: Record<string, TableObjectKind> = { OBJECT_TRIGGER: 'trigger', OBJECT_POLICY: 'policy', OBJECT_RULE: 'rule' };
+
+/** The kind of table object a DROP/RENAME `objtype` names, if it is one. */
+export function tableObjectKind(objectType: unknown): TableObjectKind | undefined {
+  return TABLE_OBJECT_KINDS[String(objectType ?? '')];
+}
+
+/** Relation kinds a DROP removes from the catalog (other DROPs name triggers, types, functions…). */
+const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_INDEX', 'OBJECT_FOREIGN_TABLE']);
+
+/**
+ * Code whose effect on the schema the catalog cannot see may create triggers, policies or rules:
+ * a body that says so, or runs dynamic SQL.
+ */
+const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRIGGER|POLICY|RULE)\b|\bEXECUTE\b/i;
 
 /**
  * A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic).
@@ -95,6 +136,14 @@ class Links {
 
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
+  }
+  clear(key: string): void {
+    if (!this.map.has(key)) return;
+    if (!this.owned.has(this.map)) {
+      this.map = new Map(this.map);
+      this.owned.add(this.map);
+    }
+    this.map.delete(key);
   }
 
   copy(): Links {
@@ -142,6 +191,12 @@ export class Catalog {
   private constraintsByTable = new Links();
   private foreignKeysByReferenced = new Links();
   private dependents = new Links();
+  /** Table → its triggers, policies and rules, as `kind:name`. */
+  private tableObjects = new Links();
+  /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
+  private opaqueRuns = 0;
+  /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
+  private objectCreatingRoutines = new Set<string>();
   /** The maps and records this catalog may change in place (created by it, or copied on a change). */
   private owned = new WeakSet<object>([this.rels, this.cons, this.typeMap, this.functionMap, this.publicationMap]);
 
@@ -216,6 +271,9 @@ export class Catalog {
     copy.constraintsByTable = this.constraintsByTable.copy();
     copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
     copy.dependents = this.dependents.copy();
+    copy.tableObjects = this.tableObjects.copy();
+    copy.opaqueRuns = this.opaqueRuns;
+    copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
     copy.owned = new WeakSet();
     this.owned = new WeakSet();
     return copy;
@@ -337,7 +395,7 @@ export class Catalog {
 
   addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
     // A record passed in may be another catalog's (RENAME keeps the columns): this one gets its own columns.
-    const rel: RelationInfo = { ...info, columns: info.columns ? copyColumns(info.columns) : new Map() };
+    const rel: RelationInfo = { opaqueRunsAtCreation: this.opaqueRuns, ...info, columns: info.columns ? copyColumns(info.columns) : new Map() };
     this.owned.add(rel);
     this.removeRelation(rel.name);
     this.writableRels().set(rel.name, rel);
@@ -371,7 +429,69 @@ export class Catalog {
         partitionOf: child.partitionOf === rel.name ? newName : child.partitionOf,
       });
     }
-    for (const c of constraints) this.addConstraint({ ...c, table: newName });
+    for (const c of constraints) this.addConstraint({ ...c, table: newName, references: c.references === rel.name ? newName : c.references });
+    // Foreign keys of other tables follow the rename too (they point at the table, not at its name).
+    for (const fk of this.referencesTo(rel.name)) this.addConstraint({ ...fk, references: newName });
+    for (const o of this.tableObjects.get(rel.name)) this.tableObjects.add(newName, o);
+    this.tableObjects.clear(rel.name);
+  }
+
+  /**
+   * What names a column follows its rename: owned sequences, index keys, constraints' columns and
+   * the referenced columns of foreign keys that point at it.
+   */
+  renameColumn(table: string, from: string, to: string): void {
+    const swap = (cols: string[] | undefined) => cols?.map((c) => (c === from ? to : c));
+    for (const name of this.children.get(table)) {
+      const child = this.rels.get(name);
+      if (child?.kind === 'sequence' && child.column === from) this.editRelation(name)!.column = to;
+      if (child?.indexColumns?.includes(from)) this.editRelation(name)!.indexColumns = swap(child.indexColumns);
+    }
+    for (const c of this.constraintsOf(table)) {
+      const mine = this.editConstraint(c.name)!;
+      if (c.columns) mine.columns = swap(c.columns);
+      if (c.provesNotNull) mine.provesNotNull = swap(c.provesNotNull);
+      if (c.references === table && c.referencedColumns) mine.referencedColumns = swap(c.referencedColumns);
+    }
+    for (const fk of this.referencesTo(table)) if (fk.referencedColumns) this.editConstraint(fk.name)!.referencedColumns = swap(fk.referencedColumns);
+  }
+
+  addTableObject(table: string, kind: TableObjectKind, name: string): void {
+    this.tableObjects.add(baseName(table), `${kind}:${name}`);
+  }
+
+  removeTableObject(table: string, kind: TableObjectKind, name: string): void {
+    this.tableObjects.remove(baseName(table), `${kind}:${name}`);
+  }
+
+  /**
+   * For a schema read back from a database (tables without their triggers, policies and rules):
+   * from now on, an object the catalog does not know may still exist.
+   */
+  forgetTableObjects(): void {
+    this.opaqueRuns++;
+  }
+
+  /**
+   * Whether a trigger, policy or rule exists on `table`: undefined when the catalog cannot tell
+   * (the table is unknown, or code it cannot see ran after the table was created).
+   */
+  tableObjectExists(table: string, kind: TableObjectKind, name: string): boolean | undefined {
+    const rel = this.relation(table);
+    if (this.tableObjects.get(baseName(table)).includes(`${kind}:${name}`)) return true;
+    if (!rel || rel.opaqueRunsAtCreation !== this.opaqueRuns) return undefined;
+    return false;
+  }
+
+  /** A DO block, or a call of a routine, ran: if its body may create triggers, policies or rules, the catalog no longer knows them all. */
+  ranCode(body: string | undefined, called: string[]): void {
+    if ((body !== undefined && CREATES_TABLE_OBJECTS.test(body)) || called.some((f) => this.objectCreatingRoutines.has(f))) this.opaqueRuns++;
+  }
+
+  /** A CREATE FUNCTION/PROCEDURE: remember whether calling it may create triggers, policies or rules. */
+  defineRoutine(name: string, body: string | undefined): void {
+    if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
+    else this.objectCreatingRoutines.delete(name.toLowerCase());
   }
 
   setPartitionOf(partition: string, parent: string | undefined): void {
@@ -400,6 +520,7 @@ export class Catalog {
     const n = baseName(name);
     for (const child of this.children.get(n)) this.drop(child);
     for (const c of this.constraintsOf(n)) this.removeConstraint(c.name);
+    this.tableObjects.clear(n);
     this.removeRelation(n);
   }
 
@@ -458,13 +579,13 @@ const APPLY: Record<string, Apply> = {
   },
   CreateSeqStmt(cat, s) {
     const owner = sequenceOwner(s.options);
-    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner) } : {}) });
+    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner), column: sequenceOwnerColumn(s.options) } : {}) });
   },
   AlterSeqStmt(cat, s) {
     // OWNED BY moves the sequence to another table: it then goes with that table (DROP, SET SCHEMA).
     const owner = sequenceOwner(s.options);
     const rel = cat.relation(rangeVarName(s.sequence));
-    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner) });
+    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner), column: owner === null ? undefined : sequenceOwnerColumn(s.options) });
   },
   IndexStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
@@ -484,7 +605,15 @@ const APPLY: Record<string, Apply> = {
       if (rel && col) {
         rel.columns.delete(s.subname);
         rel.columns.set(s.newname, { ...col, name: s.newname });
+        cat.renameColumn(rel.name, s.subname, s.newname);
       }
+      return;
+    }
+    const onTable = tableObjectKind(s.renameType);
+    if (onTable) {
+      // ALTER TRIGGER/POLICY/RULE … ON t RENAME: the object is renamed, not the table.
+      cat.removeTableObject(oldName, onTable, s.subname);
+      cat.addTableObject(oldName, onTable, s.newname);
       return;
     }
     if (s.renameType === 'OBJECT_TABCONSTRAINT') {
@@ -525,9 +654,12 @@ const APPLY: Record<string, Apply> = {
     for (const obj of list(s.objects)) {
       const parts = obj.List ? names(obj.List.items) : names([obj]);
       const name = parts[parts.length - 1];
+      const onTable = tableObjectKind(s.removeType);
       if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.deleteType(name ?? '');
       else if (s.removeType === 'OBJECT_SCHEMA') for (const r of cat.relationsInSchema(name ?? '')) cat.drop(r.name);
-      else if (name) cat.drop(name);
+      // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]; it drops the trigger, never a relation named t.
+      else if (onTable && parts.length > 1 && name) cat.removeTableObject(parts[parts.length - 2], onTable, name);
+      else if (name && DROPPED_RELATIONS.has(String(s.removeType))) cat.drop(name);
     }
   },
   CreateEnumStmt(cat, s) {
@@ -542,6 +674,26 @@ const APPLY: Record<string, Apply> = {
     const declared = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'volatility');
     const volatility = String(declared?.arg?.String?.sval ?? 'volatile').toLowerCase();
     cat.setFunction(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
+    // A SQL-standard body (BEGIN ATOMIC) cannot run DDL.
+    cat.defineRoutine(name, s.sql_body ? '' : routineBody(s.options));
+  },
+  CreateTrigStmt(cat, s) {
+    if (s.trigname) cat.addTableObject(rangeVarName(s.relation), 'trigger', s.trigname);
+  },
+  CreatePolicyStmt(cat, s) {
+    if (s.policy_name) cat.addTableObject(rangeVarName(s.table), 'policy', s.policy_name);
+  },
+  RuleStmt(cat, s) {
+    if (s.rulename) cat.addTableObject(rangeVarName(s.relation), 'rule', s.rulename);
+  },
+  DoStmt(cat, s) {
+    cat.ranCode(routineBody(s.args), []);
+  },
+  CallStmt(cat, s) {
+    cat.ranCode(undefined, calledFunctions(s.funccall));
+  },
+  SelectStmt(cat, s) {
+    cat.ranCode(undefined, calledFunctions(s));
   },
   CompositeTypeStmt(cat, s) {
     cat.setType(baseName(rangeVarName(s.typevar)), 'composite');
@@ -557,6 +709,8 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       break;
     case 'AT_DropColumn':
       rel()?.columns.delete(cmd.name);
+      // The column's owned sequence (serial, identity) is dropped with it.
+      for (const seq of cat.sequencesOf(table)) if (cat.relation(seq)?.column === cmd.name) cat.drop(seq);
       break;
     case 'AT_AlterColumnType': {
       const col = rel()?.columns.get(cmd.name);
@@ -612,7 +766,7 @@ function addColumn(cat: Catalog, table: string, col: AstNode): void {
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
   rel.columns.set(col.colname, { name: col.colname, type, notNull });
   if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
-    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table });
+    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table, column: col.colname });
   }
   for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
 }
