@@ -263,7 +263,8 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
     let backfilled = result.plan.phases.findIndex((ph) => ph.title === 'Backfill');
     if (backfilled < 0) backfilled = Infinity;
     for (let p = result.plan.phases.length - 1; p >= 0; p--) {
-      await runOnly(active[p]);
+      // A phase whose PLAN.md says to stop the application first rolls back without traffic.
+      await runOnly(result.plan.phases[p].rollbackOffline ? [] : active[p]);
       const where = `rolling back phase ${p + 1} (${result.plan.phases[p].title})`;
       try {
         for (const m of result.migrations.filter((x) => x.phase === p).reverse()) {
