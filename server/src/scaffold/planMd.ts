@@ -54,7 +54,7 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
       );
     }
     out.push('Check:', '', '```sql', ...phase.check.map((c) => `${c};`), '```', '');
-    out.push(`Roll back: ${phase.rollback}`, '', '```sh', ...commands.rollback, '```', '');
+    out.push(`Roll back: ${phase.rollback}`, '', ...(phase.rollbackOffline ? [`**Stop the application before rolling this phase back:** ${phase.rollbackOffline}`, ''] : []), '```sh', ...commands.rollback, '```', '');
   });
 
   const sql = written.flatMap((w) => [...statementsOf(w.migration.up), ...statementsOf(w.migration.down)]).join('\n');

@@ -63,6 +63,8 @@ export class Workload {
   private stopping = false;
   private readonly done: Promise<WorkloadStats[]>;
   private readonly clients: pg.Client[] = [];
+  /** Operations finished so far, over all loops. */
+  operations = 0;
 
   constructor(readonly name: string, connectionString: string, loops: LoopSpec[], seed: number) {
     this.done = Promise.all(loops.map((loop, i) => this.run(connectionString, loop, seed + i)));
@@ -90,6 +92,7 @@ export class Workload {
           stats.errorsAt.push(performance.now());
         }
         stats.operations++;
+        this.operations++;
         await new Promise((r) => setTimeout(r, PAUSE_MS));
       }
     } finally {
@@ -102,6 +105,12 @@ export class Workload {
   async stop(): Promise<WorkloadStats[]> {
     this.stopping = true;
     return this.done;
+  }
+
+  /** Resolves once `count` operations have finished (a busy machine slows them; a count does not depend on it). */
+  async reach(count: number): Promise<void> {
+    const deadline = Date.now() + MAX_MS;
+    while (this.operations < count && !this.stopping && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 }
 
