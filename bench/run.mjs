@@ -3,12 +3,12 @@
 // edit-to-diagnostics latency on a generated 20,000-line migration. Prints the figures as
 // Markdown for BENCHMARKS.md. Not a test: it asserts nothing about speed.
 //
-// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--skip-corpus] [--skip-lsp] [--skip-requests]
+// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-requests]
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureCorpus, median } from './corpus-speed.mjs';
+import { bytesOf, compare, median, perFileCost, sqlFiles, writeBigMigration, writeManyFiles } from './cli-targets.mjs';
 import { measureLspLatency, percentile } from './lsp-latency.mjs';
 import { measureRequestLatency } from './lsp-requests.mjs';
 
@@ -21,6 +21,84 @@ function option(name, fallback) {
 }
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+const SQUAWK = join(REPO, 'node_modules/@squawk-cli/linux-x64/bin/squawk');
+const CLI = join(REPO, 'dist/cli.js');
+
+/** Target 1: the corpus with and without history against squawk, peak RSS, one-file cold start, per-file cost. */
+async function corpusTargets(repetitions, squawkVersion) {
+  // squawk walks globs, not folders (its npm launcher lists platform packages this registry lacks; we depend on the Linux binary).
+  const t = compare(
+    {
+      history: [process.execPath, [CLI, 'lint', CORPUS, '--format', 'json']],
+      noHistory: [process.execPath, [CLI, 'lint', CORPUS, '--format', 'json', '--no-history']],
+      squawk: [SQUAWK, [`${CORPUS}/**/*.sql`, '--reporter', 'json']],
+    },
+    repetitions,
+    REPO,
+  );
+  const sq = median(t.squawk.ms);
+  const files = sqlFiles(CORPUS);
+  console.log(`### Target 1: the corpus (${files.length} files, ${(bytesOf(files) / 1048576).toFixed(1)} MiB), median of ${repetitions} runs after a warm-up`);
+  console.log('| run | median wall | all runs (ms) | / squawk | target | peak RSS (max) | target |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  const rows = [
+    ['lockstep lint <corpus> --format json (history)', t.history, 1.0],
+    ['lockstep lint <corpus> --format json --no-history', t.noHistory, 0.6],
+    [`squawk ${squawkVersion} '<corpus>/**/*.sql' --reporter json`, t.squawk, undefined],
+  ];
+  for (const [label, r, target] of rows) {
+    const ratio = median(r.ms) / sq;
+    const rss = Math.max(...r.rssMb);
+    const cells = [label, ms(median(r.ms)), r.ms.map((x) => x.toFixed(0)).join(', '), `${ratio.toFixed(2)}×`,
+      target === undefined ? '' : `≤ ${target}× ${verdict(ratio <= target)}`, `${rss.toFixed(0)} MiB`, target === undefined ? '' : `≤ 150 MB ${verdict(rss * 1.048576 <= 150)}`];
+    console.log(`| ${cells.join(' | ')} |`);
+  }
+
+  const one = files.sort()[0];
+  const cold = compare(
+    { lockstep: [process.execPath, [CLI, 'lint', one, '--format', 'json']], squawk: [SQUAWK, [one, '--reporter', 'json']] },
+    repetitions,
+    REPO,
+  );
+  const coldMs = median(cold.lockstep.ms);
+  console.log(`\nOne-file cold start (\`lockstep lint ${one.slice(CORPUS.length + 1)} --format json\`, a new process each time): median ${ms(coldMs)} ` +
+    `(${cold.lockstep.ms.map((x) => x.toFixed(0)).join(', ')}); squawk ${ms(median(cold.squawk.ms))}; ${(coldMs / median(cold.squawk.ms)).toFixed(1)}× squawk. Target ≤ 150 ms: ${verdict(coldMs <= 150)}.`);
+
+  const cost = await perFileCost(REPO, CORPUS);
+  console.log(`\nPer-file cost with history, largest set (${cost.folder.slice(CORPUS.length + 1)}, ${cost.files} files, in runner order, one process): ` +
+    `first ${cost.count} files ${cost.first.toFixed(2)} ms/file, last ${cost.count} files ${cost.last.toFixed(2)} ms/file (${(cost.last / cost.first).toFixed(2)}×).\n`);
+  return { bytesPerMs: bytesOf(files) / median(t.history.ms) };
+}
+
+/** Target 4: a 200,000-line migration and a 20,000-file folder, throughput against the corpus's. */
+async function scaleTargets() {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-scale-'));
+  try {
+    const corpusRate = existsSync(CORPUS) ? (() => {
+      const files = sqlFiles(CORPUS);
+      const r = compare({ corpus: [process.execPath, [CLI, 'lint', CORPUS, '--format', 'json']] }, 1, REPO).corpus;
+      return bytesOf(files) / r.ms[0];
+    })() : undefined;
+    const big = join(dir, 'big.sql');
+    const bigBytes = writeBigMigration(big, 200_000);
+    const b = compare({ big: [process.execPath, [CLI, 'lint', big, '--format', 'json']] }, 1, REPO).big;
+    const many = join(dir, 'many');
+    const manyBytes = writeManyFiles(many, 20_000);
+    const m = compare({ many: [process.execPath, [CLI, 'lint', many, '--format', 'json']] }, 1, REPO).many;
+    console.log('### Target 4: scale (one run each after a warm-up; throughput in bytes of SQL per second)');
+    console.log('| input | wall | peak RSS | throughput | / corpus throughput | target |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    for (const [label, r, bytes] of [['generated 200,000-line migration', b, bigBytes], ['20,000-file Flyway folder (history on)', m, manyBytes]]) {
+      const rate = bytes / r.ms[0];
+      const slower = corpusRate ? corpusRate / rate : NaN;
+      console.log(`| ${label} (${(bytes / 1048576).toFixed(1)} MiB) | ${ms(r.ms[0])} | ${r.rssMb[0].toFixed(0)} MiB | ${(rate * 1000 / 1048576).toFixed(2)} MiB/s | ${Number.isNaN(slower) ? 'no corpus' : `${slower.toFixed(2)}× slower`} | ≤ 1.5× ${Number.isNaN(slower) ? '' : verdict(slower <= 1.5)} |`);
+    }
+    console.log('');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function main() {
   const repetitions = option('--repetitions', 5);
@@ -34,17 +112,10 @@ async function main() {
     if (!existsSync(CORPUS)) {
       console.log(`Corpus: skipped, no ${CORPUS}\n`);
     } else {
-      const times = measureCorpus({ repo: REPO, corpus: CORPUS, repetitions });
-      const lockstep = median(times.lockstep);
-      const squawk = median(times.squawk);
-      console.log(`### Corpus (${CORPUS}), median of ${repetitions} runs after a warm-up`);
-      console.log('| tool | median wall time | all runs |');
-      console.log('| --- | --- | --- |');
-      console.log(`| lockstep (node dist/cli.js lint <corpus> --format json) | ${ms(lockstep)} | ${times.lockstep.map((t) => t.toFixed(0)).join(', ')} |`);
-      console.log(`| squawk ${squawkVersion} (squawk '<corpus>/**/*.sql' --reporter json) | ${ms(squawk)} | ${times.squawk.map((t) => t.toFixed(0)).join(', ')} |`);
-      console.log(`\nLockstep / squawk: ${(lockstep / squawk).toFixed(2)}× (target ≤ 1.0×)\n`);
+      await corpusTargets(repetitions, squawkVersion);
     }
   }
+  if (!process.argv.includes('--skip-scale')) await scaleTargets();
 
   if (!process.argv.includes('--skip-lsp')) {
     const workDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));

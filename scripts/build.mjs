@@ -21,12 +21,27 @@ const common = {
   logOverride: { 'unsupported-require-call': 'silent', 'require-resolve-not-external': 'silent' },
 };
 
+/** In dist/cli.js, run.ts's `require('./commands')` loads dist/cliCommands.js at run time. */
+const subcommandsApart = {
+  name: 'subcommands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands$/ }, (args) =>
+      /[\\/]cli[\\/]run\.ts$/.test(args.importer) && args.kind === 'require-call' ? { path: './cliCommands.js', external: true } : undefined,
+    );
+  },
+};
+
 mkdirSync('dist', { recursive: true });
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The subcommands besides lint (PGlite, pg, the scaffolder: over half the code) go in a bundle of
+  // their own that run.ts requires on first use, so `lockstep lint` starts without them.
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [subcommandsApart] }),
+  build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/cliCommands.js' }),
   build({ ...common, entryPoints: ['server/src/trace/worker.ts'], outfile: 'dist/traceWorker.js' }),
+  // The code-reference index (still-referenced) is built off the language server's main thread.
+  build({ ...common, entryPoints: ['server/src/coderefs/worker.ts'], outfile: 'dist/coderefsWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // libpg-query loads its WASM from the directory of the bundle that requires it.

@@ -2,11 +2,15 @@
  * VS Code entry point (dist/client.js): starts the Lockstep language server over IPC,
  * and wires the output channel, the commands and the status bar.
  */
+import { ruleDocsMiddleware } from './ruleDocs';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, type DocumentInfo } from '../../server/src/lsp/protocol';
 import { CLIENT_FEATURES } from './features';
 import { newSecretKey, SECRET_KEY_ENV } from '../../server/src/lsp/secretChannel';
+
+/** Files the code-reference index reads (server/src/coderefs/sources). */
+const CODE_FILES_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,rb,rake,go,java,kt,kts,cs,php,prisma,sql}';
 import { LockstepStatusBar, SHOW_OUTPUT_COMMAND } from './statusBar';
 
 const RESTART_COMMAND = 'lockstep.restartServer';
@@ -40,8 +44,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // Ecto migrations: only modules that `use Ecto.Migration`.
       { scheme: 'file', pattern: '**/priv/repo/migrations/*.exs' },
     ],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`) },
+    synchronize: {
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE_NAME}`),
+        // Application code: the server's code-reference index (still-referenced) re-reads a file when it changes.
+        vscode.workspace.createFileSystemWatcher(CODE_FILES_GLOB),
+      ],
+    },
     outputChannel: output,
+    // Rule links open the page bundled in the .vsix in the markdown preview (client/src/ruleDocs.ts).
+    middleware: ruleDocsMiddleware(context),
     initializationOptions: { maxFileSizeMB: vscode.workspace.getConfiguration('lockstep').get<number>('maxFileSizeMB') },
   };
 

@@ -9,6 +9,7 @@ import { databaseClientFeature } from './database/feature';
 import { scaffoldClientFeature } from './scaffold/command';
 import { createConfigClientFeature } from './init/command';
 import { walkthroughClientFeature } from './walkthrough';
+import { ruleDocsClientFeature } from './ruleDocs';
 
 export interface ClientContext {
   extension: vscode.ExtensionContext;
@@ -21,4 +22,4 @@ export interface ClientContext {
 export type ClientFeature = (context: ClientContext) => vscode.Disposable[];
 
 /** Add a feature: import it here and append it to this list. */
-export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature, createConfigClientFeature, walkthroughClientFeature];
+export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature, createConfigClientFeature, walkthroughClientFeature, ruleDocsClientFeature];

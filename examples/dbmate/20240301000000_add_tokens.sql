@@ -1,3 +1,4 @@
+-- expect: require-lock-timeout, set-not-null, volatile-default
 -- migrate:up
 -- A volatile default rewrites the whole table under ACCESS EXCLUSIVE.
 ALTER TABLE accounts ADD COLUMN api_token uuid DEFAULT gen_random_uuid();

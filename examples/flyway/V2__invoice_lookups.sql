@@ -1,3 +1,4 @@
+-- expect: prefer-timestamptz, require-concurrent-index, require-lock-timeout, require-not-valid, type-change-rewrite
 -- The dangerous way: blocks every write to invoices while the index builds,
 -- validates the new foreign key under a lock, and Flyway wraps it all in one transaction.
 CREATE INDEX invoices_account_id_idx ON invoices (account_id);

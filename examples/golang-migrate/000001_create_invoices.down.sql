@@ -1,1 +1,2 @@
+-- expect: require-lock-timeout
 DROP TABLE invoices;

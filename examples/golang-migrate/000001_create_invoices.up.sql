@@ -1,3 +1,5 @@
+-- expect: prefer-bigint
+-- On purpose: 000004 widens id.
 CREATE TABLE invoices (
   id         int PRIMARY KEY,
   account_id bigint NOT NULL,

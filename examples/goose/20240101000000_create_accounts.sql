@@ -1,3 +1,5 @@
+-- expect: require-lock-timeout
+-- The down section: DROP TABLE queues for ACCESS EXCLUSIVE.
 -- +goose Up
 CREATE TABLE accounts (
   id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

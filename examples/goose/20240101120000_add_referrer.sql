@@ -1,3 +1,5 @@
+-- expect: foreign-key-needs-index
+-- 20240102090000 adds the index.
 -- +goose Up
 -- The safe way to add a foreign key: NOT VALID skips the scan, so the
 -- SHARE ROW EXCLUSIVE lock is held only for a moment (and lock_timeout bounds the wait).

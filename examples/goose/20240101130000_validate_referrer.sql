@@ -1,3 +1,4 @@
+-- expect: clean
 -- +goose Up
 -- VALIDATE scans the table under SHARE UPDATE EXCLUSIVE: reads and writes continue.
 ALTER TABLE accounts VALIDATE CONSTRAINT accounts_referrer_fk;

@@ -1,3 +1,4 @@
+-- expect: concurrent-in-transaction
 -- goose wraps each migration in a transaction unless told otherwise:
 -- this CONCURRENTLY build fails at run time. Lockstep says so, and says how to opt out.
 -- +goose Up

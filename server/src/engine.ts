@@ -20,6 +20,7 @@ import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
 import type { HostRunner } from './document/runnerFacts';
+import type { ReferenceLookup } from './coderefs/index';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -33,6 +34,8 @@ export interface LintOptions {
   facts?: ProjectFacts;
   /** The framework that runs this SQL when it was extracted from a host file (server/src/frameworks/lint.ts). */
   host?: HostRunner;
+  /** The application code's references, for `still-referenced` (server/src/coderefs/). */
+  code?: ReferenceLookup;
 }
 
 export interface LintResult {
@@ -207,7 +210,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     const setting = ruleSetting(config, ruleId);
     return setting === 'off' ? undefined : (setting ?? fallback);
   };
-  const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number) => {
+  const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number, related?: Finding['related']) => {
     const severity = severityOf(ruleId, fallback);
     if (!severity) return;
     const ignore = ignores.find(ruleId, statementIndex);
@@ -215,7 +218,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
       ignore.used.add(ignore.ruleIds.includes(ruleId) ? ruleId : 'all');
       return;
     }
-    findings.push({ ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex });
+    findings.push({ ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex, ...(related?.length ? { related } : {}) });
   };
 
   for (const e of document.syntaxErrors) emit('syntax-error', BUILTIN_CHECKS['syntax-error'].defaultSeverity, e.message, e.span);
@@ -230,11 +233,11 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
   for (const stmt of document.statements) {
     const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
-    const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement);
+    const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement && !r.usesCode, options.code);
     const cached = cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute();
-    for (const hit of [...cached, ...runRules(stmt, document, config, (r) => !!r.crossStatement)]) {
+    for (const hit of [...cached, ...runRules(stmt, document, config, (r) => !!r.crossStatement || !!r.usesCode, options.code)]) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
-      emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index);
+      emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index, hit.related);
     }
     yield;
   }
@@ -256,11 +259,11 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
 type RuleHitWithId = RuleHit & { ruleId: string };
 
 /** Rule hits with spans relative to the statement start, so they can be cached by text. */
-function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig, which: (r: Rule) => boolean): RuleHitWithId[] {
+function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig, which: (r: Rule) => boolean, code?: ReferenceLookup): RuleHitWithId[] {
   const hits: RuleHitWithId[] = [];
   for (const rule of RULES) {
     if (ruleSetting(config, rule.id) === 'off' || !which(rule)) continue;
-    for (const hit of rule.check(stmt, { doc, config })) {
+    for (const hit of rule.check(stmt, { doc, config, code })) {
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
       hits.push({ ...hit, span, ruleId: rule.id });
     }

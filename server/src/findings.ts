@@ -17,4 +17,19 @@ export interface Finding {
   docs: string;
   /** Index of the statement in `MigrationDocument.statements`, when the finding belongs to one. */
   statementIndex?: number;
+  /** Other places the finding is about (the code that still uses a dropped column): LSP relatedInformation. */
+  related?: RelatedLocation[];
+}
+
+/** A place in another file, 1-based line and column (UTF-16 code units), end exclusive. */
+export interface RelatedLocation {
+  /** Absolute path. */
+  file: string;
+  /** As reports print it (relative to the indexed root). */
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
 }

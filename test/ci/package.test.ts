@@ -1,7 +1,8 @@
 /**
  * The installable CLI and the CI integrations that install it, run the way their tools would:
  * - `npm pack`, then `npm install ./lockstep-*.tgz` in an empty project with no network (--offline),
- *   and `npx lockstep lint | trace | estimate --help | scaffold --list` from there;
+ *   and `npx lockstep lint | trace | estimate --help | scaffold --list` from there, and
+ *   `npx lockstep lint --changed-since HEAD~1` in a git checkout;
  * - the GitLab CI template's script lines, with the merge-request variables GitLab sets;
  * - the pre-commit hook's entry on the staged files its `files` pattern selects.
  */
@@ -68,6 +69,19 @@ describe('installable CLI (npm pack) and CI templates', function () {
     const scaffold = npx('scaffold', '--list');
     assert.equal(scaffold.status, 0);
     assert.match(scaffold.stdout, /rename-column/);
+  });
+
+  it('from a fresh git checkout with the package installed, `npx lockstep lint --changed-since HEAD~1` lints only the last commit', () => {
+    const { dir: repo } = pullRequestRepo(join(work, 'changed'));
+    writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'changed', version: '1.0.0', private: true }));
+    const install = sh(npm, ['install', '--offline', '--no-audit', '--no-fund', tarball], repo);
+    assert.equal(install.status, 0, install.stderr);
+    const run = sh(npm, ['exec', '--offline', '--no', '--', 'lockstep', 'lint', '--changed-since', 'HEAD~1', '--format', 'json'], repo);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { files: { path: string; findings: { ruleId: string }[] }[] };
+    // V1 (already on HEAD~1) is history only; V2 is judged against it, so its index is on an existing table.
+    assert.deepEqual(report.files.map((f) => f.path), [join('migrations', 'V2__index.sql')]);
+    assert.ok(report.files[0].findings.some((f) => f.ruleId === 'require-concurrent-index'));
   });
 
   it('runs the GitLab template’s script as a merge-request pipeline would, writing a Code Quality report', () => {

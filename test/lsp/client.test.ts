@@ -48,12 +48,12 @@ describe('VS Code client (dist/client.js with a stand-in vscode API)', function 
     for (const core of ['lockstep.restartServer', 'lockstep.showOutput']) assert.ok(contributed.includes(core), core);
   });
 
-  it('logs to a "Lockstep" output channel and watches lockstep.config.json', () => {
+  it('logs to a "Lockstep" output channel and watches lockstep.config.json and the application code', () => {
     assert.deepEqual(
       vscode.channels.map((c) => c.name),
       ['Lockstep'],
     );
-    assert.deepEqual(vscode.watchers, ['**/lockstep.config.json']);
+    assert.deepEqual(vscode.watchers, ['**/lockstep.config.json', '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,rb,rake,go,java,kt,kts,cs,php,prisma,sql}']);
     assert.ok(!vscode.channels[0].lines.some((l) => /failed/i.test(l)), vscode.channels[0].lines.join('\n'));
   });
 

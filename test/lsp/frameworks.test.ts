@@ -1,7 +1,8 @@
 /**
- * The language server on framework migrations (and a Rails `.rb` one, below): a TypeORM `.ts` migration gets its squiggle on the
- * SQL inside the string, a hover with the SQL TypeORM sends, and a quick-fix in TypeORM's idiom;
- * a `.ts` file that is no migration gets nothing.
+ * The language server on framework migrations, one table row per host language: the squiggle on
+ * the exact characters (SQL inside a string or heredoc, or the whole DSL call), the hover with the
+ * SQL the framework sends and its lock, the quick-fix in the framework's idiom, and nothing on a
+ * file of that language that is not a migration.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -10,94 +11,106 @@ import type { CodeAction, MarkupContent, TextEdit } from 'vscode-languageserver/
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspHarness, positionAt, REPO_ROOT } from './harness';
 
-const PATH = resolve(REPO_ROOT, 'test/fixtures/frameworks/typeorm/migrations/1700000000001-IndexAccountsEmail.ts');
-const SQL = 'CREATE INDEX "IDX_accounts_email" ON "accounts" ("email")';
+interface Case {
+  framework: string;
+  languageId: string;
+  path: string;
+  /** Rule id → the exact host text its squiggle covers (`start` only: where it starts). */
+  squiggles: { code: string; text: string; startOnly?: boolean }[];
+  /** Hovered at the first squiggle: the SQL the framework sends (the lock is checked too). */
+  hover: RegExp;
+  /** What the "Use CONCURRENTLY" fix on require-concurrent-index leaves in the file. */
+  fixed: string[];
+  notMigration: { path: string; text: string };
+}
 
-describe('LSP on framework migrations (.ts)', function () {
-  this.timeout(30_000);
-  let lsp: LspHarness;
-  const text = readFileSync(PATH, 'utf8');
-  const uri = fileUri(PATH);
+const CASES: Case[] = [
+  {
+    framework: 'TypeORM',
+    languageId: 'typescript',
+    path: 'test/fixtures/frameworks/typeorm/migrations/1700000000001-IndexAccountsEmail.ts',
+    squiggles: [{ code: 'require-concurrent-index', text: 'CREATE INDEX "IDX_accounts_email" ON "accounts" ("email")' }],
+    hover: /TypeORM sends:\n\n```sql\nCREATE INDEX "IDX_accounts_email" ON "accounts" \("email"\)\n```/,
+    fixed: ['  transaction = false;\n', '`CREATE INDEX CONCURRENTLY "IDX_accounts_email" ON "accounts" ("email")`'],
+    notMigration: { path: 'test/fixtures/frameworks/typeorm/not-a-migration.ts', text: 'export function up(x: number) {\n  return x + 1;\n}\n' },
+  },
+  {
+    framework: 'Rails',
+    languageId: 'ruby',
+    path: 'test/fixtures/frameworks/rails/db/migrate/20240102000000_index_users_email.rb',
+    squiggles: [
+      { code: 'require-concurrent-index', text: 'add_index :users, :email' },
+      { code: 'require-not-valid', text: "CONSTRAINT users_email_present CHECK (email <> '')" },
+    ],
+    hover: /Rails sends:\n\n```sql\nCREATE INDEX "index_users_on_email" ON "users" \("email"\)\n```/,
+    fixed: ['[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_index :users, :email, algorithm: :concurrently\n'],
+    notMigration: { path: 'test/fixtures/frameworks/rails/app/models/user.rb', text: 'class User < ApplicationRecord\nend\n' },
+  },
+  {
+    framework: 'Django',
+    languageId: 'python',
+    path: 'test/fixtures/frameworks/django/shop/migrations/0002_order_status_index.py',
+    squiggles: [
+      { code: 'require-concurrent-index', text: 'migrations.AddIndex(', startOnly: true },
+      { code: 'type-change-rewrite', text: 'note TYPE varchar(200)' },
+    ],
+    hover: /Django sends:\n\n```sql\nCREATE INDEX "shop_order_status_idx" ON "shop_order" \("status"\)\n```/,
+    fixed: ['    atomic = False\n', '        AddIndexConcurrently(\n', 'from django.contrib.postgres.operations import AddIndexConcurrently\n'],
+    notMigration: { path: 'test/fixtures/frameworks/django/shop/models.py', text: 'class Order:\n    pass\n' },
+  },
+];
 
-  before(async () => {
-    lsp = await LspHarness.start();
-    lsp.open(uri, text, 'typescript');
-  });
-  after(() => lsp.dispose());
+for (const c of CASES) {
+  describe(`LSP on ${c.framework} migrations (${c.languageId})`, function () {
+    this.timeout(30_000);
+    let lsp: LspHarness;
+    const path = resolve(REPO_ROOT, c.path);
+    const text = readFileSync(path, 'utf8');
+    const uri = fileUri(path);
+    const diagnostic = async (code: string) => (await lsp.diagnosticsFor(uri)).diagnostics.find((d) => d.code === code);
 
-  it('underlines the SQL inside the query string', async () => {
-    const published = await lsp.diagnosticsFor(uri);
-    const index = published.diagnostics.find((d) => d.code === 'require-concurrent-index');
-    assert.ok(index, 'require-concurrent-index reported');
-    const start = text.indexOf(SQL);
-    assert.deepEqual(index.range, { start: positionAt(text, start), end: positionAt(text, start + SQL.length) });
-  });
-
-  it('hovers with the lock and the SQL TypeORM sends', async () => {
-    const hover = await lsp.hover(uri, positionAt(text, text.indexOf(SQL) + 5));
-    const value = (hover?.contents as MarkupContent).value;
-    assert.match(value, /TypeORM sends:\n\n```sql\nCREATE INDEX "IDX_accounts_email" ON "accounts" \("email"\)\n```/);
-    assert.match(value, /SHARE/);
-  });
-
-  it('offers the TypeORM quick-fix: CONCURRENTLY and transaction = false', async () => {
-    const { diagnostics } = await lsp.diagnosticsFor(uri);
-    const diagnostic = diagnostics.find((d) => d.code === 'require-concurrent-index')!;
-    const actions = await lsp.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: diagnostic.range,
-      context: { diagnostics: [diagnostic], only: ['quickfix'] },
+    before(async () => {
+      lsp = await LspHarness.start();
+      lsp.open(uri, text, c.languageId);
     });
-    const fix = actions.find((a) => a.title.startsWith('Use CONCURRENTLY'));
-    assert.ok(fix?.edit, `a fix among ${actions.map((a) => a.title).join(', ')}`);
-    const change = fix.edit.documentChanges?.[0] as { edits: TextEdit[] } | undefined;
-    const edits = change?.edits ?? Object.values(fix.edit.changes ?? {})[0];
-    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 1, text), edits);
-    assert.ok(fixed.includes('  transaction = false;\n'));
-    assert.ok(fixed.includes('`CREATE INDEX CONCURRENTLY "IDX_accounts_email" ON "accounts" ("email")`'));
-  });
+    after(() => lsp.dispose());
 
-  it('says nothing about a .ts file that is not a migration', async () => {
-    const other = fileUri(resolve(REPO_ROOT, 'test/fixtures/frameworks/typeorm/not-a-migration.ts'));
-    lsp.open(other, 'export function up(x: number) {\n  return x + 1;\n}\n', 'typescript');
-    const published = await lsp.diagnosticsFor(other);
-    assert.deepEqual(published.diagnostics, []);
-  });
-});
-
-describe('LSP on Rails migrations (.rb)', function () {
-  this.timeout(30_000);
-  let lsp: LspHarness;
-  const path = resolve(REPO_ROOT, 'test/fixtures/frameworks/rails/db/migrate/20240102000000_index_users_email.rb');
-  const text = readFileSync(path, 'utf8');
-  const uri = fileUri(path);
-  const CHECK = "CONSTRAINT users_email_present CHECK (email <> '')";
-
-  before(async () => {
-    lsp = await LspHarness.start();
-    lsp.open(uri, text, 'ruby');
-  });
-  after(() => lsp.dispose());
-
-  it('underlines the SQL inside the heredoc and the DSL call, hovers with the SQL Rails sends, and fixes in Rails idiom', async () => {
-    const { diagnostics } = await lsp.diagnosticsFor(uri);
-    const check = diagnostics.find((d) => d.code === 'require-not-valid' && d.range.start.line === positionAt(text, text.indexOf(CHECK)).line);
-    assert.deepEqual(check?.range, { start: positionAt(text, text.indexOf(CHECK)), end: positionAt(text, text.indexOf(CHECK) + CHECK.length) });
-    const index = diagnostics.find((d) => d.code === 'require-concurrent-index')!;
-    const call = 'add_index :users, :email';
-    assert.deepEqual(index.range, { start: positionAt(text, text.indexOf(call)), end: positionAt(text, text.indexOf(call) + call.length) });
-    const hover = await lsp.hover(uri, positionAt(text, text.indexOf(call) + 3));
-    assert.match((hover?.contents as MarkupContent).value, /Rails sends:\n\n```sql\nCREATE INDEX "index_users_on_email" ON "users" \("email"\)\n```/);
-    const actions = await lsp.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: index.range,
-      context: { diagnostics: [index], only: ['quickfix'] },
+    it('underlines the exact characters in the host file', async () => {
+      for (const s of c.squiggles) {
+        const found = await diagnostic(s.code);
+        assert.ok(found, `${s.code} reported`);
+        const start = text.indexOf(s.text);
+        if (s.startOnly) assert.deepEqual(found.range.start, positionAt(text, start), s.code);
+        else assert.deepEqual(found.range, { start: positionAt(text, start), end: positionAt(text, start + s.text.length) }, s.code);
+      }
     });
-    const fix = actions.find((a) => a.title.startsWith('Use CONCURRENTLY'));
-    assert.ok(fix?.edit, `a fix among ${actions.map((a) => a.title).join(', ')}`);
-    const change = fix.edit.documentChanges?.[0] as { edits: TextEdit[] } | undefined;
-    const edits = change?.edits ?? Object.values(fix.edit.changes ?? {})[0];
-    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'ruby', 1, text), edits);
-    assert.ok(fixed.includes('[7.1]\n  disable_ddl_transaction!\n\n  def change\n    add_index :users, :email, algorithm: :concurrently\n'));
+
+    it(`hovers with the SQL ${c.framework} sends and its lock`, async () => {
+      const hover = await lsp.hover(uri, positionAt(text, text.indexOf(c.squiggles[0].text) + 5));
+      const value = (hover?.contents as MarkupContent).value;
+      assert.match(value, c.hover);
+      assert.match(value, /\| SHARE \|/);
+    });
+
+    it(`offers the quick-fix in ${c.framework}'s idiom`, async () => {
+      const found = (await diagnostic('require-concurrent-index'))!;
+      const actions = await lsp.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: found.range,
+        context: { diagnostics: [found], only: ['quickfix'] },
+      });
+      const fix = actions.find((a) => a.title.startsWith('Use CONCURRENTLY'));
+      assert.ok(fix?.edit, `a fix among ${actions.map((a) => a.title).join(', ')}`);
+      const change = fix.edit.documentChanges?.[0] as { edits: TextEdit[] } | undefined;
+      const edits = change?.edits ?? Object.values(fix.edit.changes ?? {})[0];
+      const fixed = TextDocument.applyEdits(TextDocument.create(uri, c.languageId, 1, text), edits);
+      for (const piece of c.fixed) assert.ok(fixed.includes(piece), `fixed file contains ${JSON.stringify(piece)}:\n${fixed}`);
+    });
+
+    it(`says nothing about a ${c.languageId} file that is not a migration`, async () => {
+      const other = fileUri(resolve(REPO_ROOT, c.notMigration.path));
+      lsp.open(other, c.notMigration.text, c.languageId);
+      assert.deepEqual((await lsp.diagnosticsFor(other)).diagnostics, []);
+    });
   });
-});
+}

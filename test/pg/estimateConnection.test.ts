@@ -81,12 +81,11 @@ describe('database connection failures', function () {
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
-    const started = Date.now();
     try {
+      // The silent server never answers: only connect_timeout can end this (mocha's timeout would fail it).
       const error = await failure(`postgres://x@127.0.0.1:${port}/db?connect_timeout=1&sslmode=disable`);
       assert.equal(error.kind, 'timeout');
       assert.equal(error.message, `Timed out connecting to 127.0.0.1:${port}: the server did not answer within 1 s.`);
-      assert.ok(Date.now() - started < 5000, 'gave up after about a second');
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));

@@ -9,33 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectFramework } from '../../server/src/frameworks/registry';
 import { startCluster, type PgCluster } from '../support/pgCluster';
+import { LOG_SETTINGS, normSql, receivedStatements, type Received } from '../support/pgStatementLog';
 
 const ROOT = resolve(__dirname, '../fixtures/frameworks');
-// Whitespace only: frameworks differ in spaces and line breaks (Sequelize writes `NOT NULL ,`).
-const norm = (sql: string) => sql.replace(/\s+/g, ' ').replace(/ ,/g, ',').replace(/\s*;\s*$/, '').trim();
-
-interface Received {
-  sql: string;
-  inTransaction: boolean;
-}
-
-/** Statements the server logged for one database, with whether a transaction block was open. */
-function received(cluster: PgCluster, db: string): Received[] {
-  const logDir = join(cluster.dataDir, 'log');
-  const text = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('');
-  const out: Received[] = [];
-  let open = false;
-  // log_line_prefix '@@%d@@ ': one entry per statement; continuation lines have no prefix.
-  for (const entry of text.split(/^(?=@@)/m)) {
-    const m = /^@@([^@]*)@@ LOG:\s+(?:statement|execute [^:]*): ([\s\S]*)$/.exec(entry);
-    if (!m || m[1] !== db) continue;
-    const sql = norm(m[2].replace(/\nDETAIL:[\s\S]*$/, ''));
-    if (/^(BEGIN|START TRANSACTION)\b/i.test(sql)) open = true;
-    out.push({ sql, inTransaction: open });
-    if (/^(COMMIT|ROLLBACK|END)\b/i.test(sql)) open = false;
-  }
-  return out;
-}
+const norm = normSql;
+const received = receivedStatements;
 
 /** What Lockstep extracts from each fixture migration's `up`, with its transaction model. */
 function expected(framework: string): Received[] {
@@ -70,7 +48,7 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
 
   before(async () => {
     cluster = await startCluster(18, {
-      settings: { log_statement: 'all', logging_collector: 'on', log_directory: 'log', log_filename: 'pg.log', log_line_prefix: '@@%d@@ ' },
+      settings: LOG_SETTINGS,
     });
     admin = await cluster.client();
   });

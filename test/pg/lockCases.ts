@@ -74,6 +74,15 @@ ALTER DOMAIN positive_amount ADD CONSTRAINT positive_amount_nonneg CHECK (VALUE 
 CREATE TABLE ledger (id int PRIMARY KEY, amount positive_amount);
 INSERT INTO ledger SELECT g, g FROM generate_series(1, 1000) g;
 
+-- Renamed after its serial and a foreign key to it were made: the sequence keeps its old name.
+CREATE TABLE old_memos (id serial PRIMARY KEY, body text);
+CREATE TABLE memo_refs (id int PRIMARY KEY, memo_id int REFERENCES old_memos (id));
+INSERT INTO old_memos (body) SELECT 'memo ' || g FROM generate_series(1, 100) g;
+INSERT INTO memo_refs SELECT g, g FROM generate_series(1, 100) g;
+ALTER TABLE old_memos RENAME TO memos;
+ALTER TABLE memos RENAME COLUMN id TO memo_id;
+CREATE TABLE counters (id int PRIMARY KEY, n serial);
+
 ANALYZE;
 `;
 
@@ -416,6 +425,18 @@ const MORE_CASES: LockCase[] = [
   { sql: 'ALTER TABLE orders DROP COLUMN amount' },
   // Generated names are cut to 63 bytes the way PostgreSQL cuts them.
   { sql: 'CREATE TABLE vulnerability_record_archive (id serial, cve_id_registration_uuid_package_version text UNIQUE)' },
+  // IF EXISTS on a trigger or policy that is not there keeps no lock (harbor).
+  { sql: 'DROP TRIGGER IF EXISTS no_such_trigger ON orders' },
+  { sql: 'DROP POLICY IF EXISTS no_such_policy ON orders' },
+  { sql: 'DROP TRIGGER IF EXISTS orders_touch ON orders' },
+  // A serial's sequence keeps its name through renames of the table and column (harbor).
+  { sql: "INSERT INTO memos (body) VALUES ('new')" },
+  // Foreign keys follow a rename of the table they reference; retyping a key column re-creates the key (kratos).
+  { sql: 'DROP TABLE memo_refs' },
+  { sql: 'ALTER TABLE memo_refs ALTER COLUMN memo_id TYPE int' },
+  { sql: 'ALTER TABLE memo_refs ALTER COLUMN memo_id TYPE bigint' },
+  // A serial column's sequence is dropped with it (crates.io).
+  { sql: 'ALTER TABLE counters DROP COLUMN n' },
 ];
 
 /** Every statement form the oracle runs. */

@@ -39,7 +39,8 @@ export async function runHostSuite({ server, extensionPath, testsIndex, workspac
     });
     await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
     log(`extension-host suite: opening ${workspace} with the tests payload`);
-    await page.goto(url);
+    // On a busy machine the workbench's load event can take minutes; the suite's own exit is awaited below.
+    await page.goto(url, { waitUntil: 'commit', timeout: 120000 });
     let timer;
     const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     const code = await Promise.race([exited, timedOut]);

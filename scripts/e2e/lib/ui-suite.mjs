@@ -11,6 +11,7 @@ export async function runUiSuite({ repoRoot, server, extensionPath, workspace, b
     mocha, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts',
     '--timeout', '60000', '--reporter', 'spec', '--no-color',
     'test/e2e/ui/**/*.test.ts',
+    ...(process.env.LOCKSTEP_E2E_GREP ? ['--grep', process.env.LOCKSTEP_E2E_GREP] : []),
   ];
   log('UI suite: driving the workbench with Chromium');
   const { code, output } = await runToEnd(process.execPath, args, {

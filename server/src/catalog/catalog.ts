@@ -4,7 +4,7 @@
  * rebuilds, the table a constraint lives on, a column's current type, and so on.
  * It is best-effort: anything it has not seen is simply unknown.
  */
-import { AstNode, as, baseName, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
+import { AstNode, as, baseName, calledFunctions, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
 
 /** The table of `OWNED BY t.c` in CREATE/ALTER SEQUENCE options: null for `OWNED BY NONE`, undefined when not said. */
 export function sequenceOwner(options: unknown): string | null | undefined {
@@ -12,6 +12,21 @@ export function sequenceOwner(options: unknown): string | null | undefined {
   if (!ownedBy) return undefined;
   const parts = names(ownedBy.arg?.List?.items ?? ownedBy.arg);
   return parts.slice(0, -1).pop() ?? null;
+}
+
+/** The column of `OWNED BY t.c`, when said. */
+function sequenceOwnerColumn(options: unknown): string | undefined {
+  const ownedBy = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'owned_by');
+  const parts = names(ownedBy?.arg?.List?.items ?? ownedBy?.arg);
+  return parts.length > 1 ? parts[parts.length - 1] : undefined;
+}
+
+/** The source text of a DO block's or a routine's body (`AS '…'`); undefined when there is none to read. */
+function routineBody(options: unknown): string | undefined {
+  const as_ = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'as');
+  if (!as_) return undefined;
+  const strings = as_.arg?.List ? list(as_.arg.List.items) : [as_.arg];
+  return strings.map((x) => x?.String?.sval ?? '').join('\n');
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
@@ -62,27 +77,91 @@ export interface RelationInfo {
   partitionKey?: string[];
   /** The schema named when it was created (`reporting.daily_totals`); unknown when unqualified. */
   schema?: string;
+  /**
+   * For a sequence a column owns (serial, identity, `OWNED BY t.c`): that column. The sequence keeps
+   * its name when the table or column is renamed (`a_id_seq` stays after `RENAME TO b`).
+   */
+  column?: string;
+  /** `Catalog.opaqueRuns` when it was created: code run since then may have added triggers the catalog did not see. */
+  opaqueRunsAtCreation?: number;
 }
 
-/** A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic). */
+/** Objects that live on a table and are dropped with `DROP <kind> [IF EXISTS] name ON table`. */
+export type TableObjectKind = 'trigger' | 'policy' | 'rule';
+
+const TABLE_OBJECT_KINDS: Record<string, TableObjectKind> = { OBJECT_TRIGGER: 'trigger', OBJECT_POLICY: 'policy', OBJECT_RULE: 'rule' };
+
+/** The kind of table object a DROP/RENAME `objtype` names, if it is one. */
+export function tableObjectKind(objectType: unknown): TableObjectKind | undefined {
+  return TABLE_OBJECT_KINDS[String(objectType ?? '')];
+}
+
+/** Relation kinds a DROP removes from the catalog (other DROPs name triggers, types, functions…). */
+const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_INDEX', 'OBJECT_FOREIGN_TABLE']);
+
+/**
+ * Code whose effect on the schema the catalog cannot see may create triggers, policies or rules:
+ * a body that says so, or runs dynamic SQL.
+ */
+const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRIGGER|POLICY|RULE)\b|\bEXECUTE\b/i;
+
+/**
+ * A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic).
+ * Copy-on-write: a copy shares the map and its sets until one side changes them, so copying a
+ * catalog per migration file costs nothing for the owners the file does not touch.
+ */
 class Links {
-  private readonly map = new Map<string, Set<string>>();
+  private map: Map<string, Set<string>>;
+  /** The map and the sets this copy may change in place; everything else is shared with a copy. */
+  private owned = new WeakSet<object>();
+
+  /** `shared`: another copy's map, which this one must not change in place. */
+  constructor(shared?: Map<string, Set<string>>) {
+    this.map = shared ?? new Map();
+    if (!shared) this.owned.add(this.map);
+  }
+
   add(key: string | undefined, value: string): void {
     if (key === undefined) return;
-    let set = this.map.get(key);
-    if (!set) this.map.set(key, (set = new Set()));
-    set.add(value);
+    const set = this.map.get(key);
+    if (set?.has(value)) return;
+    this.writableSet(key, set).add(value);
   }
+
   remove(key: string | undefined, value: string): void {
-    if (key !== undefined) this.map.get(key)?.delete(value);
+    if (key === undefined) return;
+    const set = this.map.get(key);
+    if (set?.has(value)) this.writableSet(key, set).delete(value);
   }
+
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
   }
+  clear(key: string): void {
+    if (!this.map.has(key)) return;
+    if (!this.owned.has(this.map)) {
+      this.map = new Map(this.map);
+      this.owned.add(this.map);
+    }
+    this.map.delete(key);
+  }
+
   copy(): Links {
-    const copy = new Links();
-    for (const [k, set] of this.map) copy.map.set(k, new Set(set));
-    return copy;
+    // Neither side owns anything any more: the first change on either side copies what it changes.
+    this.owned = new WeakSet();
+    return new Links(this.map);
+  }
+
+  private writableSet(key: string, set: Set<string> | undefined): Set<string> {
+    if (set && this.owned.has(set)) return set;
+    if (!this.owned.has(this.map)) {
+      this.map = new Map(this.map);
+      this.owned.add(this.map);
+    }
+    const mine = new Set(set);
+    this.owned.add(mine);
+    this.map.set(key, mine);
+    return mine;
   }
 }
 
@@ -96,18 +175,43 @@ export interface PublicationInfo {
   updatesOrDeletes: boolean;
 }
 
+/**
+ * Copy-on-write: `clone()` shares every map and record with the original, and each side copies a
+ * map or record the first time it changes it. Every change therefore goes through the methods
+ * below (`editRelation`, `editConstraint`, …), never through an object a lookup returned.
+ */
 export class Catalog {
   private rels = new Map<string, RelationInfo>();
   private cons = new Map<string, ConstraintInfo>();
-  types = new Map<string, 'enum' | 'domain' | 'composite'>();
-  /** User functions by unqualified name, with the volatility CREATE FUNCTION declared (VOLATILE when unsaid). */
-  functions = new Map<string, FunctionVolatility>();
-  publications = new Map<string, PublicationInfo>();
+  private typeMap = new Map<string, 'enum' | 'domain' | 'composite'>();
+  private functionMap = new Map<string, FunctionVolatility>();
+  private publicationMap = new Map<string, PublicationInfo>();
   /** Owner table → its indexes, owned sequences and partitions. */
   private children = new Links();
   private constraintsByTable = new Links();
   private foreignKeysByReferenced = new Links();
   private dependents = new Links();
+  /** Table → its triggers, policies and rules, as `kind:name`. */
+  private tableObjects = new Links();
+  /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
+  private opaqueRuns = 0;
+  /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
+  private objectCreatingRoutines = new Set<string>();
+  /** The maps and records this catalog may change in place (created by it, or copied on a change). */
+  private owned = new WeakSet<object>([this.rels, this.cons, this.typeMap, this.functionMap, this.publicationMap]);
+
+  get types(): ReadonlyMap<string, 'enum' | 'domain' | 'composite'> {
+    return this.typeMap;
+  }
+
+  /** User functions by unqualified name, with the volatility CREATE FUNCTION declared (VOLATILE when unsaid). */
+  get functions(): ReadonlyMap<string, FunctionVolatility> {
+    return this.functionMap;
+  }
+
+  get publications(): ReadonlyMap<string, PublicationInfo> {
+    return this.publicationMap;
+  }
 
   relation(name: string): RelationInfo | undefined {
     return this.rels.get(baseName(name));
@@ -155,21 +259,96 @@ export class Catalog {
     return this.relation(table)?.columns.get(column);
   }
 
-  /** An independent copy: later changes to either do not show in the other. */
+  /** An independent copy: later changes to either do not show in the other. Constant time (copy-on-write). */
   clone(): Catalog {
     const copy = new Catalog();
-    // Columns are copied too: SET/DROP NOT NULL change them in place, and must not reach the original.
-    for (const [k, r] of this.rels) copy.rels.set(k, { ...r, columns: new Map([...r.columns].map(([n, c]) => [n, { ...c }])) });
-    for (const [k, c] of this.cons) copy.cons.set(k, { ...c });
-    copy.types = new Map(this.types);
-    copy.functions = new Map(this.functions);
-    for (const [k, p] of this.publications) copy.publications.set(k, { ...p, tables: new Set(p.tables), schemas: new Set(p.schemas) });
-    // The lookup indexes are copied as they are, rather than rebuilt relation by relation.
+    copy.rels = this.rels;
+    copy.cons = this.cons;
+    copy.typeMap = this.typeMap;
+    copy.functionMap = this.functionMap;
+    copy.publicationMap = this.publicationMap;
     copy.children = this.children.copy();
     copy.constraintsByTable = this.constraintsByTable.copy();
     copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
     copy.dependents = this.dependents.copy();
+    copy.tableObjects = this.tableObjects.copy();
+    copy.opaqueRuns = this.opaqueRuns;
+    copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
+    copy.owned = new WeakSet();
+    this.owned = new WeakSet();
     return copy;
+  }
+
+  /** `map` itself when this catalog owns it, else a copy that it then owns. */
+  private writable<T extends object>(value: T, copy: (v: T) => T): T {
+    if (this.owned.has(value)) return value;
+    const mine = copy(value);
+    this.owned.add(mine);
+    return mine;
+  }
+
+  private writableRels(): Map<string, RelationInfo> {
+    return (this.rels = this.writable(this.rels, (m) => new Map(m)));
+  }
+
+  private writableCons(): Map<string, ConstraintInfo> {
+    return (this.cons = this.writable(this.cons, (m) => new Map(m)));
+  }
+
+  /** A relation this catalog may change in place (its columns too), or undefined when unknown. */
+  editRelation(name: string): RelationInfo | undefined {
+    const key = baseName(name);
+    const rel = this.rels.get(key);
+    if (!rel || this.owned.has(rel)) return rel;
+    const mine: RelationInfo = { ...rel, columns: copyColumns(rel.columns) };
+    this.owned.add(mine);
+    this.writableRels().set(key, mine);
+    return mine;
+  }
+
+  /** A constraint this catalog may change in place. */
+  editConstraint(name: string): ConstraintInfo | undefined {
+    const con = this.cons.get(name);
+    if (!con || this.owned.has(con)) return con;
+    const mine = { ...con };
+    this.owned.add(mine);
+    this.writableCons().set(name, mine);
+    return mine;
+  }
+
+  /** A publication this catalog may change in place. */
+  editPublication(name: string): PublicationInfo | undefined {
+    const pub = this.publicationMap.get(name);
+    if (!pub || this.owned.has(pub)) return pub;
+    const mine = { ...pub, tables: new Set(pub.tables), schemas: new Set(pub.schemas) };
+    this.owned.add(mine);
+    this.writablePublications().set(name, mine);
+    return mine;
+  }
+
+  setPublication(name: string, pub: PublicationInfo): void {
+    this.owned.add(pub);
+    this.writablePublications().set(name, pub);
+  }
+
+  deletePublication(name: string): void {
+    if (this.publicationMap.has(name)) this.writablePublications().delete(name);
+  }
+
+  setType(name: string, kind: 'enum' | 'domain' | 'composite'): void {
+    (this.typeMap = this.writable(this.typeMap, (m) => new Map(m))).set(name, kind);
+  }
+
+  deleteType(name: string): void {
+    if (this.typeMap.has(name)) (this.typeMap = this.writable(this.typeMap, (m) => new Map(m))).delete(name);
+  }
+
+  setFunction(name: string, volatility: FunctionVolatility): void {
+    (this.functionMap = this.writable(this.functionMap, (m) => new Map(m))).set(name, volatility);
+  }
+
+  private writablePublications(): Map<string, PublicationInfo> {
+    return (this.publicationMap = this.writable(this.publicationMap, (m) => new Map(m)));
   }
 
   /** Columns of tables whose type is `type` (a domain or enum name), for statements that check every use of it. */
@@ -215,9 +394,11 @@ export class Catalog {
   }
 
   addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
-    const rel: RelationInfo = { columns: new Map(), ...info };
+    // A record passed in may be another catalog's (RENAME keeps the columns): this one gets its own columns.
+    const rel: RelationInfo = { opaqueRunsAtCreation: this.opaqueRuns, ...info, columns: info.columns ? copyColumns(info.columns) : new Map() };
+    this.owned.add(rel);
     this.removeRelation(rel.name);
-    this.rels.set(rel.name, rel);
+    this.writableRels().set(rel.name, rel);
     this.children.add(rel.table, rel.name);
     this.children.add(rel.partitionOf, rel.name);
     for (const d of rel.dependsOn ?? []) this.dependents.add(d, rel.name);
@@ -227,7 +408,7 @@ export class Catalog {
   removeRelation(name: string): void {
     const rel = this.rels.get(name);
     if (!rel) return;
-    this.rels.delete(name);
+    this.writableRels().delete(name);
     this.children.remove(rel.table, name);
     this.children.remove(rel.partitionOf, name);
     for (const d of rel.dependsOn ?? []) this.dependents.remove(d, name);
@@ -248,7 +429,69 @@ export class Catalog {
         partitionOf: child.partitionOf === rel.name ? newName : child.partitionOf,
       });
     }
-    for (const c of constraints) this.addConstraint({ ...c, table: newName });
+    for (const c of constraints) this.addConstraint({ ...c, table: newName, references: c.references === rel.name ? newName : c.references });
+    // Foreign keys of other tables follow the rename too (they point at the table, not at its name).
+    for (const fk of this.referencesTo(rel.name)) this.addConstraint({ ...fk, references: newName });
+    for (const o of this.tableObjects.get(rel.name)) this.tableObjects.add(newName, o);
+    this.tableObjects.clear(rel.name);
+  }
+
+  /**
+   * What names a column follows its rename: owned sequences, index keys, constraints' columns and
+   * the referenced columns of foreign keys that point at it.
+   */
+  renameColumn(table: string, from: string, to: string): void {
+    const swap = (cols: string[] | undefined) => cols?.map((c) => (c === from ? to : c));
+    for (const name of this.children.get(table)) {
+      const child = this.rels.get(name);
+      if (child?.kind === 'sequence' && child.column === from) this.editRelation(name)!.column = to;
+      if (child?.indexColumns?.includes(from)) this.editRelation(name)!.indexColumns = swap(child.indexColumns);
+    }
+    for (const c of this.constraintsOf(table)) {
+      const mine = this.editConstraint(c.name)!;
+      if (c.columns) mine.columns = swap(c.columns);
+      if (c.provesNotNull) mine.provesNotNull = swap(c.provesNotNull);
+      if (c.references === table && c.referencedColumns) mine.referencedColumns = swap(c.referencedColumns);
+    }
+    for (const fk of this.referencesTo(table)) if (fk.referencedColumns) this.editConstraint(fk.name)!.referencedColumns = swap(fk.referencedColumns);
+  }
+
+  addTableObject(table: string, kind: TableObjectKind, name: string): void {
+    this.tableObjects.add(baseName(table), `${kind}:${name}`);
+  }
+
+  removeTableObject(table: string, kind: TableObjectKind, name: string): void {
+    this.tableObjects.remove(baseName(table), `${kind}:${name}`);
+  }
+
+  /**
+   * For a schema read back from a database (tables without their triggers, policies and rules):
+   * from now on, an object the catalog does not know may still exist.
+   */
+  forgetTableObjects(): void {
+    this.opaqueRuns++;
+  }
+
+  /**
+   * Whether a trigger, policy or rule exists on `table`: undefined when the catalog cannot tell
+   * (the table is unknown, or code it cannot see ran after the table was created).
+   */
+  tableObjectExists(table: string, kind: TableObjectKind, name: string): boolean | undefined {
+    const rel = this.relation(table);
+    if (this.tableObjects.get(baseName(table)).includes(`${kind}:${name}`)) return true;
+    if (!rel || rel.opaqueRunsAtCreation !== this.opaqueRuns) return undefined;
+    return false;
+  }
+
+  /** A DO block, or a call of a routine, ran: if its body may create triggers, policies or rules, the catalog no longer knows them all. */
+  ranCode(body: string | undefined, called: string[]): void {
+    if ((body !== undefined && CREATES_TABLE_OBJECTS.test(body)) || called.some((f) => this.objectCreatingRoutines.has(f))) this.opaqueRuns++;
+  }
+
+  /** A CREATE FUNCTION/PROCEDURE: remember whether calling it may create triggers, policies or rules. */
+  defineRoutine(name: string, body: string | undefined): void {
+    if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
+    else this.objectCreatingRoutines.delete(name.toLowerCase());
   }
 
   setPartitionOf(partition: string, parent: string | undefined): void {
@@ -258,7 +501,8 @@ export class Catalog {
 
   addConstraint(info: ConstraintInfo): void {
     this.removeConstraint(info.name);
-    this.cons.set(info.name, info);
+    this.owned.add(info);
+    this.writableCons().set(info.name, info);
     this.constraintsByTable.add(info.table, info.name);
     if (info.kind === 'foreign') this.foreignKeysByReferenced.add(info.references, info.name);
   }
@@ -266,7 +510,7 @@ export class Catalog {
   removeConstraint(name: string): void {
     const con = this.cons.get(name);
     if (!con) return;
-    this.cons.delete(name);
+    this.writableCons().delete(name);
     this.constraintsByTable.remove(con.table, name);
     this.foreignKeysByReferenced.remove(con.references, name);
   }
@@ -276,6 +520,7 @@ export class Catalog {
     const n = baseName(name);
     for (const child of this.children.get(n)) this.drop(child);
     for (const c of this.constraintsOf(n)) this.removeConstraint(c.name);
+    this.tableObjects.clear(n);
     this.removeRelation(n);
   }
 
@@ -287,6 +532,10 @@ export class Catalog {
       .map((r) => r.name)
       .sort();
   }
+}
+
+function copyColumns(columns: ReadonlyMap<string, ColumnInfo>): Map<string, ColumnInfo> {
+  return new Map([...columns].map(([n, c]) => [n, { ...c }]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +559,7 @@ const APPLY: Record<string, Apply> = {
     if (s.partbound && parent) {
       // A partition inherits the parent's columns.
       const parentRel = cat.relation(rangeVarName(parent));
-      const rel = cat.relation(table)!;
+      const rel = cat.editRelation(table)!;
       for (const [k, c] of parentRel?.columns ?? []) rel.columns.set(k, { ...c });
     }
     for (const elt of list(s.tableElts)) {
@@ -330,13 +579,13 @@ const APPLY: Record<string, Apply> = {
   },
   CreateSeqStmt(cat, s) {
     const owner = sequenceOwner(s.options);
-    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner) } : {}) });
+    cat.addRelation({ name: baseName(rangeVarName(s.sequence)), kind: 'sequence', ...(owner ? { table: baseName(owner), column: sequenceOwnerColumn(s.options) } : {}) });
   },
   AlterSeqStmt(cat, s) {
     // OWNED BY moves the sequence to another table: it then goes with that table (DROP, SET SCHEMA).
     const owner = sequenceOwner(s.options);
     const rel = cat.relation(rangeVarName(s.sequence));
-    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner) });
+    if (rel && owner !== undefined) cat.addRelation({ ...rel, table: owner === null ? undefined : baseName(owner), column: owner === null ? undefined : sequenceOwnerColumn(s.options) });
   },
   IndexStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
@@ -351,12 +600,20 @@ const APPLY: Record<string, Apply> = {
   RenameStmt(cat, s) {
     const oldName = baseName(rangeVarName(s.relation)) || names(s.object).pop() || '';
     if (s.renameType === 'OBJECT_COLUMN') {
-      const rel = cat.relation(oldName);
+      const rel = cat.editRelation(oldName);
       const col = rel?.columns.get(s.subname);
       if (rel && col) {
         rel.columns.delete(s.subname);
         rel.columns.set(s.newname, { ...col, name: s.newname });
+        cat.renameColumn(rel.name, s.subname, s.newname);
       }
+      return;
+    }
+    const onTable = tableObjectKind(s.renameType);
+    if (onTable) {
+      // ALTER TRIGGER/POLICY/RULE … ON t RENAME: the object is renamed, not the table.
+      cat.removeTableObject(oldName, onTable, s.subname);
+      cat.addTableObject(oldName, onTable, s.newname);
       return;
     }
     if (s.renameType === 'OBJECT_TABCONSTRAINT') {
@@ -372,10 +629,10 @@ const APPLY: Record<string, Apply> = {
   CreatePublicationStmt(cat, s) {
     const pub: PublicationInfo = { allTables: !!s.for_all_tables, tables: new Set(), schemas: new Set(), updatesOrDeletes: publishesChanges(s.options) };
     addPublicationObjects(pub, s.pubobjects);
-    cat.publications.set(s.pubname, pub);
+    cat.setPublication(s.pubname, pub);
   },
   AlterPublicationStmt(cat, s) {
-    const pub = cat.publications.get(s.pubname);
+    const pub = cat.editPublication(s.pubname);
     if (!pub) return;
     if (list(s.options).length) pub.updatesOrDeletes = publishesChanges(s.options);
     if (s.action === 'AP_SetObjects') {
@@ -391,53 +648,79 @@ const APPLY: Record<string, Apply> = {
   },
   DropStmt(cat, s) {
     if (s.removeType === 'OBJECT_PUBLICATION') {
-      for (const obj of list(s.objects)) cat.publications.delete(names([obj]).pop() ?? '');
+      for (const obj of list(s.objects)) cat.deletePublication(names([obj]).pop() ?? '');
       return;
     }
     for (const obj of list(s.objects)) {
       const parts = obj.List ? names(obj.List.items) : names([obj]);
       const name = parts[parts.length - 1];
-      if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.types.delete(name ?? '');
+      const onTable = tableObjectKind(s.removeType);
+      if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.deleteType(name ?? '');
       else if (s.removeType === 'OBJECT_SCHEMA') for (const r of cat.relationsInSchema(name ?? '')) cat.drop(r.name);
-      else if (name) cat.drop(name);
+      // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]; it drops the trigger, never a relation named t.
+      else if (onTable && parts.length > 1 && name) cat.removeTableObject(parts[parts.length - 2], onTable, name);
+      else if (name && DROPPED_RELATIONS.has(String(s.removeType))) cat.drop(name);
     }
   },
   CreateEnumStmt(cat, s) {
-    cat.types.set(names(s.typeName).pop() ?? '', 'enum');
+    cat.setType(names(s.typeName).pop() ?? '', 'enum');
   },
   CreateDomainStmt(cat, s) {
-    cat.types.set(names(s.domainname).pop() ?? '', 'domain');
+    cat.setType(names(s.domainname).pop() ?? '', 'domain');
   },
   CreateFunctionStmt(cat, s) {
     const name = names(s.funcname).pop();
     if (!name) return;
     const declared = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'volatility');
     const volatility = String(declared?.arg?.String?.sval ?? 'volatile').toLowerCase();
-    cat.functions.set(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
+    cat.setFunction(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
+    // A SQL-standard body (BEGIN ATOMIC) cannot run DDL.
+    cat.defineRoutine(name, s.sql_body ? '' : routineBody(s.options));
+  },
+  CreateTrigStmt(cat, s) {
+    if (s.trigname) cat.addTableObject(rangeVarName(s.relation), 'trigger', s.trigname);
+  },
+  CreatePolicyStmt(cat, s) {
+    if (s.policy_name) cat.addTableObject(rangeVarName(s.table), 'policy', s.policy_name);
+  },
+  RuleStmt(cat, s) {
+    if (s.rulename) cat.addTableObject(rangeVarName(s.relation), 'rule', s.rulename);
+  },
+  DoStmt(cat, s) {
+    cat.ranCode(routineBody(s.args), []);
+  },
+  CallStmt(cat, s) {
+    cat.ranCode(undefined, calledFunctions(s.funccall));
+  },
+  SelectStmt(cat, s) {
+    cat.ranCode(undefined, calledFunctions(s));
   },
   CompositeTypeStmt(cat, s) {
-    cat.types.set(baseName(rangeVarName(s.typevar)), 'composite');
+    cat.setType(baseName(rangeVarName(s.typevar)), 'composite');
   },
 };
 
 function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
-  const rel = cat.relation(table);
+  // Looked up per command: an earlier command of the same statement may have replaced the record.
+  const rel = (): RelationInfo | undefined => cat.editRelation(table);
   switch (cmd.subtype) {
     case 'AT_AddColumn':
       addColumn(cat, table, as(cmd.def, 'ColumnDef') ?? {});
       break;
     case 'AT_DropColumn':
-      rel?.columns.delete(cmd.name);
+      rel()?.columns.delete(cmd.name);
+      // The column's owned sequence (serial, identity) is dropped with it.
+      for (const seq of cat.sequencesOf(table)) if (cat.relation(seq)?.column === cmd.name) cat.drop(seq);
       break;
     case 'AT_AlterColumnType': {
-      const col = rel?.columns.get(cmd.name);
+      const col = rel()?.columns.get(cmd.name);
       const def = as(cmd.def, 'ColumnDef');
       if (col && def) col.type = typeInfo(def.typeName);
       break;
     }
     case 'AT_SetNotNull':
     case 'AT_DropNotNull': {
-      const col = rel?.columns.get(cmd.name);
+      const col = rel()?.columns.get(cmd.name);
       if (col) col.notNull = cmd.subtype === 'AT_SetNotNull';
       break;
     }
@@ -447,7 +730,7 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       break;
     }
     case 'AT_ValidateConstraint': {
-      const con = cat.constraint(cmd.name);
+      const con = cat.editConstraint(cmd.name);
       if (con) con.validated = true;
       break;
     }
@@ -458,13 +741,14 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
     case 'AT_ReplicaIdentity': {
       const ri = as(cmd.def, 'ReplicaIdentityStmt') ?? {};
       const kind = ({ d: 'default', n: 'nothing', f: 'full', i: 'index' } as const)[ri.identity_type as 'd' | 'n' | 'f' | 'i'];
-      if (rel && kind) rel.replicaIdentity = { kind, index: kind === 'index' ? ri.name : undefined };
+      const r = kind ? rel() : undefined;
+      if (r && kind) r.replicaIdentity = { kind, index: kind === 'index' ? ri.name : undefined };
       break;
     }
     case 'AT_AttachPartition': {
       const pc = as(cmd.def, 'PartitionCmd');
       cat.setPartitionOf(rangeVarName(pc?.name), table);
-      const attached = cat.relation(rangeVarName(pc?.name));
+      const attached = cat.editRelation(rangeVarName(pc?.name));
       if (attached && (pc?.bound?.PartitionBoundSpec ?? pc?.bound)?.is_default) attached.defaultPartition = true;
       break;
     }
@@ -475,14 +759,14 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
 }
 
 function addColumn(cat: Catalog, table: string, col: AstNode): void {
-  const rel = cat.relation(table);
+  const rel = cat.editRelation(table);
   if (!rel || !col.colname) return;
   const type = typeInfo(col.typeName);
   const constraints = list(col.constraints).map((c) => as(c, 'Constraint') ?? {});
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
   rel.columns.set(col.colname, { name: col.colname, type, notNull });
   if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
-    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table });
+    cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table, column: col.colname });
   }
   for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
 }
@@ -499,7 +783,7 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
       const columns = con.indexname ? cat.relation(con.indexname)?.indexColumns : keys;
       if (con.indexname && con.indexname !== name) cat.removeRelation(con.indexname);
       cat.addRelation({ name, kind: 'index', table, indexColumns: columns });
-      if (primary) for (const k of keys) { const c = cat.column(table, k); if (c) c.notNull = true; }
+      if (primary) for (const k of keys) { const c = cat.editRelation(table)?.columns.get(k); if (c) c.notNull = true; }
       break;
     }
     case 'CONSTR_EXCLUSION': {

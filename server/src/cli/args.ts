@@ -26,6 +26,10 @@ export interface LintArgs {
   staged?: boolean;
   /** Link rule docs under this URL instead of the installed package's files. */
   docsBaseUrl?: string;
+  /** `--code <dir>` (repeatable): check contract statements against this application code (still-referenced). */
+  code?: string[];
+  /** `--code-ref <git-ref>`: …against the code of this revision, read from git without a checkout. */
+  codeRef?: string;
 }
 
 export type ParsedArgs = LintArgs | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
@@ -61,6 +65,15 @@ Options:
                             migrations still feed the schema history, and an
                             edited or out-of-order migration is an error
   --staged                  the same for what is staged for the next commit
+  --code <dir>              check contract statements (DROP/RENAME, type changes,
+                            new NOT NULL/CHECK/FOREIGN KEY) against the
+                            application code in this folder (repeatable): the
+                            still-referenced rule lists every place that uses
+                            what they remove (docs/code-references.md)
+  --code-ref <git-ref>      the same against the code of another revision (the
+                            version still deployed), read from the git
+                            repository of --code (default: of the working
+                            folder) without a checkout
   --docs-base-url <url>     link each rule's docs page under this URL (also
                             LOCKSTEP_DOCS_BASE_URL) instead of the installed
                             package's files, for reports read elsewhere
@@ -70,7 +83,7 @@ Options:
 Exit codes: 0 no findings at or above --fail-on, 1 such findings,
 2 usage error, unreadable file or invalid configuration.`;
 
-const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename', '--changed-since', '--docs-base-url']);
+const VALUE_OPTIONS = new Set(['--format', '--config', '--pg-version', '--fail-on', '--stdin-filename', '--changed-since', '--docs-base-url', '--code', '--code-ref']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const error = (message: string): ParsedArgs => ({ command: 'usage-error', message });
@@ -143,6 +156,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
         break;
       case '--changed-since':
         args.changedSince = value;
+        break;
+      case '--code':
+        (args.code ??= []).push(value);
+        break;
+      case '--code-ref':
+        args.codeRef = value;
         break;
       case '--docs-base-url':
         if (!/^https?:\/\/[^\s/]+/.test(value)) return error('--docs-base-url must be an http(s) URL');

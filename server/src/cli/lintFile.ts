@@ -8,6 +8,7 @@ import { detectFramework, FRAMEWORKS, isHostPath } from '../frameworks/registry'
 import { frameworkCoverage, isHostResult, lintHostText } from '../frameworks/lint';
 import { changeChecks } from './changeChecks';
 import type { ChangedFile } from './git';
+import type { ReferenceLookup } from '../coderefs/index';
 
 /** The labels of the frameworks whose migrations have this file's extension. */
 function frameworksReading(path: string): string[] {
@@ -34,6 +35,8 @@ export interface LintJob {
   history?: SchemaHistory;
   /** Set by --changed-since / --staged: how git sees this file, for the history checks. */
   change?: { file: ChangedFile; root: string; base: string };
+  /** `--code` / `--code-ref`: the application code's references, for still-referenced. */
+  code?: ReferenceLookup;
 }
 
 export type LintOutcome = { report: FileReport; error?: undefined } | { error: RunError; report?: undefined };
@@ -52,7 +55,7 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
       return { error: { path: job.displayPath, message: `not a migration of a framework Lockstep reads (${frameworksReading(job.enginePath!).join(', ')})` } };
     }
     const schema = job.history && job.absolutePath ? job.history.schemaBefore(job.absolutePath, source.text, job.config) : undefined;
-    const options = { path: job.enginePath, config: job.config, schema };
+    const options = { path: job.enginePath, config: job.config, schema, code: job.code };
     const result = framework ? lintHostText(source.text, framework, options) : lintText(source.text, options);
     if (job.history && job.absolutePath) job.history.record(job.absolutePath, schema, result.document.catalog);
     let impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { RunnerId, Severity } from '../config/types';
-import type { Finding, TextSpan } from '../findings';
+import type { Finding, RelatedLocation, TextSpan } from '../findings';
 import type { StatementImpact } from '../engine';
 import { LineIndex } from '../parse/positions';
 
@@ -28,6 +28,8 @@ export interface ReportedFinding {
   start: Position;
   /** The position just after the last character (exclusive), as SARIF and LSP expect. */
   end: Position;
+  /** Other places the finding is about (still-referenced: the code that uses the name). */
+  related?: RelatedLocation[];
 }
 
 export interface ReportedImpact extends StatementImpact {
@@ -129,6 +131,7 @@ export function buildFileReport(input: FileReportInput): FileReport {
       span: { start, end },
       start: at(start),
       end: at(end),
+      ...(f.related?.length ? { related: f.related } : {}),
     };
   });
   const sourceLines: Record<number, string> = {};

@@ -3,7 +3,8 @@
  * Everything outside comes through `CliIO`, so tests can drive it in-process as well as through dist/cli.js.
  */
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
-import { SUBCOMMANDS } from './commands';
+import type { Subcommand } from './commands';
+import { isSubcommand, SUBCOMMAND_NAMES, type SubcommandName } from './commandNames';
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
@@ -12,6 +13,8 @@ import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands } from './files';
 import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
+import { loadCodeIndex } from './codeIndex';
+import type { ReferenceLookup } from '../coderefs/index';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
@@ -80,8 +83,9 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const root = packageRoot();
   const stdinPath = args.stdinFilename ? resolve(io.cwd, args.stdinFilename) : undefined;
 
-  // One history per run: files of the same migration set share their replayed prefixes.
-  const history = args.history ? new SchemaHistory(snapshotFileSystem()) : undefined;
+  // One history per run: files of the same migration set share their replayed prefixes. Files come
+  // in runner order, so it keeps only each set's newest schema (memory stays flat on long sets).
+  const history = args.history ? new SchemaHistory(snapshotFileSystem(), 0, Date.now, 'latest') : undefined;
   const jobs: LintJob[] = [];
   for (const target of targets) {
     const path = target.absolutePath;
@@ -127,6 +131,16 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_USAGE;
     }
+    if (args.code || args.codeRef) {
+      try {
+        const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
+        const code = withoutFiles(await loadCodeIndex({ dirs: args.code ?? [], ref: args.codeRef, cwd: io.cwd, settings: jobs[0].config.codeScan }), linted);
+        for (const job of jobs) job.code = code;
+      } catch (err) {
+        io.writeErr(`lockstep: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
+        return EXIT_USAGE;
+      }
+    }
     // One thread: worker threads were measured slower on the 2-core target (each re-initialises
     // the parser and warms up the JIT), see BENCHMARKS.md.
     for (const job of jobs) {
@@ -154,9 +168,17 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+/**
+ * The subcommands' code, loaded on first use so that `lockstep lint` starts without PGlite, pg and
+ * the scaffolder. In dist/ this require names dist/cliCommands.js (scripts/build.mjs).
+ */
+function subcommand(name: SubcommandName): Subcommand {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./commands') as typeof import('./commands')).SUBCOMMANDS[name];
+}
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const subcommand = SUBCOMMANDS[argv[0] ?? ''];
-  if (subcommand) return subcommand.run(argv.slice(1), io);
+  if (isSubcommand(argv[0])) return subcommand(argv[0]).run(argv.slice(1), io);
   const args = parseArgs(argv);
   switch (args.command) {
     case 'help':
@@ -174,7 +196,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 }
 
 function subcommandHelp(): string {
-  const names = Object.keys(SUBCOMMANDS);
-  if (names.length === 0) return '';
-  return `\nOther commands:\n${names.map((n) => `  lockstep ${n.padEnd(10)} ${SUBCOMMANDS[n].summary}`).join('\n')}\n`;
+  return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
+}
+
+/** The migrations being linted are never "code that uses" what they change. */
+function withoutFiles(code: ReferenceLookup, files: Set<string>): ReferenceLookup {
+  return {
+    lookup(table, column) {
+      const found = code.lookup(table, column);
+      return { ...found, references: found.references.filter((r) => !files.has(r.file)) };
+    },
+  };
 }

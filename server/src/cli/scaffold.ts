@@ -3,15 +3,17 @@
  * its runner's format, with PLAN.md. The schema comes from a database (--database-url, read-only)
  * or from replaying the workspace's earlier migrations.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RunnerId } from '../config/types';
 import { initEngine } from '../engine';
 import { ScaffoldError, type PlanOptions } from '../scaffold/plan';
 import { KINDS } from '../scaffold/kinds';
-import { scaffold } from '../scaffold/scaffold';
+import { scaffold, type ScaffoldRequest } from '../scaffold/scaffold';
+import { detectWorkspaceFramework, hostMigrationsSql, writableFrameworks } from '../frameworks/scaffoldOutput';
+import { frameworkById, isHostPath } from '../frameworks/registry';
 import { blockerText, isBlocker } from '../scaffold/planMd';
-import type { SchemaInfo } from '../scaffold/schema';
+import { schemaFromSql, type SchemaInfo } from '../scaffold/schema';
 import { schemaFromDatabase } from '../scaffold/dbSchema';
 import { loadWorkspace, migrationTexts, replaySchema, type Workspace } from '../scaffold/workspace';
 import { schemaFromPglite } from '../scaffold/pgliteSchema';
@@ -25,6 +27,9 @@ const RUNNER_IDS: RunnerId[] = ['plain', 'flyway', 'golang-migrate', 'goose', 'd
 
 const COMMON = `Options:
   --runner <id>          ${RUNNER_IDS.join(', ')} (default: the config's, else detected from the existing files)
+  --format <f>           how to write the migrations: sql (the runner's files), ${writableFrameworks().map((f) => f.id).join(', ')}
+                         (that framework's own migrations), or auto (default: a framework whose migrations are
+                         already in the folder, else sql)
   --dir <path>           migrations folder (default: found under the working folder)
   --name <plan>          the plan's name (default from the kind and table, e.g. rename_users_email): names
                          every object and file it creates, so two plans on one table do not collide
@@ -83,7 +88,7 @@ function parse(argv: string[]): Parsed {
   return out;
 }
 
-const OPTION_NAMES = ['name', 'runner', 'dir', 'plan-dir', 'database-url', 'batch-size', 'pause-ms', 'lock-timeout', 'pg-version', 'config'];
+const OPTION_NAMES = ['name', 'format', 'runner', 'dir', 'plan-dir', 'database-url', 'batch-size', 'pause-ms', 'lock-timeout', 'pg-version', 'config'];
 
 function listKinds(): string {
   return KINDS.map((k) => `${k.id} — ${k.title}\n  ${k.description}\n${k.params.map((p) => `  --${p.name.padEnd(12)} ${p.required ? '(required) ' : ''}${p.help}${p.choices ? ` [${p.choices.join(', ')}]` : ''}`).join('\n')}`).join('\n\n') + '\n';
@@ -114,6 +119,24 @@ async function replay(kind: string, ws: Workspace, config: LockstepConfig, io: C
   } catch (err) {
     io.writeErr(`lockstep scaffold: embedded PostgreSQL did not start (${(err as Error).message}); replaying with Lockstep's catalog instead\n`);
     return replaySchema(ws, config);
+  }
+}
+
+/** `--format`: a framework's migrations, or the runner's SQL files. `auto`: the framework of the migrations already in the folder. */
+function pickFormat(format: string | undefined, hosts: Array<{ name: string; text: string }>): ScaffoldRequest['framework'] {
+  if (format === 'sql') return undefined;
+  const found = detectWorkspaceFramework(hosts);
+  if (!format || format === 'auto') return found;
+  const fw = writableFrameworks().find((f) => f.id === format);
+  if (!fw) throw new ScaffoldError(`--format must be sql, auto or one of ${writableFrameworks().map((f) => f.id).join(', ')}`);
+  return { id: fw.id, sample: found?.id === fw.id ? found.sample : undefined };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
   }
 }
 
@@ -156,7 +179,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (v.runner && !RUNNER_IDS.includes(v.runner as RunnerId)) throw new ScaffoldError(`--runner must be one of ${RUNNER_IDS.join(', ')}`);
     const ws = loadWorkspace(io.cwd, { runner: (v.runner as RunnerId | undefined) ?? config.runner }, v.dir);
     await initEngine();
-    const schema = v['database-url'] ? await readDatabase(v['database-url']) : await replay(kind.id, ws, config, io);
+    const hosts = ws.existing.filter((n) => isHostPath(n)).map((name) => ({ name, text: readText(join(ws.root, ws.migrationsDir, name)) }));
+    const framework = pickFormat(v.format, hosts);
+    // A framework's migrations are replayed from the SQL Lockstep extracts from them.
+    const schema = v['database-url'] ? await readDatabase(v['database-url']) : framework && !ws.upFiles.length ? schemaFromSql(hostMigrationsSql(hosts), config) : await replay(kind.id, ws, config, io);
     const options: Partial<PlanOptions> = {
       lockTimeout: v['lock-timeout'] ?? config.lockTimeout,
       pgVersion: v['pg-version'] ? Number(v['pg-version']) : config.pgVersion,
@@ -166,12 +192,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const args = { ...Object.fromEntries(kind.params.map((p) => [p.name, v[p.name]])), name: v.name };
     const result = scaffold({
       kind: kind.id, args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan,
-      planDir: v['plan-dir'], options, config,
+      planDir: v['plan-dir'], options, config, framework,
     });
     const clash = result.files.filter((f) => !f.appendsTo && existsSync(join(io.cwd, f.path)));
     if (clash.length) throw new ScaffoldError(`these files already exist, nothing was written: ${clash.map((f) => f.path).join(', ')}`);
-    const from = schema.source === 'database' ? 'the database' : `${ws.upFiles.length} earlier migration${ws.upFiles.length === 1 ? '' : 's'}${schema.source === 'pglite' ? ' replayed into embedded PostgreSQL' : ''}`;
-    io.writeErr(`lockstep scaffold: ${result.plan.title} — ${ws.runner} (${ws.runnerReason}), schema from ${from}\n`);
+    const replayed = framework && !ws.upFiles.length ? hosts.length : ws.upFiles.length;
+    const from = schema.source === 'database' ? 'the database' : `${replayed} earlier migration${replayed === 1 ? '' : 's'}${schema.source === 'pglite' ? ' replayed into embedded PostgreSQL' : ''}`;
+    const format = framework ? `${frameworkById(framework.id)!.label} migrations (${v.format && v.format !== 'auto' ? '--format' : `like ${framework.sample?.name}`})` : `${ws.runner} (${ws.runnerReason})`;
+    io.writeErr(`lockstep scaffold: ${result.plan.title} — ${format}, schema from ${from}\n`);
     if (parsed.flags.has('stdout')) {
       for (const f of result.files) io.writeOut(`==> ${f.path} <==\n${f.content}\n`);
     } else {

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, type LockstepConfig } from './types';
 import { LineIndex } from '../parse/positions';
 import { parseJsonc } from './jsonc';
 import { validateConfig } from './validate';
+import { presetLayer } from './presets';
 import { globToRegExp, toPosixPath } from './glob';
 
 export const CONFIG_FILE_NAME = 'lockstep.config.json';
@@ -55,8 +56,10 @@ export function findConfigFile(startDir: string, stopAt?: string): string | unde
   }
 }
 
-/** Defaults, then `base`, then `overrides`; rule settings merge per rule id. */
-function merge(base: Partial<LockstepConfig> | undefined, overrides: Partial<LockstepConfig>): LockstepConfig {
+/** Defaults, then `base`, then the runner presets `overrides` extends, then `overrides`; rule settings merge per rule id. */
+function merge(base: Partial<LockstepConfig> | undefined, fileSettings: Partial<LockstepConfig>): LockstepConfig {
+  const preset = presetLayer(fileSettings);
+  const overrides = { ...preset, ...fileSettings, rules: { ...preset.rules, ...fileSettings.rules } };
   return {
     ...DEFAULT_CONFIG,
     ...base,

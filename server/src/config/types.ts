@@ -12,9 +12,9 @@ export type RuleSetting = 'off' | Severity;
 export const RULE_CATEGORIES = ['locking', 'breaking-change', 'hygiene', 'style'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
-/** Presets a config can extend. `lockstep:recommended` is the default set. */
-export const CONFIG_PRESETS = ['lockstep:recommended', 'lockstep:strict'] as const;
-export type ConfigPreset = (typeof CONFIG_PRESETS)[number];
+/** Presets a config can extend (server/src/config/presets.ts). `lockstep:recommended` is the default set. */
+export { CONFIG_PRESETS, type ConfigPreset } from './presets';
+import type { ConfigPreset } from './presets';
 
 /** Migration runners Lockstep knows how to read. */
 export type RunnerId =
@@ -50,8 +50,11 @@ export interface LockstepConfig {
   rules: Record<string, RuleSetting>;
   /** On/off and severity for every rule of a category; a rule's own entry in `rules` wins. */
   categories?: Partial<Record<RuleCategory, RuleSetting>>;
-  /** A preset under the file's own settings: `lockstep:strict` also turns on the rules that are off by default. */
-  extends?: ConfigPreset;
+  /**
+   * Presets under the file's own settings (one name or a list): `lockstep:strict` also turns on the rules
+   * that are off by default; `lockstep:<runner>` pins the runner and sets what it needs (presets.ts).
+   */
+  extends?: ConfigPreset | ConfigPreset[];
   /** Glob patterns (relative to the config file) of files never linted. */
   exclude: string[];
   /** Values the timeout prelude fix writes, and the ceiling the timeout rule accepts. */
@@ -66,6 +69,8 @@ export interface LockstepConfig {
   docsBaseUrl?: string;
   /** Throughput figures for the database estimate; unset keys use the measured defaults (server/src/db/throughput.ts). */
   estimate?: EstimateSettings;
+  /** Which application code the code-reference index reads (globs relative to the indexed root); see docs/code-references.md. */
+  codeScan?: { include?: string[]; exclude?: string[] };
 }
 
 /** MB (1024² bytes) of table heap per second, per kind of work done under a lock. */

@@ -49,6 +49,10 @@ export interface ValidateOptions {
   knownRuleIds?: readonly string[];
 }
 
+function isPreset(value: unknown): value is ConfigPreset {
+  return (CONFIG_PRESETS as readonly unknown[]).includes(value);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -93,8 +97,8 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         else problem(key, `"transaction" must be one of ${oneOf(TRANSACTION_CHOICES)}, got ${show(value)}`);
         break;
       case 'extends':
-        if ((CONFIG_PRESETS as readonly unknown[]).includes(value)) config.extends = value as ConfigPreset;
-        else problem(key, `"extends" must be one of ${oneOf(CONFIG_PRESETS)}, got ${show(value)}`);
+        if (isPreset(value) || (Array.isArray(value) && value.length > 0 && value.every(isPreset))) config.extends = value;
+        else problem(key, `"extends" must be one of ${oneOf(CONFIG_PRESETS)} (or a list of them), got ${show(value)}`);
         break;
       case 'rules':
         validateRules(value, options, problem, (rules) => (config.rules = rules));
@@ -131,6 +135,9 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Val
         break;
       case 'estimate':
         validateEstimate(value, problem, (estimate) => (config.estimate = estimate));
+        break;
+      case 'codeScan':
+        validateCodeScan(value, problem, (codeScan) => (config.codeScan = codeScan));
         break;
       default:
         problem(key, `unknown property "${key}"`);
@@ -214,4 +221,31 @@ function validateEstimate(value: unknown, problem: (path: string, message: strin
     }
   }
   accept(estimate);
+}
+
+/** `codeScan`: `{ "include": [globs], "exclude": [globs] }`, for the code-reference index. */
+function validateCodeScan(value: unknown, problem: (path: string, message: string) => void, set: (v: NonNullable<LockstepConfig['codeScan']>) => void): void {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    problem('codeScan', `"codeScan" must be an object with "include" and/or "exclude" glob arrays, got ${show(value)}`);
+    return;
+  }
+  const out: NonNullable<LockstepConfig['codeScan']> = {};
+  for (const [key, list] of Object.entries(value as Record<string, unknown>)) {
+    if (key !== 'include' && key !== 'exclude') {
+      problem(`codeScan.${key}`, `unknown property "${key}" (expected "include" or "exclude")`);
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      problem(`codeScan.${key}`, `"codeScan.${key}" must be an array of glob strings, got ${show(list)}`);
+      continue;
+    }
+    out[key] = [];
+    list.forEach((pattern, i) => {
+      const refused = typeof pattern === 'string' && pattern !== '' ? globProblem(pattern) : undefined;
+      if (refused) problem(`codeScan.${key}[${i}]`, `"codeScan.${key}" entry ${show(pattern)} is refused: ${refused}`);
+      else if (typeof pattern === 'string' && pattern !== '') out[key]!.push(pattern);
+      else problem(`codeScan.${key}[${i}]`, `"codeScan.${key}" entries must be non-empty glob strings, got ${show(pattern)}`);
+    });
+  }
+  set(out);
 }

@@ -48,10 +48,17 @@ export async function estimateMigration(session: ReadOnlySession, input: Estimat
   let snapshot = await gatherSnapshot(session, names, options);
   // With the live schema the lock model sees more (the table a constraint references, an index's
   // table, partitions): read those too, once.
-  const schema = catalogFromSql(snapshot.schemaSql, config);
+  const schema = snapshotCatalog(snapshot, config);
   const more = touchedRelations(lintText(input.text, { path: input.path, config, schema })).filter((n) => !names.includes(n));
   if (more.length) snapshot = await gatherSnapshot(session, [...names, ...more], options);
   return buildReport(input, snapshot);
+}
+
+/** The live schema as a catalog. Its DDL leaves out triggers, policies and rules: the catalog must not take them for absent. */
+function snapshotCatalog(snapshot: DatabaseSnapshot, config: LockstepConfig) {
+  const catalog = catalogFromSql(snapshot.schemaSql, config);
+  catalog.forgetTableObjects();
+  return catalog;
 }
 
 /** Every existing relation a statement locks, as the lock model names them (created ones have nothing to read). */
@@ -66,7 +73,7 @@ export function touchedRelations(result: LintResult): string[] {
 export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): EstimateReport {
   const config = { ...input.config, pgVersion: analysisVersion(snapshot.server.major) };
   const throughput = throughputOf(input.config);
-  const schema = catalogFromSql(snapshot.schemaSql, config);
+  const schema = snapshotCatalog(snapshot, config);
   const result = lintText(input.text, { path: input.path, config, schema });
   const doc = result.document;
   const lines = new LineIndex(input.text);

@@ -6,10 +6,11 @@
  * (`context.begin_transaction()`); `with op.get_context().autocommit_block():` commits it, runs its
  * statements outside any transaction, and begins a new one.
  */
+import { writeAlembicMigrations } from './writeHost';
 import { randomUUID } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../fixes/types';
-import { arg, callArgs, dotted, pyString, pyValue, spanOfNode, type PyArgs } from './pyAst';
+import { arg, callArgs, dotted, pyString, pyValue, spanOfNode, type PyArgs, type PyValue } from './pyAst';
 import { concurrentlyInLiteral, indentAt } from './sqlText';
 import { grammarFailure, parserFor } from './treeSitter';
 import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, TransactionModel } from './types';
@@ -143,7 +144,10 @@ class AlembicReader {
     const a = callArgs(call);
     if (a.splat) return this.skip(call, `op.${name} with *args/**kwargs`);
     const s = (i: number, k: string) => {
-      const v = pyValue(arg(a, i, k), this.text);
+      let n = arg(a, i, k);
+      // `op.f('ix_name')` (autogenerate's "already converted" marker) is the name itself.
+      if (n?.type === 'call' && dotted(n.childForFieldName('function')) === 'op.f') n = callArgs(n).positional[0];
+      const v = pyValue(n, this.text);
       return typeof v === 'string' ? v : undefined;
     };
     const list = (i: number, k: string) => {
@@ -318,6 +322,58 @@ function extract(text: string): Extraction {
   }
 }
 
+/**
+ * A revision's place in Alembic's graph: its `revision` id and the revisions it follows
+ * (`down_revision`: None, one id, or a tuple for a merge; `depends_on` ids too), read from the
+ * module-level assignments (`down_revision: Union[str, None] = '…'` included). Undefined when the
+ * file names no revision.
+ */
+export function alembicRevision(text: string): { revision: string; follows: string[] } | undefined {
+  const parser = parserFor('python');
+  const tree = parser?.parse(text);
+  try {
+    const values = new Map<string, PyValue | undefined>();
+    for (const st of tree?.rootNode.namedChildren ?? []) {
+      const a = st?.type === 'expression_statement' ? st.namedChild(0) : undefined;
+      const name = a?.type === 'assignment' ? a.childForFieldName('left')?.text : undefined;
+      if (name && a) values.set(name, pyValue(a.childForFieldName('right'), text));
+    }
+    const revision = values.get('revision');
+    if (typeof revision !== 'string') return undefined;
+    const ids = (v: PyValue | undefined) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    return { revision, follows: [...ids(values.get('down_revision')), ...ids(values.get('depends_on'))] };
+  } finally {
+    tree?.delete();
+    parser?.delete();
+  }
+}
+
+/**
+ * The revisions that run before `target`: its ancestors along `down_revision`/`depends_on`, each
+ * after the ones it follows (ties in file-name order). Revisions on other branches are not among
+ * them: whether they ran before `target` is not fixed. Undefined when `target` names no revision.
+ */
+export function alembicAncestors(target: string, files: ReadonlyMap<string, { revision: string; follows: string[] }>, order: (a: string, b: string) => number): string[] | undefined {
+  const own = files.get(target);
+  if (!own) return undefined;
+  const byRevision = new Map<string, string>();
+  for (const [path, r] of files) byRevision.set(r.revision, path);
+  const out: string[] = [];
+  const done = new Set<string>([target]);
+  const visit = (path: string) => {
+    // Parents first (a merge's in file-name order), then this revision: a valid run order.
+    const parents = files.get(path)!.follows.map((id) => byRevision.get(id)).filter((p): p is string => !!p && !done.has(p)).sort(order);
+    for (const p of parents) {
+      if (done.has(p)) continue;
+      done.add(p);
+      visit(p);
+      out.push(p);
+    }
+  };
+  visit(target);
+  return out;
+}
+
 export const alembic: FrameworkExtractor = {
   id: 'alembic',
   label: 'Alembic',
@@ -356,5 +412,6 @@ export const alembic: FrameworkExtractor = {
     },
     // Alembic's revision ids are the last 12 hex digits of a uuid4.
     newMigrationName: (slug) => `${randomUUID().replace(/-/g, '').slice(-12)}_${slug.replace(/-/g, '_')}.py`,
+    writeMigrations: (migrations, options) => writeAlembicMigrations(migrations, options),
   },
 };

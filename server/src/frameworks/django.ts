@@ -7,6 +7,7 @@
  * `atomic = False`. Index and foreign-key statements are "deferred SQL": Django sends them after
  * the migration's other operations, still inside its transaction.
  */
+import { writeDjangoMigrations } from './writeHost';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -48,8 +49,11 @@ interface Field {
   primaryKey: boolean;
   identity: boolean;
   check?: string;
+  /** The CHECK's name: PostgreSQL's `<table>_<column>_check` for one written inline, Django's hashed name for one AlterField added. */
+  checkName?: string;
   index: boolean;
-  fk?: { table: string; column: string };
+  /** `hidden`: `related_name='+'`, so the target model does not list it among its related objects. */
+  fk?: { table: string; column: string; hidden?: boolean };
 }
 
 /** Django's model state as far as SQL needs it. */
@@ -120,6 +124,9 @@ function columnType(kind: string, kw: Map<string, PyValue | undefined>): string 
       return undefined;
   }
 }
+
+/** Django's `data_types` template of a column type: the type with its length/precision left out. */
+const dataTypeTemplate = (type: string) => type.replace(/\(.*\)$/, '(…)');
 
 const AUTO = new Set(['AutoField', 'BigAutoField', 'SmallAutoField']);
 const RELATIONS = new Set(['ForeignKey', 'OneToOneField']);
@@ -196,7 +203,8 @@ class DjangoReader {
       if (kw.has('to_field')) return `${kind} with to_field`;
       // The target's primary key: BigAutoField since Django 3.2's DEFAULT_AUTO_FIELD (see docs).
       type = 'bigint';
-      if (kw.get('db_constraint') !== false) fk = { table: to, column: 'id' };
+      const related = kw.get('related_name');
+      if (kw.get('db_constraint') !== false) fk = { table: to, column: 'id', hidden: typeof related === 'string' && related.endsWith('+') };
     }
     if (!type) return `field type ${kind} (not translated)`;
     const column = typeof kw.get('db_column') === 'string' ? (kw.get('db_column') as string) : relation ? `${name}_id` : name;
@@ -306,13 +314,19 @@ class DjangoReader {
         if (!from || !to) return this.skip(call, 'RenameModel with dynamic names');
         const [oldTable, custom] = [this.table(from), this.tables.get(from.toLowerCase())];
         const fields = this.fields.get(from.toLowerCase());
-        if (fields) this.fields.set(to.toLowerCase(), fields);
+        if (fields) {
+          this.fields.delete(from.toLowerCase());
+          this.fields.set(to.toLowerCase(), fields);
+        }
         // A model with its own db_table keeps its table.
         if (custom) {
           this.tables.set(to.toLowerCase(), custom);
           return;
         }
-        return this.builder(`ALTER TABLE ${ident(oldTable)} RENAME TO ${ident(this.table(to))}`, call);
+        const newTable = this.table(to);
+        this.builder(`ALTER TABLE ${ident(oldTable)} RENAME TO ${ident(newTable)}`, call);
+        this.repointForeignKeys(oldTable, newTable, to.toLowerCase(), call);
+        return;
       }
       case 'AlterField':
         return this.alterField(call, args);
@@ -415,6 +429,27 @@ class DjangoReader {
     for (const f of later) this.fieldIndexes(table, f, call);
   }
 
+  /**
+   * RenameModel then alters every field pointing at the model (`schema_editor.alter_field`): its
+   * foreign key names the old table, so Django drops it and adds one named for the new table
+   * (django/db/migrations/operations/models.py `RenameModel.database_forwards`, `_meta.related_objects`).
+   */
+  repointForeignKeys(oldTable: string, newTable: string, renamed: string, call: Node) {
+    for (const [model, fields] of this.fields) {
+      const table = this.table(model);
+      for (const [name, f] of fields) {
+        // A hidden relation (`related_name='+'`) is not among the model's related objects: Django leaves it alone.
+        if (f.fk?.table !== oldTable || f.fk.hidden) continue;
+        // The existing constraint was named when the model's table still had its old name.
+        const oldName = ident(this.fkConstraint(model === renamed ? oldTable : table, f));
+        const moved = { ...f, fk: { ...f.fk, table: newTable } };
+        fields.set(name, moved);
+        this.builder(`SET CONSTRAINTS ${oldName} IMMEDIATE; ALTER TABLE ${ident(table)} DROP CONSTRAINT ${oldName}`, call);
+        this.builder(this.fkSql(table, moved), call);
+      }
+    }
+  }
+
   fkSql(table: string, f: Field): string {
     return `ALTER TABLE ${ident(table)} ADD CONSTRAINT ${ident(this.fkConstraint(table, f))} FOREIGN KEY (${ident(f.column)}) REFERENCES ${ident(f.fk!.table)} (${ident(f.fk!.column)}) DEFERRABLE INITIALLY DEFERRED`;
   }
@@ -459,11 +494,14 @@ class DjangoReader {
     fields.set(name, f);
     const t = ident(this.table(model));
     const table = this.table(model);
-    if (old.column !== f.column) this.builder(`ALTER TABLE ${t} RENAME COLUMN ${ident(old.column)} TO ${ident(f.column)}`, call);
     const c = ident(f.column);
     if (old.unique && !f.unique) this.builder(`ALTER TABLE ${t} DROP CONSTRAINT ${ident(djangoIndexName(table, [old.column], '_uniq'))}`, call);
     if (old.index && !f.index) this.builder(`DROP INDEX IF EXISTS ${ident(djangoIndexName(table, [old.column]))}`, call);
-    if (old.type !== f.type) this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${f.type} USING ${c}::${f.type}`, call);
+    // A Positive*Field's CHECK goes when the check changes (before the rename and the type change, as _alter_field orders them).
+    if (old.check && old.check.replace(ident(old.column), c) !== f.check) this.builder(`ALTER TABLE ${t} DROP CONSTRAINT ${ident(old.checkName ?? `${table}_${old.column}_check`)}`, call);
+    if (old.column !== f.column) this.builder(`ALTER TABLE ${t} RENAME COLUMN ${ident(old.column)} TO ${ident(f.column)}`, call);
+    // `USING col::type` only when Django's data type (its `data_types` template, e.g. `varchar(%(max_length)s)`) changes.
+    if (old.type !== f.type) this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${f.type}${dataTypeTemplate(old.type) !== dataTypeTemplate(f.type) ? ` USING ${c}::${f.type}` : ''}`, call);
     if (old.null && !f.null && f.defaultSql !== undefined) {
       this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${f.defaultSql}`, call);
       this.builder(`UPDATE ${t} SET ${c} = ${f.defaultSql} WHERE ${c} IS NULL`, call);
@@ -472,6 +510,12 @@ class DjangoReader {
     } else if (old.null !== f.null) this.builder(`ALTER TABLE ${t} ALTER COLUMN ${c} ${f.null ? 'DROP' : 'SET'} NOT NULL`, call);
     if (!old.unique && f.unique) this.builder(`ALTER TABLE ${t} ADD CONSTRAINT ${ident(djangoIndexName(table, [f.column], '_uniq'))} UNIQUE (${c})`, call);
     if (!old.index && f.index) this.builder(`CREATE INDEX ${ident(djangoIndexName(table, [f.column]))} ON ${t} (${c})`, call);
+    if (f.check && old.check?.replace(ident(old.column), c) !== f.check) {
+      // Added after the fact: Django names it (`_create_index_name(…, suffix='_check')`).
+      const checkName = djangoIndexName(table, [f.column], '_check');
+      fields.set(name, { ...f, checkName });
+      this.builder(`ALTER TABLE ${t} ADD CONSTRAINT ${ident(checkName)} ${f.check}`, call);
+    } else if (f.check) fields.set(name, { ...f, checkName: old.checkName ?? `${table}_${old.column}_check` });
   }
 
   addIndex(call: Node, args: PyArgs, concurrently: boolean) {
@@ -681,5 +725,6 @@ export const django: FrameworkExtractor = {
       const last = Math.max(0, ...siblings.map((s) => Number(/^(\d{4})_/.exec(basename(s))?.[1] ?? 0)));
       return `${String(last + 1).padStart(4, '0')}_${slug.replace(/-/g, '_')}.py`;
     },
+    writeMigrations: (migrations, options) => writeDjangoMigrations(migrations, options),
   },
 };

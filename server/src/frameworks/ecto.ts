@@ -5,6 +5,7 @@
  * Ecto.Adapters.Postgres.Connection (docs/frameworks/ecto.md). Ecto runs each migration in a
  * transaction unless the module sets `@disable_ddl_transaction true`.
  */
+import { writeEctoMigrations } from './writeHost';
 import type { Node } from 'web-tree-sitter';
 import { named, spanOf, toResult, type Ch, type StringResult } from './rubyAst';
 import { concurrentlyInLiteral, ident, identList, indentAt, timestamp14 } from './sqlText';
@@ -334,5 +335,6 @@ export const ecto: FrameworkExtractor = {
       return [{ start: d.afterArg.end, end: d.afterArg.end, newText: ', concurrently: true' }];
     },
     newMigrationName: (slug, now) => `${timestamp14(now)}_${slug.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}.exs`,
+    writeMigrations: (migrations, options) => writeEctoMigrations(migrations, options),
   },
 };

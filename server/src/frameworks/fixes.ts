@@ -21,10 +21,16 @@ export function hostFixes(text: string, result: HostLintResult, finding: Finding
   const stmt = stmtInfo ? host.statementAt(stmtInfo.span.start) : undefined;
   const candidates: { title: string; edits: TextEdit[] | undefined; files?: NewFile[] }[] = [];
   const optOut = () => (host.extraction.transaction.wrapped ? idioms.optOutOfTransaction(text, host.extraction) : []);
+  // A statement in an explicit per-call transaction (Sequelize `{ transaction: t }`) leaves it by itself.
+  const leave = () => (stmt && typeof stmt.transaction === 'object' ? idioms.leaveTransaction?.(text, stmt) : []);
   if (CONCURRENTLY_RULES.has(finding.ruleId) && stmt) {
     const conc = idioms.concurrently(text, stmt);
     const out = optOut();
-    if (conc && out) candidates.push({ title: `Use CONCURRENTLY${out.length ? ` and run this ${label} migration outside a transaction` : ''}`, edits: [...conc, ...out] });
+    const alone = leave();
+    if (conc && out && alone) {
+      const why = out.length ? ` and run this ${label} migration outside a transaction` : alone.length ? ' outside the transaction' : '';
+      candidates.push({ title: `Use CONCURRENTLY${why}`, edits: [...conc, ...out, ...alone] });
+    }
   }
   if (finding.ruleId === 'require-not-valid' && stmt && idioms.notValid && options.path) {
     // NOT VALID here, VALIDATE in a new migration after this one: it touches another file, so it is offered, not applied by --fix.
@@ -35,8 +41,10 @@ export function hostFixes(text: string, result: HostLintResult, finding: Finding
     }
   }
   if (finding.ruleId === 'concurrent-in-transaction') {
+    const alone = leave();
     const out = optOut();
-    if (out?.length) candidates.push({ title: `Run this ${label} migration outside a transaction`, edits: out });
+    if (alone?.length) candidates.push({ title: `Run this ${label} call outside the transaction (without its \`transaction\` option)`, edits: alone });
+    else if (out?.length) candidates.push({ title: `Run this ${label} migration outside a transaction`, edits: out });
   }
   const fixes: Fix[] = [];
   for (const c of candidates) {

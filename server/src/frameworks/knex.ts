@@ -8,10 +8,11 @@
 import type * as TS from 'typescript';
 import { chainOf, link, type Link } from './chain';
 import { concurrentlyInLiteral, ident, identList, nameList, sqlConstant, timestamp14 } from './sqlText';
-import { literalValue, migrationMethods, objectProperty, parseSource, spanOf, staticString, ts } from './tsAst';
+import { calleePath, literalValue, migrationMethods, objectProperty, parseSource, spanOf, staticString, ts } from './tsAst';
 import type { FrameworkExtractor, TransactionModel } from './types';
 import type { CallSite, Collector } from './walk';
 import { walkMigration } from './walk';
+import { writeJsMigrations } from './writeJs';
 
 const THEN = new Set(['then', 'catch', 'finally']);
 
@@ -20,18 +21,43 @@ function visit(site: CallSite) {
   if (!knexName || knexName === '?') return 'skip' as const;
   const chain = chainOf(site.call, site.sf);
   if (!chain || chain.links.some((l) => THEN.has(l.name))) return 'skip' as const;
-  const { root, links } = chain;
+  const { links } = chain;
+  let { root } = chain;
+  // `knex.transaction(async (trx) => { await trx.raw(…) })`: trx is knex, inside that callback's own transaction.
+  const group = transactionGroup(site.call, root.split('.')[0], knexName, site.sf);
+  const extra = group !== undefined ? { transaction: { group } } : {};
+  if (group !== undefined) root = knexName + root.slice(root.indexOf('.') < 0 ? root.length : root.indexOf('.'));
   if (root === knexName && links[0].name === 'raw') {
-    site.out.literal(links[0].args[0], site.call);
+    site.out.literal(links[0].args[0], site.call, extra);
     return 'consumed' as const;
   }
   if (root !== `${knexName}.schema`) return 'skip' as const;
+  const before = site.out.statements.length;
   const schema = literalValue(link(links, 'withSchema')?.args[0], site.sf);
   for (const l of links) {
     if (l.name === 'withSchema') continue;
     schemaCall(l, typeof schema === 'string' ? schema : undefined, site.out, site.sf, `${knexName}.raw`);
   }
+  for (const stmt of site.out.statements.slice(before)) Object.assign(stmt, extra);
   return 'consumed' as const;
+}
+
+/**
+ * When `name` is the first parameter of a callback passed to `<knex>.transaction(…)` around `node`,
+ * the transaction's group (the callback's offset, unique in the file); otherwise undefined.
+ */
+function transactionGroup(node: TS.Node, name: string, knexName: string, sf: TS.SourceFile): number | undefined {
+  const t = ts();
+  if (name === knexName) return undefined;
+  for (let n: TS.Node | undefined = node.parent; n; n = n.parent) {
+    if (!(t.isArrowFunction(n) || t.isFunctionExpression(n))) continue;
+    const param = n.parameters[0]?.name;
+    if (!param || !t.isIdentifier(param) || param.text !== name) continue;
+    const call = n.parent;
+    const path = call && t.isCallExpression(call) ? calleePath(call) : [];
+    return path.length === 2 && path[0] === knexName && path[1] === 'transaction' ? n.getStart(sf) + 1 : undefined;
+  }
+  return undefined;
 }
 
 const q = (schema: string | undefined, table: string) => (schema ? `${ident(schema)}.${ident(table)}` : ident(table));
@@ -429,5 +455,6 @@ export const knex: FrameworkExtractor = {
       return [{ start: stmt.call.start, end: stmt.call.end, newText: `${raw}('${sql}')` }];
     },
     newMigrationName: (slug, now, siblings) => `${timestamp14(now)}_${slug}${siblings.some((s) => s.endsWith('.ts')) ? '.ts' : '.js'}`,
+    writeMigrations: (migrations, options) => writeJsMigrations('knex', migrations, options),
   },
 };

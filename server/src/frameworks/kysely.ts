@@ -11,6 +11,7 @@ import { concurrentlyInLiteral, ident, identList, nameList, sqlConstant, timesta
 import { literalValue, ts } from './tsAst';
 import type { FrameworkExtractor, TransactionModel } from './types';
 import { walkMigration, type CallSite, type Collector } from './walk';
+import { writeJsMigrations } from './writeJs';
 
 function visit(site: CallSite) {
   const t = ts();
@@ -211,5 +212,6 @@ export const kysely: FrameworkExtractor = {
     optOutOfTransaction: () => undefined,
     concurrently: (_text, stmt) => concurrentlyInLiteral(stmt),
     newMigrationName: (slug, now) => `${timestamp14(now)}_${slug}.ts`,
+    writeMigrations: (migrations, options) => writeJsMigrations('kysely', migrations, options),
   },
 };

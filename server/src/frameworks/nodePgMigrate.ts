@@ -10,6 +10,7 @@ import { literalValue, objectProperty, parseSource, spanOf, staticString, ts, ty
 import type { FrameworkExtractor, TransactionModel } from './types';
 import { migrationMethods } from './tsAst';
 import { walkMigration, type CallSite } from './walk';
+import { writeJsMigrations } from './writeJs';
 
 /** A default as node-pg-migrate escapes it: strings in `$pga$…$pga$`, `pgm.func('…')` verbatim. */
 function defaultSql(node: TS.Expression, sf: TS.SourceFile): string | undefined {
@@ -237,5 +238,6 @@ export const nodePgMigrate: FrameworkExtractor = {
     },
     concurrently: concurrentlyOption,
     newMigrationName: (slug, now) => `${now.getTime()}_${slug}.js`,
+    writeMigrations: (migrations, options) => writeJsMigrations('node-pg-migrate', migrations, options),
   },
 };

@@ -11,6 +11,8 @@ import { concurrentlyOption, ident, identList, nameList, sqlConstant, timestamp1
 import { literalValue, objectProperty, propertyName, spanOf, ts, type Literal } from './tsAst';
 import type { ExtractedStatement, FrameworkExtractor, TransactionModel } from './types';
 import { walkMigration, type CallSite } from './walk';
+import { writeJsMigrations } from './writeJs';
+import type { TextEdit } from '../fixes/types';
 
 /** Sequelize's default index name: `<table>_<fields>`, underscored (`popularityScore` → `popularity_score`). */
 function indexName(table: string, fields: string[]): string {
@@ -24,7 +26,7 @@ function indexName(table: string, fields: string[]): string {
 /** Transaction groups by the expression passed as `transaction:` (per file). */
 type Groups = Map<string, number>;
 
-function transactionOf(args: readonly TS.Expression[], sf: TS.SourceFile, groups: Groups): ExtractedStatement['transaction'] {
+function transactionOf(args: readonly TS.Expression[], sf: TS.SourceFile, groups: Groups): Pick<ExtractedStatement, 'transaction' | 'data'> {
   const t = ts();
   for (const a of args) {
     if (!t.isObjectLiteralExpression(a)) continue;
@@ -32,12 +34,31 @@ function transactionOf(args: readonly TS.Expression[], sf: TS.SourceFile, groups
       const name = p.name && propertyName(p.name as TS.PropertyName);
       if (name !== 'transaction') continue;
       const expr = t.isPropertyAssignment(p) ? p.initializer.getText(sf) : t.isShorthandPropertyAssignment(p) ? p.name.text : undefined;
-      if (!expr || expr === 'null' || expr === 'undefined') return undefined;
+      if (!expr || expr === 'null' || expr === 'undefined') return {};
       if (!groups.has(expr)) groups.set(expr, groups.size + 1);
-      return { group: groups.get(expr)! };
+      return { transaction: { group: groups.get(expr)! }, data: { leaveTransaction: withoutProperty(a, p, args, sf) } };
     }
   }
-  return undefined;
+  return {};
+}
+
+/**
+ * Edits that take `prop` out of the options object `obj` (the call then runs on its own pooled
+ * connection, outside the transaction); an object left empty goes with its argument.
+ */
+function withoutProperty(obj: TS.ObjectLiteralExpression, prop: TS.ObjectLiteralElementLike, args: readonly TS.Expression[], sf: TS.SourceFile): TextEdit[] {
+  const text = sf.text;
+  const props = obj.properties;
+  const i = props.indexOf(prop);
+  if (props.length === 1) {
+    const k = args.indexOf(obj);
+    const start = k > 0 ? args[k - 1].getEnd() : obj.getStart(sf);
+    return [{ start, end: obj.getEnd(), newText: k > 0 ? '' : '{}' }];
+  }
+  // With the comma after it (or, for the last one, the comma before it).
+  if (i < props.length - 1) return [{ start: prop.getStart(sf), end: props[i + 1].getStart(sf), newText: '' }];
+  const comma = text.lastIndexOf(',', prop.getStart(sf));
+  return [{ start: comma, end: prop.getEnd(), newText: '' }];
 }
 
 const TYPES: Record<string, string> = {
@@ -147,8 +168,11 @@ function visit(site: CallSite, groups: Groups) {
   if (!qi || path[0] !== qi) return 'skip' as const;
   const args = call.arguments;
   const a = (i: number) => literalValue(args[i], sf);
-  const extra = (): Partial<ExtractedStatement> => ({ transaction: transactionOf(args, sf, groups) });
-  const emit = (sql: string, data?: Record<string, unknown>) => out.builder(sql, call, { ...extra(), data });
+  const extra = (): Partial<ExtractedStatement> => transactionOf(args, sf, groups);
+  const emit = (sql: string, data?: Record<string, unknown>) => {
+    const e = extra();
+    out.builder(sql, call, { ...e, data: { ...e.data, ...data } });
+  };
   const table = a(0);
   const tableName = typeof table === 'string' ? table : table && typeof table === 'object' && !Array.isArray(table) && typeof table.tableName === 'string' ? table.tableName : undefined;
   const method = path.length === 2 ? path[1] : path.slice(1).join('.');
@@ -327,7 +351,9 @@ export const sequelize: FrameworkExtractor = {
   idioms: {
     optOutWords: 'run the call without `{ transaction: t }` (Sequelize runs it on its own connection, outside the transaction)',
     optOutOfTransaction: () => undefined,
+    leaveTransaction: (_text, stmt) => stmt.data?.leaveTransaction as TextEdit[] | undefined,
     concurrently: concurrentlyOption,
     newMigrationName: (slug, now) => `${timestamp14(now)}-${slug.replace(/_/g, '-')}.js`,
+    writeMigrations: (migrations, options) => writeJsMigrations('sequelize', migrations, options),
   },
 };

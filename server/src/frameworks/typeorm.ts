@@ -9,6 +9,7 @@ import { concurrentlyInLiteral, indentAt, pascal } from './sqlText';
 import { literalValue, parseSource, propertyName, spanOf, ts } from './tsAst';
 import type { FrameworkExtractor, TransactionModel } from './types';
 import { onParam, walkMigration, type CallSite } from './walk';
+import { writeJsMigrations } from './writeJs';
 
 function visit(site: CallSite) {
   if (!onParam(site, 0)) return 'skip' as const;
@@ -74,5 +75,6 @@ export const typeorm: FrameworkExtractor = {
     },
     concurrently: (_text, stmt) => concurrentlyInLiteral(stmt),
     newMigrationName: (slug, now) => `${now.getTime()}-${pascal(slug)}.ts`,
+    writeMigrations: (migrations, options) => writeJsMigrations('typeorm', migrations, options),
   },
 };

@@ -81,6 +81,12 @@ export interface FixIdioms {
   /** Edits that opt this file out of the framework's transaction; undefined when not possible. */
   optOutOfTransaction(text: string, extraction: Extraction): TextEdit[] | undefined;
   /**
+   * Edits that take this one statement out of the explicit transaction it joins (`stmt.transaction`
+   * is a group): Sequelize drops `transaction: t` from the call's options, so it runs on its own
+   * connection. Optional: frameworks whose statements never join a per-call transaction leave it out.
+   */
+  leaveTransaction?(text: string, stmt: ExtractedStatement): TextEdit[] | undefined;
+  /**
    * Edits that make `stmt` build its index (or drop it) CONCURRENTLY in the framework's way:
    * `CONCURRENTLY` in a query string, `{ concurrently: true }` for a builder call.
    * Undefined when the framework has no way to say it.
@@ -93,7 +99,47 @@ export interface FixIdioms {
   notValid?(text: string, stmt: ExtractedStatement): { edits: TextEdit[]; later: { slug: string; text: string } } | undefined;
   /** File name for a new migration next to `siblings` (the framework's naming: timestamp, class name…). */
   newMigrationName(slug: string, now: Date, siblings: readonly string[]): string;
+  /**
+   * Write whole migrations in this framework's form ("Split into phases" and `lockstep scaffold
+   * --format <framework>`): one file per migration, named so the framework runs them after
+   * `options.siblings` and in the given order, each running its SQL through the framework's raw-SQL
+   * call, with the file's transaction opt-out where a step must run outside a transaction.
+   * `{ ok: false }` when the framework cannot express a migration (Kysely cannot leave its Migrator's
+   * transaction per file). Optional: a framework without it gets plain SQL files and a message.
+   */
+  writeMigrations?(migrations: readonly MigrationToWrite[], options: WriteOptions): WrittenMigrations;
 }
+
+/**
+ * One direction of a migration to write (the same shape as the scaffold's plan step): `tx`, every
+ * statement in one transaction; `single`, exactly one statement that must run outside any
+ * transaction (CREATE INDEX CONCURRENTLY, a CALL that commits per batch).
+ */
+export type WriteStep = { kind: 'tx'; statements: string[] } | { kind: 'single'; statement: string };
+
+export interface MigrationToWrite {
+  /** Name part, lower snake case (`accounts_email_expand`); the writer spells it the framework's way. */
+  slug: string;
+  /** Comment lines for the top of the file, without comment markers (plan, phase, why). */
+  header: readonly string[];
+  up: WriteStep;
+  down: WriteStep;
+}
+
+export interface WriteOptions {
+  now: Date;
+  /** Names already in the migrations folder: new names sort after them (timestamps later than any). */
+  siblings: readonly string[];
+  /**
+   * An existing migration of the project (or the one being split): the writer copies its language
+   * and module style (TypeScript or JavaScript, ESM or CommonJS, the `.ts`/`.js`/`.mjs` extension).
+   */
+  sample?: { name: string; text: string };
+}
+
+export type WrittenMigrations =
+  | { ok: true; files: Array<{ /** Relative to the migrations folder, `/`-separated. */ name: string; text: string }> }
+  | { ok: false; reason: string };
 
 export interface FrameworkExtractor {
   id: FrameworkId;

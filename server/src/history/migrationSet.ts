@@ -41,7 +41,18 @@ export function earlierMigrations(file: string, runner: RunnerId, fs: MigrationF
   const folder = perFolder ? dirname(dirname(file)) : dirname(file);
   const position = perFolder ? basename(dirname(file)) : basename(file);
   const set = orderedSet(folder, runner, fs);
-  return set.paths.slice(0, firstNotBefore(set.keys, position));
+  return set.paths.slice(0, firstNotBefore(set.keys, position, runnerOrder(runner)));
+}
+
+/**
+ * The order a runner applies its migrations in. Diesel compares versions with their dashes
+ * removed, as strings (`2017-10-06-234455` is 20171006234455, after `20170305095748`); natural
+ * order alone would put it before every undashed version.
+ */
+export function runnerOrder(runner: RunnerId): (a: string, b: string) => number {
+  if (runner !== 'diesel') return naturalCompare;
+  const version = (entry: string) => entry.split('_')[0].replace(/-/g, '');
+  return (a, b) => (version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : naturalCompare(a, b));
 }
 
 /** Runners that keep each migration in a folder of its own, and the file in it that runs. */
@@ -59,7 +70,7 @@ function orderedSet(folder: string, runner: RunnerId, fs: MigrationFileSystem): 
 function buildSet(folder: string, listing: string[], runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
   const perFolder = FOLDER_FILE[runner];
   // Drizzle's journal lists `0000_name` tags in the order of their numeric prefix, which natural order follows.
-  const keys = [...listing].sort(naturalCompare).filter((entry) => {
+  const keys = [...listing].sort(runnerOrder(runner)).filter((entry) => {
     if (perFolder) return fs.isDirectory(join(folder, entry)) && fs.readdir(join(folder, entry)).includes(perFolder);
     if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry)) return false;
     if (runner === 'golang-migrate') return /^\d+_.+\.up\.sql$/i.test(entry);
@@ -71,13 +82,13 @@ function buildSet(folder: string, listing: string[], runner: RunnerId, fs: Migra
   return { keys, paths };
 }
 
-/** Index of the first key of a naturally sorted list that does not sort before `name`. */
-function firstNotBefore(sorted: string[], name: string): number {
+/** Index of the first key of a list sorted by `compare` that does not sort before `name`. */
+function firstNotBefore(sorted: string[], name: string, compare: (a: string, b: string) => number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (naturalCompare(sorted[mid], name) < 0) lo = mid + 1;
+    if (compare(sorted[mid], name) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -94,8 +94,8 @@ export function planInit(root: string, options: InitOptions): { folders: Migrati
   const config = {
     $schema: schemaRef(root, options.packageRoot),
     pgVersion: options.pgVersion ?? 16,
-    // One runner everywhere: say so; several: let each file be detected.
-    runner: runners.size === 1 ? [...runners][0] : 'auto',
+    // One runner everywhere: extend its preset (docs/presets.md); several: let each file be detected.
+    ...(runners.size === 1 && !runners.has('plain') ? { extends: `lockstep:${[...runners][0]}` } : { runner: runners.size === 1 ? 'plain' : 'auto' }),
     lockTimeout: '2s',
   };
   const files: PlannedFile[] = [{ path: 'lockstep.config.json', text: `${JSON.stringify(config, null, 2)}\n` }];

@@ -41,11 +41,17 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_SetCompression: fixed('AccessExclusiveLock'),
   AT_DropColumn: (cmd, table, ctx) => ({
     mode: 'AccessExclusiveLock',
-    // Indexes on the column are dropped with it.
-    others: ctx.catalog
-      .indexesOf(table)
-      .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
-      .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+    // Indexes on the column, and the sequence it owns (serial, identity), are dropped with it.
+    others: [
+      ...ctx.catalog
+        .indexesOf(table)
+        .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
+        .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+      ...ctx.catalog
+        .sequencesOf(table)
+        .filter((q) => ctx.catalog.relation(q)?.column === cmd.name)
+        .map((q): LockEffect => ({ object: q, kind: 'sequence', mode: 'AccessExclusiveLock', rewrite: false, scan: false, dropped: true, implied: true })),
+    ],
   }),
   AT_AddIndex: fixed('ShareLock'),
   AT_AddConstraint: addConstraint,
@@ -326,14 +332,29 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
   if (using && !isPlainColumnRef(using, column)) {
     return {
       mode: 'AccessExclusiveLock', rewrite: true, scan: true, reasons: ['a USING expression is evaluated for every row, rewriting the table and its indexes'], label,
-      others: recreatedIndexes(table, column, true, ctx),
+      others: [...recreatedIndexes(table, column, true, ctx), ...referencingKeys(table, column, ctx), ...ownForeignKeys(table, column, true, ctx)],
     };
   }
   const verdict = typeChangeRewrites(from, to, ctx);
   return {
     mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label,
-    others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx)],
+    others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx), ...ownForeignKeys(table, column, verdict.rewrite, ctx)],
   };
+}
+
+/**
+ * The table's own foreign keys on the retyped column are dropped and added again: dropping one
+ * removes its triggers on the referenced table under ACCESS EXCLUSIVE. The re-added key is checked
+ * again (both tables read) only when the new type is not binary-compatible, i.e. when the column is rewritten.
+ */
+function ownForeignKeys(table: string, column: string, rewrite: Certainty, ctx: LockContext): LockEffect[] {
+  return ctx.catalog
+    .constraintsOf(table)
+    .filter((fk) => fk.kind === 'foreign' && fk.references && fk.references !== table && fk.columns?.includes(column))
+    .flatMap((fk): LockEffect[] => [
+      { object: fk.references!, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: rewrite, implied: true },
+      ...(rewrite === true ? foreignKeyValidation(table, fk.references!, ctx) : []),
+    ]);
 }
 
 /** Foreign keys that reference the retyped column are re-created and checked again: their tables are ACCESS EXCLUSIVE and read in full. */

@@ -3,7 +3,7 @@
  * queries PostgreSQL runs to validate foreign keys. The planner locks every index of a table
  * it scans in the table's own mode, so those index locks are part of the picture.
  */
-import { objectName, relationsRead, type Catalog } from '../catalog/catalog';
+import { relationsRead, type Catalog } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, walk } from '../parse/ast';
 import type { LockMode } from './modes';
 import type { Certainty, LockContext, LockEffect, ObjectKind } from './types';
@@ -74,11 +74,13 @@ export function foreignKeyChecks(table: string, ctx: LockContext, columns?: stri
 export function sequencesDrawn(table: string, stmt: AstNode, ctx: LockContext): LockEffect[] {
   const given = list(stmt.cols).map((c) => as(c, 'ResTarget')?.name);
   if (given.length === 0) return [];
-  const owned = ctx.catalog.sequencesOf(table);
-  return [...(ctx.catalog.relation(table)?.columns.keys() ?? [])]
-    .filter((column) => !given.includes(column))
-    .map((column) => objectName(table, column, 'seq'))
-    .filter((seq) => owned.includes(seq))
+  // The sequence a column owns keeps its name through renames of the table or column (`a_id_seq` on `b.id`).
+  return ctx.catalog
+    .sequencesOf(table)
+    .filter((seq) => {
+      const column = ctx.catalog.relation(seq)?.column;
+      return column !== undefined && !given.includes(column) && ctx.catalog.column(table, column) !== undefined;
+    })
     .map((seq) => effect(seq, 'sequence', 'RowExclusiveLock', { implied: true }));
 }
 

@@ -2,7 +2,7 @@
  * Locks for every statement kind other than ALTER TABLE. Each analyzer returns the parts of
  * the statement with the relations it locks; the model merges them.
  */
-import { defaultIndexName, objectName, relationsRead, sequenceOwner } from '../catalog/catalog';
+import { defaultIndexName, objectName, relationsRead, sequenceOwner, tableObjectKind } from '../catalog/catalog';
 import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
@@ -77,6 +77,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
       return { parts: single(node, label, effects), transactional, notes };
     }
     const effects: LockEffect[] = [];
+    const notes: string[] = [];
     for (const name of objects) {
       // CASCADE drops everything in the schema (an empty schema locks no relation).
       if (type === 'OBJECT_SCHEMA' && s.behavior === 'DROP_CASCADE') {
@@ -84,13 +85,18 @@ export const STATEMENTS: Record<string, Analyzer> = {
           effects.push(...dropRelation(rel.name, rel.kind === 'partitioned' ? 'table' : (rel.kind as ObjectKind), ctx, true));
         }
       } else if (RELATION_KINDS[type]) effects.push(...dropRelation(baseName(name), RELATION_KINDS[type], ctx, s.behavior === 'DROP_CASCADE'));
-      else if (['OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE'].includes(type)) {
+      else if (tableObjectKind(type)) {
         // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]: the table is the name before the last.
         const parts = name.split('.');
-        if (parts.length > 1) effects.push(effect(parts[parts.length - 2], 'table', 'AccessExclusiveLock'));
+        if (parts.length < 2) continue;
+        const table = parts[parts.length - 2];
+        // IF EXISTS on a trigger (policy, rule) that is not there looks the table up and lets it go: no lock is kept.
+        if (s.missing_ok && ctx.catalog.tableObjectExists(table, tableObjectKind(type)!, parts[parts.length - 1]) === false) {
+          notes.push(`${parts[parts.length - 1]} does not exist on ${table}: IF EXISTS skips it and keeps no lock`);
+        } else effects.push(effect(table, 'table', 'AccessExclusiveLock'));
       }
     }
-    return { parts: single(node, label, effects) };
+    return { parts: single(node, label, effects), notes };
   },
 
   ReindexStmt: reindex,

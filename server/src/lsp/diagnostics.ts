@@ -41,5 +41,14 @@ export function toDiagnostic(finding: Finding, doc: TextDocument, root = EXTENSI
     message: finding.message,
   };
   if (finding.docs) diagnostic.codeDescription = { href: docsUrl(finding.docs, root) };
+  if (finding.related?.length) {
+    diagnostic.relatedInformation = finding.related.map((r) => ({
+      location: {
+        uri: pathToFileURL(r.file).href,
+        range: { start: { line: r.line - 1, character: r.column - 1 }, end: { line: r.endLine - 1, character: r.endColumn - 1 } },
+      },
+      message: r.message,
+    }));
+  }
   return diagnostic;
 }

@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EngineCache, lintSteps, type LintResult } from '../engine';
 import { runToEnd } from '../document/model';
 import { runSliced, SLICE_MS } from './slicedLint';
+import type { ReferenceLookup } from '../coderefs/index';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
@@ -33,6 +34,8 @@ export interface LintedDocument {
 }
 
 export class DocumentLinter {
+  /** The application code's references (the code-reference worker's), for still-referenced. */
+  code: ReferenceLookup | undefined;
   private readonly caches = new Map<string, EngineCache>();
   private readonly latest = new Map<string, LintedDocument>();
   /** Documents linted with a config that has since changed. */
@@ -71,7 +74,7 @@ export class DocumentLinter {
       } else {
         const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
         // An oversized document gets no parse cache: holding its statements is what exhausted memory.
-        const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema };
+        const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema, code: this.code };
         const result = framework ? lintHostText(text, framework, options) : yield* lintSteps(text, options);
         if (large) this.caches.delete(doc.uri);
         const findings = Array.isArray(result.findings) ? result.findings : [];

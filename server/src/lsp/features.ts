@@ -4,7 +4,9 @@
  * server.ts merges its capabilities and calls `register` once the shared pieces exist.
  */
 import { traceFeature } from './trace';
-import type { CancellationToken, ClientCapabilities, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, ClientCapabilities, Connection, FileEvent, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { ReferenceLookup } from '../coderefs/index';
+import { codeReferencesFeature } from './codeRefs';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintedDocument } from './documentLinter';
 import type { LockstepConfig } from '../config/types';
@@ -28,6 +30,10 @@ export interface FeatureContext {
   relintAll(): void;
   /** The document's warm parse cache (fix verification re-lints only what a fix changed). */
   cacheFor(uri: string): EngineCache;
+  /** Absolute folders of the workspace (from initialize: workspaceFolders, else rootUri). */
+  workspaceRoots(): string[];
+  /** Lint with these application-code references from now on (still-referenced), and re-lint every open document. */
+  setCodeReferences(code: ReferenceLookup | undefined): void;
   /** What the client said it supports in `initialize` (empty before it). */
   clientCapabilities(): ClientCapabilities;
 }
@@ -40,7 +46,13 @@ export interface ServerFeature {
   adjustConfig?(config: LockstepConfig, uri: string): LockstepConfig;
   /** Markdown appended to the lock hover at `offset` (UTF-16) of a linted document. */
   hover?(uri: string, offset: number, linted: LintedDocument): Promise<string | undefined>;
+  /** After the client's `initialized`. */
+  initialized?(): void;
+  /** Files changed on disk (workspace/didChangeWatchedFiles), besides the config files server.ts handles. */
+  watchedFilesChanged?(changes: FileEvent[]): void;
+  /** On shutdown: stop workers. */
+  dispose?(): void;
 }
 
 /** Add a feature: import it here and append it to this list. */
-export const FEATURES: ServerFeature[] = [databaseFeature(), codeActionsFeature, traceFeature, scaffoldFeature];
+export const FEATURES: ServerFeature[] = [databaseFeature(), codeActionsFeature, traceFeature, scaffoldFeature, codeReferencesFeature()];

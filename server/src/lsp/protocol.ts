@@ -22,6 +22,8 @@ export interface LockstepInitOptions {
   debounceMs?: number;
   /** Documents larger than this (MB) get only a prefix linted (default 5; `lockstep.maxFileSizeMB`). */
   maxFileSizeMB?: number;
+  /** Index the workspace's application code for still-referenced (default true; false turns it off). */
+  codeReferences?: boolean;
 }
 
 /** The settings section the server pulls through `workspace/configuration`. */

@@ -18,6 +18,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
 import { initEngine } from '../engine';
 import { Debouncer } from './debouncer';
 import { toDiagnostic } from './diagnostics';
@@ -50,6 +51,7 @@ export function startServer(connection: Connection): void {
   let canRegisterConfigChange = false;
   let clientCapabilities: ClientCapabilities = {};
   let engineReady: Promise<boolean> = Promise.resolve(false);
+  let workspaceRoots: string[] = [];
 
   function guard<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
     const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, `${name} was cancelled`) as unknown as R;
@@ -72,6 +74,7 @@ export function startServer(connection: Connection): void {
     configs.canPullSettings = params.capabilities.workspace?.configuration === true;
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     const options = (params.initializationOptions ?? {}) as LockstepInitOptions;
+    workspaceRoots = rootsOf(params, options);
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0 && options.debounceMs <= 10_000) {
       debounceMs = options.debounceMs;
     }
@@ -96,6 +99,7 @@ export function startServer(connection: Connection): void {
       if (canRegisterConfigChange) {
         await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
       }
+      for (const feature of FEATURES) feature.initialized?.();
     }),
   );
 
@@ -204,6 +208,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles(
     guard('didChangeWatchedFiles', undefined, (params) => {
       const configChanges = params.changes.filter((change) => change.uri.endsWith(`/${CONFIG_FILE_NAME}`));
+      const others = params.changes.filter((change) => !change.uri.endsWith(`/${CONFIG_FILE_NAME}`));
+      if (others.length) for (const feature of FEATURES) feature.watchedFilesChanged?.(others);
       if (configChanges.length === 0) return;
       for (const change of configChanges) configs.configFileChanged(change.uri);
       relintAll();
@@ -250,6 +256,11 @@ export function startServer(connection: Connection): void {
     log: (message) => log.info(message),
     relintAll,
     cacheFor: (uri) => linter.cacheFor(uri),
+    workspaceRoots: () => workspaceRoots,
+    setCodeReferences: (code) => {
+      linter.code = code;
+      relintAll();
+    },
     clientCapabilities: () => clientCapabilities,
     linted: async (uri) => {
       const doc = documents.get(uri);
@@ -259,7 +270,10 @@ export function startServer(connection: Connection): void {
   };
   for (const feature of FEATURES) feature.register(featureContext);
 
-  connection.onShutdown(() => debouncer.dispose());
+  connection.onShutdown(() => {
+    debouncer.dispose();
+    for (const feature of FEATURES) feature.dispose?.();
+  });
 
   documents.listen(connection);
   connection.listen();
@@ -286,4 +300,11 @@ function isSqlDocument(doc: TextDocument | undefined): doc is TextDocument {
   if (!doc) return false;
   const path = doc.uri.split(/[?#]/)[0];
   return doc.languageId === 'sql' || /\.sql$/i.test(path) || (doc.uri.startsWith('file:') && isHostPath(decodeURIComponent(path)));
+}
+
+/** The workspace folders to index for code references (none when the client opts out). */
+function rootsOf(params: InitializeParams, options: LockstepInitOptions): string[] {
+  if (options.codeReferences === false) return [];
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
 }

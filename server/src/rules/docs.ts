@@ -3,8 +3,9 @@
  * examples, straight from the lock model (lintText + explain), so no page restates a lock level.
  * Pure: no file system. scripts/gen-rule-docs.ts writes the pages; a unit test compares them.
  */
-import { DEFAULT_CONFIG, type Severity } from '../config/types';
+import { DEFAULT_CONFIG, type LockstepConfig, type Severity } from '../config/types';
 import { catalogFromSql, explain, initEngine, lintText, type StatementImpact } from '../engine';
+import { referencesOf } from '../coderefs/index';
 import { escapeCell, impactTable } from '../impactTable';
 import { BUILTIN_CHECKS, categoryOf, RULE_IDS, ruleById } from './index';
 
@@ -221,7 +222,8 @@ export async function renderLocksBlock(id: string): Promise<string> {
     '',
     `Default severity: ${ruleById(id)?.defaultOff ? `**off** (**${defaultSeverityOf(id)}** with \`"extends": "lockstep:strict"\`, as shown below)` : `**${defaultSeverityOf(id)}**`}. Category: **${categoryOf(id)}** (\`"categories": { "${categoryOf(id)}": "off" }\` switches the whole category; a rule's own setting wins). ${intro}`,
     '',
-    ...sqlBlock(examples.setup ?? '-- (no schema)'),
+    ...(examples.setup ? schemaBlock(id, examples.setup, DOCS_PG_VERSION) : sqlBlock('-- (no schema)', expectLine([]))),
+    ...(ruleById(id)?.examples.code ?? []).flatMap((f) => ['', `and this application code in \`${f.path}\`:`, '', '```', f.text.trimEnd(), '```']),
     '',
     withLocks ? '### Flagged' : '### Reported',
     '',
@@ -232,7 +234,7 @@ export async function renderLocksBlock(id: string): Promise<string> {
   ];
   for (const variant of VARIANTS[id] ?? []) {
     lines.push(`### ${variant.title}`, '');
-    if (variant.setup) lines.push('Schema:', '', ...sqlBlock(variant.setup), '');
+    if (variant.setup) lines.push('Schema:', '', ...schemaBlock(id, variant.setup, variant.versions[0]), '');
     for (const version of variant.versions) {
       if (variant.path) lines.push(`#### PostgreSQL ${version}, file \`${variant.path}\``, '', ...renderCase(id, variant.sql, variant.setup, version, true, variant.path));
       else lines.push(`#### PostgreSQL ${version}`, '', ...renderCase(id, variant.sql, variant.setup, version));
@@ -244,11 +246,12 @@ export async function renderLocksBlock(id: string): Promise<string> {
 
 /** One SQL text: the SQL, a lock table per statement, and what this rule reports on it. */
 function renderCase(id: string, sql: string, setup: string | undefined, pgVersion: number, withLocks = true, path?: string): string[] {
-  // A rule that is off by default is shown as `lockstep:strict` runs it.
-  const config = { ...DEFAULT_CONFIG, pgVersion, ...(ruleById(id)?.defaultOff ? { extends: 'lockstep:strict' as const } : {}) };
+  const config = docsConfig(id, pgVersion);
   const schema = setup ? catalogFromSql(setup, config) : undefined;
-  const result = lintText(sql, { config, schema, path });
-  const lines = [...sqlBlock(sql), ''];
+  const code = ruleById(id)?.examples.code;
+  const result = lintText(sql, { config, schema, path, code: code && referencesOf(code) });
+  const options = [...lintOptions(id, pgVersion), ...(path ? [`file ${path}`] : []), ...(setup ? ['after schema'] : [])];
+  const lines = [...sqlBlock(sql, expectLine(result.findings.map((f) => f.ruleId), options)), ''];
   for (const impact of withLocks ? explain(result, config) : []) {
     if (impact.relations.length === 0 && impact.notes.length === 0) continue; // BEGIN, SET, …: nothing to show
     lines.push(...renderImpact(impact), '');
@@ -274,8 +277,34 @@ function renderImpact(impact: StatementImpact): string[] {
   ];
 }
 
-function sqlBlock(sql: string): string[] {
-  return ['```sql', sql, '```'];
+/** A rule that is off by default is shown as `lockstep:strict` runs it. */
+function docsConfig(id: string, pgVersion: number): LockstepConfig {
+  return { ...DEFAULT_CONFIG, pgVersion, ...(ruleById(id)?.defaultOff ? { extends: 'lockstep:strict' as const } : {}) };
+}
+
+/** How the block was linted, in the options of its `-- expect:` line (test/support/sqlExpectations.ts). */
+function lintOptions(id: string, pgVersion: number): string[] {
+  return [...(pgVersion !== DEFAULT_CONFIG.pgVersion ? [`pg ${pgVersion}`] : []), ...(ruleById(id)?.defaultOff ? ['strict'] : [])];
+}
+
+/**
+ * The machine-readable line every SQL block of the docs starts with: what Lockstep reports on it
+ * (all rules, not just the page's) and how it was linted. test/unit/docs/sqlBlocks.test.ts re-lints it.
+ */
+export function expectLine(ruleIds: readonly string[], options: readonly string[] = []): string {
+  const ids = [...new Set(ruleIds)].sort();
+  return `-- expect: ${[ids.length ? ids.join(', ') : 'clean', ...options].join('; ')}`;
+}
+
+/** A schema block: later blocks that say `after schema` run against it. */
+function schemaBlock(id: string, setup: string, pgVersion: number): string[] {
+  const config = docsConfig(id, pgVersion);
+  const found = lintText(setup, { config }).findings.map((f) => f.ruleId);
+  return sqlBlock(setup, expectLine(found, [...lintOptions(id, pgVersion), 'schema']));
+}
+
+function sqlBlock(sql: string, expect?: string): string[] {
+  return ['```sql', ...(expect ? [expect] : []), sql, '```'];
 }
 
 function oneLine(text: string): string {
@@ -315,6 +344,11 @@ export function pageTemplate(id: string, block: string): string {
   ].join('\n');
 }
 
+/** An ignore comment on its own silences nothing, so it is itself reported (`unused-ignore`), as its expect line says. */
+function annotated(ignore: string): string {
+  return `${expectLine(lintText(ignore, { config: DEFAULT_CONFIG }).findings.map((f) => f.ruleId))}\n${ignore}`;
+}
+
 export function ignoreSection(id: string): string {
   // Built-in findings belong to the file, not to a parsed statement, so only file-wide forms reach them.
   const perStatement = !!ruleById(id);
@@ -325,12 +359,11 @@ export function ignoreSection(id: string): string {
       ? 'For one statement, put this on the line(s) before it; it silences only the next statement:'
       : `This finding belongs to the file rather than to a statement, so the next-statement form \`-- lockstep-ignore ${id}: reason\` does not silence it. Use the file form or the config.`,
     '',
-    ...(perStatement ? ['```sql', `-- lockstep-ignore ${id}: why this is safe here`, '```', ''] : []),
+    ...(perStatement ? sqlBlock(annotated(`-- lockstep-ignore ${id}: why this is safe here`)) : []),
+    ...(perStatement ? [''] : []),
     'For a whole file:',
     '',
-    '```sql',
-    `-- lockstep-ignore-file ${id}`,
-    '```',
+    ...sqlBlock(annotated(`-- lockstep-ignore-file ${id}`)),
     '',
     'Everywhere, in `lockstep.config.json` (or set a severity instead of `"off"`):',
     '',

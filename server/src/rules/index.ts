@@ -1,4 +1,5 @@
 /** Every rule, by id. Adding a rule: create server/src/rules/<id>.ts and docs/rules/<id>.md, then list it here. */
+import { presetsOf } from '../config/presets';
 import { rule as concurrentInTransaction } from './concurrent-in-transaction';
 import { rule as requireConcurrentDropIndex } from './require-concurrent-drop-index';
 import { rule as requireConcurrentIndex } from './require-concurrent-index';
@@ -50,6 +51,7 @@ import { rule as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurr
 import { rule as replicaIdentityDrop } from './replica-identity-drop';
 import { rule as attachNewPartition } from './attach-new-partition';
 import { rule as requireStatementTimeout } from './require-statement-timeout';
+import { rule as stillReferenced } from './still-referenced';
 import type { LockstepConfig, RuleCategory, RuleSetting, Severity } from '../config/types';
 import type { Rule } from './types';
 
@@ -105,6 +107,7 @@ export const RULES: readonly Rule[] = [
   replicaIdentityDrop,
   attachNewPartition,
   requireStatementTimeout,
+  stillReferenced,
 ];
 
 /** Findings the engine itself produces (not from a rule file), documented like rules. */
@@ -135,7 +138,7 @@ export function ruleSetting(config: Pick<LockstepConfig, 'rules' | 'categories' 
   const category = categoryOf(ruleId);
   const chosen = config.rules[ruleId] ?? (category ? config.categories?.[category] : undefined);
   if (chosen) return chosen;
-  return ruleById(ruleId)?.defaultOff && config.extends !== 'lockstep:strict' ? 'off' : undefined;
+  return ruleById(ruleId)?.defaultOff && !presetsOf(config).includes('lockstep:strict') ? 'off' : undefined;
 }
 
 export function docsPath(ruleId: string): string {

@@ -40,6 +40,11 @@ export interface Phase {
   check: string[];
   /** What rolling the phase back does, in words (the runner commands are added per format). */
   rollback: string;
+  /**
+   * Set when the application must not use the affected names while this phase rolls back, and
+   * why (PLAN.md says so next to the rollback commands; the load proof stops traffic for it).
+   */
+  rollbackOffline?: string;
 }
 
 /** An application deploy between phases; `beforePhase` = phases.length means after the last one. */

@@ -10,6 +10,11 @@ import type { SchemaInfo } from './schema';
 import { KINDS } from './kinds';
 import type { KindArgs } from './kinds/shared';
 import { writeMigrations, type GeneratedFile, type WriteContext, type WrittenMigration } from './runners/writers';
+import type { FrameworkId } from '../frameworks/types';
+import { frameworkById } from '../frameworks/registry';
+import { frameworkPhaseCommands, lintFrameworkMigrations, writeFrameworkMigrations } from '../frameworks/scaffoldOutput';
+import { catalogFromSql } from '../engine';
+import { schemaSql } from './schemaSql';
 
 export interface ScaffoldRequest {
   kind: string;
@@ -27,6 +32,11 @@ export interface ScaffoldRequest {
   now?: Date;
   /** The workspace's lint config (rule settings); the generated files are linted with it. */
   config?: LockstepConfig;
+  /**
+   * Write the migrations as this framework's own migrations (`--format knex` …) instead of SQL files;
+   * `sample` is an existing migration whose language and module style they copy.
+   */
+  framework?: { id: FrameworkId; sample?: { name: string; text: string } };
 }
 
 export interface ScaffoldResult {
@@ -57,10 +67,24 @@ export function scaffold(request: ScaffoldRequest): ScaffoldResult {
     planDir,
     now: request.now ?? new Date(),
   };
-  const { files, migrations } = writeMigrations(plan, ctx);
   const config = { ...(request.config ?? DEFAULT_CONFIG), pgVersion: options.pgVersion, runner: 'auto' as const, transaction: 'auto' as const };
-  const findings = lintGenerated(files, migrations, request.schema, config);
-  files.push({ path: `${planDir}/PLAN.md`, content: renderPlanMd(plan, request.runner, ctx, migrations) });
+  let files: GeneratedFile[];
+  let migrations: WrittenMigration[];
+  let findings: FileFinding[];
+  let output: Parameters<typeof renderPlanMd>[5];
+  const fw = request.framework;
+  if (fw) {
+    // A thin output layer: the same plan, written as the framework's migrations.
+    const written = writeFrameworkMigrations(plan, fw.id, { migrationsDir: ctx.migrationsDir, existing: request.existing, sample: fw.sample, planDir, now: ctx.now });
+    if (!written.ok) throw new ScaffoldError(written.reason);
+    ({ files, migrations } = written);
+    findings = lintFrameworkMigrations(fw.id, files, catalogFromSql(schemaSql(request.schema), config), config);
+    output = { label: frameworkById(fw.id)?.label ?? fw.id, commands: (mine) => frameworkPhaseCommands(fw.id, mine) };
+  } else {
+    ({ files, migrations } = writeMigrations(plan, ctx));
+    findings = lintGenerated(files, migrations, request.schema, config);
+  }
+  files.push({ path: `${planDir}/PLAN.md`, content: renderPlanMd(plan, request.runner, ctx, migrations, undefined, output) });
   files.push({ path: `${planDir}/verify.sql`, content: `-- ${plan.title}: run before the contract; every mismatched count must be 0.\n\n${plan.verifySql}` });
   return { plan, files, migrations, planDir, findings };
 }

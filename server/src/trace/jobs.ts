@@ -6,7 +6,8 @@
 import type { LockstepConfig } from '../config/types';
 import { isRollbackFile } from '../document/runner';
 import { lintText, type LintResult } from '../engine';
-import { migrationSetFolder } from '../history/migrationSet';
+import { migrationSetFolder, runnerOrder } from '../history/migrationSet';
+import { basename, dirname } from 'node:path';
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import type { TraceJob } from './protocol';
 import { traceJob } from './plan';
@@ -33,13 +34,31 @@ export function forwardFiles<T extends { absolutePath?: string; explicit: boolea
   return targets.filter((t) => t.absolutePath && (t.explicit || !isRollbackFile(t.absolutePath)));
 }
 
+/**
+ * Diesel migrations (`<version>_<name>/up.sql`) replayed in the order Diesel runs them: its
+ * versions compare with dashes removed, which path order does not follow when a project mixes
+ * `2017-10-06-234455_x` and `20170305095748_y` (crates.io). Other files keep their order.
+ */
+export function inDieselOrder<T extends { absolutePath: string }>(files: T[]): T[] {
+  const diesel = runnerOrder('diesel');
+  const isDiesel = (f: T) => basename(f.absolutePath) === 'up.sql';
+  const sorted = files.filter(isDiesel).sort((a, b) => {
+    const setA = dirname(dirname(a.absolutePath));
+    const setB = dirname(dirname(b.absolutePath));
+    return setA !== setB ? (setA < setB ? -1 : 1) : diesel(basename(dirname(a.absolutePath)), basename(dirname(b.absolutePath)));
+  });
+  // Each Diesel file's slot, in path order, takes the next one in Diesel order.
+  return files.map((f) => (isDiesel(f) ? sorted.shift()! : f));
+}
+
 export function planTraceJobs(files: TraceFile[], configFor: (path: string) => LockstepConfig): PlannedTrace {
   const history = new SchemaHistory(snapshotFileSystem());
   const linted: PlannedTrace['linted'] = [];
   const jobs: TraceJob[] = [];
   const seenSets: string[] = [];
-  const traced = files.map((f) => f.absolutePath);
-  for (const file of files) {
+  const ordered = inDieselOrder(files);
+  const traced = ordered.map((f) => f.absolutePath);
+  for (const file of ordered) {
     const path = file.absolutePath;
     const config = configFor(path);
     const schema = history.schemaBefore(path, file.text, config);

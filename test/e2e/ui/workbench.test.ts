@@ -9,7 +9,7 @@ import { join } from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { sqlName } from '../../../server/src/locks/modes';
-import { cliFindings, contributedCommands, editorLine, env, openFromExplorer, openWorkbench, problemCounts, problemsLabel, screenshot, type ExpectedFindings } from './workbench';
+import { cliFindings, contributedCommands, EDITOR_TEXT, editorLine, env, openFromExplorer, openWorkbench, problemCounts, problemsLabel, screenshot, type ExpectedFindings } from './workbench';
 
 const MIGRATION = 'migrations/001_orders_customer_index.sql';
 
@@ -39,7 +39,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
     const squiggles = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error');
     await squiggles.first().waitFor({ timeout: 30000 });
     assert.ok((await squiggles.count()) > 0);
-    await screenshot(page, 'squiggles');
+    await screenshot(page, 'squiggles', EDITOR_TEXT);
   });
 
   it('counts the same problems in the status bar as the CLI finds in the file', async () => {
@@ -71,7 +71,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
       await page.mouse.wheel(0, 400);
     }
     assert.ok(await hover.first().isVisible(), 'the hover stays open while the mouse is on it');
-    await screenshot(page, 'hover');
+    await screenshot(page, 'hover', [...EDITOR_TEXT, '.monaco-hover:not(.hidden)']);
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
   });
@@ -85,7 +85,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
     console.log(`      quick-fix UI: ${text}`);
     assert.ok(text.includes('Build the index CONCURRENTLY'), `the menu offers the CONCURRENTLY fix: ${text}`);
     assert.ok(text.includes('Ignore require-concurrent-index for this statement'), `and the ignore comment: ${text}`);
-    await screenshot(page, 'quick-fix');
+    await screenshot(page, 'quick-fix', [...EDITOR_TEXT, '.action-widget']);
     await page.keyboard.press('Escape');
   });
 
@@ -100,7 +100,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
     await input.fill('>Lockstep');
     const rows = page.locator('.quick-input-widget .monaco-list-row');
     for (const { label } of commands) await rows.filter({ hasText: label }).first().waitFor({ timeout: 10000 });
-    await screenshot(page, 'command-palette');
+    await screenshot(page, 'command-palette', ['.quick-input-widget']);
     // The palette lists contributed commands even when activation failed: running one proves the registration.
     await rows.filter({ hasText: showOutput.label }).first().click();
     await page.locator('.part.panel [aria-label="Lockstep - Output"]').waitFor({ timeout: 10000 });
@@ -135,7 +135,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
     if (await hideSideBar.isVisible()) await hideSideBar.click();
     for (const clear of await page.locator('.notification-toast [aria-label^="Clear Notification"]').all()) await clear.click().catch(() => undefined);
     await page.mouse.move(5, 5);
-    await screenshot(page, 'estimate-report');
+    await screenshot(page, 'estimate-report', ['.part.editor']);
   });
 
   it('scaffolds a migration plan from the palette: the RENAME COLUMN under the cursor prefills every answer', async () => {
@@ -168,6 +168,6 @@ describe('the Lockstep extension in the VS Code UI', function () {
     // The preview opens, then the confirmation; the plan's PLAN.md opens once the files exist.
     await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Create' }).click({ timeout: 15000 });
     await page.locator('.tabs-container .tab', { hasText: 'PLAN.md' }).waitFor({ timeout: 15000 });
-    await screenshot(page, 'scaffold-plan');
+    await screenshot(page, 'scaffold-plan', ['.part.sidebar', '.part.editor']);
   });
 });

@@ -29,8 +29,9 @@ export async function openWorkbench(): Promise<{ context: BrowserContext; page: 
     viewport: { width: 1440, height: 900 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 30000 });
+  // On a busy machine the load event can take minutes: wait for the workbench itself instead.
+  await page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`, { waitUntil: 'commit', timeout: 120000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120000 });
   return { context, page };
 }
 
@@ -52,13 +53,46 @@ export function editorLine(page: Page, text: string): Locator {
   return page.locator('.monaco-editor .view-line').filter({ hasText: text.replace(/ /g, '\u00a0') }).first();
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** What the text of the active editor occupies: its line numbers and its tokens, not the empty width. */
+export const EDITOR_TEXT = ['.editor-group-container.active .monaco-editor .line-numbers', '.editor-group-container.active .monaco-editor .view-line span[class^="mtk"]'];
+
+/**
+ * Saves a screenshot; with `regions` (CSS selectors), cropped to the union of the visible elements
+ * they match plus a margin, so a README image shows the part that matters at README width.
+ */
+export async function screenshot(page: Page, name: string, regions: string[] = []): Promise<string> {
   mkdirSync(env.screenshots, { recursive: true });
   const path = join(env.screenshots, `${name}.png`);
   // Hovers, menus and toasts fade in.
   await page.waitForTimeout(1000);
-  await page.screenshot({ path });
+  const clip = regions.length ? await unionOf(page, regions) : undefined;
+  await page.screenshot({ path, ...(clip ? { clip } : {}) });
   return path;
+}
+
+async function unionOf(page: Page, selectors: string[], margin = 12): Promise<{ x: number; y: number; width: number; height: number } | undefined> {
+  const box = await page.evaluate((list) => {
+    // Runs in the page: the DOM globals, typed loosely (this project compiles without the DOM lib).
+    const { document, window, getComputedStyle } = globalThis as unknown as {
+      document: { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { left: number; top: number; right: number; bottom: number; width: number; height: number } }> };
+      window: { innerWidth: number; innerHeight: number };
+      getComputedStyle(e: unknown): { visibility: string; display: string };
+    };
+    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    for (const selector of list) {
+      for (const element of Array.from(document.querySelectorAll(selector))) {
+        const r = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+        left = Math.min(left, r.left); top = Math.min(top, r.top); right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
+      }
+    }
+    return Number.isFinite(left) ? { left, top, right, bottom, vw: window.innerWidth, vh: window.innerHeight } : undefined;
+  }, selectors);
+  if (!box) return undefined;
+  const x = Math.max(0, Math.floor(box.left - margin));
+  const y = Math.max(0, Math.floor(box.top - margin));
+  return { x, y, width: Math.min(box.vw, Math.ceil(box.right + margin)) - x, height: Math.min(box.vh, Math.ceil(box.bottom + margin)) - y };
 }
 
 export interface ExpectedFindings {

@@ -38,6 +38,8 @@ export interface WorkloadStats {
   name: string;
   operations: number;
   errors: string[];
+  /** performance.now() of each error, in the same order. */
+  errorsAt: number[];
   timings: QueryTiming[];
 }
 
@@ -61,16 +63,21 @@ export class Workload {
   private stopping = false;
   private readonly done: Promise<WorkloadStats[]>;
   private readonly clients: pg.Client[] = [];
+  /** Operations finished so far, over all loops. */
+  operations = 0;
 
   constructor(readonly name: string, connectionString: string, loops: LoopSpec[], seed: number) {
     this.done = Promise.all(loops.map((loop, i) => this.run(connectionString, loop, seed + i)));
   }
 
   private async run(connectionString: string, loop: LoopSpec, seed: number): Promise<WorkloadStats> {
-    const stats: WorkloadStats = { name: `${this.name}/${loop.name}`, operations: 0, errors: [], timings: [] };
+    const stats: WorkloadStats = { name: `${this.name}/${loop.name}`, operations: 0, errors: [], errorsAt: [], timings: [] };
     const client = new pg.Client({ connectionString, application_name: stats.name });
     this.clients.push(client);
-    client.on('error', (err) => stats.errors.push(`connection: ${err.message}`));
+    client.on('error', (err) => {
+      stats.errors.push(`connection: ${err.message}`);
+      stats.errorsAt.push(performance.now());
+    });
     await client.connect();
     const timed = new TimedClient(client);
     const rng = seededRandom(seed);
@@ -82,8 +89,10 @@ export class Workload {
           await op(timed, rng);
         } catch (err) {
           stats.errors.push(`${loop.name}: ${(err as Error).message}`);
+          stats.errorsAt.push(performance.now());
         }
         stats.operations++;
+        this.operations++;
         await new Promise((r) => setTimeout(r, PAUSE_MS));
       }
     } finally {
@@ -96,6 +105,12 @@ export class Workload {
   async stop(): Promise<WorkloadStats[]> {
     this.stopping = true;
     return this.done;
+  }
+
+  /** Resolves once `count` operations have finished (a busy machine slows them; a count does not depend on it). */
+  async reach(count: number): Promise<void> {
+    const deadline = Date.now() + MAX_MS;
+    while (this.operations < count && !this.stopping && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -252,12 +252,10 @@ describe('lockstep CLI (dist/cli.js)', function () {
       assertNoStackTrace(run.stderr);
     });
 
-    it('a 20 MB file is refused with the reason, quickly', () => {
+    it('a 20 MB file is refused with the reason, before it is linted', () => {
       const line = 'ALTER TABLE orders ADD COLUMN c int;\n';
       writeFileSync(join(work, 'huge.sql'), line.repeat(Math.ceil((20 * 1024 * 1024) / line.length)));
-      const started = Date.now();
       expectFailure(lint(['huge.sql', 'clean/clean.sql']), /huge\.sql: file is 20\.0 MB; files over 10 MB are not linted/);
-      assert.ok(Date.now() - started < 10_000);
     });
 
     it('a folder with no SQL, and a folder named like a SQL file', () => {

@@ -8,7 +8,9 @@ import { loadConfigFile } from '../../../server/src/config/load';
 import { RULE_IDS } from '../../../server/src/rules';
 import { ensureBuilt, runCli } from './distCli';
 
-describe('lockstep init', () => {
+describe('lockstep init', function () {
+  // Each test starts dist/cli.js; on a busy 2-core machine one start can take seconds.
+  this.timeout(120_000);
   let dir: string;
   before(() => ensureBuilt());
   beforeEach(() => {
@@ -28,11 +30,12 @@ describe('lockstep init', () => {
     assert.doesNotMatch(run.stderr, /node_modules/);
     const text = readFileSync(join(dir, 'lockstep.config.json'), 'utf8');
     const config = JSON.parse(text);
-    assert.equal(config.runner, 'flyway');
+    assert.equal(config.extends, 'lockstep:flyway', 'one runner everywhere: its preset (docs/presets.md)');
     assert.equal(config.pgVersion, 15);
     assert.ok(existsSync(join(dir, config.$schema)), `$schema ${config.$schema} resolves to the schema file`);
     const loaded = loadConfigFile(join(dir, 'lockstep.config.json'), undefined, { knownRuleIds: RULE_IDS });
     assert.deepEqual(loaded.problems, []);
+    assert.equal(loaded.config.runner, 'flyway');
     // And the CLI then lints with it.
     assert.match(runCli(['lint', 'db/migrations'], { cwd: dir }).stdout, /V2__index\.sql:1:1: warning/);
   });
@@ -44,7 +47,7 @@ describe('lockstep init', () => {
     assert.match(run.stderr, /exists; left as it is/);
     assert.equal(readFileSync(join(dir, 'lockstep.config.json'), 'utf8'), '{"pgVersion": 12}\n');
     assert.equal(runCli(['init', '--force'], { cwd: dir }).status, 0);
-    assert.equal(JSON.parse(readFileSync(join(dir, 'lockstep.config.json'), 'utf8')).runner, 'flyway');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'lockstep.config.json'), 'utf8')).extends, 'lockstep:flyway');
   });
 
   it('--github writes a workflow that uses the Action on the found folders; --gitlab prints when the file exists', () => {

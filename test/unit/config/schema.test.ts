@@ -10,6 +10,7 @@ import {
   TRANSACTION_CHOICES,
   validateConfig,
 } from '../../../server/src/config/validate';
+import { CONFIG_PRESETS } from '../../../server/src/config/presets';
 
 const schemaPath = join(__dirname, '../../../schemas/lockstep.config.schema.json');
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
@@ -25,11 +26,17 @@ const goodSamples: unknown[] = [
   { lockTimeout: '1.5s', statementTimeout: '5000' },
   { runner: 'auto', transaction: 'auto', rules: {}, exclude: [] },
   { extends: 'lockstep:strict', rules: { 'require-statement-timeout': 'info' } },
+  { extends: 'lockstep:goose' },
+  { extends: ['lockstep:strict', 'lockstep:prisma'] },
   { categories: { style: 'off', locking: 'error', 'breaking-change': 'info', hygiene: 'hint' } },
   { categories: {}, rules: { 'prefer-text': 'warning' } },
+  { codeScan: { include: ['src/**'], exclude: ['**/*.test.ts'] } },
 ];
 
 const badSamples: unknown[] = [
+  { codeScan: { paths: ['src'] } },
+  { codeScan: { exclude: 'src/**' } },
+  { codeScan: ['src/**'] },
   [],
   'pgVersion',
   null,
@@ -41,6 +48,9 @@ const badSamples: unknown[] = [
   { transaction: true },
   { rules: { x: 'loud' } },
   { extends: 'strict' },
+  { extends: 'lockstep:rails' },
+  { extends: [] },
+  { extends: ['lockstep:goose', 'goose'] },
   { rules: ['x'] },
   { rules: { x: 1 } },
   { exclude: 'legacy/**' },
@@ -95,6 +105,7 @@ describe('config schema and validator', () => {
   it('offers the same choices as the validator', () => {
     assert.deepEqual(schema.properties.runner.enum, [...RUNNER_CHOICES]);
     assert.deepEqual(schema.properties.transaction.enum, [...TRANSACTION_CHOICES]);
+    assert.deepEqual(schema.definitions.preset.enum, [...CONFIG_PRESETS]);
     assert.deepEqual(schema.properties.rules.additionalProperties.enum, [...RULE_SETTING_CHOICES]);
     assert.equal(schema.properties.pgVersion.minimum, MIN_PG_VERSION);
     assert.equal(schema.properties.pgVersion.maximum, MAX_PG_VERSION);

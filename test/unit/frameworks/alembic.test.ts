@@ -4,10 +4,14 @@
  * and the quick-fix in Alembic's idiom (`postgresql_concurrently=True` inside `autocommit_block()`).
  */
 import { strict as assert } from 'node:assert';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { initEngine } from '../../../server/src/engine';
 import { applyEdits } from '../../../server/src/fixes/textEdits';
+import { alembic } from '../../../server/src/frameworks/alembic';
 import { hostFixes } from '../../../server/src/frameworks/fixes';
+import { earlierHostMigrations } from '../../../server/src/frameworks/history';
 import { nodeFileSystem, SchemaHistory } from '../../../server/src/history/schemaHistory';
 import { config, lintFixtureFile, spanOf } from './hostFixture';
 
@@ -87,6 +91,8 @@ describe('Alembic migrations', () => {
       "    op.create_unique_constraint('uq_accounts_email', 'accounts', ['email'])",
       "    op.rename_table('accounts', 'users')",
       "    op.drop_index('ix_old', table_name='users')",
+      // autogenerate's op.f('…') marks a name as final: it is the name (seen unanalysed against Alembic itself, test/tools).
+      "    op.create_index(op.f('ix_users_email'), 'users', ['email'], unique=True)",
       '    op.bulk_insert(table, rows)',
       '    for t in TABLES:',
       "        op.execute(f'VACUUM {t}')",
@@ -104,7 +110,49 @@ describe('Alembic migrations', () => {
       'ALTER TABLE accounts ADD CONSTRAINT uq_accounts_email UNIQUE (email)',
       'ALTER TABLE accounts RENAME TO users',
       'DROP INDEX ix_old',
+      'CREATE UNIQUE INDEX ix_users_email ON users (email)',
     ]);
     assert.deepEqual(result.host.extraction.notAnalysed.map((n) => n.reason), ['op.bulk_insert (not translated)', 'op calls inside a loop']);
+  });
+
+  describe('history follows the down_revision graph, not file names', () => {
+    let dir: string;
+    const revision = (file: string, rev: string, down: string, body: string) =>
+      writeFileSync(
+        join(dir, file),
+        `from alembic import op\nimport sqlalchemy as sa\nfrom typing import Union\n\nrevision = '${rev}'\ndown_revision: Union[str, None] = ${down}\n\n\ndef upgrade():\n    ${body}\n`,
+      );
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'lockstep-alembic-'));
+      // File names sort in another order than the graph: ff01 → (aa02 | cc03) → 0b04 (merge) → 1d05; 9e06 on the aa02 branch only.
+      revision('ff01_base.py', 'ff01', 'None', "op.execute('CREATE TABLE accounts (id int)')");
+      revision('aa02_plan.py', 'aa02', "'ff01'", "op.add_column('accounts', sa.Column('plan', sa.Text()))");
+      revision('cc03_other.py', 'cc03', "'ff01'", "op.execute('CREATE TABLE other (id int)')");
+      revision('0b04_merge.py', '0b04', "('aa02', 'cc03')", 'pass');
+      revision('1d05_target.py', '1d05', "'0b04'", "op.create_index('ix_plan', 'accounts', ['plan'])");
+      revision('9e06_branch.py', '9e06', "'aa02'", "op.create_index('ix_plan2', 'accounts', ['plan'])");
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const earlier = (file: string) => earlierHostMigrations(join(dir, file), alembic, nodeFileSystem).map((p) => basename(p));
+
+    it('orders the ancestors of a revision as Alembic runs them, through a merge', () => {
+      assert.deepEqual(earlier('1d05_target.py'), ['ff01_base.py', 'aa02_plan.py', 'cc03_other.py', '0b04_merge.py']);
+      // 0b04 sorts first by name but is the merge: without the graph its history would be empty.
+      assert.deepEqual(earlier('0b04_merge.py'), ['ff01_base.py', 'aa02_plan.py', 'cc03_other.py']);
+    });
+
+    it('leaves out revisions on another branch', () => {
+      assert.deepEqual(earlier('9e06_branch.py'), ['ff01_base.py', 'aa02_plan.py']);
+      assert.deepEqual(earlier('ff01_base.py'), []);
+    });
+
+    it('the schema before a revision is its ancestors replayed', () => {
+      const path = join(dir, '1d05_target.py');
+      const schema = new SchemaHistory(nodeFileSystem).schemaBefore(path, readFileSync(path, 'utf8'), config)!;
+      assert.ok(schema.column('accounts', 'plan'));
+      assert.ok(schema.relation('other'));
+      const branch = join(dir, '9e06_branch.py');
+      assert.equal(new SchemaHistory(nodeFileSystem).schemaBefore(branch, readFileSync(branch, 'utf8'), config)!.relation('other'), undefined);
+    });
   });
 });

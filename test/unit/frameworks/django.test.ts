@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initEngine } from '../../../server/src/engine';
 import { applyEdits } from '../../../server/src/fixes/textEdits';
-import { djangoIndexName } from '../../../server/src/frameworks/django';
+import { django, djangoIndexName } from '../../../server/src/frameworks/django';
 import { hostFixes } from '../../../server/src/frameworks/fixes';
 import { hostHoverAt } from '../../../server/src/frameworks/hover';
 import { nodeFileSystem, SchemaHistory } from '../../../server/src/history/schemaHistory';
@@ -151,6 +151,35 @@ describe('Django migrations', () => {
     // varchar(200) (0002's RunSQL) → varchar(300) is binary-coercible: the schema history knows it, no rewrite.
     assert.ok(!rules.includes('type-change-rewrite'), rules.join());
     for (const id of ['set-not-null', 'rename-column', 'require-concurrent-index', 'require-concurrent-drop-index']) assert.ok(rules.includes(id), `${id} in ${rules.join()}`);
+  });
+
+  // Each of these was a difference from what Django itself sent (test/tools/frameworkTools.test.ts).
+  it('AlterField and RenameModel send what Django does: USING only on a data-type change, the Positive* CHECK, foreign keys re-pointed', () => {
+    const text = [
+      'from django.db import migrations, models',
+      'class Migration(migrations.Migration):',
+      '    operations = [',
+      "        migrations.CreateModel(name='Customer', fields=[('id', models.BigAutoField(primary_key=True)), ('name', models.CharField(max_length=100)), ('age', models.PositiveIntegerField(null=True)), ('score', models.IntegerField(null=True))]),",
+      "        migrations.CreateModel(name='Order', fields=[('id', models.BigAutoField(primary_key=True)), ('customer', models.ForeignKey(on_delete=models.CASCADE, to='shop.customer')), ('referrer', models.ForeignKey(null=True, on_delete=models.SET_NULL, related_name='+', to='shop.customer'))]),",
+      "        migrations.AlterField(model_name='customer', name='name', field=models.CharField(max_length=200)),",
+      "        migrations.AlterField(model_name='customer', name='age', field=models.BigIntegerField(null=True)),",
+      "        migrations.AlterField(model_name='customer', name='score', field=models.PositiveIntegerField(null=True)),",
+      "        migrations.RenameModel(old_name='Customer', new_name='Client'),",
+      '    ]',
+      '',
+    ].join('\n');
+    const e = django.extract(text, '/p/shop/migrations/0002_x.py');
+    assert.deepEqual(e.notAnalysed, []);
+    const fk = (table: string) => djangoIndexName('shop_order', ['customer_id'], `_fk_${table}_id`);
+    assert.deepEqual(e.statements.slice(2).map((s) => s.sql).filter((s) => !s.startsWith('CREATE INDEX') && !s.includes('FOREIGN KEY ("customer_id") REFERENCES "shop_customer"') && !s.includes('"referrer_id") REFERENCES')), [
+      'ALTER TABLE "shop_customer" ALTER COLUMN "name" TYPE varchar(200)',
+      'ALTER TABLE "shop_customer" DROP CONSTRAINT "shop_customer_age_check"',
+      'ALTER TABLE "shop_customer" ALTER COLUMN "age" TYPE bigint USING "age"::bigint',
+      `ALTER TABLE "shop_customer" ADD CONSTRAINT "${djangoIndexName('shop_customer', ['score'], '_check')}" CHECK ("score" >= 0)`,
+      'ALTER TABLE "shop_customer" RENAME TO "shop_client"',
+      `SET CONSTRAINTS "${fk('shop_customer')}" IMMEDIATE; ALTER TABLE "shop_order" DROP CONSTRAINT "${fk('shop_customer')}"`,
+      `ALTER TABLE "shop_order" ADD CONSTRAINT "${fk('shop_client')}" FOREIGN KEY ("customer_id") REFERENCES "shop_client" ("id") DEFERRABLE INITIALLY DEFERRED`,
+    ]);
   });
 
   it('reports what it cannot translate, with reasons, and never throws', () => {

@@ -4,7 +4,8 @@
  * safety_assured { } as an explained ignore, and what is reported as not analysed.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine } from '../../../server/src/engine';
@@ -108,7 +109,15 @@ describe('Rails migrations', () => {
       ['change_column_default :users, :plan, from: nil, to: "free"', ['ALTER TABLE "users" ALTER COLUMN "plan" SET DEFAULT \'free\'']],
       ['change_column_default :users, :plan, nil', ['ALTER TABLE "users" ALTER COLUMN "plan" DROP DEFAULT']],
       ['rename_column :users, :name, :full_name', ['ALTER TABLE "users" RENAME COLUMN "name" TO "full_name"']],
-      ['rename_table :users, :people', ['ALTER TABLE "users" RENAME TO "people"']],
+      // Measured against ActiveRecord (test/tools/frameworkTools.test.ts): the primary key index and its sequence follow the table.
+      [
+        'rename_table :users, :people',
+        [
+          'ALTER TABLE "users" RENAME TO "people"',
+          '-- lockstep-ignore all: renamed along with the table by rename_table\nALTER INDEX "users_pkey" RENAME TO "people_pkey"',
+          '-- lockstep-ignore all: renamed along with the table by rename_table\nALTER TABLE "public"."users_id_seq" RENAME TO "people_id_seq"',
+        ],
+      ],
       ['remove_column :users, :legacy', ['ALTER TABLE "users" DROP COLUMN "legacy"']],
       [
         'add_reference :posts, :user, foreign_key: true',
@@ -118,7 +127,10 @@ describe('Rails migrations', () => {
       ['add_foreign_key :posts, :users, validate: false', ['ALTER TABLE "posts" ADD CONSTRAINT "fk_rails_5b5ddfd518" FOREIGN KEY ("user_id") REFERENCES "users" ("id") NOT VALID']],
       ['add_foreign_key :posts, :users, column: :author_id, on_delete: :cascade', ['ALTER TABLE "posts" ADD CONSTRAINT "fk_rails_04d13ef8c7" FOREIGN KEY ("author_id") REFERENCES "users" ("id") ON DELETE CASCADE']],
       ['validate_foreign_key :posts, :users', ['ALTER TABLE "posts" VALIDATE CONSTRAINT "fk_rails_5b5ddfd518"']],
-      ['add_check_constraint :products, "price > 0", name: "price_check", validate: false', ['ALTER TABLE "products" ADD CONSTRAINT "price_check" CHECK (price > 0) NOT VALID']],
+      ['add_check_constraint :products, "price > 0", name: "price_check", validate: false', ['ALTER TABLE "products" ADD CONSTRAINT price_check CHECK (price > 0) NOT VALID']],
+      // JSON defaults: `{}` is written as Rails serialises it; a non-empty hash needs Ruby's JSON, so it is not analysed.
+      ['add_column :users, :settings, :jsonb, default: {}', ['ALTER TABLE "users" ADD "settings" jsonb DEFAULT \'{}\'']],
+      ['add_column :users, :settings, :jsonb, default: { a: 1 }', []],
       [
         'create_table :orders do |t|\n      t.string :number, null: false\n      t.references :user, foreign_key: true\n      t.timestamps\n    end',
         [
@@ -137,6 +149,24 @@ describe('Rails migrations', () => {
       ],
     ];
     for (const [ruby, sql] of cases) assert.deepEqual(sqlOf(`    ${ruby}`), sql, ruby);
+  });
+
+  it('reports rename_table once, though Rails renames the primary-key index and sequence too', () => {
+    const path = join(DIR, '20240301000000_rename_users.rb');
+    const text = migration('    rename_table :users, :people');
+    const schema = new SchemaHistory(nodeFileSystem).schemaBefore(path, text, config);
+    const { findings } = lintHostText(text, rails, { path, config, schema });
+    assert.equal(findings.filter((f) => f.ruleId === 'rename-table').length, 1, findings.map((f) => f.ruleId).join());
+    assert.ok(!findings.some((f) => f.ruleId === 'unused-ignore'), findings.map((f) => f.ruleId).join());
+  });
+
+  it('gives timestamps precision 6 from Migration[6.0], plain datetime columns from Migration[7.0]', () => {
+    const at = (version: string, body: string) =>
+      rails.extract(`class M < ActiveRecord::Migration[${version}]\n  def change\n    ${body}\n  end\nend\n`).statements.map((s) => s.sql);
+    assert.deepEqual(at('6.1', 'add_timestamps :users'), ['ALTER TABLE "users" ADD "created_at" timestamp(6) NOT NULL, ADD "updated_at" timestamp(6) NOT NULL']);
+    assert.deepEqual(at('5.2', 'add_timestamps :users'), ['ALTER TABLE "users" ADD "created_at" timestamp NOT NULL, ADD "updated_at" timestamp NOT NULL']);
+    assert.deepEqual(at('6.1', 'add_column :users, :seen_at, :datetime'), ['ALTER TABLE "users" ADD "seen_at" timestamp']);
+    assert.deepEqual(at('7.0', 'add_column :users, :seen_at, :datetime'), ['ALTER TABLE "users" ADD "seen_at" timestamp(6)']);
   });
 
   it('maps heredoc and string SQL back through escapes, <<~ indentation and .squish', () => {
@@ -169,5 +199,79 @@ describe('Rails migrations', () => {
     assert.equal(detectFramework('db/migrate/20240101000000_x.rb', migration('    add_index :a, :b'))?.id, 'rails');
     assert.equal(detectFramework('app/models/user.rb', 'class User < ApplicationRecord\n  def change; end\nend\n'), undefined);
     assert.equal(rails.idioms.newMigrationName('validate posts user fk', new Date('2024-01-02T03:04:05Z'), []), '20240102030405_validate_posts_user_fk.rb');
+  });
+
+  describe('db/schema.rb and db/structure.sql as the schema baseline', () => {
+    let root: string;
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    const create = (cls: string, body: string) => `class ${cls} < ActiveRecord::Migration[7.1]\n  def change\n    ${body}\n  end\nend\n`;
+    beforeEach(() => {
+      root = mkdtempSync(join(tmpdir(), 'lockstep-rails-'));
+      // The migrations squashed into the dump say something else: they must not be replayed over it.
+      write('db/migrate/20240101000000_create_legacy.rb', create('CreateLegacy', 'create_table :legacy'));
+      write('db/migrate/20240301000000_add_plan.rb', create('AddPlan', 'add_column :users, :plan, :string'));
+    });
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+    const schemaFor = (file: string) => {
+      const path = join(root, 'db/migrate', file);
+      write(`db/migrate/${file}`, create('Later', 'add_index :users, :email'));
+      return new SchemaHistory(nodeFileSystem).schemaBefore(path, readFileSync(path, 'utf8'), config);
+    };
+    const schemaRb = [
+      'ActiveRecord::Schema[7.1].define(version: 2024_02_01_000000) do',
+      '  enable_extension "plpgsql"',
+      '  create_table "users", force: :cascade do |t|',
+      '    t.string "email", null: false',
+      '    t.datetime "created_at", null: false',
+      '    t.index ["email"], name: "index_users_on_email_lower", unique: true',
+      '  end',
+      '  create_table "posts", force: :cascade do |t|',
+      '    t.bigint "user_id"',
+      '  end',
+      '  add_foreign_key "posts", "users"',
+      'end',
+      '',
+    ].join('\n');
+
+    it('a migration newer than db/schema.rb runs on it, plus the newer migrations; the older ones are inside it', () => {
+      write('db/schema.rb', schemaRb);
+      const schema = schemaFor('20240401000000_later.rb')!;
+      assert.ok(schema.column('users', 'email'), 'users.email from schema.rb');
+      assert.ok(schema.column('users', 'plan'), 'users.plan from the migration newer than schema.rb');
+      assert.ok(schema.indexesOf('users').includes('index_users_on_email_lower'), schema.indexesOf('users').join());
+      assert.ok(schema.constraint('fk_rails_5b5ddfd518'), "add_foreign_key's constraint");
+      assert.equal(schema.relation('legacy'), undefined, 'the migration older than schema.rb is not replayed over it');
+    });
+
+    it('a migration schema.rb already contains runs on the replayed migrations before it, as without a dump', () => {
+      write('db/schema.rb', schemaRb.replace('2024_02_01_000000', '2024_05_01_000000'));
+      const schema = schemaFor('20240401000000_later.rb')!;
+      assert.ok(schema.relation('legacy'));
+      assert.equal(schema.column('users', 'email'), undefined);
+    });
+
+    it('db/structure.sql (pg_dump, versions in schema_migrations) is read the same way', () => {
+      write(
+        'db/structure.sql',
+        [
+          "SET statement_timeout = 0;",
+          "SELECT pg_catalog.set_config('search_path', '', false);",
+          'CREATE TABLE public.users (id bigint NOT NULL, email character varying NOT NULL);',
+          'CREATE INDEX index_users_on_email ON public.users USING btree (email);',
+          "SET search_path TO \"$user\", public;",
+          'INSERT INTO "schema_migrations" (version) VALUES',
+          "('20240101000000'),",
+          "('20240201000000');",
+          '',
+        ].join('\n'),
+      );
+      const schema = schemaFor('20240401000000_later.rb')!;
+      assert.ok(schema.column('users', 'email'));
+      assert.ok(schema.column('users', 'plan'));
+      assert.equal(schema.relation('legacy'), undefined);
+    });
   });
 });

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
+import type { Catalog } from '../../../server/src/catalog/catalog';
 import { earlierMigrations } from '../../../server/src/history/migrationSet';
+import { inDieselOrder } from '../../../server/src/trace/jobs';
 import { nodeFileSystem, SchemaHistory, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
 
 before(() => initEngine());
@@ -41,6 +43,13 @@ describe('earlier migrations of a set', () => {
   it('Diesel: the up.sql of every earlier migration folder', () => {
     const fs = memoryFs({ '/d/2019-01_a/up.sql': '', '/d/2019-01_a/down.sql': '', '/d/2020-05_b/up.sql': '', '/d/2021-01_c/up.sql': '' });
     assert.deepEqual(earlierMigrations('/d/2020-05_b/up.sql', 'diesel', fs), ['/d/2019-01_a/up.sql']);
+  });
+
+  it('Diesel: versions compare with their dashes removed, as Diesel does (crates.io mixes both forms)', () => {
+    const fs = memoryFs({ '/d/20141001190227_old/up.sql': '', '/d/20170305095748_mid/up.sql': '', '/d/2017-10-06-234455_new/up.sql': '', '/d/2026-05-27-130000-0000_newest/up.sql': '' });
+    assert.deepEqual(earlierMigrations('/d/2017-10-06-234455_new/up.sql', 'diesel', fs), ['/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql']);
+    assert.deepEqual(earlierMigrations('/d/20170305095748_mid/up.sql', 'diesel', fs), ['/d/20141001190227_old/up.sql']);
+    assert.equal(earlierMigrations('/d/2026-05-27-130000-0000_newest/up.sql', 'diesel', fs).length, 3);
   });
 
   it('Prisma: the migration.sql of every earlier migration folder, not migration_lock.toml', () => {
@@ -133,5 +142,46 @@ describe('schema history fed by the caller', () => {
     const before3 = history.schemaBefore('/m/3_c.up.sql', '', DEFAULT_CONFIG);
     assert.equal(before3, after2);
     assert.equal(fs.reads.length, readsBefore, 'no earlier file was read again');
+  });
+});
+
+describe("schema history that keeps only each set's latest schema (the CLI's one pass)", () => {
+  const set: Record<string, string> = {};
+  for (let i = 1; i <= 40; i++) set[`/m/${i}_s.up.sql`] = `CREATE TABLE t${i} (id int);\nALTER TABLE t${i - 1} ADD COLUMN c${i} int;`;
+  const lintInOrder = (history: SchemaHistory) =>
+    Object.keys(set).map((path) => {
+      const before = history.schemaBefore(path, set[path], DEFAULT_CONFIG);
+      const { document } = lintText(set[path], { config: DEFAULT_CONFIG, path, schema: before });
+      history.record(path, before, document.catalog);
+      return before;
+    });
+
+  it('answers like the keep-everything history, and replays each earlier file once in runner order', () => {
+    const fs = memoryFs(set);
+    const latest = lintInOrder(new SchemaHistory(fs, 0, Date.now, 'latest'));
+    const all = lintInOrder(new SchemaHistory(memoryFs(set)));
+    const shape = (c: Catalog | undefined) => c?.allRelations().map((r) => `${r.name}(${[...r.columns.keys()].join(',')})`);
+    assert.deepEqual(latest.map(shape), all.map(shape));
+    assert.equal(latest[39]?.column('t38', 'c39')?.name, 'c39');
+    assert.deepEqual(fs.reads, [], 'every earlier schema came from the lint of the file before');
+  });
+
+  it('keeps no per-file answers, and still answers an earlier file asked for again (by replaying)', () => {
+    const fs = memoryFs(set);
+    const history = new SchemaHistory(fs, 0, Date.now, 'latest');
+    lintInOrder(history);
+    assert.ok(history.size() <= 16, `kept ${history.size()} per-file entries`);
+    const again = history.schemaBefore('/m/3_s.up.sql', set['/m/3_s.up.sql'], DEFAULT_CONFIG);
+    assert.deepEqual(again?.allRelations().map((r) => r.name), ['t1', 't2']);
+    assert.deepEqual(fs.reads, ['/m/1_s.up.sql', '/m/2_s.up.sql']);
+  });
+});
+
+describe('trace order of Diesel migrations', () => {
+  it('replays them as Diesel runs them (dashes removed), leaving other files in place', () => {
+    const paths = ['/d/2017-10-06-234455_new/up.sql', '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/other/V1__a.sql'];
+    assert.deepEqual(inDieselOrder(paths.map((absolutePath) => ({ absolutePath }))).map((f) => f.absolutePath), [
+      '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/d/2017-10-06-234455_new/up.sql', '/other/V1__a.sql',
+    ]);
   });
 });

@@ -130,3 +130,96 @@ describe('lock model: sequence ownership (found tracing the normalize plan)', ()
     assert.deepEqual(last(created).observable.locks, { t: 'AccessExclusiveLock', s: 'AccessExclusiveLock' });
   });
 });
+
+describe('lock model: gaps found tracing the harbor migration set (docs/trace.md)', () => {
+  it("an INSERT draws from a serial's sequence by the name it was created with, after the table and column are renamed", () => {
+    const renamed = 'CREATE TABLE a (id serial PRIMARY KEY, v text);\nALTER TABLE a RENAME TO b;\nALTER TABLE b RENAME COLUMN id TO b_id;\n';
+    assert.deepEqual(last(`${renamed}INSERT INTO b (v) VALUES ('x');`).observable.locks, { b: 'RowExclusiveLock', a_id_seq: 'RowExclusiveLock' });
+    // Given explicitly, the column draws nothing.
+    assert.deepEqual(last(`${renamed}INSERT INTO b (b_id, v) VALUES (1, 'x');`).observable.locks, { b: 'RowExclusiveLock' });
+  });
+
+  it('DROP COLUMN of a serial drops its sequence under ACCESS EXCLUSIVE (crates.io)', () => {
+    assert.deepEqual(last('CREATE TABLE a (id serial, v text);\nALTER TABLE a DROP COLUMN id;').observable.locks, { a: 'AccessExclusiveLock', a_id_seq: 'AccessExclusiveLock' });
+  });
+
+  it('a dropped serial column takes its sequence along: a later INSERT draws from none', () => {
+    assert.deepEqual(last("CREATE TABLE a (id serial, v text);\nALTER TABLE a DROP COLUMN id;\nINSERT INTO a (v) VALUES ('x');").observable.locks, { a: 'RowExclusiveLock' });
+  });
+
+  describe('DROP TRIGGER / POLICY / RULE IF EXISTS on one that is not there keeps no lock', () => {
+    const table = 'CREATE TABLE scans (id int);\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER scans_touch BEFORE UPDATE ON scans FOR EACH ROW EXECUTE FUNCTION touch();\n';
+
+    it('missing: no lock, and a note that says why', () => {
+      const { stmt, observable } = last(`${table}DROP TRIGGER IF EXISTS trigger ON scans;`);
+      assert.deepEqual(observable.locks, {});
+      assert.match(stmt.locks.notes.join(' '), /trigger does not exist on scans: IF EXISTS skips it/);
+      assert.deepEqual(last(`${table}DROP POLICY IF EXISTS p ON scans;`).observable.locks, {});
+      assert.deepEqual(last(`${table}DROP RULE IF EXISTS r ON scans;`).observable.locks, {});
+    });
+
+    it('present, without IF EXISTS, or renamed to the name dropped: ACCESS EXCLUSIVE', () => {
+      const exclusive = { scans: 'AccessExclusiveLock' };
+      assert.deepEqual(last(`${table}DROP TRIGGER IF EXISTS scans_touch ON scans;`).observable.locks, exclusive);
+      assert.deepEqual(last(`${table}DROP TRIGGER trigger ON scans;`).observable.locks, exclusive);
+      assert.deepEqual(last(`${table}ALTER TRIGGER scans_touch ON scans RENAME TO t2;\nDROP TRIGGER IF EXISTS t2 ON scans;`).observable.locks, exclusive);
+      assert.deepEqual(last(`${table}ALTER TABLE scans RENAME TO scans2;\nDROP TRIGGER IF EXISTS scans_touch ON scans2;`).observable.locks, { scans2: 'AccessExclusiveLock' });
+      assert.deepEqual(last(`${table}CREATE POLICY p ON scans USING (true);\nDROP POLICY IF EXISTS p ON scans;`).observable.locks, exclusive);
+    });
+
+    it('after the trigger is dropped, a second DROP … IF EXISTS keeps no lock', () => {
+      assert.deepEqual(last(`${table}DROP TRIGGER scans_touch ON scans;\nDROP TRIGGER IF EXISTS scans_touch ON scans;`).observable.locks, {});
+    });
+
+    it('unknown table, a schema read from a database, or code Lockstep cannot see ran since (it may have created one): ACCESS EXCLUSIVE', () => {
+      const exclusive = { scans: 'AccessExclusiveLock' };
+      assert.deepEqual(last('DROP TRIGGER IF EXISTS t ON strangers;').observable.locks, { strangers: 'AccessExclusiveLock' });
+      // A live database's schema DDL carries no triggers (lockstep estimate): their absence is not known.
+      const config = { ...DEFAULT_CONFIG, pgVersion: 16 };
+      const snapshot = catalogFromSql(table, config);
+      snapshot.forgetTableObjects();
+      const fromDb = lintText('DROP TRIGGER IF EXISTS t ON scans;', { config, path: 'V2__drop.sql', schema: snapshot }).document.statements[0];
+      assert.deepEqual(observableEffects(fromDb.ast, fromDb.locks).locks, exclusive);
+      const dynamic = "DO $$ BEGIN EXECUTE 'CREATE TRIGGER t AFTER UPDATE ON scans FOR EACH ROW EXECUTE FUNCTION touch()'; END $$;\n";
+      assert.deepEqual(last(`${table}${dynamic}DROP TRIGGER IF EXISTS t ON scans;`).observable.locks, exclusive);
+      const routine = "CREATE FUNCTION add_trigger() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE TRIGGER t AFTER UPDATE ON scans FOR EACH ROW EXECUTE FUNCTION touch(); END $$;\nSELECT add_trigger();\n";
+      assert.deepEqual(last(`${table}${routine}DROP TRIGGER IF EXISTS t ON scans;`).observable.locks, exclusive);
+      // A DO block that only moves data leaves the catalog's knowledge intact.
+      assert.deepEqual(last(`${table}DO $$ BEGIN UPDATE scans SET id = id; END $$;\nDROP TRIGGER IF EXISTS t ON scans;`).observable.locks, {});
+    });
+
+    it('dropping a trigger named like a table leaves the table in the catalog', () => {
+      const { stmt } = last(`${table}CREATE TABLE audit (id serial);\nDROP TRIGGER IF EXISTS audit ON scans;\nINSERT INTO audit DEFAULT VALUES;`);
+      assert.deepEqual(observableEffects(stmt.ast, stmt.locks).locks, { audit: 'RowExclusiveLock' });
+    });
+  });
+});
+
+describe('lock model: gaps found tracing the kratos migration set (docs/trace.md)', () => {
+  const keyed = 'CREATE TABLE nets (id uuid PRIMARY KEY);\nCREATE TABLE flows (id int PRIMARY KEY, nid uuid REFERENCES nets (id));\n';
+
+  it('a foreign key follows a rename of the table it references: dropping the referencing table locks the new name', () => {
+    const { observable } = last(`${keyed}ALTER TABLE nets RENAME TO networks;\nDROP TABLE flows;`);
+    assert.deepEqual(observable.locks, { flows: 'AccessExclusiveLock', flows_pkey: 'AccessExclusiveLock', networks: 'AccessExclusiveLock' });
+  });
+
+  it('retyping a foreign-key column drops and re-adds the key: ACCESS EXCLUSIVE on the referenced table, read again only when the column is rewritten', () => {
+    const same = last(`${keyed}ALTER TABLE flows ALTER COLUMN nid TYPE uuid, ALTER COLUMN nid DROP NOT NULL;`).observable;
+    assert.equal(same.locks.nets, 'AccessExclusiveLock');
+    assert.deepEqual(same.scanned, []);
+    const ints = 'CREATE TABLE nets (id bigint PRIMARY KEY);\nCREATE TABLE flows (id int PRIMARY KEY, nid int REFERENCES nets (id));\n';
+    const rewritten = last(`${ints}ALTER TABLE flows ALTER COLUMN nid TYPE bigint;`).observable;
+    assert.equal(rewritten.locks.nets, 'AccessExclusiveLock');
+    assert.ok(rewritten.scanned.includes('nets'), rewritten.scanned.join(', '));
+  });
+
+  it('a renamed foreign-key column is still the key: retyping it locks the referenced table', () => {
+    const { observable } = last(`${keyed}ALTER TABLE flows RENAME COLUMN nid TO network_id;\nALTER TABLE flows ALTER COLUMN network_id TYPE uuid;`);
+    assert.equal(observable.locks.nets, 'AccessExclusiveLock');
+  });
+
+  it('a renamed indexed column keeps its index: an UPDATE filtering on it needs no scan', () => {
+    const sql = 'CREATE TABLE t (a int, b text);\nCREATE INDEX t_a_idx ON t (a);\nALTER TABLE t RENAME COLUMN a TO a2;\n';
+    assert.deepEqual(last(`${sql}UPDATE t SET b = 'x' WHERE a2 = 1;`).observable.scanned, []);
+  });
+});

@@ -3,6 +3,7 @@
  * severity and excludes paths for the language server and the CLI alike, for every rule id;
  * ignores work per statement and per file, and an ignore that silences nothing is reported.
  */
+import { referencesOf } from '../../../server/src/coderefs/index';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ describe('rule configuration and ignores', () => {
 
   it('"off" silences a rule and a severity overrides its default, for every rule', async () => {
     for (const rule of RULES) {
-      const opts = { setup: rule.examples.setup };
+      const opts = { setup: rule.examples.setup, code: rule.examples.code && referencesOf(rule.examples.code) };
       // A rule that is off by default is on in lockstep:strict; its own entry in "rules" wins either way.
       const preset = rule.defaultOff ? { extends: 'lockstep:strict' as const } : {};
       const on = await findingsOf(rule.id, rule.examples.flagged, { ...opts, config: preset });

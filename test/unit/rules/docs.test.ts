@@ -116,7 +116,8 @@ describe('rule docs', () => {
   });
 
   describe('scripts/gen-rule-docs.ts', function () {
-    this.timeout(30000);
+    // Each run spawns tsx over every rule page (about 17 s with 8 jobs on 2 cores); one test runs it twice.
+    this.timeout(120000);
     let dir: string;
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', 'gen-rule-docs.ts'), '--dir', dir, ...args], { cwd: ROOT, encoding: 'utf8' });

@@ -11,7 +11,9 @@
  *       "ruleId": "require-concurrent-index", "severity": "warning", "message": "…",
  *       "docs": "docs/rules/require-concurrent-index.md", "docsUrl": "file:///…",
  *       "start": { "line": 3, "column": 1, "offset": 42 },   // 1-based line/column, UTF-16 columns and offsets
- *       "end":   { "line": 3, "column": 57, "offset": 98 }   // exclusive
+ *       "end":   { "line": 3, "column": 57, "offset": 98 },  // exclusive
+ *       "related": [{ "path": "src/users.ts", "line": 4, "column": 12, "endLine": 4, "endColumn": 20,
+ *                     "message": "reads users.username" }]    // only still-referenced (lint --code)
  *     }],
  *     "impacts": [ … ],                         // only with --explain: the engine's StatementImpact plus "start"
  *     "framework": { "id": "knex", "understood": 2, "notAnalysed": 1, "reasons": { "SQL inside a loop": 1 } }
@@ -41,6 +43,7 @@ export const jsonReporter: Reporter = (report) => {
         docsUrl: f.docsUrl,
         start: { ...f.start, offset: f.span.start },
         end: { ...f.end, offset: f.span.end },
+        ...(f.related ? { related: f.related.map(({ path, line, column, endLine, endColumn, message }) => ({ path, line, column, endLine, endColumn, message })) } : {}),
       })),
       ...(file.impacts ? { impacts: file.impacts } : {}),
       ...(file.framework ? { framework: file.framework } : {}),

@@ -48,6 +48,7 @@ function renderFinding(file: FileReport, finding: ReportedFinding, paint: Paint)
   const lines = [`${where}: ${severity}: ${first} ${paint(ANSI.dim, `[${finding.ruleId}]`)}`];
   for (const line of more) lines.push(`  ${line}`);
   lines.push(...excerpt(file, finding, paint));
+  for (const r of finding.related ?? []) lines.push(`  ${paint(ANSI.dim, 'used at')} ${r.path}:${r.line}:${r.column}: ${r.message}`);
   if (finding.docsUrl) lines.push(`  ${paint(ANSI.dim, `docs: ${finding.docsUrl}`)}`);
   return lines;
 }

@@ -215,6 +215,11 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
             : `Check every row is filled, validate the NOT NULL check, set NOT NULL, then drop the trigger and the helpers (${tables}).`,
       migrations: [...reviewStep, verify, ...retire, contract, ...rebuild],
       check: r.contractVerify(),
+      // Found by the load proof: both versions use the swapped names, and between the contract's
+      // rollback (old columns back, empty) and the end of the restore they read NULLs there.
+      ...(spec.mode === 'swap' && hasOld
+        ? { rollbackOffline: `its first step gives ${tables} back the old columns under their names, empty; the restore that follows refills them in batches. Until it finishes, code reading or writing ${spec.tables.flatMap((t) => t.oldColumns.map((c) => `${t.table.name}.${c.column.name}`)).join(', ')} sees NULLs (joins on them find nothing).` }
+        : {}),
       rollback: hasOld
         ? `Re-adds the old columns and the triggers, rebuilds the old indexes concurrently, refills the old columns from the new ones in batches, and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}).`
         : `Makes ${r.newColumnList()} nullable again behind its NOT VALID check and puts the trigger and the helpers back.`,

@@ -1,0 +1,186 @@
+/**
+ * The code-reference index: every place in the application code that uses a table or a column,
+ * by table. Built from a folder (or a git revision, gitTree.ts), updated one file at a time. The
+ * `still-referenced` rule, `lockstep refs`, the language server's worker and PLAN.md ask it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initEngine } from '../engine';
+import { SOURCES } from './sources';
+import { lineOf, lineStarts } from './text';
+import type { CodeReference, RawReference } from './types';
+import { listCodeFiles, scanFilter, type CodeScanSettings } from './files';
+
+/** What `lookup` returns: references to the table, or to the column (with the "every column" ones). */
+export interface Lookup {
+  table: string;
+  column?: string;
+  references: CodeReference[];
+}
+
+export class CodeIndex {
+  private byFile = new Map<string, CodeReference[]>();
+  private byTable: Map<string, CodeReference[]> | undefined;
+  private readonly keep: (rel: string) => boolean;
+
+  /** `roots`: absolute folders; a file belongs to the first root that contains it. */
+  constructor(
+    readonly roots: string[],
+    readonly settings: CodeScanSettings = {},
+  ) {
+    this.keep = scanFilter(settings);
+  }
+
+  /** Read every file of the roots. Needs the SQL parser and grammars (initEngine), which it awaits. */
+  static async build(roots: string[], settings?: CodeScanSettings): Promise<CodeIndex> {
+    await initEngine();
+    const index = new CodeIndex(roots, settings);
+    for (const root of roots) {
+      for (const rel of listCodeFiles(root, settings)) {
+        const abs = join(root, rel);
+        let text: string;
+        try {
+          text = readFileSync(abs, 'utf8');
+        } catch {
+          continue;
+        }
+        index.setFile(abs, text, rel);
+      }
+    }
+    return index;
+  }
+
+  get fileCount(): number {
+    return this.byFile.size;
+  }
+
+  /** Whether a path (absolute) is application code this index reads. */
+  covers(absPath: string): string | undefined {
+    for (const root of this.roots) {
+      const prefix = root.endsWith('/') ? root : `${root}/`;
+      if (absPath.startsWith(prefix)) {
+        const rel = absPath.slice(prefix.length);
+        return this.keep(rel) ? rel : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** (Re)index one file from its text; `rel` (relative to its root) decides which sources read it. */
+  setFile(absPath: string, text: string, rel = absPath): void {
+    const refs = extractReferences(text, rel, absPath);
+    if (refs.length > 0) this.byFile.set(absPath, refs);
+    else this.byFile.delete(absPath);
+    this.byTable = undefined;
+  }
+
+  /** Re-read one file from disk after a change; a file that is gone or not covered is dropped. */
+  updateFromDisk(absPath: string): void {
+    const rel = this.covers(absPath);
+    let text: string | undefined;
+    try {
+      text = rel !== undefined ? readFileSync(absPath, 'utf8') : undefined;
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined || rel === undefined) this.removeFile(absPath);
+    else this.setFile(absPath, text, rel);
+  }
+
+  removeFile(absPath: string): void {
+    if (this.byFile.delete(absPath)) this.byTable = undefined;
+  }
+
+  /** The references of one file (absolute path). */
+  lookupFile(absPath: string): CodeReference[] {
+    return this.byFile.get(absPath) ?? [];
+  }
+
+  /** Every reference, file by file (for the worker to ship to the language server). */
+  all(): CodeReference[] {
+    return [...this.byFile.values()].flat();
+  }
+
+  /** References to `table` (unqualified), or to `table.column`, including SELECT *, whole-row models and positional INSERTs. */
+  lookup(table: string, column?: string): Lookup {
+    return { table, column, references: lookupIn(this.tableMap(), table, column) };
+  }
+
+  private tableMap(): Map<string, CodeReference[]> {
+    this.byTable ??= groupByTable(this.all());
+    return this.byTable;
+  }
+}
+
+/** A read-only index from references shipped by the worker (or built elsewhere). */
+export class ReferenceSet {
+  private readonly byTable: Map<string, CodeReference[]>;
+  constructor(readonly references: CodeReference[]) {
+    this.byTable = groupByTable(references);
+  }
+  lookup(table: string, column?: string): Lookup {
+    return { table, column, references: lookupIn(this.byTable, table, column) };
+  }
+}
+
+/** An index of in-memory files (`path` relative, also used as the absolute name): examples and tests. */
+export function referencesOf(files: { path: string; text: string }[]): ReferenceSet {
+  return new ReferenceSet(files.flatMap((f) => extractReferences(f.text, f.path, f.path)));
+}
+
+/** What the rule needs of an index: `CodeIndex` or `ReferenceSet`. */
+export interface ReferenceLookup {
+  lookup(table: string, column?: string): Lookup;
+}
+
+function groupByTable(refs: CodeReference[]): Map<string, CodeReference[]> {
+  const map = new Map<string, CodeReference[]>();
+  for (const r of refs) {
+    let list = map.get(r.table);
+    if (!list) map.set(r.table, (list = []));
+    list.push(r);
+  }
+  return map;
+}
+
+function lookupIn(byTable: Map<string, CodeReference[]>, table: string, column?: string): CodeReference[] {
+  const refs = byTable.get(table) ?? [];
+  if (column === undefined) return refs;
+  return refs.filter((r) => r.column === column || (r.everyColumn && !r.exceptColumns?.includes(column)));
+}
+
+/** Run every source that accepts the file; never throws (a source that fails yields nothing for this file). */
+export function extractReferences(text: string, rel: string, absPath: string): CodeReference[] {
+  const raw: RawReference[] = [];
+  for (const source of SOURCES) {
+    if (!source.accepts(rel)) continue;
+    try {
+      raw.push(...source.extract(text, rel));
+    } catch {
+      // A source bug must not take the index down; the file simply yields nothing from that source.
+    }
+  }
+  if (raw.length === 0) return [];
+  const starts = lineStarts(text);
+  const seen = new Set<string>();
+  const out: CodeReference[] = [];
+  for (const r of raw.sort((a, b) => a.start - b.start)) {
+    const key = `${r.start}|${r.end}|${r.table}|${r.column ?? ''}|${r.access}|${r.everyColumn ?? ''}|${r.writesColumns?.join(',') ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const line = lineOf(starts, r.start);
+    const endLine = lineOf(starts, Math.max(r.start, r.end));
+    const lineEnd = starts[line + 1] !== undefined ? starts[line + 1] - 1 : text.length;
+    out.push({
+      ...r,
+      file: absPath,
+      path: rel,
+      line: line + 1,
+      column1: r.start - starts[line] + 1,
+      endLine: endLine + 1,
+      endColumn1: r.end - starts[endLine] + 1,
+      excerpt: text.slice(starts[line], lineEnd).trim().slice(0, 200),
+    });
+  }
+  return out;
+}
