@@ -13,11 +13,12 @@ const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
 
 /**
- * @param {{ repo: string, workDir: string, lines: number, requests: number, busyLints: number }} options
+ * @param {{ repo: string, workDir: string, lines: number, requests: number, busyLints: number, resolves?: number }} options
+ * `resolves`: how many listed quick-fixes to resolve (each verifies by linting the whole fixed text).
  * Returns latencies (ms): `hover` and `codeAction` (list) and `resolve` idle; `hoverWhileLinting`
  * for hovers sent one after another while each of `busyLints` whole-document lints runs.
  */
-export async function measureRequestLatency({ repo, workDir, lines, requests, busyLints }) {
+export async function measureRequestLatency({ repo, workDir, lines, requests, busyLints, resolves = 3 }) {
   const server = spawn(process.execPath, [join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const published = new Map(); // version → diagnostics
@@ -71,7 +72,7 @@ export async function measureRequestLatency({ repo, workDir, lines, requests, bu
       let actions = [];
       codeAction.push(await timed(async () => (actions = await connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } }))));
       const lazy = actions.find((a) => !a.edit && a.data);
-      if (lazy && n < Math.min(requests, 10)) resolve.push(await timed(() => connection.sendRequest('codeAction/resolve', lazy)));
+      if (lazy && resolve.length < resolves) resolve.push(await timed(() => connection.sendRequest('codeAction/resolve', lazy)));
     }
 
     // Hovers while the document relints: a BEGIN; at the top changes the transaction of every statement.

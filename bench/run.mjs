@@ -106,7 +106,7 @@ async function main() {
   const squawkVersion = JSON.parse(readFileSync(join(REPO, 'node_modules/@squawk-cli/linux-x64/package.json'), 'utf8')).version;
   console.log(`## Run of ${new Date().toISOString()}`);
   console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`Command: npm run bench (node bench/run.mjs --repetitions ${repetitions} --edits ${edits})\n`);
+  console.log(`Command: npm run bench (node bench/run.mjs ${process.argv.slice(2).join(' ') || `--repetitions ${repetitions} --edits ${edits}`})\n`);
 
   if (!process.argv.includes('--skip-corpus')) {
     if (!existsSync(CORPUS)) {
