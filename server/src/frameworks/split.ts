@@ -11,7 +11,7 @@ import type { LockstepConfig } from '../config/types';
 import { lintText } from '../engine';
 import { kindOf } from '../parse/ast';
 import { splitMigration, type DeployPoint } from '../split/plan';
-import { lintHostText } from './lint';
+import { lintHostText, type HostLintResult } from './lint';
 import type { FrameworkExtractor, MigrationToWrite } from './types';
 
 export interface HostSplitOptions {
@@ -98,6 +98,13 @@ export function splitHostMigration(options: HostSplitOptions): HostSplitResult {
     ].join('\n'),
   };
   return { ok: true, files, deploys: split.deploys, note };
+}
+
+/** A cheap guess, for offering the action: a framework that writes migrations, a wrapped up migration of several statements, all analysed. */
+export function worthSplittingHost(result: HostLintResult): boolean {
+  const { extraction, framework } = result.host;
+  const up = extraction.statements.filter((s) => s.section === 'up');
+  return !!framework.idioms.writeMigrations && extraction.transaction.wrapped && up.length > 1 && !extraction.notAnalysed.some((n) => n.section === 'up') && !result.document.syntaxErrors.length;
 }
 
 function notePath(path: string): string {
