@@ -39,7 +39,9 @@ export async function runHostSuite({ server, extensionPath, testsIndex, workspac
     });
     await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
     log(`extension-host suite: opening ${workspace} with the tests payload`);
-    await page.goto(url);
+    // Only the navigation: on a busy machine the workbench's `load` takes longer than goto's 30 s, and the
+    // exit code below has its own timeout.
+    await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
     let timer;
     const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     const code = await Promise.race([exited, timedOut]);
