@@ -7,9 +7,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { sqlName } from '../../../server/src/locks/modes';
-import { codeOf, hasCode, lacksCode, openFixture, rangeOf, waitForDiagnostics } from './helpers';
+import { EXTENSION_ID, codeOf, hasCode, lacksCode, openFixture, rangeOf, waitForDiagnostics } from './helpers';
 
-const TYPEORM_MIGRATION = 'typeorm/1733000000000-OrdersCustomerIndex.ts';
+const TYPEORM_MIGRATION = 'typeorm/migrations/1733000000000-OrdersCustomerIndex.ts';
 const SQL = 'CREATE INDEX orders_customer_idx ON orders (customer_id)';
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -24,6 +24,9 @@ describe('a TypeORM .ts migration', () => {
   let diagnostic: vscode.Diagnostic;
 
   before(async () => {
+    // The workspace activates Lockstep (it has migrations/*.ts), but a busy machine may time out VS Code's
+    // workspaceContains search, and this test may run first: activate it as a user's first .sql file would.
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     ({ document } = await openFixture(TYPEORM_MIGRATION));
     const diagnostics = await waitForDiagnostics(document.uri, 'require-concurrent-index in the .ts migration', hasCode('require-concurrent-index'));
     diagnostic = diagnostics.find((d) => codeOf(d) === 'require-concurrent-index')!;
