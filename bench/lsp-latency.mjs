@@ -13,7 +13,7 @@ const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = re
 const DIAGNOSTICS_TIMEOUT_MS = 60_000;
 
 /** Small deterministic PRNG (mulberry32), so every run edits the same lines. */
-function random(seed) {
+export function random(seed) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);

@@ -3,13 +3,14 @@
 // edit-to-diagnostics latency on a generated 20,000-line migration. Prints the figures as
 // Markdown for BENCHMARKS.md. Not a test: it asserts nothing about speed.
 //
-// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--skip-corpus] [--skip-lsp]
+// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--skip-corpus] [--skip-lsp] [--skip-requests]
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureCorpus, median } from './corpus-speed.mjs';
 import { measureLspLatency, percentile } from './lsp-latency.mjs';
+import { measureRequestLatency } from './lsp-requests.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = resolve(REPO, '../shared/corpus');
@@ -65,6 +66,26 @@ async function main() {
       console.log('\nrename-column renames the column an `ADD COLUMN` line adds (every later statement sees the schema change);');
       console.log('comment-text edits the string of a `COMMENT ON TABLE` line (nothing later depends on it).');
       console.log('\nTarget: p95 < 10 ms (with debounce 0, i.e. the server\'s own work).');
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+  if (!process.argv.includes('--skip-requests')) {
+    const workDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
+    try {
+      const requests = option('--requests', 100);
+      const busyLints = option('--busy-lints', 4);
+      const run = await measureRequestLatency({ repo: REPO, workDir, lines: 20_000, requests, busyLints });
+      console.log(`\n### Language server: hovers and code actions on the generated 20,000-line migration`);
+      console.log(`Load average now: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+      console.log('| request | when | count | p50 | p95 | p99 | max | target |');
+      console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+      const row = (name, when, values, target) =>
+        console.log(`| ${name} | ${when} | ${values.length} | ${[50, 95, 99].map((p) => (values.length ? ms(percentile(values, p)) : '–')).join(' | ')} | ${values.length ? ms(Math.max(...values)) : '–'} | ${target} |`);
+      row('hover', 'idle (document linted)', run.hover, 'p95 ≤ 5 ms');
+      row('hover', `while the whole document relints (${busyLints} lints)`, run.hoverWhileLinting, 'p99 ≤ 50 ms');
+      row('codeAction (quick-fixes listed, client resolves)', 'idle', run.codeAction, 'p95 ≤ 20 ms');
+      row('codeAction/resolve (one fix built and verified)', 'idle', run.resolve, '–');
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }

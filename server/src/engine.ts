@@ -5,7 +5,7 @@
  */
 import type { LockstepConfig, Severity } from './config/types';
 import type { Finding, TextSpan } from './findings';
-import { buildDocument, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './document/model';
+import { buildDocument, buildDocumentSteps, runToEnd, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './document/model';
 import { forwardKeyHash, hashString } from './document/forwardState';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
@@ -181,11 +181,16 @@ function rebase(outcome: ParseOutcome, delta: number): ParseOutcome {
 }
 
 export function lintText(text: string, options: LintOptions): LintResult {
+  return runToEnd(lintSteps(text, options));
+}
+
+/** `lintText` in slices: it yields after each statement (see buildDocumentSteps); same result. */
+export function* lintSteps(text: string, options: LintOptions): Generator<void, LintResult> {
   const { config } = options;
   // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
   const cache = options.cache;
   cache?.beginRun();
-  const document = buildDocument(text, {
+  const document = yield* buildDocumentSteps(text, {
     path: options.path,
     config,
     catalog: options.schema,
@@ -231,6 +236,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index);
     }
+    yield;
   }
 
   for (const d of document.ignores) {

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   dynamicConfigRegistration?: boolean;
   /** Extra environment for the server process. */
   env?: Record<string, string>;
+  /** Advertise codeAction/resolve of `edit` (like VS Code): quick-fixes then come without edits, filled in on resolve. */
+  codeActionResolve?: boolean;
 }
 
 export interface Published {
@@ -131,6 +133,7 @@ export class LspHarness {
           synchronization: { dynamicRegistration: false },
           publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
+          ...(options.codeActionResolve ? { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } } : {}),
         },
       },
     });

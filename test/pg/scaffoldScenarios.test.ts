@@ -5,13 +5,14 @@
  * exactly (catalog diff) and keep the rows the applications wrote. Plans compose: a scenario may
  * be two plans, the second scaffolded from the schema the first leaves.
  * (full_name → first/last and the normalized patients table are the split-column and normalize
- * kinds' own tests.) Runs in `npm run test:scaffold-load`.
+ * kinds' own tests.) The CREATE INDEX postmortem is a plan of its own: a unique build the data
+ * breaks, detected, fixed and recovered as PLAN.md says. Runs in `npm run test:scaffold-load`.
  */
 import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { ORACLE_VERSIONS, sharedCluster, type PgCluster } from '../support/pgCluster';
 import { schemaSnapshot, snapshotDiff } from './scaffold/snapshot';
-import { PlanStepper } from './scaffold/stepper';
+import { PlanStepper, indexBuild, indexRecovery, outcome } from './scaffold/stepper';
 
 interface Scenario {
   name: string;
@@ -117,6 +118,45 @@ for (const version of VERSIONS) {
     let cluster: PgCluster;
     before(async () => {
       cluster = await sharedCluster(version);
+    });
+
+    // The CREATE INDEX postmortem: the data breaks the plan's unique build (two emails that differ
+    // only in case, lower-cased by the type change), which leaves an INVALID index. Detect it, fix
+    // the data, recover as PLAN.md says, and the contract ends with a valid unique index.
+    it('the CREATE INDEX postmortem: detect the INVALID index, fix the data, recover', async () => {
+      const plan = await PlanStepper.create(
+        cluster,
+        `scaffold${version}_scenario_postmortem`,
+        'CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);\nCREATE UNIQUE INDEX accounts_email_key ON accounts (email);',
+        `INSERT INTO accounts (email) SELECT 'user' || g || '@example.com' FROM generate_series(1, 20000) g;\nINSERT INTO accounts (email) VALUES ('User7@example.com');`,
+        'change-type',
+        { table: 'accounts', column: 'email', type: 'varchar(320)', using: 'lower(email)' },
+      );
+      try {
+        const build = indexBuild(plan.result);
+        await plan.upTo(build.migration.name);
+        assert.match(await outcome(plan.up(build)), /^23505: could not create unique index/);
+        // Detect: PLAN.md's query finds it, and the plan's verify refuses to go on.
+        const { detect, drops } = indexRecovery(plan.result);
+        assert.equal((await plan.migrator.query(detect)).rows.length, 1, 'the INVALID index is found');
+        const rest = plan.result.migrations.slice(plan.result.migrations.indexOf(build) + 1);
+        const verify = rest.find((m) => m.migration.name === 'verify')!;
+        for (const m of rest.slice(0, rest.indexOf(verify))) await plan.up(m);
+        assert.match(await outcome(plan.up(verify)), /is missing or INVALID/);
+        // Fix the data (the sync trigger carries it to the new column), then recover as PLAN.md says.
+        await plan.migrator.query(`UPDATE accounts SET email = 'user7+second@example.com' WHERE email = 'User7@example.com'`);
+        for (const drop of drops) await plan.migrator.query(drop);
+        await plan.up(build);
+        assert.equal((await plan.migrator.query(detect)).rows.length, 0, 'no INVALID index left');
+        await plan.up(verify);
+        await plan.upTo();
+        const index = await plan.migrator.query(`SELECT pg_get_indexdef(indexrelid) AS def, indisvalid FROM pg_index WHERE indrelid = 'accounts'::regclass AND NOT indisprimary`);
+        assert.deepEqual(index.rows, [{ def: 'CREATE UNIQUE INDEX accounts_email_key ON public.accounts USING btree (email)', indisvalid: true }]);
+        const type = await plan.migrator.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND attname = 'email'`);
+        assert.deepEqual(type.rows, [{ t: 'character varying(320)' }]);
+      } finally {
+        await plan.close();
+      }
     });
 
     SCENARIOS.forEach((s, i) => {

@@ -21,6 +21,7 @@ function facts(schema: SchemaInfo) {
       columns: t.columns.map((c) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.default ? ` DEFAULT ${c.default.replace(/::text\b/g, '')}` : ''}`),
       primaryKey: t.primaryKey?.columns,
       indexes: t.indexes.map((i) => `${i.name} (${i.columns.join(',')})${i.unique ? ' unique' : ''}${i.constraint ? ` ${i.constraint}` : ''}${i.simple ? '' : ' complex'}`).sort(),
+      checks: t.checks.map((c) => `${c.name} (${[...c.columns].sort()})${c.validated ? '' : ' not valid'}`).sort(),
       references: referencesTo(schema, t.name).map((f) => `${f.table}.${f.name} (${f.columns}) -> (${f.refColumns}) ${f.actions}`.trim()),
     }));
 }

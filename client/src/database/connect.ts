@@ -5,7 +5,8 @@
  * never connect: a malicious workspace setting could point Lockstep anywhere.
  */
 import * as vscode from 'vscode';
-import { CancellationTokenSource, type LanguageClient } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { requestWithin } from './requestWithin';
 import { seal } from '../../../server/src/lsp/secretChannel';
 import { PASSWORD_IN_SETTING, describeTarget, resolveTarget, secretKeyOf, urlHasPassword, parseUrl } from '../../../server/src/db/target';
 import {
@@ -109,21 +110,14 @@ export class DatabaseConnector {
 
   /** The server bounds the connect by the target's connect_timeout; this bounds the wait for the server. */
   private async request(params: DatabaseConnectParams, waitSeconds: number): Promise<DatabaseStatus> {
-    const cancel = new CancellationTokenSource();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<DatabaseStatus>((resolve) => {
-      timer = setTimeout(() => {
-        cancel.cancel();
-        resolve({ state: 'failed', message: `The language server did not answer the connect request within ${waitSeconds} s.`, errorKind: 'timeout' });
-      }, waitSeconds * 1000);
-    });
     try {
-      this.status = await Promise.race([this.client.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, params, cancel.token), timeout]);
+      this.status = await requestWithin<DatabaseStatus>(
+        (token) => this.client.sendRequest<DatabaseStatus>(DATABASE_CONNECT_METHOD, params, token),
+        waitSeconds * 1000,
+        () => ({ state: 'failed', message: `The language server did not answer the connect request within ${waitSeconds} s.`, errorKind: 'timeout' }),
+      );
     } catch (error) {
       this.status = { state: 'failed', message: `The language server did not answer: ${String(error)}` };
-    } finally {
-      clearTimeout(timer);
-      cancel.dispose();
     }
     return this.status;
   }

@@ -64,25 +64,55 @@ export interface RelationInfo {
   schema?: string;
 }
 
-/** A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic). */
+/**
+ * A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic).
+ * Copy-on-write: a copy shares the map and its sets until one side changes them, so copying a
+ * catalog per migration file costs nothing for the owners the file does not touch.
+ */
 class Links {
-  private readonly map = new Map<string, Set<string>>();
+  private map: Map<string, Set<string>>;
+  /** The map and the sets this copy may change in place; everything else is shared with a copy. */
+  private owned = new WeakSet<object>();
+
+  /** `shared`: another copy's map, which this one must not change in place. */
+  constructor(shared?: Map<string, Set<string>>) {
+    this.map = shared ?? new Map();
+    if (!shared) this.owned.add(this.map);
+  }
+
   add(key: string | undefined, value: string): void {
     if (key === undefined) return;
-    let set = this.map.get(key);
-    if (!set) this.map.set(key, (set = new Set()));
-    set.add(value);
+    const set = this.map.get(key);
+    if (set?.has(value)) return;
+    this.writableSet(key, set).add(value);
   }
+
   remove(key: string | undefined, value: string): void {
-    if (key !== undefined) this.map.get(key)?.delete(value);
+    if (key === undefined) return;
+    const set = this.map.get(key);
+    if (set?.has(value)) this.writableSet(key, set).delete(value);
   }
+
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
   }
+
   copy(): Links {
-    const copy = new Links();
-    for (const [k, set] of this.map) copy.map.set(k, new Set(set));
-    return copy;
+    // Neither side owns anything any more: the first change on either side copies what it changes.
+    this.owned = new WeakSet();
+    return new Links(this.map);
+  }
+
+  private writableSet(key: string, set: Set<string> | undefined): Set<string> {
+    if (set && this.owned.has(set)) return set;
+    if (!this.owned.has(this.map)) {
+      this.map = new Map(this.map);
+      this.owned.add(this.map);
+    }
+    const mine = new Set(set);
+    this.owned.add(mine);
+    this.map.set(key, mine);
+    return mine;
   }
 }
 
@@ -96,18 +126,37 @@ export interface PublicationInfo {
   updatesOrDeletes: boolean;
 }
 
+/**
+ * Copy-on-write: `clone()` shares every map and record with the original, and each side copies a
+ * map or record the first time it changes it. Every change therefore goes through the methods
+ * below (`editRelation`, `editConstraint`, …), never through an object a lookup returned.
+ */
 export class Catalog {
   private rels = new Map<string, RelationInfo>();
   private cons = new Map<string, ConstraintInfo>();
-  types = new Map<string, 'enum' | 'domain' | 'composite'>();
-  /** User functions by unqualified name, with the volatility CREATE FUNCTION declared (VOLATILE when unsaid). */
-  functions = new Map<string, FunctionVolatility>();
-  publications = new Map<string, PublicationInfo>();
+  private typeMap = new Map<string, 'enum' | 'domain' | 'composite'>();
+  private functionMap = new Map<string, FunctionVolatility>();
+  private publicationMap = new Map<string, PublicationInfo>();
   /** Owner table → its indexes, owned sequences and partitions. */
   private children = new Links();
   private constraintsByTable = new Links();
   private foreignKeysByReferenced = new Links();
   private dependents = new Links();
+  /** The maps and records this catalog may change in place (created by it, or copied on a change). */
+  private owned = new WeakSet<object>([this.rels, this.cons, this.typeMap, this.functionMap, this.publicationMap]);
+
+  get types(): ReadonlyMap<string, 'enum' | 'domain' | 'composite'> {
+    return this.typeMap;
+  }
+
+  /** User functions by unqualified name, with the volatility CREATE FUNCTION declared (VOLATILE when unsaid). */
+  get functions(): ReadonlyMap<string, FunctionVolatility> {
+    return this.functionMap;
+  }
+
+  get publications(): ReadonlyMap<string, PublicationInfo> {
+    return this.publicationMap;
+  }
 
   relation(name: string): RelationInfo | undefined {
     return this.rels.get(baseName(name));
@@ -155,21 +204,93 @@ export class Catalog {
     return this.relation(table)?.columns.get(column);
   }
 
-  /** An independent copy: later changes to either do not show in the other. */
+  /** An independent copy: later changes to either do not show in the other. Constant time (copy-on-write). */
   clone(): Catalog {
     const copy = new Catalog();
-    // Columns are copied too: SET/DROP NOT NULL change them in place, and must not reach the original.
-    for (const [k, r] of this.rels) copy.rels.set(k, { ...r, columns: new Map([...r.columns].map(([n, c]) => [n, { ...c }])) });
-    for (const [k, c] of this.cons) copy.cons.set(k, { ...c });
-    copy.types = new Map(this.types);
-    copy.functions = new Map(this.functions);
-    for (const [k, p] of this.publications) copy.publications.set(k, { ...p, tables: new Set(p.tables), schemas: new Set(p.schemas) });
-    // The lookup indexes are copied as they are, rather than rebuilt relation by relation.
+    copy.rels = this.rels;
+    copy.cons = this.cons;
+    copy.typeMap = this.typeMap;
+    copy.functionMap = this.functionMap;
+    copy.publicationMap = this.publicationMap;
     copy.children = this.children.copy();
     copy.constraintsByTable = this.constraintsByTable.copy();
     copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
     copy.dependents = this.dependents.copy();
+    copy.owned = new WeakSet();
+    this.owned = new WeakSet();
     return copy;
+  }
+
+  /** `map` itself when this catalog owns it, else a copy that it then owns. */
+  private writable<T extends object>(value: T, copy: (v: T) => T): T {
+    if (this.owned.has(value)) return value;
+    const mine = copy(value);
+    this.owned.add(mine);
+    return mine;
+  }
+
+  private writableRels(): Map<string, RelationInfo> {
+    return (this.rels = this.writable(this.rels, (m) => new Map(m)));
+  }
+
+  private writableCons(): Map<string, ConstraintInfo> {
+    return (this.cons = this.writable(this.cons, (m) => new Map(m)));
+  }
+
+  /** A relation this catalog may change in place (its columns too), or undefined when unknown. */
+  editRelation(name: string): RelationInfo | undefined {
+    const key = baseName(name);
+    const rel = this.rels.get(key);
+    if (!rel || this.owned.has(rel)) return rel;
+    const mine: RelationInfo = { ...rel, columns: copyColumns(rel.columns) };
+    this.owned.add(mine);
+    this.writableRels().set(key, mine);
+    return mine;
+  }
+
+  /** A constraint this catalog may change in place. */
+  editConstraint(name: string): ConstraintInfo | undefined {
+    const con = this.cons.get(name);
+    if (!con || this.owned.has(con)) return con;
+    const mine = { ...con };
+    this.owned.add(mine);
+    this.writableCons().set(name, mine);
+    return mine;
+  }
+
+  /** A publication this catalog may change in place. */
+  editPublication(name: string): PublicationInfo | undefined {
+    const pub = this.publicationMap.get(name);
+    if (!pub || this.owned.has(pub)) return pub;
+    const mine = { ...pub, tables: new Set(pub.tables), schemas: new Set(pub.schemas) };
+    this.owned.add(mine);
+    this.writablePublications().set(name, mine);
+    return mine;
+  }
+
+  setPublication(name: string, pub: PublicationInfo): void {
+    this.owned.add(pub);
+    this.writablePublications().set(name, pub);
+  }
+
+  deletePublication(name: string): void {
+    if (this.publicationMap.has(name)) this.writablePublications().delete(name);
+  }
+
+  setType(name: string, kind: 'enum' | 'domain' | 'composite'): void {
+    (this.typeMap = this.writable(this.typeMap, (m) => new Map(m))).set(name, kind);
+  }
+
+  deleteType(name: string): void {
+    if (this.typeMap.has(name)) (this.typeMap = this.writable(this.typeMap, (m) => new Map(m))).delete(name);
+  }
+
+  setFunction(name: string, volatility: FunctionVolatility): void {
+    (this.functionMap = this.writable(this.functionMap, (m) => new Map(m))).set(name, volatility);
+  }
+
+  private writablePublications(): Map<string, PublicationInfo> {
+    return (this.publicationMap = this.writable(this.publicationMap, (m) => new Map(m)));
   }
 
   /** Columns of tables whose type is `type` (a domain or enum name), for statements that check every use of it. */
@@ -215,9 +336,11 @@ export class Catalog {
   }
 
   addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
-    const rel: RelationInfo = { columns: new Map(), ...info };
+    // A record passed in may be another catalog's (RENAME keeps the columns): this one gets its own columns.
+    const rel: RelationInfo = { ...info, columns: info.columns ? copyColumns(info.columns) : new Map() };
+    this.owned.add(rel);
     this.removeRelation(rel.name);
-    this.rels.set(rel.name, rel);
+    this.writableRels().set(rel.name, rel);
     this.children.add(rel.table, rel.name);
     this.children.add(rel.partitionOf, rel.name);
     for (const d of rel.dependsOn ?? []) this.dependents.add(d, rel.name);
@@ -227,7 +350,7 @@ export class Catalog {
   removeRelation(name: string): void {
     const rel = this.rels.get(name);
     if (!rel) return;
-    this.rels.delete(name);
+    this.writableRels().delete(name);
     this.children.remove(rel.table, name);
     this.children.remove(rel.partitionOf, name);
     for (const d of rel.dependsOn ?? []) this.dependents.remove(d, name);
@@ -258,7 +381,8 @@ export class Catalog {
 
   addConstraint(info: ConstraintInfo): void {
     this.removeConstraint(info.name);
-    this.cons.set(info.name, info);
+    this.owned.add(info);
+    this.writableCons().set(info.name, info);
     this.constraintsByTable.add(info.table, info.name);
     if (info.kind === 'foreign') this.foreignKeysByReferenced.add(info.references, info.name);
   }
@@ -266,7 +390,7 @@ export class Catalog {
   removeConstraint(name: string): void {
     const con = this.cons.get(name);
     if (!con) return;
-    this.cons.delete(name);
+    this.writableCons().delete(name);
     this.constraintsByTable.remove(con.table, name);
     this.foreignKeysByReferenced.remove(con.references, name);
   }
@@ -287,6 +411,10 @@ export class Catalog {
       .map((r) => r.name)
       .sort();
   }
+}
+
+function copyColumns(columns: ReadonlyMap<string, ColumnInfo>): Map<string, ColumnInfo> {
+  return new Map([...columns].map(([n, c]) => [n, { ...c }]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +438,7 @@ const APPLY: Record<string, Apply> = {
     if (s.partbound && parent) {
       // A partition inherits the parent's columns.
       const parentRel = cat.relation(rangeVarName(parent));
-      const rel = cat.relation(table)!;
+      const rel = cat.editRelation(table)!;
       for (const [k, c] of parentRel?.columns ?? []) rel.columns.set(k, { ...c });
     }
     for (const elt of list(s.tableElts)) {
@@ -351,7 +479,7 @@ const APPLY: Record<string, Apply> = {
   RenameStmt(cat, s) {
     const oldName = baseName(rangeVarName(s.relation)) || names(s.object).pop() || '';
     if (s.renameType === 'OBJECT_COLUMN') {
-      const rel = cat.relation(oldName);
+      const rel = cat.editRelation(oldName);
       const col = rel?.columns.get(s.subname);
       if (rel && col) {
         rel.columns.delete(s.subname);
@@ -372,10 +500,10 @@ const APPLY: Record<string, Apply> = {
   CreatePublicationStmt(cat, s) {
     const pub: PublicationInfo = { allTables: !!s.for_all_tables, tables: new Set(), schemas: new Set(), updatesOrDeletes: publishesChanges(s.options) };
     addPublicationObjects(pub, s.pubobjects);
-    cat.publications.set(s.pubname, pub);
+    cat.setPublication(s.pubname, pub);
   },
   AlterPublicationStmt(cat, s) {
-    const pub = cat.publications.get(s.pubname);
+    const pub = cat.editPublication(s.pubname);
     if (!pub) return;
     if (list(s.options).length) pub.updatesOrDeletes = publishesChanges(s.options);
     if (s.action === 'AP_SetObjects') {
@@ -391,53 +519,54 @@ const APPLY: Record<string, Apply> = {
   },
   DropStmt(cat, s) {
     if (s.removeType === 'OBJECT_PUBLICATION') {
-      for (const obj of list(s.objects)) cat.publications.delete(names([obj]).pop() ?? '');
+      for (const obj of list(s.objects)) cat.deletePublication(names([obj]).pop() ?? '');
       return;
     }
     for (const obj of list(s.objects)) {
       const parts = obj.List ? names(obj.List.items) : names([obj]);
       const name = parts[parts.length - 1];
-      if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.types.delete(name ?? '');
+      if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.deleteType(name ?? '');
       else if (s.removeType === 'OBJECT_SCHEMA') for (const r of cat.relationsInSchema(name ?? '')) cat.drop(r.name);
       else if (name) cat.drop(name);
     }
   },
   CreateEnumStmt(cat, s) {
-    cat.types.set(names(s.typeName).pop() ?? '', 'enum');
+    cat.setType(names(s.typeName).pop() ?? '', 'enum');
   },
   CreateDomainStmt(cat, s) {
-    cat.types.set(names(s.domainname).pop() ?? '', 'domain');
+    cat.setType(names(s.domainname).pop() ?? '', 'domain');
   },
   CreateFunctionStmt(cat, s) {
     const name = names(s.funcname).pop();
     if (!name) return;
     const declared = list(s.options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'volatility');
     const volatility = String(declared?.arg?.String?.sval ?? 'volatile').toLowerCase();
-    cat.functions.set(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
+    cat.setFunction(name.toLowerCase(), volatility === 'immutable' || volatility === 'stable' ? volatility : 'volatile');
   },
   CompositeTypeStmt(cat, s) {
-    cat.types.set(baseName(rangeVarName(s.typevar)), 'composite');
+    cat.setType(baseName(rangeVarName(s.typevar)), 'composite');
   },
 };
 
 function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
-  const rel = cat.relation(table);
+  // Looked up per command: an earlier command of the same statement may have replaced the record.
+  const rel = (): RelationInfo | undefined => cat.editRelation(table);
   switch (cmd.subtype) {
     case 'AT_AddColumn':
       addColumn(cat, table, as(cmd.def, 'ColumnDef') ?? {});
       break;
     case 'AT_DropColumn':
-      rel?.columns.delete(cmd.name);
+      rel()?.columns.delete(cmd.name);
       break;
     case 'AT_AlterColumnType': {
-      const col = rel?.columns.get(cmd.name);
+      const col = rel()?.columns.get(cmd.name);
       const def = as(cmd.def, 'ColumnDef');
       if (col && def) col.type = typeInfo(def.typeName);
       break;
     }
     case 'AT_SetNotNull':
     case 'AT_DropNotNull': {
-      const col = rel?.columns.get(cmd.name);
+      const col = rel()?.columns.get(cmd.name);
       if (col) col.notNull = cmd.subtype === 'AT_SetNotNull';
       break;
     }
@@ -447,7 +576,7 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       break;
     }
     case 'AT_ValidateConstraint': {
-      const con = cat.constraint(cmd.name);
+      const con = cat.editConstraint(cmd.name);
       if (con) con.validated = true;
       break;
     }
@@ -458,13 +587,14 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
     case 'AT_ReplicaIdentity': {
       const ri = as(cmd.def, 'ReplicaIdentityStmt') ?? {};
       const kind = ({ d: 'default', n: 'nothing', f: 'full', i: 'index' } as const)[ri.identity_type as 'd' | 'n' | 'f' | 'i'];
-      if (rel && kind) rel.replicaIdentity = { kind, index: kind === 'index' ? ri.name : undefined };
+      const r = kind ? rel() : undefined;
+      if (r && kind) r.replicaIdentity = { kind, index: kind === 'index' ? ri.name : undefined };
       break;
     }
     case 'AT_AttachPartition': {
       const pc = as(cmd.def, 'PartitionCmd');
       cat.setPartitionOf(rangeVarName(pc?.name), table);
-      const attached = cat.relation(rangeVarName(pc?.name));
+      const attached = cat.editRelation(rangeVarName(pc?.name));
       if (attached && (pc?.bound?.PartitionBoundSpec ?? pc?.bound)?.is_default) attached.defaultPartition = true;
       break;
     }
@@ -475,7 +605,7 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
 }
 
 function addColumn(cat: Catalog, table: string, col: AstNode): void {
-  const rel = cat.relation(table);
+  const rel = cat.editRelation(table);
   if (!rel || !col.colname) return;
   const type = typeInfo(col.typeName);
   const constraints = list(col.constraints).map((c) => as(c, 'Constraint') ?? {});
@@ -499,7 +629,7 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
       const columns = con.indexname ? cat.relation(con.indexname)?.indexColumns : keys;
       if (con.indexname && con.indexname !== name) cat.removeRelation(con.indexname);
       cat.addRelation({ name, kind: 'index', table, indexColumns: columns });
-      if (primary) for (const k of keys) { const c = cat.column(table, k); if (c) c.notNull = true; }
+      if (primary) for (const k of keys) { const c = cat.editRelation(table)?.columns.get(k); if (c) c.notNull = true; }
       break;
     }
     case 'CONSTR_EXCLUSION': {

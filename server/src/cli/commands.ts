@@ -9,6 +9,8 @@ import { splitCommand } from './split';
 import { scaffoldCommand } from './scaffold';
 import { githubCommentCommand } from './githubComment';
 import { initCommand } from './init';
+import { runCommand } from './runCommand';
+import { watchCommand } from './watchCommand';
 
 export interface Subcommand {
   /** One line for `lockstep --help`. */
@@ -25,4 +27,6 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   scaffold: scaffoldCommand,
   'github-comment': githubCommentCommand,
   init: initCommand,
+  run: runCommand,
+  watch: watchCommand,
 };

@@ -80,8 +80,9 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const root = packageRoot();
   const stdinPath = args.stdinFilename ? resolve(io.cwd, args.stdinFilename) : undefined;
 
-  // One history per run: files of the same migration set share their replayed prefixes.
-  const history = args.history ? new SchemaHistory(snapshotFileSystem()) : undefined;
+  // One history per run: files of the same migration set share their replayed prefixes. Files come
+  // in runner order, so it keeps only each set's newest schema (memory stays flat on long sets).
+  const history = args.history ? new SchemaHistory(snapshotFileSystem(), 0, Date.now, 'latest') : undefined;
   const jobs: LintJob[] = [];
   for (const target of targets) {
     const path = target.absolutePath;

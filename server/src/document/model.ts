@@ -152,6 +152,23 @@ export interface BuildOptions {
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
+  return runToEnd(buildDocumentSteps(text, options));
+}
+
+/** Runs a sliced computation (see buildDocumentSteps) without pausing. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `buildDocument` in slices: it yields after each statement, so the language server can pause a
+ * long lint to answer a hover, and drop it when the text changed (lsp/slicedLint.ts). Nothing
+ * else runs in between, so the result is the same as in one go.
+ */
+export function* buildDocumentSteps(text: string, options: BuildOptions): Generator<void, MigrationDocument> {
   const { config } = options;
   const facts = options.facts ?? NO_FACTS;
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
@@ -170,6 +187,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
       continue;
     }
     const outcome = options.parse(chunk);
+    yield;
     if (!outcome.ok) syntaxErrors.push(outcome.error);
     else if (prepared.text === text) parsed.push(...outcome.statements);
     else {
@@ -203,7 +221,7 @@ export function buildDocument(text: string, options: BuildOptions): MigrationDoc
   let state = options.stateSeed ?? 0;
   const ids = { next: 0 };
   for (const section of sectionsOf(parsed, split.markers)) {
-    state = analyzeSection(doc, section, { config, facts, ids, templated }, state, options.memo);
+    state = yield* analyzeSection(doc, section, { config, facts, ids, templated }, state, options.memo);
   }
   attachIgnores(doc);
   return doc;
@@ -252,7 +270,7 @@ interface SectionContext {
   templated: ReadonlySet<InputStatement>;
 }
 
-function analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): number {
+function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): Generator<void, number> {
   const { config } = context;
   // A down section runs against the schema the up section left, and its own changes stay out of it.
   const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
@@ -306,6 +324,7 @@ function analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: Se
     for (const name of createdBy(ast)) doc.createdAt.set(name, [...(doc.createdAt.get(name) ?? []), index]);
     for (const name of createdIn(ast, doc.statements[index].searchSchema)) doc.createdIn.set(name, [...(doc.createdIn.get(name) ?? []), index]);
     catalog.apply(ast);
+    yield;
   }
   return fingerprint;
 }

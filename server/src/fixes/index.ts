@@ -103,7 +103,7 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
   return fixes;
 }
 
-function safely<T>(produce: () => T[]): T[] {
+export function safely<T>(produce: () => T[]): T[] {
   try {
     return produce();
   } catch {

@@ -69,9 +69,20 @@ const MAX_REPLAYED_FILE_BYTES = 2_000_000;
 interface Step {
   path: string;
   version: string;
-  /** Schema after this file. */
-  after: Catalog;
+  /** Schema after this file; undefined once released (`retain: 'latest'`). */
+  after: Catalog | undefined;
 }
+
+/**
+ * What a history keeps between questions. `all` (the editor): every file's schema, so a question
+ * about any file of a set is answered from memory. `latest` (a one-pass CLI run, files asked for
+ * in runner order): only the newest schema of each set and the last few linted files, so memory
+ * stays flat however long the set is; asking about an earlier file again replays from the start.
+ */
+export type HistoryRetention = 'all' | 'latest';
+
+/** `latest`: linted files kept for the next file of their set (Diesel lints down.sql between two up.sql files). */
+const LATEST_LINTED = 16;
 
 export class SchemaHistory {
   /** Replayed steps per migration set (keyed by the first earlier file's folder), oldest first. */
@@ -86,6 +97,7 @@ export class SchemaHistory {
     private readonly fs: HistoryFileSystem = nodeFileSystem,
     private readonly recheckMs = 0,
     private readonly now: () => number = Date.now,
+    private readonly retain: HistoryRetention = 'all',
   ) {}
 
   /**
@@ -97,7 +109,8 @@ export class SchemaHistory {
     const recent = this.recent.get(recentKey);
     if (recent && this.now() - recent.at < this.recheckMs) return recent.schema;
     const schema = this.compute(file, text, config);
-    this.recent.set(recentKey, { at: this.now(), schema });
+    // Answers that are never trusted need not be kept (they would hold every file's schema).
+    if (this.recheckMs > 0) this.recent.set(recentKey, { at: this.now(), schema });
     return schema;
   }
 
@@ -117,7 +130,9 @@ export class SchemaHistory {
    * replay it again (the CLI lints a migration set in order: each file is the next one's history).
    */
   record(file: string, before: Catalog | undefined, after: Catalog): void {
+    this.linted.delete(file);
     this.linted.set(file, { version: this.fs.version(file), before, after });
+    if (this.retain === 'latest' && this.linted.size > LATEST_LINTED) this.linted.delete(this.linted.keys().next().value!);
   }
 
   private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
@@ -132,6 +147,8 @@ export class SchemaHistory {
     while (valid < chain.length && valid < earlier.length && chain[valid].path === earlier[valid] && chain[valid].version === this.fs.version(earlier[valid])) {
       valid++;
     }
+    // Replay from the newest step still holding its schema (all of them, unless `retain: 'latest'` released some).
+    while (valid > 0 && !chain[valid - 1].after) valid--;
     chain.length = valid;
     for (let i = valid; i < earlier.length; i++) {
       const before = chain[i - 1]?.after;
@@ -139,6 +156,10 @@ export class SchemaHistory {
       const linted = this.linted.get(earlier[i]);
       const reuse = linted && linted.version === version && linted.before === before;
       chain.push({ path: earlier[i], version, after: reuse ? linted.after : this.replay(earlier[i], before ?? new Catalog(), config) });
+      if (this.retain === 'latest') {
+        if (reuse) this.linted.delete(earlier[i]);
+        if (i > 0) chain[i - 1].after = undefined;
+      }
     }
     this.chains.set(key, chain);
     return chain[earlier.length - 1].after;

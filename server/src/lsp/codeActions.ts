@@ -1,8 +1,10 @@
 /**
  * Code actions: the quick-fixes of each Lockstep diagnostic (`quickfix`), fix-all
- * (`source.fixAll.lockstep`) and "Split into phases" (`source.lockstep.splitPhases`). Quick-fixes
- * are computed when asked (they are cheap: the statements under the cursor); fix-all and the split
- * are offered at once and computed in codeAction/resolve, when the user picks them.
+ * (`source.fixAll.lockstep`) and "Split into phases" (`source.lockstep.splitPhases`). Building a fix
+ * means verifying it (a few whole-document lints), so a client that resolves code actions (VS Code)
+ * gets quick-fixes listed by name and each one built and verified in codeAction/resolve, when the
+ * user picks it; a client that does not gets them built at once, for at most MAX_FIXED_FINDINGS
+ * findings. Fix-all and the split are always offered at once and computed in codeAction/resolve.
  */
 import {
   CodeActionKind,
@@ -16,6 +18,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../engine';
 import type { Finding } from '../findings';
 import { fixesFor } from '../fixes';
+import { plannedFixes, resolvePlanned, type FixSlot } from '../fixes/lazy';
 import { isHostResult } from '../frameworks/lint';
 import { hostFixes } from '../frameworks/fixes';
 import { fixAll } from '../fixes/fixAll';
@@ -45,6 +48,23 @@ interface ResolveData {
   version: number;
 }
 
+/** A quick-fix listed by name: which finding (index, rule and start, checked on resolve) and which of its fixes. */
+interface QuickFixData {
+  lockstep: 'quickfix';
+  uri: string;
+  version: number;
+  finding: number;
+  ruleId: string;
+  start: number;
+  slot: FixSlot;
+}
+
+/** The client fills in a code action's edit through codeAction/resolve (VS Code does; LSP 3.16). */
+function resolvesEdits(ctx: FeatureContext): boolean {
+  const properties = ctx.clientCapabilities().textDocument?.codeAction?.resolveSupport?.properties;
+  return Array.isArray(properties) && properties.includes('edit') && ctx.clientCapabilities().textDocument?.codeAction?.dataSupport === true;
+}
+
 /** Does the client's `only` filter let `kind` through? */
 function wanted(kind: string, only: string[] | undefined): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -60,7 +80,7 @@ export const codeActionsFeature: ServerFeature = {
   },
   register(ctx) {
     ctx.connection.onCodeAction(ctx.guard('codeAction', [], (params: CodeActionParams, token?: CancellationToken) => codeActions(ctx, params, token)));
-    ctx.connection.onCodeActionResolve(ctx.guard('codeActionResolve', null as unknown as CodeAction, (action: CodeAction) => resolve(ctx, action)));
+    ctx.connection.onCodeActionResolve(ctx.guard('codeActionResolve', null as unknown as CodeAction, (action: CodeAction, token?: CancellationToken) => resolve(ctx, action, token)));
   },
 };
 
@@ -103,18 +123,33 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
     const inRange = result.findings.filter((finding) => overlaps(finding.span, range));
     const shown = inRange.filter((finding) => sent.some((d) => sameDiagnostic(d, finding, doc)));
     const chosen = (sent.length > 0 && shown.length > 0 ? shown : inRange).slice(0, MAX_FIXED_FINDINGS);
-    const folder = chosen.length ? readMigrationFolder(path, result.document.runner) : undefined;
     // An oversized document was linted as its prefix: fixes are built and verified on that prefix
     // (their edits fall inside it), never on the whole text.
     const text = linted.large ? doc.getText().slice(0, linted.large.linted) : doc.getText();
-    for (const finding of chosen) {
-      // Each fix is verified by a re-lint: between findings, let other requests (a hover) in.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (token?.isCancellationRequested || ctx.documents.get(uri)?.version !== doc.version) return [];
-      const diagnostic = matchingDiagnostic(sent, finding, doc);
-      const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
-      const fixes = fixesFor({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(uri) });
-      for (const fix of fixes) actions.push(quickFix(fix, diagnostic, doc));
+    if (resolvesEdits(ctx)) {
+      // Listed by name only: building and verifying a fix (several whole-document lints) waits for codeAction/resolve.
+      for (const finding of chosen) {
+        const diagnostic = matchingDiagnostic(sent, finding, doc);
+        const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
+        for (const planned of plannedFixes({ text, result, finding, stmt, config: linted.config, path, schema: linted.schema })) {
+          if (planned.fix) actions.push(quickFix(planned.fix, diagnostic, doc));
+          else if (planned.slot) {
+            const data: QuickFixData = { lockstep: 'quickfix', uri, version: doc.version, finding: result.findings.indexOf(finding), ruleId: finding.ruleId, start: finding.span.start, slot: planned.slot };
+            actions.push({ title: planned.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: planned.preferred, data });
+          }
+        }
+      }
+    } else {
+      const folder = chosen.length ? readMigrationFolder(path, result.document.runner) : undefined;
+      for (const finding of chosen) {
+        // Each fix is verified by a re-lint: between findings, let other requests (a hover) in.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (token?.isCancellationRequested || ctx.documents.get(uri)?.version !== doc.version) return [];
+        const diagnostic = matchingDiagnostic(sent, finding, doc);
+        const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
+        const fixes = fixesFor({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(uri) });
+        for (const fix of fixes) actions.push(quickFix(fix, diagnostic, doc));
+      }
     }
   }
   // Fix-all and the split need the whole document: not for one over the size limit.
@@ -128,6 +163,29 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
     actions.push({ title: 'Lockstep: Split into phases (expand, backfill, contract)', kind: SPLIT_KIND, data: data('split') });
   }
   return actions;
+}
+
+/**
+ * Builds and verifies one listed quick-fix. The document must still be the version it was listed
+ * for (else the action comes back without an edit, and the editor applies nothing); one finding
+ * per request, and a request cancelled meanwhile is answered as cancelled (guard) without the work.
+ */
+async function resolveQuickFix(ctx: FeatureContext, action: CodeAction, data: QuickFixData, token?: CancellationToken): Promise<CodeAction> {
+  const state = await current(ctx, data.uri);
+  if (!state || state.doc.version !== data.version || token?.isCancellationRequested) return action;
+  const { doc, result, linted } = state;
+  const finding = result.findings[data.finding];
+  if (!finding || finding.ruleId !== data.ruleId || finding.span.start !== data.start || !data.slot) return action;
+  const path = filePathOf(data.uri);
+  const text = linted.large ? doc.getText().slice(0, linted.large.linted) : doc.getText();
+  const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
+  const folder = readMigrationFolder(path, result.document.runner);
+  const fix = resolvePlanned({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(data.uri) }, data.slot);
+  if (!fix) {
+    ctx.log(`Quick-fix "${action.title}": no placement of it passes verification in this document; nothing to apply.`);
+    return action;
+  }
+  return { ...action, edit: fixToWorkspaceEdit(fix, doc) };
 }
 
 /** The client's own diagnostic for this finding when it sent one (VS Code matches fixes to squiggles by identity). */
@@ -157,9 +215,10 @@ function quickFix(fix: Fix, diagnostic: Diagnostic, doc: TextDocument): CodeActi
   };
 }
 
-async function resolve(ctx: FeatureContext, action: CodeAction): Promise<CodeAction> {
-  const data = action.data as ResolveData | undefined;
-  if (!data?.lockstep) return action;
+async function resolve(ctx: FeatureContext, action: CodeAction, token?: CancellationToken): Promise<CodeAction> {
+  const data = action?.data as ResolveData | QuickFixData | undefined;
+  if (!data?.lockstep || typeof data.uri !== 'string') return action;
+  if (data.lockstep === 'quickfix') return resolveQuickFix(ctx, action, data, token);
   const state = await current(ctx, data.uri);
   if (!state || state.linted.large) return action;
   const { doc, result, linted } = state;

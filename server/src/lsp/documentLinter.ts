@@ -4,7 +4,9 @@
  * they become an empty result for that document.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { EngineCache, lintText, type LintResult } from '../engine';
+import { EngineCache, lintSteps, type LintResult } from '../engine';
+import { runToEnd } from '../document/model';
+import { runSliced, SLICE_MS } from './slicedLint';
 import type { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import type { Finding } from '../findings';
@@ -42,6 +44,19 @@ export class DocumentLinter {
 
   /** `maxChars`: documents longer than this get only a prefix of whole statements linted. */
   lint(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars = Infinity): LintedDocument {
+    return runToEnd(this.lintSteps(doc, path, config, maxChars));
+  }
+
+  /**
+   * `lint` in slices that give the event loop back every SLICE_MS, so hovers and other requests are
+   * answered while a big document lints (from the last completed lint). Stops, keeping nothing, as
+   * soon as `wanted()` says the lint is superseded (the text changed, or a newer lint started).
+   */
+  lintSliced(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars: number, wanted: () => boolean, sliceMs = SLICE_MS): Promise<LintedDocument | undefined> {
+    return runSliced(this.lintSteps(doc, path, config, maxChars), wanted, sliceMs);
+  }
+
+  private *lintSteps(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars: number): Generator<void, LintedDocument> {
     const started = Date.now();
     let linted: LintedDocument;
     try {
@@ -57,7 +72,7 @@ export class DocumentLinter {
         const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
         // An oversized document gets no parse cache: holding its statements is what exhausted memory.
         const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema };
-        const result = framework ? lintHostText(text, framework, options) : lintText(text, options);
+        const result = framework ? lintHostText(text, framework, options) : yield* lintSteps(text, options);
         if (large) this.caches.delete(doc.uri);
         const findings = Array.isArray(result.findings) ? result.findings : [];
         linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema, large };

@@ -4,7 +4,7 @@
  * server.ts merges its capabilities and calls `register` once the shared pieces exist.
  */
 import { traceFeature } from './trace';
-import type { CancellationToken, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, ClientCapabilities, Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintedDocument } from './documentLinter';
 import type { LockstepConfig } from '../config/types';
@@ -28,6 +28,8 @@ export interface FeatureContext {
   relintAll(): void;
   /** The document's warm parse cache (fix verification re-lints only what a fix changed). */
   cacheFor(uri: string): EngineCache;
+  /** What the client said it supports in `initialize` (empty before it). */
+  clientCapabilities(): ClientCapabilities;
 }
 
 export interface ServerFeature {

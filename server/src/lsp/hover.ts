@@ -8,16 +8,17 @@ import { spanToRange } from './diagnostics';
 import { isHostResult } from '../frameworks/lint';
 import { hostHoverAt } from '../frameworks/hover';
 
-export function lockHover(doc: TextDocument, result: LintResult, offset: number, config: LockstepConfig): Hover | null {
+/** `offset` is in `result`'s text; `delta` maps its offsets to `doc`'s (a lint of an earlier text, see lastLint.ts). */
+export function lockHover(doc: TextDocument, result: LintResult, offset: number, config: LockstepConfig, delta = 0): Hover | null {
   if (isHostResult(result)) {
     const found = hostHoverAt(result, offset, config);
-    return found ? { contents: { kind: 'markdown', value: found.markdown }, range: spanToRange(doc, found.span.start, found.span.end) } : null;
+    return found ? { contents: { kind: 'markdown', value: found.markdown }, range: spanToRange(doc, found.span.start + delta, found.span.end + delta) } : null;
   }
   const markdown = hoverAt(result, offset, config);
   if (!markdown) return null;
   const hover: Hover = { contents: { kind: 'markdown', value: markdown } };
   const span = statementSpanAt(result, offset);
-  if (span) hover.range = spanToRange(doc, span.start, span.end);
+  if (span) hover.range = spanToRange(doc, span.start + delta, span.end + delta);
   return hover;
 }
 

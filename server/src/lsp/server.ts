@@ -9,6 +9,7 @@ import {
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
+  type ClientCapabilities,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -24,6 +25,7 @@ import { DocumentConfigs, filePathOf } from './documentConfigs';
 import { DocumentLinter, describeError, type LintedDocument } from './documentLinter';
 import { FEATURES, type FeatureContext } from './features';
 import { lockHover } from './hover';
+import { LastLintLookup, type FromLastLint } from './lastLint';
 import { DEFAULT_MAX_DOCUMENT_MB, largeDocumentDiagnostic } from './largeDocument';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
 
@@ -46,6 +48,7 @@ export function startServer(connection: Connection): void {
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   let maxDocumentMb = DEFAULT_MAX_DOCUMENT_MB;
   let canRegisterConfigChange = false;
+  let clientCapabilities: ClientCapabilities = {};
   let engineReady: Promise<boolean> = Promise.resolve(false);
 
   function guard<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
@@ -65,6 +68,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    clientCapabilities = params.capabilities ?? {};
     configs.canPullSettings = params.capabilities.workspace?.configuration === true;
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     const options = (params.initializationOptions ?? {}) as LockstepInitOptions;
@@ -95,7 +99,17 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  /** Lint the document's current text (if it is still open and is SQL); undefined when skipped. */
+  /**
+   * The lint running for each document. A lint runs in slices (lintSliced), so requests are answered
+   * meanwhile; it is superseded, and stops without publishing, when the text changes or a newer lint
+   * of the document starts (settings changed).
+   */
+  const running = new Map<string, { version: number; settings: number; ticket: number; result: Promise<LintedDocument | undefined> }>();
+  let tickets = 0;
+  /** Bumped when settings change: a lint started before is superseded even for the same text. */
+  let settingsEpoch = 0;
+
+  /** Lint the document's current text (if it is still open and is SQL); undefined when skipped or superseded. */
   async function lintNow(uri: string): Promise<LintedDocument | undefined> {
     if (!isSqlDocument(documents.get(uri))) return undefined;
     const engineOk = await engineReady;
@@ -107,8 +121,28 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
       return undefined;
     }
+    // The same text under the same settings: wait for the lint already running rather than start another.
+    const inFlight = running.get(uri);
+    if (inFlight?.version === doc.version && inFlight.settings === settingsEpoch) return inFlight.result;
+    const ticket = ++tickets;
+    const wanted = () => running.get(uri)?.ticket === ticket && documents.get(uri)?.version === doc.version;
     const config = FEATURES.reduce((c, feature) => feature.adjustConfig?.(c, uri) ?? c, effective.config);
-    const linted = linter.lint(doc, filePathOf(uri), config, Math.floor(maxDocumentMb * 1048576));
+    const result = linter.lintSliced(doc, filePathOf(uri), config, Math.floor(maxDocumentMb * 1048576), wanted).then((linted) => {
+      if (!linted || !wanted()) return undefined;
+      running.delete(uri);
+      publish(doc, linted);
+      return linted;
+    });
+    running.set(uri, { version: doc.version, settings: settingsEpoch, ticket, result });
+    try {
+      return await result;
+    } finally {
+      if (running.get(uri)?.ticket === ticket) running.delete(uri);
+    }
+  }
+
+  function publish(doc: TextDocument, linted: LintedDocument): void {
+    const uri = doc.uri;
     const shown = linted.findings.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
     if (shown.length < linted.findings.length) {
       log.warn(`${uri}: showing the first ${shown.length} of ${linted.findings.length} findings`);
@@ -117,12 +151,20 @@ export function startServer(connection: Connection): void {
     if (linted.large) diagnostics.unshift(largeDocumentDiagnostic(doc, linted.large, maxDocumentMb, linted.result?.document.statements.length ?? 0));
     void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     void connection.sendNotification(DOCUMENT_INFO_METHOD, documentInfo(uri, linted));
-    return linted;
   }
 
-  const lintGuarded = guard('lint', undefined, lintNow);
+  const lintGuarded = guard('lint', undefined, (uri: string) => lintNow(uri));
+  const lastLint = new LastLintLookup();
+  /** The current version's lint (waiting for it), as a hover lookup. */
+  async function lintedNowAt(uri: string, offset: number): Promise<FromLastLint | undefined> {
+    const linted = await lintNow(uri);
+    return linted && { linted, offset, delta: 0 };
+  }
+  /** The lint of the document's current version: the last one if current, else the running one, else a new one. */
+  const currentLint = (uri: string, version: number) => linter.current(uri, version) ?? lintNow(uri);
 
   function relintAll(): void {
+    settingsEpoch++;
     linter.invalidateResults();
     for (const doc of documents.all()) void lintGuarded(doc.uri);
   }
@@ -144,6 +186,8 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((event) => {
     const uri = event.document.uri;
     debouncer.cancel(uri);
+    running.delete(uri); // a lint in progress stops at its next pause
+    lastLint.forget(uri);
     seen.delete(uri);
     linter.forget(uri, filePathOf(uri));
     configs.forget(uri);
@@ -170,19 +214,29 @@ export function startServer(connection: Connection): void {
     guard('hover', null, async (params) => {
       const doc = documents.get(params.textDocument?.uri);
       if (!doc || !isSqlDocument(doc) || !isPosition(params.position)) return null;
-      // During an edit storm the pending lint is for a version already gone: answer from the last
-      // lint when the statement under the cursor is unchanged, rather than lint the whole file first.
-      const linted = linter.current(doc.uri, doc.version) ?? lastIfStatementUnchanged(doc, params.position) ?? (await lintNow(doc.uri));
+      // While a newer lint runs or waits for its debounce, answer from the last completed one when the
+      // statement under the cursor is untouched since (lastLint.ts), rather than wait for the lint.
+      const offset = doc.offsetAt(params.position);
+      const exact = linter.current(doc.uri, doc.version);
+      const found = exact ? { linted: exact, offset, delta: 0 } : (lastLint.find(doc, offset, linter.last(doc.uri)) ?? (await lintedNowAt(doc.uri, offset)));
       const fresh = documents.get(doc.uri);
-      if (!linted?.result || !fresh || (fresh.version !== linted.version && linted !== lastIfStatementUnchanged(fresh, params.position))) return null;
-      const offset = fresh.offsetAt(params.position);
-      const hover = lockHover(fresh, linted.result, offset, linted.config);
+      if (!found?.linted.result || !fresh) return null;
+      // The text moved on while we waited: answer only if the statement is still the same.
+      const still =
+        fresh.version === doc.version
+          ? found
+          : fresh.version === found.linted.version
+            ? { linted: found.linted, offset: fresh.offsetAt(params.position), delta: 0 }
+            : lastLint.find(fresh, fresh.offsetAt(params.position), found.linted);
+      if (!still) return null;
+      const { linted } = still;
+      const hover = lockHover(fresh, linted.result!, still.offset, linted.config, still.delta);
       if (!hover) return null;
       // Feature hovers read SQL offsets; a host file's offsets are the host's.
-      if (isHostResult(linted.result)) return hover;
+      if (isHostResult(linted.result!)) return hover;
       // Features add to the lock table (e.g. live database figures); a failing one adds nothing.
       for (const feature of FEATURES) {
-        const extra = await feature.hover?.(fresh.uri, offset, linted).catch((error) => log.error(`hover feature failed: ${describeError(error)}`));
+        const extra = await feature.hover?.(fresh.uri, still.offset, linted).catch((error) => log.error(`hover feature failed: ${describeError(error)}`));
         if (extra) (hover.contents as { value: string }).value += `\n\n${extra}`;
       }
       return hover;
@@ -196,25 +250,14 @@ export function startServer(connection: Connection): void {
     log: (message) => log.info(message),
     relintAll,
     cacheFor: (uri) => linter.cacheFor(uri),
+    clientCapabilities: () => clientCapabilities,
     linted: async (uri) => {
       const doc = documents.get(uri);
       if (!doc || !isSqlDocument(doc)) return undefined;
-      return linter.current(uri, doc.version) ?? (await lintNow(uri));
+      return currentLint(uri, doc.version);
     },
   };
   for (const feature of FEATURES) feature.register(featureContext);
-
-  /** The last lint, if the statement at `position` has the same text and place in `doc` as when it was linted. */
-  function lastIfStatementUnchanged(doc: TextDocument, position: { line: number; character: number }): LintedDocument | undefined {
-    const last = linter.last(doc.uri);
-    if (!last?.result || last.result.document.text === undefined) return undefined;
-    const offset = doc.offsetAt(position);
-    const stmt = last.result.document.statements.find((s) => offset >= s.span.start && offset <= s.span.end);
-    if (!stmt) return undefined;
-    return doc.getText({ start: doc.positionAt(stmt.span.start), end: doc.positionAt(stmt.span.end) }) === last.result.document.text.slice(stmt.span.start, stmt.span.end)
-      ? last
-      : undefined;
-  }
 
   connection.onShutdown(() => debouncer.dispose());
 

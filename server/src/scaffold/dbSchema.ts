@@ -49,6 +49,14 @@ const FOREIGN_KEYS = `
   JOIN pg_class dst ON dst.oid = con.confrelid
   WHERE con.contype = 'f' AND con.conrelid = ANY ($1::oid[])`;
 
+const CHECKS = `
+  SELECT con.conrelid AS oid, con.conname AS name, con.convalidated AS validated,
+         regexp_replace(pg_get_constraintdef(con.oid), ' NOT VALID$', '') AS definition,
+         array(SELECT a.attname FROM unnest(con.conkey) k(attnum) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum)::text[] AS columns
+  FROM pg_constraint con
+  WHERE con.contype = 'c' AND con.conrelid = ANY ($1::oid[])
+  ORDER BY con.conrelid, con.conname`;
+
 const SEQUENCE_OWNERS = `
   SELECT s.relname AS sequence, t.relname AS table, a.attname AS column
   FROM pg_depend d
@@ -87,10 +95,11 @@ export async function schemaFromDatabase(db: Queryable): Promise<SchemaInfo> {
   const indexes = await db.query(INDEXES, [oids]);
   const fks = await db.query(FOREIGN_KEYS, [oids]);
   const owners = await db.query(SEQUENCE_OWNERS, [oids]);
+  const checks = await db.query(CHECKS, [oids]);
   const byOid = new Map<number, TableSchema>();
   const schema: SchemaInfo = { source: 'database', tables: new Map(), sequenceOwners: new Map() };
   for (const t of tables) {
-    const table: TableSchema = { name: t.name, columns: [], indexes: [], foreignKeys: [] };
+    const table: TableSchema = { name: t.name, columns: [], indexes: [], foreignKeys: [], checks: [] };
     byOid.set(Number(t.oid), table);
     schema.tables.set(t.name, table);
   }
@@ -132,6 +141,9 @@ export async function schemaFromDatabase(db: Queryable): Promise<SchemaInfo> {
       validated: Boolean(r.validated),
     };
     schema.tables.get(fk.table)?.foreignKeys.push(fk);
+  }
+  for (const r of checks.rows) {
+    byOid.get(Number(r.oid))?.checks.push({ name: String(r.name), columns: r.columns as string[], definition: String(r.definition), validated: Boolean(r.validated) });
   }
   for (const r of owners.rows) schema.sequenceOwners.set(String(r.sequence), { table: String(r.table), column: String(r.column) });
   for (const t of schema.tables.values()) t.indexes.sort((a, b) => a.name.localeCompare(b.name));

@@ -26,6 +26,10 @@ export interface DependentObject {
 export type Change =
   | { action: 'rename-column'; table: string; column: string; to: string }
   | { action: 'drop-column'; table: string; column: string }
+  /** The column keeps its name; a column of the new type takes its place (the old one is dropped). */
+  | { action: 'change-type'; table: string; column: string; type: string }
+  /** The column moves to another table (split-table): the contract drops it here. */
+  | { action: 'move-column'; table: string; column: string; into: string }
   | { action: 'rename-table'; table: string; to: string }
   | { action: 'drop-table'; table: string }
   | { action: 'normalize'; table: string; view: string };
@@ -84,6 +88,22 @@ function impact(o: DependentObject, change: Change): { severity: 'blocker' | 'fo
       return {
         severity: 'blocker',
         message: `${what} depends on ${name}: the contract's DROP COLUMN fails ("other objects depend on it") until it is ${change.action === 'rename-column' ? `re-created over ${change.to}` : 'changed or dropped'} (do it in its own migration before the contract, and put it back in the rollback).`,
+      };
+    }
+    case 'change-type': {
+      const name = `${change.table}.${change.column}`;
+      if (code) return { severity: 'follows', message: `${what} uses ${name} in its body: the name stays, so it keeps working, but after the swap it sees ${change.type} values (check its casts, comparisons and declared types).` };
+      return {
+        severity: 'blocker',
+        message: `${what} depends on ${name}: the swap's DROP COLUMN of the old ${name} fails ("other objects depend on it") until it is dropped before the contract and re-created after it over the new ${change.type} column (put both in the rollback too).`,
+      };
+    }
+    case 'move-column': {
+      const name = `${change.table}.${change.column}`;
+      if (code) return { severity: 'blocker', message: `${what} uses ${name} in its body: it fails once the contract drops ${change.column}. Make it read ${change.into}.${change.column} (join on the key) before the contract.` };
+      return {
+        severity: 'blocker',
+        message: `${what} depends on ${name}: the contract's DROP COLUMN fails ("other objects depend on it") until it is re-created over ${change.table} JOIN ${change.into} (do it in its own migration before the contract, and put it back in the rollback).`,
       };
     }
     case 'rename-table':

@@ -11,6 +11,7 @@ import { AstNode, as, baseName, formatType, inner, kindOf, list, names, rangeVar
 import { parseSync, scanSync } from 'libpg-query';
 import { splitSql } from '../parse/split';
 import { DependentCollector, type DependentObject } from './dependencies';
+import { q } from './sqlText';
 
 export interface ColumnSchema {
   name: string;
@@ -45,6 +46,15 @@ export interface ForeignKeySchema {
   validated: boolean;
 }
 
+export interface CheckSchema {
+  name: string;
+  /** The columns its expression reads. */
+  columns: string[];
+  /** `CHECK (…)`, as PostgreSQL accepts it back (without NOT VALID). */
+  definition: string;
+  validated: boolean;
+}
+
 export interface TableSchema {
   name: string;
   columns: ColumnSchema[];
@@ -52,6 +62,8 @@ export interface TableSchema {
   indexes: IndexSchema[];
   /** Foreign keys declared on this table. */
   foreignKeys: ForeignKeySchema[];
+  /** CHECK constraints (NOT NULL is a column fact, not one of these). */
+  checks: CheckSchema[];
 }
 
 export interface SchemaInfo {
@@ -89,6 +101,8 @@ class Extras {
   readonly identity = new Set<string>();
   readonly indexes = new Map<string, { unique: boolean; simple: boolean; columns: string[] }>();
   readonly fkActions = new Map<string, string>();
+  /** Table → its CHECK constraints, in the order they were added. */
+  readonly checks = new Map<string, CheckSchema[]>();
   /** Old table name → current name (the catalog keeps foreign keys pointing at the old name). */
   readonly renamed = new Map<string, string>();
 
@@ -115,6 +129,19 @@ class Extras {
       for (const [k, v] of [...map]) if (k.startsWith(`${from}.`)) { map.delete(k); map.set(`${to}.${k.slice(from.length + 1)}`, v); }
     }
     for (const k of [...this.identity]) if (k.startsWith(`${from}.`)) { this.identity.delete(k); this.identity.add(`${to}.${k.slice(from.length + 1)}`); }
+    const checks = this.checks.get(from);
+    this.checks.delete(from);
+    if (checks) this.checks.set(to, checks);
+  }
+
+  addCheck(table: string, check: CheckSchema): void {
+    this.checks.set(table, [...(this.checks.get(table) ?? []).filter((c) => c.name !== check.name), check]);
+  }
+
+  /** DROP CONSTRAINT, or DROP COLUMN (which drops every check that reads the column). */
+  dropChecks(table: string, drop: (c: CheckSchema) => boolean): void {
+    const checks = this.checks.get(table);
+    if (checks) this.checks.set(table, checks.filter((c) => !drop(c)));
   }
 
   renameColumn(table: string, from: string, to: string): void {
@@ -123,11 +150,19 @@ class Extras {
     if (d !== undefined) this.defaults.set(`${table}.${to}`, d);
     if (this.identity.delete(`${table}.${from}`)) this.identity.add(`${table}.${to}`);
     for (const idx of this.indexes.values()) idx.columns = idx.columns.map((c) => (c === from ? to : c));
+    // PostgreSQL rewrites the expression with the column; so does this (the name as a whole word, unquoted or quoted).
+    const word = new RegExp(`(?<![\\w$"])("?)${from.replace(/[$]/g, '\\$')}\\1(?![\\w$"])`, 'g');
+    for (const c of this.checks.get(table) ?? []) {
+      if (!c.columns.includes(from)) continue;
+      c.columns = c.columns.map((x) => (x === from ? to : x));
+      c.definition = c.definition.replace(word, q(to));
+    }
   }
 
   dropTable(name: string): void {
     this.tables.splice(this.tables.indexOf(name) >>> 0, this.tables.includes(name) ? 1 : 0);
     for (const k of [...this.defaults.keys()]) if (k.startsWith(`${name}.`)) this.defaults.delete(k);
+    this.checks.delete(name);
   }
 }
 
@@ -214,6 +249,7 @@ export function schemaFromSql(sql: string, config: LockstepConfig): SchemaInfo {
       primaryKey: pk ? { name: pk.name, columns: catalog.relation(pk.name)?.indexColumns ?? [] } : undefined,
       indexes,
       foreignKeys,
+      checks: extras.checks.get(name) ?? [],
     });
   }
   return schema;
@@ -234,7 +270,7 @@ function collectExtras(stmt: AstNode, extras: Extras, bytes: Buffer, text: strin
         const col = as(elt, 'ColumnDef');
         if (col) columnExtras(table, col, extras, bytes, text);
         const con = as(elt, 'Constraint');
-        if (con) constraintExtras(table, con, [], extras);
+        if (con) constraintExtras(table, con, [], extras, bytes, text);
       }
       break;
     }
@@ -253,9 +289,14 @@ function collectExtras(stmt: AstNode, extras: Extras, bytes: Buffer, text: strin
         } else if (cmd.subtype === 'AT_DropColumn') {
           extras.defaults.delete(`${table}.${cmd.name}`);
           extras.identity.delete(`${table}.${cmd.name}`);
+          extras.dropChecks(table, (x) => x.columns.includes(cmd.name));
+        } else if (cmd.subtype === 'AT_DropConstraint') {
+          extras.dropChecks(table, (x) => x.name === cmd.name);
+        } else if (cmd.subtype === 'AT_ValidateConstraint') {
+          for (const x of extras.checks.get(table) ?? []) if (x.name === cmd.name) x.validated = true;
         } else if (cmd.subtype === 'AT_AddConstraint') {
           const con = as(cmd.def, 'Constraint');
-          if (con) constraintExtras(table, con, [], extras);
+          if (con) constraintExtras(table, con, [], extras, bytes, text);
         }
       }
       break;
@@ -301,11 +342,12 @@ function columnExtras(table: string, col: AstNode, extras: Extras, bytes: Buffer
       const expr = expressionText(con.raw_expr, bytes, text);
       if (expr) extras.defaults.set(`${table}.${col.colname}`, expr);
     } else if (con.contype === 'CONSTR_IDENTITY') extras.identity.add(`${table}.${col.colname}`);
-    else constraintExtras(table, con, [col.colname], extras);
+    else constraintExtras(table, con, [col.colname], extras, bytes, text);
   }
 }
 
-function constraintExtras(table: string, con: AstNode, columnOf: string[], extras: Extras): void {
+function constraintExtras(table: string, con: AstNode, columnOf: string[], extras: Extras, bytes: Buffer, text: string): void {
+  if (con.contype === 'CONSTR_CHECK') return checkExtras(table, con, extras, bytes, text);
   if (con.contype !== 'CONSTR_FOREIGN') return;
   const cols = names(con.fk_attrs).length ? names(con.fk_attrs) : columnOf;
   const name = con.conname ?? `${table}_${cols.join('_')}_fkey`;
@@ -313,6 +355,28 @@ function constraintExtras(table: string, con: AstNode, columnOf: string[], extra
   if (FK_ACTIONS[con.fk_del_action]) clauses.push(`ON DELETE ${FK_ACTIONS[con.fk_del_action]}`);
   if (FK_ACTIONS[con.fk_upd_action]) clauses.push(`ON UPDATE ${FK_ACTIONS[con.fk_upd_action]}`);
   extras.fkActions.set(name, clauses.join(' '));
+}
+
+/** A CHECK constraint, named as PostgreSQL names it when the statement does not. */
+function checkExtras(table: string, con: AstNode, extras: Extras, bytes: Buffer, text: string): void {
+  const expression = con.raw_expr ? expressionText(con.raw_expr, bytes, text) : undefined;
+  if (!expression) return;
+  const columns: string[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    const ref = as(v as AstNode, 'ColumnRef');
+    if (ref) {
+      const parts = names(ref.fields);
+      const column = parts[parts.length - 1];
+      if (column && !columns.includes(column)) columns.push(column);
+      return;
+    }
+    for (const x of Object.values(v as AstNode)) visit(x);
+  };
+  visit(con.raw_expr);
+  const name = con.conname ?? `${table}_${columns.length === 1 ? `${columns[0]}_` : ''}check`;
+  extras.addCheck(table, { name, columns, definition: `CHECK (${expression})`, validated: !con.skip_validation });
 }
 
 const STOP_WORDS = new Set(['not', 'null', 'constraint', 'check', 'references', 'primary', 'unique', 'generated', 'collate', 'default', 'deferrable', 'initially']);

@@ -1,8 +1,9 @@
 /**
  * The live-load proof of one plan: create the "before" schema with ≥100,000 rows, start the v1
  * workload, apply every phase as the runner would while the workloads PLAN.md allows run
- * (v2 from its deploy step on, v1 until it is retired), then roll every phase back and check
- * each rollback restores the schema from before that phase, with the data.
+ * (v2 from its deploy step on, v1 until it is retired), then roll every phase back under the
+ * traffic that ran while it went forward (and re-run the plan's verify after it), and check each
+ * rollback restores the schema from before that phase, with every write the workloads made.
  */
 import pg from 'pg';
 import { DEFAULT_CONFIG, type RunnerId } from '../../../server/src/config/types';
@@ -126,7 +127,7 @@ async function checkShapesAgree(f: Fixture, client: pg.Client, where: string): P
 }
 
 /** Traffic stopped: every readable shape must hold what the seed and the ledger say. */
-async function checkData(f: Fixture, client: pg.Client, ledger: Ledger, seededKeys: string[], where: string, require: Version[], derived = false): Promise<string[]> {
+async function checkData(f: Fixture, client: pg.Client, ledger: Ledger, seededKeys: string[], where: string, require: Version[]): Promise<string[]> {
   const problems: string[] = [];
   for (const v of ['v1', 'v2'] as Version[]) {
     const actual = await tryRead(f, client, v);
@@ -141,12 +142,6 @@ async function checkData(f: Fixture, client: pg.Client, ledger: Ledger, seededKe
     }
     for (const [k, values] of ledger.rows) if (values[v] !== undefined) expected.set(k, values[v]!);
     for (const k of ledger.deleted) expected.delete(k);
-    // After the contract was rolled back, the old shape holds what was derived back from the new one.
-    if (derived && v === 'v1' && f.derive) {
-      for (const k of seededKeys) expected.set(k, f.derive(f.seeded(k, 'v2')!));
-      for (const [k, values] of ledger.rows) if (values.v2 !== undefined) expected.set(k, f.derive(values.v2));
-      for (const k of ledger.deleted) expected.delete(k);
-    }
     if (actual.size !== expected.size) problems.push(`${where}: ${v} sees ${actual.size} rows, expected ${expected.size}`);
     let shown = 0;
     for (const [k, value] of expected) {
@@ -156,6 +151,12 @@ async function checkData(f: Fixture, client: pg.Client, ledger: Ledger, seededKe
     if (shown > 5) problems.push(`${where}: ${v}: ${shown - 5} more mismatched rows`);
   }
   return problems;
+}
+
+/** After the contract's rollback: the old shape of every row is derived from its new shape. */
+function deriveOldShape(f: Fixture, ledger: Ledger, seededKeys: string[]): void {
+  for (const k of seededKeys) if (!ledger.rows.has(k) && !ledger.deleted.has(k)) ledger.set(k, { v2: f.seeded(k, 'v2') });
+  for (const values of ledger.rows.values()) if (values.v2 !== undefined) values.v1 = f.derive!(values.v2);
 }
 
 /** `sabotage` changes the generated files before they run (to show the proof catches a broken plan). */
@@ -177,12 +178,17 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
     maxLatencyMs: 0, maxLockWaitMs: 0, worstLockWait: '', slowest: '', slowestDuring: '', timeline: [], lockTimeoutRetries: 0, notices, wallMs: 0, lintFindings: 0,
   };
   let slowestAt = 0;
+  const during = (at: number) => {
+    const last = report.timeline.filter((t) => t.start <= at).pop();
+    return !last ? 'before the first migration' : at <= last.end ? `during ${last.what}` : `after ${last.what}`;
+  };
   const workloads: Partial<Record<Version, Workload>> = {};
   let monitor: LockWaitMonitor | undefined;
   const collect = (stats: WorkloadStats[], v: Version) => {
     for (const s of stats) {
       report.operations[v] += s.operations;
-      report.errors.push(...s.errors.map((e) => `${s.name}: ${e}`));
+      // Each error says what the migrator was doing (or had last done) when it happened.
+      report.errors.push(...s.errors.map((e, i) => `${s.name}: ${e} (${during(s.errorsAt[i])})`));
       for (const t of s.timings) if (t.ms > report.maxLatencyMs) { report.maxLatencyMs = t.ms; report.slowest = `${s.name}: ${t.sql.slice(0, 120)}`; slowestAt = t.at; }
     }
   };
@@ -208,6 +214,15 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
       collect(await w.stop(), v);
     };
     const dwell = () => new Promise((r) => setTimeout(r, DWELL_MS));
+    /** Rolling deploy to exactly `versions`: start the missing ones, let both run, then stop the rest. */
+    const runOnly = async (versions: Version[]) => {
+      const missing = versions.filter((v) => !workloads[v]);
+      for (const v of missing) start(v);
+      if (missing.length) await dwell();
+      for (const v of ['v1', 'v2'] as Version[]) if (!versions.includes(v)) await stop(v);
+    };
+    /** The versions running while each phase went forward. */
+    const active: Version[][] = [];
     const deploy = async (phase: number) => {
       for (const d of result.plan.deploys.filter((x) => x.beforePhase === phase)) {
         if (d.action === 'start-v2') start('v2');
@@ -224,6 +239,7 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
     for (let p = 0; p < result.plan.phases.length; p++) {
       await deploy(p);
       before.push(await schemaSnapshot(migrator));
+      active.push(Object.keys(workloads) as Version[]);
       for (const m of result.migrations.filter((x) => x.phase === p)) {
         const start = performance.now();
         await applyMigration(migrator, f.runner, result.files, m, 'up', exec);
@@ -242,12 +258,34 @@ export async function prove(cluster: PgCluster, f: Fixture, database: string, sa
     report.mismatches.push(...(await checkData(f, migrator, ledger, seededKeys, 'after the contract', ['v2'])));
     if (f.afterForward) report.mismatches.push(...(await f.afterForward(migrator, result, notices)));
 
-    // Roll back phase by phase (traffic stopped: which version would run depends on why you roll back).
+    // Roll back phase by phase under the same traffic that ran while the phase went forward (the
+    // versions that work with the shape before and after it), then stop it to check the data.
+    let backfilled = result.plan.phases.findIndex((ph) => ph.title === 'Backfill');
+    if (backfilled < 0) backfilled = Infinity;
     for (let p = result.plan.phases.length - 1; p >= 0; p--) {
-      for (const m of result.migrations.filter((x) => x.phase === p).reverse()) await applyMigration(migrator, f.runner, result.files, m, 'down', exec);
+      await runOnly(active[p]);
+      const where = `rolling back phase ${p + 1} (${result.plan.phases[p].title})`;
+      try {
+        for (const m of result.migrations.filter((x) => x.phase === p).reverse()) {
+          const began = performance.now();
+          await applyMigration(migrator, f.runner, result.files, m, 'down', exec);
+          report.timeline.push({ what: `rollback phase ${p + 1} ${m.migration.name}`, start: began, end: performance.now() });
+          await dwell();
+        }
+        // The state is the one before this phase again: the plan's own verify must pass under load.
+        for (const m of result.migrations.filter((x) => x.phase === p && x.migration.name === 'verify')) await applyMigration(migrator, f.runner, result.files, m, 'up', exec);
+      } catch (err) {
+        report.rollbackProblems.push(`${where} failed under load: ${(err as Error).message}`);
+        break;
+      }
+      if (p > backfilled) report.rollbackProblems.push(...(await checkShapesAgree(f, migrator, `after ${where}, under load`)));
+      await runOnly([]);
+      // Rolling back the contract derives the old shape from the new one (lossy transforms): from
+      // here on the old shape holds what was derived, until a version writes it again.
+      if (p === result.plan.phases.length - 1 && f.derive) deriveOldShape(f, ledger, seededKeys);
       const diff = snapshotDiff(before[p], await schemaSnapshot(migrator));
-      if (diff.length) report.rollbackProblems.push(`rolling back phase ${p + 1} (${result.plan.phases[p].title}) left the schema different:\n    ${diff.join('\n    ')}`);
-      report.rollbackProblems.push(...(await checkData(f, migrator, ledger, seededKeys, `after rolling back phase ${p + 1}`, [], true)));
+      if (diff.length) report.rollbackProblems.push(`${where} left the schema different:\n    ${diff.join('\n    ')}`);
+      report.rollbackProblems.push(...(await checkData(f, migrator, ledger, seededKeys, `after ${where}`, active[p])));
     }
     report.lockTimeoutRetries = exec.lockTimeoutRetries;
   } finally {

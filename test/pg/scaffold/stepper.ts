@@ -85,6 +85,25 @@ export class PlanStepper {
   }
 }
 
+/**
+ * PLAN.md's "If an index build fails" section, as a user runs it: the query that finds an INVALID
+ * index of the plan, and the DROP INDEX CONCURRENTLY statements of the recovery (then rerun the build).
+ */
+export function indexRecovery(result: ScaffoldResult): { detect: string; drops: string[] } {
+  const planMd = result.files.find((f) => f.path.endsWith('PLAN.md'))!.content;
+  const at = planMd.indexOf('## If an index build fails');
+  if (at < 0) throw new Error('PLAN.md has no "If an index build fails" section');
+  const [detect, recover] = [...planMd.slice(at).matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return { detect, drops: recover.split('\n').filter((l) => l.startsWith('DROP INDEX')).map((l) => l.replace(/;.*$/, '')) };
+}
+
+/** The migration that builds an index concurrently (the first one, or the one that builds `name`). */
+export function indexBuild(result: ScaffoldResult): WrittenMigration {
+  const build = result.migrations.find((m) => m.migration.up.kind === 'single' && /CREATE (UNIQUE )?INDEX CONCURRENTLY/.test(m.migration.up.statement));
+  if (!build) throw new Error('the plan builds no index concurrently');
+  return build;
+}
+
 /** Wait until the session named `app` is blocked on a lock (read from pg_stat_activity). */
 export async function blockedOnLock(observer: pg.Client, app: string, tries = 600): Promise<void> {
   for (let i = 0; i < tries; i++) {

@@ -38,6 +38,8 @@ export interface WorkloadStats {
   name: string;
   operations: number;
   errors: string[];
+  /** performance.now() of each error, in the same order. */
+  errorsAt: number[];
   timings: QueryTiming[];
 }
 
@@ -67,10 +69,13 @@ export class Workload {
   }
 
   private async run(connectionString: string, loop: LoopSpec, seed: number): Promise<WorkloadStats> {
-    const stats: WorkloadStats = { name: `${this.name}/${loop.name}`, operations: 0, errors: [], timings: [] };
+    const stats: WorkloadStats = { name: `${this.name}/${loop.name}`, operations: 0, errors: [], errorsAt: [], timings: [] };
     const client = new pg.Client({ connectionString, application_name: stats.name });
     this.clients.push(client);
-    client.on('error', (err) => stats.errors.push(`connection: ${err.message}`));
+    client.on('error', (err) => {
+      stats.errors.push(`connection: ${err.message}`);
+      stats.errorsAt.push(performance.now());
+    });
     await client.connect();
     const timed = new TimedClient(client);
     const rng = seededRandom(seed);
@@ -82,6 +87,7 @@ export class Workload {
           await op(timed, rng);
         } catch (err) {
           stats.errors.push(`${loop.name}: ${(err as Error).message}`);
+          stats.errorsAt.push(performance.now());
         }
         stats.operations++;
         await new Promise((r) => setTimeout(r, PAUSE_MS));

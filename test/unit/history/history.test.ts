@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
+import type { Catalog } from '../../../server/src/catalog/catalog';
 import { earlierMigrations } from '../../../server/src/history/migrationSet';
 import { nodeFileSystem, SchemaHistory, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
 
@@ -133,5 +134,37 @@ describe('schema history fed by the caller', () => {
     const before3 = history.schemaBefore('/m/3_c.up.sql', '', DEFAULT_CONFIG);
     assert.equal(before3, after2);
     assert.equal(fs.reads.length, readsBefore, 'no earlier file was read again');
+  });
+});
+
+describe("schema history that keeps only each set's latest schema (the CLI's one pass)", () => {
+  const set: Record<string, string> = {};
+  for (let i = 1; i <= 40; i++) set[`/m/${i}_s.up.sql`] = `CREATE TABLE t${i} (id int);\nALTER TABLE t${i - 1} ADD COLUMN c${i} int;`;
+  const lintInOrder = (history: SchemaHistory) =>
+    Object.keys(set).map((path) => {
+      const before = history.schemaBefore(path, set[path], DEFAULT_CONFIG);
+      const { document } = lintText(set[path], { config: DEFAULT_CONFIG, path, schema: before });
+      history.record(path, before, document.catalog);
+      return before;
+    });
+
+  it('answers like the keep-everything history, and replays each earlier file once in runner order', () => {
+    const fs = memoryFs(set);
+    const latest = lintInOrder(new SchemaHistory(fs, 0, Date.now, 'latest'));
+    const all = lintInOrder(new SchemaHistory(memoryFs(set)));
+    const shape = (c: Catalog | undefined) => c?.allRelations().map((r) => `${r.name}(${[...r.columns.keys()].join(',')})`);
+    assert.deepEqual(latest.map(shape), all.map(shape));
+    assert.equal(latest[39]?.column('t38', 'c39')?.name, 'c39');
+    assert.deepEqual(fs.reads, [], 'every earlier schema came from the lint of the file before');
+  });
+
+  it('keeps no per-file answers, and still answers an earlier file asked for again (by replaying)', () => {
+    const fs = memoryFs(set);
+    const history = new SchemaHistory(fs, 0, Date.now, 'latest');
+    lintInOrder(history);
+    assert.ok(history.size() <= 16, `kept ${history.size()} per-file entries`);
+    const again = history.schemaBefore('/m/3_s.up.sql', set['/m/3_s.up.sql'], DEFAULT_CONFIG);
+    assert.deepEqual(again?.allRelations().map((r) => r.name), ['t1', 't2']);
+    assert.deepEqual(fs.reads, ['/m/1_s.up.sql', '/m/2_s.up.sql']);
   });
 });

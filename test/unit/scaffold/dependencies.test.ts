@@ -74,6 +74,18 @@ describe('scaffold: dependent objects', () => {
     assert.match(n.md, /function find_user names users in its body: after the contract that name is gone/);
   });
 
+  it('change-type, split-table, merge-tables and change-primary-key ask it too', () => {
+    const retype = plan('change-type', { table: 'users', column: 'email', type: 'varchar(320)' }).md;
+    assert.match(retype, /## Blockers[\s\S]*view active_users depends on users\.email: the swap's DROP COLUMN of the old users\.email fails/);
+    assert.match(retype, /## Notes[\s\S]*function find_user uses users\.email in its body: the name stays/);
+    const split = plan('split-table', { table: 'users', columns: 'email', into: 'user_emails' }).md;
+    assert.match(split, /## Blockers[\s\S]*view active_users depends on users\.email: the contract's DROP COLUMN fails .* re-created over users JOIN user_emails/);
+    assert.match(split, /function find_user uses users\.email in its body: it fails once the contract drops email\. Make it read user_emails\.email/);
+    assert.match(plan('merge-tables', { table: 'users', columns: 'username,nickname', into: 'audit' }).md, /## Blockers[\s\S]*view active_users reads users: after the move to the archive schema/);
+    const rekey = plan('change-primary-key', { table: 'users', to: 'rename', column: 'user_id' }).md;
+    assert.match(rekey, /## Blockers[\s\S]*view active_users depends on users\.id: the contract's DROP COLUMN fails .* re-created over user_id/);
+  });
+
   it('the CLI warns about blockers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-deps-'));
     try {

@@ -36,6 +36,22 @@ ALTER TABLE people RENAME COLUMN n TO amount;`,
     assert.equal(schema().tables.get('orders')!.columns.find((c) => c.name === 'note')!.default, "'x'");
   });
 
+  it('keeps CHECK constraints: PostgreSQL\'s name, the columns they read, their text, through renames and drops', () => {
+    assert.deepEqual(schema().tables.get('people')!.checks, [{ name: 'users_n_check', columns: ['amount'], definition: 'CHECK (amount > 0)', validated: true }]);
+    const t = schemaFromSql(
+      `CREATE TABLE t (a int, b int, c int, CONSTRAINT t_ab CHECK (a < b), CHECK (b <> c));
+ALTER TABLE t ADD CHECK (b > 0) NOT VALID;
+ALTER TABLE t ADD CONSTRAINT t_c CHECK (c <> 3);
+ALTER TABLE t DROP CONSTRAINT t_c;
+ALTER TABLE t DROP COLUMN a;`,
+      DEFAULT_CONFIG,
+    ).tables.get('t')!;
+    assert.deepEqual(t.checks, [
+      { name: 't_check', columns: ['b', 'c'], definition: 'CHECK (b <> c)', validated: true },
+      { name: 't_b_check', columns: ['b'], definition: 'CHECK (b > 0)', validated: false },
+    ]);
+  });
+
   it('knows which indexes a plan can rebuild itself', () => {
     const idx = Object.fromEntries(schema().tables.get('people')!.indexes.map((i) => [i.name, [i.unique, i.simple, i.constraint ?? '']]));
     assert.deepEqual(idx, { users_email_key: [true, true, ''], users_lower: [false, false, ''], users_partial: [false, false, ''], users_pkey: [true, true, 'primary'] });

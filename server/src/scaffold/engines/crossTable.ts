@@ -6,11 +6,11 @@
  */
 import type { AppContract, Deploy, Migration, Phase, Plan, PlanOptions } from '../plan';
 import { single, tx } from '../plan';
-import type { ColumnSchema, IndexSchema } from '../schema';
+import type { CheckSchema, ColumnSchema, IndexSchema } from '../schema';
 import { explained } from '../lintPass';
 import { dollar, indent, lit, q, qList } from '../sqlText';
 import {
-  BOOKKEEPING, BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, buildIndexMigration, createProgressTable, ddl, ddlAcross, dropProgressTable, guardCheck, guarded,
+  BOOKKEEPING, BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, buildIndexMigration, constraintExists, constraintValid, createProgressTable, ddl, ddlAcross, ddlInProcedure, dropProgressTable, guardCheck, guarded,
   indexesValidCheck, keyRange, lockTablesInOrder, procedure, retireIndexMigration, setNotNullInProcedure,
 } from './common';
 
@@ -45,6 +45,8 @@ export interface CrossSpec {
   relax: ColumnSchema[];
   newIndexes: Array<{ name: string; columns: string[]; unique: boolean; why: string }>;
   oldIndexes: IndexSchema[];
+  /** Split: CHECK constraints of the old table that read a moved column (the contract drops them with it; its rollback restores them). */
+  oldChecks?: CheckSchema[];
   apps: { v1: AppContract; v2: AppContract };
   notes: string[];
 }
@@ -173,8 +175,7 @@ class CrossSql {
     out.push(`CREATE TRIGGER ${q(this.fn('old'))} AFTER INSERT OR UPDATE OR DELETE ON ${q(this.o.table)} FOR EACH ROW EXECUTE ${execute} ${q(this.fn('old'))}()`);
     out.push(`CREATE TRIGGER ${q(this.fn('new'))} AFTER INSERT OR UPDATE OR DELETE ON ${q(this.t.table)} FOR EACH ROW EXECUTE ${execute} ${q(this.fn('new'))}()`);
     if (this.merging) out.push(`CREATE TRIGGER ${q(this.adoptName)} BEFORE INSERT ON ${q(this.t.table)} FOR EACH ROW EXECUTE ${execute} ${q(this.adoptName)}()`);
-    out.push(this.backfillProcedure(), this.verifyProcedure(), this.restoreProcedure());
-    if (this.merging) out.push(this.freshFunction());
+    out.push(this.backfillProcedure(), this.verifyProcedure(), this.freshFunction(), this.restoreProcedure());
     if (this.spec.relax.length) out.push(this.restoreNotNullProcedure());
     return out;
   }
@@ -184,12 +185,13 @@ class CrossSql {
     const out = [
       explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.fn('old'))} ON ${q(this.o.table)}`),
       explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.fn('new'))} ON ${q(this.t.table)}`),
-      ...(this.merging ? [explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.adoptName)} ON ${q(this.t.table)}`), `DROP FUNCTION IF EXISTS ${q(this.adoptName)}()`, `DROP FUNCTION IF EXISTS ${q(this.freshName)}(${this.t.key.type})`] : []),
+      ...(this.merging ? [explained(['many-tables-locked'], both, `DROP TRIGGER IF EXISTS ${q(this.adoptName)} ON ${q(this.t.table)}`), `DROP FUNCTION IF EXISTS ${q(this.adoptName)}()`] : []),
       `DROP FUNCTION IF EXISTS ${q(this.fn('old'))}()`,
       `DROP FUNCTION IF EXISTS ${q(this.fn('new'))}()`,
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('backfill'))}(integer, integer)`,
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('verify'))}()`,
       `DROP PROCEDURE IF EXISTS ${q(this.names.obj('restore'))}(integer, integer)`,
+      `DROP FUNCTION IF EXISTS ${q(this.freshName)}(${this.t.key.type})`,
     ];
     if (this.spec.relax.length) out.push(`DROP PROCEDURE IF EXISTS ${q(this.names.obj('restore_not_null'))}()`);
     if (this.merging) out.push(explained(['drop-table', 'many-tables-locked'], BOOKKEEPING, `DROP TABLE IF EXISTS ${q(this.createdName)}`));
@@ -382,7 +384,9 @@ END IF;`);
       parts.push(
         batchLoop(this.names, this.options, {
           step: `restore_${o.table}`, table: o.table, pk: o.key.name, pkType: o.key.type, verb: `Refill from ${t.table} the moved columns of`,
-          batch: `UPDATE ${q(o.table)} SET ${m.map((c) => `${q(c.from.name)} = n.${q(c.to)}`).join(', ')} FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = ${q(o.table)}.${q(o.key.name)} AND ${keyRange(o.key.name, o.key.type, q(o.table))} AND ${empty}`,
+          // The values come from fresh(), not from the join's snapshot: a row the application
+          // changed or emptied in ${t.table} after this statement began is refilled with what it committed.
+          batch: `UPDATE ${q(o.table)} SET (${qList(m.map((c) => c.from.name))}) = (SELECT ${m.map((c) => `f.${q(c.to)}`).join(', ')} FROM ${q(this.freshName)}(${q(o.table)}.${q(o.key.name)}) f) FROM ${q(t.table)} n WHERE n.${q(t.key.name)} = ${q(o.table)}.${q(o.key.name)} AND ${keyRange(o.key.name, o.key.type, q(o.table))} AND ${empty}`,
         }),
       );
       // Columns that were NOT NULL before the plan and were not relaxed by its expand phase get
@@ -390,6 +394,7 @@ END IF;`);
       for (const c of m.filter((x) => x.from.notNull && !this.spec.relax.some((r) => r.name === x.from.name))) {
         parts.push(setNotNullInProcedure(this.names, this.options, o.table, c.from.name));
       }
+      parts.push(...this.restoreConstraints());
     } else {
       const hasValue = `NOT (${m.map((c) => `n.${q(c.to)} IS NULL`).join(' AND ')})`;
       parts.push(
@@ -407,6 +412,25 @@ END IF;`);
       parts.push(this.reconcile());
     }
     return procedure(this.names.obj('restore'), BATCH_PARAMS, LOOP_VARIABLES, parts.join('\n\n'));
+  }
+
+  /**
+   * The contract's DROP COLUMN took the CHECK and UNIQUE constraints on the moved columns with it.
+   * Its rollback re-adds the checks NOT VALID (instantly) and the unique indexes concurrently;
+   * once the columns are refilled the checks are validated (SHARE UPDATE EXCLUSIVE: writes go
+   * on) and the indexes become constraints again, so the catalog is what it was before the plan.
+   */
+  private restoreConstraints(): string[] {
+    const o = this.o.table;
+    const out: string[] = [];
+    for (const c of (this.spec.oldChecks ?? []).filter((x) => x.validated)) {
+      out.push(`-- ${c.name}: validated again.`, ddlInProcedure(this.options, `ALTER TABLE ${q(o)} VALIDATE CONSTRAINT ${q(c.name)}`, `${constraintExists(o, c.name)} AND NOT ${constraintValid(o, c.name)}`));
+    }
+    for (const i of this.spec.oldIndexes.filter((x) => x.constraint === 'unique')) {
+      const indexThere = `EXISTS (SELECT FROM pg_index WHERE indexrelid = to_regclass(${lit(q(i.name))}) AND indisvalid)`;
+      out.push(`-- ${i.name}: the unique constraint again, over its rebuilt index.`, ddlInProcedure(this.options, `ALTER TABLE ${q(o)} ADD CONSTRAINT ${q(i.name)} UNIQUE USING INDEX ${q(i.name)}`, `NOT ${constraintExists(o, i.name)} AND ${indexThere}`));
+    }
+    return out;
   }
 
   /**
@@ -491,6 +515,8 @@ COMMIT;`;
     if (this.spec.shape === 'split') {
       out.push(`ALTER TABLE ${q(this.o.table)} ${this.spec.moved.map((c) => `ADD COLUMN ${q(c.from.name)} ${c.from.type}`).join(', ')}`);
       for (const c of this.spec.moved.filter((x) => x.from.default !== undefined)) out.push(`ALTER TABLE ${q(this.o.table)} ALTER COLUMN ${q(c.from.name)} SET DEFAULT ${c.from.default}`);
+      // NOT VALID: no scan under this lock; the restore validates them once it has refilled the columns.
+      for (const c of this.spec.oldChecks ?? []) out.push(`ALTER TABLE ${q(this.o.table)} ADD CONSTRAINT ${q(c.name)} ${c.definition} NOT VALID`);
     } else {
       out.push(`ALTER TABLE ${ARCHIVE_SCHEMA}.${q(this.o.table)} SET SCHEMA public`);
       for (const c of this.spec.moved.filter((x) => x.default !== undefined)) out.push(`ALTER TABLE ${q(this.t.table)} ALTER COLUMN ${q(c.to)} DROP DEFAULT`);

@@ -4,6 +4,7 @@
  * come from the schema the caller discovered: a connected database (pg_constraint) or the
  * workspace's earlier migrations replayed into Lockstep's catalog.
  */
+import { dependencyNotes, type Change } from '../dependencies';
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewColumn, type NewIndex, type OldColumn, type RemapTable, type SequenceMove } from '../engines/remap';
 import { referencesTo, type ColumnSchema, type IndexSchema, type TableSchema } from '../schema';
@@ -56,8 +57,11 @@ export const changePrimaryKey: PlanKind = {
     const foreignKeys: MirroredForeignKey[] = [];
     const sequences: SequenceMove[] = [];
     const notes: string[] = [];
-
-    // The key column itself.
+    // What happens to each old key column, for the dependency notes: a swap keeps the name with a
+    // new type; otherwise the new column has a new name and the old one is dropped.
+    const changes: Change[] = [];
+    const replaced = (table: string, column: string, by: string) =>
+      changes.push(swap ? { action: 'change-type', table, column, type: 'bigint' } : { action: 'rename-column', table, column, to: by });
     const p = entry(parent);
     const seq = [...schema.sequenceOwners].find(([, o]) => o.table === parent.name && o.column === pk.name)?.[0];
     if (to === 'uuid') {
@@ -67,6 +71,7 @@ export const changePrimaryKey: PlanKind = {
     } else {
       p.newColumns.push({ name: newPk, finalName: swap ? pk.name : undefined, type: swap ? 'int8' : pk.type, mode: 'derived', fwd: pk.name, notNull: true, default: pk.default });
       p.oldColumns.push({ column: pk, rev: swap ? pk.name : newPk });
+      replaced(parent.name, pk.name, newPk);
       if (swap) p.revNames![pk.name] = newPk;
       if (seq) sequences.push({ sequence: seq, from: { table: parent.name, column: pk.name }, to: { table: parent.name, column: newPk }, ...(swap ? { fromType: SEQUENCE_TYPES[pk.type], toType: 'bigint' } : {}) });
     }
@@ -86,11 +91,13 @@ export const changePrimaryKey: PlanKind = {
         column = freshName(renamedObject(col.name, pk.name, newPk, () => false), (n) => child.columns.some((x) => x.name === n) || c.newColumns.some((x) => x.name === n));
         c.newColumns.push({ name: column, type: 'uuid', mode: 'derived', fwd: `(SELECT p.${newPk} FROM ${parent.name} p WHERE p.${pk.name} = r0.${col.name})`, notNull: col.notNull });
         c.oldColumns.push({ column: col, rev: `(SELECT p.${pk.name} FROM ${parent.name} p WHERE p.${newPk} = r0.${column})` });
+        replaced(child.name, col.name, column);
         mirrorIndexes(child, col, column, false, exists, newIndexes, oldIndexes, notes);
       } else if (swap ? SMALL_INTS.includes(col.type) : new RegExp(`(^|_)${pk.name}(_|$)`).test(col.name)) {
         column = swap ? freshName(`${col.name}_new`, (n) => child.columns.some((x) => x.name === n)) : freshName(renamedObject(col.name, pk.name, newPk, () => false), (n) => child.columns.some((x) => x.name === n));
         c.newColumns.push({ name: column, finalName: swap ? col.name : undefined, type: swap ? 'int8' : col.type, mode: 'derived', fwd: col.name, notNull: col.notNull, default: col.default });
         c.oldColumns.push({ column: col, rev: swap ? col.name : column });
+        replaced(child.name, col.name, column);
         if (swap) c.revNames![col.name] = column;
         mirrorIndexes(child, col, column, swap, exists, newIndexes, oldIndexes, notes);
       }
@@ -135,6 +142,7 @@ export const changePrimaryKey: PlanKind = {
               v2: { reads: v2Names, writes: `${v2Names} (never the old key columns)` },
             },
         notes: [
+          ...changes.flatMap((c) => dependencyNotes(schema.dependents, c)),
           ...notes,
           `Dependents found in ${SOURCES[schema.source]}: ${fks.length ? fks.map((f) => `${f.table}.${f.name}`).join(', ') : 'none'}.`,
           'The contract takes ACCESS EXCLUSIVE on every table above together, for catalog changes only (milliseconds): the key and the foreign keys must move atomically.',

@@ -3,6 +3,7 @@
  * new type, synced both ways through the conversion, backfilled, then swapped in under the old
  * name in one short transaction.
  */
+import { dependencyNotes } from '../dependencies';
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewIndex } from '../engines/remap';
 import { referencesTo } from '../schema';
@@ -83,6 +84,7 @@ export const changeType: PlanKind = {
           v2: { reads: `${table.name}.${old.name} (as ${type}, after the swap)`, writes: `${table.name}.${old.name} (any ${type} value, after the swap)` },
         },
         notes: [
+          ...dependencyNotes(schema.dependents, { action: 'change-type', table: table.name, column: old.name, type }),
           ...unsupportedIndexNotes(touched),
           `Until the swap, ${table.name}.${old.name} still has type ${old.type}: a value only ${type} can hold is rejected. After it, rolling back fails for rows whose new value ${old.type} cannot hold.`,
           'Server-side prepared statements that return this column must be re-prepared after the swap ("cached plan must not change result type"): reconnect the pool, or use unnamed statements.',

@@ -63,6 +63,7 @@ ${indent(guardCheck(names, 'NULL'))}
   ON CONFLICT (${q(pk.name)}) DO UPDATE SET ${q(col.name)} = EXCLUDED.${q(col.name)};
   RETURN NULL;
 END;`)}`;
+    const archiveBatch = `INSERT INTO ${q(archive)} (${q(pk.name)}, ${q(col.name)}) SELECT ${q(pk.name)}, ${q(col.name)} FROM ${q(table.name)} WHERE ${keyRange(pk.name, pk.type)} ON CONFLICT (${q(pk.name)}) DO NOTHING`;
     const helpers = [
       createProgressTable(names),
       syncFn,
@@ -73,7 +74,7 @@ END;`)}`;
         LOOP_VARIABLES,
         batchLoop(names, options, {
           step: 'backfill_archive', table: table.name, pk: pk.name, pkType: pk.type, verb: `Archive ${col.name} of`,
-          batch: `INSERT INTO ${q(archive)} (${q(pk.name)}, ${q(col.name)}) SELECT ${q(pk.name)}, ${q(col.name)} FROM ${q(table.name)} WHERE ${keyRange(pk.name, pk.type)} ON CONFLICT (${q(pk.name)}) DO NOTHING`,
+          batch: archiveBatch,
         }),
       ),
       `CREATE PROCEDURE ${q(names.obj('verify'))}()
@@ -97,6 +98,9 @@ END;`)}`,
             // Rows inserted after the drop were never archived: they get the placeholder (or stay NULL).
             batch: `UPDATE ${q(table.name)} t SET ${q(col.name)} = ${placeholder ? 'coalesce(' : ''}(SELECT a.${q(col.name)} FROM ${q(archive)} a WHERE a.${q(pk.name)} = t.${q(pk.name)})${placeholder ? `, ${placeholder})` : ''} WHERE ${keyRange(pk.name, pk.type, 't')} AND t.${q(col.name)} IS NULL`,
           }),
+          // Rows inserted while the column was gone have no archive row yet: archive them too, so
+          // the plan's verify passes again and the contract can be re-applied.
+          batchLoop(names, options, { step: 'restore_archive', table: table.name, pk: pk.name, pkType: pk.type, verb: `Archive ${col.name} of`, batch: archiveBatch }),
           ...(col.notNull ? [setNotNullInProcedure(names, options, table.name, col.name)] : []),
         ].join('\n\n'),
       ),

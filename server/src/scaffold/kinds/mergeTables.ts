@@ -4,6 +4,7 @@
  * lockstep_archive, data kept), so rolling back needs no copy.
  */
 import { ARCHIVE_SCHEMA, crossTablePlan, type MovedColumn } from '../engines/crossTable';
+import { dependencyNotes } from '../dependencies';
 import { ScaffoldError } from '../plan';
 import { referencesTo } from '../schema';
 import { arg, columnOf, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
@@ -66,6 +67,7 @@ export const mergeTables: PlanKind = {
           v2: { reads: `${target.name} only`, writes: `${target.name} only (INSERT … ON CONFLICT (${tkey.name}) DO UPDATE: a row may exist)` },
         },
         notes: [
+          ...dependencyNotes(schema.dependents, { action: 'drop-table', table: source.name }),
           ...unsupportedIndexNotes(touched),
           `A ${source.name} row exists while its ${target.name} row has any of the moved values: v2 setting them all to NULL deletes it, setting one creates it.`,
           `v1 may insert a ${source.name} row before its ${target.name} row, in one transaction or two: the trigger creates the ${target.name} row at once (with its defaults, visible to readers until v1 inserts its own), and v1's INSERT then takes that row's place instead of failing with a duplicate key. A ${target.name} row the application wrote itself is never replaced.`,

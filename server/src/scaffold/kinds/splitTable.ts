@@ -1,5 +1,6 @@
 /** Kind 3: split a table — move some of its columns to a new 1:1 table keyed by its primary key. */
 import { crossTablePlan, type MovedColumn } from '../engines/crossTable';
+import { dependencyNotes } from '../dependencies';
 import { ScaffoldError } from '../plan';
 import { q, qList } from '../sqlText';
 import { arg, columnOf, freshName, identifier, indexesOn, listArg, optionalArg, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
@@ -32,9 +33,14 @@ export const splitTable: PlanKind = {
     const moved: MovedColumn[] = cols.map((c) => ({ from: c, to: c.name, notNull: c.notNull, default: c.default }));
     const columnsSql = moved.map((m) => `${q(m.to)} ${m.from.type}${m.default !== undefined ? ` DEFAULT ${m.default}` : ''}`);
     const fkName = `${into}_${key}_fkey`;
+    // CHECKs on moved columns only go with them (the new table is empty: added valid at once);
+    // every CHECK that reads a moved column is restored on the old table if the contract is rolled back.
+    const oldChecks = table.checks.filter((c) => c.columns.some((n) => cols.some((x) => x.name === n)));
+    const movedChecks = oldChecks.filter((c) => c.columns.every((n) => cols.some((x) => x.name === n)));
+    const checksSql = movedChecks.map((c) => `CONSTRAINT ${q(renamedObject(c.name, table.name, into, exists))} ${c.definition}`);
     const create = `CREATE TABLE ${q(into)} (
   ${q(key)} ${pk.type} PRIMARY KEY CONSTRAINT ${q(fkName)} REFERENCES ${q(table.name)} (${q(pk.name)}) ON DELETE CASCADE,
-  ${columnsSql.join(',\n  ')}
+  ${[...columnsSql, ...checksSql].join(',\n  ')}
 )`;
     const touched = indexesOn(table, cols.map((c) => c.name)).filter((i) => i.columns.some((c) => cols.some((x) => x.name === c)) || !i.simple);
     const movable = touched.filter((i) => i.simple && i.columns.every((c) => cols.some((x) => x.name === c)));
@@ -52,6 +58,7 @@ export const splitTable: PlanKind = {
         relax: cols.filter((c) => c.notNull && c.default === undefined),
         newIndexes: movable.map((i) => ({ name: renamedObject(i.name, table.name, into, exists), columns: i.columns, unique: i.unique, why: `the counterpart of ${i.name}` })),
         oldIndexes: [...movable, ...stuck],
+        oldChecks,
         apps: {
           v1: { reads: `${table.name}.${qList(cols.map((c) => c.name))}`, writes: `${table.name} (all columns)` },
           v2: {
@@ -60,8 +67,10 @@ export const splitTable: PlanKind = {
           },
         },
         notes: [
+          ...cols.flatMap((c) => dependencyNotes(schema.dependents, { action: 'move-column', table: table.name, column: c.name, into })),
           ...unsupportedIndexNotes(touched),
           ...stuck.map((i) => `Index ${i.name} mixes moved and staying columns; it goes with the moved columns and has no counterpart.`),
+          ...oldChecks.filter((c) => !movedChecks.includes(c)).map((c) => `CHECK ${c.name} reads moved and staying columns; the contract drops it with the moved columns and ${into} has no counterpart (rolling back restores it).`),
           `Rows that v1 and v2 write at the same moment to the same logical row, in opposite tables, can deadlock in the triggers; PostgreSQL aborts one of them and the application retries it.`,
           `${into}.${key} references ${table.name}.${pk.name} ON DELETE CASCADE, so deleting a ${table.name} row deletes its ${into} row.`,
         ],

@@ -1,0 +1,66 @@
+/**
+ * Quick-fixes in two steps, for editors that resolve code actions lazily (codeAction/resolve):
+ * `plannedFixes` names a finding's fixes without linting anything, so listing them is cheap;
+ * `resolvePlanned` builds and verifies the one the user picked (placement.ts and verify.ts: a few
+ * whole-document lints). Ignore comments are ready at once: they silence their rule by construction.
+ *
+ * A planned rewrite is titled by the rewrite; where it lands (in place, after the COMMIT, in a new
+ * migration) is decided when it is resolved, because only a lint of the result can tell.
+ */
+import { EngineCache } from '../engine';
+import { ignoreFixes } from './ignore';
+import { providerFor, safely } from './index';
+import { placeRewrite } from './placement';
+import type { Fix, FixContext } from './types';
+import { verifyFix } from './verify';
+
+/** Which of the provider's fixes: its `rewrites()` or its `edits()`, by position. */
+export interface FixSlot {
+  kind: 'rewrite' | 'edit';
+  index: number;
+}
+
+export interface PlannedFix {
+  title: string;
+  ruleId: string;
+  preferred?: boolean;
+  /** To build and verify on resolve. */
+  slot?: FixSlot;
+  /** Already complete (ignore comments). */
+  fix?: Fix;
+}
+
+/** The fixes `fixesFor` may offer for `ctx.finding`, named but neither placed nor verified. Never throws. */
+export function plannedFixes(ctx: FixContext): PlannedFix[] {
+  const ruleId = ctx.finding.ruleId;
+  const provider = providerFor(ruleId);
+  const planned: PlannedFix[] = [];
+  // A templated statement gets only the ignore comments (see fixesFor).
+  if (!ctx.stmt?.templated && provider) {
+    safely(() => provider.rewrites?.(ctx) ?? []).forEach((rewrite, index) => {
+      if (rewrite.steps.length > 0) planned.push({ title: rewrite.title, ruleId, slot: { kind: 'rewrite', index } });
+    });
+    safely(() => provider.edits?.(ctx) ?? []).forEach((fix, index) => planned.push({ title: fix.title, ruleId, slot: { kind: 'edit', index } }));
+  }
+  if (planned.length) planned[0].preferred = true;
+  for (const fix of safely(() => ignoreFixes(ctx))) planned.push({ title: fix.title, ruleId, fix });
+  return planned;
+}
+
+/** The planned fix in `slot`, built, placed and verified; undefined when no placement of it verifies. Never throws. */
+export function resolvePlanned(request: FixContext, slot: FixSlot): Fix | undefined {
+  const ctx: FixContext = { ...request, cache: request.cache ?? new EngineCache() };
+  const provider = providerFor(ctx.finding.ruleId);
+  if (!provider || ctx.stmt?.templated) return undefined;
+  if (slot.kind === 'rewrite') {
+    const rewrite = safely(() => provider.rewrites?.(ctx) ?? [])[slot.index];
+    // The most preferred placement that verifies (placeRewrite lists them best first).
+    return rewrite ? safely(() => placeRewrite(ctx, rewrite))[0] : undefined;
+  }
+  const fix = safely(() => provider.edits?.(ctx) ?? [])[slot.index];
+  try {
+    return fix && verifyFix(ctx, fix.edits).ok ? fix : undefined;
+  } catch {
+    return undefined;
+  }
+}
