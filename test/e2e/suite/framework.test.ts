@@ -38,7 +38,6 @@ describe('a TypeORM .ts migration', () => {
     assert.equal(diagnostic.range.start.line, sql.start.line);
     assert.ok(document.getText(diagnostic.range).length > 0, 'a non-empty range');
     assert.ok(/^CREATE INDEX/i.test(document.getText(diagnostic.range)), `it starts at the statement: "${document.getText(diagnostic.range)}"`);
-    assert.ok(diagnostic.message.includes('TypeORM'), `the message names the framework: ${diagnostic.message}`);
   });
 
   it('shows the SQL TypeORM sends and the lock it takes on hover', async () => {
