@@ -7,7 +7,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { sqlName } from '../../../server/src/locks/modes';
-import { EXTENSION_ID, codeOf, hasCode, lacksCode, openFixture, rangeOf, waitForDiagnostics } from './helpers';
+import { EXTENSION_ID, codeOf, hasCode, lacksCode, openFixture, rangeOf, waitForDiagnostics, RESOLVE_ALL } from './helpers';
+
 
 const TYPEORM_MIGRATION = 'typeorm/migrations/1733000000000-OrdersCustomerIndex.ts';
 const SQL = 'CREATE INDEX orders_customer_idx ON orders (customer_id)';
@@ -48,7 +49,7 @@ describe('a TypeORM .ts migration', () => {
   });
 
   it('applies the quick-fix in TypeORM idiom: CONCURRENTLY and `transaction = false`, and the finding goes', async () => {
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, undefined, RESOLVE_ALL);
     const fix = actions.find((a) => a.title === 'Use CONCURRENTLY and run this TypeORM migration outside a transaction');
     assert.ok(fix?.edit, `offered: ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.equal(fix.isPreferred, true);
