@@ -590,7 +590,8 @@ const APPLY: Record<string, Apply> = {
   IndexStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
     const cols = list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr');
-    const name = s.idxname ?? defaultIndexName(table, cols, s.primary ? 'pkey' : s.unique ? 'key' : 'idx');
+    // CREATE [UNIQUE] INDEX without a name ends in _idx (only constraints end in _key).
+    const name = s.idxname ?? defaultIndexName(table, indexNameColumns(s), s.primary ? 'pkey' : s.isconstraint ? 'key' : 'idx');
     cat.addRelation({ name, kind: 'index', table, indexColumns: cols, ...(s.whereClause ? { partial: true } : {}) });
   },
   AlterTableStmt(cat, s) {
@@ -833,6 +834,32 @@ export function notNullColumns(expr: AstNode | undefined): string[] {
 /** PostgreSQL's default names (ChooseRelationName), good enough for the common short cases. */
 export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx' | 'excl'): string {
   return suffix === 'pkey' ? objectName(table, undefined, 'pkey') : objectName(table, columns.join('_'), suffix);
+}
+
+/**
+ * The column names PostgreSQL puts in a generated index name (ChooseIndexColumnNames): an
+ * expression key is named after its function (`lower(name)` → `lower`), a cast or COLLATE after
+ * what it wraps, and anything else `expr`.
+ */
+export function indexNameColumns(s: AstNode): string[] {
+  return list(s.indexParams).map((p) => {
+    const elem = as(p, 'IndexElem');
+    return elem?.name ?? expressionColumnName(elem?.expr);
+  });
+}
+
+function expressionColumnName(expr: AstNode | undefined): string {
+  const kind = expr ? kindOf(expr) : '';
+  const node = expr ? inner(expr) : {};
+  if (kind === 'FuncCall') return names(node.funcname).pop() ?? 'expr';
+  if (kind === 'ColumnRef') return list(node.fields).map((f) => as(f, 'String')?.sval).pop() ?? 'expr';
+  if (kind === 'TypeCast' || kind === 'CollateClause') {
+    const name = expressionColumnName(node.arg);
+    return name === 'expr' && kind === 'TypeCast' ? (names(node.typeName?.names).pop() ?? 'expr') : name;
+  }
+  if (kind === 'CaseExpr') return 'case';
+  if (kind === 'CoalesceExpr') return 'coalesce';
+  return 'expr';
 }
 
 /** Identifiers are at most NAMEDATALEN - 1 = 63 bytes. */
