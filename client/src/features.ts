@@ -10,6 +10,7 @@ import { scaffoldClientFeature } from './scaffold/command';
 import { createConfigClientFeature } from './init/command';
 import { walkthroughClientFeature } from './walkthrough';
 import { ruleDocsClientFeature } from './ruleDocs';
+import { runClientFeature } from './run/feature';
 
 export interface ClientContext {
   extension: vscode.ExtensionContext;
@@ -22,4 +23,4 @@ export interface ClientContext {
 export type ClientFeature = (context: ClientContext) => vscode.Disposable[];
 
 /** Add a feature: import it here and append it to this list. */
-export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature, createConfigClientFeature, walkthroughClientFeature, ruleDocsClientFeature];
+export const CLIENT_FEATURES: ClientFeature[] = [databaseClientFeature, traceClientFeature, scaffoldClientFeature, createConfigClientFeature, walkthroughClientFeature, ruleDocsClientFeature, runClientFeature];

@@ -316,6 +316,38 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
     }
   });
 
+  it('run --events json streams the blocked statement and its blocker, and "cancel" on stdin stops it with nothing applied', async () => {
+    const blocker = await cluster.client(DB);
+    await blocker.query("SET application_name = 'report'; BEGIN; SELECT count(*) FROM accounts");
+    const blockerPid = Number((await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-events-'));
+    try {
+      writeFileSync(join(dir, 'add.sql'), 'ALTER TABLE accounts ADD COLUMN note text;\n');
+      const cli = join(__dirname, '../../dist/cli.js');
+      const child = spawn(process.execPath, [cli, 'run', '--db', url(), '--events', 'json', '--format', 'json', '--lock-timeout', '600s', 'add.sql'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.on('exit', r));
+      const events = () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      // A sample that shows the run's session waiting for the blocker: what the editor's panel shows.
+      await until('a sample naming the blocker', async () => events().some((e) => e.type === 'sample' && e.guarded[0]?.blockers.some((b: { pid: number }) => b.pid === blockerPid)));
+      assert.ok(await waitingOnLock(admin, 'lockstep-run')());
+      child.stdin.write('cancel\n');
+      assert.equal(await exited, 1, stderr);
+      const done = events().at(-1);
+      assert.deepEqual(done, { type: 'done', ok: false, cancelled: true, message: 'cancelled: cancelled from the editor' });
+      assert.equal(JSON.parse(stdout).cancelledByUser, true);
+      const column = await admin.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'");
+      assert.equal(column.rows[0].n, 0, 'nothing was applied');
+      assert.deepEqual(stderr.split('\n').filter((l) => l.trim() && !l.startsWith('{')), [], 'every stderr line is an event');
+    } finally {
+      await blocker.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a scaffolded backfill reports progress, and a run killed mid-backfill resumes it: every row filled exactly once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-backfill-'));
     const cli = join(__dirname, '../../dist/cli.js');

@@ -137,14 +137,14 @@ const CLIENT_GRACE_S = 5;
  * Did the user set lockstep.database.url in their own settings (not a workspace's)? A workspace's
  * .vscode/settings.json is often committed: PGPASSWORD must never go to a host it names.
  */
-function urlFromUserSettings(): boolean {
+export function urlFromUserSettings(): boolean {
   const inspected = vscode.workspace.getConfiguration('lockstep').inspect?.<string>(URL_SETTING);
   if (!inspected || typeof inspected !== 'object') return false;
   const set = (value: unknown) => typeof value === 'string' && value.trim() !== '';
   return set(inspected.globalValue) && !set(inspected.workspaceValue) && !set(inspected.workspaceFolderValue);
 }
 
-function settingUrl(): string {
+export function settingUrl(): string {
   const value = vscode.workspace.getConfiguration('lockstep').get<string>(URL_SETTING, '');
   return typeof value === 'string' ? value.trim() : '';
 }

@@ -46,6 +46,6 @@ export const databaseClientFeature: ClientFeature = ({ extension, client, output
   ];
 };
 
-function isUri(value: unknown): value is vscode.Uri {
+export function isUri(value: unknown): value is vscode.Uri {
   return typeof value === 'object' && value !== null && typeof (value as vscode.Uri).scheme === 'string' && typeof (value as vscode.Uri).path === 'string';
 }

@@ -19,7 +19,7 @@ export async function bundleHostSuite(repoRoot) {
     target: 'node20',
     format: 'cjs',
     sourcemap: 'inline',
-    external: ['vscode'],
+    external: ['vscode', 'pg-native'],
     logLevel: 'warning',
     // Mocha's parallel mode (never used here) resolves worker files at run time.
     logOverride: { 'require-resolve-not-external': 'silent' },

@@ -48,16 +48,19 @@ export function parseCount(text: string): number | undefined {
   return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-export const WATCH_VALUE_OPTIONS = ['--db', '--max-queue-wait', '--max-queue'] as const;
+export const WATCH_VALUE_OPTIONS = ['--db', '--max-queue-wait', '--max-queue', '--events'] as const;
 export const WATCH_FLAG_OPTIONS = ['--terminate', '--no-kill-switch', '--help'] as const;
 
 export const WATCH_OPTIONS_HELP = `  --db <url>             postgres://user@host:5432/dbname (default: PG* variables, then DATABASE_URL)
   --max-queue-wait <d>   cancel once a session queued behind the migration waited this long (default 5s)
   --max-queue <n>        … or once more than n sessions queue behind it (default 20)
   --terminate            terminate the migration's session instead of cancelling its statement
-  --no-kill-switch       only watch and report; never cancel`;
+  --no-kill-switch       only watch and report; never cancel
+  --events json          progress as JSON lines on stderr (for an editor): each event,
+                         each 250 ms sample, and a last {"type":"done"} line; stdin then
+                         takes commands: "cancel" cancels the migration's statement now`;
 
-export function watchLimitsFrom(args: ParsedArgs): { limits: WatchLimits; killSwitch: boolean; format: RunFormat } | { error: string } {
+export function watchLimitsFrom(args: ParsedArgs): { limits: WatchLimits; killSwitch: boolean; format: RunFormat; jsonEvents: boolean } | { error: string } {
   const limits = { ...DEFAULT_WATCH_LIMITS, terminate: args.flags.has('--terminate') };
   const wait = args.values.get('--max-queue-wait');
   if (wait !== undefined) {
@@ -73,7 +76,9 @@ export function watchLimitsFrom(args: ParsedArgs): { limits: WatchLimits; killSw
   }
   const format = (args.values.get('--format') ?? 'text') as RunFormat;
   if (!(format in RUN_FORMATS)) return { error: `--format must be one of ${Object.keys(RUN_FORMATS).join(', ')}` };
-  return { limits, killSwitch: !args.flags.has('--no-kill-switch'), format };
+  const events = args.values.get('--events');
+  if (events !== undefined && events !== 'json') return { error: `--events takes only json, got "${events}"` };
+  return { limits, killSwitch: !args.flags.has('--no-kill-switch'), format, jsonEvents: events === 'json' };
 }
 
 /** Hosts where a mistake costs nothing: anything else needs `--yes`. */

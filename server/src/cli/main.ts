@@ -2,6 +2,7 @@
  * Entry point of `dist/cli.js`. When required instead of run (the corpus check does that),
  * it only exports the bundled engine, so scripts measure exactly what users run.
  */
+import { createInterface } from 'node:readline';
 import { runCli, type CliIO } from './run';
 
 // For scripts/corpus-check.mjs: the same engine and splitter, straight from the bundle.
@@ -30,6 +31,16 @@ function processIO(): CliIO {
     writeOut: (text) => void process.stdout.write(text),
     writeErr: (text) => void process.stderr.write(text),
     readStdin,
+    controlLines(onLine, onEnd) {
+      const lines = createInterface({ input: process.stdin });
+      lines.on('line', onLine);
+      lines.on('close', onEnd);
+      return () => {
+        lines.off('close', onEnd);
+        lines.close();
+        process.stdin.unref?.();
+      };
+    },
   };
 }
 

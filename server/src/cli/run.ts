@@ -35,6 +35,11 @@ export interface CliIO {
   writeOut(text: string): void;
   writeErr(text: string): void;
   readStdin(): Promise<Buffer>;
+  /**
+   * Lines written to stdin, as they come (`run`/`watch --events json`: the editor sends "cancel");
+   * `onEnd` when stdin closes. Returns a function that stops listening. Absent: no control channel.
+   */
+  controlLines?(onLine: (line: string) => void, onEnd: () => void): () => void;
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */

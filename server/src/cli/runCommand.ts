@@ -13,6 +13,7 @@ import type { ConnectionTarget } from '../db/target';
 import { cliTarget } from './cliTarget';
 import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunFile } from '../run/execute';
 import { RUN_FORMATS } from '../run/report';
+import { liveDone, liveRunEvent } from '../run/liveEvents';
 import { unitsOf } from '../run/units';
 import type { Subcommand } from './commands';
 import { ConfigResolver } from './configs';
@@ -147,18 +148,40 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!looksLocal(target.host) && !args.flags.has('--yes')) {
     return fail(`${target.host} is not a local server: this applies ${files.length} file(s) to it. Pass --yes to confirm.`);
   }
+  // The manual kill switch: Ctrl-C, or "cancel" from the editor that started this run.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort('interrupted (Ctrl-C)');
+  process.once('SIGINT', onSigint);
+  const stopControl = watch.jsonEvents
+    ? io.controlLines?.(
+        (line) => {
+          if (line.trim() === 'cancel') abort.abort('cancelled from the editor');
+        },
+        () => abort.abort('the editor that started the run went away'),
+      )
+    : undefined;
   try {
-    const report = await runMigrations(target, files, {
-      ...options,
-      onEvent: (e) => {
-        const line = describeEvent(e);
-        if (line) io.writeErr(`lockstep run: ${line}\n`);
+    const report = await runMigrations(
+      target,
+      files,
+      {
+        ...options,
+        onEvent: (e) => {
+          if (watch.jsonEvents) return io.writeErr(`${JSON.stringify(liveRunEvent(e))}\n`);
+          const line = describeEvent(e);
+          if (line) io.writeErr(`lockstep run: ${line}\n`);
+        },
       },
-    });
+      abort.signal,
+    );
     io.writeOut(RUN_FORMATS[watch.format](report));
+    if (watch.jsonEvents) io.writeErr(`${JSON.stringify(liveDone(report))}\n`);
     return report.ok ? 0 : 1;
   } catch (error) {
     return fail(error instanceof DatabaseError ? error.message : String(error));
+  } finally {
+    process.off('SIGINT', onSigint);
+    stopControl?.();
   }
 }
 

@@ -9,6 +9,7 @@ import { cliTarget } from './cliTarget';
 import { looksLikeMigration, type SessionRow } from '../run/lockQueue';
 import { openWatchSession } from '../run/sessions';
 import { LockWatch, type WatchEvent } from '../run/watch';
+import { liveWatchEvent } from '../run/liveEvents';
 import type { Subcommand } from './commands';
 import { parseCount, parseGuardArgs, WATCH_FLAG_OPTIONS, WATCH_OPTIONS_HELP, WATCH_VALUE_OPTIONS, watchLimitsFrom } from './guardArgs';
 import type { CliIO } from './run';
@@ -80,10 +81,22 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const limits = watch.killSwitch ? watch.limits : { ...watch.limits, maxQueueWaitMs: Infinity, maxQueue: Infinity };
   const watcher = new LockWatch(session.client, session.serverVersionNum, limits, guards, (e) => {
     if (e.kind === 'cancel' && e.ok) cancels++;
+    if (watch.jsonEvents) return io.writeErr(`${JSON.stringify(liveWatchEvent(e))}\n`);
     const line = describe(e, seen);
     if (line) io.writeErr(`${line.split('\n').map((l) => `lockstep watch: ${l}`).join('\n')}\n`);
   });
   watcher.start();
+  // The editor's Cancel button sends "cancel" (cancel the guarded statements now); closing stdin stops the watch.
+  let stopWatching: (() => void) | undefined;
+  const stopControl = watch.jsonEvents
+    ? io.controlLines?.(
+        (line) => {
+          if (line.trim() === 'cancel') void watcher.cancelNow('cancelled from the editor').catch(() => undefined);
+          if (line.trim() === 'stop') stopWatching?.();
+        },
+        () => stopWatching?.(),
+      )
+    : undefined;
   try {
     if (args.rest.length) {
       const [command, ...commandArgs] = args.rest;
@@ -96,13 +109,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
       });
     }
-    io.writeErr('lockstep watch: watching; press Ctrl-C to stop\n');
-    await new Promise<void>((done) => process.once('SIGINT', () => done()));
+    if (!watch.jsonEvents) io.writeErr('lockstep watch: watching; press Ctrl-C to stop\n');
+    const onSigint = () => stopWatching?.();
+    await new Promise<void>((done) => {
+      stopWatching = done;
+      process.once('SIGINT', onSigint);
+    });
+    process.off('SIGINT', onSigint);
     return 0;
   } finally {
+    stopControl?.();
     await watcher.stop();
     await session.close();
-    io.writeErr(`lockstep watch: stopped; the kill switch cancelled ${cancels} time(s)\n`);
+    const message = `stopped; the kill switch cancelled ${cancels} time(s)`;
+    io.writeErr(watch.jsonEvents ? `${JSON.stringify({ type: 'done', ok: true, cancelled: false, message })}\n` : `lockstep watch: ${message}\n`);
   }
 }
 

@@ -80,6 +80,8 @@ export interface RunReport {
   /** Replication lag seen per standby (the largest sample). */
   standbys: Standby[];
   error?: string;
+  /** Stopped by `abort()` (Ctrl-C, the editor's Cancel button), not by a failure. */
+  cancelledByUser?: boolean;
 }
 
 class UnitFailed extends Error {}
@@ -119,6 +121,8 @@ export class GuardedRun {
   private currentUnit: { file: string; unit: RunUnit; progress: ProgressTracker } | undefined;
   private blockersThisAttempt = new Map<number, SessionRow>();
   private cancelledThisAttempt = false;
+  private aborted: string | undefined;
+  private wakeFromBackoff: (() => void) | undefined;
   private readonly report: RunReport;
 
   constructor(
@@ -139,7 +143,10 @@ export class GuardedRun {
       const limits = this.options.killSwitch ? this.options.watch : { ...this.options.watch, maxQueueWaitMs: Infinity, maxQueue: Infinity };
       this.watch = new LockWatch(this.watchSession.client, this.watchSession.serverVersionNum, limits, (s) => s.pid === this.migration.pid, (e) => this.onWatch(e));
       this.watch.start();
-      for (const file of files) await this.runFile(file);
+      for (const file of files) {
+        if (this.aborted) throw new UnitFailed(`cancelled: ${this.aborted}`);
+        await this.runFile(file);
+      }
       this.report.ok = true;
     } catch (error) {
       this.report.error = messageOf(error);
@@ -154,6 +161,19 @@ export class GuardedRun {
       await this.migration.close();
     }
     return this.report;
+  }
+
+  /**
+   * The manual kill switch (Ctrl-C, the editor's Cancel button): cancel the statement running now
+   * and stop, without retrying. A transactional unit rolls back; the journal lets a rerun resume.
+   */
+  async abort(reason: string): Promise<void> {
+    if (this.aborted) return;
+    this.aborted = reason;
+    this.report.cancelledByUser = true;
+    this.wakeFromBackoff?.();
+    if (!this.watchSession || !this.migration || !this.current) return;
+    await this.watchSession.client.query('SELECT pg_cancel_backend($1)', [this.migration.pid]).catch(() => undefined);
   }
 
   private emit(event: RunEvent): void {
@@ -210,6 +230,7 @@ export class GuardedRun {
         this.emit({ kind: 'skipped', file: file.displayPath, unit, reason: 'the journal says an earlier run applied it' });
         continue;
       }
+      if (this.aborted) throw new UnitFailed(`cancelled: ${this.aborted}`);
       if (state === 'started' && !(await this.resumeInterrupted(file, unit, checksum, report))) continue;
       this.current = report;
       this.currentUnit = { file: file.displayPath, unit, progress: new ProgressTracker() };
@@ -260,6 +281,11 @@ export class GuardedRun {
         return;
       } catch (error) {
         await this.afterFailedAttempt(unit, checksum, file);
+        if (this.aborted) {
+          report.status = 'failed';
+          report.error = `cancelled: ${this.aborted}`;
+          throw new UnitFailed(report.error);
+        }
         const reason = this.retryReason(error);
         if (!reason || attempt > this.options.retries) {
           report.status = 'failed';
@@ -273,7 +299,19 @@ export class GuardedRun {
         report.retries.push({ reason, blockers: blockers.map(describeBlocker) });
         const delayMs = backoffMs(attempt, this.options.backoffBaseMs, this.options.backoffMaxMs);
         this.emit({ kind: 'retry', file: file.displayPath, unit, attempt, delayMs, reason, blockers });
-        await new Promise((r) => setTimeout(r, delayMs));
+        await new Promise<void>((wake) => {
+          const timer = setTimeout(wake, delayMs);
+          this.wakeFromBackoff = () => {
+            clearTimeout(timer);
+            wake();
+          };
+        });
+        this.wakeFromBackoff = undefined;
+        if (this.aborted) {
+          report.status = 'failed';
+          report.error = `cancelled: ${this.aborted}`;
+          throw new UnitFailed(report.error);
+        }
       }
     }
   }
@@ -367,6 +405,8 @@ export class GuardedRun {
   }
 }
 
-export function runMigrations(target: ConnectionTarget, files: RunFile[], options: RunOptions): Promise<RunReport> {
-  return new GuardedRun(target, options).run(files);
+export function runMigrations(target: ConnectionTarget, files: RunFile[], options: RunOptions, signal?: AbortSignal): Promise<RunReport> {
+  const run = new GuardedRun(target, options);
+  signal?.addEventListener('abort', () => void run.abort(String(signal.reason ?? 'cancelled')), { once: true });
+  return run.run(files);
 }

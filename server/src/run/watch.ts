@@ -49,6 +49,8 @@ export class LockWatch {
   private stopped = false;
   private readonly lastCancel = new Map<number, number>();
   private readonly query: string;
+  /** The guarded sessions of the last sample: the ones the manual kill switch cancels. */
+  private lastGuarded: SessionRow[] = [];
 
   constructor(
     private readonly client: pg.Client,
@@ -93,6 +95,7 @@ export class LockWatch {
       blockers: session.blockedBy.map((pid) => byPid.get(pid)).filter((s): s is SessionRow => s !== undefined),
       queue: queueBehind(session.pid, sessions),
     }));
+    this.lastGuarded = guarded.map((g) => g.session);
     const sample: WatchSample = { guarded, standbys, longTransactions: sessions.filter((s) => s.transactionMs > LONG_TRANSACTION_MS) };
     this.onEvent({ kind: 'sample', sample });
     for (const g of guarded) {
@@ -115,6 +118,16 @@ export class LockWatch {
       if (want && conflicts(want.mode, String(r.mode) as LockMode)) found.set(Number(r.pid), toSessionRow(r));
     }
     return [...found.values()];
+  }
+
+  /** The manual kill switch (the editor's Cancel button): cancel every guarded session's statement now. */
+  async cancelNow(reason: string): Promise<number> {
+    const sessions = this.lastGuarded.length ? this.lastGuarded : (await this.sampleOnce()).guarded.map((g) => g.session);
+    for (const session of sessions) {
+      this.lastCancel.delete(session.pid);
+      await this.cancel(session, reason);
+    }
+    return sessions.length;
   }
 
   private overLimit(queue: Queue): string | undefined {
