@@ -15,6 +15,8 @@ import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunFile } from 
 import { RUN_FORMATS } from '../run/report';
 import { liveDone, liveRunEvent } from '../run/liveEvents';
 import { unitsOf } from '../run/units';
+import { RUNNER_HISTORIES } from '../run/history';
+import type { RunnerHistory } from '../run/history/types';
 import type { Subcommand } from './commands';
 import { ConfigResolver } from './configs';
 import { looksLocal, parseCount, parseDuration, parseGuardArgs, WATCH_FLAG_OPTIONS, WATCH_OPTIONS_HELP, WATCH_VALUE_OPTIONS, watchLimitsFrom } from './guardArgs';
@@ -43,7 +45,10 @@ ${WATCH_OPTIONS_HELP}
   --rerun-interrupted    run again a statement an interrupted run may have applied
   --ignore-runner-history
                          apply files of a runner that keeps its own history (Flyway,
-                         goose, …) anyway; that history is NOT updated
+                         goose, …) anyway; that history is NOT updated. Without it,
+                         postgres-migrations and Drizzle files are recorded in their
+                         history as the runner would;
+                         other such runners are refused
   --config <file>        use this lockstep.config.json
 
 Exit codes: 0 applied, 1 the run stopped (report says why), 2 usage, file or connection error.`;
@@ -117,7 +122,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const loaded = configs.configFor(path);
     if (loaded.problems.length) return fail(loaded.problems.map((p) => `${p.file}: ${p.message}`).join('\n'));
     const { document } = lintText(source.text, { path, config: loaded.config });
-    if (document.runner !== 'plain' && !args.flags.has('--ignore-runner-history')) {
+    let history: RunnerHistory | undefined;
+    const recorder = RUNNER_HISTORIES[document.runner];
+    if (recorder && !args.flags.has('--ignore-runner-history')) {
+      const made = recorder(path, source.text);
+      if ('problem' in made) return fail(`${operand}: ${made.problem}`);
+      history = made;
+    } else if (document.runner !== 'plain' && !args.flags.has('--ignore-runner-history')) {
       return fail(
         `${operand}: this is a ${RUNNERS[document.runner].label} migration, and ${RUNNERS[document.runner].label} records what it applied in its own history table, ` +
           'which lockstep run does not update. Apply it with its own command under `lockstep watch --db <url> -- <command>`, ' +
@@ -126,7 +137,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
     const units = unitsOf(document);
     if (!units.ok) return fail(`${operand}: ${units.problem}`);
-    files.push({ displayPath: operand, text: source.text, units: units.units });
+    files.push({ displayPath: operand, text: source.text, units: units.units, history });
   }
 
   if (args.flags.has('--dry-run')) {
@@ -134,7 +145,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       io.writeOut(`${file.displayPath}\n`);
       for (const u of file.units) {
         const guard = u.blocking ? `lock_timeout ${options.lockTimeoutMs} ms, up to ${options.retries + 1} tries` : 'no blocking lock';
-        io.writeOut(`  unit ${u.ordinal} (${u.transactional ? 'one transaction' : 'autocommit'}; ${guard})\n`);
+        const records = file.history && u === file.units.at(-1) ? `; records it in ${file.history.label}'s ${file.history.table}` : '';
+        io.writeOut(`  unit ${u.ordinal} (${u.transactional ? 'one transaction' : 'autocommit'}; ${guard}${records})\n`);
         for (const s of u.statements) io.writeOut(`    line ${s.line}: ${s.text.replace(/\s+/g, ' ').slice(0, 100)}\n`);
       }
     }

@@ -11,12 +11,15 @@ import { checksumOf, Journal } from './journal';
 import type { SessionRow, Standby } from './lockQueue';
 import { openMigrationSession, openWatchSession, type OpenSession } from './sessions';
 import type { RunUnit } from './units';
+import type { RunnerHistory } from './history/types';
 import { LockWatch, type WatchEvent, type WatchLimits } from './watch';
 
 export interface RunFile {
   displayPath: string;
   text: string;
   units: RunUnit[];
+  /** The runner's own history: recorded with the file's last unit, and consulted before running it. */
+  history?: RunnerHistory;
 }
 
 export interface RunOptions {
@@ -220,6 +223,16 @@ export class GuardedRun {
 
   private async runFile(file: RunFile): Promise<void> {
     const checksum = checksumOf(file.text);
+    if (file.history) {
+      await file.history.ensure(this.migration.client);
+      if (await file.history.applied(this.migration.client)) {
+        for (const unit of file.units) {
+          this.report.units.push(this.newUnitReport(file, unit, 'skipped'));
+          this.emit({ kind: 'skipped', file: file.displayPath, unit, reason: `${file.history.label} records it as applied (${file.history.table})` });
+        }
+        return;
+      }
+    }
     const states = await this.journal.states(checksum);
     for (const unit of file.units) {
       const report = this.newUnitReport(file, unit, 'applied');
@@ -341,10 +354,13 @@ export class GuardedRun {
         throw error;
       }
     };
+    // The runner's history row goes with the file's last unit: in its transaction, or right after it.
+    const history = unit === file.units.at(-1) ? (file.history?.record() ?? []) : [];
     if (unit.transactional) {
       await client.query('BEGIN');
       await client.query(`SET LOCAL lock_timeout = ${timeout}`);
       for (const s of unit.statements) await runStatement(s);
+      for (const h of history) await client.query(h.text, h.values);
       const done = this.journal.doneStatement(checksum, unit.ordinal, file.displayPath, attempt);
       await client.query(done.text, done.values);
       await client.query('COMMIT');
@@ -353,6 +369,7 @@ export class GuardedRun {
     await client.query(`SET lock_timeout = ${timeout}`);
     await this.journal.markStarted(checksum, unit.ordinal, file.displayPath, attempt);
     for (const s of unit.statements) await runStatement(s);
+    for (const h of history) await client.query(h.text, h.values);
     await this.journal.markDone(checksum, unit.ordinal, file.displayPath, attempt);
   }
 
