@@ -348,6 +348,71 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
     }
   });
 
+  it('a backfill the application waits behind halves its batches (adaptive throttling): counted from its progress, every row filled once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-throttle-'));
+    const cli = join(__dirname, '../../dist/cli.js');
+    const ROWS = 1500;
+    const gate = await cluster.client(DB);
+    const app = await cluster.client(DB);
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'migrations/0001_people.sql'), 'CREATE TABLE people (id bigserial PRIMARY KEY, email text NOT NULL);\n');
+      const scaffold = spawnSync(process.execPath, [cli, 'scaffold', 'rename-column', '--table', 'people', '--column', 'email', '--to', 'email_address', '--dir', 'migrations', '--batch-size', '500', '--pause-ms', '1000'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(scaffold.status, 0, scaffold.stderr);
+      const read = (f: string) => readFileSync(join(dir, 'migrations', f), 'utf8');
+      const expand = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_expand.sql'))!;
+      const backfill = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_backfill.sql'))!;
+      assert.equal((await runMigrations(target(), [fileOf('0001_people.sql', read('0001_people.sql'))], options([]))).ok, true);
+      await admin.query(`INSERT INTO people (email) SELECT 'p' || g || '@example.com' FROM generate_series(1, ${ROWS}) g; ANALYZE people`);
+      assert.equal((await runMigrations(target(), [fileOf(expand, read(expand))], options([]))).ok, true);
+      // Each fill is counted; while the test holds advisory lock 42, a batch stops at its first row (holding its table lock).
+      await admin.query(`
+        CREATE TABLE fills (id bigint NOT NULL);
+        CREATE FUNCTION count_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fills VALUES (NEW.id); RETURN NULL; END $$;
+        CREATE TRIGGER count_fill AFTER UPDATE ON people FOR EACH ROW WHEN (OLD.email_address IS NULL AND NEW.email_address IS NOT NULL) EXECUTE FUNCTION count_fill();
+        CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock_shared(42); PERFORM pg_advisory_unlock_shared(42); RETURN NEW; END $$;
+        CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION gate();`);
+      await gate.query('SELECT pg_advisory_lock(42)');
+
+      const events: RunEvent[] = [];
+      const run = runMigrations(target(), [fileOf(join('migrations', backfill), read(backfill))], options(events, { watch: { ...DEFAULT_WATCH_LIMITS, maxQueueWaitMs: 600_000 }, throttle: { targetLockWaitMs: 200, maxLagMs: 5000 } }));
+      await until('the first batch to stop at the gate', waitingOnLock(admin, 'lockstep-run'));
+      // The application: a report that takes SHARE on people queues behind the batch's ROW EXCLUSIVE.
+      await app.query("SET application_name = 'app'; BEGIN");
+      const report = app.query('LOCK TABLE people IN SHARE MODE');
+      await until('the watch to see the application wait past the target', async () =>
+        events.some((e) => e.kind === 'watch' && e.event.kind === 'sample' && (e.event.sample.guarded[0]?.queue.oldestWaitMs ?? 0) > 200),
+      );
+      await gate.query('SELECT pg_advisory_unlock(42)');
+      await report;
+      await app.query('COMMIT');
+      const result = await run;
+      assert.equal(result.ok, true, result.error);
+
+      const throttles = events.flatMap((e) => (e.kind === 'throttle' ? [e.change] : []));
+      assert.ok(throttles.length >= 1, 'the batch size changed');
+      assert.equal(throttles[0].batchSize, 250);
+      assert.match(throttles[0].reason, /an application session waited \d+ ms behind the batch \(target 200 ms\)/);
+      // Rows per batch, from the progress notices: the first batch ran at 500; after the re-call, batches of at most 250 until the next change.
+      const first = events.findIndex((e) => e.kind === 'throttle');
+      const recall = events.findIndex((e, i) => i > first && e.kind === 'unit');
+      assert.ok(recall > first, 'the procedure was called again');
+      const next = events.findIndex((e, i) => i > recall && e.kind === 'throttle');
+      const rows = events.flatMap((e) => (e.kind === 'progress' ? [e.progress.rowsChanged] : []));
+      assert.equal(rows[0], 500);
+      const window = events.slice(recall, next < 0 ? undefined : next).flatMap((e) => (e.kind === 'progress' ? [e.progress.rowsChanged] : []));
+      const before = events.slice(0, recall).filter((e) => e.kind === 'progress').map((e) => (e as Extract<RunEvent, { kind: 'progress' }>).progress.rowsChanged).at(-1)!;
+      const sizes = window.map((n, i) => n - (i === 0 ? before : window[i - 1]));
+      assert.ok(sizes.length >= 1 && sizes.every((n) => n > 0 && n <= 250), `batch sizes after the re-call: ${sizes.join(', ')}`);
+      const fills = await admin.query('SELECT count(*)::int AS fills, count(DISTINCT id)::int AS ids FROM fills');
+      assert.deepEqual(fills.rows[0], { fills: ROWS, ids: ROWS });
+    } finally {
+      await gate.end();
+      await app.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a scaffolded backfill reports progress, and a run killed mid-backfill resumes it: every row filled exactly once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-backfill-'));
     const cli = join(__dirname, '../../dist/cli.js');

@@ -128,7 +128,7 @@ function liveHtml(nonce: string): string {
     $('blockers').textContent = c && c.blockers.length ? c.blockers.map((b) => 'pid ' + b.pid + (b.applicationName ? ' (' + b.applicationName + ')' : '') + ', ' + b.state + ': ' + b.query).join('; ') : 'none';
     $('queue').textContent = c ? c.queue + ' session(s), oldest waiting ' + s1(c.oldestWaitMs) : '–';
     const p = s.progress;
-    $('progress').textContent = p ? p.step + ': ' + p.percent + ' %, ' + p.rowsChanged + ' rows' + (p.rowsPerSecond !== undefined ? ', ' + p.rowsPerSecond + ' rows/s' : '') + (p.etaSeconds !== undefined ? ', about ' + p.etaSeconds + ' s left' : '') : '–';
+    $('progress').textContent = p ? p.step + ': ' + p.percent + ' %, ' + p.rowsChanged + ' rows' + (p.rowsPerSecond !== undefined ? ', ' + p.rowsPerSecond + ' rows/s' : '') + (p.etaSeconds !== undefined ? ', about ' + p.etaSeconds + ' s left' : '') + (p.batchSize !== undefined ? '; throttled to batches of ' + p.batchSize + ' rows, ' + p.pauseMs + ' ms apart' : '') : '–';
     if (p && !$('bar')) { const bar = document.createElement('progress'); bar.id = 'bar'; bar.max = 100; $('progress').after(bar); }
     if ($('bar')) $('bar').value = p ? p.percent : 0;
     $('lag').textContent = s.standbys.length ? s.standbys.map((x) => x.name + ': ' + (x.replayLagMs === undefined ? 'unknown' : s1(x.replayLagMs))).join(', ') : 'no standbys';

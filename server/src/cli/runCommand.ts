@@ -13,6 +13,7 @@ import type { ConnectionTarget } from '../db/target';
 import { cliTarget } from './cliTarget';
 import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunFile } from '../run/execute';
 import { RUN_FORMATS } from '../run/report';
+import { DEFAULT_THROTTLE_LIMITS } from '../run/throttle';
 import { liveDone, liveRunEvent } from '../run/liveEvents';
 import { unitsOf } from '../run/units';
 import { RUNNER_HISTORIES } from '../run/history';
@@ -40,6 +41,12 @@ ${WATCH_OPTIONS_HELP}
   --lock-timeout <d>     lock_timeout for blocking statements (default 2s)
   --retries <n>          tries after the first (default 5)
   --backoff <d>          first retry delay; doubles each try, capped at 30s (default 1s)
+  --target-lock-wait <d> a scaffolded backfill halves its batch (and doubles its pause)
+                         when an application session waited longer behind a batch
+                         (default 200ms); it steps back after 3 batches under target
+  --max-lag <d>          … or when a standby's replay lag passed this; no batch runs
+                         until the lag is back under it (default 5s)
+  --no-throttle          keep the scaffolded batch size and pause
   --dry-run              print the units and what the journal says; change nothing
   --yes                  run against a host that is not local without asking
   --rerun-interrupted    run again a statement an interrupted run may have applied
@@ -53,8 +60,8 @@ ${WATCH_OPTIONS_HELP}
 
 Exit codes: 0 applied, 1 the run stopped (report says why), 2 usage, file or connection error.`;
 
-const VALUE_OPTIONS = [...WATCH_VALUE_OPTIONS, '--format', '--lock-timeout', '--retries', '--backoff', '--config'];
-const FLAG_OPTIONS = [...WATCH_FLAG_OPTIONS, '--dry-run', '--yes', '--rerun-interrupted', '--ignore-runner-history'];
+const VALUE_OPTIONS = [...WATCH_VALUE_OPTIONS, '--format', '--lock-timeout', '--retries', '--backoff', '--config', '--target-lock-wait', '--max-lag'];
+const FLAG_OPTIONS = [...WATCH_FLAG_OPTIONS, '--dry-run', '--yes', '--rerun-interrupted', '--ignore-runner-history', '--no-throttle'];
 
 function describeEvent(e: RunEvent): string | undefined {
   const at = (file: string, unit: { statements: { line: number }[] }) => `${file}:${unit.statements[0]?.line ?? 0}`;
@@ -69,6 +76,8 @@ function describeEvent(e: RunEvent): string | undefined {
       return `${at(e.file, e.unit)}: ${e.reason}${e.blockers.length ? `, behind ${e.blockers.map((b) => `pid ${b.pid} (${b.state})`).join(', ')}` : ''}; retrying in ${(e.delayMs / 1000).toFixed(1)} s`;
     case 'invalid-index':
       return `${e.file}: ${e.action}`;
+    case 'throttle':
+      return `${at(e.file, e.unit)}: throttle: batches of ${e.change.batchSize} rows, ${e.change.pauseMs} ms apart (${e.change.reason})`;
     case 'progress': {
       const p = e.progress;
       const rate = p.rowsPerSecond === undefined ? '' : `, ${p.rowsPerSecond} rows/s`;
@@ -96,13 +105,21 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const watch = watchLimitsFrom(args);
   if ('error' in watch) return fail(watch.error);
   const options = { ...DEFAULT_RUN_OPTIONS, watch: watch.limits, killSwitch: watch.killSwitch, rerunInterrupted: args.flags.has('--rerun-interrupted') };
-  for (const [flag, key] of [['--lock-timeout', 'lockTimeoutMs'], ['--backoff', 'backoffBaseMs']] as const) {
+  const throttle = { ...DEFAULT_THROTTLE_LIMITS };
+  const durations = [
+    ['--lock-timeout', (ms: number) => (options.lockTimeoutMs = ms)],
+    ['--backoff', (ms: number) => (options.backoffBaseMs = ms)],
+    ['--target-lock-wait', (ms: number) => (throttle.targetLockWaitMs = ms)],
+    ['--max-lag', (ms: number) => (throttle.maxLagMs = ms)],
+  ] as const;
+  for (const [flag, set] of durations) {
     const text = args.values.get(flag);
     if (text === undefined) continue;
     const ms = parseDuration(text);
     if (ms === undefined || ms <= 0) return fail(`${flag} must be a duration such as 2s or 500ms, got "${text}"`);
-    options[key] = ms;
+    set(ms);
   }
+  options.throttle = args.flags.has('--no-throttle') ? undefined : throttle;
   const retries = args.values.get('--retries');
   if (retries !== undefined) {
     const n = parseCount(retries);

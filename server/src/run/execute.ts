@@ -13,6 +13,7 @@ import { openMigrationSession, openWatchSession, type OpenSession } from './sess
 import type { RunUnit } from './units';
 import type { RunnerHistory } from './history/types';
 import { LockWatch, type WatchEvent, type WatchLimits } from './watch';
+import { batchArguments, BatchThrottle, DEFAULT_THROTTLE_LIMITS, withBatchArguments, type ThrottleChange, type ThrottleLimits } from './throttle';
 
 export interface RunFile {
   displayPath: string;
@@ -34,6 +35,8 @@ export interface RunOptions {
   killSwitch: boolean;
   /** Re-run an autocommit statement the journal says was interrupted (it may or may not have applied). */
   rerunInterrupted: boolean;
+  /** Adapt a scaffolded backfill's batch size and pause to the waits it causes and the lag (off: undefined). */
+  throttle?: ThrottleLimits;
   onEvent?(event: RunEvent): void;
 }
 
@@ -44,6 +47,7 @@ export const DEFAULT_RUN_OPTIONS: Omit<RunOptions, 'watch'> = {
   backoffMaxMs: 30_000,
   killSwitch: true,
   rerunInterrupted: false,
+  throttle: DEFAULT_THROTTLE_LIMITS,
 };
 
 export type RunEvent =
@@ -53,6 +57,7 @@ export type RunEvent =
   | { kind: 'retry'; file: string; unit: RunUnit; attempt: number; delayMs: number; reason: string; blockers: SessionRow[] }
   | { kind: 'invalid-index'; file: string; index: string; action: string }
   | { kind: 'progress'; file: string; unit: RunUnit; progress: BackfillProgress }
+  | { kind: 'throttle'; file: string; unit: RunUnit; change: ThrottleChange }
   | { kind: 'watch'; event: WatchEvent };
 
 export interface UnitReport {
@@ -125,6 +130,9 @@ export class GuardedRun {
   private blockersThisAttempt = new Map<number, SessionRow>();
   private cancelledThisAttempt = false;
   private aborted: string | undefined;
+  /** The backfill being throttled: what the samples saw since its last batch, and a change waiting for the re-call. */
+  private throttled: { throttle: BatchThrottle; queueWaitMs: number; lagMs: number; pending?: ThrottleChange } | undefined;
+  private latestLagMs = 0;
   private wakeFromBackoff: (() => void) | undefined;
   private readonly report: RunReport;
 
@@ -190,6 +198,11 @@ export class GuardedRun {
       this.cancelledThisAttempt = true;
     }
     if (event.kind !== 'sample') return;
+    this.latestLagMs = event.sample.standbys.reduce((max, s) => Math.max(max, s.replayLagMs ?? 0), 0);
+    if (this.throttled) {
+      this.throttled.lagMs = Math.max(this.throttled.lagMs, this.latestLagMs);
+      this.throttled.queueWaitMs = Math.max(this.throttled.queueWaitMs, event.sample.guarded[0]?.queue.oldestWaitMs ?? 0);
+    }
     for (const standby of event.sample.standbys) {
       const seen = this.report.standbys.find((s) => s.name === standby.name);
       if (!seen) this.report.standbys.push({ ...standby });
@@ -247,11 +260,14 @@ export class GuardedRun {
       if (state === 'started' && !(await this.resumeInterrupted(file, unit, checksum, report))) continue;
       this.current = report;
       this.currentUnit = { file: file.displayPath, unit, progress: new ProgressTracker() };
+      const batch = unit.resumableCall && this.options.throttle ? batchArguments(unit.statements[0]?.text ?? '') : undefined;
+      this.throttled = batch && this.options.throttle ? { throttle: new BatchThrottle(batch, this.options.throttle), queueWaitMs: 0, lagMs: 0 } : undefined;
       try {
         await this.applyWithRetries(file, unit, checksum, report);
       } finally {
         this.current = undefined;
         this.currentUnit = undefined;
+        this.throttled = undefined;
       }
     }
   }
@@ -286,6 +302,7 @@ export class GuardedRun {
       this.emit({ kind: 'unit', file: file.displayPath, unit, attempt });
       if (unit.concurrentIndex) await this.dropInvalidIndex(file, unit.concurrentIndex.name, 'before the build');
       const started = Date.now();
+      if (this.throttled) this.throttled.pending = undefined;
       try {
         await this.attempt(file, unit, checksum, attempt);
         report.heldMs = Date.now() - started;
@@ -298,6 +315,14 @@ export class GuardedRun {
           report.status = 'failed';
           report.error = `cancelled: ${this.aborted}`;
           throw new UnitFailed(report.error);
+        }
+        const change = this.throttled?.pending;
+        if (change && codeOf(error) === '57014') {
+          // Our own cancel at a batch boundary: call the procedure again with the new settings (it resumes); not a retry.
+          this.throttled!.pending = undefined;
+          if (change.waitForLag) await this.waitForLag();
+          attempt--;
+          continue;
         }
         const reason = this.retryReason(error);
         if (!reason || attempt > this.options.retries) {
@@ -346,9 +371,10 @@ export class GuardedRun {
   private async attempt(file: RunFile, unit: RunUnit, checksum: string, attempt: number): Promise<void> {
     const client = this.migration.client;
     const timeout = unit.blocking ? this.options.lockTimeoutMs : 0;
+    const throttle = this.throttled?.throttle;
     const runStatement = async (s: RunUnit['statements'][number]) => {
       try {
-        await client.query(s.text);
+        await client.query(throttle ? withBatchArguments(s.text, throttle.settings) : s.text);
       } catch (error) {
         if (error && typeof error === 'object') (error as { statementLine?: number }).statementLine = s.line;
         throw error;
@@ -396,7 +422,30 @@ export class GuardedRun {
       if (!running || !progress) return;
       if (this.current) this.current.progress = progress;
       this.emit({ kind: 'progress', file: running.file, unit: running.unit, progress });
+      this.throttleAfterBatch(running.file, running.unit);
     });
+  }
+
+  /** A batch just committed: adapt the next ones to what it cost, by cancelling the CALL (it is between batches) and calling it again. */
+  private throttleAfterBatch(file: string, unit: RunUnit): void {
+    const t = this.throttled;
+    if (!t || t.pending) return;
+    const change = t.throttle.afterBatch({ queueWaitMs: t.queueWaitMs, lagMs: t.lagMs });
+    t.queueWaitMs = 0;
+    t.lagMs = 0;
+    if (!change) return;
+    t.pending = change;
+    this.emit({ kind: 'throttle', file, unit, change });
+    // Only while the CALL still runs: a cancel that arrives later would hit whatever runs next.
+    void this.watchSession.client
+      .query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query ILIKE 'CALL%'", [this.migration.pid])
+      .catch(() => undefined);
+  }
+
+  /** Replication lag over its limit: no batch runs until every standby is back under it. */
+  private async waitForLag(): Promise<void> {
+    const limit = this.options.throttle?.maxLagMs ?? Infinity;
+    while (this.latestLagMs > limit && !this.aborted) await new Promise((r) => setTimeout(r, this.options.watch.intervalMs));
   }
 
   private async relationExists(name: string): Promise<boolean> {

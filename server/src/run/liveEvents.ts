@@ -24,6 +24,7 @@ export type LiveEvent =
   | { type: 'retry'; file: string; line: number; attempt: number; delayMs: number; reason: string; blockers: LiveSession[] }
   | { type: 'invalid-index'; file: string; index: string; action: string }
   | { type: 'progress'; file: string; line: number; step: string; percent: number; rowsChanged: number; rowsPerSecond?: number; etaSeconds?: number; batchSize?: number; pauseMs?: number }
+  | { type: 'throttle'; file: string; line: number; batchSize: number; pauseMs: number; reason: string }
   | { type: 'sample'; guarded: { session: LiveSession; blockers: LiveSession[]; queue: number; oldestWaitMs: number }[]; standbys: { name: string; replayLagMs?: number }[]; longTransactions: number }
   | { type: 'cancel'; pid: number; query: string; reason: string; terminated: boolean; ok: boolean }
   | { type: 'error'; message: string }
@@ -63,6 +64,8 @@ export function liveRunEvent(e: RunEvent): LiveEvent {
       const p = e.progress;
       return { type: 'progress', file: e.file, line, step: p.step, percent: p.percent, rowsChanged: p.rowsChanged, rowsPerSecond: p.rowsPerSecond, etaSeconds: p.etaSeconds };
     }
+    case 'throttle':
+      return { type: 'throttle', file: e.file, line, batchSize: e.change.batchSize, pauseMs: e.change.pauseMs, reason: e.change.reason };
     case 'watch':
       return liveWatchEvent(e.event);
   }
@@ -150,7 +153,11 @@ export function applyLiveEvent(state: LiveState, e: LiveEvent): LiveState {
       addLog(state, `${e.file}: ${e.action}`);
       break;
     case 'progress':
-      state.progress = e;
+      state.progress = { ...e, batchSize: state.progress?.batchSize, pauseMs: state.progress?.pauseMs };
+      break;
+    case 'throttle':
+      if (state.progress) state.progress = { ...state.progress, batchSize: e.batchSize, pauseMs: e.pauseMs };
+      addLog(state, `${at(e.file, e.line)}: throttle: batches of ${e.batchSize} rows, ${e.pauseMs} ms apart: ${e.reason}`);
       break;
     case 'sample': {
       state.samples++;
