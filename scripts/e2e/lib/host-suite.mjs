@@ -16,7 +16,7 @@ const OUTPUT_MARKER = '[lockstep-e2e] ';
  * Resolves with the exit code the extension host reported (0 = every test passed) and mocha's report.
  * `consoleLog` receives the workbench's whole console and the codeAutomationLog lines.
  */
-export async function runHostSuite({ server, extensionPath, testsIndex, workspace, browserProfile, env, consoleLog, timeoutMs = 180000 }) {
+export async function runHostSuite({ server, extensionPath, testsIndex, workspace, browserProfile, env, consoleLog, timeoutMs = 300000 }) {
   const payload = [
     ['extensionDevelopmentPath', remoteUri(server.port, extensionPath)],
     ['extensionTestsPath', remoteUri(server.port, testsIndex)],
