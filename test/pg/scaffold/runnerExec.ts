@@ -103,7 +103,6 @@ async function execute(client: pg.Client, runner: RunnerId, files: GeneratedFile
       await inTransaction(client, async () => { for (const piece of text.split('--> statement-breakpoint')) await client.query(piece); });
       return;
     case 'plain':
-    case 'sqitch':
       try {
         for (const s of psqlStatements(text)) await client.query(s);
       } catch (err) {
