@@ -445,7 +445,7 @@ const MORE_CASES: LockCase[] = [
   { sql: 'ALTER TABLE counters DROP COLUMN n' },
   // Second pass over crates.io, hatchet and UPchieve (docs/trace.md): a dropped column takes its
   // foreign key (and the key's triggers on the referenced table) along.
-  { sql: 'ALTER TABLE orders DROP COLUMN user_id' },
+  { sql: 'ALTER TABLE tags DROP COLUMN user_id' },
   // Retyping without a rewrite still re-creates the indexes on the column; an expression index is built again.
   { sql: 'ALTER TABLE payments ALTER COLUMN ref TYPE text' },
   { sql: 'ALTER TABLE payments ALTER COLUMN ref TYPE varchar(40)' },

@@ -11,7 +11,7 @@ export interface FailedStatement {
   error: string;
 }
 
-const MISSING = /^(relation|type|function|schema|column|constraint|index|table|sequence|view|operator class|operator|access method|text search configuration|trigger|role) "([^"]+)"(?: of relation "[^"]+")? does not exist/i;
+const MISSING = /^(relation|type|function|schema|column|constraint|index|table|sequence|view|operator class|operator|access method|text search configuration|trigger) "([^"]+)"(?: of relation "[^"]+"| for access method "[^"]+")? does not exist/i;
 
 export function failureReason(error: string, earlier: FailedStatement[]): string {
   const extension = /extension "([^"]+)" is not available|could not open extension control file "[^"]*\/([^"/]+)\.control"/.exec(error);
@@ -25,7 +25,8 @@ export function failureReason(error: string, earlier: FailedStatement[]): string
   if (missing) {
     const name = missing[2].split('.').pop()!.toLowerCase();
     if (earlier.some((f) => f.sql.toLowerCase().includes(name))) return 'depends on an earlier statement that could not be replayed';
-    return `a ${missing[1].toLowerCase()} no replayed migration created does not exist`;
+    const kind = missing[1].toLowerCase();
+    return `needs ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} that no replayed statement made`;
   }
   if (/current transaction is aborted/.test(error)) return 'an earlier statement of its transaction failed';
   // Anything else: PostgreSQL's message without the names, so equal causes group together.

@@ -11,7 +11,7 @@ import { as, baseName, inner, kindOf, list, names, rangeVarName, type AstNode } 
 export interface KnownDifference {
   id: string;
   /** What the difference depends on, in the words the trace prints after "depends on". */
-  dependsOn: typeof ON_DATA | typeof ON_UNREAD_CODE | typeof ON_DATABASE;
+  dependsOn: typeof ON_DATA | typeof ON_UNREAD_CODE | typeof ON_DATABASE | typeof ON_REPLAY;
   /** One line for the report. */
   reason: string;
   matches(statementKind: string, difference: string, stmt: AstNode, context: DifferenceContext, statementIndex: number): boolean;
@@ -29,26 +29,31 @@ export interface DifferenceContext {
    * the earlier migrations of the set nor an earlier statement of this file.
    */
   neverCreated(object: string, statementIndex: number): boolean;
+  /** Whether a statement that could not be replayed (an extension PGlite lacks) names `object`: it would have made it. */
+  madeByFailed(object: string): boolean;
   /** The lock model's notes on the statement. */
   notes(statementIndex: number): string[];
 }
 
-const NO_CONTEXT: DifferenceContext = { unseen: () => false, neverCreated: () => false, notes: () => [] };
+const NO_CONTEXT: DifferenceContext = { unseen: () => false, neverCreated: () => false, madeByFailed: () => false, notes: () => [] };
 
 export const ON_DATA = 'the data';
 export const ON_UNREAD_CODE = 'code the model does not read';
 export const ON_DATABASE = 'objects outside the migrations';
+export const ON_REPLAY = 'a statement the shadow database could not replay';
 
 const IF_EXISTS_KINDS = new Set(['DropStmt', 'RenameStmt', 'AlterTableStmt']);
 
 const DML = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'MergeStmt']);
+/** Statements that run a query whose plan decides what is read: DML, and CREATE TABLE AS / MATERIALIZED VIEW, REFRESH. */
+const QUERIES = new Set([...DML, 'CreateTableAsStmt', 'RefreshMatViewStmt']);
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     id: 'planner-scan',
     dependsOn: ON_DATA,
-    reason: 'whether INSERT/UPDATE/DELETE/SELECT reads a table in full is the planner\'s choice (table size, statistics); the model assumes a large table',
-    matches: (kind, d) => DML.has(kind) && /: (observed a scan, the model did not predict one|the model predicted a scan, none was observed)$/.test(d),
+    reason: 'whether a query (INSERT/UPDATE/DELETE/SELECT, CREATE MATERIALIZED VIEW/TABLE AS) reads a table in full is the planner\'s choice (table size, statistics, a join side that finds nothing); the model assumes a large table',
+    matches: (kind, d) => QUERIES.has(kind) && /: (observed a scan, the model did not predict one|the model predicted a scan, none was observed)$/.test(d),
   },
   {
     id: 'no-rows',
@@ -86,6 +91,15 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
+    id: 'not-replayed',
+    dependsOn: ON_REPLAY,
+    reason: 'the object is made by an earlier statement the shadow database could not replay (an extension PGlite lacks): the model knows it, the shadow database does not have it',
+    matches: (_kind, d, _stmt, context) => {
+      const m = /^(?:the table of |type:)?(.+?): (model \w+, observed no lock|the model predicted a (scan|rewrite), none was observed)$/.exec(d);
+      return !!m && context.madeByFailed(m[1]);
+    },
+  },
+  {
     id: 'absent-if-exists',
     dependsOn: ON_DATABASE,
     reason: 'DROP … IF EXISTS (ALTER … IF EXISTS) of an object no earlier migration made: the shadow database does not have it, so nothing is locked; a database that has it (made by hand or by another tool) is locked as the model says',
@@ -112,7 +126,7 @@ function referencedByAddedKeys(stmt: AstNode): string[] {
 
 /** What the known differences `ids` depend on, in words for the report ("the data", "code the model does not read", …). */
 export function dependsOn(ids: string[]): string {
-  const on = [ON_DATA, ON_UNREAD_CODE, ON_DATABASE].filter((d) => KNOWN_DIFFERENCES.some((k) => ids.includes(k.id) && k.dependsOn === d));
+  const on = [ON_DATA, ON_UNREAD_CODE, ON_DATABASE, ON_REPLAY].filter((d) => KNOWN_DIFFERENCES.some((k) => ids.includes(k.id) && k.dependsOn === d));
   return on.join(' and ');
 }
 

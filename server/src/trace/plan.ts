@@ -75,8 +75,8 @@ function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
  */
 export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse, failed: FailedStatement[] = []): TraceReport {
   const impacts = explain(result);
-  const context = unseenObjects(result);
   failed.push(...job.setupFailures.map((f) => ({ sql: f.sql, error: f.error })));
+  const context = unseenObjects(result, failed);
   const statements = job.steps.map((step): TracedStatement => {
     const stmt = result.document.statements[step.index];
     const predicted = observableEffects(stmt.ast, stmt.locks);
@@ -102,7 +102,7 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
 }
 
 /** What the known differences need to know about the schema (docs/trace.md, Known differences: unseen-objects, absent-if-exists). */
-function unseenObjects(result: LintResult): DifferenceContext {
+function unseenObjects(result: LintResult, failed: FailedStatement[]): DifferenceContext {
   const { catalog, schemaBefore, text, statements } = result.document;
   const lower = text.toLowerCase();
   return {
@@ -111,6 +111,8 @@ function unseenObjects(result: LintResult): DifferenceContext {
     // Known differences, absent-if-exists: what the model knows before the statement is the earlier
     // migrations' schema and what this file's earlier statements created.
     notes: (index) => statements[index]?.locks.notes ?? [],
+    // Read when a difference is explained, after the failures before that statement were added.
+    madeByFailed: (object) => failed.some((f) => createsName(f.sql, object)),
     neverCreated: (object, index) =>
       !!schemaBefore && !schemaBefore.knows(object) && !statements.slice(0, index).some((s) => s.locks.effects.some((e) => e.object === object && e.created)),
   };
@@ -133,4 +135,14 @@ function setDifferences(what: string, predicted: string[], observed: string[], u
   const missing = observed.filter((t) => !predicted.includes(t) && !unsure.has(t)).map((t) => `${t}: observed a ${what}, the model did not predict one`);
   const extra = predicted.filter((t) => !observed.includes(t) && !unsure.has(t)).map((t) => `${t}: the model predicted a ${what}, none was observed`);
   return [...missing, ...extra];
+}
+
+/** Does `sql` (a statement that failed) create `object` by name: `CREATE [UNIQUE] INDEX|TABLE|… name`, or `CONSTRAINT name`? */
+function createsName(sql: string, object: string): boolean {
+  const name = object.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const created = new RegExp(
+    `\\bCREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:UNIQUE|UNLOGGED|TEMP|TEMPORARY|MATERIALIZED)\\s+)*(?:TABLE|INDEX|VIEW|SEQUENCE|TYPE)\\s+(?:CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:"?\\w+"?\\.)?"?${name}"?(?=[\\s(;]|$)`,
+    'i',
+  );
+  return created.test(sql) || new RegExp(`\\bCONSTRAINT\\s+"?${name}"?(?=[\\s(;]|$)`, 'i').test(sql);
 }
