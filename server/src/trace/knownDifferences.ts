@@ -21,7 +21,7 @@ export interface DifferenceContext {
   /**
    * Whether `object` (a relation, index, sequence or type) was made by code Lockstep does not
    * analyse: a function or DO block that runs DDL ran, the model's schema does not know the
-   * object, and the migration's text never names it.
+   * object, and no statement of the migration creates it (or it is an index on such a relation).
    */
   unseen(object: string): boolean;
   /**

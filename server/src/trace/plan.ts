@@ -104,10 +104,19 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
 /** What the known differences need to know about the schema (docs/trace.md, Known differences: unseen-objects, absent-if-exists). */
 function unseenObjects(result: LintResult, failed: FailedStatement[]): DifferenceContext {
   const { catalog, schemaBefore, text, statements } = result.document;
-  const lower = text.toLowerCase();
+  const createdHere = (object: string) => statements.some((s) => s.locks.effects.some((e) => e.object === object && e.created));
+  // Unknown to the model, and made by no statement of the file (by the model's reading or by its
+  // text): a relation that code the model does not read made. The file may still name it (CREATE
+  // INDEX … ON v1_payload_wal_0, a partition a function made).
+  const unknown = (object: string) => !catalog.knows(object) && !schemaBefore?.knows(object) && !createdHere(object) && !createsName(text, object);
   return {
-    unseen: (object) =>
-      (catalog.ranUnseenDdl() || !!schemaBefore?.ranUnseenDdl()) && !catalog.knows(object) && !schemaBefore?.knows(object) && !lower.includes(object.toLowerCase()),
+    unseen: (object) => {
+      if (!catalog.ranUnseenDdl() && !schemaBefore?.ranUnseenDdl()) return false;
+      if (unknown(object)) return true;
+      // An index this file builds on such a relation (CREATE INDEX … ON v1_payload_wal_0, a partition a function made).
+      const table = catalog.relation(object)?.table ?? schemaBefore?.relation(object)?.table;
+      return !!table && unknown(table);
+    },
     // Known differences, absent-if-exists: what the model knows before the statement is the earlier
     // migrations' schema and what this file's earlier statements created.
     notes: (index) => statements[index]?.locks.notes ?? [],

@@ -107,3 +107,25 @@ describe('trace: differences explained by something other than the statement (do
     assert.deepEqual(mv.explained, ['planner-scan']);
   });
 });
+
+describe('trace: unseen-objects on partitions a function made, which the file names', () => {
+  const made = `CREATE TABLE wal (id int, k int) PARTITION BY HASH (k);
+CREATE FUNCTION make_wal() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('CREATE TABLE %I PARTITION OF wal FOR VALUES WITH (MODULUS 1, REMAINDER 0)', 'wal_' || 0); END $$;
+SELECT make_wal();
+CREATE INDEX CONCURRENTLY wal_0_id_idx ON wal_0 (id);
+CREATE INDEX wal_id_idx ON wal (id);`;
+  const observed = { locks: { wal: 'ShareLock', wal_id_idx: 'AccessExclusiveLock', wal_0: 'ShareLock', wal_0_id_idx: 'ShareLock' }, rewritten: [], scanned: [] } as unknown as StatementEffects;
+
+  it('the partition, and the index the file built on it, are explained: the model cannot know them', () => {
+    const statements = compare(made, [none, none, none, none, observed]);
+    assert.deepEqual(statements[4].differences, ['wal_0: model no lock, observed ShareLock', 'wal_0_id_idx: model no lock, observed ShareLock']);
+    assert.deepEqual(statements[4].explained, ['unseen-objects']);
+  });
+
+  it('a partition the file itself creates is a gap when the model misses it', () => {
+    const sql = made.replace('SELECT make_wal();', 'SELECT make_wal();\nCREATE TABLE wal_0 (id int, k int);');
+    const statements = compare(sql, [none, none, none, none, none, observed]);
+    assert.equal(statements[5].agrees, false);
+    assert.equal(statements[5].explained, undefined);
+  });
+});
