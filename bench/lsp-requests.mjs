@@ -19,7 +19,9 @@ const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = re
  * for hovers sent one after another while each of `busyLints` whole-document lints runs.
  */
 export async function measureRequestLatency({ repo, workDir, lines, requests, busyLints, resolves = 3 }) {
-  const server = spawn(process.execPath, [join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to see what blocks it).
+  const nodeArgs = (process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const published = new Map(); // version → diagnostics
   const waiting = new Map();
@@ -102,6 +104,8 @@ export async function measureRequestLatency({ repo, workDir, lines, requests, bu
     }
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
+    // Let it exit on its own (a --cpu-prof profile is written at exit), then kill it anyway.
+    await new Promise((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', resolve), setTimeout(resolve, 10_000))));
     return { hover, codeAction, resolve, hoverWhileLinting, statements: statementLines.length, diagnostics: diagnostics.length };
   } finally {
     connection.dispose();
