@@ -163,6 +163,7 @@ async function main() {
       row('hover', `while the whole document relints (${busyLints} lints)`, run.hoverWhileLinting, 'p99 ≤ 50 ms');
       row('codeAction (quick-fixes listed, client resolves)', 'idle', run.codeAction, 'p95 ≤ 20 ms');
       row('codeAction/resolve (one fix built and verified)', 'idle', run.resolve, '–');
+      console.log(`\nHovers answered without content while relinting: ${run.emptyWhileLinting} of ${run.hoverWhileLinting.length}.`);
       for (const [when, values] of [['idle', run.hover], ['while relinting', run.hoverWhileLinting]]) {
         if (values.length === 0) continue;
         const p99 = percentile(values, 99);
