@@ -54,26 +54,28 @@ export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: re
   const counts = new Map<string, number>();
   try {
     // A long document is judged on the statements the edits touch (window.ts), not re-linted whole.
-    const window = files.length === 0 && !facts ? lintWindow(ctx, edits, text) : undefined;
+    const window = !facts ? lintWindow(ctx, edits, text) : undefined;
+    let schema;
     if (window) {
       verifyStats.windowed++;
       verifyStats.statements += window.statements;
       before = countByRule(window.before.findings);
       countByRule(window.after.findings, counts);
       after = { document: window.document, findings: window.after.findings };
+      schema = files.length ? window.catalogAfter() : undefined;
     } else {
       verifyStats.whole++;
       before = countByRule(ctx.result.findings);
       after = lintText(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache, facts });
       verifyStats.statements += after.document.statements.length;
       countByRule(after.findings, counts);
-      let schema = after.document.catalog;
-      for (const file of files) {
-        const config = file.outside ? { ...ctx.config, transaction: 'never' as const } : ctx.config;
-        const linted = lintText(file.text, { path: file.path, config, schema });
-        countByRule(linted.findings, counts);
-        schema = linted.document.catalog;
-      }
+      schema = after.document.catalog;
+    }
+    for (const file of files) {
+      const config = file.outside ? { ...ctx.config, transaction: 'never' as const } : ctx.config;
+      const linted = lintText(file.text, { path: file.path, config, schema });
+      countByRule(linted.findings, counts);
+      schema = linted.document.catalog;
     }
   } catch {
     return { ok: false, text };

@@ -34,6 +34,8 @@ export interface WindowedLint {
   document: MigrationDocument;
   /** How many statements the two lints analysed (tests count them). */
   statements: number;
+  /** The schema after the whole edited document: the window's, then the untouched statements after it replayed. */
+  catalogAfter(): Catalog;
 }
 
 /** The two windows' lints, or undefined when the document must be linted whole. */
@@ -79,7 +81,7 @@ export function lintWindow(ctx: FixContext, edits: readonly TextEdit[], newText:
   const sentinelBefore = before.document.statements.at(-1);
   const sentinelAfter = after.document.statements.at(-1);
   if (!sentinelBefore || !sentinelAfter || !sameState(sentinelBefore, sentinelAfter) || sentinelBefore.searchSchema !== sentinelAfter.searchSchema) return undefined;
-  if (digest(before.document.catalog) !== digest(after.document.catalog)) return undefined;
+  if (catalogDigest(before.document.catalog) !== catalogDigest(after.document.catalog)) return undefined;
 
   const shift = start - prefix.length;
   const edited = after.document.statements.slice(prefixStatements, -1).map((s, k) => ({
@@ -90,7 +92,12 @@ export function lintWindow(ctx: FixContext, edits: readonly TextEdit[], newText:
   }));
   const rest = stmts.slice(b + 1).map((s, k) => ({ ...s, index: a + edited.length + k, span: { start: s.span.start + delta, end: s.span.end + delta } }));
   const document: MigrationDocument = { ...doc, text: newText, statements: [...stmts.slice(0, a), ...edited, ...rest] };
-  return { before, after, document, statements: before.document.statements.length + after.document.statements.length };
+  const catalogAfter = () => {
+    const catalog = after.document.catalog.clone();
+    for (let i = b + 1; i < n; i++) catalog.apply(stmts[i].ast);
+    return catalog;
+  };
+  return { before, after, document, statements: before.document.statements.length + after.document.statements.length, catalogAfter };
 }
 
 /** Index of the first statement whose span ends at or after `offset` (n when none), by binary search. */
@@ -110,6 +117,6 @@ function sameState(x: StatementInfo, y: StatementInfo): boolean {
 }
 
 /** The schema as text, to tell whether two catalogs hold the same (maps and sets as their entries). */
-function digest(catalog: Catalog): string {
+export function catalogDigest(catalog: Catalog): string {
   return JSON.stringify(catalog, (_key, value) => (value instanceof Map ? [...value] : value instanceof Set ? [...value] : value instanceof WeakSet ? undefined : value));
 }

@@ -9,7 +9,7 @@ import { catalogFromSql, initEngine, lintText } from '../../../server/src/engine
 import { fixesFor } from '../../../server/src/fixes';
 import type { FixContext } from '../../../server/src/fixes/types';
 import { verifyFix, verifyStats } from '../../../server/src/fixes/verify';
-import { WINDOW_MIN_STATEMENTS } from '../../../server/src/fixes/window';
+import { catalogDigest, lintWindow, WINDOW_MIN_STATEMENTS } from '../../../server/src/fixes/window';
 
 const config = DEFAULT_CONFIG;
 const SETUP = 'CREATE TABLE orders (id bigint PRIMARY KEY, x int, note text);';
@@ -89,5 +89,16 @@ describe('fix verification in a window of a long document (issue 18)', function 
       assert.equal(s.index, i);
       assert.equal(verdict.text.slice(s.span.start, s.span.end), s.text, `statement ${i}`);
     });
+  });
+
+  it('hands new migration files the schema the whole edited document leaves', () => {
+    const start = ctx.text.indexOf(INDEX);
+    const edits = [{ start, end: start + INDEX.length, newText: 'CREATE INDEX CONCURRENTLY orders_x ON orders (x);' }];
+    const newText = ctx.text.slice(0, start) + edits[0].newText + ctx.text.slice(start + INDEX.length);
+    const window = lintWindow(ctx, edits, newText);
+    assert.ok(window);
+    const whole = lintText(newText, { config, schema: ctx.schema });
+    assert.equal(catalogDigest(window.catalogAfter()), catalogDigest(whole.document.catalog));
+    assert.ok(whole.document.catalog.relation('t399') && window.catalogAfter().relation('t399'));
   });
 });
