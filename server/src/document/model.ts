@@ -9,7 +9,7 @@ import type { TextSpan } from '../findings';
 import { analyzeLocks, type StatementLocks } from '../locks/model';
 import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
-import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
+import { splitSqlSteps, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
 import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
@@ -174,7 +174,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
   const prepared = preparedOrPlain(text, config.placeholders);
   const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
-  const split = splitSql(prepared.text);
+  const split = yield* splitSqlSteps(prepared.text);
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
   const notAnalysed: NotAnalysed[] = [];
