@@ -3,7 +3,7 @@
 // most self time, for BENCHMARKS.md. Not part of `npm run bench`'s figures: a profile slows the run.
 //
 // Usage: node bench/profile.mjs [--no-history] [--inclusive] [--top N] [--corpus DIR]
-// --inclusive: time per function with its callees (where the time goes), instead of self time.
+// --inclusive: also the time per function with its callees (where the time goes).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,12 +75,15 @@ function main() {
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no profile written (exit ${run.status}): ${run.stderr.slice(0, 500)}`);
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const inclusive = process.argv.includes('--inclusive');
-    const { totalMs, rows } = inclusive ? summarizeInclusive(profile) : summarize(profile);
-    console.log(`Profile of \`node dist/cli.js lint <corpus> --format json${process.argv.includes('--no-history') ? ' --no-history' : ''}\`: ${totalMs.toFixed(0)} ms sampled`);
-    console.log(`| ${inclusive ? 'total (with callees)' : 'self time'} | share | function |`);
-    console.log('| --- | --- | --- |');
-    for (const r of rows.slice(0, top)) console.log(`| ${r.ms.toFixed(0)} ms | ${(r.share * 100).toFixed(1)} % | \`${r.name}\` |`);
+    const tables = process.argv.includes('--inclusive') ? [['self time', summarize], ['total (with callees)', summarizeInclusive]] : [['self time', summarize]];
+    for (const [heading, summary] of tables) {
+      const { totalMs, rows } = summary(profile);
+      console.log(`Profile of \`node dist/cli.js lint <corpus> --format json${process.argv.includes('--no-history') ? ' --no-history' : ''}\`: ${totalMs.toFixed(0)} ms sampled`);
+      console.log(`| ${heading} | share | function |`);
+      console.log('| --- | --- | --- |');
+      for (const r of rows.slice(0, top)) console.log(`| ${r.ms.toFixed(0)} ms | ${(r.share * 100).toFixed(1)} % | \`${r.name}\` |`);
+      console.log('');
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
