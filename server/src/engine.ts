@@ -70,16 +70,21 @@ export interface StatementImpact {
   notes: string[];
 }
 
-let ready: Promise<void> | undefined;
+let parserReady: Promise<void> | undefined;
+let grammarsReady: Promise<void> | undefined;
 
 /**
  * Load the libpg-query WASM module, and the tree-sitter grammars the Python/Ruby/Elixir extractors
  * read host files with (extractors are synchronous; a grammar that fails to load leaves its files
  * "not analysed"). Call once before anything else; later calls are no-ops.
+ * `hostGrammars: false` skips the grammars (a CLI run over .sql files only): they cost more start-up
+ * CPU than the SQL parser. A later call without it loads them.
  */
-export function initEngine(): Promise<void> {
-  ready ??= Promise.all([loadParser(), loadHostGrammars()]).then(() => undefined);
-  return ready;
+export function initEngine(options: { hostGrammars?: boolean } = {}): Promise<void> {
+  parserReady ??= loadParser();
+  if (options.hostGrammars === false) return parserReady;
+  grammarsReady ??= loadHostGrammars();
+  return Promise.all([parserReady, grammarsReady]).then(() => undefined);
 }
 
 /**
