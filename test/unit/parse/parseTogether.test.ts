@@ -51,7 +51,9 @@ function comparable(outcome: ParseOutcome): unknown {
   }));
 }
 
-describe('parsing a whole file at once (parseChunksTogether)', () => {
+describe('parsing a whole file at once (parseChunksTogether)', function () {
+  // Every example and .sql file parsed and linted twice: minutes on a busy 2-core machine (a guard, not a measurement).
+  this.timeout(600_000);
   before(() => initEngine());
 
   const texts: [string, string][] = [

@@ -85,7 +85,9 @@ function samples(): { name: string; sql: string; setup?: string; path?: string }
   return [...fromRules, ...files, ...sinks];
 }
 
-describe('rule dispatch by statement kind', () => {
+describe('rule dispatch by statement kind', function () {
+  // Hundreds of lints: minutes on a 2-core machine shared with other jobs (a guard, not a measurement).
+  this.timeout(600_000);
   before(() => initEngine());
 
   it('no rule flags a statement of a kind it does not list (every example and .sql file in the repository)', () => {
@@ -95,8 +97,8 @@ describe('rule dispatch by statement kind', () => {
     let checked = 0;
     const kindsSeen = new Set<string>();
     for (const sample of samples()) {
-      // pgVersion 11 as well: version-dependent rules take other branches there.
-      for (const config of [strict, { ...strict, pgVersion: 11 }]) {
+      // pgVersion 11 as well (examples and the many-kinds samples): version-dependent rules take other branches there.
+      for (const config of sample.path ? [strict] : [strict, { ...strict, pgVersion: 11 }]) {
         const schema = sample.setup ? catalogFromSql(sample.setup, config) : undefined;
         const { document } = lintText(sample.sql, { config, schema, path: sample.path });
         for (const stmt of document.statements) {
