@@ -7,7 +7,7 @@
 //
 // Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-requests]
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesOf, compare, median, perFileCost, sqlFiles, writeBigMigration, writeManyFiles } from './cli-targets.mjs';
@@ -42,10 +42,12 @@ async function corpusTargets(repetitions, squawkVersion) {
     REPO,
   );
   const sq = median(t.squawk.ms);
+  const sqCpu = median(t.squawk.cpuMs);
   const files = sqlFiles(CORPUS);
+  console.log(`Load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores.\n`);
   console.log(`### Target 1: the corpus (${files.length} files, ${(bytesOf(files) / 1048576).toFixed(1)} MiB), median of ${repetitions} runs after a warm-up`);
-  console.log('| run | median wall | all runs (ms) | / squawk | target | peak RSS (max) | target |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| run | median wall | all runs (ms) | / squawk | target | median CPU (user+sys) | CPU / squawk | peak RSS (max) | target |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const rows = [
     ['lockstep lint <corpus> --format json (history)', t.history, 1.0],
     ['lockstep lint <corpus> --format json --no-history', t.noHistory, 0.6],
@@ -55,7 +57,8 @@ async function corpusTargets(repetitions, squawkVersion) {
     const ratio = median(r.ms) / sq;
     const rss = Math.max(...r.rssMb);
     const cells = [label, ms(median(r.ms)), r.ms.map((x) => x.toFixed(0)).join(', '), `${ratio.toFixed(2)}×`,
-      target === undefined ? '' : `≤ ${target}× ${verdict(ratio <= target)}`, `${rss.toFixed(0)} MiB`, target === undefined ? '' : `≤ 150 MB ${verdict(rss * 1.048576 <= 150)}`];
+      target === undefined ? '' : `≤ ${target}× ${verdict(ratio <= target)}`, ms(median(r.cpuMs)), `${(median(r.cpuMs) / sqCpu).toFixed(2)}×`,
+      `${rss.toFixed(0)} MiB`, target === undefined ? '' : `≤ 150 MB ${verdict(rss * 1.048576 <= 150)}`];
     console.log(`| ${cells.join(' | ')} |`);
   }
 
@@ -67,7 +70,9 @@ async function corpusTargets(repetitions, squawkVersion) {
   );
   const coldMs = median(cold.lockstep.ms);
   console.log(`\nOne-file cold start (\`lockstep lint ${one.slice(CORPUS.length + 1)} --format json\`, a new process each time): median ${ms(coldMs)} ` +
-    `(${cold.lockstep.ms.map((x) => x.toFixed(0)).join(', ')}); squawk ${ms(median(cold.squawk.ms))}; ${(coldMs / median(cold.squawk.ms)).toFixed(1)}× squawk. Target ≤ 150 ms: ${verdict(coldMs <= 150)}.`);
+    `(${cold.lockstep.ms.map((x) => x.toFixed(0)).join(', ')}); squawk ${ms(median(cold.squawk.ms))}; ${(coldMs / median(cold.squawk.ms)).toFixed(1)}× squawk. ` +
+    `CPU ${ms(median(cold.lockstep.cpuMs))} vs squawk ${ms(median(cold.squawk.cpuMs))}. Target ≤ 150 ms: ${verdict(coldMs <= 150)}.`);
+  console.log(`Load average after: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`);
 
   const cost = await perFileCost(REPO, CORPUS);
   console.log(`\nPer-file cost with history, largest set (${cost.folder.slice(CORPUS.length + 1)}, ${cost.files} files, in runner order, one process): ` +

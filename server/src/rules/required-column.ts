@@ -11,6 +11,7 @@ export const rule: Rule = {
   title: 'NOT NULL columns without a DEFAULT on existing tables',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
     flagged: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;',
