@@ -122,7 +122,8 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
     name: spec.tables.length > 1 ? `expand_${t.table.name}` : 'expand',
     summary: `Add ${t.newColumns.map((c) => `${t.table.name}.${c.name}`).join(', ')} and the sync trigger on ${t.table.name}${i === 0 ? ", and the plan's helper procedures" : ''}.`,
     up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? [...r.createShared(), ...review.create] : []), ...r.createSync(t)),
-    down: ddl(options, ...(i === 0 ? (spec.views?.expandDown ?? []) : []), ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
+    // The views go back in the expand migration rolled back first (the last one), before any new column goes.
+    down: ddl(options, ...(i === spec.tables.length - 1 ? (spec.views?.expandDown ?? []) : []), ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
     verify: t.newColumns.map((c) => `SELECT ${q(c.name)} FROM ${q(t.table.name)} WHERE false`),
   }));
   const backfill: Migration = {

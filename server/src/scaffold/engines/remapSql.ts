@@ -225,14 +225,6 @@ END;`)}`);
     return out;
   }
 
-  createHelpers(): string[] {
-    return [...this.createShared(), ...this.spec.tables.flatMap((t) => this.createSync(t))];
-  }
-
-  dropHelpers(): string[] {
-    return [...this.spec.tables.flatMap((t) => this.dropSync(t)), ...this.dropShared()];
-  }
-
   /** `fn(row)`: the user's expression evaluated over one row of the table. */
   private rowFunction(name: string, table: string, type: string, expr: string, projection = '($1).*', volatile = false): string {
     // STABLE: a lookup in another table (a parent's new key) reads the calling statement's
@@ -462,7 +454,7 @@ END;`)}`;
     for (const t of s.tables) {
       for (const c of t.newColumns.filter((x) => x.default !== undefined)) out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`);
     }
-    out.push(...this.dropHelpers());
+    out.push(...s.tables.flatMap((t) => this.dropSync(t)), ...this.dropShared());
     for (const t of s.tables) {
       const drop = this.restorable(t);
       if (!drop.length) continue;
@@ -517,7 +509,8 @@ END;`)}`;
 
   contractDown(): string[] {
     const s = this.spec;
-    const out: string[] = [...this.lockInAppOrder(), ...this.keptTables().flatMap((t) => this.dropKeep(t)), ...this.dropRefillKept()];
+    // The procedures and the (new) progress table lock no application table: created before the locks are taken, so they are held for less.
+    const out: string[] = [...this.createShared(), ...this.lockInAppOrder(), ...this.keptTables().flatMap((t) => this.dropKeep(t)), ...this.dropRefillKept()];
     for (const fk of s.foreignKeys.filter((f) => f.finalName)) out.push(`ALTER TABLE ${q(fk.table)} RENAME CONSTRAINT ${q(fk.finalName!)} TO ${q(fk.name)}`);
     for (const i of s.newIndexes.filter((x) => !x.becomes && x.finalName)) out.push(`ALTER INDEX ${q(i.finalName!)} RENAME TO ${q(i.name)}`);
     for (const t of s.tables) {
@@ -538,7 +531,7 @@ END;`)}`;
       out.push(`ALTER SEQUENCE ${q(m.sequence)} OWNED BY ${q(m.from.table)}.${q(m.from.column)}`);
       if (m.fromType) out.push(`ALTER SEQUENCE ${q(m.sequence)} AS ${m.fromType}`);
     }
-    out.push(...this.createHelpers());
+    out.push(...s.tables.flatMap((t) => this.createSync(t)));
     for (const t of s.tables) {
       for (const c of t.newColumns.filter((x) => x.notNull)) {
         out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(c.name)} DROP NOT NULL`);
