@@ -95,7 +95,7 @@ function impact(o: DependentObject, change: Change): { severity: 'blocker' | 'fo
       if (code) return { severity: 'follows', message: `${what} uses ${name} in its body: the name stays, so it keeps working, but after the swap it sees ${change.type} values (check its casts, comparisons and declared types).` };
       return {
         severity: 'blocker',
-        message: `${what} depends on ${name}: the swap's DROP COLUMN of the old ${name} fails ("other objects depend on it") until it is dropped before the contract and re-created after it over the new ${change.type} column (put both in the rollback too).`,
+        message: `${what} depends on ${name}: after the swap it keeps reading the old column (kept in sync under a temporary name until the last phase), and the last phase's DROP COLUMN of it fails ("other objects depend on it") until it is re-created over the new ${change.type} column (put the original back in that phase's rollback).`,
       };
     }
     case 'move-column': {

@@ -44,6 +44,54 @@ export function rewriteDependentViews(objects: readonly DependentObject[] | unde
   return out;
 }
 
+/**
+ * Several columns renamed at once (a key and every column that references it): each dependent
+ * view is rewritten for every rename it uses, one after the other over the rewritten text. A
+ * view that uses one of them in a way the rewrite cannot handle stays a blocker as a whole.
+ */
+export function rewriteDependentViewsForRenames(
+  objects: readonly DependentObject[] | undefined,
+  changes: ReadonlyArray<Extract<ViewChange, { action: 'rename-column' }>>,
+): Array<ViewRewrite & { changes: Array<Extract<ViewChange, { action: 'rename-column' }>> }> {
+  if (!objects?.length) return [];
+  const out: Array<ViewRewrite & { changes: Array<Extract<ViewChange, { action: 'rename-column' }>> }> = [];
+  const views = [...new Set(changes.flatMap((c) => dependentsOf(objects, c.table, c.column)))].filter((o) => o.kind === 'view' || o.kind === 'materialized view');
+  for (const o of views) {
+    let current: DependentObject = o;
+    let first: ViewRewrite | undefined;
+    let last: ViewRewrite | undefined;
+    const applied: Array<Extract<ViewChange, { action: 'rename-column' }>> = [];
+    let failed = false;
+    for (const c of changes) {
+      if (!dependentsOf([current], c.table, c.column).length) continue;
+      const r = rewriteView(current, c);
+      if (!r) {
+        // Not used by name after all (another table's column of the same name), or not rewritable.
+        if (dependentsOf([o], c.table, c.column).length && usesTable(current, c.table)) failed = true;
+        continue;
+      }
+      first ??= r;
+      last = r;
+      applied.push(c);
+      current = { ...o, definition: r.forward[r.forward.length - 1].replace(/\s+WITH\s+DATA\s*$/i, '') };
+    }
+    if (failed || !first || !last) continue;
+    out.push({ object: o, forward: last.forward, back: first.back, changes: applied });
+  }
+  return out;
+}
+
+/** Does the view's query read `table`? */
+function usesTable(o: DependentObject, table: string): boolean {
+  try {
+    const found: Found = { columnRefs: [], ranges: [], usingColumns: [] };
+    walk(parseSync(o.definition.trim().replace(/;\s*$/, '')).stmts?.[0]?.stmt, found, new Set());
+    return found.ranges.some((r) => r.relname === table);
+  } catch {
+    return true;
+  }
+}
+
 /** PLAN.md lines for the views the plan re-creates. */
 export function viewRewriteNotes(rewrites: readonly ViewRewrite[], change: ViewChange): string[] {
   return rewrites.map(({ object }) => {

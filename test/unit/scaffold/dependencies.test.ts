@@ -18,7 +18,7 @@ import { DEPENDENT_SCHEMA } from './dependentSchema';
 
 function plan(kind: string, args: Record<string, string>) {
   const r = scaffold({ kind, args, schema: schemaFromSql(DEPENDENT_SCHEMA, DEFAULT_CONFIG), runner: 'plain', migrationsDir: 'm', existing: [] });
-  return { ...r, md: r.files.find((f) => f.path.endsWith('PLAN.md'))!.content };
+  return { ...r, md: r.files.find((f) => f.path.endsWith('PLAN.md'))!.content, all: r.files.map((f) => f.content).join('\n') };
 }
 
 describe('scaffold: dependent objects', () => {
@@ -78,14 +78,17 @@ describe('scaffold: dependent objects', () => {
 
   it('change-type, split-table, merge-tables and change-primary-key ask it too', () => {
     const retype = plan('change-type', { table: 'users', column: 'email', type: 'varchar(320)' }).md;
-    assert.match(retype, /## Blockers[\s\S]*view active_users depends on users\.email: the swap's DROP COLUMN of the old users\.email fails/);
+    assert.match(retype, /## Blockers[\s\S]*view active_users depends on users\.email: after the swap it keeps reading the old column .* the last phase's DROP COLUMN of it fails/);
     assert.match(retype, /## Notes[\s\S]*function find_user uses users\.email in its body: the name stays/);
     const split = plan('split-table', { table: 'users', columns: 'email', into: 'user_emails' }).md;
     assert.match(split, /## Blockers[\s\S]*view active_users depends on users\.email: the contract's DROP COLUMN fails .* re-created over users JOIN user_emails/);
     assert.match(split, /function find_user uses users\.email in its body: it fails once the contract drops email\. Make it read user_emails\.email/);
     assert.match(plan('merge-tables', { table: 'users', columns: 'username,nickname', into: 'audit' }).md, /## Blockers[\s\S]*view active_users reads users: after the move to the archive schema/);
-    const rekey = plan('change-primary-key', { table: 'users', to: 'rename', column: 'user_id' }).md;
-    assert.match(rekey, /## Blockers[\s\S]*view active_users depends on users\.id: the contract's DROP COLUMN fails .* re-created over user_id/);
+    // A key rename keeps every value: the plan re-creates the view itself (no blocker).
+    const rekey = plan('change-primary-key', { table: 'users', to: 'rename', column: 'user_id' });
+    assert.doesNotMatch(rekey.md, /Blocker:.*view active_users/);
+    assert.match(rekey.md, /view active_users depends on users\.id: the contract re-creates it in the same transaction, before the DROP COLUMN, so it reads user_id under the old output name id/);
+    assert.match(rekey.all, /CREATE OR REPLACE VIEW active_users AS SELECT user_id AS id, email FROM users/);
   });
 
   it('the CLI warns about blockers', async () => {

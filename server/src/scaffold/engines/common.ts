@@ -301,7 +301,7 @@ export function retireIndexMigration(slugPart: string, index: IndexSchema, colum
     return {
       name: `${slugPart}_${index.name}`,
       summary: `Rollback support: rebuild ${index.name} (behind the ${index.constraint} constraint) concurrently if the plan is rolled back.`,
-      up: single(noOp(`${index.name} goes away with its column in the contract; rolling back rebuilds it concurrently`)),
+      up: single(noOp(`${index.name} goes away in the contract (with its column, or dropped by it); rolling back rebuilds it concurrently`)),
       down: rebuild,
       verify: [],
     };

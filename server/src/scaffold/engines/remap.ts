@@ -122,7 +122,8 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
     name: spec.tables.length > 1 ? `expand_${t.table.name}` : 'expand',
     summary: `Add ${t.newColumns.map((c) => `${t.table.name}.${c.name}`).join(', ')} and the sync trigger on ${t.table.name}${i === 0 ? ", and the plan's helper procedures" : ''}.`,
     up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? [...r.createShared(), ...review.create] : []), ...r.createSync(t)),
-    down: ddl(options, ...(i === 0 ? (spec.views?.expandDown ?? []) : []), ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
+    // The views go back in the expand migration rolled back first (the last one), before any new column goes.
+    down: ddl(options, ...(i === spec.tables.length - 1 ? (spec.views?.expandDown ?? []) : []), ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
     verify: t.newColumns.map((c) => `SELECT ${q(c.name)} FROM ${q(t.table.name)} WHERE false`),
   }));
   const backfill: Migration = {
@@ -167,7 +168,9 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
     name: 'contract',
     summary:
       spec.mode === 'swap'
-        ? 'Validate, swap the new columns in under the old names, drop the old ones and the triggers.'
+        ? r.keepsOld
+          ? 'Validate, swap the new columns in under the old names, keep the old ones under temporary names (synced by a trigger, so rolling back is a rename), drop the other triggers.'
+          : 'Validate, swap the new columns in under the old names, drop the old ones and the triggers.'
         : hasOld
           ? 'Validate, drop the old columns, the triggers and the helpers.'
           : 'Validate, set NOT NULL, drop the triggers and the helpers.',
@@ -211,25 +214,23 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
       title: spec.mode === 'swap' ? 'Contract (swap)' : 'Contract',
       goal:
         spec.mode === 'swap'
-          ? `Check both shapes agree, validate the constraints, then in one short transaction put the new columns in place under the old names and drop the old ones (${tables}).`
+          ? `Check both shapes agree, validate the constraints, then in one short transaction put the new columns in place under the old names and move the old ones aside under temporary names, kept in sync by a trigger until the next phase drops them (${tables}).`
           : hasOld
             ? `Check both shapes agree, validate the constraints, then drop the old columns, the triggers and the helpers (${tables}).`
             : `Check every row is filled, validate the NOT NULL check, set NOT NULL, then drop the trigger and the helpers (${tables}).`,
       migrations: [...reviewStep, verify, ...retire, contract, ...rebuild],
       check: r.contractVerify(),
-      // Found by the load proof: both versions use the swapped names, and between the contract's
-      // rollback (old columns back, empty) and the end of the restore they read NULLs there.
-      ...(spec.mode === 'swap' && hasOld
-        ? { rollbackOffline: `its first step gives ${tables} back the old columns under their names, empty; the restore that follows refills them in batches. Until it finishes, code reading or writing ${spec.tables.flatMap((t) => t.oldColumns.map((c) => `${t.table.name}.${c.column.name}`)).join(', ')} sees NULLs (joins on them find nothing).` }
-        : {}),
-      rollback: hasOld
-        ? `Re-adds the old columns and the triggers, rebuilds the old indexes concurrently, refills the old columns from the new ones in batches, and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}).`
-        : `Makes ${r.newColumnList()} nullable again behind its NOT VALID check and puts the trigger and the helpers back.`,
+      rollback: r.keepsOld
+        ? `In one short transaction, gives the old columns (kept, in sync, since the swap) their names back and the new ones their temporary names, and puts the triggers back; then rebuilds the old indexes concurrently and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}, which also fills any old value that was NULL because the old type cannot hold the new one, and fails on it). Both versions read every value throughout.`
+        : hasOld
+          ? `Re-adds the old columns and the triggers, rebuilds the old indexes concurrently, refills the old columns from the new ones in batches, and restores their NOT NULL, keys and foreign keys (CALL ${names.obj('restore')}).`
+          : `Makes ${r.newColumnList()} nullable again behind its NOT VALID check and puts the trigger and the helpers back.`,
     },
+    ...(r.keepsOld ? [dropKeptPhase(r, options)] : []),
   ];
   const deploys: Deploy[] =
     spec.mode === 'swap'
-      ? [{ beforePhase: 3, action: 'start-v2', text: 'Deploy v2, which may rely on the new column types. v1 keeps working: the names did not change.' }]
+      ? [{ beforePhase: 3, action: 'start-v2', text: `Deploy v2, which may rely on the new column types. v1 keeps working: the names did not change.${r.keepsOld ? ' Keep the old columns (the next phase drops them) until you no longer need to roll the swap back.' : ''}` }]
       : [
           { beforePhase: 2, action: 'start-v2', text: 'Deploy v2 (rolling: v1 and v2 run side by side; the triggers keep both shapes identical).' },
           {
@@ -253,3 +254,34 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
   };
 }
 
+
+/** Swap mode's last phase: drop the old columns the contract kept under temporary names (one migration per table). */
+function dropKeptPhase(r: RemapSql, options: PlanOptions): Phase {
+  const names = r.keepNames;
+  const kept = r.keptTables();
+  const list = kept.flatMap((t) => t.oldColumns.filter((c) => c.rev !== undefined).map((c) => `${t.table.name}.${r.keptName(t, c)}`)).join(', ');
+  const refill: Migration = {
+    name: 'refill_old_columns',
+    summary: `Rollback support: if the next step is rolled back, refill the old columns it re-adds, in batches (before the swap itself can be rolled back).`,
+    up: single(noOp('the old columns are still in place; rolling back the next step re-adds them and this refills them')),
+    down: single(`CALL ${q(names.obj('refill'))}(batch_size => ${options.batchSize}, pause_ms => ${options.pauseMs})`),
+    verify: [],
+  };
+  const drops: Migration[] = kept.map((t, i) => {
+    const sql = r.dropKept(t, i === 0);
+    return {
+      name: kept.length > 1 ? `drop_old_columns_${t.table.name}` : 'drop_old_columns',
+      summary: `Drop the old columns of ${t.table.name}, kept since the swap so that rolling it back was a rename, and their sync trigger.`,
+      up: ddl(options, ...sql.up),
+      down: ddl(options, ...sql.down),
+      verify: [`SELECT 1 / (count(*) = 0)::int FROM pg_attribute WHERE attrelid = ${lit(q(t.table.name))}::regclass AND attname IN (${t.oldColumns.filter((c) => c.rev !== undefined).map((c) => lit(r.keptName(t, c))).join(', ')}) AND NOT attisdropped`],
+    };
+  });
+  return {
+    title: 'Drop the old columns',
+    goal: `Once you no longer need to roll the swap back, drop the old columns it kept in sync under temporary names (${list}).`,
+    migrations: [refill, ...drops],
+    check: [`SELECT attrelid::regclass, attname FROM pg_attribute WHERE attname IN (${kept.flatMap((t) => t.oldColumns.filter((c) => c.rev !== undefined).map((c) => lit(r.keptName(t, c)))).join(', ')}) AND NOT attisdropped`],
+    rollback: `Re-adds the old columns under their temporary names with the trigger that keeps them in sync, then refills them in batches (CALL ${names.obj('refill')}); the swap can be rolled back once that has finished.`,
+  };
+}

@@ -69,6 +69,120 @@ export class RemapSql {
     return t.oldColumns.filter((c) => c.rev !== undefined);
   }
 
+  /**
+   * Swap mode keeps the old columns through the contract, under a temporary name and kept in
+   * sync by a trigger, so rolling the swap back is a rename in one short transaction: no moment
+   * where the application finds the old columns empty. A last phase drops them.
+   */
+  get keepsOld(): boolean {
+    return this.spec.mode === 'swap' && this.spec.tables.some((t) => this.restorable(t).length);
+  }
+
+  /** The temporary name of an old column between the swap and the last phase. */
+  keptName(t: RemapTable, c: OldColumn): string {
+    return this.names.obj(t.table.name, c.column.name, 'old');
+  }
+
+  private keepFnName(t: RemapTable, c: OldColumn): string {
+    return this.names.obj('keep', t.table.name, c.column.name);
+  }
+
+  private keepTriggerName(t: RemapTable): string {
+    return this.names.obj('keep', t.table.name);
+  }
+
+  /** Bookkeeping of the last phase's rollback (its own progress table: the plan's is gone by then). */
+  get keepNames(): PlanNames {
+    return new PlanNames(`${this.names.slug}_old`);
+  }
+
+  /** Tables whose old columns the swap keeps. */
+  keptTables(): RemapTable[] {
+    return this.keepsOld ? this.spec.tables.filter((t) => this.restorable(t).length) : [];
+  }
+
+  /** After the swap: the kept column's value from the row (under the final names), NULL where the old type cannot hold it. */
+  createKeep(t: RemapTable): string[] {
+    const out: string[] = [];
+    for (const c of this.restorable(t)) {
+      out.push(`CREATE FUNCTION ${q(this.keepFnName(t, c))}(p_row ${q(t.table.name)}) RETURNS ${c.column.type}
+LANGUAGE plpgsql STABLE
+AS ${dollar(`BEGIN
+  RETURN (SELECT (${c.rev})::${c.column.type} FROM (SELECT (p_row).*) AS r0);
+EXCEPTION WHEN data_exception THEN
+  -- A value only the new type can hold (v2 may write it): the old column cannot; a rollback's
+  -- restore reports the row.
+  RETURN NULL;
+END;`)}`);
+    }
+    const sets = this.restorable(t).map((c) => `NEW.${q(this.keptName(t, c))} := ${q(this.keepFnName(t, c))}(NEW);`).join('\n');
+    out.push(`CREATE FUNCTION ${q(this.keepTriggerName(t))}() RETURNS trigger
+LANGUAGE plpgsql
+AS ${dollar(`BEGIN
+  -- Until the last phase drops them, the old columns follow every write (a rollback of the swap only renames).
+${indent(sets)}
+  RETURN NEW;
+END;`)}`);
+    const execute = this.options.pgVersion >= 11 ? 'FUNCTION' : 'PROCEDURE';
+    out.push(`CREATE TRIGGER ${q(this.keepTriggerName(t))} BEFORE INSERT OR UPDATE ON ${q(t.table.name)} FOR EACH ROW EXECUTE ${execute} ${q(this.keepTriggerName(t))}()`);
+    return out;
+  }
+
+  dropKeep(t: RemapTable): string[] {
+    return [
+      `DROP TRIGGER IF EXISTS ${q(this.keepTriggerName(t))} ON ${q(t.table.name)}`,
+      `DROP FUNCTION IF EXISTS ${q(this.keepTriggerName(t))}()`,
+      ...this.restorable(t).map((c) => `DROP FUNCTION IF EXISTS ${q(this.keepFnName(t, c))}(${q(t.table.name)})`),
+    ];
+  }
+
+  /** The key a batch loop walks after the swap (the primary key may have its new type by then). */
+  private keyAfterSwap(t: RemapTable): { name: string; type: string } {
+    return { name: t.pk.name, type: t.newColumns.find((n) => n.finalName === t.pk.name)?.type ?? t.pk.type };
+  }
+
+  /** Rollback of the last phase: refill the re-added old columns from the new ones, in batches. */
+  refillKeptProcedure(): string {
+    const names = this.keepNames;
+    const loops = this.keptTables().map((t) => {
+      const key = this.keyAfterSwap(t);
+      const sets = this.restorable(t).map((c) => `${q(this.keptName(t, c))} = ${q(this.keepFnName(t, c))}(${q(t.table.name)})`).join(', ');
+      const empty = this.restorable(t).map((c) => `${q(this.keptName(t, c))} IS NULL`).join(' AND ');
+      return batchLoop(names, this.options, {
+        step: `refill_${t.table.name}`,
+        table: t.table.name,
+        pk: key.name,
+        pkType: key.type,
+        verb: 'Refill the kept old columns of',
+        batch: `UPDATE ${q(t.table.name)} SET ${sets} WHERE ${keyRange(key.name, key.type)} AND ${empty}`,
+      });
+    });
+    return procedure(names.obj('refill'), BATCH_PARAMS, LOOP_VARIABLES, loops.join('\n\n'));
+  }
+
+  /** The refill of the last phase's rollback, and its progress table: from the swap until the last phase. */
+  private createRefillKept(): string[] {
+    return this.keepsOld ? [createProgressTable(this.keepNames), this.refillKeptProcedure()] : [];
+  }
+
+  private dropRefillKept(): string[] {
+    return this.keepsOld ? [`DROP PROCEDURE IF EXISTS ${q(this.keepNames.obj('refill'))}(integer, integer)`, dropProgressTable(this.keepNames)] : [];
+  }
+
+  /** The last phase, per table: drop the kept old columns (first table: and the refill's helpers); its rollback puts them back. */
+  dropKept(t: RemapTable, first: boolean): { up: string[]; down: string[] } {
+    const kept = this.restorable(t);
+    const shared = first ? { up: this.dropRefillKept(), down: this.createRefillKept() } : { up: [], down: [] };
+    return {
+      up: [
+        ...this.dropKeep(t),
+        ...shared.up,
+        explained(['drop-column'], `the old values, kept under a temporary name since the swap only so that rolling it back is a rename; no application uses this name`, `ALTER TABLE ${q(t.table.name)} ${kept.map((c) => `DROP COLUMN ${q(this.keptName(t, c))}`).join(', ')}`),
+      ],
+      down: [`ALTER TABLE ${q(t.table.name)} ${kept.map((c) => `ADD COLUMN ${q(this.keptName(t, c))} ${c.column.type}`).join(', ')}`, ...shared.down, ...this.createKeep(t)],
+    };
+  }
+
   addNewColumns(t: RemapTable): string[] {
     return [`ALTER TABLE ${q(t.table.name)} ${t.newColumns.map((c) => `ADD COLUMN ${q(c.name)} ${c.type}`).join(', ')}`];
   }
@@ -109,14 +223,6 @@ export class RemapSql {
     for (const c of t.newColumns) if (!this.isColumn(t, c.fwd)) out.push(`DROP FUNCTION IF EXISTS ${q(this.fwdName(t, c))}(${q(t.table.name)})`);
     for (const c of this.restorable(t)) if (this.needsRevFunction(t, c)) out.push(`DROP FUNCTION IF EXISTS ${q(this.revName(t, c))}(${q(t.table.name)})`);
     return out;
-  }
-
-  createHelpers(): string[] {
-    return [...this.createShared(), ...this.spec.tables.flatMap((t) => this.createSync(t))];
-  }
-
-  dropHelpers(): string[] {
-    return [...this.spec.tables.flatMap((t) => this.dropSync(t)), ...this.dropShared()];
   }
 
   /** `fn(row)`: the user's expression evaluated over one row of the table. */
@@ -348,25 +454,39 @@ END;`)}`;
     for (const t of s.tables) {
       for (const c of t.newColumns.filter((x) => x.default !== undefined)) out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`);
     }
-    out.push(...this.dropHelpers());
+    out.push(...s.tables.flatMap((t) => this.dropSync(t)), ...this.dropShared());
     for (const t of s.tables) {
       const drop = this.restorable(t);
+      if (!drop.length) continue;
+      if (this.keepsOld) {
+        // The old columns step aside (a trigger keeps them in sync until the last phase drops them).
+        for (const i of s.oldIndexes.filter((x) => x.constraint === 'unique' && x.table === t.table.name)) out.push(`ALTER TABLE ${q(t.table.name)} DROP CONSTRAINT ${q(i.name)}`);
+        for (const c of drop) {
+          out.push(explained(['rename-column'], `the new column takes the name ${c.column.name} in this same transaction, so code that uses it keeps working; the verify step proved both agree`, `ALTER TABLE ${q(t.table.name)} RENAME COLUMN ${q(c.column.name)} TO ${q(this.keptName(t, c))}`));
+          if (c.column.default !== undefined) out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(this.keptName(t, c))} DROP DEFAULT`);
+          if (c.column.notNull) out.push(explained(['drop-not-null'], `no application writes this column any more (the trigger does, NULL where the old type cannot hold the new value); rolling the swap back gives ${c.column.name} its NOT NULL back`, `ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(this.keptName(t, c))} DROP NOT NULL`));
+        }
+        continue;
+      }
       const why =
         s.mode === 'swap'
           ? `the new column takes this name in this same transaction, so code that uses ${drop.map((c) => c.column.name).join(', ')} keeps working; the verify step proved both agree`
           : `v1, the last code that uses ${drop.map((c) => c.column.name).join(', ')}, is retired before this phase (PLAN.md); the verify step proved the new columns hold the same data`;
-      if (drop.length) out.push(explained(['drop-column'], why, `ALTER TABLE ${q(t.table.name)} ${drop.map((c) => `DROP COLUMN ${q(c.column.name)}`).join(', ')}`));
+      out.push(explained(['drop-column'], why, `ALTER TABLE ${q(t.table.name)} ${drop.map((c) => `DROP COLUMN ${q(c.column.name)}`).join(', ')}`));
     }
     for (const i of s.newIndexes.filter((x) => x.becomes?.kind === 'unique')) {
       out.push(`ALTER TABLE ${q(i.table)} ADD CONSTRAINT ${q(i.becomes!.name)} UNIQUE USING INDEX ${q(i.name)}`);
     }
     for (const t of s.tables) {
       for (const c of t.newColumns.filter((x) => x.finalName)) {
-        out.push(explained(['rename-column'], `${c.finalName} was dropped just above in this transaction; code that uses ${c.finalName} now reads the same values in the new type`, `ALTER TABLE ${q(t.table.name)} RENAME COLUMN ${q(c.name)} TO ${q(c.finalName!)}`));
+        out.push(explained(['rename-column'], `${c.finalName} was ${this.keepsOld ? 'renamed' : 'dropped'} just above in this transaction; code that uses ${c.finalName} now reads the same values in the new type`, `ALTER TABLE ${q(t.table.name)} RENAME COLUMN ${q(c.name)} TO ${q(c.finalName!)}`));
       }
     }
     for (const i of s.newIndexes.filter((x) => !x.becomes && x.finalName)) out.push(`ALTER INDEX ${q(i.name)} RENAME TO ${q(i.finalName!)}`);
     for (const fk of s.foreignKeys.filter((f) => f.finalName)) out.push(`ALTER TABLE ${q(fk.table)} RENAME CONSTRAINT ${q(fk.name)} TO ${q(fk.finalName!)}`);
+    // After the renames: the kept columns' trigger reads the row under its final names.
+    for (const t of this.keptTables()) out.push(...this.createKeep(t));
+    out.push(...this.createRefillKept());
     return this.atomicAcrossTables(out);
   }
 
@@ -389,7 +509,8 @@ END;`)}`;
 
   contractDown(): string[] {
     const s = this.spec;
-    const out: string[] = [...this.lockInAppOrder()];
+    // The procedures and the (new) progress table lock no application table: created before the locks are taken, so they are held for less.
+    const out: string[] = [...this.createShared(), ...this.lockInAppOrder(), ...this.keptTables().flatMap((t) => this.dropKeep(t)), ...this.dropRefillKept()];
     for (const fk of s.foreignKeys.filter((f) => f.finalName)) out.push(`ALTER TABLE ${q(fk.table)} RENAME CONSTRAINT ${q(fk.finalName!)} TO ${q(fk.name)}`);
     for (const i of s.newIndexes.filter((x) => !x.becomes && x.finalName)) out.push(`ALTER INDEX ${q(i.finalName!)} RENAME TO ${q(i.name)}`);
     for (const t of s.tables) {
@@ -400,7 +521,9 @@ END;`)}`;
     for (const i of s.newIndexes.filter((x) => x.becomes)) out.push(`ALTER TABLE ${q(i.table)} DROP CONSTRAINT ${q(i.becomes!.name)}`);
     for (const t of s.tables) {
       const back = this.restorable(t);
-      if (back.length) out.push(`ALTER TABLE ${q(t.table.name)} ${back.map((c) => `ADD COLUMN ${q(c.column.name)} ${c.column.type}`).join(', ')}`);
+      // Kept columns get their names back, with every value (a NULL only where the old type cannot hold the new value: the restore reports it).
+      if (back.length && this.keepsOld) for (const c of back) out.push(`ALTER TABLE ${q(t.table.name)} RENAME COLUMN ${q(this.keptName(t, c))} TO ${q(c.column.name)}`);
+      else if (back.length) out.push(`ALTER TABLE ${q(t.table.name)} ${back.map((c) => `ADD COLUMN ${q(c.column.name)} ${c.column.type}`).join(', ')}`);
       for (const c of back.filter((x) => x.column.default !== undefined)) out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(c.column.name)} SET DEFAULT ${c.column.default}`);
       for (const c of t.newColumns.filter((x) => x.default !== undefined)) out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(c.name)} DROP DEFAULT`);
     }
@@ -408,7 +531,7 @@ END;`)}`;
       out.push(`ALTER SEQUENCE ${q(m.sequence)} OWNED BY ${q(m.from.table)}.${q(m.from.column)}`);
       if (m.fromType) out.push(`ALTER SEQUENCE ${q(m.sequence)} AS ${m.fromType}`);
     }
-    out.push(...this.createHelpers());
+    out.push(...s.tables.flatMap((t) => this.createSync(t)));
     for (const t of s.tables) {
       for (const c of t.newColumns.filter((x) => x.notNull)) {
         out.push(`ALTER TABLE ${q(t.table.name)} ALTER COLUMN ${q(c.name)} DROP NOT NULL`);

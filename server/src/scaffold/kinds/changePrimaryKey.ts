@@ -5,6 +5,7 @@
  * workspace's earlier migrations replayed into Lockstep's catalog.
  */
 import { dependencyNotes, type Change } from '../dependencies';
+import { rewriteDependentViewsForRenames, viewRewriteNotes } from '../viewRewrite';
 import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewColumn, type NewIndex, type OldColumn, type RemapTable, type SequenceMove } from '../engines/remap';
 import { referencesTo, type ColumnSchema, type IndexSchema, type TableSchema } from '../schema';
@@ -114,6 +115,11 @@ export const changePrimaryKey: PlanKind = {
       });
     }
 
+    // A rename keeps every value: dependent views are rewritten to read the new names (uuid keys
+    // hold other values, and a bigint swap keeps the names, so neither rewrites).
+    const renames = to === 'rename' ? changes.filter((c): c is Extract<Change, { action: 'rename-column' }> => c.action === 'rename-column') : [];
+    const views = rewriteDependentViewsForRenames(schema.dependents, renames);
+    const rewritten = new Set(views.map((v) => v.object));
     const children = [...new Set(fks.map((f) => f.table))].filter((t) => t !== parent.name);
     const label = to === 'bigint' ? `${parent.name}.${pk.name} to bigint` : to === 'uuid' ? `the key of ${parent.name} to uuid (${newPk})` : `${parent.name}.${pk.name} to ${newPk}`;
     const refs = children.length ? `, and ${fks.length} referencing column${fks.length > 1 ? 's' : ''} (${fks.map((f) => `${f.table}.${f.columns[0]}`).join(', ')})` : '';
@@ -132,6 +138,7 @@ export const changePrimaryKey: PlanKind = {
         sequences,
         accuracy: false,
         mode: swap ? 'swap' : 'drop',
+        ...(views.length ? { views: { contract: views.flatMap((v) => v.forward), expandDown: views.flatMap((v) => v.back) } } : {}),
         apps: swap
           ? {
               v1: { reads: `${parent.name}.${pk.name} and the referencing columns`, writes: 'the same columns, integer values' },
@@ -142,7 +149,8 @@ export const changePrimaryKey: PlanKind = {
               v2: { reads: v2Names, writes: `${v2Names} (never the old key columns)` },
             },
         notes: [
-          ...changes.flatMap((c) => dependencyNotes(schema.dependents, c)),
+          ...changes.flatMap((c) => dependencyNotes(schema.dependents?.filter((o) => !rewritten.has(o)), c)),
+          ...views.flatMap((v) => viewRewriteNotes([v], v.changes[0]).map((n) => (v.changes.length > 1 ? n.replace(`${v.changes[0].table}.${v.changes[0].column}`, v.changes.map((c) => `${c.table}.${c.column}`).join(', ')).replace(`reads ${v.changes[0].to} under the old output name ${v.changes[0].column}`, 'reads the new names under the old output names') : n))),
           ...notes,
           `Dependents found in ${SOURCES[schema.source]}: ${fks.length ? fks.map((f) => `${f.table}.${f.name}`).join(', ') : 'none'}.`,
           'The contract takes ACCESS EXCLUSIVE on every table above together, for catalog changes only (milliseconds): the key and the foreign keys must move atomically.',
