@@ -5,7 +5,7 @@
  */
 import type { AstNode } from '../parse/ast';
 import { affectedBy, contractTarget } from './affected';
-import { contractsOf } from './contract';
+import { contractsOf, type Contract } from './contract';
 import type { ReferenceLookup } from './index';
 
 export interface CodeSite {
@@ -19,14 +19,14 @@ export interface CodeSite {
 }
 
 /**
- * The code sites a statement breaks. `isNew(table)`: the table is created by the same change, so
- * no deployed code can use it yet (its references are the new code's).
+ * The code sites a statement breaks. `ignore(c)`: a contract that cannot break deployed code (its
+ * table is created by the same change, or a view re-creates the old name in the same transaction).
  */
-export function codeSitesOf(ast: AstNode | undefined, code: ReferenceLookup, isNew: (table: string) => boolean = () => false): CodeSite[] {
+export function codeSitesOf(ast: AstNode | undefined, code: ReferenceLookup, ignore: (c: Contract) => boolean = () => false): CodeSite[] {
   if (!ast) return [];
   const sites: CodeSite[] = [];
   for (const c of contractsOf(ast)) {
-    if (isNew(c.table)) continue;
+    if (ignore(c)) continue;
     const target = contractTarget(c);
     for (const { ref, why } of affectedBy(c, code)) sites.push({ path: ref.path, line: ref.line, why, target });
   }
@@ -47,7 +47,12 @@ export function siteList(sites: readonly CodeSite[], shown = 3): string {
   return places.slice(0, shown).join(', ') + more;
 }
 
-/** Markdown bullets, one per site: `` - `src/a.ts:5`: reads users.username ``. */
+/** Markdown bullets, one per line of code: `` - `src/a.ts:5`: reads users.username; uses users ``. */
 export function siteBullets(sites: readonly CodeSite[]): string[] {
-  return sites.map((s) => `- \`${s.path}:${s.line}\`: ${s.why}`);
+  const byLine = new Map<string, string[]>();
+  for (const s of sites) {
+    const key = `${s.path}:${s.line}`;
+    byLine.set(key, [...(byLine.get(key) ?? []), s.why]);
+  }
+  return [...byLine].map(([at, whys]) => `- \`${at}\`: ${[...new Set(whys)].join('; ')}`);
 }

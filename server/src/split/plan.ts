@@ -152,7 +152,7 @@ export function splitMigration(options: SplitOptions): SplitResult {
           ? classify(ast)
           : { phase: 'expand' as Phase, why: 'unparsed', breaksOldCode: false };
       // Code still using what the step removes or constrains: contract, once a deploy changed it.
-      const codeSites = !onNewObjects && options.code ? codeSitesOf(ast, options.code, (t) => createdEarlier(doc, t, stmt.index)) : [];
+      const codeSites = !onNewObjects && options.code ? codeSitesOf(ast, options.code, (x) => createdEarlier(doc, x.table, stmt.index)) : [];
       if (codeSites.length) {
         const uses = `the code still uses ${[...new Set(codeSites.map((s) => s.target))].join(', ')} (${siteList(codeSites)})`;
         // A step classified harmless ("adds something the old code does not use") gets the code's reason alone.
