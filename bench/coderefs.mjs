@@ -81,20 +81,34 @@ function timed(cmd, args, cwd) {
 
 async function main() {
   const files = option('--files', 20000);
-  const edits = option('--edits', 20);
+  // Edits rewrite the generated TypeScript files f0, f20, f40 …
+  const edits = Math.min(option('--edits', 20), Math.floor(files / 20));
   const root = mkdtempSync(join(tmpdir(), 'lockstep-coderefs-'));
   const load = loadavg().map((x) => x.toFixed(1)).join(' / ');
   try {
     generate(root, files);
     const rssBefore = process.memoryUsage().rss;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const worker = new Worker(WORKER, { workerData: { roots: [root] } });
     const next = () => new Promise((resolveMessage, reject) => {
-      worker.once('message', (m) => (m.type === 'error' ? reject(new Error(m.message)) : resolveMessage(m)));
-      worker.once('error', reject);
+      const onError = (err) => {
+        worker.off('message', onMessage);
+        reject(err);
+      };
+      const onMessage = (m) => {
+        worker.off('error', onError);
+        if (m.type === 'error') reject(new Error(m.message));
+        else resolveMessage(m);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
     });
     const ready = await next();
     const firstMs = performance.now() - started;
+    // The worker is a thread of this process: its CPU time is in the process's (user + system).
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const refs = ready.files.reduce((n, f) => n + f.references.length, 0);
     const rssReady = process.memoryUsage().rss;
 
@@ -121,7 +135,7 @@ async function main() {
     console.log('');
     console.log('| measure | figure | target |');
     console.log('| --- | --- | --- |');
-    console.log(`| first index (worker start → \`ready\`, ${ready.fileCount} files with references, ${refs} references) | ${firstMs.toFixed(0)} ms (the worker's own count: ${ready.ms} ms, of which ${ready.initMs} ms loading the SQL parser and grammars) | < 10 s ${firstMs < 10000 ? 'met' : '**missed**'} |`);
+    console.log(`| first index (worker start → \`ready\`, ${ready.fileCount} files with references, ${refs} references) | ${firstMs.toFixed(0)} ms (the worker's own count: ${ready.ms} ms, of which ${ready.initMs} ms loading the SQL parser and grammars; ${cpuMs.toFixed(0)} ms of CPU) | < 10 s ${firstMs < 10000 ? 'met' : '**missed**'} |`);
     console.log(`| re-index after one file edit (\`changed\` → \`updated\`), ${edits} edits | median ${median(updates).toFixed(1)} ms, p95 ${percentile(updates, 95).toFixed(1)} ms, max ${Math.max(...updates).toFixed(1)} ms | < 50 ms ${percentile(updates, 95) < 50 ? 'met' : '**missed**'} (p95) |`);
     console.log(`| memory: process RSS with the index built (peak) | ${mb(rssReady).toFixed(0)} MiB (peak ${mb(peakRss).toFixed(0)} MiB; ${mb(rssBefore).toFixed(0)} MiB before the worker) | < 200 MB ${mb(peakRss) * 1.048576 < 200 ? 'met' : '**missed**'} (peak) |`);
     console.log(`| for scale: \`rg -n col_3 <tree>\` (text only: no SQL, no tables, no models) | ${rg.ms.toFixed(0)} ms, ${rg.out.split('\n').filter(Boolean).length} lines | |`);
