@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: Lockstep's CLI against squawk on ../shared/corpus, and the language server's
-// edit-to-diagnostics latency on a generated 20,000-line migration. Prints the figures as
-// Markdown for BENCHMARKS.md. Not a test: npm test asserts nothing about speed. It is a gate for
-// issue 18's hover budget (p99 ≤ 50 ms, idle and while the document relints): it prints FAIL and
-// exits 1 when a measured hover p99 is over it.
+// edit-to-diagnostics latency on a generated 20,000-line migration, and the code-reference index on a
+// generated 20,000-file workspace (bench/coderefs.mjs). Prints the figures as Markdown for
+// BENCHMARKS.md. Not a test: npm test asserts nothing about speed. It is a gate for issue 18's
+// hover budget (p99 ≤ 50 ms, idle and while the document relints): it prints FAIL and exits 1 when
+// a measured hover p99 is over it.
 //
-// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-requests]
+// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-requests] [--skip-coderefs]
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -179,6 +181,12 @@ async function main() {
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }
+  }
+  // The code-reference index on a generated 20,000-file workspace (bench/coderefs.mjs), in its own process so its memory is its own.
+  if (!process.argv.includes('--skip-coderefs')) {
+    console.log('');
+    const r = spawnSync(process.execPath, [join(REPO, 'bench/coderefs.mjs')], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`bench/coderefs.mjs failed (exit ${r.status})`);
   }
   console.log(`\nLoad average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }

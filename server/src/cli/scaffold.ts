@@ -22,6 +22,8 @@ import { ConfigResolver } from './configs';
 import type { Subcommand } from './commands';
 import type { CliIO } from './run';
 import { atLeast } from './report';
+import { loadCodeIndex } from './codeIndex';
+import type { ReferenceLookup } from '../coderefs/index';
 
 const RUNNER_IDS: RunnerId[] = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel', 'prisma', 'drizzle'];
 /** SQL-file frameworks: `--format prisma` is their runner's layout (migration folders, Drizzle's journal). */
@@ -43,6 +45,9 @@ const COMMON = `Options:
   --lock-timeout <dur>   lock_timeout of every DDL transaction (default: the config's, 2s)
   --pg-version <n>       target PostgreSQL major version (default: the config's)
   --config <file>        lockstep.config.json to use
+  --code <dir>           application code to check: PLAN.md lists, under each deploy, the code sites
+                         (file:line) that still use what the next phase removes or constrains
+  --code-ref <git-ref>   the same against the code of a git revision (the deployed one), read from git
   --dry-run              print what would be written, write nothing
   --stdout               print every file instead of writing
   --list                 list the plan kinds and their options`;
@@ -91,7 +96,7 @@ function parse(argv: string[]): Parsed {
   return out;
 }
 
-const OPTION_NAMES = ['name', 'format', 'runner', 'dir', 'plan-dir', 'database-url', 'batch-size', 'pause-ms', 'lock-timeout', 'pg-version', 'config'];
+const OPTION_NAMES = ['name', 'format', 'runner', 'dir', 'plan-dir', 'database-url', 'batch-size', 'pause-ms', 'lock-timeout', 'pg-version', 'config', 'code', 'code-ref'];
 
 function listKinds(): string {
   return KINDS.map((k) => `${k.id} — ${k.title}\n  ${k.description}\n${k.params.map((p) => `  --${p.name.padEnd(12)} ${p.required ? '(required) ' : ''}${p.help}${p.choices ? ` [${p.choices.join(', ')}]` : ''}`).join('\n')}`).join('\n\n') + '\n';
@@ -133,6 +138,15 @@ function pickFormat(format: string | undefined, hosts: Array<{ name: string; tex
   const fw = writableFrameworks().find((f) => f.id === format);
   if (!fw) throw new ScaffoldError(`--format must be sql, auto or one of ${writableFrameworks().map((f) => f.id).join(', ')}`);
   return { id: fw.id, sample: found?.id === fw.id ? found.sample : undefined };
+}
+
+/** `--code` / `--code-ref`: the index PLAN.md's code sites come from; a bad folder or revision is a usage error. */
+async function scaffoldCode(dir: string | undefined, ref: string | undefined, cwd: string, config: LockstepConfig): Promise<ReferenceLookup> {
+  try {
+    return await loadCodeIndex({ dirs: dir ? [dir] : [], ref, cwd, settings: config.codeScan });
+  } catch (err) {
+    throw new ScaffoldError(`${ref ? `--code-ref ${ref}` : '--code'}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function readText(path: string): string {
@@ -197,9 +211,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       ...(v['pause-ms'] ? { pauseMs: Number(v['pause-ms']) } : {}),
     };
     const args = { ...Object.fromEntries(kind.params.map((p) => [p.name, v[p.name]])), name: v.name };
+    const code = v.code || v['code-ref'] ? await scaffoldCode(v.code, v['code-ref'], io.cwd, config) : undefined;
     const result = scaffold({
       kind: kind.id, args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan, drizzleJournal: ws.drizzleJournal,
-      planDir: v['plan-dir'], options, config, framework,
+      planDir: v['plan-dir'], options, config, framework, code,
     });
     const clash = result.files.filter((f) => !f.appendsTo && existsSync(join(io.cwd, f.path)));
     if (clash.length) throw new ScaffoldError(`these files already exist, nothing was written: ${clash.map((f) => f.path).join(', ')}`);

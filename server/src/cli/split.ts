@@ -18,6 +18,8 @@ import type { Subcommand } from './commands';
 import { ConfigResolver } from './configs';
 import type { CliIO } from './run';
 import { describeFsError, readSource } from './source';
+import { loadCodeIndex } from './codeIndex';
+import type { ReferenceLookup } from '../coderefs/index';
 
 export const SPLIT_HELP = `Usage: lockstep split [options] <file>
 
@@ -35,6 +37,11 @@ Options:
   --dry-run           print the files and the plan, write nothing
   --config <file>     use this lockstep.config.json instead of searching upward
   --no-history        do not replay the earlier migrations of the file's set
+  --code <dir>        application code to check (repeatable): a statement whose
+                      names it still uses goes to the contract phase, and the
+                      plan note lists the sites the deploy before it must change
+  --code-ref <ref>    the same against the code of a git revision (the deployed
+                      one), read from git without a checkout
   -h, --help          show this help
 
 Exit codes: 0 split (or previewed), 2 usage error, unreadable file, or a
@@ -45,10 +52,12 @@ interface SplitArgs {
   dryRun: boolean;
   configFile?: string;
   history: boolean;
+  code: string[];
+  codeRef?: string;
 }
 
 function parse(argv: string[]): SplitArgs | string {
-  const args: SplitArgs = { file: '', dryRun: false, history: true };
+  const args: SplitArgs = { file: '', dryRun: false, history: true, code: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--dry-run') args.dryRun = true;
@@ -57,6 +66,11 @@ function parse(argv: string[]): SplitArgs | string {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
       if (!value) return '--config needs a value';
       args.configFile = value;
+    } else if (arg === '--code' || arg === '--code-ref') {
+      const value = argv[++i];
+      if (!value) return `${arg} needs a value`;
+      if (arg === '--code') args.code.push(value);
+      else args.codeRef = value;
     } else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else if (args.file) return 'split takes one file';
     else args.file = arg;
@@ -89,8 +103,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   await initEngine();
   const config = loaded.config;
   const schema = args.history ? new SchemaHistory(snapshotFileSystem()).schemaBefore(path, source.text, config) : undefined;
+  let code: ReferenceLookup | undefined;
+  if (args.code.length || args.codeRef) {
+    try {
+      code = await loadCodeIndex({ dirs: args.code, ref: args.codeRef, cwd: io.cwd, settings: config.codeScan });
+    } catch (err) {
+      io.writeErr(`lockstep split: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
   const framework = detectFramework(path, source.text);
-  if (framework) return writeHostSplit(framework, path, source.text, config, schema, args.dryRun, io);
+  if (framework) return writeHostSplit(framework, path, source.text, config, schema, args.dryRun, io, code);
   const runner = lintText(source.text, { path, config, schema }).document.runner;
   const folder = readMigrationFolder(path, runner);
   if (!folder) {
@@ -99,7 +122,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   let split;
   try {
-    split = splitMigration({ text: source.text, path, config, schema, folder });
+    split = splitMigration({ text: source.text, path, config, schema, folder, code });
   } catch (err) {
     io.writeErr(`lockstep split: ${args.file}: internal error (please report it): ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
@@ -136,7 +159,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** A framework migration: its phases written back as that framework's migrations. */
-function writeHostSplit(framework: FrameworkExtractor, path: string, text: string, config: LockstepConfig, schema: Catalog | undefined, dryRun: boolean, io: CliIO): number {
+function writeHostSplit(framework: FrameworkExtractor, path: string, text: string, config: LockstepConfig, schema: Catalog | undefined, dryRun: boolean, io: CliIO, code?: ReferenceLookup): number {
   const shown = (p: string) => relative(io.cwd, p) || p;
   let siblings: string[];
   try {
@@ -145,7 +168,7 @@ function writeHostSplit(framework: FrameworkExtractor, path: string, text: strin
     io.writeErr(`lockstep split: cannot read the folder of ${shown(path)}: ${describeFsError(err)}\n`);
     return 2;
   }
-  const split = splitHostMigration({ text, path, framework, config, schema, siblings, now: new Date() });
+  const split = splitHostMigration({ text, path, framework, config, schema, siblings, now: new Date(), code });
   if (!split.ok) {
     io.writeErr(`lockstep split: ${shown(path)}: cannot split: ${split.reason}\n`);
     return 2;

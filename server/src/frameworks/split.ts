@@ -13,6 +13,8 @@ import { kindOf } from '../parse/ast';
 import { splitMigration, type DeployPoint } from '../split/plan';
 import { lintHostText, type HostLintResult } from './lint';
 import type { FrameworkExtractor, MigrationToWrite } from './types';
+import type { ReferenceLookup } from '../coderefs/index';
+import { siteBullets } from '../coderefs/codeSites';
 
 export interface HostSplitOptions {
   text: string;
@@ -23,6 +25,8 @@ export interface HostSplitOptions {
   /** Names in the document's folder. */
   siblings: readonly string[];
   now: Date;
+  /** The application code's references: steps it still depends on go to the contract phase (split/plan.ts). */
+  code?: ReferenceLookup;
 }
 
 export type HostSplitResult =
@@ -55,6 +59,7 @@ export function splitHostMigration(options: HostSplitOptions): HostSplitResult {
     config: { ...config, runner: 'flyway' },
     schema: options.schema,
     folder: { siblings: [`V1__${desc}.sql`], now: options.now },
+    code: options.code,
   });
   if (!split.ok) return split;
   const parts: Array<{ phase: string; step: MigrationToWrite['up'] }> = [];
@@ -91,7 +96,9 @@ export function splitHostMigration(options: HostSplitOptions): HostSplitResult {
       `Lockstep split this ${framework.label} migration into phases that run in this order, with the deploys between them:`,
       '',
       ...files.flatMap((f, i) => [
-        ...split.deploys.filter((d) => d.before === f.phase && files.findIndex((g) => g.phase === f.phase) === i).map((d) => `- **Deploy first:** ${d.reasons.join('; ')}`),
+        ...split.deploys
+          .filter((d) => d.before === f.phase && files.findIndex((g) => g.phase === f.phase) === i)
+          .flatMap((d) => [`- **Deploy first:** ${d.reasons.join('; ')}`, ...siteBullets(d.codeSites ?? []).map((l) => `  ${l}`)]),
         `- \`${basename(f.path)}\`: ${f.phase}, ${f.transactional ? `in ${framework.label}'s transaction` : 'outside a transaction'}`,
       ]),
       '',

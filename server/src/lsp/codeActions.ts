@@ -236,12 +236,12 @@ async function resolve(ctx: FeatureContext, action: CodeAction, token?: Cancella
       ],
     };
   } else if (path && isHostResult(result)) {
-    const split = splitHostMigration({ text: doc.getText(), path, framework: result.host.framework, config: linted.config, schema: linted.schema, siblings: siblingsOf(path), now: new Date() });
+    const split = splitHostMigration({ text: doc.getText(), path, framework: result.host.framework, config: linted.config, schema: linted.schema, siblings: siblingsOf(path), now: new Date(), code: ctx.codeReferences() });
     if (split.ok) edit = hostSplitToWorkspaceEdit(split, doc);
     else ctx.log(`Split into phases: ${split.reason}`);
   } else if (path) {
     const folder = readMigrationFolder(path, result.document.runner);
-    const split = folder && splitMigration({ text: doc.getText(), path, config: linted.config, folder, schema: linted.schema });
+    const split = folder && splitMigration({ text: doc.getText(), path, config: linted.config, folder, schema: linted.schema, code: ctx.codeReferences() });
     if (split && split.ok) edit = splitToWorkspaceEdit(split, doc);
     else ctx.log(`Split into phases: ${split && !split.ok ? split.reason : 'the migration folder cannot be read'}`);
   }

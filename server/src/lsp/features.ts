@@ -34,6 +34,8 @@ export interface FeatureContext {
   workspaceRoots(): string[];
   /** Lint with these application-code references from now on (still-referenced), and re-lint every open document. */
   setCodeReferences(code: ReferenceLookup | undefined): void;
+  /** The application-code references lint uses now (undefined until the index is built). */
+  codeReferences(): ReferenceLookup | undefined;
   /** What the client said it supports in `initialize` (empty before it). */
   clientCapabilities(): ClientCapabilities;
 }

@@ -94,7 +94,7 @@ async function generate(ctx: FeatureContext, params: ScaffoldGenerateParams): Pr
   try {
     const result = scaffold({
       kind: params.kind, args: params.args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan,
-      drizzleJournal: ws.drizzleJournal, options: { lockTimeout: config.lockTimeout, pgVersion: config.pgVersion }, config,
+      drizzleJournal: ws.drizzleJournal, options: { lockTimeout: config.lockTimeout, pgVersion: config.pgVersion }, config, code: ctx.codeReferences(),
     });
     return {
       title: result.plan.title,

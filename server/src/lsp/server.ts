@@ -274,6 +274,7 @@ export function startServer(connection: Connection): void {
       linter.code = code;
       relintAll();
     },
+    codeReferences: () => linter.code,
     clientCapabilities: () => clientCapabilities,
     linted: async (uri) => {
       const doc = documents.get(uri);

@@ -1,6 +1,7 @@
 import { as } from '../parse/ast';
 import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
 import { inRollback, preexisting } from './migration';
+import { reportedByStillReferenced } from './still-referenced';
 import type { Rule, RuleHit } from './types';
 
 /** Dropping a column breaks deployed code that still reads or writes it. */
@@ -10,6 +11,8 @@ export const rule: Rule = {
   category: 'breaking-change',
   defaultSeverity: 'warning',
   kinds: ['AlterTableStmt'],
+  // Quiet where still-referenced reports the column with the code that uses it.
+  usesCode: true,
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);',
     flagged: 'ALTER TABLE users DROP COLUMN legacy_flag;',
@@ -17,7 +20,8 @@ export const rule: Rule = {
       '-- lockstep-ignore drop-column: no deployed version reads or writes legacy_flag since release 42\n' +
       'ALTER TABLE users DROP COLUMN legacy_flag;',
   },
-  check(stmt, { doc }) {
+  check(stmt, ctx) {
+    const { doc } = ctx;
     if (inRollback(doc, stmt)) return [];
     const table = alteredTable(stmt);
     if (!table || !preexisting(doc, stmt, table)) return [];
@@ -25,7 +29,7 @@ export const rule: Rule = {
     for (const part of partsWithAction(stmt, 'AT_DropColumn')) {
       const column = as(part.node, 'AlterTableCmd')?.name as string;
       const lock = effectOn(part, table);
-      if (!lock) continue;
+      if (!lock || reportedByStillReferenced(stmt, ctx, 'drop-column', table, column)) continue;
       const escaped = escapeRegExp(column);
       hits.push({
         span: spanOfMatch(stmt, new RegExp(`DROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?"?${escaped}"?`, 'i')),

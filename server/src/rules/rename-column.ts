@@ -1,6 +1,7 @@
 import { inner, kindOf } from '../parse/ast';
 import { describeLock, mainEffect, scaffoldCommand } from './describe';
 import { inRollback, preexisting } from './migration';
+import { reportedByStillReferenced } from './still-referenced';
 import type { Rule } from './types';
 
 /** Renaming a column breaks every deployed query that still uses the old name. */
@@ -10,6 +11,8 @@ export const rule: Rule = {
   category: 'breaking-change',
   defaultSeverity: 'warning',
   kinds: ['RenameStmt'],
+  // Quiet where still-referenced reports the column with the code that uses it.
+  usesCode: true,
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);',
     flagged: 'ALTER TABLE users RENAME COLUMN name TO full_name;',
@@ -18,13 +21,15 @@ export const rule: Rule = {
       '-- deploy code that writes both columns, backfill full_name in batches,\n' +
       '-- switch reads to full_name, and drop name in a later migration',
   },
-  check(stmt, { doc }) {
+  check(stmt, ctx) {
+    const { doc } = ctx;
     if (inRollback(doc, stmt)) return [];
     if (kindOf(stmt.ast) !== 'RenameStmt') return [];
     const s = inner(stmt.ast);
     if (s.renameType !== 'OBJECT_COLUMN' || !['OBJECT_TABLE', 'OBJECT_FOREIGN_TABLE'].includes(s.relationType)) return [];
     const lock = mainEffect(stmt.locks.effects);
     if (!lock || !preexisting(doc, stmt, lock.object)) return [];
+    if (reportedByStillReferenced(stmt, ctx, 'rename-column', lock.object, s.subname)) return [];
     return [
       {
         message:

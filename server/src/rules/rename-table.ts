@@ -1,6 +1,7 @@
 import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
 import { describeLock, effectOn, scaffoldCommand } from './describe';
 import { inRollback, preexisting } from './migration';
+import { reportedByStillReferenced } from './still-referenced';
 import type { Rule } from './types';
 
 /** Renaming a table, or moving it to another schema, breaks every deployed query that uses the old name. */
@@ -20,7 +21,8 @@ export const rule: Rule = {
       '-- lockstep-ignore rename-table: the view keeps the old name working until the code moves\n' +
       'CREATE VIEW customers AS SELECT * FROM clients;\nCOMMIT;',
   },
-  check(stmt, { doc }) {
+  check(stmt, ctx) {
+    const { doc } = ctx;
     if (inRollback(doc, stmt)) return [];
     const kind = kindOf(stmt.ast);
     const s = inner(stmt.ast);
@@ -30,6 +32,7 @@ export const rule: Rule = {
     const table = baseName(rangeVarName(s.relation));
     const lock = effectOn(stmt, table);
     if (!lock || !preexisting(doc, stmt, table)) return [];
+    if (renamed && reportedByStillReferenced(stmt, ctx, 'rename-table', table)) return [];
     // A view with the old name created right after, in the same transaction, keeps old code working.
     const next = doc.statements[stmt.index + 1];
     if (renamed && next && next.transactionId === stmt.transactionId && stmt.inTransaction && kindOf(next.ast) === 'ViewStmt') {

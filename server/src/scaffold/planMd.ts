@@ -1,4 +1,5 @@
 /** PLAN.md: the phases, the application deploys between them, how to check and roll back each one. */
+import { siteBullets, type CodeSite } from '../coderefs/codeSites';
 import type { RunnerId } from '../config/types';
 import { BLOCKER_PREFIX } from './dependencies';
 import { statementsOf, type Plan } from './plan';
@@ -12,7 +13,11 @@ export interface PlanOutput {
   commands(mine: WrittenMigration[], before: WrittenMigration | undefined): { apply: string[]; rollback: string[] };
 }
 
-export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, written: WrittenMigration[], previous?: string, output?: PlanOutput): string {
+/**
+ * `codeSites`: per phase, the application code that still uses what it removes or constrains
+ * (scaffold/codeSites.ts); undefined when the code was not indexed.
+ */
+export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, written: WrittenMigration[], previous?: string, output?: PlanOutput, codeSites?: CodeSite[][]): string {
   const out: string[] = [];
   out.push(`# ${plan.title}`, '', plan.summary, '');
   const blockers = plan.notes.filter(isBlocker);
@@ -27,11 +32,13 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
   out.push('## Order of operations', '');
   let step = 1;
   const deploysBefore = (i: number) => plan.deploys.filter((d) => d.beforePhase === i);
+  const sitesAt = codeSitesByStep(plan, codeSites);
   for (let i = 0; i <= plan.phases.length; i++) {
-    for (const d of deploysBefore(i)) out.push(`${step++}. **Deploy:** ${d.text}`);
-    if (i < plan.phases.length) out.push(`${step++}. **Phase ${i + 1} — ${plan.phases[i].title}** (below).`);
+    for (const d of deploysBefore(i)) out.push(`${step++}. **Deploy:** ${d.text}`, ...sitesAt.forDeploy(plan.deploys.indexOf(d)));
+    if (i < plan.phases.length) out.push(`${step++}. **Phase ${i + 1} — ${plan.phases[i].title}** (below).`, ...sitesAt.forPhase(i));
   }
   out.push('');
+  if (codeSites && codeSites.every((s) => s.length === 0)) out.push('No code in the workspace uses what this plan removes or constrains (checked with the code-reference index).', '');
 
   plan.phases.forEach((phase, i) => {
     const mine = written.filter((w) => w.phase === i);
@@ -76,6 +83,35 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
   if (notes.length) out.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   if (previous) out.push(previous);
   return out.join('\n');
+}
+
+/**
+ * Where PLAN.md lists each phase's code sites: under the last deploy before the phase (that deploy
+ * must change them), or under the phase itself when no deploy comes before it.
+ */
+function codeSitesByStep(plan: Plan, codeSites: CodeSite[][] | undefined) {
+  const byDeploy = new Map<number, Array<{ phase: number; sites: CodeSite[] }>>();
+  const byPhase = new Map<number, CodeSite[]>();
+  (codeSites ?? []).forEach((sites, phase) => {
+    if (!sites.length) return;
+    let deploy = -1;
+    plan.deploys.forEach((d, i) => {
+      if (d.beforePhase <= phase && (deploy < 0 || d.beforePhase >= plan.deploys[deploy].beforePhase)) deploy = i;
+    });
+    if (deploy < 0) byPhase.set(phase, sites);
+    else byDeploy.set(deploy, [...(byDeploy.get(deploy) ?? []), { phase, sites }]);
+  });
+  const indent = (lines: string[]) => lines.map((l) => `   ${l}`);
+  return {
+    forDeploy: (i: number) =>
+      (byDeploy.get(i) ?? []).flatMap(({ phase, sites }) =>
+        indent([`Code to change in this deploy: it still uses what phase ${phase + 1} removes or constrains:`, ...siteBullets(sites)]),
+      ),
+    forPhase: (phase: number) => {
+      const sites = byPhase.get(phase);
+      return sites ? indent(['No deploy comes before it, yet this code still uses what it removes or constrains: change it first.', ...siteBullets(sites)]) : [];
+    },
+  };
 }
 
 /** Which application versions run during phase i, from the deploy steps. */

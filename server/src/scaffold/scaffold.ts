@@ -15,6 +15,8 @@ import { frameworkById } from '../frameworks/registry';
 import { frameworkPhaseCommands, lintFrameworkMigrations, writeFrameworkMigrations } from '../frameworks/scaffoldOutput';
 import { catalogFromSql } from '../engine';
 import { schemaSql } from './schemaSql';
+import type { ReferenceLookup } from '../coderefs/index';
+import { phaseCodeSites } from './codeSites';
 
 export interface ScaffoldRequest {
   kind: string;
@@ -39,6 +41,8 @@ export interface ScaffoldRequest {
    * `sample` is an existing migration whose language and module style they copy.
    */
   framework?: { id: FrameworkId; sample?: { name: string; text: string } };
+  /** The application code's references: PLAN.md lists the code sites each deploy must change. */
+  code?: ReferenceLookup;
 }
 
 export interface ScaffoldResult {
@@ -87,7 +91,7 @@ export function scaffold(request: ScaffoldRequest): ScaffoldResult {
     ({ files, migrations } = writeMigrations(plan, ctx));
     findings = lintGenerated(files, migrations, request.schema, config);
   }
-  files.push({ path: `${planDir}/PLAN.md`, content: renderPlanMd(plan, request.runner, ctx, migrations, undefined, output) });
+  files.push({ path: `${planDir}/PLAN.md`, content: renderPlanMd(plan, request.runner, ctx, migrations, undefined, output, request.code && phaseCodeSites(plan, request.schema, request.code)) });
   files.push({ path: `${planDir}/verify.sql`, content: `-- ${plan.title}: run before the contract; every mismatched count must be 0.\n\n${plan.verifySql}` });
   return { plan, files, migrations, planDir, findings };
 }

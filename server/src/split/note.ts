@@ -1,5 +1,6 @@
 /** The plan note "Split into phases" writes next to the migration: the phases, their files, and the deploys between them. */
 import { basename } from 'node:path';
+import { siteBullets } from '../coderefs/codeSites';
 import type { RunnerId } from '../config/types';
 import { RUNNERS } from '../document/runner';
 import type { Finding } from '../findings';
@@ -41,6 +42,7 @@ export function planNote(input: NoteInput): NewFile {
       if (phase) lines.push('');
       const deploy = input.deploys.find((d) => d.before === file.phase);
       if (deploy) lines.push(`**Deploy** before the ${file.phase} phase: ${deploy.reasons.join('; ')}.`, '');
+      if (deploy?.codeSites?.length) lines.push(`The code that deploy must change (it still uses what the ${file.phase} phase removes or constrains):`, '', ...siteBullets(deploy.codeSites), '');
       phase = file.phase;
       lines.push(`## ${++step}. ${PHASE_TITLES[file.phase]}`, '');
     }

@@ -21,6 +21,8 @@ import { applyEdits, insertLinesBefore } from '../fixes/textEdits';
 import type { MigrationFolder, NewFile, Phase, Step } from '../fixes/types';
 import { parseChunk } from '../parse/pgParser';
 import { baseName, inner, kindOf, rangeVarName, type AstNode } from '../parse/ast';
+import { codeSitesOf, siteList, uniqueSites, type CodeSite } from '../coderefs/codeSites';
+import type { ReferenceLookup } from '../coderefs/index';
 import { classify, laterPhase, PHASE_ORDER, type Classified } from './classify';
 import { introducedNames, mentionedNames } from './dependencies';
 import { planNote } from './note';
@@ -33,12 +35,19 @@ export interface SplitOptions {
   config: LockstepConfig;
   schema?: Catalog;
   folder: MigrationFolder;
+  /**
+   * The application code's references (the language server's index, `split --code`): a step whose
+   * names the code still uses goes to the contract phase, after a deploy that changes those sites.
+   */
+  code?: ReferenceLookup;
 }
 
 export interface PlannedStep extends Classified {
   step: Step;
   /** The statement of the original migration it comes from. */
   origin: AstNode;
+  /** The code that still uses what the step removes or constrains. */
+  codeSites?: CodeSite[];
 }
 
 export interface PlannedFile {
@@ -55,6 +64,8 @@ export interface DeployPoint {
   /** The deploy goes right before this phase. */
   before: Phase;
   reasons: string[];
+  /** The code it must change: every site that still uses what the phase removes or constrains. */
+  codeSites?: CodeSite[];
 }
 
 export type SplitResult =
@@ -138,14 +149,21 @@ export function splitMigration(options: SplitOptions): SplitResult {
         guards.push({ phase, why: 'drops a leftover of a failed earlier run first', breaksOldCode: false, step, origin: stmt.ast as AstNode });
         return;
       }
-      const c = onNewObjects
+      let c: Classified = onNewObjects
         ? { phase: floor, why: 'finishes something this migration creates', breaksOldCode: false }
         : ast
           ? classify(ast)
           : { phase: 'expand' as Phase, why: 'unparsed', breaksOldCode: false };
-      phase = laterPhase(phase, step.phase ?? c.phase);
+      // Code still using what the step removes or constrains: contract, once a deploy changed it.
+      const codeSites = !onNewObjects && options.code ? codeSitesOf(ast, options.code, (x) => createdEarlier(doc, x.table, stmt.index)) : [];
+      if (codeSites.length) {
+        const uses = `the code still uses ${[...new Set(codeSites.map((s) => s.target))].join(', ')} (${siteList(codeSites)})`;
+        // A step classified harmless ("adds something the old code does not use") gets the code's reason alone.
+        c = { phase: 'contract', why: c.breaksOldCode ? `${c.why}; ${uses}` : uses, breaksOldCode: true };
+      }
+      phase = laterPhase(phase, codeSites.length ? 'contract' : (step.phase ?? c.phase));
       for (const g of guards.splice(0)) planned.push({ ...g, phase });
-      planned.push({ ...c, phase, step, origin: stmt.ast as AstNode });
+      planned.push({ ...c, phase, step, origin: stmt.ast as AstNode, ...(codeSites.length ? { codeSites } : {}) });
     });
     introducedAt.push({ names: introducedNames(stmt.ast), phase });
   });
@@ -267,7 +285,8 @@ function deployPoints(planned: readonly PlannedStep[]): DeployPoint[] {
   if (filled.length) {
     deploys.push({ before: 'backfill', reasons: [`deploy code that writes ${[...new Set(filled)].join(', ')} for new rows, or rows inserted after the backfill stay unfilled`] });
   }
-  if (contract.length) deploys.push({ before: 'contract', reasons: [...new Set(contract)] });
+  const codeSites = uniqueSites(planned.filter((p) => p.phase === 'contract').flatMap((p) => p.codeSites ?? []));
+  if (contract.length) deploys.push({ before: 'contract', reasons: [...new Set(contract)], ...(codeSites.length ? { codeSites } : {}) });
   return deploys;
 }
 

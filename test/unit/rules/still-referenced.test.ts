@@ -8,29 +8,31 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeIndex } from '../../../server/src/coderefs/index';
 import type { Finding } from '../../../server/src/findings';
-import { lint } from '../../support/lint';
+import { lint, underlined } from '../../support/lint';
 
 const FIXTURES = join(__dirname, '../../fixtures/coderefs');
 const RULE = 'still-referenced';
 
-async function check(app: string, setup: string, migration: string): Promise<{ sql: string; findings: Finding[]; index: CodeIndex }> {
+async function check(app: string, setup: string, migration: string): Promise<{ sql: string; findings: Finding[]; all: Finding[]; index: CodeIndex; statements: string[] }> {
   const index = await CodeIndex.build([join(FIXTURES, app)]);
   const sql = readFileSync(join(FIXTURES, app, migration), 'utf8');
   const result = await lint(sql, { setup, code: index });
-  return { sql, findings: result.findings.filter((f) => f.ruleId === RULE), index };
+  const statements = result.document.statements.map((s) => s.text);
+  return { sql, findings: result.findings.filter((f) => f.ruleId === RULE), all: result.findings, index, statements };
 }
 
 /** `path:line:column why` of each related location, for exact comparisons. */
 const where = (f: Finding) => (f.related ?? []).map((r) => `${r.path}:${r.line}:${r.column} ${r.message}`);
-const statementOf = (sql: string, f: Finding) => sql.slice(f.span.start, f.span.end);
+/** The finding's statement, and the name it underlines. */
+const statementOf = (statements: string[], f: Finding) => statements[f.statementIndex!];
 
 describe(`rule ${RULE}`, () => {
   describe('TypeScript app (Prisma, raw SQL, a .sql report)', () => {
     const setup = readFileSync(join(FIXTURES, 'ts-app/migrations/001_init.sql'), 'utf8');
 
     it('flags each contract statement with exactly the code that uses its names', async () => {
-      const { sql, findings } = await check('ts-app', setup, 'migrations/002_contract.sql');
-      const byStatement = Object.fromEntries(findings.map((f) => [statementOf(sql, f), { severity: f.severity, at: where(f) }]));
+      const { findings, statements } = await check('ts-app', setup, 'migrations/002_contract.sql');
+      const byStatement = Object.fromEntries(findings.map((f) => [statementOf(statements, f), { severity: f.severity, at: where(f) }]));
       assert.deepEqual(byStatement, {
         'ALTER TABLE users DROP COLUMN username;': {
           severity: 'error',
@@ -69,6 +71,30 @@ describe(`rule ${RULE}`, () => {
       });
     });
 
+    it('underlines the name each statement removes or constrains, not the whole statement', async () => {
+      const { sql, findings } = await check('ts-app', setup, 'migrations/002_contract.sql');
+      assert.deepEqual(
+        findings.map((f) => underlined(sql, f)),
+        ['username', '"displayName"', 'email_address', 'slug', 'audit_log'],
+      );
+    });
+
+    it('leaves drop-column and rename-column to it where it reports the name, and keeps them where no code uses it', async () => {
+      const { all, statements } = await check('ts-app', setup, 'migrations/002_contract.sql');
+      const generic = all.filter((f) => f.ruleId === 'drop-column' || f.ruleId === 'rename-column').map((f) => `${f.ruleId}: ${statementOf(statements, f)}`);
+      // username and displayName are used by the code (still-referenced reports them); nickname is not.
+      assert.deepEqual(generic, ['drop-column: ALTER TABLE users DROP COLUMN nickname;']);
+      // DROP TABLE also loses data: drop-table stays next to still-referenced.
+      assert.equal(all.filter((f) => f.ruleId === 'drop-table').length, 1);
+    });
+
+    it('keeps drop-column and rename-column when still-referenced is off', async () => {
+      const index = await CodeIndex.build([join(FIXTURES, 'ts-app')]);
+      const sql = readFileSync(join(FIXTURES, 'ts-app/migrations/002_contract.sql'), 'utf8');
+      const result = await lint(sql, { setup, code: index, config: { rules: { [RULE]: 'off' } } });
+      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'drop-column' || f.ruleId === 'rename-column').map((f) => f.ruleId), ['drop-column', 'drop-column', 'rename-column']);
+    });
+
     it('does not count a name found only in a comment, an unrelated identifier, a non-SQL string or a migration', async () => {
       const { findings, index } = await check('ts-app', setup, 'migrations/002_contract.sql');
       assert.deepEqual(index.lookup('users', 'nickname').references, []);
@@ -85,8 +111,8 @@ describe(`rule ${RULE}`, () => {
     const setup = 'CREATE TABLE customers (id bigint PRIMARY KEY, name text, email text, legacy_code text);\nCREATE TABLE shop_order (id bigint PRIMARY KEY, customer_id bigint, total numeric);';
 
     it('follows db_column and the default <app>_<model> table, and ignores the migrations folder', async () => {
-      const { sql, findings } = await check('django-app', setup, 'migrations/0002_contract.sql');
-      const byStatement = Object.fromEntries(findings.map((f) => [statementOf(sql, f), where(f)]));
+      const { findings, statements } = await check('django-app', setup, 'migrations/0002_contract.sql');
+      const byStatement = Object.fromEntries(findings.map((f) => [statementOf(statements, f), where(f)]));
       assert.deepEqual(byStatement, {
         'ALTER TABLE customers DROP COLUMN name;': [
           'shop/models.py:5:61 Django model maps customers.name',
@@ -103,8 +129,8 @@ describe(`rule ${RULE}`, () => {
     const setup = 'CREATE TABLE users (id bigint PRIMARY KEY, last_login_at timestamptz, legacy_token text);\nCREATE TABLE billing_accounts (id bigint PRIMARY KEY);';
 
     it('counts a model as using every column except ignored_columns, and finds SQL in heredocs', async () => {
-      const { sql, findings } = await check('rails-app', setup, 'db/migrate/20240202000000_contract.sql');
-      const byStatement = Object.fromEntries(findings.map((f) => [statementOf(sql, f), where(f)]));
+      const { findings, statements } = await check('rails-app', setup, 'db/migrate/20240202000000_contract.sql');
+      const byStatement = Object.fromEntries(findings.map((f) => [statementOf(statements, f), where(f)]));
       assert.deepEqual(byStatement, {
         'ALTER TABLE users DROP COLUMN last_login_at;': [
           'app/models/user.rb:1:7 ActiveRecord model loads and writes every column of users',
