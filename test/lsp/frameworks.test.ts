@@ -5,9 +5,10 @@
  * file of that language that is not a migration.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { CodeAction, MarkupContent, TextEdit } from 'vscode-languageserver/node';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CodeAction, CreateFile, MarkupContent, TextEdit } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspHarness, positionAt, REPO_ROOT } from './harness';
 
@@ -114,3 +115,45 @@ for (const c of CASES) {
     });
   });
 }
+
+describe('LSP: "Split into phases" on a framework migration', function () {
+  this.timeout(30_000);
+  let lsp: LspHarness;
+  before(async () => {
+    lsp = await LspHarness.start();
+  });
+  after(() => lsp.dispose());
+
+  it('"Split into phases" on a Knex migration: the document becomes the first phase, the others are new Knex migrations', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-host-split-'));
+    try {
+      const path = join(dir, '20240105000000_rename_email.js');
+      const js = "exports.up = async function (knex) {\n  await knex.raw('ALTER TABLE accounts ADD COLUMN email_address text');\n  await knex.raw('UPDATE accounts SET email_address = email');\n  await knex.raw('ALTER TABLE accounts DROP COLUMN email');\n};\n\nexports.down = async function () {};\n";
+      writeFileSync(path, js);
+      const jsUri = fileUri(path);
+      lsp.open(jsUri, js, 'javascript');
+      await lsp.diagnosticsFor(jsUri);
+      const actions = await lsp.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: jsUri },
+        range: { start: { line: 0, character: 0 }, end: positionAt(js, js.length) },
+        context: { diagnostics: [], only: ['source.lockstep.splitPhases'] },
+      });
+      const split = actions.find((a) => a.title.startsWith('Lockstep: Split into phases'));
+      assert.ok(split, `offered: ${actions.map((a) => a.title).join(', ')}`);
+      const resolved = await lsp.connection.sendRequest<CodeAction>('codeAction/resolve', split);
+      const changes = resolved.edit?.documentChanges ?? [];
+      const created = changes.filter((c): c is CreateFile => 'kind' in c && c.kind === 'create').map((c) => c.uri.replace(/^.*\//, ''));
+      assert.deepEqual(created.map((n) => n.replace(/^\d{14}/, 'TS')), ['TS_rename_email_backfill.js', 'TS_rename_email_contract.js', 'TS_rename_email.plan.md']);
+      assert.ok(created[0] > '20240105000000' && created[0] < created[1], 'named after the split migration, in phase order');
+      const inserted = (name: string) => (changes.find((c) => 'textDocument' in c && c.textDocument.uri.endsWith(name) && c.textDocument.version === null) as { edits: TextEdit[] }).edits[0].newText;
+      assert.match(inserted(created[0]), /exports\.config = \{ transaction: false \};[\s\S]*await knex\.raw\(`DO \$backfill\$/);
+      assert.match(inserted(created[1]), /await knex\.raw\(`ALTER TABLE accounts DROP COLUMN email`\)/);
+      const own = changes.find((c) => 'textDocument' in c && c.textDocument.uri === jsUri) as { edits: TextEdit[] };
+      const first = TextDocument.applyEdits(TextDocument.create(jsUri, 'javascript', 1, js), own.edits);
+      assert.match(first, /await knex\.raw\(`ALTER TABLE accounts ADD COLUMN email_address text`\);/);
+      assert.doesNotMatch(first, /DROP COLUMN|UPDATE/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

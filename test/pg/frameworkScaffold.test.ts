@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { initEngine } from '../../server/src/engine';
 import { frameworkById } from '../../server/src/frameworks/registry';
+import { splitHostMigration } from '../../server/src/frameworks/split';
 import type { FrameworkId } from '../../server/src/frameworks/types';
 import { scaffold } from '../../server/src/scaffold/scaffold';
 import { schemaFromSql } from '../../server/src/scaffold/schema';
@@ -194,6 +195,42 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     }
     assertSent(expected('sequelize', g.files), receivedStatements(cluster, 'sc_sequelize'));
     await assertRenamed('sc_sequelize');
+  });
+
+  it('lockstep split on a Knex migration: the phases are Knex migrations that knex.migrate.latest runs in order', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const dir = mkdtempSync(join(OUT, 'split-knex-'));
+    dirs.push(dir);
+    const name = '20240105000000_rename_email.js';
+    const text = [
+      'exports.up = async function (knex) {',
+      "  await knex.raw('ALTER TABLE accounts ADD COLUMN email_address text');",
+      "  await knex.raw('UPDATE accounts SET email_address = email');",
+      "  await knex.raw('CREATE INDEX accounts_email_address_idx ON accounts (email_address)');",
+      "  await knex.raw('ALTER TABLE accounts DROP COLUMN email');",
+      '};',
+      '',
+      'exports.down = async function () {};',
+      '',
+    ].join('\n');
+    const split = splitHostMigration({ text, path: join(dir, name), framework: frameworkById('knex')!, config: { ...DEFAULT_CONFIG, pgVersion: 18 }, siblings: [name], now: new Date('2026-12-02T04:00:00Z') });
+    assert.ok(split.ok, split.ok ? '' : split.reason);
+    assert.equal(split.files[0].path, join(dir, name), 'the first phase keeps the file');
+    assert.deepEqual(split.files.map((f) => f.phase), ['expand', 'expand', 'expand', 'backfill', 'contract']);
+    assert.deepEqual(split.files.map((f) => f.transactional), [true, false, false, false, true]);
+    for (const f of split.files) writeFileSync(f.path, f.text);
+    const files = split.files.map((f) => ({ name: f.path.slice(dir.length + 1), text: f.text }));
+    const url = await database('sp_knex');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const k = require('knex')({ client: 'pg', connection: url, migrations: { directory: dir } });
+    try {
+      await k.migrate.latest();
+      assert.deepEqual(await k('knex_migrations').orderBy('id').pluck('name'), files.map((f) => f.name));
+    } finally {
+      await k.destroy();
+    }
+    assertSent(expected('knex', files), receivedStatements(cluster, 'sp_knex'));
+    await assertRenamed('sp_knex');
   });
 
   it('Kysely: Migrator.migrateToLatest runs a plan without outside-transaction steps; one with them is refused', async () => {

@@ -112,6 +112,27 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
     assertSent('node-pg-migrate', received(cluster, 'fw_pgm'));
   });
 
+  it('MikroORM (Migrator.up with allOrNothing: false; the default allOrNothing breaks an isTransactional() = false migration)', async () => {
+    const { MikroORM } = await import('@mikro-orm/postgresql');
+    const { Migrator } = await import('@mikro-orm/migrations');
+    const dir = join(ROOT, 'mikro-orm/migrations');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const migrationsList = readdirSync(dir).sort().map((f) => ({ name: f.replace(/\.ts$/, ''), class: Object.values(require(join(dir, f)))[0] as never }));
+    const up = async (db: string, allOrNothing?: boolean) => {
+      const orm = await MikroORM.init({ clientUrl: await database(db), entities: [], discovery: { warnWhenNoEntities: false }, extensions: [Migrator], migrations: { migrationsList, allOrNothing, silent: true }, debug: false });
+      try {
+        await orm.getMigrator().up();
+      } finally {
+        await orm.close(true);
+      }
+    };
+    // Default (allOrNothing): every pending migration in one transaction, but the isTransactional() = false one
+    // runs on another connection, outside it, and does not see the uncommitted table (docs/frameworks/mikro-orm.md).
+    await assert.rejects(up('fw_mikro_all'), /relation "accounts" does not exist/);
+    await up('fw_mikro', false);
+    assertSent('mikro-orm', received(cluster, 'fw_mikro'));
+  });
+
   it('Kysely (Migrator.migrateToLatest)', async () => {
     const url = await database('fw_kysely');
     const { Kysely, Migrator, PostgresDialect } = await import('kysely');

@@ -10,6 +10,7 @@ export async function runUiSuite({ repoRoot, server, extensionPath, workspace, b
   const args = [
     mocha, '--no-config', '--require', 'tsx/cjs', '--extension', 'ts',
     '--timeout', '60000', '--reporter', 'spec', '--no-color',
+    ...(process.env.LOCKSTEP_E2E_GREP ? ['--grep', process.env.LOCKSTEP_E2E_GREP] : []),
     'test/e2e/ui/**/*.test.ts',
     ...(process.env.LOCKSTEP_E2E_GREP ? ['--grep', process.env.LOCKSTEP_E2E_GREP] : []),
   ];

@@ -3,12 +3,17 @@
  * migrations named the runner's way, plus a plan note with the deploys between them
  * (server/src/split/plan.ts). It prints every file first; with --dry-run that preview is all it does.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { initEngine, lintText } from '../engine';
 import { readMigrationFolder } from '../fixes/folder';
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import { splitMigration } from '../split/plan';
+import type { Catalog } from '../catalog/catalog';
+import type { LockstepConfig } from '../config/types';
+import { detectFramework } from '../frameworks/registry';
+import { splitHostMigration } from '../frameworks/split';
+import type { FrameworkExtractor } from '../frameworks/types';
 import type { Subcommand } from './commands';
 import { ConfigResolver } from './configs';
 import type { CliIO } from './run';
@@ -22,6 +27,8 @@ constraints), with the application deploys that must happen between them.
 Each flagged statement becomes its safe form first. The first phase stays in
 <file>; the others become new migrations named the runner's way, each with the
 transaction handling it needs, and a plan note lists the phases and deploys.
+A Knex, TypeORM, Sequelize, node-pg-migrate or Kysely migration is split the
+same way and its phases are written as that framework's migrations.
 Every file is printed first.
 
 Options:
@@ -82,6 +89,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   await initEngine();
   const config = loaded.config;
   const schema = args.history ? new SchemaHistory(snapshotFileSystem()).schemaBefore(path, source.text, config) : undefined;
+  const framework = detectFramework(path, source.text);
+  if (framework) return writeHostSplit(framework, path, source.text, config, schema, args.dryRun, io);
   const runner = lintText(source.text, { path, config, schema }).document.runner;
   const folder = readMigrationFolder(path, runner);
   if (!folder) {
@@ -118,6 +127,45 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       mkdirSync(dirname(file.path), { recursive: true });
       writeFileSync(file.path, file.text);
     }
+  } catch (err) {
+    io.writeErr(`lockstep split: cannot write: ${describeFsError(err)}\n`);
+    return 2;
+  }
+  io.writeOut(`Wrote ${written.length} files: ${written.map((f) => shown(f.path)).join(', ')}\n`);
+  return 0;
+}
+
+/** A framework migration: its phases written back as that framework's migrations. */
+function writeHostSplit(framework: FrameworkExtractor, path: string, text: string, config: LockstepConfig, schema: Catalog | undefined, dryRun: boolean, io: CliIO): number {
+  const shown = (p: string) => relative(io.cwd, p) || p;
+  let siblings: string[];
+  try {
+    siblings = readdirSync(dirname(path));
+  } catch (err) {
+    io.writeErr(`lockstep split: cannot read the folder of ${shown(path)}: ${describeFsError(err)}\n`);
+    return 2;
+  }
+  const split = splitHostMigration({ text, path, framework, config, schema, siblings, now: new Date() });
+  if (!split.ok) {
+    io.writeErr(`lockstep split: ${shown(path)}: cannot split: ${split.reason}\n`);
+    return 2;
+  }
+  const written = [
+    ...split.files.map((f, i) => ({ path: f.path, text: f.text, label: `${f.phase}, ${f.transactional ? 'in a transaction' : 'outside a transaction'}${i === 0 ? ', replaces the original' : ''}` })),
+    { ...split.note, label: 'plan' },
+  ];
+  for (const file of written) io.writeOut(`==> ${shown(file.path)} (${file.label})\n${file.text.replace(/\n?$/, '\n')}\n`);
+  if (dryRun) {
+    io.writeOut(`Dry run: nothing written (${written.length} files).\n`);
+    return 0;
+  }
+  const clash = written.find((f, i) => i > 0 && existsSync(f.path));
+  if (clash) {
+    io.writeErr(`lockstep split: ${shown(clash.path)} already exists; nothing written\n`);
+    return 2;
+  }
+  try {
+    for (const file of written) writeFileSync(file.path, file.text);
   } catch (err) {
     io.writeErr(`lockstep split: cannot write: ${describeFsError(err)}\n`);
     return 2;

@@ -51,7 +51,7 @@ export const mikroOrm: FrameworkExtractor = {
   detect: (_path, text) => /\bextends\s+Migration\b/.test(text) && /\baddSql\s*\(/.test(text),
   extract: (text, path) => walkMigration({ framework: 'mikro-orm', text, path, visit, transaction }),
   idioms: {
-    optOutWords: 'override `isTransactional()` to return false in the migration class',
+    optOutWords: 'override `isTransactional()` to return false in the migration class (and run it with `migrations.allOrNothing: false`, or in its own `migration:up`)',
     optOutOfTransaction(text) {
       const sf = parseSource(text);
       const cls = migrationClass(sf);

@@ -57,6 +57,10 @@ export function stamps(count: number, options: WriteOptions): Date[] {
   });
 }
 
+/** What an empty direction says (a split phase has no rollback of its own). */
+const NOTHING = '// No rollback: Lockstep wrote none for this step; write one by hand if you need it.';
+const orNothing = (lines: string[]) => (lines.length ? lines : [NOTHING]);
+
 const comment = (lines: readonly string[], indent = '') => lines.map((l) => `${indent}// ${l}`).join('\n');
 
 /** Lines of a body, indented. */
@@ -77,11 +81,11 @@ function typeorm(m: MigrationToWrite, at: Date, style: Style): { name: string; t
     ...(noTx ? ['', "// Runs outside TypeORM's transaction: run migrations with `migration:run -t each` (migrationsTransactionMode 'each').", 'transaction = false;'] : []),
     '',
     sig('up'),
-    ...body(m.up).map((l) => `    ${l}`),
+    ...orNothing(body(m.up)).map((l) => `    ${l}`),
     '}',
     '',
     sig('down'),
-    ...body(m.down).map((l) => `    ${l}`),
+    ...orNothing(body(m.down)).map((l) => `    ${l}`),
     '}',
   ];
   const head = style.typescript
@@ -103,7 +107,7 @@ function knex(m: MigrationToWrite, at: Date, style: Style): { name: string; text
     const sig = style.esm
       ? `export async function ${dir}(knex${style.typescript ? ': Knex' : ''})${style.typescript ? ': Promise<void>' : ''} {`
       : `exports.${dir} = async function (knex) {`;
-    return [sig, block(body(step), '  '), style.esm ? '}' : '};'].join('\n');
+    return [sig, block(orNothing(body(step)), '  '), style.esm ? '}' : '};'].join('\n');
   };
   const config = noTx ? `${style.esm ? 'export const config' : 'exports.config'} = { transaction: false };\n\n` : '';
   const head = style.typescript ? `import type { Knex } from 'knex';\n\n` : '';
@@ -120,7 +124,7 @@ function sequelize(m: MigrationToWrite, at: Date, style: Style): { name: string;
     if (needsTx(step)) return ['await queryInterface.sequelize.transaction(async (transaction) => {', ...statements(step).map((s) => `  ${q(s, ', { transaction }')}`), '});'];
     return statements(step).map((s) => q(s));
   };
-  const fn = (dir: 'up' | 'down', step: WriteStep) => [`async ${dir}(queryInterface, Sequelize) {`, block(body(step), '  '), '},'].join('\n');
+  const fn = (dir: 'up' | 'down', step: WriteStep) => [`async ${dir}(queryInterface, Sequelize) {`, block(orNothing(body(step)), '  '), '},'].join('\n');
   const open = style.esm ? 'export default {' : "'use strict';\n\n/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {";
   return {
     name: `${timestamp14(at)}-${m.slug.replace(/_/g, '-')}${style.ext}`,
@@ -133,7 +137,7 @@ function nodePgMigrate(m: MigrationToWrite, at: Date, style: Style): { name: str
   const body = (step: WriteStep) => [...(step.kind === 'single' ? ['pgm.noTransaction();'] : []), ...statements(step).map((s) => `pgm.sql(${sqlLiteral(s)});`)];
   const fn = (dir: 'up' | 'down', step: WriteStep) => {
     const sig = style.esm ? `export async function ${dir}(pgm${style.typescript ? ': MigrationBuilder' : ''})${style.typescript ? ': Promise<void>' : ''} {` : `exports.${dir} = (pgm) => {`;
-    return [sig, block(body(step), '  '), style.esm ? '}' : '};'].join('\n');
+    return [sig, block(orNothing(body(step)), '  '), style.esm ? '}' : '};'].join('\n');
   };
   const head = style.typescript ? `import type { MigrationBuilder } from 'node-pg-migrate';\n\n` : '';
   return { name: `${at.getTime()}_${m.slug}${style.ext}`, text: `${head}${comment(m.header)}\n${fn('up', m.up)}\n\n${fn('down', m.down)}\n` };
@@ -141,7 +145,7 @@ function nodePgMigrate(m: MigrationToWrite, at: Date, style: Style): { name: str
 
 function kysely(m: MigrationToWrite, at: Date, style: Style): { name: string; text: string } {
   const fn = (dir: 'up' | 'down', step: WriteStep) =>
-    [`export async function ${dir}(db${style.typescript ? ': Kysely<any>' : ''})${style.typescript ? ': Promise<void>' : ''} {`, block(statements(step).map((s) => `await sql${sqlLiteral(s)}.execute(db);`), '  '), '}'].join('\n');
+    [`export async function ${dir}(db${style.typescript ? ': Kysely<any>' : ''})${style.typescript ? ': Promise<void>' : ''} {`, block(orNothing(statements(step).map((s) => `await sql${sqlLiteral(s)}.execute(db);`)), '  '), '}'].join('\n');
   const head = style.typescript ? `import { type Kysely, sql } from 'kysely';\n\n` : `import { sql } from 'kysely';\n\n`;
   return { name: `${timestamp14(at)}_${m.slug}${style.ext}`, text: `${head}${comment(m.header)}\n${fn('up', m.up)}\n\n${fn('down', m.down)}\n` };
 }

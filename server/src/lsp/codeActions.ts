@@ -26,10 +26,13 @@ import { readMigrationFolder } from '../fixes/folder';
 import { minimalEdit } from '../fixes/textEdits';
 import type { Fix } from '../fixes/types';
 import { splitMigration, worthSplitting } from '../split/plan';
+import { splitHostMigration, worthSplittingHost } from '../frameworks/split';
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { filePathOf } from './documentConfigs';
 import type { FeatureContext, ServerFeature } from './features';
-import { fixToWorkspaceEdit, splitToWorkspaceEdit } from './workspaceEdits';
+import { fixToWorkspaceEdit, hostSplitToWorkspaceEdit, splitToWorkspaceEdit } from './workspaceEdits';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.lockstep`;
 /**
@@ -100,13 +103,17 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
   const path = filePathOf(uri);
 
   if (isHostResult(result)) {
-    // Host files get fixes in the framework's idiom; fix-all and "Split into phases" write SQL files.
-    if (!wanted(CodeActionKind.QuickFix, only)) return [];
-    const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
-    for (const finding of result.findings) {
-      if (!overlaps(finding.span, range)) continue;
-      const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, doc);
-      for (const fix of hostFixes(doc.getText(), result, finding, { path, config: linted.config, schema: linted.schema })) actions.push(quickFix(fix, diagnostic, doc));
+    // Host files get fixes in the framework's idiom, and "Split into phases" writes the framework's migrations.
+    if (wanted(CodeActionKind.QuickFix, only)) {
+      const range = { start: doc.offsetAt(params.range.start), end: doc.offsetAt(params.range.end) };
+      for (const finding of result.findings) {
+        if (!overlaps(finding.span, range)) continue;
+        const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, doc);
+        for (const fix of hostFixes(doc.getText(), result, finding, { path, config: linted.config, schema: linted.schema })) actions.push(quickFix(fix, diagnostic, doc));
+      }
+    }
+    if (!linted.large && wanted(SPLIT_KIND, only) && path && worthSplittingHost(result)) {
+      actions.push({ title: 'Lockstep: Split into phases (expand, backfill, contract)', kind: SPLIT_KIND, data: { lockstep: 'split', uri, version: doc.version } satisfies ResolveData });
     }
     return actions;
   }
@@ -228,6 +235,10 @@ async function resolve(ctx: FeatureContext, action: CodeAction, token?: Cancella
         },
       ],
     };
+  } else if (path && isHostResult(result)) {
+    const split = splitHostMigration({ text: doc.getText(), path, framework: result.host.framework, config: linted.config, schema: linted.schema, siblings: siblingsOf(path), now: new Date() });
+    if (split.ok) edit = hostSplitToWorkspaceEdit(split, doc);
+    else ctx.log(`Split into phases: ${split.reason}`);
   } else if (path) {
     const folder = readMigrationFolder(path, result.document.runner);
     const split = folder && splitMigration({ text: doc.getText(), path, config: linted.config, folder, schema: linted.schema });
@@ -235,4 +246,12 @@ async function resolve(ctx: FeatureContext, action: CodeAction, token?: Cancella
     else ctx.log(`Split into phases: ${split && !split.ok ? split.reason : 'the migration folder cannot be read'}`);
   }
   return edit ? { ...action, edit } : action;
+}
+
+function siblingsOf(path: string): string[] {
+  try {
+    return readdirSync(dirname(path));
+  } catch {
+    return [];
+  }
 }

@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Fix, NewFile } from '../fixes/types';
 import { minimalEdit } from '../fixes/textEdits';
 import type { SplitResult } from '../split/plan';
+import type { HostSplitResult } from '../frameworks/split';
 
 export const SPLIT_ANNOTATION = 'lockstep.splitPhases';
 
@@ -46,6 +47,17 @@ export function splitToWorkspaceEdit(split: Extract<SplitResult, { ok: true }>, 
   };
   const change = minimalEdit(doc.getText(), split.documentText);
   const newFiles = [...split.files.slice(1).flatMap((f) => [{ path: f.path, text: f.text }, ...f.companions]), ...split.files[0].companions, split.note];
+  return {
+    documentChanges: [documentEdit(doc, change ? [change] : [], SPLIT_ANNOTATION), ...newFiles.flatMap((f) => createFile(f, SPLIT_ANNOTATION))],
+    changeAnnotations: { [SPLIT_ANNOTATION]: annotation },
+  };
+}
+
+/** A framework migration's split: the document becomes the first phase, the others and the note are new files. */
+export function hostSplitToWorkspaceEdit(split: Extract<HostSplitResult, { ok: true }>, doc: TextDocument): WorkspaceEdit {
+  const annotation: ChangeAnnotation = { label: 'Split into phases', needsConfirmation: true, description: `${split.files.length} migrations and a plan note` };
+  const change = minimalEdit(doc.getText(), split.files[0].text);
+  const newFiles = [...split.files.slice(1), split.note];
   return {
     documentChanges: [documentEdit(doc, change ? [change] : [], SPLIT_ANNOTATION), ...newFiles.flatMap((f) => createFile(f, SPLIT_ANNOTATION))],
     changeAnnotations: { [SPLIT_ANNOTATION]: annotation },

@@ -5,10 +5,11 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { INDEX_MIGRATION, codeOf, hasCode, lockstepDiagnostics, openFixture, waitFor, waitForDiagnostics, workspaceRoot } from './helpers';
+import { INDEX_MIGRATION, codeOf, hasCode, lockstepDiagnostics, openFixture, waitFor, waitForDiagnostics, workspaceRoot, RESOLVE_ALL } from './helpers';
+
 
 async function codeActionsAt(uri: vscode.Uri, range: vscode.Range): Promise<(vscode.CodeAction | vscode.Command)[]> {
-  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range);
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, undefined, RESOLVE_ALL);
   assert.ok(Array.isArray(actions), 'executeCodeActionProvider returns an array');
   return actions;
 }

@@ -75,3 +75,6 @@ export function rangeOf(document: vscode.TextDocument, needle: string): vscode.R
 export async function setWorkspaceSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Workspace);
 }
+
+/** Quick-fixes are resolved lazily (codeAction/resolve): `executeCodeActionProvider` resolves this many, as choosing one would. */
+export const RESOLVE_ALL = 100;

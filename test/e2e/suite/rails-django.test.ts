@@ -5,7 +5,8 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { codeOf, hasCode, lacksCode, openFixture, rangeOf, waitForDiagnostics } from './helpers';
+import { codeOf, hasCode, lacksCode, openFixture, rangeOf, waitForDiagnostics, RESOLVE_ALL } from './helpers';
+
 
 interface Case {
   framework: string;
@@ -60,7 +61,7 @@ for (const c of CASES) {
     });
 
     it(`applies the quick-fix in ${c.framework}'s idiom, and the squiggle goes`, async () => {
-      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, squiggle.range);
+      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, squiggle.range, undefined, RESOLVE_ALL);
       const fix = actions.find((a): a is vscode.CodeAction => 'edit' in a && !!a.edit && a.title.startsWith('Use CONCURRENTLY'));
       assert.ok(fix, `offered: ${JSON.stringify(actions.map((a) => a.title))}`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the fix applies');
