@@ -58,11 +58,13 @@ function traceSet(set) {
   const ms = Date.now() - started;
   if (run.status === 2 || !run.stdout) return { name: set.name, ms, error: (run.stderr || String(run.error ?? 'no output')).trim().split('\n').slice(-3).join(' | ') };
   const reports = JSON.parse(run.stdout);
-  const summary = { name: set.name, ms, files: reports.length, agree: 0, disagree: 0, explained: 0, unpredicted: 0, applied: 0, failed: 0, setupFailed: 0, differences: [] };
+  const summary = { name: set.name, ms, files: reports.length, agree: 0, disagree: 0, explained: 0, unpredicted: 0, applied: 0, skipped: 0, failed: 0, setupFailed: 0, differences: [] };
   for (const report of reports) {
     summary.setupFailed += report.setupFailures.length;
     for (const s of report.statements) {
-      if (s.outcome === 'failed') summary.failed++;
+      // Rollback sections (dbmate's migrate:down) and the file's BEGIN/COMMIT are not replayed.
+      if (s.outcome === 'skipped') summary.skipped++;
+      else if (s.outcome === 'failed') summary.failed++;
       else if (s.outcome === 'applied') summary.applied++;
       else if (s.unpredicted) summary.unpredicted++;
       else if (s.agrees) summary.agree++;
@@ -97,7 +99,7 @@ for (const set of SETS.filter((s) => !only || s.name === only)) {
   else {
     console.log(
       `${r.name}: ${r.files} files in ${(r.ms / 1000).toFixed(1)} s — ${r.agree} agree, ${r.disagree} differ, ${r.explained} explained, ` +
-        `${r.unpredicted} procedure/DO bodies, ${r.applied} applied outside a transaction, ${r.failed} not replayable on PGlite, ${r.setupFailed} setup statements skipped`,
+        `${r.unpredicted} procedure/DO bodies, ${r.applied} applied outside a transaction, ${r.skipped} skipped (rollbacks, BEGIN/COMMIT), ${r.failed} not replayable on PGlite, ${r.setupFailed} setup statements skipped`,
     );
     for (const d of r.differences) console.log(`  ${d.file}: ${d.summary}\n    ${d.differences.join('\n    ')}`);
   }

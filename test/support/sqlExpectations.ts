@@ -12,9 +12,12 @@
  *   file <name>   the file name the block stands for (drives runner detection, e.g. `V7__x.sql`)
  *   schema        this block is the schema that later `after schema` blocks of the same file run against
  *   after schema  lint against the nearest `schema` block above it in the same file
+ *   code          lint with the application code the rule page shows (`still-referenced`)
  */
 import { DEFAULT_CONFIG, type LockstepConfig } from '../../server/src/config/types';
 import { catalogFromSql, lintText } from '../../server/src/engine';
+import { referencesOf } from '../../server/src/coderefs/index';
+import { ruleById } from '../../server/src/rules/index';
 
 export interface Expectation {
   /** Sorted, distinct rule ids; empty for `clean`. */
@@ -22,6 +25,8 @@ export interface Expectation {
   pgVersion?: number;
   strict: boolean;
   file?: string;
+  /** Lint with the application code the rule's page shows (its `examples.code`), as still-referenced needs. */
+  withCode?: boolean;
   isSchema: boolean;
   afterSchema: boolean;
 }
@@ -55,7 +60,8 @@ export function parseExpectation(sql: string): Expectation | { error: string } {
     else if (key === 'file' && value) expectation.file = value;
     else if (key === 'schema' && !value) expectation.isSchema = true;
     else if (key === 'after' && value === 'schema') expectation.afterSchema = true;
-    else return { error: `"-- expect:${match[1]}": unknown option "${option}" (pg <n>, strict, file <name>, schema, after schema)` };
+    else if (key === 'code' && !value) expectation.withCode = true;
+    else return { error: `"-- expect:${match[1]}": unknown option "${option}" (pg <n>, strict, file <name>, schema, after schema, code)` };
   }
   return expectation;
 }
@@ -106,7 +112,13 @@ export function checkMarkdown(markdown: string, file: string): string[] {
     }
     const config = configFor(expectation);
     const history = expectation.afterSchema && schema ? catalogFromSql(schema.sql, config) : undefined;
-    const found = idsOf(lintText(block.sql, { config, schema: history, path: expectation.file }).findings);
+    const pageRule = /(?:^|\/)docs\/rules\/([^/]+)\.md$/.exec(file)?.[1];
+    const appCode = expectation.withCode && pageRule ? ruleById(pageRule)?.examples.code : undefined;
+    if (expectation.withCode && !appCode) {
+      problems.push(`${where}: "code", but this is not the page of a rule with example application code`);
+      continue;
+    }
+    const found = idsOf(lintText(block.sql, { config, schema: history, path: expectation.file, code: appCode && referencesOf(appCode) }).findings);
     if (found.join() !== expectation.ruleIds.join()) {
       problems.push(`${where}: annotated "${show(expectation.ruleIds)}", but Lockstep reports "${show(found)}"`);
     }

@@ -103,6 +103,8 @@ const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIE
  * Code whose effect on the schema the catalog cannot see may create triggers, policies or rules:
  * a body that says so, or runs dynamic SQL.
  */
+/** A routine or DO body that changes the schema: dynamic SQL, or DDL written out. */
+const RUNS_DDL = /\bEXECUTE\s+(?!(PROCEDURE|FUNCTION)\b)|\b(CREATE|ALTER|DROP|TRUNCATE)\s+(TABLE|INDEX|UNIQUE|SEQUENCE|VIEW|MATERIALIZED|TYPE|SCHEMA|TRIGGER)\b|\bLOCK\s+TABLE\b/i;
 const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRIGGER|POLICY|RULE)\b|\bEXECUTE\b/i;
 
 /**
@@ -197,6 +199,10 @@ export class Catalog {
   private opaqueRuns = 0;
   /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
   private objectCreatingRoutines = new Set<string>();
+  /** User functions whose bodies run DDL or dynamic SQL (lower-cased): calling one changes the schema unseen. */
+  private ddlRoutines = new Set<string>();
+  /** Calls of those routines, and DO blocks running DDL, so far: objects they made are not in this catalog. */
+  private unseenDdlRuns = 0;
   /** The maps and records this catalog may change in place (created by it, or copied on a change). */
   private owned = new WeakSet<object>([this.rels, this.cons, this.typeMap, this.functionMap, this.publicationMap]);
 
@@ -274,6 +280,8 @@ export class Catalog {
     copy.tableObjects = this.tableObjects.copy();
     copy.opaqueRuns = this.opaqueRuns;
     copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
+    copy.ddlRoutines = new Set(this.ddlRoutines);
+    copy.unseenDdlRuns = this.unseenDdlRuns;
     copy.owned = new WeakSet();
     this.owned = new WeakSet();
     return copy;
@@ -486,12 +494,30 @@ export class Catalog {
   /** A DO block, or a call of a routine, ran: if its body may create triggers, policies or rules, the catalog no longer knows them all. */
   ranCode(body: string | undefined, called: string[]): void {
     if ((body !== undefined && CREATES_TABLE_OBJECTS.test(body)) || called.some((f) => this.objectCreatingRoutines.has(f))) this.opaqueRuns++;
+    if ((body !== undefined && RUNS_DDL.test(body)) || called.some((f) => this.ddlRoutines.has(f))) this.unseenDdlRuns++;
+  }
+
+  /** Whether calling `fn` runs DDL or dynamic SQL Lockstep does not analyse (a function that creates partitions). */
+  runsDdl(fn: string): boolean {
+    return this.ddlRoutines.has(fn.toLowerCase());
+  }
+
+  /** Whether code that runs DDL Lockstep does not see (a DO block, a call of such a function) has run. */
+  ranUnseenDdl(): boolean {
+    return this.unseenDdlRuns > 0;
+  }
+
+  /** Whether a relation or type of this name is known. */
+  knows(name: string): boolean {
+    return !!this.relation(name) || this.typeMap.has(baseName(name));
   }
 
   /** A CREATE FUNCTION/PROCEDURE: remember whether calling it may create triggers, policies or rules. */
   defineRoutine(name: string, body: string | undefined): void {
     if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
     else this.objectCreatingRoutines.delete(name.toLowerCase());
+    if (body !== undefined && RUNS_DDL.test(body)) this.ddlRoutines.add(name.toLowerCase());
+    else this.ddlRoutines.delete(name.toLowerCase());
   }
 
   setPartitionOf(partition: string, parent: string | undefined): void {
@@ -590,7 +616,8 @@ const APPLY: Record<string, Apply> = {
   IndexStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
     const cols = list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr');
-    const name = s.idxname ?? defaultIndexName(table, cols, s.primary ? 'pkey' : s.unique ? 'key' : 'idx');
+    // CREATE [UNIQUE] INDEX without a name ends in _idx (only constraints end in _key).
+    const name = s.idxname ?? defaultIndexName(table, indexNameColumns(s), s.primary ? 'pkey' : s.isconstraint ? 'key' : 'idx');
     cat.addRelation({ name, kind: 'index', table, indexColumns: cols, ...(s.whereClause ? { partial: true } : {}) });
   },
   AlterTableStmt(cat, s) {
@@ -833,6 +860,32 @@ export function notNullColumns(expr: AstNode | undefined): string[] {
 /** PostgreSQL's default names (ChooseRelationName), good enough for the common short cases. */
 export function defaultIndexName(table: string, columns: string[], suffix: 'pkey' | 'key' | 'idx' | 'excl'): string {
   return suffix === 'pkey' ? objectName(table, undefined, 'pkey') : objectName(table, columns.join('_'), suffix);
+}
+
+/**
+ * The column names PostgreSQL puts in a generated index name (ChooseIndexColumnNames): an
+ * expression key is named after its function (`lower(name)` → `lower`), a cast or COLLATE after
+ * what it wraps, and anything else `expr`.
+ */
+export function indexNameColumns(s: AstNode): string[] {
+  return list(s.indexParams).map((p) => {
+    const elem = as(p, 'IndexElem');
+    return elem?.name ?? expressionColumnName(elem?.expr);
+  });
+}
+
+function expressionColumnName(expr: AstNode | undefined): string {
+  const kind = expr ? kindOf(expr) : '';
+  const node = expr ? inner(expr) : {};
+  if (kind === 'FuncCall') return names(node.funcname).pop() ?? 'expr';
+  if (kind === 'ColumnRef') return list(node.fields).map((f) => as(f, 'String')?.sval).pop() ?? 'expr';
+  if (kind === 'TypeCast' || kind === 'CollateClause') {
+    const name = expressionColumnName(node.arg);
+    return name === 'expr' && kind === 'TypeCast' ? (names(node.typeName?.names).pop() ?? 'expr') : name;
+  }
+  if (kind === 'CaseExpr') return 'case';
+  if (kind === 'CoalesceExpr') return 'coalesce';
+  return 'expr';
 }
 
 /** Identifiers are at most NAMEDATALEN - 1 = 63 bytes. */

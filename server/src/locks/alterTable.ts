@@ -175,12 +175,12 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
     }
   }
   const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-  if (notNull && !def && !identity && !generated && rewrite === false) {
-    reasons.push('NOT NULL without a default fails on a table that has rows');
-  }
+  // PostgreSQL reads the table to prove it has no row the NULL column would break (it fails on the first).
+  const verifiesEmpty = notNull && !def && !identity && !generated && rewrite === false;
+  if (verifiesEmpty) reasons.push('NOT NULL without a default fails on a table that has rows: PostgreSQL reads the table to check');
   const fk = constraints.find((c) => c.contype === 'CONSTR_FOREIGN');
   if (fk) others.push(referencedTableLock(fk, 'ShareRowExclusiveLock'));
-  scan = rewrite;
+  scan = rewrite || verifiesEmpty;
   // A UNIQUE or PRIMARY KEY column builds its index over every existing row, under the same lock.
   const keyed = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
   if (keyed) {

@@ -1,5 +1,5 @@
 /** CREATE INDEX, DROP INDEX and REINDEX, plain and CONCURRENTLY. */
-import { defaultIndexName } from '../catalog/catalog';
+import { defaultIndexName, indexNameColumns } from '../catalog/catalog';
 import { AstNode, as, baseName, list, rangeVarName } from '../parse/ast';
 import { effect } from './queries';
 import { optionEnabled } from './options';
@@ -19,7 +19,7 @@ function indexColumns(s: AstNode): string[] {
 export function createIndex(s: AstNode, ctx: LockContext, node: AstNode): StatementFacts {
   const table = baseName(rangeVarName(s.relation));
   const columns = indexColumns(s);
-  const index = s.idxname ?? defaultIndexName(table, columns, 'idx');
+  const index = s.idxname ?? defaultIndexName(table, indexNameColumns(s), 'idx');
   const partitioned = ctx.catalog.relation(table)?.kind === 'partitioned';
   // ON ONLY builds nothing on a partitioned table: an invalid parent index that partitions' indexes attach to.
   const onlyParent = !s.relation?.inh;
@@ -57,7 +57,7 @@ export function createIndex(s: AstNode, ctx: LockContext, node: AstNode): Statem
     effects.push(effect(table, 'table', 'ShareLock'));
     for (const p of partitions) {
       effects.push(effect(p, 'table', 'ShareLock', { scan: true, implied: true }));
-      effects.push(effect(defaultIndexName(p, columns, 'idx'), 'index', 'AccessExclusiveLock', { created: true, implied: true }));
+      effects.push(effect(defaultIndexName(p, indexNameColumns(s), 'idx'), 'index', 'AccessExclusiveLock', { created: true, implied: true }));
     }
   } else {
     effects.push(effect(table, 'table', 'ShareLock', { scan: true }));

@@ -3,7 +3,7 @@
  * the statement with the relations it locks; the model merges them.
  */
 import { defaultIndexName, objectName, relationsRead, sequenceOwner, tableObjectKind } from '../catalog/catalog';
-import { AstNode, as, baseName, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
+import { AstNode, as, baseName, calledFunctions, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
 import { alterDomain, createDomain } from './domains';
@@ -339,7 +339,10 @@ export const STATEMENTS: Record<string, Analyzer> = {
     const mode = list(s.lockingClause).length > 0 ? 'RowShareLock' : 'AccessShareLock';
     const tables = relationsRead({ with: s.withClause, from: s.fromClause }).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
     const effects = tables.flatMap((t) => plannedScan(t, mode, ctx, tables.length === 1 ? whereScans(s.whereClause, t, ctx.catalog) : true));
-    return { parts: single(node, 'SELECT', effects) };
+    // SELECT create_partition(…): the function's body changes the schema, like a CALL's.
+    const ddl = calledFunctions(s).find((f) => ctx.catalog.runsDdl(f));
+    const unpredicted = ddl ? `SELECT calls ${ddl}, whose body runs DDL or dynamic SQL Lockstep does not analyse: its locks are those of the statements inside it` : undefined;
+    return { parts: single(node, 'SELECT', effects), ...(unpredicted ? { unpredicted } : {}) };
   },
 
   RenameStmt(s, ctx, node) {

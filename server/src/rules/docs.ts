@@ -250,7 +250,7 @@ function renderCase(id: string, sql: string, setup: string | undefined, pgVersio
   const schema = setup ? catalogFromSql(setup, config) : undefined;
   const code = ruleById(id)?.examples.code;
   const result = lintText(sql, { config, schema, path, code: code && referencesOf(code) });
-  const options = [...lintOptions(id, pgVersion), ...(path ? [`file ${path}`] : []), ...(setup ? ['after schema'] : [])];
+  const options = [...lintOptions(id, pgVersion), ...(path ? [`file ${path}`] : []), ...(setup ? ['after schema'] : []), ...(code ? ['code'] : [])];
   const lines = [...sqlBlock(sql, expectLine(result.findings.map((f) => f.ruleId), options)), ''];
   for (const impact of withLocks ? explain(result, config) : []) {
     if (impact.relations.length === 0 && impact.notes.length === 0) continue; // BEGIN, SET, …: nothing to show

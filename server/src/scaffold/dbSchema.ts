@@ -3,6 +3,7 @@
  * pg_index, pg_constraint, pg_depend) over the schemas on the search path. Used when the user
  * gives a database URL, so a primary-key change finds every foreign key that really exists.
  */
+import { loadParser } from '../parse/pgParser';
 import { dependentsFromDatabase } from './dependencies';
 import type { ColumnSchema, ForeignKeySchema, IndexSchema, SchemaInfo, TableSchema } from './schema';
 
@@ -88,6 +89,8 @@ function shortType(type: string): string {
 }
 
 export async function schemaFromDatabase(db: Queryable): Promise<SchemaInfo> {
+  // Dependent views are rewritten from PostgreSQL's parse of their definition (viewRewrite.ts).
+  await loadParser();
   const tables = (await db.query(TABLES)).rows as Array<{ oid: number; name: string }>;
   const oids = tables.map((t) => t.oid);
   // One after another: a client runs one query at a time.

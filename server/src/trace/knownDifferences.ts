@@ -10,8 +10,19 @@ export interface KnownDifference {
   id: string;
   /** One line for the report. */
   reason: string;
-  matches(statementKind: string, difference: string, stmt: AstNode): boolean;
+  matches(statementKind: string, difference: string, stmt: AstNode, context: DifferenceContext): boolean;
 }
+
+export interface DifferenceContext {
+  /**
+   * Whether `object` (a relation, index, sequence or type) was made by code Lockstep does not
+   * analyse: a function or DO block that runs DDL ran, the model's schema does not know the
+   * object, and the migration's text never names it.
+   */
+  unseen(object: string): boolean;
+}
+
+const NO_CONTEXT: DifferenceContext = { unseen: () => false };
 
 const DML = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'SelectStmt', 'MergeStmt']);
 
@@ -35,6 +46,14 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       return !!m && referencedByAddedKeys(stmt).includes(m[1]);
     },
   },
+  {
+    id: 'unseen-objects',
+    reason: 'the object was made by a function or DO block running DDL (e.g. a partition named after the day the migration ran): the model does not analyse that code, so it cannot name the object',
+    matches: (_kind, d, _stmt, context) => {
+      const m = /^(?:the table of |type:)?(.+?): (model no lock, observed \w+|observed a (scan|rewrite), the model did not predict one)$/.exec(d);
+      return !!m && context.unseen(m[1]);
+    },
+  },
 ];
 
 /** Tables referenced by the foreign keys an ALTER TABLE adds. */
@@ -48,11 +67,11 @@ function referencedByAddedKeys(stmt: AstNode): string[] {
 }
 
 /** The known differences that explain every one of `differences`, or undefined when one is unexplained. */
-export function explainDifferences(stmt: AstNode, differences: string[]): string[] | undefined {
+export function explainDifferences(stmt: AstNode, differences: string[], context: DifferenceContext = NO_CONTEXT): string[] | undefined {
   const kind = kindOf(stmt);
   const used = new Set<KnownDifference>();
   for (const d of differences) {
-    const known = KNOWN_DIFFERENCES.find((k) => k.matches(kind, d, stmt));
+    const known = KNOWN_DIFFERENCES.find((k) => k.matches(kind, d, stmt, context));
     if (!known) return undefined;
     used.add(known);
   }

@@ -8,7 +8,7 @@ import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
 import type { LockMode } from '../locks/modes';
 import { kindOf } from '../parse/ast';
-import { explainDifferences } from './knownDifferences';
+import { explainDifferences, type DifferenceContext } from './knownDifferences';
 import type { StatementEffects } from './observe';
 import type { JobResult, TraceJob, TraceResponse, TraceStepResult } from './protocol';
 
@@ -68,6 +68,7 @@ function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
 
 export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse): TraceReport {
   const impacts = explain(result);
+  const context = unseenObjects(result);
   const statements = job.steps.map((step): TracedStatement => {
     const stmt = result.document.statements[step.index];
     const predicted = observableEffects(stmt.ast, stmt.locks);
@@ -81,10 +82,20 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
       ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
       ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
     ];
-    const explained = differences.length ? explainDifferences(stmt.ast, differences) : undefined;
+    const explained = differences.length ? explainDifferences(stmt.ast, differences, context) : undefined;
     return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
   });
   return { engine: `PostgreSQL ${response.serverVersion} (embedded PGlite)`, startupMs: response.startupMs, setupFailures: job.setupFailures, statements };
+}
+
+/** Objects made by DDL the model does not see (docs/trace.md, Known differences: unseen-objects). */
+function unseenObjects(result: LintResult): DifferenceContext {
+  const { catalog, schemaBefore, text } = result.document;
+  const lower = text.toLowerCase();
+  return {
+    unseen: (object) =>
+      (catalog.ranUnseenDdl() || !!schemaBefore?.ranUnseenDdl()) && !catalog.knows(object) && !schemaBefore?.knows(object) && !lower.includes(object.toLowerCase()),
+  };
 }
 
 /**

@@ -223,3 +223,24 @@ describe('lock model: gaps found tracing the kratos migration set (docs/trace.md
     assert.deepEqual(last(`${sql}UPDATE t SET b = 'x' WHERE a2 = 1;`).observable.scanned, []);
   });
 });
+
+describe('lock model: gaps found tracing the crates.io migration set (docs/trace.md)', () => {
+  it('ADD COLUMN … NOT NULL without a default reads the table (to prove it has no row)', () => {
+    const added = last('CREATE TABLE users (id int);\nALTER TABLE users ADD COLUMN gh_login varchar NOT NULL;').observable;
+    assert.deepEqual(added.scanned, ['users']);
+    assert.deepEqual(added.rewritten, []);
+    // With a constant default the column is filled from the catalog: no scan.
+    assert.deepEqual(last('CREATE TABLE users (id int);\nALTER TABLE users ADD COLUMN gh_login varchar NOT NULL DEFAULT \'\';').observable.scanned, []);
+  });
+
+  it('an unnamed index on an expression is named after its function, and CREATE UNIQUE INDEX ends in _idx', () => {
+    const table = 'CREATE TABLE names (name text PRIMARY KEY);\n';
+    const created = last(`${table}CREATE UNIQUE INDEX ON names (lower(name));`).observable;
+    assert.equal(created.locks.names_lower_idx, 'AccessExclusiveLock');
+    assert.equal(created.locks.names_expr_idx, undefined);
+    // The catalog knows it by that name: dropping it locks it and its table.
+    assert.deepEqual(last(`${table}CREATE UNIQUE INDEX ON names (lower(name));\nDROP INDEX names_lower_idx;`).observable.locks, { names: 'AccessExclusiveLock', names_lower_idx: 'AccessExclusiveLock' });
+    assert.equal(last(`${table}CREATE INDEX ON names ((name || 'x'));`).observable.locks.names_expr_idx, 'AccessExclusiveLock');
+    assert.equal(last(`${table}CREATE INDEX ON names ((name::varchar));`).observable.locks.names_name_idx, 'AccessExclusiveLock');
+  });
+});

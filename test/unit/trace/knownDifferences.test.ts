@@ -63,4 +63,26 @@ INSERT INTO users (name) VALUES ('a'), ('b');`;
     assert.equal(wrong.agrees, false);
     assert.equal(wrong.explained, undefined);
   });
+  it('unseen-objects: a partition a function made with dynamic SQL is locked by ALTER TABLE on its parent; the model cannot name it', async () => {
+    const sql = `CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);
+CREATE FUNCTION make_partition(d date) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)', 'events_' || to_char(d, 'YYYYMMDD'), d, d + 1);
+END $$;
+SELECT make_partition('2026-12-02');
+ALTER TABLE events ADD COLUMN note text;`;
+    const [, , select, alter] = await traceAll(sql, 'unseen');
+    // The SELECT runs DDL in the function's body: observed, not compared (like a CALL).
+    assert.match(select.unpredicted ?? '', /SELECT calls make_partition, whose body runs DDL/);
+    assert.ok(alter.differences.includes('events_20261202: model no lock, observed AccessExclusiveLock'), alter.differences.join('\n'));
+    assert.deepEqual(alter.explained, ['unseen-objects']);
+    // The same observation against a file that never ran such code is a gap, not explained.
+    const plain = compareTrace(
+      lintText('CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);\nALTER TABLE events ADD COLUMN note text;', { config: DEFAULT_CONFIG }),
+      { setupFailures: [], steps: [{ index: 1, outcome: 'observed', effects: alter.observed }] },
+      { serverVersion: '18', jobs: [], startupMs: 0 },
+    ).statements[0];
+    assert.equal(plain.agrees, false);
+    assert.equal(plain.explained, undefined);
+  });
 });

@@ -107,6 +107,8 @@ export interface RemapSpec {
   mode: 'drop' | 'swap';
   apps: { v1: AppContract; v2: AppContract };
   notes: string[];
+  /** Dependent views re-created by the plan (viewRewrite.ts): in the contract, and back in the expand rollback. */
+  views?: { contract: string[]; expandDown: string[] };
 }
 
 export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
@@ -120,7 +122,7 @@ export function remapPlan(spec: RemapSpec, options: PlanOptions): Plan {
     name: spec.tables.length > 1 ? `expand_${t.table.name}` : 'expand',
     summary: `Add ${t.newColumns.map((c) => `${t.table.name}.${c.name}`).join(', ')} and the sync trigger on ${t.table.name}${i === 0 ? ", and the plan's helper procedures" : ''}.`,
     up: ddl(options, ...r.addNewColumns(t), ...(i === 0 ? [...r.createShared(), ...review.create] : []), ...r.createSync(t)),
-    down: ddl(options, ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
+    down: ddl(options, ...(i === 0 ? (spec.views?.expandDown ?? []) : []), ...r.dropSync(t), ...(i === 0 ? [...review.drop, ...r.dropShared()] : []), ...r.dropNewColumns(t)),
     verify: t.newColumns.map((c) => `SELECT ${q(c.name)} FROM ${q(t.table.name)} WHERE false`),
   }));
   const backfill: Migration = {

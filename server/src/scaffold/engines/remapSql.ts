@@ -327,6 +327,9 @@ END;`)}`;
     const out: string[] = [];
     for (const t of s.tables) for (const c of t.newColumns.filter((x) => x.notNull)) out.push(`ALTER TABLE ${q(t.table.name)} VALIDATE CONSTRAINT ${q(this.checkName(t, c))}`);
     for (const fk of s.foreignKeys) out.push(`ALTER TABLE ${q(fk.table)} VALIDATE CONSTRAINT ${q(fk.name)}`);
+    // Views first, after the validations (which let readers through): a reader locks the view,
+    // then the table, and so does this transaction.
+    out.push(...(s.views?.contract ?? []));
     out.push(...this.lockInAppOrder());
     for (const t of s.tables) {
       for (const c of t.newColumns.filter((x) => x.notNull)) {

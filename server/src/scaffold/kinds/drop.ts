@@ -7,6 +7,7 @@
 import type { Migration, Plan } from '../plan';
 import { ScaffoldError, single, tx } from '../plan';
 import { dependencyNotes } from '../dependencies';
+import { rewriteDependentViews, viewRewriteNotes } from '../viewRewrite';
 import { ARCHIVE_SCHEMA } from '../engines/crossTable';
 import {
   BATCH_PARAMS, LOOP_VARIABLES, PlanNames, batchLoop, createProgressTable, ddl, ddlAcross, dropProgressTable, guardCheck, keyRange, noOp, procedure,
@@ -113,11 +114,14 @@ END;`)}`,
       `DROP PROCEDURE IF EXISTS ${q(names.obj('restore'))}(integer, integer)`,
       dropProgressTable(names),
     ];
+    const viewChange = { action: 'drop-column' as const, table: table.name, column: col.name, archive, key: pk.name };
+    const views = rewriteDependentViews(schema.dependents, viewChange);
+    const rewritten = new Set(views.map((v) => v.object));
     const expand: Migration = {
       name: 'expand',
       summary: `Create the archive ${archive} (${pk.name}, ${col.name}) and the trigger that keeps it equal to the column.`,
       up: ddl(options, `CREATE TABLE ${q(archive)} (${q(pk.name)} ${pk.type} PRIMARY KEY, ${q(col.name)} ${col.type})`, ...helpers),
-      down: ddl(options, ...dropHelpers, explained(['drop-table'], `the archive was created by this plan's expand phase, and the column still holds every value`, `DROP TABLE ${q(archive)}`)),
+      down: ddl(options, ...views.flatMap((v) => v.back), ...dropHelpers, explained(['drop-table'], `the archive was created by this plan's expand phase, and the column still holds every value`, `DROP TABLE ${q(archive)}`)),
       verify: [`SELECT ${q(col.name)} FROM ${q(archive)} WHERE false`],
     };
     const placeholderMigration: Migration[] = placeholder
@@ -150,7 +154,7 @@ END;`)}`,
     const contract: Migration = {
       name: 'contract',
       summary: `Drop ${table.name}.${col.name} (its values stay in ${archive}).`,
-      up: ddl(options, ...dropHelpers, explained(['drop-column'], `no deployed code uses it any more (v1 is retired before this phase, PLAN.md), and ${archive} keeps its values`, `ALTER TABLE ${q(table.name)} DROP COLUMN ${q(col.name)}`)),
+      up: ddl(options, ...views.flatMap((v) => v.forward), ...dropHelpers, explained(['drop-column'], `no deployed code uses it any more (v1 is retired before this phase, PLAN.md), and ${archive} keeps its values`, `ALTER TABLE ${q(table.name)} DROP COLUMN ${q(col.name)}`)),
       down: ddl(options, `ALTER TABLE ${q(table.name)} ADD COLUMN ${q(col.name)} ${col.type}`, ...(col.default ?? placeholder ? [`ALTER TABLE ${q(table.name)} ALTER COLUMN ${q(col.name)} SET DEFAULT ${col.default ?? placeholder}`] : []), ...helpers),
       verify: [`SELECT 1 / (count(*) = 0)::int FROM pg_attribute WHERE attrelid = ${lit(q(table.name))}::regclass AND attname = ${lit(col.name)} AND NOT attisdropped`],
     };
@@ -175,7 +179,8 @@ END;`)}`,
       },
       verifySql,
       notes: [
-        ...dependencyNotes(schema.dependents, { action: 'drop-column', table: table.name, column: col.name }),
+        ...dependencyNotes(schema.dependents?.filter((o) => !rewritten.has(o)), { action: 'drop-column', table: table.name, column: col.name }),
+        ...viewRewriteNotes(views, viewChange),
         ...unsupportedIndexNotes(touched),
         ...(col.notNull ? [`Rolling back the contract refills ${col.name} from the archive in batches; until that finishes it holds NULL for old rows, so NOT NULL comes back afterwards (CHECK NOT VALID, VALIDATE, SET NOT NULL inside the restore procedure).`] : []),
         `The archive ${archive} stays after the contract: it is what a rollback refills the column from. Drop it yourself once you are sure (the only irreversible step, deliberately not a migration).`,

@@ -3,6 +3,7 @@ import { ScaffoldError } from '../plan';
 import { remapPlan, type MirroredForeignKey, type NewIndex } from '../engines/remap';
 import { referencesTo } from '../schema';
 import { dependencyNotes } from '../dependencies';
+import { rewriteDependentViews, viewRewriteNotes } from '../viewRewrite';
 import { arg, columnOf, freshName, indexesOn, newColumnName, relationExists, renamedObject, singleKey, planSlug, tableOf, unsupportedIndexNotes, type PlanKind } from './shared';
 
 export const renameColumn: PlanKind = {
@@ -46,6 +47,9 @@ export const renameColumn: PlanKind = {
         refColumns: fk.refColumns,
         actions: fk.actions,
       }));
+    const viewChange = { action: 'rename-column' as const, table: table.name, column: old.name, to };
+    const views = rewriteDependentViews(schema.dependents, viewChange);
+    const rewritten = new Set(views.map((v) => v.object));
     const sequence = [...schema.sequenceOwners].find(([, o]) => o.table === table.name && o.column === old.name)?.[0];
     return remapPlan(
       {
@@ -71,7 +75,12 @@ export const renameColumn: PlanKind = {
           v1: { reads: `${table.name}.${old.name}`, writes: `${table.name}.${old.name}` },
           v2: { reads: `${table.name}.${to}`, writes: `${table.name}.${to} (never ${old.name})` },
         },
-        notes: [...dependencyNotes(schema.dependents, { action: 'rename-column', table: table.name, column: old.name, to }), ...unsupportedIndexNotes(touched)],
+        notes: [
+          ...dependencyNotes(schema.dependents?.filter((o) => !rewritten.has(o)), { action: 'rename-column', table: table.name, column: old.name, to }),
+          ...viewRewriteNotes(views, viewChange),
+          ...unsupportedIndexNotes(touched),
+        ],
+        views: { contract: views.flatMap((v) => v.forward), expandDown: views.flatMap((v) => v.back) },
       },
       options,
     );
