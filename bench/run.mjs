@@ -3,7 +3,7 @@
 // edit-to-diagnostics latency on a generated 20,000-line migration. Prints the figures as
 // Markdown for BENCHMARKS.md. Not a test: it asserts nothing about speed.
 //
-// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-requests]
+// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-requests]
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -146,7 +146,9 @@ async function main() {
     try {
       const requests = option('--requests', 100);
       const busyLints = option('--busy-lints', 4);
-      const run = await measureRequestLatency({ repo: REPO, workDir, lines: 20_000, requests, busyLints });
+      // Each resolve verifies a fix by linting the whole 20,000-line text (minutes under load): --resolves 0 skips them.
+      const resolves = option('--resolves', 3);
+      const run = await measureRequestLatency({ repo: REPO, workDir, lines: 20_000, requests, busyLints, resolves });
       console.log(`\n### Language server: hovers and code actions on the generated 20,000-line migration`);
       console.log(`Load average now: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
       console.log('| request | when | count | p50 | p95 | p99 | max | target |');

@@ -136,6 +136,24 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
   const url = () => `${cluster.connectionString(DB)}?connect_timeout=60`;
   const target = () => targetOf(url());
 
+  /** A report holding ACCESS SHARE on accounts in an open transaction, while the application writes and its waits are sampled. */
+  async function blockedTraffic() {
+    const blocker = await cluster.client(DB);
+    await blocker.query("SET application_name = 'report'; BEGIN; SELECT count(*) FROM accounts");
+    const app = await appClients(cluster, 4);
+    const workload = new Workload(app);
+    const sampler = new WaitSampler(admin, 'app');
+    workload.start();
+    sampler.start();
+    const end = async () => {
+      await workload.stop();
+      await sampler.stop();
+      await blocker.end().catch(() => undefined);
+      for (const c of app) await c.end();
+    };
+    return { blocker, workload, sampler, end };
+  }
+
   function options(events: RunEvent[], over: Partial<RunOptions> = {}): RunOptions {
     return {
       ...DEFAULT_RUN_OPTIONS,
@@ -149,14 +167,8 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
   }
 
   it('retries behind a blocker on lock_timeout, names the blocker, and completes once it is gone; the application never errs', async () => {
-    const blocker = await cluster.client(DB);
-    await blocker.query("SET application_name = 'report'; BEGIN; SELECT count(*) FROM accounts");
-    const app = await appClients(cluster, 4);
-    const workload = new Workload(app);
-    const sampler = new WaitSampler(admin, 'app');
+    const { blocker, workload, sampler, end } = await blockedTraffic();
     const events: RunEvent[] = [];
-    workload.start();
-    sampler.start();
     try {
       const run = runMigrations(target(), [fileOf('add_note.sql', 'ALTER TABLE accounts ADD COLUMN note text;\n')], options(events, { lockTimeoutMs: 200 }));
       await until('two tries timed out', async () => events.filter((e) => e.kind === 'retry').length >= 2);
@@ -178,22 +190,13 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
       // Each try queued the application for at most the lock_timeout: far under the kill switch's 1 s + 1 s.
       assert.ok(sampler.longestMs < 2000, `longest application lock wait ${sampler.longestMs} ms`);
     } finally {
-      await workload.stop();
-      await sampler.stop();
-      await blocker.end().catch(() => undefined);
-      for (const c of app) await c.end();
+      await end();
     }
   });
 
   it('the kill switch cancels the migration when the application queues behind it, and the run retries until it completes', async () => {
-    const blocker = await cluster.client(DB);
-    await blocker.query("SET application_name = 'report'; BEGIN; SELECT count(*) FROM accounts");
-    const app = await appClients(cluster, 4);
-    const workload = new Workload(app);
-    const sampler = new WaitSampler(admin, 'app');
+    const { blocker, workload, sampler, end } = await blockedTraffic();
     const events: RunEvent[] = [];
-    workload.start();
-    sampler.start();
     try {
       // A lock_timeout far longer than the kill switch's limit: only the watch can stop the wait.
       const run = runMigrations(target(), [fileOf('add_flag.sql', 'ALTER TABLE accounts ADD COLUMN flag boolean;\n')], options(events, { lockTimeoutMs: 60_000 }));
@@ -215,10 +218,7 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
       assert.deepEqual(workload.errors, []);
       assert.ok(sampler.longestMs < 2000, `longest application lock wait ${sampler.longestMs} ms (threshold 1 s + 1 s)`);
     } finally {
-      await workload.stop();
-      await sampler.stop();
-      await blocker.end().catch(() => undefined);
-      for (const c of app) await c.end();
+      await end();
     }
   });
 
@@ -294,13 +294,7 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
   });
 
   it('lockstep watch around another tool cancels its blocked ALTER before the application waits past the limit, and exits with the tool\'s code', async () => {
-    const blocker = await cluster.client(DB);
-    await blocker.query("SET application_name = 'report'; BEGIN; SELECT count(*) FROM accounts");
-    const app = await appClients(cluster, 4);
-    const workload = new Workload(app);
-    const sampler = new WaitSampler(admin, 'app');
-    workload.start();
-    sampler.start();
+    const { blocker, workload, sampler, end } = await blockedTraffic();
     // "Another tool": a plain node-postgres client running one ALTER with no lock_timeout at all.
     const tool = `const pg = require(${JSON.stringify(require.resolve('pg'))}); const c = new pg.Client(process.argv[1]);
       c.connect().then(() => c.query('ALTER TABLE accounts ADD COLUMN other text')).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
@@ -318,10 +312,7 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
       assert.deepEqual(workload.errors, []);
       assert.ok(sampler.longestMs < 2000, `longest application lock wait ${sampler.longestMs} ms (threshold 1 s + 1 s)`);
     } finally {
-      await workload.stop();
-      await sampler.stop();
-      await blocker.end();
-      for (const c of app) await c.end();
+      await end();
     }
   });
 

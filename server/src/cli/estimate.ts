@@ -15,7 +15,7 @@ import { renderJson } from '../db/render/json';
 import { renderMarkdown } from '../db/render/markdown';
 import { renderText } from '../db/render/text';
 import { ReadOnlySession } from '../db/session';
-import { NO_TARGET, resolveTarget } from '../db/target';
+import { cliTarget } from './cliTarget';
 
 const FORMATS = { text: renderText, json: renderJson, markdown: renderMarkdown } as const;
 type EstimateFormat = keyof typeof FORMATS;
@@ -115,10 +115,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
-  const target = resolveTarget({ argumentUrl: parsed.db, env: io.env });
+  const target = cliTarget(parsed.db, io.env);
   if (!target.ok) {
-    const message = target.message === NO_TARGET ? 'no database given: pass --db <url>, or set the PGHOST/PGDATABASE environment variables, or DATABASE_URL' : target.message;
-    io.writeErr(`lockstep estimate: ${message}\n`);
+    io.writeErr(`lockstep estimate: ${target.message}\n`);
     return 2;
   }
   let report: EstimateReport;

@@ -9,7 +9,8 @@ import { initEngine, lintText } from '../engine';
 import { isHostPath } from '../frameworks/registry';
 import { RUNNERS } from '../document/runner';
 import { DatabaseError } from '../db/errors';
-import { NO_TARGET, resolveTarget, type ConnectionTarget } from '../db/target';
+import type { ConnectionTarget } from '../db/target';
+import { cliTarget } from './cliTarget';
 import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunFile } from '../run/execute';
 import { RUN_FORMATS } from '../run/report';
 import { unitsOf } from '../run/units';
@@ -140,8 +141,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  const resolved = resolveTarget({ argumentUrl: args.values.get('--db'), env: io.env });
-  if (!resolved.ok) return fail(resolved.message === NO_TARGET ? 'no database given: pass --db <url>, or set the PGHOST/PGDATABASE environment variables, or DATABASE_URL' : resolved.message);
+  const resolved = cliTarget(args.values.get('--db'), io.env);
+  if (!resolved.ok) return fail(resolved.message);
   const target: ConnectionTarget = resolved.target;
   if (!looksLocal(target.host) && !args.flags.has('--yes')) {
     return fail(`${target.host} is not a local server: this applies ${files.length} file(s) to it. Pass --yes to confirm.`);

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { DatabaseError } from '../db/errors';
-import { NO_TARGET, resolveTarget } from '../db/target';
+import { cliTarget } from './cliTarget';
 import { looksLikeMigration, type SessionRow } from '../run/lockQueue';
 import { openWatchSession } from '../run/sessions';
 import { LockWatch, type WatchEvent } from '../run/watch';
@@ -67,8 +67,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const appName = args.values.get('--application-name');
   const guards = (s: SessionRow) => (pid ? s.pid === pid : appName !== undefined ? s.applicationName === appName : looksLikeMigration(s));
 
-  const resolved = resolveTarget({ argumentUrl: args.values.get('--db'), env: io.env });
-  if (!resolved.ok) return fail(resolved.message === NO_TARGET ? 'no database given: pass --db <url>, or set the PGHOST/PGDATABASE environment variables, or DATABASE_URL' : resolved.message);
+  const resolved = cliTarget(args.values.get('--db'), io.env);
+  if (!resolved.ok) return fail(resolved.message);
   let session;
   try {
     session = await openWatchSession(resolved.target);

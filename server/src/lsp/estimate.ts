@@ -8,6 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import type { LockstepConfig } from '../config/types';
 import { classifyError, DatabaseError } from '../db/errors';
 import { estimateMigration } from '../db/estimate';
+import { statementAt } from '../engine';
 import { connectedHover } from '../db/render/hover';
 import type { EstimateReport } from '../db/report';
 import { filePathOf } from './documentConfigs';
@@ -119,7 +120,7 @@ export function databaseFeature(env: Record<string, string | undefined> = proces
 
     async hover(uri: string, offset: number, linted: LintedDocument): Promise<string | undefined> {
       if (link.status.state !== 'connected') return undefined;
-      const statementIndex = linted.result?.document.statements.find((s) => offset >= s.span.start && offset <= s.span.end)?.index;
+      const statementIndex = linted.result && statementAt(linted.result.document.statements, offset)?.index;
       if (statementIndex === undefined) return undefined;
       const entry = cachedEstimate(uri, linted);
       if (entry.pending) {

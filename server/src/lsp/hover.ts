@@ -1,9 +1,9 @@
 /** Hover content: the lock impact of the statement under the cursor. */
 import type { Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { hoverAt, type LintResult } from '../engine';
+import { impactOf, statementAt, type LintResult } from '../engine';
+import { renderHover } from '../hover';
 import type { LockstepConfig } from '../config/types';
-import type { TextSpan } from '../findings';
 import { spanToRange } from './diagnostics';
 import { isHostResult } from '../frameworks/lint';
 import { hostHoverAt } from '../frameworks/hover';
@@ -14,25 +14,9 @@ export function lockHover(doc: TextDocument, result: LintResult, offset: number,
     const found = hostHoverAt(result, offset, config);
     return found ? { contents: { kind: 'markdown', value: found.markdown }, range: spanToRange(doc, found.span.start + delta, found.span.end + delta) } : null;
   }
-  const markdown = hoverAt(result, offset, config);
-  if (!markdown) return null;
-  const hover: Hover = { contents: { kind: 'markdown', value: markdown } };
-  const span = statementSpanAt(result, offset);
-  if (span) hover.range = spanToRange(doc, span.start + delta, span.end + delta);
-  return hover;
-}
-
-/** Span of the statement containing `offset` (its `;` included). Statements are in document order. */
-function statementSpanAt(result: LintResult, offset: number): TextSpan | undefined {
-  const statements = result.document?.statements ?? [];
-  let low = 0;
-  let high = statements.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const { span } = statements[mid];
-    if (offset < span.start) high = mid - 1;
-    else if (offset > span.end) low = mid + 1;
-    else return span;
-  }
-  return undefined;
+  // One binary search for the statement (engine.ts statementAt), its hover rendered once.
+  const stmt = statementAt(result.document.statements, offset);
+  if (!stmt) return null;
+  const markdown = renderHover(impactOf(stmt), result.document, config);
+  return { contents: { kind: 'markdown', value: markdown }, range: spanToRange(doc, stmt.span.start + delta, stmt.span.end + delta) };
 }

@@ -6,6 +6,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isHostResult } from '../frameworks/lint';
+import { statementAt } from '../engine';
 import type { LintedDocument } from './documentLinter';
 
 export interface FromLastLint {
@@ -44,7 +45,7 @@ export class LastLintLookup {
     const inEnd = offset >= before.length - ends.suffix + delta;
     const old = offset < ends.prefix ? offset : inEnd ? offset - delta : -1;
     if (old < 0) return undefined;
-    const stmt = last.result.document.statements.find((s) => old >= s.span.start && old <= s.span.end);
+    const stmt = statementAt(last.result.document.statements, old);
     if (!stmt) return undefined;
     if (stmt.span.end <= ends.prefix) return { linted: last, offset: old, delta: 0 };
     if (stmt.span.start >= before.length - ends.suffix) return { linted: last, offset: old, delta };

@@ -16,6 +16,10 @@ export async function runSliced<T>(steps: Generator<void, T>, wanted: () => bool
     const step = steps.next();
     if (step.done) return step.value;
     if (performance.now() - sliceStart < sliceMs) continue;
+    // Two turns: the first lets the poll phase read what arrived; vscode-jsonrpc handles each message
+    // in a setImmediate queued then, which runs in the same check phase but after this continuation.
+    // The second turn lets those handlers (a hover) answer before the next slice, not after it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (!wanted()) {
       steps.return(undefined as T);

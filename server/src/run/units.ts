@@ -5,7 +5,7 @@
  * so `run` can never disagree with what the linter said about the same file.
  */
 import type { MigrationDocument, StatementInfo } from '../document/model';
-import { conflicts, strongest, type LockMode } from '../locks/modes';
+import { blockedBy, strongest, type LockMode } from '../locks/modes';
 import { baseName, inner, kindOf, names, rangeVarName, type AstNode } from '../parse/ast';
 import { LineIndex } from '../parse/positions';
 
@@ -50,7 +50,11 @@ function isRollback(stmt: StatementInfo): boolean {
 }
 
 function takesBlockingLock(stmt: StatementInfo): boolean {
-  return stmt.locks.effects.some((e) => !e.created && e.kind !== 'type' && (conflicts(e.mode, 'RowExclusiveLock') || conflicts(e.mode, 'AccessShareLock')));
+  return stmt.locks.effects.some((e) => {
+    if (e.created) return false;
+    const blocks = blockedBy(e.mode, e.kind);
+    return blocks.reads || blocks.writes;
+  });
 }
 
 function concurrentIndexOf(stmt: StatementInfo): RunUnit['concurrentIndex'] {
