@@ -18,7 +18,9 @@ describe('the Lockstep extension in the VS Code UI', function () {
   let context: BrowserContext;
   let page: Page;
 
-  before(async () => {
+  before(async function () {
+    // openWorkbench alone may wait 2 minutes for the workbench on a loaded machine.
+    this.timeout(240000);
     ({ context, page } = await openWorkbench());
     await openFromExplorer(page, MIGRATION);
   });
