@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { sqlName } from '../../../server/src/locks/modes';
-import { editorLine, env, openWorkbench, screenshot } from './workbench';
+import { editorLine, env, openWorkbench, screenshot, UI_WAIT } from './workbench';
 
 const WALKTHROUGH = 'Get started with Lockstep';
 /**
@@ -20,8 +20,6 @@ const WALKTHROUGH = 'Get started with Lockstep';
  * runs after VS Code's.
  */
 const STEP_FOCUS_DELAY_MS = 250;
-/** The longest any one UI change may take: a ceiling for a loaded 2-core machine (load 30+), never an expectation. */
-const UI_WAIT = 60000;
 
 describe('the Get started walkthrough', function () {
   // Ceilings, not expectations: on a loaded 2-core machine the first command waits for the
