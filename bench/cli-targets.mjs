@@ -9,18 +9,21 @@ import { generateMigration } from './migration.mjs';
 
 const TIME = '/usr/bin/time';
 
-/** Wall time and peak RSS of one process (RSS from GNU time when it is installed). */
+/**
+ * Wall time, CPU time (user + system) and peak RSS of one process (CPU and RSS from GNU time when it
+ * is installed). On a machine shared with other jobs the CPU time is the steadier figure.
+ */
 export function run(command, args, cwd) {
   const withTime = existsSync(TIME);
   const started = performance.now();
   const result = withTime
-    ? spawnSync(TIME, ['-f', '%M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 })
+    ? spawnSync(TIME, ['-f', '%U %S %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 })
     : spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (result.error) throw result.error;
   if (!/^\s*[[{]/.test(result.stdout)) throw new Error(`${command} ${args.join(' ')}: no JSON report (exit ${result.status}): ${result.stderr.slice(0, 500)}`);
-  const rssKb = withTime ? Number(result.stderr.trim().split('\n').pop()) : NaN;
-  return { ms, rssMb: rssKb / 1024 };
+  const [user, system, rssKb] = withTime ? result.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  return { ms, cpuMs: (user + system) * 1000, rssMb: rssKb / 1024 };
 }
 
 export function median(values) {
@@ -31,12 +34,13 @@ export function median(values) {
 
 /** Runs each tool `repetitions` times after one warm-up round, alternating so background load hits all alike. */
 export function compare(tools, repetitions, cwd) {
-  const out = Object.fromEntries(Object.keys(tools).map((name) => [name, { ms: [], rssMb: [] }]));
+  const out = Object.fromEntries(Object.keys(tools).map((name) => [name, { ms: [], cpuMs: [], rssMb: [] }]));
   for (let round = 0; round <= repetitions; round++) {
     for (const [name, [command, args]] of Object.entries(tools)) {
       const r = run(command, args, cwd);
       if (round > 0) {
         out[name].ms.push(r.ms);
+        out[name].cpuMs.push(r.cpuMs);
         out[name].rssMb.push(r.rssMb);
       }
     }

@@ -19,7 +19,9 @@ const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = re
  * for hovers sent one after another while each of `busyLints` whole-document lints runs.
  */
 export async function measureRequestLatency({ repo, workDir, lines, requests, busyLints, resolves = 3 }) {
-  const server = spawn(process.execPath, [join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to see what blocks it).
+  const nodeArgs = (process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const published = new Map(); // version → diagnostics
   const waiting = new Map();
@@ -77,6 +79,7 @@ export async function measureRequestLatency({ repo, workDir, lines, requests, bu
 
     // Hovers while the document relints: a BEGIN; at the top changes the transaction of every statement.
     const hoverWhileLinting = [];
+    let emptyWhileLinting = 0;
     let version = 1;
     for (let n = 0; n < busyLints; n++) {
       version++;
@@ -95,14 +98,20 @@ export async function measureRequestLatency({ repo, workDir, lines, requests, bu
       while (!done) {
         // Line numbers below the insert point are shifted by the BEGIN; line: a statement either way.
         const line = pick(statementLines) + (n % 2 === 0 ? 1 : 0);
-        const ms = await timed(() => connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 2 } }));
-        if (!done) hoverWhileLinting.push(ms);
+        let answer = null;
+        const ms = await timed(async () => (answer = await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 2 } })));
+        if (done) continue;
+        hoverWhileLinting.push(ms);
+        // A fast null is no answer: counted, so the latency figures cannot hide empty hovers.
+        if (!answer?.contents?.value) emptyWhileLinting++;
       }
       await linted;
     }
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
-    return { hover, codeAction, resolve, hoverWhileLinting, statements: statementLines.length, diagnostics: diagnostics.length };
+    // Let it exit on its own (a --cpu-prof profile is written at exit), then kill it anyway.
+    await new Promise((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', resolve), setTimeout(resolve, 10_000))));
+    return { hover, codeAction, resolve, hoverWhileLinting, emptyWhileLinting, statements: statementLines.length, diagnostics: diagnostics.length };
   } finally {
     connection.dispose();
     server.kill();

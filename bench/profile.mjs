@@ -2,7 +2,8 @@
 // Profiles one corpus lint with V8's sampler (node --cpu-prof) and prints the functions with the
 // most self time, for BENCHMARKS.md. Not part of `npm run bench`'s figures: a profile slows the run.
 //
-// Usage: node bench/profile.mjs [--no-history] [--top N] [--corpus DIR]
+// Usage: node bench/profile.mjs [--no-history] [--inclusive] [--top N] [--corpus DIR]
+// --inclusive: also the time per function with its callees (where the time goes).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,34 @@ export function summarize(profile) {
   return { totalMs: all / 1000, rows: [...totals].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / all })) };
 }
 
+/** Total time per function: its own samples plus its callees', each sample counted once per function. */
+export function summarizeInclusive(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n) => {
+    const frame = n.callFrame;
+    const file = frame.url ? frame.url.replace(/^.*\//, '') : '';
+    return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+  };
+  const hits = new Map();
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, i) => hits.set(id, (hits.get(id) ?? 0) + (deltas[i] ?? 0)));
+  const totals = new Map();
+  let all = 0;
+  for (const [id, us] of hits) {
+    all += us;
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const key = keyOf(byId.get(at));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      totals.set(key, (totals.get(key) ?? 0) + us);
+    }
+  }
+  return { totalMs: all / 1000, rows: [...totals].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / all })) };
+}
+
 function main() {
   const corpus = resolve(REPO, option('--corpus', '../shared/corpus'));
   const top = Number(option('--top', 25));
@@ -45,11 +74,16 @@ function main() {
     if (run.error) throw run.error;
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`no profile written (exit ${run.status}): ${run.stderr.slice(0, 500)}`);
-    const { totalMs, rows } = summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    console.log(`Profile of \`node dist/cli.js lint <corpus> --format json${process.argv.includes('--no-history') ? ' --no-history' : ''}\`: ${totalMs.toFixed(0)} ms sampled`);
-    console.log('| self time | share | function |');
-    console.log('| --- | --- | --- |');
-    for (const r of rows.slice(0, top)) console.log(`| ${r.ms.toFixed(0)} ms | ${(r.share * 100).toFixed(1)} % | \`${r.name}\` |`);
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const tables = process.argv.includes('--inclusive') ? [['self time', summarize], ['total (with callees)', summarizeInclusive]] : [['self time', summarize]];
+    for (const [heading, summary] of tables) {
+      const { totalMs, rows } = summary(profile);
+      console.log(`Profile of \`node dist/cli.js lint <corpus> --format json${process.argv.includes('--no-history') ? ' --no-history' : ''}\`: ${totalMs.toFixed(0)} ms sampled`);
+      console.log(`| ${heading} | share | function |`);
+      console.log('| --- | --- | --- |');
+      for (const r of rows.slice(0, top)) console.log(`| ${r.ms.toFixed(0)} ms | ${(r.share * 100).toFixed(1)} % | \`${r.name}\` |`);
+      console.log('');
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 // `lockstep trace` (dist/cli.js) and reports, per set, how many statements agreed with the lock
 // model, how many did not (with the differences), how many ran code the model does not analyse
 // (procedure and DO bodies) and how many PGlite could not replay (failed statements, e.g. an
-// extension PGlite lacks, and everything after them that depends on it).
+// extension PGlite lacks, and everything after them that depends on it), grouped by reason.
 //
 // Usage: node scripts/trace-corpus.mjs [--corpus DIR] [--set NAME] [--json FILE] [--timeout-ms N] (N: the whole set's limit)
 // Exit code: 0 when every replayed statement agrees with the model or differs only in ways that
@@ -58,13 +58,18 @@ function traceSet(set) {
   const ms = Date.now() - started;
   if (run.status === 2 || !run.stdout) return { name: set.name, ms, error: (run.stderr || String(run.error ?? 'no output')).trim().split('\n').slice(-3).join(' | ') };
   const reports = JSON.parse(run.stdout);
-  const summary = { name: set.name, ms, files: reports.length, agree: 0, disagree: 0, explained: 0, unpredicted: 0, applied: 0, skipped: 0, failed: 0, setupFailed: 0, differences: [] };
+  const summary = { name: set.name, ms, files: reports.length, agree: 0, disagree: 0, explained: 0, unpredicted: 0, applied: 0, skipped: 0, failed: 0, setupFailed: 0, failedReasons: {}, differences: [] };
   for (const report of reports) {
     summary.setupFailed += report.setupFailures.length;
     for (const s of report.statements) {
       // Rollback sections (dbmate's migrate:down) and the file's BEGIN/COMMIT are not replayed.
       if (s.outcome === 'skipped') summary.skipped++;
-      else if (s.outcome === 'failed') summary.failed++;
+      else if (s.outcome === 'failed') {
+        summary.failed++;
+        // Why, grouped (server/src/trace/failureReasons.ts).
+        const reason = s.failureReason ?? 'unknown';
+        summary.failedReasons[reason] = (summary.failedReasons[reason] ?? 0) + 1;
+      }
       else if (s.outcome === 'applied') summary.applied++;
       else if (s.unpredicted) summary.unpredicted++;
       else if (s.agrees) summary.agree++;
@@ -101,6 +106,7 @@ for (const set of SETS.filter((s) => !only || s.name === only)) {
       `${r.name}: ${r.files} files in ${(r.ms / 1000).toFixed(1)} s — ${r.agree} agree, ${r.disagree} differ, ${r.explained} explained, ` +
         `${r.unpredicted} procedure/DO bodies, ${r.applied} applied outside a transaction, ${r.skipped} skipped (rollbacks, BEGIN/COMMIT), ${r.failed} not replayable on PGlite, ${r.setupFailed} setup statements skipped`,
     );
+    for (const [reason, n] of Object.entries(r.failedReasons).sort((a, b) => b[1] - a[1])) console.log(`  not replayable: ${n} × ${reason}`);
     for (const d of r.differences) console.log(`  ${d.file}: ${d.summary}\n    ${d.differences.join('\n    ')}`);
   }
 }

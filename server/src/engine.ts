@@ -10,12 +10,13 @@ import { forwardKeyHash, hashString } from './document/forwardState';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
-import { loadParser, parseChunk, type ParseOutcome } from './parse/pgParser';
+import { loadParser, parseChunk, parseChunksTogether, type ParseOutcome } from './parse/pgParser';
 import { loadHostGrammars } from './frameworks/treeSitter';
 import type { Chunk } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
-import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
-import type { Rule, RuleHit } from './rules/types';
+import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
+import type { Rule, RuleContext, RuleHit } from './rules/types';
+import { RuleDispatch } from './rules/dispatch';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
@@ -69,16 +70,21 @@ export interface StatementImpact {
   notes: string[];
 }
 
-let ready: Promise<void> | undefined;
+let parserReady: Promise<void> | undefined;
+let grammarsReady: Promise<void> | undefined;
 
 /**
  * Load the libpg-query WASM module, and the tree-sitter grammars the Python/Ruby/Elixir extractors
  * read host files with (extractors are synchronous; a grammar that fails to load leaves its files
  * "not analysed"). Call once before anything else; later calls are no-ops.
+ * `hostGrammars: false` skips the grammars (a CLI run over .sql files only): they cost more start-up
+ * CPU than the SQL parser. A later call without it loads them.
  */
-export function initEngine(): Promise<void> {
-  ready ??= Promise.all([loadParser(), loadHostGrammars()]).then(() => undefined);
-  return ready;
+export function initEngine(options: { hostGrammars?: boolean } = {}): Promise<void> {
+  parserReady ??= loadParser();
+  if (options.hostGrammars === false) return parserReady;
+  grammarsReady ??= loadHostGrammars();
+  return Promise.all([parserReady, grammarsReady]).then(() => undefined);
 }
 
 /**
@@ -96,7 +102,7 @@ export class EngineCache implements AnalysisMemo {
   /** Rule results depend on the config too; a different config starts them afresh. */
   private hitsConfig = '';
   /** Counters for tests and benchmarks: how much work the last lint really did. */
-  stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0 };
+  stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
 
   parse(chunk: Chunk): ParseOutcome {
     let entry = this.parses.get(chunk.text);
@@ -124,7 +130,7 @@ export class EngineCache implements AnalysisMemo {
 
   beginRun(): void {
     this.generation++;
-    this.stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0 };
+    this.stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
   }
 
   /** Forget whatever the latest lint did not use. */
@@ -198,6 +204,8 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     config,
     catalog: options.schema,
     parse: cache ? (chunk) => cache.parse(chunk) : parseChunk,
+    // One parser call for the whole file when nothing is cached per statement.
+    parseTogether: cache ? undefined : parseChunksTogether,
     memo: cache,
     // Placeholder values change what a templated statement parses to while its text stays the same.
     stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`),
@@ -231,11 +239,17 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
   const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
+  const dispatch = new RuleDispatch(config);
+  const context: RuleContext = { doc: document, config, code: options.code };
   for (const stmt of document.statements) {
-    const contextKey = `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`;
-    const compute = () => runRules(stmt, document, config, (r) => !r.crossStatement && !r.usesCode, options.code);
-    const cached = cache ? cache.ruleHits(configKey, contextKey, stmt.text, compute) : compute();
-    for (const hit of [...cached, ...runRules(stmt, document, config, (r) => !!r.crossStatement || !!r.usesCode, options.code)]) {
+    const rules = dispatch.forKind(stmt.kind);
+    if (cache) cache.stats.ruleVisits += rules.cacheable.length + rules.uncached.length;
+    const compute = () => runRules(stmt, rules.cacheable, context);
+    const cached = cache
+      ? cache.ruleHits(configKey, `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`, stmt.text, compute)
+      : compute();
+    const uncached = runRules(stmt, rules.uncached, context);
+    for (const hit of uncached.length ? [...cached, ...uncached] : cached) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index, hit.related);
     }
@@ -259,11 +273,10 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
 type RuleHitWithId = RuleHit & { ruleId: string };
 
 /** Rule hits with spans relative to the statement start, so they can be cached by text. */
-function runRules(stmt: StatementInfo, doc: MigrationDocument, config: LockstepConfig, which: (r: Rule) => boolean, code?: ReferenceLookup): RuleHitWithId[] {
+function runRules(stmt: StatementInfo, rules: readonly Rule[], context: RuleContext): RuleHitWithId[] {
   const hits: RuleHitWithId[] = [];
-  for (const rule of RULES) {
-    if (ruleSetting(config, rule.id) === 'off' || !which(rule)) continue;
-    for (const hit of rule.check(stmt, { doc, config, code })) {
+  for (const rule of rules) {
+    for (const hit of rule.check(stmt, context)) {
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
       hits.push({ ...hit, span, ruleId: rule.id });
     }
@@ -336,5 +349,5 @@ export function hoverAt(result: LintResult, offset: number, config: LockstepConf
 
 /** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */
 export function catalogFromSql(sql: string, config: LockstepConfig): Catalog {
-  return buildDocument(sql, { config, parse: parseChunk }).catalog;
+  return buildDocument(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether }).catalog;
 }

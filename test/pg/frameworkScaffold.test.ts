@@ -17,7 +17,7 @@ import type { FrameworkId } from '../../server/src/frameworks/types';
 import { scaffold } from '../../server/src/scaffold/scaffold';
 import { schemaFromSql } from '../../server/src/scaffold/schema';
 import { startCluster, type PgCluster } from '../support/pgCluster';
-import { LOG_SETTINGS, normSql, receivedStatements, type Received } from '../support/pgStatementLog';
+import { assertSent, LOG_SETTINGS, normSql, receivedStatements, type Received } from '../support/pgStatementLog';
 
 const OUT = resolve(__dirname, '../../test-output');
 const TABLE = 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, plan text)';
@@ -69,17 +69,6 @@ function expected(id: FrameworkId, files: Generated['files']): Received[] {
       .filter((s) => s.section === 'up')
       .map((s) => ({ sql: normSql(s.sql), inTransaction: e.transaction.wrapped || typeof s.transaction === 'object' }));
   });
-}
-
-function assertSent(want: Received[], got: Received[]): void {
-  assert.ok(want.length >= 5, 'the plan yields statements');
-  let at = 0;
-  for (const w of want) {
-    const i = got.findIndex((g, k) => k >= at && g.sql === w.sql);
-    assert.ok(i >= 0, `the server never received (in order): ${w.sql}\nreceived:\n${got.map((g) => g.sql).join('\n')}`);
-    assert.equal(got[i].inTransaction, w.inTransaction, `${w.sql.slice(0, 80)} ${w.inTransaction ? 'should' : 'should not'} run inside BEGIN … COMMIT`);
-    at = i + 1;
-  }
 }
 
 describe('scaffold --format <framework>: the real migrators run the generated migrations', function () {

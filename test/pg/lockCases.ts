@@ -82,6 +82,12 @@ INSERT INTO memo_refs SELECT g, g FROM generate_series(1, 100) g;
 ALTER TABLE old_memos RENAME TO memos;
 ALTER TABLE memos RENAME COLUMN id TO memo_id;
 CREATE TABLE counters (id int PRIMARY KEY, n serial);
+CREATE INDEX payments_ref_lower ON payments (lower(ref));
+CREATE INDEX payments_paid_at ON payments (paid_at);
+CREATE TABLE stamps (id int PRIMARY KEY, at timestamp(3));
+CREATE INDEX stamps_at ON stamps (at);
+INSERT INTO stamps SELECT g, timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, 500) g;
+CREATE TYPE pair AS (a int, b int);
 
 ANALYZE;
 `;
@@ -437,6 +443,25 @@ const MORE_CASES: LockCase[] = [
   { sql: 'ALTER TABLE memo_refs ALTER COLUMN memo_id TYPE bigint' },
   // A serial column's sequence is dropped with it (crates.io).
   { sql: 'ALTER TABLE counters DROP COLUMN n' },
+  // Second pass over crates.io, hatchet and UPchieve (docs/trace.md): a dropped column takes its
+  // foreign key (and the key's triggers on the referenced table) along.
+  { sql: 'ALTER TABLE tags DROP COLUMN user_id' },
+  // Retyping without a rewrite still re-creates the indexes on the column; an expression index is built again.
+  { sql: 'ALTER TABLE payments ALTER COLUMN ref TYPE text' },
+  { sql: 'ALTER TABLE payments ALTER COLUMN ref TYPE varchar(40)' },
+  { sql: 'ALTER TABLE payments ALTER COLUMN paid_at TYPE timestamptz', session: "SET LOCAL timezone = 'UTC'" },
+  { sql: 'ALTER TABLE payments ALTER COLUMN paid_at TYPE timestamp(3)' },
+  { sql: 'ALTER TABLE stamps ALTER COLUMN at TYPE timestamp' },
+  { sql: 'ALTER TABLE users ADD COLUMN IF NOT EXISTS name text' },
+  { sql: 'ALTER TABLE accounts ADD CONSTRAINT accounts_handle_uidx UNIQUE USING INDEX accounts_handle_uidx' },
+  // Composite types are relations; DROP TYPE locks the type.
+  { sql: 'CREATE TYPE triple AS (a int, b int)' },
+  { sql: 'DROP TYPE pair' },
+  { sql: 'DROP TYPE mood' },
+  // A partitioned table has no storage: its partitions are read, emptied and analysed in its place.
+  { sql: 'ALTER TABLE events ALTER COLUMN kind SET NOT NULL' },
+  { sql: 'TRUNCATE events' },
+  { sql: 'ANALYZE events' },
 ];
 
 /** Every statement form the oracle runs. */

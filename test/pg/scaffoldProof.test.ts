@@ -27,26 +27,35 @@ export const LOCK_WAIT_BOUND_MS = 1000;
 // under 200 ms). What the plan does to traffic is the lock wait, sampled from pg_stat_activity.
 
 const ALL_RUNNERS = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
-const FIXTURES: Array<{ fixture: Fixture; db: string }> = process.env.LOCKSTEP_SCAFFOLD_ALL_RUNNERS
-  ? ALL_RUNNERS.map((r) => ({ fixture: renameColumnFixture(r), db: `scaffold_rename_${r.replace('-', '_')}` }))
+
+/**
+ * Each proof gets a fresh fixture: fixtures keep what their workloads wrote in closures, so one
+ * reused by the PostgreSQL 14 suite after the 18 one would expect the 18 run's writes.
+ */
+interface ProofCase {
+  make: () => Fixture;
+  db: string;
+}
+const FIXTURES: ProofCase[] = process.env.LOCKSTEP_SCAFFOLD_ALL_RUNNERS
+  ? ALL_RUNNERS.map((r) => ({ make: () => renameColumnFixture(r), db: `scaffold_rename_${r.replace('-', '_')}` }))
   : [
-      { fixture: renameColumnFixture('goose'), db: 'scaffold_rename_column' },
-      { fixture: renameTableFixture('plain'), db: 'scaffold_rename_table' },
-      { fixture: splitTableFixture('dbmate'), db: 'scaffold_split_table' },
-      { fixture: mergeTablesFixture('diesel'), db: 'scaffold_merge_tables' },
-      { fixture: changeTypeFixture('golang-migrate'), db: 'scaffold_change_type' },
-      { fixture: changePrimaryKeyFixture('bigint', 'flyway'), db: 'scaffold_pk_bigint' },
-      { fixture: changePrimaryKeyFixture('uuid', 'dbmate'), db: 'scaffold_pk_uuid' },
-      { fixture: changePrimaryKeyFixture('rename', 'sqitch'), db: 'scaffold_pk_rename' },
-      { fixture: addNotNullColumnFixture('diesel'), db: 'scaffold_add_not_null' },
-      { fixture: splitColumnFixture('split', 'plain'), db: 'scaffold_split_column' },
-      { fixture: addForeignKeyFixture('golang-migrate'), db: 'scaffold_add_foreign_key' },
-      { fixture: splitColumnFixture('merge', 'goose'), db: 'scaffold_merge_columns' },
-      { fixture: dropColumnFixture('flyway'), db: 'scaffold_drop_column' },
-      { fixture: dropTableFixture('sqitch'), db: 'scaffold_drop_table' },
+      { make: () => renameColumnFixture('goose'), db: 'scaffold_rename_column' },
+      { make: () => renameTableFixture('plain'), db: 'scaffold_rename_table' },
+      { make: () => splitTableFixture('dbmate'), db: 'scaffold_split_table' },
+      { make: () => mergeTablesFixture('diesel'), db: 'scaffold_merge_tables' },
+      { make: () => changeTypeFixture('golang-migrate'), db: 'scaffold_change_type' },
+      { make: () => changePrimaryKeyFixture('bigint', 'flyway'), db: 'scaffold_pk_bigint' },
+      { make: () => changePrimaryKeyFixture('uuid', 'dbmate'), db: 'scaffold_pk_uuid' },
+      { make: () => changePrimaryKeyFixture('rename', 'sqitch'), db: 'scaffold_pk_rename' },
+      { make: () => addNotNullColumnFixture('diesel'), db: 'scaffold_add_not_null' },
+      { make: () => splitColumnFixture('split', 'plain'), db: 'scaffold_split_column' },
+      { make: () => addForeignKeyFixture('golang-migrate'), db: 'scaffold_add_foreign_key' },
+      { make: () => splitColumnFixture('merge', 'goose'), db: 'scaffold_merge_columns' },
+      { make: () => dropColumnFixture('flyway'), db: 'scaffold_drop_column' },
+      { make: () => dropTableFixture('sqitch'), db: 'scaffold_drop_table' },
     ].filter((x) => !process.env.LOCKSTEP_SCAFFOLD_ONLY || x.db.includes(process.env.LOCKSTEP_SCAFFOLD_ONLY));
 
-function suite(version: PgMajor, fixtures: Array<{ fixture: Fixture; db: string }>): void {
+function suite(version: PgMajor, fixtures: ProofCase[]): void {
   describe(`scaffold: expand → migrate → contract under live load (PostgreSQL ${version})`, function () {
     this.timeout(600_000);
     let cluster: PgCluster;
@@ -72,9 +81,10 @@ function suite(version: PgMajor, fixtures: Array<{ fixture: Fixture; db: string 
       }
     });
 
-    for (const { fixture, db } of fixtures) {
-      it(`${fixture.kind} with ${fixture.runner} files`, async () => {
-        const report = await prove(cluster, fixture, db);
+    for (const { make, db } of fixtures) {
+      const { kind, runner } = make();
+      it(`${kind} with ${runner} files`, async () => {
+        const report = await prove(cluster, make(), db);
         reports.push(report);
         assert.deepEqual(report.errors, [], 'workload errors');
         assert.deepEqual(report.mismatches, [], 'lost or mismatched rows');
@@ -117,5 +127,5 @@ if (ORACLE_VERSIONS.includes(18) && FULL && !process.env.LOCKSTEP_SCAFFOLD_ONLY)
 }
 // PostgreSQL 14 too (the oldest version the suites cover): every kind, in the load script.
 if (ORACLE_VERSIONS.includes(14) && FULL) {
-  suite(14, FIXTURES.map((x) => ({ fixture: x.fixture, db: x.db.replace(/^scaffold_/, 'scaffold14_') })));
+  suite(14, FIXTURES.map((x) => ({ make: x.make, db: x.db.replace(/^scaffold_/, 'scaffold14_') })));
 }

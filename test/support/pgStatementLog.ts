@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strict as assert } from 'node:assert';
 import type { PgCluster } from './pgCluster';
 
 export const LOG_SETTINGS = { log_statement: 'all', logging_collector: 'on', log_directory: 'log', log_filename: 'pg.log', log_line_prefix: '@@%d@@ ' };
@@ -33,4 +34,16 @@ export function receivedStatements(cluster: PgCluster, db: string): Received[] {
     if (/^(COMMIT|ROLLBACK|END)\b/i.test(sql)) open = false;
   }
   return out;
+}
+
+/** Every wanted statement reached the server, in order, inside BEGIN … COMMIT exactly when wanted. */
+export function assertSent(want: Received[], got: Received[]): void {
+  assert.ok(want.length >= 5, 'the plan yields statements');
+  let at = 0;
+  for (const w of want) {
+    const i = got.findIndex((g, k) => k >= at && g.sql === w.sql);
+    assert.ok(i >= 0, `the server never received (in order): ${w.sql}\nreceived:\n${got.map((g) => g.sql).join('\n')}`);
+    assert.equal(got[i].inTransaction, w.inTransaction, `${w.sql.slice(0, 80)} ${w.inTransaction ? 'should' : 'should not'} run inside BEGIN … COMMIT`);
+    at = i + 1;
+  }
 }

@@ -71,6 +71,8 @@ export interface RelationInfo {
   indexColumns?: string[];
   /** For an index: built with a WHERE clause, so it holds only some rows. */
   partial?: boolean;
+  /** For an index: the columns its key expressions and WHERE clause name (`lower(email)` → email). */
+  exprColumns?: string[];
   /** REPLICA IDENTITY when set by ALTER TABLE (unset: DEFAULT, the primary key). */
   replicaIdentity?: { kind: 'default' | 'nothing' | 'full' | 'index'; index?: string };
   /** For a partitioned table: its partition key columns. */
@@ -250,6 +252,17 @@ export class Catalog {
   /** Views and materialized views that read `table`. */
   dependentsOf(table: string): RelationInfo[] {
     return this.dependents.get(baseName(table)).map((n) => this.rels.get(n)).filter((r): r is RelationInfo => !!r);
+  }
+
+  /**
+   * Indexes of `table` that depend on `column`: as a key, or inside a key expression or the WHERE
+   * clause. DROP COLUMN drops them; ALTER COLUMN TYPE builds them again.
+   */
+  indexesOnColumn(table: string, column: string): string[] {
+    return this.indexesOf(table).filter((i) => {
+      const rel = this.rels.get(i);
+      return !!rel && (rel.indexColumns?.includes(column) || rel.exprColumns?.includes(column));
+    });
   }
 
   /** Is `column` the leading column of some index of `table` (so an equality lookup need not scan)? */
@@ -454,6 +467,7 @@ export class Catalog {
       const child = this.rels.get(name);
       if (child?.kind === 'sequence' && child.column === from) this.editRelation(name)!.column = to;
       if (child?.indexColumns?.includes(from)) this.editRelation(name)!.indexColumns = swap(child.indexColumns);
+      if (child?.exprColumns?.includes(from)) this.editRelation(name)!.exprColumns = swap(child.exprColumns);
     }
     for (const c of this.constraintsOf(table)) {
       const mine = this.editConstraint(c.name)!;
@@ -618,7 +632,8 @@ const APPLY: Record<string, Apply> = {
     const cols = list(s.indexParams).map((p) => as(p, 'IndexElem')?.name ?? 'expr');
     // CREATE [UNIQUE] INDEX without a name ends in _idx (only constraints end in _key).
     const name = s.idxname ?? defaultIndexName(table, indexNameColumns(s), s.primary ? 'pkey' : s.isconstraint ? 'key' : 'idx');
-    cat.addRelation({ name, kind: 'index', table, indexColumns: cols, ...(s.whereClause ? { partial: true } : {}) });
+    const exprColumns = columnsNamed([list(s.indexParams).map((p) => as(p, 'IndexElem')?.expr), s.whereClause]);
+    cat.addRelation({ name, kind: 'index', table, indexColumns: cols, ...(exprColumns.length ? { exprColumns } : {}), ...(s.whereClause ? { partial: true } : {}) });
   },
   AlterTableStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
@@ -679,7 +694,8 @@ const APPLY: Record<string, Apply> = {
       return;
     }
     for (const obj of list(s.objects)) {
-      const parts = obj.List ? names(obj.List.items) : names([obj]);
+      // DROP TYPE/DOMAIN names arrive as TypeName nodes.
+      const parts = obj.List ? names(obj.List.items) : obj.TypeName ? names(obj.TypeName.names) : names([obj]);
       const name = parts[parts.length - 1];
       const onTable = tableObjectKind(s.removeType);
       if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.deleteType(name ?? '');
@@ -736,6 +752,13 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       break;
     case 'AT_DropColumn':
       rel()?.columns.delete(cmd.name);
+      // Indexes on the column go with it (with the constraints they back), and so do the
+      // constraints that name it (a foreign key on it, a multi-column key).
+      for (const index of cat.indexesOnColumn(table, cmd.name)) {
+        cat.removeConstraint(index);
+        cat.drop(index);
+      }
+      for (const con of cat.constraintsOf(table)) if (con.columns?.includes(cmd.name)) cat.removeConstraint(con.name);
       // The column's owned sequence (serial, identity) is dropped with it.
       for (const seq of cat.sequencesOf(table)) if (cat.relation(seq)?.column === cmd.name) cat.drop(seq);
       break;
@@ -867,6 +890,18 @@ export function defaultIndexName(table: string, columns: string[], suffix: 'pkey
  * expression key is named after its function (`lower(name)` → `lower`), a cast or COLLATE after
  * what it wraps, and anything else `expr`.
  */
+/** Column names referenced anywhere in `nodes` (expressions, a WHERE clause). */
+function columnsNamed(nodes: unknown): string[] {
+  const found = new Set<string>();
+  walk(nodes, (kind, value) => {
+    if (kind === 'ColumnRef') {
+      const column = names(value.fields).pop();
+      if (column) found.add(column);
+    }
+  });
+  return [...found];
+}
+
 export function indexNameColumns(s: AstNode): string[] {
   return list(s.indexParams).map((p) => {
     const elem = as(p, 'IndexElem');

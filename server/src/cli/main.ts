@@ -3,6 +3,8 @@
  * it only exports the bundled engine, so scripts measure exactly what users run.
  */
 import { runCli, type CliIO } from './run';
+import { isSubcommand } from './commandNames';
+import { keepProjectFactsForTheRun } from '../document/projectFacts';
 
 // For scripts/corpus-check.mjs: the same engine and splitter, straight from the bundle.
 export { initEngine, lintText, explain } from '../engine';
@@ -39,6 +41,8 @@ if (require.main === module) {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
+  // `lockstep lint` is one pass over files that do not change under it; `watch` and the rest re-read.
+  if (!isSubcommand(process.argv[2])) keepProjectFactsForTheRun();
   runCli(process.argv.slice(2), processIO()).then(
     (code) => {
       // exitCode, not exit(): let buffered output to a pipe drain first.

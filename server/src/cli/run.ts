@@ -8,6 +8,7 @@ import { isSubcommand, SUBCOMMAND_NAMES, type SubcommandName } from './commandNa
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
+import { isHostPath } from '../frameworks/registry';
 import { HELP, parseArgs, type LintArgs } from './args';
 import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands } from './files';
@@ -126,7 +127,9 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   let outcomes: LintOutcome[] = [];
   if (jobs.length > 0) {
     try {
-      await initEngine();
+      // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
+      const hostGrammars = Boolean(args.code || args.codeRef) || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
+      await initEngine({ hostGrammars });
     } catch (err) {
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_USAGE;

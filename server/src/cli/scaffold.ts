@@ -15,7 +15,7 @@ import { frameworkById, isHostPath } from '../frameworks/registry';
 import { blockerText, isBlocker } from '../scaffold/planMd';
 import { schemaFromSql, type SchemaInfo } from '../scaffold/schema';
 import { schemaFromDatabase } from '../scaffold/dbSchema';
-import { loadWorkspace, migrationTexts, replaySchema, type Workspace } from '../scaffold/workspace';
+import { findMigrationsDir, loadWorkspace, migrationTexts, replaySchema, type Workspace } from '../scaffold/workspace';
 import { schemaFromPglite } from '../scaffold/pgliteSchema';
 import type { LockstepConfig } from '../config/types';
 import { ConfigResolver } from './configs';
@@ -23,13 +23,16 @@ import type { Subcommand } from './commands';
 import type { CliIO } from './run';
 import { atLeast } from './report';
 
-const RUNNER_IDS: RunnerId[] = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'];
+const RUNNER_IDS: RunnerId[] = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel', 'prisma', 'drizzle'];
+/** SQL-file frameworks: `--format prisma` is their runner's layout (migration folders, Drizzle's journal). */
+const SQL_FRAMEWORKS: RunnerId[] = ['prisma', 'drizzle'];
+const SQL_FRAMEWORK_DIRS: Partial<Record<RunnerId, string>> = { prisma: 'prisma/migrations', drizzle: 'drizzle' };
 
 const COMMON = `Options:
   --runner <id>          ${RUNNER_IDS.join(', ')} (default: the config's, else detected from the existing files)
-  --format <f>           how to write the migrations: sql (the runner's files), ${writableFrameworks().map((f) => f.id).join(', ')}
+  --format <f>           how to write the migrations: sql (the runner's files), ${[...writableFrameworks().map((f) => f.id), ...SQL_FRAMEWORKS].join(', ')}
                          (that framework's own migrations), or auto (default: a framework whose migrations are
-                         already in the folder, else sql)
+                         already in the folder, else sql; Prisma and Drizzle folders are found as runners)
   --dir <path>           migrations folder (default: found under the working folder)
   --name <plan>          the plan's name (default from the kind and table, e.g. rename_users_email): names
                          every object and file it creates, so two plans on one table do not collide
@@ -124,7 +127,7 @@ async function replay(kind: string, ws: Workspace, config: LockstepConfig, io: C
 
 /** `--format`: a framework's migrations, or the runner's SQL files. `auto`: the framework of the migrations already in the folder. */
 function pickFormat(format: string | undefined, hosts: Array<{ name: string; text: string }>): ScaffoldRequest['framework'] {
-  if (format === 'sql') return undefined;
+  if (format === 'sql' || SQL_FRAMEWORKS.includes(format as RunnerId)) return undefined;
   const found = detectWorkspaceFramework(hosts);
   if (!format || format === 'auto') return found;
   const fw = writableFrameworks().find((f) => f.id === format);
@@ -177,7 +180,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const { config, problems } = resolver.configFor(join(io.cwd, 'lockstep-scaffold.sql'));
     for (const p of problems) io.writeErr(`lockstep: ${p.file}: ${p.message}\n`);
     if (v.runner && !RUNNER_IDS.includes(v.runner as RunnerId)) throw new ScaffoldError(`--runner must be one of ${RUNNER_IDS.join(', ')}`);
-    const ws = loadWorkspace(io.cwd, { runner: (v.runner as RunnerId | undefined) ?? config.runner }, v.dir);
+    const sqlFramework = SQL_FRAMEWORKS.find((r) => r === v.format);
+    if (sqlFramework && v.runner && v.runner !== sqlFramework) throw new ScaffoldError(`--format ${sqlFramework} writes ${sqlFramework} migrations: drop --runner ${v.runner}`);
+    // A first Prisma or Drizzle migration goes where the tool keeps them.
+    const dir = v.dir ?? (sqlFramework && !existsSync(join(io.cwd, findMigrationsDir(io.cwd))) ? SQL_FRAMEWORK_DIRS[sqlFramework] : undefined);
+    const ws = loadWorkspace(io.cwd, { runner: sqlFramework ?? (v.runner as RunnerId | undefined) ?? config.runner }, dir);
     await initEngine();
     const hosts = ws.existing.filter((n) => isHostPath(n)).map((name) => ({ name, text: readText(join(ws.root, ws.migrationsDir, name)) }));
     const framework = pickFormat(v.format, hosts);
@@ -191,7 +198,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     };
     const args = { ...Object.fromEntries(kind.params.map((p) => [p.name, v[p.name]])), name: v.name };
     const result = scaffold({
-      kind: kind.id, args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan,
+      kind: kind.id, args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan, drizzleJournal: ws.drizzleJournal,
       planDir: v['plan-dir'], options, config, framework,
     });
     const clash = result.files.filter((f) => !f.appendsTo && existsSync(join(io.cwd, f.path)));

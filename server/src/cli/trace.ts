@@ -6,6 +6,7 @@
  */
 import { initEngine } from '../engine';
 import { forwardFiles, planTraceJobs, type TraceFile } from '../trace/jobs';
+import type { FailedStatement } from '../trace/failureReasons';
 import { compareTrace } from '../trace/plan';
 import { renderTraceText, type TracedFile } from '../trace/render';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, traceInWorker } from '../trace/traceClient';
@@ -60,7 +61,9 @@ export const traceCommand: Subcommand = {
       io.writeErr(`lockstep: trace failed: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
-    const traced: TracedFile[] = linted.map((l, i) => ({ displayPath: l.displayPath, text: l.text, report: compareTrace(l.result, response.jobs[i], response) }));
+    // Files of a set share the shadow database: a failure is traced back to earlier files' failures too.
+    const failed: FailedStatement[] = [];
+    const traced: TracedFile[] = linted.map((l, i) => ({ displayPath: l.displayPath, text: l.text, report: compareTrace(l.result, response.jobs[i], response, failed) }));
     io.writeOut(format === 'json' ? `${JSON.stringify(traced.map((t) => ({ path: t.displayPath, ...t.report })), null, 2)}\n` : renderTraceText(traced));
     // Differences that depend on the data (docs/trace.md) are reported, not failed.
     return traced.some((t) => t.report.statements.some((s) => s.agrees === false && !s.explained)) ? 1 : 0;

@@ -9,7 +9,7 @@ import type { TextSpan } from '../findings';
 import { analyzeLocks, type StatementLocks } from '../locks/model';
 import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
-import { splitSql, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
+import { splitSqlSteps, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
 import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
@@ -96,6 +96,8 @@ export interface MigrationDocument {
  * `CREATE TABLE admin.users` does not make `public.users` new.
  */
 export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
+  // Nothing of that name created in this file: no need to find which schemas the statement means (a walk of its AST).
+  if (!doc.createdAt.has(baseName(relation))) return false;
   const stmt = doc.statements[before];
   const section = stmt?.section;
   const schemas = relation.includes('.')
@@ -140,6 +142,11 @@ export interface BuildOptions {
   path?: string;
   config: LockstepConfig;
   parse: ChunkParser;
+  /**
+   * Parses all the chunks at once (parseChunksTogether), or undefined when that fails: then `parse`
+   * parses them one by one. Unset: one by one (the language server's cache is per chunk).
+   */
+  parseTogether?: (chunks: Chunk[]) => Map<Chunk, ParseOutcome> | undefined;
   /** Schema known before this file (e.g. from earlier migrations). */
   catalog?: Catalog;
   memo?: AnalysisMemo;
@@ -174,19 +181,21 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
   const prepared = preparedOrPlain(text, config.placeholders);
   const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
-  const split = splitSql(prepared.text);
+  const split = yield* splitSqlSteps(prepared.text);
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
   const notAnalysed: NotAnalysed[] = [];
   const templated = new Set<InputStatement>();
+  const branchOf = (chunk: Chunk) => prepared.branches.find((b) => overlaps([b], chunk.span));
+  const together = options.parseTogether?.(split.chunks.filter((c) => c.kind === 'sql' && !branchOf(c)));
   for (const chunk of split.chunks) {
     if (chunk.kind !== 'sql') continue;
-    const branch = prepared.branches.find((b) => overlaps([b], chunk.span));
+    const branch = branchOf(chunk);
     if (branch) {
       notAnalysed.push({ span: { ...chunk.span }, reason: `its text depends on a template {{ ${branch.keyword} }} … {{ end }} branch, so its statements are not known until the template runs` });
       continue;
     }
-    const outcome = options.parse(chunk);
+    const outcome = together?.get(chunk) ?? options.parse(chunk);
     yield;
     if (!outcome.ok) syntaxErrors.push(outcome.error);
     else if (prepared.text === text) parsed.push(...outcome.statements);

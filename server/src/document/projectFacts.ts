@@ -4,7 +4,7 @@
  * the tools the project depends on (package.json, Cargo.toml, graphile-migrate's `.gmrc`).
  * Read from disk next to the file; a missing or unreadable file is simply not a fact.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface ProjectFacts {
@@ -27,18 +27,55 @@ export interface ProjectFacts {
 export const NO_FACTS: ProjectFacts = Object.freeze({ tools: [] }) as ProjectFacts;
 
 const TOOL_PACKAGES = ['prisma', '@prisma/client', 'drizzle-kit', 'postgres-migrations', 'graphile-migrate'];
-const CACHE_MS = 2000;
+let cacheMs = 2000;
+/** Enough for every folder of a large migration set, so a run over many files does not re-read them. */
+const CACHE_ENTRIES = 20_000;
 const cache = new Map<string, { at: number; value: unknown }>();
 
 /** Re-reading on every keystroke is wasteful; facts a couple of seconds old are fine. */
 function cached<T>(key: string, read: () => T): T {
   const now = Date.now();
   const hit = cache.get(key);
-  if (hit && now - hit.at < CACHE_MS) return hit.value as T;
+  if (hit && now - hit.at < cacheMs) return hit.value as T;
   const value = read();
-  if (cache.size > 500) cache.clear();
+  if (cache.size > CACHE_ENTRIES) cache.clear();
   cache.set(key, { at: now, value });
   return value;
+}
+
+/**
+ * A one-shot run (`lockstep lint`) reads each fact once: the files do not change under it, and on a
+ * busy machine a run over a few thousand files outlasts the editor's two-second freshness many times.
+ */
+export function keepProjectFactsForTheRun(): void {
+  cacheMs = Infinity;
+}
+
+/**
+ * The names in a folder, read once; undefined when it cannot be listed. Looking a name up here first
+ * saves a failed stat for each fact file that is not there (most folders have none of them).
+ */
+function listing(dir: string): ReadonlySet<string> | undefined {
+  return cached(`l:${dir}`, () => {
+    try {
+      // Lower case: on a case-insensitive file system `cargo.toml` answers for `Cargo.toml`; the stat decides.
+      return new Set(readdirSync(dir).map((n) => n.toLowerCase()));
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** `existsSync(join(dir, name))`, skipped when the folder's listing has no such name. */
+function present(dir: string, name: string): boolean {
+  const names = listing(dir);
+  return (!names || names.has(name.toLowerCase())) && existsSync(join(dir, name));
+}
+
+/** `readText(join(dir, name))`, skipped when the folder's listing has no such name. */
+function readIn(dir: string, name: string): string | undefined {
+  const names = listing(dir);
+  return !names || names.has(name.toLowerCase()) ? readText(join(dir, name)) : undefined;
 }
 
 function readText(path: string): string | undefined {
@@ -62,10 +99,10 @@ export function readProjectFacts(path: string | undefined): ProjectFacts {
   const dir = dirname(path);
   const base = basename(path);
   const facts: ProjectFacts = { ...upwardFacts(dir) };
-  if (/\.sql$/i.test(base)) facts.flywayExecuteInTransaction = booleanSetting(cached(`t:${path}.conf`, () => readText(`${path}.conf`)), 'executeInTransaction');
-  if (/^(up|down)\.sql$/i.test(base)) facts.dieselRunInTransaction = booleanSetting(cached(`t:${dir}/metadata.toml`, () => readText(join(dir, 'metadata.toml'))), 'run_in_transaction');
-  facts.drizzleJournal = cached(`e:${dir}/meta`, () => existsSync(join(dir, 'meta', '_journal.json')));
-  facts.atlasSum = cached(`e:${dir}/atlas.sum`, () => existsSync(join(dir, 'atlas.sum')));
+  if (/\.sql$/i.test(base)) facts.flywayExecuteInTransaction = booleanSetting(cached(`t:${path}.conf`, () => readIn(dir, `${base}.conf`)), 'executeInTransaction');
+  if (/^(up|down)\.sql$/i.test(base)) facts.dieselRunInTransaction = booleanSetting(cached(`t:${dir}/metadata.toml`, () => readIn(dir, 'metadata.toml')), 'run_in_transaction');
+  facts.drizzleJournal = cached(`e:${dir}/meta`, () => present(dir, 'meta') && existsSync(join(dir, 'meta', '_journal.json')));
+  facts.atlasSum = cached(`e:${dir}/atlas.sum`, () => present(dir, 'atlas.sum'));
   return facts;
 }
 
@@ -77,16 +114,16 @@ function upwardFacts(start: string): Omit<ProjectFacts, 'flywayExecuteInTransact
     let sawCargo = false;
     let dir = start;
     for (let depth = 0; depth < 8; depth++) {
-      if (!facts.graphileConfig && (existsSync(join(dir, '.gmrc')) || existsSync(join(dir, '.gmrc.js')))) facts.graphileConfig = true;
+      if (!facts.graphileConfig && (present(dir, '.gmrc') || present(dir, '.gmrc.js'))) facts.graphileConfig = true;
       if (!sawPackage) {
-        const pkg = readText(join(dir, 'package.json'));
+        const pkg = readIn(dir, 'package.json');
         if (pkg !== undefined) {
           sawPackage = true;
           Object.assign(facts, packageFacts(pkg, facts.tools));
         }
       }
       if (!sawCargo) {
-        const cargo = readText(join(dir, 'Cargo.toml'));
+        const cargo = readIn(dir, 'Cargo.toml');
         if (cargo !== undefined) {
           sawCargo = true;
           if (/^\s*sqlx(\s*=|\s*\.|-)/m.test(cargo) || /\[dependencies\.sqlx\]/.test(cargo)) facts.tools.push('sqlx');

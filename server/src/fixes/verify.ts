@@ -11,6 +11,10 @@ import { LOCK_TIMEOUT_RULE } from './prelude';
 import { applyEdits } from './textEdits';
 import type { FixContext, TextEdit } from './types';
 import type { ProjectFacts } from '../document/projectFacts';
+import { lintWindow } from './window';
+
+/** What verification linted since the process started (tests count statements, never time). */
+export const verifyStats = { whole: 0, windowed: 0, statements: 0 };
 
 /** Rules a fix may leave new findings of, because their own safe fix (applied by fix-all) clears them. */
 export const FOLLOW_UPS: ReadonlySet<string> = new Set([LOCK_TIMEOUT_RULE, 'missing-if-exists']);
@@ -46,11 +50,27 @@ export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: re
   }
   if (text === ctx.text && files.length === 0 && !facts) return { ok: false, text };
   let after: LintResult;
+  let before: Map<string, number>;
   const counts = new Map<string, number>();
   try {
-    after = lintText(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache, facts });
-    countByRule(after.findings, counts);
-    let schema = after.document.catalog;
+    // A long document is judged on the statements the edits touch (window.ts), not re-linted whole.
+    const window = !facts ? lintWindow(ctx, edits, text) : undefined;
+    let schema;
+    if (window) {
+      verifyStats.windowed++;
+      verifyStats.statements += window.statements;
+      before = countByRule(window.before.findings);
+      countByRule(window.after.findings, counts);
+      after = { document: window.document, findings: window.after.findings };
+      schema = files.length ? window.catalogAfter() : undefined;
+    } else {
+      verifyStats.whole++;
+      before = countByRule(ctx.result.findings);
+      after = lintText(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache, facts });
+      verifyStats.statements += after.document.statements.length;
+      countByRule(after.findings, counts);
+      schema = after.document.catalog;
+    }
     for (const file of files) {
       const config = file.outside ? { ...ctx.config, transaction: 'never' as const } : ctx.config;
       const linted = lintText(file.text, { path: file.path, config, schema });
@@ -60,7 +80,6 @@ export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: re
   } catch {
     return { ok: false, text };
   }
-  const before = countByRule(ctx.result.findings);
   const target = ctx.finding.ruleId;
   if ((counts.get(target) ?? 0) >= (before.get(target) ?? 0)) return reject(`${target} still reported`, text, after);
   for (const [rule, n] of counts) {

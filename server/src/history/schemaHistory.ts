@@ -9,7 +9,7 @@ import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
 import { readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
-import { parseChunk } from '../parse/pgParser';
+import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { splitSql } from '../parse/split';
 import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
 import { readRegularFile } from './regularFile';
@@ -189,6 +189,6 @@ export class SchemaHistory {
     }
     if (text.length > MAX_REPLAYED_FILE_BYTES) return before;
     if (isHostPath(path)) return replayHost(path, text, before, config);
-    return buildDocument(text, { path, config, parse: parseChunk, catalog: before }).catalog;
+    return buildDocument(text, { path, config, parse: parseChunk, parseTogether: parseChunksTogether, catalog: before }).catalog;
   }
 }

@@ -3,7 +3,7 @@
  * subcommands (PostgreSQL's AlterTableGetLockLevel); rewrites and scans add up.
  */
 import { defaultIndexName, objectName } from '../catalog/catalog';
-import { AstNode, as, baseName, list, names, rangeVarName, typeInfo } from '../parse/ast';
+import { AstNode, as, baseName, list, names, rangeVarName, typeInfo, type TypeInfo } from '../parse/ast';
 import type { LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
 import { foreignKeyValidation } from './queries';
@@ -41,12 +41,15 @@ const SUBCOMMANDS: Record<string, Analyzer> = {
   AT_SetCompression: fixed('AccessExclusiveLock'),
   AT_DropColumn: (cmd, table, ctx) => ({
     mode: 'AccessExclusiveLock',
-    // Indexes on the column, and the sequence it owns (serial, identity), are dropped with it.
+    // Indexes on the column (as a key, in an expression or WHERE clause), and the sequence it owns
+    // (serial, identity), are dropped with it.
     others: [
+      ...ctx.catalog.indexesOnColumn(table, cmd.name).map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+      // So are its foreign keys, whose triggers on the referenced table are removed under ACCESS EXCLUSIVE.
       ...ctx.catalog
-        .indexesOf(table)
-        .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(cmd.name))
-        .map((i) => indexEffect(i, 'AccessExclusiveLock', { dropped: true, implied: true })),
+        .constraintsOf(table)
+        .filter((fk) => fk.kind === 'foreign' && fk.references && fk.references !== table && fk.columns?.includes(cmd.name))
+        .map((fk): LockEffect => ({ object: fk.references!, kind: 'table', mode: 'AccessExclusiveLock', rewrite: false, scan: false, implied: true })),
       ...ctx.catalog
         .sequencesOf(table)
         .filter((q) => ctx.catalog.relation(q)?.column === cmd.name)
@@ -141,6 +144,10 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   const type = typeInfo(col.typeName);
   const constraints = list(col.constraints).map((c) => as(c, 'Constraint') ?? {});
   const label = `ADD COLUMN ${col.colname ?? ''}`.trim();
+  // ADD COLUMN IF NOT EXISTS of a column the table has is skipped (a notice): only the table lock remains.
+  if (cmd.missing_ok && col.colname && ctx.catalog.column(table, col.colname)) {
+    return { mode: 'AccessExclusiveLock', reasons: [`${col.colname} already exists, so IF NOT EXISTS skips it`], label };
+  }
   const others: LockEffect[] = [];
   const reasons: string[] = [];
   let rewrite: Certainty = false;
@@ -275,8 +282,11 @@ function addConstraint(cmd: AstNode, table: string, ctx: LockContext): Subcomman
 function addIndexConstraint(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {
   const con = as(cmd.def, 'Constraint') ?? {};
   const index = con.indexname as string | undefined;
-  // The index is renamed to the constraint's name under SHARE UPDATE EXCLUSIVE.
-  const others: LockEffect[] = index ? [indexEffect(con.conname ?? index, 'ShareUpdateExclusiveLock')] : [];
+  // The index is renamed to the constraint's name under SHARE UPDATE EXCLUSIVE (ACCESS EXCLUSIVE
+  // before PostgreSQL 12); when the names are the same it is only opened (ACCESS SHARE).
+  const renamed = !!con.conname && con.conname !== index;
+  const mode: LockMode = !renamed ? 'AccessShareLock' : ctx.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+  const others: LockEffect[] = index ? [indexEffect(con.conname ?? index, mode)] : [];
   const primary = con.contype === 'CONSTR_PRIMARY';
   const label = `ADD CONSTRAINT ${con.conname ?? ''} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${index ?? ''}`.replace(/\s+/g, ' ').trim();
   if (!primary) return { mode: 'AccessExclusiveLock', others, label };
@@ -336,10 +346,29 @@ function alterColumnType(cmd: AstNode, table: string, ctx: LockContext): Subcomm
     };
   }
   const verdict = typeChangeRewrites(from, to, ctx);
+  // Without a rewrite, an index on the column is still dropped and created again; it keeps its
+  // file only when PostgreSQL can prove the old one fits (CheckIndexCompatible), else it is built
+  // again, reading the table.
+  const rebuilt = verdict.rewrite === false && from ? ctx.catalog.indexesOnColumn(table, column).filter((i) => !indexReusable(i, from, to, ctx)) : [];
   return {
-    mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite, reasons: [verdict.reason], label,
+    mode: 'AccessExclusiveLock', rewrite: verdict.rewrite, scan: verdict.rewrite === false ? rebuilt.length > 0 : verdict.rewrite, label,
+    reasons: [verdict.reason, ...(rebuilt.length ? [`${rebuilt.join(', ')} cannot keep ${rebuilt.length > 1 ? 'their files' : 'its file'}, so ${rebuilt.length > 1 ? 'they are' : 'it is'} built again, reading the table`] : [])],
     others: [...recreatedIndexes(table, column, verdict.rewrite, ctx), ...referencingKeys(table, column, ctx), ...ownForeignKeys(table, column, verdict.rewrite, ctx)],
   };
+}
+
+/** Types whose columns an index reads with the same operator class (PostgreSQL's default for varchar is text_ops, for cidr inet_ops). */
+const SAME_OPCLASS: Record<string, string> = { varchar: 'text', text: 'text', cidr: 'inet', inet: 'inet' };
+
+/**
+ * PostgreSQL reuses an index across a type change that does not rewrite the table only when it
+ * has no expression and no WHERE clause and its operator class stays the same (CheckIndexCompatible):
+ * timestamp → timestamptz changes the operator class, so even under UTC the index is built again.
+ */
+function indexReusable(index: string, from: TypeInfo, to: TypeInfo, ctx: LockContext): boolean {
+  const rel = ctx.catalog.relation(index);
+  if (!rel || rel.partial || rel.exprColumns?.length || rel.indexColumns?.includes('expr')) return false;
+  return from.name === to.name || (SAME_OPCLASS[from.name] !== undefined && SAME_OPCLASS[from.name] === SAME_OPCLASS[to.name]);
 }
 
 /**
@@ -365,13 +394,13 @@ function referencingKeys(table: string, column: string, ctx: LockContext): LockE
     .map((fk) => ({ object: fk.table, kind: 'table' as const, mode: 'AccessExclusiveLock' as const, rewrite: false, scan: true, implied: true }));
 }
 
-/** Indexes on the retyped column are dropped and created again (new relations); the others are only rebuilt. */
+/**
+ * Indexes on the retyped column (as a key, or inside an expression or WHERE clause) are dropped and
+ * created again as new relations, under ACCESS EXCLUSIVE, even when the table is not rewritten;
+ * the table's other indexes are only rebuilt by a rewrite.
+ */
 function recreatedIndexes(table: string, column: string, rewrite: Certainty, ctx: LockContext): LockEffect[] {
-  if (rewrite === false) return [];
-  return ctx.catalog
-    .indexesOf(table)
-    .filter((i) => ctx.catalog.relation(i)?.indexColumns?.includes(column))
-    .map((i) => indexEffect(i, 'AccessExclusiveLock', { rewrite, implied: true, recreated: true }));
+  return ctx.catalog.indexesOnColumn(table, column).map((i) => indexEffect(i, 'AccessExclusiveLock', { rewrite, implied: true, recreated: true }));
 }
 
 function attachPartition(cmd: AstNode, table: string, ctx: LockContext): SubcommandFacts {

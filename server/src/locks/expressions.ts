@@ -67,6 +67,9 @@ export function isPlainColumnRef(expr: AstNode | undefined, column: string): boo
 }
 
 const LENGTH_LIMITED = new Set(['varchar', 'varbit']);
+/** Types whose modifier is a fractional-second precision (0–6). */
+const TEMPORAL_PRECISION = new Set(['timestamp', 'timestamptz', 'time']);
+const MAX_TEMPORAL_PRECISION = 6;
 
 /** Targets that some current types reach without a rewrite, and which types those are. */
 const NO_REWRITE_SOURCES: Record<string, string> = {
@@ -107,6 +110,10 @@ export function typeChangeRewrites(
     if (sameMods(from, to)) return { rewrite: false, reason: `${source} → ${target} is a no-op` };
     if (LENGTH_LIMITED.has(to.name) && (to.mods.length === 0 || (from.mods.length > 0 && to.mods[0] >= from.mods[0]))) {
       return { rewrite: false, reason: `${source} → ${target} only raises the length limit` };
+    }
+    // timestamp(3) → timestamp: raising (or removing) the fractional-second precision keeps every value (timestamp_support).
+    if (TEMPORAL_PRECISION.has(to.name) && (to.mods.length === 0 || to.mods[0] >= MAX_TEMPORAL_PRECISION || (from.mods.length > 0 && to.mods[0] >= from.mods[0]))) {
+      return { rewrite: false, reason: `${source} → ${target} only raises the precision` };
     }
     if (to.name === 'numeric' && (to.mods.length === 0 || (from.mods.length > 0 && to.mods[0] >= from.mods[0] && (to.mods[1] ?? 0) === (from.mods[1] ?? 0)))) {
       return { rewrite: false, reason: `${source} → ${target} raises the precision at the same scale` };

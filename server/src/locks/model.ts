@@ -7,7 +7,8 @@
 import { AstNode, inner, kindOf } from '../parse/ast';
 import { mergeEffects } from './merge';
 import { STATEMENTS } from './statements';
-import type { LockContext, StatementLocks } from './types';
+import { rebuiltIndexes } from './alterTable';
+import type { LockContext, LockEffect, StatementLocks } from './types';
 
 export * from './types';
 export { mergeEffects } from './merge';
@@ -16,12 +17,42 @@ export function analyzeLocks(stmt: AstNode, ctx: LockContext): StatementLocks {
   const analyze = STATEMENTS[kindOf(stmt)];
   if (!analyze) return { effects: [], parts: [], transactional: true, notes: [] };
   const facts = analyze(inner(stmt), ctx, stmt);
+  const parts = facts.parts.map((p) => ({ ...p, effects: spreadToPartitions(p.effects, ctx) }));
   return {
-    effects: mergeEffects(facts.parts.flatMap((p) => p.effects)),
-    parts: facts.parts,
+    effects: mergeEffects(parts.flatMap((p) => p.effects)),
+    parts,
     transactional: facts.transactional ?? true,
     notes: facts.notes ?? [],
     ...(facts.unpredicted ? { unpredicted: facts.unpredicted } : {}),
   };
 }
 
+
+/**
+ * A partitioned table has no storage of its own: what rewrites or reads it happens to each
+ * partition instead (PostgreSQL recurses, under the same lock), and its indexes, which have no
+ * storage either, are not rebuilt. When Lockstep knows none of its partitions, whether anything
+ * is read or rewritten is a "maybe".
+ */
+function spreadToPartitions(effects: LockEffect[], ctx: LockContext): LockEffect[] {
+  const partitioned = effects.filter(
+    (e) => e.kind === 'table' && !e.created && !e.dropped && (e.rewrite !== false || e.scan !== false) && ctx.catalog.relation(e.object)?.kind === 'partitioned',
+  );
+  if (partitioned.length === 0) return effects;
+  const parents = new Set(partitioned.map((e) => e.object));
+  // The parent's own (partitioned) indexes are not rebuilt by a rewrite; those dropped and created again still are locked.
+  const out = effects.filter((e) => !(e.kind === 'index' && e.implied && !e.recreated && !e.created && !e.dropped && e.rewrite !== false && parents.has(ctx.catalog.relation(e.object)?.table ?? '')));
+  for (const parent of partitioned) {
+    const partitions = ctx.catalog.partitionsOf(parent.object);
+    const unknown = partitions.length === 0;
+    const at = out.indexOf(parent);
+    out[at] = { ...parent, rewrite: parent.rewrite === false ? false : unknown ? 'maybe' : false, scan: parent.scan === false ? false : unknown ? 'maybe' : false };
+    const spread = partitions.flatMap((p): LockEffect[] => [
+      { object: p, kind: 'table', mode: parent.mode, rewrite: parent.rewrite, scan: parent.scan, implied: true },
+      ...(parent.rewrite !== false ? rebuiltIndexes(p, ctx, parent.rewrite) : []),
+    ]);
+    // A partition that is itself partitioned passes it on to its own partitions.
+    out.push(...spreadToPartitions(spread, ctx));
+  }
+  return out;
+}

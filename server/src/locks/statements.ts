@@ -50,6 +50,11 @@ function dropRelation(name: string, kind: ObjectKind, ctx: LockContext, cascade:
 
 const NON_TRANSACTIONAL_NOTE = 'cannot run inside a transaction block';
 
+/** Why DROP TRIGGER (POLICY, RULE) IF EXISTS is predicted to lock a table whose triggers Lockstep cannot list. */
+export function unreadCodeNote(object: string, table: string): string {
+  return `${object} may exist on ${table}: code Lockstep does not read (a DO block, a function with dynamic SQL) ran since ${table} was created, so IF EXISTS is assumed to find it and lock ${table}`;
+}
+
 export const STATEMENTS: Record<string, Analyzer> = {
   AlterTableStmt(s, ctx) {
     if (s.objtype === 'OBJECT_INDEX') return { parts: alterIndex(s, ctx) };
@@ -69,7 +74,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
   IndexStmt: createIndex,
 
   DropStmt(s, ctx, node) {
-    const objects = list(s.objects).map((o) => (o.List ? names(o.List.items) : names([o])).join('.'));
+    const objects = list(s.objects).map((o) => (o.List ? names(o.List.items) : o.TypeName ? names(o.TypeName.names) : names([o])).join('.'));
     const type = String(s.removeType ?? '');
     const label = `DROP ${type.replace(/^OBJECT_/, '').replace(/_/g, ' ')}${s.concurrent ? ' CONCURRENTLY' : ''}`;
     if (type === 'OBJECT_INDEX') {
@@ -84,6 +89,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
         for (const rel of ctx.catalog.relationsInSchema(name)) {
           effects.push(...dropRelation(rel.name, rel.kind === 'partitioned' ? 'table' : (rel.kind as ObjectKind), ctx, true));
         }
+      } else if (type === 'OBJECT_TYPE' || type === 'OBJECT_DOMAIN') {
+        // The type is locked ACCESS EXCLUSIVE while it is dropped; a composite type also drops its row type relation.
+        const typeName = baseName(name);
+        effects.push(effect(typeName, 'type', 'AccessExclusiveLock', { dropped: true }));
+        if (ctx.catalog.types.get(typeName) === 'composite') effects.push(effect(typeName, 'relation', 'AccessExclusiveLock', { dropped: true, implied: true }));
       } else if (RELATION_KINDS[type]) effects.push(...dropRelation(baseName(name), RELATION_KINDS[type], ctx, s.behavior === 'DROP_CASCADE'));
       else if (tableObjectKind(type)) {
         // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]: the table is the name before the last.
@@ -91,9 +101,13 @@ export const STATEMENTS: Record<string, Analyzer> = {
         if (parts.length < 2) continue;
         const table = parts[parts.length - 2];
         // IF EXISTS on a trigger (policy, rule) that is not there looks the table up and lets it go: no lock is kept.
-        if (s.missing_ok && ctx.catalog.tableObjectExists(table, tableObjectKind(type)!, parts[parts.length - 1]) === false) {
+        const exists = ctx.catalog.tableObjectExists(table, tableObjectKind(type)!, parts[parts.length - 1]);
+        if (s.missing_ok && exists === false) {
           notes.push(`${parts[parts.length - 1]} does not exist on ${table}: IF EXISTS skips it and keeps no lock`);
-        } else effects.push(effect(table, 'table', 'AccessExclusiveLock'));
+        } else {
+          effects.push(effect(table, 'table', 'AccessExclusiveLock'));
+          if (s.missing_ok && exists === undefined && ctx.catalog.relation(table)) notes.push(unreadCodeNote(parts[parts.length - 1], table));
+        }
       }
     }
     return { parts: single(node, label, effects), notes };
@@ -222,11 +236,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
       const table = baseName(rangeVarName(as(rel, 'VacuumRelation')?.relation));
       if (!table) continue;
       if (full) effects.push(effect(table, 'table', 'AccessExclusiveLock', { rewrite: true, scan: true }), ...rebuiltIndexes(table, ctx));
-      else {
-        effects.push(effect(table, 'table', 'ShareUpdateExclusiveLock'));
-        // ANALYZE opens the indexes to gather their statistics.
-        if (analyzeOnly) effects.push(...ctx.catalog.indexesOf(table).map((i) => effect(i, 'index', 'AccessShareLock', { implied: true })));
-      }
+      else effects.push(...vacuumed(table, analyzeOnly, ctx));
     }
     const label = analyzeOnly ? 'ANALYZE' : full ? 'VACUUM FULL' : 'VACUUM';
     // Without a table list every table of the database is processed, one at a time.
@@ -268,6 +278,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
     // Extended statistics are defined under SHARE UPDATE EXCLUSIVE on their table (no scan: ANALYZE fills them).
     const tables = list(s.relations).map((r) => baseName(rangeVarName(r)));
     return { parts: single(node, 'CREATE STATISTICS', tables.map((t) => effect(t, 'table', 'ShareUpdateExclusiveLock'))) };
+  },
+
+  CompositeTypeStmt(s, ctx, node) {
+    // A composite type is a relation (relkind 'c') holding its attributes, created under ACCESS EXCLUSIVE.
+    return { parts: single(node, 'CREATE TYPE … AS', [effect(rangeVarName(s.typevar), 'relation', 'AccessExclusiveLock', { created: true })]) };
   },
 
   AlterEnumStmt(s, ctx, node) {
@@ -376,6 +391,17 @@ export const STATEMENTS: Record<string, Analyzer> = {
     return { parts: single(node, 'CREATE SEQUENCE', [effect(rangeVarName(s.sequence), 'sequence', 'AccessExclusiveLock', { created: true })]) };
   },
 };
+
+/**
+ * VACUUM or ANALYZE of one table under SHARE UPDATE EXCLUSIVE. ANALYZE opens the indexes to gather
+ * their statistics; a partitioned table has no rows or index storage of its own, so each partition
+ * is processed in its place (and the parent's indexes are left alone).
+ */
+function vacuumed(table: string, analyze: boolean, ctx: LockContext, implied = false): LockEffect[] {
+  const self = effect(table, 'table', 'ShareUpdateExclusiveLock', implied ? { implied } : {});
+  if (ctx.catalog.relation(table)?.kind === 'partitioned') return [self, ...ctx.catalog.partitionsOf(table).flatMap((p) => vacuumed(p, analyze, ctx, true))];
+  return [self, ...(analyze ? ctx.catalog.indexesOf(table).map((i) => effect(i, 'index', 'AccessShareLock', { implied: true })) : [])];
+}
 
 /** An INSERT's column list; undefined without one (every column is then given, as Lockstep assumes). */
 function insertedColumns(s: AstNode): string[] | undefined {

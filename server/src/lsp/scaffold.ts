@@ -26,7 +26,8 @@ import {
 function migrationsDirOf(path: string | undefined, root: string): string | undefined {
   if (!path || !path.endsWith('.sql')) return undefined;
   let dir = dirname(path);
-  if (/^(up|down)\.sql$/i.test(basename(path)) || /^(deploy|revert|verify)$/.test(basename(dir))) dir = dirname(dir);
+  // Diesel's up/down.sql and Prisma's migration.sql sit in a folder per migration; Sqitch's in deploy/ revert/ verify/.
+  if (/^(up|down|migration)\.sql$/i.test(basename(path)) || /^(deploy|revert|verify)$/.test(basename(dir))) dir = dirname(dir);
   const rel = relative(root, dir);
   return rel.startsWith('..') ? undefined : rel.replace(/\\/g, '/');
 }
@@ -93,7 +94,7 @@ async function generate(ctx: FeatureContext, params: ScaffoldGenerateParams): Pr
   try {
     const result = scaffold({
       kind: params.kind, args: params.args, schema, runner: ws.runner, migrationsDir: ws.migrationsDir, existing: ws.existing, sqitchPlan: ws.sqitchPlan,
-      options: { lockTimeout: config.lockTimeout, pgVersion: config.pgVersion }, config,
+      drizzleJournal: ws.drizzleJournal, options: { lockTimeout: config.lockTimeout, pgVersion: config.pgVersion }, config,
     });
     return {
       title: result.plan.title,

@@ -27,6 +27,7 @@ import { DocumentLinter, describeError, type LintedDocument } from './documentLi
 import { FEATURES, type FeatureContext } from './features';
 import { lockHover } from './hover';
 import { LastLintLookup, type FromLastLint } from './lastLint';
+import { quickHover } from './quickHover';
 import { DEFAULT_MAX_DOCUMENT_MB, largeDocumentDiagnostic } from './largeDocument';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
 
@@ -224,6 +225,8 @@ export function startServer(connection: Connection): void {
       // statement under the cursor is untouched since (lastLint.ts), rather than wait for the lint.
       const offset = doc.offsetAt(params.position);
       const exact = linter.current(doc.uri, doc.version);
+      // Never linted yet (its first lint is running, or waits for the engine): answer from the statement alone.
+      if (!exact && !linter.last(doc.uri) && !isHostPath(filePathOf(doc.uri) ?? '')) return hoverBeforeFirstLint(doc.uri, params.position);
       const found = exact ? { linted: exact, offset, delta: 0 } : (lastLint.find(doc, offset, linter.last(doc.uri)) ?? (await lintedNowAt(doc.uri, offset)));
       const fresh = documents.get(doc.uri);
       if (!found?.linted.result || !fresh) return null;
@@ -248,6 +251,16 @@ export function startServer(connection: Connection): void {
       return hover;
     }),
   );
+
+  /** quickHover.ts, with the document's settings; null for an excluded document or without the engine. */
+  async function hoverBeforeFirstLint(uri: string, position: { line: number; character: number }) {
+    const engineOk = await engineReady;
+    const effective = await configs.get(uri);
+    const doc = documents.get(uri); // re-read: it may have changed or closed while we awaited
+    if (!engineOk || effective.excluded || !doc) return null;
+    const config = FEATURES.reduce((c, feature) => feature.adjustConfig?.(c, uri) ?? c, effective.config);
+    return quickHover(doc, doc.offsetAt(position), config, filePathOf(uri));
+  }
 
   const featureContext: FeatureContext = {
     connection,

@@ -20,6 +20,9 @@ export async function loadParser(): Promise<void> {
   await loading;
 }
 
+/** Calls into the parser so far: tests count them (one per file when the whole file parses). */
+export const parserCalls = { count: 0 };
+
 export interface ParsedStatement {
   /** RawStmt.stmt, e.g. `{ AlterTableStmt: {...} }`. */
   ast: Node;
@@ -59,6 +62,7 @@ function parseSqlChunk(chunk: Chunk): ParseOutcome {
   }
   let rawStatements: RawStmt[];
   try {
+    parserCalls.count++;
     rawStatements = parseSync(text).stmts ?? [];
   } catch (error) {
     if (!hasSqlDetails(error)) throw error;
@@ -71,6 +75,62 @@ function parseSqlChunk(chunk: Chunk): ParseOutcome {
     if (raw.stmt) statements.push(toParsedStatement(raw, raw.stmt, scanner, base, offsets));
   }
   return { ok: true, statements };
+}
+
+/**
+ * Every chunk's outcome from ONE parser call, exactly as `parseChunk` gives it chunk by chunk: the
+ * chunks' text at their own offsets, everything between them (comments, psql meta-commands, COPY
+ * data) blanked. One call instead of one per statement saves the parser's per-call cost and a
+ * position map per statement. Returns undefined when the text does not parse as a whole, or its
+ * statements do not line up with the chunks (a statement across two chunks): the caller then parses
+ * chunk by chunk, which also finds each error. Only `sql` chunks are parsed; pass them in order.
+ */
+export function parseChunksTogether(chunks: readonly Chunk[]): Map<Chunk, ParseOutcome> | undefined {
+  try {
+    return parseTogether(chunks);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseTogether(chunks: readonly Chunk[]): Map<Chunk, ParseOutcome> | undefined {
+  const outcomes = new Map<Chunk, ParseOutcome>();
+  const parts: string[] = [];
+  let at = 0;
+  for (const chunk of chunks) {
+    const { start, end } = chunk.span;
+    if (chunk.kind !== 'sql' || start < at || end - start !== chunk.text.length) return undefined;
+    parts.push(' '.repeat(start - at), chunk.text);
+    at = end;
+    outcomes.set(chunk, { ok: true, statements: [] });
+  }
+  // Same preparation as parseSqlChunk; a NUL is an error only chunk-by-chunk parsing places.
+  const text = replaceLoneSurrogates(parts.join(''));
+  if (/^[ \t\n\r\f\v;]*$/.test(text)) return outcomes;
+  if (text.includes('\0')) return undefined;
+  let rawStatements: RawStmt[];
+  try {
+    parserCalls.count++;
+    rawStatements = parseSync(text).stmts ?? [];
+  } catch {
+    return undefined;
+  }
+  const offsets = new Utf8OffsetMap(text);
+  const scanner = new SqlScanner(text);
+  let c = 0;
+  for (const raw of rawStatements) {
+    if (!raw.stmt) continue;
+    const statement = toParsedStatement(raw, raw.stmt, scanner, 0, offsets);
+    while (c < chunks.length && chunks[c].span.end <= statement.span.start) c++;
+    const chunk = chunks[c];
+    if (!chunk || statement.span.start < chunk.span.start || statement.span.end > chunk.span.end) return undefined;
+    // As parsing the chunk alone maps it: a location outside the chunk (-1: none) clamps to its ends.
+    const first = offsets.toUtf8(chunk.span.start);
+    const last = offsets.toUtf8(chunk.span.end);
+    statement.toDocOffset = (byteLocation: number) => offsets.toUtf16(Math.min(Math.max(Math.floor(byteLocation) || 0, first), last));
+    (outcomes.get(chunk) as { statements: ParsedStatement[] }).statements.push(statement);
+  }
+  return outcomes;
 }
 
 function toParsedStatement(raw: RawStmt, ast: Node, scanner: SqlScanner, base: number, offsets: Utf8OffsetMap): ParsedStatement {

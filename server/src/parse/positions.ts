@@ -124,6 +124,21 @@ export class Utf8OffsetMap {
     if (byte < charByteEnd) return this.utf16Starts[low];
     return this.utf16Starts[low] + this.utf16Lengths[low] + (byte - charByteEnd);
   }
+
+  /** The UTF-8 byte offset of a UTF-16 offset that starts a character (the inverse of toUtf16). */
+  toUtf8(utf16Offset: number): number {
+    const at = clamp(Math.floor(utf16Offset) || 0, 0, this.text.length);
+    const starts = this.utf16Starts;
+    if (starts.length === 0 || at <= starts[0]) return at;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] < at) low = mid;
+      else high = mid - 1;
+    }
+    return this.byteStarts[low] + this.byteLengths[low] + (at - starts[low] - this.utf16Lengths[low]);
+  }
 }
 
 /** UTF-16 offset of the `codePointIndex`-th code point (clamped to the text). */

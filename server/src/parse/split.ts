@@ -34,9 +34,21 @@ export interface SplitResult {
 }
 
 export function splitSql(text: string): SplitResult {
+  const steps = splitSqlSteps(text);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `splitSql` in slices: it yields after each statement, so the language server can answer a hover
+ * while a long document is split (splitting 20,000 lines took ~0.5 s under load, in one piece).
+ */
+export function* splitSqlSteps(text: string): Generator<void, SplitResult> {
   const source = typeof text === 'string' ? text : '';
   try {
-    return new Splitter(source).run();
+    return yield* new Splitter(source).run();
   } catch {
     // Defensive only: a bug here must not take the editor down. Hand the whole text to the parser.
     const start = skipWhitespace(source, 0, source.length);
@@ -138,7 +150,7 @@ class Splitter {
     this.recoveryBudget = text.length * 4 + 100_000;
   }
 
-  run(): SplitResult {
+  *run(): Generator<void, SplitResult> {
     // A byte-order mark is an editor artefact, not SQL.
     let regionStart = this.text.charCodeAt(0) === BYTE_ORDER_MARK ? 1 : 0;
     let inGooseBlock = false;
@@ -149,20 +161,20 @@ class Splitter {
         this.markers.push(marker);
         continue;
       }
-      this.lexRegion(regionStart, line.lineStart, inGooseBlock);
+      yield* this.lexRegion(regionStart, line.lineStart, inGooseBlock);
       this.markers.push(marker);
       this.addComment(marker.span.start, marker.span.end, 'line');
       inGooseBlock = marker.runner === 'goose' && marker.name === 'statement-begin';
       regionStart = line.lineEnd;
     }
-    this.lexRegion(regionStart, this.text.length, inGooseBlock);
+    yield* this.lexRegion(regionStart, this.text.length, inGooseBlock);
     return { chunks: this.chunks, markers: this.markers, comments: this.comments };
   }
 
-  private lexRegion(from: number, to: number, inGooseBlock: boolean): void {
+  private *lexRegion(from: number, to: number, inGooseBlock: boolean): Generator<void, void> {
     if (from >= to) return;
     if (inGooseBlock) this.lexBlock(from, to);
-    else this.lexStatements(from, to);
+    else yield* this.lexStatements(from, to);
   }
 
   /** A goose StatementBegin…StatementEnd block: one chunk, however many `;` it holds. */
@@ -202,7 +214,7 @@ class Splitter {
     return pos;
   }
 
-  private lexStatements(from: number, to: number): void {
+  private *lexStatements(from: number, to: number): Generator<void, void> {
     const text = this.text;
     const scanner = this.scanner;
     let statement: Statement | undefined;
@@ -236,6 +248,7 @@ class Splitter {
       if (c === SEMICOLON && !statement.semicolonIsInside) {
         pos = this.endStatement(statement, end, to);
         statement = undefined;
+        yield;
         continue;
       }
       if (c === OPEN_PAREN) statement.noteParen(1);

@@ -14,6 +14,7 @@ export const rule: Rule = {
   title: 'ATTACH of a partition this migration created and filled scans it (and the DEFAULT partition) under the parent\'s locks',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   // Reads earlier statements the forward state does not capture (INSERT, COPY).
   crossStatement: true,
   examples: {

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'ATTACH PARTITION that scans the partition under its lock',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup:
       'CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\n' +

@@ -16,6 +16,7 @@ export const rule: Rule = {
   title: 'Consecutive ALTER TABLEs on one table that could be one',
   category: 'locking',
   defaultSeverity: 'info',
+  kinds: ['AlterTableStmt'],
   crossStatement: true,
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',

@@ -15,6 +15,7 @@ export const rule: Rule = {
   title: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS accepts the INVALID index a failed build left',
   category: 'hygiene',
   defaultSeverity: 'warning',
+  kinds: ['IndexStmt'],
   // Reads the statement before it (the DROP that makes IF NOT EXISTS harmless).
   crossStatement: true,
   examples: {

@@ -13,6 +13,7 @@ export const rule: Rule = {
   title: 'Constraints on domains lock and scan every table that uses them',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['CreateDomainStmt', 'AlterDomainStmt'],
   examples: {
     setup: 'CREATE DOMAIN amount AS numeric;\nCREATE TABLE invoices (id bigint PRIMARY KEY, total amount);',
     flagged: 'ALTER DOMAIN amount ADD CONSTRAINT amount_nonneg CHECK (VALUE >= 0);',

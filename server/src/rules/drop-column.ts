@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Dropping a column breaks code that still uses it',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);',
     flagged: 'ALTER TABLE users DROP COLUMN legacy_flag;',

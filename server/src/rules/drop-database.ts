@@ -7,6 +7,7 @@ export const rule: Rule = {
   title: 'Dropping a database from a migration',
   category: 'breaking-change',
   defaultSeverity: 'error',
+  kinds: ['DropdbStmt'],
   examples: {
     flagged: 'DROP DATABASE analytics;',
     clean: '-- drop databases by hand, after a backup, not from a migration',

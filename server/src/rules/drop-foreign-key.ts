@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Dropping a foreign key locks both tables ACCESS EXCLUSIVE',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup:
       'CREATE TABLE users (id bigint PRIMARY KEY);\n' +

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'DROP NOT NULL lets NULLs reach code that assumes there are none',
   category: 'breaking-change',
   defaultSeverity: 'info',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);',
     flagged: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Dropping a schema loses everything in it',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['DropStmt'],
   examples: {
     setup: 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily_totals (day date PRIMARY KEY, total numeric);',
     flagged: 'DROP SCHEMA reporting CASCADE;',

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Dropping a table loses its data and breaks code that still uses it',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['DropStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
     flagged: 'DROP TABLE sessions;',

@@ -33,11 +33,13 @@ export const rule: Rule = {
   },
   check(stmt, { doc, config }) {
     if (config.pgVersion < 12 || !stmt.inTransaction || kindOf(stmt.ast) === 'AlterEnumStmt') return [];
+    // Cheap test first: most transactions add no enum value, and the walk below visits the whole AST.
+    if (!enumValuesAdded(doc).has(transactionKey(stmt))) return [];
     const literals = new Set<string>();
     walk(stmt.ast, (kind, node) => {
       if (kind === 'A_Const' && typeof node.sval?.sval === 'string') literals.add(node.sval.sval);
     });
-    if (literals.size === 0 || !enumValuesAdded(doc).has(transactionKey(stmt))) return [];
+    if (literals.size === 0) return [];
     for (const earlier of enumValuesAdded(doc).get(transactionKey(stmt)) ?? []) {
       if (earlier.index >= stmt.index) break;
       const added = as(earlier.ast, 'AlterEnumStmt')!;

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Exclusion constraints on existing tables are built under ACCESS EXCLUSIVE',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE bookings (id bigint PRIMARY KEY, during tstzrange);',
     flagged: 'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&);',

@@ -22,6 +22,7 @@ export const rule: Rule = {
   title: 'Foreign keys without an index on the referencing columns',
   category: 'locking',
   defaultSeverity: 'info',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   crossStatement: true,
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',

@@ -120,8 +120,10 @@ export const BUILTIN_CHECKS = {
 
 export const RULE_IDS: readonly string[] = [...RULES.map((r) => r.id), ...Object.keys(BUILTIN_CHECKS)];
 
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
 export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
+  return BY_ID.get(id);
 }
 
 /** The category of a rule or built-in check. */

@@ -24,6 +24,7 @@ export const rule: Rule = {
   title: 'Statements outside a transaction that fail when a half-applied migration is rerun',
   category: 'hygiene',
   defaultSeverity: 'info',
+  kinds: ['CreateStmt', 'IndexStmt', 'CreateSeqStmt', 'CreateSchemaStmt', 'CreateExtensionStmt', 'DropStmt', 'AlterTableStmt'],
   crossStatement: true,
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',

@@ -17,6 +17,7 @@ export const rule: Rule = {
   title: 'Use bigint for primary keys and identity columns',
   category: 'style',
   defaultSeverity: 'info',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   examples: {
     flagged: 'CREATE TABLE orders (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric);',
     clean: 'CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric);',

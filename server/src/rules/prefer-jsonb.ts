@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Store JSON as jsonb, not json',
   category: 'style',
   defaultSeverity: 'info',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   examples: {
     flagged: 'CREATE TABLE events (id bigint PRIMARY KEY, payload json);',
     clean: 'CREATE TABLE events (id bigint PRIMARY KEY, payload jsonb);',

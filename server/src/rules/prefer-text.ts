@@ -10,6 +10,7 @@ export const rule: Rule = {
   title: 'Prefer text (with a CHECK for length) to varchar(n) and char(n)',
   category: 'style',
   defaultSeverity: 'hint',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   examples: {
     flagged: 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(255));',
     clean: 'CREATE TABLE users (id bigint PRIMARY KEY, email text CONSTRAINT users_email_length CHECK (length(email) <= 255));',

@@ -10,6 +10,7 @@ export const rule: Rule = {
   title: 'Store points in time as timestamptz',
   category: 'style',
   defaultSeverity: 'info',
+  kinds: ['CreateStmt', 'AlterTableStmt'],
   examples: {
     flagged: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);',
     clean: 'CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamptz);',

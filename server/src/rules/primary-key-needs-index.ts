@@ -12,6 +12,7 @@ export const rule: Rule = {
   title: 'Add primary keys from an index built CONCURRENTLY, on columns already NOT NULL',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE events (id bigint NOT NULL, payload text);',
     flagged: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (id);',

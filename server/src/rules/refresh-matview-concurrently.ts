@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Refresh materialized views with REFRESH … CONCURRENTLY',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['RefreshMatViewStmt'],
   examples: {
     setup:
       'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n' +

@@ -8,6 +8,7 @@ export const rule: Rule = {
   title: 'REFRESH MATERIALIZED VIEW … WITH NO DATA makes the view unreadable',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['RefreshMatViewStmt'],
   examples: {
     setup:
       'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n' +

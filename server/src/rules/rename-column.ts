@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Renaming a column breaks running code',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['RenameStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);',
     flagged: 'ALTER TABLE users RENAME COLUMN name TO full_name;',

@@ -8,6 +8,7 @@ export const rule: Rule = {
   title: 'Renaming a schema breaks running code',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['RenameStmt'],
   examples: {
     setup: 'CREATE SCHEMA billing;\nCREATE TABLE billing.invoices (id bigint PRIMARY KEY);',
     flagged: 'ALTER SCHEMA billing RENAME TO accounting;',

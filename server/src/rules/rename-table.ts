@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Renaming a table (or moving it to another schema) breaks running code',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['RenameStmt', 'AlterObjectSchemaStmt'],
   // Reads the statement after it (the compatibility view).
   crossStatement: true,
   examples: {

@@ -46,6 +46,8 @@ export const rule: Rule = {
 /** Replays the file on the schema before it, recording what each statement takes from a published table. */
 const lossesByStatement = memoByDocument((doc: MigrationDocument): Map<number, Loss> => {
   const losses = new Map<number, Loss>();
+  // Without a publication (before the file or created in it) nothing needs a replica identity: skip the replay.
+  if (!doc.schemaBefore?.publications.size && !doc.statements.some((s) => s.kind === 'CreatePublicationStmt')) return losses;
   const up = doc.schemaBefore?.clone() ?? new Catalog();
   let down: Catalog | undefined;
   for (const stmt of doc.statements) {

@@ -8,6 +8,7 @@ export const rule: Rule = {
   title: 'Detach partitions with DETACH PARTITION … CONCURRENTLY',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup:
       'CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\n' +

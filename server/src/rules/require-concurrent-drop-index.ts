@@ -10,6 +10,7 @@ export const rule: Rule = {
   title: 'Drop indexes with DROP INDEX CONCURRENTLY',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['DropStmt'],
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint); CREATE INDEX orders_user_id_idx ON orders (user_id);',
     flagged: 'DROP INDEX orders_user_id_idx;',

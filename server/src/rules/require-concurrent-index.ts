@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Build indexes on existing tables with CREATE INDEX CONCURRENTLY',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['IndexStmt'],
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged: 'CREATE INDEX orders_user_id_idx ON orders (user_id);',

@@ -10,6 +10,7 @@ export const rule: Rule = {
   title: 'Rebuild indexes with REINDEX CONCURRENTLY',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['ReindexStmt'],
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\nCREATE INDEX orders_user_id_idx ON orders (user_id);',
     flagged: 'REINDEX INDEX orders_user_id_idx;',

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Add CHECK and FOREIGN KEY constraints as NOT VALID, then VALIDATE',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY); CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount int);',
     flagged: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',

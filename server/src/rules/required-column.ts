@@ -11,6 +11,7 @@ export const rule: Rule = {
   title: 'NOT NULL columns without a DEFAULT on existing tables',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
     flagged: 'ALTER TABLE users ADD COLUMN plan text NOT NULL;',
@@ -19,8 +20,9 @@ export const rule: Rule = {
   check(stmt, { doc, config }) {
     const table = alteredTable(stmt);
     if (!table) return [];
-    const filledBy = preexisting(doc, stmt, table) ? undefined : filledEarlier(doc, stmt, table);
-    if (!preexisting(doc, stmt, table) && !filledBy) return [];
+    const existed = preexisting(doc, stmt, table);
+    const filledBy = existed ? undefined : filledEarlier(doc, stmt, table);
+    if (!existed && !filledBy) return [];
     const hits: RuleHit[] = [];
     for (const column of definedColumns(stmt)) {
       const kinds = column.constraints.map((c) => c.contype);
@@ -57,12 +59,29 @@ export const rule: Rule = {
 
 /**
  * The statement that put rows into a table created earlier in this migration (INSERT, COPY … FROM,
- * CREATE TABLE … AS with data), before `stmt` and in its section.
+ * CREATE TABLE … AS with data), before `stmt` and in its section: the nearest one.
  */
 function filledEarlier(doc: MigrationDocument, stmt: StatementInfo, table: string): StatementInfo | undefined {
-  for (let i = stmt.index - 1; i >= 0; i--) {
-    const prev = doc.statements[i];
-    if (prev.section !== stmt.section) continue;
+  const at = fillsOf(doc).get(table) ?? [];
+  for (let i = at.length - 1; i >= 0; i--) {
+    const prev = doc.statements[at[i]];
+    if (prev.index < stmt.index && prev.section === stmt.section) return prev;
+  }
+  return undefined;
+}
+
+/**
+ * Per document, table name → indexes of the statements that fill it, in order: built in one pass,
+ * so an ALTER on each of thousands of new tables does not walk back over every earlier statement
+ * (that quadratic walk held the language server for seconds on a 20,000-line file).
+ */
+const fills = new WeakMap<MigrationDocument, Map<string, number[]>>();
+
+function fillsOf(doc: MigrationDocument): Map<string, number[]> {
+  let byTable = fills.get(doc);
+  if (byTable) return byTable;
+  byTable = new Map();
+  for (const prev of doc.statements) {
     const s = inner(prev.ast);
     const kind = kindOf(prev.ast);
     const target =
@@ -71,7 +90,11 @@ function filledEarlier(doc: MigrationDocument, stmt: StatementInfo, table: strin
         : kind === 'CreateTableAsStmt' && !(s.into?.IntoClause ?? s.into)?.skipData
           ? (s.into?.IntoClause ?? s.into)?.rel
           : undefined;
-    if (target && baseName(rangeVarName(target)) === table) return prev;
+    if (!target) continue;
+    const name = baseName(rangeVarName(target));
+    byTable.set(name, [...(byTable.get(name) ?? []), prev.index]);
   }
-  return undefined;
+  // Rules run on a built document (engine.ts lintSteps), so its statements no longer change.
+  fills.set(doc, byTable);
+  return byTable;
 }

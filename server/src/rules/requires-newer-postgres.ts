@@ -10,9 +10,15 @@ interface Feature {
 
 const cmds = (ast: AstNode): AstNode[] => (kindOf(ast) === 'AlterTableStmt' ? list(inner(ast).cmds).map((c) => as(c, 'AlterTableCmd') ?? {}) : []);
 const hasCmd = (ast: AstNode, test: (cmd: AstNode) => boolean) => cmds(ast).some(test);
+/** Two features look for constraints anywhere in the statement: walk its AST once, not once each. */
+const constraintsFound = new WeakMap<AstNode, AstNode[]>();
 const constraintsIn = (ast: AstNode): AstNode[] => {
-  const found: AstNode[] = [];
-  walk(ast, (kind, value) => kind === 'Constraint' && found.push(value));
+  let found = constraintsFound.get(ast);
+  if (!found) {
+    const list: AstNode[] = [];
+    walk(ast, (kind, value) => kind === 'Constraint' && list.push(value));
+    constraintsFound.set(ast, (found = list));
+  }
   return found;
 };
 

@@ -8,6 +8,7 @@ export const rule: Rule = {
   title: 'SET NOT NULL scans the table under ACCESS EXCLUSIVE',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
     flagged: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',

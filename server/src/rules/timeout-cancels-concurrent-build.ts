@@ -27,6 +27,7 @@ export const rule: Rule = {
   title: 'A statement_timeout in force cancels a long CONCURRENTLY build and leaves an INVALID index',
   category: 'hygiene',
   defaultSeverity: 'warning',
+  kinds: ['IndexStmt', 'ReindexStmt', 'AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged: "SET statement_timeout = '60s';\nCREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);",

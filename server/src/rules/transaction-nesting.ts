@@ -12,6 +12,7 @@ export const rule: Rule = {
   title: 'BEGIN and COMMIT that do not match the transaction they run in',
   category: 'hygiene',
   defaultSeverity: 'warning',
+  kinds: ['TransactionStmt'],
   crossStatement: true,
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'TRUNCATE deletes every row under ACCESS EXCLUSIVE',
   category: 'breaking-change',
   defaultSeverity: 'warning',
+  kinds: ['TruncateStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
     flagged: 'TRUNCATE users CASCADE;',

@@ -8,6 +8,7 @@ export const rule: Rule = {
   title: 'Column type changes that rewrite the table',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, amount int, note varchar(100));',
     flagged: 'ALTER TABLE orders ALTER COLUMN amount TYPE bigint;',

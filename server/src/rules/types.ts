@@ -35,6 +35,12 @@ export interface Rule {
   defaultSeverity: Severity;
   /** Off unless the config turns it on (`rules`, or `"extends": "lockstep:strict"`). */
   defaultOff?: boolean;
+  /**
+   * The statement kinds (the AST's top node: `AlterTableStmt`, `IndexStmt`…) the rule can flag; the
+   * engine runs it on those statements only (rules/dispatch.ts). Omitted: every statement.
+   * test/unit/rules/dispatch.test.ts checks that no rule flags a statement of a kind it does not list.
+   */
+  kinds?: readonly string[];
   /** SQL the rule flags, and its safe counterpart that it must not flag (used by docs and tests). */
   examples: { flagged: string; clean: string; setup?: string; code?: ExampleCodeFile[] };
   /**

@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'UPDATE or DELETE without WHERE changes every row at once',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['UpdateStmt', 'DeleteStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, plan text);',
     flagged: "UPDATE users SET plan = 'free';",

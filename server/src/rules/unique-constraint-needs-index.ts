@@ -9,6 +9,7 @@ export const rule: Rule = {
   title: 'Add UNIQUE constraints from an index built CONCURRENTLY',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
     flagged: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',

@@ -14,6 +14,7 @@ export const rule: Rule = {
   title: 'VALIDATE CONSTRAINT in the same transaction as its NOT VALID add',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged:

@@ -11,6 +11,7 @@ export const rule: Rule = {
   title: 'Adding a column with a volatile default rewrites the table',
   category: 'locking',
   defaultSeverity: 'warning',
+  kinds: ['AlterTableStmt'],
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
     flagged: 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();',

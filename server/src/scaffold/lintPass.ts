@@ -36,7 +36,8 @@ export function lintGenerated(files: GeneratedFile[], migrations: WrittenMigrati
 }
 
 /** Lint one file (pruning unused generated ignores in place); returns the schema after it. */
-function lintFile(file: GeneratedFile, schema: Catalog, config: LockstepConfig, out: FileFinding[]): Catalog {
+function lintFile(file: GeneratedFile, schema: Catalog, base: LockstepConfig, out: FileFinding[]): Catalog {
+  const config = file.lintAs ? { ...base, runner: file.lintAs } : base;
   let result = lintText(file.content, { path: file.path, config, schema });
   const pruned = pruneIgnores(file.content, result.document.ignores);
   if (pruned !== file.content) {

@@ -26,6 +26,8 @@ export interface ScaffoldRequest {
   /** Names already in the migrations folder (to continue the sequence). */
   existing: string[];
   sqitchPlan?: string;
+  /** Drizzle's current `meta/_journal.json`, which the plan's first migrations are appended to. */
+  drizzleJournal?: string;
   /** Defaults to `lockstep-plans/<slug>`. */
   planDir?: string;
   options?: Partial<PlanOptions>;
@@ -64,6 +66,7 @@ export function scaffold(request: ScaffoldRequest): ScaffoldResult {
     migrationsDir: request.migrationsDir.replace(/\\/g, '/').replace(/\/$/, ''),
     existing: { names: request.existing },
     sqitchPlan: request.sqitchPlan,
+    drizzleJournal: request.drizzleJournal,
     planDir,
     now: request.now ?? new Date(),
   };

@@ -11,7 +11,7 @@ import { splitSql } from '../parse/split';
 import { emptySchema, schemaFromSql, type SchemaInfo } from './schema';
 
 /** Where migrations usually live, most specific first. */
-const CANDIDATES = ['db/migrations', 'db/migration', 'src/main/resources/db/migration', 'database/migrations', 'sql/migrations', 'migrations', 'sqitch', 'sql'];
+const CANDIDATES = ['prisma/migrations', 'drizzle', 'db/migrations', 'db/migration', 'src/main/resources/db/migration', 'database/migrations', 'sql/migrations', 'migrations', 'sqitch', 'sql'];
 
 export interface Workspace {
   root: string;
@@ -22,6 +22,8 @@ export interface Workspace {
   runnerReason: string;
   existing: string[];
   sqitchPlan?: string;
+  /** Drizzle's `meta/_journal.json` text. */
+  drizzleJournal?: string;
   /** Up migrations in the order the runner applies them (paths relative to root). */
   upFiles: string[];
 }
@@ -58,23 +60,30 @@ export function findMigrationsDir(root: string, dir?: string): string {
     const full = join(root, c);
     if (!isDir(full)) continue;
     const names = safeList(full);
-    if (names.includes('sqitch.plan') || names.some((n) => n.endsWith('.sql') || existsSync(join(full, n, 'up.sql')))) return c;
+    if (names.includes('sqitch.plan') || existsSync(join(full, DRIZZLE_JOURNAL)) || names.some((n) => n.endsWith('.sql') || isMigrationFolder(full, n))) return c;
   }
   return 'migrations';
 }
+
+const DRIZZLE_JOURNAL = 'meta/_journal.json';
+/** Diesel (`up.sql`) and Prisma (`migration.sql`) keep one folder per migration. */
+const isMigrationFolder = (dir: string, n: string) => existsSync(join(dir, n, 'up.sql')) || existsSync(join(dir, n, 'migration.sql'));
 
 export function loadWorkspace(root: string, config: Pick<LockstepConfig, 'runner'>, dir?: string): Workspace {
   const migrationsDir = findMigrationsDir(root, dir);
   const full = join(root, migrationsDir);
   const existing = safeList(full);
   const sqitchPlan = existing.includes('sqitch.plan') ? read(join(full, 'sqitch.plan')) : undefined;
-  const { runner, reason } = pickRunner(full, existing, sqitchPlan !== undefined, config.runner);
-  return { root, migrationsDir, runner, runnerReason: reason, existing, sqitchPlan, upFiles: upFiles(root, migrationsDir, runner, existing, sqitchPlan) };
+  const drizzleJournal = existsSync(join(full, DRIZZLE_JOURNAL)) ? read(join(full, DRIZZLE_JOURNAL)) : undefined;
+  const { runner, reason } = pickRunner(full, existing, sqitchPlan !== undefined, config.runner, drizzleJournal !== undefined);
+  return { root, migrationsDir, runner, runnerReason: reason, existing, sqitchPlan, drizzleJournal, upFiles: upFiles(root, migrationsDir, runner, existing, sqitchPlan, drizzleJournal) };
 }
 
-function pickRunner(dir: string, names: string[], sqitch: boolean, configured: RunnerId | 'auto'): { runner: RunnerId; reason: string } {
+function pickRunner(dir: string, names: string[], sqitch: boolean, configured: RunnerId | 'auto', drizzle: boolean): { runner: RunnerId; reason: string } {
   if (configured !== 'auto') return { runner: configured, reason: 'set in the configuration' };
   if (sqitch) return { runner: 'sqitch', reason: 'sqitch.plan' };
+  if (drizzle) return { runner: 'drizzle', reason: DRIZZLE_JOURNAL };
+  if (names.some((n) => existsSync(join(dir, n, 'migration.sql')))) return { runner: 'prisma', reason: 'folders with migration.sql' };
   if (names.some((n) => existsSync(join(dir, n, 'up.sql')))) return { runner: 'diesel', reason: 'folders with up.sql' };
   const votes = new Map<RunnerId, number>();
   for (const n of names.filter((x) => x.endsWith('.sql'))) {
@@ -89,7 +98,7 @@ function pickRunner(dir: string, names: string[], sqitch: boolean, configured: R
 
 const num = (s: string) => Number(/^[VU]?(\d+)/i.exec(s)?.[1] ?? NaN);
 
-function upFiles(root: string, dirRel: string, runner: RunnerId, names: string[], sqitchPlan?: string): string[] {
+function upFiles(root: string, dirRel: string, runner: RunnerId, names: string[], sqitchPlan?: string, drizzleJournal?: string): string[] {
   const at = (n: string) => (dirRel ? `${dirRel}/${n}` : n);
   switch (runner) {
     case 'flyway':
@@ -103,6 +112,11 @@ function upFiles(root: string, dirRel: string, runner: RunnerId, names: string[]
       return names.filter((n) => /^\d/.test(n) && n.endsWith('.sql')).sort((a, b) => num(a) - num(b) || a.localeCompare(b)).map(at);
     case 'diesel':
       return names.filter((n) => existsSync(join(root, dirRel, n, 'up.sql'))).sort().map((n) => at(`${n}/up.sql`));
+    case 'prisma':
+      // Prisma applies the folders in name order.
+      return names.filter((n) => existsSync(join(root, dirRel, n, 'migration.sql'))).sort().map((n) => at(`${n}/migration.sql`));
+    case 'drizzle':
+      return drizzleTags(drizzleJournal).map((t) => at(`${t}.sql`)).filter((p) => existsSync(join(root, p)));
     case 'sqitch': {
       const changes = (sqitchPlan ?? '')
         .split('\n')
@@ -110,6 +124,16 @@ function upFiles(root: string, dirRel: string, runner: RunnerId, names: string[]
         .map((l) => l.split(/\s/)[0]);
       return changes.map((c) => at(`deploy/${c}.sql`)).filter((p) => existsSync(join(root, p)));
     }
+  }
+}
+
+/** Journal order is the order Drizzle's migrator applies them in. */
+function drizzleTags(journal: string | undefined): string[] {
+  try {
+    const entries = (JSON.parse(journal ?? '{}') as { entries?: Array<{ tag?: unknown }> }).entries;
+    return Array.isArray(entries) ? entries.map((e) => e.tag).filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

@@ -14,7 +14,7 @@ import { createdEarlier, type StatementInfo } from '../document/model';
 import { lintText, type LintResult } from '../engine';
 import { fixableRuleIds, providerFor } from '../fixes';
 import type { Finding } from '../findings';
-import { nextMigrationPaths, ONE_STATEMENT_OUTSIDE, ownMigrationPaths, packSteps, preludeFits, renderMigration, type PackedFile } from '../fixes/migrationFiles';
+import { FOLDER_PER_MIGRATION, nextMigrationPaths, ONE_STATEMENT_OUTSIDE, ownMigrationPaths, packSteps, preludeFits, renderMigration, type PackedFile } from '../fixes/migrationFiles';
 import { fixAll } from '../fixes/fixAll';
 import { LOCK_TIMEOUT_RULE } from '../fixes/prelude';
 import { applyEdits, insertLinesBefore } from '../fixes/textEdits';
@@ -96,6 +96,9 @@ export function splitMigration(options: SplitOptions): SplitResult {
   const doc = result.document;
   if (doc.syntaxErrors.length) return { ok: false, reason: 'the migration has syntax errors; fix them first' };
   if (doc.runner === 'sqitch') return { ok: false, reason: 'Sqitch orders changes in sqitch.plan: add each phase with `sqitch add` (the plan note lists them)' };
+  if (doc.runner === 'drizzle') {
+    return { ok: false, reason: "Drizzle's migrator runs every pending migration in one transaction, so phases need separate releases and the journal: `lockstep scaffold` writes them (docs/frameworks/drizzle.md)" };
+  }
   if (isRollbackFile(path)) return { ok: false, reason: 'it is a down migration: it undoes a rollout rather than making one' };
   const own = ownMigrationPaths(doc.runner, path);
   if (!own) return { ok: false, reason: `the file name does not follow ${RUNNERS[doc.runner].label}'s numbered naming, so the next phases cannot be named` };
@@ -270,13 +273,14 @@ function deployPoints(planned: readonly PlannedStep[]): DeployPoint[] {
 
 /** The description part of the document's name (`add_referrer` in `20240101120000_add_referrer.sql`). */
 function ownDesc(runner: RunnerId, path: string): string {
-  const name = runner === 'diesel' ? basename(dirname(path)) : basename(path);
+  // Diesel and Prisma name the folder, not the file (`up.sql`, `migration.sql`).
+  const name = FOLDER_PER_MIGRATION.has(runner) ? basename(dirname(path)) : basename(path);
   const m = /^(?:V\d+(?:[._]\d+)*__|\d{4}-\d{2}-\d{2}-\d{6}_|\d+_)(.+?)(?:\.(?:up|down))?(?:\.sql)?$/i.exec(name);
   return m ? m[1] : 'migration';
 }
 
 function notePathOf(runner: RunnerId, path: string): string {
-  if (runner === 'diesel') return join(dirname(path), 'plan.md');
+  if (FOLDER_PER_MIGRATION.has(runner)) return join(dirname(path), 'plan.md');
   return path.replace(/(\.(up|down))?\.sql$/i, '') + '.plan.md';
 }
 

@@ -8,6 +8,7 @@ import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
 import type { LockMode } from '../locks/modes';
 import { kindOf } from '../parse/ast';
+import { failureReason, type FailedStatement } from './failureReasons';
 import { explainDifferences, type DifferenceContext } from './knownDifferences';
 import type { StatementEffects } from './observe';
 import type { JobResult, TraceJob, TraceResponse, TraceStepResult } from './protocol';
@@ -20,6 +21,8 @@ export interface TracedStatement {
   outcome: TraceStepResult['outcome'];
   observed?: StatementEffects;
   error?: string;
+  /** For a statement that could not be replayed: why, as a reason reports group by (failureReasons.ts). */
+  failureReason?: string;
   /** Observed and predicted agree (undefined when nothing was observed). */
   agrees?: boolean;
   /** What differs, in words. */
@@ -66,13 +69,23 @@ function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
   return kindOf(s.ast as never) === 'CallStmt' && !s.inTransaction;
 }
 
-export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse): TraceReport {
+/**
+ * `failed`: the statements of earlier files of the set that could not be replayed; this file's
+ * failures are added to it, so a later file's failure can be traced back to one of them.
+ */
+export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse, failed: FailedStatement[] = []): TraceReport {
   const impacts = explain(result);
-  const context = unseenObjects(result);
+  failed.push(...job.setupFailures.map((f) => ({ sql: f.sql, error: f.error })));
+  const context = unseenObjects(result, failed);
   const statements = job.steps.map((step): TracedStatement => {
     const stmt = result.document.statements[step.index];
     const predicted = observableEffects(stmt.ast, stmt.locks);
     const base = { index: step.index, span: stmt.span, summary: impacts[step.index].summary, predicted, outcome: step.outcome, error: step.error };
+    if (step.outcome === 'failed') {
+      const reason = failureReason(step.error ?? '', failed);
+      failed.push({ sql: stmt.text, error: step.error ?? '' });
+      return { ...base, failureReason: reason, differences: [] };
+    }
     if (!step.effects) return { ...base, differences: [] };
     if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
     // Where the model says "maybe" (it could not see something), either observation is consistent.
@@ -82,19 +95,35 @@ export function compareTrace(result: LintResult, job: JobResult, response: Trace
       ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
       ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
     ];
-    const explained = differences.length ? explainDifferences(stmt.ast, differences, context) : undefined;
+    const explained = differences.length ? explainDifferences(stmt.ast, differences, context, step.index) : undefined;
     return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
   });
   return { engine: `PostgreSQL ${response.serverVersion} (embedded PGlite)`, startupMs: response.startupMs, setupFailures: job.setupFailures, statements };
 }
 
-/** Objects made by DDL the model does not see (docs/trace.md, Known differences: unseen-objects). */
-function unseenObjects(result: LintResult): DifferenceContext {
-  const { catalog, schemaBefore, text } = result.document;
-  const lower = text.toLowerCase();
+/** What the known differences need to know about the schema (docs/trace.md, Known differences: unseen-objects, absent-if-exists). */
+function unseenObjects(result: LintResult, failed: FailedStatement[]): DifferenceContext {
+  const { catalog, schemaBefore, text, statements } = result.document;
+  const createdHere = (object: string) => statements.some((s) => s.locks.effects.some((e) => e.object === object && e.created));
+  // Unknown to the model, and made by no statement of the file (by the model's reading or by its
+  // text): a relation that code the model does not read made. The file may still name it (CREATE
+  // INDEX … ON v1_payload_wal_0, a partition a function made).
+  const unknown = (object: string) => !catalog.knows(object) && !schemaBefore?.knows(object) && !createdHere(object) && !createsName(text, object);
   return {
-    unseen: (object) =>
-      (catalog.ranUnseenDdl() || !!schemaBefore?.ranUnseenDdl()) && !catalog.knows(object) && !schemaBefore?.knows(object) && !lower.includes(object.toLowerCase()),
+    unseen: (object) => {
+      if (!catalog.ranUnseenDdl() && !schemaBefore?.ranUnseenDdl()) return false;
+      if (unknown(object)) return true;
+      // An index this file builds on such a relation (CREATE INDEX … ON v1_payload_wal_0, a partition a function made).
+      const table = catalog.relation(object)?.table ?? schemaBefore?.relation(object)?.table;
+      return !!table && unknown(table);
+    },
+    // Known differences, absent-if-exists: what the model knows before the statement is the earlier
+    // migrations' schema and what this file's earlier statements created.
+    notes: (index) => statements[index]?.locks.notes ?? [],
+    // Read when a difference is explained, after the failures before that statement were added.
+    madeByFailed: (object) => failed.some((f) => createsName(f.sql, object)),
+    neverCreated: (object, index) =>
+      !!schemaBefore && !schemaBefore.knows(object) && !statements.slice(0, index).some((s) => s.locks.effects.some((e) => e.object === object && e.created)),
   };
 }
 
@@ -115,4 +144,14 @@ function setDifferences(what: string, predicted: string[], observed: string[], u
   const missing = observed.filter((t) => !predicted.includes(t) && !unsure.has(t)).map((t) => `${t}: observed a ${what}, the model did not predict one`);
   const extra = predicted.filter((t) => !observed.includes(t) && !unsure.has(t)).map((t) => `${t}: the model predicted a ${what}, none was observed`);
   return [...missing, ...extra];
+}
+
+/** Does `sql` (a statement that failed) create `object` by name: `CREATE [UNIQUE] INDEX|TABLE|… name`, or `CONSTRAINT name`? */
+function createsName(sql: string, object: string): boolean {
+  const name = object.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const created = new RegExp(
+    `\\bCREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:UNIQUE|UNLOGGED|TEMP|TEMPORARY|MATERIALIZED)\\s+)*(?:TABLE|INDEX|VIEW|SEQUENCE|TYPE)\\s+(?:CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:"?\\w+"?\\.)?"?${name}"?(?=[\\s(;]|$)`,
+    'i',
+  );
+  return created.test(sql) || new RegExp(`\\bCONSTRAINT\\s+"?${name}"?(?=[\\s(;]|$)`, 'i').test(sql);
 }

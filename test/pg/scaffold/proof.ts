@@ -162,7 +162,12 @@ function deriveOldShape(f: Fixture, ledger: Ledger, seededKeys: string[]): void 
 }
 
 /** `sabotage` changes the generated files before they run (to show the proof catches a broken plan). */
+/** Fixtures already proved: their closures hold that run's writes, so a second run would compare against them. */
+const proved = new WeakSet<Fixture>();
+
 export async function prove(cluster: PgCluster, f: Fixture, database: string, sabotage?: (result: ScaffoldResult) => void): Promise<ProofReport> {
+  if (proved.has(f)) throw new Error(`the ${f.kind} fixture was already proved once: make a fresh one per proof (its workloads' state would leak into this run)`);
+  proved.add(f);
   const started = Date.now();
   await initEngine();
   const admin = await cluster.client();

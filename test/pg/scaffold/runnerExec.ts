@@ -4,7 +4,9 @@
  * transaction unless its .conf says executeInTransaction=false; golang-migrate sends the whole
  * file as one query; goose splits at `;` line ends (StatementBegin/End blocks whole) and wraps
  * unless NO TRANSACTION; dbmate sends each section as one query, in a transaction unless
- * transaction:false; Diesel batch-executes the file, in a transaction unless metadata.toml says not.
+ * transaction:false; Diesel batch-executes the file, in a transaction unless metadata.toml says not;
+ * Prisma (before 7.4) sends migration.sql as one query; Drizzle's migrator sends each piece between
+ * `--> statement-breakpoint` inside its transaction (real tools: sqlFrameworkScaffold.test.ts).
  */
 import type pg from 'pg';
 import type { RunnerId } from '../../../server/src/config/types';
@@ -89,9 +91,18 @@ async function inTransaction(client: pg.Client, run: () => Promise<void>): Promi
 async function execute(client: pg.Client, runner: RunnerId, files: GeneratedFile[], m: WrittenMigration, direction: Direction): Promise<void> {
   const path = direction === 'up' ? m.upPath : m.downPath;
   const text = fileText(files, path);
-  switch (runner) {
+  // Prisma and Drizzle keep no down migrations: the rollbacks are psql scripts, and so are the steps Drizzle cannot run.
+  const psql = runner === 'plain' || runner === 'sqitch' || (runner === 'prisma' && direction === 'down') || (runner === 'drizzle' && (direction === 'down' || m.drizzleRelease === undefined));
+  switch (psql ? 'plain' : runner) {
+    case 'prisma':
+      // Prisma before 7.4 sends migration.sql as one query (the stricter of its two models).
+      await client.query(text);
+      return;
+    case 'drizzle':
+      // Drizzle's migrator: the pieces between breakpoints, each a query, inside its transaction.
+      await inTransaction(client, async () => { for (const piece of text.split('--> statement-breakpoint')) await client.query(piece); });
+      return;
     case 'plain':
-    case 'sqitch':
       try {
         for (const s of psqlStatements(text)) await client.query(s);
       } catch (err) {

@@ -244,3 +244,100 @@ describe('lock model: gaps found tracing the crates.io migration set (docs/trace
     assert.equal(last(`${table}CREATE INDEX ON names ((name::varchar));`).observable.locks.names_name_idx, 'AccessExclusiveLock');
   });
 });
+
+describe('lock model: gaps found tracing crates.io, hatchet and UPchieve (docs/trace.md)', () => {
+  const keyed = 'CREATE TABLE nets (id int PRIMARY KEY);\nCREATE TABLE flows (id int PRIMARY KEY, nid int REFERENCES nets (id), v int);\nCREATE INDEX flows_v ON flows (v);\n';
+
+  it('DROP COLUMN drops its foreign key, removing the key\'s triggers on the referenced table under ACCESS EXCLUSIVE', () => {
+    assert.deepEqual(last(`${keyed}ALTER TABLE flows DROP COLUMN nid;`).observable.locks, { flows: 'AccessExclusiveLock', nets: 'AccessExclusiveLock' });
+  });
+
+  it('after DROP COLUMN, the indexes and keys on the column are gone: a later DROP TABLE locks neither them nor the referenced table', () => {
+    assert.deepEqual(last(`${keyed}ALTER TABLE flows DROP COLUMN nid;\nALTER TABLE flows DROP COLUMN v;\nDROP TABLE flows;`).observable.locks, { flows: 'AccessExclusiveLock', flows_pkey: 'AccessExclusiveLock' });
+    // The primary key's index goes with its column too.
+    assert.deepEqual(last(`${keyed}ALTER TABLE flows DROP COLUMN id;\nDROP TABLE flows;`).observable.locks, { flows: 'AccessExclusiveLock', flows_v: 'AccessExclusiveLock', nets: 'AccessExclusiveLock' });
+  });
+
+  it('an index over an expression or with a WHERE clause on the column is dropped with it', () => {
+    const table = 'CREATE TABLE kw (id int, keyword text, seen bool);\nCREATE INDEX kw_lower ON kw (lower(keyword));\nCREATE INDEX kw_unseen ON kw (id) WHERE NOT seen;\n';
+    assert.deepEqual(last(`${table}ALTER TABLE kw DROP COLUMN keyword;`).observable.locks, { kw: 'AccessExclusiveLock', kw_lower: 'AccessExclusiveLock' });
+    assert.deepEqual(last(`${table}ALTER TABLE kw DROP COLUMN seen;`).observable.locks, { kw: 'AccessExclusiveLock', kw_unseen: 'AccessExclusiveLock' });
+  });
+
+  it('a type change without a rewrite still builds the indexes on the column again: expression indexes and a new operator class read the table', () => {
+    const table = 'CREATE TABLE kw (id int PRIMARY KEY, keyword varchar(50) UNIQUE, at timestamp);\nCREATE INDEX kw_lower ON kw (lower(keyword));\nCREATE INDEX kw_at ON kw (at);\n';
+    const text = last(`${table}ALTER TABLE kw ALTER COLUMN keyword TYPE text;`).observable;
+    assert.deepEqual(text.locks, { kw: 'AccessExclusiveLock', kw_keyword_key: 'AccessExclusiveLock', kw_lower: 'AccessExclusiveLock' });
+    assert.deepEqual(text.rewritten, []);
+    assert.deepEqual(text.scanned, ['kw']);
+    // A plain index whose operator class stays (varchar(50) → varchar(100)) keeps its file: nothing is read.
+    const wider = last(`CREATE TABLE kw (keyword varchar(50) UNIQUE);\nALTER TABLE kw ALTER COLUMN keyword TYPE varchar(100);`).observable;
+    assert.deepEqual(wider, { locks: { kw: 'AccessExclusiveLock', kw_keyword_key: 'AccessExclusiveLock' }, rewritten: [], scanned: [] });
+    // timestamp → timestamptz under UTC relabels the column, but timestamptz_ops is not timestamp_ops.
+    const zoned = last(`${table}SET timezone = 'UTC';\nALTER TABLE kw ALTER COLUMN at TYPE timestamptz;`).observable;
+    assert.deepEqual(zoned, { locks: { kw: 'AccessExclusiveLock', kw_at: 'AccessExclusiveLock' }, rewritten: [], scanned: ['kw'] });
+  });
+
+  it('raising a timestamp precision (timestamp(3) → timestamp) rewrites nothing', () => {
+    const table = 'CREATE TABLE ev (id int PRIMARY KEY, at timestamp(3));\n';
+    assert.deepEqual(last(`${table}ALTER TABLE ev ALTER COLUMN at TYPE timestamp;`).observable, { locks: { ev: 'AccessExclusiveLock' }, rewritten: [], scanned: [] });
+    assert.deepEqual(last(`${table}ALTER TABLE ev ALTER COLUMN at TYPE timestamp(6);`).observable.rewritten, []);
+    // Lowering it rounds every value: a rewrite.
+    assert.deepEqual(last(`${table}ALTER TABLE ev ALTER COLUMN at TYPE timestamp(0);`).observable.rewritten, ['ev', 'ev_pkey']);
+  });
+
+  it('ADD COLUMN IF NOT EXISTS of a column the table has only takes the table lock', () => {
+    const table = 'CREATE TABLE alerts (id int, resource text NOT NULL);\n';
+    assert.deepEqual(last(`${table}ALTER TABLE alerts ADD COLUMN IF NOT EXISTS resource text NOT NULL;`).observable, { locks: { alerts: 'AccessExclusiveLock' }, rewritten: [], scanned: [] });
+    assert.deepEqual(last(`${table}ALTER TABLE alerts ADD COLUMN IF NOT EXISTS other text NOT NULL;`).observable.scanned, ['alerts']);
+  });
+
+  it('ADD CONSTRAINT … USING INDEX of the same name only opens the index; another name renames it', () => {
+    const table = 'CREATE TABLE refs (id int NOT NULL);\nCREATE UNIQUE INDEX refs_pkey ON refs (id);\n';
+    assert.deepEqual(last(`${table}ALTER TABLE refs ADD CONSTRAINT refs_pkey PRIMARY KEY USING INDEX refs_pkey;`).observable.locks, { refs: 'AccessExclusiveLock', refs_pkey: 'AccessShareLock' });
+    assert.deepEqual(last(`${table}ALTER TABLE refs ADD CONSTRAINT refs_pk PRIMARY KEY USING INDEX refs_pkey;`).observable.locks, { refs: 'AccessExclusiveLock', refs_pk: 'ShareUpdateExclusiveLock' });
+  });
+
+  it('composite types: CREATE TYPE … AS (…) creates a relation; DROP TYPE locks the type (and a composite\'s relation)', () => {
+    assert.deepEqual(last('CREATE TYPE triple AS (a int, b int);').observable.locks, { triple: 'AccessExclusiveLock' });
+    assert.deepEqual(last('CREATE TYPE triple AS (a int, b int);\nDROP TYPE triple;').observable.locks, { triple: 'AccessExclusiveLock', 'type:triple': 'AccessExclusiveLock' });
+    assert.deepEqual(last('DROP TYPE mood;').observable.locks, { 'type:mood': 'AccessExclusiveLock' });
+    // The dropped type is gone from the catalog: a composite of the same name made later is new.
+    assert.deepEqual(last('CREATE TYPE triple AS (a int);\nDROP TYPE triple;\nCREATE TYPE triple AS (a int, b int);').observable.locks, { triple: 'AccessExclusiveLock' });
+  });
+
+  describe('a partitioned table has no storage: its partitions are read and rewritten in its place', () => {
+    const parted = 'CREATE TABLE runs (id int, at date, note text) PARTITION BY RANGE (at);\nCREATE INDEX runs_id ON runs (id);\nCREATE TABLE runs_1 PARTITION OF runs FOR VALUES FROM (\'2026-01-01\') TO (\'2026-02-01\');\n';
+
+    it('TRUNCATE empties each partition and its indexes; the parent and its index get no new file', () => {
+      const t = last(`${parted}TRUNCATE runs;`).observable;
+      assert.deepEqual(t.rewritten, ['runs_1']);
+      assert.equal(t.locks.runs, 'AccessExclusiveLock');
+      assert.equal(t.locks.runs_1, 'AccessExclusiveLock');
+      assert.equal(t.locks.runs_id, undefined);
+    });
+
+    it('SET NOT NULL reads each partition, not the parent', () => {
+      const t = last(`${parted}ALTER TABLE runs ALTER COLUMN note SET NOT NULL;`).observable;
+      assert.deepEqual(t.scanned, ['runs_1']);
+      assert.deepEqual(t.locks, { runs: 'AccessExclusiveLock', runs_1: 'AccessExclusiveLock' });
+    });
+
+    it('with no partition known, whether anything is read is a "maybe"', () => {
+      const { stmt } = last('CREATE TABLE runs (id int, note text) PARTITION BY LIST (id);\nALTER TABLE runs ALTER COLUMN note SET NOT NULL;');
+      assert.equal(stmt.locks.effects.find((e) => e.object === 'runs')?.scan, 'maybe');
+    });
+
+    it('ANALYZE of a partitioned table analyses each partition and its indexes, not the parent\'s indexes', () => {
+      const sql = `${parted}CREATE INDEX runs_1_note ON runs_1 (note);\nANALYZE runs;`;
+      assert.deepEqual(last(sql).observable.locks, { runs: 'ShareUpdateExclusiveLock', runs_1: 'ShareUpdateExclusiveLock', runs_1_note: 'AccessShareLock' });
+    });
+  });
+
+  it('DROP TRIGGER IF EXISTS after code Lockstep does not read says why it keeps the lock', () => {
+    const sql = "CREATE TABLE scans (id int);\nDO $$ BEGIN EXECUTE 'SELECT 1'; END $$;\nDROP TRIGGER IF EXISTS t ON scans;";
+    const { stmt, observable } = last(sql);
+    assert.deepEqual(observable.locks, { scans: 'AccessExclusiveLock' });
+    assert.match(stmt.locks.notes.join(' '), /t may exist on scans: code Lockstep does not read/);
+  });
+});

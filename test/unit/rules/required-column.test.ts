@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { findingsOf, underlined } from '../../support/lint';
+import { DEFAULT_CONFIG } from '../../../server/src/config/types';
+import { rule } from '../../../server/src/rules/required-column';
+import { findingsOf, lint, underlined } from '../../support/lint';
 
 const RULE = 'required-column';
 const USERS = 'CREATE TABLE users (id bigint PRIMARY KEY);';
@@ -53,5 +55,26 @@ describe('required-column: a table created and filled earlier in the migration (
     assert.deepEqual(await findingsOf('required-column', 'CREATE TABLE t4 (id int);\nALTER TABLE t4 ADD COLUMN c text NOT NULL;'), []);
     assert.deepEqual(await findingsOf('required-column', 'CREATE TABLE t5 AS SELECT 1 AS id WITH NO DATA;\nALTER TABLE t5 ADD COLUMN c text NOT NULL;'), []);
     assert.deepEqual(await findingsOf('required-column', "CREATE TABLE t6 (id int);\nINSERT INTO t6 VALUES (1);\nALTER TABLE t6 ADD COLUMN c text NOT NULL DEFAULT 'x';"), []);
+  });
+});
+
+describe('required-column: cost on a long migration (issue 18)', () => {
+  it('looks at each statement of the document a bounded number of times, not once per later ALTER', async () => {
+    // 300 new tables, each altered, only the first filled: the old walk went back over every earlier statement for each ALTER (~90,000 reads).
+    const blocks = Array.from({ length: 300 }, (_, i) => `CREATE TABLE t${i} (id int);\n${i === 0 ? 'INSERT INTO t0 VALUES (1);\n' : ''}ALTER TABLE t${i} ADD COLUMN c text NOT NULL;`);
+    const { document: doc, findings } = await lint(blocks.join('\n'));
+    assert.equal(findings.filter((f) => f.ruleId === RULE).length, 1);
+    let reads = 0;
+    const statements = new Proxy(doc.statements, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const counted = { ...doc, statements };
+    let hits = 0;
+    for (const stmt of doc.statements) hits += rule.check(stmt, { doc: counted, config: DEFAULT_CONFIG }).length;
+    assert.equal(hits, 1);
+    assert.ok(reads <= 4 * doc.statements.length, `${reads} statement reads for ${doc.statements.length} statements`);
   });
 });

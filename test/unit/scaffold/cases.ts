@@ -37,7 +37,7 @@ export const KIND_CASES: Array<{ kind: string; args: Record<string, string> }> =
   { kind: 'normalize', args: { table: 'patients', parts: 'patient_addresses=street,city,zip', history: 'patient_contacts=phone,email' } },
 ];
 
-export const RUNNER_IDS = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel'] as const;
+export const RUNNER_IDS = ['plain', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'sqitch', 'diesel', 'prisma', 'drizzle'] as const;
 
 /** A few rows in every table of SCHEMA (foreign keys satisfied), for running the plans for real. */
 export const SEED = `

@@ -58,6 +58,19 @@ describe('scaffold: language server requests', function () {
     assert.deepEqual(result.findings, []);
   });
 
+  it('a Prisma migration open: the plan is Prisma migration folders next to it', async () => {
+    const path = join(root, 'prisma/migrations/20240101000000_init/migration.sql');
+    mkdirSync(join(root, 'prisma/migrations/20240101000000_init'), { recursive: true });
+    writeFileSync(path, 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n');
+    const result = await lsp.connection.sendRequest<ScaffoldResponse<ScaffoldGenerated>>(SCAFFOLD_GENERATE_REQUEST, {
+      uri: fileUri(path), root, kind: 'rename-column', args: { table: 'accounts', column: 'email', to: 'email_address' },
+    });
+    assert.ok(!('error' in result), JSON.stringify(result));
+    assert.equal(result.runner, 'prisma');
+    assert.ok(result.files.some((f) => /prisma\/migrations\/\d{14}_rename_accounts_email_expand\/migration\.sql$/.test(f.path)), result.files.map((f) => f.path).join('\n'));
+    assert.deepEqual(result.findings, []);
+  });
+
   it('answers a bad request with an error message, not a crash', async () => {
     const result = await lsp.connection.sendRequest<ScaffoldResponse<ScaffoldGenerated>>(SCAFFOLD_GENERATE_REQUEST, { root, kind: 'rename-column', args: { table: 'nope' } });
     assert.ok('error' in result);

@@ -108,6 +108,22 @@ describe('split into phases', () => {
     assert.deepEqual(result.remaining, []);
   });
 
+  it('Prisma: each phase a new <timestamp>_<name>/migration.sql folder, a statement that must run alone alone in its folder; Drizzle is refused with the reason', () => {
+    const dir = '/p/prisma/migrations';
+    const result = split(RENAME, `${dir}/20240101120000_rename_email/migration.sql`, ['20240101000000_users', '20240101120000_rename_email', 'migration_lock.toml']);
+    assert.deepEqual(result.files.map((f) => f.path.slice(dir.length + 1)), [
+      '20240101120000_rename_email/migration.sql',
+      '20240601120000_rename_email_expand_2/migration.sql',
+      '20240601120001_rename_email_backfill/migration.sql',
+      '20240601120002_rename_email_contract/migration.sql',
+      '20240601120003_rename_email_contract_2/migration.sql',
+    ]);
+    for (const f of result.files.filter((x) => !x.transactional)) assert.equal(lintText(f.text, { config: DEFAULT_CONFIG }).document.statements.length, 1, f.path);
+    const drizzle = splitMigration({ text: `${RENAME.split('\n').join('\n--> statement-breakpoint\n')}\n`, path: '/p/drizzle/0003_rename.sql', config: DEFAULT_CONFIG, schema: catalogFromSql(USERS, DEFAULT_CONFIG), folder: { siblings: [], now: NOW } });
+    assert.equal(drizzle.ok, false);
+    assert.match(JSON.stringify(drizzle), /Drizzle's migrator runs every pending migration in one transaction/);
+  });
+
   it('drops the source\'s own BEGIN/COMMIT and timeout SETs, and regenerates them per file', () => {
     const text = "SET lock_timeout = '10s';\nBEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users RENAME COLUMN email TO mail;\nCOMMIT;\n";
     const result = split(text, '/m/0007_nick.sql');

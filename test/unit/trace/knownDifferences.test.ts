@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
 import { compareTrace, setupStatements, traceJob } from '../../../server/src/trace/plan';
+import { renderTraceText } from '../../../server/src/trace/render';
 import { runTrace } from '../../../server/src/trace/shadowRun';
 
 describe('trace: differences that depend on the data (docs/trace.md)', function () {
@@ -71,11 +72,18 @@ BEGIN
 END $$;
 SELECT make_partition('2026-12-02');
 ALTER TABLE events ADD COLUMN note text;`;
-    const [, , select, alter] = await traceAll(sql, 'unseen');
+    const result = lintText(sql, { config: DEFAULT_CONFIG, path: 'V2__partitions.sql' });
+    const response = await runTrace(db, { jobs: [traceJob(result, 'unseen', [])] });
+    const report = compareTrace(result, response.jobs[0], response);
+    const [, , select, alter] = report.statements;
     // The SELECT runs DDL in the function's body: observed, not compared (like a CALL).
     assert.match(select.unpredicted ?? '', /SELECT calls make_partition, whose body runs DDL/);
     assert.ok(alter.differences.includes('events_20261202: model no lock, observed AccessExclusiveLock'), alter.differences.join('\n'));
     assert.deepEqual(alter.explained, ['unseen-objects']);
+    // It depends on the function's body, not on the data, and the report says so.
+    const text = renderTraceText([{ displayPath: 'V2__partitions.sql', text: sql, report }]);
+    assert.match(text, /observed ≠ model, depends on code the model does not read \(unseen-objects; see docs\/trace\.md\)/);
+    assert.doesNotMatch(text, /depends on the data/);
     // The same observation against a file that never ran such code is a gap, not explained.
     const plain = compareTrace(
       lintText('CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);\nALTER TABLE events ADD COLUMN note text;', { config: DEFAULT_CONFIG }),

@@ -131,14 +131,6 @@ export function crossTablePlan(spec: CrossSpec, options: PlanOptions): Plan {
       goal: spec.shape === 'split' ? `Check both tables agree, then drop the moved columns from ${spec.old.table}.` : `Check both tables agree, then move ${spec.old.table} out of the application's schema.`,
       migrations: [verify, ...validate, ...retire, contract],
       check: [`SELECT ${qList(spec.moved.map((m) => m.to))} FROM ${q(spec.target.table)} LIMIT 5`],
-      // Found by the load proof (PostgreSQL 14, under load): a write the application made to
-      // ${spec.target.table} while the restore refilled a row was later seen overwritten by the
-      // row's earlier values. Until that race is understood and fixed, this rollback runs offline.
-      ...(spec.shape === 'split'
-        ? {
-            rollbackOffline: `while its restore refills ${spec.old.table}'s moved columns from ${spec.target.table}, a concurrent write to ${spec.target.table} can be overwritten by the row's earlier values (seen once under load on PostgreSQL 14).`,
-          }
-        : {}),
       rollback:
         spec.shape === 'split'
           ? `Re-adds the columns to ${spec.old.table} with the triggers, rebuilds their indexes concurrently and refills them from ${spec.target.table} in batches.`

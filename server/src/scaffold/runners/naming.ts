@@ -20,6 +20,7 @@ export function nextVersions(runner: RunnerId, existing: Existing, count: number
     case 'goose':
       return sequence(existing.names.map((n) => /^(\d+)_.+\.sql$/i.exec(n)?.[1]), count, now, 14, true);
     case 'dbmate':
+    case 'prisma':
       return timestamps(existing.names.map((n) => /^(\d{14})_/.exec(n)?.[1]), count, now, compact);
     case 'diesel': {
       const found = existing.names.map((n) => /^(\d{4})-(\d{2})-(\d{2})-(\d{6})(-\d{4})?_/.exec(n)).filter(Boolean) as RegExpExecArray[];

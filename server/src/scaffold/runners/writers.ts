@@ -7,8 +7,10 @@ import type { RunnerId } from '../../config/types';
 import { RUNNERS } from '../../document/runner';
 import type { Migration, Plan, Step } from '../plan';
 import { statementsOf } from '../plan';
-import { explained } from '../lintPass';
+import { body, explicit, header, ignoreLines, join } from './text';
 import { nextVersions, type Existing } from './naming';
+import { prismaPhaseCommands, writePrisma } from './prisma';
+import { drizzlePhaseCommands, writeDrizzle } from './drizzle';
 
 export interface GeneratedFile {
   /** Relative to the workspace root, with `/`. */
@@ -16,6 +18,8 @@ export interface GeneratedFile {
   content: string;
   /** `sqitch.plan` is an existing file the plan appends to; everything else is new. */
   appendsTo?: boolean;
+  /** Lint it as this runner's file (a psql script next to Drizzle or Prisma migrations), not by its path. */
+  lintAs?: RunnerId;
 }
 
 export interface WrittenMigration {
@@ -25,6 +29,8 @@ export interface WrittenMigration {
   version: string;
   upPath: string;
   downPath: string;
+  /** Drizzle: the release that adds it to the journal (1: already there); undefined for a step run outside the migrator. */
+  drizzleRelease?: number;
 }
 
 export interface WriteContext {
@@ -34,6 +40,8 @@ export interface WriteContext {
   existing: Existing;
   /** Current sqitch.plan text, if any. */
   sqitchPlan?: string;
+  /** Current Drizzle `meta/_journal.json` text, if any. */
+  drizzleJournal?: string;
   /** Where PLAN.md, verify.sql (and plain SQL rollback files) go. */
   planDir: string;
   now: Date;
@@ -44,46 +52,7 @@ export interface WriteResult {
   migrations: WrittenMigration[];
 }
 
-const join = (...parts: string[]) => parts.filter(Boolean).join('/').replace(/\/+/g, '/');
-
-/** Statements as file text: each ends with `;`, blank line between. */
-function body(statements: string[]): string {
-  return statements.map((s) => `${s.trim()};`).join('\n\n');
-}
-
-/**
- * A `tx` step written with its own BEGIN/COMMIT, for runners told not to wrap the file (one
- * statement is atomic on its own). `why` explains the BEGIN/COMMIT to a linter that cannot see
- * the runner's setting (Diesel's metadata.toml).
- */
-function explicit(step: Step, why?: string): string {
-  if (step.kind === 'single' || step.statements.length === 1) return body(statementsOf(step));
-  const begin = why ? explained(['transaction-nesting'], why, 'BEGIN') : 'BEGIN';
-  const commit = why ? explained(['transaction-nesting'], why, 'COMMIT') : 'COMMIT';
-  return `${begin};\n\n${body(step.statements)}\n\n${commit};`;
-}
-
 const DIESEL_NO_TRANSACTION = 'metadata.toml sets run_in_transaction = false, so this BEGIN/COMMIT is the only transaction';
-
-function header(plan: Plan, m: WrittenMigration, total: number, direction: 'up' | 'down' | 'both', planDir: string): string {
-  const phase = plan.phases[m.phase];
-  const lines = [
-    `-- Lockstep plan ${plan.slug}: ${plan.title}`,
-    `-- Phase ${m.phase + 1} (${phase.title}), migration ${m.migration.name} (${plan.phases.flatMap((p) => p.migrations).indexOf(m.migration) + 1} of ${total}).`,
-    `-- ${direction === 'down' ? 'Rollback of: ' : ''}${m.migration.summary}`,
-  ];
-  const steps = direction === 'both' ? [m.migration.up, m.migration.down] : [direction === 'up' ? m.migration.up : m.migration.down];
-  if (steps.some((s) => s.kind === 'single')) {
-    lines.push('-- A single statement outside any transaction: it commits per batch (CALL) or builds concurrently.');
-  }
-  lines.push(`-- See ${planDir}/PLAN.md before running it.`);
-  return lines.join('\n');
-}
-
-function ignoreLines(m: Migration, direction: 'up' | 'down'): string {
-  const lines = m.ignores?.[direction] ?? [];
-  return lines.length ? `${lines.join('\n')}\n` : '';
-}
 
 /** Lines that silence what is wrong only for how Diesel is told to run it (metadata.toml). */
 function dieselIgnores(step: Step, noTransaction: boolean): string {
@@ -96,6 +65,8 @@ const hasSingle = (m: Migration) => m.up.kind === 'single' || m.down.kind === 's
 export function writeMigrations(plan: Plan, ctx: WriteContext): WriteResult {
   const all = plan.phases.flatMap((p, phase) => p.migrations.map((migration) => ({ migration, phase })));
   const versions = nextVersions(ctx.runner, ctx.existing, all.length, ctx.now);
+  if (ctx.runner === 'prisma') return writePrisma(plan, ctx, versions, all);
+  if (ctx.runner === 'drizzle') return writeDrizzle(plan, ctx, all);
   const dir = ctx.migrationsDir;
   const files: GeneratedFile[] = [];
   const written: WrittenMigration[] = [];
@@ -240,6 +211,10 @@ export function phaseCommands(runner: RunnerId, ctx: WriteContext, phaseMigratio
         apply: [`sqitch deploy --to ${last.version}`],
         rollback: [`sqitch revert --to ${before?.version ?? lastExisting(runner, ctx) ?? '@ROOT'} -y`],
       };
+    case 'prisma':
+      return prismaPhaseCommands(ctx, phaseMigrations);
+    case 'drizzle':
+      return drizzlePhaseCommands(ctx, phaseMigrations);
     case 'diesel':
       return {
         apply: [`diesel migration run --migration-dir ${dir}   # runs every pending migration: add this phase's folders in their own release`],

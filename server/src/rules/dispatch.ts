@@ -1,0 +1,43 @@
+/**
+ * Which rules to run on a statement. Rules name the statement kinds they can flag (`Rule.kinds`), so
+ * a statement visits only the rules that could flag it and those that look at every statement,
+ * instead of all of them (an INSERT skips every ALTER TABLE rule). Built once per lint, for its config.
+ */
+import type { LockstepConfig } from '../config/types';
+import { RULES, ruleSetting } from './index';
+import type { Rule } from './types';
+
+export interface RulesForKind {
+  /** Verdicts that depend only on the statement and the state before it: the engine may cache them. */
+  cacheable: readonly Rule[];
+  /** Cross-statement and code-reading rules: run every time. */
+  uncached: readonly Rule[];
+}
+
+export class RuleDispatch {
+  private readonly byKind = new Map<string, RulesForKind>();
+  private readonly anyKind: RulesForKind;
+  private readonly enabled: readonly Rule[];
+
+  constructor(config: Pick<LockstepConfig, 'rules' | 'categories' | 'extends'>, rules: readonly Rule[] = RULES) {
+    this.enabled = rules.filter((r) => ruleSetting(config, r.id) !== 'off');
+    this.anyKind = split(this.enabled.filter((r) => !r.kinds));
+  }
+
+  /** The enabled rules that can flag a statement of this kind, in registry order. */
+  forKind(kind: string): RulesForKind {
+    let found = this.byKind.get(kind);
+    if (!found) {
+      found = this.anyKind;
+      const specific = this.enabled.filter((r) => r.kinds?.includes(kind));
+      if (specific.length > 0) found = split(this.enabled.filter((r) => !r.kinds || r.kinds.includes(kind)));
+      this.byKind.set(kind, found);
+    }
+    return found;
+  }
+}
+
+function split(rules: readonly Rule[]): RulesForKind {
+  const uncachedRule = (r: Rule) => !!r.crossStatement || !!r.usesCode;
+  return { cacheable: rules.filter((r) => !uncachedRule(r)), uncached: rules.filter(uncachedRule) };
+}

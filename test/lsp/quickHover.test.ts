@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import type { MarkupContent } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_CONFIG } from '../../server/src/config/types';
+import { initEngine } from '../../server/src/engine';
+import { quickHover, statementWindow } from '../../server/src/lsp/quickHover';
+import { LspHarness, positionAt } from './harness';
+
+describe('hover before the first lint: a quick parse of the statement at the cursor (issue 18)', function () {
+  this.timeout(120_000);
+
+  describe('statementWindow', () => {
+    const text = 'CREATE TABLE a (id int);\nCREATE INDEX a_i\n  ON a (id);\nDROP TABLE b;\n';
+
+    it('spans the lines of the statement at the cursor, from after the previous `;` line to the next', () => {
+      const at = text.indexOf('ON a');
+      const w = statementWindow(text, at);
+      assert.equal(text.slice(w.start, w.end), 'CREATE INDEX a_i\n  ON a (id);');
+      const first = statementWindow(text, 3);
+      assert.equal(text.slice(first.start, first.end), 'CREATE TABLE a (id int);');
+      const last = statementWindow(text, text.indexOf('DROP'));
+      assert.equal(text.slice(last.start, last.end), 'DROP TABLE b;');
+    });
+
+    it('stays within the limit each way in a document without `;` line ends', () => {
+      const long = 'SELECT 1\n'.repeat(100_000);
+      const w = statementWindow(long, 450_000, 1_000);
+      assert.ok(w.start <= 450_000 && w.end >= 450_000);
+      assert.ok(450_000 - w.start <= 1_000 + 9 && w.end - 450_000 <= 1_000 + 9, `${w.start}..${w.end}`);
+    });
+  });
+
+  describe('quickHover', () => {
+    before(() => initEngine());
+    const hoverOf = (text: string, needle: string) => {
+      const doc = TextDocument.create('file:///virtual/quick.sql', 'sql', 1, text);
+      return quickHover(doc, text.indexOf(needle), DEFAULT_CONFIG, undefined);
+    };
+
+    it('describes the lock of the statement under the cursor, with its range in the document', () => {
+      const text = 'CREATE TABLE a (id int);\n\nCREATE INDEX a_i\n  ON orders (id);\nDROP TABLE b;\n';
+      const hover = hoverOf(text, 'orders');
+      assert.match((hover?.contents as MarkupContent).value, /\bSHARE\b[\s\S]*orders|orders[\s\S]*\bSHARE\b/);
+      const start = text.indexOf('CREATE INDEX');
+      const doc = TextDocument.create('file:///x.sql', 'sql', 1, text);
+      assert.deepEqual(hover?.range, { start: doc.positionAt(start), end: doc.positionAt(text.indexOf(';', start) + 1) });
+    });
+
+    it('answers null between statements, and inside a function body it cannot place (never a wrong statement)', () => {
+      assert.equal(hoverOf('CREATE TABLE a (id int);\n\n\nDROP TABLE b;\n', '\n\nDROP'), null);
+      const fn = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.x := 1;\n  RETURN NEW;\nEND\n$$;\n";
+      assert.equal(hoverOf(fn, 'RETURN NEW'), null);
+    });
+  });
+
+  describe('in the language server', () => {
+    let lsp: LspHarness;
+    before(async () => {
+      lsp = await LspHarness.start();
+    });
+    after(() => lsp.dispose());
+
+    it('answers a hover on a big document just opened before its first lint publishes anything', async () => {
+      // 6,000 statements: the first lint takes many slices; the hover does not wait for them.
+      const text = Array.from({ length: 3_000 }, (_, i) => `CREATE TABLE t${i} (id int);\nCREATE INDEX t${i}_i ON t${i} (id);\n`).join('');
+      const uri = 'file:///virtual/first-lint.sql';
+      lsp.open(uri, text);
+      const at = text.indexOf('CREATE INDEX t1500_i');
+      const hover = await lsp.hover(uri, positionAt(text, at + 3));
+      assert.equal(lsp.diagnostics.all(uri).length, 0, 'the hover was answered after the first lint published: it waited for it');
+      assert.match((hover?.contents as MarkupContent).value, /t1500/);
+      assert.deepEqual(hover?.range?.start, positionAt(text, at));
+      await lsp.diagnosticsFor(uri, 1, 110_000);
+    });
+  });
+});
