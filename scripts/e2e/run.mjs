@@ -27,7 +27,7 @@ const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const cacheRoot = resolve(process.env.LOCKSTEP_E2E_CACHE || join(repoRoot, '.cache', 'code-server'));
 const screenshotDir = join(repoRoot, 'test-output', 'e2e');
 // The screenshots the docs show (docs/images/<name>.png).
-const DOCS_IMAGES = ['squiggles', 'hover', 'quick-fix', 'command-palette', 'estimate-report', 'scaffold-plan'];
+const DOCS_IMAGES = ['squiggles', 'hover', 'quick-fix', 'command-palette', 'estimate-report', 'scaffold-plan', 'walkthrough'];
 const tempRoot = mkdtempSync(join(tmpdir(), 'lockstep-e2e-'));
 const files = {
   codeServerLog: join(tempRoot, 'code-server.log'),

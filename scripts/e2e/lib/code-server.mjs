@@ -15,6 +15,11 @@ const USER_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'update.mode': 'none',
+  // Each test's window starts from the files on disk, never from an earlier test's unsaved editors
+  // (the walkthrough's untitled sample would otherwise come back and add to the problem counts).
+  'files.hotExit': 'off',
+  // No slide animations in the walkthrough (its screenshot), and it focuses a selected step at once.
+  'workbench.welcomePage.preferReducedMotion': true,
 };
 
 /** Folders and environment that keep code-server (and everything it spawns) out of the home folder. */

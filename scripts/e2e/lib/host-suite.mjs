@@ -15,8 +15,9 @@ const OUTPUT_MARKER = '[lockstep-e2e] ';
 /**
  * Resolves with the exit code the extension host reported (0 = every test passed) and mocha's report.
  * `consoleLog` receives the workbench's whole console and the codeAutomationLog lines.
+ * The timeout is a ceiling for a hung suite: at load 30 on 2 cores the suite needs minutes, not 10 s.
  */
-export async function runHostSuite({ server, extensionPath, testsIndex, workspace, browserProfile, env, consoleLog, timeoutMs = 300000 }) {
+export async function runHostSuite({ server, extensionPath, testsIndex, workspace, browserProfile, env, consoleLog, timeoutMs = 12 * 60 * 1000 }) {
   const payload = [
     ['extensionDevelopmentPath', remoteUri(server.port, extensionPath)],
     ['extensionTestsPath', remoteUri(server.port, testsIndex)],

@@ -12,13 +12,13 @@ export async function runUiSuite({ repoRoot, server, extensionPath, workspace, b
     '--timeout', '60000', '--reporter', 'spec', '--no-color',
     ...(process.env.LOCKSTEP_E2E_GREP ? ['--grep', process.env.LOCKSTEP_E2E_GREP] : []),
     'test/e2e/ui/**/*.test.ts',
-    ...(process.env.LOCKSTEP_E2E_GREP ? ['--grep', process.env.LOCKSTEP_E2E_GREP] : []),
   ];
   log('UI suite: driving the workbench with Chromium');
   const { code, output } = await runToEnd(process.execPath, args, {
     cwd: repoRoot,
     echo: true,
-    timeoutMs: 5 * 60 * 1000,
+    // Each test file's before() may wait minutes for the workbench on a loaded machine.
+    timeoutMs: 12 * 60 * 1000,
     env: {
       ...env,
       LOCKSTEP_E2E_URL: server.url,

@@ -37,7 +37,10 @@ describe('the Lockstep extension', () => {
     assert.deepStrictEqual(missing, [], 'contributed commands without a registration');
   });
 
-  it('runs every contributed command without error, and the server still answers afterwards', async () => {
+  it('runs every contributed command without error, and the server still answers afterwards', async function () {
+    // A ceiling, not an expectation: Trace Migration alone replays on embedded PostgreSQL, which took
+    // about a minute at load 30 and ran this test past the suite's 60 s.
+    this.timeout(5 * 60000);
     await openFixture(INDEX_MIGRATION);
     for (const { command } of contributedCommands()) {
       const running = vscode.commands.executeCommand(command);

@@ -9,16 +9,19 @@ import { join } from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { sqlName } from '../../../server/src/locks/modes';
-import { cliFindings, contributedCommands, EDITOR_TEXT, editorLine, env, openFromExplorer, openWorkbench, problemCounts, problemsLabel, screenshot, type ExpectedFindings } from './workbench';
+import { cliFindings, contributedCommands, EDITOR_TEXT, editorLine, env, openFromExplorer, openWorkbench, problemCounts, problemsLabel, screenshot, UI_WAIT, type ExpectedFindings } from './workbench';
 
 const MIGRATION = 'migrations/001_orders_customer_index.sql';
 
 describe('the Lockstep extension in the VS Code UI', function () {
-  this.timeout(60000);
+  // Ceilings, not expectations (see UI_WAIT).
+  this.timeout(5 * UI_WAIT);
   let context: BrowserContext;
   let page: Page;
 
-  before(async () => {
+  before(async function () {
+    // openWorkbench alone may wait 2 minutes for the workbench on a loaded machine.
+    this.timeout(240000);
     ({ context, page } = await openWorkbench());
     await openFromExplorer(page, MIGRATION);
   });
@@ -37,7 +40,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
 
   it('underlines the dangerous statements', async () => {
     const squiggles = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error');
-    await squiggles.first().waitFor({ timeout: 30000 });
+    await squiggles.first().waitFor({ timeout: UI_WAIT });
     assert.ok((await squiggles.count()) > 0);
     await screenshot(page, 'squiggles', EDITOR_TEXT);
   });
@@ -60,7 +63,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
   it('shows the lock a statement takes when hovering it', async () => {
     await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').hover();
     const hover = page.locator('.monaco-hover:visible', { hasText: `PostgreSQL ${DEFAULT_CONFIG.pgVersion}` });
-    await hover.first().waitFor({ timeout: 15000 });
+    await hover.first().waitFor({ timeout: UI_WAIT });
     const text = await hover.first().innerText();
     assert.ok(text.includes(sqlName('ShareLock')), `hover names the SHARE lock: ${text}`);
     assert.ok(text.includes('orders'), `hover names the table: ${text}`);
@@ -80,7 +83,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
     await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').click();
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget:visible');
-    await menu.first().waitFor({ timeout: 15000 });
+    await menu.first().waitFor({ timeout: UI_WAIT });
     const text = (await menu.first().innerText()).replace(/\s+/g, ' ').trim();
     console.log(`      quick-fix UI: ${text}`);
     assert.ok(text.includes('Build the index CONCURRENTLY'), `the menu offers the CONCURRENTLY fix: ${text}`);
@@ -96,14 +99,14 @@ describe('the Lockstep extension in the VS Code UI', function () {
     assert.ok(showOutput, 'lockstep.showOutput is contributed');
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10000 });
+    await input.waitFor({ timeout: UI_WAIT });
     await input.fill('>Lockstep');
     const rows = page.locator('.quick-input-widget .monaco-list-row');
-    for (const { label } of commands) await rows.filter({ hasText: label }).first().waitFor({ timeout: 10000 });
+    for (const { label } of commands) await rows.filter({ hasText: label }).first().waitFor({ timeout: UI_WAIT });
     await screenshot(page, 'command-palette', ['.quick-input-widget']);
     // The palette lists contributed commands even when activation failed: running one proves the registration.
     await rows.filter({ hasText: showOutput.label }).first().click();
-    await page.locator('.part.panel [aria-label="Lockstep - Output"]').waitFor({ timeout: 10000 });
+    await page.locator('.part.panel [aria-label="Lockstep - Output"]').waitFor({ timeout: UI_WAIT });
   });
 
   it('estimates the lock impact against the e2e database and shows the report with its timeline', async () => {
@@ -115,18 +118,18 @@ describe('the Lockstep extension in the VS Code UI', function () {
       await editorLine(page, 'CREATE INDEX idx_orders_customer').getByText('idx_orders_customer').click();
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: 10000 });
+      await input.waitFor({ timeout: UI_WAIT });
       await input.fill(`>Lockstep: ${title}`);
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
     };
     // The settings file is read asynchronously: connect, and wait for the status bar to say so.
     await runCommand('Connect to Database');
-    await page.locator('.statusbar-item', { hasText: 'lockstep_e2e' }).first().waitFor({ timeout: 30000 });
+    await page.locator('.statusbar-item', { hasText: 'lockstep_e2e' }).first().waitFor({ timeout: UI_WAIT });
     await runCommand('Estimate Lock Impact');
-    await page.locator('.tabs-container .tab', { hasText: 'Lock impact: 001_orders_customer_index.sql' }).waitFor({ timeout: 30000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Lock impact: 001_orders_customer_index.sql' }).waitFor({ timeout: UI_WAIT });
     // The report renders inside the webview's nested frames: wait for its timeline chart.
     const report = page.frameLocator('iframe.webview').frameLocator('iframe');
-    await report.locator('svg.timeline rect.bar').first().waitFor({ timeout: 20000 });
+    await report.locator('svg.timeline rect.bar').first().waitFor({ timeout: UI_WAIT });
     assert.ok((await report.locator('tr.statement').count()) === 2, 'a row per statement');
     // For the picture: the report alone, without the panel.
     const hidePanel = page.locator('.part.panel [aria-label^="Hide Panel"], .part.panel [aria-label^="Close Panel"]').first();
@@ -148,7 +151,7 @@ describe('the Lockstep extension in the VS Code UI', function () {
     // Quick Open (the palette without ">") opens the naive migration; the cursor goes on its statement.
     await page.keyboard.press('F1');
     await palette.fill('002_rename_email.sql');
-    await firstRow.filter({ hasText: '002_rename_email.sql' }).waitFor({ timeout: 10000 });
+    await firstRow.filter({ hasText: '002_rename_email.sql' }).waitFor({ timeout: UI_WAIT });
     await page.keyboard.press('Enter');
     await editorLine(page, 'RENAME COLUMN').getByText('users').click();
     await page.keyboard.press('F1');
@@ -156,18 +159,18 @@ describe('the Lockstep extension in the VS Code UI', function () {
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Scaffold Migration Plan' }).first().click();
     // The suggested kind comes first, then each question with the statement's answer first.
     for (const answer of ['Rename a column', 'users', 'email']) {
-      await firstRow.filter({ hasText: answer }).waitFor({ timeout: 15000 });
+      await firstRow.filter({ hasText: answer }).waitFor({ timeout: UI_WAIT });
       await page.keyboard.press('Enter');
     }
     // The new name is an input box, prefilled from the statement.
     for (let waited = 0; (await palette.inputValue()) !== 'email_address'; waited += 100) {
-      assert.ok(waited < 10000, `the new-name box shows "${await palette.inputValue()}"`);
+      assert.ok(waited < UI_WAIT, `the new-name box shows "${await palette.inputValue()}"`);
       await page.waitForTimeout(100);
     }
     await page.keyboard.press('Enter');
     // The preview opens, then the confirmation; the plan's PLAN.md opens once the files exist.
-    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Create' }).click({ timeout: 15000 });
-    await page.locator('.tabs-container .tab', { hasText: 'PLAN.md' }).waitFor({ timeout: 15000 });
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Create' }).click({ timeout: UI_WAIT });
+    await page.locator('.tabs-container .tab', { hasText: 'PLAN.md' }).waitFor({ timeout: UI_WAIT });
     await screenshot(page, 'scaffold-plan', ['.part.sidebar', '.part.editor']);
   });
 });

@@ -19,6 +19,9 @@ export const env = {
   get extensionPath() { return required('LOCKSTEP_E2E_EXTENSION_PATH'); },
 };
 
+/** The longest any one UI change may take: a ceiling for a loaded 2-core machine (load 30+), never an expectation. */
+export const UI_WAIT = 60000;
+
 const CHROMIUM_FLAGS: string[] = JSON.parse(readFileSync(join(__dirname, '../../../scripts/e2e/chromium-flags.json'), 'utf8'));
 
 export async function openWorkbench(): Promise<{ context: BrowserContext; page: Page }> {
@@ -40,12 +43,12 @@ export async function openFromExplorer(page: Page, relativePath: string): Promis
   const parts = relativePath.split('/');
   for (const [index, name] of parts.entries()) {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ timeout: 30000 });
+    await row.waitFor({ timeout: UI_WAIT });
     const isFolder = index < parts.length - 1;
     if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
     await row.click();
   }
-  await page.locator('.tabs-container .tab', { hasText: parts[parts.length - 1] }).waitFor({ timeout: 15000 });
+  await page.locator('.tabs-container .tab', { hasText: parts[parts.length - 1] }).waitFor({ timeout: UI_WAIT });
 }
 
 /** The editor line whose text contains `text` (Monaco renders spaces as nbsp). */

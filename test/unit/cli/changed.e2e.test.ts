@@ -85,6 +85,22 @@ describe('lockstep lint --changed-since / --staged', function () {
     assert.ok(report.files[0].findings.some((f) => f.ruleId === 'require-concurrent-index'));
   });
 
+  it('names each runner’s own out-of-order rule: Flyway’s outOfOrder, goose’s -allow-missing', () => {
+    mkdirSync(join(dir, 'db/flyway'), { recursive: true });
+    mkdirSync(join(dir, 'db/goose'), { recursive: true });
+    writeFileSync(join(dir, 'db/flyway/V1__create.sql'), 'CREATE TABLE f (id int PRIMARY KEY);\n');
+    writeFileSync(join(dir, 'db/flyway/V3__note.sql'), 'ALTER TABLE f ADD COLUMN note text;\n');
+    writeFileSync(join(dir, 'db/goose/00001_create.sql'), '-- +goose Up\nCREATE TABLE g (id int PRIMARY KEY);\n');
+    writeFileSync(join(dir, 'db/goose/00003_note.sql'), '-- +goose Up\nALTER TABLE g ADD COLUMN note text;\n');
+    repo.commitAll('flyway and goose');
+    writeFileSync(join(dir, 'db/flyway/V2__late.sql'), 'ALTER TABLE f ADD COLUMN late text;\n');
+    writeFileSync(join(dir, 'db/goose/00002_late.sql'), '-- +goose Up\nALTER TABLE g ADD COLUMN late text;\n');
+    const run = runCli(['lint', '--changed-since', 'HEAD', 'db/flyway', 'db/goose'], { cwd: dir });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /V2__late\.sql:1:1: error: This new migration sorts before V3__note\.sql.*unless outOfOrder=true/s);
+    assert.match(run.stdout, /00002_late\.sql:1:1: error: This new migration sorts before 00003_note\.sql.*unless run with -allow-missing/s);
+  });
+
   it('reads Diesel one-folder-per-migration sets from git too', () => {
     const set = join(dir, 'migrations');
     mkdirSync(join(set, '2024-01-02-000000_b'), { recursive: true });
