@@ -112,7 +112,7 @@ async function main() {
     consoleLog: files.hostConsole,
     // A bound, not a wait: the suite reports its exit as soon as it ends. On a loaded 2-core machine the
     // workbench load plus the code index the still-referenced test waits for took over 180 s.
-    timeoutMs: Number(process.env.LOCKSTEP_E2E_HOST_TIMEOUT_S || 420) * 1000,
+    timeoutMs: Number(process.env.LOCKSTEP_E2E_HOST_TIMEOUT_S || 720) * 1000,
   });
   console.log(hostReport);
   const results = readHostResults();
