@@ -59,6 +59,9 @@ describe('LSP lazy quick-fixes (codeAction/resolve)', function () {
     assert.ok(listed.data, 'carries what resolve needs');
     assert.equal(listed.isPreferred, true);
     assert.deepEqual(listed.diagnostics, diagnostics);
+    // A provider's alternative rewrites are listed once (the menu showed this title twice).
+    const titles = actions.map((a) => a.title);
+    assert.deepEqual(titles, [...new Set(titles)], `each title once: ${JSON.stringify(titles)}`);
     // Ignore comments need no verification: they come complete.
     assert.ok(actions.find((a) => a.title === 'Ignore require-concurrent-index for this statement')?.edit);
 
@@ -92,6 +95,21 @@ describe('LSP lazy quick-fixes (codeAction/resolve)', function () {
     await lsp!.diagnosticsFor(uri, version);
     const resolved = await lsp!.connection.sendRequest<CodeAction>('codeAction/resolve', listed);
     assert.equal(resolved.edit, undefined);
+  });
+
+  it('resolve picks the alternative the eager list offers (golang-migrate: no DROP guard beside the build)', async () => {
+    const text = 'CREATE INDEX orders_user_idx ON orders (user_id);\n';
+    const name = '20240101000000_add_index.up.sql';
+    const lazy = await openIndexMigration(name, text, true);
+    const listed = (await listActions(lsp!, lazy.uri, lazy.diagnostics)).filter((a) => a.title === CONCURRENTLY);
+    assert.equal(listed.length, 1);
+    const resolved = applyToDocument(await lsp!.connection.sendRequest<CodeAction>('codeAction/resolve', listed[0]), lazy.uri, text);
+    lsp!.dispose();
+    const eager = await openIndexMigration(name, text, false);
+    const offered = (await listActions(lsp!, eager.uri, eager.diagnostics)).find((a) => a.title === CONCURRENTLY);
+    assert.ok(offered?.edit);
+    assert.equal(resolved, applyToDocument(offered, eager.uri, text));
+    assert.doesNotMatch(resolved, /DROP INDEX/);
   });
 
   it('a client without resolve support gets the verified edits in the list', async () => {

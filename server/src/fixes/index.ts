@@ -89,18 +89,24 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
     if (!options.withoutIgnores) attempt(() => ignoreFixes(ctx));
     return fixes;
   }
-  // A provider's rewrites are alternatives, best first. The one whose placement moves the least wins; between
-  // equals, the one that creates fewer files (a DROP guard alone in its own migration protects nothing), then the earlier.
-  const placed = safely(() => provider?.rewrites?.(ctx) ?? []).map((rewrite) => safely(() => placeRewrite(ctx, rewrite)));
-  const cost = (f: Fix) => (f.moved ?? 0) * 1000 + f.files.length;
-  const least = Math.min(...placed.flatMap((p) => p.map(cost)));
-  const best = placed.find((p) => p.some((f) => cost(f) === least));
-  if (best) fixes.push(...best);
+  fixes.push(...bestRewrite(ctx));
   for (const fix of safely(() => provider?.edits?.(ctx) ?? [])) attempt(() => (verifyFix(ctx, fix.edits).ok ? [fix] : []));
   if (fixes.length) fixes[0] = { ...fixes[0], preferred: true };
   // An ignore comment for the finding's own rule silences it by construction: no lint needed.
   if (!options.withoutIgnores) attempt(() => ignoreFixes(ctx));
   return fixes;
+}
+
+/**
+ * A provider's rewrites are alternatives, best first: the placements of the one whose placement moves
+ * the least; between equals, the one that creates fewer files (a DROP guard alone in its own migration
+ * protects nothing), then the earlier. [] when none places.
+ */
+export function bestRewrite(ctx: FixContext): Fix[] {
+  const placed = safely(() => providerFor(ctx.finding.ruleId)?.rewrites?.(ctx) ?? []).map((rewrite) => safely(() => placeRewrite(ctx, rewrite)));
+  const cost = (f: Fix) => (f.moved ?? 0) * 1000 + f.files.length;
+  const least = Math.min(...placed.flatMap((p) => p.map(cost)));
+  return placed.find((p) => p.some((f) => cost(f) === least)) ?? [];
 }
 
 export function safely<T>(produce: () => T[]): T[] {

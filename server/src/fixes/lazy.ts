@@ -9,8 +9,7 @@
  */
 import { EngineCache } from '../engine';
 import { ignoreFixes } from './ignore';
-import { providerFor, safely } from './index';
-import { placeRewrite } from './placement';
+import { bestRewrite, providerFor, safely } from './index';
 import type { Fix, FixContext } from './types';
 import { verifyFix } from './verify';
 
@@ -37,9 +36,9 @@ export function plannedFixes(ctx: FixContext): PlannedFix[] {
   const planned: PlannedFix[] = [];
   // A templated statement gets only the ignore comments (see fixesFor).
   if (!ctx.stmt?.templated && provider) {
-    safely(() => provider.rewrites?.(ctx) ?? []).forEach((rewrite, index) => {
-      if (rewrite.steps.length > 0) planned.push({ title: rewrite.title, ruleId, slot: { kind: 'rewrite', index } });
-    });
+    // The rewrites are alternatives (fixesFor offers the best one), so they are listed once, by the first's title.
+    const first = safely(() => provider.rewrites?.(ctx) ?? []).find((rewrite) => rewrite.steps.length > 0);
+    if (first) planned.push({ title: first.title, ruleId, slot: { kind: 'rewrite', index: 0 } });
     safely(() => provider.edits?.(ctx) ?? []).forEach((fix, index) => planned.push({ title: fix.title, ruleId, slot: { kind: 'edit', index } }));
   }
   if (planned.length) planned[0].preferred = true;
@@ -52,11 +51,8 @@ export function resolvePlanned(request: FixContext, slot: FixSlot): Fix | undefi
   const ctx: FixContext = { ...request, cache: request.cache ?? new EngineCache() };
   const provider = providerFor(ctx.finding.ruleId);
   if (!provider || ctx.stmt?.templated) return undefined;
-  if (slot.kind === 'rewrite') {
-    const rewrite = safely(() => provider.rewrites?.(ctx) ?? [])[slot.index];
-    // The most preferred placement that verifies (placeRewrite lists them best first).
-    return rewrite ? safely(() => placeRewrite(ctx, rewrite))[0] : undefined;
-  }
+  // The best alternative's most preferred placement that verifies: what fixesFor offers first.
+  if (slot.kind === 'rewrite') return bestRewrite(ctx)[0];
   const fix = safely(() => provider.edits?.(ctx) ?? [])[slot.index];
   try {
     return fix && verifyFix(ctx, fix.edits).ok ? fix : undefined;
