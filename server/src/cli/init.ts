@@ -11,7 +11,8 @@ import { MAX_PG_VERSION, MIN_PG_VERSION } from '../config/validate';
 const USAGE = `Usage: lockstep init [options]
 
 Finds the migration folders under the working folder, detects their runner, and writes
-lockstep.config.json (with "$schema" for editor completion).
+lockstep.config.json (with "$schema" for editor completion when lockstep is installed in
+node_modules).
 
 Options:
   --pg-version <n>   target PostgreSQL major version (default 16)

@@ -4,7 +4,7 @@
  * when asked, a GitHub workflow or a GitLab include). Pure planning here; the callers write.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunnerId } from '../config/types';
 import { detectRunner } from '../document/runner';
 import { readProjectFacts } from '../document/projectFacts';
@@ -81,18 +81,25 @@ export function findMigrationFolders(root: string): MigrationFolder[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function schemaRef(root: string, packageRoot: string): string {
+/**
+ * The schema as a path inside the project, or undefined: a path out of it (a global install, the
+ * editor's extensions folder) breaks for whoever else checks the config out. VS Code validates the
+ * file without it (the extension's jsonValidation).
+ */
+function schemaRef(root: string, packageRoot: string): string | undefined {
   const installed = join(root, 'node_modules', 'lockstep', 'schemas', 'lockstep.config.schema.json');
   const schema = existsSync(installed) ? installed : join(packageRoot, 'schemas', 'lockstep.config.schema.json');
   const rel = relative(root, schema).split(sep).join('/');
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 export function planInit(root: string, options: InitOptions): { folders: MigrationFolder[]; files: PlannedFile[] } {
   const folders = findMigrationFolders(root);
   const runners = new Set(folders.map((f) => f.runner));
+  const schema = schemaRef(root, options.packageRoot);
   const config = {
-    $schema: schemaRef(root, options.packageRoot),
+    ...(schema ? { $schema: schema } : {}),
     pgVersion: options.pgVersion ?? 16,
     // One runner everywhere: extend its preset (docs/presets.md); several: let each file be detected.
     ...(runners.size === 1 && !runners.has('plain') ? { extends: `lockstep:${[...runners][0]}` } : { runner: runners.size === 1 ? 'plain' : 'auto' }),

@@ -24,6 +24,8 @@ describe('lockstep init', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds the Flyway folder (not node_modules) and writes a config the loader accepts, with $schema', () => {
+    mkdirSync(join(dir, 'node_modules/lockstep/schemas'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules/lockstep/schemas/lockstep.config.schema.json'), '{}\n');
     const run = runCli(['init', '--pg-version', '15'], { cwd: dir });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /db\/migrations: 2 migration\(s\), runner flyway/);
@@ -32,12 +34,21 @@ describe('lockstep init', function () {
     const config = JSON.parse(text);
     assert.equal(config.extends, 'lockstep:flyway', 'one runner everywhere: its preset (docs/presets.md)');
     assert.equal(config.pgVersion, 15);
+    assert.equal(config.$schema, './node_modules/lockstep/schemas/lockstep.config.schema.json');
     assert.ok(existsSync(join(dir, config.$schema)), `$schema ${config.$schema} resolves to the schema file`);
     const loaded = loadConfigFile(join(dir, 'lockstep.config.json'), undefined, { knownRuleIds: RULE_IDS });
     assert.deepEqual(loaded.problems, []);
     assert.equal(loaded.config.runner, 'flyway');
     // And the CLI then lints with it.
     assert.match(runCli(['lint', 'db/migrations'], { cwd: dir }).stdout, /V2__index\.sql:1:1: warning/);
+  });
+
+  it('writes no $schema pointing out of the project when lockstep is not installed in it', () => {
+    const run = runCli(['init'], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    const config = JSON.parse(readFileSync(join(dir, 'lockstep.config.json'), 'utf8'));
+    assert.equal(config.$schema, undefined, `$schema ${config.$schema}`);
+    assert.equal(config.pgVersion, 16);
   });
 
   it('never overwrites an existing config without --force', () => {
