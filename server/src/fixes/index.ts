@@ -103,10 +103,18 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
  * protects nothing), then the earlier. [] when none places.
  */
 export function bestRewrite(ctx: FixContext): Fix[] {
-  const placed = safely(() => providerFor(ctx.finding.ruleId)?.rewrites?.(ctx) ?? []).map((rewrite) => safely(() => placeRewrite(ctx, rewrite)));
   const cost = (f: Fix) => (f.moved ?? 0) * 1000 + f.files.length;
-  const least = Math.min(...placed.flatMap((p) => p.map(cost)));
-  return placed.find((p) => p.some((f) => cost(f) === least)) ?? [];
+  let best: Fix[] = [];
+  let bestCost = Infinity;
+  for (const rewrite of safely(() => providerFor(ctx.finding.ruleId)?.rewrites?.(ctx) ?? [])) {
+    const placed = safely(() => placeRewrite(ctx, rewrite));
+    const least = Math.min(...placed.map(cost));
+    if (least < bestCost) [best, bestCost] = [placed, least];
+    // In place with no new file: nothing can beat it, and a tie goes to the earlier. Placing the
+    // next alternative would only cost whole-document verifications.
+    if (bestCost === 0) break;
+  }
+  return best;
 }
 
 export function safely<T>(produce: () => T[]): T[] {
