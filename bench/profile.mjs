@@ -17,22 +17,36 @@ function option(name, fallback) {
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
-/** Self time per function (name + file:line), from a .cpuprofile's samples. */
-export function summarize(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/** A function's name and file:line, the unit both summaries count by. */
+function frameKey(node) {
+  const frame = node.callFrame;
+  const file = frame.url ? frame.url.replace(/^.*\//, '') : '';
+  return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+}
+
+/** Microseconds sampled per profile node. */
+function sampledTime(profile) {
   const hits = new Map();
   const deltas = profile.timeDeltas;
   profile.samples.forEach((id, i) => hits.set(id, (hits.get(id) ?? 0) + (deltas[i] ?? 0)));
+  return hits;
+}
+
+function ranked(totals, all) {
+  return { totalMs: all / 1000, rows: [...totals].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / all })) };
+}
+
+/** Self time per function (name + file:line), from a .cpuprofile's samples. */
+export function summarize(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map();
   let all = 0;
-  for (const [id, us] of hits) {
-    const frame = byId.get(id).callFrame;
-    const file = frame.url ? frame.url.replace(/^.*\//, '') : '';
-    const key = `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+  for (const [id, us] of sampledTime(profile)) {
+    const key = frameKey(byId.get(id));
     totals.set(key, (totals.get(key) ?? 0) + us);
     all += us;
   }
-  return { totalMs: all / 1000, rows: [...totals].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / all })) };
+  return ranked(totals, all);
 }
 
 /** Total time per function: its own samples plus its callees', each sample counted once per function. */
@@ -40,27 +54,19 @@ export function summarizeInclusive(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const keyOf = (n) => {
-    const frame = n.callFrame;
-    const file = frame.url ? frame.url.replace(/^.*\//, '') : '';
-    return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
-  };
-  const hits = new Map();
-  const deltas = profile.timeDeltas;
-  profile.samples.forEach((id, i) => hits.set(id, (hits.get(id) ?? 0) + (deltas[i] ?? 0)));
   const totals = new Map();
   let all = 0;
-  for (const [id, us] of hits) {
+  for (const [id, us] of sampledTime(profile)) {
     all += us;
     const seen = new Set();
     for (let at = id; at !== undefined; at = parent.get(at)) {
-      const key = keyOf(byId.get(at));
+      const key = frameKey(byId.get(at));
       if (seen.has(key)) continue;
       seen.add(key);
       totals.set(key, (totals.get(key) ?? 0) + us);
     }
   }
-  return { totalMs: all / 1000, rows: [...totals].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, share: us / all })) };
+  return ranked(totals, all);
 }
 
 function main() {

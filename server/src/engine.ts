@@ -329,6 +329,12 @@ function kindLabel(stmt: StatementInfo): string {
  * comparisons instead of a walk over every statement (the walk took ~5 ms there, per lookup).
  */
 export function statementAt<S extends { span: TextSpan }>(statements: readonly S[], offset: number): S | undefined {
+  const stmt = statements[firstEndingAtOrAfter(statements, offset)];
+  return stmt && stmt.span.start <= offset ? stmt : undefined;
+}
+
+/** Index of the first statement whose span ends at or after `offset` (length when none), by binary search. */
+export function firstEndingAtOrAfter(statements: readonly { span: TextSpan }[], offset: number): number {
   let low = 0;
   let high = statements.length;
   while (low < high) {
@@ -336,8 +342,7 @@ export function statementAt<S extends { span: TextSpan }>(statements: readonly S
     if (statements[mid].span.end < offset) low = mid + 1;
     else high = mid;
   }
-  const stmt = statements[low];
-  return stmt && stmt.span.start <= offset ? stmt : undefined;
+  return low;
 }
 
 /** Markdown describing the locks of the statement at `offset` (UTF-16), or undefined between statements. */

@@ -14,7 +14,7 @@
  * linting the whole text, as before.
  */
 import { Catalog } from '../catalog/catalog';
-import { lintText, type LintResult } from '../engine';
+import { firstEndingAtOrAfter, lintText, type LintResult } from '../engine';
 import type { MigrationDocument, StatementInfo } from '../document/model';
 import type { FixContext, TextEdit } from './types';
 
@@ -100,17 +100,6 @@ export function lintWindow(ctx: FixContext, edits: readonly TextEdit[], newText:
   return { before, after, document, statements: before.document.statements.length + after.document.statements.length, catalogAfter };
 }
 
-/** Index of the first statement whose span ends at or after `offset` (n when none), by binary search. */
-function firstEndingAtOrAfter(stmts: readonly StatementInfo[], offset: number): number {
-  let low = 0;
-  let high = stmts.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (stmts[mid].span.end < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 function sameState(x: StatementInfo, y: StatementInfo): boolean {
   return x.inTransaction === y.inTransaction && x.transaction === y.transaction && x.implicitTransaction === y.implicitTransaction && x.lockTimeoutMs === y.lockTimeoutMs;
