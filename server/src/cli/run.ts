@@ -17,6 +17,7 @@ import { fixSource } from './fix';
 import { loadCodeIndex } from './codeIndex';
 import type { ReferenceLookup } from '../coderefs/index';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
+import { lintInPool, lintThreads } from './lintPool';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
 import { decodeSource, readSource } from './source';
@@ -130,10 +131,11 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   }
 
   let outcomes: LintOutcome[] = [];
+  let hostGrammars = false;
   if (jobs.length > 0) {
     try {
       // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
-      const hostGrammars = Boolean(args.code || args.codeRef) || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
+      hostGrammars = Boolean(args.code || args.codeRef) || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
       await initEngine({ hostGrammars });
     } catch (err) {
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -149,9 +151,13 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
         return EXIT_USAGE;
       }
     }
-    // One thread: worker threads were measured slower on the 2-core target (each re-initialises
-    // the parser and warms up the JIT), see BENCHMARKS.md.
-    for (const job of jobs) {
+    // Many files on several cores (lintPool.ts): the same outcomes, in the same order.
+    const threads = args.fix ? 1 : lintThreads(io.env, jobs.length);
+    const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
+    // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
+    if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
+    if (pooled) outcomes = pooled.outcomes;
+    else for (const job of jobs) {
       let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       outcomes.push(lintSource(job, source));
