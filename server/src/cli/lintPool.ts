@@ -8,7 +8,6 @@
  * pool is not used.
  */
 import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker, workerData, parentPort } from 'node:worker_threads';
 import { initEngine } from '../engine';
@@ -16,9 +15,6 @@ import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import { keepProjectFactsForTheRun } from '../document/projectFacts';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { readSource } from './source';
-
-/** Below this many files a second thread costs more (its parser load and JIT warm-up) than it saves. */
-export const POOL_MIN_FILES = 200;
 
 /** What a worker needs of a job: plain data (no history object, no code index). */
 export type PoolJob = Omit<LintJob, 'history' | 'code'> & { absolutePath: string };
@@ -61,11 +57,14 @@ export function dealSets(paths: string[], sizes: number[], threads: number): num
   return shares.map((s) => s.indexes.sort((a, b) => a - b)).filter((s) => s.length > 0);
 }
 
-/** How many threads to lint with: LOCKSTEP_LINT_THREADS if set (1: no pool), else the cores, at most 4. */
-export function lintThreads(env: Record<string, string | undefined>, files: number): number {
+/**
+ * How many threads to lint with: LOCKSTEP_LINT_THREADS (2–16), else one. Not the cores by default:
+ * on the shared 2-core machine the pool was slower than one thread in every measured run (each
+ * worker loads its own parser and warms up its own JIT; BENCHMARKS.md, issue 14 fourth session).
+ */
+export function lintThreads(env: Record<string, string | undefined>): number {
   const asked = Number(env.LOCKSTEP_LINT_THREADS);
-  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, 16);
-  return files < POOL_MIN_FILES ? 1 : Math.min(availableParallelism(), 4);
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 16) : 1;
 }
 
 /** The bundle workers run (dist/cli.js), or undefined when running from sources. */

@@ -151,8 +151,8 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
         return EXIT_USAGE;
       }
     }
-    // Many files on several cores (lintPool.ts): the same outcomes, in the same order.
-    const threads = args.fix ? 1 : lintThreads(io.env, jobs.length);
+    // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
+    const threads = args.fix ? 1 : lintThreads(io.env);
     const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
     // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
     if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
