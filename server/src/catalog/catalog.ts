@@ -22,7 +22,7 @@ function sequenceOwnerColumn(options: unknown): string | undefined {
 }
 
 /** The source text of a DO block's or a routine's body (`AS '…'`); undefined when there is none to read. */
-function routineBody(options: unknown): string | undefined {
+export function routineBody(options: unknown): string | undefined {
   const as_ = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'as');
   if (!as_) return undefined;
   const strings = as_.arg?.List ? list(as_.arg.List.items) : [as_.arg];

@@ -29,8 +29,16 @@ export class SessionSettings {
     return this.zone.localSet ? this.zone.local : this.zone.session;
   }
 
+  /** check_function_bodies: off skips the analysis of a SQL function's string body at CREATE (and its locks). */
+  private bodies: { session: boolean; local?: boolean } = { session: true };
+
+  get checkFunctionBodies(): boolean {
+    return this.bodies.local ?? this.bodies.session;
+  }
+
   apply(stmt: AstNode, inTransaction: boolean): void {
     this.applyTimeZone(stmt, inTransaction);
+    this.applyCheckFunctionBodies(stmt, inTransaction);
     const path = searchPathChange(stmt);
     if (path && path.local) {
       if (inTransaction) this.searchLocal = path.schema;
@@ -51,8 +59,18 @@ export class SessionSettings {
 
   endTransaction(): void {
     this.local = undefined;
+    this.bodies = { session: this.bodies.session };
     this.zone = { session: this.zone.session, localSet: false };
     this.searchLocal = undefined;
+  }
+
+  private applyCheckFunctionBodies(stmt: AstNode, inTransaction: boolean): void {
+    const change = settingChange(stmt, 'check_function_bodies');
+    if (!change) return;
+    // RESET (and the server default) turn it on; PostgreSQL's boolean spellings turn it off.
+    const on = change.value === undefined || !/^(off|of|false|fals|fal|fa|f|no|n|0)$/i.test(change.value.trim());
+    if (!change.local) this.bodies = { session: on };
+    else if (inTransaction) this.bodies = { ...this.bodies, local: on };
   }
 
   private applyTimeZone(stmt: AstNode, inTransaction: boolean): void {

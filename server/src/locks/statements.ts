@@ -10,6 +10,7 @@ import { alterDomain, createDomain } from './domains';
 import { effect, foreignKeyChecks, plannedScan, queryReads, referentialChecks, sequencesDrawn, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
 import { optionEnabled } from './options';
+import { routineBodyLocks } from './routines';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
 
 export interface StatementFacts {
@@ -272,6 +273,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   DoStmt(s, ctx, node) {
     return { parts: single(node, 'DO', []), unpredicted: 'a DO block runs PL/pgSQL that Lockstep does not analyse: its locks are those of the statements inside it' };
+  },
+
+  CreateFunctionStmt(s, ctx, node) {
+    const { effects, notes } = routineBodyLocks(s, ctx);
+    return { parts: single(node, s.is_procedure ? 'CREATE PROCEDURE' : 'CREATE FUNCTION', effects), notes };
   },
 
   CreateStatsStmt(s, ctx, node) {

@@ -341,3 +341,38 @@ describe('lock model: gaps found tracing crates.io, hatchet and UPchieve (docs/t
     assert.match(stmt.locks.notes.join(' '), /t may exist on scans: code Lockstep does not read/);
   });
 });
+
+describe('lock model: CREATE FUNCTION / PROCEDURE … LANGUAGE sql analyses its body (crates.io, docs/trace.md)', () => {
+  const writes = "CREATE FUNCTION rebuild(int) RETURNS void LANGUAGE sql AS $$ INSERT INTO users (id) VALUES ($1); DELETE FROM reporting.daily WHERE day < now() $$;";
+
+  it('locks the relations the body writes ROW EXCLUSIVE and those it reads ACCESS SHARE, without reading them', () => {
+    assert.deepEqual(last(writes).observable, { locks: { users: 'RowExclusiveLock', daily: 'RowExclusiveLock' }, rewritten: [], scanned: [] });
+    const reads = last('CREATE FUNCTION n() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM users u JOIN reporting.weekly w ON true $$;');
+    assert.deepEqual(reads.observable.locks, { users: 'AccessShareLock', weekly: 'AccessShareLock' });
+    assert.match(reads.stmt.locks.notes.join(' '), /SQL body is analysed when the routine is created/);
+  });
+
+  it('FOR UPDATE locks ROW SHARE; a data-modifying CTE writes; a CTE name is no relation; a view opens its tables too', () => {
+    assert.deepEqual(last('CREATE FUNCTION l(int) RETURNS int LANGUAGE sql AS $$ SELECT id FROM users WHERE id = $1 FOR UPDATE $$;').observable.locks, { users: 'RowShareLock' });
+    const cte = 'CREATE FUNCTION p() RETURNS bigint LANGUAGE sql AS $$ WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone $$;';
+    assert.deepEqual(last(cte).observable.locks, { users: 'RowExclusiveLock' });
+    const view = 'CREATE VIEW named AS SELECT id, name FROM users;\nCREATE PROCEDURE v() LANGUAGE sql AS $$ SELECT count(*) FROM named $$;';
+    assert.deepEqual(last(view).observable.locks, { named: 'AccessShareLock', users: 'AccessShareLock' });
+  });
+
+  it('check_function_bodies = off skips a string body (session, SET LOCAL in its transaction, or the routine\'s own SET), never BEGIN ATOMIC', () => {
+    assert.deepEqual(last(`SET check_function_bodies = false;\n${writes}`).observable.locks, {});
+    assert.deepEqual(last(`BEGIN;\nSET LOCAL check_function_bodies TO off;\n${writes}`).observable.locks, {});
+    // SET LOCAL ends with its transaction; RESET turns it back on.
+    assert.deepEqual(Object.keys(last(`BEGIN;\nSET LOCAL check_function_bodies = off;\nCOMMIT;\n${writes}`).observable.locks).sort(), ['daily', 'users']);
+    assert.deepEqual(Object.keys(last(`SET check_function_bodies = off;\nRESET check_function_bodies;\n${writes}`).observable.locks).sort(), ['daily', 'users']);
+    assert.deepEqual(last('CREATE FUNCTION u() RETURNS bigint LANGUAGE sql SET check_function_bodies = off AS $$ SELECT count(*) FROM users $$;').observable.locks, {});
+    const atomic = "SET check_function_bodies = off;\nCREATE PROCEDURE close() LANGUAGE sql BEGIN ATOMIC UPDATE users SET name = 'x'; END;";
+    assert.deepEqual(last(atomic).observable.locks, { users: 'RowExclusiveLock' });
+  });
+
+  it('a polymorphic argument, or a body in another language, opens nothing at creation', () => {
+    assert.deepEqual(last('CREATE FUNCTION o(anyelement) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM users $$;').observable.locks, {});
+    assert.deepEqual(last('CREATE FUNCTION q() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM users); END $$;').observable.locks, {});
+  });
+});
