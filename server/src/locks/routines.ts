@@ -69,7 +69,7 @@ function parseBody(text: string | undefined): AstNode[] {
  * view's own relations in the view's mode. Nothing is planned: no index is opened and nothing is read.
  */
 export function relationLocks(body: unknown, ctx: LockContext): LockEffect[] {
-  const modes = new Map<string, LockMode>(relationsRead({ body }).map((t) => [t, 'AccessShareLock']));
+  const modes = new Map<string, LockMode>(relationsRead({ body }, (t) => !!ctx.catalog.relation(t)).map((t) => [t, 'AccessShareLock']));
   walk(body, (kind, value) => {
     if (WRITES.has(kind) && value.relation) modes.set(baseName(rangeVarName(value.relation)), 'RowExclusiveLock');
     if (kind === 'SelectStmt' && list(value.lockingClause).length) {

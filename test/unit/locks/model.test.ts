@@ -376,3 +376,51 @@ describe('lock model: CREATE FUNCTION / PROCEDURE … LANGUAGE sql analyses its 
     assert.deepEqual(last('CREATE FUNCTION q() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM users); END $$;').observable.locks, {});
   });
 });
+
+describe('lock model: gaps found tracing UPchieve (docs/trace.md, fourth session)', () => {
+  it('PRIMARY KEY UNIQUE on one column builds one index (the primary key\'s); an unnamed key takes a duplicate\'s name', () => {
+    const table = 'CREATE TABLE st (code varchar(2) PRIMARY KEY NOT NULL UNIQUE, name text UNIQUE);';
+    assert.deepEqual(last(table).observable.locks, { st: 'AccessExclusiveLock', st_pkey: 'AccessExclusiveLock', st_name_key: 'AccessExclusiveLock' });
+    assert.deepEqual(last(`${table}\nDROP TABLE st;`).observable.locks, { st: 'AccessExclusiveLock', st_pkey: 'AccessExclusiveLock', st_name_key: 'AccessExclusiveLock' });
+    assert.deepEqual(last('CREATE TABLE codes (code int UNIQUE, CONSTRAINT codes_code_named UNIQUE (code));').observable.locks, { codes: 'AccessExclusiveLock', codes_code_named: 'AccessExclusiveLock' });
+  });
+
+  it('CREATE TABLE IF NOT EXISTS over a known table takes no lock and leaves its definition as it was', () => {
+    const { stmt, observable } = last('CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY REFERENCES reporting.daily (day));');
+    assert.deepEqual(observable.locks, {});
+    assert.match(stmt.locks.notes.join(' '), /users already exists: IF NOT EXISTS skips/);
+    const drop = last('CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY);\nDROP TABLE users CASCADE;').observable.locks;
+    assert.equal(drop.users_name_idx, 'AccessExclusiveLock');
+    // Another schema's table of that name is not assumed to be the same one.
+    assert.equal(last('CREATE TABLE IF NOT EXISTS reporting.users (id int);').observable.locks.users, 'AccessExclusiveLock');
+  });
+
+  it('DROP TABLE … CASCADE drops the other tables\' foreign keys to it (ACCESS EXCLUSIVE on each), and they are gone afterwards', () => {
+    const sql = 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int, a_id int REFERENCES a (id));\n';
+    assert.deepEqual(last(`${sql}DROP TABLE a CASCADE;`).observable.locks, { a: 'AccessExclusiveLock', a_pkey: 'AccessExclusiveLock', b: 'AccessExclusiveLock' });
+    assert.deepEqual(last(`${sql}DROP TABLE a CASCADE;\nCREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO b (id, a_id) VALUES (1, 1);`).observable.locks, { b: 'RowExclusiveLock' });
+  });
+
+  it('a generated foreign-key name is cut to 63 bytes, so DROP CONSTRAINT IF EXISTS finds it', () => {
+    const sql = `CREATE TABLE survey_questions_response_choices (id int);
+CREATE TABLE surveys_survey_questions (id int PRIMARY KEY);
+ALTER TABLE survey_questions_response_choices ADD COLUMN IF NOT EXISTS surveys_survey_question_id integer REFERENCES surveys_survey_questions (id);
+ALTER TABLE survey_questions_response_choices DROP CONSTRAINT IF EXISTS survey_questions_response_choic_surveys_survey_question_id_fkey;`;
+    assert.deepEqual(last(sql).observable.locks, { survey_questions_response_choices: 'AccessExclusiveLock', surveys_survey_questions: 'AccessExclusiveLock' });
+  });
+
+  it('ADD COLUMN … REFERENCES with a default (even DEFAULT NULL) checks the key over every row; without one it reads nothing', () => {
+    const table = 'CREATE TABLE s (id int PRIMARY KEY);\n';
+    assert.deepEqual(last(`${table}ALTER TABLE s ADD COLUMN u int REFERENCES users (id);`).observable.scanned, []);
+    // Every key is NULL: the referenced table is never read.
+    assert.deepEqual(last(`${table}ALTER TABLE s ADD COLUMN u int REFERENCES users (id) DEFAULT NULL;`).observable.scanned, ['s']);
+    assert.deepEqual(last(`${table}ALTER TABLE s ADD COLUMN u int DEFAULT 1 REFERENCES users (id);`).observable.scanned, ['s', 'users']);
+  });
+
+  it('system catalogs are outside the model: a view over pg_class or information_schema locks only itself', () => {
+    const view = "CREATE VIEW comments AS SELECT c.relname, d.description FROM pg_class c JOIN pg_catalog.pg_description d ON d.objoid = c.oid JOIN information_schema.columns i ON i.table_name = c.relname;";
+    assert.deepEqual(last(view).observable.locks, { comments: 'AccessExclusiveLock' });
+    // A table the migrations made keeps its locks, whatever its name.
+    assert.deepEqual(last('CREATE TABLE pg_things (id int);\nCREATE VIEW things AS SELECT id FROM pg_things;').observable.locks, { things: 'AccessExclusiveLock', pg_things: 'AccessShareLock' });
+  });
+});
