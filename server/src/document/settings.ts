@@ -67,8 +67,8 @@ export class SessionSettings {
   private applyCheckFunctionBodies(stmt: AstNode, inTransaction: boolean): void {
     const change = settingChange(stmt, 'check_function_bodies');
     if (!change) return;
-    // RESET (and the server default) turn it on; PostgreSQL's boolean spellings turn it off.
-    const on = change.value === undefined || !/^(off|of|false|fals|fal|fa|f|no|n|0)$/i.test(change.value.trim());
+    // RESET (and the server default) turn it on.
+    const on = !isOff(change.value);
     if (!change.local) this.bodies = { session: on };
     else if (inTransaction) this.bodies = { ...this.bodies, local: on };
   }
@@ -147,6 +147,11 @@ function searchPathChange(stmt: AstNode): { schema: string | undefined; local: b
   if (s.name !== 'search_path') return undefined;
   const schema = list(s.args).map(constantText).find((v) => v !== undefined && v !== '$user');
   return { schema: s.kind === 'VAR_SET_VALUE' ? schema : undefined, local: !!s.is_local };
+}
+
+/** A boolean setting's value written as off (`off`, `false`, `no`, `0`, or a unique prefix of them). */
+export function isOff(value: string | undefined): boolean {
+  return value !== undefined && /^(off?|f(a(l(se?)?)?)?|no?|0)$/i.test(value.trim());
 }
 
 function constantText(node: AstNode | undefined): string | undefined {

@@ -8,6 +8,7 @@
  */
 import { parseSync } from 'libpg-query';
 import { relationsRead, routineBody } from '../catalog/catalog';
+import { isOff, settingChange } from '../document/settings';
 import { as, baseName, list, names, rangeVarName, walk, type AstNode } from '../parse/ast';
 import type { LockMode } from './modes';
 import { effect } from './queries';
@@ -36,11 +37,8 @@ export function routineBodyLocks(s: AstNode, ctx: LockContext): { effects: LockE
 /** check_function_bodies as the session has it, unless the routine's own `SET check_function_bodies` (applied while it is validated) overrides it. */
 function checksBodies(options: (AstNode | undefined)[], ctx: LockContext): boolean {
   for (const d of options) {
-    const set = as(d?.defname === 'set' ? d.arg : undefined, 'VariableSetStmt');
-    if (set?.name !== 'check_function_bodies') continue;
-    const value = as(list(set.args)[0], 'A_Const');
-    const text = String(value?.sval?.sval ?? value?.ival?.ival ?? value?.boolval?.boolval ?? 'on');
-    return !/^(off|of|false|fals|fal|fa|f|no|n|0)$/i.test(text.trim());
+    const change = d?.defname === 'set' && d.arg ? settingChange(d.arg, 'check_function_bodies') : undefined;
+    if (change) return !isOff(change.value);
   }
   return ctx.checkFunctionBodies ?? true;
 }
