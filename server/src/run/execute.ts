@@ -75,6 +75,8 @@ export interface UnitReport {
   longestQueue: number;
   longestQueueWaitMs: number;
   retries: { reason: string; blockers: string[] }[];
+  /** Each change of a throttled backfill's batch size and pause, and how long it then waited for the standbys (lag over its limit). */
+  throttles: { batchSize: number; pauseMs: number; reason: string; lagWaitMs?: number }[];
   /** The last progress a batched backfill reported. */
   progress?: BackfillProgress;
   error?: string;
@@ -231,6 +233,7 @@ export class GuardedRun {
       longestQueue: 0,
       longestQueueWaitMs: 0,
       retries: [],
+      throttles: [],
     };
   }
 
@@ -320,7 +323,12 @@ export class GuardedRun {
         if (change && codeOf(error) === '57014') {
           // Our own cancel at a batch boundary: call the procedure again with the new settings (it resumes); not a retry.
           this.throttled!.pending = undefined;
-          if (change.waitForLag) await this.waitForLag();
+          if (change.waitForLag) {
+            const waitStarted = Date.now();
+            await this.waitForLag();
+            const recorded = report.throttles.at(-1);
+            if (recorded) recorded.lagWaitMs = Date.now() - waitStarted;
+          }
           attempt--;
           continue;
         }
@@ -435,6 +443,7 @@ export class GuardedRun {
     t.lagMs = 0;
     if (!change) return;
     t.pending = change;
+    this.current?.throttles.push({ batchSize: change.batchSize, pauseMs: change.pauseMs, reason: change.reason });
     this.emit({ kind: 'throttle', file, unit, change });
     // Only while the CALL still runs: a cancel that arrives later would hit whatever runs next.
     void this.watchSession.client
