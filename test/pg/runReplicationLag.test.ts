@@ -10,41 +10,51 @@
  * PostgreSQL 18 unless LOCKSTEP_PG_VERSIONS names others.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { DEFAULT_CONFIG } from '../../server/src/config/types';
-import { initEngine, lintText } from '../../server/src/engine';
-import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunFile, type RunOptions } from '../../server/src/run/execute';
+import { initEngine } from '../../server/src/engine';
+import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunOptions } from '../../server/src/run/execute';
 import { renderRunText } from '../../server/src/run/report';
 import { RUN_APPLICATION_NAME } from '../../server/src/run/sessions';
-import { unitsOf } from '../../server/src/run/units';
 import { DEFAULT_WATCH_LIMITS, type WatchSample } from '../../server/src/run/watch';
 import { ORACLE_VERSIONS, type PgCluster } from '../support/pgCluster';
 import { startPrimary, startStandby } from '../support/pgStandby';
 import { targetOf, until } from './estimateFixtures';
+import { scaffoldedBackfill } from './runFixtures';
 
 const VERSIONS = process.env.LOCKSTEP_PG_VERSIONS ? ORACLE_VERSIONS : [18 as const];
-const DB = 'lockstep_lag';
 const STANDBY = 'lockstep_standby';
-const ROWS = 2000;
+const ROWS = 4000;
 const BATCH = 500;
 const MAX_LAG_MS = 2000;
+const MAX_LAG_BYTES = 1024 * 1024;
+/** Written by "the application" while replay is paused, for the byte measure: well over MAX_LAG_BYTES of WAL. */
+const TRAFFIC = "INSERT INTO traffic (payload) SELECT repeat('x', 1000) FROM generate_series(1, 3000)";
 /** Watch samples (250 ms apart) in which the paused backfill must not move. */
 const SAMPLES_PAUSED = 8;
 /** Ceiling for every wait on a condition: generous, a loaded 2-core machine is slow. */
 const PATIENCE_MS = 180_000;
 
-function fileOf(name: string, text: string): RunFile {
-  const units = unitsOf(lintText(text, { path: name, config: DEFAULT_CONFIG }).document);
-  if (!units.ok) throw new Error(units.problem);
-  return { displayPath: name, text, units: units.units };
-}
-
 const samplesOf = (events: RunEvent[]): WatchSample[] => events.flatMap((e) => (e.kind === 'watch' && e.event.kind === 'sample' ? [e.event.sample] : []));
-const lagOf = (sample: WatchSample) => sample.standbys.find((s) => s.name === STANDBY)?.replayLagMs ?? 0;
+
+/** The two measures of lag the run can pause on: `replay_lag` (--max-lag), and WAL bytes not replayed (--max-lag-bytes). */
+const MEASURES = {
+  time: {
+    limits: { targetLockWaitMs: 600_000, maxLagMs: MAX_LAG_MS },
+    over: (sample: WatchSample) => (standbyIn(sample)?.replayLagMs ?? 0) > MAX_LAG_MS,
+    shown: (sample: WatchSample) => `${standbyIn(sample)?.replayLagMs} ms`,
+    reason: `replication lag \\d+ ms \\(limit ${MAX_LAG_MS} ms\\)`,
+  },
+  bytes: {
+    limits: { targetLockWaitMs: 600_000, maxLagMs: 600_000, maxLagBytes: MAX_LAG_BYTES },
+    over: (sample: WatchSample) => (standbyIn(sample)?.replayLagBytes ?? 0) > MAX_LAG_BYTES,
+    shown: (sample: WatchSample) => `${standbyIn(sample)?.replayLagBytes} bytes`,
+    reason: `replication lag \\d+ bytes of WAL \\(limit ${MAX_LAG_BYTES} bytes\\)`,
+  },
+} as const;
+const standbyIn = (sample: WatchSample) => sample.standbys.find((s) => s.name === STANDBY);
 const count = async (c: pg.Client, sql: string): Promise<number> => Number((await c.query(sql)).rows[0].n);
 
 /** Every row's new column, in key order, as one checksum: equal on primary and standby once replay caught up. */
@@ -62,115 +72,107 @@ for (const version of VERSIONS) {
       primary = await startPrimary(version);
       // Replies every second (default 10 s): the primary's replay_lag follows the paused replay closely.
       standby = await startStandby(primary, { name: STANDBY, settings: { wal_receiver_status_interval: '1s' } });
-      const admin = await primary.client();
-      await admin.query(`CREATE DATABASE ${DB}`).finally(() => admin.end());
-      const replica = await standby.client();
-      await until('the standby to replay CREATE DATABASE', async () => (await count(replica, `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${DB}'`)) === 1, PATIENCE_MS).finally(() => replica.end());
     });
     after(async () => {
       await standby?.stop();
       await primary?.stop();
     });
 
-    it('no batch runs while the standby replays nothing; once it replays again, the backfill completes with every row filled once, on both servers', async () => {
-      const p = primary!;
-      const s = standby!;
-      const target = () => targetOf(`${p.connectionString(DB)}?connect_timeout=60`);
-      const options = (events: RunEvent[], over: Partial<RunOptions> = {}): RunOptions => ({
-        ...DEFAULT_RUN_OPTIONS,
-        watch: DEFAULT_WATCH_LIMITS,
-        onEvent: (e) => events.push(e),
-        ...over,
-      });
-      const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-lag-'));
-      const cli = join(__dirname, '../../dist/cli.js');
-      const admin = await p.client(DB);
-      const gate = await p.client(DB);
-      const replica = await s.client(DB);
-      try {
-        mkdirSync(join(dir, 'migrations'));
-        writeFileSync(join(dir, 'migrations/0001_people.sql'), 'CREATE TABLE people (id bigserial PRIMARY KEY, email text NOT NULL);\n');
-        const scaffold = spawnSync(process.execPath, [cli, 'scaffold', 'rename-column', '--table', 'people', '--column', 'email', '--to', 'email_address', '--dir', 'migrations', '--batch-size', String(BATCH), '--pause-ms', '100'], { cwd: dir, encoding: 'utf8' });
-        assert.equal(scaffold.status, 0, scaffold.stderr);
-        const read = (f: string) => readFileSync(join(dir, 'migrations', f), 'utf8');
-        const expand = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_expand.sql'))!;
-        const backfill = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_backfill.sql'))!;
-        assert.equal((await runMigrations(target(), [fileOf('0001_people.sql', read('0001_people.sql'))], options([]))).ok, true);
-        await admin.query(`INSERT INTO people (email) SELECT 'p' || g || '@example.com' FROM generate_series(1, ${ROWS}) g; ANALYZE people`);
-        assert.equal((await runMigrations(target(), [fileOf(expand, read(expand))], options([]))).ok, true);
-        // Each fill is counted per row (a batch done twice would count twice). While the test holds advisory
-        // lock 42, the second batch stops at its first row: the run is mid-backfill, with committed work unreplayed.
-        await admin.query(`
-          CREATE TABLE fills (id bigint NOT NULL);
-          CREATE FUNCTION count_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fills VALUES (NEW.id); RETURN NULL; END $$;
-          CREATE TRIGGER count_fill AFTER UPDATE ON people FOR EACH ROW WHEN (OLD.email_address IS NULL AND NEW.email_address IS NOT NULL) EXECUTE FUNCTION count_fill();
-          CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock_shared(42); PERFORM pg_advisory_unlock_shared(42); RETURN NEW; END $$;
-          CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW WHEN (NEW.id = ${BATCH + 1}) EXECUTE FUNCTION gate();`);
-        await until('the standby to replay the setup', async () => (await replica.query("SELECT to_regclass('fills') IS NOT NULL AS ok")).rows[0].ok, PATIENCE_MS);
-        await gate.query('SELECT pg_advisory_lock(42)');
-
-        // The slowed standby: it still receives WAL, and replays none of it.
-        await replica.query('SELECT pg_wal_replay_pause()');
-        const events: RunEvent[] = [];
-        const run = runMigrations(
-          target(),
-          [fileOf(join('migrations', backfill), read(backfill))],
-          options(events, { watch: { ...DEFAULT_WATCH_LIMITS, maxQueueWaitMs: 600_000 }, throttle: { targetLockWaitMs: 600_000, maxLagMs: MAX_LAG_MS } }),
-        );
-        await until('the watch to see the standby lag past the limit', async () => samplesOf(events).some((sample) => lagOf(sample) > MAX_LAG_MS), PATIENCE_MS);
-        await gate.query('SELECT pg_advisory_unlock(42)');
-
-        const lagThrottle = () => {
-          const index = events.findIndex((e) => e.kind === 'throttle' && e.change.waitForLag);
-          return index < 0 ? undefined : { index };
-        };
-        const { index: lagPause } = await until('the run to pause the backfill for the lag', async () => lagThrottle(), PATIENCE_MS).catch((error: Error) => {
-          throw new Error(`${error.message}; run events: ${events.filter((e) => e.kind !== 'watch').map((e) => e.kind).join(', ')}`);
+    for (const [measure, { limits, over, shown, reason }] of Object.entries(MEASURES)) {
+      it(`${measure} lag: no batch runs while the standby replays nothing; once it replays again, the backfill completes with every row filled once, on both servers`, async () => {
+        const p = primary!;
+        const s = standby!;
+        const DB = `lockstep_lag_${measure}`;
+        const created = await p.client();
+        await created.query(`CREATE DATABASE ${DB}`).finally(() => created.end());
+        const standbyAdmin = await s.client();
+        await until('the standby to replay CREATE DATABASE', async () => (await count(standbyAdmin, `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${DB}'`)) === 1, PATIENCE_MS).finally(() => standbyAdmin.end());
+        const target = () => targetOf(`${p.connectionString(DB)}?connect_timeout=60`);
+        const options = (events: RunEvent[], overrides: Partial<RunOptions> = {}): RunOptions => ({
+          ...DEFAULT_RUN_OPTIONS,
+          watch: DEFAULT_WATCH_LIMITS,
+          onEvent: (e) => events.push(e),
+          ...overrides,
         });
-        const change = (events[lagPause] as Extract<RunEvent, { kind: 'throttle' }>).change;
-        assert.match(change.reason, new RegExp(`replication lag \\d+ ms \\(limit ${MAX_LAG_MS} ms\\)`));
-        // The CALL is cancelled at the batch boundary; then the run's session stays idle.
-        await until('the backfill CALL to stop', async () => (await count(admin, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${RUN_APPLICATION_NAME}' AND state = 'active'`)) === 0, PATIENCE_MS);
-        const filledAtPause = await count(admin, 'SELECT count(*)::int AS n FROM fills');
-        assert.ok(filledAtPause >= BATCH && filledAtPause < ROWS, `${filledAtPause} rows filled when the backfill paused`);
-        const samplesAtPause = samplesOf(events).length;
-        await until(`${SAMPLES_PAUSED} more watch samples`, async () => samplesOf(events).length >= samplesAtPause + SAMPLES_PAUSED, PATIENCE_MS);
-        const paused = samplesOf(events).slice(samplesAtPause);
-        assert.ok(paused.every((sample) => lagOf(sample) > MAX_LAG_MS), `lag in the samples of the pause: ${paused.map(lagOf).join(', ')} ms`);
-        assert.equal(await count(admin, 'SELECT count(*)::int AS n FROM fills'), filledAtPause, 'no batch ran while the standby lagged');
-        assert.equal(events.slice(lagPause + 1).filter((e) => e.kind === 'unit' || e.kind === 'progress').length, 0, 'the backfill was not called again');
-        assert.equal(await count(replica, FILLED), 0, 'the standby replayed none of the backfill');
+        const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-lag-'));
+        const admin = await p.client(DB);
+        const gate = await p.client(DB);
+        const replica = await s.client(DB);
+        try {
+          const { file } = await scaffoldedBackfill(dir, admin, (f) => runMigrations(target(), [f], options([])), { rows: ROWS, batchSize: BATCH, pauseMs: 200 });
+          // While the test holds advisory lock 42, the second batch stops at its first row: the run is mid-backfill, with committed work unreplayed.
+          await admin.query(`
+            CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock_shared(42); PERFORM pg_advisory_unlock_shared(42); RETURN NEW; END $$;
+            CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW WHEN (NEW.id = ${BATCH + 1}) EXECUTE FUNCTION gate();
+            CREATE TABLE traffic (id bigserial PRIMARY KEY, payload text NOT NULL);`);
+          await until('the standby to replay the setup', async () => (await replica.query("SELECT to_regclass('traffic') IS NOT NULL AS ok")).rows[0].ok, PATIENCE_MS);
+          await gate.query('SELECT pg_advisory_lock(42)');
 
-        await replica.query('SELECT pg_wal_replay_resume()');
-        const result = await run;
-        assert.equal(result.ok, true, result.error);
-        assert.ok(
-          events.slice(lagPause + 1).some((e) => e.kind === 'unit'),
-          'the backfill was called again once the standby was back under the limit',
-        );
-        const fills = await admin.query(`SELECT count(*)::int AS fills, count(DISTINCT id)::int AS ids, (SELECT count(*)::int FROM people WHERE email_address IS DISTINCT FROM email) AS wrong FROM fills`);
-        assert.deepEqual(fills.rows[0], { fills: ROWS, ids: ROWS, wrong: 0 });
-        const expected = (await admin.query("SELECT md5(string_agg(id || ':' || email, ',' ORDER BY id)) AS sum FROM people")).rows[0].sum;
-        assert.equal((await admin.query(CHECKSUM)).rows[0].sum, expected);
-        await until('the standby to replay the whole backfill', async () => (await count(replica, FILLED)) === ROWS, PATIENCE_MS);
-        assert.equal((await replica.query(CHECKSUM)).rows[0].sum, expected, 'the standby holds the same rows');
+          // The slowed standby: it still receives WAL, and replays none of it.
+          await replica.query('SELECT pg_wal_replay_pause()');
+          const events: RunEvent[] = [];
+          const run = runMigrations(
+            target(),
+            [file],
+            options(events, { watch: { ...DEFAULT_WATCH_LIMITS, maxQueueWaitMs: 600_000 }, throttle: limits }),
+          );
+          if (measure === 'bytes') await admin.query(TRAFFIC);
+          await until('the watch to see the standby lag past the limit', async () => samplesOf(events).some(over), PATIENCE_MS);
+          await gate.query('SELECT pg_advisory_unlock(42)');
 
-        // The report records the pause and the lag that caused it.
-        const unit = result.units[0];
-        const recorded = unit.throttles.find((t) => t.lagWaitMs !== undefined);
-        assert.ok(recorded, `throttles in the report: ${JSON.stringify(unit.throttles)}`);
-        assert.equal(recorded.reason, change.reason);
-        assert.ok((result.standbys.find((sb) => sb.name === STANDBY)?.replayLagMs ?? 0) > MAX_LAG_MS, JSON.stringify(result.standbys));
-        const text = renderRunText(result);
-        assert.match(text, /throttled to batches of \d+ rows, \d+ ms apart: replication lag \d+ ms \(limit 2000 ms\); paused [\d.]+ s until every standby was back under the lag limit/);
-        assert.match(text, new RegExp(`standby ${STANDBY}: largest replay lag seen [\\d.]+ s`));
-      } finally {
-        await replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
-        await replica.end();
-        await gate.end();
-        await admin.end();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+          const lagThrottle = () => {
+            const index = events.findIndex((e) => e.kind === 'throttle' && e.change.waitForLag);
+            return index < 0 ? undefined : { index };
+          };
+          const { index: lagPause } = await until('the run to pause the backfill for the lag', async () => lagThrottle(), PATIENCE_MS).catch((error: Error) => {
+            throw new Error(`${error.message}; run events: ${events.filter((e) => e.kind !== 'watch').map((e) => e.kind).join(', ')}`);
+          });
+          const change = (events[lagPause] as Extract<RunEvent, { kind: 'throttle' }>).change;
+          assert.match(change.reason, new RegExp(`^${reason}$`));
+          // The CALL is cancelled at the batch boundary (a batch that began meanwhile rolls back, or commits first); then the run's session stays idle.
+          await until('the backfill CALL to stop', async () => (await count(admin, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${RUN_APPLICATION_NAME}' AND state = 'active'`)) === 0, PATIENCE_MS);
+          const filledAtPause = await count(admin, 'SELECT count(*)::int AS n FROM fills');
+          assert.ok(filledAtPause >= BATCH && filledAtPause < ROWS, `${filledAtPause} rows filled when the backfill paused`);
+          const samplesAtPause = samplesOf(events).length;
+          const eventsAtPause = events.length;
+          await until(`${SAMPLES_PAUSED} more watch samples`, async () => samplesOf(events).length >= samplesAtPause + SAMPLES_PAUSED, PATIENCE_MS);
+          const paused = samplesOf(events).slice(samplesAtPause);
+          assert.ok(paused.every(over), `lag in the samples of the pause: ${paused.map(shown).join(', ')}`);
+          assert.equal(await count(admin, 'SELECT count(*)::int AS n FROM fills'), filledAtPause, 'no batch ran while the standby lagged');
+          assert.equal(events.slice(eventsAtPause).filter((e) => e.kind === 'unit' || e.kind === 'progress').length, 0, 'the backfill was not called again');
+          assert.equal(await count(replica, FILLED), 0, 'the standby replayed none of the backfill');
+
+          await replica.query('SELECT pg_wal_replay_resume()');
+          const result = await run;
+          assert.equal(result.ok, true, result.error);
+          assert.ok(
+            events.slice(lagPause + 1).some((e) => e.kind === 'unit'),
+            'the backfill was called again once the standby was back under the limit',
+          );
+          const fills = await admin.query(`SELECT count(*)::int AS fills, count(DISTINCT id)::int AS ids, (SELECT count(*)::int FROM people WHERE email_address IS DISTINCT FROM email) AS wrong FROM fills`);
+          assert.deepEqual(fills.rows[0], { fills: ROWS, ids: ROWS, wrong: 0 });
+          const expected = (await admin.query("SELECT md5(string_agg(id || ':' || email, ',' ORDER BY id)) AS sum FROM people")).rows[0].sum;
+          assert.equal((await admin.query(CHECKSUM)).rows[0].sum, expected);
+          await until('the standby to replay the whole backfill', async () => (await count(replica, FILLED)) === ROWS, PATIENCE_MS);
+          assert.equal((await replica.query(CHECKSUM)).rows[0].sum, expected, 'the standby holds the same rows');
+
+          // The report records the pause and the lag that caused it.
+          const unit = result.units[0];
+          const recorded = unit.throttles.find((t) => t.lagWaitMs !== undefined);
+          assert.ok(recorded, `throttles in the report: ${JSON.stringify(unit.throttles)}`);
+          assert.equal(recorded.reason, change.reason);
+          assert.ok(over({ guarded: [], longTransactions: [], standbys: result.standbys }), `largest lag in the report: ${JSON.stringify(result.standbys)}`);
+          const text = renderRunText(result);
+          assert.match(text, new RegExp(`throttled to batches of \\d+ rows, \\d+ ms apart: ${reason}; paused [\\d.]+ s until every standby was back under the lag limit`));
+          assert.match(text, new RegExp(`standby ${STANDBY}: largest replay lag seen [\\d.]+ s, \\d+ bytes of WAL`));
+        } finally {
+          await replica.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+          await replica.end();
+          await gate.end();
+          await admin.end();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
   });
 }

@@ -42,7 +42,10 @@ function throttleLines(r: RunReport): string[] {
 }
 
 function lagLines(r: RunReport): string[] {
-  return r.standbys.map((s) => `standby ${s.name}: largest replay lag seen ${s.replayLagMs === undefined ? 'unknown' : seconds(s.replayLagMs)}`);
+  return r.standbys.map((s) => {
+    const bytes = s.replayLagBytes === undefined ? '' : `, ${s.replayLagBytes} bytes of WAL`;
+    return `standby ${s.name}: largest replay lag seen ${s.replayLagMs === undefined ? 'unknown' : seconds(s.replayLagMs)}${bytes}`;
+  });
 }
 
 export function renderRunText(r: RunReport): string {
