@@ -10,7 +10,7 @@
 // a measured hover p99 is over it.
 //
 // Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--code-files N]
-//   [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]
+//   [--scale-timeout-s S] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -103,12 +103,20 @@ async function corpusTargets(repetitions, squawkVersion) {
   return { bytesPerMs: bytesOf(files) / median(t.history.ms) };
 }
 
-/** One CLI run of a scale case; an out-of-memory or any other failure is a result, not a crash of the bench. */
+/**
+ * One CLI run of a scale case; an out-of-memory, a time-out (`--scale-timeout-s`, default 900: the
+ * 20,000-file folder ran over an hour at load ~20) or any other failure is a result, not a crash of the bench.
+ */
 function scaleRun(path) {
+  const limit = option('--scale-timeout-s', 900);
+  const started = performance.now();
   try {
-    return run(process.execPath, [CLI, 'lint', path, '--format', 'json'], REPO);
+    return run('timeout', ['--signal=KILL', String(limit), process.execPath, CLI, 'lint', path, '--format', 'json'], REPO);
   } catch (err) {
-    return { error: String(err.message ?? err).slice(0, 200).replace(/\s+/g, ' ') };
+    const message = String(err.message ?? err);
+    // SIGKILL also comes from the kernel's out-of-memory killer: only a run that reached the limit timed out.
+    if (/\(exit (124|137)\)/.test(message) && performance.now() - started >= limit * 1000) return { error: `stopped after the ${limit} s limit` };
+    return { error: message.slice(0, 200).replace(/\s+/g, ' ') };
   }
 }
 
