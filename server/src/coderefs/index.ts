@@ -35,18 +35,7 @@ export class CodeIndex {
   static async build(roots: string[], settings?: CodeScanSettings): Promise<CodeIndex> {
     await initEngine();
     const index = new CodeIndex(roots, settings);
-    for (const root of roots) {
-      for (const rel of listCodeFiles(root, settings)) {
-        const abs = join(root, rel);
-        let text: string;
-        try {
-          text = readFileSync(abs, 'utf8');
-        } catch {
-          continue;
-        }
-        index.setFile(abs, text, rel);
-      }
-    }
+    for (const { file, references } of scanReferences(roots, settings)) index.byFile.set(file, references);
     return index;
   }
 
@@ -66,25 +55,15 @@ export class CodeIndex {
     return undefined;
   }
 
-  /** (Re)index one file from its text; `rel` (relative to its root) decides which sources read it. */
-  setFile(absPath: string, text: string, rel = absPath): void {
-    const refs = extractReferences(text, rel, absPath);
-    if (refs.length > 0) this.byFile.set(absPath, refs);
-    else this.byFile.delete(absPath);
-    this.byTable = undefined;
-  }
-
   /** Re-read one file from disk after a change; a file that is gone or not covered is dropped. */
   updateFromDisk(absPath: string): void {
     const rel = this.covers(absPath);
-    let text: string | undefined;
-    try {
-      text = rel !== undefined ? readFileSync(absPath, 'utf8') : undefined;
-    } catch {
-      text = undefined;
-    }
-    if (text === undefined || rel === undefined) this.removeFile(absPath);
-    else this.setFile(absPath, text, rel);
+    const refs = rel === undefined ? undefined : readReferences(absPath, rel);
+    if (refs === undefined) this.removeFile(absPath);
+    else if (refs.length > 0) {
+      this.byFile.set(absPath, refs);
+      this.byTable = undefined;
+    } else this.removeFile(absPath);
   }
 
   removeFile(absPath: string): void {
@@ -96,7 +75,7 @@ export class CodeIndex {
     return this.byFile.get(absPath) ?? [];
   }
 
-  /** Every reference, file by file (for the worker to ship to the language server). */
+  /** Every reference, file by file. */
   all(): CodeReference[] {
     return [...this.byFile.values()].flat();
   }
@@ -126,6 +105,34 @@ export class ReferenceSet {
 /** An index of in-memory files (`path` relative, also used as the absolute name): examples and tests. */
 export function referencesOf(files: { path: string; text: string }[]): ReferenceSet {
   return new ReferenceSet(files.flatMap((f) => extractReferences(f.text, f.path, f.path)));
+}
+
+/** One file's references, read from disk; undefined when it cannot be read. */
+export function readReferences(absPath: string, rel: string): CodeReference[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(absPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return extractReferences(text, rel, absPath);
+}
+
+/**
+ * The references of every code file of the roots (a file belongs to the first root that holds it),
+ * file by file, keeping none: the worker ships them as they come, `CodeIndex.build` keeps them.
+ */
+export function* scanReferences(roots: string[], settings?: CodeScanSettings): Generator<{ file: string; path: string; references: CodeReference[] }> {
+  const seen = new Set<string>();
+  for (const root of roots) {
+    for (const rel of listCodeFiles(root, settings)) {
+      const file = join(root, rel);
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const references = readReferences(file, rel);
+      if (references?.length) yield { file, path: rel, references };
+    }
+  }
 }
 
 /** What the rule needs of an index: `CodeIndex` or `ReferenceSet`. */
@@ -163,6 +170,7 @@ export function extractReferences(text: string, rel: string, absPath: string): C
   if (raw.length === 0) return [];
   const starts = lineStarts(text);
   const seen = new Set<string>();
+  const excerpts = new Map<number, string>();
   const out: CodeReference[] = [];
   for (const r of raw.sort((a, b) => a.start - b.start)) {
     const key = `${r.start}|${r.end}|${r.table}|${r.column ?? ''}|${r.access}|${r.everyColumn ?? ''}|${r.writesColumns?.join(',') ?? ''}`;
@@ -170,7 +178,13 @@ export function extractReferences(text: string, rel: string, absPath: string): C
     seen.add(key);
     const line = lineOf(starts, r.start);
     const endLine = lineOf(starts, Math.max(r.start, r.end));
-    const lineEnd = starts[line + 1] !== undefined ? starts[line + 1] - 1 : text.length;
+    let excerpt = excerpts.get(line);
+    if (excerpt === undefined) {
+      const lineEnd = starts[line + 1] !== undefined ? starts[line + 1] - 1 : text.length;
+      // A copy, not a slice: a slice would keep the whole file's text alive as long as the reference.
+      excerpt = Buffer.from(text.slice(starts[line], lineEnd).trim().slice(0, 200)).toString();
+      excerpts.set(line, excerpt);
+    }
     out.push({
       ...r,
       file: absPath,
@@ -179,7 +193,7 @@ export function extractReferences(text: string, rel: string, absPath: string): C
       column1: r.start - starts[line] + 1,
       endLine: endLine + 1,
       endColumn1: r.end - starts[endLine] + 1,
-      excerpt: text.slice(starts[line], lineEnd).trim().slice(0, 200),
+      excerpt,
     });
   }
   return out;

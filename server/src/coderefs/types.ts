@@ -43,8 +43,8 @@ export interface CodeReference extends RawReference {
   column1: number;
   endLine: number;
   endColumn1: number;
-  /** The source line, trimmed, for reports. */
-  excerpt: string;
+  /** The source line, trimmed, for `lockstep refs`; the language server's worker does not ship it. */
+  excerpt?: string;
 }
 
 /** One kind of source: which files it reads, and the references it finds in one of them. */

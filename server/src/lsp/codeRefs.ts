@@ -13,7 +13,7 @@ import type { FileEvent } from 'vscode-languageserver/node';
 import { codeHoverLines } from '../coderefs/hover';
 import { ReferenceSet, type Lookup, type ReferenceLookup } from '../coderefs/index';
 import type { CodeReference } from '../coderefs/types';
-import type { WorkerInput, WorkerMessage } from '../coderefs/worker';
+import { received, type FileRefs, type WorkerInput, type WorkerMessage } from '../coderefs/protocol';
 import { loadConfigFile } from '../config/load';
 import { statementAt } from '../engine';
 import type { FeatureContext, ServerFeature } from './features';
@@ -24,9 +24,9 @@ export class LiveReferences implements ReferenceLookup {
   private byFile = new Map<string, CodeReference[]>();
   private set: ReferenceSet | undefined;
 
-  replaceFiles(files: { file: string; references: CodeReference[] }[]): void {
+  replaceFiles(files: FileRefs[]): void {
     for (const f of files) {
-      if (f.references.length) this.byFile.set(f.file, f.references);
+      if (f.references.length) this.byFile.set(f.file, received(f));
       else this.byFile.delete(f.file);
     }
     this.set = undefined;
@@ -42,6 +42,8 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
   let ctx: FeatureContext | undefined;
   let worker: Worker | undefined;
   let live: LiveReferences | undefined;
+  // The first index arrives in batches; it is published whole, on `ready`.
+  let building: LiveReferences | undefined;
 
   const start = (roots: string[]) => {
     if (!ctx || roots.length === 0 || worker) return;
@@ -61,8 +63,13 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
         ctx?.log(`Code references: ${m.message}`);
         return;
       }
+      if (m.type === 'batch') {
+        (building ??= new LiveReferences()).replaceFiles(m.files);
+        return;
+      }
       if (m.type === 'ready') {
-        live = new LiveReferences();
+        live = building ?? new LiveReferences();
+        building = undefined;
         ctx?.log(`Code references: indexed ${m.fileCount} files with references in ${m.ms} ms.`);
       }
       live!.replaceFiles(m.files);

@@ -1,0 +1,32 @@
+/** The messages between the language server and the code-reference worker (worker.ts), and the shipped form of a reference. */
+import type { CodeScanSettings } from './files';
+import type { CodeReference } from './types';
+
+/** A reference as shipped: its file's names are set once per file, and the excerpt (for `lockstep refs`) stays behind. */
+export type ShippedReference = Omit<CodeReference, 'file' | 'path' | 'excerpt'>;
+
+export interface FileRefs {
+  file: string;
+  path: string;
+  references: ShippedReference[];
+}
+
+export interface WorkerInput {
+  roots: string[];
+  settings?: CodeScanSettings;
+}
+
+export type WorkerMessage =
+  | { type: 'batch'; files: FileRefs[] }
+  | { type: 'ready'; files: FileRefs[]; ms: number; initMs: number; fileCount: number }
+  | { type: 'updated'; files: FileRefs[] }
+  | { type: 'error'; message: string };
+
+export function shipped(file: string, path: string, refs: CodeReference[]): FileRefs {
+  return { file, path, references: refs.map(({ file: _f, path: _p, excerpt: _e, ...rest }) => rest) };
+}
+
+/** The server's side: references with their file's names again (shared strings, one per file). */
+export function received(f: FileRefs): CodeReference[] {
+  return f.references.map((r) => ({ ...r, file: f.file, path: f.path }));
+}
