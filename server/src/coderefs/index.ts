@@ -34,6 +34,11 @@ export class CodeIndex {
   /** Read every file of the roots. Needs the SQL parser and grammars (initEngine), which it awaits. */
   static async build(roots: string[], settings?: CodeScanSettings): Promise<CodeIndex> {
     await initEngine();
+    return CodeIndex.scan(roots, settings);
+  }
+
+  /** `build` once initEngine() (with the host grammars, which the model sources need) has completed. */
+  static scan(roots: string[], settings?: CodeScanSettings): CodeIndex {
     const index = new CodeIndex(roots, settings);
     for (const { file, references } of scanReferences(roots, settings)) index.byFile.set(file, references);
     return index;
