@@ -112,15 +112,18 @@ export function referencesOf(files: { path: string; text: string }[]): Reference
   return new ReferenceSet(files.flatMap((f) => extractReferences(f.text, f.path, f.path)));
 }
 
+/** Larger files are generated bundles or data dumps, not code someone edits: skipped (a bounded heap for the worker). */
+export const MAX_CODE_FILE_BYTES = 2 * 1024 * 1024;
+
 /** One file's references, read from disk; undefined when it cannot be read. */
 export function readReferences(absPath: string, rel: string): CodeReference[] | undefined {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(absPath, 'utf8');
+    bytes = readFileSync(absPath);
   } catch {
     return undefined;
   }
-  return extractReferences(text, rel, absPath);
+  return bytes.length > MAX_CODE_FILE_BYTES ? [] : extractReferences(bytes.toString('utf8'), rel, absPath);
 }
 
 /**
@@ -158,7 +161,12 @@ function groupByTable(refs: CodeReference[]): Map<string, CodeReference[]> {
 function lookupIn(byTable: Map<string, CodeReference[]>, table: string, column?: string): CodeReference[] {
   const refs = byTable.get(table) ?? [];
   if (column === undefined) return refs;
-  return refs.filter((r) => r.column === column || (r.everyColumn && !r.exceptColumns?.includes(column)));
+  return refs.filter((r) => usesColumn(r, column));
+}
+
+/** Whether a reference to its table uses `column`: names it, or uses every column and does not ignore it. */
+export function usesColumn(r: Pick<RawReference, 'column' | 'everyColumn' | 'exceptColumns'>, column: string): boolean {
+  return r.column === column || (!!r.everyColumn && !r.exceptColumns?.includes(column));
 }
 
 /** Run every source that accepts the file; never throws (a source that fails yields nothing for this file). */

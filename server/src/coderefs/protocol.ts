@@ -26,7 +26,8 @@ export function shipped(file: string, path: string, refs: CodeReference[]): File
   return { file, path, references: refs.map(({ file: _f, path: _p, excerpt: _e, ...rest }) => rest) };
 }
 
-/** The server's side: references with their file's names again (shared strings, one per file). */
-export function received(f: FileRefs): CodeReference[] {
-  return f.references.map((r) => ({ ...r, file: f.file, path: f.path }));
-}
+/**
+ * The worker's heap: it keeps no references, so a small one is enough. V8's defaults (sized for the
+ * machine) let the garbage of a 20,000-file index grow the process past 200 MB (BENCHMARKS.md).
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 };
