@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { initEngine } from '../engine';
 import { SOURCES } from './sources';
 import { lineOf, lineStarts } from './text';
-import type { CodeReference, RawReference } from './types';
+import type { CodeReference, LocatedReference, RawReference } from './types';
 import { listCodeFiles, scanFilter, type CodeScanSettings } from './files';
 
 /** What `lookup` returns: references to the table, or to the column (with the "every column" ones). */
@@ -115,29 +115,38 @@ export function referencesOf(files: { path: string; text: string }[]): Reference
 /** Larger files are generated bundles or data dumps, not code someone edits: skipped (a bounded heap for the worker). */
 export const MAX_CODE_FILE_BYTES = 2 * 1024 * 1024;
 
-/** One file's references, read from disk; undefined when it cannot be read. */
-export function readReferences(absPath: string, rel: string): CodeReference[] | undefined {
+/** One file's references, read from disk (without excerpts: what the worker ships); undefined when it cannot be read. */
+export function readLocated(absPath: string, rel: string, excerpts = false): LocatedReference[] | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(absPath);
   } catch {
     return undefined;
   }
-  return bytes.length > MAX_CODE_FILE_BYTES ? [] : extractReferences(bytes.toString('utf8'), rel, absPath);
+  return bytes.length > MAX_CODE_FILE_BYTES ? [] : locateReferences(bytes.toString('utf8'), rel, excerpts);
+}
+
+/** One file's references, read from disk; undefined when it cannot be read. */
+export function readReferences(absPath: string, rel: string): CodeReference[] | undefined {
+  return readLocated(absPath, rel, true)?.map((r) => Object.assign(r, { file: absPath, path: rel }));
 }
 
 /**
  * The references of every code file of the roots (a file belongs to the first root that holds it),
  * file by file, keeping none: the worker ships them as they come, `CodeIndex.build` keeps them.
  */
-export function* scanReferences(roots: string[], settings?: CodeScanSettings): Generator<{ file: string; path: string; references: CodeReference[] }> {
+export function* scanReferences<R extends LocatedReference = CodeReference>(
+  roots: string[],
+  settings?: CodeScanSettings,
+  read: (file: string, rel: string) => R[] | undefined = readReferences as never,
+): Generator<{ file: string; path: string; references: R[] }> {
   const seen = new Set<string>();
   for (const root of roots) {
     for (const rel of listCodeFiles(root, settings)) {
       const file = join(root, rel);
       if (seen.has(file)) continue;
       seen.add(file);
-      const references = readReferences(file, rel);
+      const references = read(file, rel);
       if (references?.length) yield { file, path: rel, references };
     }
   }
@@ -171,6 +180,11 @@ export function usesColumn(r: Pick<RawReference, 'column' | 'everyColumn' | 'exc
 
 /** Run every source that accepts the file; never throws (a source that fails yields nothing for this file). */
 export function extractReferences(text: string, rel: string, absPath: string): CodeReference[] {
+  return locateReferences(text, rel, true).map((r) => Object.assign(r, { file: absPath, path: rel }));
+}
+
+/** The references of one file with their lines and columns; `excerpts`: with the source line of each (for `lockstep refs`). */
+export function locateReferences(text: string, rel: string, excerpts: boolean): LocatedReference[] {
   const raw: RawReference[] = [];
   for (const source of SOURCES) {
     if (!source.accepts(rel)) continue;
@@ -181,33 +195,29 @@ export function extractReferences(text: string, rel: string, absPath: string): C
     }
   }
   if (raw.length === 0) return [];
-  const starts = lineStarts(text);
+  raw.sort((a, b) => a.start - b.start);
+  const starts = lineStarts(text, raw.reduce((max, r) => Math.max(max, r.end), 0));
   const seen = new Set<string>();
-  const excerpts = new Map<number, string>();
-  const out: CodeReference[] = [];
-  for (const r of raw.sort((a, b) => a.start - b.start)) {
+  const lines = new Map<number, string>();
+  const out: LocatedReference[] = [];
+  for (const r of raw) {
     const key = `${r.start}|${r.end}|${r.table}|${r.column ?? ''}|${r.access}|${r.everyColumn ?? ''}|${r.writesColumns?.join(',') ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const line = lineOf(starts, r.start);
     const endLine = lineOf(starts, Math.max(r.start, r.end));
-    let excerpt = excerpts.get(line);
-    if (excerpt === undefined) {
-      const lineEnd = starts[line + 1] !== undefined ? starts[line + 1] - 1 : text.length;
-      // A copy, not a slice: a slice would keep the whole file's text alive as long as the reference.
-      excerpt = Buffer.from(text.slice(starts[line], lineEnd).trim().slice(0, 200)).toString();
-      excerpts.set(line, excerpt);
+    const located: LocatedReference = { ...r, line: line + 1, column1: r.start - starts[line] + 1, endLine: endLine + 1, endColumn1: r.end - starts[endLine] + 1 };
+    if (excerpts) {
+      let excerpt = lines.get(line);
+      if (excerpt === undefined) {
+        const nl = text.indexOf('\n', starts[line]);
+        // A copy, not a slice: a slice would keep the whole file's text alive as long as the reference.
+        excerpt = Buffer.from(text.slice(starts[line], nl < 0 ? text.length : nl).trim().slice(0, 200)).toString();
+        lines.set(line, excerpt);
+      }
+      located.excerpt = excerpt;
     }
-    out.push({
-      ...r,
-      file: absPath,
-      path: rel,
-      line: line + 1,
-      column1: r.start - starts[line] + 1,
-      endLine: endLine + 1,
-      endColumn1: r.end - starts[endLine] + 1,
-      excerpt,
-    });
+    out.push(located);
   }
   return out;
 }

@@ -1,9 +1,9 @@
 /** The messages between the language server and the code-reference worker (worker.ts), and the shipped form of a reference. */
 import type { CodeScanSettings } from './files';
-import type { CodeReference } from './types';
+import type { LocatedReference } from './types';
 
-/** A reference as shipped: its file's names are set once per file, and the excerpt (for `lockstep refs`) stays behind. */
-export type ShippedReference = Omit<CodeReference, 'file' | 'path' | 'excerpt'>;
+/** A reference as shipped: its file's names are set once per file, and it has no excerpt (`lockstep refs` prints those). */
+export type ShippedReference = LocatedReference;
 
 export interface FileRefs {
   file: string;
@@ -21,10 +21,6 @@ export type WorkerMessage =
   | { type: 'ready'; files: FileRefs[]; ms: number; initMs: number; fileCount: number }
   | { type: 'updated'; files: FileRefs[] }
   | { type: 'error'; message: string };
-
-export function shipped(file: string, path: string, refs: CodeReference[]): FileRefs {
-  return { file, path, references: refs.map(({ file: _f, path: _p, excerpt: _e, ...rest }) => rest) };
-}
 
 /**
  * The worker's heap: it keeps no references, so a small one is enough. V8's defaults (sized for the

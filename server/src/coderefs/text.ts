@@ -103,10 +103,10 @@ export function looksLikeSql(value: string): boolean {
   return /^\s*\(?\s*(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|WITH|MERGE\s+INTO|COPY|CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|MATERIALIZED\s+VIEW|FUNCTION|TRIGGER))\b/i.test(value);
 }
 
-/** 0-based line starts of a text, for offset → line/column. */
-export function lineStarts(text: string): number[] {
+/** 0-based line starts of a text, for offset → line/column; with `upto`, of the lines up to the one holding that offset. */
+export function lineStarts(text: string, upto = text.length): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < upto; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
   return starts;
 }
 

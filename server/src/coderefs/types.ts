@@ -47,6 +47,9 @@ export interface CodeReference extends RawReference {
   excerpt?: string;
 }
 
+/** A reference with its place in its file, before the file's names are attached (what the language server's worker ships). */
+export type LocatedReference = Omit<CodeReference, 'file' | 'path'>;
+
 /** One kind of source: which files it reads, and the references it finds in one of them. */
 export interface ReferenceSource {
   id: string;

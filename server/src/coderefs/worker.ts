@@ -10,8 +10,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initEngine } from '../engine';
-import { CodeIndex, readReferences, scanReferences } from './index';
-import { shipped, type FileRefs, type WorkerInput, type WorkerMessage } from './protocol';
+import { CodeIndex, readLocated, scanReferences } from './index';
+import type { FileRefs, WorkerInput, WorkerMessage } from './protocol';
 
 /** Files per `batch` message: the server takes each in a few milliseconds, and the worker holds at most one. */
 const BATCH = 500;
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   const post = (m: WorkerMessage) => port.postMessage(m);
   let batch: FileRefs[] = [];
   let fileCount = 0;
-  for (const f of scanReferences(input.roots, input.settings)) {
-    batch.push(shipped(f.file, f.path, f.references));
+  for (const f of scanReferences(input.roots, input.settings, readLocated)) {
+    batch.push(f);
     fileCount++;
     if (batch.length >= BATCH) {
       post({ type: 'batch', files: batch });
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     try {
       const files = m.files.map((file) => {
         const rel = scope.covers(file);
-        return shipped(file, rel ?? file, (rel !== undefined && readReferences(file, rel)) || []);
+        return { file, path: rel ?? file, references: (rel !== undefined && readLocated(file, rel)) || [] };
       });
       post({ type: 'updated', files });
     } catch (err) {
