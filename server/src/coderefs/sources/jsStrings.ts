@@ -83,7 +83,10 @@ export function jsLiterals(text: string): Literal[] {
       if (c === '\\') i += 2;
       else if (c === '`') break;
       else if (c === '$' && text[i + 1] === '{') {
-        pieces.push({ start, end: i }, { hole: i + 2 });
+        // The hole sits where the expression starts (a reference spanning it ends there).
+        let expr = i + 2;
+        while (/\s/.test(text[expr] ?? '')) expr++;
+        pieces.push({ start, end: i }, { hole: expr });
         i = code(i + 2, true) + 1;
         start = i;
       } else i++;

@@ -7,7 +7,7 @@ import { decodeEscapes, mapped, type MappedText } from '../text';
 import type { RawReference } from '../types';
 import { joinPieces, referencesInString } from './sqlInStrings';
 
-/** A run of literal text (`raw`: backslashes kept as written), or an interpolation (`${…}`, `#{…}`, `{…}`) at `hole`. */
+/** A run of literal text (`raw`: backslashes kept as written), or an interpolation (`${…}`, `#{…}`, `{…}`) located at `hole`. */
 export type Piece = { start: number; end: number; raw?: boolean } | { hole: number };
 export type Literal = Piece[];
 

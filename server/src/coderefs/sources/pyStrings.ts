@@ -45,7 +45,7 @@ export function pyLiterals(text: string): Literal[] {
       else if (d === q && (!triple || text.startsWith(close, j))) break;
       else if (fmt && d === '{' && text[j + 1] === '{') j += 2;
       else if (fmt && d === '{') {
-        pieces.push({ start, end: j, raw }, { hole: j + 1 });
+        pieces.push({ start, end: j, raw }, { hole: j });
         j = holeEnd(text, j + 1) + 1;
         start = j;
       } else j++;

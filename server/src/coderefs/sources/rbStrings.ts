@@ -38,7 +38,7 @@ export function rbLiterals(text: string): Literal[] {
         if (depth === 0) break;
         depth--;
       } else if (interpolate && c === '#' && text[i + 1] === '{') {
-        pieces.push({ start, end: i, raw }, { hole: i + 2 });
+        pieces.push({ start, end: i, raw }, { hole: i });
         i = code(i + 2, true);
         start = i + 1;
       }
@@ -62,7 +62,7 @@ export function rbLiterals(text: string): Literal[] {
             for (let i = from; i < lineStart; i++) {
               if (text[i] === '\\') i++;
               else if (text[i] === '#' && text[i + 1] === '{') {
-                pieces.push({ start, end: i }, { hole: i + 2 });
+                pieces.push({ start, end: i }, { hole: i });
                 i = code(i + 2, true);
                 start = i + 1;
               }
