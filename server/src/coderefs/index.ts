@@ -189,7 +189,7 @@ export function locateReferences(text: string, rel: string, excerpts: boolean): 
   for (const source of SOURCES) {
     if (!source.accepts(rel)) continue;
     try {
-      raw.push(...source.extract(text, rel));
+      for (const r of source.extract(text, rel)) raw.push(r);
     } catch {
       // A source bug must not take the index down; the file simply yields nothing from that source.
     }

@@ -33,6 +33,11 @@ describe('code-reference lexers', () => {
       assert.deepEqual(values(text, jsLiterals), ['kept', 'yes', 'no']);
     });
 
+    it('reads a string of half a million characters (spreading its offsets into push() overflowed the stack)', () => {
+      const text = `export const q = () => db.query(\`SELECT a FROM t WHERE b = '${'x'.repeat(500_000)}'\`);\n`;
+      assert.deepEqual(refs('src/big.ts', text, 't'), ['1:41 t.a', '1:48 t', '1:56 t.b']);
+    });
+
     it('finds SQL with its exact place, and nothing in a comment or an identifier', () => {
       const text = "// SELECT nickname FROM users\nconst nickname = 1;\nexport const q = () => db.query(`SELECT id, username FROM users WHERE id = ${id}`);\n";
       assert.deepEqual(refs('src/q.ts', text, 'users'), ['3:41 users.id', '3:45 users.username', '3:59 users', '3:71 users.id']);

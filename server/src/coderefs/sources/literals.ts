@@ -42,7 +42,7 @@ export function literalReferences(text: string, literals: Literal[]): RawReferen
     // A literal that starts with a hole or an empty piece: decode it and let looksLikeSql decide.
     const first = literal.find((p) => 'hole' in p || p.end > p.start);
     if (!first || !mayBeSql(text, first)) continue;
-    refs.push(...referencesInString(literalText(text, literal)));
+    for (const r of referencesInString(literalText(text, literal))) refs.push(r);
   }
   return refs;
 }
