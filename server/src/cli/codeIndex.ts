@@ -53,9 +53,13 @@ export function repositoryCodeIndex(dir: string, settings?: CodeScanSettings): R
   };
 }
 
-/** Could this SQL hold a contract statement? A superset test on the words every kind needs, so a file without them costs nothing. */
+/**
+ * Could this SQL hold a contract statement? Every kind is an ALTER TABLE (renames, type changes, new
+ * NOT NULL / CHECK / FOREIGN KEY, dropped columns) or a DROP, so a file naming neither (one that only
+ * creates things) costs nothing.
+ */
 export function mayHoldContract(sql: string): boolean {
-  return /\b(?:drop|rename|type|null|check|references|foreign)\b/i.test(sql);
+  return /\b(?:alter|drop)\b/i.test(sql);
 }
 
 function defaultRoot(cwd: string): string {

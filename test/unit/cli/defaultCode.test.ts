@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { codeIndexBuilds } from '../../../server/src/cli/codeIndex';
+import { codeIndexBuilds, mayHoldContract } from '../../../server/src/cli/codeIndex';
 import { runCli } from '../../../server/src/cli/run';
 import { gitRepo } from '../../support/gitRepo';
 
@@ -24,8 +24,8 @@ describe('lockstep lint: the still-referenced check by default', () => {
     dir = repo.dir;
     write('migrations/001_init.sql', 'CREATE TABLE users (id bigint PRIMARY KEY, username text, email text);\n');
     write('migrations/002_drop.sql', 'ALTER TABLE users DROP COLUMN username;\n');
-    // Comments name a contract ("drop", "rename") but no statement is one.
-    write('migrations/003_index.sql', '-- drop the old index later; rename nothing\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n');
+    // A comment names a contract ("alter", "drop") but no statement is one.
+    write('migrations/003_index.sql', '-- alter or drop the old index later\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n');
     write('src/users.py', USES('username'));
     // Not application code: ignored by git, excluded by codeScan, or another migrations folder.
     write('.gitignore', 'build/\n');
@@ -67,6 +67,11 @@ describe('lockstep lint: the still-referenced check by default', () => {
     const before = codeIndexBuilds();
     assert.deepEqual(await lint(['migrations/003_index.sql']), { 'migrations/003_index.sql': [] });
     assert.equal(codeIndexBuilds(), before);
+  });
+
+  it('does not even load the host grammars for a migration that only creates things', () => {
+    assert.equal(mayHoldContract('CREATE TABLE t (a int NOT NULL CHECK (a > 0) REFERENCES u, kind type_t);'), false);
+    for (const sql of ['ALTER TABLE t DROP COLUMN a;', 'alter table t rename to u;', 'DROP TABLE t;', 'ALTER TABLE t ALTER a TYPE bigint;']) assert.equal(mayHoldContract(sql), true, sql);
   });
 
   it('rejects --no-code with --code', async () => {
