@@ -4,6 +4,7 @@
  * rebuilds, the table a constraint lives on, a column's current type, and so on.
  * It is best-effort: anything it has not seen is simply unknown.
  */
+import { ForkableMap } from './forkableMap';
 import { AstNode, as, baseName, calledFunctions, inner, kindOf, list, names, rangeVarName, typeInfo, TypeInfo, walk } from '../parse/ast';
 
 /** The table of `OWNED BY t.c` in CREATE/ALTER SEQUENCE options: null for `OWNED BY NONE`, undefined when not said. */
@@ -111,18 +112,16 @@ const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRI
 
 /**
  * A map of sets, for the catalog's lookups by owner (linear scans made linting quadratic).
- * Copy-on-write: a copy shares the map and its sets until one side changes them, so copying a
- * catalog per migration file costs nothing for the owners the file does not touch.
+ * A copy forks the map and shares the sets until one side changes them, so copying a catalog per
+ * migration file costs nothing for the owners the file does not touch.
  */
 class Links {
-  private map: Map<string, Set<string>>;
-  /** The map and the sets this copy may change in place; everything else is shared with a copy. */
+  private map: ForkableMap<string, Set<string>>;
+  /** The sets this copy may change in place; the others are shared with a copy. */
   private owned = new WeakSet<object>();
 
-  /** `shared`: another copy's map, which this one must not change in place. */
-  constructor(shared?: Map<string, Set<string>>) {
-    this.map = shared ?? new Map();
-    if (!shared) this.owned.add(this.map);
+  constructor(map = new ForkableMap<string, Set<string>>()) {
+    this.map = map;
   }
 
   add(key: string | undefined, value: string): void {
@@ -142,26 +141,17 @@ class Links {
     return [...(this.map.get(key) ?? [])];
   }
   clear(key: string): void {
-    if (!this.map.has(key)) return;
-    if (!this.owned.has(this.map)) {
-      this.map = new Map(this.map);
-      this.owned.add(this.map);
-    }
     this.map.delete(key);
   }
 
   copy(): Links {
-    // Neither side owns anything any more: the first change on either side copies what it changes.
+    // Neither side owns a set any more: the first change on either side copies the set it changes.
     this.owned = new WeakSet();
-    return new Links(this.map);
+    return new Links(this.map.fork());
   }
 
   private writableSet(key: string, set: Set<string> | undefined): Set<string> {
     if (set && this.owned.has(set)) return set;
-    if (!this.owned.has(this.map)) {
-      this.map = new Map(this.map);
-      this.owned.add(this.map);
-    }
     const mine = new Set(set);
     this.owned.add(mine);
     this.map.set(key, mine);
@@ -180,13 +170,14 @@ export interface PublicationInfo {
 }
 
 /**
- * Copy-on-write: `clone()` shares every map and record with the original, and each side copies a
- * map or record the first time it changes it. Every change therefore goes through the methods
- * below (`editRelation`, `editConstraint`, …), never through an object a lookup returned.
+ * Copy-on-write: `clone()` forks the relation and constraint maps (ForkableMap: O(√n)) and shares
+ * every record and small map with the original; each side copies a record or small map the first
+ * time it changes it. Every change therefore goes through the methods below (`editRelation`,
+ * `editConstraint`, …), never through an object a lookup returned.
  */
 export class Catalog {
-  private rels = new Map<string, RelationInfo>();
-  private cons = new Map<string, ConstraintInfo>();
+  private rels = new ForkableMap<string, RelationInfo>();
+  private cons = new ForkableMap<string, ConstraintInfo>();
   private typeMap = new Map<string, 'enum' | 'domain' | 'composite'>();
   private functionMap = new Map<string, FunctionVolatility>();
   private publicationMap = new Map<string, PublicationInfo>();
@@ -206,7 +197,7 @@ export class Catalog {
   /** Calls of those routines, and DO blocks running DDL, so far: objects they made are not in this catalog. */
   private unseenDdlRuns = 0;
   /** The maps and records this catalog may change in place (created by it, or copied on a change). */
-  private owned = new WeakSet<object>([this.rels, this.cons, this.typeMap, this.functionMap, this.publicationMap]);
+  private owned = new WeakSet<object>([this.typeMap, this.functionMap, this.publicationMap]);
 
   get types(): ReadonlyMap<string, 'enum' | 'domain' | 'composite'> {
     return this.typeMap;
@@ -292,8 +283,8 @@ export class Catalog {
   /** An independent copy: later changes to either do not show in the other. Constant time (copy-on-write). */
   clone(): Catalog {
     const copy = new Catalog();
-    copy.rels = this.rels;
-    copy.cons = this.cons;
+    copy.rels = this.rels.fork();
+    copy.cons = this.cons.fork();
     copy.typeMap = this.typeMap;
     copy.functionMap = this.functionMap;
     copy.publicationMap = this.publicationMap;
@@ -319,12 +310,13 @@ export class Catalog {
     return mine;
   }
 
-  private writableRels(): Map<string, RelationInfo> {
-    return (this.rels = this.writable(this.rels, (m) => new Map(m)));
+  /** Forked on clone, so always this catalog's own. */
+  private writableRels(): ForkableMap<string, RelationInfo> {
+    return this.rels;
   }
 
-  private writableCons(): Map<string, ConstraintInfo> {
-    return (this.cons = this.writable(this.cons, (m) => new Map(m)));
+  private writableCons(): ForkableMap<string, ConstraintInfo> {
+    return this.cons;
   }
 
   /** A relation this catalog may change in place (its columns too), or undefined when unknown. */
@@ -398,7 +390,6 @@ export class Catalog {
     return [...this.rels.values()];
   }
 
-  /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
   /** The DEFAULT partition of a partitioned table, if it has one. */
   defaultPartitionOf(table: string): string | undefined {
     return this.partitionsOf(table).find((p) => this.relation(p)?.defaultPartition);
@@ -415,6 +406,7 @@ export class Catalog {
       .sort();
   }
 
+  /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
   relationsInSchema(schema: string): RelationInfo[] {
     return [...this.rels.values()].filter((r) => r.schema === schema && r.kind !== 'index');
   }

@@ -1,0 +1,67 @@
+/** ForkableMap behaves as a Map (order included) on every side of a fork tree, and forks stay independent. */
+import { strict as assert } from 'node:assert';
+import { ForkableMap } from '../../../server/src/catalog/forkableMap';
+
+/** A small deterministic PRNG (mulberry32), so a failure replays. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function assertSame(actual: ForkableMap<number, string>, expected: Map<number, string>, step: string): void {
+  assert.deepEqual([...actual], [...expected], `entries in order, ${step}`);
+  assert.equal(actual.size, expected.size, `size, ${step}`);
+  for (let k = 0; k < 60; k++) {
+    assert.equal(actual.has(k), expected.has(k), `has(${k}), ${step}`);
+    assert.equal(actual.get(k), expected.get(k), `get(${k}), ${step}`);
+  }
+}
+
+describe('ForkableMap', () => {
+  it('matches a Map through 20,000 random sets, deletes and forks, in insertion order', () => {
+    const next = random(14);
+    // Pairs of (forkable, model); forking copies the model, so each pair must stay equal on its own.
+    const sides: Array<{ map: ForkableMap<number, string>; model: Map<number, string> }> = [{ map: new ForkableMap(), model: new Map() }];
+    for (let step = 0; step < 20_000; step++) {
+      const side = sides[Math.floor(next() * sides.length)];
+      const key = Math.floor(next() * 60);
+      const op = next();
+      if (op < 0.5) {
+        const value = `v${step}`;
+        side.map.set(key, value);
+        side.model.set(key, value);
+      } else if (op < 0.85) {
+        assert.equal(side.map.delete(key), side.model.delete(key), `delete(${key}) result at step ${step}`);
+      } else if (sides.length < 12) {
+        sides.push({ map: side.map.fork(), model: new Map(side.model) });
+      } else {
+        sides.splice(Math.floor(next() * sides.length), 1, { map: side.map.fork(), model: new Map(side.model) });
+      }
+      if (step % 97 === 0) for (const [i, s] of sides.entries()) assertSame(s.map, s.model, `side ${i} at step ${step}`);
+    }
+    for (const [i, s] of sides.entries()) assertSame(s.map, s.model, `side ${i} at the end`);
+  });
+
+  it('keeps a replaced key in place and moves a deleted-then-set key to the end, across a fork', () => {
+    const map = new ForkableMap<string, number>([['a', 1], ['b', 2], ['c', 3]]);
+    const fork = map.fork();
+    fork.set('a', 10);
+    fork.delete('b');
+    fork.set('b', 20);
+    assert.deepEqual([...fork], [['a', 10], ['c', 3], ['b', 20]]);
+    assert.deepEqual([...map], [['a', 1], ['b', 2], ['c', 3]], 'the original is untouched');
+    assert.equal(JSON.stringify(fork), JSON.stringify(new Map([['a', 10], ['c', 3], ['b', 20]]), (_k, v) => (v instanceof Map ? [...v] : v)), 'serialized as its entries');
+  });
+
+  it('a fork copies at most its layer: forking a 10,000-entry map after one change leaves the base shared', () => {
+    const map = new ForkableMap<number, number>(Array.from({ length: 10_000 }, (_, i) => [i, i] as const));
+    map.set(3, -3);
+    const fork = map.fork() as unknown as { base: Map<number, number>; replaced: Map<number, number> };
+    assert.equal(fork.base, (map as unknown as { base: Map<number, number> }).base, 'the same base object');
+    assert.equal(fork.replaced.size, 1);
+  });
+});
