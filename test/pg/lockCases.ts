@@ -89,6 +89,22 @@ CREATE INDEX stamps_at ON stamps (at);
 INSERT INTO stamps SELECT g, timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, 500) g;
 CREATE TYPE pair AS (a int, b int);
 
+-- Found tracing lemmy (docs/trace.md): a constraint whose index was renamed, a copy of a view,
+-- foreign keys that cascade.
+CREATE TABLE handles (id int PRIMARY KEY, handle text CONSTRAINT handles_handle_key UNIQUE);
+ALTER INDEX handles_handle_key RENAME TO handles_unique_handle;
+CREATE TABLE active_users_copy AS SELECT * FROM active_users;
+CREATE TABLE folders (id int PRIMARY KEY);
+CREATE TABLE files (id int PRIMARY KEY, folder_id int REFERENCES folders ON DELETE CASCADE);
+CREATE INDEX files_folder ON files (folder_id);
+CREATE TABLE file_marks (id int PRIMARY KEY, file_id int REFERENCES files ON DELETE SET NULL);
+CREATE INDEX file_marks_file ON file_marks (file_id);
+CREATE TABLE folder_notes (id int, folder_id int REFERENCES folders);
+INSERT INTO folders SELECT g FROM generate_series(1, 2000) g;
+INSERT INTO files SELECT g, 1 + g % 2000 FROM generate_series(1, 4000) g;
+INSERT INTO file_marks SELECT g, g FROM generate_series(1, 4000) g;
+INSERT INTO folder_notes SELECT g, 1001 + g % 1000 FROM generate_series(1, 1000) g;
+
 ANALYZE;
 `;
 
@@ -462,6 +478,22 @@ const MORE_CASES: LockCase[] = [
   { sql: 'ALTER TABLE events ALTER COLUMN kind SET NOT NULL' },
   { sql: 'TRUNCATE events' },
   { sql: 'ANALYZE events' },
+  // Lemmy (docs/trace.md): a key's index is renamed with its constraint, and the constraint with its index.
+  { sql: 'ALTER TABLE users RENAME CONSTRAINT users_pkey TO users_pk' },
+  { sql: 'ALTER TABLE handles DROP CONSTRAINT handles_unique_handle' },
+  // A table made AS a query of the view is a copy: CASCADE does not reach it.
+  { sql: 'DROP VIEW active_users CASCADE' },
+  // CASCADE drops the trigger executing the function.
+  { sql: 'DROP FUNCTION touch() CASCADE' },
+  // Every column takes its default: the serial draws, the NULL user_id is not looked up.
+  { sql: 'INSERT INTO tags DEFAULT VALUES' },
+  // ON DELETE CASCADE deletes the folder's files, whose marks are SET NULL; the NO ACTION key (no index) is looked up.
+  { sql: 'DELETE FROM folders WHERE id = 5' },
+  // A data-modifying WITH query takes its own statement's locks.
+  { sql: 'WITH gone AS (DELETE FROM folders WHERE id = 7 RETURNING id) SELECT count(*) FROM gone' },
+  { sql: "WITH made AS (INSERT INTO tags (label) VALUES ('cte') RETURNING id) SELECT id FROM made" },
+  // A new foreign-key column with a DEFAULT is validated: both tables are read (without one, nothing is).
+  { sql: 'ALTER TABLE orders ADD COLUMN owner_id int REFERENCES users (id) DEFAULT 1' },
 ];
 
 /** Every statement form the oracle runs. */

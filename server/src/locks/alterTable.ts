@@ -4,7 +4,7 @@
  */
 import { defaultIndexName, objectName } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, rangeVarName, typeInfo, type TypeInfo } from '../parse/ast';
-import type { LockMode } from './modes';
+import { indexRenameMode, type LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
 import { foreignKeyValidation } from './queries';
 import { mergeEffects } from './merge';
@@ -186,7 +186,16 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   const verifiesEmpty = notNull && !def && !identity && !generated && rewrite === false;
   if (verifiesEmpty) reasons.push('NOT NULL without a default fails on a table that has rows: PostgreSQL reads the table to check');
   const fk = constraints.find((c) => c.contype === 'CONSTR_FOREIGN');
-  if (fk) others.push(referencedTableLock(fk, 'ShareRowExclusiveLock'));
+  if (fk) {
+    const referenced = referencedTableLock(fk, 'ShareRowExclusiveLock');
+    others.push(referenced);
+    // A new column is NULL in every row, so PostgreSQL skips validating its key, unless the column
+    // has a DEFAULT (even DEFAULT NULL): then it runs the validation query over both tables.
+    if (def && !fk.skip_validation) {
+      others.push(...foreignKeyValidation(table, referenced.object, ctx));
+      reasons.push('a foreign-key column with a DEFAULT is validated: PostgreSQL reads the table (and the referenced table for each non-null key)');
+    }
+  }
   scan = rewrite || verifiesEmpty;
   // A UNIQUE or PRIMARY KEY column builds its index over every existing row, under the same lock.
   const keyed = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
@@ -285,7 +294,7 @@ function addIndexConstraint(cmd: AstNode, table: string, ctx: LockContext): Subc
   // The index is renamed to the constraint's name under SHARE UPDATE EXCLUSIVE (ACCESS EXCLUSIVE
   // before PostgreSQL 12); when the names are the same it is only opened (ACCESS SHARE).
   const renamed = !!con.conname && con.conname !== index;
-  const mode: LockMode = !renamed ? 'AccessShareLock' : ctx.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+  const mode: LockMode = renamed ? indexRenameMode(ctx.pgVersion) : 'AccessShareLock';
   const others: LockEffect[] = index ? [indexEffect(con.conname ?? index, mode)] : [];
   const primary = con.contype === 'CONSTR_PRIMARY';
   const label = `ADD CONSTRAINT ${con.conname ?? ''} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${index ?? ''}`.replace(/\s+/g, ' ').trim();

@@ -114,12 +114,15 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
 ];
 
-/** Tables referenced by the foreign keys an ALTER TABLE adds. */
+/** Tables referenced by the foreign keys an ALTER TABLE adds (ADD CONSTRAINT, or ADD COLUMN … REFERENCES). */
 function referencedByAddedKeys(stmt: AstNode): string[] {
   return list(inner(stmt).cmds)
     .map((c) => as(c, 'AlterTableCmd'))
-    .filter((c) => c?.subtype === 'AT_AddConstraint')
-    .map((c) => as(c!.def, 'Constraint'))
+    .flatMap((c) => {
+      if (c?.subtype === 'AT_AddConstraint') return [as(c.def, 'Constraint')];
+      if (c?.subtype === 'AT_AddColumn') return list(as(c.def, 'ColumnDef')?.constraints).map((k) => as(k, 'Constraint'));
+      return [];
+    })
     .filter((con) => con?.contype === 'CONSTR_FOREIGN' && con.pktable)
     .map((con) => baseName(rangeVarName(con!.pktable)));
 }

@@ -53,6 +53,13 @@ INSERT INTO users (name) VALUES ('a'), ('b');`;
     assert.deepEqual(fk[1].explained, ['fk-check-rows']);
   });
 
+  it('fk-check-rows: a new foreign-key column with DEFAULT NULL is validated, reading the table but never the referenced one', async () => {
+    const s = await trace('ALTER TABLE orders ADD COLUMN buyer_id int REFERENCES users (id) DEFAULT NULL;', 'fk_column');
+    assert.deepEqual(s.observed?.scanned, ['orders']);
+    assert.deepEqual(s.differences, ['users: the model predicted a scan, none was observed']);
+    assert.deepEqual(s.explained, ['fk-check-rows']);
+  });
+
   it('a difference in DDL is never explained away', async () => {
     const s = await trace('ALTER TABLE users ADD COLUMN c int;', 'ddl');
     assert.equal(s.agrees, true);
