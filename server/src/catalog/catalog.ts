@@ -44,6 +44,9 @@ export interface ColumnInfo {
   notNull: boolean;
 }
 
+/** PostgreSQL's trigger event bits (CreateTrigStmt.events). */
+export const TRIGGER_EVENTS = { INSERT: 4, DELETE: 8, UPDATE: 16, TRUNCATE: 32 } as const;
+
 export type ForeignKeyAction = 'a' | 'r' | 'c' | 'n' | 'd';
 
 export interface ConstraintInfo {
@@ -215,8 +218,13 @@ export class Catalog {
   private dependents = new Links();
   /** Table → its triggers, policies and rules, as `kind:name`. */
   private tableObjects = new Links();
-  /** Table → `trigger\0function` for each trigger created on it, the function lower-cased (DROP FUNCTION … CASCADE drops the trigger). */
+  /**
+   * Table → `trigger\0function\0events` for each trigger created on it: the function lower-cased
+   * (DROP FUNCTION … CASCADE drops the trigger), the events as PostgreSQL's bits (TRIGGER_EVENTS).
+   */
   private triggerCalls = new Links();
+  /** The source text of user routines' bodies (lower-cased name), when written out. */
+  private routineBodies = new Map<string, string>();
   /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
   private opaqueRuns = 0;
   /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
@@ -312,6 +320,7 @@ export class Catalog {
     copy.dependents = this.dependents.copy();
     copy.tableObjects = this.tableObjects.copy();
     copy.triggerCalls = this.triggerCalls.copy();
+    copy.routineBodies = new Map(this.routineBodies);
     copy.opaqueRuns = this.opaqueRuns;
     copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
     copy.ddlRoutines = new Set(this.ddlRoutines);
@@ -519,19 +528,37 @@ export class Catalog {
     }
   }
 
-  /** CREATE TRIGGER `name` ON `table` … EXECUTE FUNCTION `fn`. */
-  addTrigger(table: string, name: string, fn: string): void {
+  /** CREATE TRIGGER `name` ON `table` … EXECUTE FUNCTION `fn`, fired by `events` (TRIGGER_EVENTS bits). */
+  addTrigger(table: string, name: string, fn: string, events = 0): void {
     this.addTableObject(table, 'trigger', name);
-    this.triggerCalls.add(baseName(table), `${name}\0${fn.toLowerCase()}`);
+    this.triggerCalls.add(baseName(table), `${name}\0${fn.toLowerCase()}\0${events}`);
   }
 
-  /** The tables and names of the triggers (still there) that execute `fn`. */
-  triggersCalling(fn: string): Array<{ table: string; trigger: string }> {
-    const wanted = fn.toLowerCase();
+  /** Triggers still there, with their table, function and events. */
+  private triggers(): Array<{ table: string; trigger: string; fn: string; events: number }> {
     return this.triggerCalls
       .entries()
-      .flatMap(([table, calls]) => calls.map((c) => c.split('\0')).filter(([trigger, f]) => f === wanted && this.tableObjects.get(table).includes(`trigger:${trigger}`)).map(([trigger]) => ({ table, trigger })))
+      .flatMap(([table, calls]) => calls.map((c) => c.split('\0')).map(([trigger, fn, events]) => ({ table, trigger, fn, events: Number(events) })))
+      .filter((t) => this.tableObjects.get(t.table).includes(`trigger:${t.trigger}`));
+  }
+
+  /** The tables and names of the triggers that execute `fn`. */
+  triggersCalling(fn: string): Array<{ table: string; trigger: string }> {
+    const wanted = fn.toLowerCase();
+    return this.triggers()
+      .filter((t) => t.fn === wanted)
+      .map(({ table, trigger }) => ({ table, trigger }))
       .sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  }
+
+  /** The functions the triggers on `table` that fire on `event` (a TRIGGER_EVENTS bit) execute. */
+  triggerFunctions(table: string, event: number): string[] {
+    return [...new Set(this.triggers().filter((t) => t.table === baseName(table) && (t.events & event) !== 0).map((t) => t.fn))].sort();
+  }
+
+  /** The body of a user routine as written (`AS $$ … $$`), when the catalog saw it. */
+  routineSource(fn: string): string | undefined {
+    return this.routineBodies.get(fn.toLowerCase());
   }
 
   /**
@@ -576,6 +603,8 @@ export class Catalog {
 
   /** A CREATE FUNCTION/PROCEDURE: remember whether calling it may create triggers, policies or rules. */
   defineRoutine(name: string, body: string | undefined): void {
+    if (body) this.routineBodies.set(name.toLowerCase(), body);
+    else this.routineBodies.delete(name.toLowerCase());
     if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
     else this.objectCreatingRoutines.delete(name.toLowerCase());
     if (body !== undefined && RUNS_DDL.test(body)) this.ddlRoutines.add(name.toLowerCase());
@@ -782,7 +811,7 @@ const APPLY: Record<string, Apply> = {
     cat.defineRoutine(name, s.sql_body ? '' : routineBody(s.options));
   },
   CreateTrigStmt(cat, s) {
-    if (s.trigname) cat.addTrigger(rangeVarName(s.relation), s.trigname, names(s.funcname).pop() ?? '');
+    if (s.trigname) cat.addTrigger(rangeVarName(s.relation), s.trigname, names(s.funcname).pop() ?? '', Number(s.events ?? 0));
   },
   CreatePolicyStmt(cat, s) {
     if (s.policy_name) cat.addTableObject(rangeVarName(s.table), 'policy', s.policy_name);
