@@ -100,7 +100,7 @@ CREATE INDEX files_folder ON files (folder_id);
 CREATE TABLE file_marks (id int PRIMARY KEY, file_id int REFERENCES files ON DELETE SET NULL);
 CREATE INDEX file_marks_file ON file_marks (file_id);
 CREATE TABLE folder_notes (id int, folder_id int REFERENCES folders);
-INSERT INTO folders SELECT g FROM generate_series(1, 2000) g;
+INSERT INTO folders SELECT g FROM generate_series(1, 2001) g;
 INSERT INTO files SELECT g, 1 + g % 2000 FROM generate_series(1, 4000) g;
 INSERT INTO file_marks SELECT g, g FROM generate_series(1, 4000) g;
 INSERT INTO folder_notes SELECT g, 1001 + g % 1000 FROM generate_series(1, 1000) g;
@@ -489,6 +489,8 @@ const MORE_CASES: LockCase[] = [
   { sql: 'INSERT INTO tags DEFAULT VALUES' },
   // ON DELETE CASCADE deletes the folder's files, whose marks are SET NULL; the NO ACTION key (no index) is looked up.
   { sql: 'DELETE FROM folders WHERE id = 5' },
+  // REFERENCES folders (no column list) references its primary key: changing a key looks the referencing rows up.
+  { sql: 'UPDATE folders SET id = 3000 WHERE id = 2001' },
   // A data-modifying WITH query takes its own statement's locks.
   { sql: 'WITH gone AS (DELETE FROM folders WHERE id = 7 RETURNING id) SELECT count(*) FROM gone' },
   { sql: "WITH made AS (INSERT INTO tags (label) VALUES ('cte') RETURNING id) SELECT id FROM made" },

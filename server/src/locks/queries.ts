@@ -3,7 +3,7 @@
  * queries PostgreSQL runs to validate foreign keys. The planner locks every index of a table
  * it scans in the table's own mode, so those index locks are part of the picture.
  */
-import { relationsRead, type Catalog } from '../catalog/catalog';
+import { relationsRead, type Catalog, type ConstraintInfo } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, walk } from '../parse/ast';
 import type { LockMode } from './modes';
 import type { Certainty, LockContext, LockEffect, ObjectKind } from './types';
@@ -55,7 +55,7 @@ export function referentialChecks(table: string, ctx: LockContext, changedColumn
   const deleting = changedColumns === undefined;
   return ctx.catalog
     .referencesTo(table)
-    .filter((fk) => deleting || (fk.referencedColumns ?? []).some((c) => changedColumns.includes(c)))
+    .filter((fk) => deleting || referencedKey(fk, ctx).some((c) => changedColumns.includes(c)))
     .flatMap((fk) => {
       const scan = !ctx.catalog.hasIndexLeadingWith(fk.table, fk.columns?.[0] ?? '');
       const action = (deleting ? fk.onDelete : fk.onUpdate) ?? 'a';
@@ -66,6 +66,13 @@ export function referentialChecks(table: string, ctx: LockContext, changedColumn
       const next = action === 'c' && deleting ? undefined : (fk.columns ?? []);
       return [...changed, ...referentialChecks(fk.table, ctx, next, [...visited, fk.table])];
     });
+}
+
+/** The referenced columns of a foreign key: `REFERENCES t` without a list means t's primary key. */
+function referencedKey(fk: ConstraintInfo, ctx: LockContext): string[] {
+  if (fk.referencedColumns?.length) return fk.referencedColumns;
+  const primary = ctx.catalog.constraintsOf(fk.references ?? '').find((c) => c.kind === 'primary');
+  return (primary && ctx.catalog.relation(primary.name)?.indexColumns) ?? [];
 }
 
 /**

@@ -410,6 +410,9 @@ describe('lock model: gaps found tracing the lemmy migration set (docs/trace.md)
     const update = last(`${keys}UPDATE tags SET id = 6 WHERE id = 5;`).observable.locks;
     assert.equal(update.tagged, 'RowExclusiveLock');
     assert.equal(update.seen, 'RowShareLock');
+    // `REFERENCES folders` without a column list references its primary key: changing it looks the files up.
+    assert.equal(last(`${setup}UPDATE folders SET id = 6 WHERE id = 5;`).observable.locks.files, 'RowShareLock');
+    assert.equal(last(`${setup}UPDATE folders SET id = 6 WHERE id = 5;`).observable.locks.notes, 'RowShareLock');
   });
 
   it('a data-modifying WITH query (INSERT, UPDATE, DELETE) takes the locks of that statement', () => {
