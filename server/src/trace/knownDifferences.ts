@@ -142,13 +142,10 @@ function namesObject(sql: string, object: string): boolean {
 
 /** Tables referenced by the foreign keys an ALTER TABLE adds (ADD CONSTRAINT, or ADD COLUMN … REFERENCES). */
 function referencedByAddedKeys(stmt: AstNode): string[] {
+  // ADD CONSTRAINT … FOREIGN KEY, and ADD COLUMN … REFERENCES (checked when the column has a default).
   return list(inner(stmt).cmds)
     .map((c) => as(c, 'AlterTableCmd'))
-    .flatMap((c) => {
-      if (c?.subtype === 'AT_AddConstraint') return [as(c.def, 'Constraint')];
-      if (c?.subtype === 'AT_AddColumn') return list(as(c.def, 'ColumnDef')?.constraints).map((k) => as(k, 'Constraint'));
-      return [];
-    })
+    .flatMap((c) => (c?.subtype === 'AT_AddConstraint' ? [as(c.def, 'Constraint')] : c?.subtype === 'AT_AddColumn' ? list(as(c.def, 'ColumnDef')?.constraints).map((k) => as(k, 'Constraint')) : []))
     .filter((con) => con?.contype === 'CONSTR_FOREIGN' && con.pktable)
     .map((con) => baseName(rangeVarName(con!.pktable)));
 }
