@@ -92,6 +92,22 @@ CREATE TYPE pair AS (a int, b int);
 CREATE TABLE surveys_survey_questions (id int PRIMARY KEY);
 CREATE TABLE survey_questions_response_choices (id int, surveys_survey_question_id int REFERENCES surveys_survey_questions (id));
 
+-- Found tracing lemmy (docs/trace.md): a constraint whose index was renamed, a copy of a view,
+-- foreign keys that cascade.
+CREATE TABLE handles (id int PRIMARY KEY, handle text CONSTRAINT handles_handle_key UNIQUE);
+ALTER INDEX handles_handle_key RENAME TO handles_unique_handle;
+CREATE TABLE active_users_copy AS SELECT * FROM active_users;
+CREATE TABLE folders (id int PRIMARY KEY);
+CREATE TABLE files (id int PRIMARY KEY, folder_id int REFERENCES folders ON DELETE CASCADE);
+CREATE INDEX files_folder ON files (folder_id);
+CREATE TABLE file_marks (id int PRIMARY KEY, file_id int REFERENCES files ON DELETE SET NULL);
+CREATE INDEX file_marks_file ON file_marks (file_id);
+CREATE TABLE folder_notes (id int, folder_id int REFERENCES folders);
+INSERT INTO folders SELECT g FROM generate_series(1, 2001) g;
+INSERT INTO files SELECT g, 1 + g % 2000 FROM generate_series(1, 4000) g;
+INSERT INTO file_marks SELECT g, g FROM generate_series(1, 4000) g;
+INSERT INTO folder_notes SELECT g, 1001 + g % 1000 FROM generate_series(1, 1000) g;
+
 ANALYZE;
 `;
 
@@ -493,6 +509,24 @@ const MORE_CASES: LockCase[] = [
   { sql: 'CREATE FUNCTION order_total(int) RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT sum(amount) FROM orders WHERE user_id = $1; END', minVersion: 14 },
   { sql: "CREATE PROCEDURE close_orders() LANGUAGE sql BEGIN ATOMIC UPDATE orders SET note = 'closed'; END", session: 'SET LOCAL check_function_bodies = off', minVersion: 14 },
   { sql: 'CREATE FUNCTION active_total() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM active_users; END', minVersion: 14 },
+  // Lemmy (docs/trace.md): a key's index is renamed with its constraint, and the constraint with its index.
+  { sql: 'ALTER TABLE users RENAME CONSTRAINT users_pkey TO users_pk' },
+  { sql: 'ALTER TABLE handles DROP CONSTRAINT handles_unique_handle' },
+  // A table made AS a query of the view is a copy: CASCADE does not reach it.
+  { sql: 'DROP VIEW active_users CASCADE' },
+  // CASCADE drops the trigger executing the function.
+  { sql: 'DROP FUNCTION touch() CASCADE' },
+  // Every column takes its default: the serial draws, the NULL user_id is not looked up.
+  { sql: 'INSERT INTO tags DEFAULT VALUES' },
+  // ON DELETE CASCADE deletes the folder's files, whose marks are SET NULL; the NO ACTION key (no index) is looked up.
+  { sql: 'DELETE FROM folders WHERE id = 5' },
+  // REFERENCES folders (no column list) references its primary key: changing a key looks the referencing rows up.
+  { sql: 'UPDATE folders SET id = 3000 WHERE id = 2001' },
+  // A data-modifying WITH query takes its own statement's locks.
+  { sql: 'WITH gone AS (DELETE FROM folders WHERE id = 7 RETURNING id) SELECT count(*) FROM gone' },
+  { sql: "WITH made AS (INSERT INTO tags (label) VALUES ('cte') RETURNING id) SELECT id FROM made" },
+  // A new foreign-key column with a DEFAULT is validated: both tables are read (without one, nothing is).
+  { sql: 'ALTER TABLE orders ADD COLUMN owner_id int REFERENCES users (id) DEFAULT 1' },
 ];
 
 /** Every statement form the oracle runs. */

@@ -22,6 +22,11 @@ function sequenceOwnerColumn(options: unknown): string | undefined {
   return parts.length > 1 ? parts[parts.length - 1] : undefined;
 }
 
+/** The unqualified name of a routine as DROP FUNCTION names it (`f`, `s.f(int)`). */
+export function routineName(obj: AstNode): string {
+  return names(obj?.ObjectWithArgs?.objname ?? []).pop() ?? '';
+}
+
 /** The source text of a DO block's or a routine's body (`AS '…'`); undefined when there is none to read. */
 export function routineBody(options: unknown): string | undefined {
   const as_ = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'as');
@@ -40,6 +45,11 @@ export interface ColumnInfo {
   notNull: boolean;
 }
 
+/** PostgreSQL's trigger event bits (CreateTrigStmt.events). */
+export const TRIGGER_EVENTS = { INSERT: 4, DELETE: 8, UPDATE: 16, TRUNCATE: 32 } as const;
+
+export type ForeignKeyAction = 'a' | 'r' | 'c' | 'n' | 'd';
+
 export interface ConstraintInfo {
   name: string;
   table: string;
@@ -50,6 +60,12 @@ export interface ConstraintInfo {
   /** For FOREIGN KEY: the referenced table and columns. */
   references?: string;
   referencedColumns?: string[];
+  /**
+   * For FOREIGN KEY: what deleting (updating the key of) a referenced row does to the referencing
+   * rows; `a` no action, `r` restrict, `c` cascade, `n` set null, `d` set default (PostgreSQL's codes).
+   */
+  onDelete?: ForeignKeyAction;
+  onUpdate?: ForeignKeyAction;
   /** For CHECK: the expression, to test whether it implies a partition bound. */
   expr?: AstNode;
   /** For CHECK: the columns the expression proves NOT NULL (`col IS NOT NULL`). */
@@ -140,6 +156,11 @@ class Links {
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
   }
+
+  /** Every key with its values. */
+  entries(): Array<[string, string[]]> {
+    return [...this.map].map(([k, v]) => [k, [...v]]);
+  }
   clear(key: string): void {
     this.map.delete(key);
   }
@@ -188,6 +209,13 @@ export class Catalog {
   private dependents = new Links();
   /** Table → its triggers, policies and rules, as `kind:name`. */
   private tableObjects = new Links();
+  /**
+   * Table → `trigger\0function\0events` for each trigger created on it: the function lower-cased
+   * (DROP FUNCTION … CASCADE drops the trigger), the events as PostgreSQL's bits (TRIGGER_EVENTS).
+   */
+  private triggerCalls = new Links();
+  /** The source text of user routines' bodies (lower-cased name), when written out. */
+  private routineBodies = new Map<string, string>();
   /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
   private opaqueRuns = 0;
   /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
@@ -293,6 +321,8 @@ export class Catalog {
     copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
     copy.dependents = this.dependents.copy();
     copy.tableObjects = this.tableObjects.copy();
+    copy.triggerCalls = this.triggerCalls.copy();
+    copy.routineBodies = new Map(this.routineBodies);
     copy.opaqueRuns = this.opaqueRuns;
     copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
     copy.ddlRoutines = new Set(this.ddlRoutines);
@@ -458,6 +488,8 @@ export class Catalog {
     for (const fk of this.referencesTo(rel.name)) this.addConstraint({ ...fk, references: newName });
     for (const o of this.tableObjects.get(rel.name)) this.tableObjects.add(newName, o);
     this.tableObjects.clear(rel.name);
+    for (const t of this.triggerCalls.get(rel.name)) this.triggerCalls.add(newName, t);
+    this.triggerCalls.clear(rel.name);
   }
 
   /**
@@ -487,6 +519,49 @@ export class Catalog {
 
   removeTableObject(table: string, kind: TableObjectKind, name: string): void {
     this.tableObjects.remove(baseName(table), `${kind}:${name}`);
+  }
+
+  renameTableObject(table: string, kind: TableObjectKind, from: string, to: string): void {
+    this.removeTableObject(table, kind, from);
+    this.addTableObject(table, kind, to);
+    // A renamed trigger still executes its function.
+    for (const call of this.triggerCalls.get(baseName(table)).filter((c) => c.startsWith(`${from}\0`))) {
+      this.triggerCalls.remove(baseName(table), call);
+      this.triggerCalls.add(baseName(table), `${to}${call.slice(from.length)}`);
+    }
+  }
+
+  /** CREATE TRIGGER `name` ON `table` … EXECUTE FUNCTION `fn`, fired by `events` (TRIGGER_EVENTS bits). */
+  addTrigger(table: string, name: string, fn: string, events = 0): void {
+    this.addTableObject(table, 'trigger', name);
+    this.triggerCalls.add(baseName(table), `${name}\0${fn.toLowerCase()}\0${events}`);
+  }
+
+  /** Triggers still there, with their table, function and events. */
+  private triggers(): Array<{ table: string; trigger: string; fn: string; events: number }> {
+    return this.triggerCalls
+      .entries()
+      .flatMap(([table, calls]) => calls.map((c) => c.split('\0')).map(([trigger, fn, events]) => ({ table, trigger, fn, events: Number(events) })))
+      .filter((t) => this.tableObjects.get(t.table).includes(`trigger:${t.trigger}`));
+  }
+
+  /** The tables and names of the triggers that execute `fn`. */
+  triggersCalling(fn: string): Array<{ table: string; trigger: string }> {
+    const wanted = fn.toLowerCase();
+    return this.triggers()
+      .filter((t) => t.fn === wanted)
+      .map(({ table, trigger }) => ({ table, trigger }))
+      .sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  }
+
+  /** The functions the triggers on `table` that fire on `event` (a TRIGGER_EVENTS bit) execute. */
+  triggerFunctions(table: string, event: number): string[] {
+    return [...new Set(this.triggers().filter((t) => t.table === baseName(table) && (t.events & event) !== 0).map((t) => t.fn))].sort();
+  }
+
+  /** The body of a user routine as written (`AS $$ … $$`), when the catalog saw it. */
+  routineSource(fn: string): string | undefined {
+    return this.routineBodies.get(fn.toLowerCase());
   }
 
   /**
@@ -531,6 +606,8 @@ export class Catalog {
 
   /** A CREATE FUNCTION/PROCEDURE: remember whether calling it may create triggers, policies or rules. */
   defineRoutine(name: string, body: string | undefined): void {
+    if (body) this.routineBodies.set(name.toLowerCase(), body);
+    else this.routineBodies.delete(name.toLowerCase());
     if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
     else this.objectCreatingRoutines.delete(name.toLowerCase());
     if (body !== undefined && RUNS_DDL.test(body)) this.ddlRoutines.add(name.toLowerCase());
@@ -566,6 +643,7 @@ export class Catalog {
     // Other tables' foreign keys to it are gone too (DROP … CASCADE drops them; without CASCADE the drop fails).
     for (const c of this.referencesTo(n)) this.removeConstraint(c.name);
     this.tableObjects.clear(n);
+    this.triggerCalls.clear(n);
     this.removeRelation(n);
   }
 
@@ -620,7 +698,8 @@ const APPLY: Record<string, Apply> = {
   CreateTableAsStmt(cat, s) {
     const into = s.into?.IntoClause ?? s.into ?? {};
     const kind = s.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table';
-    cat.addRelation({ name: baseName(rangeVarName(into.rel)), kind, dependsOn: relationsRead(s.query, (t) => !!cat.relation(t)) });
+    // A materialized view keeps its query (DROP … CASCADE of what it reads drops it); a table made AS a query is a copy.
+    cat.addRelation({ name: baseName(rangeVarName(into.rel)), kind, ...(kind === 'matview' ? { dependsOn: relationsRead(s.query, (t) => !!cat.relation(t)) } : {}) });
   },
   ViewStmt(cat, s) {
     cat.addRelation({ name: baseName(rangeVarName(s.view)), kind: 'view', dependsOn: relationsRead(s.query, (t) => !!cat.relation(t)) });
@@ -662,8 +741,7 @@ const APPLY: Record<string, Apply> = {
     const onTable = tableObjectKind(s.renameType);
     if (onTable) {
       // ALTER TRIGGER/POLICY/RULE … ON t RENAME: the object is renamed, not the table.
-      cat.removeTableObject(oldName, onTable, s.subname);
-      cat.addTableObject(oldName, onTable, s.newname);
+      cat.renameTableObject(oldName, onTable, s.subname, s.newname);
       return;
     }
     if (s.renameType === 'OBJECT_TABCONSTRAINT') {
@@ -671,8 +749,16 @@ const APPLY: Record<string, Apply> = {
       if (con) {
         cat.removeConstraint(s.subname);
         cat.addConstraint({ ...con, name: s.newname });
+        // A primary key's, unique or exclusion constraint's index is renamed with it.
+        if (cat.relation(s.subname)?.kind === 'index') cat.renameRelation(s.subname, s.newname);
       }
       return;
+    }
+    // …and renaming such an index renames its constraint.
+    const con = cat.constraint(oldName);
+    if (s.renameType === 'OBJECT_INDEX' && con && con.kind !== 'check' && con.kind !== 'foreign' && con.table === cat.relation(oldName)?.table) {
+      cat.removeConstraint(oldName);
+      cat.addConstraint({ ...con, name: s.newname });
     }
     cat.renameRelation(oldName, s.newname);
   },
@@ -707,6 +793,10 @@ const APPLY: Record<string, Apply> = {
       const name = parts[parts.length - 1];
       const onTable = tableObjectKind(s.removeType);
       if (s.removeType === 'OBJECT_TYPE' || s.removeType === 'OBJECT_DOMAIN') cat.deleteType(name ?? '');
+      // DROP FUNCTION … CASCADE drops the triggers that execute it.
+      else if (s.removeType === 'OBJECT_FUNCTION' && s.behavior === 'DROP_CASCADE') {
+        for (const t of cat.triggersCalling(routineName(obj))) cat.removeTableObject(t.table, 'trigger', t.trigger);
+      }
       else if (s.removeType === 'OBJECT_SCHEMA') for (const r of cat.relationsInSchema(name ?? '')) cat.drop(r.name);
       // `DROP TRIGGER t ON tbl` arrives as [tbl…, t]; it drops the trigger, never a relation named t.
       else if (onTable && parts.length > 1 && name) cat.removeTableObject(parts[parts.length - 2], onTable, name);
@@ -729,7 +819,7 @@ const APPLY: Record<string, Apply> = {
     cat.defineRoutine(name, s.sql_body ? '' : routineBody(s.options));
   },
   CreateTrigStmt(cat, s) {
-    if (s.trigname) cat.addTableObject(rangeVarName(s.relation), 'trigger', s.trigname);
+    if (s.trigname) cat.addTrigger(rangeVarName(s.relation), s.trigname, names(s.funcname).pop() ?? '', Number(s.events ?? 0));
   },
   CreatePolicyStmt(cat, s) {
     if (s.policy_name) cat.addTableObject(rangeVarName(s.table), 'policy', s.policy_name);
@@ -898,6 +988,7 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
       cat.addConstraint({
         name, table, kind: 'foreign', validated, columns: cols,
         references: baseName(rangeVarName(con.pktable)), referencedColumns: names(con.pk_attrs),
+        onDelete: con.fk_del_action ?? 'a', onUpdate: con.fk_upd_action ?? 'a',
       });
       break;
     }

@@ -4,7 +4,7 @@
  */
 import { defaultIndexName, objectName } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, rangeVarName, typeInfo, type TypeInfo } from '../parse/ast';
-import type { LockMode } from './modes';
+import { indexRenameMode, type LockMode } from './modes';
 import { defaultVolatility, isPlainColumnRef, typeChangeRewrites } from './expressions';
 import { foreignKeyValidation } from './queries';
 import { mergeEffects } from './merge';
@@ -294,7 +294,7 @@ function addIndexConstraint(cmd: AstNode, table: string, ctx: LockContext): Subc
   // The index is renamed to the constraint's name under SHARE UPDATE EXCLUSIVE (ACCESS EXCLUSIVE
   // before PostgreSQL 12); when the names are the same it is only opened (ACCESS SHARE).
   const renamed = !!con.conname && con.conname !== index;
-  const mode: LockMode = !renamed ? 'AccessShareLock' : ctx.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+  const mode: LockMode = renamed ? indexRenameMode(ctx.pgVersion) : 'AccessShareLock';
   const others: LockEffect[] = index ? [indexEffect(con.conname ?? index, mode)] : [];
   const primary = con.contype === 'CONSTR_PRIMARY';
   const label = `ADD CONSTRAINT ${con.conname ?? ''} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${index ?? ''}`.replace(/\s+/g, ' ').trim();

@@ -90,3 +90,8 @@ export function blockedBy(mode: LockMode, kind?: string): BlockedActivities {
     labels,
   };
 }
+
+/** Renaming an index takes SHARE UPDATE EXCLUSIVE on it from PostgreSQL 12, ACCESS EXCLUSIVE before. */
+export function indexRenameMode(pgVersion: number): LockMode {
+  return pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
+}

@@ -58,10 +58,14 @@ export function observableEffects(stmt: AstNode, result: StatementLocks): Observ
   return { locks, rewritten: rewritten.sort(), scanned: scanned.sort() };
 }
 
-/** `ALTER TABLE a RENAME TO b` / `ALTER INDEX a RENAME TO b`: pg_locks shows the new name. */
+/**
+ * `ALTER TABLE a RENAME TO b` / `ALTER INDEX a RENAME TO b`: pg_locks shows the new name; so does
+ * the index that `ALTER TABLE t RENAME CONSTRAINT a TO b` renames with its constraint.
+ */
 function renameTarget(stmt: AstNode): { from: string; to: string } | undefined {
   if (kindOf(stmt) !== 'RenameStmt') return undefined;
   const s = inner(stmt);
+  if (s.renameType === 'OBJECT_TABCONSTRAINT') return { from: s.subname, to: s.newname };
   if (!['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE'].includes(s.renameType)) return undefined;
   return { from: s.relation?.relname, to: s.newname };
 }

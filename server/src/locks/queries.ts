@@ -3,7 +3,7 @@
  * queries PostgreSQL runs to validate foreign keys. The planner locks every index of a table
  * it scans in the table's own mode, so those index locks are part of the picture.
  */
-import { relationsRead, type Catalog } from '../catalog/catalog';
+import { relationsRead, type Catalog, type ConstraintInfo } from '../catalog/catalog';
 import { AstNode, as, baseName, list, names, walk } from '../parse/ast';
 import type { LockMode } from './modes';
 import type { Certainty, LockContext, LockEffect, ObjectKind } from './types';
@@ -46,13 +46,33 @@ export function whereScans(where: AstNode | undefined, table: string, catalog: C
 
 /**
  * Deleting (or changing the key of) a referenced row makes PostgreSQL look for referencing rows:
- * a `SELECT … FOR KEY SHARE` on each referencing table, which scans it unless its FK columns are indexed.
+ * a `SELECT … FOR KEY SHARE` on each referencing table, which scans it unless its FK columns are
+ * indexed. A key declared ON DELETE (ON UPDATE) CASCADE, SET NULL or SET DEFAULT changes those rows
+ * instead (ROW EXCLUSIVE on the table and its indexes), and a cascade goes on to the tables
+ * referencing them. `changedColumns`: the columns an UPDATE sets; undefined for a DELETE.
  */
-export function referentialChecks(table: string, ctx: LockContext, changedColumns?: string[]): LockEffect[] {
+export function referentialChecks(table: string, ctx: LockContext, changedColumns?: string[], visited: string[] = [table]): LockEffect[] {
+  const deleting = changedColumns === undefined;
   return ctx.catalog
     .referencesTo(table)
-    .filter((fk) => !changedColumns || (fk.referencedColumns ?? []).some((c) => changedColumns.includes(c)))
-    .flatMap((fk) => plannedScan(fk.table, 'RowShareLock', ctx, !ctx.catalog.hasIndexLeadingWith(fk.table, fk.columns?.[0] ?? '')));
+    .filter((fk) => deleting || referencedKey(fk, ctx).some((c) => changedColumns.includes(c)))
+    .flatMap((fk) => {
+      const scan = !ctx.catalog.hasIndexLeadingWith(fk.table, fk.columns?.[0] ?? '');
+      const action = (deleting ? fk.onDelete : fk.onUpdate) ?? 'a';
+      if (action === 'a' || action === 'r') return plannedScan(fk.table, 'RowShareLock', ctx, scan);
+      const changed = plannedScan(fk.table, 'RowExclusiveLock', ctx, scan);
+      if (visited.includes(fk.table)) return changed;
+      // Deleted rows cascade as a DELETE; changed keys (CASCADE on update, SET NULL, SET DEFAULT) as an UPDATE of the key columns.
+      const next = action === 'c' && deleting ? undefined : (fk.columns ?? []);
+      return [...changed, ...referentialChecks(fk.table, ctx, next, [...visited, fk.table])];
+    });
+}
+
+/** The referenced columns of a foreign key: `REFERENCES t` without a list means t's primary key. */
+function referencedKey(fk: ConstraintInfo, ctx: LockContext): string[] {
+  if (fk.referencedColumns?.length) return fk.referencedColumns;
+  const primary = ctx.catalog.constraintsOf(fk.references ?? '').find((c) => c.kind === 'primary');
+  return (primary && ctx.catalog.relation(primary.name)?.indexColumns) ?? [];
 }
 
 /**
@@ -69,11 +89,13 @@ export function foreignKeyChecks(table: string, ctx: LockContext, columns?: stri
 
 /**
  * Sequences an INSERT draws from: those owned by a column the INSERT leaves to its default
- * (named in no column list). Without a column list Lockstep assumes every column is given.
+ * (named in no column list, or every column under DEFAULT VALUES). Without a column list
+ * Lockstep assumes every column is given.
  */
 export function sequencesDrawn(table: string, stmt: AstNode, ctx: LockContext): LockEffect[] {
   const given = list(stmt.cols).map((c) => as(c, 'ResTarget')?.name);
-  if (given.length === 0) return [];
+  // DEFAULT VALUES is an INSERT with no query.
+  if (given.length === 0 && stmt.selectStmt) return [];
   // The sequence a column owns keeps its name through renames of the table or column (`a_id_seq` on `b.id`).
   return ctx.catalog
     .sequencesOf(table)

@@ -2,13 +2,13 @@
  * Locks for every statement kind other than ALTER TABLE. Each analyzer returns the parts of
  * the statement with the relations it locks; the model merges them.
  */
-import { defaultIndexName, objectName, relationsRead, sequenceOwner, tableKeyNames, tableObjectKind } from '../catalog/catalog';
-import { AstNode, as, baseName, calledFunctions, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
+import { defaultIndexName, objectName, relationsRead, routineName, sequenceOwner, tableKeyNames, tableObjectKind } from '../catalog/catalog';
+import { AstNode, as, baseName, calledFunctions, inner, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
 import { alterDomain, createDomain } from './domains';
 import { effect, foreignKeyChecks, plannedScan, queryReads, referentialChecks, sequencesDrawn, updatedColumns, whereScans } from './queries';
-import type { LockMode } from './modes';
+import { indexRenameMode, type LockMode } from './modes';
 import { optionEnabled } from './options';
 import { routineBodyLocks } from './routines';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
@@ -86,6 +86,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
     }
     const effects: LockEffect[] = [];
     const notes: string[] = [];
+    if (type === 'OBJECT_FUNCTION' && s.behavior === 'DROP_CASCADE') {
+      // CASCADE drops the triggers that execute the function, each under ACCESS EXCLUSIVE on its table.
+      const tables = list(s.objects).flatMap((o) => ctx.catalog.triggersCalling(routineName(o)).map((t) => t.table));
+      for (const table of new Set(tables)) effects.push(effect(table, 'table', 'AccessExclusiveLock', { implied: true }));
+    }
     for (const name of objects) {
       // CASCADE drops everything in the schema (an empty schema locks no relation).
       if (type === 'OBJECT_SCHEMA' && s.behavior === 'DROP_CASCADE') {
@@ -335,7 +340,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
     // ON CONFLICT looks for its arbiter among all the table's indexes, locking each in the table's mode.
     const arbiters = s.onConflictClause ? ctx.catalog.indexesOf(target).map((i) => effect(i, 'index', 'RowExclusiveLock', { implied: true })) : [];
     const reads = queryReads({ with: s.withClause, select: s.selectStmt }, ctx, 'AccessShareLock', [target]);
-    const effects = [effect(target, 'table', 'RowExclusiveLock'), ...arbiters, ...sequencesDrawn(target, s, ctx), ...reads, ...foreignKeyChecks(target, ctx, insertedColumns(s))];
+    const effects = [effect(target, 'table', 'RowExclusiveLock'), ...arbiters, ...sequencesDrawn(target, s, ctx), ...reads, ...foreignKeyChecks(target, ctx, insertedColumns(s)), ...cteWrites(s.withClause, ctx)];
     return { parts: single(node, 'INSERT', effects) };
   },
 
@@ -347,6 +352,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
       ...queryReads({ with: s.withClause, from: s.fromClause }, ctx, 'AccessShareLock', [target]),
       ...referentialChecks(target, ctx, updatedColumns(s)),
       ...foreignKeyChecks(target, ctx, updatedColumns(s)),
+      ...cteWrites(s.withClause, ctx),
     ];
     return { parts: single(node, 'UPDATE', effects, s.whereClause ? [] : ['UPDATE without WHERE rewrites every row in one transaction']) };
   },
@@ -357,6 +363,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
       ...plannedScan(target, 'RowExclusiveLock', ctx, whereScans(s.whereClause, target, ctx.catalog)),
       ...queryReads({ with: s.withClause, using: s.usingClause }, ctx, 'AccessShareLock', [target]),
       ...referentialChecks(target, ctx),
+      ...cteWrites(s.withClause, ctx),
     ];
     return { parts: single(node, 'DELETE', effects) };
   },
@@ -364,7 +371,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
   SelectStmt(s, ctx, node) {
     const mode = list(s.lockingClause).length > 0 ? 'RowShareLock' : 'AccessShareLock';
     const tables = relationsRead({ with: s.withClause, from: s.fromClause }, (t) => !!ctx.catalog.relation(t)).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
-    const effects = tables.flatMap((t) => plannedScan(t, mode, ctx, tables.length === 1 ? whereScans(s.whereClause, t, ctx.catalog) : true));
+    const effects = [...tables.flatMap((t) => plannedScan(t, mode, ctx, tables.length === 1 ? whereScans(s.whereClause, t, ctx.catalog) : true)), ...cteWrites(s.withClause, ctx)];
     // SELECT create_partition(…): the function's body changes the schema, like a CALL's.
     const ddl = calledFunctions(s).find((f) => ctx.catalog.runsDdl(f));
     const unpredicted = ddl ? `SELECT calls ${ddl}, whose body runs DDL or dynamic SQL Lockstep does not analyse: its locks are those of the statements inside it` : undefined;
@@ -374,14 +381,12 @@ export const STATEMENTS: Record<string, Analyzer> = {
   RenameStmt(s, ctx, node) {
     const target = baseName(rangeVarName(s.relation));
     const type = String(s.renameType ?? '');
-    if (type === 'OBJECT_INDEX') {
-      // PostgreSQL 12+ renames an index under SHARE UPDATE EXCLUSIVE.
-      const mode: LockMode = ctx.pgVersion >= 12 ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
-      return { parts: single(node, `ALTER INDEX ${target} RENAME`, [effect(target, 'index', mode)]) };
-    }
+    if (type === 'OBJECT_INDEX') return { parts: single(node, `ALTER INDEX ${target} RENAME`, [effect(target, 'index', indexRenameMode(ctx.pgVersion))]) };
     if (!target) return { parts: single(node, 'RENAME', []) };
     const what = type === 'OBJECT_COLUMN' ? `RENAME COLUMN ${s.subname}` : type === 'OBJECT_TABCONSTRAINT' ? `RENAME CONSTRAINT ${s.subname}` : 'RENAME';
-    return { parts: single(node, `ALTER TABLE ${target} ${what}`, [effect(target, 'table', 'AccessExclusiveLock')]) };
+    // A primary key, unique or exclusion constraint renames its index along, locked as ALTER INDEX … RENAME locks it.
+    const index = type === 'OBJECT_TABCONSTRAINT' && INDEX_BACKED.has(ctx.catalog.constraint(s.subname)?.kind ?? '') ? [effect(s.subname, 'index', indexRenameMode(ctx.pgVersion), { implied: true })] : [];
+    return { parts: single(node, `ALTER TABLE ${target} ${what}`, [effect(target, 'table', 'AccessExclusiveLock'), ...index]) };
   },
 
   AlterObjectSchemaStmt(s, ctx, node) {
@@ -414,10 +419,24 @@ function vacuumed(table: string, analyze: boolean, ctx: LockContext, implied = f
   return [self, ...(analyze ? ctx.catalog.indexesOf(table).map((i) => effect(i, 'index', 'AccessShareLock', { implied: true })) : [])];
 }
 
-/** An INSERT's column list; undefined without one (every column is then given, as Lockstep assumes). */
+/** `WITH x AS (INSERT | UPDATE | DELETE …)`: each data-modifying query takes the locks it takes as a statement of its own. */
+function cteWrites(withClause: AstNode | undefined, ctx: LockContext): LockEffect[] {
+  return list(withClause?.ctes)
+    .map((c) => as(c, 'CommonTableExpr')?.ctequery as AstNode | undefined)
+    .filter((q): q is AstNode => !!q && ['InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(kindOf(q)))
+    .flatMap((q) => STATEMENTS[kindOf(q)](inner(q), ctx, q).parts.flatMap((p) => p.effects));
+}
+
+/** Constraints that own an index of the same name. */
+const INDEX_BACKED = new Set(['primary', 'unique', 'exclude']);
+
+/**
+ * An INSERT's column list; undefined without one (every column is then given, as Lockstep assumes).
+ * DEFAULT VALUES (an INSERT with no query) gives none: every column takes its default.
+ */
 function insertedColumns(s: AstNode): string[] | undefined {
   const cols = list(s.cols).map((c) => as(c, 'ResTarget')?.name).filter((n): n is string => !!n);
-  return cols.length ? cols : undefined;
+  return cols.length || !s.selectStmt ? cols : undefined;
 }
 
 /** ALTER INDEX … SET/RESET/…: the same subcommand levels, applied to the index. */

@@ -5,6 +5,7 @@
  * not read (PL/pgSQL bodies). Each is documented in docs/trace.md ("Known differences") and
  * reproduced in test/unit/trace/knownDifferences.test.ts.
  */
+import { TRIGGER_EVENTS } from '../catalog/catalog';
 import { unreadCodeNote } from '../locks/statements';
 import { as, baseName, inner, kindOf, list, names, rangeVarName, type AstNode } from '../parse/ast';
 
@@ -33,9 +34,16 @@ export interface DifferenceContext {
   madeByFailed(object: string): boolean;
   /** The lock model's notes on the statement. */
   notes(statementIndex: number): string[];
+  /** The bodies of the functions that triggers on `table` firing on `event` (TRIGGER_EVENTS) execute, as far as the migrations wrote them out. */
+  triggerCode(table: string, event: number): string[];
+  /** The table of an index (or owned sequence). */
+  tableOf(object: string): string | undefined;
 }
 
-const NO_CONTEXT: DifferenceContext = { unseen: () => false, neverCreated: () => false, madeByFailed: () => false, notes: () => [] };
+const NO_CONTEXT: DifferenceContext = { unseen: () => false, neverCreated: () => false, madeByFailed: () => false, notes: () => [], triggerCode: () => [], tableOf: () => undefined };
+
+/** The trigger event a DML statement fires. */
+const DML_EVENTS: Record<string, number> = { InsertStmt: TRIGGER_EVENTS.INSERT, UpdateStmt: TRIGGER_EVENTS.UPDATE, DeleteStmt: TRIGGER_EVENTS.DELETE };
 
 export const ON_DATA = 'the data';
 export const ON_UNREAD_CODE = 'code the model does not read';
@@ -100,6 +108,19 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
+    id: 'trigger-code',
+    dependsOn: ON_UNREAD_CODE,
+    reason: 'a trigger on the table the statement writes runs a function whose body names the object (lemmy refreshes materialized views from statement triggers): the model does not read trigger functions, so their locks are not predicted',
+    matches: (kind, d, stmt, context) => {
+      const event = DML_EVENTS[kind];
+      const m = /^(.+?): (model no lock, observed \w+|observed a (scan|rewrite), the model did not predict one)$/.exec(d);
+      if (!event || !m) return false;
+      const bodies = context.triggerCode(baseName(rangeVarName(inner(stmt).relation)), event);
+      const named = [m[1], context.tableOf(m[1])].filter((n): n is string => !!n);
+      return bodies.some((body) => named.some((n) => namesObject(body, n)));
+    },
+  },
+  {
     id: 'absent-if-exists',
     dependsOn: ON_DATABASE,
     reason: 'DROP … IF EXISTS (ALTER … IF EXISTS) of an object no earlier migration made: the shadow database does not have it, so nothing is locked; a database that has it (made by hand or by another tool) is locked as the model says',
@@ -114,7 +135,12 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
 ];
 
-/** Tables referenced by the foreign keys an ALTER TABLE adds. */
+/** Does SQL text name `object` as a whole word (`user_mview`, not `user_mview_id`)? */
+function namesObject(sql: string, object: string): boolean {
+  return new RegExp(`(^|[^\\w$])${object.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w$])`, 'i').test(sql);
+}
+
+/** Tables referenced by the foreign keys an ALTER TABLE adds (ADD CONSTRAINT, or ADD COLUMN … REFERENCES). */
 function referencedByAddedKeys(stmt: AstNode): string[] {
   // ADD CONSTRAINT … FOREIGN KEY, and ADD COLUMN … REFERENCES (checked when the column has a default).
   return list(inner(stmt).cmds)

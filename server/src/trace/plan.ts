@@ -122,6 +122,13 @@ function unseenObjects(result: LintResult, failed: FailedStatement[]): Differenc
     notes: (index) => statements[index]?.locks.notes ?? [],
     // Read when a difference is explained, after the failures before that statement were added.
     madeByFailed: (object) => failed.some((f) => createsName(f.sql, object)),
+    // Known differences, trigger-code: the file's catalog and the one before it, for triggers the file dropped or replaced.
+    triggerCode: (table, event) => {
+      const catalogs = [catalog, ...(schemaBefore ? [schemaBefore] : [])];
+      const fns = new Set(catalogs.flatMap((c) => c.triggerFunctions(table, event)));
+      return [...fns].flatMap((fn) => catalogs.map((c) => c.routineSource(fn)).filter((b): b is string => b !== undefined));
+    },
+    tableOf: (object) => catalog.relation(object)?.table ?? schemaBefore?.relation(object)?.table,
     neverCreated: (object, index) =>
       !!schemaBefore && !schemaBefore.knows(object) && !statements.slice(0, index).some((s) => s.locks.effects.some((e) => e.object === object && e.created)),
   };

@@ -190,7 +190,8 @@ describe('lock model: gaps found tracing the harbor migration set (docs/trace.md
 
     it('dropping a trigger named like a table leaves the table in the catalog', () => {
       const { stmt } = last(`${table}CREATE TABLE audit (id serial);\nDROP TRIGGER IF EXISTS audit ON scans;\nINSERT INTO audit DEFAULT VALUES;`);
-      assert.deepEqual(observableEffects(stmt.ast, stmt.locks).locks, { audit: 'RowExclusiveLock' });
+      // Known: DEFAULT VALUES draws from its serial's sequence.
+      assert.deepEqual(observableEffects(stmt.ast, stmt.locks).locks, { audit: 'RowExclusiveLock', audit_id_seq: 'RowExclusiveLock' });
     });
   });
 });
@@ -339,6 +340,96 @@ describe('lock model: gaps found tracing crates.io, hatchet and UPchieve (docs/t
     const { stmt, observable } = last(sql);
     assert.deepEqual(observable.locks, { scans: 'AccessExclusiveLock' });
     assert.match(stmt.locks.notes.join(' '), /t may exist on scans: code Lockstep does not read/);
+  });
+});
+
+describe('lock model: gaps found tracing the lemmy migration set (docs/trace.md)', () => {
+  const keyed = 'CREATE TABLE likes (id int PRIMARY KEY, post_id int, user_id int, UNIQUE (post_id, user_id));\n';
+
+  it('RENAME CONSTRAINT of a unique or primary key renames its index, locked SHARE UPDATE EXCLUSIVE (PostgreSQL 12+) under its new name', () => {
+    const renamed = last(`${keyed}ALTER TABLE likes RENAME CONSTRAINT likes_post_id_user_id_key TO likes_post_id_person_id_key;`).observable;
+    assert.deepEqual(renamed.locks, { likes: 'AccessExclusiveLock', likes_post_id_person_id_key: 'ShareUpdateExclusiveLock' });
+    assert.equal(last(`${keyed}ALTER TABLE likes RENAME CONSTRAINT likes_pkey TO likes2_pkey;`, 11).observable.locks.likes2_pkey, 'AccessExclusiveLock');
+    // A CHECK constraint has no index.
+    assert.deepEqual(last('CREATE TABLE t (n int CONSTRAINT n_pos CHECK (n > 0));\nALTER TABLE t RENAME CONSTRAINT n_pos TO n_positive;').observable.locks, { t: 'AccessExclusiveLock' });
+  });
+
+  it('after RENAME CONSTRAINT the index has the new name: a later DROP TABLE locks it by that name', () => {
+    const sql = `${keyed}ALTER TABLE likes RENAME CONSTRAINT likes_post_id_user_id_key TO likes_post_person_key;\nDROP TABLE likes;`;
+    assert.deepEqual(last(sql).observable.locks, { likes: 'AccessExclusiveLock', likes_pkey: 'AccessExclusiveLock', likes_post_person_key: 'AccessExclusiveLock' });
+  });
+
+  it('ALTER INDEX … RENAME of a constraint\'s index renames the constraint: DROP CONSTRAINT by the new name drops the index', () => {
+    const sql = `${keyed}ALTER INDEX likes_post_id_user_id_key RENAME TO likes_once;\nALTER TABLE likes DROP CONSTRAINT likes_once;`;
+    assert.deepEqual(last(sql).observable.locks, { likes: 'AccessExclusiveLock', likes_once: 'AccessExclusiveLock' });
+  });
+
+  it('a table made by CREATE TABLE AS does not depend on the view it copied: DROP VIEW … CASCADE leaves it alone', () => {
+    const sql = 'CREATE TABLE src (id int);\nCREATE VIEW src_view AS SELECT id FROM src;\nCREATE TABLE src_fast AS SELECT * FROM src_view;\nDROP VIEW src_view CASCADE;';
+    assert.deepEqual(last(sql).observable.locks, { src_view: 'AccessExclusiveLock' });
+    // A materialized view does depend on it, and is dropped with it.
+    const mv = 'CREATE TABLE src (id int);\nCREATE VIEW src_view AS SELECT id FROM src;\nCREATE MATERIALIZED VIEW src_mv AS SELECT * FROM src_view;\nDROP VIEW src_view CASCADE;';
+    assert.deepEqual(last(mv).observable.locks, { src_mv: 'AccessExclusiveLock', src_view: 'AccessExclusiveLock' });
+  });
+
+  it('DROP FUNCTION … CASCADE drops the triggers executing it, under ACCESS EXCLUSIVE on their tables', () => {
+    const setup = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER a_bump BEFORE UPDATE ON a FOR EACH ROW EXECUTE FUNCTION bump();\nCREATE TRIGGER b_bump BEFORE UPDATE ON b FOR EACH ROW EXECUTE PROCEDURE public.bump();\n";
+    assert.deepEqual(last(`${setup}DROP FUNCTION bump CASCADE;`).observable.locks, { a: 'AccessExclusiveLock', b: 'AccessExclusiveLock' });
+    // Without CASCADE it fails while triggers use it; a trigger dropped (or a renamed one) counts as PostgreSQL counts it.
+    assert.deepEqual(last(`${setup}DROP FUNCTION bump;`).observable.locks, {});
+    assert.deepEqual(last(`${setup}DROP TRIGGER a_bump ON a;\nALTER TRIGGER b_bump ON b RENAME TO b_touch;\nDROP FUNCTION bump() CASCADE;`).observable.locks, { b: 'AccessExclusiveLock' });
+    // The triggers are gone afterwards: DROP TRIGGER IF EXISTS finds nothing.
+    assert.deepEqual(last(`${setup}DROP FUNCTION bump CASCADE;\nDROP TRIGGER IF EXISTS a_bump ON a;`).observable.locks, {});
+  });
+
+  it('INSERT … DEFAULT VALUES draws from every owned sequence', () => {
+    assert.deepEqual(last('CREATE TABLE secret (id serial PRIMARY KEY, jwt text);\nINSERT INTO secret DEFAULT VALUES;').observable.locks, { secret: 'RowExclusiveLock', secret_id_seq: 'RowExclusiveLock' });
+  });
+
+  it('DELETE through ON DELETE CASCADE / SET NULL keys changes the referencing rows (ROW EXCLUSIVE), and cascades on', () => {
+    const setup = [
+      'CREATE TABLE folders (id int PRIMARY KEY);',
+      'CREATE TABLE files (id int PRIMARY KEY, folder_id int REFERENCES folders ON DELETE CASCADE);',
+      'CREATE INDEX files_folder ON files (folder_id);',
+      'CREATE TABLE marks (id int PRIMARY KEY, file_id int REFERENCES files ON DELETE SET NULL);',
+      'CREATE TABLE notes (id int PRIMARY KEY, folder_id int REFERENCES folders);',
+      '',
+    ].join('\n');
+    const t = last(`${setup}DELETE FROM folders WHERE id = 5;`).observable;
+    assert.deepEqual(t.locks, {
+      files: 'RowExclusiveLock', files_folder: 'RowExclusiveLock', files_pkey: 'RowExclusiveLock',
+      folders: 'RowExclusiveLock', folders_pkey: 'RowExclusiveLock',
+      marks: 'RowExclusiveLock', marks_pkey: 'RowExclusiveLock',
+      // NO ACTION only looks the rows up.
+      notes: 'RowShareLock', notes_pkey: 'RowShareLock',
+    });
+    // marks.file_id and notes.folder_id have no index: those look-ups read the table.
+    assert.deepEqual(t.scanned, ['marks', 'notes']);
+    // ON UPDATE decides for a key change: CASCADE rewrites the referencing keys, NO ACTION only looks them up.
+    const keys = 'CREATE TABLE tags (id int PRIMARY KEY);\nCREATE TABLE tagged (id int, tag_id int REFERENCES tags (id) ON UPDATE CASCADE);\nCREATE TABLE seen (tag_id int REFERENCES tags (id) ON DELETE CASCADE);\n';
+    const update = last(`${keys}UPDATE tags SET id = 6 WHERE id = 5;`).observable.locks;
+    assert.equal(update.tagged, 'RowExclusiveLock');
+    assert.equal(update.seen, 'RowShareLock');
+    // `REFERENCES folders` without a column list references its primary key: changing it looks the files up.
+    assert.equal(last(`${setup}UPDATE folders SET id = 6 WHERE id = 5;`).observable.locks.files, 'RowShareLock');
+    assert.equal(last(`${setup}UPDATE folders SET id = 6 WHERE id = 5;`).observable.locks.notes, 'RowShareLock');
+  });
+
+  it('a data-modifying WITH query (INSERT, UPDATE, DELETE) takes the locks of that statement', () => {
+    const setup = 'CREATE TABLE person (id serial PRIMARY KEY, name text);\nCREATE TABLE site (id int PRIMARY KEY, account int REFERENCES person);\n';
+    const made = last(`${setup}WITH x AS (INSERT INTO person (name) VALUES ('system') RETURNING id) UPDATE site SET account = x.id FROM x;`).observable.locks;
+    assert.equal(made.person, 'RowExclusiveLock');
+    assert.equal(made.person_id_seq, 'RowExclusiveLock');
+    const gone = last(`${setup}WITH x AS (DELETE FROM person WHERE id = 3 RETURNING id) SELECT * FROM x;`).observable.locks;
+    assert.deepEqual(gone, { person: 'RowExclusiveLock', person_pkey: 'RowExclusiveLock', site: 'RowShareLock', site_pkey: 'RowShareLock' });
+  });
+
+  it('ADD COLUMN … REFERENCES with a DEFAULT validates the key, reading both tables; without one it reads neither', () => {
+    const setup = 'CREATE TABLE lang (id int PRIMARY KEY);\nCREATE TABLE post (id int PRIMARY KEY);\n';
+    const withDefault = last(`${setup}ALTER TABLE post ADD COLUMN language_id int REFERENCES lang NOT NULL DEFAULT 0;`).observable;
+    assert.deepEqual(withDefault.scanned, ['lang', 'post']);
+    assert.equal(withDefault.locks.lang, 'ShareRowExclusiveLock');
+    assert.deepEqual(last(`${setup}ALTER TABLE post ADD COLUMN language_id int REFERENCES lang;`).observable.scanned, []);
   });
 });
 

@@ -99,4 +99,32 @@ ALTER TABLE events ADD COLUMN note text;`;
     assert.equal(plain.agrees, false);
     assert.equal(plain.explained, undefined);
   });
+
+  it('trigger-code: a statement trigger that refreshes a materialized view locks it; the model does not read trigger functions', async () => {
+    const refresh = (body: string) => `CREATE TABLE people (id int PRIMARY KEY, name text);
+CREATE TABLE pets (id int);
+CREATE MATERIALIZED VIEW people_count AS SELECT count(*) AS n FROM people;
+CREATE FUNCTION refresh_people() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  ${body}
+  RETURN NULL;
+END $$;
+CREATE TRIGGER people_refresh AFTER INSERT OR UPDATE OR DELETE ON people FOR EACH STATEMENT EXECUTE PROCEDURE refresh_people();
+DELETE FROM people WHERE id = 1;`;
+    const sql = refresh('REFRESH MATERIALIZED VIEW people_count;');
+    const result = lintText(sql, { config: DEFAULT_CONFIG, path: 'V2__refresh.sql' });
+    const response = await runTrace(db, { jobs: [traceJob(result, 'trigger_code', [])] });
+    const del = compareTrace(result, response.jobs[0], response).statements[5];
+    assert.ok(del.differences.includes('people_count: model no lock, observed AccessExclusiveLock'), del.differences.join('\n'));
+    // (The refresh also reads people, which the DELETE itself finds by its key: planner-scan.)
+    assert.deepEqual(del.explained, ['trigger-code', 'planner-scan']);
+    // The same observation when the trigger's function does not name the view is a gap, not explained.
+    const other = compareTrace(
+      lintText(refresh('DELETE FROM pets;'), { config: DEFAULT_CONFIG }),
+      { setupFailures: [], steps: [{ index: 5, outcome: 'observed', effects: del.observed }] },
+      { serverVersion: '18', jobs: [], startupMs: 0 },
+    ).statements[0];
+    assert.equal(other.agrees, false);
+    assert.equal(other.explained, undefined);
+  });
 });
