@@ -129,6 +129,18 @@ function sectionsSafeWithoutTransaction(doc: MigrationDocument, stmt: StatementI
 }
 
 /**
+ * The opt-out cannot pass `sectionsSafeWithoutTransaction` whatever the edits do: the statements
+ * they leave untouched already fail it (two or more, one of them transactional). Their kind and
+ * `locks.transactional` come from their own text (and the PostgreSQL version), and the check only
+ * fails more with more statements, so this holds for the edited document too. Decided before any
+ * lint: on a long Flyway file the opt-out would otherwise cost a whole-document verification.
+ */
+function optOutRuledOut(doc: MigrationDocument, stmt: StatementInfo, edits: readonly TextEdit[]): boolean {
+  const untouched = doc.statements.filter((s) => edits.every((e) => s.span.end < e.start || s.span.start > e.end));
+  return !sectionsSafeWithoutTransaction({ ...doc, statements: untouched }, stmt);
+}
+
+/**
  * Written in place, step k is statement `first + k` of the new document: each must get the
  * transaction it asked for (outside any, or a later one than the step before).
  */
@@ -164,7 +176,8 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
   if (fixes.length) return fixes;
 
   // 2. In place, with the runner's opt-out from its transaction.
-  if (stmt.transaction === 'runner' && !deferred) {
+  const optOutPossible = stmt.transaction === 'runner' && !deferred && !optOutRuledOut(doc, stmt, all);
+  if (optOutPossible) {
     const optOut = optOutEdit(ctx, stmt);
     if (optOut) {
       offer(1, `${rewrite.title} (and mark the migration ${optOut.how})`, [...all, optOut.edit], [], rewrite.safe, (after) =>
@@ -173,7 +186,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
   }
 
   // 2b. In place, with the opt-out file the runner reads next to the migration (Flyway .sql.conf, Diesel metadata.toml).
-  const companion = stmt.transaction === 'runner' && !deferred && !fixes.length ? companionOptOut(doc.runner, ctx.path) : undefined;
+  const companion = optOutPossible && !fixes.length ? companionOptOut(doc.runner, ctx.path) : undefined;
   if (companion) {
     const facts = { ...readProjectFacts(ctx.path), ...companion.facts };
     const verdict = verifyFix(ctx, all, [], facts);

@@ -6,8 +6,9 @@
  *
  * The window runs from the line after the nearest earlier line ending in `;` to the first line
  * ending in `;` at or after the cursor, at most QUICK_WINDOW_CHARS each way, so the work is bounded
- * whatever the document's size. A window that starts inside a function body makes the statement
- * at the cursor fail to parse: that is answered with no hover rather than a wrong one.
+ * whatever the document's size (a window over twice that, one very long line, gets no hover). A
+ * window that starts inside a function body makes the statement at the cursor fail to parse: that
+ * is answered with no hover rather than a wrong one.
  */
 import type { Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -47,6 +48,8 @@ export function statementWindow(text: string, offset: number, limit = QUICK_WIND
 export function quickHover(doc: TextDocument, offset: number, config: LockstepConfig, path: string | undefined): Hover | null {
   const text = doc.getText();
   const window = statementWindow(text, offset);
+  // One line longer than the limit (minified or binary junk): no statement we could lint in a few ms.
+  if (window.end - window.start > 2 * QUICK_WINDOW_CHARS) return null;
   const local = offset - window.start;
   const chunk = splitSql(text.slice(window.start, window.end)).chunks.find((c) => c.kind === 'sql' && c.span.start <= local && local <= c.span.end);
   if (!chunk) return null;
