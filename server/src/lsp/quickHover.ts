@@ -20,7 +20,9 @@ import { lockHover } from './hover';
 /** How far from the cursor the window may reach, each way. */
 export const QUICK_WINDOW_CHARS = 64 * 1024;
 
-const lineStartOf = (text: string, pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
+// lastIndexOf clamps a negative start to 0: at the first line it would find a newline at offset 0 and
+// answer 1, and the walk back below would never get past it.
+const lineStartOf = (text: string, pos: number) => (pos <= 0 ? 0 : text.lastIndexOf('\n', pos - 1) + 1);
 const endsStatement = (text: string, lineStart: number, lineEnd: number) => /;\s*$/.test(text.slice(lineStart, lineEnd));
 
 /** The lines around `offset` that hold its statement whole, when the statement is shorter than the limit. */
