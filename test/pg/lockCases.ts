@@ -88,6 +88,9 @@ CREATE TABLE stamps (id int PRIMARY KEY, at timestamp(3));
 CREATE INDEX stamps_at ON stamps (at);
 INSERT INTO stamps SELECT g, timestamp '2024-01-01' + g * interval '1 minute' FROM generate_series(1, 500) g;
 CREATE TYPE pair AS (a int, b int);
+-- A generated foreign-key name cut to 63 bytes (UPchieve).
+CREATE TABLE surveys_survey_questions (id int PRIMARY KEY);
+CREATE TABLE survey_questions_response_choices (id int, surveys_survey_question_id int REFERENCES surveys_survey_questions (id));
 
 ANALYZE;
 `;
@@ -462,6 +465,34 @@ const MORE_CASES: LockCase[] = [
   { sql: 'ALTER TABLE events ALTER COLUMN kind SET NOT NULL' },
   { sql: 'TRUNCATE events' },
   { sql: 'ANALYZE events' },
+  // UPchieve (docs/trace.md): PRIMARY KEY UNIQUE builds one index; IF NOT EXISTS over a table takes
+  // no lock; CASCADE drops the foreign keys to the table; a 63-byte key name; a key checked because
+  // of DEFAULT NULL; system catalogs are outside the model.
+  { sql: 'CREATE TABLE us_states (code varchar(2) PRIMARY KEY NOT NULL UNIQUE, name text NOT NULL UNIQUE)' },
+  { sql: 'CREATE TABLE codes (code int UNIQUE, CONSTRAINT codes_code_named UNIQUE (code))' },
+  { sql: 'CREATE TABLE IF NOT EXISTS orders (id int PRIMARY KEY, user_id int REFERENCES users (id))' },
+  { sql: 'DROP TABLE IF EXISTS surveys_survey_questions CASCADE' },
+  { sql: 'ALTER TABLE survey_questions_response_choices DROP CONSTRAINT IF EXISTS survey_questions_response_choic_surveys_survey_question_id_fkey' },
+  { sql: 'ALTER TABLE orders ADD COLUMN buyer_id int REFERENCES users (id) DEFAULT NULL' },
+  { sql: 'CREATE VIEW table_comments AS SELECT c.relname, d.description FROM pg_class c JOIN pg_catalog.pg_description d ON d.objoid = c.oid' },
+  { sql: 'CREATE VIEW column_names AS SELECT table_name, column_name FROM information_schema.columns' },
+  // A SQL-language routine's body is parse-analysed when it is created (check_function_bodies on,
+  // the default): every relation it names is opened in the mode its statement needs (crates.io).
+  { sql: 'CREATE FUNCTION order_count(int) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM orders WHERE user_id = $1 $$' },
+  { sql: "CREATE FUNCTION tag_user(int) RETURNS void LANGUAGE sql AS $$ INSERT INTO tags (label, user_id) VALUES ('new', $1); DELETE FROM memo_refs WHERE memo_id = $1 $$" },
+  { sql: "CREATE FUNCTION tag_user(int) RETURNS void LANGUAGE sql AS $$ INSERT INTO tags (label, user_id) VALUES ('new', $1); DELETE FROM memo_refs WHERE memo_id = $1 $$", session: 'SET LOCAL check_function_bodies = off' },
+  { sql: 'CREATE PROCEDURE rename_users() LANGUAGE sql AS $$ UPDATE users SET name = upper(name) $$' },
+  { sql: 'CREATE FUNCTION lock_user(int) RETURNS int LANGUAGE sql AS $$ SELECT id FROM users WHERE id = $1 FOR UPDATE $$' },
+  { sql: 'CREATE FUNCTION active_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM active_users $$' },
+  { sql: 'CREATE FUNCTION purge_audit(bigint) RETURNS bigint LANGUAGE sql AS $$ WITH gone AS (DELETE FROM audit_log WHERE id < $1 RETURNING id) SELECT count(*) FROM gone $$' },
+  // A polymorphic argument defers the analysis to the first call; PL/pgSQL bodies are only parsed.
+  { sql: 'CREATE FUNCTION orders_of(anyelement) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM orders $$' },
+  { sql: 'CREATE FUNCTION plpgsql_count() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM orders); END $$' },
+  { sql: 'CREATE FUNCTION unchecked_count() RETURNS bigint LANGUAGE sql SET check_function_bodies = off AS $$ SELECT count(*) FROM orders $$' },
+  // A SQL-standard body (BEGIN ATOMIC, PostgreSQL 14+) is always analysed, whatever check_function_bodies says.
+  { sql: 'CREATE FUNCTION order_total(int) RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT sum(amount) FROM orders WHERE user_id = $1; END', minVersion: 14 },
+  { sql: "CREATE PROCEDURE close_orders() LANGUAGE sql BEGIN ATOMIC UPDATE orders SET note = 'closed'; END", session: 'SET LOCAL check_function_bodies = off', minVersion: 14 },
+  { sql: 'CREATE FUNCTION active_total() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM active_users; END', minVersion: 14 },
 ];
 
 /** Every statement form the oracle runs. */

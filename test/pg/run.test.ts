@@ -5,18 +5,17 @@
  * never from the wall clock of a query.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { DEFAULT_CONFIG } from '../../server/src/config/types';
-import { initEngine, lintText } from '../../server/src/engine';
-import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunFile, type RunOptions } from '../../server/src/run/execute';
-import { unitsOf } from '../../server/src/run/units';
+import { initEngine } from '../../server/src/engine';
+import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunOptions } from '../../server/src/run/execute';
 import { DEFAULT_WATCH_LIMITS } from '../../server/src/run/watch';
 import { sharedCluster, type PgCluster } from '../support/pgCluster';
 import { dropDatabase, freshDatabase, targetOf } from './estimateFixtures';
+import { fileOf, scaffoldedBackfill } from './runFixtures';
 
 const DB = 'lockstep_run';
 const SETUP = `
@@ -26,12 +25,6 @@ const SETUP = `
 `;
 // A killed client's session then ends within 100 ms instead of when its statement finishes.
 const NOTICE_DEAD_CLIENTS = `ALTER DATABASE ${DB} SET client_connection_check_interval = '100ms'`;
-
-function fileOf(name: string, text: string): RunFile {
-  const units = unitsOf(lintText(text, { path: name, config: DEFAULT_CONFIG }).document);
-  if (!units.ok) throw new Error(units.problem);
-  return { displayPath: name, text, units: units.units };
-}
 
 /** An application: clients writing to and reading from `accounts` in a loop, counting errors. */
 class Workload {
@@ -350,32 +343,19 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
 
   it('a backfill the application waits behind halves its batches (adaptive throttling): counted from its progress, every row filled once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-run-throttle-'));
-    const cli = join(__dirname, '../../dist/cli.js');
     const ROWS = 1500;
     const gate = await cluster.client(DB);
     const app = await cluster.client(DB);
     try {
-      mkdirSync(join(dir, 'migrations'));
-      writeFileSync(join(dir, 'migrations/0001_people.sql'), 'CREATE TABLE people (id bigserial PRIMARY KEY, email text NOT NULL);\n');
-      const scaffold = spawnSync(process.execPath, [cli, 'scaffold', 'rename-column', '--table', 'people', '--column', 'email', '--to', 'email_address', '--dir', 'migrations', '--batch-size', '500', '--pause-ms', '1000'], { cwd: dir, encoding: 'utf8' });
-      assert.equal(scaffold.status, 0, scaffold.stderr);
-      const read = (f: string) => readFileSync(join(dir, 'migrations', f), 'utf8');
-      const expand = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_expand.sql'))!;
-      const backfill = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_backfill.sql'))!;
-      assert.equal((await runMigrations(target(), [fileOf('0001_people.sql', read('0001_people.sql'))], options([]))).ok, true);
-      await admin.query(`INSERT INTO people (email) SELECT 'p' || g || '@example.com' FROM generate_series(1, ${ROWS}) g; ANALYZE people`);
-      assert.equal((await runMigrations(target(), [fileOf(expand, read(expand))], options([]))).ok, true);
-      // Each fill is counted; while the test holds advisory lock 42, a batch stops at its first row (holding its table lock).
+      const { file } = await scaffoldedBackfill(dir, admin, (f) => runMigrations(target(), [f], options([])), { rows: ROWS, batchSize: 500, pauseMs: 1000 });
+      // While the test holds advisory lock 42, a batch stops at its first row (holding its table lock).
       await admin.query(`
-        CREATE TABLE fills (id bigint NOT NULL);
-        CREATE FUNCTION count_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fills VALUES (NEW.id); RETURN NULL; END $$;
-        CREATE TRIGGER count_fill AFTER UPDATE ON people FOR EACH ROW WHEN (OLD.email_address IS NULL AND NEW.email_address IS NOT NULL) EXECUTE FUNCTION count_fill();
         CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock_shared(42); PERFORM pg_advisory_unlock_shared(42); RETURN NEW; END $$;
         CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION gate();`);
       await gate.query('SELECT pg_advisory_lock(42)');
 
       const events: RunEvent[] = [];
-      const run = runMigrations(target(), [fileOf(join('migrations', backfill), read(backfill))], options(events, { watch: { ...DEFAULT_WATCH_LIMITS, maxQueueWaitMs: 600_000 }, throttle: { targetLockWaitMs: 200, maxLagMs: 5000 } }));
+      const run = runMigrations(target(), [file], options(events, { watch: { ...DEFAULT_WATCH_LIMITS, maxQueueWaitMs: 600_000 }, throttle: { targetLockWaitMs: 200, maxLagMs: 5000 } }));
       await until('the first batch to stop at the gate', waitingOnLock(admin, 'lockstep-run'));
       // The application: a report that takes SHARE on people queues behind the batch's ROW EXCLUSIVE.
       await app.query("SET application_name = 'app'; BEGIN");
@@ -418,23 +398,7 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
     const cli = join(__dirname, '../../dist/cli.js');
     const ROWS = 20_000;
     try {
-      mkdirSync(join(dir, 'migrations'));
-      writeFileSync(join(dir, 'migrations/0001_people.sql'), 'CREATE TABLE people (id bigserial PRIMARY KEY, email text NOT NULL);\n');
-      const scaffold = spawnSync(process.execPath, [cli, 'scaffold', 'rename-column', '--table', 'people', '--column', 'email', '--to', 'email_address', '--dir', 'migrations', '--batch-size', '500', '--pause-ms', '100'], { cwd: dir, encoding: 'utf8' });
-      assert.equal(scaffold.status, 0, scaffold.stderr);
-      const read = (f: string) => readFileSync(join(dir, 'migrations', f), 'utf8');
-      const expand = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_expand.sql'))!;
-      const backfill = readdirSync(join(dir, 'migrations')).find((f) => f.endsWith('_backfill.sql'))!;
-      const created = await runMigrations(target(), [fileOf('0001_people.sql', read('0001_people.sql'))], options([]));
-      assert.equal(created.ok, true, created.error);
-      await admin.query(`INSERT INTO people (email) SELECT 'p' || g || '@example.com' FROM generate_series(1, ${ROWS}) g; ANALYZE people`);
-      const expanded = await runMigrations(target(), [fileOf(expand, read(expand))], options([]));
-      assert.equal(expanded.ok, true, expanded.error);
-      // Count every fill of email_address, per row: a batch applied twice would count twice.
-      await admin.query(`
-        CREATE TABLE fills (id bigint NOT NULL);
-        CREATE FUNCTION count_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO fills VALUES (NEW.id); RETURN NULL; END $$;
-        CREATE TRIGGER count_fill AFTER UPDATE ON people FOR EACH ROW WHEN (OLD.email_address IS NULL AND NEW.email_address IS NOT NULL) EXECUTE FUNCTION count_fill();`);
+      const { backfill, file } = await scaffoldedBackfill(dir, admin, (f) => runMigrations(target(), [f], options([])), { rows: ROWS, batchSize: 500, pauseMs: 100 });
 
       const child = spawn(process.execPath, [cli, 'run', '--db', url(), join('migrations', backfill)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
@@ -454,7 +418,7 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
       assert.ok(before > 0 && before < ROWS, `${before} rows filled before the kill`);
 
       const events: RunEvent[] = [];
-      const resumed = await runMigrations(target(), [fileOf(join('migrations', backfill), read(backfill))], options(events));
+      const resumed = await runMigrations(target(), [file], options(events));
       assert.equal(resumed.ok, true, resumed.error);
       assert.equal(resumed.units[0].status, 'applied');
       const progress = events.flatMap((e) => (e.kind === 'progress' ? [e.progress] : []));

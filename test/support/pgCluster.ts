@@ -280,10 +280,10 @@ function launch(binDir: string, dataDir: string, port: number, env: NodeJS.Proce
   return { child, log, exited };
 }
 
-async function waitUntilReady(connectionString: string, running: Running): Promise<'ready' | 'exited' | 'timeout'> {
+async function waitUntilReady(connectionString: string, running: Running, timeoutMs: number): Promise<'ready' | 'exited' | 'timeout'> {
   let exited = false;
   void running.exited.then(() => (exited = true));
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) return 'exited';
     const client = new pg.Client({ connectionString, connectionTimeoutMillis: 1000 });
@@ -324,6 +324,13 @@ export const startTimings: Array<{ version: number } & StartTiming> = [];
 export interface StartOptions {
   /** Server settings over the test defaults, e.g. `{ fsync: 'on' }` for realistic timings. */
   settings?: Record<string, string>;
+  /**
+   * Fill the empty data folder instead of running initdb (a standby's base backup). It runs as
+   * the test process; the folder is then handed to the server's user.
+   */
+  fillDataDir?: (dataDir: string) => Promise<void>;
+  /** How long the server may take to accept connections (a standby first replays up to consistency). */
+  readyTimeoutMs?: number;
 }
 
 export async function startCluster(major: PgMajor, options: StartOptions = {}): Promise<PgCluster> {
@@ -349,19 +356,25 @@ export async function startCluster(major: PgMajor, options: StartOptions = {}): 
   let running: Running | undefined;
   let port = 0;
   try {
-    await runInitdb(binDir, dataDir, env, user);
+    if (options.fillDataDir) {
+      await options.fillDataDir(dataDir);
+      if (user) chownRecursive(root, user);
+    } else {
+      await runInitdb(binDir, dataDir, env, user);
+    }
     const initdbMs = Date.now() - started;
+    const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       running = launch(binDir, dataDir, port, env, user, options.settings);
-      const outcome = await waitUntilReady(connectionStringFor(port, 'postgres'), running);
+      const outcome = await waitUntilReady(connectionStringFor(port, 'postgres'), running, readyTimeoutMs);
       if (outcome === 'ready') break;
       const log = running.log;
       await killAndWait(running);
       const portTaken = log.includes('could not bind') || log.includes('Address already in use');
       if (outcome === 'exited' && portTaken && attempt < 3) continue;
       throw new Error(
-        `PostgreSQL ${major} did not become ready (${outcome === 'timeout' ? `no connection within ${READY_TIMEOUT_MS} ms` : 'server exited'}) ` +
+        `PostgreSQL ${major} did not become ready (${outcome === 'timeout' ? `no connection within ${readyTimeoutMs} ms` : 'server exited'}) ` +
           `on port ${port}, data ${dataDir}. Server log tail:\n${log.tail()}`,
       );
     }

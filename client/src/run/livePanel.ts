@@ -131,7 +131,7 @@ function liveHtml(nonce: string): string {
     $('progress').textContent = p ? p.step + ': ' + p.percent + ' %, ' + p.rowsChanged + ' rows' + (p.rowsPerSecond !== undefined ? ', ' + p.rowsPerSecond + ' rows/s' : '') + (p.etaSeconds !== undefined ? ', about ' + p.etaSeconds + ' s left' : '') + (p.batchSize !== undefined ? '; throttled to batches of ' + p.batchSize + ' rows, ' + p.pauseMs + ' ms apart' : '') : '–';
     if (p && !$('bar')) { const bar = document.createElement('progress'); bar.id = 'bar'; bar.max = 100; $('progress').after(bar); }
     if ($('bar')) $('bar').value = p ? p.percent : 0;
-    $('lag').textContent = s.standbys.length ? s.standbys.map((x) => x.name + ': ' + (x.replayLagMs === undefined ? 'unknown' : s1(x.replayLagMs))).join(', ') : 'no standbys';
+    $('lag').textContent = s.standbys.length ? s.standbys.map((x) => x.name + ': ' + (x.replayLagMs === undefined ? 'unknown' : s1(x.replayLagMs)) + (x.replayLagBytes === undefined ? '' : ', ' + x.replayLagBytes + ' bytes of WAL')).join(', ') : 'no standbys';
     $('totals').textContent = s.applied + ' applied, ' + s.skipped + ' skipped, ' + s.retries + ' retries, ' + s.cancels + ' kill-switch cancels, ' + s.longTransactions + ' long transaction(s)';
     chart(s.history);
     $('log').textContent = s.log.join('\\n');

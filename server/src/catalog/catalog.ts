@@ -22,7 +22,7 @@ function sequenceOwnerColumn(options: unknown): string | undefined {
 }
 
 /** The source text of a DO block's or a routine's body (`AS '…'`); undefined when there is none to read. */
-function routineBody(options: unknown): string | undefined {
+export function routineBody(options: unknown): string | undefined {
   const as_ = list(options).map((o) => as(o, 'DefElem')).find((d) => d?.defname === 'as');
   if (!as_) return undefined;
   const strings = as_.arg?.List ? list(as_.arg.List.items) : [as_.arg];
@@ -223,6 +223,17 @@ export class Catalog {
 
   relation(name: string): RelationInfo | undefined {
     return this.rels.get(baseName(name));
+  }
+
+  /**
+   * Whether a relation of this name is known in the schema a RangeVar names (unqualified: one
+   * created unqualified). `CREATE TABLE IF NOT EXISTS` over it is skipped; a different or unknown
+   * schema is not assumed to match.
+   */
+  relationExists(rangeVar: AstNode | undefined): boolean {
+    const r = rangeVar?.RangeVar ?? rangeVar;
+    const rel = this.relation(rangeVarName(r));
+    return !!rel && (rel.schema ?? undefined) === (r?.schemaname ?? undefined);
   }
 
   constraint(name: string): ConstraintInfo | undefined {
@@ -560,6 +571,8 @@ export class Catalog {
     const n = baseName(name);
     for (const child of this.children.get(n)) this.drop(child);
     for (const c of this.constraintsOf(n)) this.removeConstraint(c.name);
+    // Other tables' foreign keys to it are gone too (DROP … CASCADE drops them; without CASCADE the drop fails).
+    for (const c of this.referencesTo(n)) this.removeConstraint(c.name);
     this.tableObjects.clear(n);
     this.removeRelation(n);
   }
@@ -586,6 +599,8 @@ type Apply = (cat: Catalog, s: AstNode) => void;
 const APPLY: Record<string, Apply> = {
   CreateStmt(cat, s) {
     const table = baseName(rangeVarName(s.relation));
+    // IF NOT EXISTS over a relation that is there changes nothing.
+    if (s.if_not_exists && cat.relationExists(s.relation)) return;
     const parent = list(s.inhRelations)[0];
     const partParams = list((s.partspec?.PartitionSpec ?? s.partspec)?.partParams);
     cat.addRelation({
@@ -602,20 +617,21 @@ const APPLY: Record<string, Apply> = {
       const rel = cat.editRelation(table)!;
       for (const [k, c] of parentRel?.columns ?? []) rel.columns.set(k, { ...c });
     }
+    const keyNames = tableKeyNames(table, s.tableElts);
     for (const elt of list(s.tableElts)) {
       const col = as(elt, 'ColumnDef');
-      if (col) addColumn(cat, table, col);
+      if (col) addColumn(cat, table, col, keyNames);
       const con = as(elt, 'Constraint');
-      if (con) addConstraint(cat, table, con, []);
+      if (con) addConstraint(cat, table, con, [], keyNames);
     }
   },
   CreateTableAsStmt(cat, s) {
     const into = s.into?.IntoClause ?? s.into ?? {};
     const kind = s.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table';
-    cat.addRelation({ name: baseName(rangeVarName(into.rel)), kind, dependsOn: relationsRead(s.query) });
+    cat.addRelation({ name: baseName(rangeVarName(into.rel)), kind, dependsOn: relationsRead(s.query, (t) => !!cat.relation(t)) });
   },
   ViewStmt(cat, s) {
-    cat.addRelation({ name: baseName(rangeVarName(s.view)), kind: 'view', dependsOn: relationsRead(s.query) });
+    cat.addRelation({ name: baseName(rangeVarName(s.view)), kind: 'view', dependsOn: relationsRead(s.query, (t) => !!cat.relation(t)) });
   },
   CreateSeqStmt(cat, s) {
     const owner = sequenceOwner(s.options);
@@ -808,7 +824,7 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
   }
 }
 
-function addColumn(cat: Catalog, table: string, col: AstNode): void {
+function addColumn(cat: Catalog, table: string, col: AstNode, keyNames?: KeyNames): void {
   const rel = cat.editRelation(table);
   if (!rel || !col.colname) return;
   const type = typeInfo(col.typeName);
@@ -818,17 +834,53 @@ function addColumn(cat: Catalog, table: string, col: AstNode): void {
   if (type.name.startsWith('serial') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
     cat.addRelation({ name: objectName(table, col.colname, 'seq'), kind: 'sequence', table, column: col.colname });
   }
-  for (const c of constraints) addConstraint(cat, table, c, [col.colname]);
+  for (const c of constraints) addConstraint(cat, table, c, [col.colname], keyNames);
 }
 
-function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumnConstraint: string[]): void {
+/**
+ * The index names of a CREATE TABLE's PRIMARY KEY and UNIQUE constraints (key: the Constraint node).
+ * PostgreSQL builds one index for constraints with the same columns and options (transformIndexConstraints):
+ * the primary key, else the first, is kept, and takes a later duplicate's name when it has none of its own.
+ * Redundant ones map to null: `code text PRIMARY KEY UNIQUE` builds only `…_pkey`.
+ */
+export type KeyNames = Map<AstNode, string | null>;
+
+export function tableKeyNames(table: string, tableElts: unknown): KeyNames {
+  const keys: { con: AstNode; columns: string[]; same: string; name?: string }[] = [];
+  for (const elt of list(tableElts)) {
+    const column = as(elt, 'ColumnDef');
+    for (const con of column ? list(column.constraints).map((c) => as(c, 'Constraint')) : [as(elt, 'Constraint')]) {
+      if (con?.contype !== 'CONSTR_PRIMARY' && con?.contype !== 'CONSTR_UNIQUE') continue;
+      const columns = column ? [column.colname] : names(con.keys);
+      const options = [con.including, con.where_clause, con.deferrable, con.initdeferred, con.nulls_not_distinct];
+      keys.push({ con, columns, same: JSON.stringify([columns, options]), name: con.conname });
+    }
+  }
+  const kept = [...keys.filter((k) => k.con.contype === 'CONSTR_PRIMARY').slice(0, 1)];
+  const out: KeyNames = new Map();
+  for (const k of keys) {
+    if (kept.includes(k)) continue;
+    const prior = kept.find((p) => p.same === k.same);
+    if (!prior) kept.push(k);
+    else {
+      prior.name ??= k.name;
+      out.set(k.con, null);
+    }
+  }
+  for (const k of kept) out.set(k.con, k.name ?? defaultIndexName(table, k.columns, k.con.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key'));
+  return out;
+}
+
+function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumnConstraint: string[], keyNames?: KeyNames): void {
   const keys = names(con.keys).length ? names(con.keys) : columnOfColumnConstraint;
   const validated = !con.skip_validation;
   switch (con.contype) {
     case 'CONSTR_PRIMARY':
     case 'CONSTR_UNIQUE': {
       const primary = con.contype === 'CONSTR_PRIMARY';
-      const name = con.conname ?? con.indexname ?? defaultIndexName(table, keys, primary ? 'pkey' : 'key');
+      const kept = keyNames?.get(con);
+      if (kept === null) break;
+      const name = kept ?? con.conname ?? con.indexname ?? defaultIndexName(table, keys, primary ? 'pkey' : 'key');
       cat.addConstraint({ name, table, kind: primary ? 'primary' : 'unique', validated: true });
       const columns = con.indexname ? cat.relation(con.indexname)?.indexColumns : keys;
       if (con.indexname && con.indexname !== name) cat.removeRelation(con.indexname);
@@ -843,13 +895,14 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
       break;
     }
     case 'CONSTR_CHECK': {
-      const name = con.conname ?? `${table}_${keys[0] ?? ''}_check`.replace('__', '_');
+      const name = con.conname ?? objectName(table, keys[0] || undefined, 'check');
       cat.addConstraint({ name, table, kind: 'check', validated, provesNotNull: notNullColumns(con.raw_expr), expr: con.raw_expr });
       break;
     }
     case 'CONSTR_FOREIGN': {
       const cols = names(con.fk_attrs).length ? names(con.fk_attrs) : keys;
-      const name = con.conname ?? `${table}_${cols.join('_')}_fkey`;
+      // Generated names are cut to 63 bytes as PostgreSQL cuts them (`survey_questions_response_choic_…_fkey`).
+      const name = con.conname ?? objectName(table, cols.join('_'), 'fkey');
       cat.addConstraint({
         name, table, kind: 'foreign', validated, columns: cols,
         references: baseName(rangeVarName(con.pktable)), referencedColumns: names(con.pk_attrs),
@@ -859,16 +912,27 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
   }
 }
 
-/** Every table a query reads (RangeVars anywhere in it), deduplicated, unqualified; WITH query names are not tables. */
-export function relationsRead(query: AstNode | undefined): string[] {
+/**
+ * Every table a query reads (RangeVars anywhere in it), deduplicated, unqualified; WITH query names
+ * are not tables, and neither are system catalogs: PostgreSQL's own relations are outside the lock
+ * model, like the catalog rows every DDL statement writes. A name is a system catalog when
+ * qualified with `pg_catalog` or `information_schema`, or unqualified, starting with `pg_` and not
+ * a relation the migrations made (`known`): pg_catalog comes first in the search path.
+ */
+export function relationsRead(query: AstNode | undefined, known: (name: string) => boolean = () => false): string[] {
   const tables: { name: string; qualified: boolean }[] = [];
   const ctes = new Set<string>();
   walk(query, (kind, value) => {
-    if (kind === 'RangeVar') tables.push({ name: baseName(rangeVarName(value)), qualified: !!value.schemaname });
+    if (kind === 'RangeVar' && !isSystemRelation(value, known)) tables.push({ name: baseName(rangeVarName(value)), qualified: !!value.schemaname });
     else if (kind === 'CommonTableExpr' && value.ctename) ctes.add(value.ctename);
   });
   // An unqualified name that a WITH clause defines refers to that query, not to a table.
   return [...new Set(tables.filter((t) => t.qualified || !ctes.has(t.name)).map((t) => t.name))];
+}
+
+function isSystemRelation(rangeVar: AstNode, known: (name: string) => boolean): boolean {
+  if (rangeVar.schemaname) return rangeVar.schemaname === 'pg_catalog' || rangeVar.schemaname === 'information_schema';
+  return /^pg_/.test(rangeVar.relname ?? '') && !known(rangeVar.relname);
 }
 
 /** Columns a CHECK expression proves non-null: `c IS NOT NULL`, possibly AND-ed. */

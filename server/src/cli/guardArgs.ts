@@ -44,6 +44,14 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * (m[2] === 's' ? 1000 : 1));
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** `16MB`, `512kB`, `1GB`, `4096` → bytes (PostgreSQL's units: 1kB = 1024 bytes); undefined otherwise. */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+)\s*(B|kB|MB|GB)?$/.exec(text.trim());
+  return m ? Number(m[1]) * SIZE_UNITS[m[2] ?? ''] : undefined;
+}
+
 export function parseCount(text: string): number | undefined {
   return /^\d+$/.test(text) ? Number(text) : undefined;
 }

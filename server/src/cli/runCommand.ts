@@ -20,7 +20,7 @@ import { RUNNER_HISTORIES } from '../run/history';
 import type { RunnerHistory } from '../run/history/types';
 import type { Subcommand } from './commands';
 import { ConfigResolver } from './configs';
-import { looksLocal, parseCount, parseDuration, parseGuardArgs, WATCH_FLAG_OPTIONS, WATCH_OPTIONS_HELP, WATCH_VALUE_OPTIONS, watchLimitsFrom } from './guardArgs';
+import { looksLocal, parseCount, parseDuration, parseGuardArgs, parseSize, WATCH_FLAG_OPTIONS, WATCH_OPTIONS_HELP, WATCH_VALUE_OPTIONS, watchLimitsFrom } from './guardArgs';
 import type { CliIO } from './run';
 import { readSource } from './source';
 
@@ -46,6 +46,9 @@ ${WATCH_OPTIONS_HELP}
                          (default 200ms); it steps back after 3 batches under target
   --max-lag <d>          … or when a standby's replay lag passed this; no batch runs
                          until the lag is back under it (default 5s)
+  --max-lag-bytes <size> … or when a standby had not replayed this much WAL (16MB,
+                         512kB; default: off). It falls back to 0 as soon as the
+                         standby reports it caught up, where replay_lag lingers
   --no-throttle          keep the scaffolded batch size and pause
   --dry-run              print the units and what the journal says; change nothing
   --yes                  run against a host that is not local without asking
@@ -60,7 +63,7 @@ ${WATCH_OPTIONS_HELP}
 
 Exit codes: 0 applied, 1 the run stopped (report says why), 2 usage, file or connection error.`;
 
-const VALUE_OPTIONS = [...WATCH_VALUE_OPTIONS, '--format', '--lock-timeout', '--retries', '--backoff', '--config', '--target-lock-wait', '--max-lag'];
+const VALUE_OPTIONS = [...WATCH_VALUE_OPTIONS, '--format', '--lock-timeout', '--retries', '--backoff', '--config', '--target-lock-wait', '--max-lag', '--max-lag-bytes'];
 const FLAG_OPTIONS = [...WATCH_FLAG_OPTIONS, '--dry-run', '--yes', '--rerun-interrupted', '--ignore-runner-history', '--no-throttle'];
 
 function describeEvent(e: RunEvent): string | undefined {
@@ -118,6 +121,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const ms = parseDuration(text);
     if (ms === undefined || ms <= 0) return fail(`${flag} must be a duration such as 2s or 500ms, got "${text}"`);
     set(ms);
+  }
+  const maxLagBytes = args.values.get('--max-lag-bytes');
+  if (maxLagBytes !== undefined) {
+    const bytes = parseSize(maxLagBytes);
+    if (bytes === undefined || bytes <= 0) return fail(`--max-lag-bytes must be a size such as 16MB, 512kB or 65536, got "${maxLagBytes}"`);
+    throttle.maxLagBytes = bytes;
   }
   options.throttle = args.flags.has('--no-throttle') ? undefined : throttle;
   const retries = args.values.get('--retries');

@@ -308,7 +308,7 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
     const stateBefore = fingerprint;
-    const analyze = () => analyzeLocks(ast, { ...lockContext, timeZoneIsUtc: session.timeZoneIsUtc });
+    const analyze = () => analyzeLocks(ast, { ...lockContext, timeZoneIsUtc: session.timeZoneIsUtc, checkFunctionBodies: session.checkFunctionBodies });
     const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
     if (memo) fingerprint = foldState(fingerprint, parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text));

@@ -29,8 +29,16 @@ export class SessionSettings {
     return this.zone.localSet ? this.zone.local : this.zone.session;
   }
 
+  /** check_function_bodies: off skips the analysis of a SQL function's string body at CREATE (and its locks). */
+  private bodies: { session: boolean; local?: boolean } = { session: true };
+
+  get checkFunctionBodies(): boolean {
+    return this.bodies.local ?? this.bodies.session;
+  }
+
   apply(stmt: AstNode, inTransaction: boolean): void {
     this.applyTimeZone(stmt, inTransaction);
+    this.applyCheckFunctionBodies(stmt, inTransaction);
     const path = searchPathChange(stmt);
     if (path && path.local) {
       if (inTransaction) this.searchLocal = path.schema;
@@ -51,8 +59,18 @@ export class SessionSettings {
 
   endTransaction(): void {
     this.local = undefined;
+    this.bodies = { session: this.bodies.session };
     this.zone = { session: this.zone.session, localSet: false };
     this.searchLocal = undefined;
+  }
+
+  private applyCheckFunctionBodies(stmt: AstNode, inTransaction: boolean): void {
+    const change = settingChange(stmt, 'check_function_bodies');
+    if (!change) return;
+    // RESET (and the server default) turn it on.
+    const on = !isOff(change.value);
+    if (!change.local) this.bodies = { session: on };
+    else if (inTransaction) this.bodies = { ...this.bodies, local: on };
   }
 
   private applyTimeZone(stmt: AstNode, inTransaction: boolean): void {
@@ -129,6 +147,11 @@ function searchPathChange(stmt: AstNode): { schema: string | undefined; local: b
   if (s.name !== 'search_path') return undefined;
   const schema = list(s.args).map(constantText).find((v) => v !== undefined && v !== '$user');
   return { schema: s.kind === 'VAR_SET_VALUE' ? schema : undefined, local: !!s.is_local };
+}
+
+/** A boolean setting's value written as off (`off`, `false`, `no`, `0`, or a unique prefix of them). */
+export function isOff(value: string | undefined): boolean {
+  return value !== undefined && /^(off?|f(a(l(se?)?)?)?|no?|0)$/i.test(value.trim());
 }
 
 function constantText(node: AstNode | undefined): string | undefined {

@@ -187,7 +187,16 @@ function addColumn(cmd: AstNode, table: string, ctx: LockContext): SubcommandFac
   if (verifiesEmpty) reasons.push('NOT NULL without a default fails on a table that has rows: PostgreSQL reads the table to check');
   const fk = constraints.find((c) => c.contype === 'CONSTR_FOREIGN');
   if (fk) others.push(referencedTableLock(fk, 'ShareRowExclusiveLock'));
-  scan = rewrite || verifiesEmpty;
+  // Without a default the new column is all NULL and PostgreSQL skips checking the key; any default
+  // expression, even DEFAULT NULL (or a serial's, a generated column's), makes it check every row.
+  const checksKey = !!fk && !!(def || generated || type.name.startsWith('serial'));
+  if (checksKey) {
+    // Under DEFAULT NULL no row has a key to look up: the referenced table is opened, never read.
+    const allNull = !!def && isNullConstant(def.raw_expr);
+    others.push(...foreignKeyValidation(table, referencedTableLock(fk, 'AccessShareLock').object, ctx).map((e) => (allNull && e.object !== table ? { ...e, scan: false } : e)));
+    reasons.push('with a DEFAULT (even DEFAULT NULL) the new foreign key is checked against every existing row');
+  }
+  scan = checksKey ? true : rewrite || verifiesEmpty;
   // A UNIQUE or PRIMARY KEY column builds its index over every existing row, under the same lock.
   const keyed = constraints.find((c) => c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY');
   if (keyed) {
@@ -467,6 +476,12 @@ function detachPartition(cmd: AstNode, table: string, ctx: LockContext): Subcomm
 
 function indexEffect(index: string, mode: LockMode, extra: Partial<LockEffect> = {}): LockEffect {
   return { object: index, kind: 'index', mode, rewrite: false, scan: false, ...extra };
+}
+
+/** `NULL`, `NULL::uuid`. */
+function isNullConstant(expr: AstNode | undefined): boolean {
+  const value = as(expr, 'TypeCast')?.arg ?? expr;
+  return !!as(value, 'A_Const')?.isnull;
 }
 
 function referencedTableLock(con: AstNode, mode: LockMode): LockEffect {

@@ -39,7 +39,7 @@ export function predictObservable(sql: string, setupSql: string, pgVersion: numb
   const session = new SessionSettings();
   for (const raw of sessionSql ? (parseSync(sessionSql).stmts ?? []) : []) session.apply(raw.stmt as AstNode, true);
   const stmt = (parseSync(sql).stmts ?? [])[0]?.stmt as AstNode;
-  return observableEffects(stmt, analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: session.timeZoneIsUtc ?? true }));
+  return observableEffects(stmt, analyzeLocks(stmt, { pgVersion, catalog, timeZoneIsUtc: session.timeZoneIsUtc ?? true, checkFunctionBodies: session.checkFunctionBodies }));
 }
 
 /** The model's verdict for `stmt`, in the shape an observation of real PostgreSQL takes. */

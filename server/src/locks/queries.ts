@@ -22,7 +22,7 @@ export function plannedScan(table: string, mode: LockMode, ctx: LockContext, sca
 
 /** Every table a query reads, scanned in full (CREATE TABLE AS, materialized views). */
 export function queryReads(query: AstNode | undefined, ctx: LockContext, mode: LockMode = 'AccessShareLock', except: string[] = []): LockEffect[] {
-  return relationsRead(query)
+  return relationsRead(query, (t) => !!ctx.catalog.relation(t))
     .filter((t) => !except.includes(t) && ctx.catalog.relation(t)?.kind !== 'view')
     .flatMap((t) => plannedScan(t, mode, ctx, true));
 }

@@ -2,7 +2,7 @@
  * Locks for every statement kind other than ALTER TABLE. Each analyzer returns the parts of
  * the statement with the relations it locks; the model merges them.
  */
-import { defaultIndexName, objectName, relationsRead, sequenceOwner, tableObjectKind } from '../catalog/catalog';
+import { defaultIndexName, objectName, relationsRead, sequenceOwner, tableKeyNames, tableObjectKind } from '../catalog/catalog';
 import { AstNode, as, baseName, calledFunctions, kindOf, list, names, rangeVarName, typeInfo } from '../parse/ast';
 import { alterTableParts, rebuiltIndexes } from './alterTable';
 import { createIndex, dropIndexes, reindex } from './indexes';
@@ -10,6 +10,7 @@ import { alterDomain, createDomain } from './domains';
 import { effect, foreignKeyChecks, plannedScan, queryReads, referentialChecks, sequencesDrawn, updatedColumns, whereScans } from './queries';
 import type { LockMode } from './modes';
 import { optionEnabled } from './options';
+import { routineBodyLocks } from './routines';
 import type { LockContext, LockEffect, ObjectKind, PartEffect } from './types';
 
 export interface StatementFacts {
@@ -43,6 +44,8 @@ function dropRelation(name: string, kind: ObjectKind, ctx: LockContext, cascade:
     if (fk.kind === 'foreign' && fk.references && fk.references !== name) effects.push(effect(fk.references, 'table', 'AccessExclusiveLock', { implied: true }));
   }
   if (cascade) {
+    // CASCADE drops other tables' foreign keys to it, removing each key under ACCESS EXCLUSIVE on its table.
+    for (const fk of ctx.catalog.referencesTo(name)) effects.push(effect(fk.table, 'table', 'AccessExclusiveLock', { implied: true }));
     for (const dep of ctx.catalog.dependentsOf(name)) effects.push(...dropRelation(dep.name, dep.kind === 'matview' ? 'matview' : 'view', ctx, true));
   }
   return effects;
@@ -120,8 +123,13 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   CreateStmt(s, ctx, node) {
     const table = baseName(rangeVarName(s.relation));
+    // PostgreSQL finds the name taken, says "already exists, skipping" and opens nothing.
+    if (s.if_not_exists && ctx.catalog.relationExists(s.relation)) {
+      return { parts: single(node, 'CREATE TABLE IF NOT EXISTS', []), notes: [`${table} already exists: IF NOT EXISTS skips the statement and takes no lock`] };
+    }
     const effects: LockEffect[] = [effect(table, 'table', 'AccessExclusiveLock', { created: true })];
     const parent = list(s.inhRelations)[0];
+    const keyNames = tableKeyNames(table, s.tableElts);
     // PARTITION OF locks the parent ACCESS EXCLUSIVE; plain INHERITS only SHARE UPDATE EXCLUSIVE.
     if (parent) effects.push(effect(rangeVarName(parent), 'table', s.partbound ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock'));
     for (const elt of list(s.tableElts)) {
@@ -134,11 +142,9 @@ export const STATEMENTS: Record<string, Analyzer> = {
         }
         // Identity columns get their sequence with the table (serial ones too, below).
         if (column && c?.contype === 'CONSTR_IDENTITY') effects.push(effect(objectName(table, column.colname, 'seq'), 'sequence', 'AccessExclusiveLock', { created: true }));
-        if (c?.contype === 'CONSTR_PRIMARY' || c?.contype === 'CONSTR_UNIQUE') {
-          const keys = column ? [column.colname] : names(c.keys);
-          const index = c.conname ?? defaultIndexName(table, keys, c.contype === 'CONSTR_PRIMARY' ? 'pkey' : 'key');
-          effects.push(effect(index, 'index', 'AccessExclusiveLock', { created: true }));
-        }
+        // One index per distinct key: `PRIMARY KEY UNIQUE` on a column builds only the primary key's.
+        const index = c ? keyNames.get(c) : undefined;
+        if (index) effects.push(effect(index, 'index', 'AccessExclusiveLock', { created: true }));
       }
       if (column && /^serial[248]$/.test(typeInfo(column.typeName).name)) {
         effects.push(effect(objectName(table, column.colname, 'seq'), 'sequence', 'AccessExclusiveLock', { created: true }));
@@ -168,7 +174,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
     const view = baseName(rangeVarName(s.view));
     const exists = !!ctx.catalog.relation(view);
     // Creating a view only parses and analyses its query: the tables are locked, not scanned.
-    const read = relationsRead(s.query).filter((t) => t !== view).map((t) => effect(t, 'table', 'AccessShareLock'));
+    const read = relationsRead(s.query, (t) => !!ctx.catalog.relation(t)).filter((t) => t !== view).map((t) => effect(t, 'table', 'AccessShareLock'));
     const effects = [effect(view, 'view', 'AccessExclusiveLock', { created: !exists }), ...read];
     return { parts: single(node, s.replace ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW', effects) };
   },
@@ -274,6 +280,11 @@ export const STATEMENTS: Record<string, Analyzer> = {
     return { parts: single(node, 'DO', []), unpredicted: 'a DO block runs PL/pgSQL that Lockstep does not analyse: its locks are those of the statements inside it' };
   },
 
+  CreateFunctionStmt(s, ctx, node) {
+    const { effects, notes } = routineBodyLocks(s, ctx);
+    return { parts: single(node, s.is_procedure ? 'CREATE PROCEDURE' : 'CREATE FUNCTION', effects), notes };
+  },
+
   CreateStatsStmt(s, ctx, node) {
     // Extended statistics are defined under SHARE UPDATE EXCLUSIVE on their table (no scan: ANALYZE fills them).
     const tables = list(s.relations).map((r) => baseName(rangeVarName(r)));
@@ -352,7 +363,7 @@ export const STATEMENTS: Record<string, Analyzer> = {
 
   SelectStmt(s, ctx, node) {
     const mode = list(s.lockingClause).length > 0 ? 'RowShareLock' : 'AccessShareLock';
-    const tables = relationsRead({ with: s.withClause, from: s.fromClause }).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
+    const tables = relationsRead({ with: s.withClause, from: s.fromClause }, (t) => !!ctx.catalog.relation(t)).filter((t) => ctx.catalog.relation(t)?.kind !== 'view');
     const effects = tables.flatMap((t) => plannedScan(t, mode, ctx, tables.length === 1 ? whereScans(s.whereClause, t, ctx.catalog) : true));
     // SELECT create_partition(…): the function's body changes the schema, like a CALL's.
     const ddl = calledFunctions(s).find((f) => ctx.catalog.runsDdl(f));

@@ -65,4 +65,9 @@ export interface LockContext {
   catalog: Catalog;
   /** Whether the session TimeZone is UTC (it decides whether timestamp→timestamptz rewrites). Unknown by default. */
   timeZoneIsUtc?: boolean;
+  /**
+   * check_function_bodies (on unless the migration turned it off): when on, CREATE FUNCTION … LANGUAGE sql
+   * analyses its body and locks the relations it names.
+   */
+  checkFunctionBodies?: boolean;
 }

@@ -13,7 +13,7 @@ import { openMigrationSession, openWatchSession, type OpenSession } from './sess
 import type { RunUnit } from './units';
 import type { RunnerHistory } from './history/types';
 import { LockWatch, type WatchEvent, type WatchLimits } from './watch';
-import { batchArguments, BatchThrottle, DEFAULT_THROTTLE_LIMITS, withBatchArguments, type ThrottleChange, type ThrottleLimits } from './throttle';
+import { batchArguments, BatchThrottle, DEFAULT_THROTTLE_LIMITS, lagOverBytes, withBatchArguments, type ThrottleChange, type ThrottleLimits } from './throttle';
 
 export interface RunFile {
   displayPath: string;
@@ -75,6 +75,8 @@ export interface UnitReport {
   longestQueue: number;
   longestQueueWaitMs: number;
   retries: { reason: string; blockers: string[] }[];
+  /** Each change of a throttled backfill's batch size and pause, and how long it then waited for the standbys (lag over its limit). */
+  throttles: { batchSize: number; pauseMs: number; reason: string; lagWaitMs?: number }[];
   /** The last progress a batched backfill reported. */
   progress?: BackfillProgress;
   error?: string;
@@ -131,8 +133,9 @@ export class GuardedRun {
   private cancelledThisAttempt = false;
   private aborted: string | undefined;
   /** The backfill being throttled: what the samples saw since its last batch, and a change waiting for the re-call. */
-  private throttled: { throttle: BatchThrottle; queueWaitMs: number; lagMs: number; pending?: ThrottleChange } | undefined;
+  private throttled: { throttle: BatchThrottle; queueWaitMs: number; lagMs: number; lagBytes: number; pending?: ThrottleChange } | undefined;
   private latestLagMs = 0;
+  private latestLagBytes = 0;
   private wakeFromBackoff: (() => void) | undefined;
   private readonly report: RunReport;
 
@@ -199,14 +202,19 @@ export class GuardedRun {
     }
     if (event.kind !== 'sample') return;
     this.latestLagMs = event.sample.standbys.reduce((max, s) => Math.max(max, s.replayLagMs ?? 0), 0);
+    this.latestLagBytes = event.sample.standbys.reduce((max, s) => Math.max(max, s.replayLagBytes ?? 0), 0);
     if (this.throttled) {
       this.throttled.lagMs = Math.max(this.throttled.lagMs, this.latestLagMs);
+      this.throttled.lagBytes = Math.max(this.throttled.lagBytes, this.latestLagBytes);
       this.throttled.queueWaitMs = Math.max(this.throttled.queueWaitMs, event.sample.guarded[0]?.queue.oldestWaitMs ?? 0);
     }
     for (const standby of event.sample.standbys) {
       const seen = this.report.standbys.find((s) => s.name === standby.name);
       if (!seen) this.report.standbys.push({ ...standby });
-      else if ((standby.replayLagMs ?? 0) > (seen.replayLagMs ?? 0)) seen.replayLagMs = standby.replayLagMs;
+      else {
+        if ((standby.replayLagMs ?? 0) > (seen.replayLagMs ?? 0)) seen.replayLagMs = standby.replayLagMs;
+        if ((standby.replayLagBytes ?? 0) > (seen.replayLagBytes ?? 0)) seen.replayLagBytes = standby.replayLagBytes;
+      }
     }
     const unit = this.current;
     const mine = event.sample.guarded[0];
@@ -231,6 +239,7 @@ export class GuardedRun {
       longestQueue: 0,
       longestQueueWaitMs: 0,
       retries: [],
+      throttles: [],
     };
   }
 
@@ -261,7 +270,7 @@ export class GuardedRun {
       this.current = report;
       this.currentUnit = { file: file.displayPath, unit, progress: new ProgressTracker() };
       const batch = unit.resumableCall && this.options.throttle ? batchArguments(unit.statements[0]?.text ?? '') : undefined;
-      this.throttled = batch && this.options.throttle ? { throttle: new BatchThrottle(batch, this.options.throttle), queueWaitMs: 0, lagMs: 0 } : undefined;
+      this.throttled = batch && this.options.throttle ? { throttle: new BatchThrottle(batch, this.options.throttle), queueWaitMs: 0, lagMs: 0, lagBytes: 0 } : undefined;
       try {
         await this.applyWithRetries(file, unit, checksum, report);
       } finally {
@@ -320,7 +329,12 @@ export class GuardedRun {
         if (change && codeOf(error) === '57014') {
           // Our own cancel at a batch boundary: call the procedure again with the new settings (it resumes); not a retry.
           this.throttled!.pending = undefined;
-          if (change.waitForLag) await this.waitForLag();
+          if (change.waitForLag) {
+            const waitStarted = Date.now();
+            await this.waitForLag();
+            const recorded = report.throttles.at(-1);
+            if (recorded) recorded.lagWaitMs = Date.now() - waitStarted;
+          }
           attempt--;
           continue;
         }
@@ -430,11 +444,13 @@ export class GuardedRun {
   private throttleAfterBatch(file: string, unit: RunUnit): void {
     const t = this.throttled;
     if (!t || t.pending) return;
-    const change = t.throttle.afterBatch({ queueWaitMs: t.queueWaitMs, lagMs: t.lagMs });
+    const change = t.throttle.afterBatch({ queueWaitMs: t.queueWaitMs, lagMs: t.lagMs, lagBytes: t.lagBytes });
     t.queueWaitMs = 0;
     t.lagMs = 0;
+    t.lagBytes = 0;
     if (!change) return;
     t.pending = change;
+    this.current?.throttles.push({ batchSize: change.batchSize, pauseMs: change.pauseMs, reason: change.reason });
     this.emit({ kind: 'throttle', file, unit, change });
     // Only while the CALL still runs: a cancel that arrives later would hit whatever runs next.
     void this.watchSession.client
@@ -444,8 +460,10 @@ export class GuardedRun {
 
   /** Replication lag over its limit: no batch runs until every standby is back under it. */
   private async waitForLag(): Promise<void> {
-    const limit = this.options.throttle?.maxLagMs ?? Infinity;
-    while (this.latestLagMs > limit && !this.aborted) await new Promise((r) => setTimeout(r, this.options.watch.intervalMs));
+    const limits = this.options.throttle;
+    if (!limits) return;
+    const lagging = () => this.latestLagMs > limits.maxLagMs || lagOverBytes(this.latestLagBytes, limits);
+    while (lagging() && !this.aborted) await new Promise((r) => setTimeout(r, this.options.watch.intervalMs));
   }
 
   private async relationExists(name: string): Promise<boolean> {

@@ -25,7 +25,7 @@ export type LiveEvent =
   | { type: 'invalid-index'; file: string; index: string; action: string }
   | { type: 'progress'; file: string; line: number; step: string; percent: number; rowsChanged: number; rowsPerSecond?: number; etaSeconds?: number; batchSize?: number; pauseMs?: number }
   | { type: 'throttle'; file: string; line: number; batchSize: number; pauseMs: number; reason: string }
-  | { type: 'sample'; guarded: { session: LiveSession; blockers: LiveSession[]; queue: number; oldestWaitMs: number }[]; standbys: { name: string; replayLagMs?: number }[]; longTransactions: number }
+  | { type: 'sample'; guarded: { session: LiveSession; blockers: LiveSession[]; queue: number; oldestWaitMs: number }[]; standbys: { name: string; replayLagMs?: number; replayLagBytes?: number }[]; longTransactions: number }
   | { type: 'cancel'; pid: number; query: string; reason: string; terminated: boolean; ok: boolean }
   | { type: 'error'; message: string }
   | { type: 'done'; ok: boolean; cancelled: boolean; message: string };
@@ -111,7 +111,7 @@ export interface LiveState {
   samples: number;
   history: QueuePoint[];
   progress?: Extract<LiveEvent, { type: 'progress' }>;
-  standbys: { name: string; replayLagMs?: number }[];
+  standbys: { name: string; replayLagMs?: number; replayLagBytes?: number }[];
   longTransactions: number;
   /** Human-readable lines, newest last (the panel's log). */
   log: string[];

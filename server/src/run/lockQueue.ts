@@ -21,6 +21,11 @@ export interface Standby {
   name: string;
   /** `replay_lag` in milliseconds; undefined while the standby has not replayed anything yet. */
   replayLagMs?: number;
+  /**
+   * WAL written here that the standby had not replayed at its last reply, in bytes (from
+   * `replay_lsn`); undefined when the server does not show it (no pg_read_all_stats).
+   */
+  replayLagBytes?: number;
 }
 
 /**
@@ -53,7 +58,8 @@ export const HOLDERS_QUERY = `
 
 export const STANDBYS_QUERY = `
   SELECT coalesce(application_name, client_addr::text, pid::text) AS name,
-         extract(epoch FROM replay_lag) * 1000 AS replay_lag_ms
+         extract(epoch FROM replay_lag) * 1000 AS replay_lag_ms,
+         pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END, replay_lsn) AS replay_lag_bytes
     FROM pg_stat_replication`;
 
 export function toSessionRow(r: Record<string, unknown>): SessionRow {

@@ -32,15 +32,27 @@ function progressLines(r: RunReport): string[] {
   return r.units.flatMap((u) => (u.progress ? [`${u.file}:${u.line} ${u.progress.step}: ${u.progress.percent} % of the table, ${u.progress.rowsChanged} rows changed`] : []));
 }
 
+function throttleLines(r: RunReport): string[] {
+  return r.units.flatMap((u) =>
+    u.throttles.map((t) => {
+      const paused = t.lagWaitMs === undefined ? '' : `; paused ${seconds(t.lagWaitMs)} until every standby was back under the lag limit`;
+      return `${u.file}:${u.line} throttled to batches of ${t.batchSize} rows, ${t.pauseMs} ms apart: ${t.reason}${paused}`;
+    }),
+  );
+}
+
 function lagLines(r: RunReport): string[] {
-  return r.standbys.map((s) => `standby ${s.name}: largest replay lag seen ${s.replayLagMs === undefined ? 'unknown' : seconds(s.replayLagMs)}`);
+  return r.standbys.map((s) => {
+    const bytes = s.replayLagBytes === undefined ? '' : `, ${s.replayLagBytes} bytes of WAL`;
+    return `standby ${s.name}: largest replay lag seen ${s.replayLagMs === undefined ? 'unknown' : seconds(s.replayLagMs)}${bytes}`;
+  });
 }
 
 export function renderRunText(r: RunReport): string {
   const rows = [HEADER, ...r.units.map(line)];
   const widths = HEADER.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const table = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
-  return [summary(r), '', ...table, ...(retryLines(r).length ? ['', ...retryLines(r)] : []), ...progressLines(r), ...lagLines(r)].join('\n') + '\n';
+  return [summary(r), '', ...table, ...(retryLines(r).length ? ['', ...retryLines(r)] : []), ...progressLines(r), ...throttleLines(r), ...lagLines(r)].join('\n') + '\n';
 }
 
 export function renderRunJson(r: RunReport): string {
@@ -59,6 +71,7 @@ export function renderRunMarkdown(r: RunReport): string {
     ...r.units.map((u) => `| ${line(u).map((c, i) => (i === 6 ? `\`${cell(c)}\`` : cell(c))).join(' | ')} |`),
     ...(retryLines(r).length ? ['', ...retryLines(r).map((l) => `- ${cell(l)}`)] : []),
     ...progressLines(r).map((l) => `- ${cell(l)}`),
+    ...throttleLines(r).map((l) => `- ${cell(l)}`),
     ...lagLines(r).map((l) => `- ${l}`),
   ].join('\n') + '\n';
 }

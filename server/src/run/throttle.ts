@@ -13,6 +13,11 @@ export interface ThrottleLimits {
   targetLockWaitMs: number;
   /** Replication lag above which batches shrink (and the run waits for the lag to come down). */
   maxLagMs: number;
+  /**
+   * The same limit in bytes of WAL not yet replayed (off when undefined). Unlike `replay_lag`, it
+   * drops to 0 at the first reply of a standby that caught up, and does not depend on the clock.
+   */
+  maxLagBytes?: number;
 }
 
 export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = { targetLockWaitMs: 200, maxLagMs: 5000 };
@@ -48,9 +53,11 @@ export class BatchThrottle {
   }
 
   /** What the last batch cost; a change when the next batches should run differently. */
-  afterBatch(seen: { queueWaitMs: number; lagMs: number }): ThrottleChange | undefined {
+  afterBatch(seen: { queueWaitMs: number; lagMs: number; lagBytes?: number }): ThrottleChange | undefined {
     const waits = seen.queueWaitMs > this.limits.targetLockWaitMs;
-    const lags = seen.lagMs > this.limits.maxLagMs;
+    const lagsMs = seen.lagMs > this.limits.maxLagMs;
+    const lagsBytes = lagOverBytes(seen.lagBytes ?? 0, this.limits);
+    const lags = lagsMs || lagsBytes;
     if (waits || lags) {
       this.clean = 0;
       const next = {
@@ -59,7 +66,8 @@ export class BatchThrottle {
       };
       const why = [
         waits ? `an application session waited ${seen.queueWaitMs} ms behind the batch (target ${this.limits.targetLockWaitMs} ms)` : '',
-        lags ? `replication lag ${seen.lagMs} ms (limit ${this.limits.maxLagMs} ms)` : '',
+        lagsMs ? `replication lag ${seen.lagMs} ms (limit ${this.limits.maxLagMs} ms)` : '',
+        lagsBytes ? `replication lag ${seen.lagBytes} bytes of WAL (limit ${this.limits.maxLagBytes} bytes)` : '',
       ].filter(Boolean);
       return this.change(next, why.join('; '), lags);
     }
@@ -79,6 +87,11 @@ export class BatchThrottle {
     this.current = next;
     return { ...next, reason, waitForLag };
   }
+}
+
+/** Is a standby's byte lag over the limit (never, when the limit is off)? */
+export function lagOverBytes(bytes: number, limits: ThrottleLimits): boolean {
+  return limits.maxLagBytes !== undefined && bytes > limits.maxLagBytes;
 }
 
 const ARGUMENTS = /batch_size\s*=>\s*(\d+)\s*,\s*pause_ms\s*=>\s*(\d+)/i;

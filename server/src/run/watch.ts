@@ -88,6 +88,7 @@ export class LockWatch {
     const standbys: Standby[] = (await this.client.query(STANDBYS_QUERY)).rows.map((r) => ({
       name: String(r.name),
       replayLagMs: r.replay_lag_ms === null ? undefined : Math.round(Number(r.replay_lag_ms)),
+      replayLagBytes: r.replay_lag_bytes === null ? undefined : Math.max(0, Number(r.replay_lag_bytes)),
     }));
     const byPid = new Map(sessions.map((s) => [s.pid, s]));
     const guarded = sessions.filter(this.guards).map((session) => ({

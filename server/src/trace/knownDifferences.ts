@@ -116,10 +116,10 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
 
 /** Tables referenced by the foreign keys an ALTER TABLE adds. */
 function referencedByAddedKeys(stmt: AstNode): string[] {
+  // ADD CONSTRAINT … FOREIGN KEY, and ADD COLUMN … REFERENCES (checked when the column has a default).
   return list(inner(stmt).cmds)
     .map((c) => as(c, 'AlterTableCmd'))
-    .filter((c) => c?.subtype === 'AT_AddConstraint')
-    .map((c) => as(c!.def, 'Constraint'))
+    .flatMap((c) => (c?.subtype === 'AT_AddConstraint' ? [as(c.def, 'Constraint')] : c?.subtype === 'AT_AddColumn' ? list(as(c.def, 'ColumnDef')?.constraints).map((k) => as(k, 'Constraint')) : []))
     .filter((con) => con?.contype === 'CONSTR_FOREIGN' && con.pktable)
     .map((con) => baseName(rangeVarName(con!.pktable)));
 }

@@ -341,3 +341,86 @@ describe('lock model: gaps found tracing crates.io, hatchet and UPchieve (docs/t
     assert.match(stmt.locks.notes.join(' '), /t may exist on scans: code Lockstep does not read/);
   });
 });
+
+describe('lock model: CREATE FUNCTION / PROCEDURE … LANGUAGE sql analyses its body (crates.io, docs/trace.md)', () => {
+  const writes = "CREATE FUNCTION rebuild(int) RETURNS void LANGUAGE sql AS $$ INSERT INTO users (id) VALUES ($1); DELETE FROM reporting.daily WHERE day < now() $$;";
+
+  it('locks the relations the body writes ROW EXCLUSIVE and those it reads ACCESS SHARE, without reading them', () => {
+    assert.deepEqual(last(writes).observable, { locks: { users: 'RowExclusiveLock', daily: 'RowExclusiveLock' }, rewritten: [], scanned: [] });
+    const reads = last('CREATE FUNCTION n() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM users u JOIN reporting.weekly w ON true $$;');
+    assert.deepEqual(reads.observable.locks, { users: 'AccessShareLock', weekly: 'AccessShareLock' });
+    assert.match(reads.stmt.locks.notes.join(' '), /SQL body is analysed when the routine is created/);
+  });
+
+  it('FOR UPDATE locks ROW SHARE; a data-modifying CTE writes; a CTE name is no relation; a view opens its tables too', () => {
+    assert.deepEqual(last('CREATE FUNCTION l(int) RETURNS int LANGUAGE sql AS $$ SELECT id FROM users WHERE id = $1 FOR UPDATE $$;').observable.locks, { users: 'RowShareLock' });
+    const cte = 'CREATE FUNCTION p() RETURNS bigint LANGUAGE sql AS $$ WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone $$;';
+    assert.deepEqual(last(cte).observable.locks, { users: 'RowExclusiveLock' });
+    const view = 'CREATE VIEW named AS SELECT id, name FROM users;\nCREATE PROCEDURE v() LANGUAGE sql AS $$ SELECT count(*) FROM named $$;';
+    assert.deepEqual(last(view).observable.locks, { named: 'AccessShareLock', users: 'AccessShareLock' });
+  });
+
+  it('check_function_bodies = off skips a string body (session, SET LOCAL in its transaction, or the routine\'s own SET), never BEGIN ATOMIC', () => {
+    assert.deepEqual(last(`SET check_function_bodies = false;\n${writes}`).observable.locks, {});
+    assert.deepEqual(last(`BEGIN;\nSET LOCAL check_function_bodies TO off;\n${writes}`).observable.locks, {});
+    // SET LOCAL ends with its transaction; RESET turns it back on.
+    assert.deepEqual(Object.keys(last(`BEGIN;\nSET LOCAL check_function_bodies = off;\nCOMMIT;\n${writes}`).observable.locks).sort(), ['daily', 'users']);
+    assert.deepEqual(Object.keys(last(`SET check_function_bodies = off;\nRESET check_function_bodies;\n${writes}`).observable.locks).sort(), ['daily', 'users']);
+    assert.deepEqual(last('CREATE FUNCTION u() RETURNS bigint LANGUAGE sql SET check_function_bodies = off AS $$ SELECT count(*) FROM users $$;').observable.locks, {});
+    const atomic = "SET check_function_bodies = off;\nCREATE PROCEDURE close() LANGUAGE sql BEGIN ATOMIC UPDATE users SET name = 'x'; END;";
+    assert.deepEqual(last(atomic).observable.locks, { users: 'RowExclusiveLock' });
+  });
+
+  it('a polymorphic argument, or a body in another language, opens nothing at creation', () => {
+    assert.deepEqual(last('CREATE FUNCTION o(anyelement) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM users $$;').observable.locks, {});
+    assert.deepEqual(last('CREATE FUNCTION q() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM users); END $$;').observable.locks, {});
+  });
+});
+
+describe('lock model: gaps found tracing UPchieve (docs/trace.md, fourth session)', () => {
+  it('PRIMARY KEY UNIQUE on one column builds one index (the primary key\'s); an unnamed key takes a duplicate\'s name', () => {
+    const table = 'CREATE TABLE st (code varchar(2) PRIMARY KEY NOT NULL UNIQUE, name text UNIQUE);';
+    assert.deepEqual(last(table).observable.locks, { st: 'AccessExclusiveLock', st_pkey: 'AccessExclusiveLock', st_name_key: 'AccessExclusiveLock' });
+    assert.deepEqual(last(`${table}\nDROP TABLE st;`).observable.locks, { st: 'AccessExclusiveLock', st_pkey: 'AccessExclusiveLock', st_name_key: 'AccessExclusiveLock' });
+    assert.deepEqual(last('CREATE TABLE codes (code int UNIQUE, CONSTRAINT codes_code_named UNIQUE (code));').observable.locks, { codes: 'AccessExclusiveLock', codes_code_named: 'AccessExclusiveLock' });
+  });
+
+  it('CREATE TABLE IF NOT EXISTS over a known table takes no lock and leaves its definition as it was', () => {
+    const { stmt, observable } = last('CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY REFERENCES reporting.daily (day));');
+    assert.deepEqual(observable.locks, {});
+    assert.match(stmt.locks.notes.join(' '), /users already exists: IF NOT EXISTS skips/);
+    const drop = last('CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY);\nDROP TABLE users CASCADE;').observable.locks;
+    assert.equal(drop.users_name_idx, 'AccessExclusiveLock');
+    // Another schema's table of that name is not assumed to be the same one.
+    assert.equal(last('CREATE TABLE IF NOT EXISTS reporting.users (id int);').observable.locks.users, 'AccessExclusiveLock');
+  });
+
+  it('DROP TABLE … CASCADE drops the other tables\' foreign keys to it (ACCESS EXCLUSIVE on each), and they are gone afterwards', () => {
+    const sql = 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int, a_id int REFERENCES a (id));\n';
+    assert.deepEqual(last(`${sql}DROP TABLE a CASCADE;`).observable.locks, { a: 'AccessExclusiveLock', a_pkey: 'AccessExclusiveLock', b: 'AccessExclusiveLock' });
+    assert.deepEqual(last(`${sql}DROP TABLE a CASCADE;\nCREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO b (id, a_id) VALUES (1, 1);`).observable.locks, { b: 'RowExclusiveLock' });
+  });
+
+  it('a generated foreign-key name is cut to 63 bytes, so DROP CONSTRAINT IF EXISTS finds it', () => {
+    const sql = `CREATE TABLE survey_questions_response_choices (id int);
+CREATE TABLE surveys_survey_questions (id int PRIMARY KEY);
+ALTER TABLE survey_questions_response_choices ADD COLUMN IF NOT EXISTS surveys_survey_question_id integer REFERENCES surveys_survey_questions (id);
+ALTER TABLE survey_questions_response_choices DROP CONSTRAINT IF EXISTS survey_questions_response_choic_surveys_survey_question_id_fkey;`;
+    assert.deepEqual(last(sql).observable.locks, { survey_questions_response_choices: 'AccessExclusiveLock', surveys_survey_questions: 'AccessExclusiveLock' });
+  });
+
+  it('ADD COLUMN … REFERENCES with a default (even DEFAULT NULL) checks the key over every row; without one it reads nothing', () => {
+    const table = 'CREATE TABLE s (id int PRIMARY KEY);\n';
+    assert.deepEqual(last(`${table}ALTER TABLE s ADD COLUMN u int REFERENCES users (id);`).observable.scanned, []);
+    // Every key is NULL: the referenced table is never read.
+    assert.deepEqual(last(`${table}ALTER TABLE s ADD COLUMN u int REFERENCES users (id) DEFAULT NULL;`).observable.scanned, ['s']);
+    assert.deepEqual(last(`${table}ALTER TABLE s ADD COLUMN u int DEFAULT 1 REFERENCES users (id);`).observable.scanned, ['s', 'users']);
+  });
+
+  it('system catalogs are outside the model: a view over pg_class or information_schema locks only itself', () => {
+    const view = "CREATE VIEW comments AS SELECT c.relname, d.description FROM pg_class c JOIN pg_catalog.pg_description d ON d.objoid = c.oid JOIN information_schema.columns i ON i.table_name = c.relname;";
+    assert.deepEqual(last(view).observable.locks, { comments: 'AccessExclusiveLock' });
+    // A table the migrations made keeps its locks, whatever its name.
+    assert.deepEqual(last('CREATE TABLE pg_things (id int);\nCREATE VIEW things AS SELECT id FROM pg_things;').observable.locks, { things: 'AccessExclusiveLock', pg_things: 'AccessShareLock' });
+  });
+});

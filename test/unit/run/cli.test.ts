@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIO } from '../../../server/src/cli/run';
-import { parseDuration } from '../../../server/src/cli/guardArgs';
+import { parseDuration, parseSize } from '../../../server/src/cli/guardArgs';
 
 async function cli(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -68,6 +68,8 @@ describe('lockstep run / watch (CLI, no database)', function () {
     assert.match((await cli(dir, 'run', '--retries', '-1', 'change.sql')).stderr, /--retries must be a whole number/);
     assert.match((await cli(dir, 'watch', '--max-queue', 'x')).stderr, /--max-queue must be a whole number, got "x"/);
     assert.match((await cli(dir, 'watch', 'flyway', 'migrate')).stderr, /put the command to run after --/);
+    assert.match((await cli(dir, 'run', '--max-lag-bytes', '16 MiB', 'change.sql')).stderr, /--max-lag-bytes must be a size such as 16MB, 512kB or 65536, got "16 MiB"/);
+    assert.deepEqual([parseSize('16MB'), parseSize('512kB'), parseSize('1GB'), parseSize('4096'), parseSize('0.5MB'), parseSize('16mb')], [16 * 1024 ** 2, 512 * 1024, 1024 ** 3, 4096, undefined, undefined]);
     assert.deepEqual([parseDuration('2s'), parseDuration('1.5s'), parseDuration('250ms'), parseDuration('40'), parseDuration('2 min')], [2000, 1500, 250, 40, undefined]);
   });
 });

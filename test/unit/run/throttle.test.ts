@@ -20,6 +20,14 @@ describe('adaptive throttling of a backfill', () => {
     assert.match(change!.reason, /replication lag 6000 ms \(limit 5000 ms\)/);
   });
 
+  it('WAL not yet replayed over --max-lag-bytes also waits for the lag; without that limit, bytes are ignored', () => {
+    const withBytes = new BatchThrottle({ batchSize: 100, pauseMs: 0 }, { ...limits, maxLagBytes: 1024 * 1024 });
+    assert.equal(withBytes.afterBatch({ queueWaitMs: 0, lagMs: 0, lagBytes: 1024 * 1024 }), undefined, 'at the limit is not over it');
+    const change = withBytes.afterBatch({ queueWaitMs: 0, lagMs: 0, lagBytes: 3_000_000 });
+    assert.deepEqual(change, { batchSize: 50, pauseMs: 100, waitForLag: true, reason: 'replication lag 3000000 bytes of WAL (limit 1048576 bytes)' });
+    assert.equal(new BatchThrottle({ batchSize: 100, pauseMs: 0 }, limits).afterBatch({ queueWaitMs: 0, lagMs: 0, lagBytes: 1e12 }), undefined);
+  });
+
   it('steps back after CLEAN_TO_RECOVER clean batches, never past the scaffolded size and pause', () => {
     const t = new BatchThrottle({ batchSize: 500, pauseMs: 100 }, limits);
     t.afterBatch({ queueWaitMs: 900, lagMs: 0 });

@@ -137,12 +137,14 @@ describe('lockstep scaffold (CLI)', function () {
     assertNoStackTrace(db.stderr);
   });
 
-  it('runs from the bundle, finding primary-key dependents on embedded PostgreSQL', () => {
+  it('runs from the bundle, finding primary-key dependents on embedded PostgreSQL', function () {
+    this.timeout(300_000);
     ensureBuilt();
     mkdirSync(join(dir, 'migrations'));
     writeFileSync(join(dir, 'migrations/001_init.sql'), 'CREATE TABLE users (id serial PRIMARY KEY);\nCREATE TABLE orders (id bigserial PRIMARY KEY, user_id int);\n');
     writeFileSync(join(dir, 'migrations/002_fk.sql'), 'ALTER TABLE orders ADD CONSTRAINT orders_owner FOREIGN KEY (user_id) REFERENCES users (id);\n');
-    const r = runDist(['scaffold', 'change-primary-key', '--table', 'users', '--to', 'bigint'], { cwd: dir });
+    // PGlite's start-up is CPU-bound: give the spawn a ceiling a starved machine still meets.
+    const r = runDist(['scaffold', 'change-primary-key', '--table', 'users', '--to', 'bigint'], { cwd: dir, timeout: 240_000 });
     assertNoStackTrace(r.stderr);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /schema from 2 earlier migrations replayed into embedded PostgreSQL/);

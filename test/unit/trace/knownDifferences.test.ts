@@ -53,6 +53,12 @@ INSERT INTO users (name) VALUES ('a'), ('b');`;
     assert.deepEqual(fk[1].explained, ['fk-check-rows']);
   });
 
+  it('fk-check-rows: ADD COLUMN … REFERENCES with a default checks the key, but on an empty table never reads the referenced table', async () => {
+    const [s] = await traceAll('ALTER TABLE orders ADD COLUMN buyer_id int DEFAULT 1 REFERENCES users (id);', 'fk_column');
+    assert.ok(s.differences.includes('users: the model predicted a scan, none was observed'), s.differences.join('\n'));
+    assert.deepEqual(s.explained, ['fk-check-rows']);
+  });
+
   it('a difference in DDL is never explained away', async () => {
     const s = await trace('ALTER TABLE users ADD COLUMN c int;', 'ddl');
     assert.equal(s.agrees, true);
