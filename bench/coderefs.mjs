@@ -15,6 +15,8 @@ import { Worker } from 'node:worker_threads';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = join(REPO, 'dist/coderefsWorker.js');
+// The language server's limits (server/src/coderefs/protocol.ts, WORKER_RESOURCE_LIMITS).
+const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 };
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -90,7 +92,7 @@ async function main() {
     const rssBefore = process.memoryUsage().rss;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const worker = new Worker(WORKER, { workerData: { roots: [root] } });
+    const worker = new Worker(WORKER, { workerData: { roots: [root] }, resourceLimits: WORKER_RESOURCE_LIMITS });
     const next = () => new Promise((resolveMessage, reject) => {
       const onError = (err) => {
         worker.off('message', onMessage);
@@ -104,12 +106,24 @@ async function main() {
       worker.once('message', onMessage);
       worker.once('error', onError);
     });
-    const ready = await next();
+    // The first index arrives in `batch` messages, then `ready` with the rest (as the server takes it).
+    // Kept, as the language server keeps them, so the memory figure includes the server's copy.
+    const kept = [];
+    let refs = 0;
+    let ready;
+    for (;;) {
+      const m = await next();
+      kept.push(m.files);
+      refs += m.files.reduce((n, f) => n + f.references.length, 0);
+      if (m.type === 'ready') {
+        ready = m;
+        break;
+      }
+    }
     const firstMs = performance.now() - started;
     // The worker is a thread of this process: its CPU time is in the process's (user + system).
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    const refs = ready.files.reduce((n, f) => n + f.references.length, 0);
     const rssReady = process.memoryUsage().rss;
 
     // One-file edits, as the client reports them: rewrite the file, announce it, wait for its references.
@@ -125,6 +139,7 @@ async function main() {
       if (m.type !== 'updated' || m.files[0]?.references.length === 0) throw new Error(`edit ${k}: unexpected answer ${JSON.stringify(m).slice(0, 200)}`);
     }
     const peakRss = process.resourceUsage().maxRSS * 1024;
+    if (kept.length === 0) throw new Error('nothing received');
     await worker.terminate();
 
     // What a grep script does on the same tree: every line naming one column.

@@ -28,11 +28,16 @@ export function percentile(values, p) {
 }
 
 /**
- * @param {{ repo: string, workDir: string, edits: number, lines: number, editKind: keyof EDITS, debounceMs?: number }} options
- * `debounceMs` undefined keeps the server's own default typing pause.
+ * @param {{ repo: string, workDir: string, edits: number, lines: number, editKind: keyof EDITS, debounceMs?: number, server?: [string, string[]] }} options
+ * `debounceMs` undefined keeps the server's own default typing pause. `server`: another language
+ * server to drive the same way (`squawk server`); default Lockstep's dist/server.js.
+ * Returns `readyMs` (spawn → first diagnostics of the opened file) and `openMs` (didOpen → them).
  */
-export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs }) {
-  const server = spawn(process.execPath, [join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs, server: command }) {
+  const lockstep = command === undefined;
+  const spawnedAt = performance.now();
+  const [exe, args] = command ?? [process.execPath, [join(repo, 'dist/server.js'), '--stdio']];
+  const server = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let serverErr = '';
   server.stderr.on('data', (d) => (serverErr = (serverErr + d).slice(-4000)));
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
@@ -40,9 +45,11 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
   const waiting = new Map(); // version → resolve(receivedAt)
   connection.onNotification('textDocument/publishDiagnostics', (params) => {
     const receivedAt = performance.now();
-    const resolveWait = waiting.get(params.version);
+    // A server that does not version its diagnostics (squawk) answers the oldest edit waiting.
+    const key = params.version ?? waiting.keys().next().value;
+    const resolveWait = waiting.get(key);
     if (resolveWait) {
-      waiting.delete(params.version);
+      waiting.delete(key);
       resolveWait({ receivedAt, count: params.diagnostics.length });
     }
   });
@@ -62,7 +69,8 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
 
   try {
     const rootUri = pathToFileURL(workDir).href;
-    await connection.sendRequest('initialize', {
+    const uri = pathToFileURL(join(workDir, 'V1__bench.sql')).href;
+    const init = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
@@ -70,15 +78,20 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
       initializationOptions: debounceMs === undefined ? {} : { debounceMs },
     });
     await connection.sendNotification('initialized', {});
+    // squawk's server publishes nothing: the client pulls (textDocument/diagnostic) after each change.
+    const pull = !lockstep && Boolean(init?.capabilities?.diagnosticProvider);
+    const pulled = async () => {
+      const report = await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+      return { receivedAt: performance.now(), count: report?.items?.length ?? 0 };
+    };
 
     const { text, lines: source, editable: editableByKind } = generateMigration(lines);
     const editable = editableByKind[editKind];
-    const uri = pathToFileURL(join(workDir, 'V1__bench.sql')).href;
     let version = 1;
-    const opened = diagnosticsFor(version);
+    const opened = pull ? undefined : diagnosticsFor(version);
     const openSentAt = performance.now();
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version, text } });
-    const first = await opened;
+    const first = await (opened ?? pulled());
     const openMs = first.receivedAt - openSentAt;
 
     const next = random(42);
@@ -90,19 +103,19 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
       if (after === before) throw new Error(`edit ${n} changed nothing on line ${line}`);
       source[line] = after;
       version++;
-      const published = diagnosticsFor(version);
+      const published = pull ? undefined : diagnosticsFor(version);
       const sentAt = performance.now();
       await connection.sendNotification('textDocument/didChange', {
         textDocument: { uri, version },
         contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: before.length } }, text: after }],
       });
-      const { receivedAt, count } = await published;
-      if (count !== first.count) throw new Error(`edit ${n} changed the diagnostics count (${first.count} → ${count}); the edit is not neutral`);
+      const { receivedAt, count } = await (published ?? pulled());
+      if (lockstep && count !== first.count) throw new Error(`edit ${n} changed the diagnostics count (${first.count} → ${count}); the edit is not neutral`);
       latencies.push(receivedAt - sentAt);
     }
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
-    return { openMs, diagnostics: first.count, latencies };
+    return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, latencies };
   } finally {
     connection.dispose();
     server.kill();

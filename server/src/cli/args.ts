@@ -30,6 +30,8 @@ export interface LintArgs {
   code?: string[];
   /** `--code-ref <git-ref>`: …against the code of this revision, read from git without a checkout. */
   codeRef?: string;
+  /** `--no-code`: no still-referenced check (by default: against the git repository of the migrations). */
+  noCode?: boolean;
 }
 
 export type ParsedArgs = LintArgs | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
@@ -69,11 +71,14 @@ Options:
                             new NOT NULL/CHECK/FOREIGN KEY) against the
                             application code in this folder (repeatable): the
                             still-referenced rule lists every place that uses
-                            what they remove (docs/code-references.md)
+                            what they remove (docs/code-references.md).
+                            Default: the git repository of the migrations, read
+                            only when they hold a contract statement
   --code-ref <git-ref>      the same against the code of another revision (the
                             version still deployed), read from the git
                             repository of --code (default: of the working
                             folder) without a checkout
+  --no-code                 no check against the application code
   --docs-base-url <url>     link each rule's docs page under this URL (also
                             LOCKSTEP_DOCS_BASE_URL) instead of the installed
                             package's files, for reports read elsewhere
@@ -116,6 +121,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (name === '--staged') {
       if (eq > 0) return error(`${name} takes no value`);
       args.staged = true;
+      continue;
+    }
+    if (name === '--no-code') {
+      if (eq > 0) return error(`${name} takes no value`);
+      args.noCode = true;
       continue;
     }
     if (name === '--no-history') {
@@ -174,6 +184,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (changedOnly && args.operands.includes('-')) return error('--changed-since and --staged read files from git, not standard input');
   if (changedOnly && args.operands.length === 0) args.operands.push('.');
   if (args.operands.length === 0) return error('no files given; try: lockstep lint migrations/');
+  if (args.noCode && (args.code || args.codeRef !== undefined)) return error('--no-code cannot be combined with --code or --code-ref');
   if (args.fix && args.operands.includes('-')) return error('--fix rewrites files in place, so it cannot read standard input');
   return args;
 }

@@ -1,4 +1,4 @@
-/** The code index the CLI builds for `lint --code` / `--code-ref` and `refs`. */
+/** The code index the CLI builds for `lint` (by default, or `--code` / `--code-ref`) and `refs`. */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CodeScanSettings } from '../coderefs/files';
@@ -14,11 +14,52 @@ export interface CodeOptions {
   settings?: CodeScanSettings;
 }
 
+let builds = 0;
+
+/** How many code indexes this process has built (the tests' proof that a lint without contract statements reads no code). */
+export function codeIndexBuilds(): number {
+  return builds;
+}
+
 export async function loadCodeIndex(o: CodeOptions): Promise<ReferenceLookup> {
   const dirs = o.dirs.map((d) => resolve(o.cwd, d));
   for (const d of dirs) if (!existsSync(d) || !statSync(d).isDirectory()) throw new Error(`--code ${d}: not a folder`);
+  builds++;
   if (o.ref) return referencesAtRevision(dirs[0] ?? o.cwd, o.ref, o.settings);
   return CodeIndex.build(dirs.length ? dirs : [defaultRoot(o.cwd)], o.settings);
+}
+
+/**
+ * `lint` without `--code`: the git repository holding `dir` (the migrations), indexed on the first
+ * lookup, which only a contract statement makes. Undefined outside a git repository. The caller has
+ * completed initEngine() with the host grammars.
+ */
+export function repositoryCodeIndex(dir: string, settings?: CodeScanSettings): ReferenceLookup | undefined {
+  let root: string;
+  try {
+    root = gitTopLevel(dir);
+  } catch {
+    return undefined;
+  }
+  let index: CodeIndex | undefined;
+  return {
+    lookup(table, column) {
+      if (!index) {
+        builds++;
+        index = CodeIndex.scan([root], settings);
+      }
+      return index.lookup(table, column);
+    },
+  };
+}
+
+/**
+ * Could this SQL hold a contract statement? Every kind is an ALTER TABLE (renames, type changes, new
+ * NOT NULL / CHECK / FOREIGN KEY, dropped columns) or a DROP, so a file naming neither (one that only
+ * creates things) costs nothing.
+ */
+export function mayHoldContract(sql: string): boolean {
+  return /\b(?:alter|drop)\b/i.test(sql);
 }
 
 function defaultRoot(cwd: string): string {

@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { runCli, type CliIO } from './run';
+import { isLintWorker, runLintWorker } from './lintPool';
 import { isSubcommand } from './commandNames';
 import { keepProjectFactsForTheRun } from '../document/projectFacts';
 
@@ -46,7 +47,10 @@ function processIO(): CliIO {
   };
 }
 
-if (require.main === module) {
+if (isLintWorker()) {
+  // A thread of `lockstep lint`'s pool (lintPool.ts) runs this same bundle.
+  void runLintWorker();
+} else if (require.main === module) {
   // `lockstep lint … | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -56,11 +56,11 @@ export const refsCommand: Subcommand = {
     const refs = index.lookup(table, column).references;
     const target = column === undefined ? table : `${table}.${column}`;
     if (format === 'json') {
-      const rows = refs.map((r) => ({ path: r.path, line: r.line, column: r.column1, endLine: r.endLine, endColumn: r.endColumn1, table: r.table, ...(r.column !== undefined ? { column_name: r.column } : {}), access: r.access, everyColumn: !!r.everyColumn, source: r.source, description: describeReference(r), excerpt: r.excerpt }));
+      const rows = refs.map((r) => ({ path: r.path, line: r.line, column: r.column1, endLine: r.endLine, endColumn: r.endColumn1, table: r.table, ...(r.column !== undefined ? { column_name: r.column } : {}), access: r.access, everyColumn: !!r.everyColumn, source: r.source, description: describeReference(r), excerpt: r.excerpt ?? '' }));
       io.writeOut(`${JSON.stringify({ version: 1, target, references: rows }, null, 2)}\n`);
     } else if (refs.length === 0) io.writeOut(`No code uses ${target}.\n`);
     else {
-      for (const r of refs) io.writeOut(`${r.path}:${r.line}:${r.column1}: ${describeReference(r)}\n    ${r.excerpt}\n`);
+      for (const r of refs) io.writeOut(`${r.path}:${r.line}:${r.column1}: ${describeReference(r)}\n    ${r.excerpt ?? ''}\n`);
       io.writeOut(`${refs.length} reference${refs.length === 1 ? '' : 's'} to ${target}.\n`);
     }
     return refs.length > 0 ? 1 : 0;

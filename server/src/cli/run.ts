@@ -5,7 +5,7 @@
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import type { Subcommand } from './commands';
 import { isSubcommand, SUBCOMMAND_NAMES, type SubcommandName } from './commandNames';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
 import { isHostPath } from '../frameworks/registry';
@@ -14,9 +14,10 @@ import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands } from './files';
 import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
-import { loadCodeIndex } from './codeIndex';
+import { loadCodeIndex, mayHoldContract, repositoryCodeIndex } from './codeIndex';
 import type { ReferenceLookup } from '../coderefs/index';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
+import { lintInPool, lintThreads } from './lintPool';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
 import { decodeSource, readSource } from './source';
@@ -130,10 +131,15 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   }
 
   let outcomes: LintOutcome[] = [];
+  // No --code: the git repository of the migrations, if one of them may hold a contract statement
+  // (codeIndex.ts). LOCKSTEP_NO_CODE=1 is --no-code for a whole environment (this repository's tests).
+  const noCode = args.noCode || io.env.LOCKSTEP_NO_CODE === '1';
+  const defaultCode = !args.code && !args.codeRef && !noCode && jobs.some(mayNeedCode);
+  let hostGrammars = false;
   if (jobs.length > 0) {
     try {
       // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
-      const hostGrammars = Boolean(args.code || args.codeRef) || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
+      hostGrammars = Boolean(args.code || args.codeRef) || defaultCode || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
       await initEngine({ hostGrammars });
     } catch (err) {
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -148,10 +154,19 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
         io.writeErr(`lockstep: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
         return EXIT_USAGE;
       }
+    } else if (defaultCode) {
+      const first = jobs.find((j) => j.absolutePath)?.absolutePath;
+      const code = repositoryCodeIndex(first ? dirname(first) : io.cwd, jobs[0].config.codeScan);
+      const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
+      if (code) for (const job of jobs) job.code = withoutFiles(code, linted);
     }
-    // One thread: worker threads were measured slower on the 2-core target (each re-initialises
-    // the parser and warms up the JIT), see BENCHMARKS.md.
-    for (const job of jobs) {
+    // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
+    const threads = args.fix ? 1 : lintThreads(io.env);
+    const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
+    // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
+    if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
+    if (pooled) outcomes = pooled.outcomes;
+    else for (const job of jobs) {
       let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       outcomes.push(lintSource(job, source));
@@ -208,6 +223,16 @@ function subcommandHelp(): string {
 }
 
 /** The migrations being linted are never "code that uses" what they change. */
+/** Standard input and framework migrations are not pre-read: they may hold one. */
+function mayNeedCode(job: LintJob): boolean {
+  if (!job.absolutePath || (job.enginePath !== undefined && isHostPath(job.enginePath))) return true;
+  try {
+    return mayHoldContract(readFileSync(job.absolutePath, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 function withoutFiles(code: ReferenceLookup, files: Set<string>): ReferenceLookup {
   return {
     lookup(table, column) {

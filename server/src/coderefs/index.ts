@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { initEngine } from '../engine';
 import { SOURCES } from './sources';
 import { lineOf, lineStarts } from './text';
-import type { CodeReference, RawReference } from './types';
+import type { CodeReference, LocatedReference, RawReference } from './types';
 import { listCodeFiles, scanFilter, type CodeScanSettings } from './files';
 
 /** What `lookup` returns: references to the table, or to the column (with the "every column" ones). */
@@ -34,19 +34,13 @@ export class CodeIndex {
   /** Read every file of the roots. Needs the SQL parser and grammars (initEngine), which it awaits. */
   static async build(roots: string[], settings?: CodeScanSettings): Promise<CodeIndex> {
     await initEngine();
+    return CodeIndex.scan(roots, settings);
+  }
+
+  /** `build` once initEngine() (with the host grammars, which the model sources need) has completed. */
+  static scan(roots: string[], settings?: CodeScanSettings): CodeIndex {
     const index = new CodeIndex(roots, settings);
-    for (const root of roots) {
-      for (const rel of listCodeFiles(root, settings)) {
-        const abs = join(root, rel);
-        let text: string;
-        try {
-          text = readFileSync(abs, 'utf8');
-        } catch {
-          continue;
-        }
-        index.setFile(abs, text, rel);
-      }
-    }
+    for (const { file, references } of scanReferences(roots, settings)) index.byFile.set(file, references);
     return index;
   }
 
@@ -66,25 +60,15 @@ export class CodeIndex {
     return undefined;
   }
 
-  /** (Re)index one file from its text; `rel` (relative to its root) decides which sources read it. */
-  setFile(absPath: string, text: string, rel = absPath): void {
-    const refs = extractReferences(text, rel, absPath);
-    if (refs.length > 0) this.byFile.set(absPath, refs);
-    else this.byFile.delete(absPath);
-    this.byTable = undefined;
-  }
-
   /** Re-read one file from disk after a change; a file that is gone or not covered is dropped. */
   updateFromDisk(absPath: string): void {
     const rel = this.covers(absPath);
-    let text: string | undefined;
-    try {
-      text = rel !== undefined ? readFileSync(absPath, 'utf8') : undefined;
-    } catch {
-      text = undefined;
-    }
-    if (text === undefined || rel === undefined) this.removeFile(absPath);
-    else this.setFile(absPath, text, rel);
+    const refs = rel === undefined ? undefined : readReferences(absPath, rel);
+    if (refs === undefined) this.removeFile(absPath);
+    else if (refs.length > 0) {
+      this.byFile.set(absPath, refs);
+      this.byTable = undefined;
+    } else this.removeFile(absPath);
   }
 
   removeFile(absPath: string): void {
@@ -96,7 +80,7 @@ export class CodeIndex {
     return this.byFile.get(absPath) ?? [];
   }
 
-  /** Every reference, file by file (for the worker to ship to the language server). */
+  /** Every reference, file by file. */
   all(): CodeReference[] {
     return [...this.byFile.values()].flat();
   }
@@ -128,6 +112,46 @@ export function referencesOf(files: { path: string; text: string }[]): Reference
   return new ReferenceSet(files.flatMap((f) => extractReferences(f.text, f.path, f.path)));
 }
 
+/** Larger files are generated bundles or data dumps, not code someone edits: skipped (a bounded heap for the worker). */
+export const MAX_CODE_FILE_BYTES = 2 * 1024 * 1024;
+
+/** One file's references, read from disk (without excerpts: what the worker ships); undefined when it cannot be read. */
+export function readLocated(absPath: string, rel: string, excerpts = false): LocatedReference[] | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absPath);
+  } catch {
+    return undefined;
+  }
+  return bytes.length > MAX_CODE_FILE_BYTES ? [] : locateReferences(bytes.toString('utf8'), rel, excerpts);
+}
+
+/** One file's references, read from disk; undefined when it cannot be read. */
+export function readReferences(absPath: string, rel: string): CodeReference[] | undefined {
+  return readLocated(absPath, rel, true)?.map((r) => Object.assign(r, { file: absPath, path: rel }));
+}
+
+/**
+ * The references of every code file of the roots (a file belongs to the first root that holds it),
+ * file by file, keeping none: the worker ships them as they come, `CodeIndex.build` keeps them.
+ */
+export function* scanReferences<R extends LocatedReference = CodeReference>(
+  roots: string[],
+  settings?: CodeScanSettings,
+  read: (file: string, rel: string) => R[] | undefined = readReferences as never,
+): Generator<{ file: string; path: string; references: R[] }> {
+  const seen = new Set<string>();
+  for (const root of roots) {
+    for (const rel of listCodeFiles(root, settings)) {
+      const file = join(root, rel);
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const references = read(file, rel);
+      if (references?.length) yield { file, path: rel, references };
+    }
+  }
+}
+
 /** What the rule needs of an index: `CodeIndex` or `ReferenceSet`. */
 export interface ReferenceLookup {
   lookup(table: string, column?: string): Lookup;
@@ -146,41 +170,54 @@ function groupByTable(refs: CodeReference[]): Map<string, CodeReference[]> {
 function lookupIn(byTable: Map<string, CodeReference[]>, table: string, column?: string): CodeReference[] {
   const refs = byTable.get(table) ?? [];
   if (column === undefined) return refs;
-  return refs.filter((r) => r.column === column || (r.everyColumn && !r.exceptColumns?.includes(column)));
+  return refs.filter((r) => usesColumn(r, column));
+}
+
+/** Whether a reference to its table uses `column`: names it, or uses every column and does not ignore it. */
+export function usesColumn(r: Pick<RawReference, 'column' | 'everyColumn' | 'exceptColumns'>, column: string): boolean {
+  return r.column === column || (!!r.everyColumn && !r.exceptColumns?.includes(column));
 }
 
 /** Run every source that accepts the file; never throws (a source that fails yields nothing for this file). */
 export function extractReferences(text: string, rel: string, absPath: string): CodeReference[] {
+  return locateReferences(text, rel, true).map((r) => Object.assign(r, { file: absPath, path: rel }));
+}
+
+/** The references of one file with their lines and columns; `excerpts`: with the source line of each (for `lockstep refs`). */
+export function locateReferences(text: string, rel: string, excerpts: boolean): LocatedReference[] {
   const raw: RawReference[] = [];
   for (const source of SOURCES) {
     if (!source.accepts(rel)) continue;
     try {
-      raw.push(...source.extract(text, rel));
+      for (const r of source.extract(text, rel)) raw.push(r);
     } catch {
       // A source bug must not take the index down; the file simply yields nothing from that source.
     }
   }
   if (raw.length === 0) return [];
-  const starts = lineStarts(text);
+  raw.sort((a, b) => a.start - b.start);
+  const starts = lineStarts(text, raw.reduce((max, r) => Math.max(max, r.end), 0));
   const seen = new Set<string>();
-  const out: CodeReference[] = [];
-  for (const r of raw.sort((a, b) => a.start - b.start)) {
+  const lines = new Map<number, string>();
+  const out: LocatedReference[] = [];
+  for (const r of raw) {
     const key = `${r.start}|${r.end}|${r.table}|${r.column ?? ''}|${r.access}|${r.everyColumn ?? ''}|${r.writesColumns?.join(',') ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const line = lineOf(starts, r.start);
     const endLine = lineOf(starts, Math.max(r.start, r.end));
-    const lineEnd = starts[line + 1] !== undefined ? starts[line + 1] - 1 : text.length;
-    out.push({
-      ...r,
-      file: absPath,
-      path: rel,
-      line: line + 1,
-      column1: r.start - starts[line] + 1,
-      endLine: endLine + 1,
-      endColumn1: r.end - starts[endLine] + 1,
-      excerpt: text.slice(starts[line], lineEnd).trim().slice(0, 200),
-    });
+    const located: LocatedReference = { ...r, line: line + 1, column1: r.start - starts[line] + 1, endLine: endLine + 1, endColumn1: r.end - starts[endLine] + 1 };
+    if (excerpts) {
+      let excerpt = lines.get(line);
+      if (excerpt === undefined) {
+        const nl = text.indexOf('\n', starts[line]);
+        // A copy, not a slice: a slice would keep the whole file's text alive as long as the reference.
+        excerpt = Buffer.from(text.slice(starts[line], nl < 0 ? text.length : nl).trim().slice(0, 200)).toString();
+        lines.set(line, excerpt);
+      }
+      located.excerpt = excerpt;
+    }
+    out.push(located);
   }
   return out;
 }

@@ -127,7 +127,14 @@ function walk(node: unknown, visit: (node: Node, key: string) => void, key = '')
   }
   if (!node || typeof node !== 'object') return;
   if (key) visit(node as Node, key);
-  for (const [k, v] of Object.entries(node)) if (v && typeof v === 'object') walk(v, visit, /^[A-Z]/.test(k) ? k : '');
+  const obj = node as Node;
+  for (const k in obj) {
+    const v = obj[k];
+    if (v && typeof v === 'object') {
+      const c = k.charCodeAt(0);
+      walk(v, visit, c >= 65 && c <= 90 ? k : '');
+    }
+  }
 }
 
 /** The spans of `a.b.c` (each part plain or "quoted") starting at `from`. */

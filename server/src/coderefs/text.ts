@@ -10,7 +10,14 @@ export interface MappedText {
 }
 
 export function mapped(value: string, start: number): MappedText {
-  return { value, pos: Array.from({ length: value.length }, (_, i) => start + i) };
+  const pos = new Array<number>(value.length);
+  for (let i = 0; i < pos.length; i++) pos[i] = start + i;
+  return { value, pos };
+}
+
+/** Append `from` to `to` one by one: `push(...from)` overflows the stack on a long string. */
+export function appendAll(to: number[], from: readonly number[], start = 0, end = from.length): void {
+  for (let i = start; i < end; i++) to.push(from[i]);
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: ' ', f: ' ', v: ' ', '0': ' ', a: ' ', e: ' ' };
@@ -20,6 +27,8 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '
  * `\n` and friends become whitespace, `\"` a quote; `\x41`/`\u0041` are kept as one character.
  */
 export function decodeEscapes(text: string, start: number, end: number): MappedText {
+  const slash = text.indexOf('\\', start);
+  if (slash < 0 || slash >= end) return mapped(text.slice(start, end), start);
   let value = '';
   const pos: number[] = [];
   for (let i = start; i < end; i++) {
@@ -56,11 +65,12 @@ export function fillHoles(m: MappedText, holes: { start: number; end: number }[]
   let at = 0;
   for (const h of holes) {
     value += m.value.slice(at, h.start) + '$1';
-    pos.push(...m.pos.slice(at, h.start), m.pos[h.start] ?? m.pos[m.pos.length - 1], m.pos[h.start] ?? m.pos[m.pos.length - 1]);
+    appendAll(pos, m.pos, at, h.start);
+    pos.push(m.pos[h.start] ?? m.pos[m.pos.length - 1], m.pos[h.start] ?? m.pos[m.pos.length - 1]);
     at = h.end;
   }
   value += m.value.slice(at);
-  pos.push(...m.pos.slice(at));
+  appendAll(pos, m.pos, at);
   return { value, pos };
 }
 
@@ -103,10 +113,10 @@ export function looksLikeSql(value: string): boolean {
   return /^\s*\(?\s*(?:SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|WITH|MERGE\s+INTO|COPY|CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|MATERIALIZED\s+VIEW|FUNCTION|TRIGGER))\b/i.test(value);
 }
 
-/** 0-based line starts of a text, for offset → line/column. */
-export function lineStarts(text: string): number[] {
+/** 0-based line starts of a text, for offset → line/column; with `upto`, of the lines up to the one holding that offset. */
+export function lineStarts(text: string, upto = text.length): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < upto; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
   return starts;
 }
 

@@ -43,9 +43,12 @@ export interface CodeReference extends RawReference {
   column1: number;
   endLine: number;
   endColumn1: number;
-  /** The source line, trimmed, for reports. */
-  excerpt: string;
+  /** The source line, trimmed, for `lockstep refs`; the language server's worker does not ship it. */
+  excerpt?: string;
 }
+
+/** A reference with its place in its file, before the file's names are attached (what the language server's worker ships). */
+export type LocatedReference = Omit<CodeReference, 'file' | 'path'>;
 
 /** One kind of source: which files it reads, and the references it finds in one of them. */
 export interface ReferenceSource {

@@ -2,40 +2,20 @@
  * Entry point of dist/coderefsWorker.js: builds the code-reference index off the language server's
  * main thread, then re-indexes the files the server says changed. Messages (plain data):
  *   in:  { type: 'changed', files: string[] }       absolute paths created, changed or deleted
- *   out: { type: 'ready', files: FileRefs[], ms, initMs }  the first full index (ms in all; initMs of it loading the parsers)
+ *   out: { type: 'batch', files: FileRefs[] }       part of the first full index, as it is read
+ *        { type: 'ready', files: FileRefs[], ms, initMs, fileCount }  the rest of it (ms in all; initMs of it loading the parsers)
  *        { type: 'updated', files: FileRefs[] }      the new references of each changed file ([] when gone)
  *        { type: 'error', message }
+ * The worker keeps no references: the server holds them (memory is counted once, BENCHMARKS.md).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CodeScanSettings } from './files';
 import { initEngine } from '../engine';
-import { CodeIndex } from './index';
-import type { CodeReference } from './types';
+import { CodeIndex, readLocated, scanReferences } from './index';
+import type { FileRefs, WorkerInput, WorkerMessage } from './protocol';
 
-export interface FileRefs {
-  file: string;
-  references: CodeReference[];
-}
+/** Files per `batch` message: the server takes each in a few milliseconds, and the worker holds at most one. */
+const BATCH = 500;
 
-export interface WorkerInput {
-  roots: string[];
-  settings?: CodeScanSettings;
-}
-
-export type WorkerMessage =
-  | { type: 'ready'; files: FileRefs[]; ms: number; initMs: number; fileCount: number }
-  | { type: 'updated'; files: FileRefs[] }
-  | { type: 'error'; message: string };
-
-function byFile(refs: CodeReference[]): FileRefs[] {
-  const map = new Map<string, CodeReference[]>();
-  for (const r of refs) {
-    let list = map.get(r.file);
-    if (!list) map.set(r.file, (list = []));
-    list.push(r);
-  }
-  return [...map].map(([file, references]) => ({ file, references }));
-}
 
 async function main(): Promise<void> {
   const port = parentPort!;
@@ -43,15 +23,25 @@ async function main(): Promise<void> {
   const started = Date.now();
   await initEngine();
   const initMs = Date.now() - started;
-  const index = await CodeIndex.build(input.roots, input.settings);
   const post = (m: WorkerMessage) => port.postMessage(m);
-  post({ type: 'ready', files: byFile(index.all()), ms: Date.now() - started, initMs, fileCount: index.fileCount });
+  let batch: FileRefs[] = [];
+  let fileCount = 0;
+  for (const f of scanReferences(input.roots, input.settings, readLocated)) {
+    batch.push(f);
+    fileCount++;
+    if (batch.length >= BATCH) {
+      post({ type: 'batch', files: batch });
+      batch = [];
+    }
+  }
+  post({ type: 'ready', files: batch, ms: Date.now() - started, initMs, fileCount });
+  const scope = new CodeIndex(input.roots, input.settings);
   port.on('message', (m: { type: string; files?: string[] }) => {
     if (m.type !== 'changed' || !Array.isArray(m.files)) return;
     try {
       const files = m.files.map((file) => {
-        index.updateFromDisk(file);
-        return { file, references: index.lookupFile(file) };
+        const rel = scope.covers(file);
+        return { file, path: rel ?? file, references: (rel !== undefined && readLocated(file, rel)) || [] };
       });
       post({ type: 'updated', files });
     } catch (err) {

@@ -11,37 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileEvent } from 'vscode-languageserver/node';
 import { codeHoverLines } from '../coderefs/hover';
-import { ReferenceSet, type Lookup, type ReferenceLookup } from '../coderefs/index';
-import type { CodeReference } from '../coderefs/types';
-import type { WorkerInput, WorkerMessage } from '../coderefs/worker';
+import { LiveReferences } from '../coderefs/liveReferences';
+import { WORKER_RESOURCE_LIMITS, type WorkerInput, type WorkerMessage } from '../coderefs/protocol';
 import { loadConfigFile } from '../config/load';
 import { statementAt } from '../engine';
 import type { FeatureContext, ServerFeature } from './features';
 import { CONFIG_FILE_NAME } from './protocol';
 
-/** The references the worker reported, by file; lookups regroup them only after a change. */
-export class LiveReferences implements ReferenceLookup {
-  private byFile = new Map<string, CodeReference[]>();
-  private set: ReferenceSet | undefined;
-
-  replaceFiles(files: { file: string; references: CodeReference[] }[]): void {
-    for (const f of files) {
-      if (f.references.length) this.byFile.set(f.file, f.references);
-      else this.byFile.delete(f.file);
-    }
-    this.set = undefined;
-  }
-
-  lookup(table: string, column?: string): Lookup {
-    this.set ??= new ReferenceSet([...this.byFile.values()].flat());
-    return this.set.lookup(table, column);
-  }
-}
-
 export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWorker.js')): ServerFeature {
   let ctx: FeatureContext | undefined;
   let worker: Worker | undefined;
   let live: LiveReferences | undefined;
+  // The first index arrives in batches; it is published whole, on `ready`.
+  let building: LiveReferences | undefined;
 
   const start = (roots: string[]) => {
     if (!ctx || roots.length === 0 || worker) return;
@@ -53,7 +35,7 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
     const configFile = join(roots[0], CONFIG_FILE_NAME);
     const settings = existsSync(configFile) ? loadConfigFile(configFile).config.codeScan : undefined;
     const input: WorkerInput = { roots, settings };
-    const w = new Worker(workerPath, { workerData: input });
+    const w = new Worker(workerPath, { workerData: input, resourceLimits: WORKER_RESOURCE_LIMITS });
     worker = w;
     w.unref();
     w.on('message', (m: WorkerMessage) => {
@@ -61,8 +43,13 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
         ctx?.log(`Code references: ${m.message}`);
         return;
       }
+      if (m.type === 'batch') {
+        (building ??= new LiveReferences()).replaceFiles(m.files);
+        return;
+      }
       if (m.type === 'ready') {
-        live = new LiveReferences();
+        live = building ?? new LiveReferences();
+        building = undefined;
         ctx?.log(`Code references: indexed ${m.fileCount} files with references in ${m.ms} ms.`);
       }
       live!.replaceFiles(m.files);

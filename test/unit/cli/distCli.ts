@@ -34,7 +34,9 @@ export function runCli(args: string[], options: SpawnSyncOptions & { cli?: strin
     timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
     ...spawnOptions,
-    env: { ...process.env, NO_COLOR: '', LOCKSTEP_DEBUG: '', ...spawnOptions.env },
+    // LOCKSTEP_NO_CODE: a lint of a fixture inside this repository would check it against the
+    // repository's own code by default; the tests of that default (defaultCode.e2e.test.ts) unset it.
+    env: { ...process.env, NO_COLOR: '', LOCKSTEP_DEBUG: '', LOCKSTEP_NO_CODE: '1', ...spawnOptions.env },
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };

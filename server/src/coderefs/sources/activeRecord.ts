@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RawReference, ReferenceSource } from '../types';
 import { snakeCase } from './tsModels';
-import { descendants, treeOf } from './treeSitterStrings';
+import { descendants, treeOf } from './treeSitterNodes';
 
 export function pluralise(word: string): string {
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;

@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { RawReference, ReferenceSource } from '../types';
 import { assignments, callName, classes, keywordArg, plainString, refOn, superclassText } from './pyModels';
-import { treeOf } from './treeSitterStrings';
+import { treeOf } from './treeSitterNodes';
 import { modelRefs } from './modelRefs';
 
 function appLabel(path: string): string {

@@ -5,7 +5,7 @@
 import type { RawReference, ReferenceSource } from '../types';
 import { ts } from '../../frameworks/tsAst';
 import { calleeName, modelRef, nodes, propName, refAt, sourceFile, stringArg } from './tsModels';
-import { TS_EXTENSIONS } from './tsStrings';
+import { TS_EXTENSIONS } from './jsStrings';
 
 export const drizzle: ReferenceSource = {
   id: 'drizzle',

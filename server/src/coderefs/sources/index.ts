@@ -3,21 +3,22 @@ import type { ReferenceSource } from '../types';
 import { activeRecord } from './activeRecord';
 import { djangoModels } from './djangoModels';
 import { drizzle } from './drizzle';
+import { jsStrings } from './jsStrings';
 import { kysely } from './kysely';
 import { lexedStrings } from './lexedStrings';
 import { prisma } from './prisma';
+import { pyStrings } from './pyStrings';
+import { rbStrings } from './rbStrings';
 import { sequelize } from './sequelize';
 import { sqlalchemy } from './sqlalchemy';
 import { sqlFiles } from './sqlFiles';
-import { pythonStrings, rubyStrings } from './treeSitterStrings';
-import { tsStrings } from './tsStrings';
 import { typeorm } from './typeorm';
 
 export const SOURCES: readonly ReferenceSource[] = [
   sqlFiles,
-  tsStrings,
-  pythonStrings,
-  rubyStrings,
+  jsStrings,
+  pyStrings,
+  rbStrings,
   lexedStrings,
   prisma,
   drizzle,

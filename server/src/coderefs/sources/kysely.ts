@@ -7,7 +7,7 @@ import type * as TS from 'typescript';
 import { ts } from '../../frameworks/tsAst';
 import type { RawReference, ReferenceSource } from '../types';
 import { modelRef, nodes, propName, refAt, sourceFile } from './tsModels';
-import { TS_EXTENSIONS } from './tsStrings';
+import { TS_EXTENSIONS } from './jsStrings';
 
 export const kysely: ReferenceSource = {
   id: 'kysely',

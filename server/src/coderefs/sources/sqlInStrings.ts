@@ -1,6 +1,6 @@
 /** The shared last step of every string source: a decoded literal that looks like SQL → its references. */
 import { sqlReferences } from '../sql';
-import { looksLikeSql, normalisePlaceholders, type MappedText } from '../text';
+import { appendAll, looksLikeSql, normalisePlaceholders, type MappedText } from '../text';
 import type { RawReference } from '../types';
 
 export const SQL_STRING = 'sql-string';
@@ -20,7 +20,7 @@ export function joinPieces(pieces: (MappedText | { hole: number })[]): MappedTex
       pos.push(p.hole, p.hole);
     } else {
       value += p.value;
-      pos.push(...p.pos);
+      appendAll(pos, p.pos);
     }
   }
   return { value, pos };

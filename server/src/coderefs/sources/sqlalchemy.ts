@@ -5,7 +5,7 @@
  */
 import type { RawReference, ReferenceSource } from '../types';
 import { assignments, callName, classes, plainString, positionalArgs, refOn } from './pyModels';
-import { descendants, treeOf } from './treeSitterStrings';
+import { descendants, treeOf } from './treeSitterNodes';
 import { modelRefs } from './modelRefs';
 
 const COLUMN_CALLS = new Set(['Column', 'mapped_column']);

@@ -7,7 +7,7 @@ import type * as TS from 'typescript';
 import { ts } from '../../frameworks/tsAst';
 import type { RawReference, ReferenceSource } from '../types';
 import { calleeName, modelRef, prop, propName, refAt, snakeCase, sourceFile, stringArg, nodes } from './tsModels';
-import { TS_EXTENSIONS } from './tsStrings';
+import { TS_EXTENSIONS } from './jsStrings';
 
 function decoratorCall(node: TS.Node, match: (name: string) => boolean): TS.CallExpression | undefined {
   const t = ts();
