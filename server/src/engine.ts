@@ -17,6 +17,7 @@ import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
 import { RuleDispatch } from './rules/dispatch';
+import { warmDocumentIndexes } from './rules/migration';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
@@ -135,12 +136,21 @@ export class EngineCache implements AnalysisMemo {
 
   /** Forget whatever the latest lint did not use. */
   endRun(): void {
+    runToEnd(this.endRunSteps());
+  }
+
+  /** `endRun` pausing after every statement's entries (a sliced lint's last slice would otherwise walk every cache entry). */
+  *endRunSteps(): Generator<void, void> {
     const stale = <T>(e: Stamped<T>) => e.generation !== this.generation;
-    for (const [k, e] of this.parses) if (stale(e)) this.parses.delete(k);
+    for (const [k, e] of this.parses) {
+      if (stale(e)) this.parses.delete(k);
+      yield;
+    }
     for (const table of [this.analyses, this.hits] as Map<string, Map<unknown, Stamped<unknown>>>[]) {
       for (const [text, byContext] of table) {
         for (const [k, e] of byContext) if (stale(e)) byContext.delete(k);
         if (byContext.size === 0) table.delete(text);
+        yield;
       }
     }
   }
@@ -194,6 +204,9 @@ export function lintText(text: string, options: LintOptions): LintResult {
 }
 
 /** `lintText` in slices: it yields after each statement (see buildDocumentSteps); same result. */
+/** Statements from which a lint builds its rules' document indexes in steps (below, on first use, in one go). */
+const WARM_INDEXES_FROM = 500;
+
 export function* lintSteps(text: string, options: LintOptions): Generator<void, LintResult> {
   const { config } = options;
   // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
@@ -241,6 +254,9 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
   const dispatch = new RuleDispatch(config);
   const context: RuleContext = { doc: document, config, code: options.code };
+  // The rules' whole-document indexes, built a statement at a time so a sliced lint never walks the
+  // whole document in one slice (rules/migration.ts). A short document builds them on first use.
+  if (document.statements.length >= WARM_INDEXES_FROM) yield* warmDocumentIndexes(document, config);
   for (const stmt of document.statements) {
     const rules = dispatch.forKind(stmt.kind);
     if (cache) cache.stats.ruleVisits += rules.cacheable.length + rules.uncached.length;
@@ -265,7 +281,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     ];
     if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
   }
-  cache?.endRun();
+  if (cache) yield* cache.endRunSteps();
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { document, findings };
 }

@@ -97,6 +97,22 @@ describe('LSP lazy quick-fixes (codeAction/resolve)', function () {
     assert.equal(resolved.edit, undefined);
   });
 
+  it('a resolve whose verification lints the whole long document stops when the text changes meanwhile (no edit)', async () => {
+    // A syntax error keeps verification from linting a window: every placement lints the whole text, in slices.
+    const lines = ['CREATE INDEX orders_user_idx ON orders (user_id);'];
+    for (let i = 0; i < 3_000; i++) lines.push(`COMMENT ON TABLE t${i % 97} IS 'note ${i}';`);
+    lines.push('ALTER TABLE;');
+    const text = `${lines.join('\n')}\n`;
+    const { uri, diagnostics } = await openIndexMigration('long_stale.sql', text, true);
+    const listed = (await listActions(lsp!, uri, diagnostics)).find((a) => a.title === CONCURRENTLY);
+    assert.ok(listed);
+    const resolving = lsp!.connection.sendRequest<CodeAction>('codeAction/resolve', listed);
+    // Read by the server at the resolve's first pause; before, the resolve ran to its end first and returned the edit.
+    lsp!.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '-- edited\n' }]);
+    const resolved = await resolving;
+    assert.equal(resolved.edit, undefined);
+  });
+
   it('resolve picks the alternative the eager list offers (golang-migrate: no DROP guard beside the build)', async () => {
     const text = 'CREATE INDEX orders_user_idx ON orders (user_id);\n';
     const name = '20240101000000_add_index.up.sql';

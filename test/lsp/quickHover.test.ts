@@ -22,6 +22,12 @@ describe('hover before the first lint: a quick parse of the statement at the cur
       assert.equal(text.slice(last.start, last.end), 'DROP TABLE b;');
     });
 
+    it('ends for a text that starts with an empty line (found by the fuzz suite: it looped forever on line 0)', () => {
+      const text = '\nALTER TABLE t ADD COLUMN c int\n  DEFAULT 0;\n';
+      assert.deepEqual(statementWindow(text, text.indexOf('DEFAULT')), { start: 0, end: text.length - 1 });
+      assert.deepEqual(statementWindow('\n\n', 1), { start: 0, end: 2 });
+    });
+
     it('stays within the limit each way in a document without `;` line ends', () => {
       const long = 'SELECT 1\n'.repeat(100_000);
       const w = statementWindow(long, 450_000, 1_000);

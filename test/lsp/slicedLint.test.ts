@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ConfigurationParams, Hover } from 'vscode-languageserver/node';
+import { WAIT_FOR_LINT_BELOW_STATEMENTS } from '../../server/src/lsp/server';
 import { LspHarness } from './harness';
 
 /** A migration that takes the engine many slices to lint (thousands of statements, each parsed and analysed). */
@@ -75,6 +76,22 @@ describe('LSP lints in slices (hover while a big file lints)', function () {
     }
     await relinted;
     assert.ok(answeredBefore >= 3, `hovers answered while the document relinted: ${answeredBefore}`);
+  });
+
+  it('hovers a statement edited since the last lint of a long document from the statement alone, without waiting for the relint', async () => {
+    // A long typing pause: the relint of the edit has not even started when the hover comes.
+    lsp = await LspHarness.start({ debounceMs: 10_000 });
+    const big = 'file:///virtual/edited.sql';
+    lsp.open(big, bigMigration(WAIT_FOR_LINT_BELOW_STATEMENTS + 50));
+    await lsp.diagnosticsFor(big, 1, 100_000);
+    const line = 10;
+    const version = lsp.change(big, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: 'CREATE INDEX edited_idx ON t5 (c5);\n' }]);
+    const hover: Hover | null = await lsp.hover(big, { line, character: 3 });
+    // Before: the hover started that lint and waited for it, so the version's diagnostics came first.
+    assert.deepEqual(lsp.diagnostics.all(big).map((p) => p.version), [1], 'answered before any lint of the edit');
+    assert.deepEqual([hover?.range?.start.line, hover?.range?.end.line], [line, line]);
+    assert.match((hover!.contents as { value: string }).value, /SHARE/, 'the lock of the edited statement');
+    assert.ok(version > 1);
   });
 
   it('a lint superseded by an edit stops and never publishes; the edit is linted', async () => {

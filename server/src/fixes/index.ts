@@ -11,7 +11,8 @@ import { fix as attachNewPartition } from './attach-new-partition';
 import { fix as timeoutCancelsConcurrentBuild } from './timeout-cancels-concurrent-build';
 import { fix as foreignKeyNeedsIndex } from './foreign-key-needs-index';
 import { ignoreFixes } from './ignore';
-import { placeRewrite } from './placement';
+import { placeRewriteSteps } from './placement';
+import { runToEnd } from '../document/model';
 import { fix as missingIfExists } from './missing-if-exists';
 import { enumAddValueInTransaction, validateInSameTransaction } from './moveToLaterTransaction';
 import { fix as refreshMatviewConcurrently } from './refresh-matview-concurrently';
@@ -103,11 +104,21 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
  * protects nothing), then the earlier. [] when none places.
  */
 export function bestRewrite(ctx: FixContext): Fix[] {
+  return runToEnd(bestRewriteSteps(ctx));
+}
+
+/** `bestRewrite` in steps (each verification's lint pauses after every statement). */
+export function* bestRewriteSteps(ctx: FixContext): Generator<void, Fix[]> {
   const cost = (f: Fix) => (f.moved ?? 0) * 1000 + f.files.length;
   let best: Fix[] = [];
   let bestCost = Infinity;
   for (const rewrite of safely(() => providerFor(ctx.finding.ruleId)?.rewrites?.(ctx) ?? [])) {
-    const placed = safely(() => placeRewrite(ctx, rewrite));
+    let placed: Fix[] = [];
+    try {
+      placed = yield* placeRewriteSteps(ctx, rewrite);
+    } catch {
+      // A rewrite that cannot be placed for this input is simply not offered.
+    }
     const least = Math.min(...placed.map(cost));
     if (least < bestCost) [best, bestCost] = [placed, least];
     // In place with no new file: nothing can beat it, and a tie goes to the earlier. Placing the

@@ -9,9 +9,10 @@
  */
 import { EngineCache } from '../engine';
 import { ignoreFixes } from './ignore';
-import { bestRewrite, providerFor, safely } from './index';
+import { runToEnd } from '../document/model';
+import { bestRewriteSteps, providerFor, safely } from './index';
 import type { Fix, FixContext } from './types';
-import { verifyFix } from './verify';
+import { verifyFixSteps } from './verify';
 
 /** Which of the provider's fixes: its `rewrites()` or its `edits()`, by position. */
 export interface FixSlot {
@@ -48,14 +49,23 @@ export function plannedFixes(ctx: FixContext): PlannedFix[] {
 
 /** The planned fix in `slot`, built, placed and verified; undefined when no placement of it verifies. Never throws. */
 export function resolvePlanned(request: FixContext, slot: FixSlot): Fix | undefined {
+  return runToEnd(resolvePlannedSteps(request, slot));
+}
+
+/**
+ * `resolvePlanned` in steps: a verification that lints the whole document pauses after each
+ * statement, so the language server answers other requests meanwhile and stops when the resolve
+ * is cancelled or the text changes (lsp/codeActions.ts).
+ */
+export function* resolvePlannedSteps(request: FixContext, slot: FixSlot): Generator<void, Fix | undefined> {
   const ctx: FixContext = { ...request, cache: request.cache ?? new EngineCache() };
   const provider = providerFor(ctx.finding.ruleId);
   if (!provider || ctx.stmt?.templated) return undefined;
-  // The best alternative's most preferred placement that verifies: what fixesFor offers first.
-  if (slot.kind === 'rewrite') return bestRewrite(ctx)[0];
-  const fix = safely(() => provider.edits?.(ctx) ?? [])[slot.index];
   try {
-    return fix && verifyFix(ctx, fix.edits).ok ? fix : undefined;
+    // The best alternative's most preferred placement that verifies: what fixesFor offers first.
+    if (slot.kind === 'rewrite') return (yield* bestRewriteSteps(ctx))[0];
+    const fix = safely(() => provider.edits?.(ctx) ?? [])[slot.index];
+    return fix && (yield* verifyFixSteps(ctx, fix.edits)).ok ? fix : undefined;
   } catch {
     return undefined;
   }

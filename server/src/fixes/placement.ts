@@ -16,7 +16,8 @@ import { companionOptOut, gooseStatement, HEADER_OPT_OUT, ONE_STATEMENT_OUTSIDE,
 import { withTimeoutPrelude } from './prelude';
 import { deleteRange, eolOf, indentLines, leadingIndent } from './textEdits';
 import type { Fix, FixContext, Rewrite, Step, TextEdit } from './types';
-import { verifyFix, type VerifyFile } from './verify';
+import { runToEnd } from '../document/model';
+import { verifyFixSteps, type VerifyFile } from './verify';
 
 /** Steps as text for this document, each on its own line(s) at `indent`. */
 function writeSteps(ctx: FixContext, list: readonly Step[], indent: string): string {
@@ -129,6 +130,18 @@ function sectionsSafeWithoutTransaction(doc: MigrationDocument, stmt: StatementI
 }
 
 /**
+ * The opt-out cannot pass `sectionsSafeWithoutTransaction` whatever the edits do: the statements
+ * they leave untouched already fail it (two or more, one of them transactional). Their kind and
+ * `locks.transactional` come from their own text (and the PostgreSQL version), and the check only
+ * fails more with more statements, so this holds for the edited document too. Decided before any
+ * lint: on a long Flyway file the opt-out would otherwise cost a whole-document verification.
+ */
+function optOutRuledOut(doc: MigrationDocument, stmt: StatementInfo, edits: readonly TextEdit[]): boolean {
+  const untouched = doc.statements.filter((s) => edits.every((e) => s.span.end < e.start || s.span.start > e.end));
+  return !sectionsSafeWithoutTransaction({ ...doc, statements: untouched }, stmt);
+}
+
+/**
  * Written in place, step k is statement `first + k` of the new document: each must get the
  * transaction it asked for (outside any, or a later one than the step before).
  */
@@ -144,39 +157,45 @@ function transactionsRespected(doc: MigrationDocument, first: number, steps: rea
 
 /** The placements of `rewrite` that verify, most preferred first. */
 export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
+  return runToEnd(placeRewriteSteps(ctx, rewrite));
+}
+
+/** `placeRewrite` in steps (each verification's lint pauses after every statement). */
+export function* placeRewriteSteps(ctx: FixContext, rewrite: Rewrite): Generator<void, Fix[]> {
   const stmt = ctx.stmt;
   if (!stmt || rewrite.steps.length === 0) return [];
   const doc = ctx.result.document;
   const fixes: Fix[] = [];
-  const offer = (moved: number, title: string, edits: TextEdit[], files: RenderedMigration[] = [], safe = false, extraCheck?: (after: MigrationDocument) => boolean) => {
+  function* offer(moved: number, title: string, edits: TextEdit[], files: RenderedMigration[] = [], safe = false, extraCheck?: (after: MigrationDocument) => boolean): Generator<void, void> {
     const verifyFiles: VerifyFile[] = files.map((m) => ({ path: m.upPath, text: m.files.find((f) => f.path === m.upPath)!.text, outside: m.outsideByMetadata }));
-    const verdict = verifyFix(ctx, edits, verifyFiles);
+    const verdict = yield* verifyFixSteps(ctx, edits, verifyFiles);
     if (!verdict.ok || !verdict.after || (extraCheck && !extraCheck(verdict.after.document))) return;
     fixes.push({ title, ruleId: ctx.finding.ruleId, edits, files: files.flatMap((m) => m.files), safe, moved });
-  };
+  }
 
   const steps = rewrite.steps;
   const moved = firstMovedStep(steps);
   const deferred = steps.some((s) => s.deferred);
   const all = inPlace(ctx, stmt, steps);
   // 1. In place.
-  if (!deferred) offer(0, rewrite.title, all, [], rewrite.safe, (after) => transactionsRespected(after, stmt.index, steps));
+  if (!deferred) yield* offer(0, rewrite.title, all, [], rewrite.safe, (after) => transactionsRespected(after, stmt.index, steps));
   if (fixes.length) return fixes;
 
   // 2. In place, with the runner's opt-out from its transaction.
-  if (stmt.transaction === 'runner' && !deferred) {
+  const optOutPossible = stmt.transaction === 'runner' && !deferred && !optOutRuledOut(doc, stmt, all);
+  if (optOutPossible) {
     const optOut = optOutEdit(ctx, stmt);
     if (optOut) {
-      offer(1, `${rewrite.title} (and mark the migration ${optOut.how})`, [...all, optOut.edit], [], rewrite.safe, (after) =>
+      yield* offer(1, `${rewrite.title} (and mark the migration ${optOut.how})`, [...all, optOut.edit], [], rewrite.safe, (after) =>
         transactionsRespected(after, stmt.index, steps) && sectionsSafeWithoutTransaction(after, stmt));
     }
   }
 
   // 2b. In place, with the opt-out file the runner reads next to the migration (Flyway .sql.conf, Diesel metadata.toml).
-  const companion = stmt.transaction === 'runner' && !deferred && !fixes.length ? companionOptOut(doc.runner, ctx.path) : undefined;
+  const companion = optOutPossible && !fixes.length ? companionOptOut(doc.runner, ctx.path) : undefined;
   if (companion) {
     const facts = { ...readProjectFacts(ctx.path), ...companion.facts };
-    const verdict = verifyFix(ctx, all, [], facts);
+    const verdict = yield* verifyFixSteps(ctx, all, [], facts);
     if (verdict.ok && verdict.after && transactionsRespected(verdict.after.document, stmt.index, steps) && sectionsSafeWithoutTransaction(verdict.after.document, stmt)) {
       const name = companion.file.path.replace(/\\/g, '/').split('/').pop();
       fixes.push({ title: `${rewrite.title} (and add ${name}: ${companion.file.text.trim()})`, ruleId: ctx.finding.ruleId, edits: all, files: [companion.file], safe: false, moved: 1 });
@@ -190,7 +209,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
       const eol = eolOf(ctx.text);
       const indent = leadingIndent(ctx.text, end.span.start) ?? '';
       const after = writeSteps(ctx, steps.slice(moved), indent);
-      offer(2, `${rewrite.title}, after the COMMIT`, [
+      yield* offer(2, `${rewrite.title}, after the COMMIT`, [
         ...inPlace(ctx, stmt, steps.slice(0, moved)),
         { start: end.span.end, end: end.span.end, newText: eol + indent + after },
       ], [], rewrite.safe);
@@ -207,7 +226,7 @@ export function placeRewrite(ctx: FixContext, rewrite: Rewrite): Fix[] {
       const withPrelude = rendered.map((m, i) => (preludeFits(doc.runner, packed[i]) ? addPrelude(ctx, m) : m));
       const count = withPrelude.length === 1 ? 'a new migration' : `${withPrelude.length} new migrations`;
       // Safe (same end state once the new migrations ran) only when the runner's transaction forced the move, not a wait.
-      offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude, rewrite.safe && !deferred);
+      yield* offer(3, `${rewrite.title}, in ${count} (${RUNNERS[doc.runner].label})`, inPlace(ctx, stmt, steps.slice(0, moved)), withPrelude, rewrite.safe && !deferred);
     }
   }
   return fixes;

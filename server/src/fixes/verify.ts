@@ -5,7 +5,8 @@
  * IF [NOT] EXISTS (a rewrite in autocommit is several statements, so a rerun may meet a half-done one). New migration files are linted in
  * order after the edited file, each against the schema the ones before it leave.
  */
-import { lintText, type LintResult } from '../engine';
+import { lintSteps, lintText, type LintResult } from '../engine';
+import { runToEnd } from '../document/model';
 import type { Finding } from '../findings';
 import { LOCK_TIMEOUT_RULE } from './prelude';
 import { applyEdits } from './textEdits';
@@ -42,6 +43,11 @@ function countByRule(findings: readonly Finding[], into = new Map<string, number
 
 /** `facts`: what the edited file's surroundings will say once the fix's companion files exist (a Flyway .conf, …). */
 export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: readonly VerifyFile[] = [], facts?: ProjectFacts): Verdict {
+  return runToEnd(verifyFixSteps(ctx, edits, files, facts));
+}
+
+/** `verifyFix` in steps: a whole-document lint pauses after each statement (the language server resolves fixes in slices). */
+export function* verifyFixSteps(ctx: FixContext, edits: readonly TextEdit[], files: readonly VerifyFile[] = [], facts?: ProjectFacts): Generator<void, Verdict> {
   let text: string;
   try {
     text = applyEdits(ctx.text, edits);
@@ -66,7 +72,7 @@ export function verifyFix(ctx: FixContext, edits: readonly TextEdit[], files: re
     } else {
       verifyStats.whole++;
       before = countByRule(ctx.result.findings);
-      after = lintText(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache, facts });
+      after = yield* lintSteps(text, { path: ctx.path, config: ctx.config, schema: ctx.schema, cache: ctx.cache, facts });
       verifyStats.statements += after.document.statements.length;
       countByRule(after.findings, counts);
       schema = after.document.catalog;

@@ -18,7 +18,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../engine';
 import type { Finding } from '../findings';
 import { fixesFor } from '../fixes';
-import { plannedFixes, resolvePlanned, type FixSlot } from '../fixes/lazy';
+import { plannedFixes, resolvePlannedSteps, type FixSlot } from '../fixes/lazy';
 import { isHostResult } from '../frameworks/lint';
 import { hostFixes } from '../frameworks/fixes';
 import { fixAll } from '../fixes/fixAll';
@@ -32,6 +32,7 @@ import { dirname } from 'node:path';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { filePathOf } from './documentConfigs';
 import type { FeatureContext, ServerFeature } from './features';
+import { runSliced } from './slicedLint';
 import { fixToWorkspaceEdit, hostSplitToWorkspaceEdit, splitToWorkspaceEdit } from './workspaceEdits';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.lockstep`;
@@ -168,7 +169,9 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
 /**
  * Builds and verifies one listed quick-fix. The document must still be the version it was listed
  * for (else the action comes back without an edit, and the editor applies nothing); one finding
- * per request, and a request cancelled meanwhile is answered as cancelled (guard) without the work.
+ * per request. The work runs in slices, so other requests are answered meanwhile; a request
+ * cancelled meanwhile, or whose text changes, stops at the next pause and is answered as cancelled
+ * (guard) or without an edit.
  */
 async function resolveQuickFix(ctx: FeatureContext, action: CodeAction, data: QuickFixData, token?: CancellationToken): Promise<CodeAction> {
   const state = await current(ctx, data.uri);
@@ -180,7 +183,11 @@ async function resolveQuickFix(ctx: FeatureContext, action: CodeAction, data: Qu
   const text = linted.large ? doc.getText().slice(0, linted.large.linted) : doc.getText();
   const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
   const folder = readMigrationFolder(path, result.document.runner);
-  const fix = resolvePlanned({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(data.uri) }, data.slot);
+  // In slices (a verification may lint the whole document): stops as soon as the resolve is cancelled or the text changes.
+  const stillWanted = () => !token?.isCancellationRequested && ctx.documents.get(data.uri)?.version === data.version;
+  const steps = resolvePlannedSteps({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(data.uri) }, data.slot);
+  const fix = await runSliced(steps, stillWanted);
+  if (!stillWanted()) return action;
   if (!fix) {
     ctx.log(`Quick-fix "${action.title}": no placement of it passes verification in this document; nothing to apply.`);
     return action;

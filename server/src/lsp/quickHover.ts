@@ -6,8 +6,9 @@
  *
  * The window runs from the line after the nearest earlier line ending in `;` to the first line
  * ending in `;` at or after the cursor, at most QUICK_WINDOW_CHARS each way, so the work is bounded
- * whatever the document's size. A window that starts inside a function body makes the statement
- * at the cursor fail to parse: that is answered with no hover rather than a wrong one.
+ * whatever the document's size (a window over twice that, one very long line, gets no hover). A
+ * window that starts inside a function body makes the statement at the cursor fail to parse: that
+ * is answered with no hover rather than a wrong one.
  */
 import type { Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -19,7 +20,9 @@ import { lockHover } from './hover';
 /** How far from the cursor the window may reach, each way. */
 export const QUICK_WINDOW_CHARS = 64 * 1024;
 
-const lineStartOf = (text: string, pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
+// lastIndexOf clamps a negative start to 0: at the first line it would find a newline at offset 0 and
+// answer 1, and the walk back below would never get past it.
+const lineStartOf = (text: string, pos: number) => (pos <= 0 ? 0 : text.lastIndexOf('\n', pos - 1) + 1);
 const endsStatement = (text: string, lineStart: number, lineEnd: number) => /;\s*$/.test(text.slice(lineStart, lineEnd));
 
 /** The lines around `offset` that hold its statement whole, when the statement is shorter than the limit. */
@@ -47,6 +50,8 @@ export function statementWindow(text: string, offset: number, limit = QUICK_WIND
 export function quickHover(doc: TextDocument, offset: number, config: LockstepConfig, path: string | undefined): Hover | null {
   const text = doc.getText();
   const window = statementWindow(text, offset);
+  // One line longer than the limit (minified or binary junk): no statement we could lint in a few ms.
+  if (window.end - window.start > 2 * QUICK_WINDOW_CHARS) return null;
   const local = offset - window.start;
   const chunk = splitSql(text.slice(window.start, window.end)).chunks.find((c) => c.kind === 'sql' && c.span.start <= local && local <= c.span.end);
   if (!chunk) return null;

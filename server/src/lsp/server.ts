@@ -36,6 +36,11 @@ const DEFAULT_DEBOUNCE_MS = 150;
 const SLOW_LINT_MS = 500;
 /** …up to this much, so typing in a huge file does not keep the server busy re-linting. */
 const MAX_ADAPTIVE_DEBOUNCE_MS = 5_000;
+/**
+ * A hover on a statement edited since the last lint waits for the new lint of a document shorter than
+ * this (a few ms of work) and is answered from the statement alone in a longer one (quickHover.ts).
+ */
+export const WAIT_FOR_LINT_BELOW_STATEMENTS = 300;
 /** Editors choke on tens of thousands of markers (think binary junk); the first ones suffice. */
 export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1_000;
 
@@ -226,34 +231,47 @@ export function startServer(connection: Connection): void {
       const offset = doc.offsetAt(params.position);
       const exact = linter.current(doc.uri, doc.version);
       // Never linted yet (its first lint is running, or waits for the engine): answer from the statement alone.
-      if (!exact && !linter.last(doc.uri) && !isHostPath(filePathOf(doc.uri) ?? '')) return hoverBeforeFirstLint(doc.uri, params.position);
-      const found = exact ? { linted: exact, offset, delta: 0 } : (lastLint.find(doc, offset, linter.last(doc.uri)) ?? (await lintedNowAt(doc.uri, offset)));
-      const fresh = documents.get(doc.uri);
-      if (!found?.linted.result || !fresh) return null;
-      // The text moved on while we waited: answer only if the statement is still the same.
-      const still =
-        fresh.version === doc.version
-          ? found
-          : fresh.version === found.linted.version
-            ? { linted: found.linted, offset: fresh.offsetAt(params.position), delta: 0 }
-            : lastLint.find(fresh, fresh.offsetAt(params.position), found.linted);
-      if (!still) return null;
-      const { linted } = still;
-      const hover = lockHover(fresh, linted.result!, still.offset, linted.config, still.delta);
-      if (!hover) return null;
-      // Feature hovers read SQL offsets; a host file's offsets are the host's.
-      if (isHostResult(linted.result!)) return hover;
-      // Features add to the lock table (e.g. live database figures); a failing one adds nothing.
-      for (const feature of FEATURES) {
-        const extra = await feature.hover?.(fresh.uri, still.offset, linted).catch((error) => log.error(`hover feature failed: ${describeError(error)}`));
-        if (extra) (hover.contents as { value: string }).value += `\n\n${extra}`;
-      }
-      return hover;
+      if (!exact && !linter.last(doc.uri) && !isHostPath(filePathOf(doc.uri) ?? '')) return statementHover(doc.uri, params.position);
+      const last = linter.last(doc.uri);
+      const found = exact ? { linted: exact, offset, delta: 0 } : lastLint.find(doc, offset, last);
+      if (found) return hoverFrom(doc, found, params.position);
+      // The statement changed since the last lint. A short document is linted now (fast) and answered
+      // in full; a long one from the statement alone rather than wait for its lint (seconds). A host
+      // file's SQL needs its framework: it waits.
+      const short = (last?.result?.document.statements.length ?? 0) < WAIT_FOR_LINT_BELOW_STATEMENTS;
+      if (!short && !isHostPath(filePathOf(doc.uri) ?? '')) return statementHover(doc.uri, params.position);
+      const now = await lintedNowAt(doc.uri, offset);
+      return now ? hoverFrom(doc, now, params.position) : null;
     }),
   );
 
-  /** quickHover.ts, with the document's settings; null for an excluded document or without the engine. */
-  async function hoverBeforeFirstLint(uri: string, position: { line: number; character: number }) {
+  /** The lock hover from a lint of this text or an earlier one (`found`), with the features' additions. */
+  async function hoverFrom(doc: TextDocument, found: FromLastLint, position: { line: number; character: number }) {
+    const fresh = documents.get(doc.uri);
+    if (!found.linted.result || !fresh) return null;
+    // The text moved on while we waited: answer only if the statement is still the same.
+    const still =
+      fresh.version === doc.version
+        ? found
+        : fresh.version === found.linted.version
+          ? { linted: found.linted, offset: fresh.offsetAt(position), delta: 0 }
+          : lastLint.find(fresh, fresh.offsetAt(position), found.linted);
+    if (!still) return null;
+    const { linted } = still;
+    const hover = lockHover(fresh, linted.result!, still.offset, linted.config, still.delta);
+    if (!hover) return null;
+    // Feature hovers read SQL offsets; a host file's offsets are the host's.
+    if (isHostResult(linted.result!)) return hover;
+    // Features add to the lock table (e.g. live database figures); a failing one adds nothing.
+    for (const feature of FEATURES) {
+      const extra = await feature.hover?.(fresh.uri, still.offset, linted).catch((error) => log.error(`hover feature failed: ${describeError(error)}`));
+      if (extra) (hover.contents as { value: string }).value += `\n\n${extra}`;
+    }
+    return hover;
+  }
+
+  /** quickHover.ts (the statement alone), with the document's settings; null for an excluded document or without the engine. */
+  async function statementHover(uri: string, position: { line: number; character: number }) {
     const engineOk = await engineReady;
     const effective = await configs.get(uri);
     const doc = documents.get(uri); // re-read: it may have changed or closed while we awaited

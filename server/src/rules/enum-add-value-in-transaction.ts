@@ -1,13 +1,14 @@
 import { as, kindOf, names, walk } from '../parse/ast';
 import type { StatementInfo } from '../document/model';
-import { memoByDocument, quote } from './migration';
+import { memoByDocumentSteps, quote } from './migration';
 
 const transactionKey = (s: StatementInfo) => `${s.section}|${s.transactionId}`;
 
 /** Per transaction, the ALTER TYPE … ADD VALUE statements in it, in order (computed once per lint). */
-const enumValuesAdded = memoByDocument((doc) => {
+const enumValuesAdded = memoByDocumentSteps(function* (doc): Generator<void, Map<string, StatementInfo[]>> {
   const found = new Map<string, StatementInfo[]>();
   for (const s of doc.statements) {
+    yield;
     const added = as(s.ast, 'AlterEnumStmt');
     if (!s.inTransaction || !added?.newVal || added.oldVal) continue;
     found.set(transactionKey(s), [...(found.get(transactionKey(s)) ?? []), s]);

@@ -3,9 +3,10 @@
  * existed before the migration, which statements share its transaction, and which blocking
  * locks that transaction already holds when it starts.
  */
-import { createdEarlier, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
+import type { LockstepConfig } from '../config/types';
+import { createdEarlier, runToEnd, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
 import { isRollbackFile } from '../document/runner';
-import { lockTimeoutChange } from '../document/settings';
+import { durationMs, lockTimeoutChange } from '../document/settings';
 import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
 import type { LockEffect } from '../locks/types';
 
@@ -66,6 +67,31 @@ export function memoByDocument<T>(compute: (doc: MigrationDocument) => T): (doc:
   };
 }
 
+/**
+ * Whole-document indexes that cost a walk over every statement (hundreds of ms on a 10,000-statement
+ * file). A rule builds one in one go on first use; the language server's sliced lint builds them
+ * before the rules run, pausing after each statement (`warmDocumentIndexes`, engine.ts lintSteps),
+ * so no single slice of a lint holds the event loop for a whole walk.
+ */
+const warmers: ((doc: MigrationDocument, config: LockstepConfig) => Generator<void, void>)[] = [];
+
+/** `memoByDocument` for a computation written as steps (a `yield` after each statement). */
+export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Generator<void, T>): (doc: MigrationDocument) => T {
+  const memo = new WeakMap<MigrationDocument, T>();
+  warmers.push(function* (doc) {
+    if (!memo.has(doc)) memo.set(doc, yield* compute(doc));
+  });
+  return (doc) => {
+    if (!memo.has(doc)) memo.set(doc, runToEnd(compute(doc)));
+    return memo.get(doc)!;
+  };
+}
+
+/** Builds every `memoByDocumentSteps` index of `doc` (and its lock_timeout gaps) in steps; the rules then find them built. */
+export function* warmDocumentIndexes(doc: MigrationDocument, config: LockstepConfig): Generator<void, void> {
+  for (const warm of warmers) yield* warm(doc, config);
+}
+
 export interface HeldLock {
   effect: LockEffect;
   /** The statement that took it. */
@@ -85,10 +111,11 @@ export interface LockWindow {
  * held to COMMIT are what every transactional migration does, and the lock rules judge each of
  * those statements on its own. PostgreSQL releases every lock only at COMMIT.
  */
-export const lockWindows = memoByDocument((doc): Map<number, LockWindow> => {
+export const lockWindows = memoByDocumentSteps(function* (doc): Generator<void, Map<number, LockWindow>> {
   const byStatement = new Map<number, LockWindow>();
   let window: LockWindow = { tables: [], slow: [] };
   for (const stmt of doc.statements) {
+    yield;
     const previous = doc.statements[stmt.index - 1];
     if (!previous || !sameTransaction(previous, stmt)) window = { tables: [], slow: [] };
     byStatement.set(stmt.index, window);
@@ -160,34 +187,42 @@ export interface TimeoutGap {
 export function timeoutGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> {
   const memo = gapsByCeiling(doc);
   let gaps = memo.get(ceilingMs);
-  if (!gaps) memo.set(ceilingMs, (gaps = computeGaps(doc, ceilingMs)));
+  if (!gaps) memo.set(ceilingMs, (gaps = runToEnd(computeGaps(doc, ceilingMs))));
   return gaps;
 }
 
 const gapsByCeiling = memoByDocument((): Map<number, Map<number, TimeoutGap>> => new Map());
 
-function computeGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> {
+// require-lock-timeout asks for the config's own ceiling: built in steps before the rules run.
+warmers.push(function* (doc, config) {
+  const ceilingMs = durationMs(config.lockTimeout);
+  const memo = gapsByCeiling(doc);
+  if (!memo.has(ceilingMs)) memo.set(ceilingMs, yield* computeGaps(doc, ceilingMs));
+});
+
+function* computeGaps(doc: MigrationDocument, ceilingMs: number): Generator<void, Map<number, TimeoutGap>> {
   const gaps = new Map<number, TimeoutGap>();
   let unit: StatementInfo[] = [];
-  const flush = () => {
-    const gap = gapOf(doc, unit, ceilingMs);
+  function* flush() {
+    const gap = yield* gapOf(doc, unit, ceilingMs);
     if (gap) gaps.set(gap.waits[0].stmt.index, gap);
     unit = [];
-  };
+  }
   for (const stmt of doc.statements) {
-    if (unit.length && !sameTimeoutUnit(unit[unit.length - 1], stmt)) flush();
+    if (unit.length && !sameTimeoutUnit(unit[unit.length - 1], stmt)) yield* flush();
     unit.push(stmt);
   }
-  if (unit.length) flush();
+  if (unit.length) yield* flush();
   return gaps;
 }
 
-function gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number): TimeoutGap | undefined {
+function* gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number): Generator<void, TimeoutGap | undefined> {
   const held = new Map<string, LockMode>();
   const waits: LockRequest[] = [];
   const localOutside: StatementInfo[] = [];
   let last: StatementInfo | undefined;
   for (const stmt of unit) {
+    yield;
     const bounded = stmt.lockTimeoutMs > 0 && (ceilingMs === 0 || stmt.lockTimeoutMs <= ceilingMs);
     for (const effect of stmt.locks.effects) {
       if (effect.created || effect.implied || effect.kind === 'index' || !blockedBy(effect.mode, effect.kind).writes) continue;

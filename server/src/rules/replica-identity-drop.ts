@@ -2,7 +2,7 @@ import { Catalog } from '../catalog/catalog';
 import type { MigrationDocument, StatementInfo } from '../document/model';
 import { as, inner, kindOf, list, names } from '../parse/ast';
 import { alteredTable, spanOfMatch } from './describe';
-import { inRollback, memoByDocument } from './migration';
+import { inRollback, memoByDocumentSteps } from './migration';
 import type { Rule, RuleHit } from './types';
 
 /** What a statement takes away from a published table's replica identity. */
@@ -44,13 +44,14 @@ export const rule: Rule = {
 };
 
 /** Replays the file on the schema before it, recording what each statement takes from a published table. */
-const lossesByStatement = memoByDocument((doc: MigrationDocument): Map<number, Loss> => {
+const lossesByStatement = memoByDocumentSteps(function* (doc: MigrationDocument): Generator<void, Map<number, Loss>> {
   const losses = new Map<number, Loss>();
   // Without a publication (before the file or created in it) nothing needs a replica identity: skip the replay.
   if (!doc.schemaBefore?.publications.size && !doc.statements.some((s) => s.kind === 'CreatePublicationStmt')) return losses;
   const up = doc.schemaBefore?.clone() ?? new Catalog();
   let down: Catalog | undefined;
   for (const stmt of doc.statements) {
+    yield;
     const catalog = stmt.section === 'down' ? (down ??= up.clone()) : up;
     const loss = lossOf(stmt, catalog);
     if (loss) losses.set(stmt.index, loss);

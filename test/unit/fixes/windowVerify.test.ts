@@ -1,12 +1,18 @@
 /**
  * Fix verification on a long document re-lints only the statements the fix touches (window.ts),
  * counted in statements, never timed; it still turns down a bad fix, and falls back to the whole
- * document when the edit changes what later statements see.
+ * document when the edit changes what later statements see. Resolving a fix in a long Flyway file
+ * rules out the runner opt-outs the rest of the file forbids without linting it whole.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { catalogFromSql, initEngine, lintText } from '../../../server/src/engine';
 import { fixesFor } from '../../../server/src/fixes';
+import { readMigrationFolder } from '../../../server/src/fixes/folder';
+import { plannedFixes, resolvePlanned } from '../../../server/src/fixes/lazy';
 import type { FixContext } from '../../../server/src/fixes/types';
 import { verifyFix, verifyStats } from '../../../server/src/fixes/verify';
 import { catalogDigest, lintWindow, WINDOW_MIN_STATEMENTS } from '../../../server/src/fixes/window';
@@ -100,5 +106,45 @@ describe('fix verification in a window of a long document (issue 18)', function 
     const whole = lintText(newText, { config, schema: ctx.schema });
     assert.equal(catalogDigest(window.catalogAfter()), catalogDigest(whole.document.catalog));
     assert.ok(whole.document.catalog.relation('t399') && window.catalogAfter().relation('t399'));
+  });
+});
+
+describe('resolving a quick-fix in a long Flyway migration (issue 18)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => initEngine());
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lockstep-flyway-resolve-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** One Flyway transaction of many transactional statements, with a DROP INDEX that wants CONCURRENTLY. */
+  function flywayContext(): FixContext {
+    const lines = ["SET lock_timeout = '2s';"];
+    for (let i = 0; i < 300; i++) lines.push(`CREATE TABLE t${i} (id int);`, `COMMENT ON TABLE t${i} IS 'table ${i}';`);
+    lines.splice(301, 0, 'DROP INDEX IF EXISTS orders_old_idx;');
+    const text = lines.join('\n') + '\n';
+    const path = join(dir, 'V2__tables.sql');
+    writeFileSync(join(dir, 'V1__init.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY);\n');
+    writeFileSync(path, text);
+    const result = lintText(text, { path, config });
+    assert.equal(result.document.runner, 'flyway');
+    assert.ok(result.document.statements.length > 2 * WINDOW_MIN_STATEMENTS);
+    const finding = result.findings.find((f) => f.ruleId === 'require-concurrent-drop-index');
+    assert.ok(finding, JSON.stringify(result.findings.map((f) => f.ruleId)));
+    const stmt = result.document.statements[finding.statementIndex!];
+    return { text, result, finding, stmt, config, path, folder: readMigrationFolder(path, 'flyway') };
+  }
+
+  it('rules out the opt-outs (header, .sql.conf) without linting: the other statements need the transaction', () => {
+    const ctx = flywayContext();
+    const planned = plannedFixes(ctx).find((p) => p.slot?.kind === 'rewrite');
+    assert.ok(planned?.slot);
+    const was = { ...verifyStats };
+    const fix = resolvePlanned(ctx, planned.slot);
+    // Before: the .sql.conf opt-out was verified by linting the whole document (then turned down).
+    assert.equal(verifyStats.whole - was.whole, 0, 'no whole-document lint');
+    const statements = verifyStats.statements - was.statements;
+    assert.ok(statements <= 60, `${statements} statements linted for ${ctx.result.document.statements.length} in the document`);
+    assert.match(fix?.title ?? '', /in a new migration \(Flyway\)/);
+    assert.ok(!fix!.files.some((f) => f.path.endsWith('.conf')), 'no opt-out file');
   });
 });
