@@ -215,7 +215,7 @@ export class Catalog {
    */
   private triggerCalls = new Links();
   /** The source text of user routines' bodies (lower-cased name), when written out. */
-  private routineBodies = new Map<string, string>();
+  private routineBodies = new ForkableMap<string, string>();
   /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
   private opaqueRuns = 0;
   /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
@@ -322,7 +322,7 @@ export class Catalog {
     copy.dependents = this.dependents.copy();
     copy.tableObjects = this.tableObjects.copy();
     copy.triggerCalls = this.triggerCalls.copy();
-    copy.routineBodies = new Map(this.routineBodies);
+    copy.routineBodies = this.routineBodies.fork();
     copy.opaqueRuns = this.opaqueRuns;
     copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
     copy.ddlRoutines = new Set(this.ddlRoutines);
