@@ -20,6 +20,8 @@ export interface HistoryFileSystem extends MigrationFileSystem {
   readFile(path: string): string;
   /** A value that changes when the file changes (mtime and size). */
   version(path: string): string;
+  /** Answers never change (a snapshot): a step checked once against it stays valid. */
+  readonly unchanging?: boolean;
 }
 
 export const nodeFileSystem: HistoryFileSystem = {
@@ -60,7 +62,7 @@ export function snapshotFileSystem(fs: HistoryFileSystem = nodeFileSystem): Hist
       return seen.get(path)!;
     };
   };
-  return { readdir: memo(fs.readdir), isDirectory: memo(fs.isDirectory), version: memo(fs.version), readFile: fs.readFile };
+  return { readdir: memo(fs.readdir), isDirectory: memo(fs.isDirectory), version: memo(fs.version), readFile: fs.readFile, unchanging: true };
 }
 
 /** Files larger than this are not replayed (a data dump is not schema history). */
@@ -87,6 +89,13 @@ const LATEST_LINTED = 16;
 export class SchemaHistory {
   /** Replayed steps per migration set (keyed by the first earlier file's folder), oldest first. */
   private readonly chains = new Map<string, Step[]>();
+  /**
+   * Per chain, how many of its steps were checked against an unchanging file system: the next file
+   * of the set asks the file system only about newer steps (N questions for N files, not N²/2).
+   */
+  private readonly checked = new WeakMap<Step[], number>();
+  /** Versions of steps asked of the file system, for tests that the check is linear. */
+  stepsChecked = 0;
   /** Schemas after files the caller linted itself (path → what it ran against and what it left). */
   private readonly linted = new Map<string, { version: string; before: Catalog | undefined; after: Catalog }>();
   /** Schema dumps (Rails' db/schema.rb, db/structure.sql) built once per version of the file. */
@@ -158,8 +167,11 @@ export class SchemaHistory {
     if (earlier.length === 0) return start;
     const key = `${config.pgVersion}|${baseKey}|${earlier[0]}`;
     const chain = this.chains.get(key) ?? [];
+    // Steps already checked against an unchanging snapshot keep their version: compare paths only.
+    const known = this.fs.unchanging ? (this.checked.get(chain) ?? 0) : 0;
     let valid = 0;
-    while (valid < chain.length && valid < earlier.length && chain[valid].path === earlier[valid] && chain[valid].version === this.fs.version(earlier[valid])) {
+    while (valid < chain.length && valid < earlier.length && chain[valid].path === earlier[valid] && (valid < known || chain[valid].version === this.fs.version(earlier[valid]))) {
+      if (valid >= known) this.stepsChecked++;
       valid++;
     }
     // Replay from the newest step still holding its schema (all of them, unless `retain: 'latest'` released some).
@@ -177,6 +189,7 @@ export class SchemaHistory {
       }
     }
     this.chains.set(key, chain);
+    if (this.fs.unchanging) this.checked.set(chain, chain.length);
     return chain[earlier.length - 1].after;
   }
 

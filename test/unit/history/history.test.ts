@@ -7,7 +7,7 @@ import { initEngine, lintText } from '../../../server/src/engine';
 import type { Catalog } from '../../../server/src/catalog/catalog';
 import { earlierMigrations } from '../../../server/src/history/migrationSet';
 import { inDieselOrder } from '../../../server/src/trace/jobs';
-import { nodeFileSystem, SchemaHistory, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
+import { nodeFileSystem, SchemaHistory, snapshotFileSystem, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
 
 before(() => initEngine());
 
@@ -89,6 +89,24 @@ describe('schema history', () => {
     const schema = history.schemaBefore('/m/3_more.up.sql', text, DEFAULT_CONFIG);
     const { findings } = lintText(text, { config: DEFAULT_CONFIG, path: '/m/3_more.up.sql', schema });
     assert.ok(findings.some((f) => f.ruleId === 'require-concurrent-index'));
+  });
+
+  it('a run over a set asks the version of each earlier file once, not once per later file (snapshot)', () => {
+    const set: Record<string, string> = {};
+    for (let i = 1; i <= 200; i++) set[`/s/V${i}__t.sql`] = `CREATE TABLE t${i} (id int);`;
+    const runOver = (fs: HistoryFileSystem) => {
+      const history = new SchemaHistory(fs, 0, Date.now, 'latest');
+      for (let i = 1; i <= 200; i++) {
+        const path = `/s/V${i}__t.sql`;
+        const before = history.schemaBefore(path, set[path], DEFAULT_CONFIG);
+        history.record(path, before, lintText(set[path], { config: DEFAULT_CONFIG, path, schema: before }).document.catalog);
+      }
+      return history;
+    };
+    // Each step's version is read once, when the step is added; later files never ask again.
+    assert.equal(runOver(snapshotFileSystem(memoryFs(set))).stepsChecked, 0);
+    // A file system that may change under the editor is asked again for every step: file i checks i - 2.
+    assert.equal(runOver(memoryFs(set)).stepsChecked, (198 * 199) / 2);
   });
 
   it('returns the same schema object while nothing changed, and replays again when a file changes', () => {
