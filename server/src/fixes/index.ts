@@ -30,7 +30,7 @@ import { primaryKeyNeedsIndex, uniqueConstraintNeedsIndex } from './usingIndex';
 import { fix as volatileDefault } from './volatile-default';
 import { EngineCache } from '../engine';
 import type { Fix, FixContext, FixProvider } from './types';
-import { verifyFix } from './verify';
+import { verifyFixSteps } from './verify';
 
 export const FIX_PROVIDERS: readonly FixProvider[] = [
   requireConcurrentIndex,
@@ -74,6 +74,11 @@ export interface FixOptions {
 
 /** Every verified fix for `ctx.finding`, the preferred one first. Never throws: a failing fix is just not offered. */
 export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
+  return runToEnd(fixesForSteps(request, options));
+}
+
+/** `fixesFor` in steps (each verification's lint pauses after every statement), for the language server. */
+export function* fixesForSteps(request: FixContext, options: FixOptions = {}): Generator<void, Fix[]> {
   const ctx: FixContext = { ...request, cache: request.cache ?? new EngineCache() };
   const provider = providerFor(ctx.finding.ruleId);
   const fixes: Fix[] = [];
@@ -90,8 +95,14 @@ export function fixesFor(request: FixContext, options: FixOptions = {}): Fix[] {
     if (!options.withoutIgnores) attempt(() => ignoreFixes(ctx));
     return fixes;
   }
-  fixes.push(...bestRewrite(ctx));
-  for (const fix of safely(() => provider?.edits?.(ctx) ?? [])) attempt(() => (verifyFix(ctx, fix.edits).ok ? [fix] : []));
+  fixes.push(...(yield* bestRewriteSteps(ctx)));
+  for (const fix of safely(() => provider?.edits?.(ctx) ?? [])) {
+    try {
+      if ((yield* verifyFixSteps(ctx, fix.edits)).ok) fixes.push(fix);
+    } catch {
+      // As above: not offered.
+    }
+  }
   if (fixes.length) fixes[0] = { ...fixes[0], preferred: true };
   // An ignore comment for the finding's own rule silences it by construction: no lint needed.
   if (!options.withoutIgnores) attempt(() => ignoreFixes(ctx));

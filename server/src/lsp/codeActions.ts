@@ -17,7 +17,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LintResult } from '../engine';
 import type { Finding } from '../findings';
-import { fixesFor } from '../fixes';
+import { fixesForSteps } from '../fixes';
 import { plannedFixes, resolvePlannedSteps, type FixSlot } from '../fixes/lazy';
 import { isHostResult } from '../frameworks/lint';
 import { hostFixes } from '../frameworks/fixes';
@@ -142,14 +142,15 @@ async function codeActions(ctx: FeatureContext, params: CodeActionParams, token?
       }
     } else {
       const folder = chosen.length ? readMigrationFolder(path, result.document.runner) : undefined;
+      // Each fix is verified by re-lints, run in slices: other requests (a hover) are answered meanwhile.
+      const stillWanted = () => !token?.isCancellationRequested && ctx.documents.get(uri)?.version === doc.version;
       for (const finding of chosen) {
-        // Each fix is verified by a re-lint: between findings, let other requests (a hover) in.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (token?.isCancellationRequested || ctx.documents.get(uri)?.version !== doc.version) return [];
         const diagnostic = matchingDiagnostic(sent, finding, doc);
         const stmt = finding.statementIndex !== undefined ? result.document.statements[finding.statementIndex] : undefined;
-        const fixes = fixesFor({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(uri) });
-        for (const fix of fixes) actions.push(quickFix(fix, diagnostic, doc));
+        const steps = fixesForSteps({ text, result, finding, stmt, config: linted.config, path, folder, schema: linted.schema, cache: linted.large ? undefined : ctx.cacheFor(uri) });
+        const fixes = await runSliced(steps, stillWanted);
+        if (!stillWanted()) return [];
+        for (const fix of fixes ?? []) actions.push(quickFix(fix, diagnostic, doc));
       }
     }
   }
