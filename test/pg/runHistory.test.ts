@@ -12,19 +12,13 @@ import type pg from 'pg';
 import { migrate as postgresMigrate } from 'postgres-migrations';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate as drizzleMigrate } from 'drizzle-orm/node-postgres/migrator';
-import { runCli, type CliIO } from '../../server/src/cli/run';
+import { runInProcess } from '../unit/cli/inProcessCli';
 import { sharedCluster, type PgCluster } from '../support/pgCluster';
 import { dropDatabase, freshDatabase } from './estimateFixtures';
 
 const DB = 'lockstep_run_history';
 
-async function cli(cwd: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { cwd, env: {}, stdoutIsTTY: false, writeOut: (t) => void (stdout += t), writeErr: (t) => void (stderr += t), readStdin: async () => Buffer.from('') };
-  const status = await runCli(argv, io);
-  return { status, stdout, stderr };
-}
+const cli = (cwd: string, ...argv: string[]) => runInProcess(cwd, argv);
 
 describe('lockstep run writes the runner\'s own history (real PostgreSQL 18)', function () {
   this.timeout(120_000);

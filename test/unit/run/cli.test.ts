@@ -2,16 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIO } from '../../../server/src/cli/run';
+import { runInProcess } from '../cli/inProcessCli';
 import { parseDuration, parseSize } from '../../../server/src/cli/guardArgs';
 
-async function cli(cwd: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { cwd, env: {}, stdoutIsTTY: false, writeOut: (t) => void (stdout += t), writeErr: (t) => void (stderr += t), readStdin: async () => Buffer.from('') };
-  const status = await runCli(argv, io);
-  return { status, stdout, stderr };
-}
+const cli = (cwd: string, ...argv: string[]) => runInProcess(cwd, argv);
 
 describe('lockstep run / watch (CLI, no database)', function () {
   this.timeout(60_000);

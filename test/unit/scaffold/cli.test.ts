@@ -3,16 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli as runInProcess, type CliIO } from '../../../server/src/cli/run';
+import { runInProcess } from '../cli/inProcessCli';
 import { assertNoStackTrace, ensureBuilt, runCli as runDist } from '../cli/distCli';
 
-async function cli(cwd: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { cwd, env: {}, stdoutIsTTY: false, writeOut: (t) => void (stdout += t), writeErr: (t) => void (stderr += t), readStdin: async () => Buffer.from('') };
-  const status = await runInProcess(['scaffold', ...argv], io);
-  return { status, stdout, stderr };
-}
+const cli = (cwd: string, ...argv: string[]) => runInProcess(cwd, ['scaffold', ...argv]);
 
 describe('lockstep scaffold (CLI)', function () {
   this.timeout(120_000);

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { runCli, type CliIO } from '../../../server/src/cli/run';
+import { runInProcess } from '../cli/inProcessCli';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine } from '../../../server/src/engine';
 import { naturalCompare } from '../../../server/src/history/naturalCompare';
@@ -36,9 +36,7 @@ const RUNNERS = [
 ] as const;
 
 async function scaffold(cwd: string, argv: string[]): Promise<void> {
-  let stderr = '';
-  const io: CliIO = { cwd, env: {}, stdoutIsTTY: false, writeOut: () => undefined, writeErr: (t) => void (stderr += t), readStdin: async () => Buffer.from('') };
-  const status = await runCli(['scaffold', ...argv], io);
+  const { status, stderr } = await runInProcess(cwd, ['scaffold', ...argv]);
   assert.equal(status, 0, stderr);
 }
 
