@@ -222,8 +222,7 @@ function subcommandHelp(): string {
   return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
 }
 
-/** The migrations being linted are never "code that uses" what they change. */
-/** Standard input and framework migrations are not pre-read: they may hold one. */
+/** Might this job hold a contract statement? Standard input and framework migrations are not pre-read: they may. */
 function mayNeedCode(job: LintJob): boolean {
   if (!job.absolutePath || (job.enginePath !== undefined && isHostPath(job.enginePath))) return true;
   try {
@@ -233,6 +232,7 @@ function mayNeedCode(job: LintJob): boolean {
   }
 }
 
+/** The migrations being linted are never "code that uses" what they change. */
 function withoutFiles(code: ReferenceLookup, files: Set<string>): ReferenceLookup {
   return {
     lookup(table, column) {
