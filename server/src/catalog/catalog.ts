@@ -340,15 +340,6 @@ export class Catalog {
     return mine;
   }
 
-  /** Forked on clone, so always this catalog's own. */
-  private writableRels(): ForkableMap<string, RelationInfo> {
-    return this.rels;
-  }
-
-  private writableCons(): ForkableMap<string, ConstraintInfo> {
-    return this.cons;
-  }
-
   /** A relation this catalog may change in place (its columns too), or undefined when unknown. */
   editRelation(name: string): RelationInfo | undefined {
     const key = baseName(name);
@@ -356,7 +347,7 @@ export class Catalog {
     if (!rel || this.owned.has(rel)) return rel;
     const mine: RelationInfo = { ...rel, columns: copyColumns(rel.columns) };
     this.owned.add(mine);
-    this.writableRels().set(key, mine);
+    this.rels.set(key, mine);
     return mine;
   }
 
@@ -366,7 +357,7 @@ export class Catalog {
     if (!con || this.owned.has(con)) return con;
     const mine = { ...con };
     this.owned.add(mine);
-    this.writableCons().set(name, mine);
+    this.cons.set(name, mine);
     return mine;
   }
 
@@ -452,7 +443,7 @@ export class Catalog {
     const rel: RelationInfo = { opaqueRunsAtCreation: this.opaqueRuns, ...info, columns: info.columns ? copyColumns(info.columns) : new Map() };
     this.owned.add(rel);
     this.removeRelation(rel.name);
-    this.writableRels().set(rel.name, rel);
+    this.rels.set(rel.name, rel);
     this.children.add(rel.table, rel.name);
     this.children.add(rel.partitionOf, rel.name);
     for (const d of rel.dependsOn ?? []) this.dependents.add(d, rel.name);
@@ -462,7 +453,7 @@ export class Catalog {
   removeRelation(name: string): void {
     const rel = this.rels.get(name);
     if (!rel) return;
-    this.writableRels().delete(name);
+    this.rels.delete(name);
     this.children.remove(rel.table, name);
     this.children.remove(rel.partitionOf, name);
     for (const d of rel.dependsOn ?? []) this.dependents.remove(d, name);
@@ -537,10 +528,10 @@ export class Catalog {
     this.triggerCalls.add(baseName(table), `${name}\0${fn.toLowerCase()}\0${events}`);
   }
 
-  /** Triggers still there, with their table, function and events. */
-  private triggers(): Array<{ table: string; trigger: string; fn: string; events: number }> {
-    return this.triggerCalls
-      .entries()
+  /** Triggers still there (on `table` only, when given), with their table, function and events. */
+  private triggers(table?: string): Array<{ table: string; trigger: string; fn: string; events: number }> {
+    const calls: Array<[string, string[]]> = table === undefined ? this.triggerCalls.entries() : [[table, this.triggerCalls.get(table)]];
+    return calls
       .flatMap(([table, calls]) => calls.map((c) => c.split('\0')).map(([trigger, fn, events]) => ({ table, trigger, fn, events: Number(events) })))
       .filter((t) => this.tableObjects.get(t.table).includes(`trigger:${t.trigger}`));
   }
@@ -556,7 +547,7 @@ export class Catalog {
 
   /** The functions the triggers on `table` that fire on `event` (a TRIGGER_EVENTS bit) execute. */
   triggerFunctions(table: string, event: number): string[] {
-    return [...new Set(this.triggers().filter((t) => t.table === baseName(table) && (t.events & event) !== 0).map((t) => t.fn))].sort();
+    return [...new Set(this.triggers(baseName(table)).filter((t) => (t.events & event) !== 0).map((t) => t.fn))].sort();
   }
 
   /** The body of a user routine as written (`AS $$ … $$`), when the catalog saw it. */
@@ -622,7 +613,7 @@ export class Catalog {
   addConstraint(info: ConstraintInfo): void {
     this.removeConstraint(info.name);
     this.owned.add(info);
-    this.writableCons().set(info.name, info);
+    this.cons.set(info.name, info);
     this.constraintsByTable.add(info.table, info.name);
     if (info.kind === 'foreign') this.foreignKeysByReferenced.add(info.references, info.name);
   }
@@ -630,7 +621,7 @@ export class Catalog {
   removeConstraint(name: string): void {
     const con = this.cons.get(name);
     if (!con) return;
-    this.writableCons().delete(name);
+    this.cons.delete(name);
     this.constraintsByTable.remove(con.table, name);
     this.foreignKeysByReferenced.remove(con.references, name);
   }
