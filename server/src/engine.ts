@@ -203,10 +203,10 @@ export function lintText(text: string, options: LintOptions): LintResult {
   return runToEnd(lintSteps(text, options));
 }
 
-/** `lintText` in slices: it yields after each statement (see buildDocumentSteps); same result. */
 /** Statements from which a lint builds its rules' document indexes in steps (below, on first use, in one go). */
 const WARM_INDEXES_FROM = 500;
 
+/** `lintText` in slices: it yields after each statement (see buildDocumentSteps); same result. */
 export function* lintSteps(text: string, options: LintOptions): Generator<void, LintResult> {
   const { config } = options;
   // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
