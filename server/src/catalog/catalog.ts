@@ -118,12 +118,12 @@ export function tableObjectKind(objectType: unknown): TableObjectKind | undefine
 /** Relation kinds a DROP removes from the catalog (other DROPs name triggers, types, functions…). */
 const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_INDEX', 'OBJECT_FOREIGN_TABLE']);
 
+/** A routine or DO body that changes the schema: dynamic SQL, or DDL written out. */
+const RUNS_DDL = /\bEXECUTE\s+(?!(PROCEDURE|FUNCTION)\b)|\b(CREATE|ALTER|DROP|TRUNCATE)\s+(TABLE|INDEX|UNIQUE|SEQUENCE|VIEW|MATERIALIZED|TYPE|SCHEMA|TRIGGER)\b|\bLOCK\s+TABLE\b/i;
 /**
  * Code whose effect on the schema the catalog cannot see may create triggers, policies or rules:
  * a body that says so, or runs dynamic SQL.
  */
-/** A routine or DO body that changes the schema: dynamic SQL, or DDL written out. */
-const RUNS_DDL = /\bEXECUTE\s+(?!(PROCEDURE|FUNCTION)\b)|\b(CREATE|ALTER|DROP|TRUNCATE)\s+(TABLE|INDEX|UNIQUE|SEQUENCE|VIEW|MATERIALIZED|TYPE|SCHEMA|TRIGGER)\b|\bLOCK\s+TABLE\b/i;
 const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRIGGER|POLICY|RULE)\b|\bEXECUTE\b/i;
 
 /**
@@ -1023,11 +1023,6 @@ export function defaultIndexName(table: string, columns: string[], suffix: 'pkey
   return suffix === 'pkey' ? objectName(table, undefined, 'pkey') : objectName(table, columns.join('_'), suffix);
 }
 
-/**
- * The column names PostgreSQL puts in a generated index name (ChooseIndexColumnNames): an
- * expression key is named after its function (`lower(name)` → `lower`), a cast or COLLATE after
- * what it wraps, and anything else `expr`.
- */
 /** Column names referenced anywhere in `nodes` (expressions, a WHERE clause). */
 function columnsNamed(nodes: unknown): string[] {
   const found = new Set<string>();
@@ -1040,6 +1035,11 @@ function columnsNamed(nodes: unknown): string[] {
   return [...found];
 }
 
+/**
+ * The column names PostgreSQL puts in a generated index name (ChooseIndexColumnNames): an
+ * expression key is named after its function (`lower(name)` → `lower`), a cast or COLLATE after
+ * what it wraps, and anything else `expr`.
+ */
 export function indexNameColumns(s: AstNode): string[] {
   return list(s.indexParams).map((p) => {
     const elem = as(p, 'IndexElem');
