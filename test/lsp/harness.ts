@@ -97,6 +97,7 @@ export class LspHarness {
   private constructor(
     readonly child: ChildProcess,
     readonly connection: MessageConnection,
+    private readonly reader: StreamMessageReader,
     options: HarnessOptions,
   ) {
     this.settings = options.settings ?? {};
@@ -105,8 +106,9 @@ export class LspHarness {
   static async start(options: HarnessOptions = {}): Promise<LspHarness> {
     if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    const harness = new LspHarness(child, connection, options);
+    const reader = new StreamMessageReader(child.stdout!);
+    const connection = createMessageConnection(reader, new StreamMessageWriter(child.stdin!));
+    const harness = new LspHarness(child, connection, reader, options);
     child.stdout!.on('data', (chunk: Buffer) => harness.traffic.push(chunk));
     const write = child.stdin!.write.bind(child.stdin!) as (...args: unknown[]) => boolean;
     child.stdin!.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -226,6 +228,10 @@ export class LspHarness {
 
   /** Force-stops the server (for afterEach hooks after a failed test). */
   dispose(): void {
+    // A server killed in the middle of a message leaves the reader a partial one, and vscode-jsonrpc
+    // re-arms its 10 s partial-message timer forever (dispose does not clear it): that timer kept
+    // mocha from exiting after every test had passed. 0 stops the re-arming.
+    this.reader.partialMessageTimeout = 0;
     this.connection.dispose();
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
   }
