@@ -102,6 +102,11 @@ function codeOf(error: unknown): string | undefined {
   return (error as { code?: string } | undefined)?.code;
 }
 
+/** query_canceled and admin_shutdown: what pg_cancel_backend and pg_terminate_backend raise. */
+function isCancelCode(code: string | undefined): boolean {
+  return code === '57014' || code === '57P01';
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -320,6 +325,7 @@ export class GuardedRun {
         return;
       } catch (error) {
         await this.afterFailedAttempt(unit, checksum, file);
+        if (isCancelCode(codeOf(error))) await this.watch?.cancelsSettled();
         if (this.aborted) {
           report.status = 'failed';
           report.error = `cancelled: ${this.aborted}`;

@@ -51,6 +51,8 @@ export class LockWatch {
   private readonly query: string;
   /** The guarded sessions of the last sample: the ones the manual kill switch cancels. */
   private lastGuarded: SessionRow[] = [];
+  /** Cancels sent and not yet reported: the migration's error can arrive before their result does. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly client: pg.Client,
@@ -139,12 +141,28 @@ export class LockWatch {
     return undefined;
   }
 
+  /**
+   * Resolves once every cancel sent so far has been reported. The cancelled session's error and the
+   * watch's own reply travel on two connections in no fixed order: whoever sees a "canceling
+   * statement" error waits here before asking whether the watch sent it.
+   */
+  async cancelsSettled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   private async cancel(session: SessionRow, reason: string): Promise<void> {
     const now = Date.now();
     if (now - (this.lastCancel.get(session.pid) ?? 0) < CANCEL_GRACE_MS) return;
     this.lastCancel.set(session.pid, now);
     const fn = this.limits.terminate ? 'pg_terminate_backend' : 'pg_cancel_backend';
-    const { rows } = await this.client.query(`SELECT ${fn}($1) AS ok`, [session.pid]);
-    this.onEvent({ kind: 'cancel', pid: session.pid, query: session.query, reason, terminated: this.limits.terminate, ok: rows[0]?.ok === true });
+    const sent = this.client.query(`SELECT ${fn}($1) AS ok`, [session.pid]).then(({ rows }) => {
+      this.onEvent({ kind: 'cancel', pid: session.pid, query: session.query, reason, terminated: this.limits.terminate, ok: rows[0]?.ok === true });
+    });
+    this.inFlight.add(sent);
+    try {
+      await sent;
+    } finally {
+      this.inFlight.delete(sent);
+    }
   }
 }
