@@ -1,0 +1,155 @@
+/**
+ * The V8 code cache of dist/cli.js and dist/server.js (server/src/startup/codeCache.ts): the file
+ * helpers, and the built launcher run as users run it, with its own cache folder. What the launcher
+ * did is read from its LOCKSTEP_CODE_CACHE_DEBUG lines and from the cache files, never from timings.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cacheFileOf, codeCacheDir, readCacheFile, writeCacheFile } from '../../../server/src/startup/codeCache';
+import { ensureBuilt, REPO_ROOT, runCli } from '../cli/distCli';
+
+const SAMPLE = join(REPO_ROOT, 'examples/flyway/V2__invoice_lookups.sql');
+
+describe('code cache: files', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lockstep-cc-unit-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads back what it wrote, and reports a missing file as missing', () => {
+    const file = join(dir, 'nested/x.v8cache');
+    assert.equal(readCacheFile(file).outcome, 'missing');
+    assert.ok(writeCacheFile(file, Buffer.from('payload bytes')));
+    const read = readCacheFile(file);
+    assert.equal(read.outcome, 'read');
+    assert.equal(read.data?.toString(), 'payload bytes');
+    assert.deepEqual(readdirSync(join(dir, 'nested')), ['x.v8cache'], 'no temporary file left behind');
+  });
+
+  it('calls a file with a flipped payload byte, a truncated file or a foreign file corrupt', () => {
+    const file = join(dir, 'x.v8cache');
+    writeCacheFile(file, Buffer.from('payload bytes'));
+    const raw = readFileSync(file);
+    raw[raw.length - 1] ^= 0xff;
+    writeFileSync(file, raw);
+    assert.equal(readCacheFile(file).outcome, 'corrupt');
+    writeFileSync(file, raw.subarray(0, 10));
+    assert.equal(readCacheFile(file).outcome, 'corrupt');
+    writeFileSync(file, 'not a cache file at all, but long enough to hold a header');
+    assert.equal(readCacheFile(file).outcome, 'corrupt');
+  });
+
+  it('returns false, and leaves nothing, when the folder cannot be created', () => {
+    writeFileSync(join(dir, 'plain-file'), '');
+    assert.equal(writeCacheFile(join(dir, 'plain-file/sub/x.v8cache'), Buffer.from('x')), false);
+    assert.deepEqual(readdirSync(dir), ['plain-file']);
+  });
+
+  it('names a file after the bundle, its hash, the Node/V8 build and the launcher flags', () => {
+    const a = cacheFileOf('/c', '/d/cli.bundle.js', 'aaaa', 'liftoff');
+    assert.match(a, /^\/c\/cli\.bundle-aaaa-.+-liftoff\.v8cache$/);
+    assert.ok(a.includes(process.versions.v8));
+    assert.notEqual(a, cacheFileOf('/c', '/d/cli.bundle.js', 'bbbb', 'liftoff'));
+    assert.notEqual(a, cacheFileOf('/c', '/d/cli.bundle.js', 'aaaa', 'tierup'));
+  });
+
+  it('puts the cache under LOCKSTEP_CACHE_DIR, XDG_CACHE_HOME or the home folder; off means none', () => {
+    assert.equal(codeCacheDir({ LOCKSTEP_CACHE_DIR: '/x' }), '/x');
+    assert.equal(codeCacheDir({ LOCKSTEP_CACHE_DIR: 'off', XDG_CACHE_HOME: '/y' }), undefined);
+    assert.equal(codeCacheDir({ XDG_CACHE_HOME: '/y' }, 'linux'), join('/y', 'lockstep', 'v8'));
+    assert.equal(codeCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'), join('C:\\Users\\u\\AppData\\Local', 'lockstep', 'v8'));
+    assert.match(codeCacheDir({}, 'linux') ?? '', /[\\/]\.cache[\\/]lockstep[\\/]v8$/);
+  });
+});
+
+describe('code cache: the built launchers', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => ensureBuilt());
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lockstep-cc-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const lint = (cacheDir: string, env: Record<string, string> = {}) =>
+    runCli(['lint', SAMPLE, '--format', 'json', '--no-history'], { env: { LOCKSTEP_CACHE_DIR: cacheDir, LOCKSTEP_CODE_CACHE_DEBUG: '1', ...env } });
+  const events = (stderr: string) => [...stderr.matchAll(/^lockstep: code cache: (missing|hit|corrupt|rejected|disabled|written|not writable)\b/gm)].map((m) => m[1]);
+  const cacheFiles = (cacheDir: string) => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
+
+  it('writes the cache on the first run and uses it on the next, with the same report', () => {
+    const first = lint(dir);
+    assert.equal(first.status, 1, first.stderr);
+    assert.deepEqual(events(first.stderr), ['missing', 'written']);
+    assert.equal(cacheFiles(dir).length, 1);
+    assert.match(cacheFiles(dir)[0], /^cli\.bundle-[0-9a-f]{16}-.+\.v8cache$/);
+    const second = lint(dir);
+    assert.deepEqual(events(second.stderr), ['hit']);
+    assert.equal(second.status, 1);
+    assert.equal(second.stdout, first.stdout);
+    assert.ok(JSON.parse(second.stdout).files[0].findings.length > 0);
+  });
+
+  it('rebuilds a corrupt cache, then uses the new one', () => {
+    lint(dir);
+    const file = join(dir, cacheFiles(dir)[0]);
+    const raw = readFileSync(file);
+    raw[raw.length >> 1] ^= 0xff;
+    writeFileSync(file, raw);
+    const run = lint(dir);
+    assert.equal(run.status, 1, run.stderr);
+    assert.deepEqual(events(run.stderr), ['corrupt', 'written']);
+    assert.deepEqual(events(lint(dir).stderr), ['hit']);
+  });
+
+  it('rebuilds a cache V8 rejects (made for another script), then uses the new one', () => {
+    lint(dir);
+    const file = join(dir, cacheFiles(dir)[0]);
+    // A well-formed file (checksum right) holding the code cache of a different script.
+    const { Script } = require('node:vm') as typeof import('node:vm');
+    writeCacheFile(file, new Script('1 + 1').createCachedData());
+    const run = lint(dir);
+    assert.equal(run.status, 1, run.stderr);
+    assert.deepEqual(events(run.stderr), ['rejected', 'written']);
+    assert.deepEqual(events(lint(dir).stderr), ['hit']);
+  });
+
+  it('lints as usual when the cache folder cannot be written, or is off', () => {
+    writeFileSync(join(dir, 'plain-file'), '');
+    const reference = lint('off');
+    assert.deepEqual(events(reference.stderr), ['disabled']);
+    assert.equal(reference.status, 1, reference.stderr);
+    const unwritable = lint(join(dir, 'plain-file/cache'));
+    assert.deepEqual(events(unwritable.stderr), ['missing', 'not writable']);
+    assert.equal(unwritable.status, 1);
+    assert.equal(unwritable.stdout, reference.stdout);
+  });
+
+  it('keeps a separate cache for LOCKSTEP_WASM_TIER_UP=1 (other V8 flags)', () => {
+    lint(dir);
+    const tierUp = lint(dir, { LOCKSTEP_WASM_TIER_UP: '1' });
+    assert.deepEqual(events(tierUp.stderr), ['missing', 'written']);
+    assert.deepEqual(cacheFiles(dir).map((f) => f.replace(/.*-/, '')).sort(), ['liftoff.v8cache', 'tierup.v8cache']);
+    assert.deepEqual(events(lint(dir).stderr), ['hit']);
+  });
+
+  it('the language server writes its cache a few seconds after start and uses it next time', async () => {
+    const serverRun = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--stdio'], {
+          env: { ...process.env, LOCKSTEP_CACHE_DIR: dir, LOCKSTEP_CODE_CACHE_DEBUG: '1' },
+          stdio: ['pipe', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          // Done once the cache was used, or written after start (the 5 s timer, not the exit).
+          if (/code cache: (hit|written|not writable)/.test(stderr)) child.stdin.end();
+        });
+        child.on('error', reject);
+        child.on('exit', () => resolve(stderr));
+      });
+    assert.deepEqual(events(await serverRun()), ['missing', 'written']);
+    assert.match(cacheFiles(dir).join(), /^server\.bundle-/);
+    assert.deepEqual(events(await serverRun()), ['hit']);
+  });
+});
