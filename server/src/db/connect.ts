@@ -4,7 +4,16 @@
  * run`'s sessions both connect through here, so both say the same thing when a server misbehaves.
  */
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
+
+/**
+ * pg, loaded on the first connection: the language server and the CLI start without it (its module
+ * graph, and the undici fetch stack its runtime check pulls in, cost tens of ms at every start).
+ */
+function pgModule(): typeof pg {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('pg') as typeof pg;
+}
 import { classifyError, DatabaseError } from './errors';
 import type { ConnectionTarget } from './target';
 
@@ -110,7 +119,7 @@ function readCa(path: string): string {
 async function connectOnce(target: ConnectionTarget, ssl: pg.ClientConfig['ssl'], deadline: number, options: ClientOptions): Promise<pg.Client> {
   const remaining = deadline - Date.now();
   if (remaining <= 0) throw timedOut(target);
-  const client = new pg.Client({
+  const client = new (pgModule().Client)({
     host: target.host,
     port: target.port,
     database: target.database,

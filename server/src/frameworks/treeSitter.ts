@@ -13,8 +13,14 @@ import type * as WTS from 'web-tree-sitter';
 
 // `require`, not `import`: the bundler then takes the package's CommonJS build, which finds its
 // files through `locateFile` below (its ES module build reads `import.meta.url`, empty in dist/*.js).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Language, Parser } = require('web-tree-sitter') as typeof WTS;
+// And on first use, not at load: a lint of .sql files (most CLI runs, the server's start) never
+// needs its ~175 KB of runtime.
+let runtime: typeof WTS | undefined;
+function treeSitter(): typeof WTS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  runtime ??= require('web-tree-sitter') as typeof WTS;
+  return runtime;
+}
 type Language = WTS.Language;
 type Parser = WTS.Parser;
 
@@ -36,7 +42,7 @@ function wasmPath(file: string, fromPackage: () => string): string {
 }
 
 function initParser(): Promise<void> {
-  init ??= Parser.init({
+  init ??= treeSitter().Parser.init({
     locateFile: () => wasmPath('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm')),
   });
   return init;
@@ -49,7 +55,7 @@ export function loadGrammar(name: GrammarName): Promise<Language | undefined> {
     const file = `tree-sitter-${name}.wasm`;
     p = queue
       .then(initParser)
-      .then(() => Language.load(wasmPath(file, () => join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', file))))
+      .then(() => treeSitter().Language.load(wasmPath(file, () => join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out', file))))
       .then((lang) => {
         loaded.set(name, lang);
         return lang;
@@ -80,7 +86,7 @@ export function grammarFailure(name: GrammarName): string | undefined {
 export function parserFor(name: GrammarName): Parser | undefined {
   const lang = loaded.get(name);
   if (!lang) return undefined;
-  const parser = new Parser();
+  const parser = new (treeSitter().Parser)();
   parser.setLanguage(lang);
   return parser;
 }

@@ -57,6 +57,13 @@ export function startServer(connection: Connection): void {
   let canRegisterConfigChange = false;
   let clientCapabilities: ClientCapabilities = {};
   let engineReady: Promise<boolean> = Promise.resolve(false);
+  let hostEngineReady: Promise<boolean> | undefined;
+  /** The engine a document needs: a host file (Python, Ruby, Elixir…) waits for the grammars too. */
+  function engineFor(uri: string): Promise<boolean> {
+    if (!isHostPath(filePathOf(uri) ?? '')) return engineReady;
+    hostEngineReady ??= engineReady.then((ok) => ok && initEngine().then(() => true));
+    return hostEngineReady;
+  }
   let workspaceRoots: string[] = [];
 
   function guard<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
@@ -87,7 +94,8 @@ export function startServer(connection: Connection): void {
     if (typeof options.maxFileSizeMB === 'number' && options.maxFileSizeMB >= 0.01 && options.maxFileSizeMB <= 100) {
       maxDocumentMb = options.maxFileSizeMB;
     }
-    engineReady = initEngine().then(
+    // The SQL parser only: the tree-sitter grammars (host files) load with the first host file.
+    engineReady = initEngine({ hostGrammars: false }).then(
       () => true,
       (error) => {
         log.error(`Lockstep engine failed to load; no diagnostics will be produced: ${describeError(error)}`);
@@ -122,7 +130,7 @@ export function startServer(connection: Connection): void {
   /** Lint the document's current text (if it is still open and is SQL); undefined when skipped or superseded. */
   async function lintNow(uri: string): Promise<LintedDocument | undefined> {
     if (!isSqlDocument(documents.get(uri))) return undefined;
-    const engineOk = await engineReady;
+    const engineOk = await engineFor(uri);
     const effective = await configs.get(uri);
     const doc = documents.get(uri); // re-read: it may have changed or closed while we awaited
     if (!doc) return undefined;
