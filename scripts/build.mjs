@@ -2,7 +2,7 @@
 // nothing in dist/ needs node_modules at run time (the VS Code API is provided by the editor).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, chmodSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -39,7 +39,14 @@ const subcommandsApart = {
  */
 async function launcher(name, options = {}) {
   const bundle = `${name}.bundle.js`;
-  const hash = createHash('sha256').update(readFileSync(join('dist', bundle))).digest('hex').slice(0, 16);
+  // The launcher reads the bundle as latin1, which skips UTF-8 decoding (~20 ms for 1 MB under
+  // load). esbuild escapes every non-ASCII character of strings, regular expressions and
+  // identifiers; what is left is in comments it keeps (→, …): one '?' per UTF-16 unit keeps the
+  // source map's columns.
+  const text = readFileSync(join('dist', bundle), 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  if (ascii !== text) writeFileSync(join('dist', bundle), ascii);
+  const hash = createHash('sha256').update(ascii).digest('hex').slice(0, 16);
   await build({
     ...common,
     sourcemap: false,

@@ -2,7 +2,7 @@
  * What changed since a git revision, read with the git command line (no library: every CI image
  * has git, and `git` answers exactly what the user's repository says, hooks and all).
  */
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../startup/lazyBuiltins';
 import { join, relative, sep } from 'node:path';
 
 export type ChangeStatus = 'added' | 'modified';
@@ -24,7 +24,7 @@ export interface GitChanges {
 export class GitError extends Error {}
 
 function git(cwd: string, args: string[]): string {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (result.error) throw new GitError(`cannot run git: ${result.error.message}`);
   if (result.status !== 0) throw new GitError(`git ${args[0]} failed: ${result.stderr.trim() || `exit ${result.status}`}`);
   return result.stdout;

@@ -2,11 +2,11 @@
  * Entry point of `dist/cli.js`. When required instead of run (the corpus check does that),
  * it only exports the bundled engine, so scripts measure exactly what users run.
  */
-import { createInterface } from 'node:readline';
 import { runCli, type CliIO } from './run';
 import { isLintWorker, runLintWorker } from './lintPool';
 import { isSubcommand } from './commandNames';
 import { keepProjectFactsForTheRun } from '../document/projectFacts';
+import { readline } from '../startup/lazyBuiltins';
 
 // For scripts/corpus-check.mjs: the same engine and splitter, straight from the bundle.
 export { initEngine, lintText, explain } from '../engine';
@@ -35,7 +35,7 @@ function processIO(): CliIO {
     writeErr: (text) => void process.stderr.write(text),
     readStdin,
     controlLines(onLine, onEnd) {
-      const lines = createInterface({ input: process.stdin });
+      const lines = readline().createInterface({ input: process.stdin });
       lines.on('line', onLine);
       lines.on('close', onEnd);
       return () => {

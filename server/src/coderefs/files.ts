@@ -4,7 +4,7 @@
  * what the root `.gitignore` names. Migration folders are never application code; `codeScan.include`
  * / `codeScan.exclude` globs (relative to the root) narrow the rest.
  */
-import { execFileSync } from 'node:child_process';
+import { childProcess } from '../startup/lazyBuiltins';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
@@ -39,7 +39,7 @@ export function listCodeFiles(root: string, settings?: CodeScanSettings): string
 
 function gitFiles(root: string): string[] | undefined {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    const out = childProcess().execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
       cwd: root,
       maxBuffer: 256 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -2,7 +2,7 @@
  * The code of another revision (the version still deployed), read straight from git without a
  * checkout: `git ls-tree` lists its files, one `git cat-file --batch` reads them all.
  */
-import { execFileSync } from 'node:child_process';
+import { childProcess } from '../startup/lazyBuiltins';
 import { join } from 'node:path';
 import { initEngine } from '../engine';
 import { scanFilter, type CodeScanSettings } from './files';
@@ -12,7 +12,7 @@ export class GitRevisionError extends Error {}
 
 function git(root: string, args: string[], input?: string): Buffer {
   try {
-    return execFileSync('git', args, { cwd: root, input, maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    return childProcess().execFileSync('git', args, { cwd: root, input, maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
     throw new GitRevisionError(stderr || (err instanceof Error ? err.message : String(err)));

@@ -15,7 +15,7 @@
  * read a partial one. V8 itself rejects a cache made with other V8 flags; it is then rewritten.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { constants as vmConstants, Script } from 'node:vm';
@@ -24,6 +24,8 @@ import { isMainThread } from 'node:worker_threads';
 /** Header of a cache file: a format tag, then the SHA-1 of the V8 payload that follows. */
 const MAGIC = Buffer.from('LSV8CC1\n', 'latin1');
 const DIGEST_BYTES = 20;
+/** Caches of other builds of the same bundle are deleted when this old (two installed versions in use keep theirs). */
+const PRUNE_AFTER_MS = 7 * 24 * 3600_000;
 
 /** What happened to the cache in this process (LOCKSTEP_CODE_CACHE_DEBUG=1 prints it; tests read it). */
 export type CacheOutcome =
@@ -125,7 +127,8 @@ function mainContextImport(): symbol | number | undefined {
 /** Runs the bundle (see the file comment); returns what happened to the cache. */
 export function runBundle(launch: BundleLaunch): CacheOutcome {
   const { bundlePath, module: mod } = launch;
-  const source = readFileSync(bundlePath, 'utf8');
+  // The bundles are ASCII (esbuild escapes the rest; scripts/build.mjs checks): latin1 skips UTF-8 decoding.
+  const source = readFileSync(bundlePath, 'latin1');
   const dynamicImport = mainContextImport();
   if (!launch.cacheDir || dynamicImport === undefined) {
     launch.report?.('code cache: disabled');
@@ -148,6 +151,33 @@ export function runBundle(launch: BundleLaunch): CacheOutcome {
   return outcome;
 }
 
+function bundlePrefix(bundlePath: string): string {
+  return `${basename(bundlePath, '.js')}-`;
+}
+
+/**
+ * Deletes caches of other builds of this bundle (a rebuilt or updated Lockstep) and temporary files
+ * left by a killed writer, once unused for a week, so the folder does not grow with every build.
+ */
+export function pruneOtherBuilds(keep: string, prefix: string, now = Date.now()): void {
+  const dir = dirname(keep);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    if (!name.startsWith(prefix) || path === keep || !/\.v8cache(\.[^.]+\.[^.]+\.tmp)?$/.test(name)) continue;
+    try {
+      if (now - statSync(path).mtimeMs > PRUNE_AFTER_MS) rmSync(path, { force: true });
+    } catch {
+      // gone already, or not ours to delete
+    }
+  }
+}
+
 /** Node's CommonJS wrapper, so the bundle sees exports, require, module, __filename and __dirname. */
 function wrap(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
@@ -166,7 +196,9 @@ function scheduleWrite(launch: BundleLaunch, script: Script, file: string): void
     } catch {
       return;
     }
-    launch.report?.(`code cache: ${writeCacheFile(file, data) ? 'written' : 'not writable'} ${file}`);
+    const written = writeCacheFile(file, data);
+    launch.report?.(`code cache: ${written ? 'written' : 'not writable'} ${file}`);
+    if (written) pruneOtherBuilds(file, bundlePrefix(launch.bundlePath));
   };
   process.once('exit', write);
   if (launch.writeAfterMs !== undefined) setTimeout(write, launch.writeAfterMs).unref();

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheFileOf, codeCacheDir, readCacheFile, writeCacheFile } from '../../../server/src/startup/codeCache';
+import { cacheFileOf, codeCacheDir, pruneOtherBuilds, readCacheFile, writeCacheFile } from '../../../server/src/startup/codeCache';
 import { ensureBuilt, REPO_ROOT, runCli } from '../cli/distCli';
 
 const SAMPLE = join(REPO_ROOT, 'examples/flyway/V2__invoice_lookups.sql');
@@ -53,6 +53,15 @@ describe('code cache: files', () => {
     assert.ok(a.includes(process.versions.v8));
     assert.notEqual(a, cacheFileOf('/c', '/d/cli.bundle.js', 'bbbb', 'liftoff'));
     assert.notEqual(a, cacheFileOf('/c', '/d/cli.bundle.js', 'aaaa', 'tierup'));
+  });
+
+  it('deletes caches of other builds of the same bundle, and stray temporary files, once a week old', () => {
+    const names = ['cli.bundle-new-x.v8cache', 'cli.bundle-old-x.v8cache', 'cli.bundle-recent-x.v8cache', 'cli.bundle-old-x.v8cache.123.abc.tmp', 'server.bundle-old-x.v8cache', 'notes.txt'];
+    for (const name of names) writeFileSync(join(dir, name), 'x');
+    const weekAndADay = (Date.now() - 8 * 24 * 3600_000) / 1000;
+    for (const name of names.filter((n) => n !== 'cli.bundle-recent-x.v8cache')) utimesSync(join(dir, name), weekAndADay, weekAndADay);
+    pruneOtherBuilds(join(dir, 'cli.bundle-new-x.v8cache'), 'cli.bundle-');
+    assert.deepEqual(readdirSync(dir).sort(), ['cli.bundle-new-x.v8cache', 'cli.bundle-recent-x.v8cache', 'notes.txt', 'server.bundle-old-x.v8cache']);
   });
 
   it('puts the cache under LOCKSTEP_CACHE_DIR, XDG_CACHE_HOME or the home folder; off means none', () => {
