@@ -36,18 +36,21 @@ describe('DocumentConfigs.peek: settings without waiting for the client (issue 1
     assert.equal(configs.peek('file:///nowhere/migrations/three.ts'), undefined, 'another language may have its own overrides');
   });
 
-  it('forgets every folder\'s settings when settings change, and a reply to a question asked before does not bring them back', async () => {
+  it('keeps a folder\'s settings across a settings change until new ones arrive, and a reply to a question asked before does not replace newer ones', async () => {
     const { configs, pending, answerAll } = slowClient();
     void configs.get(one);
     await answerAll({ pgVersion: 13 });
-    void configs.get(two); // asked before the change, answered after it
+    const asked = configs.get(two); // asked before the change, answered after a newer reply
     configs.settingsChanged(undefined);
-    assert.equal(configs.peek(one), undefined);
-    assert.equal(pending.length, 1);
-    await answerAll({ pgVersion: 13 });
-    assert.equal(configs.peek(two), undefined, 'a stale reply served the folder');
+    assert.equal(configs.peek(one)?.config.pgVersion, 13, 'the hover uses the last settings rather than wait');
     void configs.get(one);
-    await answerAll({ pgVersion: 16 });
+    const [early, late] = pending.splice(0);
+    late.answer({ pgVersion: 16 });
+    await configs.get(one);
     assert.equal(configs.peek(two)?.config.pgVersion, 16);
+    early.answer({ pgVersion: 13 });
+    await asked;
+    assert.equal(configs.peek(two)?.config.pgVersion, 16, 'a stale reply replaced newer settings');
+    assert.equal(configs.peek(one)?.config.pgVersion, 16);
   });
 });

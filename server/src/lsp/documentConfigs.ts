@@ -21,8 +21,11 @@ export class DocumentConfigs {
   private readonly cache = new Map<string, Promise<EffectiveConfig>>();
   /** The loaded config of each URI whose load has finished. */
   private readonly settled = new Map<string, EffectiveConfig>();
-  /** The settings last pulled for a document of each folder (see neighbourKey). */
-  private readonly neighbourSettings = new Map<string, LockstepConfig>();
+  /**
+   * The settings last pulled for a document of each folder (see neighbourKey), and the generation
+   * they were asked in. Kept across a settings change: until new ones arrive, a hover may use them.
+   */
+  private readonly neighbourSettings = new Map<string, { settings: LockstepConfig; generation: number }>();
   /** Bumped whenever settings or config files change. */
   private generation = 0;
   private readonly fileProblems: ConfigProblemReporter;
@@ -52,15 +55,16 @@ export class DocumentConfigs {
 
   /**
    * The config now, without waiting for the client: the document's own once loaded, else one built
-   * from the settings a document of the same folder got. Hovers use it: a client busy with other
-   * work may answer workspace/configuration late, and a hover must not wait for that. Undefined
-   * when no such settings are known yet.
+   * from the settings a document of the same folder got last, even before a settings change. Hovers
+   * use it: a client busy with other work may answer workspace/configuration late, and a hover must
+   * not wait for that (the lint waits, and publishes with the document's own). Undefined when no
+   * such settings are known yet.
    */
   peek(uri: string): EffectiveConfig | undefined {
     const own = this.settled.get(uri);
     if (own) return own;
     const neighbour = this.neighbourSettings.get(neighbourKey(uri));
-    return neighbour ? resolveEffectiveConfig(filePathOf(uri), neighbour) : undefined;
+    return neighbour ? resolveEffectiveConfig(filePathOf(uri), neighbour.settings) : undefined;
   }
 
   forget(uri: string): void {
@@ -85,14 +89,14 @@ export class DocumentConfigs {
     this.generation++;
     this.cache.clear();
     this.settled.clear();
-    this.neighbourSettings.clear();
   }
 
   private async load(uri: string): Promise<EffectiveConfig> {
     const generation = this.generation;
     const settings = await this.settingsFor(uri);
-    // Settings pulled before a change are stale: they must not serve another document.
-    if (generation === this.generation) this.neighbourSettings.set(neighbourKey(uri), settings);
+    // A reply to a question asked before a settings change must not replace one asked after it.
+    const key = neighbourKey(uri);
+    if (generation >= (this.neighbourSettings.get(key)?.generation ?? -1)) this.neighbourSettings.set(key, { settings, generation });
     const effective = resolveEffectiveConfig(filePathOf(uri), settings);
     if (effective.file) this.fileProblems.report(effective.file, effective.problems);
     return effective;
