@@ -61,18 +61,25 @@ async function launcher(name, options = {}) {
   });
 }
 
+/**
+ * For the bundles the launchers run through vm.Script: import() becomes a require() (the only one is
+ * web-tree-sitter's `import('fs/promises')`). Node 20 forgets a script's import() callback when
+ * the script comes from the code cache ("A dynamic import callback was not specified").
+ */
+const launched = { ...common, supported: { 'dynamic-import': false } };
+
 mkdirSync('dist', { recursive: true });
 // Maps of launchers from before they existed would be stale.
 for (const stale of ['dist/cli.js.map', 'dist/server.js.map']) rmSync(stale, { force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
-  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js' }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js' }).then(() =>
     // The server writes its cache once start-up and the first lints have compiled what they use.
     launcher('server', { writeCacheAfterMs: 5_000 }),
   ),
   // The subcommands besides lint (PGlite, pg, the scaffolder: over half the code) go in a bundle of
   // their own that run.ts requires on first use, so `lockstep lint` starts without them.
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [subcommandsApart] }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [subcommandsApart] }).then(() =>
     launcher('cli', { banner: { js: '#!/usr/bin/env node' } }),
   ),
   build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/cliCommands.js' }),

@@ -45,7 +45,8 @@ describe('installable CLI (npm pack) and CI templates', function () {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
     const top = new Set(listing.map((p) => p.replace(/^package\//, '').split('/')[0]));
     assert.deepEqual([...top].sort(), ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json', 'schemas']);
-    assert.ok(listing.includes('package/dist/cli.js') && listing.includes('package/dist/libpg-query.wasm'));
+    // dist/cli.js is the launcher (server/src/startup/launch.ts); it runs dist/cli.bundle.js.
+    assert.ok(listing.includes('package/dist/cli.js') && listing.includes('package/dist/cli.bundle.js') && listing.includes('package/dist/libpg-query.wasm'));
     // Rails and Ecto migrations are read with tree-sitter: its WASM and the grammars ship in dist/.
     for (const wasm of ['tree-sitter.wasm', 'tree-sitter-ruby.wasm', 'tree-sitter-elixir.wasm']) assert.ok(listing.includes(`package/dist/${wasm}`), wasm);
     assert.ok(!listing.some((p) => p.endsWith('.map') || p.includes('docs/images/')), 'no source maps or screenshots');

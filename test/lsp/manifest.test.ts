@@ -54,7 +54,7 @@ describe('extension manifest (package.json contributes)', function () {
       .map((line) => line.trim())
       .filter(Boolean);
 
-    for (const required of ['package.json', 'LICENSE', 'dist/client.js', 'dist/server.js', 'dist/libpg-query.wasm', 'dist/tree-sitter.wasm', 'dist/tree-sitter-ruby.wasm', 'dist/tree-sitter-elixir.wasm', 'schemas/lockstep.config.schema.json']) {
+    for (const required of ['package.json', 'LICENSE', 'dist/client.js', 'dist/server.js', 'dist/server.bundle.js', 'dist/libpg-query.wasm', 'dist/tree-sitter.wasm', 'dist/tree-sitter-ruby.wasm', 'dist/tree-sitter-elixir.wasm', 'schemas/lockstep.config.schema.json']) {
       assert.ok(files.includes(required), `${required} is packaged (got ${files.join(', ')})`);
     }
     // Written by other parts of the project; shipped whenever they exist.

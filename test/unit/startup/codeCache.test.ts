@@ -98,6 +98,18 @@ describe('code cache: the built launchers', function () {
     assert.ok(JSON.parse(second.stdout).files[0].findings.length > 0);
   });
 
+  it('loads the tree-sitter grammars when the bundle comes from the cache (import() inside the bundle)', () => {
+    const rails = join(REPO_ROOT, 'test/fixtures/frameworks/rails/db/migrate/20240102000000_index_users_email.rb');
+    const run = () => runCli(['lint', rails, '--format', 'json'], { env: { LOCKSTEP_CACHE_DIR: dir, LOCKSTEP_CODE_CACHE_DEBUG: '1' } });
+    const rulesOf = (stdout: string) => (JSON.parse(stdout).files[0].findings as { ruleId: string }[]).map((f) => f.ruleId);
+    const first = run();
+    assert.deepEqual(events(first.stderr), ['missing', 'written']);
+    const second = run();
+    assert.deepEqual(events(second.stderr), ['hit']);
+    assert.ok(rulesOf(second.stdout).includes('require-concurrent-index'), second.stdout);
+    assert.deepEqual(rulesOf(second.stdout), rulesOf(first.stdout));
+  });
+
   it('rebuilds a corrupt cache, then uses the new one', () => {
     lint(dir);
     const file = join(dir, cacheFiles(dir)[0]);
