@@ -1,6 +1,6 @@
 /** The code index the CLI builds for `lint` (by default, or `--code` / `--code-ref`) and `refs`. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CodeScanSettings } from '../coderefs/files';
 import { referencesAtRevision, gitTopLevel } from '../coderefs/gitTree';
 import { CodeIndex, type ReferenceLookup } from '../coderefs/index';
@@ -31,10 +31,11 @@ export async function loadCodeIndex(o: CodeOptions): Promise<ReferenceLookup> {
 
 /**
  * `lint` without `--code`: the git repository holding `dir` (the migrations), indexed on the first
- * lookup, which only a contract statement makes. Undefined outside a git repository. The caller has
- * completed initEngine() with the host grammars.
+ * lookup, which only a contract statement makes. Undefined outside a git repository (then the caller
+ * need not load the host grammars); otherwise the caller completes initEngine() with them.
  */
-export function repositoryCodeIndex(dir: string, settings?: CodeScanSettings): ReferenceLookup | undefined {
+export function repositoryCodeIndex(dir: string, settings?: CodeScanSettings, env: NodeJS.ProcessEnv = process.env): ReferenceLookup | undefined {
+  if (noGitAbove(dir, env)) return undefined;
   let root: string;
   try {
     root = gitTopLevel(dir);
@@ -51,6 +52,18 @@ export function repositoryCodeIndex(dir: string, settings?: CodeScanSettings): R
       return index.lookup(table, column);
     },
   };
+}
+
+/**
+ * No `.git` in `dir` or any folder above it, and no GIT_DIR: git would find no repository either,
+ * so the lint need not start git (nor load the grammars the code scan needs) to learn that.
+ */
+export function noGitAbove(dir: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.GIT_DIR) return false;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return false;
+    if (dirname(d) === d) return true;
+  }
 }
 
 /**

@@ -137,9 +137,15 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const defaultCode = !args.code && !args.codeRef && !noCode && jobs.some(mayNeedCode);
   let hostGrammars = false;
   if (jobs.length > 0) {
+    // No --code: the migrations' git repository; none (not in a repository) means no code scan at all.
+    let repositoryCode: ReferenceLookup | undefined;
+    if (defaultCode) {
+      const first = jobs.find((j) => j.absolutePath)?.absolutePath;
+      repositoryCode = repositoryCodeIndex(first ? dirname(first) : io.cwd, jobs[0].config.codeScan);
+    }
     try {
       // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
-      hostGrammars = Boolean(args.code || args.codeRef) || defaultCode || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
+      hostGrammars = Boolean(args.code || args.codeRef) || repositoryCode !== undefined || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
       await initEngine({ hostGrammars });
     } catch (err) {
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -154,11 +160,9 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
         io.writeErr(`lockstep: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
         return EXIT_USAGE;
       }
-    } else if (defaultCode) {
-      const first = jobs.find((j) => j.absolutePath)?.absolutePath;
-      const code = repositoryCodeIndex(first ? dirname(first) : io.cwd, jobs[0].config.codeScan);
+    } else if (repositoryCode) {
       const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
-      if (code) for (const job of jobs) job.code = withoutFiles(code, linted);
+      for (const job of jobs) job.code = withoutFiles(repositoryCode, linted);
     }
     // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
     const threads = args.fix ? 1 : lintThreads(io.env);

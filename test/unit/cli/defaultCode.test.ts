@@ -5,9 +5,10 @@
  * all when no statement drops, renames or constrains anything (counted, not timed).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { codeIndexBuilds, mayHoldContract } from '../../../server/src/cli/codeIndex';
+import { codeIndexBuilds, mayHoldContract, noGitAbove, repositoryCodeIndex } from '../../../server/src/cli/codeIndex';
 import { runCli } from '../../../server/src/cli/run';
 import { gitRepo } from '../../support/gitRepo';
 
@@ -72,6 +73,20 @@ describe('lockstep lint: the still-referenced check by default', () => {
   it('does not even load the host grammars for a migration that only creates things', () => {
     assert.equal(mayHoldContract('CREATE TABLE t (a int NOT NULL CHECK (a > 0) REFERENCES u, kind type_t);'), false);
     for (const sql of ['ALTER TABLE t DROP COLUMN a;', 'alter table t rename to u;', 'DROP TABLE t;', 'ALTER TABLE t ALTER a TYPE bigint;']) assert.equal(mayHoldContract(sql), true, sql);
+  });
+
+  it('knows a folder outside any git repository without starting git, and then scans no code', function () {
+    // Only meaningful where the temporary folder is not itself inside a repository.
+    if (!noGitAbove(tmpdir(), {})) this.skip();
+    const outside = mkdtempSync(join(tmpdir(), 'lockstep-no-git-'));
+    try {
+      assert.equal(noGitAbove(outside, {}), true);
+      assert.equal(repositoryCodeIndex(outside, undefined, {}), undefined);
+      assert.equal(noGitAbove(join(dir, 'migrations'), {}), false, 'the repository below .git');
+      assert.equal(noGitAbove(outside, { GIT_DIR: join(dir, '.git') }), false, 'GIT_DIR names a repository from anywhere');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('rejects --no-code with --code', async () => {
