@@ -190,6 +190,7 @@ function scheduleWrite(launch: BundleLaunch, script: Script, file: string): void
     if (done) return;
     done = true;
     process.off('exit', write);
+    const started = performance.now();
     let data: Buffer;
     try {
       data = script.createCachedData();
@@ -197,7 +198,7 @@ function scheduleWrite(launch: BundleLaunch, script: Script, file: string): void
       return;
     }
     const written = writeCacheFile(file, data);
-    launch.report?.(`code cache: ${written ? 'written' : 'not writable'} ${file}`);
+    launch.report?.(`code cache: ${written ? 'written' : 'not writable'} ${file} (${data.length} bytes, ${(performance.now() - started).toFixed(1)} ms)`);
     if (written) pruneOtherBuilds(file, bundlePrefix(launch.bundlePath));
   };
   process.once('exit', write);
