@@ -20,6 +20,7 @@ import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { lintInPool, lintThreads } from './lintPool';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
+import { jsonReportChunks } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
 
@@ -182,7 +183,8 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const report: RunReport = { toolVersion: TOOL_VERSION, files, errors };
   // A text summary over zero files would read as "all clear" when nothing could be linted.
   if (args.format !== 'text' || files.length > 0) {
-    io.writeOut(REPORTERS[args.format](report, { color: useColor(io), quiet: args.quiet }));
+    if (args.format === 'json') writeInPieces(jsonReportChunks(report), io);
+    else io.writeOut(REPORTERS[args.format](report, { color: useColor(io), quiet: args.quiet }));
   }
   for (const error of errors) io.writeErr(errorLine(error));
 
@@ -190,6 +192,27 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const failing = files.some((file) => file.findings.some((f) => atLeast(f.severity, args.failOn)));
   return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
+
+/**
+ * A report written as it is made, about a megabyte at a time: the whole report as one string (and
+ * its UTF-8 copy on the way out) would be the run's peak memory on a large folder.
+ */
+function writeInPieces(pieces: Iterable<string>, io: CliIO): void {
+  let pending: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    pending.push(piece);
+    length += piece.length;
+    if (length >= WRITE_PIECE_CHARS) {
+      io.writeOut(pending.join(''));
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length) io.writeOut(pending.join(''));
+}
+
+const WRITE_PIECE_CHARS = 1 << 20;
 
 /**
  * The subcommands' code, loaded on first use so that `lockstep lint` starts without PGlite, pg and
