@@ -23,7 +23,8 @@
  *   "summary": { "files": 1, "findings": 1, "error": 0, "warning": 1, "info": 0, "hint": 0 }
  * }
  */
-import { totals, type FileReport, type Reporter, type RunReport } from '../report';
+import type { Severity } from '../../config/types';
+import type { FileReport, Reporter, RunError, RunReport } from '../report';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -31,20 +32,49 @@ export const jsonReporter: Reporter = (report) => [...jsonReportChunks(report)].
 
 /**
  * The JSON report in pieces, one file at a time: exactly `JSON.stringify(whole, null, 2)` plus a
- * newline, without building the whole report's object or string (tens of MB for a large folder,
- * held at once at the end of the run: the run's peak memory). `lockstep lint` writes the pieces
- * as they come.
+ * newline, without building the whole report's object or string.
  */
-export function* jsonReportChunks(report: RunReport): Generator<string, void> {
-  const t = totals(report);
-  const head = JSON.stringify({ version: JSON_REPORT_VERSION, tool: { name: 'lockstep', version: report.toolVersion } }, null, 2);
-  yield `${head.slice(0, -2)},\n  "files": ${report.files.length ? '[' : '[]'}`;
-  for (const [i, file] of report.files.entries()) {
+export function jsonReportChunks(report: RunReport): string[] {
+  const pieces: string[] = [];
+  const writer = new JsonReportWriter(report.toolVersion, (piece) => pieces.push(piece));
+  for (const file of report.files) writer.file(file);
+  writer.end(report.errors);
+  return pieces;
+}
+
+/**
+ * Writes the JSON report as files come: `lockstep lint` hands each file over as soon as it is linted
+ * and keeps nothing of it, so memory does not grow with the number of files (the reports of a
+ * 20,000-file folder, and the report's object and string built from them at the end, were most of
+ * the run's peak). The text is `JSON.stringify(whole report, null, 2)` plus a newline, byte for byte.
+ */
+export class JsonReportWriter {
+  private files = 0;
+  private readonly bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+
+  constructor(
+    private readonly toolVersion: string,
+    private readonly write: (piece: string) => void,
+  ) {}
+
+  file(file: FileReport): void {
+    if (this.files === 0) this.write(this.head('['));
+    for (const f of file.findings) this.bySeverity[f.severity]++;
     // A file object as it sits in the whole report: two levels deeper. JSON strings hold no raw newline.
-    yield `${i ? ',' : ''}\n    ${JSON.stringify(fileOutput(file), null, 2).replace(/\n/g, '\n    ')}`;
+    this.write(`${this.files++ ? ',' : ''}\n    ${JSON.stringify(fileOutput(file), null, 2).replace(/\n/g, '\n    ')}`);
   }
-  const tail = JSON.stringify({ errors: report.errors, summary: { files: report.files.length, findings: t.findings, ...t.bySeverity } }, null, 2);
-  yield `${report.files.length ? '\n  ]' : ''},\n${tail.slice(2)}\n`;
+
+  end(errors: RunError[]): void {
+    if (this.files === 0) this.write(this.head('[]'));
+    const findings = Object.values(this.bySeverity).reduce((a, b) => a + b, 0);
+    const tail = JSON.stringify({ errors, summary: { files: this.files, findings, ...this.bySeverity } }, null, 2);
+    this.write(`${this.files ? '\n  ]' : ''},\n${tail.slice(2)}\n`);
+  }
+
+  private head(files: string): string {
+    const head = JSON.stringify({ version: JSON_REPORT_VERSION, tool: { name: 'lockstep', version: this.toolVersion } }, null, 2);
+    return `${head.slice(0, -2)},\n  "files": ${files}`;
+  }
 }
 
 function fileOutput(file: FileReport): object {
