@@ -28,12 +28,9 @@ import type { FileReport, Reporter, RunError, RunReport } from '../report';
 
 export const JSON_REPORT_VERSION = 1;
 
-export const jsonReporter: Reporter = (report) => [...jsonReportChunks(report)].join('');
+export const jsonReporter: Reporter = (report) => jsonReportChunks(report).join('');
 
-/**
- * The JSON report in pieces, one file at a time: exactly `JSON.stringify(whole, null, 2)` plus a
- * newline, without building the whole report's object or string.
- */
+/** The JSON report as JsonReportWriter writes it: a head, one piece per file, a tail. */
 export function jsonReportChunks(report: RunReport): string[] {
   const pieces: string[] = [];
   const writer = new JsonReportWriter(report.toolVersion, (piece) => pieces.push(piece));
