@@ -118,7 +118,18 @@ export const DEFAULT_SCHEMA = 'public';
  * RangeVars and dotted name lists (`DROP INDEX admin.i`); `[undefined]` when it names it nowhere
  * (the lock model derived the relation, e.g. an index's table).
  */
-export function schemasNaming(ast: AstNode, name: string): (string | undefined)[] {
+export function schemasNaming(ast: AstNode, name: string): readonly (string | undefined)[] {
+  // Several rules ask about the same statement and name (createdEarlier): walk its AST once.
+  let byName = schemasNamed.get(ast);
+  if (!byName) schemasNamed.set(ast, (byName = new Map()));
+  let found = byName.get(name);
+  if (!found) byName.set(name, (found = walkSchemasNaming(ast, name)));
+  return found;
+}
+
+const schemasNamed = new WeakMap<AstNode, Map<string, readonly (string | undefined)[]>>();
+
+function walkSchemasNaming(ast: AstNode, name: string): readonly (string | undefined)[] {
   const found: (string | undefined)[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
