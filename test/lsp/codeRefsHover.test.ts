@@ -25,8 +25,13 @@ describe('code-reference hover lookup', function () {
     const workerPath = join(dir, 'silentWorker.js');
     writeFileSync(workerPath, '// reports nothing\n');
     const feature = codeReferencesFeature(workerPath);
-    feature.register({ workspaceRoots: () => [dir], log: () => undefined, setCodeReferences: () => undefined } as unknown as FeatureContext);
+    let opened: ((event: { document: { uri: string } }) => void) | undefined;
+    const documents = { onDidOpen: (listener: typeof opened) => ((opened = listener), { dispose: () => undefined }) };
+    feature.register({ workspaceRoots: () => [dir], log: () => undefined, setCodeReferences: () => undefined, documents, linted: async () => undefined } as unknown as FeatureContext);
     feature.initialized?.();
+    // The worker starts once the first opened document is linted (codeRefs.ts), a few turns later.
+    opened!({ document: { uri: 'file:///x.sql' } });
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
     try {
       const text = Array.from({ length: 2_000 }, (_, i) => `ALTER TABLE t${i} ADD COLUMN c int;`).join('\n');
       const result = lintText(text, { config: DEFAULT_CONFIG });
