@@ -36,7 +36,9 @@ export function percentile(values, p) {
 export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs, server: command }) {
   const lockstep = command === undefined;
   const spawnedAt = performance.now();
-  const [exe, args] = command ?? [process.execPath, [join(repo, 'dist/server.js'), '--stdio']];
+  // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for our server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const nodeArgs = (process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const [exe, args] = command ?? [process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio']];
   const server = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let serverErr = '';
   server.stderr.on('data', (d) => (serverErr = (serverErr + d).slice(-4000)));
