@@ -4,7 +4,8 @@ import { DocumentLinter } from '../server/src/lsp/documentLinter';
 import { DEFAULT_CONFIG } from '../server/src/config/types';
 // @ts-ignore
 import { EDITS, generateMigration } from './migration.mjs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -36,6 +37,15 @@ async function main() {
   let t = performance.now();
   const first = linter.lint(doc, path, config);
   console.log(`open ${(performance.now() - t).toFixed(1)} ms, ${first.findings.length} findings`);
+  // PROFILE=<file>: a V8 CPU profile of the edits only (not the open), for bench/profile.mjs's summaries.
+  const session = process.env.PROFILE ? new Session() : undefined;
+  const post = (method: string, params?: object) => new Promise<any>((done, fail) => session!.post(method, params ?? {}, (e, r) => (e ? fail(e) : done(r))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+  }
   const next = random(42);
   const times: number[] = [];
   for (let n = 0; n < edits; n++) {
@@ -51,6 +61,7 @@ async function main() {
     if (r.findings.length !== first.findings.length) throw new Error('count changed');
     if (process.env.STATS) console.log(ms.toFixed(1), JSON.stringify(linter.cacheFor(doc.uri).stats));
   }
+  if (session) writeFileSync(process.env.PROFILE!, JSON.stringify((await post('Profiler.stop')).profile));
   console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}`);
 }
 main();

@@ -14,6 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG, type LockstepConfig } from '../../server/src/config/types';
 import { explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import { DocumentLinter } from '../../server/src/lsp/documentLinter';
+// @ts-expect-error: a plain .mjs module of the benchmarks (no types)
 import { generateMigration } from '../../bench/migration.mjs';
 
 /** mulberry32: the same edits on every run. */
