@@ -117,6 +117,8 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
     }
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
+    // Let it exit on its own (a --cpu-prof profile is written at exit), then kill it anyway.
+    await new Promise((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', resolve), setTimeout(resolve, 10_000))));
     return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, latencies };
   } finally {
     connection.dispose();

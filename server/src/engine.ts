@@ -103,6 +103,8 @@ export class EngineCache implements AnalysisMemo {
    * hits. Found by identity: one text lookup per statement (the parse), not one per memo.
    */
   private slots = new WeakMap<object, StatementSlot>();
+  /** Schemas kept by key for the lazy replay (document/lazyCatalog.ts): checkpoints and the schema after the file. */
+  private catalogs = new Map<number, Stamped<Catalog>>();
   /** Rule results depend on the config too; a different config starts them afresh. */
   private hitsConfig = '';
   private hitsEpoch = 0;
@@ -153,6 +155,16 @@ export class EngineCache implements AnalysisMemo {
     return entry.value;
   }
 
+  catalogAt(key: number): Catalog | undefined {
+    const entry = this.catalogs.get(key);
+    if (entry) entry.generation = this.generation;
+    return entry?.value;
+  }
+
+  keepCatalog(key: number, catalog: Catalog): void {
+    this.catalogs.set(key, { value: catalog, generation: this.generation });
+  }
+
   beginRun(): void {
     this.generation++;
     this.stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
@@ -169,6 +181,7 @@ export class EngineCache implements AnalysisMemo {
    * lint did not use are dropped the next time the slot is used (`slotOf`).
    */
   *endRunSteps(): Generator<void, void> {
+    for (const [k, e] of this.catalogs) if (e.generation !== this.generation) this.catalogs.delete(k);
     let n = 0;
     for (const [k, e] of this.parses) {
       if (e.generation !== this.generation) this.parses.delete(k);
@@ -274,8 +287,11 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   });
   const findings: Finding[] = [];
   const ignores = new IgnoreIndex(document.ignores);
+  // Per lint, each rule's setting once (every finding asked it: a walk of the config's categories).
+  const settings = new Map<string, ReturnType<typeof ruleSetting>>();
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
-    const setting = ruleSetting(config, ruleId);
+    let setting = settings.get(ruleId);
+    if (setting === undefined && !settings.has(ruleId)) settings.set(ruleId, (setting = ruleSetting(config, ruleId)));
     return setting === 'off' ? undefined : (setting ?? fallback);
   };
   const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number, related?: Finding['related']) => {
