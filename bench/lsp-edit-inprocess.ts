@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from '../server/src/config/types';
 import { EDITS, generateMigration } from './migration.mjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -48,6 +49,10 @@ async function main() {
   }
   const next = random(42);
   const times: number[] = [];
+  // SLOW=<ms>: print each edit slower than that, with the garbage collection inside it.
+  const slow = Number(process.env.SLOW ?? Infinity);
+  let gcMs = 0;
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => (gcMs += e.duration))).observe({ entryTypes: ['gc'] });
   for (let n = 0; n < edits; n++) {
     const line = editable[Math.floor(next() * editable.length)];
     const before = source[line];
@@ -55,8 +60,11 @@ async function main() {
     source[line] = after;
     TextDocument.update(doc, [{ range: { start: { line, character: 0 }, end: { line, character: before.length } }, text: after }], doc.version + 1);
     t = performance.now();
+    const gcBefore = gcMs;
     const r = linter.lint(doc, path, config);
     const ms = performance.now() - t;
+    await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
+    if (ms > slow) console.log(`edit ${n}: ${ms.toFixed(1)} ms, of which gc ${(gcMs - gcBefore).toFixed(1)} ms`);
     times.push(ms);
     if (r.findings.length !== first.findings.length) throw new Error('count changed');
     if (process.env.STATS) console.log(ms.toFixed(1), JSON.stringify(linter.cacheFor(doc.uri).stats));

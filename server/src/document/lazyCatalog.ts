@@ -24,7 +24,7 @@ export interface CatalogMemo {
 }
 
 /** A snapshot every this many schema-changing statements (a restore replays at most this many). */
-export const CHECKPOINT_EVERY = 256;
+export const CHECKPOINT_EVERY = 64;
 
 interface Pending {
   ast: AstNode;

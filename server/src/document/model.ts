@@ -97,18 +97,23 @@ export interface MigrationDocument {
  * `CREATE TABLE admin.users` does not make `public.users` new.
  */
 export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
+  const name = baseName(relation);
   // Nothing of that name created in this file: no need to find which schemas the statement means (a walk of its AST).
-  if (!doc.createdAt.has(baseName(relation))) return false;
+  if (!doc.createdAt.has(name)) return false;
   const stmt = doc.statements[before];
   const section = stmt?.section;
-  const schemas = relation.includes('.')
-    ? [relation.slice(0, relation.lastIndexOf('.'))]
-    : stmt
-      ? schemasNaming(stmt.ast, relation).map((s) => s ?? stmt.searchSchema)
-      : [DEFAULT_SCHEMA];
-  const name = baseName(relation);
-  const earlier = (schema: string) => (doc.createdIn.get(`${schema}.${name}`) ?? []).some((at) => at < before && doc.statements[at].section === section);
-  return schemas.length > 0 && schemas.every(earlier);
+  // Asked for every lock of every statement by the lock-window and lock_timeout indexes: no arrays or closures.
+  const earlier = (schema: string): boolean => {
+    const at = doc.createdIn.get(`${schema}.${name}`);
+    // In document order: the first creation at or after `before` ends the search.
+    for (let i = 0; at && i < at.length && at[i] < before; i++) if (doc.statements[at[i]].section === section) return true;
+    return false;
+  };
+  if (relation.includes('.')) return earlier(relation.slice(0, relation.lastIndexOf('.')));
+  if (!stmt) return earlier(DEFAULT_SCHEMA);
+  const schemas = schemasNaming(stmt.ast, relation);
+  for (const schema of schemas) if (!earlier(schema ?? stmt.searchSchema)) return false;
+  return schemas.length > 0;
 }
 
 /** The schema unqualified names resolve to when search_path was never set. */
