@@ -18,6 +18,7 @@ import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rul
 import type { Rule, RuleContext, RuleHit } from './rules/types';
 import { RuleDispatch } from './rules/dispatch';
 import { warmDocumentIndexes } from './rules/migration';
+import { derivedFrom, forgetPrevious } from './rules/documentReuse';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
@@ -100,14 +101,17 @@ export class EngineCache implements AnalysisMemo {
   private parses = new Map<string, Stamped<ParseOutcome> & { rebased?: { delta: number; outcome: ParseOutcome } }>();
   /**
    * Per statement (its AST, shared by every lint while its parse entry lives): its analyses and rule
-   * hits. Found by identity: one text lookup per statement (the parse), not one per memo.
+   * hits. Found by identity: one text lookup per statement (the parse), not one per memo. A Map, not
+   * a WeakMap (twice as fast to look up); slots the latest lint did not use are swept at its end.
    */
-  private slots = new WeakMap<object, StatementSlot>();
+  private slots = new Map<object, StatementSlot>();
   /** Schemas kept by key for the lazy replay (document/lazyCatalog.ts): checkpoints and the schema after the file. */
   private catalogs = new Map<number, Stamped<Catalog>>();
   /** Rule results depend on the config too; a different config starts them afresh. */
   private hitsConfig = '';
   private hitsEpoch = 0;
+  /** The document of the latest lint (its indexes may be carried over to the next: rules/documentReuse.ts). */
+  lastDocument: MigrationDocument | undefined;
   /** Counters for tests and benchmarks: how much work the last lint really did. */
   stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
 
@@ -177,12 +181,15 @@ export class EngineCache implements AnalysisMemo {
 
   /**
    * `endRun` pausing now and then (a sliced lint's last slice would otherwise walk every cache entry).
-   * Statement slots go with their parse entry (weakly held); within a slot, entries the latest
-   * lint did not use are dropped the next time the slot is used (`slotOf`).
+   * Within a slot, entries the latest lint did not use are dropped the next time the slot is used (`slotOf`).
    */
   *endRunSteps(): Generator<void, void> {
     for (const [k, e] of this.catalogs) if (e.generation !== this.generation) this.catalogs.delete(k);
     let n = 0;
+    for (const [k, e] of this.slots) {
+      if (e.generation !== this.generation) this.slots.delete(k);
+      if (++n % 256 === 0) yield;
+    }
     for (const [k, e] of this.parses) {
       if (e.generation !== this.generation) this.parses.delete(k);
       if (++n % 256 === 0) yield;
@@ -285,6 +292,8 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     host: options.host,
     facts: options.facts ?? readProjectFacts(options.path),
   });
+  // The previous lint of this document: whole-document indexes an edit cannot change are carried over.
+  if (cache?.lastDocument) derivedFrom(document, cache.lastDocument);
   const findings: Finding[] = [];
   const ignores = new IgnoreIndex(document.ignores);
   // Per lint, each rule's setting once (every finding asked it: a walk of the config's categories).
@@ -342,7 +351,11 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     ];
     if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
   }
-  if (cache) yield* cache.endRunSteps();
+  forgetPrevious(document);
+  if (cache) {
+    cache.lastDocument = document;
+    yield* cache.endRunSteps();
+  }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { document, findings };
 }

@@ -392,7 +392,7 @@ export function createdBy(stmt: AstNode): string[] {
 }
 
 /** `createdBy` as `schema.name`: an index lives in its table's schema, unqualified names in `searchSchema`. */
-function createdIn(stmt: AstNode, searchSchema: string): string[] {
+export function createdIn(stmt: AstNode, searchSchema: string): string[] {
   const s = inner(stmt);
   const rv =
     kindOf(stmt) === 'CreateTableAsStmt' ? (s.into?.IntoClause ?? s.into)?.rel : kindOf(stmt) === 'ViewStmt' ? s.view : kindOf(stmt) === 'CreateSeqStmt' ? s.sequence : s.relation;
