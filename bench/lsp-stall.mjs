@@ -30,7 +30,8 @@ function writeCode(dir, files) {
  */
 export async function measureStalls({ repo, workDir, codeFiles, timeoutMs = 600_000 }) {
   writeCode(workDir, codeFiles);
-  const server = spawn(process.execPath, [join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // STALL_PROF=<dir>: the server writes a CPU profile there (node --cpu-prof) when it exits.
+  const server = spawn(process.execPath, [...(process.env.STALL_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STALL_PROF] : []), join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   let scanDone = false;
   let scanLog = '';
@@ -80,6 +81,11 @@ export async function measureStalls({ repo, workDir, codeFiles, timeoutMs = 600_
     await trace;
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
+    // Let it exit by itself (a --cpu-prof run writes its profile on exit), but not for ever.
+    await new Promise((resolve) => {
+      server.once('exit', resolve);
+      setTimeout(resolve, 5000).unref();
+    });
     return { duringScan, scanLog, scanEndedBeforeHovers, duringTrace, trace: traced };
   } finally {
     connection.dispose();

@@ -92,6 +92,8 @@ export class LspHarness {
   readonly registrations: string[] = [];
   settings: Record<string, unknown>;
   initializeResult?: InitializeResult;
+  /** While set, replies to workspace/configuration wait for it (a client busy elsewhere). */
+  private configurationHeld: Promise<void> | undefined;
   private readonly versions = new Map<string, number>();
 
   private constructor(
@@ -152,8 +154,9 @@ export class LspHarness {
     connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    connection.onRequest('workspace/configuration', (p: ConfigurationParams) => {
+    connection.onRequest('workspace/configuration', async (p: ConfigurationParams) => {
       this.configurationRequests.push(p);
+      await this.configurationHeld;
       return p.items.map((item) => (item.section === 'lockstep' ? this.settings : null));
     });
     connection.onRequest('client/registerCapability', (p: RegistrationParams) => {
@@ -184,6 +187,16 @@ export class LspHarness {
 
   hover(uri: string, position: Position): Promise<Hover | null> {
     return this.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  /** Holds every workspace/configuration reply until the returned function is called. */
+  holdConfiguration(): () => void {
+    let release!: () => void;
+    this.configurationHeld = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.configurationHeld = undefined;
+      release();
+    };
   }
 
   /** Replaces the settings the editor reports, and tells the server they changed. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { MarkupContent } from 'vscode-languageserver/node';
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { initEngine } from '../../server/src/engine';
@@ -77,6 +77,28 @@ describe('hover before the first lint: a quick parse of the statement at the cur
       assert.match((hover?.contents as MarkupContent).value, /t1500/);
       assert.deepEqual(hover?.range?.start, positionAt(text, at));
       await lsp.diagnosticsFor(uri, 1, 110_000);
+    });
+
+    it("does not wait for the client's reply to workspace/configuration: a new document takes its folder's settings", async () => {
+      const first = 'file:///virtual/settings/one.sql';
+      lsp.open(first, 'CREATE TABLE a (id int);\n');
+      await lsp.diagnosticsFor(first, 1, 60_000);
+      const release = lsp.holdConfiguration();
+      try {
+        const text = 'CREATE TABLE b (id int);\nCREATE INDEX b_i ON orders (id);\n';
+        const uri = 'file:///virtual/settings/two.sql';
+        const asked = lsp.configurationRequests.length;
+        lsp.open(uri, text);
+        const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 30_000).unref());
+        const hover = await Promise.race([lsp.hover(uri, positionAt(text, text.indexOf('orders'))), waited]);
+        assert.notEqual(hover, 'waited', 'the hover waited for the held configuration reply');
+        assert.match(((hover as Hover | null)?.contents as MarkupContent).value, /orders/);
+        assert.ok(lsp.configurationRequests.length > asked, 'the server asked for the new document\'s settings');
+        assert.equal(lsp.diagnostics.all(uri).length, 0, 'the lint went ahead without its settings');
+      } finally {
+        release();
+      }
+      await lsp.diagnosticsFor('file:///virtual/settings/two.sql', 1, 60_000);
     });
   });
 });

@@ -94,6 +94,20 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 /** `docs/rules/x.md` → a `file://` URL inside the installed package (what the language server links to as well). */
 export function docsUrlFor(docs: string, packageRoot: string, docsBaseUrl?: string): string | undefined {
   if (!docs) return undefined;
+  // One URL per rule, not one per finding: building it (path resolution, URL parsing) cost more
+  // than the finding, and a copy per finding was kept to the end of the run.
+  const key = `${packageRoot}\0${docsBaseUrl ?? ''}\0${docs}\0${process.cwd()}`;
+  let url = docsUrls.get(key);
+  if (url === undefined) {
+    if (docsUrls.size >= 1000) docsUrls.clear();
+    docsUrls.set(key, (url = docsUrlOf(docs, packageRoot, docsBaseUrl)));
+  }
+  return url;
+}
+
+const docsUrls = new Map<string, string>();
+
+function docsUrlOf(docs: string, packageRoot: string, docsBaseUrl?: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(docs)) return docs;
   // A public base (the repository's docs, or a docs site) for reports read on other machines.
   if (docsBaseUrl) return new URL(docs, docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`).href;

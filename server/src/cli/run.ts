@@ -20,6 +20,7 @@ import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { lintInPool, lintThreads } from './lintPool';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
+import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
 
@@ -131,6 +132,14 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   }
 
   let outcomes: LintOutcome[] = [];
+  const fails = (file: FileReport) => file.findings.some((f) => atLeast(f.severity, args.failOn));
+  const { write: writeOut, flush: flushOut } = bufferedOut(io);
+  const json = args.format === 'json' ? new JsonReportWriter(TOOL_VERSION, writeOut) : undefined;
+  let failing = false;
+  const take = (report: FileReport) => {
+    failing ||= fails(report);
+    json!.file(report);
+  };
   // No --code: the git repository of the migrations, if one of them may hold a contract statement
   // (codeIndex.ts). LOCKSTEP_NO_CODE=1 is --no-code for a whole environment (this repository's tests).
   const noCode = args.noCode || io.env.LOCKSTEP_NO_CODE === '1';
@@ -169,27 +178,54 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     else for (const job of jobs) {
       let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
-      outcomes.push(lintSource(job, source));
+      const outcome = lintSource(job, source);
+      // JSON is written as the files come, and their reports are not kept (memory flat in the files).
+      if (json && outcome.report) take(outcome.report);
+      else outcomes.push(outcome);
     }
   }
 
   const files: FileReport[] = [];
   for (const outcome of outcomes) {
-    if (outcome.report) files.push(outcome.report);
-    else errors.push(outcome.error);
+    if (!outcome.report) errors.push(outcome.error);
+    else if (json) take(outcome.report);
+    else files.push(outcome.report);
   }
 
-  const report: RunReport = { toolVersion: TOOL_VERSION, files, errors };
-  // A text summary over zero files would read as "all clear" when nothing could be linted.
-  if (args.format !== 'text' || files.length > 0) {
+  if (json) {
+    json.end(errors);
+    flushOut();
+  } else if (args.format !== 'text' || files.length > 0) {
+    // A text summary over zero files would read as "all clear" when nothing could be linted.
+    const report: RunReport = { toolVersion: TOOL_VERSION, files, errors };
     io.writeOut(REPORTERS[args.format](report, { color: useColor(io), quiet: args.quiet }));
   }
   for (const error of errors) io.writeErr(errorLine(error));
 
   if (errors.length > 0) return EXIT_USAGE;
-  const failing = files.some((file) => file.findings.some((f) => atLeast(f.severity, args.failOn)));
-  return failing ? EXIT_FINDINGS : EXIT_CLEAN;
+  return failing || files.some(fails) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
+
+/** Output gathered into writes of about a megabyte (a write per file would be a system call per file). */
+function bufferedOut(io: CliIO): { write: (piece: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  let length = 0;
+  const flush = () => {
+    if (pending.length) io.writeOut(pending.join(''));
+    pending = [];
+    length = 0;
+  };
+  return {
+    write(piece) {
+      pending.push(piece);
+      length += piece.length;
+      if (length >= WRITE_PIECE_CHARS) flush();
+    },
+    flush,
+  };
+}
+
+const WRITE_PIECE_CHARS = 1 << 20;
 
 /**
  * The subcommands' code, loaded on first use so that `lockstep lint` starts without PGlite, pg and

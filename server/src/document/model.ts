@@ -125,18 +125,17 @@ export const DEFAULT_SCHEMA = 'public';
  * (the lock model derived the relation, e.g. an index's table).
  */
 export function schemasNaming(ast: AstNode, name: string): readonly (string | undefined)[] {
-  // A pure function of the AST, which the parse cache shares between lints: the lock-window and
-  // lock_timeout indexes ask it for every effect of every statement on every relint.
-  let byName = namingMemo.get(ast);
-  if (!byName) namingMemo.set(ast, (byName = new Map()));
+  // Several rules ask about the same statement and name (createdEarlier): walk its AST once.
+  let byName = schemasNamed.get(ast);
+  if (!byName) schemasNamed.set(ast, (byName = new Map()));
   let found = byName.get(name);
-  if (!found) byName.set(name, (found = Object.freeze(walkSchemasNaming(ast, name))));
+  if (!found) byName.set(name, (found = walkSchemasNaming(ast, name)));
   return found;
 }
 
-const namingMemo = new WeakMap<AstNode, Map<string, readonly (string | undefined)[]>>();
+const schemasNamed = new WeakMap<AstNode, Map<string, readonly (string | undefined)[]>>();
 
-function walkSchemasNaming(ast: AstNode, name: string): (string | undefined)[] {
+function walkSchemasNaming(ast: AstNode, name: string): readonly (string | undefined)[] {
   const found: (string | undefined)[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);

@@ -9,7 +9,7 @@ import { writeEctoMigrations } from './writeHost';
 import type { Node } from 'web-tree-sitter';
 import { named, spanOf, toResult, type Ch, type StringResult } from './rubyAst';
 import { concurrentlyInLiteral, ident, identList, indentAt, timestamp14 } from './sqlText';
-import { treeSitterParser } from './treeSitter';
+import { withTree } from './treeSitter';
 import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, TransactionModel } from './types';
 
 type ExValue = string | number | boolean | null | ExValue[] | undefined;
@@ -284,14 +284,6 @@ function transactionOf(p: Parsed): TransactionModel {
   return { wrapped: true, because: 'Ecto runs each migration in a transaction' };
 }
 
-function parse(text: string): Node | string {
-  const parser = treeSitterParser('elixir');
-  if (typeof parser === 'string') return parser;
-  const tree = parser.parse(text);
-  parser.delete();
-  return tree ? tree.rootNode : 'the Elixir parser returned no tree';
-}
-
 export const ecto: FrameworkExtractor = {
   id: 'ecto',
   label: 'Ecto',
@@ -299,34 +291,40 @@ export const ecto: FrameworkExtractor = {
   detect: (_path, text) => /\buse\s+Ecto\.Migration\b/.test(text),
   extract(text): Extraction {
     const empty: Extraction = { framework: 'ecto', statements: [], notAnalysed: [], transaction: { wrapped: true, because: 'Ecto runs each migration in a transaction' } };
+    const unread = (reason: string): Extraction => ({ ...empty, notAnalysed: [{ range: { start: 0, end: 0 }, reason, section: 'up' }] });
     try {
-      const root = parse(text);
-      if (typeof root === 'string') return { ...empty, notAnalysed: [{ range: { start: 0, end: 0 }, reason: root, section: 'up' }] };
-      const p = readModule(root);
-      const w = new Walker();
-      for (const m of p.methods) w.walk(m.body, m.section);
-      return { framework: 'ecto', statements: w.statements, notAnalysed: w.notAnalysed.sort((a, b) => a.range.start - b.range.start), transaction: transactionOf(p) };
+      return withTree(
+        'elixir',
+        text,
+        (root) => {
+          const p = readModule(root);
+          const w = new Walker();
+          for (const m of p.methods) w.walk(m.body, m.section);
+          return { framework: 'ecto', statements: w.statements, notAnalysed: w.notAnalysed.sort((a, b) => a.range.start - b.range.start), transaction: transactionOf(p) };
+        },
+        unread,
+      );
     } catch (err) {
-      return { ...empty, notAnalysed: [{ range: { start: 0, end: 0 }, reason: `Elixir file Lockstep could not read (${err instanceof Error ? err.message : String(err)})`, section: 'up' }] };
+      return unread(`Elixir file Lockstep could not read (${err instanceof Error ? err.message : String(err)})`);
     }
   },
   idioms: {
     optOutWords: 'set `@disable_ddl_transaction true` (and `@disable_migration_lock true`) in the migration module',
     optOutOfTransaction(text) {
-      const root = parse(text);
-      if (typeof root === 'string') return undefined;
-      const p = readModule(root);
-      if (p.disable) return [];
-      const first = named(p.module ? doBlock(p.module) : undefined)[0];
-      if (!first) return undefined;
-      // After `use Ecto.Migration`, as Ecto's docs write it.
-      const use = named(doBlock(p.module!)).find((c) => target(c) === 'use');
-      const indent = indentAt(text, first.startIndex);
-      const lockAlready = /@disable_migration_lock\s+true/.test(text);
-      const lines = `${indent}@disable_ddl_transaction true\n${lockAlready ? '' : `${indent}@disable_migration_lock true\n`}`;
-      if (use) return [{ start: use.endIndex, end: use.endIndex, newText: `\n\n${lines.replace(/\n$/, '')}` }];
-      const at = text.lastIndexOf('\n', first.startIndex) + 1;
-      return [{ start: at, end: at, newText: `${lines}\n` }];
+      return withTree('elixir', text, (root) => {
+        const p = readModule(root);
+        if (p.disable) return [];
+        const first = named(p.module ? doBlock(p.module) : undefined)[0];
+        if (!first) return undefined;
+        // After `use Ecto.Migration`, as Ecto's docs write it.
+        const use = named(doBlock(p.module!)).find((c) => target(c) === 'use');
+        const indent = indentAt(text, first.startIndex);
+        const lockAlready = /@disable_migration_lock\s+true/.test(text);
+        const lines = `${indent}@disable_ddl_transaction true\n${lockAlready ? '' : `${indent}@disable_migration_lock true\n`}`;
+        if (use) return [{ start: use.endIndex, end: use.endIndex, newText: `\n\n${lines.replace(/\n$/, '')}` }];
+        const at = text.lastIndexOf('\n', first.startIndex) + 1;
+        return [{ start: at, end: at, newText: `${lines}\n` }];
+      }, () => undefined);
     },
     concurrently(_text, stmt) {
       if (stmt.origin === 'literal') return concurrentlyInLiteral(stmt);

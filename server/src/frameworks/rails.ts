@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
 import { callArgs, heredocValue, methodName, named, rbValue, spanOf, stringValue, type CallArgs, type RbValue, type StringResult } from './rubyAst';
 import { concurrentlyInLiteral, ident, identList, indentAt, pascal, timestamp14 } from './sqlText';
-import { treeSitterParser } from './treeSitter';
+import { withTree } from './treeSitter';
 import type { ExtractedStatement, Extraction, FrameworkExtractor, NotAnalysed, TransactionModel } from './types';
 
 const SAFETY_ASSURED = '-- lockstep-ignore all: inside safety_assured { } (strong_migrations)\n';
@@ -662,27 +662,24 @@ function transactionOf(p: Parsed): TransactionModel {
   return { wrapped: true, because: 'Rails runs each migration in a transaction' };
 }
 
-function parse(text: string): { root: Node } | string {
-  const parser = treeSitterParser('ruby');
-  if (typeof parser === 'string') return parser;
-  const tree = parser.parse(text);
-  parser.delete();
-  return tree ? { root: tree.rootNode } : 'the Ruby parser returned no tree';
-}
-
 function extract(text: string): Extraction {
   const empty: Extraction = { framework: 'rails', statements: [], notAnalysed: [], transaction: { wrapped: true, because: 'Rails runs each migration in a transaction' } };
+  const unread = (reason: string): Extraction => ({ ...empty, notAnalysed: [{ range: { start: 0, end: 0 }, reason, section: 'up' }] });
   try {
-    const parsed = parse(text);
-    if (typeof parsed === 'string') return { ...empty, notAnalysed: [{ range: { start: 0, end: 0 }, reason: parsed, section: 'up' }] };
-    const p = readClass(parsed.root);
-    const walker = new Walker(parsed.root, { version: p.version });
-    for (const m of p.methods) walker.walk(m.body, m.section, false, undefined);
-    const statements = walker.statements;
-    const notAnalysed = walker.notAnalysed.sort((a, b) => a.range.start - b.range.start);
-    return { framework: 'rails', statements, notAnalysed, transaction: transactionOf(p) };
+    return withTree(
+      'ruby',
+      text,
+      (root) => {
+        const p = readClass(root);
+        const walker = new Walker(root, { version: p.version });
+        for (const m of p.methods) walker.walk(m.body, m.section, false, undefined);
+        const notAnalysed = walker.notAnalysed.sort((a, b) => a.range.start - b.range.start);
+        return { framework: 'rails', statements: walker.statements, notAnalysed, transaction: transactionOf(p) };
+      },
+      unread,
+    );
   } catch (err) {
-    return { ...empty, notAnalysed: [{ range: { start: 0, end: 0 }, reason: `Ruby file Lockstep could not read (${err instanceof Error ? err.message : String(err)})`, section: 'up' }] };
+    return unread(`Ruby file Lockstep could not read (${err instanceof Error ? err.message : String(err)})`);
   }
 }
 
@@ -692,16 +689,18 @@ function extract(text: string): Extraction {
  * like a migration's `up`, and the version it records. Undefined when the file is not one.
  */
 export function extractRailsSchema(text: string): { extraction: Extraction; version: string } | undefined {
-  const parsed = parse(text);
-  if (typeof parsed === 'string') return undefined;
-  const define = (parsed.root.descendantsOfType('call').filter(Boolean) as Node[]).find(
+  return withTree('ruby', text, (root) => schemaFrom(root), () => undefined);
+}
+
+function schemaFrom(root: Node): { extraction: Extraction; version: string } | undefined {
+  const define = (root.descendantsOfType('call').filter(Boolean) as Node[]).find(
     (c) => methodName(c) === 'define' && /^ActiveRecord::Schema\b/.test(c.childForFieldName('receiver')?.text ?? ''),
   );
   const body = define && named(define.childForFieldName('block')).find((c) => c.type === 'body_statement' || c.type === 'block_body');
   if (!define || !body) return undefined;
   const version = String(rbValue(callArgs(define).options.get('version')) ?? '').replace(/\D/g, '');
   const m = /Schema\[(\d+(?:\.\d+)?)\]/.exec(define.childForFieldName('receiver')?.text ?? '');
-  const walker = new Walker(parsed.root, { version: m ? Number(m[1]) : 6.1 });
+  const walker = new Walker(root, { version: m ? Number(m[1]) : 6.1 });
   walker.walk(body, 'up', false, undefined);
   return { extraction: { framework: 'rails', statements: walker.statements, notAnalysed: walker.notAnalysed, transaction: { wrapped: false, because: 'db/schema.rb' } }, version };
 }
@@ -715,15 +714,15 @@ export const rails: FrameworkExtractor = {
   idioms: {
     optOutWords: 'add `disable_ddl_transaction!` to the migration class',
     optOutOfTransaction(text) {
-      const parsed = parse(text);
-      if (typeof parsed === 'string') return undefined;
-      const p = readClass(parsed.root);
-      if (p.disable) return [];
-      const first = named(p.cls?.childForFieldName('body'))[0];
-      if (!first) return undefined;
-      const at = text.lastIndexOf('\n', first.startIndex) + 1;
-      const indent = indentAt(text, first.startIndex);
-      return [{ start: at, end: at, newText: `${indent}disable_ddl_transaction!\n\n` }];
+      return withTree('ruby', text, (root) => {
+        const p = readClass(root);
+        if (p.disable) return [];
+        const first = named(p.cls?.childForFieldName('body'))[0];
+        if (!first) return undefined;
+        const at = text.lastIndexOf('\n', first.startIndex) + 1;
+        const indent = indentAt(text, first.startIndex);
+        return [{ start: at, end: at, newText: `${indent}disable_ddl_transaction!\n\n` }];
+      }, () => undefined);
     },
     concurrently(text, stmt) {
       if (stmt.origin === 'literal') return concurrentlyInLiteral(stmt);

@@ -85,7 +85,19 @@ export function parserFor(name: GrammarName): Parser | undefined {
   return parser;
 }
 
-/** A parser for `grammar`, or the reason there is none (the Rails and Ecto extractors' form). */
-export function treeSitterParser(grammar: GrammarName): Parser | string {
-  return parserFor(grammar) ?? `tree-sitter could not load the ${grammar} grammar (${grammarFailure(grammar) ?? 'initEngine() not awaited'})`;
+/**
+ * Parse `text`, hand the root to `read`, then free the tree and the parser: they live in WASM
+ * memory, which the garbage collector never reclaims, so a tree not deleted stays for the life of
+ * the language server. No node may outlive `read`. Without a tree, `failed` says why.
+ */
+export function withTree<T>(grammar: GrammarName, text: string, read: (root: WTS.Node) => T, failed: (reason: string) => T): T {
+  const parser = parserFor(grammar);
+  if (!parser) return failed(`tree-sitter could not load the ${grammar} grammar (${grammarFailure(grammar) ?? 'initEngine() not awaited'})`);
+  const tree = parser.parse(text);
+  try {
+    return tree ? read(tree.rootNode) : failed(`the ${grammar} parser returned no tree`);
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
 }

@@ -31,17 +31,28 @@ export function migrationSetFolder(file: string, runner: RunnerId): string {
 
 /** Absolute paths of the migrations applied before `file`, oldest first. */
 export function earlierMigrations(file: string, runner: RunnerId, fs: MigrationFileSystem): string[] {
+  const { paths, count } = earlierMigrationsIn(file, runner, fs);
+  return paths.slice(0, count);
+}
+
+/**
+ * `earlierMigrations` without the copy: the first `count` of `paths`, the whole set in runner order.
+ * On a snapshot file system every file of a set gets the same `paths` array, so schema history can
+ * tell a set it has already checked without comparing (or copying) O(files) paths per file.
+ */
+export function earlierMigrationsIn(file: string, runner: RunnerId, fs: MigrationFileSystem): { paths: readonly string[]; count: number } {
   // graphile-migrate: the migration being written (current.sql) runs after every committed one.
   if (runner === 'graphile-migrate' && /^current(\.sql)?$/i.test(basename(file)) ) {
     const root = basename(dirname(file)) === 'current' ? dirname(dirname(file)) : dirname(file);
-    return orderedSet(join(root, 'committed'), runner, fs).paths;
+    const { paths } = orderedSet(join(root, 'committed'), runner, fs);
+    return { paths, count: paths.length };
   }
   // Diesel and Prisma keep one folder per migration (<timestamp>_<name>/up.sql, …/migration.sql); the others keep files side by side.
   const perFolder = FOLDER_FILE[runner];
   const folder = perFolder ? dirname(dirname(file)) : dirname(file);
   const position = perFolder ? basename(dirname(file)) : basename(file);
   const set = orderedSet(folder, runner, fs);
-  return set.paths.slice(0, firstNotBefore(set.keys, position, runnerOrder(runner)));
+  return { paths: set.paths, count: firstNotBefore(set.keys, position, runnerOrder(runner)) };
 }
 
 /**

@@ -11,7 +11,7 @@ import { readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { splitSql } from '../parse/split';
-import { earlierMigrations, type MigrationFileSystem } from './migrationSet';
+import { earlierMigrationsIn, type MigrationFileSystem } from './migrationSet';
 import { readRegularFile } from './regularFile';
 import { detectFramework, isHostPath } from '../frameworks/registry';
 import { earlierHostMigrations, hostBaseline, replayHost } from '../frameworks/history';
@@ -90,12 +90,15 @@ export class SchemaHistory {
   /** Replayed steps per migration set (keyed by the first earlier file's folder), oldest first. */
   private readonly chains = new Map<string, Step[]>();
   /**
-   * Per chain, how many of its steps were checked against an unchanging file system: the next file
-   * of the set asks the file system only about newer steps (N questions for N files, not N²/2).
+   * Per chain, how many of its steps were checked against an unchanging file system, and the ordered
+   * set they came from: the next file of the set asks the file system only about newer steps, and
+   * compares no path it has compared before (N checks for N files, not N²/2).
    */
-  private readonly checked = new WeakMap<Step[], number>();
+  private readonly checked = new WeakMap<Step[], { paths: readonly string[]; count: number }>();
   /** Versions of steps asked of the file system, for tests that the check is linear. */
   stepsChecked = 0;
+  /** Step paths compared with the file system's list, for the same tests. */
+  pathsCompared = 0;
   /** Schemas after files the caller linted itself (path → what it ran against and what it left). */
   private readonly linted = new Map<string, { version: string; before: Catalog | undefined; after: Catalog }>();
   /** Schema dumps (Rails' db/schema.rb, db/structure.sql) built once per version of the file. */
@@ -149,14 +152,15 @@ export class SchemaHistory {
   private compute(file: string, text: string, config: LockstepConfig): Catalog | undefined {
     const framework = isHostPath(file) ? detectFramework(file, text) : undefined;
     const baseline = framework ? hostBaseline(file, framework, this.fs) : undefined;
-    let earlier = framework
-      ? earlierHostMigrations(file, framework, this.fs)
-      : earlierMigrations(file, detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner, readProjectFacts(file)), this.fs);
+    // The earlier files are the first `count` of `paths` (not a copy: a set of N files would copy N²/2 paths).
+    let { paths, count } = framework
+      ? listed(earlierHostMigrations(file, framework, this.fs))
+      : earlierMigrationsIn(file, detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner, readProjectFacts(file)), this.fs);
     let start: Catalog | undefined;
     let baseKey = '';
     if (baseline) {
       // The dump holds what the migrations up to its version did: only newer ones replay on top of it.
-      earlier = earlier.filter((path) => !baseline.covers(path));
+      ({ paths, count } = listed(paths.slice(0, count).filter((path) => !baseline.covers(path))));
       baseKey = `${baseline.path}@${this.fs.version(baseline.path)}`;
       start = this.baselines.get(`${config.pgVersion}|${baseKey}`);
       if (!start) {
@@ -164,33 +168,36 @@ export class SchemaHistory {
         this.baselines.set(`${config.pgVersion}|${baseKey}`, start);
       }
     }
-    if (earlier.length === 0) return start;
-    const key = `${config.pgVersion}|${baseKey}|${earlier[0]}`;
+    if (count === 0) return start;
+    const key = `${config.pgVersion}|${baseKey}|${paths[0]}`;
     const chain = this.chains.get(key) ?? [];
-    // Steps already checked against an unchanging snapshot keep their version: compare paths only.
-    const known = this.fs.unchanging ? (this.checked.get(chain) ?? 0) : 0;
-    let valid = 0;
-    while (valid < chain.length && valid < earlier.length && chain[valid].path === earlier[valid] && (valid < known || chain[valid].version === this.fs.version(earlier[valid]))) {
+    // Steps already checked against an unchanging snapshot keep their version; those checked against
+    // this same list (the same array) also keep their path: the chain holds the list's first `count`.
+    const checked = this.fs.unchanging ? this.checked.get(chain) : undefined;
+    const known = checked?.count ?? 0;
+    let valid = checked?.paths === paths ? Math.min(known, chain.length, count) : 0;
+    while (valid < chain.length && valid < count && chain[valid].path === paths[valid] && (valid < known || chain[valid].version === this.fs.version(paths[valid]))) {
+      this.pathsCompared++;
       if (valid >= known) this.stepsChecked++;
       valid++;
     }
     // Replay from the newest step still holding its schema (all of them, unless `retain: 'latest'` released some).
     while (valid > 0 && !chain[valid - 1].after) valid--;
     chain.length = valid;
-    for (let i = valid; i < earlier.length; i++) {
+    for (let i = valid; i < count; i++) {
       const before = i === 0 ? start : chain[i - 1].after;
-      const version = this.fs.version(earlier[i]);
-      const linted = this.linted.get(earlier[i]);
+      const version = this.fs.version(paths[i]);
+      const linted = this.linted.get(paths[i]);
       const reuse = linted && linted.version === version && linted.before === before;
-      chain.push({ path: earlier[i], version, after: reuse ? linted.after : this.replay(earlier[i], before ?? new Catalog(), config) });
+      chain.push({ path: paths[i], version, after: reuse ? linted.after : this.replay(paths[i], before ?? new Catalog(), config) });
       if (this.retain === 'latest') {
-        if (reuse) this.linted.delete(earlier[i]);
+        if (reuse) this.linted.delete(paths[i]);
         if (i > 0) chain[i - 1].after = undefined;
       }
     }
     this.chains.set(key, chain);
-    if (this.fs.unchanging) this.checked.set(chain, chain.length);
-    return chain[earlier.length - 1].after;
+    if (this.fs.unchanging) this.checked.set(chain, { paths, count: chain.length });
+    return chain[count - 1].after;
   }
 
   private replay(path: string, before: Catalog, config: LockstepConfig): Catalog {
@@ -204,4 +211,9 @@ export class SchemaHistory {
     if (isHostPath(path)) return replayHost(path, text, before, config);
     return buildDocument(text, { path, config, parse: parseChunk, parseTogether: parseChunksTogether, catalog: before }).catalog;
   }
+}
+
+/** A list of earlier files as `earlierMigrationsIn` gives them. */
+function listed(paths: string[]): { paths: readonly string[]; count: number } {
+  return { paths, count: paths.length };
 }

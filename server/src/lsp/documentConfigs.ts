@@ -3,6 +3,7 @@
  * (per document, so multi-root folders can differ), overridden by lockstep.config.json.
  * Cached per URI until settings or config files change.
  */
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import type { LockstepConfig } from '../config/types';
@@ -18,6 +19,15 @@ export class DocumentConfigs {
   /** Set from the client's capabilities: can we ask it with workspace/configuration? */
   canPullSettings = false;
   private readonly cache = new Map<string, Promise<EffectiveConfig>>();
+  /** The loaded config of each URI whose load has finished. */
+  private readonly settled = new Map<string, EffectiveConfig>();
+  /**
+   * The settings last pulled for a document of each folder (see neighbourKey), and the generation
+   * they were asked in. Kept across a settings change: until new ones arrive, a hover may use them.
+   */
+  private readonly neighbourSettings = new Map<string, { settings: LockstepConfig; generation: number }>();
+  /** Bumped whenever settings or config files change. */
+  private generation = 0;
   private readonly fileProblems: ConfigProblemReporter;
   private readonly settingsProblems: OnceLogger;
   /** Settings pushed with didChangeConfiguration, used when the client cannot be asked. */
@@ -34,31 +44,60 @@ export class DocumentConfigs {
       const loading = this.load(uri);
       this.cache.set(uri, loading);
       // A failed load must not stick: the next lint retries.
-      loading.catch(() => this.cache.get(uri) === loading && this.cache.delete(uri));
+      loading.then(
+        (effective) => this.cache.get(uri) === loading && this.settled.set(uri, effective),
+        () => this.cache.get(uri) === loading && this.cache.delete(uri),
+      );
       pending = loading;
     }
     return pending;
   }
 
+  /**
+   * The config now, without waiting for the client: the document's own once loaded, else one built
+   * from the settings a document of the same folder got last, even before a settings change. Hovers
+   * use it: a client busy with other work may answer workspace/configuration late, and a hover must
+   * not wait for that (the lint waits, and publishes with the document's own). Undefined when no
+   * such settings are known yet.
+   */
+  peek(uri: string): EffectiveConfig | undefined {
+    const own = this.settled.get(uri);
+    if (own) return own;
+    const neighbour = this.neighbourSettings.get(neighbourKey(uri));
+    return neighbour ? resolveEffectiveConfig(filePathOf(uri), neighbour.settings) : undefined;
+  }
+
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.settled.delete(uri);
   }
 
   settingsChanged(pushed: unknown): void {
     this.pushedSettings = pushed;
     this.settingsProblems.reset();
-    this.cache.clear();
+    this.clear();
   }
 
   /** A lockstep.config.json was created, changed or deleted. */
   configFileChanged(uri: string): void {
     const path = filePathOf(uri);
     if (path) this.fileProblems.forget(path);
+    this.clear();
+  }
+
+  private clear(): void {
+    this.generation++;
     this.cache.clear();
+    this.settled.clear();
   }
 
   private async load(uri: string): Promise<EffectiveConfig> {
-    const effective = resolveEffectiveConfig(filePathOf(uri), await this.settingsFor(uri));
+    const generation = this.generation;
+    const settings = await this.settingsFor(uri);
+    // A reply to a question asked before a settings change must not replace one asked after it.
+    const key = neighbourKey(uri);
+    if (generation >= (this.neighbourSettings.get(key)?.generation ?? -1)) this.neighbourSettings.set(key, { settings, generation });
+    const effective = resolveEffectiveConfig(filePathOf(uri), settings);
     if (effective.file) this.fileProblems.report(effective.file, effective.problems);
     return effective;
   }
@@ -87,6 +126,16 @@ export function filePathOf(uri: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Documents that share this key get the same settings from the editor: one folder (so one
+ * workspace root) and one file extension (so one language's overrides).
+ */
+function neighbourKey(uri: string): string {
+  const path = filePathOf(uri) ?? uri;
+  const dot = path.lastIndexOf('.');
+  return `${dirname(path)}\0${dot > path.lastIndexOf('/') ? path.slice(dot) : ''}`;
 }
 
 /** Push-model clients send either the whole settings object or just our section. */

@@ -282,7 +282,8 @@ export function startServer(connection: Connection): void {
   /** quickHover.ts (the statement alone), with the document's settings; null for an excluded document or without the engine. */
   async function statementHover(uri: string, position: { line: number; character: number }) {
     const engineOk = await engineReady;
-    const effective = await configs.get(uri);
+    // Not the document's own settings yet? Those of its folder: the client may answer late.
+    const effective = configs.peek(uri) ?? (await configs.get(uri));
     const doc = documents.get(uri); // re-read: it may have changed or closed while we awaited
     if (!engineOk || effective.excluded || !doc) return null;
     const config = FEATURES.reduce((c, feature) => feature.adjustConfig?.(c, uri) ?? c, effective.config);

@@ -12,10 +12,10 @@ function random(seed: number): () => number {
   };
 }
 
-function assertSame(actual: ForkableMap<number, string>, expected: Map<number, string>, step: string): void {
+function assertSame(actual: ForkableMap<number, string>, expected: Map<number, string>, step: string, keys = 60): void {
   assert.deepEqual([...actual], [...expected], `entries in order, ${step}`);
   assert.equal(actual.size, expected.size, `size, ${step}`);
-  for (let k = 0; k < 60; k++) {
+  for (let k = 0; k < keys; k++) {
     assert.equal(actual.has(k), expected.has(k), `has(${k}), ${step}`);
     assert.equal(actual.get(k), expected.get(k), `get(${k}), ${step}`);
   }
@@ -44,6 +44,58 @@ describe('ForkableMap', () => {
       if (step % 97 === 0) for (const [i, s] of sides.entries()) assertSame(s.map, s.model, `side ${i} at step ${step}`);
     }
     for (const [i, s] of sides.entries()) assertSame(s.map, s.model, `side ${i} at the end`);
+  });
+
+  it('matches a Map with thousands of keys, where layers fold into middle tiers and tiers into a new base', () => {
+    const next = random(41);
+    const keys = 3000;
+    const sides: Array<{ map: ForkableMap<number, string>; model: Map<number, string> }> = [{ map: new ForkableMap(), model: new Map() }];
+    for (let step = 0; step < 60_000; step++) {
+      const side = sides[Math.floor(next() * sides.length)];
+      const key = Math.floor(next() * keys);
+      const op = next();
+      if (op < 0.6) {
+        side.map.set(key, `v${step}`);
+        side.model.set(key, `v${step}`);
+      } else if (op < 0.9) {
+        assert.equal(side.map.delete(key), side.model.delete(key), `delete(${key}) result at step ${step}`);
+      } else if (sides.length < 6) {
+        sides.push({ map: side.map.fork(), model: new Map(side.model) });
+      } else {
+        sides.splice(Math.floor(next() * sides.length), 1, { map: side.map.fork(), model: new Map(side.model) });
+      }
+      if (step % 2000 === 0) for (const [i, s] of sides.entries()) assertSame(s.map, s.model, `side ${i} at step ${step}`, keys);
+    }
+    for (const [i, s] of sides.entries()) assertSame(s.map, s.model, `side ${i} at the end`, keys);
+  });
+
+  it('a chain of 3,000 forks (schema history) copies at most ∛n per fork and keeps at most two tiers', () => {
+    type Inside = { base: Map<number, number> | Inside; replaced: Map<number, number>; deleted: Set<number>; added: Map<number, number> };
+    const inside = (m: ForkableMap<number, number>) => m as unknown as Inside;
+    let map = new ForkableMap<number, number>(Array.from({ length: 30_000 }, (_, i) => [i, i] as const));
+    const model = new Map(map);
+    let tiered = 0;
+    for (let file = 0; file < 3000; file++) {
+      map = map.fork();
+      const layer = inside(map).replaced.size + inside(map).deleted.size + inside(map).added.size;
+      assert.ok(layer <= Math.max(32, Math.cbrt(model.size)) + 4, `fork ${file} copied a layer of ${layer}`);
+      const base = inside(map).base;
+      if (!(base instanceof Map)) {
+        tiered++;
+        assert.ok(base.base instanceof Map, 'a middle tier sits on a plain Map');
+      }
+      // Each file: two new keys, one replaced, one deleted (as a migration adds, alters and drops).
+      for (const [k, v] of [[100_000 + 2 * file, file], [100_001 + 2 * file, file]] as const) {
+        map.set(k, v);
+        model.set(k, v);
+      }
+      map.set(file * 7, -file);
+      model.set(file * 7, -file);
+      map.delete(file * 7 + 3);
+      model.delete(file * 7 + 3);
+    }
+    assert.ok(tiered > 0, 'middle tiers were used');
+    assert.deepEqual([...map], [...model]);
   });
 
   it('keeps a replaced key in place and moves a deleted-then-set key to the end, across a fork', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { buildFileReport } from '../../../server/src/cli/report';
+import { buildFileReport, type RunReport } from '../../../server/src/cli/report';
 import { textReporter } from '../../../server/src/cli/reporters/text';
-import { jsonReporter } from '../../../server/src/cli/reporters/json';
+import { jsonReportChunks, jsonReporter } from '../../../server/src/cli/reporters/json';
 import { gccReporter } from '../../../server/src/cli/reporters/gcc';
 import { escapeData, escapeProperty, githubReporter } from '../../../server/src/cli/reporters/github';
 import { expectedPosition, FINDINGS, PACKAGE_ROOT, SOURCE, sampleReport } from './sampleReport';
@@ -94,6 +94,42 @@ describe('reporters', () => {
         assert.deepEqual(f.start, { ...positions[i].start, offset: FINDINGS[i].span.start });
         assert.deepEqual(f.end, { ...positions[i].end, offset: FINDINGS[i].span.end });
       });
+    });
+  });
+
+  describe('json, written in pieces', () => {
+    // The report is written a file at a time (jsonReportChunks); its text must be exactly the
+    // two-space JSON of its content, whatever the files, findings and fields hold.
+    const canonical = (text: string) => `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+    const withEverything: RunReport = {
+      ...sampleReport(),
+      errors: [{ path: 'x.sql', message: 'permission denied\n"quoted"' }],
+    };
+    withEverything.files[0] = {
+      ...withEverything.files[0],
+      impacts: [{ statementIndex: 0, span: { start: 0, end: 5 }, summary: 'ALTER TABLE t: a\nb', relations: [], inTransaction: false, notes: ['n\u2028x'], start: { line: 1, column: 1 } }],
+      framework: { id: 'knex', understood: 2, notAnalysed: 1, reasons: { 'SQL inside a loop': 1 } },
+      findings: [{ ...withEverything.files[0].findings[0], related: [{ file: '/w/src/a.ts', path: 'src/a.ts', line: 1, column: 2, endLine: 1, endColumn: 4, message: 'reads t.c' }] }, ...withEverything.files[0].findings.slice(1)],
+    };
+    const cases: Array<[string, RunReport]> = [
+      ['the sample report', sampleReport()],
+      ['impacts, framework, related findings and errors', withEverything],
+      ['no files', { toolVersion: '1', files: [], errors: [{ path: 'a.sql', message: 'not found' }] }],
+      ['nothing at all', { toolVersion: '1', files: [], errors: [] }],
+      ['a file without findings', { ...sampleReport(), files: [{ ...sampleReport().files[1], findings: [] }] }],
+    ];
+    for (const [name, report] of cases) {
+      it(`is the two-space JSON of its content: ${name}`, () => {
+        const text = jsonReporter(report, { color: false });
+        assert.equal(text, canonical(text));
+        assert.deepEqual(JSON.parse(text).files.length, report.files.length);
+      });
+    }
+
+    it('comes one file per piece, between a head and a tail', () => {
+      const pieces = [...jsonReportChunks(sampleReport())];
+      assert.equal(pieces.length, sampleReport().files.length + 2);
+      assert.ok(pieces[1].includes('V2__orders, part 1.sql') && !pieces[1].includes('V1__init.sql'));
     });
   });
 

@@ -10,6 +10,12 @@ const CASES: [string, number, RegExp][] = [
   ['ALTER TABLE orders_1 ADD CONSTRAINT orders_1_note_nn NOT NULL note NOT VALID;', 18, /NOT NULL … NOT VALID needs PostgreSQL 18/],
   ['CREATE UNIQUE INDEX CONCURRENTLY orders_note_key ON orders_1 (note) NULLS NOT DISTINCT;', 15, /NULLS NOT DISTINCT needs PostgreSQL 15/],
   ["SET transaction_timeout = '5min';", 17, /transaction_timeout needs PostgreSQL 17/],
+  // The rule looks for the feature's keyword in the text before it walks the AST: any case, any
+  // comment or line break between words must still be found.
+  ['alter table orders_1 add constraint orders_1_note_nn not null note not/* later */valid;', 18, /NOT NULL … NOT VALID needs PostgreSQL 18/],
+  ['ALTER TABLE orders_1 ADD CONSTRAINT orders_1_note_key UNIQUE NULLS NOT\n  Distinct (note);', 15, /NULLS NOT DISTINCT needs PostgreSQL 15/],
+  ['alter table orders_1 add column total bigint generated always as (id * 2) stored;', 12, /generated columns \(GENERATED ALWAYS AS …\) needs PostgreSQL 12/],
+  ['create table orders_rest partition of orders Default;', 11, /a DEFAULT partition needs PostgreSQL 11/],
 ];
 
 describe(`rule ${RULE}`, () => {

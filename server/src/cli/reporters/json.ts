@@ -23,33 +23,72 @@
  *   "summary": { "files": 1, "findings": 1, "error": 0, "warning": 1, "info": 0, "hint": 0 }
  * }
  */
-import { totals, type Reporter } from '../report';
+import type { Severity } from '../../config/types';
+import type { FileReport, Reporter, RunError, RunReport } from '../report';
 
 export const JSON_REPORT_VERSION = 1;
 
-export const jsonReporter: Reporter = (report) => {
-  const t = totals(report);
-  const output = {
-    version: JSON_REPORT_VERSION,
-    tool: { name: 'lockstep', version: report.toolVersion },
-    files: report.files.map((file) => ({
-      path: file.path,
-      statements: file.statements,
-      findings: file.findings.map((f) => ({
-        ruleId: f.ruleId,
-        severity: f.severity,
-        message: f.message,
-        docs: f.docs,
-        docsUrl: f.docsUrl,
-        start: { ...f.start, offset: f.span.start },
-        end: { ...f.end, offset: f.span.end },
-        ...(f.related ? { related: f.related.map(({ path, line, column, endLine, endColumn, message }) => ({ path, line, column, endLine, endColumn, message })) } : {}),
-      })),
-      ...(file.impacts ? { impacts: file.impacts } : {}),
-      ...(file.framework ? { framework: file.framework } : {}),
+export const jsonReporter: Reporter = (report) => jsonReportChunks(report).join('');
+
+/** The JSON report as JsonReportWriter writes it: a head, one piece per file, a tail. */
+export function jsonReportChunks(report: RunReport): string[] {
+  const pieces: string[] = [];
+  const writer = new JsonReportWriter(report.toolVersion, (piece) => pieces.push(piece));
+  for (const file of report.files) writer.file(file);
+  writer.end(report.errors);
+  return pieces;
+}
+
+/**
+ * Writes the JSON report as files come: `lockstep lint` hands each file over as soon as it is linted
+ * and keeps nothing of it, so memory does not grow with the number of files (the reports of a
+ * 20,000-file folder, and the report's object and string built from them at the end, were most of
+ * the run's peak). The text is `JSON.stringify(whole report, null, 2)` plus a newline, byte for byte.
+ */
+export class JsonReportWriter {
+  private files = 0;
+  private readonly bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+
+  constructor(
+    private readonly toolVersion: string,
+    private readonly write: (piece: string) => void,
+  ) {}
+
+  file(file: FileReport): void {
+    if (this.files === 0) this.write(this.head('['));
+    for (const f of file.findings) this.bySeverity[f.severity]++;
+    // A file object as it sits in the whole report: two levels deeper. JSON strings hold no raw newline.
+    this.write(`${this.files++ ? ',' : ''}\n    ${JSON.stringify(fileOutput(file), null, 2).replace(/\n/g, '\n    ')}`);
+  }
+
+  end(errors: RunError[]): void {
+    if (this.files === 0) this.write(this.head('[]'));
+    const findings = Object.values(this.bySeverity).reduce((a, b) => a + b, 0);
+    const tail = JSON.stringify({ errors, summary: { files: this.files, findings, ...this.bySeverity } }, null, 2);
+    this.write(`${this.files ? '\n  ]' : ''},\n${tail.slice(2)}\n`);
+  }
+
+  private head(files: string): string {
+    const head = JSON.stringify({ version: JSON_REPORT_VERSION, tool: { name: 'lockstep', version: this.toolVersion } }, null, 2);
+    return `${head.slice(0, -2)},\n  "files": ${files}`;
+  }
+}
+
+function fileOutput(file: FileReport): object {
+  return {
+    path: file.path,
+    statements: file.statements,
+    findings: file.findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      docs: f.docs,
+      docsUrl: f.docsUrl,
+      start: { ...f.start, offset: f.span.start },
+      end: { ...f.end, offset: f.span.end },
+      ...(f.related ? { related: f.related.map(({ path, line, column, endLine, endColumn, message }) => ({ path, line, column, endLine, endColumn, message })) } : {}),
     })),
-    errors: report.errors,
-    summary: { files: report.files.length, findings: t.findings, ...t.bySeverity },
+    ...(file.impacts ? { impacts: file.impacts } : {}),
+    ...(file.framework ? { framework: file.framework } : {}),
   };
-  return `${JSON.stringify(output, null, 2)}\n`;
-};
+}

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RawReference, ReferenceSource } from '../types';
 import { snakeCase } from './tsModels';
-import { descendants, treeOf } from './treeSitterNodes';
+import { descendants, refsInTree } from './treeSitterNodes';
 
 export function pluralise(word: string): string {
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
@@ -29,30 +29,30 @@ export const activeRecord: ReferenceSource = {
   accepts: (path) => /\.rb$/i.test(path),
   extract(text) {
     if (!/<\s*(?:ApplicationRecord|ActiveRecord::Base)\b/.test(text)) return [];
-    const root = treeOf('ruby', text);
-    if (!root) return [];
-    const refs: RawReference[] = [];
-    for (const cls of root.descendantsOfType('class')) {
-      if (!cls || !/^(?:ApplicationRecord|::)?(?:ActiveRecord::Base|ApplicationRecord)$/.test(cls.childForFieldName('superclass')?.namedChild(0)?.text ?? '')) continue;
-      const nameNode = cls.childForFieldName('name')!;
-      const className = nameNode.type === 'scope_resolution' ? (nameNode.childForFieldName('name')?.text ?? nameNode.text) : nameNode.text;
-      let table = pluralise(snakeCase(className));
-      let at = { start: nameNode.startIndex, end: nameNode.endIndex };
-      const ignored: string[] = [];
-      for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
-        if (!stmt || !/assignment$/.test(stmt.type)) continue;
-        const left = stmt.childForFieldName('left');
-        const method = left?.type === 'call' && left.childForFieldName('receiver')?.type === 'self' ? left.childForFieldName('method')?.text : undefined;
-        if (method === 'table_name') {
-          const s = stringsIn(stmt.childForFieldName('right'))[0];
-          if (s) {
-            table = s.value;
-            at = { start: s.start, end: s.start + s.value.length };
-          }
-        } else if (method === 'ignored_columns') ignored.push(...stringsIn(stmt.childForFieldName('right')).map((s) => s.value));
+    return refsInTree('ruby', text, (root) => {
+      const refs: RawReference[] = [];
+      for (const cls of root.descendantsOfType('class')) {
+        if (!cls || !/^(?:ApplicationRecord|::)?(?:ActiveRecord::Base|ApplicationRecord)$/.test(cls.childForFieldName('superclass')?.namedChild(0)?.text ?? '')) continue;
+        const nameNode = cls.childForFieldName('name')!;
+        const className = nameNode.type === 'scope_resolution' ? (nameNode.childForFieldName('name')?.text ?? nameNode.text) : nameNode.text;
+        let table = pluralise(snakeCase(className));
+        let at = { start: nameNode.startIndex, end: nameNode.endIndex };
+        const ignored: string[] = [];
+        for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+          if (!stmt || !/assignment$/.test(stmt.type)) continue;
+          const left = stmt.childForFieldName('left');
+          const method = left?.type === 'call' && left.childForFieldName('receiver')?.type === 'self' ? left.childForFieldName('method')?.text : undefined;
+          if (method === 'table_name') {
+            const s = stringsIn(stmt.childForFieldName('right'))[0];
+            if (s) {
+              table = s.value;
+              at = { start: s.start, end: s.start + s.value.length };
+            }
+          } else if (method === 'ignored_columns') ignored.push(...stringsIn(stmt.childForFieldName('right')).map((s) => s.value));
+        }
+        refs.push({ ...at, table, access: 'map', everyColumn: true, exceptColumns: ignored, source: 'active-record' });
       }
-      refs.push({ ...at, table, access: 'map', everyColumn: true, exceptColumns: ignored, source: 'active-record' });
-    }
-    return refs;
+      return refs;
+    });
   },
 };

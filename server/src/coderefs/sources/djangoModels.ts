@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { RawReference, ReferenceSource } from '../types';
 import { assignments, callName, classes, keywordArg, plainString, refOn, superclassText } from './pyModels';
-import { treeOf } from './treeSitterNodes';
+import { refsInTree } from './treeSitterNodes';
 import { modelRefs } from './modelRefs';
 
 function appLabel(path: string): string {
@@ -21,31 +21,31 @@ export const djangoModels: ReferenceSource = {
   accepts: (path) => /\.py$/i.test(path),
   extract(text, path) {
     if (!/\bmodels\.Model\b|\(Model\)/.test(text)) return [];
-    const root = treeOf('python', text);
-    if (!root) return [];
-    const refs: RawReference[] = [];
-    for (const cls of classes(root)) {
-      if (!/(?:^|[(,\s.])Model\b/.test(superclassText(cls))) continue;
-      const nameNode = cls.childForFieldName('name')!;
-      const meta = (cls.childForFieldName('body')?.namedChildren ?? []).find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === 'Meta');
-      const dbTable = meta ? assignments(meta).find((a) => a.name === 'db_table') : undefined;
-      const tableString = plainString(dbTable?.value);
-      const table = tableString?.value ?? `${appLabel(path)}_${nameNode.text.toLowerCase()}`;
-      const fields: RawReference[] = [];
-      for (const a of assignments(cls)) {
-        if (a.value.type !== 'call') continue;
-        const field = callName(a.value) ?? '';
-        if (!/Field$|^ForeignKey$/.test(field) || field === 'ManyToManyField') continue;
-        const dbColumn = plainString(keywordArg(a.value, 'db_column'));
-        if (dbColumn) fields.push(refOn(dbColumn.start, dbColumn.value, table, dbColumn.value, 'django'));
-        else {
-          const column = /^(?:ForeignKey|OneToOneField)$/.test(field) ? `${a.name}_id` : a.name;
-          fields.push({ ...refOn(a.nameNode.startIndex, a.name, table, column, 'django') });
+    return refsInTree('python', text, (root) => {
+      const refs: RawReference[] = [];
+      for (const cls of classes(root)) {
+        if (!/(?:^|[(,\s.])Model\b/.test(superclassText(cls))) continue;
+        const nameNode = cls.childForFieldName('name')!;
+        const meta = (cls.childForFieldName('body')?.namedChildren ?? []).find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === 'Meta');
+        const dbTable = meta ? assignments(meta).find((a) => a.name === 'db_table') : undefined;
+        const tableString = plainString(dbTable?.value);
+        const table = tableString?.value ?? `${appLabel(path)}_${nameNode.text.toLowerCase()}`;
+        const fields: RawReference[] = [];
+        for (const a of assignments(cls)) {
+          if (a.value.type !== 'call') continue;
+          const field = callName(a.value) ?? '';
+          if (!/Field$|^ForeignKey$/.test(field) || field === 'ManyToManyField') continue;
+          const dbColumn = plainString(keywordArg(a.value, 'db_column'));
+          if (dbColumn) fields.push(refOn(dbColumn.start, dbColumn.value, table, dbColumn.value, 'django'));
+          else {
+            const column = /^(?:ForeignKey|OneToOneField)$/.test(field) ? `${a.name}_id` : a.name;
+            fields.push({ ...refOn(a.nameNode.startIndex, a.name, table, column, 'django') });
+          }
         }
+        const at: Node = nameNode;
+        refs.push(...modelRefs(tableString ? refOn(tableString.start, tableString.value, table, undefined, 'django') : refOn(at.startIndex, at.text, table, undefined, 'django'), fields));
       }
-      const at: Node = nameNode;
-      refs.push(...modelRefs(tableString ? refOn(tableString.start, tableString.value, table, undefined, 'django') : refOn(at.startIndex, at.text, table, undefined, 'django'), fields));
-    }
-    return refs;
+      return refs;
+    });
   },
 };

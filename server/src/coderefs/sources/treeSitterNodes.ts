@@ -4,18 +4,12 @@
  * (server/src/frameworks/treeSitter.ts). A file whose grammar is not loaded yields no tree.
  */
 import type { Node } from 'web-tree-sitter';
-import { parserFor, type GrammarName } from '../../frameworks/treeSitter';
+import { withTree, type GrammarName } from '../../frameworks/treeSitter';
+import type { RawReference } from '../types';
 
-/** Parse `text` with a loaded grammar, or undefined (grammar not loaded, parse failure). */
-export function treeOf(grammar: GrammarName, text: string): Node | undefined {
-  const parser = parserFor(grammar);
-  if (!parser) return undefined;
-  try {
-    const tree = parser.parse(text);
-    return tree?.rootNode;
-  } finally {
-    parser.delete();
-  }
+/** The references `read` finds in the tree of `text`; none when the grammar is not loaded. The tree is freed after. */
+export function refsInTree(grammar: GrammarName, text: string, read: (root: Node) => RawReference[]): RawReference[] {
+  return withTree(grammar, text, read, () => []);
 }
 
 export function* descendants(node: Node): Generator<Node> {

@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import type { Connection } from 'vscode-languageserver/node';
+import { DocumentConfigs } from '../../server/src/lsp/documentConfigs';
+
+/** A client whose workspace/configuration replies are answered by the test, one by one. */
+function slowClient() {
+  const pending: { scope: string; answer: (settings: unknown) => void }[] = [];
+  const connection = {
+    workspace: {
+      getConfiguration: ({ scopeUri }: { scopeUri: string }) => new Promise((answer) => pending.push({ scope: scopeUri, answer })),
+    },
+    console: { warn: () => undefined },
+    sendDiagnostics: async () => undefined,
+  } as unknown as Connection;
+  const configs = new DocumentConfigs(connection);
+  configs.canPullSettings = true;
+  const answerAll = async (settings: unknown) => {
+    for (const p of pending.splice(0)) p.answer(settings);
+    await new Promise((r) => setImmediate(r));
+  };
+  return { configs, pending, answerAll };
+}
+
+describe('DocumentConfigs.peek: settings without waiting for the client (issue 18)', () => {
+  const one = 'file:///nowhere/migrations/one.sql';
+  const two = 'file:///nowhere/migrations/two.sql';
+
+  it('has nothing before any reply, then the document\'s own config, then its folder\'s for a new document', async () => {
+    const { configs, answerAll } = slowClient();
+    void configs.get(one);
+    assert.equal(configs.peek(one), undefined);
+    await answerAll({ pgVersion: 13 });
+    assert.equal(configs.peek(one)?.config.pgVersion, 13);
+    assert.equal(configs.peek(two)?.config.pgVersion, 13, 'same folder, same extension');
+    assert.equal(configs.peek('file:///nowhere/other/three.sql'), undefined, 'another folder may be another workspace root');
+    assert.equal(configs.peek('file:///nowhere/migrations/three.ts'), undefined, 'another language may have its own overrides');
+  });
+
+  it('keeps a folder\'s settings across a settings change until new ones arrive, and a reply to a question asked before does not replace newer ones', async () => {
+    const { configs, pending, answerAll } = slowClient();
+    void configs.get(one);
+    await answerAll({ pgVersion: 13 });
+    const asked = configs.get(two); // asked before the change, answered after a newer reply
+    configs.settingsChanged(undefined);
+    assert.equal(configs.peek(one)?.config.pgVersion, 13, 'the hover uses the last settings rather than wait');
+    void configs.get(one);
+    const [early, late] = pending.splice(0);
+    late.answer({ pgVersion: 16 });
+    await configs.get(one);
+    assert.equal(configs.peek(two)?.config.pgVersion, 16);
+    early.answer({ pgVersion: 13 });
+    await asked;
+    assert.equal(configs.peek(two)?.config.pgVersion, 16, 'a stale reply replaced newer settings');
+    assert.equal(configs.peek(one)?.config.pgVersion, 16);
+  });
+});
