@@ -36,7 +36,9 @@ export function percentile(values, p) {
 export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs, server: command }) {
   const lockstep = command === undefined;
   const spawnedAt = performance.now();
-  const [exe, args] = command ?? [process.execPath, [join(repo, 'dist/server.js'), '--stdio']];
+  // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for our server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const nodeArgs = (process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const [exe, args] = command ?? [process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio']];
   const server = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let serverErr = '';
   server.stderr.on('data', (d) => (serverErr = (serverErr + d).slice(-4000)));
@@ -115,6 +117,8 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
     }
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
+    // Let it exit on its own (a --cpu-prof profile is written at exit), then kill it anyway.
+    await new Promise((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', resolve), setTimeout(resolve, 10_000))));
     return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, latencies };
   } finally {
     connection.dispose();

@@ -18,6 +18,7 @@ import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rul
 import type { Rule, RuleContext, RuleHit } from './rules/types';
 import { RuleDispatch } from './rules/dispatch';
 import { warmDocumentIndexes } from './rules/migration';
+import { derivedFrom, forgetPrevious } from './rules/documentReuse';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
@@ -97,11 +98,20 @@ export function initEngine(options: { hostGrammars?: boolean } = {}): Promise<vo
  */
 export class EngineCache implements AnalysisMemo {
   private generation = 0;
-  private parses = new Map<string, Stamped<ParseOutcome>>();
-  private analyses = new Map<string, Map<number, Stamped<StatementLocks>>>();
-  private hits = new Map<string, Map<string, Stamped<RuleHitWithId[]>>>();
+  private parses = new Map<string, Stamped<ParseOutcome> & { rebased?: { delta: number; outcome: ParseOutcome } }>();
+  /**
+   * Per statement (its AST, shared by every lint while its parse entry lives): its analyses and rule
+   * hits. Found by identity: one text lookup per statement (the parse), not one per memo. A Map, not
+   * a WeakMap (twice as fast to look up); slots the latest lint did not use are swept at its end.
+   */
+  private slots = new Map<object, StatementSlot>();
+  /** Schemas kept by key for the lazy replay (document/lazyCatalog.ts): checkpoints and the schema after the file. */
+  private catalogs = new Map<number, Stamped<Catalog>>();
   /** Rule results depend on the config too; a different config starts them afresh. */
   private hitsConfig = '';
+  private hitsEpoch = 0;
+  /** The document of the latest lint (its indexes may be carried over to the next: rules/documentReuse.ts). */
+  lastDocument: MigrationDocument | undefined;
   /** Counters for tests and benchmarks: how much work the last lint really did. */
   stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
 
@@ -114,19 +124,49 @@ export class EngineCache implements AnalysisMemo {
       this.parses.set(chunk.text, entry);
     }
     entry.generation = this.generation;
-    return rebase(entry.value, chunk.span.start);
+    const delta = chunk.span.start;
+    // The same statement at the same place as in the last lint: the same objects (nothing to allocate).
+    if (entry.rebased?.delta !== delta) entry.rebased = { delta, outcome: rebase(entry.value, delta) };
+    return entry.rebased.outcome;
   }
 
   locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks {
-    return this.memo(this.analyses, stmt.text, stateBefore, compute, 'analyzed', 'reusedAnalyses');
+    const slot = this.slotOf(stmt.ast);
+    let entry = slot.analyses.find((a) => a.state === stateBefore);
+    if (entry) this.stats.reusedAnalyses++;
+    else {
+      this.stats.analyzed++;
+      slot.analyses.push((entry = { state: stateBefore, value: compute(), generation: 0 }));
+    }
+    entry.generation = this.generation;
+    return entry.value;
   }
 
-  ruleHits(configKey: string, contextKey: string, text: string, compute: () => RuleHitWithId[]): RuleHitWithId[] {
+  /** The cacheable rules' hits on `stmt`, reused when the config and everything the rules see besides its text are as before. */
+  ruleHits(configKey: string, stmt: StatementInfo, compute: () => RuleHitWithId[]): RuleHitWithId[] {
     if (configKey !== this.hitsConfig) {
-      this.hits.clear();
+      this.hitsEpoch++;
       this.hitsConfig = configKey;
     }
-    return this.memo(this.hits, text, contextKey, compute, 'linted', 'reusedLints');
+    const slot = this.slotOf(stmt.ast);
+    let entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && sameRuleContext(h.context, stmt));
+    if (entry) this.stats.reusedLints++;
+    else {
+      this.stats.linted++;
+      slot.hits.push((entry = { epoch: this.hitsEpoch, context: ruleContextOf(stmt), value: compute(), generation: 0 }));
+    }
+    entry.generation = this.generation;
+    return entry.value;
+  }
+
+  catalogAt(key: number): Catalog | undefined {
+    const entry = this.catalogs.get(key);
+    if (entry) entry.generation = this.generation;
+    return entry?.value;
+  }
+
+  keepCatalog(key: number, catalog: Catalog): void {
+    this.catalogs.set(key, { value: catalog, generation: this.generation });
   }
 
   beginRun(): void {
@@ -139,41 +179,61 @@ export class EngineCache implements AnalysisMemo {
     runToEnd(this.endRunSteps());
   }
 
-  /** `endRun` pausing after every statement's entries (a sliced lint's last slice would otherwise walk every cache entry). */
+  /**
+   * `endRun` pausing now and then (a sliced lint's last slice would otherwise walk every cache entry).
+   * Within a slot, entries the latest lint did not use are dropped the next time the slot is used (`slotOf`).
+   */
   *endRunSteps(): Generator<void, void> {
-    const stale = <T>(e: Stamped<T>) => e.generation !== this.generation;
-    for (const [k, e] of this.parses) {
-      if (stale(e)) this.parses.delete(k);
-      yield;
+    for (const [k, e] of this.catalogs) if (e.generation !== this.generation) this.catalogs.delete(k);
+    let n = 0;
+    for (const [k, e] of this.slots) {
+      if (e.generation !== this.generation) this.slots.delete(k);
+      if (++n % 256 === 0) yield;
     }
-    for (const table of [this.analyses, this.hits] as Map<string, Map<unknown, Stamped<unknown>>>[]) {
-      for (const [text, byContext] of table) {
-        for (const [k, e] of byContext) if (stale(e)) byContext.delete(k);
-        if (byContext.size === 0) table.delete(text);
-        yield;
-      }
+    for (const [k, e] of this.parses) {
+      if (e.generation !== this.generation) this.parses.delete(k);
+      if (++n % 256 === 0) yield;
     }
   }
 
-  private memo<K, T>(
-    table: Map<string, Map<K, Stamped<T>>>,
-    text: string,
-    context: K,
-    compute: () => T,
-    computed: 'analyzed' | 'linted',
-    reused: 'reusedAnalyses' | 'reusedLints',
-  ): T {
-    let byContext = table.get(text);
-    if (!byContext) table.set(text, (byContext = new Map()));
-    let entry = byContext.get(context);
-    if (entry) this.stats[reused]++;
-    else {
-      this.stats[computed]++;
-      byContext.set(context, (entry = { value: compute(), generation: 0 }));
+  private slotOf(ast: object): StatementSlot {
+    let slot = this.slots.get(ast);
+    if (!slot) this.slots.set(ast, (slot = { generation: this.generation, analyses: [], hits: [] }));
+    else if (slot.generation !== this.generation) {
+      // First use in this lint: keep only what the previous lint used (as a sweep at its end would have).
+      const kept = (e: { generation: number }) => e.generation === this.generation - 1;
+      if (!slot.analyses.every(kept)) slot.analyses = slot.analyses.filter(kept);
+      if (!slot.hits.every(kept)) slot.hits = slot.hits.filter(kept);
+      slot.generation = this.generation;
     }
-    entry.generation = this.generation;
-    return entry.value;
+    return slot;
   }
+}
+
+interface StatementSlot {
+  /** The lint that last used the slot. */
+  generation: number;
+  analyses: (Stamped<StatementLocks> & { state: number })[];
+  hits: (Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey })[];
+}
+
+/** Everything a cacheable rule sees besides the statement's text and the config: the state before it. */
+type RuleContextKey = Pick<StatementInfo, 'stateBefore' | 'section' | 'inTransaction' | 'transaction' | 'implicitTransaction' | 'lockTimeoutMs'>;
+
+function ruleContextOf(stmt: StatementInfo): RuleContextKey {
+  const { stateBefore, section, inTransaction, transaction, implicitTransaction, lockTimeoutMs } = stmt;
+  return { stateBefore, section, inTransaction, transaction, implicitTransaction, lockTimeoutMs };
+}
+
+function sameRuleContext(a: RuleContextKey, b: StatementInfo): boolean {
+  return (
+    a.stateBefore === b.stateBefore &&
+    a.section === b.section &&
+    a.inTransaction === b.inTransaction &&
+    a.transaction === b.transaction &&
+    a.implicitTransaction === b.implicitTransaction &&
+    a.lockTimeoutMs === b.lockTimeoutMs
+  );
 }
 
 interface Stamped<T> {
@@ -195,7 +255,14 @@ function rebase(outcome: ParseOutcome, delta: number): ParseOutcome {
   if (!outcome.ok) return { ok: false, error: { ...outcome.error, span: shift(outcome.error.span) } };
   return {
     ok: true,
-    statements: outcome.statements.map((s) => ({ ...s, span: shift(s.span), toDocOffset: (b: number) => s.toDocOffset(b) + delta })),
+    statements: outcome.statements.map((s: InputStatement) => ({
+      ast: s.ast,
+      kind: s.kind,
+      span: shift(s.span),
+      text: s.text,
+      toDocOffset: (b: number) => s.toDocOffset(b) + delta,
+      forwardKeyHash: s.forwardKeyHash,
+    })),
   };
 }
 
@@ -225,10 +292,15 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     host: options.host,
     facts: options.facts ?? readProjectFacts(options.path),
   });
+  // The previous lint of this document: whole-document indexes an edit cannot change are carried over.
+  if (cache?.lastDocument) derivedFrom(document, cache.lastDocument);
   const findings: Finding[] = [];
   const ignores = new IgnoreIndex(document.ignores);
+  // Per lint, each rule's setting once (every finding asked it: a walk of the config's categories).
+  const settings = new Map<string, ReturnType<typeof ruleSetting>>();
   const severityOf = (ruleId: string, fallback: Severity): Severity | undefined => {
-    const setting = ruleSetting(config, ruleId);
+    let setting = settings.get(ruleId);
+    if (setting === undefined && !settings.has(ruleId)) settings.set(ruleId, (setting = ruleSetting(config, ruleId)));
     return setting === 'off' ? undefined : (setting ?? fallback);
   };
   const emit = (ruleId: string, fallback: Severity, message: string, span: TextSpan, statementIndex?: number, related?: Finding['related']) => {
@@ -261,9 +333,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     const rules = dispatch.forKind(stmt.kind);
     if (cache) cache.stats.ruleVisits += rules.cacheable.length + rules.uncached.length;
     const compute = () => runRules(stmt, rules.cacheable, context);
-    const cached = cache
-      ? cache.ruleHits(configKey, `${stmt.stateBefore}|${stmt.section}|${stmt.inTransaction}|${stmt.transaction}|${stmt.implicitTransaction}|${stmt.lockTimeoutMs}`, stmt.text, compute)
-      : compute();
+    const cached = cache ? cache.ruleHits(configKey, stmt, compute) : compute();
     const uncached = runRules(stmt, rules.uncached, context);
     for (const hit of uncached.length ? [...cached, ...uncached] : cached) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
@@ -281,7 +351,11 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     ];
     if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
   }
-  if (cache) yield* cache.endRunSteps();
+  forgetPrevious(document);
+  if (cache) {
+    cache.lastDocument = document;
+    yield* cache.endRunSteps();
+  }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { document, findings };
 }

@@ -432,6 +432,11 @@ export class Catalog {
     return [...this.rels.values()].filter((r) => r.schema === schema && r.kind !== 'index');
   }
 
+  /** Does a statement of this kind (`CreateStmt`, …) change the schema at all? `apply` ignores the others. */
+  static changedBy(kind: string): boolean {
+    return Object.prototype.hasOwnProperty.call(APPLY, kind);
+  }
+
   /** Apply one parsed statement's effect on the schema. Unknown statements are ignored. */
   apply(stmt: AstNode): void {
     const handler = APPLY[kindOf(stmt)];

@@ -17,6 +17,7 @@ import { overlaps, prepareTemplates } from '../parse/templates';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
+import { LazyCatalog, type CatalogMemo } from './lazyCatalog';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -50,7 +51,7 @@ export interface StatementInfo extends ParsedStatement {
 export type InputStatement = ParsedStatement & { forwardKeyHash?: number };
 
 /** Memo for work that depends only on the statement's text and the state before it. */
-export interface AnalysisMemo {
+export interface AnalysisMemo extends Partial<CatalogMemo> {
   locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks;
 }
 
@@ -96,18 +97,23 @@ export interface MigrationDocument {
  * `CREATE TABLE admin.users` does not make `public.users` new.
  */
 export function createdEarlier(doc: MigrationDocument, relation: string, before: number): boolean {
+  const name = baseName(relation);
   // Nothing of that name created in this file: no need to find which schemas the statement means (a walk of its AST).
-  if (!doc.createdAt.has(baseName(relation))) return false;
+  if (!doc.createdAt.has(name)) return false;
   const stmt = doc.statements[before];
   const section = stmt?.section;
-  const schemas = relation.includes('.')
-    ? [relation.slice(0, relation.lastIndexOf('.'))]
-    : stmt
-      ? schemasNaming(stmt.ast, relation).map((s) => s ?? stmt.searchSchema)
-      : [DEFAULT_SCHEMA];
-  const name = baseName(relation);
-  const earlier = (schema: string) => (doc.createdIn.get(`${schema}.${name}`) ?? []).some((at) => at < before && doc.statements[at].section === section);
-  return schemas.length > 0 && schemas.every(earlier);
+  // Asked for every lock of every statement by the lock-window and lock_timeout indexes: no arrays or closures.
+  const earlier = (schema: string): boolean => {
+    const at = doc.createdIn.get(`${schema}.${name}`);
+    // In document order: the first creation at or after `before` ends the search.
+    for (let i = 0; at && i < at.length && at[i] < before; i++) if (doc.statements[at[i]].section === section) return true;
+    return false;
+  };
+  if (relation.includes('.')) return earlier(relation.slice(0, relation.lastIndexOf('.')));
+  if (!stmt) return earlier(DEFAULT_SCHEMA);
+  const schemas = schemasNaming(stmt.ast, relation);
+  for (const schema of schemas) if (!earlier(schema ?? stmt.searchSchema)) return false;
+  return schemas.length > 0;
 }
 
 /** The schema unqualified names resolve to when search_path was never set. */
@@ -240,9 +246,13 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   };
   let state = options.stateSeed ?? 0;
   const ids = { next: 0 };
+  const memo = options.memo;
+  // With a memo (the language server), the schema is replayed only where an analysis needs it.
+  const lazy = memo?.catalogAt && memo.keepCatalog ? new LazyCatalog(doc, memo as CatalogMemo, state) : undefined;
   for (const section of sectionsOf(parsed, split.markers)) {
-    state = yield* analyzeSection(doc, section, { config, facts, ids, templated }, state, options.memo);
+    state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy }, state, memo);
   }
+  lazy?.finish();
   attachIgnores(doc);
   return doc;
 }
@@ -288,14 +298,18 @@ interface SectionContext {
   /** Transaction ids are unique across the file's sections. */
   ids: { next: number };
   templated: ReadonlySet<InputStatement>;
+  /** The document's schema, replayed on demand (lazyCatalog.ts); unset: `doc.catalog`, replayed as we go. */
+  lazy?: LazyCatalog;
 }
 
 function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): Generator<void, number> {
   const { config } = context;
   // A down section runs against the schema the up section left, and its own changes stay out of it.
-  const catalog = slice.name === 'down' ? doc.catalog.clone() : doc.catalog;
+  // A down section applies its statements as it goes, to a copy it then drops.
+  const down = slice.name === 'down' ? (context.lazy?.current() ?? doc.catalog).clone() : undefined;
+  const lazy = down ? undefined : context.lazy;
+  const catalog = (): Catalog => down ?? lazy?.current() ?? doc.catalog;
   const ctxBase = { pgVersion: config.pgVersion };
-  const lockContext = { ...ctxBase, catalog };
   const wrapping = runnerTransaction(
     {
       runner: doc.runner,
@@ -319,13 +333,20 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
     const stateBefore = fingerprint;
-    const analyze = () => analyzeLocks(ast, { ...lockContext, timeZoneIsUtc: session.timeZoneIsUtc, checkFunctionBodies: session.checkFunctionBodies });
+    const analyze = () => analyzeLocks(ast, { ...ctxBase, catalog: catalog(), timeZoneIsUtc: session.timeZoneIsUtc, checkFunctionBodies: session.checkFunctionBodies });
     const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
-    if (memo) fingerprint = foldState(fingerprint, parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text));
+    const keyHash = memo ? (parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text)) : 0;
+    if (memo) fingerprint = foldState(fingerprint, keyHash);
     const state = tx.before(ast);
+    // Every field spelled out (no spread of `parsed`): objects of one shape, built without the
+    // dictionary-mode property adds a spread plus twelve more fields cost (a third of a 20,000-line relint).
     doc.statements.push({
-      ...parsed,
+      ast: parsed.ast,
+      kind: parsed.kind,
+      span: parsed.span,
+      text: parsed.text,
+      toDocOffset: parsed.toDocOffset,
       index,
       section: slice.name,
       inTransaction: state.inTransaction,
@@ -343,7 +364,8 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
     if (!tx.current().inTransaction) session.endTransaction();
     for (const name of createdBy(ast)) doc.createdAt.set(name, [...(doc.createdAt.get(name) ?? []), index]);
     for (const name of createdIn(ast, doc.statements[index].searchSchema)) doc.createdIn.set(name, [...(doc.createdIn.get(name) ?? []), index]);
-    catalog.apply(ast);
+    if (lazy) lazy.push(ast, parsed.text, keyHash);
+    else catalog().apply(ast);
     yield;
   }
   return fingerprint;
@@ -369,7 +391,7 @@ export function createdBy(stmt: AstNode): string[] {
 }
 
 /** `createdBy` as `schema.name`: an index lives in its table's schema, unqualified names in `searchSchema`. */
-function createdIn(stmt: AstNode, searchSchema: string): string[] {
+export function createdIn(stmt: AstNode, searchSchema: string): string[] {
   const s = inner(stmt);
   const rv =
     kindOf(stmt) === 'CreateTableAsStmt' ? (s.into?.IntoClause ?? s.into)?.rel : kindOf(stmt) === 'ViewStmt' ? s.view : kindOf(stmt) === 'CreateSeqStmt' ? s.sequence : s.relation;

@@ -101,6 +101,16 @@ export function detectRunner(path: string | undefined, markers: readonly RunnerM
  */
 export function isRollbackFile(path: string | undefined): boolean {
   if (!path) return false;
+  // Rules ask it for every statement of every lint: the last path's answer is kept.
+  if (path === lastRollbackPath.path) return lastRollbackPath.answer;
+  const answer = rollbackPath(path);
+  lastRollbackPath = { path, answer };
+  return answer;
+}
+
+let lastRollbackPath = { path: '', answer: false };
+
+function rollbackPath(path: string): boolean {
   const normalized = path.replace(/\\/g, '/');
   const base = normalized.slice(normalized.lastIndexOf('/') + 1);
   return /(^|[._-])down\.sql$/i.test(base) || /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(base) || /(^|\/)revert\/[^/]+\.sql$/i.test(normalized);

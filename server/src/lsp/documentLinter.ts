@@ -25,6 +25,8 @@ export interface LintedDocument {
   findings: Finding[];
   /** Wall time of the lint; big documents use it to space out re-lints. */
   durationMs: number;
+  /** The document's first lint, with nothing cached: its duration says nothing about what an edit's relint costs. */
+  cold?: boolean;
   /** Missing when the engine failed on this text. */
   result?: LintResult;
   /** The schema it was linted against (fixes re-lint their result against the same one). */
@@ -61,6 +63,7 @@ export class DocumentLinter {
 
   private *lintSteps(doc: TextDocument, path: string | undefined, config: LockstepConfig, maxChars: number): Generator<void, LintedDocument> {
     const started = Date.now();
+    const cold = !this.caches.has(doc.uri);
     let linted: LintedDocument;
     try {
       const full = doc.getText();
@@ -86,6 +89,7 @@ export class DocumentLinter {
       this.logError(`Lint failed for ${doc.uri}: ${describeError(error)}`);
       linted = { version: doc.version, config, findings: [], durationMs: Date.now() - started };
     }
+    if (cold) linted.cold = true;
     this.latest.set(doc.uri, linted);
     this.stale.delete(doc.uri);
     return linted;

@@ -44,6 +44,17 @@ export const WAIT_FOR_LINT_BELOW_STATEMENTS = 300;
 /** Editors choke on tens of thousands of markers (think binary junk); the first ones suffice. */
 export const MAX_DIAGNOSTICS_PER_DOCUMENT = 1_000;
 
+/**
+ * How long an edit waits before its relint: the typing pause, or as long as the last relint took
+ * when that was slow. The document's first lint (nothing cached, seconds for a long file) does not
+ * count: an edit's relint reuses its work, and waiting as long again delayed the first edit by the
+ * whole open.
+ */
+export function relintDelay(last: Pick<LintedDocument, 'durationMs' | 'cold'> | undefined, debounceMs: number): number {
+  const lintMs = last && !last.cold ? last.durationMs : 0;
+  return lintMs > SLOW_LINT_MS ? Math.max(debounceMs, Math.min(lintMs, MAX_ADAPTIVE_DEBOUNCE_MS)) : debounceMs;
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const log = connection.console;
@@ -196,9 +207,7 @@ export function startServer(connection: Connection): void {
       void lintGuarded(uri);
       return;
     }
-    const lintMs = linter.last(uri)?.durationMs ?? 0;
-    const delay = lintMs > SLOW_LINT_MS ? Math.max(debounceMs, Math.min(lintMs, MAX_ADAPTIVE_DEBOUNCE_MS)) : debounceMs;
-    debouncer.schedule(uri, delay, () => void lintGuarded(uri));
+    debouncer.schedule(uri, relintDelay(linter.last(uri), debounceMs), () => void lintGuarded(uri));
   });
 
   documents.onDidClose((event) => {

@@ -62,7 +62,16 @@ function indexed(catalog: Catalog, fk: ForeignKey): boolean {
   });
 }
 
+/** Per AST (the parse cache shares it between lints): the rule runs on every CREATE/ALTER TABLE of every relint. */
+const keysByAst = new WeakMap<object, ForeignKey[]>();
+
 function foreignKeys(stmt: StatementInfo): ForeignKey[] {
+  let found = keysByAst.get(stmt.ast);
+  if (!found) keysByAst.set(stmt.ast, (found = foreignKeysOf(stmt)));
+  return found;
+}
+
+function foreignKeysOf(stmt: StatementInfo): ForeignKey[] {
   const s = inner(stmt.ast);
   const kind = kindOf(stmt.ast);
   const found: ForeignKey[] = [];

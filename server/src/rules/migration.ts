@@ -9,6 +9,7 @@ import { isRollbackFile } from '../document/runner';
 import { durationMs, lockTimeoutChange } from '../document/settings';
 import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
 import type { LockEffect } from '../locks/types';
+import { previousWithSameLockFacts, Remap } from './documentReuse';
 
 /** Did `relation` exist before this migration (so running code may be using it)? */
 export function preexisting(doc: MigrationDocument, stmt: StatementInfo, relation: string): boolean {
@@ -112,7 +113,10 @@ export interface LockWindow {
  * those statements on its own. PostgreSQL releases every lock only at COMMIT.
  */
 export const lockWindows = memoByDocumentSteps(function* (doc): Generator<void, Map<number, LockWindow>> {
+  const carried = carriedWindows(doc);
+  if (carried) return carried;
   const byStatement = new Map<number, LockWindow>();
+  builtWindows.set(doc, byStatement);
   let window: LockWindow = { tables: [], slow: [] };
   for (const stmt of doc.statements) {
     yield;
@@ -135,6 +139,29 @@ export const lockWindows = memoByDocumentSteps(function* (doc): Generator<void, 
   }
   return byStatement;
 });
+
+const builtWindows = new WeakMap<MigrationDocument, Map<number, LockWindow>>();
+
+/** The previous lint's lock windows, on this document's statements, when the edit cannot have changed them (documentReuse.ts). */
+function carriedWindows(doc: MigrationDocument): Map<number, LockWindow> | undefined {
+  const previous = previousWithSameLockFacts(doc);
+  const old = previous && builtWindows.get(previous);
+  if (!old) return undefined;
+  const remap = new Remap(doc);
+  const held = (h: HeldLock) => remap.once(h, () => ({ effect: remap.effect(h.by, h.effect), by: remap.statement(h.by) }));
+  const windows = new Map<number, LockWindow>();
+  for (const [index, w] of old) {
+    windows.set(
+      index,
+      remap.once(w, () => ({
+        tables: w.tables.map(held),
+        slow: w.slow.map((s) => ({ stmt: remap.statement(s.stmt), work: remap.effect(s.stmt, s.work), held: s.held.map(held) })),
+      })),
+    );
+  }
+  builtWindows.set(doc, windows);
+  return windows;
+}
 
 /** The lock model names the table of an index it has never seen `the table of <index>`: not a real relation name. */
 function isNamed(e: LockEffect): boolean {
@@ -201,6 +228,8 @@ warmers.push(function* (doc, config) {
 });
 
 function* computeGaps(doc: MigrationDocument, ceilingMs: number): Generator<void, Map<number, TimeoutGap>> {
+  const carried = carriedGaps(doc, ceilingMs);
+  if (carried) return carried;
   const gaps = new Map<number, TimeoutGap>();
   let unit: StatementInfo[] = [];
   function* flush() {
@@ -213,6 +242,24 @@ function* computeGaps(doc: MigrationDocument, ceilingMs: number): Generator<void
     unit.push(stmt);
   }
   if (unit.length) yield* flush();
+  return gaps;
+}
+
+/** The previous lint's gaps for this ceiling, on this document's statements, when the edit cannot have changed them. */
+function carriedGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> | undefined {
+  const previous = previousWithSameLockFacts(doc);
+  const old = previous && gapsByCeiling(previous).get(ceilingMs);
+  if (!old) return undefined;
+  const remap = new Remap(doc);
+  const gaps = new Map<number, TimeoutGap>();
+  for (const [index, g] of old) {
+    gaps.set(index, {
+      unit: g.unit.map((s) => remap.statement(s)),
+      waits: g.waits.map((w) => ({ stmt: remap.statement(w.stmt), effect: remap.effect(w.stmt, w.effect) })),
+      localOutside: g.localOutside.map((s) => remap.statement(s)),
+      last: remap.statement(g.last),
+    });
+  }
   return gaps;
 }
 

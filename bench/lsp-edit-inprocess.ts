@@ -1,0 +1,77 @@
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { initEngine } from '../server/src/engine';
+import { DocumentLinter } from '../server/src/lsp/documentLinter';
+import { DEFAULT_CONFIG } from '../server/src/config/types';
+// @ts-ignore
+import { EDITS, generateMigration } from './migration.mjs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main() {
+  await initEngine();
+  const lines = Number(process.argv[2] ?? 20000);
+  const kind = process.argv[3] ?? 'rename-column';
+  const edits = Number(process.argv[4] ?? 20);
+  const dir = mkdtempSync(join(tmpdir(), 'lsph-'));
+  const path = join(dir, 'V1__bench.sql');
+  const { text, lines: source, editable: byKind } = generateMigration(lines);
+  const editable = byKind[kind];
+  let doc = TextDocument.create('file://' + path, 'sql', 1, text);
+  const linter = new DocumentLinter((m) => console.error(m));
+  const config = DEFAULT_CONFIG;
+  let t = performance.now();
+  const first = linter.lint(doc, path, config);
+  console.log(`open ${(performance.now() - t).toFixed(1)} ms, ${first.findings.length} findings`);
+  // PROFILE=<file>: a V8 CPU profile of the edits only (not the open), for bench/profile.mjs's summaries.
+  const session = process.env.PROFILE ? new Session() : undefined;
+  const post = (method: string, params?: object) => new Promise<any>((done, fail) => session!.post(method, params ?? {}, (e, r) => (e ? fail(e) : done(r))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+  }
+  const next = random(42);
+  const times: number[] = [];
+  // SLOW=<ms>: print each edit slower than that, with the garbage collection inside it.
+  const slow = Number(process.env.SLOW ?? Infinity);
+  let gcMs = 0;
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => (gcMs += e.duration))).observe({ entryTypes: ['gc'] });
+  for (let n = 0; n < edits; n++) {
+    const line = editable[Math.floor(next() * editable.length)];
+    const before = source[line];
+    const after = EDITS[kind].edit(before, n);
+    source[line] = after;
+    TextDocument.update(doc, [{ range: { start: { line, character: 0 }, end: { line, character: before.length } }, text: after }], doc.version + 1);
+    t = performance.now();
+    const gcBefore = gcMs;
+    const r = linter.lint(doc, path, config);
+    const ms = performance.now() - t;
+    await new Promise((resolve) => setImmediate(resolve)); // let the gc observer report
+    if (ms > slow) console.log(`edit ${n}: ${ms.toFixed(1)} ms, of which gc ${(gcMs - gcBefore).toFixed(1)} ms`);
+    times.push(ms);
+    if (r.findings.length !== first.findings.length) throw new Error('count changed');
+    if (process.env.STATS) console.log(ms.toFixed(1), JSON.stringify(linter.cacheFor(doc.uri).stats));
+  }
+  if (session) writeFileSync(process.env.PROFILE!, JSON.stringify((await post('Profiler.stop')).profile));
+  globalThis.gc?.();
+  if (globalThis.gc) console.log(`heap after the edits (after a full GC): ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
+  console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}`);
+}
+main();

@@ -1,0 +1,92 @@
+/**
+ * The document's schema as the language server builds it on an edit: a statement's effect is applied
+ * only when an analysis needs the schema before a later statement (an analysis the memo does not hold),
+ * starting from the nearest snapshot an earlier lint kept, and the schema after the whole file comes
+ * from that earlier lint when the same schema-changing statements led to it. An edit that changes no
+ * schema (a comment, a backfill's WHERE, a COMMENT string) then replays nothing: replaying a
+ * 20,000-line file's schema cost more than the rest of the relint's reuse saved.
+ *
+ * Snapshots are found by `key`: a fingerprint of the schema before the file and of every
+ * schema-changing statement so far, in order (its forward-state key, or its text for the statements
+ * that change the schema without handing anything on to the lock model: SELECT/DO/CALL running code).
+ */
+import { Catalog } from '../catalog/catalog';
+import type { AstNode } from '../parse/ast';
+import { kindOf } from '../parse/ast';
+import { foldState, hashString } from './forwardState';
+
+/** Where the engine keeps schemas between lints (EngineCache). */
+export interface CatalogMemo {
+  /** The schema kept for `key`; undefined when none. Marks it used by this lint. */
+  catalogAt(key: number): Catalog | undefined;
+  /** Keep `catalog` (which nobody changes any more) as the schema for `key`. */
+  keepCatalog(key: number, catalog: Catalog): void;
+}
+
+/** A snapshot every this many schema-changing statements (a restore replays at most this many). */
+export const CHECKPOINT_EVERY = 64;
+
+interface Pending {
+  ast: AstNode;
+  /** The key after this statement. */
+  key: number;
+  /** Schema-changing statements up to and including this one. */
+  count: number;
+}
+
+export class LazyCatalog {
+  key: number;
+  private count = 0;
+  private pending: Pending[] = [];
+  /** A snapshot to start from (cloned when the schema is first needed): everything before it is in it. */
+  private restore: Catalog | undefined;
+
+  constructor(
+    private readonly holder: { catalog: Catalog },
+    private readonly memo: CatalogMemo,
+    seed: number,
+  ) {
+    this.key = hashString('schema', seed);
+  }
+
+  /** The statement `ast` (with its forward-state key hash) runs next. */
+  push(ast: AstNode, text: string, forwardKeyHash: number): void {
+    if (!Catalog.changedBy(kindOf(ast))) return;
+    this.key = foldState(this.key, forwardKeyHash || hashString(text) || 1);
+    this.count++;
+    this.pending.push({ ast, key: this.key, count: this.count });
+    if (this.count % CHECKPOINT_EVERY !== 0) return;
+    const kept = this.memo.catalogAt(this.key);
+    if (kept) {
+      this.restore = kept;
+      this.pending = [];
+    }
+  }
+
+  /** The schema with every statement pushed so far applied (the holder's catalog, brought up to date). */
+  current(): Catalog {
+    if (this.restore) {
+      this.holder.catalog = this.restore.clone();
+      this.restore = undefined;
+    }
+    const catalog = this.holder.catalog;
+    for (const p of this.pending) {
+      catalog.apply(p.ast);
+      if (p.count % CHECKPOINT_EVERY === 0 && !this.memo.catalogAt(p.key)) this.memo.keepCatalog(p.key, catalog.clone());
+    }
+    this.pending = [];
+    return catalog;
+  }
+
+  /** After the last statement: the holder's catalog is the schema after the file (an earlier lint's when the key matches). */
+  finish(): void {
+    const kept = this.memo.catalogAt(this.key);
+    if (kept) {
+      this.holder.catalog = kept;
+      this.pending = [];
+      this.restore = undefined;
+      return;
+    }
+    this.memo.keepCatalog(this.key, this.current());
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The whole-document lock indexes (each transaction's lock window, each unit's missing lock_timeout)
+ * carried over from the language server's previous lint of the same document when the edit cannot
+ * have changed them: every statement still in the same place, transaction, section and settings,
+ * and any statement whose text changed (a comment, a string, a backfill's WHERE) still taking the
+ * same locks, naming the same schemas and creating the same relations. Rebuilding them walked every
+ * lock of every statement on each keystroke (a quarter of a 20,000-line relint).
+ * The carried-over index points at the new document's statements (by index) and their lock effects.
+ */
+import { createdBy, createdIn, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
+import { lockTimeoutChange } from '../document/settings';
+import type { LockEffect } from '../locks/types';
+
+const previousOf = new WeakMap<MigrationDocument, MigrationDocument>();
+const verdicts = new WeakMap<MigrationDocument, boolean>();
+
+/** `doc` is a relint of `previous`'s text after an edit (engine.ts, with a cache). */
+export function derivedFrom(doc: MigrationDocument, previous: MigrationDocument): void {
+  previousOf.set(doc, previous);
+}
+
+/** After the lint: `doc` no longer holds on to its predecessor (a chain of every version otherwise). */
+export function forgetPrevious(doc: MigrationDocument): void {
+  previousOf.delete(doc);
+  verdicts.delete(doc);
+}
+
+/** The previous lint's document when every fact the lock indexes read is the same in both; else undefined. */
+export function previousWithSameLockFacts(doc: MigrationDocument): MigrationDocument | undefined {
+  const previous = previousOf.get(doc);
+  if (!previous) return undefined;
+  let same = verdicts.get(doc);
+  if (same === undefined) verdicts.set(doc, (same = sameLockFacts(previous, doc)));
+  return same ? previous : undefined;
+}
+
+function sameLockFacts(a: MigrationDocument, b: MigrationDocument): boolean {
+  if (a.statements.length !== b.statements.length || a.path !== b.path) return false;
+  for (let i = 0; i < a.statements.length; i++) {
+    const s = a.statements[i];
+    const t = b.statements[i];
+    if (s.section !== t.section || s.inTransaction !== t.inTransaction || s.transactionId !== t.transactionId) return false;
+    if (s.lockTimeoutMs !== t.lockTimeoutMs || s.searchSchema !== t.searchSchema) return false;
+    // The same parse and the same analysis: nothing to compare further (every untouched statement).
+    if (s.ast === t.ast && s.locks === t.locks) continue;
+    if (!sameStatementFacts(s, t)) return false;
+  }
+  return true;
+}
+
+const json = (value: unknown) => JSON.stringify(value) ?? '';
+
+/** What the indexes read of one statement besides its place: its locks, the relations it creates, the schemas it names for them, a lock_timeout it sets. */
+function sameStatementFacts(s: StatementInfo, t: StatementInfo): boolean {
+  if (json(s.locks.effects) !== json(t.locks.effects)) return false;
+  if (json(createdBy(s.ast)) !== json(createdBy(t.ast)) || json(createdIn(s.ast, s.searchSchema)) !== json(createdIn(t.ast, t.searchSchema))) return false;
+  for (const e of s.locks.effects) if (json(schemasNaming(s.ast, e.object)) !== json(schemasNaming(t.ast, e.object))) return false;
+  return json(lockTimeoutChange(s.ast)) === json(lockTimeoutChange(t.ast));
+}
+
+/** Maps objects of the previous document's index to the new document's statements and effects. */
+export class Remap {
+  private readonly seen = new Map<object, object>();
+
+  constructor(private readonly doc: MigrationDocument) {}
+
+  statement(s: StatementInfo): StatementInfo {
+    return this.doc.statements[s.index];
+  }
+
+  effect(s: StatementInfo, e: LockEffect): LockEffect {
+    const now = this.statement(s).locks;
+    return now === s.locks ? e : now.effects[s.locks.effects.indexOf(e)];
+  }
+
+  /** The same mapped object for the same old one (indexes share records between statements). */
+  once<T extends object>(old: T, map: (old: T) => T): T {
+    let mapped = this.seen.get(old) as T | undefined;
+    if (!mapped) this.seen.set(old, (mapped = map(old)));
+    return mapped;
+  }
+}

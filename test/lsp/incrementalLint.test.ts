@@ -1,0 +1,199 @@
+/**
+ * The language server lints an edited document incrementally (parse cache, analyses reused by
+ * forward state, rule hits reused, the previous lint's statements reused). Whatever it reuses, the
+ * result must be exactly that of a lint from scratch: after every one of a sequence of random edits
+ * on real-looking migrations, the diagnostics (and the lock facts hovers show) are compared, as
+ * JSON, with `lintText` of the same text without any cache; so is the schema after the file.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_CONFIG, type LockstepConfig } from '../../server/src/config/types';
+import { explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
+import { DocumentLinter } from '../../server/src/lsp/documentLinter';
+import { catalogDigest } from '../../server/src/fixes/window';
+// @ts-expect-error: a plain .mjs module of the benchmarks (no types)
+import { generateMigration } from '../../bench/migration.mjs';
+
+/** mulberry32: the same edits on every run. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Text an edit inserts: tokens that change statements, transactions, settings, comments and directives. */
+const INSERTS = [
+  ' ',
+  'x',
+  ';',
+  '\n',
+  "'",
+  '$$',
+  '-- note\n',
+  '/* c */',
+  ' CONCURRENTLY',
+  ' NOT NULL',
+  ' IF EXISTS',
+  'BEGIN;\n',
+  'COMMIT;\n',
+  "SET lock_timeout = '2s';\n",
+  "SET statement_timeout = '5min';\n",
+  'RESET lock_timeout;\n',
+  '-- lockstep-ignore: require-lock-timeout\n',
+  '-- lockstep-ignore-file: require-concurrent-index\n',
+  '-- lockstep-ignore: no-such-rule\n',
+  'ALTER TABLE accounts ADD COLUMN extra text;\n',
+  'ALTER TABLE accounts ALTER COLUMN email TYPE varchar(100);\n',
+  'CREATE INDEX accounts_email_idx ON accounts (email);\n',
+  'CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_e2 ON accounts (email);\n',
+  'DROP TABLE accounts;\n',
+  'ALTER TABLE accounts RENAME COLUMN email TO mail;\n',
+  'ALTER TABLE bench_t1 ADD CONSTRAINT c1 CHECK (id > 0);\n',
+  'ALTER TABLE bench_t2 DROP COLUMN name;\n',
+  'VACUUM accounts;\n',
+  "INSERT INTO accounts (email) VALUES ('a');\n",
+  // Code that runs: the schema counts it (what a function may have created), the lock model does not.
+  'SELECT touch();\n',
+  'DO $$ BEGIN PERFORM 1; END $$;\n',
+  "DO $$ BEGIN EXECUTE 'CREATE TRIGGER t AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION touch()'; END $$;\n",
+  "SELECT set_config('lock_timeout', '1s', false);\n",
+];
+
+/** One random edit: insert a token, delete a short range, or replace a word; at a random offset. */
+function edit(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  const choice = next();
+  if (choice < 0.45) {
+    // Tokens that start a statement go at a line start, the others anywhere.
+    const token = INSERTS[Math.floor(next() * INSERTS.length)];
+    const where = token.endsWith('\n') && token.length > 8 ? text.lastIndexOf('\n', at - 1) + 1 : at;
+    return text.slice(0, where) + token + text.slice(where);
+  }
+  if (choice < 0.75) return text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 12));
+  // A word changed in place (a rename: the length changes too).
+  const word = /[a-z_]+/g;
+  word.lastIndex = at;
+  const m = word.exec(text);
+  if (!m) return text + 'x';
+  return text.slice(0, m.index) + m[0] + (next() < 0.5 ? '_e' : '') + text.slice(m.index + m[0].length);
+}
+
+/**
+ * The diagnostics, the lock facts hovers show, and the schema after the file (rules and fixes read
+ * it). AST locations the schema keeps (a CHECK's expression) are left out: a whole-file parse and a
+ * per-statement parse count them from different starts.
+ */
+function fingerprint(result: LintResult): string {
+  const schema = JSON.stringify(JSON.parse(catalogDigest(result.document.catalog)), (key, value) => (key === 'location' ? undefined : value));
+  return JSON.stringify({ findings: result.findings, impacts: explain(result), schema });
+}
+
+const EXAMPLES = join(__dirname, '../../examples');
+
+function exampleSql(dir: string): string {
+  return readdirSync(join(EXAMPLES, dir))
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => readFileSync(join(EXAMPLES, dir, f), 'utf8'))
+    .join('\n');
+}
+
+const TRANSACTIONS = `CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, email text);
+BEGIN;
+SET lock_timeout = '3s';
+ALTER TABLE accounts ADD COLUMN status text DEFAULT 'new';
+-- lockstep-ignore: require-concurrent-index
+CREATE INDEX accounts_status_idx ON accounts (status);
+UPDATE accounts SET status = 'old' WHERE id < 100;
+ALTER TABLE accounts ALTER COLUMN status SET NOT NULL;
+COMMIT;
+ALTER TABLE accounts ADD CONSTRAINT accounts_status_check CHECK (status <> '') NOT VALID;
+ALTER TABLE accounts VALIDATE CONSTRAINT accounts_status_check;
+CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.status := 'touched'; -- a ; inside the body
+  RETURN NEW;
+END
+$$;
+DROP INDEX IF EXISTS accounts_old_idx;
+`;
+
+describe('incremental lint in the language server equals a lint from scratch', function () {
+  this.timeout(300_000);
+  let root: string;
+  before(() => initEngine());
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'lockstep-incremental-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const cases: Array<{ name: string; file: string; text: () => string; seed: number; edits?: number; config?: Partial<LockstepConfig> }> = [
+    { name: 'a generated migration (tables, indexes, constraints, functions)', file: 'V3__bench.sql', text: () => generateMigration(200).text, seed: 1 },
+    // Over 256 schema-changing statements: the lazy schema replay restores from kept checkpoints.
+    { name: 'a longer generated migration (schema checkpoints)', file: 'V6__long.sql', text: () => generateMigration(1_300).text, seed: 6, edits: 20 },
+    { name: 'explicit transactions, settings and ignores', file: 'V4__tx.sql', text: () => TRANSACTIONS, seed: 2 },
+    { name: 'goose up/down sections', file: '20240101000000_goose.sql', text: () => exampleSql('goose'), seed: 3 },
+    { name: 'Flyway examples, in a transaction', file: 'V5__flyway.sql', text: () => exampleSql('flyway') + TRANSACTIONS, seed: 4 },
+    { name: 'dbmate examples', file: '20240301000001_dbmate.sql', text: () => exampleSql('dbmate'), seed: 5, config: { runner: 'dbmate' } as Partial<LockstepConfig> },
+  ];
+
+  it('edits that change only the schema (code run by DO/SELECT), or nothing downstream, in a long file', () => {
+    const path = join(root, 'V7__code.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    const base = generateMigration(1_300).text;
+    const routine = "CREATE FUNCTION mk() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'CREATE TRIGGER t AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION x()'; END $$;\n";
+    const texts = [
+      base,
+      `${routine}${base}`,
+      `${routine}${base}SELECT mk();\n`,
+      `${routine}${base}SELECT mk();\nDO $$ BEGIN EXECUTE 'CREATE TABLE dyn (id int)'; END $$;\n`,
+      `${routine}SELECT mk();\n${base}`,
+      // Same place, other code: the same statements change the schema, differently.
+      `${routine}SELECT now();\n${base}`,
+      `${routine}SELECT mk();\n${base}`,
+      `${routine}SELECT mk();\n${base.replace("IS 'benchmark table 7'", "IS 'edited'")}`,
+      `${routine}SELECT mk();\n${base.replace('ADD COLUMN note_30 text', 'ADD COLUMN note_30_e text')}`,
+      base,
+    ];
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, base);
+    texts.forEach((text, n) => {
+      TextDocument.update(doc, [{ text }], doc.version + 1);
+      const incremental = linter.lint(doc, path, DEFAULT_CONFIG);
+      assert.equal(fingerprint(incremental.result!), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG })), `text ${n}`);
+    });
+  });
+
+  for (const c of cases) {
+    const edits = c.edits ?? 60;
+    it(`${c.name}: ${edits} random edits, byte-identical diagnostics after each`, () => {
+      const config = { ...DEFAULT_CONFIG, ...c.config } as LockstepConfig;
+      const path = join(root, c.file);
+      const uri = pathToFileURL(path).href;
+      const linter = new DocumentLinter((message) => assert.fail(message));
+      let text = c.text();
+      const doc = TextDocument.create(uri, 'sql', 1, text);
+      const next = random(c.seed);
+      let compared = 0;
+      for (let n = 0; n <= edits; n++) {
+        if (n > 0) {
+          const before = text;
+          text = edit(text, next);
+          TextDocument.update(doc, [{ text }], doc.version + 1);
+          // Undo now and then: the previous text comes back, and with it entries the cache still holds.
+          if (n % 17 === 0) TextDocument.update(doc, [{ text: (text = before) }], doc.version + 1);
+        }
+        const incremental = linter.lint(doc, path, config);
+        const scratch = lintText(text, { path, config });
+        assert.ok(incremental.result, `edit ${n}: the incremental lint failed`);
+        assert.equal(fingerprint(incremental.result), fingerprint(scratch), `edit ${n} (seed ${c.seed}): incremental lint differs from a lint from scratch\n${text}`);
+        compared++;
+      }
+      assert.equal(compared, edits + 1);
+    });
+  }
+});
