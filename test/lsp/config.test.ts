@@ -56,6 +56,19 @@ describe('LSP configuration (settings and lockstep.config.json)', function () {
     assert.equal(after.version, 1, 'a settings change re-lints the same version');
   });
 
+  it('after a settings change, asks for every open document\'s settings in one request and relints them all', async () => {
+    lsp = await LspHarness.start();
+    const uris = Array.from({ length: 12 }, (_, i) => `file:///virtual/batch/m${i}.sql`);
+    for (const uri of uris) lsp.open(uri, readFixture('unsafe-index.sql'));
+    for (const uri of uris) assert.ok(codesOf(await lsp.diagnosticsFor(uri, 1)).includes(INDEX_RULE));
+    const before = lsp.configurationRequests.length;
+    lsp.updateSettings({ rules: { [INDEX_RULE]: 'off' } });
+    for (const uri of uris) assert.ok(!codesOf(await lsp.nextDiagnostics(uri, () => true)).includes(INDEX_RULE));
+    const after = lsp.configurationRequests.slice(before);
+    assert.deepEqual(after.flatMap((r) => r.items.map((i) => i.scopeUri)).sort(), [...uris].sort());
+    assert.equal(after.length, 1, `${after.length} requests: one per document queues a reply each ahead of the next hover`);
+  });
+
   it('registers for configuration changes when the client supports dynamic registration', async () => {
     lsp = await LspHarness.start({ dynamicConfigRegistration: true });
     // Any request round-trip after `initialized` guarantees the registration was sent first.

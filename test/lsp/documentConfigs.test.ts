@@ -5,23 +5,29 @@ import { DocumentConfigs } from '../../server/src/lsp/documentConfigs';
 /** A client whose workspace/configuration replies are answered by the test, one by one. */
 function slowClient() {
   const pending: { scope: string; answer: (settings: unknown) => void }[] = [];
+  const requests: string[][] = [];
   const connection = {
     workspace: {
-      getConfiguration: ({ scopeUri }: { scopeUri: string }) => new Promise((answer) => pending.push({ scope: scopeUri, answer })),
+      getConfiguration: (items: { scopeUri: string }[]) => {
+        requests.push(items.map((i) => i.scopeUri));
+        return Promise.all(items.map((item) => new Promise((answer) => pending.push({ scope: item.scopeUri, answer }))));
+      },
     },
     console: { warn: () => undefined },
     sendDiagnostics: async () => undefined,
   } as unknown as Connection;
   const configs = new DocumentConfigs(connection);
   configs.canPullSettings = true;
+  const turn = () => new Promise((r) => setImmediate(r));
   const answerAll = async (settings: unknown) => {
+    await turn(); // requests go out a turn after they are asked (batched)
     for (const p of pending.splice(0)) p.answer(settings);
-    await new Promise((r) => setImmediate(r));
+    await turn();
   };
-  return { configs, pending, answerAll };
+  return { configs, pending, requests, answerAll, turn };
 }
 
-describe('DocumentConfigs.peek: settings without waiting for the client (issue 18)', () => {
+describe('DocumentConfigs: settings without waiting for the client (issue 18)', () => {
   const one = 'file:///nowhere/migrations/one.sql';
   const two = 'file:///nowhere/migrations/two.sql';
 
@@ -37,13 +43,15 @@ describe('DocumentConfigs.peek: settings without waiting for the client (issue 1
   });
 
   it('keeps a folder\'s settings across a settings change until new ones arrive, and a reply to a question asked before does not replace newer ones', async () => {
-    const { configs, pending, answerAll } = slowClient();
+    const { configs, pending, answerAll, turn } = slowClient();
     void configs.get(one);
     await answerAll({ pgVersion: 13 });
     const asked = configs.get(two); // asked before the change, answered after a newer reply
+    await turn();
     configs.settingsChanged(undefined);
     assert.equal(configs.peek(one)?.config.pgVersion, 13, 'the hover uses the last settings rather than wait');
     void configs.get(one);
+    await turn();
     const [early, late] = pending.splice(0);
     late.answer({ pgVersion: 16 });
     await configs.get(one);
@@ -52,5 +60,15 @@ describe('DocumentConfigs.peek: settings without waiting for the client (issue 1
     await asked;
     assert.equal(configs.peek(two)?.config.pgVersion, 16, 'a stale reply replaced newer settings');
     assert.equal(configs.peek(one)?.config.pgVersion, 16);
+  });
+
+  it('asks for the settings of every document asked for in one turn with one request (a settings change relints them all)', async () => {
+    const { configs, requests, answerAll } = slowClient();
+    const uris = Array.from({ length: 40 }, (_, i) => `file:///nowhere/m${i % 4}/v${i}.sql`);
+    const loads = uris.map((u) => configs.get(u));
+    await answerAll({ pgVersion: 15 });
+    const loaded = await Promise.all(loads);
+    assert.deepEqual(requests, [uris]);
+    assert.ok(loaded.every((e) => e.config.pgVersion === 15));
   });
 });

@@ -26,6 +26,8 @@ export class DocumentConfigs {
    * they were asked in. Kept across a settings change: until new ones arrive, a hover may use them.
    */
   private readonly neighbourSettings = new Map<string, { settings: LockstepConfig; generation: number }>();
+  /** Settings asked for in this turn, sent as one request (pull). */
+  private batch: PendingPull[] | undefined;
   /** Bumped whenever settings or config files change. */
   private generation = 0;
   private readonly fileProblems: ConfigProblemReporter;
@@ -102,11 +104,32 @@ export class DocumentConfigs {
     return effective;
   }
 
+  /**
+   * The editor's settings for `uri`, asked together with every other document's asked in the same
+   * turn: one workspace/configuration request with an item each. A settings change re-lints every
+   * open document; a request each queued a reply each ahead of the user's next hover.
+   */
+  private pull(uri: string): Promise<unknown> {
+    if (!this.batch) {
+      const batch: PendingPull[] = [];
+      this.batch = batch;
+      setImmediate(() => {
+        this.batch = undefined;
+        this.connection.workspace.getConfiguration(batch.map((p) => ({ scopeUri: p.uri, section: SETTINGS_SECTION }))).then(
+          (values: unknown[]) => batch.forEach((p, i) => p.resolve(Array.isArray(values) ? values[i] : undefined)),
+          (error: unknown) => batch.forEach((p) => p.reject(error)),
+        );
+      });
+    }
+    const batch = this.batch;
+    return new Promise((resolve, reject) => batch.push({ uri, resolve, reject }));
+  }
+
   private async settingsFor(uri: string): Promise<LockstepConfig> {
     let raw = sectionOf(this.pushedSettings);
     if (this.canPullSettings) {
       try {
-        raw = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION });
+        raw = await this.pull(uri);
       } catch (error) {
         this.connection.console.warn(`Could not read lockstep settings: ${describeError(error)}`);
         raw = undefined;
@@ -116,6 +139,12 @@ export class DocumentConfigs {
     for (const problem of settings.problems) this.settingsProblems.report(problem);
     return settings.config;
   }
+}
+
+interface PendingPull {
+  uri: string;
+  resolve: (settings: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 /** Local path of a `file:` URI; undefined for untitled and other schemes. */

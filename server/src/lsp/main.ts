@@ -3,10 +3,11 @@
  * `--stdio` (tests, other editors) or `--node-ipc` (the VS Code client).
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { countingMessages } from './messageCount';
 import { startServer } from './server';
 import { describeError } from './documentLinter';
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createConnection(ProposedFeatures.all, countingMessages);
 
 // Last line of defence: a stray async error is logged, never fatal.
 process.on('uncaughtException', (error) => connection.console.error(`Uncaught: ${describeError(error)}`));
