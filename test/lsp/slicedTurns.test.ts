@@ -52,7 +52,8 @@ describe('sliced computations take turns on the event loop', () => {
       // Twelve messages arrive while this slice runs; the connection takes one per turn.
       let left = 12;
       const take = () => {
-        countingMessages.messageStrategy!.handleMessage({ jsonrpc: '2.0', method: 'x' }, () => handled.push(stepsRun));
+        const notification = { jsonrpc: '2.0', method: 'x' };
+        countingMessages.messageStrategy!.handleMessage(notification, () => handled.push(stepsRun));
         if (--left > 0) setImmediate(take);
       };
       setImmediate(take);
