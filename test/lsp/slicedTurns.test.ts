@@ -53,7 +53,9 @@ describe('sliced computations take turns on the event loop', () => {
       let left = 12;
       const take = () => {
         const notification = { jsonrpc: '2.0', method: 'x' };
-        countingMessages.messageStrategy!.handleMessage(notification, () => handled.push(stepsRun));
+        countingMessages.messageStrategy!.handleMessage(notification, () => {
+          handled.push(stepsRun);
+        });
         if (--left > 0) setImmediate(take);
       };
       setImmediate(take);
