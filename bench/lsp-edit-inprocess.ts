@@ -4,20 +4,14 @@ import { DocumentLinter } from '../server/src/lsp/documentLinter';
 import { DEFAULT_CONFIG } from '../server/src/config/types';
 // @ts-ignore
 import { EDITS, generateMigration } from './migration.mjs';
+// @ts-expect-error: a plain .mjs module (no types)
+import { random } from './lsp-latency.mjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -17,16 +17,7 @@ import { DocumentLinter } from '../../server/src/lsp/documentLinter';
 import { catalogDigest } from '../../server/src/fixes/window';
 // @ts-expect-error: a plain .mjs module of the benchmarks (no types)
 import { generateMigration } from '../../bench/migration.mjs';
-
-/** mulberry32: the same edits on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../support/random';
 
 /** Text an edit inserts: tokens that change statements, transactions, settings, comments and directives. */
 const INSERTS = [

@@ -10,6 +10,7 @@ import { parseSync } from 'libpg-query';
 import { Catalog } from '../../../server/src/catalog/catalog';
 import { initEngine } from '../../../server/src/engine';
 import type { AstNode } from '../../../server/src/parse/ast';
+import { random } from '../../support/random';
 
 before(() => initEngine());
 
@@ -33,17 +34,6 @@ function snapshot(cat: Catalog): unknown {
     types: [...cat.types],
     functions: [...cat.functions],
     publications: [...cat.publications].map(([n, p]) => [n, { ...p, tables: [...p.tables], schemas: [...p.schemas] }]),
-  };
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,16 +1,7 @@
 /** ForkableMap behaves as a Map (order included) on every side of a fork tree, and forks stay independent. */
 import { strict as assert } from 'node:assert';
 import { ForkableMap } from '../../../server/src/catalog/forkableMap';
-
-/** A small deterministic PRNG (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../../support/random';
 
 function assertSame(actual: ForkableMap<number, string>, expected: Map<number, string>, step: string, keys = 60): void {
   assert.deepEqual([...actual], [...expected], `entries in order, ${step}`);
