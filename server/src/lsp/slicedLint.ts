@@ -6,8 +6,8 @@
  *
  * Sliced computations take turns: one slice runs, then the event loop, then the next one's slice.
  * Had each yielded on its own, every one of them would run a slice in the same turn of the event
- * loop, and a request would wait for all of their slices (five lints of documents just opened or
- * edited: 40 ms before a hover was even read).
+ * loop, and a request would wait for all of their slices (several documents opened or edited at
+ * once, or re-linted together after a settings change).
  */
 import { performance } from 'node:perf_hooks';
 import { messagesHandled } from './messageCount';
@@ -51,11 +51,6 @@ async function afterMessages(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (messagesHandled() === before) return;
   }
-}
-
-/** How many computations wait for a turn now (tests read it). */
-export function waitingSlices(): number {
-  return waitingForTurn.length;
 }
 
 /** The computation's result, or undefined when `wanted()` turned false at a pause (the rest is never run). */
