@@ -71,4 +71,23 @@ describe('DocumentConfigs: settings without waiting for the client (issue 18)', 
     assert.deepEqual(requests, [uris]);
     assert.ok(loaded.every((e) => e.config.pgVersion === 15));
   });
+
+  it('a request that throws at once (a closed connection) gives every document the defaults, never a lint that waits for ever', async () => {
+    const warnings: string[] = [];
+    const connection = {
+      workspace: {
+        getConfiguration: () => {
+          throw new Error('Connection is closed.');
+        },
+      },
+      console: { warn: (m: string) => warnings.push(m) },
+      sendDiagnostics: async () => undefined,
+    } as unknown as Connection;
+    const configs = new DocumentConfigs(connection);
+    configs.canPullSettings = true;
+    const loaded = await Promise.all(['file:///nowhere/a.sql', 'file:///nowhere/b.sql'].map((u) => configs.get(u)));
+    assert.equal(loaded.length, 2);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0], /Connection is closed/);
+  });
 });

@@ -115,10 +115,13 @@ export class DocumentConfigs {
       this.batch = batch;
       setImmediate(() => {
         this.batch = undefined;
-        this.connection.workspace.getConfiguration(batch.map((p) => ({ scopeUri: p.uri, section: SETTINGS_SECTION }))).then(
-          (values: unknown[]) => batch.forEach((p, i) => p.resolve(Array.isArray(values) ? values[i] : undefined)),
-          (error: unknown) => batch.forEach((p) => p.reject(error)),
-        );
+        // Through a promise, so a request that throws at once (a closed connection) rejects them all too.
+        Promise.resolve()
+          .then(() => this.connection.workspace.getConfiguration(batch.map((p) => ({ scopeUri: p.uri, section: SETTINGS_SECTION }))))
+          .then(
+            (values: unknown[]) => batch.forEach((p, i) => p.resolve(Array.isArray(values) ? values[i] : undefined)),
+            (error: unknown) => batch.forEach((p) => p.reject(error)),
+          );
       });
     }
     const batch = this.batch;
