@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
+import { classifyError, DatabaseError } from './errors';
+import type { ConnectionTarget } from './target';
 
 /**
  * pg, loaded on the first connection: the language server and the CLI start without it (its module
@@ -14,8 +16,6 @@ function pgModule(): typeof pg {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('pg') as typeof pg;
 }
-import { classifyError, DatabaseError } from './errors';
-import type { ConnectionTarget } from './target';
 
 /** How long a polite close may take before the socket is destroyed. */
 export const CLOSE_TIMEOUT_MS = 1000;
