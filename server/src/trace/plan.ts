@@ -121,7 +121,7 @@ function unseenObjects(result: LintResult, failed: FailedStatement[]): Differenc
     // migrations' schema and what this file's earlier statements created.
     notes: (index) => statements[index]?.locks.notes ?? [],
     // Read when a difference is explained, after the failures before that statement were added.
-    madeByFailed: (object) => failed.some((f) => createsName(f.sql, object)),
+    madeByFailed: madeByFailedLookup(failed),
     // Known differences, trigger-code: the file's catalog and the one before it, for triggers the file dropped or replaced.
     triggerCode: (table, event) => {
       const catalogs = [catalog, ...(schemaBefore ? [schemaBefore] : [])];
@@ -153,12 +153,41 @@ function setDifferences(what: string, predicted: string[], observed: string[], u
   return [...missing, ...extra];
 }
 
+/**
+ * Did a statement of `failed` create `object` by name (createsName)? `failed` only grows while a
+ * trace is compared (a failure is added as its statement is reached), so per object each failed
+ * statement is tested once, with the object's patterns compiled once: asked about every difference
+ * of every statement, the plain `failed.some(createsName)` compiled two patterns per failed statement
+ * each time (95 ms in one piece on the language server's thread for a 300-line file, bench/lsp-stall.mjs).
+ * `tested` counts the statements tested (for tests).
+ */
+export function madeByFailedLookup(failed: readonly FailedStatement[]): ((object: string) => boolean) & { tested: number } {
+  const seen = new Map<string, { checked: number; made: boolean; creates: (sql: string) => boolean }>();
+  const lookup = (object: string): boolean => {
+    let entry = seen.get(object);
+    if (!entry) seen.set(object, (entry = { checked: 0, made: false, creates: createsNameTest(object) }));
+    while (!entry.made && entry.checked < failed.length) {
+      lookup.tested++;
+      entry.made = entry.creates(failed[entry.checked++].sql);
+    }
+    return entry.made;
+  };
+  lookup.tested = 0;
+  return lookup;
+}
+
 /** Does `sql` (a statement that failed) create `object` by name: `CREATE [UNIQUE] INDEX|TABLE|… name`, or `CONSTRAINT name`? */
 function createsName(sql: string, object: string): boolean {
+  return createsNameTest(object)(sql);
+}
+
+/** createsName for one object, its patterns compiled once. */
+function createsNameTest(object: string): (sql: string) => boolean {
   const name = object.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const created = new RegExp(
     `\\bCREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:UNIQUE|UNLOGGED|TEMP|TEMPORARY|MATERIALIZED)\\s+)*(?:TABLE|INDEX|VIEW|SEQUENCE|TYPE)\\s+(?:CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:"?\\w+"?\\.)?"?${name}"?(?=[\\s(;]|$)`,
     'i',
   );
-  return created.test(sql) || new RegExp(`\\bCONSTRAINT\\s+"?${name}"?(?=[\\s(;]|$)`, 'i').test(sql);
+  const constraint = new RegExp(`\\bCONSTRAINT\\s+"?${name}"?(?=[\\s(;]|$)`, 'i');
+  return (sql) => created.test(sql) || constraint.test(sql);
 }
