@@ -3,7 +3,8 @@
  * PostgreSQL did compares with what the lock model predicted for each of them.
  */
 import type { LockstepConfig } from '../config/types';
-import { explain, lintText, type LintResult } from '../engine';
+import { impactOf, lintText, type LintResult } from '../engine';
+import { runToEnd } from '../document/model';
 import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
 import type { LockMode } from '../locks/modes';
@@ -74,31 +75,42 @@ function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
  * failures are added to it, so a later file's failure can be traced back to one of them.
  */
 export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse, failed: FailedStatement[] = []): TraceReport {
-  const impacts = explain(result);
+  return runToEnd(compareTraceSteps(result, job, response, failed));
+}
+
+/** `compareTrace` in steps: it yields after each statement (the language server runs it in slices, lsp/trace.ts). */
+export function* compareTraceSteps(result: LintResult, job: JobResult, response: TraceResponse, failed: FailedStatement[] = []): Generator<void, TraceReport> {
   failed.push(...job.setupFailures.map((f) => ({ sql: f.sql, error: f.error })));
   const context = unseenObjects(result, failed);
-  const statements = job.steps.map((step): TracedStatement => {
-    const stmt = result.document.statements[step.index];
-    const predicted = observableEffects(stmt.ast, stmt.locks);
-    const base = { index: step.index, span: stmt.span, summary: impacts[step.index].summary, predicted, outcome: step.outcome, error: step.error };
-    if (step.outcome === 'failed') {
-      const reason = failureReason(step.error ?? '', failed);
-      failed.push({ sql: stmt.text, error: step.error ?? '' });
-      return { ...base, failureReason: reason, differences: [] };
-    }
-    if (!step.effects) return { ...base, differences: [] };
-    if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
-    // Where the model says "maybe" (it could not see something), either observation is consistent.
-    const unsure = new Set(stmt.locks.effects.filter((e) => e.rewrite === 'maybe' || e.scan === 'maybe').map((e) => e.object));
-    const differences = [
-      ...lockDifferences(predicted.locks, step.effects.locks, unsure),
-      ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
-      ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
-    ];
-    const explained = differences.length ? explainDifferences(stmt.ast, differences, context, step.index) : undefined;
-    return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
-  });
+  const statements: TracedStatement[] = [];
+  for (const step of job.steps) {
+    statements.push(compareStep(result, step, failed, context));
+    yield;
+  }
   return { engine: `PostgreSQL ${response.serverVersion} (embedded PGlite)`, startupMs: response.startupMs, setupFailures: job.setupFailures, statements };
+}
+
+/** One statement's observation against the model (a failure is added to `failed`). */
+function compareStep(result: LintResult, step: JobResult['steps'][number], failed: FailedStatement[], context: DifferenceContext): TracedStatement {
+  const stmt = result.document.statements[step.index];
+  const predicted = observableEffects(stmt.ast, stmt.locks);
+  const base = { index: step.index, span: stmt.span, summary: impactOf(stmt).summary, predicted, outcome: step.outcome, error: step.error };
+  if (step.outcome === 'failed') {
+    const reason = failureReason(step.error ?? '', failed);
+    failed.push({ sql: stmt.text, error: step.error ?? '' });
+    return { ...base, failureReason: reason, differences: [] };
+  }
+  if (!step.effects) return { ...base, differences: [] };
+  if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
+  // Where the model says "maybe" (it could not see something), either observation is consistent.
+  const unsure = new Set(stmt.locks.effects.filter((e) => e.rewrite === 'maybe' || e.scan === 'maybe').map((e) => e.object));
+  const differences = [
+    ...lockDifferences(predicted.locks, step.effects.locks, unsure),
+    ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
+    ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
+  ];
+  const explained = differences.length ? explainDifferences(stmt.ast, differences, context, step.index) : undefined;
+  return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
 }
 
 /** What the known differences need to know about the schema (docs/trace.md, Known differences: unseen-objects, absent-if-exists). */
