@@ -212,6 +212,34 @@ describe("schema history that keeps only each set's latest schema (the CLI's one
     assert.deepEqual(fs.reads, [], 'every earlier schema came from the lint of the file before');
   });
 
+  it('takes the version the CLI read with each file: a snapshot never stats it again, a live file system always does', () => {
+    const run = (fs: HistoryFileSystem, version: string | undefined) => {
+      const history = new SchemaHistory(fs, 0, Date.now, 'latest');
+      for (const path of Object.keys(set)) {
+        const before = history.schemaBefore(path, set[path], DEFAULT_CONFIG);
+        history.record(path, before, lintText(set[path], { config: DEFAULT_CONFIG, path, schema: before }).document.catalog, version);
+      }
+    };
+    const counting = () => {
+      const inner = memoryFs(set);
+      const fs = { ...inner, asked: 0 };
+      fs.version = (p: string) => (fs.asked++, inner.version(p));
+      return fs;
+    };
+    const given = counting();
+    run(snapshotFileSystem(given), '1');
+    assert.equal(given.asked, 0, 'no version asked of the file system');
+    assert.deepEqual(given.reads, [], 'and every earlier schema still came from the lint before (the versions matched)');
+    const notGiven = counting();
+    run(snapshotFileSystem(notGiven), undefined);
+    assert.equal(notGiven.asked, 40, 'once per file without it');
+    // The editor's file system may change: a version given is not trusted over the file's own.
+    const live = counting();
+    run(live, 'stale');
+    assert.deepEqual(live.reads, [], 'the live version ("1") decided, not "stale"');
+    assert.ok(live.asked >= 40);
+  });
+
   it('keeps no per-file answers, and still answers an earlier file asked for again (by replaying)', () => {
     const fs = memoryFs(set);
     const history = new SchemaHistory(fs, 0, Date.now, 'latest');
