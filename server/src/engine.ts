@@ -16,7 +16,7 @@ import type { Chunk } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
-import { RuleDispatch } from './rules/dispatch';
+import { dispatchFor } from './rules/dispatch';
 import { warmDocumentIndexes } from './rules/migration';
 import { derivedFrom, forgetPrevious } from './rules/documentReuse';
 import { renderHover } from './hover';
@@ -324,7 +324,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
 
   // Everything a rule can see besides the statement's text: the config, and the state before it.
   const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
-  const dispatch = new RuleDispatch(config);
+  const dispatch = dispatchFor(config);
   const context: RuleContext = { doc: document, config, code: options.code };
   // The rules' whole-document indexes, built a statement at a time so a sliced lint never walks the
   // whole document in one slice (rules/migration.ts). A short document builds them on first use.

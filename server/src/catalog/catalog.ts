@@ -133,8 +133,8 @@ const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRI
  */
 class Links {
   private map: ForkableMap<string, Set<string>>;
-  /** The sets this copy may change in place; the others are shared with a copy. */
-  private owned = new WeakSet<object>();
+  /** The sets this copy may change in place; the others are shared with a copy. Made on the first change. */
+  private owned: WeakSet<object> | undefined;
 
   constructor(map = new ForkableMap<string, Set<string>>()) {
     this.map = map;
@@ -167,14 +167,14 @@ class Links {
 
   copy(): Links {
     // Neither side owns a set any more: the first change on either side copies the set it changes.
-    this.owned = new WeakSet();
+    this.owned = undefined;
     return new Links(this.map.fork());
   }
 
   private writableSet(key: string, set: Set<string> | undefined): Set<string> {
-    if (set && this.owned.has(set)) return set;
+    if (set && this.owned?.has(set)) return set;
     const mine = new Set(set);
-    this.owned.add(mine);
+    (this.owned ??= new WeakSet()).add(mine);
     this.map.set(key, mine);
     return mine;
   }
@@ -197,35 +197,90 @@ export interface PublicationInfo {
  * `editConstraint`, …), never through an object a lookup returned.
  */
 export class Catalog {
-  private rels = new ForkableMap<string, RelationInfo>();
-  private cons = new ForkableMap<string, ConstraintInfo>();
-  private typeMap = new Map<string, 'enum' | 'domain' | 'composite'>();
-  private functionMap = new Map<string, FunctionVolatility>();
-  private publicationMap = new Map<string, PublicationInfo>();
+  private rels: ForkableMap<string, RelationInfo>;
+  private cons: ForkableMap<string, ConstraintInfo>;
+  private typeMap: Map<string, 'enum' | 'domain' | 'composite'>;
+  private functionMap: Map<string, FunctionVolatility>;
+  private publicationMap: Map<string, PublicationInfo>;
   /** Owner table → its indexes, owned sequences and partitions. */
-  private children = new Links();
-  private constraintsByTable = new Links();
-  private foreignKeysByReferenced = new Links();
-  private dependents = new Links();
+  private children: Links;
+  private constraintsByTable: Links;
+  private foreignKeysByReferenced: Links;
+  private dependents: Links;
   /** Table → its triggers, policies and rules, as `kind:name`. */
-  private tableObjects = new Links();
+  private tableObjects: Links;
   /**
    * Table → `trigger\0function\0events` for each trigger created on it: the function lower-cased
    * (DROP FUNCTION … CASCADE drops the trigger), the events as PostgreSQL's bits (TRIGGER_EVENTS).
    */
-  private triggerCalls = new Links();
+  private triggerCalls: Links;
   /** The source text of user routines' bodies (lower-cased name), when written out. */
-  private routineBodies = new ForkableMap<string, string>();
+  private routineBodies: ForkableMap<string, string>;
   /** DO blocks and calls of functions whose bodies may create triggers, policies or rules, run so far. */
-  private opaqueRuns = 0;
+  private opaqueRuns: number;
   /** User functions and procedures whose bodies may create triggers, policies or rules (lower-cased). */
-  private objectCreatingRoutines = new Set<string>();
+  private objectCreatingRoutines: Set<string>;
   /** User functions whose bodies run DDL or dynamic SQL (lower-cased): calling one changes the schema unseen. */
-  private ddlRoutines = new Set<string>();
+  private ddlRoutines: Set<string>;
   /** Calls of those routines, and DO blocks running DDL, so far: objects they made are not in this catalog. */
-  private unseenDdlRuns = 0;
-  /** The maps and records this catalog may change in place (created by it, or copied on a change). */
-  private owned = new WeakSet<object>([this.typeMap, this.functionMap, this.publicationMap]);
+  private unseenDdlRuns: number;
+  /**
+   * The maps and records this catalog may change in place (created by it, or copied on a change).
+   * Made on the first change after a clone: a clone per migration file must cost next to nothing.
+   */
+  private owned: WeakSet<object> | undefined;
+
+  /** An empty schema; `source` is internal to `clone()`: a copy of it sharing everything copy-on-write. */
+  constructor(source?: Catalog) {
+    if (source) {
+      this.rels = source.rels.fork();
+      this.cons = source.cons.fork();
+      this.typeMap = source.typeMap;
+      this.functionMap = source.functionMap;
+      this.publicationMap = source.publicationMap;
+      this.children = source.children.copy();
+      this.constraintsByTable = source.constraintsByTable.copy();
+      this.foreignKeysByReferenced = source.foreignKeysByReferenced.copy();
+      this.dependents = source.dependents.copy();
+      this.tableObjects = source.tableObjects.copy();
+      this.triggerCalls = source.triggerCalls.copy();
+      this.routineBodies = source.routineBodies.fork();
+      this.opaqueRuns = source.opaqueRuns;
+      this.objectCreatingRoutines = source.objectCreatingRoutines;
+      this.ddlRoutines = source.ddlRoutines;
+      this.unseenDdlRuns = source.unseenDdlRuns;
+      // Neither side owns what they now share: the first change on either side copies it.
+      this.owned = undefined;
+      source.owned = undefined;
+      return;
+    }
+    this.rels = new ForkableMap();
+    this.cons = new ForkableMap();
+    this.typeMap = new Map();
+    this.functionMap = new Map();
+    this.publicationMap = new Map();
+    this.children = new Links();
+    this.constraintsByTable = new Links();
+    this.foreignKeysByReferenced = new Links();
+    this.dependents = new Links();
+    this.tableObjects = new Links();
+    this.triggerCalls = new Links();
+    this.routineBodies = new ForkableMap();
+    this.opaqueRuns = 0;
+    this.objectCreatingRoutines = new Set();
+    this.ddlRoutines = new Set();
+    this.unseenDdlRuns = 0;
+    this.owned = new WeakSet<object>([this.typeMap, this.functionMap, this.publicationMap, this.objectCreatingRoutines, this.ddlRoutines]);
+  }
+
+  private owns(value: object): boolean {
+    return this.owned?.has(value) ?? false;
+  }
+
+  private own<T extends object>(value: T): T {
+    (this.owned ??= new WeakSet()).add(value);
+    return value;
+  }
 
   get types(): ReadonlyMap<string, 'enum' | 'domain' | 'composite'> {
     return this.typeMap;
@@ -310,43 +365,21 @@ export class Catalog {
 
   /** An independent copy: later changes to either do not show in the other. Constant time (copy-on-write). */
   clone(): Catalog {
-    const copy = new Catalog();
-    copy.rels = this.rels.fork();
-    copy.cons = this.cons.fork();
-    copy.typeMap = this.typeMap;
-    copy.functionMap = this.functionMap;
-    copy.publicationMap = this.publicationMap;
-    copy.children = this.children.copy();
-    copy.constraintsByTable = this.constraintsByTable.copy();
-    copy.foreignKeysByReferenced = this.foreignKeysByReferenced.copy();
-    copy.dependents = this.dependents.copy();
-    copy.tableObjects = this.tableObjects.copy();
-    copy.triggerCalls = this.triggerCalls.copy();
-    copy.routineBodies = this.routineBodies.fork();
-    copy.opaqueRuns = this.opaqueRuns;
-    copy.objectCreatingRoutines = new Set(this.objectCreatingRoutines);
-    copy.ddlRoutines = new Set(this.ddlRoutines);
-    copy.unseenDdlRuns = this.unseenDdlRuns;
-    copy.owned = new WeakSet();
-    this.owned = new WeakSet();
-    return copy;
+    return new Catalog(this);
   }
 
   /** `map` itself when this catalog owns it, else a copy that it then owns. */
   private writable<T extends object>(value: T, copy: (v: T) => T): T {
-    if (this.owned.has(value)) return value;
-    const mine = copy(value);
-    this.owned.add(mine);
-    return mine;
+    return this.owns(value) ? value : this.own(copy(value));
   }
 
   /** A relation this catalog may change in place (its columns too), or undefined when unknown. */
   editRelation(name: string): RelationInfo | undefined {
     const key = baseName(name);
     const rel = this.rels.get(key);
-    if (!rel || this.owned.has(rel)) return rel;
+    if (!rel || this.owns(rel)) return rel;
     const mine: RelationInfo = { ...rel, columns: copyColumns(rel.columns) };
-    this.owned.add(mine);
+    this.own(mine);
     this.rels.set(key, mine);
     return mine;
   }
@@ -354,9 +387,9 @@ export class Catalog {
   /** A constraint this catalog may change in place. */
   editConstraint(name: string): ConstraintInfo | undefined {
     const con = this.cons.get(name);
-    if (!con || this.owned.has(con)) return con;
+    if (!con || this.owns(con)) return con;
     const mine = { ...con };
-    this.owned.add(mine);
+    this.own(mine);
     this.cons.set(name, mine);
     return mine;
   }
@@ -364,15 +397,15 @@ export class Catalog {
   /** A publication this catalog may change in place. */
   editPublication(name: string): PublicationInfo | undefined {
     const pub = this.publicationMap.get(name);
-    if (!pub || this.owned.has(pub)) return pub;
+    if (!pub || this.owns(pub)) return pub;
     const mine = { ...pub, tables: new Set(pub.tables), schemas: new Set(pub.schemas) };
-    this.owned.add(mine);
+    this.own(mine);
     this.writablePublications().set(name, mine);
     return mine;
   }
 
   setPublication(name: string, pub: PublicationInfo): void {
-    this.owned.add(pub);
+    this.own(pub);
     this.writablePublications().set(name, pub);
   }
 
@@ -446,7 +479,7 @@ export class Catalog {
   addRelation(info: Omit<RelationInfo, 'columns'> & { columns?: Map<string, ColumnInfo> }): RelationInfo {
     // A record passed in may be another catalog's (RENAME keeps the columns): this one gets its own columns.
     const rel: RelationInfo = { opaqueRunsAtCreation: this.opaqueRuns, ...info, columns: info.columns ? copyColumns(info.columns) : new Map() };
-    this.owned.add(rel);
+    this.own(rel);
     this.removeRelation(rel.name);
     this.rels.set(rel.name, rel);
     this.children.add(rel.table, rel.name);
@@ -604,10 +637,12 @@ export class Catalog {
   defineRoutine(name: string, body: string | undefined): void {
     if (body) this.routineBodies.set(name.toLowerCase(), body);
     else this.routineBodies.delete(name.toLowerCase());
-    if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) this.objectCreatingRoutines.add(name.toLowerCase());
-    else this.objectCreatingRoutines.delete(name.toLowerCase());
-    if (body !== undefined && RUNS_DDL.test(body)) this.ddlRoutines.add(name.toLowerCase());
-    else this.ddlRoutines.delete(name.toLowerCase());
+    const objects = (this.objectCreatingRoutines = this.writable(this.objectCreatingRoutines, (set) => new Set(set)));
+    if (body === undefined || CREATES_TABLE_OBJECTS.test(body)) objects.add(name.toLowerCase());
+    else objects.delete(name.toLowerCase());
+    const ddl = (this.ddlRoutines = this.writable(this.ddlRoutines, (set) => new Set(set)));
+    if (body !== undefined && RUNS_DDL.test(body)) ddl.add(name.toLowerCase());
+    else ddl.delete(name.toLowerCase());
   }
 
   setPartitionOf(partition: string, parent: string | undefined): void {
@@ -617,7 +652,7 @@ export class Catalog {
 
   addConstraint(info: ConstraintInfo): void {
     this.removeConstraint(info.name);
-    this.owned.add(info);
+    this.own(info);
     this.cons.set(info.name, info);
     this.constraintsByTable.add(info.table, info.name);
     if (info.kind === 'foreign') this.foreignKeysByReferenced.add(info.references, info.name);

@@ -15,14 +15,32 @@ export class ForkableMap<K, V> implements Iterable<[K, V]> {
   /** Shared with forks: never changed after it becomes a base. A ForkableMap here has a plain Map as its base. */
   private base: Map<K, V> | ForkableMap<K, V>;
   /** New values of base keys, in their base position. */
-  private replaced = new Map<K, V>();
+  private replaced: Map<K, V>;
   /** Base keys deleted here (and perhaps set again, in `added`). */
-  private deleted = new Set<K>();
+  private deleted: Set<K>;
   /** Keys set here that are not live in the base, in insertion order. */
-  private added = new Map<K, V>();
+  private added: Map<K, V>;
+  /**
+   * The three layer maps may also belong to a fork (copy-on-write): the first change on either side
+   * copies them. A catalog forks nine maps per migration file and most files change two or three.
+   */
+  private layerShared = false;
 
-  constructor(entries?: Iterable<readonly [K, V]>) {
+  /** `fork`: internal to `fork()`, a new side of that map. */
+  constructor(entries?: Iterable<readonly [K, V]>, fork?: ForkableMap<K, V>) {
+    if (fork) {
+      // Both sides share the base and, until one of them changes, the layer.
+      this.base = fork.base;
+      this.replaced = fork.replaced;
+      this.deleted = fork.deleted;
+      this.added = fork.added;
+      this.layerShared = fork.layerShared = true;
+      return;
+    }
     this.base = new Map(entries);
+    this.replaced = new Map();
+    this.deleted = new Set();
+    this.added = new Map();
   }
 
   get size(): number {
@@ -40,12 +58,17 @@ export class ForkableMap<K, V> implements Iterable<[K, V]> {
   }
 
   set(key: K, value: V): this {
+    if (this.layerShared) this.ownLayer();
     if (!this.added.has(key) && this.base.has(key) && !this.deleted.has(key)) this.replaced.set(key, value);
     else this.added.set(key, value);
     return this;
   }
 
   delete(key: K): boolean {
+    if (this.layerShared) {
+      if (!this.has(key)) return false;
+      this.ownLayer();
+    }
     if (this.added.delete(key)) return true;
     if (!this.base.has(key) || this.deleted.has(key)) return false;
     this.deleted.add(key);
@@ -57,12 +80,15 @@ export class ForkableMap<K, V> implements Iterable<[K, V]> {
   fork(): ForkableMap<K, V> {
     // Fold the layer into the base once it outgrows ∛n, so a fork never copies more than that.
     if (this.layerSize() > Math.max(MIN_LAYER, Math.cbrt(this.base.size))) this.compact();
-    const copy = new ForkableMap<K, V>();
-    copy.base = this.base;
-    copy.replaced = new Map(this.replaced);
-    copy.deleted = new Set(this.deleted);
-    copy.added = new Map(this.added);
-    return copy;
+    return new ForkableMap<K, V>(undefined, this);
+  }
+
+  /** Layer maps of this side's own, before a change (they may be shared with a fork). */
+  private ownLayer(): void {
+    this.replaced = new Map(this.replaced);
+    this.deleted = new Set(this.deleted);
+    this.added = new Map(this.added);
+    this.layerShared = false;
   }
 
   *entries(): IterableIterator<[K, V]> {
@@ -116,6 +142,7 @@ export class ForkableMap<K, V> implements Iterable<[K, V]> {
     this.replaced = new Map();
     this.deleted = new Set();
     this.added = new Map();
+    this.layerShared = false;
   }
 
   /** The entries as a plain Map (the base must be one): Map's own copy, then the layer on top. */

@@ -57,7 +57,7 @@ export function lintSource(job: LintJob, source: SourceResult): LintOutcome {
     const schema = job.history && job.absolutePath ? job.history.schemaBefore(job.absolutePath, source.text, job.config) : undefined;
     const options = { path: job.enginePath, config: job.config, schema, code: job.code };
     const result = framework ? lintHostText(source.text, framework, options) : lintText(source.text, options);
-    if (job.history && job.absolutePath) job.history.record(job.absolutePath, schema, result.document.catalog);
+    if (job.history && job.absolutePath) job.history.record(job.absolutePath, schema, result.document.catalog, source.version);
     let impacts: StatementImpact[] | undefined = job.explain ? explain(result, job.config) : undefined;
     if (impacts && isHostResult(result)) impacts = impacts.map((i) => ({ ...i, span: result.host.toHost(i.span) }));
     const firstLineLength = source.text.search(/\r?\n|$/);

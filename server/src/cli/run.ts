@@ -22,6 +22,7 @@ import { atLeast, type FileReport, type RunError, type RunReport } from './repor
 import { REPORTERS } from './reporters';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
+import { youngGenerationCap } from './youngGeneration';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
 
 /** Rule docs in the project's repository: a link that works on any machine, unlike a path of this one. */
@@ -178,8 +179,10 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
     // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
     if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
+    const youngCap = youngGenerationCap(io.env);
     if (pooled) outcomes = pooled.outcomes;
     else for (const job of jobs) {
+      youngCap?.check();
       let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       const outcome = lintSource(job, source);

@@ -1,5 +1,6 @@
 /** Reads a migration file as text, refusing what is clearly not SQL, with a plain-words reason. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { fileVersion } from '../history/regularFile';
 
 /**
  * Larger files are refused with a message: real migrations are far smaller (the largest in our
@@ -9,7 +10,8 @@ export const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
 /** Like git: a NUL byte near the start means binary content. */
 const BINARY_SNIFF_BYTES = 8000;
 
-export type SourceResult = { text: string } | { error: string };
+/** `version`: the file's mtime and size as schema history keys it (fileVersion), when read from a file. */
+export type SourceResult = { text: string; version?: string } | { error: string };
 
 /** A file-system error in plain words, without the syscall noise of `err.message`. */
 export function describeFsError(err: unknown): string {
@@ -34,12 +36,26 @@ export function decodeSource(bytes: Buffer): SourceResult {
   return { text };
 }
 
-export function readSource(path: string): SourceResult {
+function closeQuietly(fd: number): void {
   try {
-    const { size } = statSync(path);
-    if (size > MAX_SOURCE_BYTES) return { error: tooLarge(size) };
-    return decodeSource(readFileSync(path));
+    closeSync(fd);
+  } catch {
+    // Nothing to do: the text is read (or the error already reported).
+  }
+}
+
+export function readSource(path: string): SourceResult {
+  let fd: number | undefined;
+  try {
+    // One open and fstat serve the size check, the read and the history's version of the file.
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
+    if (stat.size > MAX_SOURCE_BYTES) return { error: tooLarge(stat.size) };
+    const source = decodeSource(readFileSync(fd));
+    return 'error' in source ? source : { text: source.text, version: fileVersion(stat) };
   } catch (err) {
     return { error: describeFsError(err) };
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
   }
 }

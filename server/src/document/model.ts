@@ -316,9 +316,11 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
       markers: doc.markers,
       sectionMarker: slice.marker,
       statementCount: slice.statements.length,
-      allNonTransactional: () =>
-        slice.statements.length > 0 &&
-        slice.statements.every((s) => !analyzeLocks(s.ast as AstNode, { ...ctxBase, catalog: new Catalog() }).transactional),
+      allNonTransactional: () => {
+        // The lock model only reads the catalog: one empty schema serves every statement.
+        const empty = new Catalog();
+        return slice.statements.length > 0 && slice.statements.every((s) => !analyzeLocks(s.ast as AstNode, { ...ctxBase, catalog: empty }).transactional);
+      },
       facts: context.facts,
     },
     config.transaction,

@@ -27,7 +27,8 @@ export interface ProjectFacts {
 export const NO_FACTS: ProjectFacts = Object.freeze({ tools: [] }) as ProjectFacts;
 
 const TOOL_PACKAGES = ['prisma', '@prisma/client', 'drizzle-kit', 'postgres-migrations', 'graphile-migrate'];
-let cacheMs = 2000;
+const EDITOR_CACHE_MS = 2000;
+let cacheMs = EDITOR_CACHE_MS;
 /** Enough for every folder of a large migration set, so a run over many files does not re-read them. */
 const CACHE_ENTRIES = 20_000;
 const cache = new Map<string, { at: number; value: unknown }>();
@@ -47,8 +48,8 @@ function cached<T>(key: string, read: () => T): T {
  * A one-shot run (`lockstep lint`) reads each fact once: the files do not change under it, and on a
  * busy machine a run over a few thousand files outlasts the editor's two-second freshness many times.
  */
-export function keepProjectFactsForTheRun(): void {
-  cacheMs = Infinity;
+export function keepProjectFactsForTheRun(keep = true): void {
+  cacheMs = keep ? Infinity : EDITOR_CACHE_MS;
 }
 
 /**
@@ -96,6 +97,11 @@ export function booleanSetting(text: string | undefined, key: string): boolean |
 /** Facts about the project around `path` (an absolute or relative file path). */
 export function readProjectFacts(path: string | undefined): ProjectFacts {
   if (!path) return NO_FACTS;
+  // Asked twice per file in a lint with history (its runner, then the engine's): the same answer.
+  return cached(`f:${path}`, () => factsAt(path));
+}
+
+function factsAt(path: string): ProjectFacts {
   const dir = dirname(path);
   const base = basename(path);
   const facts: ProjectFacts = { ...upwardFacts(dir) };

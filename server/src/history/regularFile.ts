@@ -34,3 +34,8 @@ export function readRegularFile(path: string, maxBytes = Infinity): string {
     closeSync(fd);
   }
 }
+
+/** A file's version as schema history compares it (mtime and size), from its stat: a reader that has one need not ask again. */
+export function fileVersion(stat: { mtimeMs: number; size: number }): string {
+  return `${stat.mtimeMs}:${stat.size}`;
+}

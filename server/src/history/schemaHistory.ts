@@ -10,9 +10,9 @@ import { detectRunner } from '../document/runner';
 import { readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
-import { splitSql } from '../parse/split';
+import { findMarkerLines, type RunnerMarker } from '../parse/markers';
 import { earlierMigrationsIn, type MigrationFileSystem } from './migrationSet';
-import { readRegularFile } from './regularFile';
+import { fileVersion, readRegularFile } from './regularFile';
 import { detectFramework, isHostPath } from '../frameworks/registry';
 import { earlierHostMigrations, hostBaseline, replayHost } from '../frameworks/history';
 
@@ -42,8 +42,7 @@ export const nodeFileSystem: HistoryFileSystem = {
   readFile: (path) => readRegularFile(path, MAX_REPLAYED_FILE_BYTES * 4),
   version: (path) => {
     try {
-      const st = nodeFs.statSync(path);
-      return `${st.mtimeMs}:${st.size}`;
+      return fileVersion(nodeFs.statSync(path));
     } catch {
       return 'missing';
     }
@@ -101,6 +100,8 @@ export class SchemaHistory {
   pathsCompared = 0;
   /** Schemas after files the caller linted itself (path → what it ran against and what it left). */
   private readonly linted = new Map<string, { version: string; before: Catalog | undefined; after: Catalog }>();
+  /** Versions the caller read with the file (`record`), on an unchanging file system: not asked again. */
+  private readonly knownVersions = new Map<string, string>();
   /** Schema dumps (Rails' db/schema.rb, db/structure.sql) built once per version of the file. */
   private readonly baselines = new Map<string, Catalog>();
   /** Recent answers, so typing in the editor does not stat every earlier migration per keystroke. */
@@ -143,9 +144,11 @@ export class SchemaHistory {
    * Remember the schema a lint of `file` produced, so a later file of the same set need not
    * replay it again (the CLI lints a migration set in order: each file is the next one's history).
    */
-  record(file: string, before: Catalog | undefined, after: Catalog): void {
+  record(file: string, before: Catalog | undefined, after: Catalog, version?: string): void {
+    // The CLI read the file a moment ago: its stat is the version (one stat per file, not two).
+    if (version !== undefined && this.fs.unchanging) this.knownVersions.set(file, version);
     this.linted.delete(file);
-    this.linted.set(file, { version: this.fs.version(file), before, after });
+    this.linted.set(file, { version: this.versionOf(file), before, after });
     if (this.retain === 'latest' && this.linted.size > LATEST_LINTED) this.linted.delete(this.linted.keys().next().value!);
   }
 
@@ -155,7 +158,7 @@ export class SchemaHistory {
     // The earlier files are the first `count` of `paths` (not a copy: a set of N files would copy N²/2 paths).
     let { paths, count } = framework
       ? listed(earlierHostMigrations(file, framework, this.fs))
-      : earlierMigrationsIn(file, detectRunner(file, splitSql(text.slice(0, 4096)).markers, config.runner, readProjectFacts(file)), this.fs);
+      : earlierMigrationsIn(file, detectRunner(file, runnerMarkers(text.slice(0, 4096)), config.runner, readProjectFacts(file)), this.fs);
     let start: Catalog | undefined;
     let baseKey = '';
     if (baseline) {
@@ -176,7 +179,7 @@ export class SchemaHistory {
     const checked = this.fs.unchanging ? this.checked.get(chain) : undefined;
     const known = checked?.count ?? 0;
     let valid = checked?.paths === paths ? Math.min(known, chain.length, count) : 0;
-    while (valid < chain.length && valid < count && chain[valid].path === paths[valid] && (valid < known || chain[valid].version === this.fs.version(paths[valid]))) {
+    while (valid < chain.length && valid < count && chain[valid].path === paths[valid] && (valid < known || chain[valid].version === this.versionOf(paths[valid]))) {
       this.pathsCompared++;
       if (valid >= known) this.stepsChecked++;
       valid++;
@@ -186,7 +189,7 @@ export class SchemaHistory {
     chain.length = valid;
     for (let i = valid; i < count; i++) {
       const before = i === 0 ? start : chain[i - 1].after;
-      const version = this.fs.version(paths[i]);
+      const version = this.versionOf(paths[i]);
       const linted = this.linted.get(paths[i]);
       const reuse = linted && linted.version === version && linted.before === before;
       chain.push({ path: paths[i], version, after: reuse ? linted.after : this.replay(paths[i], before ?? new Catalog(), config) });
@@ -200,6 +203,10 @@ export class SchemaHistory {
     return chain[count - 1].after;
   }
 
+  private versionOf(path: string): string {
+    return this.knownVersions.get(path) ?? this.fs.version(path);
+  }
+
   private replay(path: string, before: Catalog, config: LockstepConfig): Catalog {
     let text: string;
     try {
@@ -211,6 +218,15 @@ export class SchemaHistory {
     if (isHostPath(path)) return replayHost(path, text, before, config);
     return buildDocument(text, { path, config, parse: parseChunk, parseTogether: parseChunksTogether, catalog: before }).catalog;
   }
+}
+
+/**
+ * `splitSql(text).markers` without splitting: the splitter takes every marker line findMarkerLines
+ * finds, in order, and nothing else (markers are whole `--` lines, found before any lexing). The
+ * split of each file's first 4 KB here cost as much as the engine's split of the whole file.
+ */
+export function runnerMarkers(text: string): RunnerMarker[] {
+  return findMarkerLines(text).map((line) => line.marker);
 }
 
 /** A list of earlier files as `earlierMigrationsIn` gives them. */

@@ -79,17 +79,31 @@ export interface BlockedActivities {
  * take it, so it blocks only other changes to the type.
  */
 export function blockedBy(mode: LockMode, kind?: string): BlockedActivities {
-  if (kind === 'type') return { reads: false, writes: false, ddl: true, labels: ['other changes to the type (ALTER TYPE, DROP TYPE)'] };
-  const labels = Object.values(ACTIVITIES)
-    .filter((a) => conflicts(mode, a.mode))
-    .map((a) => a.label);
-  return {
-    reads: conflicts(mode, ACTIVITIES.reads.mode),
-    writes: conflicts(mode, ACTIVITIES.writes.mode),
-    ddl: conflicts(mode, ACTIVITIES.maintenance.mode) || conflicts(mode, ACTIVITIES.ddl.mode),
-    labels,
-  };
+  if (kind === 'type') return TYPE_LOCK_BLOCKS;
+  // Asked for every lock of every statement (rules, hovers, the report): one frozen answer per mode.
+  let blocked = BLOCKED_BY_MODE.get(mode);
+  if (!blocked) {
+    const labels = Object.values(ACTIVITIES)
+      .filter((a) => conflicts(mode, a.mode))
+      .map((a) => a.label);
+    blocked = Object.freeze({
+      reads: conflicts(mode, ACTIVITIES.reads.mode),
+      writes: conflicts(mode, ACTIVITIES.writes.mode),
+      ddl: conflicts(mode, ACTIVITIES.maintenance.mode) || conflicts(mode, ACTIVITIES.ddl.mode),
+      labels: Object.freeze(labels) as string[],
+    });
+    BLOCKED_BY_MODE.set(mode, blocked);
+  }
+  return blocked;
 }
+
+const BLOCKED_BY_MODE = new Map<LockMode, BlockedActivities>();
+const TYPE_LOCK_BLOCKS: BlockedActivities = Object.freeze({
+  reads: false,
+  writes: false,
+  ddl: true,
+  labels: Object.freeze(['other changes to the type (ALTER TYPE, DROP TYPE)']) as string[],
+});
 
 /** Renaming an index takes SHARE UPDATE EXCLUSIVE on it from PostgreSQL 12, ACCESS EXCLUSIVE before. */
 export function indexRenameMode(pgVersion: number): LockMode {

@@ -18,7 +18,17 @@ export interface DefinedColumn {
   added: boolean;
 }
 
-export function definedColumns(stmt: StatementInfo): DefinedColumn[] {
+/** Six column-type rules ask about every CREATE TABLE and ALTER TABLE: computed once per statement's AST. */
+const columnsByAst = new WeakMap<object, readonly DefinedColumn[]>();
+
+export function definedColumns(stmt: StatementInfo): readonly DefinedColumn[] {
+  const ast = stmt.ast as object;
+  let columns = columnsByAst.get(ast);
+  if (!columns) columnsByAst.set(ast, (columns = Object.freeze(columnsOf(stmt))));
+  return columns;
+}
+
+function columnsOf(stmt: StatementInfo): DefinedColumn[] {
   const kind = kindOf(stmt.ast);
   const s = inner(stmt.ast);
   if (kind === 'CreateStmt') {

@@ -37,6 +37,23 @@ export class RuleDispatch {
   }
 }
 
+/** Dispatches by the config's rule settings: a CLI run lints thousands of files under one config. */
+const built = new Map<string, RuleDispatch>();
+
+/**
+ * The dispatch for `config`, built once per distinct `rules`, `categories` and `extends` (what
+ * `ruleSetting` reads), keyed by their content so a config changed in place never gets a stale one.
+ */
+export function dispatchFor(config: Pick<LockstepConfig, 'rules' | 'categories' | 'extends'>): RuleDispatch {
+  const key = JSON.stringify([config.rules, config.categories ?? null, config.extends ?? null]);
+  let dispatch = built.get(key);
+  if (!dispatch) {
+    if (built.size >= 64) built.clear();
+    built.set(key, (dispatch = new RuleDispatch(config)));
+  }
+  return dispatch;
+}
+
 function split(rules: readonly Rule[]): RulesForKind {
   const uncachedRule = (r: Rule) => !!r.crossStatement || !!r.usesCode;
   return { cacheable: rules.filter((r) => !uncachedRule(r)), uncached: rules.filter(uncachedRule) };

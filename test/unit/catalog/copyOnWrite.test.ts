@@ -34,6 +34,10 @@ function snapshot(cat: Catalog): unknown {
     types: [...cat.types],
     functions: [...cat.functions],
     publications: [...cat.publications].map(([n, p]) => [n, { ...p, tables: [...p.tables], schemas: [...p.schemas] }]),
+    // Routines and the code they run (the routine sets and bodies are shared copy-on-write too).
+    routines: ['f0', 'f1', 'f2'].map((f) => ({ f, runsDdl: cat.runsDdl(f), source: cat.routineSource(f), triggers: cat.triggersCalling(f) })),
+    ranUnseenDdl: cat.ranUnseenDdl(),
+    triggers: tables.map((t) => ({ t, tr0: cat.tableObjectExists(t, 'trigger', 'tr0'), insert: cat.triggerFunctions(t, 4) })),
   };
 }
 
@@ -73,6 +77,12 @@ function statements(seed: number, count: number): AstNode[] {
     () => `CREATE DOMAIN ${pick(['d0', 'e0'])} AS int`,
     () => `DROP TYPE ${pick(['e0', 'e1', 'd0'])}`,
     () => `CREATE FUNCTION ${pick(['f0', 'f1'])}() RETURNS int LANGUAGE sql ${pick(['IMMUTABLE', 'STABLE', ''])} AS 'select 1'`,
+    () => `CREATE FUNCTION ${pick(['f1', 'f2'])}() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ${pick(['CREATE TABLE x (id int);', "EXECUTE 'select 1';", 'CREATE TRIGGER q BEFORE INSERT ON t0 FOR EACH ROW EXECUTE FUNCTION f0();', 'PERFORM 1;'])} END $$`,
+    () => `SELECT ${pick(['f0', 'f1', 'f2'])}()`,
+    () => `DO $$ BEGIN ${pick(['CREATE TABLE y (id int);', 'PERFORM 1;'])} END $$`,
+    () => `CREATE TRIGGER tr0 BEFORE INSERT ON ${t()} FOR EACH ROW EXECUTE FUNCTION ${pick(['f0', 'f1'])}()`,
+    () => `DROP TRIGGER tr0 ON ${t()}`,
+    () => `DROP FUNCTION ${pick(['f0', 'f1', 'f2'])}`,
     () => `CREATE PUBLICATION ${pick(['pub0', 'pub1'])} FOR TABLE ${t()}`,
     () => `ALTER PUBLICATION ${pick(['pub0', 'pub1'])} ${pick(['ADD', 'DROP', 'SET'])} TABLE ${t()}`,
     () => `ALTER PUBLICATION pub0 SET (publish = '${pick(['insert', 'update'])}')`,
@@ -126,5 +136,12 @@ describe('catalog copy-on-write clone', () => {
     assert.ok(cat.allRelations().some((r) => r.kind === 'index'));
     assert.ok(cat.allRelations().some((r) => r.columns.size > 0));
     assert.ok(snap.functions.length > 0 && snap.types.length > 0);
+    // The first test's prefixes: some hold a routine that runs DDL, one with a body, unseen DDL run, a trigger.
+    type Routines = { routines: { runsDdl: boolean; source?: string }[]; ranUnseenDdl: boolean; triggers: { tr0?: boolean }[] };
+    const prefixes = Array.from({ length: 60 }, (_, i) => snapshot(replay(statements(i + 1, 90).slice(0, 30 + ((i + 1) % 30)))) as Routines);
+    assert.ok(prefixes.some((p) => p.routines.some((r) => r.runsDdl)), 'a routine that runs DDL');
+    assert.ok(prefixes.some((p) => p.routines.some((r) => !r.runsDdl && r.source !== undefined)), 'a routine that does not');
+    assert.ok(prefixes.some((p) => p.ranUnseenDdl), 'code that runs DDL ran');
+    assert.ok(prefixes.some((p) => p.triggers.some((t) => t.tr0 === true)), 'a trigger is known');
   });
 });

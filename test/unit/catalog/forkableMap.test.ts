@@ -107,4 +107,29 @@ describe('ForkableMap', () => {
     assert.equal(fork.base, (map as unknown as { base: Map<number, number> }).base, 'the same base object');
     assert.equal(fork.replaced.size, 1);
   });
+
+  it('a fork shares its layer until one side changes: only the side that changes copies it', () => {
+    type Layer = { replaced: Map<string, number>; deleted: Set<string>; added: Map<string, number> };
+    const layer = (m: ForkableMap<string, number>) => m as unknown as Layer;
+    const map = new ForkableMap<string, number>([['a', 1], ['b', 2], ['c', 3]]);
+    map.set('a', 10);
+    map.delete('b');
+    map.set('d', 4);
+    const fork = map.fork();
+    const shared = layer(map);
+    assert.equal(layer(fork).replaced, shared.replaced, 'replaced: shared, not copied');
+    assert.equal(layer(fork).deleted, shared.deleted, 'deleted: shared');
+    assert.equal(layer(fork).added, shared.added, 'added: shared');
+    // Reads and a delete of an absent key leave the layer shared.
+    assert.equal(fork.get('a'), 10);
+    assert.equal(fork.delete('b'), false);
+    assert.equal(layer(fork).added, shared.added, 'still shared after reads');
+    fork.delete('c');
+    assert.notEqual(layer(fork).deleted, layer(map).deleted, 'the changed side has its own layer');
+    assert.deepEqual([...fork], [['a', 10], ['d', 4]]);
+    assert.deepEqual([...map], [['a', 10], ['c', 3], ['d', 4]], 'the other side does not see the change');
+    map.set('e', 5);
+    assert.deepEqual([...fork], [['a', 10], ['d', 4]], 'nor the other way round');
+    assert.deepEqual([...map], [['a', 10], ['c', 3], ['d', 4], ['e', 5]]);
+  });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildFileReport, type RunReport } from '../../../server/src/cli/report';
 import { textReporter } from '../../../server/src/cli/reporters/text';
-import { jsonReportChunks, jsonReporter } from '../../../server/src/cli/reporters/json';
+import { jsonReportChunks, jsonReporter, nestedTwice } from '../../../server/src/cli/reporters/json';
 import { gccReporter } from '../../../server/src/cli/reporters/gcc';
 import { escapeData, escapeProperty, githubReporter } from '../../../server/src/cli/reporters/github';
 import { expectedPosition, FINDINGS, PACKAGE_ROOT, SOURCE, sampleReport } from './sampleReport';
@@ -125,6 +125,18 @@ describe('reporters', () => {
         assert.deepEqual(JSON.parse(text).files.length, report.files.length);
       });
     }
+
+    it('indents a file two levels deep exactly as re-indenting its own two-space JSON would', () => {
+      const values: unknown[] = [
+        { path: 'a.sql', statements: 0, findings: [] },
+        { a: {}, b: [], c: [[], [{}]], d: 'line\nbreak "q" \u2028 \\ \n  ]\n}', e: undefined, f: null, g: -0.5, h: [undefined, 1] },
+        { nested: { deeper: { deepest: ['x', { y: 1 }] } }, toJSON: undefined },
+        { when: new Date(0) },
+        'a string',
+        [],
+      ];
+      for (const value of values) assert.equal(nestedTwice(value), JSON.stringify(value, null, 2).replace(/\n/g, '\n    '), JSON.stringify(value));
+    });
 
     it('comes one file per piece, between a head and a tail', () => {
       const pieces = [...jsonReportChunks(sampleReport())];

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectRunner } from '../../../server/src/document/runner';
-import { readProjectFacts } from '../../../server/src/document/projectFacts';
+import { keepProjectFactsForTheRun, readProjectFacts } from '../../../server/src/document/projectFacts';
 import { lint } from '../../support/lint';
 
 describe('runner detection', () => {
@@ -123,6 +123,26 @@ describe('runner detection: the SQL-file frameworks', () => {
       assert.deepEqual(facts.tools, ['@prisma/client']);
       assert.deepEqual(facts.prismaVersion, [7, 4]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('facts are per file: a second question about a file is answered from memory, its neighbour gets its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-facts-'));
+    // As `lockstep lint` keeps them (no two-second freshness to run out between the questions on a busy machine).
+    keepProjectFactsForTheRun();
+    try {
+      writeFileSync(join(dir, 'V1__a.sql'), 'SELECT 1;');
+      writeFileSync(join(dir, 'V2__b.sql'), 'SELECT 1;');
+      writeFileSync(join(dir, 'V2__b.sql.conf'), 'executeInTransaction=false\n');
+      const first = readProjectFacts(join(dir, 'V1__a.sql'));
+      const second = readProjectFacts(join(dir, 'V2__b.sql'));
+      assert.equal(first.flywayExecuteInTransaction, undefined);
+      assert.equal(second.flywayExecuteInTransaction, false);
+      assert.equal(readProjectFacts(join(dir, 'V1__a.sql')), first, 'the same answer, not read again');
+      assert.equal(readProjectFacts(join(dir, 'V2__b.sql')).flywayExecuteInTransaction, false);
+    } finally {
+      keepProjectFactsForTheRun(false);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
 import type { Catalog } from '../../../server/src/catalog/catalog';
-import { earlierMigrations } from '../../../server/src/history/migrationSet';
+import { earlierMigrations, earlierMigrationsIn, runnerOrder } from '../../../server/src/history/migrationSet';
 import { inDieselOrder } from '../../../server/src/trace/jobs';
 import { nodeFileSystem, SchemaHistory, snapshotFileSystem, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
 
@@ -58,6 +58,24 @@ describe('earlier migrations of a set', () => {
       '/p/migrations/10_c/migration.sql': '', '/p/migrations/03_empty/README.md': '',
     });
     assert.deepEqual(earlierMigrations('/p/migrations/10_c/migration.sql', 'prisma', fs), ['/p/migrations/01_init/migration.sql', '/p/migrations/02_b/migration.sql']);
+  });
+
+  it('a file\'s place in its set is the number of set entries its runner orders before it (listed or not)', () => {
+    const sets: Array<{ runner: 'flyway' | 'golang-migrate' | 'diesel' | 'prisma'; folder: string; entries: string[]; file: (e: string) => string }> = [
+      { runner: 'flyway', folder: '/f', entries: ['V1__a.sql', 'V2__b.sql', 'V10__c.sql', 'V2_1__d.sql', 'V01__e.sql', 'V3__f.sql'], file: (e) => `/f/${e}` },
+      { runner: 'golang-migrate', folder: '/g', entries: ['1_a.up.sql', '10_b.up.sql', '2_c.up.sql', '002_d.up.sql', '3_e.up.sql'], file: (e) => `/g/${e}` },
+      { runner: 'diesel', folder: '/d', entries: ['2017-10-06-234455_a', '20170305095748_b', '20171006234455_c', '2014-01-01-000000_d', '20260101000000_e'], file: (e) => `/d/${e}/up.sql` },
+      { runner: 'prisma', folder: '/p', entries: ['01_init', '02_b', '10_c', '2_d', '3_e'], file: (e) => `/p/${e}/migration.sql` },
+    ];
+    for (const { runner, entries, file } of sets) {
+      const fs = memoryFs(Object.fromEntries(entries.map((e) => [file(e), ''])));
+      const compare = runnerOrder(runner);
+      const unlisted = runner === 'diesel' || runner === 'prisma' ? ['2017-10-06-234456_x', '05_x'] : ['V2_5__x.sql', '2_x.up.sql', '0_x.up.sql', 'V0__x.sql'];
+      for (const name of [...entries, ...unlisted]) {
+        const expected = entries.filter((e) => compare(e, name) < 0).length;
+        assert.equal(earlierMigrationsIn(file(name), runner, fs).count, expected, `${runner} ${name}`);
+      }
+    }
   });
 
   it('graphile-migrate: current.sql comes after every committed migration', () => {
@@ -210,6 +228,34 @@ describe("schema history that keeps only each set's latest schema (the CLI's one
     assert.deepEqual(latest.map(shape), all.map(shape));
     assert.equal(latest[39]?.column('t38', 'c39')?.name, 'c39');
     assert.deepEqual(fs.reads, [], 'every earlier schema came from the lint of the file before');
+  });
+
+  it('takes the version the CLI read with each file: a snapshot never stats it again, a live file system always does', () => {
+    const run = (fs: HistoryFileSystem, version: string | undefined) => {
+      const history = new SchemaHistory(fs, 0, Date.now, 'latest');
+      for (const path of Object.keys(set)) {
+        const before = history.schemaBefore(path, set[path], DEFAULT_CONFIG);
+        history.record(path, before, lintText(set[path], { config: DEFAULT_CONFIG, path, schema: before }).document.catalog, version);
+      }
+    };
+    const counting = () => {
+      const inner = memoryFs(set);
+      const fs = { ...inner, asked: 0 };
+      fs.version = (p: string) => (fs.asked++, inner.version(p));
+      return fs;
+    };
+    const given = counting();
+    run(snapshotFileSystem(given), '1');
+    assert.equal(given.asked, 0, 'no version asked of the file system');
+    assert.deepEqual(given.reads, [], 'and every earlier schema still came from the lint before (the versions matched)');
+    const notGiven = counting();
+    run(snapshotFileSystem(notGiven), undefined);
+    assert.equal(notGiven.asked, 40, 'once per file without it');
+    // The editor's file system may change: a version given is not trusted over the file's own.
+    const live = counting();
+    run(live, 'stale');
+    assert.deepEqual(live.reads, [], 'the live version ("1") decided, not "stale"');
+    assert.ok(live.asked >= 40);
   });
 
   it('keeps no per-file answers, and still answers an earlier file asked for again (by replaying)', () => {

@@ -19,6 +19,23 @@ describe('lock modes and the conflict matrix', () => {
     assert.deepEqual(pick(blockedBy('RowExclusiveLock')), { reads: false, writes: false, ddl: true });
   });
 
+  it('answers each mode once, frozen, with the labels of exactly the activities it conflicts with', () => {
+    const activities: Array<[string, string]> = [
+      ['AccessShareLock', 'reads (SELECT)'],
+      ['RowShareLock', 'SELECT … FOR UPDATE/SHARE'],
+      ['RowExclusiveLock', 'writes (INSERT/UPDATE/DELETE)'],
+      ['ShareUpdateExclusiveLock', 'VACUUM, ANALYZE, CREATE INDEX CONCURRENTLY and most DDL'],
+      ['AccessExclusiveLock', 'other DDL'],
+    ];
+    for (const mode of LOCK_MODES) {
+      const blocked = blockedBy(mode);
+      assert.equal(blockedBy(mode), blocked, `${mode}: the same answer again`);
+      assert.ok(Object.isFrozen(blocked) && Object.isFrozen(blocked.labels), `${mode}: frozen, so no caller can change it for the others`);
+      assert.deepEqual(blocked.labels, activities.filter(([m]) => conflicts(mode, m as typeof mode)).map(([, label]) => label), mode);
+    }
+    assert.deepEqual(blockedBy('AccessExclusiveLock', 'type'), { reads: false, writes: false, ddl: true, labels: ['other changes to the type (ALTER TYPE, DROP TYPE)'] });
+  });
+
   it('names modes the way SQL spells them and orders them by strength', () => {
     assert.equal(sqlName('ShareRowExclusiveLock'), 'SHARE ROW EXCLUSIVE');
     assert.equal(sqlName('AccessShareLock'), 'ACCESS SHARE');

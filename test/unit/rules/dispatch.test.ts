@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_CONFIG, type LockstepConfig } from '../../../server/src/config/types';
 import { catalogFromSql, EngineCache, initEngine, lintText } from '../../../server/src/engine';
 import { RULES } from '../../../server/src/rules';
-import { RuleDispatch } from '../../../server/src/rules/dispatch';
+import { dispatchFor, RuleDispatch } from '../../../server/src/rules/dispatch';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -152,5 +152,31 @@ describe('rule dispatch by statement kind', function () {
     assert.equal(cache.stats.ruleVisits, count('CreateStmt') + 20 * count('InsertStmt') + count('AlterTableStmt'));
     const enabled = RULES.filter((r) => !r.defaultOff).length;
     assert.ok(count('InsertStmt') < enabled / 2, `an INSERT visits ${count('InsertStmt')} of ${enabled} rules`);
+  });
+
+  it('one dispatch per distinct rule settings: shared by equal configs, never reused for a config changed in place', () => {
+    const ids = (config: LockstepConfig) => {
+      const r = dispatchFor(config).forKind('AlterTableStmt');
+      return [...r.cacheable, ...r.uncached].map((rule) => rule.id);
+    };
+    const a: LockstepConfig = { ...DEFAULT_CONFIG, rules: { ...DEFAULT_CONFIG.rules } };
+    const b: LockstepConfig = { ...DEFAULT_CONFIG, rules: { ...DEFAULT_CONFIG.rules }, pgVersion: 11 };
+    assert.equal(dispatchFor(a), dispatchFor(b), 'same rule settings, other config object: one dispatch');
+    assert.ok(ids(a).includes('set-not-null'));
+    a.rules['set-not-null'] = 'off';
+    assert.notEqual(dispatchFor(a), dispatchFor(b));
+    assert.ok(!ids(a).includes('set-not-null'), 'the change in place is seen');
+    assert.ok(ids(b).includes('set-not-null'));
+    const styleOff: LockstepConfig = { ...DEFAULT_CONFIG, categories: { style: 'off' } };
+    assert.ok(!ids(styleOff).includes('prefer-identity') && ids(b).includes('prefer-identity'), 'categories are part of the key');
+    const strict: LockstepConfig = { ...DEFAULT_CONFIG, extends: 'lockstep:strict' };
+    const offByDefault = RULES.find((r) => r.defaultOff)!;
+    const kind = offByDefault.kinds?.[0] ?? 'AlterTableStmt';
+    const visits = (config: LockstepConfig) => Object.values(dispatchFor(config).forKind(kind)).flat().map((r) => r.id);
+    assert.ok(visits(strict).includes(offByDefault.id) && !visits(b).includes(offByDefault.id), 'extends is part of the key');
+    // Same answers as a dispatch built for the config itself.
+    for (const config of [a, b, styleOff, strict]) for (const kind of ['AlterTableStmt', 'InsertStmt', 'CreateStmt', 'IndexStmt']) {
+      assert.deepEqual(dispatchFor(config).forKind(kind), new RuleDispatch(config).forKind(kind), kind);
+    }
   });
 });

@@ -34,4 +34,21 @@ describe(`rule ${RULE}`, () => {
     const sql = `ALTER TABLE t RENAME CONSTRAINT ${LONG} TO ${LONG}_x;`;
     assert.equal((await findingsOf(RULE, sql)).length, 2);
   });
+
+  it('finds every kind of long name the quick pre-check lets through: unquoted non-ASCII, astral, $ and digits, U&"…"', async () => {
+    const cases: Array<[string, string]> = [
+      ['é'.repeat(32), `CREATE TABLE ${'é'.repeat(32)} (id int);`], // unquoted, 32 units, 64 bytes
+      ['😀'.repeat(16), `CREATE TABLE ${'😀'.repeat(16)} (id int);`], // astral: 32 units, 64 bytes
+      [`t$${'9'.repeat(63)}`, `CREATE TABLE t$${'9'.repeat(63)} (id int);`],
+      [`U&"${'a'.repeat(64)}"`, `CREATE TABLE U&"${'a'.repeat(64)}" (id int);`],
+      [`"${'b'.repeat(64)}"`, `SELECT 1 AS "${'b'.repeat(64)}";`],
+    ];
+    for (const [name, sql] of cases) {
+      const found = await findingsOf(RULE, sql);
+      assert.equal(found.length, 1, sql);
+      assert.equal(underlined(sql, found[0]), name);
+    }
+    // Fifteen identifier characters between two separators cannot make 64 bytes.
+    assert.deepEqual(await findingsOf(RULE, `CREATE TABLE ${'é'.repeat(15)}.${'é'.repeat(15)} (id int);`), []);
+  });
 });

@@ -57,8 +57,7 @@ export class JsonReportWriter {
   file(file: FileReport): void {
     if (this.files === 0) this.write(this.head('['));
     for (const f of file.findings) this.bySeverity[f.severity]++;
-    // A file object as it sits in the whole report: two levels deeper. JSON strings hold no raw newline.
-    this.write(`${this.files++ ? ',' : ''}\n    ${JSON.stringify(fileOutput(file), null, 2).replace(/\n/g, '\n    ')}`);
+    this.write(`${this.files++ ? ',' : ''}\n    ${nestedTwice(fileOutput(file))}`);
   }
 
   end(errors: RunError[]): void {
@@ -74,6 +73,19 @@ export class JsonReportWriter {
   }
 }
 
+/**
+ * `JSON.stringify(value, null, 2)` as it reads two levels deep in the report (every line after the
+ * first indented four more spaces): stringified inside `{"f": [value]}` and cut out, so V8 indents it
+ * in the one pass instead of a second pass over the text replacing each newline.
+ */
+export function nestedTwice(value: unknown): string {
+  const text = JSON.stringify({ f: [value] }, null, 2);
+  return text.slice(NESTED_HEAD.length, text.length - NESTED_TAIL.length);
+}
+
+const NESTED_HEAD = '{\n  "f": [\n    ';
+const NESTED_TAIL = '\n  ]\n}';
+
 function fileOutput(file: FileReport): object {
   return {
     path: file.path,
@@ -84,8 +96,8 @@ function fileOutput(file: FileReport): object {
       message: f.message,
       docs: f.docs,
       docsUrl: f.docsUrl,
-      start: { ...f.start, offset: f.span.start },
-      end: { ...f.end, offset: f.span.end },
+      start: { line: f.start.line, column: f.start.column, offset: f.span.start },
+      end: { line: f.end.line, column: f.end.column, offset: f.span.end },
       ...(f.related ? { related: f.related.map(({ path, line, column, endLine, endColumn, message }) => ({ path, line, column, endLine, endColumn, message })) } : {}),
     })),
     ...(file.impacts ? { impacts: file.impacts } : {}),

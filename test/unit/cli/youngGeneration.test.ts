@@ -1,0 +1,52 @@
+/**
+ * The young-generation cap of `lockstep lint`: once V8's young space reaches the cap it stops
+ * growing. Run in child processes: the cap sets a process-wide V8 flag, which must not reach the
+ * other tests. Allocation keeps every object alive, so V8 would grow the space to its maximum.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { youngGenerationCap } from '../../../server/src/cli/youngGeneration';
+
+const MODULE = join(__dirname, '../../../server/src/cli/youngGeneration.ts');
+
+/** The largest young space seen while allocating ~24 MB of live objects, checking the cap after each MB. */
+function largestYoungSpace(capBytes: number | undefined): number {
+  const script = `
+    const { getHeapSpaceStatistics } = require('node:v8');
+    const { YoungGenerationCap } = require(${JSON.stringify(MODULE)});
+    const cap = ${capBytes === undefined ? 'undefined' : `new YoungGenerationCap(${capBytes})`};
+    const kept = [];
+    let largest = 0;
+    for (let mb = 0; mb < 24; mb++) {
+      const chunk = [];
+      for (let i = 0; i < 16384; i++) chunk.push({ i, s: 'x' + i });
+      kept.push(chunk);
+      cap?.check();
+      largest = Math.max(largest, getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+    }
+    process.stdout.write(String(largest));
+  `;
+  const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  return Number(run.stdout);
+}
+
+describe('young-generation cap (lockstep lint)', () => {
+  it('stops the young space growing once it reaches the cap; without the cap it grows past it', () => {
+    const cap = 4 * 1048576;
+    const capped = largestYoungSpace(cap);
+    const free = largestYoungSpace(undefined);
+    // Growth doubles the space, so the last growth before the check may overshoot the cap once.
+    assert.ok(capped <= 2 * cap, `capped at ${capped} bytes`);
+    assert.ok(free > 2 * cap, `uncapped it grew to ${free} bytes (else this test proves nothing)`);
+  });
+
+  it('is 8 MB unless LOCKSTEP_YOUNG_GENERATION_MB says otherwise (0: none)', () => {
+    assert.equal(youngGenerationCap({})?.maxBytes, 8 * 1048576);
+    assert.equal(youngGenerationCap({ LOCKSTEP_YOUNG_GENERATION_MB: '' })?.maxBytes, 8 * 1048576);
+    assert.equal(youngGenerationCap({ LOCKSTEP_YOUNG_GENERATION_MB: 'lots' })?.maxBytes, 8 * 1048576);
+    assert.equal(youngGenerationCap({ LOCKSTEP_YOUNG_GENERATION_MB: '16' })?.maxBytes, 16 * 1048576);
+    assert.equal(youngGenerationCap({ LOCKSTEP_YOUNG_GENERATION_MB: '0' }), undefined);
+  });
+});
