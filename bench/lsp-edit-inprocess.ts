@@ -71,6 +71,6 @@ async function main() {
   if (session) writeFileSync(process.env.PROFILE!, JSON.stringify((await post('Profiler.stop')).profile));
   globalThis.gc?.();
   if (globalThis.gc) console.log(`heap after the edits (after a full GC): ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
-  console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}; cpu p50 ${percentile(cpuTimes, 50).toFixed(2)} p95 ${percentile(cpuTimes, 95).toFixed(2)}`);
+  console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}; cpu p50 ${percentile(cpuTimes, 50).toFixed(2)} p95 ${percentile(cpuTimes, 95).toFixed(2)} mean ${(cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length).toFixed(2)}`);
 }
 main();
