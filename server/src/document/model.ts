@@ -10,7 +10,7 @@ import { analyzeLocks, type StatementLocks } from '../locks/model';
 import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
 import { splitSqlSteps, type Chunk, type RunnerMarker, type SourceComment, type SplitResult } from '../parse/split';
-import { splitIncremental } from '../parse/splitIncremental';
+import { splitIncrementalSteps } from '../parse/splitIncremental';
 import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
@@ -203,7 +203,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
   const memo = options.memo;
   const previous = memo?.lastSplit;
-  const split = (previous && splitIncremental(previous.text, previous.split, prepared.text)) || (yield* splitSqlSteps(prepared.text));
+  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text))) || (yield* splitSqlSteps(prepared.text));
   if (memo) memo.lastSplit = { text: prepared.text, split };
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];

@@ -225,11 +225,10 @@ export class Splitter {
     }
   }
 
-  /** Lexes `from`…`to` of a statement region, from a point between statements (splitIncremental.ts). */
-  lexFrom(from: number, to: number, horizon: number): void {
+  /** Lexes `from`…`to` of a statement region, from a point between statements (splitIncremental.ts); yields after each statement. */
+  *lexFrom(from: number, to: number, horizon: number): Generator<void, void> {
     this.readHorizon = horizon;
-    const steps = this.lexStatements(from, to);
-    while (!steps.next().done);
+    yield* this.lexStatements(from, to);
   }
 
   /** What recovery and inline COPY data have read so far in the region (a bound for the points after). */

@@ -26,6 +26,15 @@ const BYTE_ORDER_MARK = 0xfeff;
  * cannot prove it handles like a split from scratch (the caller then splits from scratch).
  */
 export function splitIncremental(oldText: string, previous: SplitResult, newText: string): SplitResult | undefined {
+  const steps = splitIncrementalSteps(oldText, previous, newText);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `splitIncremental` in slices: it yields after each statement it lexes again (an edit can open a quote that runs to the end). */
+export function* splitIncrementalSteps(oldText: string, previous: SplitResult, newText: string): Generator<void, SplitResult | undefined> {
   const log = resumeLogs.get(previous);
   if (!log || log.totalSpends > MAX_SPENDS) return undefined;
   if (oldText === newText) return previous;
@@ -49,7 +58,7 @@ export function splitIncremental(oldText: string, previous: SplitResult, newText
     resync = at;
     return true;
   };
-  splitter.lexFrom(oldPos[from], region.end + edit.delta, log.horizon[from]);
+  yield* splitter.lexFrom(oldPos[from], region.end + edit.delta, log.horizon[from]);
   if (resync < 0) return undefined; // cannot happen: the region's end is always such a point
 
   const spends = log.spends[from] + splitter.spends + (log.totalSpends - log.spends[resync]);

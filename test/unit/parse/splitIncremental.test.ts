@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitSql, type SplitResult } from '../../../server/src/parse/split';
-import { splitIncremental } from '../../../server/src/parse/splitIncremental';
+import { splitIncremental, splitIncrementalSteps } from '../../../server/src/parse/splitIncremental';
 // @ts-expect-error: a plain .mjs module of the benchmarks (no types)
 import { generateMigration } from '../../../bench/migration.mjs';
 import { random } from '../../support/random';
@@ -132,5 +132,18 @@ describe('splitIncremental equals splitSql after every edit', function () {
     const after = splitIncremental(text, before, edited);
     assert.deepEqual(after && plain(after), plain(splitSql(edited)));
     assert.deepEqual(after!.chunks.map((c) => c.text), ['SELECT 1;', "SELECT 'a;\nSELECT 2';", 'SELECT 3;']);
+  });
+
+  it('in slices, yields after each statement it lexes again and returns the same split', () => {
+    // A stray quote at the top: its recovery read the whole text, so an edit at the end re-lexes from before it.
+    const text = `SELECT 'a;\n${'SELECT 1;\n'.repeat(50)}SELECT 2;\n`;
+    const edited = text.replace('SELECT 2;', 'SELECT 22;');
+    const steps = splitIncrementalSteps(text, splitSql(text), edited);
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields++;
+    assert.ok(step.value);
+    assert.deepEqual(plain(step.value), plain(splitSql(edited)));
+    assert.ok(yields >= 50, `${yields} yields`);
   });
 });
