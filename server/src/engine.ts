@@ -446,5 +446,10 @@ export function hoverAt(result: LintResult, offset: number, config: LockstepConf
 
 /** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */
 export function catalogFromSql(sql: string, config: LockstepConfig): Catalog {
-  return buildDocument(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether }).catalog;
+  return runToEnd(catalogFromSqlSteps(sql, config));
+}
+
+/** `catalogFromSql` in steps (it yields between statements), for work that must not hold the language server's thread. */
+export function* catalogFromSqlSteps(sql: string, config: LockstepConfig): Generator<void, Catalog> {
+  return (yield* buildDocumentSteps(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether })).catalog;
 }
