@@ -190,6 +190,7 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
       if (json && outcome.report) take(outcome.report);
       else outcomes.push(outcome);
     }
+    youngCap?.release();
   }
 
   const files: FileReport[] = [];

@@ -14,10 +14,10 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  */
 const DEFAULT_CAP_MB = 8;
 
-/** The cap for this run: LOCKSTEP_YOUNG_GENERATION_MB (0: none, V8's own growth), else 8 MB. */
-export function youngGenerationCap(env: Record<string, string | undefined>): YoungGenerationCap | undefined {
+/** The cap for this run: LOCKSTEP_YOUNG_GENERATION_MB (0: none, V8's own growth), else `defaultMb` (8 MB for a lint). */
+export function youngGenerationCap(env: Record<string, string | undefined>, defaultMb = DEFAULT_CAP_MB): YoungGenerationCap | undefined {
   const asked = env.LOCKSTEP_YOUNG_GENERATION_MB;
-  const mb = asked === undefined || asked === '' || !Number.isFinite(Number(asked)) ? DEFAULT_CAP_MB : Number(asked);
+  const mb = asked === undefined || asked === '' || !Number.isFinite(Number(asked)) ? defaultMb : Number(asked);
   return mb > 0 ? new YoungGenerationCap(mb * 1048576) : undefined;
 }
 
@@ -37,4 +37,29 @@ export class YoungGenerationCap {
     }
     return this.capped;
   }
+
+  /**
+   * Lets the young space grow again (V8's default factor, 2). V8 keys code caches on its flags, so a
+   * run that writes the bundle's code cache at exit must undo the cap first, or the next run, which
+   * checks the cache before any cap, rejects it (BENCHMARKS.md, sixth session). Unconditional: a
+   * pool worker may have capped this process's flags without this thread knowing.
+   */
+  release(): void {
+    setFlagsFromString('--semi-space-growth-factor=2');
+    this.capped = false;
+  }
+}
+
+/**
+ * For a long-lived process that yields (the language server): caps now, or checks every 100 ms
+ * until the young space has grown to the cap. Returns the cap, if any. Called by the launcher
+ * before the code cache is read, so the flag is the same when the cache is checked and written.
+ */
+export function capYoungGeneration(env: Record<string, string | undefined>, defaultMb: number): YoungGenerationCap | undefined {
+  const cap = youngGenerationCap(env, defaultMb);
+  if (cap && !cap.check()) {
+    const timer = setInterval(() => cap.check() && clearInterval(timer), 100);
+    timer.unref();
+  }
+  return cap;
 }
