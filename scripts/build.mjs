@@ -8,6 +8,24 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
+/**
+ * pg asks, when it is first required, whether it runs on Cloudflare Workers; on Node 20 its test
+ * (`typeof Response`) loads Node's whole fetch implementation (undici): ~90 ms in one piece on
+ * the language server's thread at the first database connection. These bundles run on Node only.
+ * The build fails if the line is gone (a pg update): then look again.
+ */
+const pgOnNode = {
+  name: 'pg-on-node',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const test = '  if (isCloudflareRuntime()) {';
+      if (!source.includes(test)) throw new Error(`${args.path}: no "${test.trim()}" to replace; pg changed, check its Cloudflare test`);
+      return { contents: source.replace(test, '  if (false) { // scripts/build.mjs: Node only'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -20,6 +38,7 @@ const common = {
   external: ['vscode', 'pg-native', 'typescript'],
   // require.resolve of wasm files runs only from sources (tests); dist/ ships them next to the bundle.
   logOverride: { 'unsupported-require-call': 'silent', 'require-resolve-not-external': 'silent' },
+  plugins: [pgOnNode],
 };
 
 /** In dist/cli.js, run.ts's `require('./commands')` loads dist/cliCommands.js at run time. */
@@ -79,7 +98,7 @@ await Promise.all([
   ),
   // The subcommands besides lint (PGlite, pg, the scaffolder: over half the code) go in a bundle of
   // their own that run.ts requires on first use, so `lockstep lint` starts without them.
-  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [subcommandsApart] }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [pgOnNode, subcommandsApart] }).then(() =>
     launcher('cli', { banner: { js: '#!/usr/bin/env node' } }),
   ),
   build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/cliCommands.js' }),

@@ -12,7 +12,7 @@ import { IgnoreIndex } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
 import { loadParser, parseChunk, parseChunksTogether, type ParseOutcome } from './parse/pgParser';
 import { loadHostGrammars } from './frameworks/treeSitter';
-import type { Chunk } from './parse/split';
+import type { Chunk, SplitResult } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
@@ -112,6 +112,8 @@ export class EngineCache implements AnalysisMemo {
   private hitsEpoch = 0;
   /** The document of the latest lint (its indexes may be carried over to the next: rules/documentReuse.ts). */
   lastDocument: MigrationDocument | undefined;
+  /** The latest split: the next lint re-splits only around the edit (parse/splitIncremental.ts). */
+  lastSplit: { text: string; split: SplitResult } | undefined;
   /** Counters for tests and benchmarks: how much work the last lint really did. */
   stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
 
@@ -444,5 +446,10 @@ export function hoverAt(result: LintResult, offset: number, config: LockstepConf
 
 /** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */
 export function catalogFromSql(sql: string, config: LockstepConfig): Catalog {
-  return buildDocument(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether }).catalog;
+  return runToEnd(catalogFromSqlSteps(sql, config));
+}
+
+/** `catalogFromSql` in steps (it yields between statements), for work that must not hold the language server's thread. */
+export function* catalogFromSqlSteps(sql: string, config: LockstepConfig): Generator<void, Catalog> {
+  return (yield* buildDocumentSteps(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether })).catalog;
 }

@@ -4,7 +4,7 @@
  * answered within 1 s, every hover within 50 ms). The budgets are a bench gate, never a unit-test
  * assertion: `npm test`'s fixed-seed sample checks only the load-independent ones.
  */
-import type { FuzzFigures } from './drive';
+import { HOVER_WINDOW, type FuzzFigures } from './drive';
 
 export const REQUEST_BUDGET_MS = 1000;
 export const HOVER_BUDGET_MS = 50;
@@ -24,7 +24,7 @@ export function fuzzGates(f: FuzzFigures): Gate[] {
     { name: 'CLI never fails', ok: f.cliFailures.length === 0, measured: `${f.cliFailures.length} of ${f.cliRuns} CLI runs failed` },
     { name: `server memory under ${MEMORY_LIMIT_MB} MB`, ok: f.peakRssMb < MEMORY_LIMIT_MB, measured: `peak ${f.peakRssMb} MB` },
     { name: `every request within ${REQUEST_BUDGET_MS} ms`, ok: f.overOneSecond === 0, measured: `${f.overOneSecond} of ${f.requests} over ${REQUEST_BUDGET_MS} ms` },
-    { name: `every hover within ${HOVER_BUDGET_MS} ms`, ok: f.hoversOver50ms === 0, measured: `${f.hoversOver50ms} of ${f.hovers} hovers over ${HOVER_BUDGET_MS} ms (p50 ${f.hoverP50Ms} ms, p99 ${f.hoverP99Ms} ms)` },
+    { name: `every hover within ${HOVER_BUDGET_MS} ms`, ok: f.hoversOver50ms === 0, measured: `${f.hoversOver50ms} of ${f.hovers} hovers over ${HOVER_BUDGET_MS} ms (p50 ${f.hoverP50Ms} ms, p99 ${f.hoverP99Ms} ms, worst p99 of ${HOVER_WINDOW} in a row ${f.hoverWorstWindowP99Ms} ms)` },
   ];
 }
 

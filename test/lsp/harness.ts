@@ -35,6 +35,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Advertise codeAction/resolve of `edit` (like VS Code): quick-fixes then come without edits, filled in on resolve. */
   codeActionResolve?: boolean;
+  /**
+   * Keep every message (traffic, diagnostics, document info, logs) for the test to read: the default.
+   * A long run (the fuzz suite) turns it off, or the client's own heap grows and its garbage
+   * collections delay the replies it times.
+   */
+  record?: boolean;
 }
 
 export interface Published {
@@ -95,6 +101,7 @@ export class LspHarness {
   /** While set, replies to workspace/configuration wait for it (a client busy elsewhere). */
   private configurationHeld: Promise<void> | undefined;
   private readonly versions = new Map<string, number>();
+  private readonly recording: boolean;
 
   private constructor(
     readonly child: ChildProcess,
@@ -103,6 +110,7 @@ export class LspHarness {
     options: HarnessOptions,
   ) {
     this.settings = options.settings ?? {};
+    this.recording = options.record ?? true;
   }
 
   static async start(options: HarnessOptions = {}): Promise<LspHarness> {
@@ -111,12 +119,14 @@ export class LspHarness {
     const reader = new StreamMessageReader(child.stdout!);
     const connection = createMessageConnection(reader, new StreamMessageWriter(child.stdin!));
     const harness = new LspHarness(child, connection, reader, options);
-    child.stdout!.on('data', (chunk: Buffer) => harness.traffic.push(chunk));
-    const write = child.stdin!.write.bind(child.stdin!) as (...args: unknown[]) => boolean;
-    child.stdin!.write = ((chunk: unknown, ...rest: unknown[]) => {
-      harness.traffic.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-      return write(chunk, ...rest);
-    }) as typeof child.stdin.write;
+    if (harness.recording) {
+      child.stdout!.on('data', (chunk: Buffer) => harness.traffic.push(chunk));
+      const write = child.stdin!.write.bind(child.stdin!) as (...args: unknown[]) => boolean;
+      child.stdin!.write = ((chunk: unknown, ...rest: unknown[]) => {
+        harness.traffic.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+        return write(chunk, ...rest);
+      }) as typeof child.stdin.write;
+    }
     harness.wire();
     connection.listen();
 
@@ -147,12 +157,15 @@ export class LspHarness {
 
   private wire(): void {
     const { connection } = this;
-    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) =>
-      this.diagnostics.push(p.uri, { version: p.version, diagnostics: p.diagnostics }),
-    );
-    connection.onNotification('lockstep/documentInfo', (info: DocumentInfo) => this.documentInfo.push(info.uri, info));
+    const recording = this.recording;
+    connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      if (recording) this.diagnostics.push(p.uri, { version: p.version, diagnostics: p.diagnostics });
+    });
+    connection.onNotification('lockstep/documentInfo', (info: DocumentInfo) => {
+      if (recording) this.documentInfo.push(info.uri, info);
+    });
     connection.onNotification('window/logMessage', (p: { message: string }) => {
-      this.logs.push(p.message);
+      if (recording) this.logs.push(p.message);
     });
     connection.onRequest('workspace/configuration', async (p: ConfigurationParams) => {
       this.configurationRequests.push(p);

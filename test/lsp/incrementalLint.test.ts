@@ -26,9 +26,14 @@ const INSERTS = [
   ';',
   '\n',
   "'",
+  '"',
   '$$',
+  '$a$',
   '-- note\n',
+  '--',
   '/* c */',
+  '/*',
+  '*/',
   ' CONCURRENTLY',
   ' NOT NULL',
   ' IF EXISTS',
@@ -132,6 +137,23 @@ describe('incremental lint in the language server equals a lint from scratch', f
     { name: 'Flyway examples, in a transaction', file: 'V5__flyway.sql', text: () => exampleSql('flyway') + TRANSACTIONS, seed: 4 },
     { name: 'dbmate examples', file: '20240301000001_dbmate.sql', text: () => exampleSql('dbmate'), seed: 5, config: { runner: 'dbmate' } as Partial<LockstepConfig> },
   ];
+
+  it('re-splits only around the edit: the statements before it are the previous split\'s own objects', () => {
+    const path = join(root, 'V8__split.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    const text = generateMigration(400).text;
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    linter.lint(doc, path, DEFAULT_CONFIG);
+    const before = linter.cacheFor(doc.uri).lastSplit!.split;
+    const at = text.lastIndexOf('COMMENT ON TABLE');
+    const edited = `${text.slice(0, at)}${text.slice(at).replace(/'[^']*'/, "'edited'")}`;
+    TextDocument.update(doc, [{ text: edited }], 2);
+    const incremental = linter.lint(doc, path, DEFAULT_CONFIG);
+    const after = linter.cacheFor(doc.uri).lastSplit!.split;
+    assert.notEqual(after, before);
+    assert.equal(after.chunks[0], before.chunks[0], 'the first statement was not split again');
+    assert.equal(fingerprint(incremental.result!), fingerprint(lintText(edited, { path, config: DEFAULT_CONFIG })));
+  });
 
   it('edits that change only the schema (code run by DO/SELECT), or nothing downstream, in a long file', () => {
     const path = join(root, 'V7__code.sql');

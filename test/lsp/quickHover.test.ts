@@ -3,7 +3,7 @@ import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { initEngine } from '../../server/src/engine';
-import { quickHover, statementWindow } from '../../server/src/lsp/quickHover';
+import { QuickLints, quickHover, statementWindow } from '../../server/src/lsp/quickHover';
 import { LspHarness, positionAt } from './harness';
 
 describe('hover before the first lint: a quick parse of the statement at the cursor (issue 18)', function () {
@@ -50,6 +50,24 @@ describe('hover before the first lint: a quick parse of the statement at the cur
       const start = text.indexOf('CREATE INDEX');
       const doc = TextDocument.create('file:///x.sql', 'sql', 1, text);
       assert.deepEqual(hover?.range, { start: doc.positionAt(start), end: doc.positionAt(text.indexOf(';', start) + 1) });
+    });
+
+    it('lints a statement once for a burst of hovers on it (a deeply nested one costs tens of ms per lint)', () => {
+      const text = `CREATE INDEX i ON t (c);\nSELECT * FROM ${'(SELECT * FROM '.repeat(200)}t${') s'.repeat(200)};\n`;
+      const doc = TextDocument.create('file:///virtual/burst.sql', 'sql', 1, text);
+      const lints = new QuickLints(2);
+      const at = text.indexOf('(SELECT') + 40;
+      const first = quickHover(doc, at, DEFAULT_CONFIG, undefined, lints);
+      assert.match((first?.contents as MarkupContent).value, /ACCESS SHARE/);
+      const again = [quickHover(doc, at, DEFAULT_CONFIG, undefined, lints), quickHover(doc, at + 7, DEFAULT_CONFIG, undefined, lints)];
+      assert.equal(lints.lints, 1);
+      for (const hover of again) assert.deepEqual(hover, first);
+      // Another statement, then a third: the oldest falls out and is linted again when asked.
+      quickHover(doc, 3, DEFAULT_CONFIG, undefined, lints);
+      quickHover(doc, 3, { ...DEFAULT_CONFIG }, undefined, lints); // other settings: not the same answer to reuse
+      assert.equal(lints.lints, 3);
+      assert.deepEqual(quickHover(doc, at, DEFAULT_CONFIG, undefined, lints), first);
+      assert.equal(lints.lints, 4);
     });
 
     it('answers null between statements, and inside a function body it cannot place (never a wrong statement)', () => {

@@ -26,6 +26,11 @@ export class LiveReferences implements ReferenceLookup {
     }
   }
 
+  /** No file references any table (only files with references are kept). */
+  isEmpty(): boolean {
+    return this.byFile.size === 0;
+  }
+
   lookup(table: string, column?: string): Lookup {
     if (!this.byTable) {
       this.byTable = new Map();

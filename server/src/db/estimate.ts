@@ -6,13 +6,15 @@
  */
 import type { LockstepConfig } from '../config/types';
 import { MAX_PG_VERSION, MIN_PG_VERSION } from '../config/validate';
-import { createdEarlier, type StatementInfo } from '../document/model';
-import { catalogFromSql, impactOf, initEngine, lintText, type LintResult } from '../engine';
+import { createdEarlier, runToEnd, type StatementInfo } from '../document/model';
+import { catalogFromSqlSteps, impactOf, initEngine, lintSteps, type LintResult } from '../engine';
+import { DatabaseError } from './errors';
 import { blockedBy, conflicts, LOCK_MODES, type LockMode } from '../locks/modes';
 import { blockedSummary } from '../impactTable';
 import { LineIndex } from '../parse/positions';
 import { gatherSnapshot, type GatherOptions } from './gather';
-import type { Blocker, EstimateReport, RelationEstimate, RiskLevel, StatementEstimate } from './report';
+import type { Blocker, EstimateReport, RelationEstimate, RiskLevel, StatementEstimate, WorkItem } from './report';
+import type { Catalog } from '../catalog/catalog';
 import { displaySql, reportNotes, summaryOf } from './summaries';
 import { assessRisk } from './risk';
 import type { ReadOnlySession } from './session';
@@ -40,23 +42,43 @@ export function throughputOf(config: LockstepConfig): Throughput {
   return { ...DEFAULT_THROUGHPUT, ...config.estimate };
 }
 
+/**
+ * Runs engine work given in steps (a generator that yields between statements). The CLI runs it to
+ * the end at once; the language server in slices (lsp/slicedLint.ts), so its only thread answers
+ * hovers and edits while an estimate lints the migration and the live schema. Undefined: the run
+ * was abandoned (cancelled).
+ */
+export type StepRunner = <T>(steps: Generator<void, T>) => Promise<T | undefined>;
+
+export interface EstimateOptions extends GatherOptions {
+  /** How the engine's work runs (default: at once). */
+  run?: StepRunner;
+}
+
 /** Connect-side half: read the database for the relations the migration touches, then build the report. */
-export async function estimateMigration(session: ReadOnlySession, input: EstimateInput, options: GatherOptions = {}): Promise<EstimateReport> {
-  await initEngine();
+export async function estimateMigration(session: ReadOnlySession, input: EstimateInput, options: EstimateOptions = {}): Promise<EstimateReport> {
+  // The SQL parser only: an estimate lints SQL text, never a host file's (the grammars are 4 MB of WASM).
+  await initEngine({ hostGrammars: false });
+  const run = async <T>(steps: Generator<void, T>): Promise<T> => {
+    if (!options.run) return runToEnd(steps);
+    const done = await options.run(steps);
+    if (done === undefined || options.signal?.aborted) throw new DatabaseError('cancelled', 'The estimate was cancelled.');
+    return done;
+  };
   const config = { ...input.config, pgVersion: analysisVersion(session.server.major) };
-  const names = touchedRelations(lintText(input.text, { path: input.path, config }));
+  const names = touchedRelations(await run(lintSteps(input.text, { path: input.path, config })));
   let snapshot = await gatherSnapshot(session, names, options);
   // With the live schema the lock model sees more (the table a constraint references, an index's
   // table, partitions): read those too, once.
-  const schema = snapshotCatalog(snapshot, config);
-  const more = touchedRelations(lintText(input.text, { path: input.path, config, schema })).filter((n) => !names.includes(n));
+  const schema = await run(snapshotCatalogSteps(snapshot, config));
+  const more = touchedRelations(await run(lintSteps(input.text, { path: input.path, config, schema }))).filter((n) => !names.includes(n));
   if (more.length) snapshot = await gatherSnapshot(session, [...names, ...more], options);
-  return buildReport(input, snapshot);
+  return run(buildReportSteps(input, snapshot));
 }
 
 /** The live schema as a catalog. Its DDL leaves out triggers, policies and rules: the catalog must not take them for absent. */
-function snapshotCatalog(snapshot: DatabaseSnapshot, config: LockstepConfig) {
-  const catalog = catalogFromSql(snapshot.schemaSql, config);
+function* snapshotCatalogSteps(snapshot: DatabaseSnapshot, config: LockstepConfig): Generator<void, Catalog> {
+  const catalog = yield* catalogFromSqlSteps(snapshot.schemaSql, config);
   catalog.forgetTableObjects();
   return catalog;
 }
@@ -71,25 +93,32 @@ export function touchedRelations(result: LintResult): string[] {
 }
 
 export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): EstimateReport {
+  return runToEnd(buildReportSteps(input, snapshot));
+}
+
+/** `buildReport` in steps: it yields between statements of the schema, of the lint and of the report. */
+export function* buildReportSteps(input: EstimateInput, snapshot: DatabaseSnapshot): Generator<void, EstimateReport> {
   const config = { ...input.config, pgVersion: analysisVersion(snapshot.server.major) };
   const throughput = throughputOf(input.config);
-  const schema = snapshotCatalog(snapshot, config);
-  const result = lintText(input.text, { path: input.path, config, schema });
+  const schema = yield* snapshotCatalogSteps(snapshot, config);
+  const result = yield* lintSteps(input.text, { path: input.path, config, schema });
   const doc = result.document;
   const lines = new LineIndex(input.text);
 
   let clock = 0;
   // BEGIN, COMMIT, SET … lock nothing: they shape transactions (which the timeline honours) but get no row.
   const locking = doc.statements.filter((stmt) => shownEffects(stmt).length > 0);
-  const drafts = locking.map((stmt) => {
+  const drafts: { stmt: StatementInfo; work: WorkItem[]; seconds: number; start: number; isNew: (name: string) => boolean }[] = [];
+  for (const stmt of locking) {
     const isNew = (name: string) => createdEarlier(doc, name, stmt.index) || stmt.locks.effects.some((e) => e.object === name && e.created);
     // CREATE INDEX … IF NOT EXISTS over an existing index of that name builds nothing.
     const work = skippedBuild(stmt, snapshot.relations) ? [] : workOf(stmt, { relations: snapshot.relations, schema, throughput, isNew });
     const seconds = work.reduce((sum, w) => sum + w.seconds, 0);
     const start = clock;
     clock += seconds;
-    return { stmt, work, seconds, start, isNew };
-  });
+    drafts.push({ stmt, work, seconds, start, isNew });
+    yield;
+  }
 
   const timeline = buildTimeline(
     drafts.map(({ stmt, seconds, start, isNew }) => ({
@@ -101,7 +130,8 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
     })),
   );
 
-  const statements: StatementEstimate[] = drafts.map(({ stmt, work, seconds, start, isNew }) => {
+  const statements: StatementEstimate[] = [];
+  for (const { stmt, work, seconds, start, isNew } of drafts) {
     const impact = impactOf(stmt);
     const relations = shownEffects(stmt).map((e): RelationEstimate => {
       const facts = snapshot.relations[e.object];
@@ -113,7 +143,7 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
     // A skipped CONCURRENTLY build returns at once: it never waits out older transactions.
     const waitsForOlderTransactions = !skipped && !stmt.locks.transactional && stmt.locks.parts.some((p) => /CONCURRENTLY/.test(p.label));
     const { risk, reasons } = assessRisk({ relations, work, lockTimeoutMs: stmt.lockTimeoutMs, waitsForOlderTransactions }, snapshot.longTransactions);
-    return {
+    statements.push({
       index: stmt.index,
       line: lines.positionAt(stmt.span.start).line + 1,
       summary: impact.summary,
@@ -128,8 +158,9 @@ export function buildReport(input: EstimateInput, snapshot: DatabaseSnapshot): E
       reasons,
       lockTimeoutMs: stmt.lockTimeoutMs,
       notes: skipped ? [...impact.notes, skippedBuildNote(skipped)] : impact.notes,
-    };
-  });
+    });
+    yield;
+  }
 
   return {
     file: input.displayPath,

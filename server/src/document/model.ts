@@ -9,7 +9,8 @@ import type { TextSpan } from '../findings';
 import { analyzeLocks, type StatementLocks } from '../locks/model';
 import { AstNode, baseName, inner, kindOf, names, rangeVarName } from '../parse/ast';
 import type { ParseOutcome, ParsedStatement } from '../parse/pgParser';
-import { splitSqlSteps, type Chunk, type RunnerMarker, type SourceComment } from '../parse/split';
+import { splitSqlSteps, type Chunk, type RunnerMarker, type SourceComment, type SplitResult } from '../parse/split';
+import { splitIncrementalSteps } from '../parse/splitIncremental';
 import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
@@ -53,6 +54,8 @@ export type InputStatement = ParsedStatement & { forwardKeyHash?: number };
 /** Memo for work that depends only on the statement's text and the state before it. */
 export interface AnalysisMemo extends Partial<CatalogMemo> {
   locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks;
+  /** The last text split (after placeholder stand-ins) and its split: the next split starts from it (splitIncremental.ts). */
+  lastSplit?: { text: string; split: SplitResult };
 }
 
 export interface SyntaxProblem {
@@ -198,7 +201,10 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
   const prepared = preparedOrPlain(text, config.placeholders);
   const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
-  const split = yield* splitSqlSteps(prepared.text);
+  const memo = options.memo;
+  const previous = memo?.lastSplit;
+  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text))) || (yield* splitSqlSteps(prepared.text));
+  if (memo) memo.lastSplit = { text: prepared.text, split };
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
   const notAnalysed: NotAnalysed[] = [];
@@ -246,7 +252,6 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   };
   let state = options.stateSeed ?? 0;
   const ids = { next: 0 };
-  const memo = options.memo;
   // With a memo (the language server), the schema is replayed only where an analysis needs it.
   const lazy = memo?.catalogAt && memo.keepCatalog ? new LazyCatalog(doc, memo as CatalogMemo, state) : undefined;
   for (const section of sectionsOf(parsed, split.markers)) {

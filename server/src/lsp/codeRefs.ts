@@ -1,8 +1,9 @@
 /**
  * The code-reference index in the language server: built by a worker thread (dist/coderefsWorker.js)
  * in the background so the server keeps answering, then updated file by file when the client reports
- * changes (workspace/didChangeWatchedFiles). Every update re-lints the open migrations, so a
- * still-referenced finding appears or clears as the code changes. The hover of a contract statement
+ * changes (workspace/didChangeWatchedFiles). An update re-lints the open migrations, so a
+ * still-referenced finding appears or clears as the code changes, unless the index had no reference
+ * before and has none after (nothing can change then). The hover of a contract statement
  * says how many places use what it removes, or that none does.
  */
 import { existsSync } from 'node:fs';
@@ -33,6 +34,8 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
   let live: LiveReferences | undefined;
   // The first index arrives in batches; it is published whole, on `ready`.
   let building: LiveReferences | undefined;
+  /** Whether the index last handed to the linter had any reference (its findings depend on it then). */
+  let handedOverReferences = false;
 
   const start = (roots: string[]) => {
     if (!ctx || roots.length === 0 || worker) return;
@@ -62,7 +65,13 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
         ctx?.log(`Code references: indexed ${m.fileCount} files with references in ${m.ms} ms.`);
       }
       live!.replaceFiles(m.files);
-      ctx?.setCodeReferences(live);
+      // An index without a single reference finds exactly what no index finds (still-referenced
+      // reports only names that code uses): handing one over re-lints nothing. Re-linting every
+      // open migration for it (seconds for a 20,000-line file) held up hovers right after the
+      // first lint of a workspace without SQL in its code.
+      const referenced = !live!.isEmpty();
+      ctx?.setCodeReferences(live!, referenced || handedOverReferences);
+      handedOverReferences = referenced;
     });
     w.on('error', (err) => ctx?.log(`Code references worker failed: ${err.message}`));
   };

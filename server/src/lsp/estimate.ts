@@ -26,6 +26,7 @@ import {
 import type { LintedDocument } from './documentLinter';
 import type { FeatureContext, ServerFeature } from './features';
 import { takeSecretKey } from './secretChannel';
+import { runSliced } from './slicedLint';
 
 /** A hover waits this long for fresh figures, then shows the offline hover (plus cached figures). */
 export const HOVER_WAIT_MS = 1500;
@@ -60,7 +61,12 @@ export function databaseFeature(env: Record<string, string | undefined> = proces
     if (linted.large) throw new DatabaseError('other', 'This file is over the size limit (lockstep.maxFileSizeMB): estimates need all of it; use `lockstep estimate` from a terminal.');
     const path = filePathOf(uri);
     return link.withSession((session) =>
-      estimateMigration(session, { text: doc.getText(), path, displayPath: displayPath ?? path ?? uri, config: linted.config }, { signal }),
+      // The engine's part (three lints and the live schema's replay) runs in slices, so the thread
+      // answers hovers and edits meanwhile (measured: bench/lsp-stall.mjs).
+      estimateMigration(session, { text: doc.getText(), path, displayPath: displayPath ?? path ?? uri, config: linted.config }, {
+        signal,
+        run: (steps) => runSliced(steps, () => !signal?.aborted),
+      }),
     );
   }
 

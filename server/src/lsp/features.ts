@@ -32,8 +32,11 @@ export interface FeatureContext {
   cacheFor(uri: string): EngineCache;
   /** Absolute folders of the workspace (from initialize: workspaceFolders, else rootUri). */
   workspaceRoots(): string[];
-  /** Lint with these application-code references from now on (still-referenced), and re-lint every open document. */
-  setCodeReferences(code: ReferenceLookup | undefined): void;
+  /**
+   * Lint with these application-code references from now on (still-referenced), and re-lint every
+   * open document unless `relint` is false (the caller knows no finding can change).
+   */
+  setCodeReferences(code: ReferenceLookup | undefined, relint?: boolean): void;
   /** The application-code references lint uses now (undefined until the index is built). */
   codeReferences(): ReferenceLookup | undefined;
   /** What the client said it supports in `initialize` (empty before it). */

@@ -12,7 +12,7 @@
  */
 import type { Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lintText } from '../engine';
+import { lintText, type LintResult } from '../engine';
 import type { LockstepConfig } from '../config/types';
 import { splitSql } from '../parse/split';
 import { lockHover } from './hover';
@@ -46,8 +46,33 @@ export function statementWindow(text: string, offset: number, limit = QUICK_WIND
   return { start, end };
 }
 
+/**
+ * The last few statements linted alone. Hovers come in bursts on the statement under the mouse, and
+ * one pathological statement (a few hundred nested subqueries) takes tens of milliseconds to lint:
+ * a burst of three must not pay that three times in a row.
+ */
+export class QuickLints {
+  /** Lints actually run (a cache hit runs none). */
+  lints = 0;
+  private readonly recent: { text: string; config: LockstepConfig; path: string | undefined; result: LintResult }[] = [];
+
+  constructor(private readonly limit = 4) {}
+
+  lint(text: string, config: LockstepConfig, path: string | undefined): LintResult {
+    const hit = this.recent.find((e) => e.text === text && e.config === config && e.path === path);
+    if (hit) return hit.result;
+    this.lints++;
+    const result = lintText(text, { path, config });
+    this.recent.unshift({ text, config, path, result });
+    if (this.recent.length > this.limit) this.recent.pop();
+    return result;
+  }
+}
+
+const serverQuickLints = new QuickLints();
+
 /** The lock hover of the statement at `offset`, from that statement alone; null between statements or when it does not parse. */
-export function quickHover(doc: TextDocument, offset: number, config: LockstepConfig, path: string | undefined): Hover | null {
+export function quickHover(doc: TextDocument, offset: number, config: LockstepConfig, path: string | undefined, lints = serverQuickLints): Hover | null {
   const text = doc.getText();
   const window = statementWindow(text, offset);
   // One line longer than the limit (minified or binary junk): no statement we could lint in a few ms.
@@ -55,7 +80,7 @@ export function quickHover(doc: TextDocument, offset: number, config: LockstepCo
   const local = offset - window.start;
   const chunk = splitSql(text.slice(window.start, window.end)).chunks.find((c) => c.kind === 'sql' && c.span.start <= local && local <= c.span.end);
   if (!chunk) return null;
-  const result = lintText(chunk.text, { path, config });
+  const result = lints.lint(chunk.text, config, path);
   if (result.document.syntaxErrors.length > 0) return null;
   const at = window.start + chunk.span.start;
   return lockHover(doc, result, offset - at, config, at);

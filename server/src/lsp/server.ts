@@ -306,9 +306,9 @@ export function startServer(connection: Connection): void {
     relintAll,
     cacheFor: (uri) => linter.cacheFor(uri),
     workspaceRoots: () => workspaceRoots,
-    setCodeReferences: (code) => {
+    setCodeReferences: (code, relint = true) => {
       linter.code = code;
-      relintAll();
+      if (relint) relintAll();
     },
     codeReferences: () => linter.code,
     clientCapabilities: () => clientCapabilities,

@@ -7,7 +7,8 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { isHostResult } from '../frameworks/lint';
 import { filePathOf } from './documentConfigs';
 import type { ServerFeature } from './features';
-import { compareTrace, traceJob } from '../trace/plan';
+import { compareTraceSteps, traceJob } from '../trace/plan';
+import { runSliced } from './slicedLint';
 import { renderTraceText } from '../trace/render';
 import { earlierSetup } from '../trace/setup';
 import { traceInWorker } from '../trace/traceClient';
@@ -44,7 +45,9 @@ export const traceFeature: ServerFeature = {
         const path = filePathOf(uri);
         const setup = path ? earlierSetup(path, current.result.document.runner, current.config) : [];
         const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)] }, { statementTimeoutMs, signal: aborter.signal });
-        const report = compareTrace(current.result, response.jobs[0], response);
+        // Compared a statement at a time between requests: a long file's comparison held the thread in one piece.
+        const report = await runSliced(compareTraceSteps(current.result, response.jobs[0], response), () => !aborter.signal.aborted);
+        if (!report) return { error: 'the trace was cancelled' };
         const observed = report.statements.filter((s) => s.outcome === 'observed');
         return {
           // A framework migration is traced as the SQL extracted from it: excerpts come from that SQL.

@@ -13,7 +13,7 @@
  */
 import type { TextSpan } from '../findings';
 import { lineCommentEnd, lineEnd, skipWhitespace, SqlScanner, startsBlockComment, startsLineComment, trimWhitespaceEnd, isWhitespace } from './lexer';
-import { findMarkerLines, splitsSections, type MarkerName, type RunnerMarker } from './markers';
+import { findMarkerLines, splitsSections, type MarkerLine, type MarkerName, type RunnerMarker } from './markers';
 
 export type { MarkerName, RunnerMarker };
 export type ChunkKind = 'sql' | 'psql-meta' | 'copy-data';
@@ -48,7 +48,10 @@ export function splitSql(text: string): SplitResult {
 export function* splitSqlSteps(text: string): Generator<void, SplitResult> {
   const source = typeof text === 'string' ? text : '';
   try {
-    return yield* new Splitter(source).run();
+    const splitter = new Splitter(source);
+    const result = yield* splitter.run();
+    resumeLogs.set(result, splitter.log);
+    return result;
   } catch {
     // Defensive only: a bug here must not take the editor down. Hand the whole text to the parser.
     const start = skipWhitespace(source, 0, source.length);
@@ -56,6 +59,35 @@ export function* splitSqlSteps(text: string): Generator<void, SplitResult> {
     const chunks: Chunk[] = end > start ? [{ kind: 'sql', span: { start, end }, text: source.slice(start, end) }] : [];
     return { chunks, markers: [], comments: [] };
   }
+}
+
+/**
+ * Where the splitter stood between statements, for splitIncremental.ts: at each such point nothing is
+ * pending, so lexing from it depends only on the text after it. Parallel arrays, one entry per point,
+ * in text order.
+ */
+export interface ResumeLog {
+  pos: number[];
+  /**
+   * Everything before the point was decided by the text before this offset (Infinity: do not start
+   * here). A statement cut short by recovery looked at the rest of its region, and so does every point
+   * after it in that region.
+   */
+  horizon: number[];
+  /** Chunks and comments emitted before the point. */
+  chunks: number[];
+  comments: number[];
+  /** Recoveries that spent budget before the point. */
+  spends: number[];
+  totalSpends: number;
+  markerLines: MarkerLine[];
+}
+
+/** The resume log of each split (kept beside the result, so the result's shape stays what callers compare). */
+export const resumeLogs = new WeakMap<SplitResult, ResumeLog>();
+
+export function emptyResumeLog(markerLines: MarkerLine[]): ResumeLog {
+  return { pos: [], horizon: [], chunks: [], comments: [], spends: [], totalSpends: 0, markerLines };
 }
 
 const TAB = 0x09;
@@ -137,13 +169,21 @@ class Statement {
   }
 }
 
-class Splitter {
-  private readonly chunks: Chunk[] = [];
+export class Splitter {
+  readonly chunks: Chunk[] = [];
   private readonly markers: RunnerMarker[] = [];
-  private readonly comments: SourceComment[] = [];
+  readonly comments: SourceComment[] = [];
   private readonly scanner: SqlScanner;
   /** Characters we may re-lex during recovery before giving up on it (keeps the worst case linear). */
   private recoveryBudget: number;
+  /** Recoveries that spent budget so far. */
+  spends = 0;
+  /** Running maximum of what recovery (and inline COPY data) read, in the current region. */
+  private readHorizon = 0;
+  readonly log: ResumeLog = emptyResumeLog([]);
+  /** splitIncremental.ts: asked at each point between statements; true stops the region's lexing there. */
+  stopAt: ((pos: number) => boolean) | undefined;
+  stopped = false;
 
   constructor(private readonly text: string) {
     this.scanner = new SqlScanner(text);
@@ -154,7 +194,9 @@ class Splitter {
     // A byte-order mark is an editor artefact, not SQL.
     let regionStart = this.text.charCodeAt(0) === BYTE_ORDER_MARK ? 1 : 0;
     let inGooseBlock = false;
-    for (const line of findMarkerLines(this.text)) {
+    const markerLines = findMarkerLines(this.text);
+    this.log.markerLines = markerLines;
+    for (const line of markerLines) {
       const { marker } = line;
       // A marker that only describes the file (an opt-out, a header) is an ordinary comment to the lexer.
       if (!splitsSections(marker)) {
@@ -168,13 +210,47 @@ class Splitter {
       regionStart = line.lineEnd;
     }
     yield* this.lexRegion(regionStart, this.text.length, inGooseBlock);
+    this.log.totalSpends = this.spends;
     return { chunks: this.chunks, markers: this.markers, comments: this.comments };
   }
 
   private *lexRegion(from: number, to: number, inGooseBlock: boolean): Generator<void, void> {
     if (from >= to) return;
     if (inGooseBlock) this.lexBlock(from, to);
-    else yield* this.lexStatements(from, to);
+    else {
+      // Nothing before the region's start decides how it is lexed but the marker lines around it.
+      this.readHorizon = from;
+      this.mark(from, from);
+      yield* this.lexStatements(from, to);
+    }
+  }
+
+  /** Lexes `from`…`to` of a statement region, from a point between statements (splitIncremental.ts); yields after each statement. */
+  *lexFrom(from: number, to: number, horizon: number): Generator<void, void> {
+    this.readHorizon = horizon;
+    yield* this.lexStatements(from, to);
+  }
+
+  /** What recovery and inline COPY data have read so far in the region (a bound for the points after). */
+  get readSoFar(): number {
+    return this.readHorizon;
+  }
+
+  /** Records a point between statements; returns true when `stopAt` says to stop there. */
+  private mark(pos: number, horizon: number): boolean {
+    const log = this.log;
+    log.pos.push(pos);
+    log.horizon.push(horizon);
+    log.chunks.push(this.chunks.length);
+    log.comments.push(this.comments.length);
+    log.spends.push(this.spends);
+    if (this.stopAt?.(pos)) this.stopped = true;
+    return this.stopped;
+  }
+
+  /** A point after a statement: the scanner looked at most two characters past its last token. */
+  private resumeAt(pos: number): boolean {
+    return this.mark(pos, Math.max(this.readHorizon, pos + 2));
   }
 
   /** A goose StatementBegin…StatementEnd block: one chunk, however many `;` it holds. */
@@ -232,6 +308,7 @@ class Splitter {
         if (statement) this.emit('sql', statement.start, statement.lastEnd);
         statement = undefined;
         pos = this.psqlMetaLine(pos, to);
+        if (this.resumeAt(pos)) return;
         continue;
       }
       statement ??= new Statement(pos);
@@ -242,12 +319,16 @@ class Splitter {
         if (!scanner.terminated) {
           pos = this.recover(statement, scanner.family, to);
           statement = undefined;
+          // The cut depended on the construct staying open to the region's end.
+          this.readHorizon = to;
+          if (this.resumeAt(pos)) return;
           continue;
         }
       }
       if (c === SEMICOLON && !statement.semicolonIsInside) {
         pos = this.endStatement(statement, end, to);
         statement = undefined;
+        if (this.resumeAt(pos)) return;
         yield;
         continue;
       }
@@ -259,6 +340,9 @@ class Splitter {
       pos = end;
     }
     if (statement) this.emit('sql', statement.start, statement.lastEnd);
+    // The region's end: a place to resynchronise at, never to start from (a statement left open
+    // here would go on if the region grew).
+    this.mark(to, Infinity);
   }
 
   /** Emits the statement ending at `end` (just after its `;`); returns where lexing continues. */
@@ -286,6 +370,7 @@ class Splitter {
   }
 
   private spendRecoveryBudget(characters: number): boolean {
+    this.spends++;
     this.recoveryBudget -= characters;
     return this.recoveryBudget >= 0;
   }
@@ -317,11 +402,14 @@ class Splitter {
       const eol = lineEnd(text, lineStart, to);
       if (text.startsWith('\\.', lineStart) && trimWhitespaceEnd(text, lineStart, eol) === lineStart + 2) {
         this.emit('copy-data', dataStart, lineStart + 2);
+        // The end of the data was decided by the rest of its line.
+        this.readHorizon = Math.max(this.readHorizon, eol + 2);
         return lineStart + 2;
       }
       lineStart = eol + 1;
     }
     this.emit('copy-data', dataStart, trimWhitespaceEnd(text, dataStart, to));
+    this.readHorizon = to;
     return to;
   }
 

@@ -3,7 +3,8 @@
  * PostgreSQL did compares with what the lock model predicted for each of them.
  */
 import type { LockstepConfig } from '../config/types';
-import { explain, lintText, type LintResult } from '../engine';
+import { impactOf, lintText, type LintResult } from '../engine';
+import { runToEnd } from '../document/model';
 import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
 import type { LockMode } from '../locks/modes';
@@ -74,31 +75,42 @@ function commitsItself(s: { ast: unknown; inTransaction: boolean }): boolean {
  * failures are added to it, so a later file's failure can be traced back to one of them.
  */
 export function compareTrace(result: LintResult, job: JobResult, response: TraceResponse, failed: FailedStatement[] = []): TraceReport {
-  const impacts = explain(result);
+  return runToEnd(compareTraceSteps(result, job, response, failed));
+}
+
+/** `compareTrace` in steps: it yields after each statement (the language server runs it in slices, lsp/trace.ts). */
+export function* compareTraceSteps(result: LintResult, job: JobResult, response: TraceResponse, failed: FailedStatement[] = []): Generator<void, TraceReport> {
   failed.push(...job.setupFailures.map((f) => ({ sql: f.sql, error: f.error })));
   const context = unseenObjects(result, failed);
-  const statements = job.steps.map((step): TracedStatement => {
-    const stmt = result.document.statements[step.index];
-    const predicted = observableEffects(stmt.ast, stmt.locks);
-    const base = { index: step.index, span: stmt.span, summary: impacts[step.index].summary, predicted, outcome: step.outcome, error: step.error };
-    if (step.outcome === 'failed') {
-      const reason = failureReason(step.error ?? '', failed);
-      failed.push({ sql: stmt.text, error: step.error ?? '' });
-      return { ...base, failureReason: reason, differences: [] };
-    }
-    if (!step.effects) return { ...base, differences: [] };
-    if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
-    // Where the model says "maybe" (it could not see something), either observation is consistent.
-    const unsure = new Set(stmt.locks.effects.filter((e) => e.rewrite === 'maybe' || e.scan === 'maybe').map((e) => e.object));
-    const differences = [
-      ...lockDifferences(predicted.locks, step.effects.locks, unsure),
-      ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
-      ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
-    ];
-    const explained = differences.length ? explainDifferences(stmt.ast, differences, context, step.index) : undefined;
-    return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
-  });
+  const statements: TracedStatement[] = [];
+  for (const step of job.steps) {
+    statements.push(compareStep(result, step, failed, context));
+    yield;
+  }
   return { engine: `PostgreSQL ${response.serverVersion} (embedded PGlite)`, startupMs: response.startupMs, setupFailures: job.setupFailures, statements };
+}
+
+/** One statement's observation against the model (a failure is added to `failed`). */
+function compareStep(result: LintResult, step: JobResult['steps'][number], failed: FailedStatement[], context: DifferenceContext): TracedStatement {
+  const stmt = result.document.statements[step.index];
+  const predicted = observableEffects(stmt.ast, stmt.locks);
+  const base = { index: step.index, span: stmt.span, summary: impactOf(stmt).summary, predicted, outcome: step.outcome, error: step.error };
+  if (step.outcome === 'failed') {
+    const reason = failureReason(step.error ?? '', failed);
+    failed.push({ sql: stmt.text, error: step.error ?? '' });
+    return { ...base, failureReason: reason, differences: [] };
+  }
+  if (!step.effects) return { ...base, differences: [] };
+  if (stmt.locks.unpredicted) return { ...base, observed: step.effects, differences: [], unpredicted: stmt.locks.unpredicted };
+  // Where the model says "maybe" (it could not see something), either observation is consistent.
+  const unsure = new Set(stmt.locks.effects.filter((e) => e.rewrite === 'maybe' || e.scan === 'maybe').map((e) => e.object));
+  const differences = [
+    ...lockDifferences(predicted.locks, step.effects.locks, unsure),
+    ...setDifferences('rewrite', predicted.rewritten, step.effects.rewritten, unsure),
+    ...setDifferences('scan', predicted.scanned, step.effects.scanned, unsure),
+  ];
+  const explained = differences.length ? explainDifferences(stmt.ast, differences, context, step.index) : undefined;
+  return { ...base, observed: step.effects, agrees: differences.length === 0, differences, ...(explained ? { explained } : {}) };
 }
 
 /** What the known differences need to know about the schema (docs/trace.md, Known differences: unseen-objects, absent-if-exists). */
@@ -121,7 +133,7 @@ function unseenObjects(result: LintResult, failed: FailedStatement[]): Differenc
     // migrations' schema and what this file's earlier statements created.
     notes: (index) => statements[index]?.locks.notes ?? [],
     // Read when a difference is explained, after the failures before that statement were added.
-    madeByFailed: (object) => failed.some((f) => createsName(f.sql, object)),
+    madeByFailed: madeByFailedLookup(failed),
     // Known differences, trigger-code: the file's catalog and the one before it, for triggers the file dropped or replaced.
     triggerCode: (table, event) => {
       const catalogs = [catalog, ...(schemaBefore ? [schemaBefore] : [])];
@@ -153,12 +165,41 @@ function setDifferences(what: string, predicted: string[], observed: string[], u
   return [...missing, ...extra];
 }
 
+/**
+ * Did a statement of `failed` create `object` by name (createsName)? `failed` only grows while a
+ * trace is compared (a failure is added as its statement is reached), so per object each failed
+ * statement is tested once, with the object's patterns compiled once: asked about every difference
+ * of every statement, the plain `failed.some(createsName)` compiled two patterns per failed statement
+ * each time (95 ms in one piece on the language server's thread for a 300-line file, bench/lsp-stall.mjs).
+ * `tested` counts the statements tested (for tests).
+ */
+export function madeByFailedLookup(failed: readonly FailedStatement[]): ((object: string) => boolean) & { tested: number } {
+  const seen = new Map<string, { checked: number; made: boolean; creates: (sql: string) => boolean }>();
+  const lookup = (object: string): boolean => {
+    let entry = seen.get(object);
+    if (!entry) seen.set(object, (entry = { checked: 0, made: false, creates: createsNameTest(object) }));
+    while (!entry.made && entry.checked < failed.length) {
+      lookup.tested++;
+      entry.made = entry.creates(failed[entry.checked++].sql);
+    }
+    return entry.made;
+  };
+  lookup.tested = 0;
+  return lookup;
+}
+
 /** Does `sql` (a statement that failed) create `object` by name: `CREATE [UNIQUE] INDEX|TABLE|… name`, or `CONSTRAINT name`? */
 function createsName(sql: string, object: string): boolean {
+  return createsNameTest(object)(sql);
+}
+
+/** createsName for one object, its patterns compiled once. */
+function createsNameTest(object: string): (sql: string) => boolean {
   const name = object.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const created = new RegExp(
     `\\bCREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:UNIQUE|UNLOGGED|TEMP|TEMPORARY|MATERIALIZED)\\s+)*(?:TABLE|INDEX|VIEW|SEQUENCE|TYPE)\\s+(?:CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:"?\\w+"?\\.)?"?${name}"?(?=[\\s(;]|$)`,
     'i',
   );
-  return created.test(sql) || new RegExp(`\\bCONSTRAINT\\s+"?${name}"?(?=[\\s(;]|$)`, 'i').test(sql);
+  const constraint = new RegExp(`\\bCONSTRAINT\\s+"?${name}"?(?=[\\s(;]|$)`, 'i');
+  return (sql) => created.test(sql) || constraint.test(sql);
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
-import { compareTrace, setupStatements, traceJob } from '../../../server/src/trace/plan';
+import { compareTrace, compareTraceSteps, setupStatements, traceJob } from '../../../server/src/trace/plan';
 import { runTrace } from '../../../server/src/trace/shadowRun';
 
 describe('trace on embedded PostgreSQL (PGlite)', function () {
@@ -28,6 +28,22 @@ describe('trace on embedded PostgreSQL (PGlite)', function () {
     const response = await runTrace(db, { jobs: [traceJob(result, namespace, setup)] });
     return compareTrace(result, response.jobs[0], response);
   }
+
+  it('compares a statement at a time (the language server slices it): one step per statement, the same report', async () => {
+    const config = DEFAULT_CONFIG;
+    const sql = 'ALTER TABLE users ADD COLUMN note text;\nCREATE INDEX users_note_idx ON users (note);\nALTER TABLE nowhere ADD COLUMN x int;\n';
+    const setup = setupStatements([{ path: 'V1__setup.sql', text: SETUP }], config);
+    const result = lintText(sql, { config, path: 'V2__change.sql', schema: lintText(SETUP, { config }).document.catalog });
+    const response = await runTrace(db, { jobs: [traceJob(result, 'steps', setup)] });
+    const steps = compareTraceSteps(result, response.jobs[0], response);
+    let yields = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) yields++;
+    assert.equal(yields, response.jobs[0].steps.length);
+    assert.equal(yields, 3);
+    assert.deepEqual(next.value, compareTrace(result, response.jobs[0], response));
+    assert.equal(next.value.statements[2].outcome, 'failed');
+  });
 
   it('observes a rewrite with its index locks, exactly as the model predicts', async () => {
     const report = await trace('ALTER TABLE users ALTER COLUMN id TYPE bigint;', 'rewrite');

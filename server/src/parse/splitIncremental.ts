@@ -1,0 +1,206 @@
+/**
+ * Re-splits an edited text from the previous split: statements before the edit are kept, the text is
+ * lexed again from the last point between statements that nothing at or after the edit decided, and
+ * lexing stops as soon as it reaches a point between statements that the previous split also passed
+ * through (shifted by the edit's length change) after the edit: from there on, lexing only reads the
+ * same text as before, so the previous chunks are reused, shifted.
+ *
+ * Equivalent to `splitSql(newText)` by construction (test/unit/parse/splitIncremental.test.ts checks it
+ * on random edit sequences):
+ * - the starting point's `horizon` (split.ts) bounds what decided everything before it; recovery from an
+ *   unterminated construct read the rest of its region, so no point after one is a start;
+ * - marker lines split regions and are found line by line: unless they are the same (before the edit)
+ *   or the same shifted (after it), and the edit sits inside one statement region, we split afresh;
+ * - recovery spends a budget shared by the whole text: with at most MAX_SPENDS recoveries in both texts
+ *   no budget check can fail, so the budget cannot tell the two apart; with more, we split afresh.
+ */
+import { findMarkerLines, splitsSections, type MarkerLine } from './markers';
+import { resumeLogs, Splitter, type Chunk, type ResumeLog, type SourceComment, type SplitResult } from './split';
+
+/** Each recovery spends at most the text's length, and the budget is four times that and more. */
+const MAX_SPENDS = 4;
+const BYTE_ORDER_MARK = 0xfeff;
+
+/**
+ * `splitSql(newText)`, reusing `previous` (the split of `oldText`); undefined when the edit is one this
+ * cannot prove it handles like a split from scratch (the caller then splits from scratch).
+ */
+export function splitIncremental(oldText: string, previous: SplitResult, newText: string): SplitResult | undefined {
+  const steps = splitIncrementalSteps(oldText, previous, newText);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `splitIncremental` in slices: it yields after each statement it lexes again (an edit can open a quote that runs to the end). */
+export function* splitIncrementalSteps(oldText: string, previous: SplitResult, newText: string): Generator<void, SplitResult | undefined> {
+  const log = resumeLogs.get(previous);
+  if (!log || log.totalSpends > MAX_SPENDS) return undefined;
+  if (oldText === newText) return previous;
+  const edit = editBetween(oldText, newText);
+  // A byte-order mark decides where the first region starts; sqlx reads only the first line.
+  if (edit.start === 0 || newText.charCodeAt(0) === BYTE_ORDER_MARK) return undefined;
+  const markerLines = findMarkerLines(newText);
+  if (!sameMarkerLines(log.markerLines, markerLines, edit)) return undefined;
+  const region = regionOf(log.markerLines, oldText.length, edit);
+  if (!region) return undefined;
+
+  const from = startPoint(log, region.start, edit.start);
+  if (from < 0) return undefined;
+  const splitter = new Splitter(newText);
+  const oldPos = log.pos;
+  let resync = -1;
+  splitter.stopAt = (pos) => {
+    if (pos < edit.newEnd) return false;
+    const at = indexOf(oldPos, pos - edit.delta);
+    if (at < 0) return false;
+    resync = at;
+    return true;
+  };
+  yield* splitter.lexFrom(oldPos[from], region.end + edit.delta, log.horizon[from]);
+  if (resync < 0) return undefined; // cannot happen: the region's end is always such a point
+
+  const spends = log.spends[from] + splitter.spends + (log.totalSpends - log.spends[resync]);
+  if (spends > MAX_SPENDS) return undefined;
+  return assemble(previous, log, markerLines, from, resync, splitter, edit, region.end + edit.delta, spends);
+}
+
+interface Edit {
+  /** Common prefix length: the first offset that differs. */
+  start: number;
+  /** End of the replaced text in the old text, and of its replacement in the new one. */
+  oldEnd: number;
+  newEnd: number;
+  delta: number;
+}
+
+function editBetween(oldText: string, newText: string): Edit {
+  const shorter = Math.min(oldText.length, newText.length);
+  let start = 0;
+  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  const room = shorter - start;
+  let suffix = 0;
+  while (suffix < room && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix, delta: newText.length - oldText.length };
+}
+
+/** Marker lines before the edit unchanged, those after it shifted, none touching it. */
+function sameMarkerLines(old: MarkerLine[], now: MarkerLine[], edit: Edit): boolean {
+  if (old.length !== now.length) return false;
+  for (let i = 0; i < old.length; i++) {
+    const o = old[i];
+    let shift: number;
+    if (o.lineEnd <= edit.start) shift = 0;
+    else if (o.lineStart >= edit.oldEnd) shift = edit.delta;
+    else return false;
+    if (!sameMarkerLine(o, now[i], shift)) return false;
+  }
+  return true;
+}
+
+function sameMarkerLine(o: MarkerLine, n: MarkerLine, shift: number): boolean {
+  const a = o.marker;
+  const b = n.marker;
+  return (
+    n.lineStart === o.lineStart + shift &&
+    n.lineEnd === o.lineEnd + shift &&
+    a.runner === b.runner &&
+    a.name === b.name &&
+    a.span.start + shift === b.span.start &&
+    a.span.end + shift === b.span.end &&
+    JSON.stringify(a.options) === JSON.stringify(b.options)
+  );
+}
+
+/** The statement region (between section markers, not a goose block) holding the whole edit, in old offsets. */
+function regionOf(lines: MarkerLine[], length: number, edit: Edit): { start: number; end: number } | undefined {
+  let start = 0;
+  let inGooseBlock = false;
+  for (const line of lines) {
+    const { marker } = line;
+    if (!splitsSections(marker)) continue;
+    if (start <= edit.start && edit.oldEnd <= line.lineStart) return inGooseBlock ? undefined : { start, end: line.lineStart };
+    inGooseBlock = marker.runner === 'goose' && marker.name === 'statement-begin';
+    start = line.lineEnd;
+  }
+  return start <= edit.start && !inGooseBlock ? { start, end: length } : undefined;
+}
+
+/** The last point between statements in the region, at or before the edit, decided by the text before it. */
+function startPoint(log: ResumeLog, regionStart: number, editStart: number): number {
+  let i = lastAtOrBefore(log.pos, editStart);
+  while (i > 0 && log.pos[i] > regionStart && log.horizon[i] > editStart) i--;
+  // An empty region has no points of its own.
+  return i >= 0 && log.pos[i] >= regionStart && log.horizon[i] <= editStart ? i : -1;
+}
+
+function lastAtOrBefore(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
+function indexOf(sorted: number[], value: number): number {
+  const i = lastAtOrBefore(sorted, value);
+  return i >= 0 && sorted[i] === value ? i : -1;
+}
+
+function assemble(previous: SplitResult, log: ResumeLog, markerLines: MarkerLine[], from: number, resync: number, splitter: Splitter, edit: Edit, regionEnd: number, totalSpends: number): SplitResult {
+  const delta = edit.delta;
+  const middle = splitter.log;
+  const chunks = previous.chunks.slice(0, log.chunks[from]);
+  for (const c of splitter.chunks) chunks.push(c);
+  const chunksAtResync = chunks.length;
+  for (let i = log.chunks[resync]; i < previous.chunks.length; i++) chunks.push(shifted(previous.chunks[i], delta));
+  const comments = previous.comments.slice(0, log.comments[from]);
+  for (const c of splitter.comments) comments.push(c);
+  const commentsAtResync = comments.length;
+  for (let i = log.comments[resync]; i < previous.comments.length; i++) comments.push(shifted(previous.comments[i], delta));
+
+  const next: ResumeLog = {
+    pos: log.pos.slice(0, from + 1),
+    horizon: log.horizon.slice(0, from + 1),
+    chunks: log.chunks.slice(0, from + 1),
+    comments: log.comments.slice(0, from + 1),
+    spends: log.spends.slice(0, from + 1),
+    totalSpends,
+    markerLines,
+  };
+  const baseChunks = log.chunks[from];
+  const baseComments = log.comments[from];
+  const baseSpends = log.spends[from];
+  // The middle's points, its last one (where it stopped) standing for the previous split's `resync`.
+  for (let i = 0; i < middle.pos.length; i++) {
+    next.pos.push(middle.pos[i]);
+    next.horizon.push(middle.horizon[i]);
+    next.chunks.push(baseChunks + middle.chunks[i]);
+    next.comments.push(baseComments + middle.comments[i]);
+    next.spends.push(baseSpends + middle.spends[i]);
+  }
+  // What recovery in the middle read still bounds the points after it in the same region.
+  const middleHorizon = splitter.readSoFar;
+  const spendsAtResync = baseSpends + splitter.spends;
+  for (let i = resync + 1; i < log.pos.length; i++) {
+    const pos = log.pos[i] + delta;
+    next.pos.push(pos);
+    const horizon = log.horizon[i] + delta;
+    next.horizon.push(pos <= regionEnd ? Math.max(horizon, middleHorizon) : horizon);
+    next.chunks.push(log.chunks[i] - log.chunks[resync] + chunksAtResync);
+    next.comments.push(log.comments[i] - log.comments[resync] + commentsAtResync);
+    next.spends.push(log.spends[i] - log.spends[resync] + spendsAtResync);
+  }
+  const result: SplitResult = { chunks, markers: markerLines.map((l) => l.marker), comments };
+  resumeLogs.set(result, next);
+  return result;
+}
+
+function shifted<T extends Chunk | SourceComment>(item: T, delta: number): T {
+  if (delta === 0) return item;
+  return { ...item, span: { start: item.span.start + delta, end: item.span.end + delta } };
+}
