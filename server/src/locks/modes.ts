@@ -47,11 +47,19 @@ export function strongest(a: LockMode, b: LockMode): LockMode {
 
 /** The SQL spelling, e.g. `ACCESS EXCLUSIVE`. */
 export function sqlName(mode: LockMode): string {
-  return mode
-    .replace(/Lock$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toUpperCase();
+  // Spelled in most findings' messages: each mode's name is worked out once.
+  let name = SQL_NAMES.get(mode);
+  if (name === undefined) {
+    name = mode
+      .replace(/Lock$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toUpperCase();
+    SQL_NAMES.set(mode, name);
+  }
+  return name;
 }
+
+const SQL_NAMES = new Map<string, string>();
 
 /** What ordinary traffic takes, so we can say in words what a lock blocks. */
 const ACTIVITIES = {

@@ -39,6 +39,9 @@ describe('lock modes and the conflict matrix', () => {
   it('names modes the way SQL spells them and orders them by strength', () => {
     assert.equal(sqlName('ShareRowExclusiveLock'), 'SHARE ROW EXCLUSIVE');
     assert.equal(sqlName('AccessShareLock'), 'ACCESS SHARE');
+    // Every mode, asked twice (the second answer is remembered).
+    const spelled = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+    for (let round = 0; round < 2; round++) assert.deepEqual(LOCK_MODES.map(sqlName), spelled);
     assert.equal(strongest('ShareLock', 'RowExclusiveLock'), 'ShareLock');
     assert.equal(strongest('RowShareLock', 'AccessExclusiveLock'), 'AccessExclusiveLock');
   });
