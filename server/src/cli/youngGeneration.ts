@@ -51,15 +51,13 @@ export class YoungGenerationCap {
 }
 
 /**
- * For a long-lived process that yields (the language server): caps now, or checks every 100 ms
- * until the young space has grown to the cap. Returns the cap, if any. Called by the launcher
- * before the code cache is read, so the flag is the same when the cache is checked and written.
+ * For the language server, from its launcher: the young space stays at the size V8 starts it with
+ * (1–2 MB). A scavenge cannot be sliced and every request waits for it. Set before the code cache
+ * is read, so the flag is the same when the cache is checked and when it is written.
+ * LOCKSTEP_YOUNG_GENERATION_MB=0 leaves V8's own growth (up to 32 MB). Returns whether it stopped it.
  */
-export function capYoungGeneration(env: Record<string, string | undefined>, defaultMb: number): YoungGenerationCap | undefined {
-  const cap = youngGenerationCap(env, defaultMb);
-  if (cap && !cap.check()) {
-    const timer = setInterval(() => cap.check() && clearInterval(timer), 100);
-    timer.unref();
-  }
-  return cap;
+export function stopYoungGenerationGrowth(env: Record<string, string | undefined>): boolean {
+  if (env.LOCKSTEP_YOUNG_GENERATION_MB === '0') return false;
+  setFlagsFromString('--semi-space-growth-factor=1');
+  return true;
 }

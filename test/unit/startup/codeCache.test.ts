@@ -153,6 +153,15 @@ describe('code cache: the built launchers', function () {
     assert.deepEqual(events(lint(dir).stderr), ['hit']);
   });
 
+  it('a lint that caps the young generation still leaves a cache the next run uses (the cap is undone before the write)', () => {
+    // 1 MB: the cap is reached at the first file. V8 keys code caches on its flags, so a cache
+    // written with the cap's flag on was rejected by every later run.
+    const capped = { LOCKSTEP_YOUNG_GENERATION_MB: '1' };
+    assert.deepEqual(events(lint(dir, capped).stderr), ['missing', 'written']);
+    assert.deepEqual(events(lint(dir, capped).stderr), ['hit']);
+    assert.deepEqual(events(lint(dir).stderr), ['hit']);
+  });
+
   it('the language server writes its cache a few seconds after start and uses it next time', async () => {
     const serverRun = () =>
       new Promise<string>((resolve, reject) => {
