@@ -76,7 +76,6 @@ async function launcher(name, options = {}) {
       LOCKSTEP_BUNDLE: JSON.stringify(bundle),
       LOCKSTEP_BUNDLE_HASH: JSON.stringify(hash),
       LOCKSTEP_WRITE_CACHE_AFTER_MS: options.writeCacheAfterMs === undefined ? 'undefined' : String(options.writeCacheAfterMs),
-      LOCKSTEP_SMALL_YOUNG_GENERATION: String(options.smallYoungGeneration === true),
     },
   });
 }
@@ -95,7 +94,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
   build({ ...launched, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js' }).then(() =>
     // The server writes its cache once start-up and the first lints have compiled what they use.
-    launcher('server', { writeCacheAfterMs: 5_000, smallYoungGeneration: true }),
+    launcher('server', { writeCacheAfterMs: 5_000 }),
   ),
   // The subcommands besides lint (PGlite, pg, the scaffolder: over half the code) go in a bundle of
   // their own that run.ts requires on first use, so `lockstep lint` starts without them.

@@ -14,10 +14,10 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  */
 const DEFAULT_CAP_MB = 8;
 
-/** The cap for this run: LOCKSTEP_YOUNG_GENERATION_MB (0: none, V8's own growth), else `defaultMb` (8 MB for a lint). */
-export function youngGenerationCap(env: Record<string, string | undefined>, defaultMb = DEFAULT_CAP_MB): YoungGenerationCap | undefined {
+/** The cap for this run: LOCKSTEP_YOUNG_GENERATION_MB (0: none, V8's own growth), else 8 MB. */
+export function youngGenerationCap(env: Record<string, string | undefined>): YoungGenerationCap | undefined {
   const asked = env.LOCKSTEP_YOUNG_GENERATION_MB;
-  const mb = asked === undefined || asked === '' || !Number.isFinite(Number(asked)) ? defaultMb : Number(asked);
+  const mb = asked === undefined || asked === '' || !Number.isFinite(Number(asked)) ? DEFAULT_CAP_MB : Number(asked);
   return mb > 0 ? new YoungGenerationCap(mb * 1048576) : undefined;
 }
 
@@ -48,16 +48,4 @@ export class YoungGenerationCap {
     setFlagsFromString('--semi-space-growth-factor=2');
     this.capped = false;
   }
-}
-
-/**
- * For the language server, from its launcher: the young space stays at the size V8 starts it with
- * (1–2 MB). A scavenge cannot be sliced and every request waits for it. Set before the code cache
- * is read, so the flag is the same when the cache is checked and when it is written.
- * LOCKSTEP_YOUNG_GENERATION_MB=0 leaves V8's own growth (up to 32 MB). Returns whether it stopped it.
- */
-export function stopYoungGenerationGrowth(env: Record<string, string | undefined>): boolean {
-  if (env.LOCKSTEP_YOUNG_GENERATION_MB === '0') return false;
-  setFlagsFromString('--semi-space-growth-factor=1');
-  return true;
 }

@@ -7,7 +7,6 @@ import { countingMessages } from './messageCount';
 import { startServer } from './server';
 import { describeError } from './documentLinter';
 
-
 const connection = createConnection(ProposedFeatures.all, countingMessages);
 
 // Last line of defence: a stray async error is logged, never fatal.

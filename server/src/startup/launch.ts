@@ -7,12 +7,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { codeCacheDir, runBundle } from './codeCache';
-import { stopYoungGenerationGrowth } from '../cli/youngGeneration';
 
 declare const LOCKSTEP_BUNDLE: string;
 declare const LOCKSTEP_BUNDLE_HASH: string;
 declare const LOCKSTEP_WRITE_CACHE_AFTER_MS: number | undefined;
-declare const LOCKSTEP_SMALL_YOUNG_GENERATION: boolean;
 
 // Liftoff only: V8's optimising WASM compiler spends ~0.5 s of CPU on the SQL parser's giant
 // generated functions after the first parse, and Node waits for it before exiting. Measured
@@ -21,11 +19,6 @@ declare const LOCKSTEP_SMALL_YOUNG_GENERATION: boolean;
 // LOCKSTEP_WASM_TIER_UP=1 keeps V8's default. Set before compiling: V8 keys code caches on its flags.
 const tierUp = process.env.LOCKSTEP_WASM_TIER_UP === '1';
 if (!tierUp) setFlagsFromString('--liftoff-only');
-
-// The language server keeps V8's young generation small: with V8's growth a scavenge during a lint
-// took 15–40 ms, and every request waits for it (BENCHMARKS.md, issue 18, sixth session). Also
-// before compiling, like --liftoff-only.
-if (LOCKSTEP_SMALL_YOUNG_GENERATION) stopYoungGenerationGrowth(process.env);
 
 const debug = process.env.LOCKSTEP_CODE_CACHE_DEBUG === '1';
 runBundle({
