@@ -3,7 +3,8 @@
  * figures (BENCHMARKS.md quotes them), then a PASS/FAIL line per gate (budgets.ts), and exits 1 when
  * any gate fails: a crash, an unanswered request, a CLI failure, a server peak over 1 GB, a request
  * over 1 s, or a hover p99 over 50 ms in any 500 hovers in a row (the hovers over 50 ms are
- * listed). FUZZ_SERVER_NODE_OPTIONS sets NODE_OPTIONS for the server under test only (e.g. a profiler or a heap flag), not for the driver or the CLI runs.
+ * listed). FUZZ_SERVER_NODE_OPTIONS sets NODE_OPTIONS for the server under test only (e.g. a
+ * profiler or a heap flag), not for the driver or the CLI runs.
  */
 import { runFuzz } from './drive';
 import { fuzzGates, renderGates } from './budgets';
