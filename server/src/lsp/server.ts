@@ -28,6 +28,7 @@ import { FEATURES, type FeatureContext } from './features';
 import { lockHover } from './hover';
 import { LastLintLookup, type FromLastLint } from './lastLint';
 import { quickHover } from './quickHover';
+import { warmUp } from './warmUp';
 import { DEFAULT_MAX_DOCUMENT_MB, largeDocumentDiagnostic } from './largeDocument';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
 
@@ -93,7 +94,7 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     clientCapabilities = params.capabilities ?? {};
     configs.canPullSettings = params.capabilities.workspace?.configuration === true;
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
@@ -113,6 +114,16 @@ export function startServer(connection: Connection): void {
         return false;
       },
     );
+    // Answer once the engine is loaded and warm, so the first lint and hover run compiled code (warmUp.ts).
+    if (await engineReady) {
+      try {
+        const started = performance.now();
+        const findings = warmUp();
+        log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${findings} findings on the sample)`);
+      } catch (error) {
+        log.error(`Lockstep engine warm-up failed: ${describeError(error)}`);
+      }
+    }
     const capabilities: ServerCapabilities = { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true };
     for (const feature of FEATURES) Object.assign(capabilities, feature.capabilities);
     return { capabilities, serverInfo: { name: 'lockstep' } };
