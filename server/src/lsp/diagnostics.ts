@@ -32,6 +32,23 @@ export function spanToRange(doc: TextDocument, start: number, end: number): Rang
   return { start: doc.positionAt(from), end: doc.positionAt(Math.max(from, end)) };
 }
 
+/**
+ * One codeDescription per rule page, shared by its diagnostics (they are only serialised): an
+ * edit republishes every diagnostic, and resolving a path and building its URL each time was a
+ * tenth of a 300-line migration's relint.
+ */
+const codeDescriptions = new Map<string, { href: string }>();
+
+function codeDescriptionOf(docs: string, root: string): { href: string } {
+  const key = `${root}\0${docs}`;
+  let description = codeDescriptions.get(key);
+  if (!description) {
+    if (codeDescriptions.size >= 1000) codeDescriptions.clear();
+    codeDescriptions.set(key, (description = { href: docsUrl(docs, root) }));
+  }
+  return description;
+}
+
 export function toDiagnostic(finding: Finding, doc: TextDocument, root = EXTENSION_ROOT): Diagnostic {
   const diagnostic: Diagnostic = {
     range: spanToRange(doc, finding.span.start, finding.span.end),
@@ -40,7 +57,7 @@ export function toDiagnostic(finding: Finding, doc: TextDocument, root = EXTENSI
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
   };
-  if (finding.docs) diagnostic.codeDescription = { href: docsUrl(finding.docs, root) };
+  if (finding.docs) diagnostic.codeDescription = codeDescriptionOf(finding.docs, root);
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r) => ({
       location: {
