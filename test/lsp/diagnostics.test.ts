@@ -111,6 +111,26 @@ describe('LSP diagnostics (dist/server.js over stdio)', function () {
     assert.equal(info.transaction, 'auto');
   });
 
+  it('sends documentInfo again only when it changed, or after the document was closed and reopened', async () => {
+    const uri = 'file:///virtual/20240101_info_once.sql';
+    const text = readFixture('goose-migration.sql');
+    lsp.open(uri, text);
+    await lsp.diagnosticsFor(uri, 1);
+    let version = 1;
+    for (const suffix of ['\n-- a', '\n-- b', '\n-- c']) {
+      const end = positionAt(text, text.length);
+      version = lsp.change(uri, [{ range: { start: end, end }, text: suffix }]);
+      await lsp.diagnosticsFor(uri, version);
+    }
+    // A request's answer comes after every notification the server sent before it.
+    await lsp.hover(uri, { line: 0, character: 0 });
+    assert.equal(lsp.documentInfo.all(uri).length, 1, 'edits that leave runner and version as they were send no documentInfo');
+    lsp.close(uri);
+    lsp.open(uri, text);
+    await lsp.documentInfo.next(uri, () => true, 'documentInfo after reopening', 15_000, 1);
+    assert.equal(lsp.documentInfo.all(uri).length, 2);
+  });
+
   it('clears diagnostics when the document closes and ignores non-SQL documents', async () => {
     const uri = 'file:///virtual/closing.sql';
     lsp.open(uri, readFixture('unsafe-index.sql'));

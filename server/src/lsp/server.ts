@@ -181,6 +181,8 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** The documentInfo last sent for each open document. */
+  const sentInfo = new Map<string, string>();
   function publish(doc: TextDocument, linted: LintedDocument): void {
     const uri = doc.uri;
     const shown = linted.findings.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
@@ -190,7 +192,12 @@ export function startServer(connection: Connection): void {
     const diagnostics = shown.map((finding) => toDiagnostic(finding, doc));
     if (linted.large) diagnostics.unshift(largeDocumentDiagnostic(doc, linted.large, maxDocumentMb, linted.result?.document.statements.length ?? 0));
     void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
-    void connection.sendNotification(DOCUMENT_INFO_METHOD, documentInfo(uri, linted));
+    // The status bar keeps the last info per document: an edit that leaves it as it was sends nothing.
+    const info = documentInfo(uri, linted);
+    const key = JSON.stringify(info);
+    if (sentInfo.get(uri) === key) return;
+    sentInfo.set(uri, key);
+    void connection.sendNotification(DOCUMENT_INFO_METHOD, info);
   }
 
   const lintGuarded = guard('lint', undefined, (uri: string) => lintNow(uri));
@@ -226,6 +233,7 @@ export function startServer(connection: Connection): void {
     debouncer.cancel(uri);
     running.delete(uri); // a lint in progress stops at its next pause
     lastLint.forget(uri);
+    sentInfo.delete(uri);
     seen.delete(uri);
     linter.forget(uri, filePathOf(uri));
     configs.forget(uri);
