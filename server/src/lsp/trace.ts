@@ -30,7 +30,7 @@ export interface TraceResult {
 }
 
 export const traceFeature: ServerFeature = {
-  register({ connection, linted, guard, documents }) {
+  register({ connection, linted, guard, documents, log }) {
     connection.onRequest(
       TRACE_REQUEST,
       guard<TraceParams, TraceResult | { error: string }>('trace', { error: 'the trace failed; see the Lockstep output' }, async (params: TraceParams, token?: CancellationToken) => {
@@ -44,11 +44,13 @@ export const traceFeature: ServerFeature = {
         if (!current?.result || !doc) return { error: 'open a SQL migration to trace it' };
         const path = filePathOf(uri);
         const setup = path ? earlierSetup(path, current.result.document.runner, current.config) : [];
-        const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)] }, { statementTimeoutMs, signal: aborter.signal });
+        const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)], lowPriority: true }, { statementTimeoutMs, signal: aborter.signal });
         // Compared a statement at a time between requests: a long file's comparison held the thread in one piece.
         const report = await runSliced(compareTraceSteps(current.result, response.jobs[0], response), () => !aborter.signal.aborted);
         if (!report) return { error: 'the trace was cancelled' };
         const observed = report.statements.filter((s) => s.outcome === 'observed');
+        const priority = response.workerPriority === undefined ? '' : `, at lowered priority (nice ${response.workerPriority})`;
+        log(`Trace of ${path ?? uri}: ${observed.length} statements observed; embedded PostgreSQL started in ${response.startupMs} ms${priority}.`);
         return {
           // A framework migration is traced as the SQL extracted from it: excerpts come from that SQL.
           text: renderTraceText([{ displayPath: path ?? uri, text: isHostResult(current.result) ? current.result.document.text : doc.getText(), report }]),

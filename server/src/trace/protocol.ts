@@ -20,7 +20,15 @@ export interface TraceJob {
 
 export interface TraceRequest {
   jobs: TraceJob[];
+  /**
+   * Run the worker thread at a lower scheduling priority (nice LOW_PRIORITY_NICE): the language
+   * server's main thread, and the threads its garbage collector waits for, come first.
+   */
+  lowPriority?: boolean;
 }
+
+/** The nice value of a low-priority trace worker (Linux and macOS: per thread; 19 is the lowest). */
+export const LOW_PRIORITY_NICE = 10;
 
 export interface TraceStepResult {
   index: number;
@@ -36,7 +44,7 @@ export interface JobResult {
 
 /** Worker → main thread, as the trace goes: the main thread enforces the per-statement limit. */
 export type WorkerMessage =
-  | { type: 'ready'; serverVersion: string; startupMs: number }
+  | { type: 'ready'; serverVersion: string; startupMs: number; priority?: number }
   | { type: 'begin'; job: number; index: number }
   | { type: 'step'; job: number; result: TraceStepResult; setupFailures: JobResult['setupFailures'] }
   | { type: 'done'; response: TraceResponse }
@@ -49,6 +57,8 @@ export interface TraceResponse {
   jobs: JobResult[];
   /** Time to start the engine, for honest progress messages. */
   startupMs: number;
+  /** The worker thread's nice value, when the platform reports it (higher: lower priority). */
+  workerPriority?: number;
   /** Why the trace stopped early (a statement over its time limit, the memory limit); the steps before are kept. */
   stopped?: string;
 }

@@ -43,6 +43,7 @@ export function traceInWorker(request: TraceRequest, options: TraceOptions = {})
     const jobs: JobResult[] = request.jobs.map(() => ({ setupFailures: [], steps: [] }));
     let serverVersion = 'unknown';
     let startupMs = 0;
+    let workerPriority: number | undefined;
     let running: { job: number; index: number } | undefined;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -71,7 +72,7 @@ export function traceInWorker(request: TraceRequest, options: TraceOptions = {})
           jobs[j].steps.push({ index: step.index, outcome: 'failed', error: here ? reason : notRun } satisfies TraceStepResult);
         }
       });
-      resolve({ serverVersion, jobs, startupMs, stopped: reason });
+      resolve({ serverVersion, jobs, startupMs, stopped: reason, ...(workerPriority === undefined ? {} : { workerPriority }) });
     };
 
     const memoryWatch = setInterval(() => {
@@ -92,6 +93,7 @@ export function traceInWorker(request: TraceRequest, options: TraceOptions = {})
         case 'ready':
           serverVersion = message.serverVersion;
           startupMs = message.startupMs;
+          workerPriority = message.priority;
           arm(statementTimeoutMs, () => stop(`the trace stalled for ${statementTimeoutMs / 1000} s before its first statement`));
           break;
         case 'begin':
@@ -113,7 +115,7 @@ export function traceInWorker(request: TraceRequest, options: TraceOptions = {})
           break;
         case 'done':
           finish();
-          resolve(message.response);
+          resolve(workerPriority === undefined ? message.response : { ...message.response, workerPriority });
           break;
         case 'error':
           finish();

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { TraceRequest } from '../../../server/src/trace/protocol';
+import { getPriority } from 'node:os';
+import { LOW_PRIORITY_NICE, type TraceRequest } from '../../../server/src/trace/protocol';
 import { COPY_PROGRAM_REFUSED } from '../../../server/src/trace/shadowRun';
 import { traceInWorker } from '../../../server/src/trace/traceClient';
 import { ensureBuilt, REPO_ROOT } from '../cli/distCli';
@@ -50,5 +51,15 @@ describe('trace limits (worker thread)', function () {
     assert.match(steps[4].error ?? '', /^not run: did not finish within 2 s/);
     assert.equal(response.stopped, steps[3].error);
     assert.match(response.serverVersion, /^\d+\.\d+/);
+    assert.equal(response.workerPriority, undefined, 'the CLI\'s trace keeps its priority');
+  });
+
+  it('a low-priority trace lowers its own thread only (the language server\'s)', async () => {
+    const request: TraceRequest = { jobs: [{ namespace: 'lockstep_trace_1', setup: [], steps: [{ index: 0, sql: 'CREATE TABLE t (id int)', mode: 'observe' }] }], lowPriority: true };
+    const before = getPriority();
+    const response = await traceInWorker(request, { workerPath: WORKER, startupTimeoutMs: 240_000 });
+    assert.deepEqual(response.jobs[0].steps.map((s) => s.outcome), ['observed']);
+    if (process.platform !== 'win32') assert.equal(response.workerPriority, Math.max(before, LOW_PRIORITY_NICE));
+    assert.equal(getPriority(), before, 'this thread is not lowered');
   });
 });
