@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { initEngine, lintText } from '../../server/src/engine';
-import { codeReferencesFeature } from '../../server/src/lsp/codeRefs';
+import { codeReferencesFeature, INDEX_START_QUIET_MS } from '../../server/src/lsp/codeRefs';
 import type { LintedDocument } from '../../server/src/lsp/documentLinter';
 import type { FeatureContext } from '../../server/src/lsp/features';
 
@@ -26,12 +26,14 @@ describe('code-reference hover lookup', function () {
     writeFileSync(workerPath, '// reports nothing\n');
     const feature = codeReferencesFeature(workerPath);
     let opened: ((event: { document: { uri: string } }) => void) | undefined;
-    const documents = { onDidOpen: (listener: typeof opened) => ((opened = listener), { dispose: () => undefined }) };
+    const documents = { onDidOpen: (listener: typeof opened) => ((opened = listener), { dispose: () => undefined }), onDidChangeContent: () => ({ dispose: () => undefined }) };
     feature.register({ workspaceRoots: () => [dir], log: () => undefined, setCodeReferences: () => undefined, documents, linted: async () => undefined } as unknown as FeatureContext);
     feature.initialized?.();
-    // The worker starts once the first opened document is linted (codeRefs.ts), a few turns later.
+    // The worker starts once the first opened document is linted and edits pause (codeRefs.ts): a
+    // timer armed a few turns later, which fires before one armed after it for longer.
     opened!({ document: { uri: 'file:///x.sql' } });
     for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, INDEX_START_QUIET_MS + 1));
     try {
       const text = Array.from({ length: 2_000 }, (_, i) => `ALTER TABLE t${i} ADD COLUMN c int;`).join('\n');
       const result = lintText(text, { config: DEFAULT_CONFIG });

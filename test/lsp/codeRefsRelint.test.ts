@@ -45,7 +45,7 @@ describe('code references: which index updates re-lint the open migrations', fun
     let next: (() => void) | undefined;
     const feature = codeReferencesFeature(workerPath);
     let opened: ((event: { document: { uri: string } }) => void) | undefined;
-    const documents = { onDidOpen: (listener: typeof opened) => ((opened = listener), { dispose: () => undefined }) };
+    const documents = { onDidOpen: (listener: typeof opened) => ((opened = listener), { dispose: () => undefined }), onDidChangeContent: () => ({ dispose: () => undefined }) };
     const setCodeReferences = (code: ReferenceLookup | undefined, relint = true) => {
       handedOver.push({ relint, empty: code!.lookup('users').references.length + code!.lookup('orders').references.length === 0 });
       next?.();

@@ -25,12 +25,21 @@ import { CONFIG_FILE_NAME } from './protocol';
  * competed with the first lint (server ready 879 against 747 ms median without it, load ~5).
  */
 export const INDEX_START_FALLBACK_MS = 3_000;
+/**
+ * …and once edits pause this long: its start (~190 ms of CPU, on the second core) ran alongside
+ * the first edits' relints, which an editor sends right after the open's diagnostics.
+ */
+export const INDEX_START_QUIET_MS = 500;
+/** Typing without a pause does not hold the index back longer than this after the first lint. */
+export const INDEX_START_MAX_WAIT_MS = 10_000;
 
 export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWorker.js')): ServerFeature {
   let ctx: FeatureContext | undefined;
   let worker: Worker | undefined;
   let startTimer: NodeJS.Timeout | undefined;
   let startRequested = false;
+  /** When the first document's lint asked for the start (the quiet wait counts from edits after it). */
+  let quietWaitStarted: number | undefined;
   let live: LiveReferences | undefined;
   // The first index arrives in batches; it is published whole, on `ready`.
   let building: LiveReferences | undefined;
@@ -88,6 +97,15 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
     startTimer = setTimeout(() => startSoon(0), delayMs);
     startTimer.unref();
   };
+  /** Start once no edit came for INDEX_START_QUIET_MS (each edit waits again), within INDEX_START_MAX_WAIT_MS. */
+  const startWhenQuiet = () => {
+    if (!startRequested || worker) return;
+    quietWaitStarted ??= Date.now();
+    const left = quietWaitStarted + INDEX_START_MAX_WAIT_MS - Date.now();
+    clearTimeout(startTimer);
+    startTimer = setTimeout(() => startSoon(0), Math.max(0, Math.min(INDEX_START_QUIET_MS, left)));
+    startTimer.unref();
+  };
 
   return {
     register(context) {
@@ -96,8 +114,10 @@ export function codeReferencesFeature(workerPath = join(__dirname, 'coderefsWork
         if (!startRequested || worker) return;
         // After server.ts's own handler has started this document's lint, which linted() then
         // joins (same version): no second lint.
-        const startNow = () => startSoon(0);
-        setImmediate(() => context.linted(event.document.uri).then(startNow, startNow));
+        setImmediate(() => context.linted(event.document.uri).then(startWhenQuiet, startWhenQuiet));
+      });
+      context.documents.onDidChangeContent(() => {
+        if (quietWaitStarted !== undefined) startWhenQuiet();
       });
     },
     initialized() {
