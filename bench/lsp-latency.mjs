@@ -2,6 +2,7 @@
 // standard LSP JSON-RPC: open a generated 20,000-line migration, then make one-line edits one at a
 // time and time each from the didChange being sent to the publishDiagnostics for that version.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,23 @@ export function random(seed) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * CPU time (ms) a process has used, all its threads, and its main thread alone (Linux /proc; undefined
+ * elsewhere). The per-edit CPU is steadier than wall time on a shared machine.
+ */
+export function cpuOf(pid) {
+  const ticks = (path) => {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  try {
+    return { process: ticks(`/proc/${pid}/stat`), mainThread: ticks(`/proc/${pid}/task/${pid}/stat`) };
+  } catch {
+    return undefined;
+  }
 }
 
 export function percentile(values, p) {
@@ -98,6 +116,7 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
 
     const next = random(42);
     const latencies = [];
+    const cpuBefore = cpuOf(server.pid);
     for (let n = 0; n < edits; n++) {
       const line = editable[Math.floor(next() * editable.length)];
       const before = source[line];
@@ -115,11 +134,14 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
       if (lockstep && count !== first.count) throw new Error(`edit ${n} changed the diagnostics count (${first.count} → ${count}); the edit is not neutral`);
       latencies.push(receivedAt - sentAt);
     }
+    const cpuAfter = cpuOf(server.pid);
+    // The server's CPU per edit (10 ms ticks: meaningful over many edits), main thread and whole process.
+    const editCpuMs = cpuBefore && cpuAfter && edits > 0 ? { mainThread: (cpuAfter.mainThread - cpuBefore.mainThread) / edits, process: (cpuAfter.process - cpuBefore.process) / edits } : undefined;
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
     // Let it exit on its own (a --cpu-prof profile is written at exit), then kill it anyway.
     await new Promise((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', resolve), setTimeout(resolve, 10_000))));
-    return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, latencies };
+    return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, latencies, editCpuMs };
   } finally {
     connection.dispose();
     server.kill();

@@ -162,8 +162,8 @@ async function editTargets(edits, squawkVersion) {
   const workDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   try {
     console.log(`### Target 2: language server, ${edits} one-line edits each (squawk on 20,000 lines: ${Math.min(edits, 10)}), debounce 0 unless said`);
-    console.log('| server | file | edit | server debounce | spawn → first diagnostics | open → first diagnostics | edit → diagnostics p50 | p95 | max |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| server | file | edit | server debounce | spawn → first diagnostics | open → first diagnostics | edit → diagnostics p50 | p95 | max | server CPU per edit: main thread / all threads |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const runs = [
       ['lockstep', 20_000, 'rename-column', 0],
       ['lockstep', 20_000, 'comment-text', 0],
@@ -180,12 +180,12 @@ async function editTargets(edits, squawkVersion) {
         // squawk's server takes seconds per edit on the 20,000-line file: 10 edits are enough there.
         run = await measureLspLatency({ repo: REPO, workDir, edits: who === 'squawk' && lines > 1000 ? Math.min(edits, 10) : edits, lines, editKind, debounceMs: who === 'squawk' ? undefined : debounceMs, server });
       } catch (err) {
-        console.log(`| ${who} | ${lines} lines | ${editKind} | | failed: ${String(err.message ?? err).split('\n')[0]} | | | | |`);
+        console.log(`| ${who} | ${lines} lines | ${editKind} | | failed: ${String(err.message ?? err).split('\n')[0]} | | | | | |`);
         continue;
       }
       const label = who === 'squawk' ? 'none (pull diagnostics)' : debounceMs === undefined ? 'default (typing pause)' : `${debounceMs} ms (processing only)`;
       const q = percentile(run.latencies, 95);
-      const cells = [who === 'squawk' ? `squawk ${squawkVersion}` : 'lockstep', `${lines.toLocaleString('en')} lines`, editKind, label, ms(run.readyMs), ms(run.openMs), ms(percentile(run.latencies, 50)), ms(q), ms(Math.max(...run.latencies))];
+      const cells = [who === 'squawk' ? `squawk ${squawkVersion}` : 'lockstep', `${lines.toLocaleString('en')} lines`, editKind, label, ms(run.readyMs), ms(run.openMs), ms(percentile(run.latencies, 50)), ms(q), ms(Math.max(...run.latencies)), run.editCpuMs ? `${ms(run.editCpuMs.mainThread)} / ${ms(run.editCpuMs.process)}` : '–'];
       console.log(`| ${cells.join(' | ')} |`);
       if (debounceMs !== 0) continue;
       p95[`${who} ${lines} ${editKind}`] = q;
@@ -197,7 +197,8 @@ async function editTargets(edits, squawkVersion) {
     }
     console.log('\nrename-column renames the column an `ADD COLUMN` line adds (every later statement sees the schema change);');
     console.log('comment-text edits the string of a `COMMENT ON TABLE` line (nothing later depends on it). squawk\'s server');
-    console.log('publishes no diagnostics: the client asks (`textDocument/diagnostic`) right after each change, and the answer is timed.\n');
+    console.log('publishes no diagnostics: the client asks (`textDocument/diagnostic`) right after each change, and the answer is timed.');
+    console.log('Server CPU per edit: from /proc (10 ms ticks, so meaningful over many edits), the server\'s main thread and all its threads.\n');
     for (const lines of [20_000, 300]) {
       const ours = p95[`lockstep ${lines} rename-column`];
       const theirs = p95[`squawk ${lines} rename-column`];
