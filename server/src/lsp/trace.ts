@@ -8,9 +8,10 @@ import { isHostResult } from '../frameworks/lint';
 import { filePathOf } from './documentConfigs';
 import type { ServerFeature } from './features';
 import { compareTraceSteps, traceJob } from '../trace/plan';
-import { runSliced } from './slicedLint';
+import { runSliced, SLICE_MS } from './slicedLint';
 import { renderTraceText } from '../trace/render';
-import { earlierSetup } from '../trace/setup';
+import { earlierSetupSteps } from '../trace/setup';
+import type { LockstepConfig, RunnerId } from '../config/types';
 import { traceInWorker } from '../trace/traceClient';
 
 export const TRACE_REQUEST = 'lockstep/trace';
@@ -29,6 +30,15 @@ export interface TraceResult {
   failed: number;
 }
 
+/**
+ * The statements that build the schema before the traced file (its set's earlier migrations), linted
+ * a statement at a time between requests: a project's history held the thread for as long as
+ * linting all of it took. Undefined when `wanted()` turned false (the trace was cancelled).
+ */
+export function traceSetup(path: string, runner: RunnerId, config: LockstepConfig, wanted: () => boolean, sliceMs = SLICE_MS): Promise<string[] | undefined> {
+  return runSliced(earlierSetupSteps(path, runner, config), wanted, sliceMs);
+}
+
 export const traceFeature: ServerFeature = {
   register({ connection, linted, guard, documents, log }) {
     connection.onRequest(
@@ -43,7 +53,8 @@ export const traceFeature: ServerFeature = {
         const doc = documents.get(uri);
         if (!current?.result || !doc) return { error: 'open a SQL migration to trace it' };
         const path = filePathOf(uri);
-        const setup = path ? earlierSetup(path, current.result.document.runner, current.config) : [];
+        const setup = path ? await traceSetup(path, current.result.document.runner, current.config, () => !aborter.signal.aborted) : [];
+        if (!setup) return { error: 'the trace was cancelled' };
         const response = await traceInWorker({ jobs: [traceJob(current.result, 'lockstep_trace_1', setup)], lowPriority: true }, { statementTimeoutMs, signal: aborter.signal });
         // Compared a statement at a time between requests: a long file's comparison held the thread in one piece.
         const report = await runSliced(compareTraceSteps(current.result, response.jobs[0], response), () => !aborter.signal.aborted);

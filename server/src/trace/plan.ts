@@ -3,7 +3,7 @@
  * PostgreSQL did compares with what the lock model predicted for each of them.
  */
 import type { LockstepConfig } from '../config/types';
-import { impactOf, lintText, type LintResult } from '../engine';
+import { impactOf, lintSteps, type LintResult } from '../engine';
 import { runToEnd } from '../document/model';
 import type { TextSpan } from '../findings';
 import { observableEffects, type ObservableEffects } from '../locks/oracle';
@@ -43,9 +43,21 @@ export interface TraceReport {
 
 /** Statements of the up sections of earlier migrations, to build the schema first. */
 export function setupStatements(files: Array<{ path: string; text: string }>, config: LockstepConfig): string[] {
-  return files.flatMap(({ path, text }) =>
-    lintText(text, { path, config }).document.statements.filter((s) => s.section !== 'down' && kindOf(s.ast) !== 'TransactionStmt').map((s) => s.text),
-  );
+  return runToEnd(setupStatementsSteps(files, config));
+}
+
+/**
+ * `setupStatements` in slices: it yields after each statement of each file, and takes the files one
+ * at a time (a generator may read each when it is its turn). The language server's trace runs it
+ * between requests: a project's earlier migrations are a lint of every one of them.
+ */
+export function* setupStatementsSteps(files: Iterable<{ path: string; text: string }>, config: LockstepConfig): Generator<void, string[]> {
+  const statements: string[] = [];
+  for (const { path, text } of files) {
+    const { document } = yield* lintSteps(text, { path, config });
+    for (const s of document.statements) if (s.section !== 'down' && kindOf(s.ast) !== 'TransactionStmt') statements.push(s.text);
+  }
+  return statements;
 }
 
 export function traceJob(result: LintResult, namespace: string, setup: string[]): TraceJob {
