@@ -11,8 +11,8 @@ describe('warm-up at start: the first lint, edit and hover run compiled code (is
     const warm = warmUp();
     assert.ok(warm.findings > 0);
     assert.equal(warm.relints, WARM_UP_EDITS);
-    // The relints took the edit path: statements came from the parse cache.
-    assert.ok(warm.reusedParses > 0);
+    // The relints took the edit path: all but the edited statement came from the parse cache.
+    assert.ok(warm.reusedParses >= WARM_UP_EDITS, `reused parses: ${warm.reusedParses}`);
   });
 
   it('the server answers initialize only after the warm-up (its log comes first on the wire)', async () => {
