@@ -118,8 +118,8 @@ export function startServer(connection: Connection): void {
     if (await engineReady) {
       try {
         const started = performance.now();
-        const warm = warmUp();
-        log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${warm.findings} findings on the sample, ${warm.relints} relints after edits)`);
+        const findings = warmUp();
+        log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${findings} findings on the sample)`);
       } catch (error) {
         log.error(`Lockstep engine warm-up failed: ${describeError(error)}`);
       }
