@@ -21,13 +21,13 @@ export interface TraceJob {
 export interface TraceRequest {
   jobs: TraceJob[];
   /**
-   * Run the worker thread at a lower scheduling priority (nice LOW_PRIORITY_NICE): the language
-   * server's main thread, and the threads its garbage collector waits for, come first.
+   * Run the worker thread at a lower scheduling priority (nice LOW_PRIORITY_NICE, Linux only): the
+   * language server's main thread, and the threads its garbage collector waits for, come first.
    */
   lowPriority?: boolean;
 }
 
-/** The nice value of a low-priority trace worker (Linux and macOS: per thread; 19 is the lowest). */
+/** The nice value of a low-priority trace worker (Linux, where it is per thread; 19 is the lowest). */
 export const LOW_PRIORITY_NICE = 10;
 
 export interface TraceStepResult {

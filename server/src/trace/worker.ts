@@ -18,17 +18,19 @@ const { PGlite } = require('@electric-sql/pglite') as { PGlite: typeof PGliteCla
 const post = (message: WorkerMessage) => parentPort?.postMessage(message);
 
 /**
- * Lowers this thread's priority (pid 0 is the calling thread on Linux; macOS the same through libuv).
+ * Lowers this thread's priority. Linux only: there a nice value belongs to a thread (pid 0 is the
+ * calling one); on macOS and Windows it would lower the whole process, the language server with it.
  * PGlite keeps a core busy for seconds: at equal priority it took the CPU from the language server's
  * main thread and from the helper threads its garbage collections wait for (scavenges of 30-80 ms
  * instead of 3 during a trace, on 2 cores). Returns the nice value this thread now runs at.
  */
 function lowerPriority(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
   try {
     if (getPriority() < LOW_PRIORITY_NICE) setPriority(LOW_PRIORITY_NICE);
     return getPriority();
   } catch {
-    return undefined; // not permitted, or not supported (Windows maps nice to classes for the whole process)
+    return undefined; // not permitted
   }
 }
 
