@@ -185,7 +185,7 @@ async function editTargets(edits, squawkVersion) {
       }
       const label = who === 'squawk' ? 'none (pull diagnostics)' : debounceMs === undefined ? 'default (typing pause)' : `${debounceMs} ms (processing only)`;
       const q = percentile(run.latencies, 95);
-      const cells = [who === 'squawk' ? `squawk ${squawkVersion}` : 'lockstep', `${lines.toLocaleString('en')} lines`, editKind, label, ms(run.readyMs), ms(run.openMs), ms(percentile(run.latencies, 50)), ms(q), ms(Math.max(...run.latencies)), run.editCpuMs ? `${ms(run.editCpuMs.mainThread)} / ${ms(run.editCpuMs.process)}` : '–'];
+      const cells = [who === 'squawk' ? `squawk ${squawkVersion}` : 'lockstep', `${lines.toLocaleString('en')} lines`, editKind, label, ms(run.readyMs), ms(run.openMs), ms(percentile(run.latencies, 50)), ms(q), ms(Math.max(...run.latencies)), run.editCpuMs ? `${who === 'squawk' ? '–' : ms(run.editCpuMs.mainThread)} / ${ms(run.editCpuMs.process)}` : '–'];
       console.log(`| ${cells.join(' | ')} |`);
       if (debounceMs !== 0) continue;
       p95[`${who} ${lines} ${editKind}`] = q;
@@ -198,7 +198,8 @@ async function editTargets(edits, squawkVersion) {
     console.log('\nrename-column renames the column an `ADD COLUMN` line adds (every later statement sees the schema change);');
     console.log('comment-text edits the string of a `COMMENT ON TABLE` line (nothing later depends on it). squawk\'s server');
     console.log('publishes no diagnostics: the client asks (`textDocument/diagnostic`) right after each change, and the answer is timed.');
-    console.log('Server CPU per edit: from /proc (10 ms ticks, so meaningful over many edits), the server\'s main thread and all its threads.\n');
+    console.log('Server CPU per edit: from /proc (10 ms ticks, so meaningful over many edits), the server\'s main thread and all its threads');
+    console.log('(squawk\'s work runs on other threads than its main one: all threads only).\n');
     for (const lines of [20_000, 300]) {
       const ours = p95[`lockstep ${lines} rename-column`];
       const theirs = p95[`squawk ${lines} rename-column`];
