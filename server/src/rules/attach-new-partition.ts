@@ -17,6 +17,7 @@ export const rule: Rule = {
   kinds: ['AlterTableStmt'],
   // Reads earlier statements the forward state does not capture (INSERT, COPY).
   crossStatement: true,
+  reach: { loads: true },
   examples: {
     setup:
       'CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\n' +

@@ -13,6 +13,7 @@ export const rule: Rule = {
   category: 'locking',
   defaultSeverity: 'warning',
   crossStatement: true,
+  reach: { lockIndexes: true },
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, total numeric);',
     flagged: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE orders SET total = 0;\nCOMMIT;',

@@ -13,6 +13,7 @@ export const rule: Rule = {
   category: 'locking',
   defaultSeverity: 'info',
   crossStatement: true,
+  reach: { lockIndexes: true },
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY);',
     flagged: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;',
