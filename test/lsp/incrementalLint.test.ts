@@ -72,7 +72,17 @@ function edit(text: string, next: () => number): string {
     const where = token.endsWith('\n') && token.length > 8 ? text.lastIndexOf('\n', at - 1) + 1 : at;
     return text.slice(0, where) + token + text.slice(where);
   }
-  if (choice < 0.75) return text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 12));
+  if (choice < 0.7) return text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 12));
+  // Edits that change no statement's effect (the engine's patch path): a string, a comment, spacing.
+  if (choice < 0.8) {
+    const inPlace = [/'[^'\n]*'/g, /--[^\n]*/g, /\/\*[^*]*\*\//g, / /g][Math.floor(next() * 4)];
+    inPlace.lastIndex = at;
+    const m = inPlace.exec(text);
+    if (m) {
+      const changed = m[0].startsWith("'") ? `${m[0].slice(0, -1)}${next() < 0.5 ? ' edited' : ''}'` : m[0] === ' ' ? '  ' : `${m[0]}${m[0].startsWith('/*') ? '' : ' x'}`;
+      return text.slice(0, m.index) + changed.replace(/\*\/$/, ' x */') + text.slice(m.index + m[0].length);
+    }
+  }
   // A word changed in place (a rename: the length changes too).
   const word = /[a-z_]+/g;
   word.lastIndex = at;
@@ -192,6 +202,7 @@ describe('incremental lint in the language server equals a lint from scratch', f
       const doc = TextDocument.create(uri, 'sql', 1, text);
       const next = random(c.seed);
       let compared = 0;
+      let patched = 0;
       for (let n = 0; n <= edits; n++) {
         if (n > 0) {
           const before = text;
@@ -201,12 +212,124 @@ describe('incremental lint in the language server equals a lint from scratch', f
           if (n % 17 === 0) TextDocument.update(doc, [{ text: (text = before) }], doc.version + 1);
         }
         const incremental = linter.lint(doc, path, config);
+        if (linter.cacheFor(uri).stats.patched) patched++;
         const scratch = lintText(text, { path, config });
         assert.ok(incremental.result, `edit ${n}: the incremental lint failed`);
         assert.equal(fingerprint(incremental.result), fingerprint(scratch), `edit ${n} (seed ${c.seed}): incremental lint differs from a lint from scratch\n${text}`);
         compared++;
       }
       assert.equal(compared, edits + 1);
+      console.log(`      ${patched} of ${edits} relints patched`);
     });
   }
 });
+
+const GOOSE = `-- +goose Up
+CREATE TABLE accounts (id bigint PRIMARY KEY, email text);
+BEGIN;
+SET lock_timeout = '3s';
+ALTER TABLE accounts ADD COLUMN status text DEFAULT 'new';
+-- lockstep-ignore: require-concurrent-index
+CREATE INDEX accounts_status_idx ON accounts (status);
+ALTER TABLE orders ADD COLUMN total numeric;
+UPDATE accounts SET status = 'old' WHERE id < 100;
+UPDATE orders SET total = 0;
+COMMIT;
+ALTER TABLE accounts ADD CONSTRAINT c CHECK (status <> '') NOT VALID;
+COMMENT ON TABLE accounts IS 'first';
+ALTER TABLE accounts VALIDATE CONSTRAINT c;
+-- +goose Down
+ALTER TABLE accounts DROP COLUMN status;
+COMMENT ON TABLE accounts IS 'down';
+`;
+
+describe('the engine patches a relint when the edit hands nothing different on', function () {
+  this.timeout(120_000);
+  let root: string;
+  before(() => initEngine());
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'lockstep-patch-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a string edited in a long migration: one statement analysed, a few linted again, the rest carried over', () => {
+    const path = join(root, 'V9__patch.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    const text = generateMigration(2_000).text;
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    const first = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+    const at = text.lastIndexOf("IS 'benchmark table");
+    const edited = `${text.slice(0, at)}IS 'edited, longer than before${text.slice(at + 4)}`;
+    TextDocument.update(doc, [{ text: edited }], 2);
+    const patched = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+    const stats = linter.cacheFor(doc.uri).stats;
+    assert.equal(stats.patched, true);
+    assert.equal(stats.parsed, 1);
+    assert.ok(stats.analyzed <= 1, `${stats.analyzed} statements analysed`);
+    assert.ok(stats.rerunStatements <= 3, `${stats.rerunStatements} statements linted again`);
+    // The statements before the edit are the previous lint's records; those after it moved.
+    const index = patched.document.statements.findIndex((s) => s.text.includes('edited, longer'));
+    assert.equal(patched.document.statements[index - 1], first.document.statements[index - 1]);
+    assert.equal(patched.document.statements[index + 1].span.start, first.document.statements[index + 1].span.start + 'edited, longer than before'.length);
+    assert.equal(fingerprint(patched), fingerprint(lintText(edited, { path, config: DEFAULT_CONFIG })));
+    // The previous lint's document is left as it was (hovers answer from it until the new one is in).
+    assert.equal(first.document.text, text);
+    assert.equal(fingerprint(first), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG })));
+  });
+
+  it('with patching off the same edit builds the whole document again (what the counters above tell apart)', () => {
+    const path = join(root, 'V9__whole.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    const text = generateMigration(400).text;
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    linter.lint(doc, path, DEFAULT_CONFIG);
+    linter.cacheFor(doc.uri).patching = false;
+    TextDocument.update(doc, [{ text: text.replace("IS 'benchmark table 3'", "IS 'edited'") }], 2);
+    linter.lint(doc, path, DEFAULT_CONFIG);
+    const stats = linter.cacheFor(doc.uri).stats;
+    assert.equal(stats.patched, false);
+    assert.ok(stats.reusedAnalyses > 100);
+  });
+
+  // Each text is an edit of the one before; `patched`: whether the patch path must (true) or must not (false) take it.
+  const steps: Array<{ name: string; edit: (text: string) => string; patched?: boolean }> = [
+    { name: 'a COMMENT string', edit: (t) => t.replace("IS 'first'", "IS 'second, longer'"), patched: true },
+    { name: 'a backfill condition', edit: (t) => t.replace('id < 100', 'id < 2000') },
+    { name: 'an ignore directive gains an unknown rule', edit: (t) => t.replace('ignore: require-concurrent-index', 'ignore: require-concurrent-index, no-such-rule'), patched: true },
+    { name: 'the ignore directive removed', edit: (t) => t.replace(/-- lockstep-ignore[^\n]*\n/, ''), patched: true },
+    { name: 'the ignore directive back', edit: (t) => t.replace('CREATE INDEX accounts_status_idx', '-- lockstep-ignore: require-concurrent-index\nCREATE INDEX accounts_status_idx'), patched: true },
+    { name: 'spacing inside a statement that holds a lock', edit: (t) => t.replace('ALTER TABLE accounts ADD CONSTRAINT c', 'ALTER TABLE  accounts ADD CONSTRAINT c'), patched: true },
+    // The last UPDATE's long-lock-window finding quotes the ALTER TABLE two statements up: its text changed, so no patch.
+    { name: 'a comment inside a statement the lock indexes quote', edit: (t) => t.replace('ALTER TABLE orders ADD', 'ALTER TABLE orders /* why */ ADD'), patched: false },
+    { name: 'SET lock_timeout changed', edit: (t) => t.replace("'3s'", "'4s'"), patched: false },
+    { name: 'COMMIT removed', edit: (t) => t.replace('COMMIT;\n', ''), patched: false },
+    { name: 'COMMIT back', edit: (t) => t.replace('UPDATE orders SET total = 0;\n', 'UPDATE orders SET total = 0;\nCOMMIT;\n'), patched: false },
+    { name: 'BEGIN turned into a comment', edit: (t) => t.replace('BEGIN;', '-- BEGIN;'), patched: false },
+    { name: 'BEGIN back', edit: (t) => t.replace('-- BEGIN;', 'BEGIN;'), patched: false },
+    { name: 'a syntax error', edit: (t) => t.replace('VALIDATE CONSTRAINT', 'VALIDAT CONSTRAINT'), patched: false },
+    { name: 'the syntax error fixed', edit: (t) => t.replace('VALIDAT CONSTRAINT', 'VALIDATE CONSTRAINT'), patched: false },
+    { name: 'a column renamed', edit: (t) => t.replace('ADD COLUMN status', 'ADD COLUMN state'), patched: false },
+    { name: 'a statement added', edit: (t) => t.replace("COMMENT ON TABLE accounts IS 'second", "SELECT 1;\nCOMMENT ON TABLE accounts IS 'second"), patched: false },
+    { name: 'the statement removed', edit: (t) => t.replace('SELECT 1;\n', ''), patched: false },
+    { name: 'a string in the down section', edit: (t) => t.replace("IS 'down'", "IS 'down, edited'") },
+    { name: 'the down marker moved', edit: (t) => t.replace('-- +goose Down\nALTER TABLE accounts DROP COLUMN status;\n', 'ALTER TABLE accounts DROP COLUMN status;\n-- +goose Down\n'), patched: false },
+    { name: 'the up marker written differently', edit: (t) => t.replace('-- +goose Up', '-- +goose  Up'), patched: false },
+    { name: 'a string again', edit: (t) => t.replace("IS 'second, longer'", "IS 'third'"), patched: true },
+  ];
+
+  it('transactions, settings, ignores, markers, renames, added statements, syntax errors: each relint equals a lint from scratch', () => {
+    const path = join(root, '20240101000000_patch.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    let text = GOOSE;
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    linter.lint(doc, path, DEFAULT_CONFIG);
+    for (const step of steps) {
+      const edited = step.edit(text);
+      assert.notEqual(edited, text, `${step.name}: the edit changed nothing`);
+      text = edited;
+      TextDocument.update(doc, [{ text }], doc.version + 1);
+      const result = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+      assert.equal(fingerprint(result), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG })), step.name);
+      if (step.patched !== undefined) assert.equal(linter.cacheFor(doc.uri).stats.patched, step.patched, `${step.name}: patched`);
+    }
+  });
+});
+
