@@ -495,7 +495,9 @@ function findingsOf(document: MigrationDocument, config: LockstepConfig, cached:
       ignore.used.add(ignore.ruleIds.includes(ruleId) ? ruleId : 'all');
       return;
     }
-    findings.push({ ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex, ...(related?.length ? { related } : {}) });
+    const finding: Finding = { ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex };
+    if (related?.length) finding.related = related;
+    findings.push(finding);
   };
 
   for (const e of document.syntaxErrors) emit('syntax-error', BUILTIN_CHECKS['syntax-error'].defaultSeverity, e.message, e.span);

@@ -273,6 +273,17 @@ describe('the engine patches a relint when the edit hands nothing different on',
     // The previous lint's document is left as it was (hovers answer from it until the new one is in).
     assert.equal(first.document.text, text);
     assert.equal(fingerprint(first), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG })));
+    // A second edit shifts records shifted by the first: spans and AST offsets (fixes map them) still right.
+    const again = `${edited.slice(0, 200)}${edited.slice(200).replace("IS 'benchmark table 1'", "IS 'x'")}`;
+    TextDocument.update(doc, [{ text: again }], 3);
+    const twice = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+    assert.equal(linter.cacheFor(doc.uri).stats.patched, true);
+    const fresh = new DocumentLinter((message) => assert.fail(message)).lint(TextDocument.create(doc.uri, 'sql', 1, again), path, DEFAULT_CONFIG).result!;
+    assert.equal(twice.document.statements.length, fresh.document.statements.length);
+    twice.document.statements.forEach((s, i) => {
+      const t = fresh.document.statements[i];
+      assert.deepEqual([s.span, s.text, s.toDocOffset(0), s.toDocOffset(7)], [t.span, t.text, t.toDocOffset(0), t.toDocOffset(7)], `statement ${i}`);
+    });
   });
 
   it('with patching off the same edit builds the whole document again (what the counters above tell apart)', () => {

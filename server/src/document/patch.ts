@@ -227,15 +227,16 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
   return schema;
 }
 
-/** toDocOffset of a shifted record: the unshifted function and the total shift, never a chain of closures. */
-const shifts = new WeakMap<(b: number) => number, { base: (b: number) => number; delta: number }>();
+/** A shifted record's toDocOffset carries the unshifted function and the total shift: never a chain of closures. */
+type ShiftedOffset = ((b: number) => number) & { base?: (b: number) => number; delta?: number };
 
 function shifted(s: StatementInfo, delta: number): StatementInfo {
-  const known = shifts.get(s.toDocOffset);
-  const base = known?.base ?? s.toDocOffset;
-  const total = (known?.delta ?? 0) + delta;
-  const toDocOffset = (b: number) => base(b) + total;
-  shifts.set(toDocOffset, { base, delta: total });
+  const from = s.toDocOffset as ShiftedOffset;
+  const base = from.base ?? from;
+  const total = (from.delta ?? 0) + delta;
+  const toDocOffset: ShiftedOffset = (b: number) => base(b) + total;
+  toDocOffset.base = base;
+  toDocOffset.delta = total;
   return {
     ast: s.ast,
     kind: s.kind,

@@ -95,11 +95,15 @@ export function* warmDocumentIndexes(doc: MigrationDocument, config: LockstepCon
 
 export interface HeldLock {
   effect: LockEffect;
-  /** The statement that took it. */
+  /**
+   * The statement that took it: after a relint the index may be carried over from an earlier lint of
+   * the same document, whose record has the same index and locks but maybe another text and span.
+   * Read its text through `doc.statements[by.index]`.
+   */
   by: StatementInfo;
 }
 
-/** What one transaction does while it holds locks that block reads. */
+/** What one transaction does while it holds locks that block reads (statements: see HeldLock.by). */
 export interface LockWindow {
   /** ACCESS EXCLUSIVE (read-blocking) locks on pre-existing tables, in the order the transaction took them. */
   tables: HeldLock[];
@@ -142,25 +146,15 @@ export const lockWindows = memoByDocumentSteps(function* (doc): Generator<void, 
 
 const builtWindows = new WeakMap<MigrationDocument, Map<number, LockWindow>>();
 
-/** The previous lint's lock windows, on this document's statements, when the edit cannot have changed them (documentReuse.ts). */
+/**
+ * The previous lint's lock windows when the edit cannot have changed them (documentReuse.ts): the same
+ * map, its statements found by index (HeldLock.by). Rebuilding or re-pointing it walked every statement.
+ */
 function carriedWindows(doc: MigrationDocument): Map<number, LockWindow> | undefined {
   const previous = previousWithSameLockFacts(doc);
   const old = previous && builtWindows.get(previous);
-  if (!old) return undefined;
-  const remap = new Remap(doc);
-  const held = (h: HeldLock) => remap.once(h, () => ({ effect: remap.effect(h.by, h.effect), by: remap.statement(h.by) }));
-  const windows = new Map<number, LockWindow>();
-  for (const [index, w] of old) {
-    windows.set(
-      index,
-      remap.once(w, () => ({
-        tables: w.tables.map(held),
-        slow: w.slow.map((s) => ({ stmt: remap.statement(s.stmt), work: remap.effect(s.stmt, s.work), held: s.held.map(held) })),
-      })),
-    );
-  }
-  builtWindows.set(doc, windows);
-  return windows;
+  if (old) builtWindows.set(doc, old);
+  return old;
 }
 
 /** The lock model names the table of an index it has never seen `the table of <index>`: not a real relation name. */
