@@ -243,6 +243,8 @@ interface PreviousLint {
   /** Everything besides the text the lint depended on, as a string (config, schema, path, placeholders). */
   key: string;
   code: ReferenceLookup | undefined;
+  /** `code.version` when linted: an index updated in place answers differently under the same object. */
+  codeVersion: number | undefined;
   facts: ProjectFacts;
   host: HostRunner | undefined;
   /** Per statement index: the cacheable and the uncached rules' hits (spans relative to the statement). */
@@ -366,7 +368,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   forgetPrevious(document);
   if (cache) {
     cache.lastDocument = document;
-    cache.last = { text, split: prepared.split, document, key, code: options.code, facts, host: options.host, cached, uncached };
+    cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
     yield* cache.endRunSteps();
   }
   return { document, findings };
@@ -396,7 +398,9 @@ function patchedLint(
   const last = cache.last;
   const { config } = options;
   if (!last || !reach || !cache.patching || cache.patchesSinceSweep >= MAX_PATCHES_BETWEEN_SWEEPS) return undefined;
-  if (last.key !== key || last.code !== options.code || !sameData(last.facts, facts) || !sameData(last.host, options.host)) return undefined;
+  if (last.key !== key || !sameData(last.facts, facts) || !sameData(last.host, options.host)) return undefined;
+  // Code-reading verdicts carry over only from the same index, known unchanged.
+  if (last.code !== options.code || (options.code && (options.code.version === undefined || options.code.version !== last.codeVersion))) return undefined;
   const { placeholders, branches } = prepared.prepared;
   if (prepared.prepared.text !== text || placeholders.length > 0 || branches.length > 0) return undefined;
   const patch = patchDocument({ previous: last.document, previousSplit: last.split, text, split: prepared.split, memo: cache, pgVersion: config.pgVersion });
@@ -427,7 +431,7 @@ function patchedLint(
   const findings = findingsOf(document, config, cached, uncached);
   forgetPrevious(document);
   cache.lastDocument = document;
-  cache.last = { text, split: prepared.split, document, key, code: options.code, facts, host: options.host, cached, uncached };
+  cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
   return { document, findings };
 }
 

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG, type LockstepConfig } from '../../server/src/config/types';
-import { explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
+import { EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
+import { referencesOf, type Lookup, type ReferenceLookup } from '../../server/src/coderefs/index';
 import { DocumentLinter } from '../../server/src/lsp/documentLinter';
 import { catalogDigest } from '../../server/src/fixes/window';
 // @ts-expect-error: a plain .mjs module of the benchmarks (no types)
@@ -284,6 +285,25 @@ describe('the engine patches a relint when the edit hands nothing different on',
       const t = fresh.document.statements[i];
       assert.deepEqual([s.span, s.text, s.toDocOffset(0), s.toDocOffset(7)], [t.span, t.text, t.toDocOffset(0), t.toDocOffset(7)], `statement ${i}`);
     });
+  });
+
+  it('code-reading verdicts carry over only while the code index is the same and unchanged (its version)', () => {
+    const sql = "CREATE TABLE notes (id bigint);\nCOMMENT ON TABLE notes IS 'a';\nALTER TABLE users DROP COLUMN username;\n";
+    const uses = referencesOf([{ path: 'src/users.ts', text: "db.query('SELECT id FROM users WHERE username = $1', [name]);\n" }]);
+    const none = referencesOf([]);
+    // An index updated in place, like the language server's (LiveReferences).
+    const live = { set: uses, version: 1, lookup: (table: string, column?: string): Lookup => live.set.lookup(table, column) } satisfies ReferenceLookup & { set: unknown };
+    const cache = new EngineCache();
+    const lint = (text: string) => lintText(text, { path: join(root, 'V1__code.sql'), config: DEFAULT_CONFIG, cache, code: live });
+    const referenced = (r: LintResult) => r.findings.filter((f) => f.ruleId === 'still-referenced').length;
+    assert.equal(referenced(lint(sql)), 1);
+    const edited = sql.replace("IS 'a'", "IS 'b'");
+    assert.equal(referenced(lint(edited)), 1);
+    assert.equal(cache.stats.patched, true);
+    live.set = none;
+    live.version++;
+    assert.equal(referenced(lint(edited)), 0);
+    assert.equal(cache.stats.patched, false);
   });
 
   it('with patching off the same edit builds the whole document again (what the counters above tell apart)', () => {
