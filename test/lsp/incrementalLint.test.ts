@@ -285,6 +285,14 @@ describe('the engine patches a relint when the edit hands nothing different on',
       const t = fresh.document.statements[i];
       assert.deepEqual([s.span, s.text, s.toDocOffset(0), s.toDocOffset(7)], [t.span, t.text, t.toDocOffset(0), t.toDocOffset(7)], `statement ${i}`);
     });
+    // Typing on in the same statement: the schema before it is the one the last patch kept.
+    for (const word of ['y', 'yz', 'yz!']) {
+      const typed = again.replace("IS 'x'", `IS '${word}'`);
+      TextDocument.update(doc, [{ text: typed }], doc.version + 1);
+      const result = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+      assert.equal(linter.cacheFor(doc.uri).stats.patched, true);
+      assert.equal(fingerprint(result), fingerprint(lintText(typed, { path, config: DEFAULT_CONFIG })), word);
+    }
   });
 
   it('code-reading verdicts carry over only while the code index is the same and unchanged (its version)', () => {

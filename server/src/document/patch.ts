@@ -202,6 +202,10 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
   const trace = buildTraceOf(previous)!;
   const count = trace.lazyCount[index];
   if (count < 0) throw new NoPatch();
+  // Typing goes on in one place: the schema before that statement, kept by the last patch there.
+  // A kept schema is the one its key names (the schema-changing statements before it), wherever it came from.
+  const exact = input.memo.catalogAt(trace.lazyKey[index]);
+  if (exact) return exact.clone();
   const checkpoint = count - (count % CHECKPOINT_EVERY);
   // Back to the first statement pushed at the checkpoint's count (a down section's statements, -1, are
   // not pushed): the statements to replay start there, and its key is the checkpoint's.
@@ -224,6 +228,7 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
     const s = previous.statements[i];
     if (trace.lazyCount[i] >= 0 && Catalog.changedBy(s.kind)) schema.apply(s.ast as AstNode);
   }
+  input.memo.keepCatalog(trace.lazyKey[index], schema.clone());
   return schema;
 }
 
