@@ -8,7 +8,6 @@ import type { Finding, TextSpan } from './findings';
 import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type AnalysisMemo, type InputStatement, type MigrationDocument, type PreparedSplit, type StatementInfo } from './document/model';
 import { patchDocument, type Patch } from './document/patch';
 import { sameData } from './document/sameData';
-import { lockTimeoutChange } from './document/settings';
 import { forwardKeyHash, hashString } from './document/forwardState';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
@@ -20,7 +19,8 @@ import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
 import { dispatchFor } from './rules/dispatch';
-import { quote, warmDocumentIndexes } from './rules/migration';
+import { lockWindows, quote, timeoutGaps, warmDocumentIndexes } from './rules/migration';
+import { durationMs, lockTimeoutChange } from './document/settings';
 import { derivedFrom, derivedWithSameLockFacts, forgetPrevious, sameStatementFacts } from './rules/documentReuse';
 import type { RuleReach } from './rules/types';
 import { renderHover } from './hover';
@@ -410,8 +410,12 @@ function patchedLint(
   cache.stats.patched = true;
   cache.patchesSinceSweep++;
   derivedWithSameLockFacts(document, last.document);
-  // Carried over (the lock facts are the same), so the next patch can carry them on in turn.
-  if (document.statements.length >= WARM_INDEXES_FROM) runToEnd(warmDocumentIndexes(document, config));
+  // The lock indexes carried over (the lock facts are the same), so the next patch can carry them on in
+  // turn; the rules' other document indexes are built if a relinted statement asks for them.
+  if (document.statements.length >= WARM_INDEXES_FROM) {
+    lockWindows(document);
+    timeoutGaps(document, durationMs(config.lockTimeout));
+  }
   const dispatch = dispatchFor(config);
   const configKey = configKeyOf(document, config);
   const context: RuleContext = { doc: document, config, code: options.code };
