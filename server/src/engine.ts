@@ -16,9 +16,9 @@ import { loadParser, parseChunk, parseChunksTogether, type ParseOutcome } from '
 import { loadHostGrammars } from './frameworks/treeSitter';
 import type { Chunk, SplitResult } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
-import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
+import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
-import { dispatchFor } from './rules/dispatch';
+import { dispatchFor, type RuleDispatch, type RulesForKind } from './rules/dispatch';
 import { lockWindows, quote, timeoutGaps, warmDocumentIndexes } from './rules/migration';
 import { durationMs, lockTimeoutChange } from './document/settings';
 import { derivedFrom, derivedWithSameLockFacts, forgetPrevious, sameStatementFacts } from './rules/documentReuse';
@@ -399,8 +399,8 @@ function patchedLint(
   const { config } = options;
   if (!last || !reach || !cache.patching || cache.patchesSinceSweep >= MAX_PATCHES_BETWEEN_SWEEPS) return undefined;
   if (last.key !== key || !sameData(last.facts, facts) || !sameData(last.host, options.host)) return undefined;
-  // Code-reading verdicts carry over only from the same index, known unchanged.
-  if (last.code !== options.code || (options.code && (options.code.version === undefined || options.code.version !== last.codeVersion))) return undefined;
+  // Code-reading verdicts carry over only from the same index, known unchanged; else they are all rerun.
+  const codeChanged = last.code !== options.code || (!!options.code && (options.code.version === undefined || options.code.version !== last.codeVersion));
   const { placeholders, branches } = prepared.prepared;
   if (prepared.prepared.text !== text || placeholders.length > 0 || branches.length > 0) return undefined;
   const patch = patchDocument({ previous: last.document, previousSplit: last.split, text, split: prepared.split, memo: cache, pgVersion: config.pgVersion });
@@ -421,7 +421,9 @@ function patchedLint(
   const context: RuleContext = { doc: document, config, code: options.code };
   const cached = last.cached.slice();
   const uncached = last.uncached.slice();
-  for (const index of rerunStatements(patch, reach)) {
+  const rerun = rerunStatements(patch, reach);
+  if (codeChanged) rerunCodeRules(document, dispatch, context, uncached, new Set(rerun));
+  for (const index of rerun) {
     const stmt = document.statements[index];
     const rules = dispatch.forKind(stmt.kind);
     cache.stats.rerunStatements++;
@@ -437,6 +439,33 @@ function patchedLint(
   cache.lastDocument = document;
   cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
   return { document, findings };
+}
+
+/**
+ * The code changed (another index, or the same one updated): every statement's code-reading rules run
+ * again, their hits taking the place of the carried ones in the rules' registry order (a whole lint's
+ * order); the other uncached rules' hits stay. Statements in `skip` are relinted whole anyway.
+ */
+function rerunCodeRules(document: MigrationDocument, dispatch: RuleDispatch, context: RuleContext, uncached: RuleHitWithId[][], skip: ReadonlySet<number>): void {
+  for (const stmt of document.statements) {
+    const code = codeReaders(dispatch.forKind(stmt.kind));
+    if (code.length === 0 || skip.has(stmt.index)) continue;
+    const fresh = runRules(stmt, code, context);
+    const kept = uncached[stmt.index];
+    if (fresh.length === 0 && !kept.some((h) => READS_CODE.has(h.ruleId))) continue;
+    uncached[stmt.index] = [...kept.filter((h) => !READS_CODE.has(h.ruleId)), ...fresh].sort((a, b) => RULE_ORDER.get(a.ruleId)! - RULE_ORDER.get(b.ruleId)!);
+  }
+}
+
+const READS_CODE = new Set(RULES.filter((r) => r.usesCode).map((r) => r.id));
+const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
+const codeReadersOf = new WeakMap<RulesForKind, readonly Rule[]>();
+
+/** The code-reading rules among a kind's uncached rules (kept per dispatch entry: asked once per statement). */
+function codeReaders(rules: RulesForKind): readonly Rule[] {
+  let found = codeReadersOf.get(rules);
+  if (!found) codeReadersOf.set(rules, (found = rules.uncached.filter((r) => r.usesCode)));
+  return found;
 }
 
 /**

@@ -139,11 +139,13 @@ describe('incremental lint in the language server equals a lint from scratch', f
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'lockstep-incremental-'))));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const cases: Array<{ name: string; file: string; text: () => string; seed: number; edits?: number; config?: Partial<LockstepConfig> }> = [
+  const cases: Array<{ name: string; file: string; text: () => string; seed: number; edits?: number; config?: Partial<LockstepConfig>; code?: boolean }> = [
     { name: 'a generated migration (tables, indexes, constraints, functions)', file: 'V3__bench.sql', text: () => generateMigration(200).text, seed: 1 },
     // Over 256 schema-changing statements: the lazy schema replay restores from kept checkpoints.
     { name: 'a longer generated migration (schema checkpoints)', file: 'V6__long.sql', text: () => generateMigration(1_300).text, seed: 6, edits: 20 },
     { name: 'explicit transactions, settings and ignores', file: 'V4__tx.sql', text: () => TRANSACTIONS, seed: 2 },
+    // Code that uses the columns the migration changes, updated in place now and then (the server's index).
+    { name: 'explicit transactions, with application code that changes', file: 'V9__code.sql', text: () => `${TRANSACTIONS.replace(/^CREATE TABLE[^\n]*\n/, '')}ALTER TABLE accounts DROP COLUMN email;\nALTER TABLE accounts RENAME COLUMN status TO state;\n`, seed: 7, code: true },
     { name: 'goose up/down sections', file: '20240101000000_goose.sql', text: () => exampleSql('goose'), seed: 3 },
     { name: 'Flyway examples, in a transaction', file: 'V5__flyway.sql', text: () => exampleSql('flyway') + TRANSACTIONS, seed: 4 },
     { name: 'dbmate examples', file: '20240301000001_dbmate.sql', text: () => exampleSql('dbmate'), seed: 5, config: { runner: 'dbmate' } as Partial<LockstepConfig> },
@@ -202,8 +204,15 @@ describe('incremental lint in the language server equals a lint from scratch', f
       let text = c.text();
       const doc = TextDocument.create(uri, 'sql', 1, text);
       const next = random(c.seed);
+      const sets = [
+        referencesOf([{ path: 'src/a.ts', text: "db.query('SELECT email, status FROM accounts WHERE id = $1', [id]);\n" }]),
+        referencesOf([{ path: 'src/b.ts', text: "db.query('UPDATE accounts SET status = $1', [s]);\n" }]),
+      ];
+      const live = { set: sets[0], version: 0, lookup: (table: string, column?: string): Lookup => live.set.lookup(table, column) };
+      if (c.code) linter.code = live;
       let compared = 0;
       let patched = 0;
+      let codeFindings = 0;
       for (let n = 0; n <= edits; n++) {
         if (n > 0) {
           const before = text;
@@ -211,15 +220,21 @@ describe('incremental lint in the language server equals a lint from scratch', f
           TextDocument.update(doc, [{ text }], doc.version + 1);
           // Undo now and then: the previous text comes back, and with it entries the cache still holds.
           if (n % 17 === 0) TextDocument.update(doc, [{ text: (text = before) }], doc.version + 1);
+          if (c.code && n % 7 === 0) {
+            live.set = sets[n % 2];
+            live.version++;
+          }
         }
         const incremental = linter.lint(doc, path, config);
         if (linter.cacheFor(uri).stats.patched) patched++;
-        const scratch = lintText(text, { path, config });
+        codeFindings += incremental.result?.findings.filter((f) => f.ruleId === 'still-referenced').length ?? 0;
+        const scratch = lintText(text, { path, config, code: c.code ? live : undefined });
         assert.ok(incremental.result, `edit ${n}: the incremental lint failed`);
         assert.equal(fingerprint(incremental.result), fingerprint(scratch), `edit ${n} (seed ${c.seed}): incremental lint differs from a lint from scratch\n${text}`);
         compared++;
       }
       assert.equal(compared, edits + 1);
+      if (c.code) assert.ok(codeFindings > 0, 'the code-reading rules never flagged anything');
       console.log(`      ${patched} of ${edits} relints patched`);
     });
   }
@@ -295,7 +310,7 @@ describe('the engine patches a relint when the edit hands nothing different on',
     }
   });
 
-  it('code-reading verdicts carry over only while the code index is the same and unchanged (its version)', () => {
+  it('code-reading verdicts carry over only while the code index is the same and unchanged (its version); else they are rerun', () => {
     const sql = "CREATE TABLE notes (id bigint);\nCOMMENT ON TABLE notes IS 'a';\nALTER TABLE users DROP COLUMN username;\n";
     const uses = referencesOf([{ path: 'src/users.ts', text: "db.query('SELECT id FROM users WHERE username = $1', [name]);\n" }]);
     const none = referencesOf([]);
@@ -311,7 +326,16 @@ describe('the engine patches a relint when the edit hands nothing different on',
     live.set = none;
     live.version++;
     assert.equal(referenced(lint(edited)), 0);
-    assert.equal(cache.stats.patched, false);
+    assert.equal(cache.stats.patched, true);
+    live.set = uses;
+    live.version++;
+    const again = lint(edited.replace("IS 'b'", "IS 'c'"));
+    assert.equal(referenced(again), 1);
+    assert.equal(cache.stats.patched, true);
+    assert.equal(fingerprint(again), fingerprint(lintText(edited.replace("IS 'b'", "IS 'c'"), { path: join(root, 'V1__code.sql'), config: DEFAULT_CONFIG, code: live })));
+    // No index at all: the code-reading rules say nothing, patched or not.
+    assert.equal(referenced(lintText(edited, { path: join(root, 'V1__code.sql'), config: DEFAULT_CONFIG, cache })), 0);
+    assert.equal(cache.stats.patched, true);
   });
 
   it('with patching off the same edit builds the whole document again (what the counters above tell apart)', () => {
