@@ -214,16 +214,16 @@ describe('incremental lint in the language server equals a lint from scratch', f
       let patched = 0;
       let codeFindings = 0;
       for (let n = 0; n <= edits; n++) {
-        if (n > 0) {
+        if (c.code && n % 7 === 0) {
+          // Only the code changed (the server relints every open migration then).
+          live.set = sets[(n / 7) % 2];
+          live.version++;
+        } else if (n > 0) {
           const before = text;
           text = edit(text, next);
           TextDocument.update(doc, [{ text }], doc.version + 1);
           // Undo now and then: the previous text comes back, and with it entries the cache still holds.
           if (n % 17 === 0) TextDocument.update(doc, [{ text: (text = before) }], doc.version + 1);
-          if (c.code && n % 7 === 0) {
-            live.set = sets[n % 2];
-            live.version++;
-          }
         }
         const incremental = linter.lint(doc, path, config);
         if (linter.cacheFor(uri).stats.patched) patched++;
