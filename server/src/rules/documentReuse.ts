@@ -29,12 +29,24 @@ export function derivedFrom(doc: MigrationDocument, previous: MigrationDocument)
 export function derivedWithSameLockFacts(doc: MigrationDocument, previous: MigrationDocument): void {
   previousOf.set(doc, previous);
   verdicts.set(doc, true);
+  patches.set(doc, previous);
+}
+
+const patches = new WeakMap<MigrationDocument, MigrationDocument>();
+
+/**
+ * The document `doc` patches (during its lint): every statement has the previous one's kind, place,
+ * transaction, settings and locks, and every schema-changing statement the same AST but for locations.
+ */
+export function patchedFrom(doc: MigrationDocument): MigrationDocument | undefined {
+  return patches.get(doc);
 }
 
 /** After the lint: `doc` no longer holds on to its predecessor (a chain of every version otherwise). */
 export function forgetPrevious(doc: MigrationDocument): void {
   previousOf.delete(doc);
   verdicts.delete(doc);
+  patches.delete(doc);
 }
 
 /** The previous lint's document when every fact the lock indexes read is the same in both; else undefined. */

@@ -9,7 +9,7 @@ import { isRollbackFile } from '../document/runner';
 import { durationMs, lockTimeoutChange } from '../document/settings';
 import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
 import type { LockEffect } from '../locks/types';
-import { previousWithSameLockFacts, Remap } from './documentReuse';
+import { patchedFrom, previousWithSameLockFacts, Remap } from './documentReuse';
 
 /** Did `relation` exist before this migration (so running code may be using it)? */
 export function preexisting(doc: MigrationDocument, stmt: StatementInfo, relation: string): boolean {
@@ -76,14 +76,25 @@ export function memoByDocument<T>(compute: (doc: MigrationDocument) => T): (doc:
  */
 const warmers: ((doc: MigrationDocument, config: LockstepConfig) => Generator<void, void>)[] = [];
 
-/** `memoByDocument` for a computation written as steps (a `yield` after each statement). */
-export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Generator<void, T>): (doc: MigrationDocument) => T {
+/**
+ * `memoByDocument` for a computation written as steps (a `yield` after each statement).
+ * `keptByPatches`: the index reads nothing an engine patch changes (documentReuse.ts patchedFrom: kinds,
+ * places, transactions, settings, locks, schema-changing ASTs), so a patched document shares its
+ * predecessor's (statement records in it may be the predecessor's: find them by index).
+ */
+export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Generator<void, T>, keptByPatches = false): (doc: MigrationDocument) => T {
   const memo = new WeakMap<MigrationDocument, T>();
+  const carried = (doc: MigrationDocument): boolean => {
+    const from = keptByPatches ? patchedFrom(doc) : undefined;
+    if (!from || !memo.has(from)) return false;
+    memo.set(doc, memo.get(from)!);
+    return true;
+  };
   warmers.push(function* (doc) {
-    if (!memo.has(doc)) memo.set(doc, yield* compute(doc));
+    if (!memo.has(doc) && !carried(doc)) memo.set(doc, yield* compute(doc));
   });
   return (doc) => {
-    if (!memo.has(doc)) memo.set(doc, runToEnd(compute(doc)));
+    if (!memo.has(doc) && !carried(doc)) memo.set(doc, runToEnd(compute(doc)));
     return memo.get(doc)!;
   };
 }
