@@ -19,7 +19,7 @@ import { kindOf, type AstNode } from './parse/ast';
 import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
 import { dispatchFor, type RuleDispatch, type RulesForKind } from './rules/dispatch';
-import { lockWindows, quote, timeoutGaps, warmDocumentIndexes } from './rules/migration';
+import { loadedTable, lockWindows, quote, timeoutGaps, warmDocumentIndexes } from './rules/migration';
 import { durationMs, lockTimeoutChange } from './document/settings';
 import { derivedFrom, derivedWithSameLockFacts, forgetPrevious, sameStatementFacts } from './rules/documentReuse';
 import type { RuleReach } from './rules/types';
@@ -479,7 +479,7 @@ function sameVerdictsElsewhere(patch: Patch, reach: RuleReach): boolean {
     const now = patch.doc.statements[patch.start + i];
     // What the lock indexes and `preexisting` read of any statement: its locks, creations, the schemas it names.
     if (!sameStatementFacts(was, now)) return false;
-    if (reach.loads && LOADS.has(now.kind)) return false;
+    if (reach.loads && LOADS.has(now.kind) && loadedTable(was) !== loadedTable(now)) return false;
     // The lock indexes quote the statements they name; one that takes no lock they count is never named.
     if (reach.lockIndexes && quote(was) !== quote(now) && namedByLockIndexes(now)) return false;
   }

@@ -378,7 +378,7 @@ describe('the engine patches a relint when the edit hands nothing different on',
     { name: 'a string again', edit: (t) => t.replace("IS 'second, longer'", "IS 'third'"), patched: true },
   ];
 
-  it('the rules\' document indexes a patch keeps (enum values added in a transaction, replica identities): still right', () => {
+  it('what rules read of other statements a patch keeps (enum values added, replica identities, loaded tables): still right', () => {
     const path = join(root, 'V10__indexes.sql');
     const linter = new DocumentLinter((message) => assert.fail(message));
     let text = [
@@ -391,18 +391,23 @@ describe('the engine patches a relint when the edit hands nothing different on',
       'COMMIT;',
       'ALTER TABLE accounts DROP CONSTRAINT accounts_pkey;',
       "COMMENT ON TABLE accounts IS 'b';",
+      'CREATE TABLE events_2024 (LIKE events);',
+      "INSERT INTO events_2024 SELECT * FROM events_archive WHERE at >= '2024-01-01' AND at < '2025-01-01';",
+      "ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
       '',
     ].join('\n');
     const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
     const rules = (r: LintResult) => new Set(r.findings.map((f) => f.ruleId));
     const first = linter.lint(doc, path, DEFAULT_CONFIG).result!;
-    assert.ok(rules(first).has('enum-add-value-in-transaction') && rules(first).has('replica-identity-drop'), [...rules(first)].join());
+    assert.ok(['enum-add-value-in-transaction', 'replica-identity-drop', 'attach-new-partition'].every((id) => rules(first).has(id)), [...rules(first)].join());
     const edits: Array<(t: string) => string> = [
       (t) => t.replace("IS 'a'", "IS 'a, edited'"),
       // Past what a message quotes of it: the UPDATE is relinted against the enum index the patch kept.
       (t) => t.replace('the seventy characters', 'the 70 characters'),
       (t) => t.replace('ALTER TABLE accounts DROP', 'ALTER TABLE  accounts  DROP'),
       (t) => t.replace("IS 'b'", "IS 'b, edited'"),
+      // The rows an ATTACH PARTITION finding says were loaded: other rows, the same table.
+      (t) => t.replace("at < '2025-01-01';", "at < '2024-07-01';"),
     ];
     for (const [n, edit] of edits.entries()) {
       text = edit(text);

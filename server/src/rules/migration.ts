@@ -7,6 +7,7 @@ import type { LockstepConfig } from '../config/types';
 import { createdEarlier, runToEnd, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
 import { isRollbackFile } from '../document/runner';
 import { durationMs, lockTimeoutChange } from '../document/settings';
+import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
 import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
 import type { LockEffect } from '../locks/types';
 import { patchedFrom, previousWithSameLockFacts, Remap } from './documentReuse';
@@ -38,6 +39,24 @@ export function createdByUp(doc: MigrationDocument, stmt: StatementInfo, relatio
     return (doc.createdIn.get(`${schema}.${relation}`) ?? []).some((at) => doc.statements[at].section === 'up');
   }
   return stmt.locks.effects.some((e) => !isNamed(e) && e.object === `the table of ${relation}`);
+}
+
+/**
+ * The table a statement loads rows into (INSERT, COPY … FROM, CREATE TABLE AS with data), else
+ * undefined: all a rule with `reach.loads` reads of an earlier statement besides its kind.
+ */
+export function loadedTable(s: Pick<StatementInfo, 'ast'>): string | undefined {
+  const x = inner(s.ast);
+  switch (kindOf(s.ast)) {
+    case 'InsertStmt':
+      return baseName(rangeVarName(x.relation));
+    case 'CopyStmt':
+      return x.is_from ? baseName(rangeVarName(x.relation)) : undefined;
+    case 'CreateTableAsStmt':
+      return x.into?.skipData ? undefined : baseName(rangeVarName(x.into?.rel));
+    default:
+      return undefined;
+  }
 }
 
 /** Both run in one transaction block (explicit or the runner's). */

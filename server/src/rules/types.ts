@@ -65,7 +65,7 @@ export interface RuleReach {
   previous?: 'adjacent' | 'pastSets';
   /** The statement right after. */
   next?: boolean;
-  /** Earlier statements that load rows (INSERT, COPY, CREATE TABLE AS) at any distance, by their text. */
+  /** Earlier statements that load rows (INSERT, COPY, CREATE TABLE AS) at any distance: their kind and the table they load (`loadedTable`). */
   loads?: boolean;
   /** The lock windows and lock_timeout gaps (rules/migration.ts), whose messages quote the statements they name. */
   lockIndexes?: boolean;
