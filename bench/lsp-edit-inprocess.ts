@@ -1,3 +1,14 @@
+/**
+ * The language server's edit path in process: DocumentLinter on bench/migration.mjs's generated
+ * migration, the same seeded one-line edits as bench/lsp-latency.mjs, wall and CPU time per relint.
+ * Usage: node <bundle> [lines=20000] [edit kind=rename-column] [edits=20]; PROFILE=<file> (a V8 profile
+ * of the edits), SLOW=<ms> (each slower edit, with its GC time), STATS=1 (the engine's counters per edit).
+ * Bundle it (real function names in profiles), into dist/ so it finds the WASM files:
+ *   npx esbuild bench/lsp-edit-inprocess.ts --bundle --platform=node --format=cjs --target=node20 \
+ *     --external:vscode --external:pg-native --external:typescript \
+ *     --banner:js="const __importMetaUrl=require('url').pathToFileURL(__filename).href;" \
+ *     --define:import.meta.url=__importMetaUrl --outfile=dist/edit.cjs
+ */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { initEngine } from '../server/src/engine';
 import { DocumentLinter } from '../server/src/lsp/documentLinter';
@@ -45,6 +56,8 @@ async function main() {
   const times: number[] = [];
   // CPU time of the process per edit (all threads, GC helpers included): steadier than wall time on a busy machine.
   const cpuTimes: number[] = [];
+  // Relints the engine patched (engine.ts patchedLint) rather than building the whole document.
+  let patched = 0;
   // SLOW=<ms>: print each edit slower than that, with the garbage collection inside it.
   const slow = Number(process.env.SLOW ?? Infinity);
   let gcMs = 0;
@@ -66,11 +79,12 @@ async function main() {
     if (ms > slow) console.log(`edit ${n}: ${ms.toFixed(1)} ms, of which gc ${(gcMs - gcBefore).toFixed(1)} ms`);
     times.push(ms);
     if (r.findings.length !== first.findings.length) throw new Error('count changed');
+    if (linter.cacheFor(doc.uri).stats.patched) patched++;
     if (process.env.STATS) console.log(ms.toFixed(1), JSON.stringify(linter.cacheFor(doc.uri).stats));
   }
   if (session) writeFileSync(process.env.PROFILE!, JSON.stringify((await post('Profiler.stop')).profile));
   globalThis.gc?.();
   if (globalThis.gc) console.log(`heap after the edits (after a full GC): ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
-  console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}; cpu p50 ${percentile(cpuTimes, 50).toFixed(2)} p95 ${percentile(cpuTimes, 95).toFixed(2)} mean ${(cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length).toFixed(2)}`);
+  console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}; cpu p50 ${percentile(cpuTimes, 50).toFixed(2)} p95 ${percentile(cpuTimes, 95).toFixed(2)} mean ${(cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length).toFixed(2)}; ${patched} of ${edits} patched`);
 }
 main();

@@ -5,7 +5,9 @@
  */
 import type { LockstepConfig, Severity } from './config/types';
 import type { Finding, TextSpan } from './findings';
-import { buildDocument, buildDocumentSteps, runToEnd, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './document/model';
+import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type AnalysisMemo, type InputStatement, type MigrationDocument, type PreparedSplit, type StatementInfo } from './document/model';
+import { patchDocument, type Patch } from './document/patch';
+import { sameData } from './document/sameData';
 import { forwardKeyHash, hashString } from './document/forwardState';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
@@ -14,11 +16,13 @@ import { loadParser, parseChunk, parseChunksTogether, type ParseOutcome } from '
 import { loadHostGrammars } from './frameworks/treeSitter';
 import type { Chunk, SplitResult } from './parse/split';
 import { kindOf, type AstNode } from './parse/ast';
-import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS } from './rules';
+import { BUILTIN_CHECKS, docsPath, ruleById, ruleSetting, RULE_IDS, RULES } from './rules';
 import type { Rule, RuleContext, RuleHit } from './rules/types';
-import { dispatchFor } from './rules/dispatch';
-import { warmDocumentIndexes } from './rules/migration';
-import { derivedFrom, forgetPrevious } from './rules/documentReuse';
+import { dispatchFor, type RuleDispatch, type RulesForKind } from './rules/dispatch';
+import { loadedTable, lockWindows, quote, timeoutGaps, warmDocumentIndexes } from './rules/migration';
+import { durationMs, lockTimeoutChange } from './document/settings';
+import { derivedFrom, derivedWithSameLockFacts, forgetPrevious, sameStatementFacts } from './rules/documentReuse';
+import type { RuleReach } from './rules/types';
 import { renderHover } from './hover';
 import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
@@ -114,8 +118,14 @@ export class EngineCache implements AnalysisMemo {
   lastDocument: MigrationDocument | undefined;
   /** The latest split: the next lint re-splits only around the edit (parse/splitIncremental.ts). */
   lastSplit: { text: string; split: SplitResult } | undefined;
+  /** The latest lint, for the patch path (lintSteps): its text, split, document, options and each statement's rule hits. */
+  last: PreviousLint | undefined;
+  /** Off: every relint builds the document from scratch (tests check the patch path against it). */
+  patching = true;
+  /** Patched relints since the last whole one: a patch does not sweep unused entries, a whole lint does. */
+  patchesSinceSweep = 0;
   /** Counters for tests and benchmarks: how much work the last lint really did. */
-  stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
+  stats = newStats();
 
   parse(chunk: Chunk): ParseOutcome {
     let entry = this.parses.get(chunk.text);
@@ -173,7 +183,16 @@ export class EngineCache implements AnalysisMemo {
 
   beginRun(): void {
     this.generation++;
-    this.stats = { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0 };
+    this.patchesSinceSweep = 0;
+    this.stats = newStats();
+  }
+
+  /**
+   * A patched relint (or the attempt at one): the same generation as the lint it patches, so what it
+   * does not touch stays as fresh as that lint left it (nothing is swept).
+   */
+  beginPatch(): void {
+    this.stats = newStats();
   }
 
   /** Forget whatever the latest lint did not use. */
@@ -211,6 +230,30 @@ export class EngineCache implements AnalysisMemo {
     return slot;
   }
 }
+
+function newStats() {
+  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0 };
+}
+
+/** What a patched relint starts from: the latest lint of the document (engine.ts lintSteps). */
+interface PreviousLint {
+  text: string;
+  split: PreparedSplit['split'];
+  document: MigrationDocument;
+  /** Everything besides the text the lint depended on, as a string (config, schema, path, placeholders). */
+  key: string;
+  code: ReferenceLookup | undefined;
+  /** `code.version` when linted: an index updated in place answers differently under the same object. */
+  codeVersion: number | undefined;
+  facts: ProjectFacts;
+  host: HostRunner | undefined;
+  /** Per statement index: the cacheable and the uncached rules' hits (spans relative to the statement). */
+  cached: readonly RuleHitWithId[][];
+  uncached: readonly RuleHitWithId[][];
+}
+
+/** A whole lint (with its sweep of unused cache entries) at least this often while patches follow each other. */
+const MAX_PATCHES_BETWEEN_SWEEPS = 256;
 
 interface StatementSlot {
   /** The lint that last used the slot. */
@@ -280,6 +323,16 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   const { config } = options;
   // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
   const cache = options.cache;
+  // Placeholder values change what a templated statement parses to while its text stays the same.
+  const stateSeed = hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`);
+  const facts = options.facts ?? readProjectFacts(options.path);
+  const dispatch = dispatchFor(config);
+  const key = cache ? `${stateSeed}|${options.path ?? ''}|${JSON.stringify(config)}` : '';
+  cache?.beginPatch();
+  const prepared = yield* splitDocumentSteps(text, config.placeholders, cache);
+  const patched = cache ? patchedLint(text, prepared, options, { cache, key, facts, reach: dispatch.reach }) : undefined;
+  if (patched) return patched;
+
   cache?.beginRun();
   const document = yield* buildDocumentSteps(text, {
     path: options.path,
@@ -289,13 +342,179 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     // One parser call for the whole file when nothing is cached per statement.
     parseTogether: cache ? undefined : parseChunksTogether,
     memo: cache,
-    // Placeholder values change what a templated statement parses to while its text stays the same.
-    stateSeed: hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`),
+    stateSeed,
     host: options.host,
-    facts: options.facts ?? readProjectFacts(options.path),
+    facts,
+    split: prepared,
   });
   // The previous lint of this document: whole-document indexes an edit cannot change are carried over.
   if (cache?.lastDocument) derivedFrom(document, cache.lastDocument);
+  const configKey = configKeyOf(document, config);
+  const context: RuleContext = { doc: document, config, code: options.code };
+  // The rules' whole-document indexes, built a statement at a time so a sliced lint never walks the
+  // whole document in one slice (rules/migration.ts). A short document builds them on first use.
+  if (document.statements.length >= WARM_INDEXES_FROM) yield* warmDocumentIndexes(document, config);
+  const cached: RuleHitWithId[][] = [];
+  const uncached: RuleHitWithId[][] = [];
+  for (const stmt of document.statements) {
+    const rules = dispatch.forKind(stmt.kind);
+    if (cache) cache.stats.ruleVisits += rules.cacheable.length + rules.uncached.length;
+    const compute = () => runRules(stmt, rules.cacheable, context);
+    cached.push(cache ? cache.ruleHits(configKey, stmt, compute) : compute());
+    uncached.push(runRules(stmt, rules.uncached, context));
+    yield;
+  }
+  const findings = findingsOf(document, config, cached, uncached);
+  forgetPrevious(document);
+  if (cache) {
+    cache.lastDocument = document;
+    cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
+    yield* cache.endRunSteps();
+  }
+  return { document, findings };
+}
+
+/** Everything a cacheable rule can see besides the statement's text and the state before it. */
+function configKeyOf(document: MigrationDocument, config: LockstepConfig): string {
+  return `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
+}
+
+/** Statement kinds that load rows into a table: rules with `reach.loads` read them at any distance. */
+const LOADS = new Set(['InsertStmt', 'CopyStmt', 'CreateTableAsStmt']);
+
+/**
+ * The patch path: when the edit is confined to a few statements that hand nothing different on
+ * (document/patch.ts), the new lint is the previous one with those statements analysed and linted
+ * again, the uncached rules rerun on the statements whose verdicts read them (`Rule.reach`), and every
+ * other statement's rule hits carried over. The findings are then emitted from all the hits exactly as
+ * a whole lint emits them (ignores, severities, unused ignores). Undefined: lint the whole document.
+ */
+function patchedLint(
+  text: string,
+  prepared: PreparedSplit,
+  options: LintOptions,
+  { cache, key, facts, reach }: { cache: EngineCache; key: string; facts: ProjectFacts; reach: RuleReach | undefined },
+): LintResult | undefined {
+  const last = cache.last;
+  const { config } = options;
+  if (!last || !reach || !cache.patching || cache.patchesSinceSweep >= MAX_PATCHES_BETWEEN_SWEEPS) return undefined;
+  if (last.key !== key || !sameData(last.facts, facts) || !sameData(last.host, options.host)) return undefined;
+  // Code-reading verdicts carry over only from the same index, known unchanged; else they are all rerun.
+  const codeChanged = last.code !== options.code || (!!options.code && (options.code.version === undefined || options.code.version !== last.codeVersion));
+  const { placeholders, branches } = prepared.prepared;
+  if (prepared.prepared.text !== text || placeholders.length > 0 || branches.length > 0) return undefined;
+  const patch = patchDocument({ previous: last.document, previousSplit: last.split, text, split: prepared.split, memo: cache, pgVersion: config.pgVersion });
+  if (!patch || !sameVerdictsElsewhere(patch, reach)) return undefined;
+
+  const document = patch.doc;
+  cache.stats.patched = true;
+  cache.patchesSinceSweep++;
+  derivedWithSameLockFacts(document, last.document);
+  // The lock indexes carried over (the lock facts are the same), so the next patch can carry them on in
+  // turn; the rules' other document indexes are built if a relinted statement asks for them.
+  if (document.statements.length >= WARM_INDEXES_FROM) {
+    lockWindows(document);
+    timeoutGaps(document, durationMs(config.lockTimeout));
+  }
+  const dispatch = dispatchFor(config);
+  const configKey = configKeyOf(document, config);
+  const context: RuleContext = { doc: document, config, code: options.code };
+  const cached = last.cached.slice();
+  const uncached = last.uncached.slice();
+  const rerun = rerunStatements(patch, reach);
+  if (codeChanged) rerunCodeRules(document, dispatch, context, uncached, new Set(rerun));
+  for (const index of rerun) {
+    const stmt = document.statements[index];
+    const rules = dispatch.forKind(stmt.kind);
+    cache.stats.rerunStatements++;
+    if (index >= patch.start && index < patch.end) {
+      cache.stats.ruleVisits += rules.cacheable.length;
+      cached[index] = cache.ruleHits(configKey, stmt, () => runRules(stmt, rules.cacheable, context));
+    }
+    cache.stats.ruleVisits += rules.uncached.length;
+    uncached[index] = runRules(stmt, rules.uncached, context);
+  }
+  const findings = findingsOf(document, config, cached, uncached);
+  forgetPrevious(document);
+  cache.lastDocument = document;
+  cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
+  return { document, findings };
+}
+
+/**
+ * The code changed (another index, or the same one updated): every statement's code-reading rules run
+ * again, their hits taking the place of the carried ones in the rules' registry order (a whole lint's
+ * order); the other uncached rules' hits stay. Statements in `skip` are relinted whole anyway.
+ */
+function rerunCodeRules(document: MigrationDocument, dispatch: RuleDispatch, context: RuleContext, uncached: RuleHitWithId[][], skip: ReadonlySet<number>): void {
+  for (const stmt of document.statements) {
+    const code = codeReaders(dispatch.forKind(stmt.kind));
+    if (code.length === 0 || skip.has(stmt.index)) continue;
+    const fresh = runRules(stmt, code, context);
+    const kept = uncached[stmt.index];
+    if (fresh.length === 0 && !kept.some((h) => READS_CODE.has(h.ruleId))) continue;
+    uncached[stmt.index] = [...kept.filter((h) => !READS_CODE.has(h.ruleId)), ...fresh].sort((a, b) => RULE_ORDER.get(a.ruleId)! - RULE_ORDER.get(b.ruleId)!);
+  }
+}
+
+const READS_CODE = new Set(RULES.filter((r) => r.usesCode).map((r) => r.id));
+const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
+const codeReadersOf = new WeakMap<RulesForKind, readonly Rule[]>();
+
+/** The code-reading rules among a kind's uncached rules (kept per dispatch entry: asked once per statement). */
+function codeReaders(rules: RulesForKind): readonly Rule[] {
+  let found = codeReadersOf.get(rules);
+  if (!found) codeReadersOf.set(rules, (found = rules.uncached.filter((r) => r.usesCode)));
+  return found;
+}
+
+/**
+ * Can the uncached rules' verdicts on the statements outside the edit be carried over? Only an edited
+ * statement's text and AST can differ (its kind, forward-state key and locks are the same: patch.ts);
+ * the rules that read other statements' text say how far (`reach`).
+ */
+function sameVerdictsElsewhere(patch: Patch, reach: RuleReach): boolean {
+  for (let i = 0; i < patch.replaced.length; i++) {
+    const was = patch.replaced[i];
+    const now = patch.doc.statements[patch.start + i];
+    // What the lock indexes and `preexisting` read of any statement: its locks, creations, the schemas it names.
+    if (!sameStatementFacts(was, now)) return false;
+    if (reach.loads && LOADS.has(now.kind) && loadedTable(was) !== loadedTable(now)) return false;
+    // The lock indexes quote the statements they name; one that takes no lock they count is never named.
+    if (reach.lockIndexes && quote(was) !== quote(now) && namedByLockIndexes(now)) return false;
+  }
+  return true;
+}
+
+/** Could the lock windows or lock_timeout gaps (rules/migration.ts) name this statement? */
+function namedByLockIndexes(stmt: StatementInfo): boolean {
+  if (lockTimeoutChange(stmt.ast as AstNode)) return true;
+  return stmt.locks.effects.some((e) => {
+    const blocks = blockedBy(e.mode, e.kind);
+    return blocks.reads || blocks.writes || e.scan === true || e.rewrite === true;
+  });
+}
+
+/** The edited statements, and those whose uncached verdicts read them (`reach`), in order. */
+function rerunStatements(patch: Patch, reach: RuleReach): number[] {
+  const { start, end } = patch;
+  const statements = patch.doc.statements;
+  const found: number[] = [];
+  // `next`: the statement before the edit reads the first edited one.
+  if (reach.next && start > 0 && start < end) found.push(start - 1);
+  for (let i = start; i < end; i++) found.push(i);
+  if (reach.previous && start < end) {
+    // The statement after the edit reads the last edited one; past SETs, the first one that is not a SET.
+    for (let i = end; i < statements.length; i++) {
+      found.push(i);
+      if (reach.previous !== 'pastSets' || statements[i].kind !== 'VariableSetStmt') break;
+    }
+  }
+  return found;
+}
+
+/** The findings of a lint from each statement's rule hits (and the document's own problems), as a whole lint emits them. */
+function findingsOf(document: MigrationDocument, config: LockstepConfig, cached: readonly RuleHitWithId[][], uncached: readonly RuleHitWithId[][]): Finding[] {
   const findings: Finding[] = [];
   const ignores = new IgnoreIndex(document.ignores);
   // Per lint, each rule's setting once (every finding asked it: a walk of the config's categories).
@@ -313,7 +532,9 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
       ignore.used.add(ignore.ruleIds.includes(ruleId) ? ruleId : 'all');
       return;
     }
-    findings.push({ ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex, ...(related?.length ? { related } : {}) });
+    const finding: Finding = { ruleId, severity, message, span, docs: docsPath(ruleId), statementIndex };
+    if (related?.length) finding.related = related;
+    findings.push(finding);
   };
 
   for (const e of document.syntaxErrors) emit('syntax-error', BUILTIN_CHECKS['syntax-error'].defaultSeverity, e.message, e.span);
@@ -323,25 +544,15 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   for (const m of document.metaCommands) {
     emit('psql-meta-command', BUILTIN_CHECKS['psql-meta-command'].defaultSeverity, `psql meta-command ${m.text.split(/\s/)[0]} is not SQL: only psql runs it; other runners will fail on it.`, m.span);
   }
-
-  // Everything a rule can see besides the statement's text: the config, and the state before it.
-  const configKey = `${document.runner}|${document.host?.id ?? ''}|${config.pgVersion}|${JSON.stringify(config.rules)}|${JSON.stringify(config.categories ?? {})}|${config.extends ?? ''}|${config.lockTimeout}|${JSON.stringify(config.placeholders ?? {})}`;
-  const dispatch = dispatchFor(config);
-  const context: RuleContext = { doc: document, config, code: options.code };
-  // The rules' whole-document indexes, built a statement at a time so a sliced lint never walks the
-  // whole document in one slice (rules/migration.ts). A short document builds them on first use.
-  if (document.statements.length >= WARM_INDEXES_FROM) yield* warmDocumentIndexes(document, config);
-  for (const stmt of document.statements) {
-    const rules = dispatch.forKind(stmt.kind);
-    if (cache) cache.stats.ruleVisits += rules.cacheable.length + rules.uncached.length;
-    const compute = () => runRules(stmt, rules.cacheable, context);
-    const cached = cache ? cache.ruleHits(configKey, stmt, compute) : compute();
-    const uncached = runRules(stmt, rules.uncached, context);
-    for (const hit of uncached.length ? [...cached, ...uncached] : cached) {
+  const emitHits = (stmt: StatementInfo, hits: readonly RuleHitWithId[]) => {
+    for (const hit of hits) {
       const span = hit.span ? { start: hit.span.start + stmt.span.start, end: hit.span.end + stmt.span.start } : stmt.span;
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index, hit.related);
     }
-    yield;
+  };
+  for (const stmt of document.statements) {
+    if (cached[stmt.index].length) emitHits(stmt, cached[stmt.index]);
+    if (uncached[stmt.index].length) emitHits(stmt, uncached[stmt.index]);
   }
 
   for (const d of document.ignores) {
@@ -353,23 +564,22 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     ];
     if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
   }
-  forgetPrevious(document);
-  if (cache) {
-    cache.lastDocument = document;
-    yield* cache.endRunSteps();
-  }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { document, findings };
+  return findings;
 }
 
 type RuleHitWithId = RuleHit & { ruleId: string };
 
+/** The hits of a statement no rule flagged: one shared empty list (a lint keeps every statement's). */
+const NO_HITS: RuleHitWithId[] = Object.freeze([]) as unknown as RuleHitWithId[];
+
 /** Rule hits with spans relative to the statement start, so they can be cached by text. */
 function runRules(stmt: StatementInfo, rules: readonly Rule[], context: RuleContext): RuleHitWithId[] {
-  const hits: RuleHitWithId[] = [];
+  let hits: RuleHitWithId[] = NO_HITS;
   for (const rule of rules) {
     for (const hit of rule.check(stmt, context)) {
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
+      if (hits === NO_HITS) hits = [];
       hits.push({ ...hit, span, ruleId: rule.id });
     }
   }

@@ -99,6 +99,8 @@ export class CodeIndex {
 /** A read-only index from references shipped by the worker (or built elsewhere). */
 export class ReferenceSet {
   private readonly byTable: Map<string, CodeReference[]>;
+  /** Read-only: never changes. */
+  readonly version = 0;
   constructor(readonly references: CodeReference[]) {
     this.byTable = groupByTable(references);
   }
@@ -155,6 +157,11 @@ export function* scanReferences<R extends LocatedReference = CodeReference>(
 /** What the rule needs of an index: `CodeIndex` or `ReferenceSet`. */
 export interface ReferenceLookup {
   lookup(table: string, column?: string): Lookup;
+  /**
+   * Changes whenever `lookup` may answer differently (an index updated in place); unset when unknown.
+   * The engine carries a previous lint's code-reading verdicts over only while it stays the same.
+   */
+  readonly version?: number;
 }
 
 function groupByTable(refs: CodeReference[]): Map<string, CodeReference[]> {

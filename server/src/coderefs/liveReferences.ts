@@ -14,8 +14,11 @@ interface Entry {
 export class LiveReferences implements ReferenceLookup {
   private byFile = new Map<string, FileRefs>();
   private byTable: Map<string, Entry[]> | undefined;
+  /** Bumped by every update (ReferenceLookup.version). */
+  version = 0;
 
   replaceFiles(files: FileRefs[]): void {
+    this.version++;
     for (const f of files) {
       const old = this.byFile.get(f.file);
       if (f.references.length) this.byFile.set(f.file, f);

@@ -93,15 +93,21 @@ export class IgnoreIndex {
 
   /** The first directive (in document order) that silences `ruleId` at `statementIndex`. */
   find(ruleId: string, statementIndex: number | undefined): IgnoreDirective | undefined {
-    let best: IgnoreDirective | undefined;
-    for (const where of statementIndex === undefined ? ['file'] : ['file', statementIndex]) {
-      for (const id of [ruleId, 'all']) {
-        ignoreWork.steps++;
-        const d = this.first.get(`${where}|${id}`);
-        if (d && (!best || d.span.start < best.span.start)) best = d;
-      }
+    // Most files have no ignores: then a finding costs nothing here (a relint emits every finding again).
+    if (this.first.size === 0) return undefined;
+    let best = this.earlier(undefined, `file|${ruleId}`);
+    best = this.earlier(best, 'file|all');
+    if (statementIndex !== undefined) {
+      best = this.earlier(best, `${statementIndex}|${ruleId}`);
+      best = this.earlier(best, `${statementIndex}|all`);
     }
     return best;
+  }
+
+  private earlier(best: IgnoreDirective | undefined, key: string): IgnoreDirective | undefined {
+    ignoreWork.steps++;
+    const d = this.first.get(key);
+    return d && (!best || d.span.start < best.span.start) ? d : best;
   }
 }
 

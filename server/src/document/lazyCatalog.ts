@@ -36,7 +36,8 @@ interface Pending {
 
 export class LazyCatalog {
   key: number;
-  private count = 0;
+  /** Schema-changing statements pushed so far. */
+  count = 0;
   private pending: Pending[] = [];
   /** A snapshot to start from (cloned when the schema is first needed): everything before it is in it. */
   private restore: Catalog | undefined;

@@ -176,6 +176,24 @@ export interface BuildOptions {
   facts?: ProjectFacts;
   /** The framework that runs this SQL, when it was extracted from a host file. */
   host?: HostRunner;
+  /** The text already prepared and split (`splitDocumentSteps`): the engine splits first to try its patch path. */
+  split?: PreparedSplit;
+}
+
+/** The text with placeholder stand-ins, and its split. */
+export interface PreparedSplit {
+  prepared: ReturnType<typeof prepareTemplates>;
+  split: SplitResult;
+}
+
+/** Placeholders get stand-ins, then the text is split (incrementally from the memo's last split); the memo keeps this split. */
+export function* splitDocumentSteps(text: string, placeholders: Record<string, string> | undefined, memo?: AnalysisMemo): Generator<void, PreparedSplit> {
+  // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
+  const prepared = preparedOrPlain(text, placeholders);
+  const previous = memo?.lastSplit;
+  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text))) || (yield* splitSqlSteps(prepared.text));
+  if (memo) memo.lastSplit = { text: prepared.text, split };
+  return { prepared, split };
 }
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
@@ -198,13 +216,9 @@ export function runToEnd<T>(steps: Generator<void, T>): T {
 export function* buildDocumentSteps(text: string, options: BuildOptions): Generator<void, MigrationDocument> {
   const { config } = options;
   const facts = options.facts ?? NO_FACTS;
-  // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
-  const prepared = preparedOrPlain(text, config.placeholders);
-  const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
   const memo = options.memo;
-  const previous = memo?.lastSplit;
-  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text))) || (yield* splitSqlSteps(prepared.text));
-  if (memo) memo.lastSplit = { text: prepared.text, split };
+  const { prepared, split } = options.split ?? (yield* splitDocumentSteps(text, config.placeholders, memo));
+  const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
   const notAnalysed: NotAnalysed[] = [];
@@ -254,6 +268,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   const ids = { next: 0 };
   // With a memo (the language server), the schema is replayed only where an analysis needs it.
   const lazy = memo?.catalogAt && memo.keepCatalog ? new LazyCatalog(doc, memo as CatalogMemo, state) : undefined;
+  if (lazy) traces.set(doc, { lazyKey: [], lazyCount: [], timeZoneIsUtc: [], checkFunctionBodies: [] });
   for (const section of sectionsOf(parsed, split.markers)) {
     state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy }, state, memo);
   }
@@ -334,12 +349,20 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
 
   const tx = new TransactionTracker(wraps, context.ids);
   const session = new SessionSettings();
+  const trace = traces.get(doc);
   // Each section starts from its own point: the schema before it is the file's, or the up section's.
   let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wrapping}`, seed);
   for (const parsed of slice.statements) {
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
     const stateBefore = fingerprint;
+    if (trace) {
+      // A down section's schema is a copy the lazy replay does not follow: -1, so the patch path never restores one.
+      trace.lazyKey.push(lazy ? lazy.key : -1);
+      trace.lazyCount.push(lazy ? lazy.count : -1);
+      trace.timeZoneIsUtc.push(session.timeZoneIsUtc);
+      trace.checkFunctionBodies.push(session.checkFunctionBodies);
+    }
     const analyze = () => analyzeLocks(ast, { ...ctxBase, catalog: catalog(), timeZoneIsUtc: session.timeZoneIsUtc, checkFunctionBodies: session.checkFunctionBodies });
     const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
@@ -376,6 +399,32 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
     yield;
   }
   return fingerprint;
+}
+
+/**
+ * What the session and the lazy schema replay looked like before each statement of a document built
+ * with a memo (by statement index): what the patch path (document/patch.ts) needs to analyse an edited
+ * statement again without walking the statements before it.
+ */
+export interface BuildTrace {
+  /** The lazy replay's key before the statement (lazyCatalog.ts), -1 in a down section. */
+  lazyKey: number[];
+  /** Schema-changing statements pushed before it, -1 in a down section. */
+  lazyCount: number[];
+  timeZoneIsUtc: (boolean | undefined)[];
+  checkFunctionBodies: boolean[];
+}
+
+const traces = new WeakMap<MigrationDocument, BuildTrace>();
+
+export function buildTraceOf(doc: MigrationDocument): BuildTrace | undefined {
+  return traces.get(doc);
+}
+
+/** A patched document's trace is its predecessor's: the patch path only accepts edits that change none of it. */
+export function shareBuildTrace(doc: MigrationDocument, from: MigrationDocument): void {
+  const trace = traces.get(from);
+  if (trace) traces.set(doc, trace);
 }
 
 /** Relations a statement brings into existence (tables, indexes, views, sequences, renamed-to names). */

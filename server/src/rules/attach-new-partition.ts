@@ -1,7 +1,7 @@
 import type { MigrationDocument, StatementInfo } from '../document/model';
 import { as, baseName, inner, kindOf, list, rangeVarName } from '../parse/ast';
 import { alteredTable, describeLock, effectOn, partsWithAction, spanOfWords } from './describe';
-import { preexisting } from './migration';
+import { loadedTable, preexisting } from './migration';
 import type { Rule, RuleHit } from './types';
 
 /**
@@ -17,6 +17,7 @@ export const rule: Rule = {
   kinds: ['AlterTableStmt'],
   // Reads earlier statements the forward state does not capture (INSERT, COPY).
   crossStatement: true,
+  reach: { loads: true },
   examples: {
     setup:
       'CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\n' +
@@ -68,20 +69,7 @@ export const rule: Rule = {
 
 /** The earlier statement of this migration that put rows into `table` (INSERT, COPY … FROM, CREATE TABLE … AS). */
 function loadedBy(doc: MigrationDocument, stmt: StatementInfo, table: string): StatementInfo | undefined {
-  return doc.statements.slice(0, stmt.index).find((s) => {
-    if (s.section !== stmt.section) return false;
-    const x = inner(s.ast);
-    switch (kindOf(s.ast)) {
-      case 'InsertStmt':
-        return baseName(rangeVarName(x.relation)) === table;
-      case 'CopyStmt':
-        return !!x.is_from && baseName(rangeVarName(x.relation)) === table;
-      case 'CreateTableAsStmt':
-        return baseName(rangeVarName(x.into?.rel)) === table && !x.into?.skipData;
-      default:
-        return false;
-    }
-  });
+  return doc.statements.slice(0, stmt.index).find((s) => s.section === stmt.section && loadedTable(s) === table);
 }
 
 /** The parent's DEFAULT partition: from earlier migrations, or created or attached earlier in this one. */

@@ -18,6 +18,7 @@ export const rule: Rule = {
   defaultSeverity: 'info',
   kinds: ['AlterTableStmt'],
   crossStatement: true,
+  reach: { previous: 'adjacent' },
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
     flagged: 'ALTER TABLE users ADD COLUMN plan text;\nALTER TABLE users ADD COLUMN region text;',

@@ -18,6 +18,7 @@ export const rule: Rule = {
   kinds: ['IndexStmt'],
   // Reads the statement before it (the DROP that makes IF NOT EXISTS harmless).
   crossStatement: true,
+  reach: { previous: 'pastSets' },
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_idx ON orders (user_id);',

@@ -5,7 +5,7 @@
  */
 import type { LockstepConfig } from '../config/types';
 import { RULES, ruleSetting } from './index';
-import type { Rule } from './types';
+import type { Rule, RuleReach } from './types';
 
 export interface RulesForKind {
   /** Verdicts that depend only on the statement and the state before it: the engine may cache them. */
@@ -18,10 +18,16 @@ export class RuleDispatch {
   private readonly byKind = new Map<string, RulesForKind>();
   private readonly anyKind: RulesForKind;
   private readonly enabled: readonly Rule[];
+  /**
+   * Every other statement the enabled uncached rules' verdicts read (their `reach`, merged); undefined
+   * when one of them does not say (then the engine never patches a relint).
+   */
+  readonly reach: RuleReach | undefined;
 
   constructor(config: Pick<LockstepConfig, 'rules' | 'categories' | 'extends'>, rules: readonly Rule[] = RULES) {
     this.enabled = rules.filter((r) => ruleSetting(config, r.id) !== 'off');
     this.anyKind = split(this.enabled.filter((r) => !r.kinds));
+    this.reach = mergedReach(split(this.enabled).uncached);
   }
 
   /** The enabled rules that can flag a statement of this kind, in registry order. */
@@ -57,4 +63,16 @@ export function dispatchFor(config: Pick<LockstepConfig, 'rules' | 'categories' 
 function split(rules: readonly Rule[]): RulesForKind {
   const uncachedRule = (r: Rule) => !!r.crossStatement || !!r.usesCode;
   return { cacheable: rules.filter((r) => !uncachedRule(r)), uncached: rules.filter(uncachedRule) };
+}
+
+function mergedReach(rules: readonly Rule[]): RuleReach | undefined {
+  const merged: RuleReach = {};
+  for (const r of rules) {
+    if (!r.reach) return undefined;
+    if (r.reach.previous === 'pastSets' || (r.reach.previous && !merged.previous)) merged.previous = r.reach.previous;
+    merged.next ||= r.reach.next;
+    merged.loads ||= r.reach.loads;
+    merged.lockIndexes ||= r.reach.lockIndexes;
+  }
+  return merged;
 }

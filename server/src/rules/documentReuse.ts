@@ -10,6 +10,9 @@
 import { createdBy, createdIn, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
 import { lockTimeoutChange } from '../document/settings';
 import type { LockEffect } from '../locks/types';
+import { sameData } from '../document/sameData';
+
+export { sameData };
 
 const previousOf = new WeakMap<MigrationDocument, MigrationDocument>();
 const verdicts = new WeakMap<MigrationDocument, boolean>();
@@ -19,10 +22,31 @@ export function derivedFrom(doc: MigrationDocument, previous: MigrationDocument)
   previousOf.set(doc, previous);
 }
 
+/**
+ * `doc` is the engine's patch of `previous` (document/patch.ts): its statements' places, transactions,
+ * settings and locks are the previous ones by construction, so the indexes carry over without comparing.
+ */
+export function derivedWithSameLockFacts(doc: MigrationDocument, previous: MigrationDocument): void {
+  previousOf.set(doc, previous);
+  verdicts.set(doc, true);
+  patches.set(doc, previous);
+}
+
+const patches = new WeakMap<MigrationDocument, MigrationDocument>();
+
+/**
+ * The document `doc` patches (during its lint): every statement has the previous one's kind, place,
+ * transaction, settings and locks, and every schema-changing statement the same AST but for locations.
+ */
+export function patchedFrom(doc: MigrationDocument): MigrationDocument | undefined {
+  return patches.get(doc);
+}
+
 /** After the lint: `doc` no longer holds on to its predecessor (a chain of every version otherwise). */
 export function forgetPrevious(doc: MigrationDocument): void {
   previousOf.delete(doc);
   verdicts.delete(doc);
+  patches.delete(doc);
 }
 
 /** The previous lint's document when every fact the lock indexes read is the same in both; else undefined. */
@@ -49,41 +73,11 @@ function sameLockFacts(a: MigrationDocument, b: MigrationDocument): boolean {
 }
 
 /** What the indexes read of one statement besides its place: its locks, the relations it creates, the schemas it names for them, a lock_timeout it sets. */
-function sameStatementFacts(s: StatementInfo, t: StatementInfo): boolean {
+export function sameStatementFacts(s: StatementInfo, t: StatementInfo): boolean {
   if (!sameData(s.locks.effects, t.locks.effects)) return false;
   if (!sameData(createdBy(s.ast), createdBy(t.ast)) || !sameData(createdIn(s.ast, s.searchSchema), createdIn(t.ast, t.searchSchema))) return false;
   for (const e of s.locks.effects) if (!sameData(schemasNaming(s.ast, e.object), schemasNaming(t.ast, e.object))) return false;
   return sameData(lockTimeoutChange(s.ast), lockTimeoutChange(t.ast));
-}
-
-/**
- * Plain data equal field by field, keys in the same order: whenever this says true, JSON.stringify of
- * both is the same (it may say false where JSON would not, e.g. NaN, which only costs a rebuild).
- * A rename relints every later statement with new lock objects: comparing their JSON strings was
- * the largest part of deciding the indexes could be kept.
- */
-export function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (hasToJson(a) || hasToJson(b)) return JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  const other = Object.keys(b);
-  if (keys.length !== other.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== other[i]) return false;
-    if (!sameData((a as Record<string, unknown>)[keys[i]], (b as Record<string, unknown>)[keys[i]])) return false;
-  }
-  return true;
-}
-
-function hasToJson(value: object): boolean {
-  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 /** Maps objects of the previous document's index to the new document's statements and effects. */

@@ -13,6 +13,7 @@ export const rule: Rule = {
   kinds: ['AlterTableStmt'],
   // Quiet where still-referenced reports the column with the code that uses it.
   usesCode: true,
+  reach: {},
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, legacy_flag boolean);',
     flagged: 'ALTER TABLE users DROP COLUMN legacy_flag;',

@@ -5,6 +5,7 @@ import { memoByDocumentSteps, quote } from './migration';
 const transactionKey = (s: StatementInfo) => `${s.section}|${s.transactionId}`;
 
 /** Per transaction, the ALTER TYPE … ADD VALUE statements in it, in order (computed once per lint). */
+// Reads only ALTER TYPE … ADD VALUE statements (schema-changing) and transactions: kept by patches.
 const enumValuesAdded = memoByDocumentSteps(function* (doc): Generator<void, Map<string, StatementInfo[]>> {
   const found = new Map<string, StatementInfo[]>();
   for (const s of doc.statements) {
@@ -14,7 +15,7 @@ const enumValuesAdded = memoByDocumentSteps(function* (doc): Generator<void, Map
     found.set(transactionKey(s), [...(found.get(transactionKey(s)) ?? []), s]);
   }
   return found;
-});
+}, true);
 import type { Rule } from './types';
 
 /**

@@ -24,6 +24,7 @@ export const rule: Rule = {
   defaultSeverity: 'info',
   kinds: ['CreateStmt', 'AlterTableStmt'],
   crossStatement: true,
+  reach: {},
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
     flagged: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',

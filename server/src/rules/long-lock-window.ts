@@ -13,6 +13,7 @@ export const rule: Rule = {
   category: 'locking',
   defaultSeverity: 'warning',
   crossStatement: true,
+  reach: { lockIndexes: true },
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, total numeric);',
     flagged: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nUPDATE orders SET total = 0;\nCOMMIT;',
@@ -21,14 +22,14 @@ export const rule: Rule = {
   check(stmt, { doc }) {
     const window = lockWindows(doc).get(stmt.index);
     const first = window?.slow[0];
-    if (!first || first.stmt !== stmt) return [];
+    if (!first || first.stmt.index !== stmt.index) return [];
     const held = first.held[0];
     const more = window!.slow.length - 1;
     const work = first.work.rewrite === true ? 'rewrites' : 'reads every row of';
     return [
       {
         message:
-          `This statement ${work} ${first.work.object} while the transaction still holds ${describeLock(held.effect)}, taken by "${quote(held.by)}"` +
+          `This statement ${work} ${first.work.object} while the transaction still holds ${describeLock(held.effect)}, taken by "${quote(doc.statements[held.by.index])}"` +
           `${first.held.length > 1 ? ` (and on ${first.held.length - 1} more table${first.held.length > 2 ? 's' : ''})` : ''}` +
           `${more ? `; ${more} more slow statement${more > 1 ? 's' : ''} follow${more > 1 ? '' : 's'} in this transaction` : ''}: ` +
           `${held.effect.object} stays blocked until COMMIT, for as long as this work takes. Commit before it, or move it to its own migration.`,

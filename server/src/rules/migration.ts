@@ -7,9 +7,10 @@ import type { LockstepConfig } from '../config/types';
 import { createdEarlier, runToEnd, schemasNaming, type MigrationDocument, type StatementInfo } from '../document/model';
 import { isRollbackFile } from '../document/runner';
 import { durationMs, lockTimeoutChange } from '../document/settings';
+import { baseName, inner, kindOf, rangeVarName } from '../parse/ast';
 import { blockedBy, conflicts, LOCK_MODES, strongest, type LockMode } from '../locks/modes';
 import type { LockEffect } from '../locks/types';
-import { previousWithSameLockFacts, Remap } from './documentReuse';
+import { patchedFrom, previousWithSameLockFacts, Remap } from './documentReuse';
 
 /** Did `relation` exist before this migration (so running code may be using it)? */
 export function preexisting(doc: MigrationDocument, stmt: StatementInfo, relation: string): boolean {
@@ -38,6 +39,24 @@ export function createdByUp(doc: MigrationDocument, stmt: StatementInfo, relatio
     return (doc.createdIn.get(`${schema}.${relation}`) ?? []).some((at) => doc.statements[at].section === 'up');
   }
   return stmt.locks.effects.some((e) => !isNamed(e) && e.object === `the table of ${relation}`);
+}
+
+/**
+ * The table a statement loads rows into (INSERT, COPY … FROM, CREATE TABLE AS with data), else
+ * undefined: all a rule with `reach.loads` reads of an earlier statement besides its kind.
+ */
+export function loadedTable(s: Pick<StatementInfo, 'ast'>): string | undefined {
+  const x = inner(s.ast);
+  switch (kindOf(s.ast)) {
+    case 'InsertStmt':
+      return baseName(rangeVarName(x.relation));
+    case 'CopyStmt':
+      return x.is_from ? baseName(rangeVarName(x.relation)) : undefined;
+    case 'CreateTableAsStmt':
+      return x.into?.skipData ? undefined : baseName(rangeVarName(x.into?.rel));
+    default:
+      return undefined;
+  }
 }
 
 /** Both run in one transaction block (explicit or the runner's). */
@@ -76,14 +95,25 @@ export function memoByDocument<T>(compute: (doc: MigrationDocument) => T): (doc:
  */
 const warmers: ((doc: MigrationDocument, config: LockstepConfig) => Generator<void, void>)[] = [];
 
-/** `memoByDocument` for a computation written as steps (a `yield` after each statement). */
-export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Generator<void, T>): (doc: MigrationDocument) => T {
+/**
+ * `memoByDocument` for a computation written as steps (a `yield` after each statement).
+ * `keptByPatches`: the index reads nothing an engine patch changes (documentReuse.ts patchedFrom: kinds,
+ * places, transactions, settings, locks, schema-changing ASTs), so a patched document shares its
+ * predecessor's (statement records in it may be the predecessor's: find them by index).
+ */
+export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Generator<void, T>, keptByPatches = false): (doc: MigrationDocument) => T {
   const memo = new WeakMap<MigrationDocument, T>();
+  const carried = (doc: MigrationDocument): boolean => {
+    const from = keptByPatches ? patchedFrom(doc) : undefined;
+    if (!from || !memo.has(from)) return false;
+    memo.set(doc, memo.get(from)!);
+    return true;
+  };
   warmers.push(function* (doc) {
-    if (!memo.has(doc)) memo.set(doc, yield* compute(doc));
+    if (!memo.has(doc) && !carried(doc)) memo.set(doc, yield* compute(doc));
   });
   return (doc) => {
-    if (!memo.has(doc)) memo.set(doc, runToEnd(compute(doc)));
+    if (!memo.has(doc) && !carried(doc)) memo.set(doc, runToEnd(compute(doc)));
     return memo.get(doc)!;
   };
 }
@@ -95,11 +125,15 @@ export function* warmDocumentIndexes(doc: MigrationDocument, config: LockstepCon
 
 export interface HeldLock {
   effect: LockEffect;
-  /** The statement that took it. */
+  /**
+   * The statement that took it: after a relint the index may be carried over from an earlier lint of
+   * the same document, whose record has the same index and locks but maybe another text and span.
+   * Read its text through `doc.statements[by.index]`.
+   */
   by: StatementInfo;
 }
 
-/** What one transaction does while it holds locks that block reads. */
+/** What one transaction does while it holds locks that block reads (statements: see HeldLock.by). */
 export interface LockWindow {
   /** ACCESS EXCLUSIVE (read-blocking) locks on pre-existing tables, in the order the transaction took them. */
   tables: HeldLock[];
@@ -142,25 +176,15 @@ export const lockWindows = memoByDocumentSteps(function* (doc): Generator<void, 
 
 const builtWindows = new WeakMap<MigrationDocument, Map<number, LockWindow>>();
 
-/** The previous lint's lock windows, on this document's statements, when the edit cannot have changed them (documentReuse.ts). */
+/**
+ * The previous lint's lock windows when the edit cannot have changed them (documentReuse.ts): the same
+ * map, its statements found by index (HeldLock.by). Rebuilding or re-pointing it walked every statement.
+ */
 function carriedWindows(doc: MigrationDocument): Map<number, LockWindow> | undefined {
   const previous = previousWithSameLockFacts(doc);
   const old = previous && builtWindows.get(previous);
-  if (!old) return undefined;
-  const remap = new Remap(doc);
-  const held = (h: HeldLock) => remap.once(h, () => ({ effect: remap.effect(h.by, h.effect), by: remap.statement(h.by) }));
-  const windows = new Map<number, LockWindow>();
-  for (const [index, w] of old) {
-    windows.set(
-      index,
-      remap.once(w, () => ({
-        tables: w.tables.map(held),
-        slow: w.slow.map((s) => ({ stmt: remap.statement(s.stmt), work: remap.effect(s.stmt, s.work), held: s.held.map(held) })),
-      })),
-    );
-  }
-  builtWindows.set(doc, windows);
-  return windows;
+  if (old) builtWindows.set(doc, old);
+  return old;
 }
 
 /** The lock model names the table of an index it has never seen `the table of <index>`: not a real relation name. */

@@ -26,6 +26,7 @@ export const rule: Rule = {
   defaultSeverity: 'info',
   kinds: ['CreateStmt', 'IndexStmt', 'CreateSeqStmt', 'CreateSchemaStmt', 'CreateExtensionStmt', 'DropStmt', 'AlterTableStmt'],
   crossStatement: true,
+  reach: { previous: 'pastSets', next: true },
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged:

@@ -13,6 +13,7 @@ export const rule: Rule = {
   kinds: ['RenameStmt'],
   // Quiet where still-referenced reports the column with the code that uses it.
   usesCode: true,
+  reach: {},
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);',
     flagged: 'ALTER TABLE users RENAME COLUMN name TO full_name;',

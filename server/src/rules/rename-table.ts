@@ -13,6 +13,7 @@ export const rule: Rule = {
   kinds: ['RenameStmt', 'AlterObjectSchemaStmt'],
   // Reads the statement after it (the compatibility view).
   crossStatement: true,
+  reach: { next: true },
   examples: {
     setup: 'CREATE TABLE customers (id bigint PRIMARY KEY, name text);',
     flagged: 'ALTER TABLE customers RENAME TO clients;',

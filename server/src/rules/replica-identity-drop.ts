@@ -44,6 +44,7 @@ export const rule: Rule = {
 };
 
 /** Replays the file on the schema before it, recording what each statement takes from a published table. */
+// Reads the schema each statement leaves and the statements' kinds and places: kept by patches.
 const lossesByStatement = memoByDocumentSteps(function* (doc: MigrationDocument): Generator<void, Map<number, Loss>> {
   const losses = new Map<number, Loss>();
   // Without a publication (before the file or created in it) nothing needs a replica identity: skip the replay.
@@ -58,7 +59,7 @@ const lossesByStatement = memoByDocumentSteps(function* (doc: MigrationDocument)
     catalog.apply(stmt.ast);
   }
   return losses;
-});
+}, true);
 
 function lossOf(stmt: StatementInfo, catalog: Catalog): Loss | undefined {
   const kind = kindOf(stmt.ast);

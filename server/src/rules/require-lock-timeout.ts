@@ -21,6 +21,7 @@ export const rule: Rule = {
   },
   // The verdict depends on the whole transaction: which locks it already holds, where it starts.
   crossStatement: true,
+  reach: { lockIndexes: true },
   check(stmt, ctx) {
     const gap = timeoutGaps(ctx.doc, durationMs(ctx.config.lockTimeout)).get(stmt.index);
     return gap ? [{ message: message(gap, stmt, ctx) }] : [];

@@ -18,6 +18,7 @@ export const rule: Rule = {
   defaultSeverity: 'warning',
   defaultOff: true,
   crossStatement: true,
+  reach: { lockIndexes: true },
   examples: {
     setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);',
     flagged: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE orders ADD CONSTRAINT orders_user_id_check CHECK (user_id > 0);\nCOMMIT;",

@@ -33,6 +33,7 @@ export const rule: Rule = {
   category: 'breaking-change',
   defaultSeverity: 'error',
   usesCode: true,
+  reach: {},
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY, username text, nickname text);',
     code: [{ path: 'src/users.ts', text: "export const byName = (db, name) => db.query('SELECT id FROM users WHERE username = $1', [name]);\n" }],

@@ -14,6 +14,7 @@ export const rule: Rule = {
   defaultSeverity: 'warning',
   kinds: ['TransactionStmt'],
   crossStatement: true,
+  reach: { previous: 'adjacent' },
   examples: {
     setup: 'CREATE TABLE users (id bigint PRIMARY KEY);',
     flagged: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;',

@@ -50,5 +50,23 @@ export interface Rule {
   crossStatement?: boolean;
   /** Set when the verdict depends on the application code (`RuleContext.code`): never cached either. */
   usesCode?: boolean;
+  /**
+   * For a `crossStatement` or `usesCode` rule: which other statements its verdict on a statement reads,
+   * beyond what the engine's patch path keeps the same for every statement (the schema, the relations
+   * created, transactions and settings, every statement's kind and locks, the config and the code).
+   * Unset: the engine never patches a relint while the rule is on (engine.ts).
+   */
+  reach?: RuleReach;
   check(stmt: StatementInfo, ctx: RuleContext): RuleHit[];
+}
+
+export interface RuleReach {
+  /** The statement right before; `pastSets`: and the statements before it across SET statements (previousIgnoringSets). */
+  previous?: 'adjacent' | 'pastSets';
+  /** The statement right after. */
+  next?: boolean;
+  /** Earlier statements that load rows (INSERT, COPY, CREATE TABLE AS) at any distance: their kind and the table they load (`loadedTable`). */
+  loads?: boolean;
+  /** The lock windows and lock_timeout gaps (rules/migration.ts), whose messages quote the statements they name. */
+  lockIndexes?: boolean;
 }

@@ -179,4 +179,20 @@ describe('rule dispatch by statement kind', function () {
       assert.deepEqual(dispatchFor(config).forKind(kind), new RuleDispatch(config).forKind(kind), kind);
     }
   });
+
+  it('every cross-statement or code-reading rule says what else its verdict reads (Rule.reach), for the engine\'s patch path', () => {
+    const silent = RULES.filter((r) => (r.crossStatement || r.usesCode) && !r.reach).map((r) => r.id);
+    assert.deepEqual(silent, []);
+    assert.ok(new RuleDispatch(DEFAULT_CONFIG).reach);
+  });
+
+  it('one enabled rule without a reach: the dispatch has none, so the engine never patches a relint', () => {
+    const cross = RULES.filter((r) => r.crossStatement);
+    const silent = { ...cross[0], id: cross[0].id, reach: undefined };
+    assert.equal(new RuleDispatch(DEFAULT_CONFIG, [...cross.slice(1), silent]).reach, undefined);
+    assert.ok(new RuleDispatch(DEFAULT_CONFIG, cross).reach);
+    const merged = new RuleDispatch(DEFAULT_CONFIG, cross).reach!;
+    assert.equal(merged.previous, 'pastSets');
+    assert.ok(merged.next && merged.loads && merged.lockIndexes);
+  });
 });

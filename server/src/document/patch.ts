@@ -1,0 +1,282 @@
+/**
+ * The patch path of a relint: the new document built from the previous one when an edit is confined
+ * to a few statements and hands nothing different on. The statements before the edit are reused as
+ * they are, the edited ones analysed again (against the schema restored from the nearest kept
+ * checkpoint), the ones after it reused with their spans shifted. Everything a document holds besides
+ * its statements (schema, creations, transactions, settings) is the previous one's: an edited statement
+ * must keep its kind, its forward-state key (so its effect on the schema, transactions and settings,
+ * and everything later statements were analysed against) and its locks. Anything else: undefined, and
+ * the caller builds the document from scratch. The walk here is over the edited statements only, plus
+ * a copy of the statement list (and a shifted record per statement after the edit when its length changed).
+ */
+import { Catalog } from '../catalog/catalog';
+import type { TextSpan } from '../findings';
+import { analyzeLocks, type StatementLocks } from '../locks/model';
+import type { AstNode } from '../parse/ast';
+import type { ParseOutcome } from '../parse/pgParser';
+import type { Chunk, RunnerMarker, SplitResult } from '../parse/split';
+import { forwardKeyHash } from './forwardState';
+import { parseIgnores, type IgnoreDirective } from './ignores';
+import { CHECKPOINT_EVERY, type CatalogMemo } from './lazyCatalog';
+import { buildTraceOf, shareBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
+import { sameData } from './sameData';
+
+export interface PatchInput {
+  previous: MigrationDocument;
+  /** The split the previous document was built from. */
+  previousSplit: SplitResult;
+  text: string;
+  split: SplitResult;
+  memo: AnalysisMemo & CatalogMemo & { parse(chunk: Chunk): ParseOutcome };
+  pgVersion: number;
+}
+
+export interface Patch {
+  doc: MigrationDocument;
+  /** The edited statements: [start, end) in both documents. */
+  start: number;
+  end: number;
+  /** The previous document's records of the edited statements. */
+  replaced: StatementInfo[];
+}
+
+/** Why the patch path said no: thrown from inside an analysis the memo asked for. */
+class NoPatch extends Error {}
+
+export function patchDocument(input: PatchInput): Patch | undefined {
+  const { previous, text } = input;
+  const trace = buildTraceOf(previous);
+  if (!trace || previous.notAnalysed.length > 0) return undefined;
+  const delta = text.length - previous.text.length;
+  const old = input.previousSplit.chunks;
+  const now = input.split.chunks;
+  // The chunks before the edit (the same objects after an incremental split), and after it (shifted).
+  let p = 0;
+  const shorter = Math.min(old.length, now.length);
+  while (p < shorter && sameChunk(old[p], now[p], 0)) p++;
+  let s = 0;
+  while (s < shorter - p && sameChunk(old[old.length - 1 - s], now[now.length - 1 - s], delta)) s++;
+  if (old.length !== now.length) return undefined;
+  const middle = old.length - s - p;
+  for (let i = p; i < p + middle; i++) if (old[i].kind !== 'sql' || now[i].kind !== 'sql') return undefined;
+  // The edited region of the previous text: between the last chunk kept in place and the first shifted one.
+  const regionStart = p > 0 ? old[p - 1].span.end : 0;
+  const regionEnd = s > 0 ? old[old.length - s].span.start : previous.text.length;
+  if (!sameMarkers(previous.markers, input.split.markers, regionStart, regionEnd, delta)) return undefined;
+  if (previous.syntaxErrors.some((e) => e.span.end > regionStart && e.span.start < regionEnd)) return undefined;
+
+  const start = firstEndingAfter(previous.statements, regionStart);
+  const end = firstEndingAfter(previous.statements, regionEnd);
+  const fresh: InputStatement[] = [];
+  for (let i = p; i < p + middle; i++) {
+    const outcome = input.memo.parse(now[i]);
+    if (!outcome.ok) return undefined;
+    fresh.push(...outcome.statements);
+  }
+  if (fresh.length !== end - start) return undefined;
+
+  const replaced = previous.statements.slice(start, end);
+  const edited: StatementInfo[] = [];
+  let schema: Catalog | undefined;
+  try {
+    for (let i = 0; i < fresh.length; i++) {
+      const was = replaced[i];
+      const parsed = fresh[i];
+      if (parsed.kind !== was.kind) return undefined;
+      const key = parsed.forwardKeyHash ?? forwardKeyHash(parsed.ast as AstNode, parsed.text);
+      if (key !== forwardKeyHash(was.ast as AstNode, was.text)) return undefined;
+      // Code run by SELECT/DO/CALL changes the schema without a forward-state key: its text is the key.
+      if (key === 0 && Catalog.changedBy(parsed.kind)) return undefined;
+      const index = was.index;
+      const analyze = (): StatementLocks => {
+        schema ??= schemaBefore(input, index);
+        return analyzeLocks(parsed.ast as AstNode, {
+          pgVersion: input.pgVersion,
+          catalog: schema,
+          timeZoneIsUtc: trace.timeZoneIsUtc[index],
+          checkFunctionBodies: trace.checkFunctionBodies[index],
+        });
+      };
+      const locks = input.memo.locks(was.stateBefore, parsed, analyze);
+      if (!sameLocks(was.locks, locks)) return undefined;
+      // Statements later in the edit see this one's effect (the same as before, by its key).
+      if (schema && Catalog.changedBy(parsed.kind)) schema.apply(parsed.ast as AstNode);
+      edited.push({
+        ast: parsed.ast,
+        kind: parsed.kind,
+        span: parsed.span,
+        text: parsed.text,
+        toDocOffset: parsed.toDocOffset,
+        index,
+        section: was.section,
+        inTransaction: was.inTransaction,
+        transaction: was.transaction,
+        implicitTransaction: was.implicitTransaction,
+        templated: false,
+        transactionId: was.transactionId,
+        locks,
+        lockTimeoutMs: was.lockTimeoutMs,
+        searchSchema: was.searchSchema,
+        stateBefore: was.stateBefore,
+      });
+    }
+  } catch (error) {
+    if (error instanceof NoPatch) return undefined;
+    throw error;
+  }
+
+  const statements = previous.statements.slice();
+  for (let i = 0; i < edited.length; i++) statements[start + i] = edited[i];
+  if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
+  const doc: MigrationDocument = {
+    path: previous.path,
+    text,
+    runner: previous.runner,
+    host: previous.host,
+    pgVersion: previous.pgVersion,
+    statements,
+    syntaxErrors: delta === 0 ? previous.syntaxErrors : previous.syntaxErrors.map((e) => (e.span.start >= regionEnd ? { ...e, span: shift(e.span, delta) } : e)),
+    notAnalysed: [],
+    metaCommands: input.split.chunks.filter((c) => c.kind === 'psql-meta'),
+    markers: input.split.markers,
+    comments: input.split.comments,
+    ignores: parseIgnores(input.split.comments),
+    createdAt: previous.createdAt,
+    createdIn: previous.createdIn,
+    catalog: previous.catalog,
+    schemaBefore: previous.schemaBefore,
+  };
+  bindIgnoresBySearch(doc.ignores, statements);
+  shareBuildTrace(doc, previous);
+  return { doc, start, end, replaced };
+}
+
+function sameChunk(a: Chunk, b: Chunk, delta: number): boolean {
+  return a === b || (a.kind === b.kind && a.text === b.text && a.span.start + delta === b.span.start && a.span.end + delta === b.span.end);
+}
+
+/** The same markers, none inside the edited region, those after it shifted: every statement keeps its section. */
+function sameMarkers(a: readonly RunnerMarker[], b: readonly RunnerMarker[], regionStart: number, regionEnd: number, delta: number): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    const shiftBy = x.span.end <= regionStart ? 0 : x.span.start >= regionEnd ? delta : undefined;
+    if (shiftBy === undefined || x.span.start + shiftBy !== y.span.start || x.span.end + shiftBy !== y.span.end) return false;
+    if (x.name !== y.name || x.runner !== y.runner || !sameData(x.options, y.options)) return false;
+  }
+  return true;
+}
+
+/** Index of the first statement ending after `offset` (binary search; statements are in order). */
+function firstEndingAfter(statements: readonly { span: TextSpan }[], offset: number): number {
+  let low = 0;
+  let high = statements.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (statements[mid].span.end <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Same verdict, as far as any reader of another statement's locks can tell (the parts' AST nodes aside: their locations moved). */
+function sameLocks(a: StatementLocks, b: StatementLocks): boolean {
+  if (a === b) return true;
+  if (a.transactional !== b.transactional || a.unpredicted !== b.unpredicted) return false;
+  if (!sameData(a.effects, b.effects) || !sameData(a.notes, b.notes) || a.parts.length !== b.parts.length) return false;
+  for (let i = 0; i < a.parts.length; i++) {
+    const x = a.parts[i];
+    const y = b.parts[i];
+    if (x.label !== y.label || x.action !== y.action || !sameData(x.effects, y.effects) || !sameData(x.reasons, y.reasons)) return false;
+  }
+  return true;
+}
+
+/**
+ * The schema just before statement `index` of the previous document: the checkpoint the lazy replay
+ * kept at or before it (lazyCatalog.ts), with the schema-changing statements since applied.
+ */
+function schemaBefore(input: PatchInput, index: number): Catalog {
+  const { previous } = input;
+  const trace = buildTraceOf(previous)!;
+  const count = trace.lazyCount[index];
+  if (count < 0) throw new NoPatch();
+  // Typing goes on in one place: the schema before that statement, kept by the last patch there.
+  // A kept schema is the one its key names (the schema-changing statements before it), wherever it came from.
+  const exact = input.memo.catalogAt(trace.lazyKey[index]);
+  if (exact) return exact.clone();
+  const checkpoint = count - (count % CHECKPOINT_EVERY);
+  // Back to the first statement pushed at the checkpoint's count (a down section's statements, -1, are
+  // not pushed): the statements to replay start there, and its key is the checkpoint's.
+  let from = index;
+  let key = trace.lazyKey[index];
+  for (let j = index - 1; j >= 0; j--) {
+    const c = trace.lazyCount[j];
+    if (c >= 0 && c < checkpoint) break;
+    from = j;
+    if (c >= 0) key = trace.lazyKey[j];
+  }
+  let schema: Catalog;
+  if (checkpoint === 0) schema = previous.schemaBefore?.clone() ?? new Catalog();
+  else {
+    const kept = input.memo.catalogAt(key);
+    if (!kept) throw new NoPatch();
+    schema = kept.clone();
+  }
+  for (let i = from; i < index; i++) {
+    const s = previous.statements[i];
+    if (trace.lazyCount[i] >= 0 && Catalog.changedBy(s.kind)) schema.apply(s.ast as AstNode);
+  }
+  input.memo.keepCatalog(trace.lazyKey[index], schema.clone());
+  return schema;
+}
+
+/** A shifted record's toDocOffset carries the unshifted function and the total shift: never a chain of closures. */
+type ShiftedOffset = ((b: number) => number) & { base?: (b: number) => number; delta?: number };
+
+function shifted(s: StatementInfo, delta: number): StatementInfo {
+  const from = s.toDocOffset as ShiftedOffset;
+  const base = from.base ?? from;
+  const total = (from.delta ?? 0) + delta;
+  const toDocOffset: ShiftedOffset = (b: number) => base(b) + total;
+  toDocOffset.base = base;
+  toDocOffset.delta = total;
+  return {
+    ast: s.ast,
+    kind: s.kind,
+    span: shift(s.span, delta),
+    text: s.text,
+    toDocOffset,
+    index: s.index,
+    section: s.section,
+    inTransaction: s.inTransaction,
+    transaction: s.transaction,
+    implicitTransaction: s.implicitTransaction,
+    templated: s.templated,
+    transactionId: s.transactionId,
+    locks: s.locks,
+    lockTimeoutMs: s.lockTimeoutMs,
+    searchSchema: s.searchSchema,
+    stateBefore: s.stateBefore,
+  };
+}
+
+function shift(span: TextSpan, delta: number): TextSpan {
+  return { start: span.start + delta, end: span.end + delta };
+}
+
+/** `bindIgnores` by binary search: the first statement starting after each directive. */
+function bindIgnoresBySearch(directives: IgnoreDirective[], statements: readonly StatementInfo[]): void {
+  for (const d of directives) {
+    if (d.scope !== 'next-statement') continue;
+    let low = 0;
+    let high = statements.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (statements[mid].span.start < d.span.end) low = mid + 1;
+      else high = mid;
+    }
+    d.statementIndex = statements[low]?.index;
+  }
+}
