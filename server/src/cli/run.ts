@@ -23,6 +23,7 @@ import { REPORTERS } from './reporters';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { youngGenerationCap } from './youngGeneration';
+import { oldGenerationGrowth } from './heapGrowth';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
 
 /** Rule docs in the project's repository: a link that works on any machine, unlike a path of this one. */
@@ -73,7 +74,17 @@ function errorLine(error: RunError): string {
   return `lockstep: ${error.path}${where}: ${error.message}\n`;
 }
 
+/** The old generation's growth is bounded for the whole run, and V8's own restored however it ends. */
 async function lint(args: LintArgs, io: CliIO): Promise<number> {
+  const oldGrowth = oldGenerationGrowth(io.env);
+  try {
+    return await lintFiles(args, io);
+  } finally {
+    oldGrowth?.release();
+  }
+}
+
+async function lintFiles(args: LintArgs, io: CliIO): Promise<number> {
   const { targets, problems, skipped } = expandOperands(args.operands, io.cwd, args.stdinFilename);
   if (!args.quiet) for (const s of skipped) io.writeErr(`lockstep: ${s.path}: ${s.message}\n`);
   const errors: RunError[] = problems.map((p) => ({ path: p.path, message: p.message }));
