@@ -38,6 +38,12 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
   writeOut(text: string): void;
+  /**
+   * Resolves once what `writeOut` was given has left the process. A pipe takes 64 KB at a time and
+   * the rest waits in memory until the event loop runs: the JSON of a whole lint piled up there
+   * (72 MB for a 20,000-file folder). Absent: writes complete at once (a file, a test's buffer).
+   */
+  outputDrained?(): Promise<void>;
   writeErr(text: string): void;
   readStdin(): Promise<Buffer>;
   /**
@@ -145,7 +151,8 @@ async function lintFiles(args: LintArgs, io: CliIO): Promise<number> {
 
   let outcomes: LintOutcome[] = [];
   const fails = (file: FileReport) => file.findings.some((f) => atLeast(f.severity, args.failOn));
-  const { write: writeOut, flush: flushOut } = bufferedOut(io);
+  const out = bufferedOut(io);
+  const { write: writeOut, flush: flushOut } = out;
   const json = args.format === 'json' ? new JsonReportWriter(TOOL_VERSION, writeOut) : undefined;
   let failing = false;
   const take = (report: FileReport) => {
@@ -198,8 +205,11 @@ async function lintFiles(args: LintArgs, io: CliIO): Promise<number> {
       if (args.fix) source = fixSource(job, source, io);
       const outcome = lintSource(job, source);
       // JSON is written as the files come, and their reports are not kept (memory flat in the files).
-      if (json && outcome.report) take(outcome.report);
-      else outcomes.push(outcome);
+      if (json && outcome.report) {
+        const flushes = out.flushes();
+        take(outcome.report);
+        if (out.flushes() !== flushes) await io.outputDrained?.();
+      } else outcomes.push(outcome);
     }
     youngCap?.release();
   }
@@ -226,15 +236,18 @@ async function lintFiles(args: LintArgs, io: CliIO): Promise<number> {
 }
 
 /** Output gathered into writes of about a megabyte (a write per file would be a system call per file). */
-function bufferedOut(io: CliIO): { write: (piece: string) => void; flush: () => void } {
+function bufferedOut(io: CliIO): { write: (piece: string) => void; flush: () => void; flushes: () => number } {
   let pending: string[] = [];
   let length = 0;
+  let flushes = 0;
   const flush = () => {
     if (pending.length) io.writeOut(pending.join(''));
     pending = [];
     length = 0;
+    flushes++;
   };
   return {
+    flushes: () => flushes,
     write(piece) {
       pending.push(piece);
       length += piece.length;
