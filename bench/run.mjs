@@ -10,7 +10,7 @@
 // hover budget (p99 ≤ 50 ms, idle and while the document relints): it prints FAIL and exits 1 when
 // a measured hover p99 is over it.
 //
-// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--code-files N] [--estimates N]
+// Usage: node bench/run.mjs [--corpus DIR] [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--code-files N] [--estimates N]
 //   [--scale-timeout-s S] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -23,12 +23,14 @@ import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CORPUS = resolve(REPO, '../shared/corpus');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
 }
+
+/** `--corpus DIR`: a git worktree kept elsewhere has no ../shared beside it. */
+const CORPUS = resolve(REPO, process.argv.includes('--corpus') ? process.argv[process.argv.indexOf('--corpus') + 1] : '../shared/corpus');
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const verdict = (ok) => (ok ? 'met' : '**missed**');
