@@ -5,8 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { youngGenerationCap } from '../../../server/src/cli/youngGeneration';
+import { runCli } from '../../../server/src/cli/run';
 
 const MODULE = join(__dirname, '../../../server/src/cli/youngGeneration.ts');
 
@@ -40,6 +43,29 @@ describe('young-generation cap (lockstep lint)', () => {
     // Growth doubles the space, so the last growth before the check may overshoot the cap once.
     assert.ok(capped <= 2 * cap, `capped at ${capped} bytes`);
     assert.ok(free > 2 * cap, `uncapped it grew to ${free} bytes (else this test proves nothing)`);
+  });
+
+  it('holds until the report is written: the cap is undone after the last write, not before it', async () => {
+    // The closing write of a corpus run (the last megabyte of JSON) grew the young space to 16 MB.
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-young-'));
+    const events: string[] = [];
+    // The module object itself (an import's namespace is read-only): youngGeneration.ts reads it at each call.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const v8 = require('node:v8') as { setFlagsFromString(flags: string): void };
+    const setFlags = v8.setFlagsFromString;
+    try {
+      writeFileSync(join(dir, 'V1__a.sql'), 'CREATE TABLE a (id int);\n');
+      v8.setFlagsFromString = (flags: string) => {
+        if (flags.startsWith('--semi-space-growth-factor=2')) events.push('release');
+        setFlags(flags);
+      };
+      const io = { cwd: dir, env: {}, stdoutIsTTY: false, writeOut: () => void events.push('write'), writeErr: () => {}, readStdin: async () => Buffer.alloc(0) };
+      await runCli(['lint', '.', '--format', 'json', '--no-code'], io);
+    } finally {
+      v8.setFlagsFromString = setFlags;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(events, ['write', 'release']);
   });
 
   it('is 8 MB unless LOCKSTEP_YOUNG_GENERATION_MB says otherwise (0: none)', () => {
