@@ -113,10 +113,8 @@ function expandGlob(pattern: string, cwd: string, problems: OperandProblem[], sk
 
 export { naturalCompare };
 
-/** Compares folder by folder so a folder's files stay together. */
-function comparePaths(a: string, b: string): number {
-  const left = a.split(sep);
-  const right = b.split(sep);
+/** Compares folder by folder so a folder's files stay together (paths split at `sep`). */
+function comparePaths(left: readonly string[], right: readonly string[]): number {
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
     if (left[i] === right[i]) continue;
     // A file sorts before a sibling folder's contents.
@@ -170,7 +168,11 @@ export function expandOperands(operands: string[], cwd: string, stdinName?: stri
     }
   }
 
-  const targets = [...byPath.values()].sort((a, b) => comparePaths(a.displayPath, b.displayPath));
+  // Each path split once, not once per comparison (a 20,000-file folder's sort makes ~300,000).
+  const targets = [...byPath.values()]
+    .map((target) => ({ target, parts: target.displayPath.split(sep) }))
+    .sort((a, b) => comparePaths(a.parts, b.parts))
+    .map(({ target }) => target);
   if (stdin) targets.push(stdin);
   return { targets, problems, skipped };
 }
