@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { youngGenerationCap } from '../../../server/src/cli/youngGeneration';
 import { runCli } from '../../../server/src/cli/run';
+import { CLI, ensureBuilt } from './distCli';
 
 const MODULE = join(__dirname, '../../../server/src/cli/youngGeneration.ts');
 
@@ -66,6 +67,35 @@ describe('young-generation cap (lockstep lint)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     assert.deepEqual(events, ['write', 'release']);
+  });
+
+  it('holds from the start: the walk and the job list of 20,000 files do not grow the young space past it', function () {
+    this.timeout(120_000);
+    ensureBuilt();
+    // Empty files: the lint itself is quick, the walk, the job list and the code pre-check are not.
+    // The cap used to be looked at first before the first file: by then the space was at 16–32 MB.
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-young-'));
+    try {
+      const migrations = join(dir, 'migrations');
+      mkdirSync(migrations);
+      for (let i = 1; i <= 20_000; i++) writeFileSync(join(migrations, `V${i}__step.sql`), '');
+      // The young space's size when the cap is undone (the end of the lint), from inside the CLI's process.
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(probe, `
+        const v8 = require('node:v8');
+        const set = v8.setFlagsFromString;
+        v8.setFlagsFromString = (flags) => {
+          if (flags === '--semi-space-growth-factor=2') process.stderr.write('young=' + v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size + '\\n');
+          return set(flags);
+        };
+      `);
+      const run = spawnSync(process.execPath, ['--require', probe, CLI, 'lint', migrations, '--format', 'json', '--no-history'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1048576, env: { ...process.env, LOCKSTEP_NO_CODE: '' } });
+      const young = /young=(\d+)/.exec(run.stderr);
+      assert.ok(young, run.stderr);
+      assert.ok(Number(young[1]) <= 8 * 1048576, `young space ${young[1]} bytes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is 8 MB unless LOCKSTEP_YOUNG_GENERATION_MB says otherwise (0: none)', () => {
