@@ -10,7 +10,7 @@
 // hover budget (p99 ≤ 50 ms, idle and while the document relints): it prints FAIL and exits 1 when
 // a measured hover p99 is over it.
 //
-// Usage: node bench/run.mjs [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--code-files N] [--estimates N]
+// Usage: node bench/run.mjs [--corpus DIR] [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--code-files N] [--estimates N]
 //   [--scale-timeout-s S] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -23,12 +23,14 @@ import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CORPUS = resolve(REPO, '../shared/corpus');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
 }
+
+/** `--corpus DIR`: a git worktree kept elsewhere has no ../shared beside it. */
+const CORPUS = resolve(REPO, process.argv.includes('--corpus') ? process.argv[process.argv.indexOf('--corpus') + 1] : '../shared/corpus');
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const verdict = (ok) => (ok ? 'met' : '**missed**');
@@ -64,8 +66,8 @@ async function corpusTargets(repetitions, squawkVersion) {
   const files = sqlFiles(CORPUS);
   console.log(`Load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores.\n`);
   console.log(`### Target 1: the corpus (${files.length} files, ${(bytesOf(files) / 1048576).toFixed(1)} MiB), median of ${repetitions} runs after a warm-up`);
-  console.log('| run | median wall | all runs (ms) | / squawk | target | median CPU (user+sys) | CPU / squawk | peak RSS (max) | target |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| run | median wall | all runs (ms) | / squawk | target | median CPU (user+sys) | CPU / squawk | peak RSS (max) | peak RSS of each run (MiB) | target |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const rows = [
     ['lockstep lint <corpus> --format json (history)', t.history, 1.0],
     ['lockstep lint <corpus> --format json --no-history', t.noHistory, 0.6],
@@ -76,7 +78,7 @@ async function corpusTargets(repetitions, squawkVersion) {
     const rss = Math.max(...r.rssMb);
     const cells = [label, ms(median(r.ms)), r.ms.map((v) => v.toFixed(0)).join(', '), ratio(x),
       target === undefined ? '' : `≤ ${target}× ${verdict(x <= target)}`, ms(median(r.cpuMs)), ratio(median(r.cpuMs) / sqCpu),
-      `${rss.toFixed(0)} MiB`, target === undefined ? '' : `≤ 150 MB ${verdict(rss * 1.048576 <= 150)}`];
+      `${rss.toFixed(0)} MiB`, r.rssMb.map((v) => v.toFixed(0)).join(', '), target === undefined ? '' : `≤ 150 MB ${verdict(rss * 1.048576 <= 150)}`];
     console.log(`| ${cells.join(' | ')} |`);
     if (target === undefined) continue;
     const what = target === 1.0 ? 'history' : '--no-history';

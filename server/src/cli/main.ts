@@ -7,6 +7,7 @@ import { isLintWorker, runLintWorker } from './lintPool';
 import { isSubcommand } from './commandNames';
 import { keepProjectFactsForTheRun } from '../document/projectFacts';
 import { readline } from '../startup/lazyBuiltins';
+import { once } from 'node:events';
 
 // For scripts/corpus-check.mjs: the same engine and splitter, straight from the bundle.
 export { initEngine, lintText, explain } from '../engine';
@@ -32,6 +33,7 @@ function processIO(): CliIO {
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     writeOut: (text) => void process.stdout.write(text),
+    outputDrained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
     writeErr: (text) => void process.stderr.write(text),
     readStdin,
     controlLines(onLine, onEnd) {

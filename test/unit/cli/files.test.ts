@@ -71,6 +71,29 @@ describe('cli file operands', () => {
     ]);
   });
 
+  it('splits each path once to sort a folder, not once per comparison', () => {
+    for (let i = 1; i <= 300; i++) touch(`big/V${i}__s.sql`);
+    touch('big/sub/V1__deeper.sql');
+    const split = String.prototype.split;
+    let splits = 0;
+    // Node's own path code calls its saved copy of split, so only this module's calls are counted.
+    String.prototype.split = function (this: string, ...args: Parameters<typeof split>) {
+      splits++;
+      return split.apply(this, args);
+    } as typeof split;
+    let sorted: string[];
+    try {
+      sorted = paths(['big']);
+    } finally {
+      String.prototype.split = split;
+    }
+    assert.equal(sorted.length, 301);
+    assert.deepEqual(sorted.slice(0, 3), ['big/V1__s.sql', 'big/V2__s.sql', 'big/V3__s.sql']);
+    // A file sorts before a sibling folder's contents.
+    assert.deepEqual(sorted.slice(-2), ['big/V300__s.sql', 'big/sub/V1__deeper.sql']);
+    assert.ok(splits <= 301, `${splits} splits for 301 paths (two per comparison made ~2,500)`);
+  });
+
   it('survives symlink loops and dangling links', () => {
     symlinkSync(join(root, 'db'), join(root, 'db/sub/loop'));
     symlinkSync(join(root, 'gone.sql'), join(root, 'db/dangling.sql'));
