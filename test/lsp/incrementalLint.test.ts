@@ -149,6 +149,7 @@ describe('incremental lint in the language server equals a lint from scratch', f
     { name: 'goose up/down sections', file: '20240101000000_goose.sql', text: () => exampleSql('goose'), seed: 3 },
     { name: 'Flyway examples, in a transaction', file: 'V5__flyway.sql', text: () => exampleSql('flyway') + TRANSACTIONS, seed: 4 },
     { name: 'dbmate examples', file: '20240301000001_dbmate.sql', text: () => exampleSql('dbmate'), seed: 5, config: { runner: 'dbmate' } as Partial<LockstepConfig> },
+    { name: 'dbmate examples, an unterminated dollar quote above an inserted DO block', file: '20240301000002_dbmate.sql', text: () => exampleSql('dbmate'), seed: 305, edits: 80, config: { runner: 'dbmate' } as Partial<LockstepConfig> },
   ];
 
   it('re-splits only around the edit: the statements before it are the previous split\'s own objects', () => {

@@ -319,8 +319,9 @@ export class Splitter {
         if (!scanner.terminated) {
           pos = this.recover(statement, scanner.family, to);
           statement = undefined;
-          // The cut depended on the construct staying open to the region's end.
-          this.readHorizon = to;
+          // The cut depended on the construct staying open to the region's end, so text appended at the
+          // end (an edit starting at `to`) can undo it: the horizon lies past `to`.
+          this.readHorizon = to + 1;
           if (this.resumeAt(pos)) return;
           continue;
         }

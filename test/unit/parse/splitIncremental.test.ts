@@ -134,6 +134,19 @@ describe('splitIncremental equals splitSql after every edit', function () {
     assert.deepEqual(after!.chunks.map((c) => c.text), ['SELECT 1;', "SELECT 'a;\nSELECT 2';", 'SELECT 3;']);
   });
 
+  it('text appended at the end that closes a construct left open re-splits what its recovery cut', () => {
+    const cases: Array<[string, string]> = [
+      ["SELECT 'a;\nSELECT 1;\n", "'"],
+      ["SELECT 'a;\nSELECT 1;\nSELECT 2;", "'"],
+      ['SELECT 1;\n/* open\nSELECT 2;\nSELECT 3;', '*/'],
+    ];
+    for (const [text, appended] of cases) {
+      const edited = text + appended;
+      const after = splitIncremental(text, splitSql(text), edited);
+      assert.deepEqual(after && plain(after), plain(splitSql(edited)), JSON.stringify(edited));
+    }
+  });
+
   it('in slices, yields after each statement it lexes again and returns the same split', () => {
     // A stray quote at the top: its recovery read the whole text, so an edit at the end re-lexes from before it.
     const text = `SELECT 'a;\n${'SELECT 1;\n'.repeat(50)}SELECT 2;\n`;
