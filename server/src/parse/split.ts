@@ -236,6 +236,14 @@ export class Splitter {
     return this.readHorizon;
   }
 
+  /**
+   * What was just decided depended on nothing following before the region's end `to`, so text inserted
+   * at `to` can undo it: the horizon lies past `to`.
+   */
+  private readToRegionEnd(to: number): void {
+    this.readHorizon = to + 1;
+  }
+
   /** Records a point between statements; returns true when `stopAt` says to stop there. */
   private mark(pos: number, horizon: number): boolean {
     const log = this.log;
@@ -319,9 +327,7 @@ export class Splitter {
         if (!scanner.terminated) {
           pos = this.recover(statement, scanner.family, to);
           statement = undefined;
-          // The cut depended on the construct staying open to the region's end, so text appended at the
-          // end (an edit starting at `to`) can undo it: the horizon lies past `to`.
-          this.readHorizon = to + 1;
+          this.readToRegionEnd(to);
           if (this.resumeAt(pos)) return;
           continue;
         }
@@ -410,7 +416,7 @@ export class Splitter {
       lineStart = eol + 1;
     }
     this.emit('copy-data', dataStart, trimWhitespaceEnd(text, dataStart, to));
-    this.readHorizon = to;
+    this.readToRegionEnd(to);
     return to;
   }
 
