@@ -311,6 +311,36 @@ describe('the engine patches a relint when the edit hands nothing different on',
     }
   });
 
+  it('many edits of different lengths: every shifted record maps spans and AST offsets as a fresh lint does, through one function per patch', () => {
+    const path = join(root, 'V9__many.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    const { text, lines, editable } = generateMigration(600);
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    linter.lint(doc, path, DEFAULT_CONFIG);
+    const next = random(14);
+    let result: LintResult | undefined;
+    for (let n = 0; n < 40; n++) {
+      const line = editable['comment-text'][Math.floor(next() * editable['comment-text'].length)];
+      lines[line] = lines[line].replace(/'[^']*'/, `'${'é'.repeat(Math.floor(next() * 9))}edit ${n}'`);
+      const before = doc.getText().length;
+      TextDocument.update(doc, [{ text: `${lines.join('\n')}\n` }], doc.version + 1);
+      result = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+      assert.equal(linter.cacheFor(doc.uri).stats.patched, true, `edit ${n}`);
+      // The records this patch moved share one offset function: no closure per record.
+      const edited = result.document.statements.findIndex((s) => s.text.includes(`edit ${n}'`));
+      const moved = new Set(result.document.statements.slice(edited + 1).map((s) => s.toDocOffset));
+      if (doc.getText().length !== before) assert.equal(moved.size, 1, `edit ${n} at ${edited} of ${result.document.statements.length}`);
+    }
+    assert.equal(fingerprint(result!), fingerprint(lintText(doc.getText(), { path, config: DEFAULT_CONFIG })));
+    // AST locations are the chunk's own bytes when statements are parsed one chunk at a time (the cache's way).
+    const fresh = new DocumentLinter((message) => assert.fail(message)).lint(TextDocument.create(doc.uri, 'sql', 1, doc.getText()), path, DEFAULT_CONFIG).result!;
+    result!.document.statements.forEach((s, i) => {
+      const t = fresh.document.statements[i];
+      const at = [0, 3, 7, 20].map((b) => Math.min(b, Buffer.byteLength(s.text) - 1));
+      assert.deepEqual([s.span, s.text, ...at.map((b) => s.toDocOffset(b))], [t.span, t.text, ...at.map((b) => t.toDocOffset(b))], `statement ${i}`);
+    });
+  });
+
   it('code-reading verdicts carry over only while the code index is the same and unchanged (its version); else they are rerun', () => {
     const sql = "CREATE TABLE notes (id bigint);\nCOMMENT ON TABLE notes IS 'a';\nALTER TABLE users DROP COLUMN username;\n";
     const uses = referencesOf([{ path: 'src/users.ts', text: "db.query('SELECT id FROM users WHERE username = $1', [name]);\n" }]);

@@ -127,7 +127,11 @@ export function patchDocument(input: PatchInput): Patch | undefined {
 
   const statements = previous.statements.slice();
   for (let i = 0; i < edited.length; i++) statements[start + i] = edited[i];
-  if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
+  const origins = nextOrigins(originsOf(previous), statements, start, end, delta);
+  if (delta !== 0) {
+    const toDocOffset = shiftedOffsets(origins);
+    for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta, toDocOffset);
+  }
   const doc: MigrationDocument = {
     path: previous.path,
     text,
@@ -148,6 +152,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   };
   bindIgnoresBySearch(doc.ignores, statements);
   shareBuildTrace(doc, previous);
+  offsetOrigins.set(doc, origins);
   return { doc, start, end, replaced };
 }
 
@@ -232,16 +237,56 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
   return schema;
 }
 
-/** A shifted record's toDocOffset carries the unshifted function and the total shift: never a chain of closures. */
-type ShiftedOffset = ((b: number) => number) & { base?: (b: number) => number; delta?: number };
+/**
+ * Where each statement's `toDocOffset` came from: the function its parse made (`bases`) and the shift
+ * applied to it since (`totals`), by statement index. Kept per document, copied (two flat arrays) by the
+ * patch that builds the next one. Every record a patch shifts gets the same function (`shiftedOffsets`),
+ * one per patch: it finds its base and total by the record's index. A closure per record (and a
+ * property stored on each such function) cost more than the rest of the patch.
+ */
+interface OffsetOrigins {
+  bases: Array<(b: number) => number>;
+  totals: Float64Array;
+}
 
-function shifted(s: StatementInfo, delta: number): StatementInfo {
-  const from = s.toDocOffset as ShiftedOffset;
-  const base = from.base ?? from;
-  const total = (from.delta ?? 0) + delta;
-  const toDocOffset: ShiftedOffset = (b: number) => base(b) + total;
-  toDocOffset.base = base;
-  toDocOffset.delta = total;
+const offsetOrigins = new WeakMap<MigrationDocument, OffsetOrigins>();
+
+function originsOf(doc: MigrationDocument): OffsetOrigins {
+  let origins = offsetOrigins.get(doc);
+  if (!origins) {
+    const { statements } = doc;
+    origins = { bases: statements.map((s) => s.toDocOffset), totals: new Float64Array(statements.length) };
+    offsetOrigins.set(doc, origins);
+  }
+  return origins;
+}
+
+/** The next document's origins: the edited statements' own functions, the later ones' totals moved by `delta`. */
+function nextOrigins(previous: OffsetOrigins, statements: readonly StatementInfo[], start: number, end: number, delta: number): OffsetOrigins {
+  const bases = previous.bases.slice();
+  const totals = previous.totals.slice();
+  for (let i = start; i < end; i++) {
+    bases[i] = statements[i].toDocOffset;
+    totals[i] = 0;
+  }
+  if (delta !== 0) for (let i = end; i < totals.length; i++) totals[i] += delta;
+  return { bases, totals };
+}
+
+/**
+ * The `toDocOffset` of the records one patch shifts, called as their method (`stmt.toDocOffset(b)`, as
+ * every caller does): the base function of the record's statement plus its total shift. The origins are
+ * the patched document's, never changed after: a record kept by later patches (before their edits)
+ * still reads its own entry.
+ */
+function shiftedOffsets(origins: OffsetOrigins): (b: number) => number {
+  const { bases, totals } = origins;
+  return function (this: StatementInfo, b: number): number {
+    return bases[this.index](b) + totals[this.index];
+  };
+}
+
+function shifted(s: StatementInfo, delta: number, toDocOffset: (b: number) => number): StatementInfo {
   return {
     ast: s.ast,
     kind: s.kind,
