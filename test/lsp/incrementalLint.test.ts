@@ -311,6 +311,36 @@ describe('the engine patches a relint when the edit hands nothing different on',
     }
   });
 
+  it('edits that make or unmake a placeholder or a marker line in a long file without any: each relint equals a lint from scratch', () => {
+    const path = join(root, 'V9__made.sql');
+    const linter = new DocumentLinter((message) => assert.fail(message));
+    let text = generateMigration(600).text;
+    const doc = TextDocument.create(pathToFileURL(path).href, 'sql', 1, text);
+    linter.lint(doc, path, DEFAULT_CONFIG);
+    const edits: Array<(t: string) => string> = [
+      (t) => t.replace("IS 'benchmark table 3'", "IS 'benchmark table 33'"),
+      (t) => t.replace("IS 'benchmark table 33'", "IS ${comment}"),
+      (t) => t.replace("IS ${comment}", "IS 'benchmark table 3'"),
+      (t) => t.replace("IS 'benchmark table 4';", "IS 'benchmark table 4'; SELECT $ 1;"),
+      (t) => t.replace('SELECT $ 1;', 'SELECT $1;'),
+      (t) => t.replace('SELECT $1;', 'SELECT ( : a);'),
+      (t) => t.replace('SELECT ( : a);', 'SELECT ( :a);'),
+      (t) => t.replace('SELECT ( :a);', ''),
+      (t) => t.replace("IS 'benchmark table 5';", "IS 'benchmark table 5';\n- +goose Down"),
+      (t) => t.replace('\n- +goose Down', '\n-- +goose Down'),
+      (t) => t.replace('\n-- +goose Down', '\n- +goose Down'),
+      (t) => t.replace("IS 'benchmark table 6'", "IS 'benchmark table six'"),
+    ];
+    for (const [n, edit] of edits.entries()) {
+      const edited = edit(text);
+      assert.notEqual(edited, text, `edit ${n}`);
+      text = edited;
+      TextDocument.update(doc, [{ text }], doc.version + 1);
+      const result = linter.lint(doc, path, DEFAULT_CONFIG).result!;
+      assert.equal(fingerprint(result), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG })), `edit ${n}`);
+    }
+  });
+
   it('many edits of different lengths: every shifted record maps spans and AST offsets as a fresh lint does, through one function per patch', () => {
     const path = join(root, 'V9__many.sql');
     const linter = new DocumentLinter((message) => assert.fail(message));

@@ -14,7 +14,8 @@ import { splitIncrementalSteps } from '../parse/splitIncremental';
 import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
-import { overlaps, prepareTemplates } from '../parse/templates';
+import { holdsNoCandidate, overlaps, prepareTemplates, prepareTemplatesAfterEdit } from '../parse/templates';
+import { editBetween, type Edit } from '../parse/textEdit';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
@@ -188,13 +189,20 @@ export interface PreparedSplit {
 
 /** Placeholders get stand-ins, then the text is split (incrementally from the memo's last split); the memo keeps this split. */
 export function* splitDocumentSteps(text: string, placeholders: Record<string, string> | undefined, memo?: AnalysisMemo): Generator<void, PreparedSplit> {
-  // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
-  const prepared = preparedOrPlain(text, placeholders);
   const previous = memo?.lastSplit;
-  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text))) || (yield* splitSqlSteps(prepared.text));
+  // An edit of a text without placeholder candidates: only the text around the edit is looked at for one.
+  const edit = previous && splitsWithoutCandidates.has(previous.split) ? editBetween(previous.text, text) : undefined;
+  // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
+  const prepared = edit ? preparedAfterEdit(text, edit, placeholders) : preparedOrPlain(text, placeholders);
+  const known = edit && prepared.text === text ? edit : undefined;
+  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text, known))) || (yield* splitSqlSteps(prepared.text));
   if (memo) memo.lastSplit = { text: prepared.text, split };
+  if (holdsNoCandidate(prepared)) splitsWithoutCandidates.add(split);
   return { prepared, split };
 }
+
+/** Splits of texts that held no placeholder candidate (their prepared text is the text itself). */
+const splitsWithoutCandidates = new WeakSet<SplitResult>();
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
   return runToEnd(buildDocumentSteps(text, options));
@@ -281,6 +289,14 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
 function preparedOrPlain(text: string, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
   try {
     return prepareTemplates(text, values);
+  } catch {
+    return { text, placeholders: [], branches: [] };
+  }
+}
+
+function preparedAfterEdit(text: string, edit: Edit, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
+  try {
+    return prepareTemplatesAfterEdit(text, edit, values);
   } catch {
     return { text, placeholders: [], branches: [] };
   }

@@ -16,6 +16,7 @@
  */
 import { findMarkerLines, splitsSections, type MarkerLine } from './markers';
 import { resumeLogs, Splitter, type Chunk, type ResumeLog, type SourceComment, type SplitResult } from './split';
+import { editBetween, type Edit } from './textEdit';
 
 /** Each recovery spends at most the text's length, and the budget is four times that and more. */
 const MAX_SPENDS = 4;
@@ -33,15 +34,18 @@ export function splitIncremental(oldText: string, previous: SplitResult, newText
   }
 }
 
-/** `splitIncremental` in slices: it yields after each statement it lexes again (an edit can open a quote that runs to the end). */
-export function* splitIncrementalSteps(oldText: string, previous: SplitResult, newText: string): Generator<void, SplitResult | undefined> {
+/**
+ * `splitIncremental` in slices: it yields after each statement it lexes again (an edit can open a quote
+ * that runs to the end). `known`: the edit between the two texts, when the caller has it already.
+ */
+export function* splitIncrementalSteps(oldText: string, previous: SplitResult, newText: string, known?: Edit): Generator<void, SplitResult | undefined> {
   const log = resumeLogs.get(previous);
   if (!log || log.totalSpends > MAX_SPENDS) return undefined;
   if (oldText === newText) return previous;
-  const edit = editBetween(oldText, newText);
+  const edit = known ?? editBetween(oldText, newText);
   // A byte-order mark decides where the first region starts; sqlx reads only the first line.
   if (edit.start === 0 || newText.charCodeAt(0) === BYTE_ORDER_MARK) return undefined;
-  const markerLines = findMarkerLines(newText);
+  const markerLines = markerLinesAfter(log.markerLines, oldText, newText, edit) ?? findMarkerLines(newText);
   if (!sameMarkerLines(log.markerLines, markerLines, edit)) return undefined;
   const region = regionOf(log.markerLines, oldText.length, edit);
   if (!region) return undefined;
@@ -66,32 +70,43 @@ export function* splitIncrementalSteps(oldText: string, previous: SplitResult, n
   return assemble(previous, log, markerLines, from, resync, splitter, edit, region.end + edit.delta, spends);
 }
 
-interface Edit {
-  /** Common prefix length: the first offset that differs. */
-  start: number;
-  /** End of the replaced text in the old text, and of its replacement in the new one. */
-  oldEnd: number;
-  newEnd: number;
-  delta: number;
+/**
+ * The marker lines of the new text without reading all of it: when no line the edit touches starts with
+ * `--` (in the old text or the new), no marker line appeared or went, and those after the edit moved by
+ * its length change. Undefined: look at every line. A line is a marker by its own text alone (the first
+ * line aside, which an edit at offset 0 never reaches here).
+ */
+function markerLinesAfter(old: MarkerLine[], oldText: string, newText: string, edit: Edit): MarkerLine[] | undefined {
+  if (mayStartMarker(oldText, edit.start, edit.oldEnd) || mayStartMarker(newText, edit.start, edit.newEnd)) return undefined;
+  if (edit.delta === 0) return old;
+  return old.map((line) => (line.lineStart < edit.start ? line : shiftedMarkerLine(line, edit.delta)));
 }
 
-function editBetween(oldText: string, newText: string): Edit {
-  const shorter = Math.min(oldText.length, newText.length);
-  // Whole blocks compared as strings first (a native comparison; a character loop over a 20,000-line
-  // file took milliseconds per keystroke), then characters within the first block that differs.
-  let start = 0;
-  while (start + COMPARE_BLOCK <= shorter && oldText.slice(start, start + COMPARE_BLOCK) === newText.slice(start, start + COMPARE_BLOCK)) start += COMPARE_BLOCK;
-  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  const room = shorter - start;
-  let suffix = 0;
-  while (suffix + COMPARE_BLOCK <= room && oldText.slice(oldText.length - suffix - COMPARE_BLOCK, oldText.length - suffix) === newText.slice(newText.length - suffix - COMPARE_BLOCK, newText.length - suffix)) {
-    suffix += COMPARE_BLOCK;
+/**
+ * Does a line starting in [line of `from`, `to`] start with `--`? Those are the lines whose text or
+ * whose being a line at all the edit can change (the character before `to` may now be a newline).
+ */
+function mayStartMarker(text: string, from: number, to: number): boolean {
+  let lineStart = text.lastIndexOf('\n', from - 1) + 1;
+  while (lineStart <= to && lineStart < text.length) {
+    if (text.charCodeAt(lineStart) === DASH && text.charCodeAt(lineStart + 1) === DASH) return true;
+    const newline = text.indexOf('\n', lineStart);
+    if (newline < 0) break;
+    lineStart = newline + 1;
   }
-  while (suffix < room && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix, delta: newText.length - oldText.length };
+  return false;
 }
 
-const COMPARE_BLOCK = 1024;
+const DASH = 0x2d;
+
+function shiftedMarkerLine(line: MarkerLine, delta: number): MarkerLine {
+  const { marker } = line;
+  return {
+    marker: { ...marker, span: { start: marker.span.start + delta, end: marker.span.end + delta } },
+    lineStart: line.lineStart + delta,
+    lineEnd: line.lineEnd + delta,
+  };
+}
 
 /** Marker lines before the edit unchanged, those after it shifted, none touching it. */
 function sameMarkerLines(old: MarkerLine[], now: MarkerLine[], edit: Edit): boolean {

@@ -43,10 +43,39 @@ const NAME_BEFORE = new Set([
   'column', 'constraint', 'to', 'function', 'role', 'user', 'owner', 'extension', 'domain', 'trigger', 'only', 'by', 'concurrently',
 ]);
 
+/** What could start a placeholder: without one anywhere, a text has none (a `::type` cast is not a psql variable). */
+const CANDIDATE = /\{\{|\$\{|(?<![:\w]):(?![:=])['"A-Za-z_]|\$\d/;
+
+/** Prepared texts that hold no candidate at all: an edit of one needs only the text around it looked at. */
+const withoutCandidates = new WeakSet<PreparedText>();
+
+/** The text as it is, known to hold no placeholder candidate. */
+function plain(text: string): PreparedText {
+  const prepared: PreparedText = { text, placeholders: [], branches: [] };
+  withoutCandidates.add(prepared);
+  return prepared;
+}
+
+export function holdsNoCandidate(prepared: PreparedText): boolean {
+  return withoutCandidates.has(prepared);
+}
+
+/**
+ * `prepareTemplates(text)` when the text before the edit held no candidate (`holdsNoCandidate`): a
+ * candidate reads at most three characters (one before a `:`, the `:`, one after), so a new one has a
+ * character within two of the edited range [start, newEnd); outside it both texts are the same. Only
+ * that stretch, and two characters more each side, is tested (a cut-off character before a `:` counts
+ * as no character: at worst the whole text is prepared).
+ */
+export function prepareTemplatesAfterEdit(text: string, edit: { start: number; newEnd: number }, values?: Readonly<Record<string, string>>): PreparedText {
+  const near = text.slice(Math.max(0, edit.start - 4), edit.newEnd + 4);
+  return CANDIDATE.test(near) ? prepareTemplates(text, values) : plain(text);
+}
+
 /** Finds placeholders and replaces them; text without any comes back unchanged (same string). */
 export function prepareTemplates(text: string, values: Readonly<Record<string, string>> = {}): PreparedText {
-  // Most files hold no placeholder at all: skip the scan (a `::type` cast is not a psql variable).
-  if (!/\{\{|\$\{|(?<![:\w]):(?![:=])['"A-Za-z_]|\$\d/.test(text)) return { text, placeholders: [], branches: [] };
+  // Most files hold no placeholder at all: skip the scan.
+  if (!CANDIDATE.test(text)) return plain(text);
   const found = scan(text);
   if (found.placeholders.length === 0 && found.branches.length === 0) return { text, placeholders: [], branches: [] };
   let out = '';

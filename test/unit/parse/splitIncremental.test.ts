@@ -125,6 +125,31 @@ describe('splitIncremental equals splitSql after every edit', function () {
     assert.deepEqual(after.chunks.map((c) => [c.text, c.span.start]), [['SELECT 1;', 0], ['SELECT 22;', 10], ['SELECT 3;', 21], ['SELECT 4;', 31]]);
   });
 
+  it('an edit on no line that starts with `--` keeps the marker lines, shifting those after it; one that makes such a line looks again', () => {
+    const text = '-- migrate:up\nSELECT 1;\nSELECT 2;\n-- migrate:down\nSELECT 3;\n';
+    const before = splitSql(text);
+    const edited = text.replace('SELECT 2;', 'SELECT 22;');
+    const after = splitIncremental(text, before, edited)!;
+    assert.deepEqual(plain(after), plain(splitSql(edited)));
+    // Not found again: the one before the edit is the previous split's own object.
+    assert.equal(after.markers[0], before.markers[0]);
+    assert.equal(after.markers[1].span.start, before.markers[1].span.start + 1);
+    // A `-` typed at the start of a line that starts with `-` makes a marker line; one removed unmakes it.
+    const steps = [
+      text.replace('SELECT 2;', '- migrate:down\nSELECT 2;'),
+      text.replace('SELECT 2;', '-- migrate:down\nSELECT 2;'),
+      text.replace('SELECT 2;', '- migrate:down\nSELECT 2;'),
+      text.replace('SELECT 2;\n-- migrate:down', 'SELECT 2;-- migrate:down'),
+      text.replace('SELECT 2;\n-- migrate:down', 'SELECT 2;\n-- migrate:down'),
+    ];
+    let previous = { text, split: before };
+    for (const [n, next] of steps.entries()) {
+      const split = splitIncremental(previous.text, previous.split, next) ?? splitSql(next);
+      assert.deepEqual(plain(split), plain(splitSql(next)), `step ${n}`);
+      previous = { text: next, split };
+    }
+  });
+
   it('an edit that closes a quote left open earlier re-splits the statements the recovery cut', () => {
     const text = "SELECT 1;\nSELECT 'a;\nSELECT 2;\nSELECT 3;\n";
     const before = splitSql(text);

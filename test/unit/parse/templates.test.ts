@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { prepareTemplates } from '../../../server/src/parse/templates';
+import { holdsNoCandidate, prepareTemplates, prepareTemplatesAfterEdit } from '../../../server/src/parse/templates';
+import { editBetween } from '../../../server/src/parse/textEdit';
+import { random } from '../../support/random';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { EngineCache, initEngine, lintText } from '../../../server/src/engine';
 import { SchemaHistory } from '../../../server/src/history/schemaHistory';
@@ -90,5 +92,36 @@ describe('templated SQL with the editor cache', () => {
       lintText(sql, { config: { ...DEFAULT_CONFIG, placeholders: { table } }, cache, schema }).findings.map((f) => f.ruleId).filter((r) => r !== 'require-lock-timeout');
     assert.deepEqual(run('fresh'), [], 'an index on a table created in the same migration');
     assert.deepEqual(run('orders'), ['require-concurrent-index']);
+  });
+
+  it('an edit of a text without candidates: looking only around the edit finds what preparing the whole text finds', () => {
+    // Deletions that join a `:` to a name, `$` to a digit, `{` to `{`; a cut-off character before a `:`.
+    const cases: Array<[string, string]> = [
+      ['SELECT ( : a);', 'SELECT ( :a);'],
+      ['SELECT $ 1;', 'SELECT $1;'],
+      ['SELECT { {x}};', 'SELECT {{x}};'],
+      ['SELECT $ {x};', 'SELECT ${x};'],
+      ['SELECT a::int, x:= 1;', 'SELECT a::int, x:=1, :b;'],
+      ["COMMENT ON TABLE t IS 'a';", "COMMENT ON TABLE t IS ':a';"],
+    ];
+    for (const [before, after] of cases) {
+      assert.ok(holdsNoCandidate(prepareTemplates(before)), before);
+      assert.deepEqual(prepareTemplatesAfterEdit(after, editBetween(before, after)), prepareTemplates(after), after);
+    }
+    const next = random(7);
+    const pieces = [':', ' :', '(:', '$', '$', '{', '{', '1', 'a', ' ', '=', "'", '\n', '::', 'x'];
+    let text = 'SELECT a::int, b FROM t WHERE x = 1;\nCOMMENT ON TABLE t IS \'note\';\n';
+    let found = 0;
+    for (let n = 0; n < 3000; n++) {
+      const at = Math.floor(next() * (text.length + 1));
+      const cut = next() < 0.5 ? Math.floor(next() * 3) : 0;
+      const edited = text.slice(0, at) + (next() < 0.6 ? pieces[Math.floor(next() * pieces.length)] : '') + text.slice(at + cut);
+      const whole = prepareTemplates(edited);
+      assert.deepEqual(prepareTemplatesAfterEdit(edited, editBetween(text, edited)), whole, JSON.stringify([text, edited]));
+      if (!holdsNoCandidate(whole)) found++;
+      // Every step starts from a text without candidates.
+      if (holdsNoCandidate(whole)) text = edited;
+    }
+    assert.ok(found > 50, `${found} edits made a candidate`);
   });
 });
