@@ -127,11 +127,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
 
   const statements = previous.statements.slice();
   for (let i = 0; i < edited.length; i++) statements[start + i] = edited[i];
-  const origins = nextOrigins(originsOf(previous), statements, start, end, delta);
-  if (delta !== 0) {
-    const toDocOffset = shiftedOffsets(origins);
-    for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta, toDocOffset);
-  }
+  if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
   const doc: MigrationDocument = {
     path: previous.path,
     text,
@@ -152,7 +148,6 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   };
   bindIgnoresBySearch(doc.ignores, statements);
   shareBuildTrace(doc, previous);
-  offsetOrigins.set(doc, origins);
   return { doc, start, end, replaced };
 }
 
@@ -238,61 +233,28 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
 }
 
 /**
- * Where each statement's `toDocOffset` came from: the function its parse made (`bases`) and the shift
- * applied to it since (`totals`), by statement index. Kept per document, copied (two flat arrays) by the
- * patch that builds the next one. Every record a patch shifts gets the same function (`shiftedOffsets`),
- * one per patch: it finds its base and total by the record's index. A closure per record (and a
- * property stored on each such function) cost more than the rest of the patch.
+ * A record a patch moved carries the function its parse made (`offsetBase`) and the shift applied to it
+ * since (`offsetShift`), so moving it again never wraps a shifted function (a chain of closures after
+ * many edits). Its `toDocOffset` is one function shared by every such record, called as their method
+ * (`stmt.toDocOffset(b)`, as every caller does; a copy made by spreading a record keeps both fields):
+ * a closure per record, or a property stored on each such function, cost more than the rest of the patch.
  */
-interface OffsetOrigins {
-  bases: Array<(b: number) => number>;
-  totals: Float64Array;
+interface ShiftedStatement extends StatementInfo {
+  offsetBase: (b: number) => number;
+  offsetShift: number;
 }
 
-const offsetOrigins = new WeakMap<MigrationDocument, OffsetOrigins>();
-
-function originsOf(doc: MigrationDocument): OffsetOrigins {
-  let origins = offsetOrigins.get(doc);
-  if (!origins) {
-    const { statements } = doc;
-    origins = { bases: statements.map((s) => s.toDocOffset), totals: new Float64Array(statements.length) };
-    offsetOrigins.set(doc, origins);
-  }
-  return origins;
+function shiftedToDocOffset(this: ShiftedStatement, b: number): number {
+  return this.offsetBase(b) + this.offsetShift;
 }
 
-/** The next document's origins: the edited statements' own functions, the later ones' totals moved by `delta`. */
-function nextOrigins(previous: OffsetOrigins, statements: readonly StatementInfo[], start: number, end: number, delta: number): OffsetOrigins {
-  const bases = previous.bases.slice();
-  const totals = previous.totals.slice();
-  for (let i = start; i < end; i++) {
-    bases[i] = statements[i].toDocOffset;
-    totals[i] = 0;
-  }
-  if (delta !== 0) for (let i = end; i < totals.length; i++) totals[i] += delta;
-  return { bases, totals };
-}
-
-/**
- * The `toDocOffset` of the records one patch shifts, called as their method (`stmt.toDocOffset(b)`, as
- * every caller does): the base function of the record's statement plus its total shift. The origins are
- * the patched document's, never changed after: a record kept by later patches (before their edits)
- * still reads its own entry.
- */
-function shiftedOffsets(origins: OffsetOrigins): (b: number) => number {
-  const { bases, totals } = origins;
-  return function (this: StatementInfo, b: number): number {
-    return bases[this.index](b) + totals[this.index];
-  };
-}
-
-function shifted(s: StatementInfo, delta: number, toDocOffset: (b: number) => number): StatementInfo {
+function shifted(s: StatementInfo & Partial<ShiftedStatement>, delta: number): ShiftedStatement {
   return {
     ast: s.ast,
     kind: s.kind,
     span: shift(s.span, delta),
     text: s.text,
-    toDocOffset,
+    toDocOffset: shiftedToDocOffset,
     index: s.index,
     section: s.section,
     inTransaction: s.inTransaction,
@@ -304,6 +266,8 @@ function shifted(s: StatementInfo, delta: number, toDocOffset: (b: number) => nu
     lockTimeoutMs: s.lockTimeoutMs,
     searchSchema: s.searchSchema,
     stateBefore: s.stateBefore,
+    offsetBase: s.offsetBase ?? s.toDocOffset,
+    offsetShift: (s.offsetShift ?? 0) + delta,
   };
 }
 
