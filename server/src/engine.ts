@@ -9,6 +9,7 @@ import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type A
 import { patchDocument, type Patch } from './document/patch';
 import { sameData } from './document/sameData';
 import { forwardKeyHash, hashString } from './document/forwardState';
+import type { ReadStamp, SchemaVersions } from './document/readVersions';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
@@ -142,13 +143,22 @@ export class EngineCache implements AnalysisMemo {
     return entry.rebased.outcome;
   }
 
-  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks {
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: SchemaVersions): StatementLocks {
     const slot = this.slotOf(stmt.ast);
     let entry = slot.analyses.find((a) => a.state === stateBefore);
+    if (!entry && versions) {
+      // Another fingerprint, but the same schema as far as the analysis looked (document/readVersions.ts).
+      entry = slot.analyses.find((a) => a.stamp !== undefined && versions.matches(a.stamp));
+      if (entry) {
+        entry.state = stateBefore;
+        this.stats.reusedByReads++;
+      }
+    }
     if (entry) this.stats.reusedAnalyses++;
     else {
       this.stats.analyzed++;
-      slot.analyses.push((entry = { state: stateBefore, value: compute(), generation: 0 }));
+      const value = compute();
+      slot.analyses.push((entry = { state: stateBefore, value, stamp: versions?.stamp(), generation: 0 }));
     }
     entry.generation = this.generation;
     return entry.value;
@@ -232,7 +242,7 @@ export class EngineCache implements AnalysisMemo {
 }
 
 function newStats() {
-  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0 };
+  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0 };
 }
 
 /** What a patched relint starts from: the latest lint of the document (engine.ts lintSteps). */
@@ -258,7 +268,8 @@ const MAX_PATCHES_BETWEEN_SWEEPS = 256;
 interface StatementSlot {
   /** The lint that last used the slot. */
   generation: number;
-  analyses: (Stamped<StatementLocks> & { state: number })[];
+  /** `stamp`: what the analysis read of the schema, at which versions (unset: reused by `state` only). */
+  analyses: (Stamped<StatementLocks> & { state: number; stamp?: ReadStamp })[];
   hits: (Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey })[];
 }
 
