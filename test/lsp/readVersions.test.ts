@@ -1,6 +1,7 @@
 /**
- * The engine reuses a statement's lock analysis when nothing it read of the schema changed
- * (server/src/document/readVersions.ts), not only when every earlier statement is the same: a
+ * The engine reuses a statement's lock analysis and its cacheable rules' hits when nothing they read
+ * of the schema changed (server/src/document/readVersions.ts, ruleReuse.ts), not only when every
+ * earlier statement is the same: a
  * column renamed on one table keeps the analyses of later statements on other tables. Whatever it
  * reuses, each relint must equal a lint from scratch, and a statement that reads the changed
  * relation (directly, through a partition's copy or a renamed table) must be analysed again.
@@ -45,7 +46,7 @@ function ast(sql: string): AstNode {
   return outcome.statements[0].ast as AstNode;
 }
 
-describe('lock analyses reused by what they read of the schema', () => {
+describe('lock analyses and rule hits reused by what they read of the schema', () => {
   before(() => initEngine());
 
   it('a column renamed on table a: the later statements on table b keep their analyses', () => {
@@ -54,6 +55,9 @@ describe('lock analyses reused by what they read of the schema', () => {
     // Only the edited statement: the five after it read b, whose version did not move.
     assert.equal(stats.analyzed, 1);
     assert.equal(stats.reusedByReads, 5);
+    // And their cacheable rules' hits.
+    assert.equal(stats.linted, 1);
+    assert.equal(stats.reusedLintsByReads, 5);
     assert.equal(fingerprint(second), fingerprint(fresh));
   });
 
@@ -69,6 +73,7 @@ UPDATE b SET y = 'z' WHERE id < 10;
     // The edited statement and the type change on a; the statements on b are kept.
     assert.equal(stats.analyzed, 2);
     assert.equal(stats.reusedByReads, 2);
+    assert.equal(stats.linted, 2, 'the rules run again on the statements analysed again');
     assert.equal(fingerprint(second), fingerprint(fresh));
     const typeChange = (r: LintResult) => r.findings.filter((f) => f.statementIndex === 2).map((f) => f.ruleId);
     assert.deepEqual(typeChange(first), [], 'varchar(10) to varchar(20) of a known column: no rewrite');

@@ -20,6 +20,7 @@ import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
 import { LazyCatalog, type CatalogMemo } from './lazyCatalog';
 import { SchemaVersions } from './readVersions';
+import { keepVersions } from './ruleReuse';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -280,6 +281,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
     state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy, versions }, state, memo);
   }
   lazy?.finish();
+  if (versions) keepVersions(doc, versions);
   attachIgnores(doc);
   return doc;
 }
@@ -382,6 +384,7 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
       return versions ? versions.record(run) : run();
     };
     const locks = memo ? memo.locks(stateBefore, parsed, analyze, versions) : analyze();
+    versions?.mark();
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
     const keyHash = memo ? (parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text)) : 0;
     if (memo) fingerprint = foldState(fingerprint, keyHash);

@@ -38,6 +38,8 @@ export class SchemaVersions {
   private byRelation = new Map<string, number>();
   /** The relation names the latest `record` call read (undefined: all of them). */
   lastReads: string[] | undefined;
+  /** `nonSchema` and `epoch` before each statement, by index (rule hits compare them: ruleReuse.ts). */
+  readonly before = { nonSchema: [] as number[], epoch: [] as number[] };
 
   constructor(seed: number) {
     this.nonSchema = seed;
@@ -67,6 +69,12 @@ export class SchemaVersions {
     if (stamp.nonSchema !== this.nonSchema || stamp.epoch !== this.epoch) return false;
     for (let i = 0; i < stamp.relations.length; i++) if (this.versionOf(stamp.relations[i]) !== stamp.versions[i]) return false;
     return true;
+  }
+
+  /** The next statement of the document starts here. */
+  mark(): void {
+    this.before.nonSchema.push(this.nonSchema);
+    this.before.epoch.push(this.epoch);
   }
 
   /** The statement `ast` (with its forward-state key hash) runs next. */
@@ -106,6 +114,15 @@ const COLUMN_ONLY_CONSTRAINTS = new Set(['CONSTR_NOTNULL', 'CONSTR_NULL', 'CONST
  */
 export function columnsOnlyTarget(ast: AstNode): string | undefined {
   if (kindOf(ast) !== 'AlterTableStmt') return undefined;
+  // Asked on every whole build for every ALTER TABLE: once per AST.
+  let target = targets.get(ast);
+  if (target === undefined) targets.set(ast, (target = findColumnsOnlyTarget(ast) ?? null));
+  return target ?? undefined;
+}
+
+const targets = new WeakMap<AstNode, string | null>();
+
+function findColumnsOnlyTarget(ast: AstNode): string | undefined {
   const s = inner(ast);
   const cmds = list(s.cmds);
   if (!s.relation || cmds.length === 0) return undefined;
