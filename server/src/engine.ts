@@ -159,8 +159,9 @@ export class EngineCache implements AnalysisMemo {
     else {
       this.stats.analyzed++;
       let value = compute();
-      // Computed again to the same verdict: the kept object, so what compares analyses by identity reuses on (document/ruleReuse.ts).
-      const same = slot.analyses.find((a) => sameData(a.value, value));
+      // Computed again to the same verdict as an earlier lint's: its object, so what compares analyses by
+      // identity reuses on (document/ruleReuse.ts). Not against this lint's own (a text repeated 800 times).
+      const same = slot.analyses.find((a) => a.generation !== this.generation && sameData(a.value, value));
       if (same) value = same.value;
       slot.analyses.push((entry = { state: stateBefore, value, stamp: versions?.stamp(), generation: 0 }));
     }
