@@ -9,6 +9,8 @@ import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type A
 import { patchDocument, type Patch } from './document/patch';
 import { sameData } from './document/sameData';
 import { forwardKeyHash, hashString } from './document/forwardState';
+import type { ReadStamp, SchemaVersions } from './document/readVersions';
+import { ruleReuseFor, sameRuleReuse, type RuleReuseKey } from './document/ruleReuse';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
 import { blockedBy, type BlockedActivities, type LockMode } from './locks/modes';
@@ -142,30 +144,51 @@ export class EngineCache implements AnalysisMemo {
     return entry.rebased.outcome;
   }
 
-  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks {
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: SchemaVersions): StatementLocks {
     const slot = this.slotOf(stmt.ast);
     let entry = slot.analyses.find((a) => a.state === stateBefore);
+    if (!entry && versions) {
+      // Another fingerprint, but the same schema as far as the analysis looked (document/readVersions.ts).
+      entry = slot.analyses.find((a) => a.stamp !== undefined && versions.matches(a.stamp));
+      if (entry) {
+        entry.state = stateBefore;
+        this.stats.reusedByReads++;
+      }
+    }
     if (entry) this.stats.reusedAnalyses++;
     else {
       this.stats.analyzed++;
-      slot.analyses.push((entry = { state: stateBefore, value: compute(), generation: 0 }));
+      let value = compute();
+      // Computed again to the same verdict as an earlier lint's: its object, so what compares analyses by
+      // identity reuses on (document/ruleReuse.ts). Not against this lint's own (a text repeated 800 times).
+      const same = slot.analyses.find((a) => a.generation !== this.generation && sameData(a.value, value));
+      if (same) value = same.value;
+      slot.analyses.push((entry = { state: stateBefore, value, stamp: versions?.stamp(), generation: 0 }));
     }
     entry.generation = this.generation;
     return entry.value;
   }
 
   /** The cacheable rules' hits on `stmt`, reused when the config and everything the rules see besides its text are as before. */
-  ruleHits(configKey: string, stmt: StatementInfo, compute: () => RuleHitWithId[]): RuleHitWithId[] {
+  ruleHits(configKey: string, stmt: StatementInfo, compute: () => RuleHitWithId[], reuse?: RuleReuseKey): RuleHitWithId[] {
     if (configKey !== this.hitsConfig) {
       this.hitsEpoch++;
       this.hitsConfig = configKey;
     }
     const slot = this.slotOf(stmt.ast);
     let entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && sameRuleContext(h.context, stmt));
+    if (!entry && reuse) {
+      // Another fingerprint, but nothing the rules read changed (document/ruleReuse.ts).
+      entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && h.reuse !== undefined && sameRuleReuse(h.reuse, reuse) && sameRuleContext(h.context, stmt, true));
+      if (entry) {
+        entry.context = ruleContextOf(stmt);
+        this.stats.reusedLintsByReads++;
+      }
+    }
     if (entry) this.stats.reusedLints++;
     else {
       this.stats.linted++;
-      slot.hits.push((entry = { epoch: this.hitsEpoch, context: ruleContextOf(stmt), value: compute(), generation: 0 }));
+      slot.hits.push((entry = { epoch: this.hitsEpoch, context: ruleContextOf(stmt), reuse, value: compute(), generation: 0 }));
     }
     entry.generation = this.generation;
     return entry.value;
@@ -232,7 +255,7 @@ export class EngineCache implements AnalysisMemo {
 }
 
 function newStats() {
-  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0 };
+  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0 };
 }
 
 /** What a patched relint starts from: the latest lint of the document (engine.ts lintSteps). */
@@ -258,8 +281,9 @@ const MAX_PATCHES_BETWEEN_SWEEPS = 256;
 interface StatementSlot {
   /** The lint that last used the slot. */
   generation: number;
-  analyses: (Stamped<StatementLocks> & { state: number })[];
-  hits: (Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey })[];
+  /** `stamp`: what the analysis read of the schema, at which versions (unset: reused by `state` only). */
+  analyses: (Stamped<StatementLocks> & { state: number; stamp?: ReadStamp })[];
+  hits: (Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey; reuse?: RuleReuseKey })[];
 }
 
 /** Everything a cacheable rule sees besides the statement's text and the config: the state before it. */
@@ -270,9 +294,10 @@ function ruleContextOf(stmt: StatementInfo): RuleContextKey {
   return { stateBefore, section, inTransaction, transaction, implicitTransaction, lockTimeoutMs };
 }
 
-function sameRuleContext(a: RuleContextKey, b: StatementInfo): boolean {
+/** `besidesState`: all but the forward-state fingerprint (compared another way: document/ruleReuse.ts). */
+function sameRuleContext(a: RuleContextKey, b: StatementInfo, besidesState = false): boolean {
   return (
-    a.stateBefore === b.stateBefore &&
+    (besidesState || a.stateBefore === b.stateBefore) &&
     a.section === b.section &&
     a.inTransaction === b.inTransaction &&
     a.transaction === b.transaction &&
@@ -356,11 +381,12 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   if (document.statements.length >= WARM_INDEXES_FROM) yield* warmDocumentIndexes(document, config);
   const cached: RuleHitWithId[][] = [];
   const uncached: RuleHitWithId[][] = [];
+  const reuseKey = cache ? ruleReuseFor(document) : undefined;
   for (const stmt of document.statements) {
     const rules = dispatch.forKind(stmt.kind);
     if (cache) cache.stats.ruleVisits += rules.cacheable.length + rules.uncached.length;
     const compute = () => runRules(stmt, rules.cacheable, context);
-    cached.push(cache ? cache.ruleHits(configKey, stmt, compute) : compute());
+    cached.push(cache ? cache.ruleHits(configKey, stmt, compute, reuseKey?.(stmt)) : compute());
     uncached.push(runRules(stmt, rules.uncached, context));
     yield;
   }

@@ -191,6 +191,29 @@ export interface PublicationInfo {
 }
 
 /**
+ * The relation names looked up while `recordRelationReads` runs (what the document's per-relation
+ * versions compare, document/readVersions.ts); `all` once something walked every relation.
+ */
+let recording: { names: Set<string>; all: boolean } | undefined;
+
+/** `compute()`, and the relation names any catalog looked up meanwhile (undefined: it walked them all). */
+export function recordRelationReads<T>(compute: () => T): { value: T; reads: string[] | undefined } {
+  const outer = recording;
+  const mine = (recording = { names: new Set<string>(), all: false });
+  try {
+    const value = compute();
+    return { value, reads: mine.all ? undefined : [...mine.names] };
+  } finally {
+    recording = outer;
+    // A recording inside another: the outer one read the same.
+    if (outer) {
+      outer.all ||= mine.all;
+      for (const n of mine.names) outer.names.add(n);
+    }
+  }
+}
+
+/**
  * Copy-on-write: `clone()` forks the relation and constraint maps (ForkableMap: O(√n)) and shares
  * every record and small map with the original; each side copies a record or small map the first
  * time it changes it. Every change therefore goes through the methods below (`editRelation`,
@@ -273,6 +296,18 @@ export class Catalog {
     this.owned = new WeakSet<object>([this.typeMap, this.functionMap, this.publicationMap, this.objectCreatingRoutines, this.ddlRoutines]);
   }
 
+  /** Every read of a relation record goes through here (so `recordRelationReads` sees it). */
+  private lookup(key: string): RelationInfo | undefined {
+    if (recording) recording.names.add(key);
+    return this.rels.get(key);
+  }
+
+  /** Every walk over all relation records goes through here. */
+  private everyRelation(): IterableIterator<RelationInfo> {
+    if (recording) recording.all = true;
+    return this.rels.values();
+  }
+
   private owns(value: object): boolean {
     return this.owned?.has(value) ?? false;
   }
@@ -296,7 +331,7 @@ export class Catalog {
   }
 
   relation(name: string): RelationInfo | undefined {
-    return this.rels.get(baseName(name));
+    return this.lookup(baseName(name));
   }
 
   /**
@@ -336,7 +371,7 @@ export class Catalog {
 
   /** Views and materialized views that read `table`. */
   dependentsOf(table: string): RelationInfo[] {
-    return this.dependents.get(baseName(table)).map((n) => this.rels.get(n)).filter((r): r is RelationInfo => !!r);
+    return this.dependents.get(baseName(table)).map((n) => this.lookup(n)).filter((r): r is RelationInfo => !!r);
   }
 
   /**
@@ -345,14 +380,14 @@ export class Catalog {
    */
   indexesOnColumn(table: string, column: string): string[] {
     return this.indexesOf(table).filter((i) => {
-      const rel = this.rels.get(i);
+      const rel = this.lookup(i);
       return !!rel && (rel.indexColumns?.includes(column) || rel.exprColumns?.includes(column));
     });
   }
 
   /** Is `column` the leading column of some index of `table` (so an equality lookup need not scan)? */
   hasIndexLeadingWith(table: string, column: string): boolean {
-    return this.indexesOf(table).some((i) => this.rels.get(i)?.indexColumns?.[0] === column);
+    return this.indexesOf(table).some((i) => this.lookup(i)?.indexColumns?.[0] === column);
   }
 
   constraintsOf(table: string): ConstraintInfo[] {
@@ -376,7 +411,7 @@ export class Catalog {
   /** A relation this catalog may change in place (its columns too), or undefined when unknown. */
   editRelation(name: string): RelationInfo | undefined {
     const key = baseName(name);
-    const rel = this.rels.get(key);
+    const rel = this.lookup(key);
     if (!rel || this.owns(rel)) return rel;
     const mine: RelationInfo = { ...rel, columns: copyColumns(rel.columns) };
     this.own(mine);
@@ -432,7 +467,7 @@ export class Catalog {
   /** Columns of tables whose type is `type` (a domain or enum name), for statements that check every use of it. */
   columnsOfType(type: string): { table: string; column: string }[] {
     const found: { table: string; column: string }[] = [];
-    for (const rel of this.rels.values()) {
+    for (const rel of this.everyRelation()) {
       if (rel.kind !== 'table' && rel.kind !== 'partitioned') continue;
       for (const col of rel.columns.values()) if (col.type.name === type) found.push({ table: rel.name, column: col.name });
     }
@@ -441,7 +476,7 @@ export class Catalog {
 
   /** Every relation known, in creation order (REINDEX DATABASE goes through them all). */
   allRelations(): RelationInfo[] {
-    return [...this.rels.values()];
+    return [...this.everyRelation()];
   }
 
   /** The DEFAULT partition of a partitioned table, if it has one. */
@@ -462,7 +497,7 @@ export class Catalog {
 
   /** Tables, views and sequences created with this schema name (DROP SCHEMA … CASCADE takes them along). */
   relationsInSchema(schema: string): RelationInfo[] {
-    return [...this.rels.values()].filter((r) => r.schema === schema && r.kind !== 'index');
+    return [...this.everyRelation()].filter((r) => r.schema === schema && r.kind !== 'index');
   }
 
   /** Does a statement of this kind (`CreateStmt`, …) change the schema at all? `apply` ignores the others. */
@@ -489,7 +524,7 @@ export class Catalog {
   }
 
   removeRelation(name: string): void {
-    const rel = this.rels.get(name);
+    const rel = this.lookup(name);
     if (!rel) return;
     this.rels.delete(name);
     this.children.remove(rel.table, name);
@@ -501,7 +536,7 @@ export class Catalog {
   renameRelation(oldName: string, newName: string): void {
     const rel = this.relation(oldName);
     if (!rel) return;
-    const owned = this.children.get(rel.name).map((n) => this.rels.get(n)!);
+    const owned = this.children.get(rel.name).map((n) => this.lookup(n)!);
     const constraints = this.constraintsOf(rel.name);
     this.removeRelation(rel.name);
     this.addRelation({ ...rel, name: newName });
@@ -528,7 +563,7 @@ export class Catalog {
   renameColumn(table: string, from: string, to: string): void {
     const swap = (cols: string[] | undefined) => cols?.map((c) => (c === from ? to : c));
     for (const name of this.children.get(table)) {
-      const child = this.rels.get(name);
+      const child = this.lookup(name);
       if (child?.kind === 'sequence' && child.column === from) this.editRelation(name)!.column = to;
       if (child?.indexColumns?.includes(from)) this.editRelation(name)!.indexColumns = swap(child.indexColumns);
       if (child?.exprColumns?.includes(from)) this.editRelation(name)!.exprColumns = swap(child.exprColumns);
@@ -681,7 +716,7 @@ export class Catalog {
   private childrenOf(table: string, keep: (r: RelationInfo) => boolean): string[] {
     return this.children
       .get(baseName(table))
-      .map((n) => this.rels.get(n))
+      .map((n) => this.lookup(n))
       .filter((r): r is RelationInfo => !!r && keep(r))
       .map((r) => r.name)
       .sort();

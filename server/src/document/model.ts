@@ -20,6 +20,8 @@ import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
 import { LazyCatalog, type CatalogMemo } from './lazyCatalog';
+import { SchemaVersions } from './readVersions';
+import { keepVersions } from './ruleReuse';
 
 export type Section = 'up' | 'down' | undefined;
 
@@ -54,7 +56,11 @@ export type InputStatement = ParsedStatement & { forwardKeyHash?: number };
 
 /** Memo for work that depends only on the statement's text and the state before it. */
 export interface AnalysisMemo extends Partial<CatalogMemo> {
-  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks): StatementLocks;
+  /**
+   * `versions` (a whole build's walk, readVersions.ts): an analysis kept under another fingerprint is
+   * reused when what it read of the schema is the same here; `compute` records what it reads.
+   */
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: SchemaVersions): StatementLocks;
   /** The last text split (after placeholder stand-ins) and its split: the next split starts from it (splitIncremental.ts). */
   lastSplit?: { text: string; split: SplitResult };
 }
@@ -276,11 +282,14 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   const ids = { next: 0 };
   // With a memo (the language server), the schema is replayed only where an analysis needs it.
   const lazy = memo?.catalogAt && memo.keepCatalog ? new LazyCatalog(doc, memo as CatalogMemo, state) : undefined;
+  // With a memo, each analysis is also kept with what it read of the schema (readVersions.ts).
+  const versions = memo ? new SchemaVersions(state) : undefined;
   if (lazy) traces.set(doc, { lazyKey: [], lazyCount: [], timeZoneIsUtc: [], checkFunctionBodies: [] });
   for (const section of sectionsOf(parsed, split.markers)) {
-    state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy }, state, memo);
+    state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy, versions }, state, memo);
   }
   lazy?.finish();
+  if (versions) keepVersions(doc, versions);
   attachIgnores(doc);
   return doc;
 }
@@ -336,6 +345,8 @@ interface SectionContext {
   templated: ReadonlySet<InputStatement>;
   /** The document's schema, replayed on demand (lazyCatalog.ts); unset: `doc.catalog`, replayed as we go. */
   lazy?: LazyCatalog;
+  /** Per-relation versions of the schema so far (with a memo). */
+  versions?: SchemaVersions;
 }
 
 function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): Generator<void, number> {
@@ -367,7 +378,10 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
   const session = new SessionSettings();
   const trace = traces.get(doc);
   // Each section starts from its own point: the schema before it is the file's, or the up section's.
-  let fingerprint = hashString(`${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wrapping}`, seed);
+  const sectionKey = `${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wrapping}`;
+  let fingerprint = hashString(sectionKey, seed);
+  const versions = context.versions;
+  versions?.beginSection(sectionKey);
   for (const parsed of slice.statements) {
     const index = doc.statements.length;
     const ast = parsed.ast as AstNode;
@@ -379,11 +393,18 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
       trace.timeZoneIsUtc.push(session.timeZoneIsUtc);
       trace.checkFunctionBodies.push(session.checkFunctionBodies);
     }
-    const analyze = () => analyzeLocks(ast, { ...ctxBase, catalog: catalog(), timeZoneIsUtc: session.timeZoneIsUtc, checkFunctionBodies: session.checkFunctionBodies });
-    const locks = memo ? memo.locks(stateBefore, parsed, analyze) : analyze();
+    const analyze = () => {
+      // The schema first (a lazy replay reads relations too), then what the analysis itself reads.
+      const schema = catalog();
+      const run = () => analyzeLocks(ast, { ...ctxBase, catalog: schema, timeZoneIsUtc: session.timeZoneIsUtc, checkFunctionBodies: session.checkFunctionBodies });
+      return versions ? versions.record(run) : run();
+    };
+    const locks = memo ? memo.locks(stateBefore, parsed, analyze, versions) : analyze();
+    versions?.mark();
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
     const keyHash = memo ? (parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text)) : 0;
     if (memo) fingerprint = foldState(fingerprint, keyHash);
+    versions?.advance(ast, parsed.text, keyHash);
     const state = tx.before(ast);
     // Every field spelled out (no spread of `parsed`): objects of one shape, built without the
     // dictionary-mode property adds a spread plus twelve more fields cost (a third of a 20,000-line relint).
