@@ -3,6 +3,8 @@ import type { Certainty, LockEffect } from './types';
 
 /** One entry per object: the strongest mode, and rewrite/scan if any part does it. */
 export function mergeEffects(effects: LockEffect[]): LockEffect[] {
+  // Most parts and statements lock one object: a copy, as below, without the map.
+  if (effects.length === 1) return [{ ...effects[0] }];
   const byObject = new Map<string, LockEffect>();
   for (const e of effects) {
     const key = `${e.kind === 'type' ? 'type:' : ''}${e.object}`;

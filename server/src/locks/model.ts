@@ -19,7 +19,8 @@ export function analyzeLocks(stmt: AstNode, ctx: LockContext): StatementLocks {
   const facts = analyze(inner(stmt), ctx, stmt);
   const parts = facts.parts.map((p) => ({ ...p, effects: spreadToPartitions(p.effects, ctx) }));
   return {
-    effects: mergeEffects(parts.flatMap((p) => p.effects)),
+    // One part (most statements): its effects as they are, without flattening a list of lists.
+    effects: mergeEffects(parts.length === 1 ? parts[0].effects : parts.flatMap((p) => p.effects)),
     parts,
     transactional: facts.transactional ?? true,
     notes: facts.notes ?? [],

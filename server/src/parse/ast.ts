@@ -121,7 +121,8 @@ export function walk(node: unknown, visit: (kind: string, value: AstNode) => voi
     return;
   }
   if (!node || typeof node !== 'object') return;
-  for (const key of Object.keys(node)) {
+  // for…in, not Object.keys: no key array per node (the parser's plain objects inherit no enumerable keys).
+  for (const key in node) {
     const value = (node as AstNode)[key];
     if (value && typeof value === 'object') {
       // A node kind starts with a capital letter (A–Z): `SelectStmt`, `ColumnRef`, …

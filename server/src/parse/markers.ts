@@ -67,7 +67,8 @@ const GOOSE_NAMES: Record<string, MarkerName> = {
  * which starts at document offset `start`. `-- +goose ENVSUB ON|OFF` and unknown annotations are not markers.
  */
 export function parseMarkerLine(line: string, start: number): RunnerMarker | undefined {
-  const trimmed = line.replace(/\s+$/, '');
+  // trimEnd strips exactly what \s matches (WhiteSpace and LineTerminator), without a regex's retries at each blank.
+  const trimmed = line.trimEnd();
   const span = { start, end: start + trimmed.length };
   const goose = GOOSE_LINE.exec(trimmed);
   if (goose) {

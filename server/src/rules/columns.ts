@@ -65,12 +65,34 @@ function column(table: string, node: AstNode, added: boolean, tableKeys: string[
   };
 }
 
+export interface RetypedColumn {
+  table: string;
+  name: string;
+  type: TypeInfo;
+  node: AstNode;
+}
+
+/** prefer-jsonb and prefer-timestamptz ask about every ALTER TABLE: computed once per statement's AST. */
+const retypedByAst = new WeakMap<object, readonly RetypedColumn[]>();
+
 /** Columns whose type an ALTER COLUMN … TYPE changes to, with the AlterTableCmd node. */
-export function retypedColumns(stmt: StatementInfo): { table: string; name: string; type: TypeInfo; node: AstNode }[] {
-  if (kindOf(stmt.ast) !== 'AlterTableStmt') return [];
+export function retypedColumns(stmt: StatementInfo): readonly RetypedColumn[] {
+  if (kindOf(stmt.ast) !== 'AlterTableStmt') return NONE;
+  const ast = stmt.ast as object;
+  let columns = retypedByAst.get(ast);
+  if (!columns) retypedByAst.set(ast, (columns = Object.freeze(retypedOf(stmt))));
+  return columns;
+}
+
+const NONE: readonly RetypedColumn[] = Object.freeze([]);
+
+function retypedOf(stmt: StatementInfo): RetypedColumn[] {
   const s = inner(stmt.ast);
   const table = baseName(rangeVarName(s.relation));
-  return list(s.cmds)
-    .filter((c) => as(c, 'AlterTableCmd')?.subtype === 'AT_AlterColumnType')
-    .map((c) => ({ table, name: as(c, 'AlterTableCmd')!.name, type: typeInfo(as(as(c, 'AlterTableCmd')!.def, 'ColumnDef')?.typeName), node: c }));
+  const found: RetypedColumn[] = [];
+  for (const c of list(s.cmds)) {
+    const cmd = as(c, 'AlterTableCmd');
+    if (cmd?.subtype === 'AT_AlterColumnType') found.push({ table, name: cmd.name, type: typeInfo(as(cmd.def, 'ColumnDef')?.typeName), node: c });
+  }
+  return found;
 }

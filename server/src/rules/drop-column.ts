@@ -1,5 +1,6 @@
 import { as } from '../parse/ast';
-import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
+import { alteredTable, describeLock, effectOn, partsWithAction } from './describe';
+import { DROP_COLUMN, spanOfNamedClause } from './namedClause';
 import { inRollback, preexisting } from './migration';
 import { reportedByStillReferenced } from './still-referenced';
 import type { Rule, RuleHit } from './types';
@@ -31,9 +32,8 @@ export const rule: Rule = {
       const column = as(part.node, 'AlterTableCmd')?.name as string;
       const lock = effectOn(part, table);
       if (!lock || reportedByStillReferenced(stmt, ctx, 'drop-column', table, column)) continue;
-      const escaped = escapeRegExp(column);
       hits.push({
-        span: spanOfMatch(stmt, new RegExp(`DROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?"?${escaped}"?`, 'i')),
+        span: spanOfNamedClause(stmt, DROP_COLUMN, column),
         message:
           `Dropping ${table}.${column} breaks every deployed version of the code that still reads or writes it, including SELECT * mapped by an ORM ` +
           `(it also takes ${describeLock(lock)}, briefly; no rewrite). First ship code that no longer uses ${column} (ORMs: mark it ignored), then drop it in a later migration, ` +

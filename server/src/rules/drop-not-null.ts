@@ -1,5 +1,6 @@
 import { as } from '../parse/ast';
-import { alteredTable, describeLock, effectOn, escapeRegExp, partsWithAction, spanOfMatch } from './describe';
+import { alteredTable, describeLock, effectOn, partsWithAction } from './describe';
+import { DROP_NOT_NULL, spanOfNamedClause } from './namedClause';
 import { inRollback, preexisting } from './migration';
 import type { Rule, RuleHit } from './types';
 
@@ -26,9 +27,8 @@ export const rule: Rule = {
       const column = as(part.node, 'AlterTableCmd')?.name as string;
       const lock = effectOn(part, table);
       if (!lock) continue;
-      const escaped = escapeRegExp(column);
       hits.push({
-        span: spanOfMatch(stmt, new RegExp(`ALTER\\s+(?:COLUMN\\s+)?"?${escaped}"?\\s+DROP\\s+NOT\\s+NULL`, 'i')),
+        span: spanOfNamedClause(stmt, DROP_NOT_NULL, column),
         message:
           `After DROP NOT NULL, ${table}.${column} can hold NULLs, which deployed code that reads it as never NULL may not handle (it takes ${describeLock(lock)}, briefly). ` +
           `Ship readers that handle NULL first; as a step towards dropping the column, this is expected.`,

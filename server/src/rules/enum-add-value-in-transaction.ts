@@ -36,13 +36,14 @@ export const rule: Rule = {
   check(stmt, { doc, config }) {
     if (config.pgVersion < 12 || !stmt.inTransaction || kindOf(stmt.ast) === 'AlterEnumStmt') return [];
     // Cheap test first: most transactions add no enum value, and the walk below visits the whole AST.
-    if (!enumValuesAdded(doc).has(transactionKey(stmt))) return [];
+    const addedHere = enumValuesAdded(doc).get(transactionKey(stmt));
+    if (!addedHere) return [];
     const literals = new Set<string>();
     walk(stmt.ast, (kind, node) => {
       if (kind === 'A_Const' && typeof node.sval?.sval === 'string') literals.add(node.sval.sval);
     });
     if (literals.size === 0) return [];
-    for (const earlier of enumValuesAdded(doc).get(transactionKey(stmt)) ?? []) {
+    for (const earlier of addedHere) {
       if (earlier.index >= stmt.index) break;
       const added = as(earlier.ast, 'AlterEnumStmt')!;
       if (!literals.has(added.newVal)) continue;

@@ -14,7 +14,10 @@ import { patchedFrom, previousWithSameLockFacts, Remap } from './documentReuse';
 
 /** Did `relation` exist before this migration (so running code may be using it)? */
 export function preexisting(doc: MigrationDocument, stmt: StatementInfo, relation: string): boolean {
-  return !createdEarlier(doc, relation, stmt.index) && !stmt.locks.effects.some((e) => e.object === relation && e.created);
+  if (createdEarlier(doc, relation, stmt.index)) return false;
+  // A loop, not `some` with a closure: a dozen rules ask this of every ALTER TABLE.
+  for (const e of stmt.locks.effects) if (e.object === relation && e.created) return false;
+  return true;
 }
 
 /**
@@ -142,37 +145,95 @@ export interface LockWindow {
 }
 
 /**
+ * A whole-document index built by visiting the statements in order, one call per statement. Written
+ * as a fold rather than a generator so a lint that needs it at once (the CLI) walks the statements in
+ * a plain loop: resuming nested generators once per statement cost more than the work itself.
+ */
+export interface StatementFold<T> {
+  add(stmt: StatementInfo): void;
+  result(): T;
+}
+
+/**
+ * `memoByDocumentSteps` for a fold: built in steps (a pause before each statement) by the warmers,
+ * in one plain loop when a rule asks first. `carried`: the previous lint's index when an edit
+ * cannot have changed it (then no statement is visited).
+ */
+export function memoByDocumentFold<T>(carried: (doc: MigrationDocument) => T | undefined, fold: (doc: MigrationDocument) => StatementFold<T>): (doc: MigrationDocument) => T {
+  const memo = new WeakMap<MigrationDocument, T>();
+  warmers.push(function* (doc) {
+    if (memo.has(doc)) return;
+    let built = carried(doc);
+    if (built === undefined) {
+      const f = fold(doc);
+      for (const stmt of doc.statements) {
+        yield;
+        f.add(stmt);
+      }
+      built = f.result();
+    }
+    memo.set(doc, built);
+  });
+  return (doc) => {
+    if (!memo.has(doc)) memo.set(doc, carried(doc) ?? foldNow(doc, fold(doc)));
+    return memo.get(doc)!;
+  };
+}
+
+function foldNow<T>(doc: MigrationDocument, fold: StatementFold<T>): T {
+  for (const stmt of doc.statements) fold.add(stmt);
+  return fold.result();
+}
+
+/**
  * Each transaction's lock window, by statement index. Only read-blocking locks count: weaker locks
  * held to COMMIT are what every transactional migration does, and the lock rules judge each of
  * those statements on its own. PostgreSQL releases every lock only at COMMIT.
  */
-export const lockWindows = memoByDocumentSteps(function* (doc): Generator<void, Map<number, LockWindow>> {
-  const carried = carriedWindows(doc);
-  if (carried) return carried;
-  const byStatement = new Map<number, LockWindow>();
-  builtWindows.set(doc, byStatement);
-  let window: LockWindow = { tables: [], slow: [] };
-  for (const stmt of doc.statements) {
-    yield;
+export const lockWindows = memoByDocumentFold(carriedWindows, (doc) => new LockWindowFold(doc));
+
+class LockWindowFold implements StatementFold<Map<number, LockWindow>> {
+  private readonly byStatement = new Map<number, LockWindow>();
+  private window: LockWindow = { tables: [], slow: [] };
+
+  constructor(private readonly doc: MigrationDocument) {
+    builtWindows.set(doc, this.byStatement);
+  }
+
+  add(stmt: StatementInfo): void {
+    const { doc } = this;
     const previous = doc.statements[stmt.index - 1];
-    if (!previous || !sameTransaction(previous, stmt)) window = { tables: [], slow: [] };
-    byStatement.set(stmt.index, window);
-    if (!stmt.inTransaction) continue;
-    const existing = (e: LockEffect) =>
-      (e.kind === 'table' || e.kind === 'matview') && !e.created && isNamed(e) && !createdEarlier(doc, e.object, stmt.index);
+    if (!previous || !sameTransaction(previous, stmt)) this.window = { tables: [], slow: [] };
+    const window = this.window;
+    this.byStatement.set(stmt.index, window);
+    if (!stmt.inTransaction) return;
+    const effects = stmt.locks.effects;
     // A lock this statement takes itself anyway (blocking at least as much) is not held longer because of the earlier one.
-    const extended = window.tables.filter((h) => {
-      const own = stmt.locks.effects.find((e) => e.object === h.effect.object);
+    const extended = window.tables.length === 0 ? window.tables : window.tables.filter((h) => {
+      const own = effects.find((e) => e.object === h.effect.object);
       return !own || !holdsAtLeast(own.mode, h.effect.mode);
     });
-    const work = stmt.locks.effects.find((e) => existing(e) && (e.scan === true || e.rewrite === true));
-    if (work && extended.length) window.slow.push({ stmt, work, held: extended });
-    for (const e of stmt.locks.effects) {
-      if (existing(e) && blockedBy(e.mode, e.kind).reads && !window.tables.some((h) => h.effect.object === e.object)) window.tables.push({ effect: e, by: stmt });
+    if (extended.length) {
+      const work = effects.find((e) => (e.scan === true || e.rewrite === true) && existingRelation(doc, e, stmt.index));
+      if (work) window.slow.push({ stmt, work, held: extended });
+    }
+    for (const e of effects) {
+      // The cheap tests first: createdEarlier may walk the statement's AST.
+      if (blockedBy(e.mode, e.kind).reads && !window.tables.some((h) => h.effect.object === e.object) && existingRelation(doc, e, stmt.index)) {
+        window.tables.push({ effect: e, by: stmt });
+      }
     }
   }
-  return byStatement;
-});
+
+  result(): Map<number, LockWindow> {
+    return this.byStatement;
+  }
+}
+
+/** A lock on a table or materialized view that existed before the migration (not created in it). */
+function existingRelation(doc: MigrationDocument, e: LockEffect, before: number): boolean {
+  return (e.kind === 'table' || e.kind === 'matview') && !e.created && isNamed(e) && !createdEarlier(doc, e.object, before);
+}
 
 const builtWindows = new WeakMap<MigrationDocument, Map<number, LockWindow>>();
 
@@ -238,7 +299,7 @@ export interface TimeoutGap {
 export function timeoutGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> {
   const memo = gapsByCeiling(doc);
   let gaps = memo.get(ceilingMs);
-  if (!gaps) memo.set(ceilingMs, (gaps = runToEnd(computeGaps(doc, ceilingMs))));
+  if (!gaps) memo.set(ceilingMs, (gaps = carriedGaps(doc, ceilingMs) ?? foldNow(doc, new GapFold(doc, ceilingMs))));
   return gaps;
 }
 
@@ -248,26 +309,18 @@ const gapsByCeiling = memoByDocument((): Map<number, Map<number, TimeoutGap>> =>
 warmers.push(function* (doc, config) {
   const ceilingMs = durationMs(config.lockTimeout);
   const memo = gapsByCeiling(doc);
-  if (!memo.has(ceilingMs)) memo.set(ceilingMs, yield* computeGaps(doc, ceilingMs));
+  if (memo.has(ceilingMs)) return;
+  let gaps = carriedGaps(doc, ceilingMs);
+  if (!gaps) {
+    const fold = new GapFold(doc, ceilingMs);
+    for (const stmt of doc.statements) {
+      yield;
+      fold.add(stmt);
+    }
+    gaps = fold.result();
+  }
+  memo.set(ceilingMs, gaps);
 });
-
-function* computeGaps(doc: MigrationDocument, ceilingMs: number): Generator<void, Map<number, TimeoutGap>> {
-  const carried = carriedGaps(doc, ceilingMs);
-  if (carried) return carried;
-  const gaps = new Map<number, TimeoutGap>();
-  let unit: StatementInfo[] = [];
-  function* flush() {
-    const gap = yield* gapOf(doc, unit, ceilingMs);
-    if (gap) gaps.set(gap.waits[0].stmt.index, gap);
-    unit = [];
-  }
-  for (const stmt of doc.statements) {
-    if (unit.length && !sameTimeoutUnit(unit[unit.length - 1], stmt)) yield* flush();
-    unit.push(stmt);
-  }
-  if (unit.length) yield* flush();
-  return gaps;
-}
 
 /** The previous lint's gaps for this ceiling, on this document's statements, when the edit cannot have changed them. */
 function carriedGaps(doc: MigrationDocument, ceilingMs: number): Map<number, TimeoutGap> | undefined {
@@ -287,25 +340,50 @@ function carriedGaps(doc: MigrationDocument, ceilingMs: number): Map<number, Tim
   return gaps;
 }
 
-function* gapOf(doc: MigrationDocument, unit: StatementInfo[], ceilingMs: number): Generator<void, TimeoutGap | undefined> {
-  const held = new Map<string, LockMode>();
-  const waits: LockRequest[] = [];
-  const localOutside: StatementInfo[] = [];
-  let last: StatementInfo | undefined;
-  for (const stmt of unit) {
-    yield;
+/** The gaps of a document's units, a statement at a time: each unit's state is reset where the next unit starts. */
+class GapFold implements StatementFold<Map<number, TimeoutGap>> {
+  private readonly gaps = new Map<number, TimeoutGap>();
+  private unit: StatementInfo[] = [];
+  private held = new Map<string, LockMode>();
+  private waits: LockRequest[] = [];
+  private localOutside: StatementInfo[] = [];
+  private last: StatementInfo | undefined;
+
+  constructor(
+    private readonly doc: MigrationDocument,
+    private readonly ceilingMs: number,
+  ) {}
+
+  add(stmt: StatementInfo): void {
+    if (this.unit.length && !sameTimeoutUnit(this.unit[this.unit.length - 1], stmt)) this.closeUnit();
+    this.unit.push(stmt);
+    const { doc, ceilingMs, held, waits } = this;
     const bounded = stmt.lockTimeoutMs > 0 && (ceilingMs === 0 || stmt.lockTimeoutMs <= ceilingMs);
     for (const effect of stmt.locks.effects) {
-      if (effect.created || effect.implied || effect.kind === 'index' || !blockedBy(effect.mode, effect.kind).writes) continue;
-      if (createdEarlier(doc, effect.object, stmt.index)) continue;
+      if (bounded || effect.created || effect.implied || effect.kind === 'index' || !blockedBy(effect.mode, effect.kind).writes) continue;
       const had = stmt.inTransaction ? held.get(effect.object) : undefined;
-      if (bounded || (had && holdsAtLeast(had, effect.mode))) continue;
-      last = stmt;
+      // createdEarlier last: it may walk the statement's AST.
+      if ((had && holdsAtLeast(had, effect.mode)) || createdEarlier(doc, effect.object, stmt.index)) continue;
+      this.last = stmt;
       // Listed once per relation, unless a later statement asks for a stronger lock on it.
       if (!waits.some((w) => w.effect.object === effect.object && holdsAtLeast(w.effect.mode, effect.mode))) waits.push({ stmt, effect });
     }
     if (stmt.inTransaction) for (const e of stmt.locks.effects) held.set(e.object, strongest(held.get(e.object) ?? e.mode, e.mode));
-    if (!stmt.inTransaction && waits.length === 0 && lockTimeoutChange(stmt.ast)?.local) localOutside.push(stmt);
+    if (!stmt.inTransaction && waits.length === 0 && lockTimeoutChange(stmt.ast)?.local) this.localOutside.push(stmt);
   }
-  return waits.length && last ? { unit, waits, localOutside, last } : undefined;
+
+  result(): Map<number, TimeoutGap> {
+    if (this.unit.length) this.closeUnit();
+    return this.gaps;
+  }
+
+  private closeUnit(): void {
+    const { unit, waits, localOutside, last } = this;
+    if (waits.length && last) this.gaps.set(waits[0].stmt.index, { unit, waits, localOutside, last });
+    this.unit = [];
+    this.held = new Map();
+    this.waits = [];
+    this.localOutside = [];
+    this.last = undefined;
+  }
 }

@@ -23,10 +23,18 @@ export const rule: Rule = {
   crossStatement: true,
   reach: { lockIndexes: true },
   check(stmt, ctx) {
-    const gap = timeoutGaps(ctx.doc, durationMs(ctx.config.lockTimeout)).get(stmt.index);
+    const gap = timeoutGaps(ctx.doc, ceilingMs(ctx.config.lockTimeout)).get(stmt.index);
     return gap ? [{ message: message(gap, stmt, ctx) }] : [];
   },
 };
+
+/** The configured lock_timeout in ms; asked for every statement of every lint, so the last answer is kept (a regex otherwise). */
+function ceilingMs(setting: string): number {
+  if (setting !== lastCeiling.setting) lastCeiling = { setting, ms: durationMs(setting) };
+  return lastCeiling.ms;
+}
+
+let lastCeiling = { setting: '', ms: durationMs('') };
 
 function message(gap: TimeoutGap, anchor: StatementInfo, { config }: RuleContext): string {
   const locks = gap.waits.map((w) => describeLock(w.effect) + (w.stmt === anchor ? '' : ` (\`${quote(w.stmt)}\`)`));

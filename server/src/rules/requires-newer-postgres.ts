@@ -14,8 +14,12 @@ interface Feature {
   word?: RegExp;
 }
 
-const cmds = (ast: AstNode): AstNode[] => (kindOf(ast) === 'AlterTableStmt' ? list(inner(ast).cmds).map((c) => as(c, 'AlterTableCmd') ?? {}) : []);
-const hasCmd = (ast: AstNode, test: (cmd: AstNode) => boolean) => cmds(ast).some(test);
+/** Does an ALTER TABLE subcommand pass `test`? Asked of every statement: no array of the subcommands. */
+const hasCmd = (ast: AstNode, test: (cmd: AstNode) => boolean): boolean => {
+  if (kindOf(ast) !== 'AlterTableStmt') return false;
+  for (const c of list(inner(ast).cmds)) if (test(as(c, 'AlterTableCmd') ?? {})) return true;
+  return false;
+};
 /** Two features look for constraints anywhere in the statement: walk its AST once, not once each. */
 const constraintsFound = new WeakMap<AstNode, AstNode[]>();
 const constraintsIn = (ast: AstNode): AstNode[] => {

@@ -1,5 +1,6 @@
 import { createdEarlier } from '../document/model';
-import { alteredTable, describeLock, effectOn, partsWithAction, spanOfMatch } from './describe';
+import { alteredTable, describeLock, effectOn, partsWithAction } from './describe';
+import { SET_NOT_NULL, spanOfNamedClause } from './namedClause';
 import type { Rule, RuleHit } from './types';
 
 /** SET NOT NULL scans the whole table under ACCESS EXCLUSIVE unless a valid CHECK already proves it. */
@@ -30,8 +31,7 @@ export const rule: Rule = {
         config.pgVersion >= 12
           ? `First add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a later transaction; PostgreSQL ${config.pgVersion} then sets NOT NULL without scanning, and the CHECK can be dropped.`
           : `On PostgreSQL ${config.pgVersion} there is no scan-free way: keep a validated CHECK (${column} IS NOT NULL) instead, or upgrade to 12+ where a valid CHECK lets SET NOT NULL skip the scan.`;
-      const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const span = spanOfMatch(stmt, new RegExp(`ALTER\\s+(?:COLUMN\\s+)?"?${escaped}"?\\s+SET\\s+NOT\\s+NULL`, 'i'));
+      const span = spanOfNamedClause(stmt, SET_NOT_NULL, column);
       hits.push({ span, message: `SET NOT NULL reads every row while holding ${describeLock(lock)}. ${alternative}` });
     }
     return hits;

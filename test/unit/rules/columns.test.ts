@@ -1,6 +1,6 @@
 /** definedColumns: what six column-type rules read, computed once per statement and shared read-only. */
 import assert from 'node:assert/strict';
-import { definedColumns } from '../../../server/src/rules/columns';
+import { definedColumns, retypedColumns } from '../../../server/src/rules/columns';
 import { lint } from '../../support/lint';
 
 describe('definedColumns', () => {
@@ -24,5 +24,23 @@ describe('definedColumns', () => {
     );
     assert.deepEqual(definedColumns(alter).map((c) => [c.name, c.identity, c.added]), [['a', true, true], ['b', false, true]]);
     assert.deepEqual(definedColumns(insert), []);
+  });
+});
+
+describe('retypedColumns', () => {
+  it('lists the columns an ALTER COLUMN … TYPE retypes, once per statement, frozen', async () => {
+    const { document } = await lint(
+      'CREATE TABLE t (a int, b json, c timestamp);\n' +
+        'ALTER TABLE t ALTER COLUMN a TYPE bigint, ADD COLUMN d int, ALTER COLUMN b TYPE jsonb;\n' +
+        'INSERT INTO t (a) VALUES (1);',
+    );
+    const [create, alter, insert] = document.statements;
+    const columns = retypedColumns(alter);
+    // prefer-jsonb and prefer-timestamptz both ask about every ALTER TABLE: the second asks for the first's answer.
+    assert.equal(retypedColumns(alter), columns, 'the same answer for the same statement');
+    assert.ok(Object.isFrozen(columns), 'frozen: one rule cannot change what the next one reads');
+    assert.deepEqual(columns.map((c) => [c.table, c.name, c.type.name]), [['t', 'a', 'int8'], ['t', 'b', 'jsonb']]);
+    assert.deepEqual(retypedColumns(create), []);
+    assert.deepEqual(retypedColumns(insert), []);
   });
 });

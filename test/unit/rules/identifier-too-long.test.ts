@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { findingsOf, underlined } from '../../support/lint';
+import { lint, findingsOf, underlined } from '../../support/lint';
+import { SqlScanner } from '../../../server/src/parse/lexer';
+import { RULES } from '../../../server/src/rules/index';
+import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 
 const RULE = 'identifier-too-long';
 const LONG = 'subscriptions_customer_id_plan_id_created_at_including_inactive_idx'; // 67 bytes
@@ -50,5 +53,41 @@ describe(`rule ${RULE}`, () => {
     }
     // Fifteen identifier characters between two separators cannot make 64 bytes.
     assert.deepEqual(await findingsOf(RULE, `CREATE TABLE ${'é'.repeat(15)}.${'é'.repeat(15)} (id int);`), []);
+  });
+
+  it('finds the shortest names that can be too long: 22 lower-cased units, 20 after U&" with doubled quotes', async () => {
+    const cases: Array<[string, string]> = [
+      ['İ'.repeat(22), `CREATE TABLE ${'İ'.repeat(22)} (id int);`], // 22 units, 66 bytes once lower-cased
+      [`"${'€'.repeat(22)}"`, `CREATE TABLE "${'€'.repeat(22)}" (id int);`], // 22 units of 3 bytes
+      [`"${'ab""'.repeat(22)}"`, `CREATE TABLE "${'ab""'.repeat(22)}" (id int);`],
+      [`U&"${'€'.repeat(21)}"`, `CREATE TABLE U&"${'€'.repeat(21)}" (id int);`],
+    ];
+    for (const [name, sql] of cases) {
+      const found = await findingsOf(RULE, sql);
+      assert.equal(found.length, 1, sql);
+      assert.equal(underlined(sql, found[0]), name);
+    }
+    assert.deepEqual(await findingsOf(RULE, `CREATE TABLE ${'İ'.repeat(21)} (id int);`), [], '63 bytes');
+  });
+
+  it('does not scan the tokens of a statement whose quoted names and words are all short, nor of a function body', async () => {
+    const sql =
+      'CREATE TABLE "public"."subscription_log" ("customer_identifier" bigint NOT NULL, "created_at" timestamptz);\n' +
+      `CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 ${'+ 1 '.repeat(500)} $$;`;
+    const { document } = await lint(sql);
+    assert.deepEqual(document.statements.map((s) => s.kind), ['CreateStmt', 'CreateFunctionStmt']);
+    const rule = RULES.find((r) => r.id === RULE)!;
+    const original = SqlScanner.prototype.token;
+    let tokens = 0;
+    SqlScanner.prototype.token = function (this: SqlScanner, pos: number, limit: number) {
+      tokens++;
+      return original.call(this, pos, limit);
+    };
+    try {
+      for (const stmt of document.statements) assert.deepEqual(rule.check(stmt, { doc: document, config: DEFAULT_CONFIG }), []);
+    } finally {
+      SqlScanner.prototype.token = original;
+    }
+    assert.equal(tokens, 0);
   });
 });
