@@ -15,8 +15,11 @@ import { EMPTY_ORDER, setAt, valuesInOrder, type OrderTrie } from './orderTrie';
 export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   /** Key → leaf (value and place in order). */
   private index: Branch<K, V> | undefined = undefined;
-  /** Place in order → leaf; holes where keys were deleted. */
-  private order: OrderTrie<Leaf<K, V>> = EMPTY_ORDER;
+  /**
+   * Place in order → key; holes where keys were deleted. Keys, not leaves: replacing a value (most
+   * changes: the catalog copies a relation to alter it) leaves the order untouched.
+   */
+  private order: OrderTrie<K> = EMPTY_ORDER;
   /** The place the next new key takes. */
   private nextOrder = 0;
   private count = 0;
@@ -45,8 +48,10 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
     if (old && old.value === value) return this;
     const leaf = new Leaf(key, value, hash, old ? old.order : this.nextOrder++);
     this.index = putLeaf(this.index, leaf, this.owner);
-    this.order = setAt(this.order, leaf.order, leaf, this.owner);
-    if (!old) this.count++;
+    if (!old) {
+      this.order = setAt(this.order, leaf.order, key, this.owner);
+      this.count++;
+    }
     return this;
   }
 
@@ -76,18 +81,15 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
 
   *entries(): IterableIterator<[K, V]> {
     // A snapshot: changes made while iterating copy their paths instead of changing these nodes.
-    this.owner = {};
-    for (const leaf of valuesInOrder(this.order)) yield [leaf.key, leaf.value];
+    for (const leaf of this.leaves()) yield [leaf.key, leaf.value];
   }
 
   *keys(): IterableIterator<K> {
-    this.owner = {};
-    for (const leaf of valuesInOrder(this.order)) yield leaf.key;
+    for (const leaf of this.leaves()) yield leaf.key;
   }
 
   *values(): IterableIterator<V> {
-    this.owner = {};
-    for (const leaf of valuesInOrder(this.order)) yield leaf.value;
+    for (const leaf of this.leaves()) yield leaf.value;
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
@@ -99,16 +101,23 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
     return [...this.entries()];
   }
 
+  /** The leaves in order, from a snapshot of the tries: changes made meanwhile copy their paths. */
+  private *leaves(): IterableIterator<Leaf<K, V>> {
+    this.owner = {};
+    const index = this.index;
+    for (const key of valuesInOrder(this.order)) yield findLeaf(index, key, hashOf(key))!;
+  }
+
   /** The same entries in the same order, numbered 0… again, in new nodes of this side's own. */
   private renumber(): void {
-    const leaves = [...valuesInOrder(this.order)];
+    const leaves = [...this.leaves()];
     this.owner = {};
     this.index = undefined;
     this.order = EMPTY_ORDER;
     for (const [place, old] of leaves.entries()) {
       const leaf = new Leaf(old.key, old.value, old.hash, place);
       this.index = putLeaf(this.index, leaf, this.owner);
-      this.order = setAt(this.order, place, leaf, this.owner);
+      this.order = setAt(this.order, place, leaf.key, this.owner);
     }
     this.nextOrder = leaves.length;
   }

@@ -9,7 +9,10 @@ const BITS = 5;
 const WIDTH = 1 << BITS;
 const MASK = WIDTH - 1;
 
-/** 32 slots: entries at the lowest level, blocks above. `live`: the slots in use (an empty block is dropped). */
+/**
+ * Up to 32 slots: entries at the lowest level, blocks above. The array grows as far as its last slot
+ * in use (appends copy a short tail block). `live`: the slots in use (an empty block is dropped).
+ */
 export class Block<T> {
   constructor(
     public owner: Owner | undefined,
@@ -88,7 +91,7 @@ export function* valuesInOrder<T>(trie: OrderTrie<T>): IterableIterator<T> {
 }
 
 function emptySlots<T>(): Array<T | Block<T> | undefined> {
-  return new Array<T | Block<T> | undefined>(WIDTH).fill(undefined);
+  return [];
 }
 
 function withSlot<T>(slots: Array<T | Block<T> | undefined>, at: number, value: T | Block<T> | undefined): Array<T | Block<T> | undefined> {

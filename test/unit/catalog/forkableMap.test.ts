@@ -129,6 +129,19 @@ describe('ForkableMap', () => {
     assert.equal(map.get('k1'), 1);
   });
 
+  it('replacing a value leaves the order untouched: only a new key or a delete changes it', () => {
+    const map = new ForkableMap<string, number>(Array.from({ length: 2_000 }, (_, i) => [`k${i}`, i] as const));
+    const fork = map.fork();
+    const order = inside(fork).order;
+    fork.set('k10', -10);
+    fork.set('k1500', -1500);
+    assert.equal(inside(fork).order, order, 'the same order trie after two replacements');
+    fork.set('k_new', 1);
+    assert.notEqual(inside(fork).order, order, 'a new key takes a place');
+    assert.deepEqual([...fork].slice(0, 1), [['k0', 0]]);
+    assert.deepEqual([...fork].slice(10, 11), [['k10', -10]]);
+  });
+
   it('keeps Map order and isolation down a chain of 5,000 forks (set, delete, set again)', () => {
     const next = random(5);
     let map = new ForkableMap<string, number>();
