@@ -9,7 +9,7 @@
  * Iteration order is a Map's: insertion order, a replaced value keeps its place, a key deleted and
  * set again moves to the end. Keys are strings or numbers (hashed by value).
  */
-import { findLeaf, hashOf, Leaf, putLeaf, removeLeaf, type Branch, type Owner, type TrieKey } from './hashTrie';
+import { findLeaf, hashOf, Leaf, newOwner, putLeaf, removeLeaf, type Branch, type Owner, type TrieKey } from './hashTrie';
 import { EMPTY_ORDER, setAt, valuesInOrder, type OrderTrie } from './orderTrie';
 
 export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
@@ -24,7 +24,7 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   private nextOrder = 0;
   private count = 0;
   /** Nodes made under this token since the last fork are this side's alone: changed in place. */
-  private owner: Owner = {};
+  private owner: Owner = newOwner();
 
   constructor(entries?: Iterable<readonly [K, V]>) {
     if (entries) for (const [key, value] of entries) this.set(key, value);
@@ -75,7 +75,7 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
     copy.nextOrder = this.nextOrder;
     copy.count = this.count;
     // The nodes are shared now: neither side may change them in place.
-    this.owner = {};
+    this.owner = newOwner();
     return copy;
   }
 
@@ -103,7 +103,7 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
 
   /** The leaves in order, from a snapshot of the tries: changes made meanwhile copy their paths. */
   private *leaves(): IterableIterator<Leaf<K, V>> {
-    this.owner = {};
+    this.owner = newOwner();
     const index = this.index;
     for (const key of valuesInOrder(this.order)) yield findLeaf(index, key, hashOf(key))!;
   }
@@ -111,7 +111,7 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   /** The same entries in the same order, numbered 0… again, in new nodes of this side's own. */
   private renumber(): void {
     const leaves = [...this.leaves()];
-    this.owner = {};
+    this.owner = newOwner();
     this.index = undefined;
     this.order = EMPTY_ORDER;
     for (const [place, old] of leaves.entries()) {

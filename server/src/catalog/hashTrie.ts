@@ -8,8 +8,18 @@
 /** Keys the trie hashes by value. Equality is Map's (SameValueZero). */
 export type TrieKey = string | number;
 
-/** Whatever changes nodes in place: the token of one side of a fork, replaced at each fork. */
-export type Owner = object;
+/**
+ * Whatever changes nodes in place: the token of one side of a fork, replaced at each fork. A number,
+ * not an object: a catalog clone forks nine maps, and each fork takes two new tokens.
+ */
+export type Owner = number;
+
+let lastOwner = 0;
+
+/** A token no node has yet. */
+export function newOwner(): Owner {
+  return ++lastOwner;
+}
 
 /** One entry; immutable, so a replaced value is a new leaf. `order` is its place in insertion order. */
 export class Leaf<K extends TrieKey, V> {
@@ -24,7 +34,7 @@ export class Leaf<K extends TrieKey, V> {
 /** Children by 5 bits of the hash at this depth: `slots` holds only the present ones, in bit order. */
 export class Branch<K extends TrieKey, V> {
   constructor(
-    public owner: Owner | undefined,
+    public owner: Owner,
     public bitmap: number,
     public slots: Array<Node<K, V>>,
   ) {}
@@ -33,7 +43,7 @@ export class Branch<K extends TrieKey, V> {
 /** Keys whose 32-bit hashes are equal. */
 class Collision<K extends TrieKey, V> {
   constructor(
-    public owner: Owner | undefined,
+    public owner: Owner,
     readonly hash: number,
     public leaves: Array<Leaf<K, V>>,
   ) {}

@@ -15,7 +15,7 @@ const MASK = WIDTH - 1;
  */
 export class Block<T> {
   constructor(
-    public owner: Owner | undefined,
+    public owner: Owner,
     public slots: Array<T | Block<T> | undefined>,
     public live: number,
   ) {}
