@@ -9,14 +9,14 @@
  * Iteration order is a Map's: insertion order, a replaced value keeps its place, a key deleted and
  * set again moves to the end. Keys are strings or numbers (hashed by value).
  */
-import { findLeaf, hashOf, Leaf, newOwner, putLeaf, removeLeaf, type Branch, type Owner, type TrieKey } from './hashTrie';
+import { hashOf, newOwner, orderOf, putEntry, removeEntry, valueOf, type Branch, type Owner, type TrieKey } from './hashTrie';
 import { EMPTY_ORDER, setAt, valuesInOrder, type OrderTrie } from './orderTrie';
 
 export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
-  /** Key → leaf (value and place in order). */
-  private index: Branch<K, V> | undefined = undefined;
+  /** Key → value and place in order. */
+  private index: Branch | undefined = undefined;
   /**
-   * Place in order → key; holes where keys were deleted. Keys, not leaves: replacing a value (most
+   * Place in order → key; holes where keys were deleted. Keys only: replacing a value (most
    * changes: the catalog copies a relation to alter it) leaves the order untouched.
    */
   private order: OrderTrie<K> = EMPTY_ORDER;
@@ -35,21 +35,19 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   }
 
   get(key: K): V | undefined {
-    return findLeaf(this.index, key, hashOf(key))?.value;
+    return valueOf<V>(this.index, key, hashOf(key));
   }
 
   has(key: K): boolean {
-    return findLeaf(this.index, key, hashOf(key)) !== undefined;
+    return orderOf(this.index, key, hashOf(key)) >= 0;
   }
 
   set(key: K, value: V): this {
     const hash = hashOf(key);
-    const old = findLeaf(this.index, key, hash);
-    if (old && old.value === value) return this;
-    const leaf = new Leaf(key, value, hash, old ? old.order : this.nextOrder++);
-    this.index = putLeaf(this.index, leaf, this.owner);
-    if (!old) {
-      this.order = setAt(this.order, leaf.order, key, this.owner);
+    const place = orderOf(this.index, key, hash);
+    this.index = putEntry(this.index, key, value, hash, place >= 0 ? place : this.nextOrder, this.owner);
+    if (place < 0) {
+      this.order = setAt(this.order, this.nextOrder++, key, this.owner);
       this.count++;
     }
     return this;
@@ -57,10 +55,10 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
 
   delete(key: K): boolean {
     const hash = hashOf(key);
-    const old = this.index && findLeaf(this.index, key, hash);
-    if (!old) return false;
-    this.index = removeLeaf(this.index!, key, hash, this.owner);
-    this.order = setAt(this.order, old.order, undefined, this.owner);
+    const place = orderOf(this.index, key, hash);
+    if (place < 0) return false;
+    this.index = removeEntry(this.index!, key, hash, this.owner);
+    this.order = setAt(this.order, place, undefined, this.owner);
     this.count--;
     // Holes past the live entries: renumber, so iteration and the order trie stay O(size).
     if (this.nextOrder > 2 * this.count + MIN_HOLES) this.renumber();
@@ -80,16 +78,18 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   }
 
   *entries(): IterableIterator<[K, V]> {
-    // A snapshot: changes made while iterating copy their paths instead of changing these nodes.
-    for (const leaf of this.leaves()) yield [leaf.key, leaf.value];
+    const index = this.snapshot();
+    for (const key of valuesInOrder(this.order)) yield [key, valueOf<V>(index, key, hashOf(key)) as V];
   }
 
   *keys(): IterableIterator<K> {
-    for (const leaf of this.leaves()) yield leaf.key;
+    this.snapshot();
+    yield* valuesInOrder(this.order);
   }
 
   *values(): IterableIterator<V> {
-    for (const leaf of this.leaves()) yield leaf.value;
+    const index = this.snapshot();
+    for (const key of valuesInOrder(this.order)) yield valueOf<V>(index, key, hashOf(key)) as V;
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
@@ -101,25 +101,23 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
     return [...this.entries()];
   }
 
-  /** The leaves in order, from a snapshot of the tries: changes made meanwhile copy their paths. */
-  private *leaves(): IterableIterator<Leaf<K, V>> {
+  /** The key trie as it is now: changes made while iterating copy their paths instead of changing its nodes. */
+  private snapshot(): Branch | undefined {
     this.owner = newOwner();
-    const index = this.index;
-    for (const key of valuesInOrder(this.order)) yield findLeaf(index, key, hashOf(key))!;
+    return this.index;
   }
 
   /** The same entries in the same order, numbered 0… again, in new nodes of this side's own. */
   private renumber(): void {
-    const leaves = [...this.leaves()];
+    const entries = [...this.entries()];
     this.owner = newOwner();
     this.index = undefined;
     this.order = EMPTY_ORDER;
-    for (const [place, old] of leaves.entries()) {
-      const leaf = new Leaf(old.key, old.value, old.hash, place);
-      this.index = putLeaf(this.index, leaf, this.owner);
-      this.order = setAt(this.order, place, leaf.key, this.owner);
+    for (const [place, [key, value]] of entries.entries()) {
+      this.index = putEntry(this.index, key, value, hashOf(key), place, this.owner);
+      this.order = setAt(this.order, place, key, this.owner);
     }
-    this.nextOrder = leaves.length;
+    this.nextOrder = entries.length;
   }
 }
 

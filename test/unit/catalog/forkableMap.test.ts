@@ -189,6 +189,30 @@ describe('ForkableMap', () => {
     assert.deepEqual([...map].slice(-1), [[a, 1]]);
   });
 
+  it('keys that share a colliding pair\'s low hash bits go beside the collision, at any depth', () => {
+    const [a, b] = ['rel_512789', 'rel_749192'];
+    const h = hashOf(a);
+    const candidates = Array.from({ length: 20_000 }, (_, i) => `near${i}`);
+    // One key sharing the pair's first 5 bits (its slot in the root), one sharing the first 10.
+    const five = candidates.find((k) => (hashOf(k) & 31) === (h & 31) && ((hashOf(k) >>> 5) & 31) !== ((h >>> 5) & 31))!;
+    const ten = candidates.find((k) => (hashOf(k) & 1023) === (h & 1023))!;
+    assert.ok(five && ten, 'keys found');
+    const map = new ForkableMap<string, number>([[a, 1], [b, 2]]);
+    const fork = map.fork();
+    fork.set(five, 3);
+    fork.set(ten, 4);
+    assert.deepEqual([...fork], [[a, 1], [b, 2], [five, 3], [ten, 4]]);
+    assert.deepEqual([...map], [[a, 1], [b, 2]], 'the original is untouched');
+    assert.equal(fork.delete(b), true);
+    assert.equal(fork.delete(a), true);
+    assert.equal(fork.get(ten), 4);
+    assert.equal(fork.get(five), 3);
+    assert.equal(fork.has(a), false);
+    fork.set(a, 5);
+    assert.deepEqual([...fork], [[five, 3], [ten, 4], [a, 5]]);
+    assert.equal(map.get(b), 2);
+  });
+
   it('renumbers the order after many deletes: iteration stays O(size), order unchanged', () => {
     const next = random(9);
     const map = new ForkableMap<number, number>(Array.from({ length: 300 }, (_, i) => [i, i] as const));
