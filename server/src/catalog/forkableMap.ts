@@ -9,14 +9,14 @@
  * Iteration order is a Map's: insertion order, a replaced value keeps its place, a key deleted and
  * set again moves to the end. Keys are strings or numbers (hashed by value).
  */
-import { hashOf, newOwner, orderOf, putEntry, removeEntry, valueOf, type Branch, type Owner, type TrieKey } from './hashTrie';
+import { findLeaf, hashOf, Leaf, newOwner, putLeaf, removeLeaf, type Branch, type Owner, type TrieKey } from './hashTrie';
 import { EMPTY_ORDER, setAt, valuesInOrder, type OrderTrie } from './orderTrie';
 
 export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
-  /** Key → value and place in order. */
-  private index: Branch | undefined = undefined;
+  /** Key → leaf (value and place in order). */
+  private index: Branch<K, V> | undefined = undefined;
   /**
-   * Place in order → key; holes where keys were deleted. Keys only: replacing a value (most
+   * Place in order → key; holes where keys were deleted. Keys, not leaves: replacing a value (most
    * changes: the catalog copies a relation to alter it) leaves the order untouched.
    */
   private order: OrderTrie<K> = EMPTY_ORDER;
@@ -35,19 +35,21 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   }
 
   get(key: K): V | undefined {
-    return valueOf<V>(this.index, key, hashOf(key));
+    return findLeaf(this.index, key, hashOf(key))?.value;
   }
 
   has(key: K): boolean {
-    return orderOf(this.index, key, hashOf(key)) >= 0;
+    return findLeaf(this.index, key, hashOf(key)) !== undefined;
   }
 
   set(key: K, value: V): this {
     const hash = hashOf(key);
-    const place = orderOf(this.index, key, hash);
-    this.index = putEntry(this.index, key, value, hash, place >= 0 ? place : this.nextOrder, this.owner);
-    if (place < 0) {
-      this.order = setAt(this.order, this.nextOrder++, key, this.owner);
+    const old = findLeaf(this.index, key, hash);
+    if (old && old.value === value) return this;
+    const leaf = new Leaf(key, value, hash, old ? old.order : this.nextOrder++);
+    this.index = putLeaf(this.index, leaf, this.owner);
+    if (!old) {
+      this.order = setAt(this.order, leaf.order, key, this.owner);
       this.count++;
     }
     return this;
@@ -55,10 +57,10 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
 
   delete(key: K): boolean {
     const hash = hashOf(key);
-    const place = orderOf(this.index, key, hash);
-    if (place < 0) return false;
-    this.index = removeEntry(this.index!, key, hash, this.owner);
-    this.order = setAt(this.order, place, undefined, this.owner);
+    const old = this.index && findLeaf(this.index, key, hash);
+    if (!old) return false;
+    this.index = removeLeaf(this.index!, key, hash, this.owner);
+    this.order = setAt(this.order, old.order, undefined, this.owner);
     this.count--;
     // Holes past the live entries: renumber, so iteration and the order trie stay O(size).
     if (this.nextOrder > 2 * this.count + MIN_HOLES) this.renumber();
@@ -78,18 +80,16 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
   }
 
   *entries(): IterableIterator<[K, V]> {
-    const index = this.snapshot();
-    for (const key of valuesInOrder(this.order)) yield [key, valueOf<V>(index, key, hashOf(key)) as V];
+    // A snapshot: changes made while iterating copy their paths instead of changing these nodes.
+    for (const leaf of this.leaves()) yield [leaf.key, leaf.value];
   }
 
   *keys(): IterableIterator<K> {
-    this.snapshot();
-    yield* valuesInOrder(this.order);
+    for (const leaf of this.leaves()) yield leaf.key;
   }
 
   *values(): IterableIterator<V> {
-    const index = this.snapshot();
-    for (const key of valuesInOrder(this.order)) yield valueOf<V>(index, key, hashOf(key)) as V;
+    for (const leaf of this.leaves()) yield leaf.value;
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
@@ -101,23 +101,25 @@ export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
     return [...this.entries()];
   }
 
-  /** The key trie as it is now: changes made while iterating copy their paths instead of changing its nodes. */
-  private snapshot(): Branch | undefined {
+  /** The leaves in order, from a snapshot of the tries: changes made meanwhile copy their paths. */
+  private *leaves(): IterableIterator<Leaf<K, V>> {
     this.owner = newOwner();
-    return this.index;
+    const index = this.index;
+    for (const key of valuesInOrder(this.order)) yield findLeaf(index, key, hashOf(key))!;
   }
 
   /** The same entries in the same order, numbered 0… again, in new nodes of this side's own. */
   private renumber(): void {
-    const entries = [...this.entries()];
+    const leaves = [...this.leaves()];
     this.owner = newOwner();
     this.index = undefined;
     this.order = EMPTY_ORDER;
-    for (const [place, [key, value]] of entries.entries()) {
-      this.index = putEntry(this.index, key, value, hashOf(key), place, this.owner);
-      this.order = setAt(this.order, place, key, this.owner);
+    for (const [place, old] of leaves.entries()) {
+      const leaf = new Leaf(old.key, old.value, old.hash, place);
+      this.index = putLeaf(this.index, leaf, this.owner);
+      this.order = setAt(this.order, place, leaf.key, this.owner);
     }
-    this.nextOrder = entries.length;
+    this.nextOrder = leaves.length;
   }
 }
 
