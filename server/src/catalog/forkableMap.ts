@@ -1,161 +1,127 @@
 /**
- * A Map whose `fork()` costs O(∛n) amortised instead of O(n): both sides share a frozen base and each
- * keeps its own small layer of changes. Schema history forks the catalog once per migration file, so
- * a plain copy made a folder of N files cost O(N²) (issue 14's 20,000-file folder).
- *
- * The base has at most two tiers: a plain Map, or a frozen ForkableMap (a middle tier, itself over a
- * plain Map). A layer that outgrows ∛n folds into a new middle tier; a middle tier that outgrows
- * n^⅔ folds into a new plain Map. With one tier (fold straight into a Map past √n) every file of a
- * long set paid O(√n): 19 % of the CPU of an 8,000-file folder was that copy.
+ * A Map whose `fork()` costs O(1) and whose changes cost O(log n): a persistent hash trie for the
+ * keys (hashTrie.ts) and a persistent array for the order (orderTrie.ts), both shared between forks
+ * and copied a path at a time. Schema history forks the catalog once per migration file: a plain
+ * copy made a folder of N files cost O(N²), and the layered map before this one folded its layers
+ * into new plain Maps, O(∛n) per change with a large constant (a 20,000-file folder allocated
+ * 510 MB in those folds; issue 14).
  *
  * Iteration order is a Map's: insertion order, a replaced value keeps its place, a key deleted and
- * set again moves to the end.
+ * set again moves to the end. Keys are strings or numbers (hashed by value).
  */
-export class ForkableMap<K, V> implements Iterable<[K, V]> {
-  /** Shared with forks: never changed after it becomes a base. A ForkableMap here has a plain Map as its base. */
-  private base: Map<K, V> | ForkableMap<K, V>;
-  /** New values of base keys, in their base position. */
-  private replaced: Map<K, V>;
-  /** Base keys deleted here (and perhaps set again, in `added`). */
-  private deleted: Set<K>;
-  /** Keys set here that are not live in the base, in insertion order. */
-  private added: Map<K, V>;
-  /**
-   * The three layer maps may also belong to a fork (copy-on-write): the first change on either side
-   * copies them. A catalog forks nine maps per migration file and most files change two or three.
-   */
-  private layerShared = false;
+import { findLeaf, hashOf, Leaf, newOwner, putLeaf, removeLeaf, type Branch, type Owner, type TrieKey } from './hashTrie';
+import { EMPTY_ORDER, setAt, valuesInOrder, type OrderTrie } from './orderTrie';
 
-  /** `fork`: internal to `fork()`, a new side of that map. */
-  constructor(entries?: Iterable<readonly [K, V]>, fork?: ForkableMap<K, V>) {
-    if (fork) {
-      // Both sides share the base and, until one of them changes, the layer.
-      this.base = fork.base;
-      this.replaced = fork.replaced;
-      this.deleted = fork.deleted;
-      this.added = fork.added;
-      this.layerShared = fork.layerShared = true;
-      return;
-    }
-    this.base = new Map(entries);
-    this.replaced = new Map();
-    this.deleted = new Set();
-    this.added = new Map();
+export class ForkableMap<K extends TrieKey, V> implements Iterable<[K, V]> {
+  /** Key → leaf (value and place in order). */
+  private index: Branch<K, V> | undefined = undefined;
+  /**
+   * Place in order → key; holes where keys were deleted. Keys, not leaves: replacing a value (most
+   * changes: the catalog copies a relation to alter it) leaves the order untouched.
+   */
+  private order: OrderTrie<K> = EMPTY_ORDER;
+  /** The place the next new key takes. */
+  private nextOrder = 0;
+  private count = 0;
+  /** Nodes made under this token since the last fork are this side's alone: changed in place. */
+  private owner: Owner = newOwner();
+
+  constructor(entries?: Iterable<readonly [K, V]>) {
+    if (entries) for (const [key, value] of entries) this.set(key, value);
   }
 
   get size(): number {
-    return this.base.size - this.deleted.size + this.added.size;
+    return this.count;
   }
 
   get(key: K): V | undefined {
-    if (this.added.has(key)) return this.added.get(key);
-    if (this.deleted.has(key)) return undefined;
-    return this.replaced.has(key) ? this.replaced.get(key) : this.base.get(key);
+    return findLeaf(this.index, key, hashOf(key))?.value;
   }
 
   has(key: K): boolean {
-    return this.added.has(key) || (!this.deleted.has(key) && this.base.has(key));
+    return findLeaf(this.index, key, hashOf(key)) !== undefined;
   }
 
   set(key: K, value: V): this {
-    if (this.layerShared) this.ownLayer();
-    if (!this.added.has(key) && this.base.has(key) && !this.deleted.has(key)) this.replaced.set(key, value);
-    else this.added.set(key, value);
+    const hash = hashOf(key);
+    const old = findLeaf(this.index, key, hash);
+    if (old && old.value === value) return this;
+    const leaf = new Leaf(key, value, hash, old ? old.order : this.nextOrder++);
+    this.index = putLeaf(this.index, leaf, this.owner);
+    if (!old) {
+      this.order = setAt(this.order, leaf.order, key, this.owner);
+      this.count++;
+    }
     return this;
   }
 
   delete(key: K): boolean {
-    if (this.layerShared) {
-      if (!this.has(key)) return false;
-      this.ownLayer();
-    }
-    if (this.added.delete(key)) return true;
-    if (!this.base.has(key) || this.deleted.has(key)) return false;
-    this.deleted.add(key);
-    this.replaced.delete(key);
+    const hash = hashOf(key);
+    const old = this.index && findLeaf(this.index, key, hash);
+    if (!old) return false;
+    this.index = removeLeaf(this.index!, key, hash, this.owner);
+    this.order = setAt(this.order, old.order, undefined, this.owner);
+    this.count--;
+    // Holes past the live entries: renumber, so iteration and the order trie stay O(size).
+    if (this.nextOrder > 2 * this.count + MIN_HOLES) this.renumber();
     return true;
   }
 
   /** An independent copy: later changes to either side do not show in the other. */
   fork(): ForkableMap<K, V> {
-    // Fold the layer into the base once it outgrows ∛n, so a fork never copies more than that.
-    if (this.layerSize() > Math.max(MIN_LAYER, Math.cbrt(this.base.size))) this.compact();
-    return new ForkableMap<K, V>(undefined, this);
-  }
-
-  /** Layer maps of this side's own, before a change (they may be shared with a fork). */
-  private ownLayer(): void {
-    this.replaced = new Map(this.replaced);
-    this.deleted = new Set(this.deleted);
-    this.added = new Map(this.added);
-    this.layerShared = false;
+    const copy = new ForkableMap<K, V>();
+    copy.index = this.index;
+    copy.order = this.order;
+    copy.nextOrder = this.nextOrder;
+    copy.count = this.count;
+    // The nodes are shared now: neither side may change them in place.
+    this.owner = newOwner();
+    return copy;
   }
 
   *entries(): IterableIterator<[K, V]> {
-    for (const [key, value] of this.base) {
-      if (this.deleted.has(key)) continue;
-      yield [key, this.replaced.has(key) ? (this.replaced.get(key) as V) : value];
-    }
-    yield* this.added;
+    // A snapshot: changes made while iterating copy their paths instead of changing these nodes.
+    for (const leaf of this.leaves()) yield [leaf.key, leaf.value];
   }
 
   *keys(): IterableIterator<K> {
-    for (const [key] of this.entries()) yield key;
+    for (const leaf of this.leaves()) yield leaf.key;
   }
 
   *values(): IterableIterator<V> {
-    for (const [, value] of this.entries()) yield value;
+    for (const leaf of this.leaves()) yield leaf.value;
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
     return this.entries();
   }
 
-  /** The entries, whatever the layers: equal maps serialize equal (fixes/window.ts compares catalogs so). */
+  /** The entries, whatever the structure: equal maps serialize equal (fixes/window.ts compares catalogs so). */
   toJSON(): Array<[K, V]> {
     return [...this.entries()];
   }
 
-  private layerSize(): number {
-    return this.replaced.size + this.deleted.size + this.added.size;
+  /** The leaves in order, from a snapshot of the tries: changes made meanwhile copy their paths. */
+  private *leaves(): IterableIterator<Leaf<K, V>> {
+    this.owner = newOwner();
+    const index = this.index;
+    for (const key of valuesInOrder(this.order)) yield findLeaf(index, key, hashOf(key))!;
   }
 
-  /** Fold the layer into a new base: a middle tier while that stays under n^⅔, else a plain Map. */
-  private compact(): void {
-    const below = this.base;
-    const next = new ForkableMap<K, V>();
-    if (below instanceof ForkableMap && below.layerSize() + this.layerSize() <= Math.max(MIN_MIDDLE, Math.cbrt(below.base.size) ** 2)) {
-      // A copy of the middle tier's layer over the same plain Map (the tier itself stays frozen).
-      next.base = below.base;
-      next.replaced = new Map(below.replaced);
-      next.deleted = new Set(below.deleted);
-      next.added = new Map(below.added);
-    } else {
-      next.base = below instanceof ForkableMap ? below.flattened() : below;
+  /** The same entries in the same order, numbered 0… again, in new nodes of this side's own. */
+  private renumber(): void {
+    const leaves = [...this.leaves()];
+    this.owner = newOwner();
+    this.index = undefined;
+    this.order = EMPTY_ORDER;
+    for (const [place, old] of leaves.entries()) {
+      const leaf = new Leaf(old.key, old.value, old.hash, place);
+      this.index = putLeaf(this.index, leaf, this.owner);
+      this.order = setAt(this.order, place, leaf.key, this.owner);
     }
-    // The layer on top: a value replaced keeps its place, a deleted key goes, and an added one
-    // (perhaps a deleted key set again) goes to the end, as `entries()` orders them.
-    for (const [key, value] of this.replaced) next.set(key, value);
-    for (const key of this.deleted) next.delete(key);
-    for (const [key, value] of this.added) next.set(key, value);
-    this.base = next;
-    this.replaced = new Map();
-    this.deleted = new Set();
-    this.added = new Map();
-    this.layerShared = false;
-  }
-
-  /** The entries as a plain Map (the base must be one): Map's own copy, then the layer on top. */
-  private flattened(): Map<K, V> {
-    const map = new Map(this.base as Map<K, V>);
-    for (const [key, value] of this.replaced) map.set(key, value);
-    for (const key of this.deleted) map.delete(key);
-    for (const [key, value] of this.added) map.set(key, value);
-    return map;
+    this.nextOrder = leaves.length;
   }
 }
 
-/** Smallest layer worth folding: below it a fork's copy costs less than the fold. */
-const MIN_LAYER = 32;
-/** Smallest middle tier worth folding into a plain Map. */
-const MIN_MIDDLE = 256;
+/** Holes tolerated in a small map before renumbering: below it a renumber costs more than it saves. */
+const MIN_HOLES = 32;

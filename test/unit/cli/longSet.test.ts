@@ -1,6 +1,6 @@
 /**
  * A long migration set through `lockstep lint --format json` (one pass, schema history on a snapshot
- * of the file system, the catalog forked per file through ForkableMap's tiers, the report written a
+ * of the file system, the catalog forked per file through ForkableMap's persistent tries, the report written a
  * file at a time) gives, for every file, the findings the engine gives that file when the schema
  * before it is replayed from scratch: all earlier files as one script, no fork and no history cache.
  * The two paths share nothing that the speed work of issue 14 changed.
