@@ -214,7 +214,7 @@ export function recordRelationReads<T>(compute: () => T): { value: T; reads: str
 }
 
 /**
- * Copy-on-write: `clone()` forks the relation and constraint maps (ForkableMap: O(√n)) and shares
+ * Copy-on-write: `clone()` forks the relation and constraint maps (ForkableMap: O(1)) and shares
  * every record and small map with the original; each side copies a record or small map the first
  * time it changes it. Every change therefore goes through the methods below (`editRelation`,
  * `editConstraint`, …), never through an object a lookup returned.
