@@ -84,6 +84,18 @@ function edit(text: string, next: () => number): string {
       return text.slice(0, m.index) + changed.replace(/\*\/$/, ' x */') + text.slice(m.index + m[0].length);
     }
   }
+  // A column an ADD COLUMN or ALTER COLUMN names, renamed (a column-only edit: the engine's column patch),
+  // to a new name or one the tables have.
+  if (choice < 0.88) {
+    const column = /(ADD|ALTER) COLUMN (IF NOT EXISTS )?([a-z_]+)/g;
+    column.lastIndex = at;
+    const m = column.exec(text) ?? ((column.lastIndex = 0), column.exec(text));
+    if (m) {
+      const name = [`${m[3]}_r`, 'status', 'email', 'total'][Math.floor(next() * 4)];
+      const replaced = m[0].slice(0, m[0].length - m[3].length) + name;
+      return text.slice(0, m.index) + replaced + text.slice(m.index + m[0].length);
+    }
+  }
   // A word changed in place (a rename: the length changes too).
   const word = /[a-z_]+/g;
   word.lastIndex = at;
