@@ -30,6 +30,7 @@ import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
 import type { HostRunner } from './document/runnerFacts';
 import type { ReferenceLookup } from './coderefs/index';
+import { KeyedIndex, pairKey } from './cacheIndex';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -151,13 +152,17 @@ export class EngineCache implements AnalysisMemo {
    */
   locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: ReadRecorder): StatementLocks {
     const slot = this.slotOf(stmt.ast);
-    let entry = slot.analyses.find((a) => a.state === stateBefore);
+    const index = slotIndex(slot);
+    let entry = index ? index.analysesByState.find(slot.analyses, stateBefore, ANY) : slot.analyses.find((a) => a.state === stateBefore);
     if (!entry && versions instanceof SchemaVersions) {
       // Another fingerprint, but the same schema as far as the analysis looked (document/readVersions.ts).
       const matching = versions;
-      entry = slot.analyses.find((a) => a.stamp !== undefined && matching.matches(a.stamp));
+      const matches = (a: AnalysisEntry) => a.stamp !== undefined && matching.matches(a.stamp);
+      entry = index ? index.analysesByStamp.find(slot.analyses, pairKey(versions.nonSchema, versions.epoch), matches) : slot.analyses.find(matches);
       if (entry) {
+        index?.analysesByState.removing(entry, entry.state);
         entry.state = stateBefore;
+        index?.analysesByState.added(entry);
         this.stats.reusedByReads++;
       }
     }
@@ -173,6 +178,8 @@ export class EngineCache implements AnalysisMemo {
       if (same) value = same.value;
       const stamp = versions instanceof SchemaVersions ? versions.stamp() : undefined;
       slot.analyses.push((entry = { state: stateBefore, value, stamp, reads: versions?.lastReads, generation: 0 }));
+      slot.index?.analysesByState.added(entry);
+      slot.index?.analysesByStamp.added(entry);
     }
     entry.generation = this.generation;
     return entry.value;
@@ -185,12 +192,17 @@ export class EngineCache implements AnalysisMemo {
       this.hitsConfig = configKey;
     }
     const slot = this.slotOf(stmt.ast);
-    let entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && sameRuleContext(h.context, stmt));
+    const index = slotIndex(slot);
+    const exact = (h: HitsEntry) => h.epoch === this.hitsEpoch && sameRuleContext(h.context, stmt);
+    let entry = index ? index.hitsByState.find(slot.hits, stmt.stateBefore, exact) : slot.hits.find(exact);
     if (!entry && reuse) {
       // Another fingerprint, but nothing the rules read changed (document/ruleReuse.ts).
-      entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && h.reuse !== undefined && sameRuleReuse(h.reuse, reuse) && sameRuleContext(h.context, stmt, true));
+      const same = (h: HitsEntry) => h.epoch === this.hitsEpoch && h.reuse !== undefined && sameRuleReuse(h.reuse, reuse) && sameRuleContext(h.context, stmt, true);
+      entry = index ? index.hitsByReuse.find(slot.hits, pairKey(reuse.nonSchema, reuse.epoch), same) : slot.hits.find(same);
       if (entry) {
+        index?.hitsByState.removing(entry, entry.context.stateBefore);
         entry.context = ruleContextOf(stmt);
+        index?.hitsByState.added(entry);
         this.stats.reusedLintsByReads++;
       }
     }
@@ -198,6 +210,8 @@ export class EngineCache implements AnalysisMemo {
     else {
       this.stats.linted++;
       slot.hits.push((entry = { epoch: this.hitsEpoch, context: ruleContextOf(stmt), reuse, value: compute(), generation: 0 }));
+      slot.index?.hitsByState.added(entry);
+      slot.index?.hitsByReuse.added(entry);
     }
     entry.generation = this.generation;
     return entry.value;
@@ -257,6 +271,7 @@ export class EngineCache implements AnalysisMemo {
       const kept = (e: { generation: number }) => e.generation === this.generation - 1;
       if (!slot.analyses.every(kept)) slot.analyses = slot.analyses.filter(kept);
       if (!slot.hits.every(kept)) slot.hits = slot.hits.filter(kept);
+      slot.index = undefined;
       slot.generation = this.generation;
     }
     return slot;
@@ -292,8 +307,33 @@ interface StatementSlot {
   generation: number;
   /** `stamp`: what the analysis read of the schema, at which versions (unset: reused by `state` only). */
   /** `reads`: the relations the analysis looked up (undefined: every one, or not recorded). */
-  analyses: (Stamped<StatementLocks> & { state: number; stamp?: ReadStamp; reads?: readonly string[] })[];
-  hits: (Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey; reuse?: RuleReuseKey })[];
+  analyses: AnalysisEntry[];
+  hits: HitsEntry[];
+  /** Lookups by key once a list is long (a statement text repeated many times: cacheIndex.ts). */
+  index?: SlotIndex;
+}
+
+type AnalysisEntry = Stamped<StatementLocks> & { state: number; stamp?: ReadStamp; reads?: readonly string[] };
+type HitsEntry = Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey; reuse?: RuleReuseKey };
+
+interface SlotIndex {
+  analysesByState: KeyedIndex<AnalysisEntry>;
+  analysesByStamp: KeyedIndex<AnalysisEntry>;
+  hitsByState: KeyedIndex<HitsEntry>;
+  hitsByReuse: KeyedIndex<HitsEntry>;
+}
+
+const ANY = () => true;
+
+/** The slot's index when one of its lists is long (made then); undefined: a scan is cheaper. */
+function slotIndex(slot: StatementSlot): SlotIndex | undefined {
+  if (slot.index || (slot.analyses.length <= 8 && slot.hits.length <= 8)) return slot.index;
+  return (slot.index = {
+    analysesByState: new KeyedIndex((a) => a.state),
+    analysesByStamp: new KeyedIndex((a) => (a.stamp ? pairKey(a.stamp.nonSchema, a.stamp.epoch) : undefined)),
+    hitsByState: new KeyedIndex((h) => h.context.stateBefore),
+    hitsByReuse: new KeyedIndex((h) => (h.reuse ? pairKey(h.reuse.nonSchema, h.reuse.epoch) : undefined)),
+  });
 }
 
 /** Everything a cacheable rule sees besides the statement's text and the config: the state before it. */
