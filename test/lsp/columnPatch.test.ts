@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { catalogFromSql, EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import type { Catalog } from '../../server/src/catalog/catalog';
 import { catalogDigest } from '../../server/src/fixes/window';
+import { foldState, hashString } from '../../server/src/document/forwardState';
 // @ts-ignore: a plain .mjs module
 import { generateMigration } from '../../bench/migration.mjs';
 
@@ -135,6 +136,18 @@ ALTER TABLE c ALTER COLUMN note TYPE varchar(20);
       assert.equal(fingerprint(result), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG, schema })));
       assert.equal(cache.stats.patched, patched);
     }
+  });
+
+  it('folding a key into a fingerprint without its decimal text: the same number as hashing the text', () => {
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const keys = [1, 9, 10, 99, 100, 999_999_999, 1_000_000_000, 0xffffffff, 0x80000000];
+    for (let i = 0; i < 20_000; i++) keys.push(((next() * 2) >>> 0) || 1);
+    for (const key of keys) {
+      const state = next();
+      assert.equal(foldState(state, key), hashString(String(key), state), String(key));
+    }
+    assert.equal(foldState(5, 0), 5);
   });
 
   it('random column renames, comment edits and edits back in a long migration: each relint equals a lint from scratch', () => {
