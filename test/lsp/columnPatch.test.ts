@@ -138,6 +138,24 @@ ALTER TABLE c ALTER COLUMN note TYPE varchar(20);
     }
   });
 
+  it('a column renamed in a goose down section, and back: each relint equals a lint from scratch', () => {
+    const goosePath = '/nonexistent/lockstep-columnpatch/20240101000000_down.sql';
+    const v0 = `-- +goose Up
+CREATE TABLE accounts (id bigint PRIMARY KEY);
+ALTER TABLE accounts ADD COLUMN status text;
+-- +goose Down
+ALTER TABLE accounts ADD COLUMN note varchar(5);
+ALTER TABLE accounts ALTER COLUMN note TYPE varchar(10);
+ALTER TABLE accounts DROP COLUMN status;
+`;
+    const cache = new EngineCache();
+    lintText(v0, { path: goosePath, config: DEFAULT_CONFIG, cache });
+    for (const text of [v0.replace('ADD COLUMN note', 'ADD COLUMN other'), v0, v0.replace('ADD COLUMN status', 'ADD COLUMN state'), v0]) {
+      const result = lintText(text, { path: goosePath, config: DEFAULT_CONFIG, cache });
+      assert.equal(fingerprint(result), fingerprint(lintText(text, { path: goosePath, config: DEFAULT_CONFIG })));
+    }
+  });
+
   it('folding a key into a fingerprint without its decimal text: the same number as hashing the text', () => {
     let seed = 3;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);

@@ -138,7 +138,8 @@ export interface LaterPatch {
 export function patchLater(input: LaterInput, statements: StatementInfo[]): LaterPatch | undefined {
   const { previous, trace, index, target } = input;
   const sets = readSetsOf(previous);
-  if (!sets) return undefined;
+  // A down section's statements change a copy of the schema, not the one the later keys fold.
+  if (!sets || trace.lazyKey[index] === -1) return undefined;
   for (const r of sets.columnReaders) if (r > index && mentionedNames(previous.statements[r].ast as AstNode).includes(target)) return undefined;
 
   const again = readersAfter(sets, target, index);
