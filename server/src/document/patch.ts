@@ -5,8 +5,10 @@
  * checkpoint), the ones after it reused with their spans shifted. Everything a document holds besides
  * its statements (schema, creations, transactions, settings) is the previous one's: an edited statement
  * must keep its kind, its forward-state key (so its effect on the schema, transactions and settings,
- * and everything later statements were analysed against) and its locks. Anything else: undefined, and
- * the caller builds the document from scratch. The walk here is over the edited statements only, plus
+ * and everything later statements were analysed against) and its locks. The one exception is an edit
+ * of one statement that changes only a relation's columns (columnPatch.ts): the later statements that
+ * read that relation are analysed again. Anything else: undefined, and the caller builds the document
+ * from scratch. The walk here is over the edited statements only, plus
  * a copy of the statement list (and a shifted record per statement after the edit when its length changed).
  */
 import { Catalog } from '../catalog/catalog';
