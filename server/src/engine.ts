@@ -9,7 +9,7 @@ import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type A
 import { patchDocument, type Patch } from './document/patch';
 import { sameData } from './document/sameData';
 import { forwardKeyHash, hashString } from './document/forwardState';
-import type { ReadStamp, SchemaVersions } from './document/readVersions';
+import { SchemaVersions, type ReadRecorder, type ReadStamp } from './document/readVersions';
 import { ruleReuseFor, sameRuleReuse, type RuleReuseKey } from './document/ruleReuse';
 import type { Certainty, StatementLocks } from './locks/model';
 import { IgnoreIndex } from './document/ignores';
@@ -30,6 +30,7 @@ import { Catalog } from './catalog/catalog';
 import { readProjectFacts, type ProjectFacts } from './document/projectFacts';
 import type { HostRunner } from './document/runnerFacts';
 import type { ReferenceLookup } from './coderefs/index';
+import { KeyedIndex, pairKey } from './cacheIndex';
 
 export interface LintOptions {
   /** File path (absolute or relative); drives runner detection (Flyway `V1__x.sql`, `up.sql`, …). */
@@ -144,26 +145,41 @@ export class EngineCache implements AnalysisMemo {
     return entry.rebased.outcome;
   }
 
-  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: SchemaVersions): StatementLocks {
+  /**
+   * `versions`: the recorder `compute` records its reads with; a whole build's SchemaVersions also finds
+   * an analysis kept under another fingerprint that read the same (document/readVersions.ts). Either way
+   * `versions.lastReads` is then what the returned analysis read (the patch path's read sets).
+   */
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: ReadRecorder): StatementLocks {
     const slot = this.slotOf(stmt.ast);
-    let entry = slot.analyses.find((a) => a.state === stateBefore);
-    if (!entry && versions) {
+    const index = slotIndex(slot);
+    let entry = index ? index.analysesByState.find(slot.analyses, stateBefore, ANY) : slot.analyses.find((a) => a.state === stateBefore);
+    if (!entry && versions instanceof SchemaVersions) {
       // Another fingerprint, but the same schema as far as the analysis looked (document/readVersions.ts).
-      entry = slot.analyses.find((a) => a.stamp !== undefined && versions.matches(a.stamp));
+      const matching = versions;
+      const matches = (a: AnalysisEntry) => a.stamp !== undefined && matching.matches(a.stamp);
+      entry = index ? index.analysesByStamp.find(slot.analyses, pairKey(versions.nonSchema, versions.epoch), matches) : slot.analyses.find(matches);
       if (entry) {
+        index?.analysesByState.removing(entry, entry.state);
         entry.state = stateBefore;
+        index?.analysesByState.added(entry);
         this.stats.reusedByReads++;
       }
     }
-    if (entry) this.stats.reusedAnalyses++;
-    else {
+    if (entry) {
+      this.stats.reusedAnalyses++;
+      if (versions) versions.lastReads = entry.reads;
+    } else {
       this.stats.analyzed++;
       let value = compute();
       // Computed again to the same verdict as an earlier lint's: its object, so what compares analyses by
       // identity reuses on (document/ruleReuse.ts). Not against this lint's own (a text repeated 800 times).
       const same = slot.analyses.find((a) => a.generation !== this.generation && sameData(a.value, value));
       if (same) value = same.value;
-      slot.analyses.push((entry = { state: stateBefore, value, stamp: versions?.stamp(), generation: 0 }));
+      const stamp = versions instanceof SchemaVersions ? versions.stamp() : undefined;
+      slot.analyses.push((entry = { state: stateBefore, value, stamp, reads: versions?.lastReads, generation: 0 }));
+      slot.index?.analysesByState.added(entry);
+      slot.index?.analysesByStamp.added(entry);
     }
     entry.generation = this.generation;
     return entry.value;
@@ -176,12 +192,17 @@ export class EngineCache implements AnalysisMemo {
       this.hitsConfig = configKey;
     }
     const slot = this.slotOf(stmt.ast);
-    let entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && sameRuleContext(h.context, stmt));
+    const index = slotIndex(slot);
+    const exact = (h: HitsEntry) => h.epoch === this.hitsEpoch && sameRuleContext(h.context, stmt);
+    let entry = index ? index.hitsByState.find(slot.hits, stmt.stateBefore, exact) : slot.hits.find(exact);
     if (!entry && reuse) {
       // Another fingerprint, but nothing the rules read changed (document/ruleReuse.ts).
-      entry = slot.hits.find((h) => h.epoch === this.hitsEpoch && h.reuse !== undefined && sameRuleReuse(h.reuse, reuse) && sameRuleContext(h.context, stmt, true));
+      const same = (h: HitsEntry) => h.epoch === this.hitsEpoch && h.reuse !== undefined && sameRuleReuse(h.reuse, reuse) && sameRuleContext(h.context, stmt, true);
+      entry = index ? index.hitsByReuse.find(slot.hits, pairKey(reuse.nonSchema, reuse.epoch), same) : slot.hits.find(same);
       if (entry) {
+        index?.hitsByState.removing(entry, entry.context.stateBefore);
         entry.context = ruleContextOf(stmt);
+        index?.hitsByState.added(entry);
         this.stats.reusedLintsByReads++;
       }
     }
@@ -189,6 +210,8 @@ export class EngineCache implements AnalysisMemo {
     else {
       this.stats.linted++;
       slot.hits.push((entry = { epoch: this.hitsEpoch, context: ruleContextOf(stmt), reuse, value: compute(), generation: 0 }));
+      slot.index?.hitsByState.added(entry);
+      slot.index?.hitsByReuse.added(entry);
     }
     entry.generation = this.generation;
     return entry.value;
@@ -248,6 +271,7 @@ export class EngineCache implements AnalysisMemo {
       const kept = (e: { generation: number }) => e.generation === this.generation - 1;
       if (!slot.analyses.every(kept)) slot.analyses = slot.analyses.filter(kept);
       if (!slot.hits.every(kept)) slot.hits = slot.hits.filter(kept);
+      slot.index = undefined;
       slot.generation = this.generation;
     }
     return slot;
@@ -255,7 +279,7 @@ export class EngineCache implements AnalysisMemo {
 }
 
 function newStats() {
-  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0 };
+  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0, changedLater: 0 };
 }
 
 /** What a patched relint starts from: the latest lint of the document (engine.ts lintSteps). */
@@ -282,8 +306,34 @@ interface StatementSlot {
   /** The lint that last used the slot. */
   generation: number;
   /** `stamp`: what the analysis read of the schema, at which versions (unset: reused by `state` only). */
-  analyses: (Stamped<StatementLocks> & { state: number; stamp?: ReadStamp })[];
-  hits: (Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey; reuse?: RuleReuseKey })[];
+  /** `reads`: the relations the analysis looked up (undefined: every one, or not recorded). */
+  analyses: AnalysisEntry[];
+  hits: HitsEntry[];
+  /** Lookups by key once a list is long (a statement text repeated many times: cacheIndex.ts). */
+  index?: SlotIndex;
+}
+
+type AnalysisEntry = Stamped<StatementLocks> & { state: number; stamp?: ReadStamp; reads?: readonly string[] };
+type HitsEntry = Stamped<RuleHitWithId[]> & { epoch: number; context: RuleContextKey; reuse?: RuleReuseKey };
+
+interface SlotIndex {
+  analysesByState: KeyedIndex<AnalysisEntry>;
+  analysesByStamp: KeyedIndex<AnalysisEntry>;
+  hitsByState: KeyedIndex<HitsEntry>;
+  hitsByReuse: KeyedIndex<HitsEntry>;
+}
+
+const ANY = () => true;
+
+/** The slot's index when one of its lists is long (made then); undefined: a scan is cheaper. */
+function slotIndex(slot: StatementSlot): SlotIndex | undefined {
+  if (slot.index || (slot.analyses.length <= 8 && slot.hits.length <= 8)) return slot.index;
+  return (slot.index = {
+    analysesByState: new KeyedIndex((a) => a.state),
+    analysesByStamp: new KeyedIndex((a) => (a.stamp ? pairKey(a.stamp.nonSchema, a.stamp.epoch) : undefined)),
+    hitsByState: new KeyedIndex((h) => h.context.stateBefore),
+    hitsByReuse: new KeyedIndex((h) => (h.reuse ? pairKey(h.reuse.nonSchema, h.reuse.epoch) : undefined)),
+  });
 }
 
 /** Everything a cacheable rule sees besides the statement's text and the config: the state before it. */
@@ -430,7 +480,8 @@ function patchedLint(
   const { placeholders, branches } = prepared.prepared;
   if (prepared.prepared.text !== text || placeholders.length > 0 || branches.length > 0) return undefined;
   const patch = patchDocument({ previous: last.document, previousSplit: last.split, text, split: prepared.split, memo: cache, pgVersion: config.pgVersion });
-  if (!patch || !sameVerdictsElsewhere(patch, reach)) return undefined;
+  const naming = patch && sameVerdictsElsewhere(patch, reach, last.uncached);
+  if (!patch || !naming) return undefined;
 
   const document = patch.doc;
   cache.stats.patched = true;
@@ -447,13 +498,16 @@ function patchedLint(
   const context: RuleContext = { doc: document, config, code: options.code };
   const cached = last.cached.slice();
   const uncached = last.uncached.slice();
-  const rerun = rerunStatements(patch, reach);
+  const rerun = rerunStatements(patch, reach, naming);
+  // Statements after a column-only edit analysed again to another verdict: relinted as edited ones are.
+  const changed = new Set(patch.changed);
+  cache.stats.changedLater = patch.changed.length;
   if (codeChanged) rerunCodeRules(document, dispatch, context, uncached, new Set(rerun));
   for (const index of rerun) {
     const stmt = document.statements[index];
     const rules = dispatch.forKind(stmt.kind);
     cache.stats.rerunStatements++;
-    if (index >= patch.start && index < patch.end) {
+    if ((index >= patch.start && index < patch.end) || changed.has(index)) {
       cache.stats.ruleVisits += rules.cacheable.length;
       cached[index] = cache.ruleHits(configKey, stmt, () => runRules(stmt, rules.cacheable, context));
     }
@@ -496,20 +550,36 @@ function codeReaders(rules: RulesForKind): readonly Rule[] {
 
 /**
  * Can the uncached rules' verdicts on the statements outside the edit be carried over? Only an edited
- * statement's text and AST can differ (its kind, forward-state key and locks are the same: patch.ts);
- * the rules that read other statements' text say how far (`reach`).
+ * statement's text and AST can differ (its kind, forward-state key and locks are the same: patch.ts),
+ * or, after a column-only edit, its labels and the analyses of a few later statements (`changed`):
+ * their lock facts must be the same, and the rules that read other statements say how far (`reach`).
  */
-function sameVerdictsElsewhere(patch: Patch, reach: RuleReach): boolean {
-  for (let i = 0; i < patch.replaced.length; i++) {
-    const was = patch.replaced[i];
-    const now = patch.doc.statements[patch.start + i];
+function sameVerdictsElsewhere(patch: Patch, reach: RuleReach, uncached: readonly RuleHitWithId[][]): number[] | undefined {
+  const pairs = patch.replaced.map((was, i) => [was, patch.doc.statements[patch.start + i]]);
+  for (const index of patch.changed) pairs.push([patch.previous.statements[index], patch.doc.statements[index]]);
+  const quoted: string[] = [];
+  for (const [was, now] of pairs) {
     // What the lock indexes and `preexisting` read of any statement: its locks, creations, the schemas it names.
-    if (!sameStatementFacts(was, now)) return false;
-    if (reach.loads && LOADS.has(now.kind) && loadedTable(was) !== loadedTable(now)) return false;
+    if (!sameStatementFacts(was, now)) return undefined;
+    if (reach.loads && LOADS.has(now.kind) && loadedTable(was) !== loadedTable(now)) return undefined;
     // The lock indexes quote the statements they name; one that takes no lock they count is never named.
-    if (reach.lockIndexes && quote(was) !== quote(now) && namedByLockIndexes(now)) return false;
+    if (reach.lockIndexes && quote(was) !== quote(now) && namedByLockIndexes(now)) {
+      if (!patch.columns) return undefined;
+      // A column-only edit: the statements whose carried verdicts quote it are rerun instead.
+      quoted.push(quote(was).slice(0, QUOTED_PREFIX));
+    }
   }
-  return true;
+  return quoted.length ? statementsQuoting(uncached, quoted) : [];
+}
+
+/** What every quote of a statement holds (quote() shortens to 50 or 70 characters, an ellipsis last). */
+const QUOTED_PREFIX = 49;
+
+/** The statements with an uncached hit whose message holds one of `quoted` (or more: a rerun is never wrong). */
+function statementsQuoting(uncached: readonly RuleHitWithId[][], quoted: readonly string[]): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < uncached.length; i++) if (uncached[i].some((h) => quoted.some((q) => h.message.includes(q)))) found.push(i);
+  return found;
 }
 
 /** Could the lock windows or lock_timeout gaps (rules/migration.ts) name this statement? */
@@ -521,22 +591,27 @@ function namedByLockIndexes(stmt: StatementInfo): boolean {
   });
 }
 
-/** The edited statements, and those whose uncached verdicts read them (`reach`), in order. */
-function rerunStatements(patch: Patch, reach: RuleReach): number[] {
-  const { start, end } = patch;
-  const statements = patch.doc.statements;
-  const found: number[] = [];
+/** The edited statements (and those analysed again to another verdict), and those whose uncached verdicts read them (`reach`), in order. */
+function rerunStatements(patch: Patch, reach: RuleReach, naming: readonly number[]): number[] {
+  const found = new Set<number>();
+  rerunAround(patch.doc.statements, patch.start, patch.end, reach, found);
+  for (const index of patch.changed) rerunAround(patch.doc.statements, index, index + 1, reach, found);
+  // Their uncached verdicts quote an edited statement (a column-only edit).
+  for (const index of naming) found.add(index);
+  return patch.changed.length || naming.length ? [...found].sort((a, b) => a - b) : [...found];
+}
+
+function rerunAround(statements: readonly StatementInfo[], start: number, end: number, reach: RuleReach, found: Set<number>): void {
   // `next`: the statement before the edit reads the first edited one.
-  if (reach.next && start > 0 && start < end) found.push(start - 1);
-  for (let i = start; i < end; i++) found.push(i);
+  if (reach.next && start > 0 && start < end) found.add(start - 1);
+  for (let i = start; i < end; i++) found.add(i);
   if (reach.previous && start < end) {
     // The statement after the edit reads the last edited one; past SETs, the first one that is not a SET.
     for (let i = end; i < statements.length; i++) {
-      found.push(i);
+      found.add(i);
       if (reach.previous !== 'pastSets' || statements[i].kind !== 'VariableSetStmt') break;
     }
   }
-  return found;
 }
 
 /** The findings of a lint from each statement's rule hits (and the document's own problems), as a whole lint emits them. */

@@ -84,6 +84,18 @@ function edit(text: string, next: () => number): string {
       return text.slice(0, m.index) + changed.replace(/\*\/$/, ' x */') + text.slice(m.index + m[0].length);
     }
   }
+  // A column an ADD COLUMN or ALTER COLUMN names, renamed (a column-only edit: the engine's column patch),
+  // to a new name or one the tables have.
+  if (choice < 0.88) {
+    const column = /(ADD|ALTER) COLUMN (IF NOT EXISTS )?([a-z_]+)/g;
+    column.lastIndex = at;
+    const m = column.exec(text) ?? ((column.lastIndex = 0), column.exec(text));
+    if (m) {
+      const name = [`${m[3]}_r`, 'status', 'email', 'total'][Math.floor(next() * 4)];
+      const replaced = m[0].slice(0, m[0].length - m[3].length) + name;
+      return text.slice(0, m.index) + replaced + text.slice(m.index + m[0].length);
+    }
+  }
   // A word changed in place (a rename: the length changes too).
   const word = /[a-z_]+/g;
   word.lastIndex = at;
@@ -433,7 +445,8 @@ describe('the engine patches a relint when the edit hands nothing different on',
     { name: 'BEGIN back', edit: (t) => t.replace('-- BEGIN;', 'BEGIN;'), patched: false },
     { name: 'a syntax error', edit: (t) => t.replace('VALIDATE CONSTRAINT', 'VALIDAT CONSTRAINT'), patched: false },
     { name: 'the syntax error fixed', edit: (t) => t.replace('VALIDAT CONSTRAINT', 'VALIDATE CONSTRAINT'), patched: false },
-    { name: 'a column renamed', edit: (t) => t.replace('ADD COLUMN status', 'ADD COLUMN state'), patched: false },
+    // A column-only edit: only the later statements that read accounts are analysed again (columnPatch.ts).
+    { name: 'a column renamed', edit: (t) => t.replace('ADD COLUMN status', 'ADD COLUMN state'), patched: true },
     { name: 'a statement added', edit: (t) => t.replace("COMMENT ON TABLE accounts IS 'second", "SELECT 1;\nCOMMENT ON TABLE accounts IS 'second"), patched: false },
     { name: 'the statement removed', edit: (t) => t.replace('SELECT 1;\n', ''), patched: false },
     { name: 'a string in the down section', edit: (t) => t.replace("IS 'down'", "IS 'down, edited'") },

@@ -36,5 +36,13 @@ export function hashString(text: string, seed = 0): number {
 
 /** Fold one statement's key hash into the running fingerprint (0 keys leave it unchanged). */
 export function foldState(state: number, keyHash: number): number {
-  return keyHash === 0 ? state : hashString(String(keyHash), state);
+  if (keyHash === 0) return state;
+  // hashString(String(keyHash), state), digit by digit without making the string (a column patch folds
+  // every later statement's key again: columnPatch.ts). Key hashes are unsigned 32-bit integers.
+  if (!Number.isInteger(keyHash) || keyHash < 0 || keyHash > 0xffffffff) return hashString(String(keyHash), state);
+  let h = (state ^ 0x811c9dc5) >>> 0;
+  let scale = 1;
+  while (scale * 10 <= keyHash) scale *= 10;
+  for (; scale >= 1; scale /= 10) h = Math.imul(h ^ (48 + (Math.floor(keyHash / scale) % 10)), 16777619);
+  return h >>> 0;
 }

@@ -20,7 +20,7 @@ import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
 import { LazyCatalog, type CatalogMemo } from './lazyCatalog';
-import { SchemaVersions } from './readVersions';
+import { SchemaVersions, type ReadRecorder } from './readVersions';
 import { keepVersions } from './ruleReuse';
 
 export type Section = 'up' | 'down' | undefined;
@@ -60,7 +60,7 @@ export interface AnalysisMemo extends Partial<CatalogMemo> {
    * `versions` (a whole build's walk, readVersions.ts): an analysis kept under another fingerprint is
    * reused when what it read of the schema is the same here; `compute` records what it reads.
    */
-  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: SchemaVersions): StatementLocks;
+  locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: ReadRecorder): StatementLocks;
   /** The last text split (after placeholder stand-ins) and its split: the next split starts from it (splitIncremental.ts). */
   lastSplit?: { text: string; split: SplitResult };
 }
@@ -284,7 +284,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   const lazy = memo?.catalogAt && memo.keepCatalog ? new LazyCatalog(doc, memo as CatalogMemo, state) : undefined;
   // With a memo, each analysis is also kept with what it read of the schema (readVersions.ts).
   const versions = memo ? new SchemaVersions(state) : undefined;
-  if (lazy) traces.set(doc, { lazyKey: [], lazyCount: [], timeZoneIsUtc: [], checkFunctionBodies: [] });
+  if (lazy) traces.set(doc, { lazyKey: [], lazyCount: [], timeZoneIsUtc: [], checkFunctionBodies: [], keyHash: [], sectionStarts: [] });
   for (const section of sectionsOf(parsed, split.markers)) {
     state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy, versions }, state, memo);
   }
@@ -380,6 +380,7 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
   // Each section starts from its own point: the schema before it is the file's, or the up section's.
   const sectionKey = `${slice.name}|${JSON.stringify(slice.marker?.options ?? {})}|${wrapping}`;
   let fingerprint = hashString(sectionKey, seed);
+  trace?.sectionStarts.push({ index: doc.statements.length, key: sectionKey });
   const versions = context.versions;
   versions?.beginSection(sectionKey);
   for (const parsed of slice.statements) {
@@ -404,6 +405,7 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
     // Fingerprints only serve the memo; a one-shot lint (CLI) skips computing them.
     const keyHash = memo ? (parsed.forwardKeyHash ?? forwardKeyHash(ast, parsed.text)) : 0;
     if (memo) fingerprint = foldState(fingerprint, keyHash);
+    trace?.keyHash.push(keyHash);
     versions?.advance(ast, parsed.text, keyHash);
     const state = tx.before(ast);
     // Every field spelled out (no spread of `parsed`): objects of one shape, built without the
@@ -450,12 +452,28 @@ export interface BuildTrace {
   lazyCount: number[];
   timeZoneIsUtc: (boolean | undefined)[];
   checkFunctionBodies: boolean[];
+  /** Each statement's forward-state key hash (a column patch folds the fingerprints after it again: columnPatch.ts). */
+  keyHash: number[];
+  /** Where each section starts (its first statement's index; empty sections too) and its key, in order. */
+  sectionStarts: { index: number; key: string }[];
+  /**
+   * After column patches (columnPatch.ts): the keys the kept checkpoints were stored under (the last
+   * whole build's), and the relations whose columns differ from those checkpoints' after the statement
+   * index each maps to. Unset: `lazyKey` names the checkpoints, and they are exact.
+   */
+  checkpointKey?: number[];
+  stale?: ReadonlyMap<string, number>;
 }
 
 const traces = new WeakMap<MigrationDocument, BuildTrace>();
 
 export function buildTraceOf(doc: MigrationDocument): BuildTrace | undefined {
   return traces.get(doc);
+}
+
+/** A column patch's trace (columnPatch.ts): the predecessor's, with the keys after the edit folded again. */
+export function setBuildTrace(doc: MigrationDocument, trace: BuildTrace): void {
+  traces.set(doc, trace);
 }
 
 /** A patched document's trace is its predecessor's: the patch path only accepts edits that change none of it. */

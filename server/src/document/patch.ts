@@ -5,8 +5,10 @@
  * checkpoint), the ones after it reused with their spans shifted. Everything a document holds besides
  * its statements (schema, creations, transactions, settings) is the previous one's: an edited statement
  * must keep its kind, its forward-state key (so its effect on the schema, transactions and settings,
- * and everything later statements were analysed against) and its locks. Anything else: undefined, and
- * the caller builds the document from scratch. The walk here is over the edited statements only, plus
+ * and everything later statements were analysed against) and its locks. The one exception is an edit
+ * of one statement that changes only a relation's columns (columnPatch.ts): the later statements that
+ * read that relation are analysed again. Anything else: undefined, and the caller builds the document
+ * from scratch. The walk here is over the edited statements only, plus
  * a copy of the statement list (and a shifted record per statement after the edit when its length changed).
  */
 import { Catalog } from '../catalog/catalog';
@@ -18,7 +20,10 @@ import type { Chunk, RunnerMarker, SplitResult } from '../parse/split';
 import { forwardKeyHash } from './forwardState';
 import { parseIgnores, type IgnoreDirective } from './ignores';
 import { CHECKPOINT_EVERY, type CatalogMemo } from './lazyCatalog';
-import { buildTraceOf, shareBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
+import { buildTraceOf, setBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
+import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, patchLater, readSetsOf, staleBefore, withReads, type LaterPatch, type Restored } from './columnPatch';
+import { shift, shifted } from './movedStatement';
+import { ReadRecorder } from './readVersions';
 import { sameData } from './sameData';
 
 export interface PatchInput {
@@ -38,10 +43,13 @@ export interface Patch {
   end: number;
   /** The previous document's records of the edited statements. */
   replaced: StatementInfo[];
+  /** A column-only edit (columnPatch.ts): the later statements were patched too. */
+  columns: boolean;
+  /** Statements after the edit analysed again to another verdict (a column-only edit), in order. */
+  changed: number[];
+  /** The document patched. */
+  previous: MigrationDocument;
 }
-
-/** Why the patch path said no: thrown from inside an analysis the memo asked for. */
-class NoPatch extends Error {}
 
 export function patchDocument(input: PatchInput): Patch | undefined {
   const { previous, text } = input;
@@ -77,30 +85,44 @@ export function patchDocument(input: PatchInput): Patch | undefined {
 
   const replaced = previous.statements.slice(start, end);
   const edited: StatementInfo[] = [];
-  let schema: Catalog | undefined;
+  let schema: Restored | undefined;
+  const recorder = new ReadRecorder();
+  const reads = new Map<number, readonly string[] | undefined>();
+  // A column-only edit (the only edited statement): the later statements are patched too (columnPatch.ts).
+  let column: { target: string; keyHash: number } | undefined;
   try {
     for (let i = 0; i < fresh.length; i++) {
       const was = replaced[i];
       const parsed = fresh[i];
       if (parsed.kind !== was.kind) return undefined;
       const key = parsed.forwardKeyHash ?? forwardKeyHash(parsed.ast as AstNode, parsed.text);
-      if (key !== forwardKeyHash(was.ast as AstNode, was.text)) return undefined;
+      if (key !== forwardKeyHash(was.ast as AstNode, was.text)) {
+
+        const target = fresh.length === 1 ? columnEditTarget(was.ast as AstNode, parsed.ast as AstNode) : undefined;
+        if (target === undefined) return undefined;
+        column = { target, keyHash: key };
+      }
       // Code run by SELECT/DO/CALL changes the schema without a forward-state key: its text is the key.
       if (key === 0 && Catalog.changedBy(parsed.kind)) return undefined;
       const index = was.index;
       const analyze = (): StatementLocks => {
         schema ??= schemaBefore(input, index);
-        return analyzeLocks(parsed.ast as AstNode, {
-          pgVersion: input.pgVersion,
-          catalog: schema,
-          timeZoneIsUtc: trace.timeZoneIsUtc[index],
-          checkFunctionBodies: trace.checkFunctionBodies[index],
-        });
+        const value = recorder.record(() =>
+          analyzeLocks(parsed.ast as AstNode, {
+            pgVersion: input.pgVersion,
+            catalog: schema!.schema,
+            timeZoneIsUtc: trace.timeZoneIsUtc[index],
+            checkFunctionBodies: trace.checkFunctionBodies[index],
+          }),
+        );
+        checkReads(recorder.lastReads, schema.stale);
+        return value;
       };
-      const locks = input.memo.locks(was.stateBefore, parsed, analyze);
-      if (!sameLocks(was.locks, locks)) return undefined;
+      const locks = input.memo.locks(was.stateBefore, parsed, analyze, recorder);
+      reads.set(index, recorder.lastReads);
+      if (column ? !sameShape(was.locks, locks) : !sameLocks(was.locks, locks)) return undefined;
       // Statements later in the edit see this one's effect (the same as before, by its key).
-      if (schema && Catalog.changedBy(parsed.kind)) schema.apply(parsed.ast as AstNode);
+      if (schema && Catalog.changedBy(parsed.kind)) schema.schema.apply(parsed.ast as AstNode);
       edited.push({
         ast: parsed.ast,
         kind: parsed.kind,
@@ -120,35 +142,63 @@ export function patchDocument(input: PatchInput): Patch | undefined {
         stateBefore: was.stateBefore,
       });
     }
+
+    const statements = previous.statements.slice();
+    for (let i = 0; i < edited.length; i++) statements[start + i] = edited[i];
+    let later: LaterPatch | undefined;
+    if (column) {
+      const index = start;
+      later = patchLater(
+        {
+          previous,
+          trace,
+          index,
+          target: column.target,
+          keyHash: column.keyHash,
+          delta,
+          memo: input.memo,
+          pgVersion: input.pgVersion,
+          schemaAfterEdit: () => {
+            if (!schema) {
+              schema = schemaBefore(input, index);
+              schema.schema.apply(edited[0].ast as AstNode);
+            }
+            return schema;
+          },
+        },
+        statements,
+      );
+      if (!later) return undefined;
+    } else if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
+    const doc: MigrationDocument = {
+      path: previous.path,
+      text,
+      runner: previous.runner,
+      host: previous.host,
+      pgVersion: previous.pgVersion,
+      statements,
+      syntaxErrors: delta === 0 ? previous.syntaxErrors : previous.syntaxErrors.map((e) => (e.span.start >= regionEnd ? { ...e, span: shift(e.span, delta) } : e)),
+      notAnalysed: [],
+      metaCommands: input.split.chunks.filter((c) => c.kind === 'psql-meta'),
+      markers: input.split.markers,
+      comments: input.split.comments,
+      ignores: parseIgnores(input.split.comments),
+      createdAt: previous.createdAt,
+      createdIn: previous.createdIn,
+      catalog: undefined as unknown as Catalog,
+      schemaBefore: previous.schemaBefore,
+    };
+    bindIgnoresBySearch(doc.ignores, statements);
+    const nextTrace = later?.trace ?? trace;
+    setBuildTrace(doc, nextTrace);
+    patchedCatalog(doc, previous, !!later, nextTrace);
+    const sets = later?.sets ?? readSetsOf(previous);
+    if (sets) keepReadSets(doc, withReads(sets, reads));
+    return { doc, start, end, replaced, columns: !!later, changed: later?.changed ?? [], previous };
   } catch (error) {
     if (error instanceof NoPatch) return undefined;
     throw error;
   }
-
-  const statements = previous.statements.slice();
-  for (let i = 0; i < edited.length; i++) statements[start + i] = edited[i];
-  if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
-  const doc: MigrationDocument = {
-    path: previous.path,
-    text,
-    runner: previous.runner,
-    host: previous.host,
-    pgVersion: previous.pgVersion,
-    statements,
-    syntaxErrors: delta === 0 ? previous.syntaxErrors : previous.syntaxErrors.map((e) => (e.span.start >= regionEnd ? { ...e, span: shift(e.span, delta) } : e)),
-    notAnalysed: [],
-    metaCommands: input.split.chunks.filter((c) => c.kind === 'psql-meta'),
-    markers: input.split.markers,
-    comments: input.split.comments,
-    ignores: parseIgnores(input.split.comments),
-    createdAt: previous.createdAt,
-    createdIn: previous.createdIn,
-    catalog: previous.catalog,
-    schemaBefore: previous.schemaBefore,
-  };
-  bindIgnoresBySearch(doc.ignores, statements);
-  shareBuildTrace(doc, previous);
-  return { doc, start, end, replaced };
 }
 
 function sameChunk(a: Chunk, b: Chunk, delta: number): boolean {
@@ -183,13 +233,23 @@ function firstEndingAfter(statements: readonly { span: TextSpan }[], offset: num
 /** Same verdict, as far as any reader of another statement's locks can tell (the parts' AST nodes aside: their locations moved). */
 function sameLocks(a: StatementLocks, b: StatementLocks): boolean {
   if (a === b) return true;
-  if (a.transactional !== b.transactional || a.unpredicted !== b.unpredicted) return false;
-  if (!sameData(a.effects, b.effects) || !sameData(a.notes, b.notes) || a.parts.length !== b.parts.length) return false;
+  if (!sameShape(a, b) || !sameData(a.effects, b.effects) || !sameData(a.notes, b.notes)) return false;
   for (let i = 0; i < a.parts.length; i++) {
     const x = a.parts[i];
     const y = b.parts[i];
-    if (x.label !== y.label || x.action !== y.action || !sameData(x.effects, y.effects) || !sameData(x.reasons, y.reasons)) return false;
+    if (x.label !== y.label || !sameData(x.effects, y.effects) || !sameData(x.reasons, y.reasons)) return false;
   }
+  return true;
+}
+
+/**
+ * What a column-only edit must keep of its statement's analysis besides the lock facts (which the
+ * engine compares: sameVerdictsElsewhere): whether it runs in a transaction, and the actions of its parts
+ * (other statements' rules read them: combine-alters). Its labels and reasons name the column.
+ */
+function sameShape(a: StatementLocks, b: StatementLocks): boolean {
+  if (a.transactional !== b.transactional || a.unpredicted !== b.unpredicted || a.parts.length !== b.parts.length) return false;
+  for (let i = 0; i < a.parts.length; i++) if (a.parts[i].action !== b.parts[i].action) return false;
   return true;
 }
 
@@ -197,7 +257,7 @@ function sameLocks(a: StatementLocks, b: StatementLocks): boolean {
  * The schema just before statement `index` of the previous document: the checkpoint the lazy replay
  * kept at or before it (lazyCatalog.ts), with the schema-changing statements since applied.
  */
-function schemaBefore(input: PatchInput, index: number): Catalog {
+function schemaBefore(input: PatchInput, index: number): Restored {
   const { previous } = input;
   const trace = buildTraceOf(previous)!;
   const count = trace.lazyCount[index];
@@ -205,17 +265,20 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
   // Typing goes on in one place: the schema before that statement, kept by the last patch there.
   // A kept schema is the one its key names (the schema-changing statements before it), wherever it came from.
   const exact = input.memo.catalogAt(trace.lazyKey[index]);
-  if (exact) return exact.clone();
+  if (exact) return { schema: exact.clone(), stale: [] };
+  // After column patches the checkpoints are those of the last whole build (their keys), stale in a few relations' columns.
+  const checkpointKey = trace.checkpointKey ?? trace.lazyKey;
+  const stale = staleBefore(trace, index);
   const checkpoint = count - (count % CHECKPOINT_EVERY);
   // Back to the first statement pushed at the checkpoint's count (a down section's statements, -1, are
   // not pushed): the statements to replay start there, and its key is the checkpoint's.
   let from = index;
-  let key = trace.lazyKey[index];
+  let key = checkpointKey[index];
   for (let j = index - 1; j >= 0; j--) {
     const c = trace.lazyCount[j];
     if (c >= 0 && c < checkpoint) break;
     from = j;
-    if (c >= 0) key = trace.lazyKey[j];
+    if (c >= 0) key = checkpointKey[j];
   }
   let schema: Catalog;
   if (checkpoint === 0) schema = previous.schemaBefore?.clone() ?? new Catalog();
@@ -228,51 +291,9 @@ function schemaBefore(input: PatchInput, index: number): Catalog {
     const s = previous.statements[i];
     if (trace.lazyCount[i] >= 0 && Catalog.changedBy(s.kind)) schema.apply(s.ast as AstNode);
   }
-  input.memo.keepCatalog(trace.lazyKey[index], schema.clone());
-  return schema;
-}
-
-/**
- * A record a patch moved carries the function its parse made (`offsetBase`) and the shift applied to it
- * since (`offsetShift`), so moving it again never wraps a shifted function (a chain of closures after
- * many edits). Its `toDocOffset` is one function shared by every such record, called as their method
- * (`stmt.toDocOffset(b)`, as every caller does; a copy made by spreading a record keeps both fields):
- * a closure per record, or a property stored on each such function, cost more than the rest of the patch.
- */
-interface ShiftedStatement extends StatementInfo {
-  offsetBase: (b: number) => number;
-  offsetShift: number;
-}
-
-function shiftedToDocOffset(this: ShiftedStatement, b: number): number {
-  return this.offsetBase(b) + this.offsetShift;
-}
-
-function shifted(s: StatementInfo & Partial<ShiftedStatement>, delta: number): ShiftedStatement {
-  return {
-    ast: s.ast,
-    kind: s.kind,
-    span: shift(s.span, delta),
-    text: s.text,
-    toDocOffset: shiftedToDocOffset,
-    index: s.index,
-    section: s.section,
-    inTransaction: s.inTransaction,
-    transaction: s.transaction,
-    implicitTransaction: s.implicitTransaction,
-    templated: s.templated,
-    transactionId: s.transactionId,
-    locks: s.locks,
-    lockTimeoutMs: s.lockTimeoutMs,
-    searchSchema: s.searchSchema,
-    stateBefore: s.stateBefore,
-    offsetBase: s.offsetBase ?? s.toDocOffset,
-    offsetShift: (s.offsetShift ?? 0) + delta,
-  };
-}
-
-function shift(span: TextSpan, delta: number): TextSpan {
-  return { start: span.start + delta, end: span.end + delta };
+  // Kept under its key only when it is that schema exactly.
+  if (stale.length === 0) input.memo.keepCatalog(trace.lazyKey[index], schema.clone());
+  return { schema, stale };
 }
 
 /** `bindIgnores` by binary search: the first statement starting after each directive. */

@@ -32,29 +32,41 @@ export interface ReadStamp {
   versions: readonly number[];
 }
 
-export class SchemaVersions {
+/**
+ * Records what a computation reads of the schema (catalog.ts `recordRelationReads`); the engine's memo
+ * hands the reads of an analysis it reuses on through `lastReads` too (EngineCache.locks).
+ */
+export class ReadRecorder {
+  /** The relation names the latest analysis read (undefined: all of them, or not known). */
+  lastReads: readonly string[] | undefined;
+
+  /** `compute()`, keeping what it read of the schema in `lastReads`. */
+  record<T>(compute: () => T): T {
+    const { value, reads } = recordRelationReads(compute);
+    this.lastReads = reads;
+    return value;
+  }
+}
+
+export class SchemaVersions extends ReadRecorder {
   nonSchema: number;
   epoch = 0;
   private byRelation = new Map<string, number>();
-  /** The relation names the latest `record` call read (undefined: all of them). */
-  lastReads: string[] | undefined;
   /** `nonSchema` and `epoch` before each statement, by index (rule hits compare them: ruleReuse.ts). */
   readonly before = { nonSchema: [] as number[], epoch: [] as number[] };
+  /** What each statement's analysis read, by index (undefined: every relation, or not known): the patch path's read sets. */
+  readonly reads: (readonly string[] | undefined)[] = [];
+  /** The schema-changing statements whose effect outside the columns maps reads columns (RENAME, PARTITION OF…), by index. */
+  readonly columnReaders: number[] = [];
 
   constructor(seed: number) {
+    super();
     this.nonSchema = seed;
   }
 
   /** A section starts: how the runner wraps it is part of what every statement in it sees. */
   beginSection(key: string): void {
     this.nonSchema = hashString(key, this.nonSchema);
-  }
-
-  /** `compute()`, keeping what it read of the schema for the next `stamp`. */
-  record<T>(compute: () => T): T {
-    const { value, reads } = recordRelationReads(compute);
-    this.lastReads = reads;
-    return value;
   }
 
   /** The versions here of what the latest `record` read; undefined when it read every relation. */
@@ -75,6 +87,7 @@ export class SchemaVersions {
   mark(): void {
     this.before.nonSchema.push(this.nonSchema);
     this.before.epoch.push(this.epoch);
+    this.reads.push(this.lastReads);
   }
 
   /** The statement `ast` (with its forward-state key hash) runs next. */
@@ -91,7 +104,9 @@ export class SchemaVersions {
       return;
     }
     let epoch = foldState(this.epoch, effect);
-    if (structureReadsColumns(ast)) for (const name of mentionedNames(ast)) {
+    const readsColumns = structureReadsColumns(ast);
+    if (readsColumns) this.columnReaders.push(this.reads.length - 1);
+    if (readsColumns) for (const name of mentionedNames(ast)) {
       const version = this.byRelation.get(name);
       if (version !== undefined) epoch = hashString(`${name}|${version}`, epoch);
     }

@@ -30,6 +30,11 @@ export function keepVersions(doc: MigrationDocument, versions: SchemaVersions): 
   versionsOf.set(doc, versions);
 }
 
+/** The versions `doc` was built with (a whole build with a memo); undefined for a patched document. */
+export function versionsOfDocument(doc: MigrationDocument): SchemaVersions | undefined {
+  return versionsOf.get(doc);
+}
+
 export function sameRuleReuse(a: RuleReuseKey, b: RuleReuseKey): boolean {
   return a.locks === b.locks && a.nonSchema === b.nonSchema && a.epoch === b.epoch && a.heldInTransaction === b.heldInTransaction;
 }

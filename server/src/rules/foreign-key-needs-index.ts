@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog';
 import type { StatementInfo } from '../document/model';
+import { structureOf } from '../document/columnPatch';
 import { as, baseName, inner, kindOf, list, names, rangeVarName, type AstNode } from '../parse/ast';
 import { spanOf } from './describe';
 import { inRollback } from './migration';
@@ -36,8 +37,10 @@ export const rule: Rule = {
     if (inRollback(doc, stmt)) return [];
     const hits: RuleHit[] = [];
     for (const fk of foreignKeys(stmt)) {
-      // Only a table whose every index Lockstep has seen can be judged.
-      if (!doc.catalog.relation(fk.table) || fk.columns.length === 0 || indexed(doc.catalog, fk)) continue;
+      // Only a table whose every index Lockstep has seen can be judged. Relations and indexes only:
+      // no replay of the schema after a column-only edit (document/columnPatch.ts).
+      const schema = structureOf(doc);
+      if (!schema.relation(fk.table) || fk.columns.length === 0 || indexed(schema, fk)) continue;
       const cols = fk.columns.join(', ');
       const created = doc.createdAt.has(fk.table);
       hits.push({
