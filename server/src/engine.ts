@@ -690,10 +690,13 @@ export function hoverAt(result: LintResult, offset: number, config: LockstepConf
 
 /** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */
 export function catalogFromSql(sql: string, config: LockstepConfig): Catalog {
-  return runToEnd(catalogFromSqlSteps(sql, config));
+  return runToEnd(catalogFromSqlSteps(sql, config, false));
 }
 
-/** `catalogFromSql` in steps (it yields between statements), for work that must not hold the language server's thread. */
-export function* catalogFromSqlSteps(sql: string, config: LockstepConfig): Generator<void, Catalog> {
-  return (yield* buildDocumentSteps(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether })).catalog;
+/**
+ * `catalogFromSql` in steps (it yields between statements), for work that must not hold the language
+ * server's thread. `pauses` false: no yield at all (catalogFromSql runs to the end anyway).
+ */
+export function* catalogFromSqlSteps(sql: string, config: LockstepConfig, pauses = true): Generator<void, Catalog> {
+  return (yield* buildDocumentSteps(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether, pauses })).catalog;
 }

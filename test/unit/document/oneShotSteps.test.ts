@@ -1,5 +1,5 @@
 /**
- * A one-shot lint (the CLI's lintText, buildDocument) runs to the end without pausing: its generators
+ * A one-shot lint (the CLI's lintText, buildDocument, catalogFromSql) runs to the end without pausing: its generators
  * never yield, so runToEnd resumes each once, not once per statement (the splitter, the build
  * loop, the section analysis and the rules' loop each paused per statement before). The language
  * server's lintSteps still pauses after each statement, and both give the same findings.
@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { buildDocument, runToEnd, stepCounts } from '../../../server/src/document/model';
-import { initEngine, lintSteps, lintText } from '../../../server/src/engine';
+import { catalogFromSql, initEngine, lintSteps, lintText } from '../../../server/src/engine';
 import { parseChunk } from '../../../server/src/parse/pgParser';
 
 before(() => initEngine({ hostGrammars: false }));
@@ -37,6 +37,15 @@ describe('one-shot lint: no pause per statement', () => {
 
   it('buildDocument resumes its generator once in all', () => {
     const resumes = resumesOf(() => buildDocument(sql, { config: DEFAULT_CONFIG, parse: parseChunk }));
+    assert.equal(resumes, 1);
+  });
+
+  it('catalogFromSql resumes its generator once in all', () => {
+    let catalog: ReturnType<typeof catalogFromSql> | undefined;
+    const resumes = resumesOf(() => {
+      catalog = catalogFromSql(sql, DEFAULT_CONFIG);
+    });
+    assert.ok(catalog?.column('t0', 'c0'));
     assert.equal(resumes, 1);
   });
 
