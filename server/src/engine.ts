@@ -46,6 +46,11 @@ export interface LintOptions {
   host?: HostRunner;
   /** The application code's references, for `still-referenced` (server/src/coderefs/). */
   code?: ReferenceLookup;
+  /**
+   * False: lint without pausing between statements (no generator resumes per statement; lintText).
+   * Default true: lintSteps yields after each statement for the language server's sliced lint.
+   */
+  pauses?: boolean;
 }
 
 export interface LintResult {
@@ -387,7 +392,7 @@ function rebase(outcome: ParseOutcome, delta: number): ParseOutcome {
 }
 
 export function lintText(text: string, options: LintOptions): LintResult {
-  return runToEnd(lintSteps(text, options));
+  return runToEnd(lintSteps(text, { ...options, pauses: false }));
 }
 
 /** Statements from which a lint builds its rules' document indexes in steps (below, on first use, in one go). */
@@ -398,13 +403,14 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   const { config } = options;
   // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
   const cache = options.cache;
+  const pauses = options.pauses ?? true;
   // Placeholder values change what a templated statement parses to while its text stays the same.
   const stateSeed = hashString(`${config.pgVersion}|${options.schema ? catalogId(options.schema) : 0}|${JSON.stringify(config.placeholders ?? {})}`);
   const facts = options.facts ?? readProjectFacts(options.path);
   const dispatch = dispatchFor(config);
   const key = cache ? `${stateSeed}|${options.path ?? ''}|${JSON.stringify(config)}` : '';
   cache?.beginPatch();
-  const prepared = yield* splitDocumentSteps(text, config.placeholders, cache);
+  const prepared = yield* splitDocumentSteps(text, config.placeholders, cache, pauses);
   const patched = cache ? patchedLint(text, prepared, options, { cache, key, facts, reach: dispatch.reach }) : undefined;
   if (patched) return patched;
 
@@ -421,6 +427,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     host: options.host,
     facts,
     split: prepared,
+    pauses,
   });
   // The previous lint of this document: whole-document indexes an edit cannot change are carried over.
   if (cache?.lastDocument) derivedFrom(document, cache.lastDocument);
@@ -428,7 +435,8 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   const context: RuleContext = { doc: document, config, code: options.code };
   // The rules' whole-document indexes, built a statement at a time so a sliced lint never walks the
   // whole document in one slice (rules/migration.ts). A short document builds them on first use.
-  if (document.statements.length >= WARM_INDEXES_FROM) yield* warmDocumentIndexes(document, config);
+  // Without pauses (and no cache to carry them on) they are built on first use, in one go.
+  if (document.statements.length >= WARM_INDEXES_FROM && (pauses || cache)) yield* warmDocumentIndexes(document, config);
   const cached: RuleHitWithId[][] = [];
   const uncached: RuleHitWithId[][] = [];
   const reuseKey = cache ? ruleReuseFor(document) : undefined;
@@ -438,7 +446,7 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     const compute = () => runRules(stmt, rules.cacheable, context);
     cached.push(cache ? cache.ruleHits(configKey, stmt, compute, reuseKey?.(stmt)) : compute());
     uncached.push(runRules(stmt, rules.uncached, context));
-    yield;
+    if (pauses) yield;
   }
   const findings = findingsOf(document, config, cached, uncached);
   forgetPrevious(document);
@@ -757,10 +765,13 @@ export function hoverAt(result: LintResult, offset: number, config: LockstepConf
 
 /** Replay a schema script (earlier migrations, a test's setup) into a catalog. Syntax errors are skipped. */
 export function catalogFromSql(sql: string, config: LockstepConfig): Catalog {
-  return runToEnd(catalogFromSqlSteps(sql, config));
+  return runToEnd(catalogFromSqlSteps(sql, config, false));
 }
 
-/** `catalogFromSql` in steps (it yields between statements), for work that must not hold the language server's thread. */
-export function* catalogFromSqlSteps(sql: string, config: LockstepConfig): Generator<void, Catalog> {
-  return (yield* buildDocumentSteps(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether })).catalog;
+/**
+ * `catalogFromSql` in steps (it yields between statements), for work that must not hold the language
+ * server's thread. `pauses` false: no yield at all (catalogFromSql runs to the end anyway).
+ */
+export function* catalogFromSqlSteps(sql: string, config: LockstepConfig, pauses = true): Generator<void, Catalog> {
+  return (yield* buildDocumentSteps(sql, { config, parse: parseChunk, parseTogether: parseChunksTogether, pauses })).catalog;
 }

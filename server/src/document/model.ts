@@ -185,6 +185,12 @@ export interface BuildOptions {
   host?: HostRunner;
   /** The text already prepared and split (`splitDocumentSteps`): the engine splits first to try its patch path. */
   split?: PreparedSplit;
+  /**
+   * False: build without pausing between statements (no `yield`, so no generator resumes per statement).
+   * A one-shot build (the CLI, `buildDocument`) runs to the end anyway. Default true: the language
+   * server's sliced lint pauses after each statement.
+   */
+  pauses?: boolean;
 }
 
 /** The text with placeholder stand-ins, and its split. */
@@ -194,14 +200,14 @@ export interface PreparedSplit {
 }
 
 /** Placeholders get stand-ins, then the text is split (incrementally from the memo's last split); the memo keeps this split. */
-export function* splitDocumentSteps(text: string, placeholders: Record<string, string> | undefined, memo?: AnalysisMemo): Generator<void, PreparedSplit> {
+export function* splitDocumentSteps(text: string, placeholders: Record<string, string> | undefined, memo?: AnalysisMemo, pauses = true): Generator<void, PreparedSplit> {
   const previous = memo?.lastSplit;
   // An edit of a text without placeholder candidates: only the text around the edit is looked at for one.
   const edit = previous && splitsWithoutCandidates.has(previous.split) ? editBetween(previous.text, text) : undefined;
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
   const prepared = edit ? preparedAfterEdit(text, edit, placeholders) : preparedOrPlain(text, placeholders);
   const known = edit && prepared.text === text ? edit : undefined;
-  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text, known))) || (yield* splitSqlSteps(prepared.text));
+  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text, known))) || (yield* splitSqlSteps(prepared.text, pauses));
   if (memo) memo.lastSplit = { text: prepared.text, split };
   if (holdsNoCandidate(prepared)) splitsWithoutCandidates.add(split);
   return { prepared, split };
@@ -211,12 +217,16 @@ export function* splitDocumentSteps(text: string, placeholders: Record<string, s
 const splitsWithoutCandidates = new WeakSet<SplitResult>();
 
 export function buildDocument(text: string, options: BuildOptions): MigrationDocument {
-  return runToEnd(buildDocumentSteps(text, options));
+  return runToEnd(buildDocumentSteps(text, { ...options, pauses: false }));
 }
+
+/** How many times runToEnd has resumed a generator (tests: a one-shot lint resumes none per statement). */
+export const stepCounts = { resumes: 0 };
 
 /** Runs a sliced computation (see buildDocumentSteps) without pausing. */
 export function runToEnd<T>(steps: Generator<void, T>): T {
   for (;;) {
+    stepCounts.resumes++;
     const step = steps.next();
     if (step.done) return step.value;
   }
@@ -231,7 +241,8 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   const { config } = options;
   const facts = options.facts ?? NO_FACTS;
   const memo = options.memo;
-  const { prepared, split } = options.split ?? (yield* splitDocumentSteps(text, config.placeholders, memo));
+  const pauses = options.pauses ?? true;
+  const { prepared, split } = options.split ?? (yield* splitDocumentSteps(text, config.placeholders, memo, pauses));
   const inCode = prepared.placeholders.filter((p) => p.context === 'identifier' || p.context === 'literal');
   const parsed: InputStatement[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
@@ -247,7 +258,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
       continue;
     }
     const outcome = together?.get(chunk) ?? options.parse(chunk);
-    yield;
+    if (pauses) yield;
     if (!outcome.ok) syntaxErrors.push(outcome.error);
     else if (prepared.text === text) parsed.push(...outcome.statements);
     else {
@@ -286,7 +297,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
   const versions = memo ? new SchemaVersions(state) : undefined;
   if (lazy) traces.set(doc, { lazyKey: [], lazyCount: [], timeZoneIsUtc: [], checkFunctionBodies: [], keyHash: [], sectionStarts: [] });
   for (const section of sectionsOf(parsed, split.markers)) {
-    state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy, versions }, state, memo);
+    state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy, versions, pauses }, state, memo);
   }
   lazy?.finish();
   if (versions) keepVersions(doc, versions);
@@ -347,6 +358,8 @@ interface SectionContext {
   lazy?: LazyCatalog;
   /** Per-relation versions of the schema so far (with a memo). */
   versions?: SchemaVersions;
+  /** False: no pause after each statement (BuildOptions.pauses). */
+  pauses: boolean;
 }
 
 function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: SectionContext, seed: number, memo?: AnalysisMemo): Generator<void, number> {
@@ -435,7 +448,7 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
     for (const name of createdIn(ast, doc.statements[index].searchSchema)) doc.createdIn.set(name, [...(doc.createdIn.get(name) ?? []), index]);
     if (lazy) lazy.push(ast, parsed.text, keyHash);
     else catalog().apply(ast);
-    yield;
+    if (context.pauses) yield;
   }
   return fingerprint;
 }

@@ -45,10 +45,11 @@ export function splitSql(text: string): SplitResult {
  * `splitSql` in slices: it yields after each statement, so the language server can answer a hover
  * while a long document is split (splitting 20,000 lines took ~0.5 s under load, in one piece).
  */
-export function* splitSqlSteps(text: string): Generator<void, SplitResult> {
+export function* splitSqlSteps(text: string, pauses = true): Generator<void, SplitResult> {
   const source = typeof text === 'string' ? text : '';
   try {
     const splitter = new Splitter(source);
+    splitter.pauses = pauses;
     const result = yield* splitter.run();
     resumeLogs.set(result, splitter.log);
     return result;
@@ -184,6 +185,8 @@ export class Splitter {
   /** splitIncremental.ts: asked at each point between statements; true stops the region's lexing there. */
   stopAt: ((pos: number) => boolean) | undefined;
   stopped = false;
+  /** False: never pause between statements (a one-shot lint runs to the end anyway; see runToEnd). */
+  pauses = true;
 
   constructor(private readonly text: string) {
     this.scanner = new SqlScanner(text);
@@ -336,7 +339,7 @@ export class Splitter {
         pos = this.endStatement(statement, end, to);
         statement = undefined;
         if (this.resumeAt(pos)) return;
-        yield;
+        if (this.pauses) yield;
         continue;
       }
       if (c === OPEN_PAREN) statement.noteParen(1);

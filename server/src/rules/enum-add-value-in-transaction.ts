@@ -6,10 +6,10 @@ const transactionKey = (s: StatementInfo) => `${s.section}|${s.transactionId}`;
 
 /** Per transaction, the ALTER TYPE … ADD VALUE statements in it, in order (computed once per lint). */
 // Reads only ALTER TYPE … ADD VALUE statements (schema-changing) and transactions: kept by patches.
-const enumValuesAdded = memoByDocumentSteps(function* (doc): Generator<void, Map<string, StatementInfo[]>> {
+const enumValuesAdded = memoByDocumentSteps(function* (doc, pauses): Generator<void, Map<string, StatementInfo[]>> {
   const found = new Map<string, StatementInfo[]>();
   for (const s of doc.statements) {
-    yield;
+    if (pauses) yield;
     const added = as(s.ast, 'AlterEnumStmt');
     if (!s.inTransaction || !added?.newVal || added.oldVal) continue;
     found.set(transactionKey(s), [...(found.get(transactionKey(s)) ?? []), s]);

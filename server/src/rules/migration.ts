@@ -99,12 +99,13 @@ export function memoByDocument<T>(compute: (doc: MigrationDocument) => T): (doc:
 const warmers: ((doc: MigrationDocument, config: LockstepConfig) => Generator<void, void>)[] = [];
 
 /**
- * `memoByDocument` for a computation written as steps (a `yield` after each statement).
+ * `memoByDocument` for a computation written as steps (a `yield` after each statement while `pauses`:
+ * the warmers pause, a rule asking first builds it in one go, with no generator resumed per statement).
  * `keptByPatches`: the index reads nothing an engine patch changes (documentReuse.ts patchedFrom: kinds,
  * places, transactions, settings, locks, schema-changing ASTs), so a patched document shares its
  * predecessor's (statement records in it may be the predecessor's: find them by index).
  */
-export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Generator<void, T>, keptByPatches = false): (doc: MigrationDocument) => T {
+export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument, pauses: boolean) => Generator<void, T>, keptByPatches = false): (doc: MigrationDocument) => T {
   const memo = new WeakMap<MigrationDocument, T>();
   const carried = (doc: MigrationDocument): boolean => {
     const from = keptByPatches ? patchedFrom(doc) : undefined;
@@ -113,10 +114,10 @@ export function memoByDocumentSteps<T>(compute: (doc: MigrationDocument) => Gene
     return true;
   };
   warmers.push(function* (doc) {
-    if (!memo.has(doc) && !carried(doc)) memo.set(doc, yield* compute(doc));
+    if (!memo.has(doc) && !carried(doc)) memo.set(doc, yield* compute(doc, true));
   });
   return (doc) => {
-    if (!memo.has(doc) && !carried(doc)) memo.set(doc, runToEnd(compute(doc)));
+    if (!memo.has(doc) && !carried(doc)) memo.set(doc, runToEnd(compute(doc, false)));
     return memo.get(doc)!;
   };
 }

@@ -45,14 +45,14 @@ export const rule: Rule = {
 
 /** Replays the file on the schema before it, recording what each statement takes from a published table. */
 // Reads the schema each statement leaves and the statements' kinds and places: kept by patches.
-const lossesByStatement = memoByDocumentSteps(function* (doc: MigrationDocument): Generator<void, Map<number, Loss>> {
+const lossesByStatement = memoByDocumentSteps(function* (doc: MigrationDocument, pauses: boolean): Generator<void, Map<number, Loss>> {
   const losses = new Map<number, Loss>();
   // Without a publication (before the file or created in it) nothing needs a replica identity: skip the replay.
   if (!doc.schemaBefore?.publications.size && !doc.statements.some((s) => s.kind === 'CreatePublicationStmt')) return losses;
   const up = doc.schemaBefore?.clone() ?? new Catalog();
   let down: Catalog | undefined;
   for (const stmt of doc.statements) {
-    yield;
+    if (pauses) yield;
     const catalog = stmt.section === 'down' ? (down ??= up.clone()) : up;
     const loss = lossOf(stmt, catalog);
     if (loss) losses.set(stmt.index, loss);
