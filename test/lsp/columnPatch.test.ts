@@ -8,36 +8,20 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { catalogFromSql, EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import type { Catalog } from '../../server/src/catalog/catalog';
+import { relint as relintWith, TWO_TABLES } from './relintPair';
 import { catalogDigest } from '../../server/src/fixes/window';
 import { foldState, hashString } from '../../server/src/document/forwardState';
 // @ts-ignore: a plain .mjs module
 import { generateMigration } from '../../bench/migration.mjs';
 
 const path = '/nonexistent/lockstep-columnpatch/V2__edit.sql';
+const relint = (before: string, after: string, schema?: Catalog, patching = true) => relintWith(path, before, after, schema, patching);
 
 /** The findings, the lock facts hovers show, and the schema after the file. */
 function fingerprint(result: LintResult): string {
   const schema = JSON.stringify(JSON.parse(catalogDigest(result.document.catalog)), (key, value) => (key === 'location' ? undefined : value));
   return JSON.stringify({ findings: result.findings, impacts: explain(result), schema });
 }
-
-function relint(before: string, after: string, schema?: Catalog) {
-  const cache = new EngineCache();
-  const first = lintText(before, { path, config: DEFAULT_CONFIG, cache, schema });
-  const second = lintText(after, { path, config: DEFAULT_CONFIG, cache, schema });
-  const fresh = lintText(after, { path, config: DEFAULT_CONFIG, schema });
-  return { first, second, stats: cache.stats, fresh };
-}
-
-const TWO_TABLES = `CREATE TABLE a (id bigint PRIMARY KEY, x text);
-CREATE TABLE b (id bigint PRIMARY KEY, y varchar(10));
-ALTER TABLE a ADD COLUMN note varchar(10);
-ALTER TABLE b ALTER COLUMN y TYPE varchar(20);
-CREATE INDEX b_y_idx ON b (y);
-ALTER TABLE b ADD CONSTRAINT b_y_check CHECK (y <> '') NOT VALID;
-ALTER TABLE b VALIDATE CONSTRAINT b_y_check;
-UPDATE b SET y = 'z' WHERE id < 10;
-`;
 
 describe('a column-only edit is patched: only the statements that read its table are analysed again', function () {
   this.timeout(120_000);

@@ -10,36 +10,18 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { catalogFromSql, EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import type { Catalog } from '../../server/src/catalog/catalog';
+import { relint as relintWith, TWO_TABLES } from './relintPair';
 import { columnsOnlyTarget } from '../../server/src/document/readVersions';
 import { parseChunk } from '../../server/src/parse/pgParser';
 import type { AstNode } from '../../server/src/parse/ast';
 
 const path = '/nonexistent/lockstep-readsets/V2__edit.sql';
+const relint = (before: string, after: string, schema?: Catalog, patching = true) => relintWith(path, before, after, schema, patching);
 
 /** The findings and the lock facts hovers show. */
 function fingerprint(result: LintResult): string {
   return JSON.stringify({ findings: result.findings, impacts: explain(result) });
 }
-
-/** Lint `before` with a fresh cache, then `after` with the same cache: the relint, its counters, and a lint of `after` from scratch. */
-function relint(before: string, after: string, schema?: Catalog, patching = true) {
-  const cache = new EngineCache();
-  cache.patching = patching;
-  const first = lintText(before, { path, config: DEFAULT_CONFIG, cache, schema });
-  const second = lintText(after, { path, config: DEFAULT_CONFIG, cache, schema });
-  const fresh = lintText(after, { path, config: DEFAULT_CONFIG, schema });
-  return { first, second, stats: cache.stats, fresh };
-}
-
-const TWO_TABLES = `CREATE TABLE a (id bigint PRIMARY KEY, x text);
-CREATE TABLE b (id bigint PRIMARY KEY, y varchar(10));
-ALTER TABLE a ADD COLUMN note varchar(10);
-ALTER TABLE b ALTER COLUMN y TYPE varchar(20);
-CREATE INDEX b_y_idx ON b (y);
-ALTER TABLE b ADD CONSTRAINT b_y_check CHECK (y <> '') NOT VALID;
-ALTER TABLE b VALIDATE CONSTRAINT b_y_check;
-UPDATE b SET y = 'z' WHERE id < 10;
-`;
 
 function ast(sql: string): AstNode {
   const outcome = parseChunk({ kind: 'sql', text: sql, span: { start: 0, end: sql.length } } as Parameters<typeof parseChunk>[0]);
