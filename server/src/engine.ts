@@ -8,7 +8,7 @@ import type { Finding, TextSpan } from './findings';
 import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type AnalysisMemo, type InputStatement, type MigrationDocument, type PreparedSplit, type StatementInfo } from './document/model';
 import { patchDocument, type Patch } from './document/patch';
 import { sameData } from './document/sameData';
-import { forwardKeyHash, hashString } from './document/forwardState';
+import { forwardKeyHash, hashString, identityIds } from './document/forwardState';
 import { SchemaVersions, type ReadRecorder, type ReadStamp } from './document/readVersions';
 import { ruleReuseFor, sameRuleReuse, type RuleReuseKey } from './document/ruleReuse';
 import type { Certainty, StatementLocks } from './locks/model';
@@ -695,15 +695,8 @@ function runRules(stmt: StatementInfo, rules: readonly Rule[], context: RuleCont
   return hits;
 }
 
-const catalogIds = new WeakMap<Catalog, number>();
-let nextCatalogId = 1;
-
 /** A stable id per schema object, so results computed against another schema are never reused. */
-function catalogId(catalog: Catalog): number {
-  let id = catalogIds.get(catalog);
-  if (id === undefined) catalogIds.set(catalog, (id = nextCatalogId++));
-  return id;
-}
+const catalogId = identityIds<Catalog>();
 
 /** The lock impact of every parsed statement, in document order. */
 export function explain(result: LintResult, _config?: LockstepConfig): StatementImpact[] {

@@ -46,3 +46,14 @@ export function foldState(state: number, keyHash: number): number {
   for (; scale >= 1; scale /= 10) h = Math.imul(h ^ (48 + (Math.floor(keyHash / scale) % 10)), 16777619);
   return h >>> 0;
 }
+
+/** A number per object, the same for as long as it lives: identity as part of a fingerprint or key. */
+export function identityIds<T extends object>(): (value: T) => number {
+  const ids = new WeakMap<T, number>();
+  let next = 1;
+  return (value) => {
+    let id = ids.get(value);
+    if (id === undefined) ids.set(value, (id = next++));
+    return id;
+  };
+}

@@ -12,7 +12,7 @@
  */
 import type { StatementLocks } from '../locks/model';
 import type { MigrationDocument, StatementInfo } from './model';
-import { hashString } from './forwardState';
+import { hashString, identityIds } from './forwardState';
 import type { SchemaVersions } from './readVersions';
 
 export interface RuleReuseKey {
@@ -53,11 +53,5 @@ export function ruleReuseFor(doc: MigrationDocument): ((stmt: StatementInfo) => 
   };
 }
 
-const ids = new WeakMap<StatementLocks, number>();
-let nextId = 1;
-
-function idOf(locks: StatementLocks): number {
-  let id = ids.get(locks);
-  if (id === undefined) ids.set(locks, (id = nextId++));
-  return id;
-}
+/** Constraint adds held in a transaction are told apart by identity (an analysis recomputed the same is the kept object). */
+const idOf = identityIds<StatementLocks>();
