@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range } from 'vscode-languageserver/node';
 import { LspHarness, SERVER_BUNDLE, codesOf, messageOf, fileUri, positionAt, readFixture, FIXTURES } from './harness';
 
 const INDEX_RULE = 'require-concurrent-index';
@@ -78,6 +80,33 @@ describe('LSP diagnostics (dist/server.js over stdio)', function () {
     const after = await lsp.diagnosticsFor(uri, version);
     assert.equal(version, 2);
     assert.ok(!codesOf(after).includes(INDEX_RULE), JSON.stringify(after.diagnostics));
+  });
+
+  it('after edits that move, change, remove and keep findings, publishes what a fresh open of the text does', async () => {
+    // The server hands out the last publish's Diagnostic objects again for unchanged findings
+    // (DiagnosticReuse): what it sends must still be exactly the full set for the new text.
+    const uri = 'file:///virtual/reuse.sql';
+    const doc = TextDocument.create(uri, 'sql', 1, 'CREATE INDEX a_idx ON t (c);\nDROP INDEX old_idx;\nALTER TABLE t ADD COLUMN note text;\nCREATE INDEX b_idx ON t (d);\n-- a comment\n');
+    lsp.open(uri, doc.getText());
+    const opened = await lsp.diagnosticsFor(uri, 1);
+    assert.ok(opened.diagnostics.length >= 3, JSON.stringify(opened.diagnostics));
+    const edits: { range: Range; text: string }[] = [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- header\n' }, // every finding moves a line down
+      { range: { start: { line: 4, character: 13 }, end: { line: 4, character: 18 } }, text: 'b_index' }, // one statement's text changes
+      { range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, text: ' CONCURRENTLY' }, // one finding goes away
+      { range: { start: { line: 5, character: 3 }, end: { line: 5, character: 12 } }, text: 'another comment' }, // nothing changes
+    ];
+    let published = opened;
+    for (const edit of edits) {
+      TextDocument.update(doc, [edit], doc.version + 1);
+      published = await lsp.diagnosticsFor(uri, lsp.change(uri, [edit]));
+    }
+    lsp.close(uri);
+    await lsp.nextDiagnostics(uri, (p) => p.version === undefined && p.diagnostics.length === 0);
+    lsp.open(uri, doc.getText());
+    const fresh = await lsp.nextDiagnostics(uri, (p) => p.version === 1);
+    assert.notDeepEqual(published.diagnostics, opened.diagnostics);
+    assert.deepEqual(published.diagnostics, fresh.diagnostics);
   });
 
   it('debounces bursts of edits into one lint of the latest version', async () => {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../findings';
+import type { Finding, RelatedLocation } from '../findings';
 import type { Severity } from '../config/types';
 
 export const DIAGNOSTIC_SOURCE = 'lockstep';
@@ -50,8 +50,12 @@ function codeDescriptionOf(docs: string, root: string): { href: string } {
 }
 
 export function toDiagnostic(finding: Finding, doc: TextDocument, root = EXTENSION_ROOT): Diagnostic {
+  return diagnosticOf(finding, spanToRange(doc, finding.span.start, finding.span.end), root);
+}
+
+function diagnosticOf(finding: Finding, range: Range, root: string): Diagnostic {
   const diagnostic: Diagnostic = {
-    range: spanToRange(doc, finding.span.start, finding.span.end),
+    range,
     severity: SEVERITIES[finding.severity] ?? DiagnosticSeverity.Warning,
     code: finding.ruleId,
     source: DIAGNOSTIC_SOURCE,
@@ -68,4 +72,68 @@ export function toDiagnostic(finding: Finding, doc: TextDocument, root = EXTENSI
     }));
   }
   return diagnostic;
+}
+
+/** A published diagnostic and what it was made from, besides its range and rule (its key). */
+interface Published {
+  diagnostic: Diagnostic;
+  severity: Finding['severity'];
+  message: string;
+  docs: string;
+  related: RelatedLocation[] | undefined;
+}
+
+/**
+ * One document's diagnostics as last published: an edit republishes every finding, and most of them
+ * come out as they were (same rule, range, message), so their Diagnostic objects are handed out
+ * again instead of rebuilt (ranges, related locations' file URLs), and a serializer can keep each
+ * one's JSON (stdioWriter.ts). A finding that differs in anything its diagnostic shows gets a new one.
+ */
+export class DiagnosticReuse {
+  private byKey = new Map<string, Published[]>();
+
+  constructor(private readonly root = EXTENSION_ROOT) {}
+
+  convert(findings: readonly Finding[], doc: TextDocument): Diagnostic[] {
+    const previous = this.byKey;
+    const next = new Map<string, Published[]>();
+    const diagnostics = findings.map((finding) => {
+      const range = spanToRange(doc, finding.span.start, finding.span.end);
+      const key = `${finding.ruleId}\0${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
+      const same = takeSame(previous.get(key), finding) ?? this.publish(finding, range);
+      const list = next.get(key);
+      if (list) list.push(same);
+      else next.set(key, [same]);
+      return same.diagnostic;
+    });
+    this.byKey = next;
+    return diagnostics;
+  }
+
+  private publish(finding: Finding, range: Range): Published {
+    const { severity, message, docs } = finding;
+    // A copy: the engine's array could change after this publish, and it is what the next one compares with.
+    const related = finding.related?.map((r) => ({ ...r }));
+    return { diagnostic: diagnosticOf(finding, range, this.root), severity, message, docs, related };
+  }
+}
+
+/** Removes and returns the first entry of `candidates` (same rule and range) that `finding` would publish unchanged. */
+function takeSame(candidates: Published[] | undefined, finding: Finding): Published | undefined {
+  if (!candidates) return undefined;
+  const at = candidates.findIndex(
+    (p) => p.severity === finding.severity && p.message === finding.message && p.docs === finding.docs && sameRelated(p.related, finding.related),
+  );
+  return at < 0 ? undefined : candidates.splice(at, 1)[0];
+}
+
+function sameRelated(a: readonly RelatedLocation[] | undefined, b: readonly RelatedLocation[] | undefined): boolean {
+  if (!a?.length || !b?.length) return !a?.length && !b?.length;
+  return (
+    a.length === b.length &&
+    a.every((r, i) => {
+      const o = b[i];
+      return r.file === o.file && r.line === o.line && r.column === o.column && r.endLine === o.endLine && r.endColumn === o.endColumn && r.message === o.message;
+    })
+  );
 }

@@ -21,7 +21,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { initEngine } from '../engine';
 import { Debouncer } from './debouncer';
-import { toDiagnostic } from './diagnostics';
+import { DiagnosticReuse } from './diagnostics';
 import { DocumentConfigs, filePathOf } from './documentConfigs';
 import { DocumentLinter, describeError, type LintedDocument } from './documentLinter';
 import { FEATURES, type FeatureContext } from './features';
@@ -183,13 +183,17 @@ export function startServer(connection: Connection): void {
 
   /** The documentInfo last sent for each open document. */
   const sentInfo = new Map<string, string>();
+  /** Each open document's last published diagnostics, handed out again for the findings an edit left as they were. */
+  const published = new Map<string, DiagnosticReuse>();
   function publish(doc: TextDocument, linted: LintedDocument): void {
     const uri = doc.uri;
     const shown = linted.findings.slice(0, MAX_DIAGNOSTICS_PER_DOCUMENT);
     if (shown.length < linted.findings.length) {
       log.warn(`${uri}: showing the first ${shown.length} of ${linted.findings.length} findings`);
     }
-    const diagnostics = shown.map((finding) => toDiagnostic(finding, doc));
+    let reuse = published.get(uri);
+    if (!reuse) published.set(uri, (reuse = new DiagnosticReuse()));
+    const diagnostics = reuse.convert(shown, doc);
     if (linted.large) diagnostics.unshift(largeDocumentDiagnostic(doc, linted.large, maxDocumentMb, linted.result?.document.statements.length ?? 0));
     void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     // The status bar keeps the last info per document: an edit that leaves it as it was sends nothing.
@@ -234,6 +238,7 @@ export function startServer(connection: Connection): void {
     running.delete(uri); // a lint in progress stops at its next pause
     lastLint.forget(uri);
     sentInfo.delete(uri);
+    published.delete(uri);
     seen.delete(uri);
     linter.forget(uri, filePathOf(uri));
     configs.forget(uri);
