@@ -1,0 +1,98 @@
+/** The --stdio transport's writer (lsp/stdioWriter.ts): one write per message, each Diagnostic serialized once. */
+import { strict as assert } from 'node:assert';
+import { Writable } from 'node:stream';
+import type { Diagnostic, NotificationMessage } from 'vscode-languageserver/node';
+import { consoleToClient, encodeMessage, StdioMessageWriter } from '../../../server/src/lsp/stdioWriter';
+
+function diagnostic(message: string, line: number): Diagnostic {
+  return { range: { start: { line, character: 0 }, end: { line, character: 5 } }, severity: 2, code: 'rule', source: 'lockstep', message: message };
+}
+
+function publish(diagnostics: unknown[], version?: number): NotificationMessage {
+  return { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///m/V1__a%20b.sql', version, diagnostics } };
+}
+
+/** A stream that keeps each write's bytes. */
+function recorder(): { stream: Writable; writes: Buffer[] } {
+  const writes: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writes.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  return { stream, writes };
+}
+
+describe('StdioMessageWriter', () => {
+  it('writes each message once, its Content-Length header and UTF-8 body together', async () => {
+    const { stream, writes } = recorder();
+    const writer = new StdioMessageWriter(stream);
+    const messages = [publish([diagnostic('é and 漢字 and 🙂', 1)], 3), { jsonrpc: '2.0', id: 7, result: { contents: 'hover' } }];
+    for (const message of messages) await writer.write(message);
+    assert.equal(writes.length, 2, 'one write per message, not a header write then a body write');
+    writes.forEach((bytes, i) => {
+      const text = bytes.toString('utf8');
+      const [header, body] = text.split('\r\n\r\n');
+      assert.equal(header, `Content-Length: ${Buffer.byteLength(body, 'utf8')}`);
+      assert.deepEqual(JSON.parse(body), messages[i]);
+    });
+  });
+
+  it('a failed write rejects and reports the error', async () => {
+    const stream = new Writable({ write: (_chunk, _encoding, done) => done(new Error('pipe closed')) });
+    stream.on('error', () => {});
+    const writer = new StdioMessageWriter(stream);
+    const errors: Error[] = [];
+    writer.onError(([error]) => errors.push(error));
+    await assert.rejects(writer.write(publish([])), /pipe closed/);
+    assert.ok(errors.some((e) => /pipe closed/.test(e.message)));
+  });
+});
+
+describe('encodeMessage', () => {
+  it('a publishDiagnostics encodes to the same JSON value as JSON.stringify, with or without a version', () => {
+    for (const message of [publish([diagnostic('a "quoted" \\ message', 0), diagnostic('b', 2)], 4), publish([diagnostic('c', 1)]), publish([])]) {
+      assert.deepEqual(JSON.parse(encodeMessage(message)), JSON.parse(JSON.stringify(message)));
+    }
+  });
+
+  it('serializes each Diagnostic object once: the same object published again is not read again', () => {
+    let reads = 0;
+    const counted = (text: string) => {
+      const d = diagnostic(text, 0);
+      return Object.defineProperty(d, 'message', { enumerable: true, get: () => (reads++, text) });
+    };
+    const kept = counted('kept');
+    encodeMessage(publish([kept], 1));
+    assert.equal(reads, 1);
+    const again = JSON.parse(encodeMessage(publish([kept, counted('new')], 2)));
+    assert.equal(reads, 2, 'only the new diagnostic was serialized');
+    assert.deepEqual(again.params.diagnostics.map((d: Diagnostic) => d.message), ['kept', 'new']);
+  });
+
+  it('other messages, and a publish with a non-object entry, are plain JSON.stringify', () => {
+    const odd = publish([diagnostic('a', 0), null]);
+    assert.equal(encodeMessage(odd), JSON.stringify(odd));
+    const request = { jsonrpc: '2.0', id: 1, method: 'workspace/configuration', params: { items: [{ section: 'lockstep' }] } };
+    assert.equal(encodeMessage(request), JSON.stringify(request));
+  });
+});
+
+describe('consoleToClient', () => {
+  const saved = { ...console };
+  afterEach(() => Object.assign(console, saved));
+
+  it('sends console output to the client log (a console.log on stdout would corrupt the stream)', () => {
+    const got: string[] = [];
+    const remote = { log: (m: string) => got.push(`log ${m}`), info: (m: string) => got.push(`info ${m}`), warn: (m: string) => got.push(`warn ${m}`), error: (m: string) => got.push(`error ${m}`) };
+    consoleToClient(remote);
+    console.log('a', { b: 1 });
+    console.info('i');
+    console.warn('w');
+    console.error('e');
+    console.assert(false, 'failed');
+    Object.assign(console, saved);
+    assert.deepEqual(got, ['log a { b: 1 }', 'info i', 'warn w', 'error e', 'warn Assertion failed: failed']);
+  });
+});
