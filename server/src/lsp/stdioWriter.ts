@@ -12,37 +12,50 @@
 import { inspect } from 'node:util';
 import { AbstractMessageWriter, PublishDiagnosticsNotification, type Diagnostic, type Message, type MessageWriter, type RemoteConsole } from 'vscode-languageserver/node';
 
-/** Each Diagnostic object's JSON: a published Diagnostic is never changed (DiagnosticReuse makes a new one). */
-const diagnosticJson = new WeakMap<Diagnostic, string>();
+/** Each Diagnostic object's JSON, as UTF-8: a published Diagnostic is never changed (DiagnosticReuse makes a new one). */
+const diagnosticBytes = new WeakMap<Diagnostic, Buffer>();
 
-function jsonOf(diagnostic: Diagnostic): string {
-  let json = diagnosticJson.get(diagnostic);
-  if (json === undefined) diagnosticJson.set(diagnostic, (json = JSON.stringify(diagnostic)));
-  return json;
+function bytesOf(diagnostic: Diagnostic): Buffer {
+  let bytes = diagnosticBytes.get(diagnostic);
+  if (bytes === undefined) diagnosticBytes.set(diagnostic, (bytes = Buffer.from(JSON.stringify(diagnostic), 'utf8')));
+  return bytes;
 }
 
-/** The message's JSON; a publishDiagnostics is assembled from its diagnostics' kept JSON. */
-export function encodeMessage(message: Message): string {
+/**
+ * A message as it goes on the wire, in one buffer: the Content-Length header and the JSON body in
+ * UTF-8. A publishDiagnostics is assembled from its diagnostics' kept bytes, copied once into the
+ * buffer: no JSON text of the whole message (~375 KB for 800 diagnostics), no second copy of it.
+ */
+export function frameMessage(message: Message): Buffer {
   const { method, params } = message as { method?: string; params?: { diagnostics?: unknown } };
   const diagnostics = params?.diagnostics;
-  if (method !== PublishDiagnosticsNotification.method || !Array.isArray(diagnostics) || !diagnostics.every(isObject)) return JSON.stringify(message);
+  if (method !== PublishDiagnosticsNotification.method || !Array.isArray(diagnostics) || !diagnostics.every(isObject)) {
+    return framed([JSON.stringify(message)]);
+  }
   const envelope = JSON.stringify({ ...message, params: undefined }); // {"jsonrpc":"2.0","method":"…"}
   const others = JSON.stringify({ ...params, diagnostics: undefined }); // {"uri":"…","version":2} or {}
   const paramsStart = others.length > 2 ? `${others.slice(0, -1)},` : '{';
-  return `${envelope.slice(0, -1)},"params":${paramsStart}"diagnostics":[${diagnostics.map(jsonOf).join(',')}]}}`;
+  const parts: (string | Buffer)[] = [`${envelope.slice(0, -1)},"params":${paramsStart}"diagnostics":[`];
+  diagnostics.forEach((diagnostic, i) => {
+    if (i > 0) parts.push(',');
+    parts.push(bytesOf(diagnostic));
+  });
+  parts.push(']}}');
+  return framed(parts);
 }
 
 function isObject(value: unknown): value is Diagnostic {
   return typeof value === 'object' && value !== null;
 }
 
-/** A message as it goes on the wire: the Content-Length header and the UTF-8 body, in one buffer. */
-export function frame(json: string): Buffer {
-  const length = Buffer.byteLength(json, 'utf8');
+/** The header and the body's parts (text, or UTF-8 bytes) in one buffer. */
+function framed(parts: readonly (string | Buffer)[]): Buffer {
+  let length = 0;
+  for (const part of parts) length += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length;
   const header = `Content-Length: ${length}\r\n\r\n`;
   const bytes = Buffer.allocUnsafe(header.length + length);
-  bytes.write(header, 0, 'ascii');
-  bytes.write(json, header.length, 'utf8');
+  let at = bytes.write(header, 0, 'ascii');
+  for (const part of parts) at += typeof part === 'string' ? bytes.write(part, at, 'utf8') : part.copy(bytes, at);
   return bytes;
 }
 
@@ -63,7 +76,7 @@ export class StdioMessageWriter extends AbstractMessageWriter implements Message
         reject(error);
       };
       try {
-        this.output.write(frame(encodeMessage(message)), (error) => (error ? failed(error) : resolve()));
+        this.output.write(frameMessage(message), (error) => (error ? failed(error) : resolve()));
       } catch (error) {
         failed(error);
       }

@@ -2,10 +2,17 @@
 import { strict as assert } from 'node:assert';
 import { Writable } from 'node:stream';
 import type { Diagnostic, NotificationMessage } from 'vscode-languageserver/node';
-import { consoleToClient, encodeMessage, StdioMessageWriter } from '../../../server/src/lsp/stdioWriter';
+import { consoleToClient, frameMessage, StdioMessageWriter } from '../../../server/src/lsp/stdioWriter';
 
 function diagnostic(message: string, line: number): Diagnostic {
   return { range: { start: { line, character: 0 }, end: { line, character: 5 } }, severity: 2, code: 'rule', source: 'lockstep', message: message };
+}
+
+/** The body of the framed message, checking its header. */
+function encodeMessage(message: unknown): string {
+  const [header, body] = frameMessage(message as NotificationMessage).toString('utf8').split('\r\n\r\n');
+  assert.equal(header, `Content-Length: ${Buffer.byteLength(body, 'utf8')}`);
+  return body;
 }
 
 function publish(diagnostics: unknown[], version?: number): NotificationMessage {
@@ -50,9 +57,9 @@ describe('StdioMessageWriter', () => {
   });
 });
 
-describe('encodeMessage', () => {
+describe('frameMessage', () => {
   it('a publishDiagnostics encodes to the same JSON value as JSON.stringify, with or without a version', () => {
-    for (const message of [publish([diagnostic('a "quoted" \\ message', 0), diagnostic('b', 2)], 4), publish([diagnostic('c', 1)]), publish([])]) {
+    for (const message of [publish([diagnostic('a "quoted" \\ message, é 漢字 🙂', 0), diagnostic('b', 2)], 4), publish([diagnostic('c', 1)]), publish([])]) {
       assert.deepEqual(JSON.parse(encodeMessage(message)), JSON.parse(JSON.stringify(message)));
     }
   });
