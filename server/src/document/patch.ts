@@ -9,7 +9,8 @@
  * of one statement that changes only a relation's columns (columnPatch.ts): the later statements that
  * read that relation are analysed again. Anything else: undefined, and the caller builds the document
  * from scratch. The walk here is over the edited statements only, plus
- * a copy of the statement list (and a shifted record per statement after the edit when its length changed).
+ * a copy of the statement list (and a moved view of each record after the edit when its length changed:
+ * movedStatement.ts).
  */
 import { Catalog } from '../catalog/catalog';
 import type { TextSpan } from '../findings';
@@ -22,7 +23,7 @@ import { parseIgnores, type IgnoreDirective } from './ignores';
 import { CHECKPOINT_EVERY, type CatalogMemo } from './lazyCatalog';
 import { buildTraceOf, setBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
 import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, patchLater, readSetsOf, staleBefore, withReads, type LaterPatch, type Restored } from './columnPatch';
-import { shift, shifted } from './movedStatement';
+import { moved, shift } from './movedStatement';
 import { ReadRecorder } from './readVersions';
 import { sameData } from './sameData';
 
@@ -169,7 +170,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
         statements,
       );
       if (!later) return undefined;
-    } else if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
+    } else if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = moved(statements[i], delta);
     const doc: MigrationDocument = {
       path: previous.path,
       text,
