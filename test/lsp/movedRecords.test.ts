@@ -1,0 +1,101 @@
+/**
+ * The patch path's moved statements (document/movedStatement.ts): an edit shifts every statement after
+ * it, and those records are views of the records the previous lint made (shared, never copied), while
+ * reading exactly what a lint from scratch reads: spans, AST offsets, findings. Multi-byte text and
+ * UTF-16 surrogate pairs stand before, inside and after the edits (AST locations are UTF-8 bytes).
+ */
+import { strict as assert } from 'node:assert';
+import { DEFAULT_CONFIG } from '../../server/src/config/types';
+import { EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
+import { recordOf } from '../../server/src/document/movedStatement';
+import type { StatementInfo } from '../../server/src/document/model';
+
+const PATH = 'V2__moved.sql';
+
+/** Statements with findings (locations from the AST), multi-byte names and strings, comments between them. */
+function migration(notes: string[]): string {
+  const parts = ["CREATE TABLE IF NOT EXISTS café (id bigint PRIMARY KEY, note text);\n"];
+  for (let i = 0; i < notes.length; i++) {
+    parts.push(`-- step ${i} 😀 é\n`);
+    parts.push(`COMMENT ON TABLE café IS '${notes[i]}';\n`);
+    parts.push(`ALTER TABLE café ADD COLUMN "c😀${i}" text NOT NULL DEFAULT 'ü${i}';\n`);
+    parts.push(`CREATE INDEX "idx_é${i}" ON café ("c😀${i}");\n`);
+  }
+  return parts.join('');
+}
+
+function fingerprint(result: LintResult): string {
+  return JSON.stringify({ findings: result.findings, impacts: explain(result) });
+}
+
+/** Spans and AST offsets (a few byte locations) of every statement. */
+function positions(statements: readonly StatementInfo[]): unknown[] {
+  return statements.map((s) => {
+    const bytes = Buffer.byteLength(s.text);
+    return [s.index, s.span, s.text, ...[0, 5, 18, 30, bytes - 1].map((b) => s.toDocOffset(Math.min(b, bytes - 1)))];
+  });
+}
+
+describe('moved statement records after an edit', () => {
+  before(async () => {
+    await initEngine();
+  });
+
+  it('are views of the previous records (shared, not copied) and read what a fresh lint reads, across edits with surrogate pairs', () => {
+    const notes = Array.from({ length: 60 }, (_, i) => `note ${i}`);
+    const cache = new EngineCache();
+    const options = { path: PATH, config: DEFAULT_CONFIG, cache };
+    const first = lintText(migration(notes), options);
+    const original = first.document.statements;
+    // Edits that grow, shrink and keep the length, with surrogate pairs and multi-byte characters.
+    const edits: Array<[number, string]> = [
+      [3, 'note 3 😀😀 é'],
+      [3, 'n😀'],
+      [10, 'ééé 10'],
+      [40, '😀'],
+      [3, 'note 3'],
+      [25, 'x'],
+    ];
+    let previous = first;
+    const editedSoFar = new Set<number>();
+    for (const [at, note] of edits) {
+      notes[at] = note;
+      const text = migration(notes);
+      const result = lintText(text, options);
+      assert.equal(cache.stats.patched, true, `edit at ${at}`);
+      const statements = result.document.statements;
+      assert.equal(statements.length, original.length);
+      const edited = statements.findIndex((s) => s.text === `COMMENT ON TABLE café IS '${note}';`);
+      assert.ok(edited > 0);
+      editedSoFar.add(edited);
+      for (let i = 0; i < statements.length; i++) {
+        if (i < edited) assert.equal(statements[i], previous.document.statements[i], `statement ${i} before the edit is the same object`);
+        // After it: the record the previous lint read through to; never edited, the first lint's, however many edits moved it.
+        if (i > edited) assert.equal(recordOf(statements[i]), recordOf(previous.document.statements[i]), `statement ${i} after the edit at ${edited}`);
+        if (i > edited && !editedSoFar.has(i)) assert.equal(recordOf(statements[i]), original[i], `statement ${i} after the edit at ${edited}`);
+      }
+      const fresh = lintText(text, { path: PATH, config: DEFAULT_CONFIG, cache: new EngineCache() });
+      assert.equal(fingerprint(result), fingerprint(fresh));
+      assert.deepEqual(positions(statements), positions(fresh.document.statements));
+      previous = result;
+    }
+  });
+
+  it('an edit inside a comment between statements moves every later record without copying it', () => {
+    const notes = Array.from({ length: 30 }, (_, i) => `n${i}`);
+    const cache = new EngineCache();
+    const options = { path: PATH, config: DEFAULT_CONFIG, cache };
+    const text = migration(notes);
+    const first = lintText(text, options);
+    const at = text.indexOf('-- step 5 😀 é') + '-- step 5 😀'.length;
+    const edited = text.slice(0, at) + ' 😀😀 more' + text.slice(at);
+    const result = lintText(edited, options);
+    assert.equal(cache.stats.patched, true);
+    const later = result.document.statements.filter((s) => s.span.start > at);
+    assert.ok(later.length > 50);
+    for (const s of later) assert.equal(recordOf(s), first.document.statements[s.index], `statement ${s.index}`);
+    const fresh = lintText(edited, { path: PATH, config: DEFAULT_CONFIG, cache: new EngineCache() });
+    assert.equal(fingerprint(result), fingerprint(fresh));
+    assert.deepEqual(positions(result.document.statements), positions(fresh.document.statements));
+  });
+});
