@@ -18,8 +18,9 @@ import { analyzeLocks, type StatementLocks } from '../locks/model';
 import type { AstNode } from '../parse/ast';
 import type { ParseOutcome } from '../parse/pgParser';
 import type { Chunk, RunnerMarker, SplitResult } from '../parse/split';
+import { chunkAt, chunkList, commentList, endAt, shiftAt, startAt, type ShiftedList } from '../parse/shiftedList';
 import { forwardKeyHash } from './forwardState';
-import { parseIgnores, type IgnoreDirective } from './ignores';
+import { parseIgnoresOf, type IgnoreDirective } from './ignores';
 import { CHECKPOINT_EVERY, type CatalogMemo } from './lazyCatalog';
 import { buildTraceOf, setBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
 import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, patchLater, readSetsOf, staleBefore, withReads, type LaterPatch, type Restored } from './columnPatch';
@@ -57,20 +58,23 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   const trace = buildTraceOf(previous);
   if (!trace || previous.notAnalysed.length > 0) return undefined;
   const delta = text.length - previous.text.length;
-  const old = input.previousSplit.chunks;
-  const now = input.split.chunks;
+  // Chunks as the splits' lists (parse/shiftedList.ts): an incremental split's are the previous objects, moved by numbers.
+  const old = chunkList(input.previousSplit);
+  const now = chunkList(input.split);
+  const oldCount = old.items.length;
+  const nowCount = now.items.length;
   // The chunks before the edit (the same objects after an incremental split), and after it (shifted).
   let p = 0;
-  const shorter = Math.min(old.length, now.length);
-  while (p < shorter && sameChunk(old[p], now[p], 0)) p++;
+  const shorter = Math.min(oldCount, nowCount);
+  while (p < shorter && sameChunk(old, p, now, p, 0)) p++;
   let s = 0;
-  while (s < shorter - p && sameChunk(old[old.length - 1 - s], now[now.length - 1 - s], delta)) s++;
-  if (old.length !== now.length) return undefined;
-  const middle = old.length - s - p;
-  for (let i = p; i < p + middle; i++) if (old[i].kind !== 'sql' || now[i].kind !== 'sql') return undefined;
+  while (s < shorter - p && sameChunk(old, oldCount - 1 - s, now, nowCount - 1 - s, delta)) s++;
+  if (oldCount !== nowCount) return undefined;
+  const middle = oldCount - s - p;
+  for (let i = p; i < p + middle; i++) if (old.items[i].kind !== 'sql' || now.items[i].kind !== 'sql') return undefined;
   // The edited region of the previous text: between the last chunk kept in place and the first shifted one.
-  const regionStart = p > 0 ? old[p - 1].span.end : 0;
-  const regionEnd = s > 0 ? old[old.length - s].span.start : previous.text.length;
+  const regionStart = p > 0 ? endAt(old, p - 1) : 0;
+  const regionEnd = s > 0 ? startAt(old, oldCount - s) : previous.text.length;
   if (!sameMarkers(previous.markers, input.split.markers, regionStart, regionEnd, delta)) return undefined;
   if (previous.syntaxErrors.some((e) => e.span.end > regionStart && e.span.start < regionEnd)) return undefined;
 
@@ -78,7 +82,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   const end = firstEndingAfter(previous.statements, regionEnd);
   const fresh: InputStatement[] = [];
   for (let i = p; i < p + middle; i++) {
-    const outcome = input.memo.parse(now[i]);
+    const outcome = input.memo.parse(chunkAt(now, i));
     if (!outcome.ok) return undefined;
     fresh.push(...outcome.statements);
   }
@@ -180,10 +184,13 @@ export function patchDocument(input: PatchInput): Patch | undefined {
       statements,
       syntaxErrors: delta === 0 ? previous.syntaxErrors : previous.syntaxErrors.map((e) => (e.span.start >= regionEnd ? { ...e, span: shift(e.span, delta) } : e)),
       notAnalysed: [],
-      metaCommands: input.split.chunks.filter((c) => c.kind === 'psql-meta'),
+      metaCommands: metaCommandsOf(now),
       markers: input.split.markers,
-      comments: input.split.comments,
-      ignores: parseIgnores(input.split.comments),
+      // Made from the split's list when first read (no reader on the patch path).
+      get comments() {
+        return input.split.comments;
+      },
+      ignores: parseIgnoresOf(commentList(input.split)),
       createdAt: previous.createdAt,
       createdIn: previous.createdIn,
       catalog: undefined as unknown as Catalog,
@@ -202,8 +209,19 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   }
 }
 
-function sameChunk(a: Chunk, b: Chunk, delta: number): boolean {
-  return a === b || (a.kind === b.kind && a.text === b.text && a.span.start + delta === b.span.start && a.span.end + delta === b.span.end);
+/** Chunk `i` of `a` and chunk `j` of `b` are the same, `b`'s moved by `delta`: the same object moved by as much, or the same kind, text and span. */
+function sameChunk(a: ShiftedList<Chunk>, i: number, b: ShiftedList<Chunk>, j: number, delta: number): boolean {
+  const x = a.items[i];
+  const y = b.items[j];
+  if (x === y && shiftAt(a, i) + delta === shiftAt(b, j)) return true;
+  return x.kind === y.kind && x.text === y.text && startAt(a, i) + delta === startAt(b, j) && endAt(a, i) + delta === endAt(b, j);
+}
+
+/** The psql meta-commands among the chunks (each made where it is now; the others are not copied). */
+function metaCommandsOf(chunks: ShiftedList<Chunk>): Chunk[] {
+  const found: Chunk[] = [];
+  for (let i = 0; i < chunks.items.length; i++) if (chunks.items[i].kind === 'psql-meta') found.push(chunkAt(chunks, i));
+  return found;
 }
 
 /** The same markers, none inside the edited region, those after it shifted: every statement keeps its section. */

@@ -15,7 +15,8 @@
  *   no budget check can fail, so the budget cannot tell the two apart; with more, we split afresh.
  */
 import { findMarkerLines, splitsSections, type MarkerLine } from './markers';
-import { resumeLogs, Splitter, type Chunk, type ResumeLog, type SourceComment, type SplitResult } from './split';
+import { resumeLogs, Splitter, type ResumeLog, type SplitResult } from './split';
+import { chunkList, commentList, joinedList, splitOfLists } from './shiftedList';
 import { editBetween, type Edit } from './textEdit';
 
 /** Each recovery spends at most the text's length, and the budget is four times that and more. */
@@ -177,14 +178,11 @@ function indexOf(sorted: number[], value: number): number {
 function assemble(previous: SplitResult, log: ResumeLog, markerLines: MarkerLine[], from: number, resync: number, splitter: Splitter, edit: Edit, regionEnd: number, totalSpends: number): SplitResult {
   const delta = edit.delta;
   const middle = splitter.log;
-  const chunks = previous.chunks.slice(0, log.chunks[from]);
-  for (const c of splitter.chunks) chunks.push(c);
-  const chunksAtResync = chunks.length;
-  for (let i = log.chunks[resync]; i < previous.chunks.length; i++) chunks.push(shiftedChunk(previous.chunks[i], delta));
-  const comments = previous.comments.slice(0, log.comments[from]);
-  for (const c of splitter.comments) comments.push(c);
-  const commentsAtResync = comments.length;
-  for (let i = log.comments[resync]; i < previous.comments.length; i++) comments.push(shiftedComment(previous.comments[i], delta));
+  // The chunks and comments after the edit are the previous split's objects, moved by numbers (shiftedList.ts).
+  const chunks = joinedList(chunkList(previous), log.chunks[from], splitter.chunks, log.chunks[resync], delta);
+  const chunksAtResync = log.chunks[from] + splitter.chunks.length;
+  const comments = joinedList(commentList(previous), log.comments[from], splitter.comments, log.comments[resync], delta);
+  const commentsAtResync = log.comments[from] + splitter.comments.length;
 
   const next: ResumeLog = {
     pos: log.pos.slice(0, from + 1),
@@ -218,16 +216,7 @@ function assemble(previous: SplitResult, log: ResumeLog, markerLines: MarkerLine
     next.comments.push(log.comments[i] - log.comments[resync] + commentsAtResync);
     next.spends.push(log.spends[i] - log.spends[resync] + spendsAtResync);
   }
-  const result: SplitResult = { chunks, markers: markerLines.map((l) => l.marker), comments };
+  const result = splitOfLists({ chunks, comments }, markerLines.map((l) => l.marker));
   resumeLogs.set(result, next);
   return result;
-}
-
-/** A chunk after the edit, moved by its length change (spelled out: a spread per chunk cost more than the lexing it saves). */
-function shiftedChunk(c: Chunk, delta: number): Chunk {
-  return delta === 0 ? c : { kind: c.kind, span: { start: c.span.start + delta, end: c.span.end + delta }, text: c.text };
-}
-
-function shiftedComment(c: SourceComment, delta: number): SourceComment {
-  return delta === 0 ? c : { span: { start: c.span.start + delta, end: c.span.end + delta }, text: c.text, kind: c.kind };
 }
