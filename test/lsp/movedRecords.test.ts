@@ -9,6 +9,8 @@ import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import { recordOf } from '../../server/src/document/movedStatement';
 import type { StatementInfo } from '../../server/src/document/model';
+import { chunkList, commentList, startAt, endAt } from '../../server/src/parse/shiftedList';
+import { splitSql } from '../../server/src/parse/split';
 
 const PATH = 'V2__moved.sql';
 
@@ -97,5 +99,36 @@ describe('moved statement records after an edit', () => {
     const fresh = lintText(edited, { path: PATH, config: DEFAULT_CONFIG, cache: new EngineCache() });
     assert.equal(fingerprint(result), fingerprint(fresh));
     assert.deepEqual(positions(result.document.statements), positions(fresh.document.statements));
+  });
+
+  it("the split's chunks and comments after an edit are the previous split's objects, moved by a number, and read as a fresh split", () => {
+    const notes = Array.from({ length: 40 }, (_, i) => `n${i}`);
+    const cache = new EngineCache();
+    const options = { path: PATH, config: DEFAULT_CONFIG, cache };
+    lintText(migration(notes), options);
+    const first = cache.lastSplit!.split;
+    let previous = first;
+    for (const [at, note] of [[2, 'n2 😀😀'], [30, 'é'], [2, ''], [9, 'ü😀ü😀ü']] as const) {
+      notes[at] = note;
+      const text = migration(notes);
+      lintText(text, options);
+      assert.equal(cache.stats.patched, true);
+      const split = cache.lastSplit!.split;
+      const fresh = splitSql(text);
+      for (const [list, old, expected] of [
+        [chunkList(split), chunkList(previous), fresh.chunks],
+        [commentList(split), commentList(previous), fresh.comments],
+      ] as const) {
+        assert.equal(list.items.length, expected.length);
+        const edit = text.indexOf(`'${note}'`);
+        for (let i = 0; i < expected.length; i++) {
+          assert.deepEqual([startAt(list, i), endAt(list, i), list.items[i].text], [expected[i].span.start, expected[i].span.end, expected[i].text], `item ${i}`);
+          if (expected[i].span.start > edit + note.length + 2) assert.equal(list.items[i], old.items[i], `item ${i} after the edit is the previous split's object`);
+        }
+      }
+      // The arrays, made on first read, are a fresh split's.
+      assert.deepEqual({ chunks: split.chunks, comments: split.comments, markers: split.markers }, { chunks: fresh.chunks, comments: fresh.comments, markers: fresh.markers });
+      previous = split;
+    }
   });
 });
