@@ -186,16 +186,14 @@ export function patchDocument(input: PatchInput): Patch | undefined {
       notAnalysed: [],
       metaCommands: metaCommandsOf(now),
       markers: input.split.markers,
-      // Made from the split's list when first read (no reader on the patch path).
-      get comments() {
-        return input.split.comments;
-      },
+      comments: [],
       ignores: parseIgnoresOf(commentList(input.split)),
       createdAt: previous.createdAt,
       createdIn: previous.createdIn,
       catalog: undefined as unknown as Catalog,
       schemaBefore: previous.schemaBefore,
     };
+    commentsOnRead(doc, input.split);
     bindIgnoresBySearch(doc.ignores, statements);
     const nextTrace = later?.trace ?? trace;
     setBuildTrace(doc, nextTrace);
@@ -215,6 +213,14 @@ function sameChunk(a: ShiftedList<Chunk>, i: number, b: ShiftedList<Chunk>, j: n
   const y = b.items[j];
   if (x === y && shiftAt(a, i) + delta === shiftAt(b, j)) return true;
   return x.kind === y.kind && x.text === y.text && startAt(a, i) + delta === startAt(b, j) && endAt(a, i) + delta === endAt(b, j);
+}
+
+/**
+ * `doc.comments` made from the split's list when first read (nothing on the patch path reads them). Made
+ * here, not in patchDocument: a getter made there would hold its scope, and with it the previous document.
+ */
+function commentsOnRead(doc: MigrationDocument, split: SplitResult): void {
+  Object.defineProperty(doc, 'comments', { enumerable: true, configurable: true, get: () => split.comments });
 }
 
 /** The psql meta-commands among the chunks (each made where it is now; the others are not copied). */
