@@ -5,6 +5,8 @@
  * UTF-16 surrogate pairs stand before, inside and after the edits (AST locations are UTF-8 bytes).
  */
 import { strict as assert } from 'node:assert';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import { recordOf } from '../../server/src/document/movedStatement';
@@ -130,5 +132,29 @@ describe('moved statement records after an edit', () => {
       assert.deepEqual({ chunks: split.chunks, comments: split.comments, markers: split.markers }, { chunks: fresh.chunks, comments: fresh.comments, markers: fresh.markers });
       previous = split;
     }
+  });
+
+  it('a patched document does not hold the documents before it (the views and lazy arrays keep only what they read)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const notes = Array.from({ length: 30 }, (_, i) => `n${i}`);
+    const cache = new EngineCache();
+    const options = { path: PATH, config: DEFAULT_CONFIG, cache };
+    lintText(migration(notes), options);
+    const olds: WeakRef<object>[] = [];
+    for (let n = 0; n < 4; n++) {
+      notes[5] = `edit ${n} 😀`.repeat(n + 1);
+      const result = lintText(migration(notes), options);
+      assert.equal(cache.stats.patched, true);
+      olds.push(new WeakRef(result.document));
+    }
+    // WeakRefs hold their targets until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.deepEqual(
+      olds.map((r) => r.deref() !== undefined),
+      [false, false, false, true],
+      'only the latest document is alive',
+    );
   });
 });
