@@ -157,4 +157,31 @@ describe('moved statement records after an edit', () => {
       'only the latest document is alive',
     );
   });
+
+  it('after a column-only edit (a rename) the later records are views too, with the fingerprint and analysis it gave them', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `col_${i}`);
+    const text = () =>
+      [
+        'CREATE TABLE IF NOT EXISTS café (id bigint PRIMARY KEY);\nCREATE TABLE IF NOT EXISTS bé (id bigint PRIMARY KEY);\n',
+        ...names.map((n, i) => `ALTER TABLE café ADD COLUMN "${n}" text;\n-- ü😀 ${i}\nCREATE INDEX "i😀${i}" ON bé (id);\n`),
+      ].join('');
+    const cache = new EngineCache();
+    const options = { path: PATH, config: DEFAULT_CONFIG, cache };
+    let previous = lintText(text(), options);
+    for (const [at, name] of [[3, 'renamed😀é'], [3, 'r'], [20, 'ü']] as const) {
+      names[at] = name;
+      const result = lintText(text(), options);
+      assert.equal(cache.stats.patched, true, `rename at ${at}`);
+      const edited = result.document.statements.findIndex((s) => s.text.includes(`"${name}"`));
+      const statements = result.document.statements;
+      // Those that do not read the renamed column's table (its readers are analysed again: columnPatch.ts).
+      const later = statements.slice(edited + 1).filter((s) => s.text.includes(' bé '));
+      assert.ok(later.length > 15);
+      for (const s of later) assert.equal(recordOf(s), recordOf(previous.document.statements[s.index]), `statement ${s.index}`);
+      const fresh = lintText(text(), { path: PATH, config: DEFAULT_CONFIG, cache: new EngineCache() });
+      assert.equal(fingerprint(result), fingerprint(fresh));
+      assert.deepEqual(positions(statements), positions(fresh.document.statements));
+      previous = result;
+    }
+  });
 });

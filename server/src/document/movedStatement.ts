@@ -1,5 +1,6 @@
 /** Statement records moved by an edit before them (the patch path: patch.ts, columnPatch.ts). */
 import type { TextSpan } from '../findings';
+import type { StatementLocks } from '../locks/model';
 import type { StatementInfo } from './model';
 
 /**
@@ -47,6 +48,7 @@ export function shifted(s: StatementInfo & Partial<ShiftedStatement>, delta: num
  * shift. Every field reads through to the record; `span` is made on first read. Per moved statement
  * a patch allocates this small object instead of a copy of all sixteen fields and a span: at 9,600
  * statements after a one-line edit the copies and the garbage they made were the patch's largest cost.
+ * A column-only edit's later records are views too, with the fingerprint and analysis it gave them.
  * Read-only, and not for spreading (`{ ...view }` holds none of its fields): a caller that changes
  * fields or spreads makes a `shifted` copy.
  */
@@ -54,11 +56,16 @@ export class MovedStatement implements StatementInfo {
   readonly #record: StatementInfo & Partial<ShiftedStatement>;
   readonly #shift: number;
   #span: TextSpan | undefined;
+  /** A column-only edit changes the fingerprint before later statements, and may keep their analyses (columnPatch.ts). */
+  readonly #stateBefore: number;
+  readonly #locks: StatementLocks;
 
-  /** Use `moved`: it never wraps a view in another. */
-  constructor(record: StatementInfo, shift: number) {
+  /** Use `moved` or `movedWith`: they never wrap a view in another. */
+  constructor(record: StatementInfo, shift: number, stateBefore: number, locks: StatementLocks) {
     this.#record = record;
     this.#shift = shift;
+    this.#stateBefore = stateBefore;
+    this.#locks = locks;
   }
 
   /** The record this view moves (the same object across every edit that moved it). */
@@ -102,7 +109,7 @@ export class MovedStatement implements StatementInfo {
     return this.#record.transactionId;
   }
   get locks() {
-    return this.#record.locks;
+    return this.#locks;
   }
   get lockTimeoutMs() {
     return this.#record.lockTimeoutMs;
@@ -111,7 +118,7 @@ export class MovedStatement implements StatementInfo {
     return this.#record.searchSchema;
   }
   get stateBefore() {
-    return this.#record.stateBefore;
+    return this.#stateBefore;
   }
   /** What `shifted` reads to copy a view without a chain of offset functions. */
   get offsetBase(): (b: number) => number {
@@ -127,13 +134,17 @@ export class MovedStatement implements StatementInfo {
 
 /** `s` moved by `delta`: a view of the record underneath (a view is never wrapped in another). */
 export function moved(s: StatementInfo, delta: number): StatementInfo {
-  if (delta === 0) return s;
-  return s instanceof MovedStatement ? new MovedStatement(s.record, s.delta + delta) : new MovedStatement(s, delta);
+  return delta === 0 ? s : movedWith(s, delta, s.stateBefore, s.locks);
+}
+
+/** `s` moved by `delta` with another fingerprint before it and analysis (a column-only edit: columnPatch.ts). */
+export function movedWith(s: StatementInfo, delta: number, stateBefore: number, locks: StatementLocks): StatementInfo {
+  return s instanceof MovedStatement ? new MovedStatement(s.record, s.delta + delta, stateBefore, locks) : new MovedStatement(s, delta, stateBefore, locks);
 }
 
 /** `s` with its fields its own, for spreading: a view becomes the copy a patch made before views. */
 export function ownFields(s: StatementInfo): StatementInfo {
-  return s instanceof MovedStatement ? shifted(s.record, s.delta) : s;
+  return s instanceof MovedStatement ? shifted(s as StatementInfo, 0) : s;
 }
 
 /** The record `s` reads through to (itself when it is not a view). */
