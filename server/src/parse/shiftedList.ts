@@ -82,9 +82,11 @@ function materialize<T extends { span: TextSpan }>(list: ShiftedList<T>, move: (
  */
 export function joinedList<T extends { span: TextSpan }>(previous: ShiftedList<T>, keepEnd: number, middle: readonly T[], resumeFrom: number, delta: number): ShiftedList<T> {
   const length = keepEnd + middle.length + previous.items.length - resumeFrom;
-  const items: T[] = previous.items.slice(0, keepEnd);
-  for (const item of middle) items.push(item);
-  for (let i = resumeFrom; i < previous.items.length; i++) items.push(previous.items[i]);
+  // Sized once: pushing 10,000 items grew (and threw away) the backing store several times per edit.
+  const items = new Array<T>(length);
+  for (let i = 0; i < keepEnd; i++) items[i] = previous.items[i];
+  for (let i = 0; i < middle.length; i++) items[keepEnd + i] = middle[i];
+  for (let i = resumeFrom, at = keepEnd + middle.length; i < previous.items.length; i++, at++) items[at] = previous.items[i];
   const old = previous.shifts;
   if (!old && delta === 0) return { items, shifts: undefined };
   const shifts = new Int32Array(length);
