@@ -2,7 +2,7 @@
  * The language server's edit path in process: DocumentLinter on bench/migration.mjs's generated
  * migration, the same seeded one-line edits as bench/lsp-latency.mjs, wall and CPU time per relint.
  * Usage: node <bundle> [lines=20000] [edit kind=rename-column] [edits=20]; PROFILE=<file> (a V8 profile
- * of the edits), SLOW=<ms> (each slower edit, with its GC time), STATS=1 (the engine's counters per edit).
+ * of the edits), HEAPPROFILE=<file> (a sampling profile of what the edits allocate, .heapprofile), SLOW=<ms> (each slower edit, with its GC time), STATS=1 (the engine's counters per edit).
  * Bundle it (real function names in profiles), into dist/ so it finds the WASM files:
  *   npx esbuild bench/lsp-edit-inprocess.ts --bundle --platform=node --format=cjs --target=node20 \
  *     --external:vscode --external:pg-native --external:typescript \
@@ -44,10 +44,11 @@ async function main() {
   const first = linter.lint(doc, path, config);
   console.log(`open ${(performance.now() - t).toFixed(1)} ms, ${first.findings.length} findings`);
   // PROFILE=<file>: a V8 CPU profile of the edits only (not the open), for bench/profile.mjs's summaries.
-  const session = process.env.PROFILE ? new Session() : undefined;
+  const session = process.env.PROFILE || process.env.HEAPPROFILE ? new Session() : undefined;
   const post = (method: string, params?: object) => new Promise<any>((done, fail) => session!.post(method, params ?? {}, (e, r) => (e ? fail(e) : done(r))));
-  if (session) {
-    session.connect();
+  if (session) session.connect();
+  if (process.env.HEAPPROFILE) await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  if (process.env.PROFILE) {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: 200 });
     await post('Profiler.start');
@@ -82,7 +83,8 @@ async function main() {
     if (linter.cacheFor(doc.uri).stats.patched) patched++;
     if (process.env.STATS) console.log(ms.toFixed(1), JSON.stringify(linter.cacheFor(doc.uri).stats));
   }
-  if (session) writeFileSync(process.env.PROFILE!, JSON.stringify((await post('Profiler.stop')).profile));
+  if (process.env.PROFILE) writeFileSync(process.env.PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
+  if (process.env.HEAPPROFILE) writeFileSync(process.env.HEAPPROFILE, JSON.stringify((await post('HeapProfiler.stopSampling')).profile));
   globalThis.gc?.();
   if (globalThis.gc) console.log(`heap after the edits (after a full GC): ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
   console.log(`${lines} ${kind}: p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} max ${Math.max(...times).toFixed(2)}; cpu p50 ${percentile(cpuTimes, 50).toFixed(2)} p95 ${percentile(cpuTimes, 95).toFixed(2)} mean ${(cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length).toFixed(2)}; ${patched} of ${edits} patched`);

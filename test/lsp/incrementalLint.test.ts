@@ -16,6 +16,7 @@ import { EngineCache, explain, initEngine, lintText, type LintResult } from '../
 import { referencesOf, type Lookup, type ReferenceLookup } from '../../server/src/coderefs/index';
 import { DocumentLinter } from '../../server/src/lsp/documentLinter';
 import { catalogDigest } from '../../server/src/fixes/window';
+import { ownFields } from '../../server/src/document/movedStatement';
 // @ts-expect-error: a plain .mjs module of the benchmarks (no types)
 import { generateMigration } from '../../bench/migration.mjs';
 import { random } from '../support/random';
@@ -381,7 +382,7 @@ describe('the engine patches a relint when the edit hands nothing different on',
       const at = [0, 3, 7, 20].map((b) => Math.min(b, Buffer.byteLength(s.text) - 1));
       assert.deepEqual([s.span, s.text, ...at.map((b) => s.toDocOffset(b))], [t.span, t.text, ...at.map((b) => t.toDocOffset(b))], `statement ${i}`);
       // A copy with another index (fixes/window.ts renumbers the statements after a fix) maps the same.
-      const copy = { ...s, index: s.index + 1 };
+      const copy = { ...ownFields(s), index: s.index + 1 };
       assert.deepEqual(at.map((b) => copy.toDocOffset(b)), at.map((b) => t.toDocOffset(b)), `copy of statement ${i}`);
     });
   });

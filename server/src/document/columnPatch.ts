@@ -17,7 +17,7 @@ import { analyzeLocks, type StatementLocks } from '../locks/model';
 import type { AstNode } from '../parse/ast';
 import { foldState, hashString } from './forwardState';
 import type { AnalysisMemo, BuildTrace, MigrationDocument, StatementInfo } from './model';
-import { shifted } from './movedStatement';
+import { movedWith, shifted } from './movedStatement';
 import { columnsOnlyTarget, mentionedNames, ReadRecorder } from './readVersions';
 import { versionsOfDocument } from './ruleReuse';
 import { sameData } from './sameData';
@@ -188,7 +188,7 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
       }
       stmt.locks = locks;
       statements[i] = stmt;
-    } else statements[i] = moved(was, input.delta, state, locks);
+    } else statements[i] = movedWith(was, input.delta, state, locks);
     state = foldState(state, trace.keyHash[i]);
     if (lazy && Catalog.changedBy(was.kind)) key = foldState(key, trace.keyHash[i] || hashString(was.text) || 1);
   }

@@ -4,6 +4,7 @@
  */
 import type { TextSpan } from '../findings';
 import type { SourceComment } from '../parse/split';
+import { commentAt, type ShiftedList } from '../parse/shiftedList';
 
 export interface IgnoreDirective {
   scope: 'next-statement' | 'file';
@@ -49,11 +50,16 @@ const KEYWORD = 'lockstep-ignore';
 const WORD_CHAR = /\w/;
 
 export function parseIgnores(comments: readonly SourceComment[]): IgnoreDirective[] {
+  return parseIgnoresOf({ items: comments, shifts: undefined });
+}
+
+/** `parseIgnores` over a split's list of comments (parse/shiftedList.ts): only a directive's comment is made where it is now. */
+export function parseIgnoresOf(comments: ShiftedList<SourceComment>): IgnoreDirective[] {
   const found: IgnoreDirective[] = [];
-  for (const c of comments) {
+  for (let i = 0; i < comments.items.length; i++) {
     ignoreWork.steps++;
-    const parsed = parseDirective(c.text);
-    if (parsed) found.push({ ...parsed, span: c.span, used: new Set() });
+    const parsed = parseDirective(comments.items[i].text);
+    if (parsed) found.push({ ...parsed, span: commentAt(comments, i).span, used: new Set() });
   }
   return found;
 }

@@ -9,7 +9,8 @@
  * of one statement that changes only a relation's columns (columnPatch.ts): the later statements that
  * read that relation are analysed again. Anything else: undefined, and the caller builds the document
  * from scratch. The walk here is over the edited statements only, plus
- * a copy of the statement list (and a shifted record per statement after the edit when its length changed).
+ * a copy of the statement list (and a moved view of each record after the edit when its length changed:
+ * movedStatement.ts).
  */
 import { Catalog } from '../catalog/catalog';
 import type { TextSpan } from '../findings';
@@ -17,12 +18,13 @@ import { analyzeLocks, type StatementLocks } from '../locks/model';
 import type { AstNode } from '../parse/ast';
 import type { ParseOutcome } from '../parse/pgParser';
 import type { Chunk, RunnerMarker, SplitResult } from '../parse/split';
+import { chunkAt, chunkList, commentList, endAt, shiftAt, startAt, type ShiftedList } from '../parse/shiftedList';
 import { forwardKeyHash } from './forwardState';
-import { parseIgnores, type IgnoreDirective } from './ignores';
+import { parseIgnoresOf, type IgnoreDirective } from './ignores';
 import { CHECKPOINT_EVERY, type CatalogMemo } from './lazyCatalog';
 import { buildTraceOf, setBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
 import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, patchLater, readSetsOf, staleBefore, withReads, type LaterPatch, type Restored } from './columnPatch';
-import { shift, shifted } from './movedStatement';
+import { moved, shift } from './movedStatement';
 import { ReadRecorder } from './readVersions';
 import { sameData } from './sameData';
 
@@ -56,20 +58,23 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   const trace = buildTraceOf(previous);
   if (!trace || previous.notAnalysed.length > 0) return undefined;
   const delta = text.length - previous.text.length;
-  const old = input.previousSplit.chunks;
-  const now = input.split.chunks;
+  // Chunks as the splits' lists (parse/shiftedList.ts): an incremental split's are the previous objects, moved by numbers.
+  const old = chunkList(input.previousSplit);
+  const now = chunkList(input.split);
+  const oldCount = old.items.length;
+  const nowCount = now.items.length;
   // The chunks before the edit (the same objects after an incremental split), and after it (shifted).
   let p = 0;
-  const shorter = Math.min(old.length, now.length);
-  while (p < shorter && sameChunk(old[p], now[p], 0)) p++;
+  const shorter = Math.min(oldCount, nowCount);
+  while (p < shorter && sameChunk(old, p, now, p, 0)) p++;
   let s = 0;
-  while (s < shorter - p && sameChunk(old[old.length - 1 - s], now[now.length - 1 - s], delta)) s++;
-  if (old.length !== now.length) return undefined;
-  const middle = old.length - s - p;
-  for (let i = p; i < p + middle; i++) if (old[i].kind !== 'sql' || now[i].kind !== 'sql') return undefined;
+  while (s < shorter - p && sameChunk(old, oldCount - 1 - s, now, nowCount - 1 - s, delta)) s++;
+  if (oldCount !== nowCount) return undefined;
+  const middle = oldCount - s - p;
+  for (let i = p; i < p + middle; i++) if (old.items[i].kind !== 'sql' || now.items[i].kind !== 'sql') return undefined;
   // The edited region of the previous text: between the last chunk kept in place and the first shifted one.
-  const regionStart = p > 0 ? old[p - 1].span.end : 0;
-  const regionEnd = s > 0 ? old[old.length - s].span.start : previous.text.length;
+  const regionStart = p > 0 ? endAt(old, p - 1) : 0;
+  const regionEnd = s > 0 ? startAt(old, oldCount - s) : previous.text.length;
   if (!sameMarkers(previous.markers, input.split.markers, regionStart, regionEnd, delta)) return undefined;
   if (previous.syntaxErrors.some((e) => e.span.end > regionStart && e.span.start < regionEnd)) return undefined;
 
@@ -77,7 +82,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   const end = firstEndingAfter(previous.statements, regionEnd);
   const fresh: InputStatement[] = [];
   for (let i = p; i < p + middle; i++) {
-    const outcome = input.memo.parse(now[i]);
+    const outcome = input.memo.parse(chunkAt(now, i));
     if (!outcome.ok) return undefined;
     fresh.push(...outcome.statements);
   }
@@ -169,7 +174,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
         statements,
       );
       if (!later) return undefined;
-    } else if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = shifted(statements[i], delta);
+    } else if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = moved(statements[i], delta);
     const doc: MigrationDocument = {
       path: previous.path,
       text,
@@ -179,15 +184,16 @@ export function patchDocument(input: PatchInput): Patch | undefined {
       statements,
       syntaxErrors: delta === 0 ? previous.syntaxErrors : previous.syntaxErrors.map((e) => (e.span.start >= regionEnd ? { ...e, span: shift(e.span, delta) } : e)),
       notAnalysed: [],
-      metaCommands: input.split.chunks.filter((c) => c.kind === 'psql-meta'),
+      metaCommands: metaCommandsOf(now),
       markers: input.split.markers,
-      comments: input.split.comments,
-      ignores: parseIgnores(input.split.comments),
+      comments: [],
+      ignores: parseIgnoresOf(commentList(input.split)),
       createdAt: previous.createdAt,
       createdIn: previous.createdIn,
       catalog: undefined as unknown as Catalog,
       schemaBefore: previous.schemaBefore,
     };
+    commentsOnRead(doc, input.split);
     bindIgnoresBySearch(doc.ignores, statements);
     const nextTrace = later?.trace ?? trace;
     setBuildTrace(doc, nextTrace);
@@ -201,8 +207,27 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   }
 }
 
-function sameChunk(a: Chunk, b: Chunk, delta: number): boolean {
-  return a === b || (a.kind === b.kind && a.text === b.text && a.span.start + delta === b.span.start && a.span.end + delta === b.span.end);
+/** Chunk `i` of `a` and chunk `j` of `b` are the same, `b`'s moved by `delta`: the same object moved by as much, or the same kind, text and span. */
+function sameChunk(a: ShiftedList<Chunk>, i: number, b: ShiftedList<Chunk>, j: number, delta: number): boolean {
+  const x = a.items[i];
+  const y = b.items[j];
+  if (x === y && shiftAt(a, i) + delta === shiftAt(b, j)) return true;
+  return x.kind === y.kind && x.text === y.text && startAt(a, i) + delta === startAt(b, j) && endAt(a, i) + delta === endAt(b, j);
+}
+
+/**
+ * `doc.comments` made from the split's list when first read (nothing on the patch path reads them). Made
+ * here, not in patchDocument: a getter made there would hold its scope, and with it the previous document.
+ */
+function commentsOnRead(doc: MigrationDocument, split: SplitResult): void {
+  Object.defineProperty(doc, 'comments', { enumerable: true, configurable: true, get: () => split.comments });
+}
+
+/** The psql meta-commands among the chunks (each made where it is now; the others are not copied). */
+function metaCommandsOf(chunks: ShiftedList<Chunk>): Chunk[] {
+  const found: Chunk[] = [];
+  for (let i = 0; i < chunks.items.length; i++) if (chunks.items[i].kind === 'psql-meta') found.push(chunkAt(chunks, i));
+  return found;
 }
 
 /** The same markers, none inside the edited region, those after it shifted: every statement keeps its section. */

@@ -16,6 +16,7 @@
 import { Catalog } from '../catalog/catalog';
 import { firstEndingAtOrAfter, lintText, type LintResult } from '../engine';
 import type { MigrationDocument, StatementInfo } from '../document/model';
+import { ownFields } from '../document/movedStatement';
 import type { FixContext, TextEdit } from './types';
 
 /** Documents with fewer statements are re-linted whole: cheap, and nothing to reconcile. */
@@ -90,7 +91,7 @@ export function lintWindow(ctx: FixContext, edits: readonly TextEdit[], newText:
     span: { start: s.span.start + shift, end: s.span.end + shift },
     transactionId: s.transactionId < 0 ? s.transactionId : s.transactionId + WINDOW_TRANSACTION_IDS,
   }));
-  const rest = stmts.slice(b + 1).map((s, k) => ({ ...s, index: a + edited.length + k, span: { start: s.span.start + delta, end: s.span.end + delta } }));
+  const rest = stmts.slice(b + 1).map((s, k) => ({ ...ownFields(s), index: a + edited.length + k, span: { start: s.span.start + delta, end: s.span.end + delta } }));
   const document: MigrationDocument = { ...doc, text: newText, statements: [...stmts.slice(0, a), ...edited, ...rest] };
   const catalogAfter = () => {
     const catalog = after.document.catalog.clone();

@@ -68,26 +68,35 @@ export function* splitSqlSteps(text: string, pauses = true): Generator<void, Spl
  * in text order.
  */
 export interface ResumeLog {
-  pos: number[];
+  pos: ArrayLike<number>;
   /**
    * Everything before the point was decided by the text before this offset (Infinity: do not start
    * here). A statement cut short by recovery looked at the rest of its region, and so does every point
    * after it in that region.
    */
-  horizon: number[];
+  horizon: ArrayLike<number>;
   /** Chunks and comments emitted before the point. */
-  chunks: number[];
-  comments: number[];
+  chunks: ArrayLike<number>;
+  comments: ArrayLike<number>;
   /** Recoveries that spent budget before the point. */
-  spends: number[];
+  spends: ArrayLike<number>;
   totalSpends: number;
   markerLines: MarkerLine[];
+}
+
+/** The log a splitter writes as it lexes (a re-split's is made in one go, as typed arrays: splitIncremental.ts). */
+export interface GrowingResumeLog extends ResumeLog {
+  pos: number[];
+  horizon: number[];
+  chunks: number[];
+  comments: number[];
+  spends: number[];
 }
 
 /** The resume log of each split (kept beside the result, so the result's shape stays what callers compare). */
 export const resumeLogs = new WeakMap<SplitResult, ResumeLog>();
 
-export function emptyResumeLog(markerLines: MarkerLine[]): ResumeLog {
+export function emptyResumeLog(markerLines: MarkerLine[]): GrowingResumeLog {
   return { pos: [], horizon: [], chunks: [], comments: [], spends: [], totalSpends: 0, markerLines };
 }
 
@@ -181,7 +190,7 @@ export class Splitter {
   spends = 0;
   /** Running maximum of what recovery (and inline COPY data) read, in the current region. */
   private readHorizon = 0;
-  readonly log: ResumeLog = emptyResumeLog([]);
+  readonly log: GrowingResumeLog = emptyResumeLog([]);
   /** splitIncremental.ts: asked at each point between statements; true stops the region's lexing there. */
   stopAt: ((pos: number) => boolean) | undefined;
   stopped = false;

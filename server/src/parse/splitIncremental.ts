@@ -15,7 +15,8 @@
  *   no budget check can fail, so the budget cannot tell the two apart; with more, we split afresh.
  */
 import { findMarkerLines, splitsSections, type MarkerLine } from './markers';
-import { resumeLogs, Splitter, type Chunk, type ResumeLog, type SourceComment, type SplitResult } from './split';
+import { resumeLogs, Splitter, type ResumeLog, type SplitResult } from './split';
+import { chunkList, commentList, joinedList, splitOfLists } from './shiftedList';
 import { editBetween, type Edit } from './textEdit';
 
 /** Each recovery spends at most the text's length, and the budget is four times that and more. */
@@ -158,7 +159,7 @@ function startPoint(log: ResumeLog, regionStart: number, editStart: number): num
   return i >= 0 && log.pos[i] >= regionStart && log.horizon[i] <= editStart ? i : -1;
 }
 
-function lastAtOrBefore(sorted: number[], value: number): number {
+function lastAtOrBefore(sorted: ArrayLike<number>, value: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -169,7 +170,7 @@ function lastAtOrBefore(sorted: number[], value: number): number {
   return low - 1;
 }
 
-function indexOf(sorted: number[], value: number): number {
+function indexOf(sorted: ArrayLike<number>, value: number): number {
   const i = lastAtOrBefore(sorted, value);
   return i >= 0 && sorted[i] === value ? i : -1;
 }
@@ -177,57 +178,61 @@ function indexOf(sorted: number[], value: number): number {
 function assemble(previous: SplitResult, log: ResumeLog, markerLines: MarkerLine[], from: number, resync: number, splitter: Splitter, edit: Edit, regionEnd: number, totalSpends: number): SplitResult {
   const delta = edit.delta;
   const middle = splitter.log;
-  const chunks = previous.chunks.slice(0, log.chunks[from]);
-  for (const c of splitter.chunks) chunks.push(c);
-  const chunksAtResync = chunks.length;
-  for (let i = log.chunks[resync]; i < previous.chunks.length; i++) chunks.push(shiftedChunk(previous.chunks[i], delta));
-  const comments = previous.comments.slice(0, log.comments[from]);
-  for (const c of splitter.comments) comments.push(c);
-  const commentsAtResync = comments.length;
-  for (let i = log.comments[resync]; i < previous.comments.length; i++) comments.push(shiftedComment(previous.comments[i], delta));
+  // The chunks and comments after the edit are the previous split's objects, moved by numbers (shiftedList.ts).
+  const chunks = joinedList(chunkList(previous), log.chunks[from], splitter.chunks, log.chunks[resync], delta);
+  const chunksAtResync = log.chunks[from] + splitter.chunks.length;
+  const comments = joinedList(commentList(previous), log.comments[from], splitter.comments, log.comments[resync], delta);
+  const commentsAtResync = log.comments[from] + splitter.comments.length;
 
+  // The next log in one go, as typed arrays (no array grown point by point, 10,000 points after a one-line edit).
+  const tail = log.pos.length - resync - 1;
+  const length = from + 1 + middle.pos.length + tail;
   const next: ResumeLog = {
-    pos: log.pos.slice(0, from + 1),
-    horizon: log.horizon.slice(0, from + 1),
-    chunks: log.chunks.slice(0, from + 1),
-    comments: log.comments.slice(0, from + 1),
-    spends: log.spends.slice(0, from + 1),
+    pos: new Float64Array(length),
+    horizon: new Float64Array(length),
+    chunks: new Int32Array(length),
+    comments: new Int32Array(length),
+    spends: new Int32Array(length),
     totalSpends,
     markerLines,
   };
+  const pos = next.pos as Float64Array;
+  const horizon = next.horizon as Float64Array;
+  const chunkCounts = next.chunks as Int32Array;
+  const commentCounts = next.comments as Int32Array;
+  const spendCounts = next.spends as Int32Array;
+  for (let i = 0; i <= from; i++) {
+    pos[i] = log.pos[i];
+    horizon[i] = log.horizon[i];
+    chunkCounts[i] = log.chunks[i];
+    commentCounts[i] = log.comments[i];
+    spendCounts[i] = log.spends[i];
+  }
   const baseChunks = log.chunks[from];
   const baseComments = log.comments[from];
   const baseSpends = log.spends[from];
   // The middle's points, its last one (where it stopped) standing for the previous split's `resync`.
-  for (let i = 0; i < middle.pos.length; i++) {
-    next.pos.push(middle.pos[i]);
-    next.horizon.push(middle.horizon[i]);
-    next.chunks.push(baseChunks + middle.chunks[i]);
-    next.comments.push(baseComments + middle.comments[i]);
-    next.spends.push(baseSpends + middle.spends[i]);
+  let at = from + 1;
+  for (let i = 0; i < middle.pos.length; i++, at++) {
+    pos[at] = middle.pos[i];
+    horizon[at] = middle.horizon[i];
+    chunkCounts[at] = baseChunks + middle.chunks[i];
+    commentCounts[at] = baseComments + middle.comments[i];
+    spendCounts[at] = baseSpends + middle.spends[i];
   }
   // What recovery in the middle read still bounds the points after it in the same region.
   const middleHorizon = splitter.readSoFar;
   const spendsAtResync = baseSpends + splitter.spends;
-  for (let i = resync + 1; i < log.pos.length; i++) {
-    const pos = log.pos[i] + delta;
-    next.pos.push(pos);
-    const horizon = log.horizon[i] + delta;
-    next.horizon.push(pos <= regionEnd ? Math.max(horizon, middleHorizon) : horizon);
-    next.chunks.push(log.chunks[i] - log.chunks[resync] + chunksAtResync);
-    next.comments.push(log.comments[i] - log.comments[resync] + commentsAtResync);
-    next.spends.push(log.spends[i] - log.spends[resync] + spendsAtResync);
+  for (let i = resync + 1; i < log.pos.length; i++, at++) {
+    const moved = log.pos[i] + delta;
+    pos[at] = moved;
+    const h = log.horizon[i] + delta;
+    horizon[at] = moved <= regionEnd ? Math.max(h, middleHorizon) : h;
+    chunkCounts[at] = log.chunks[i] - log.chunks[resync] + chunksAtResync;
+    commentCounts[at] = log.comments[i] - log.comments[resync] + commentsAtResync;
+    spendCounts[at] = log.spends[i] - log.spends[resync] + spendsAtResync;
   }
-  const result: SplitResult = { chunks, markers: markerLines.map((l) => l.marker), comments };
+  const result = splitOfLists({ chunks, comments }, markerLines.map((l) => l.marker));
   resumeLogs.set(result, next);
   return result;
-}
-
-/** A chunk after the edit, moved by its length change (spelled out: a spread per chunk cost more than the lexing it saves). */
-function shiftedChunk(c: Chunk, delta: number): Chunk {
-  return delta === 0 ? c : { kind: c.kind, span: { start: c.span.start + delta, end: c.span.end + delta }, text: c.text };
-}
-
-function shiftedComment(c: SourceComment, delta: number): SourceComment {
-  return delta === 0 ? c : { span: { start: c.span.start + delta, end: c.span.end + delta }, text: c.text, kind: c.kind };
 }
