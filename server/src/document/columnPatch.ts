@@ -121,6 +121,25 @@ export interface LaterInput {
   pgVersion: number;
   /** The schema just after the edited statement (true but for `stale`); asked at most once. */
   schemaAfterEdit: () => Restored;
+  /** The kept checkpoint nearest before statement `index` of the previous document (patch.ts). */
+  checkpointBefore: (index: number) => Checkpoint | undefined;
+}
+
+/** A kept checkpoint's schema (a copy) and the first statement after it: the schema before `from`, but for the stale relations' columns. */
+export interface Checkpoint {
+  schema: Catalog;
+  from: number;
+}
+
+/** Applies the schema-changing statements in [from, to) (not a down section's) to `schema`; returns how many. */
+export function replay(schema: Catalog, statements: readonly StatementInfo[], trace: BuildTrace, from: number, to: number): number {
+  let count = 0;
+  for (let k = from; k < to; k++) {
+    if (trace.lazyKey[k] === -1 || !Catalog.changedBy(statements[k].kind)) continue;
+    schema.apply(statements[k].ast as AstNode);
+    count++;
+  }
+  return count;
 }
 
 export interface LaterPatch {
@@ -128,6 +147,8 @@ export interface LaterPatch {
   sets: ReadSets;
   /** Later statements whose analysis changed (not the same object as before), in order. */
   changed: number[];
+  /** Schema-changing statements applied to bring the schema to the statements analysed again. */
+  replayed: number;
 }
 
 /**
@@ -146,6 +167,7 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
   let next = 0;
   let running: Restored | undefined;
   let applied = index;
+  let replayed = 0;
   const recorder = new ReadRecorder();
   const updates = new Map<number, readonly string[] | undefined>();
   const changed: number[] = [];
@@ -169,8 +191,15 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
       const stmt = moved(was, input.delta, state, locks);
       const analyze = (): StatementLocks => {
         running ??= input.schemaAfterEdit();
+        // Far ahead: from the checkpoint before this statement, with the target's columns carried over.
+        const jump = jumpAhead(input, statements, running, applied, i, { sets, readers: again.slice(next - 1) });
+        if (jump) {
+          running = jump.restored;
+          applied = jump.from - 1;
+          replayed += jump.replayed;
+        }
         // The schema before this statement: the schema-changing statements since the last one applied.
-        for (let k = applied + 1; k < i; k++) if (trace.lazyKey[k] !== -1 && Catalog.changedBy(statements[k].kind)) running.schema.apply(statements[k].ast as AstNode);
+        replayed += replay(running.schema, statements, trace, applied + 1, i);
         applied = i - 1;
         const value = recorder.record(() =>
           analyzeLocks(was.ast as AstNode, { pgVersion: input.pgVersion, catalog: running!.schema, timeZoneIsUtc: trace.timeZoneIsUtc[i], checkFunctionBodies: trace.checkFunctionBodies[i] }),
@@ -198,7 +227,55 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
     trace: { ...trace, lazyKey, keyHash, checkpointKey: trace.checkpointKey ?? trace.lazyKey, stale },
     sets: withReads(sets, updates),
     changed,
+    replayed,
   };
+}
+
+/**
+ * The schema before statement `to` without replaying every statement since `applied` (the last one
+ * `running` holds): the kept checkpoint nearest before `to`, given the target's columns as `running`
+ * has them once brought past the last statement before the checkpoint that looked the target up as it
+ * was applied (lazyCatalog.ts ApplyReads). The statements skipped did not: they neither read nor
+ * changed its record, so the target's record is `running`'s, and every other relation's is the
+ * checkpoint's (a column edit changes nothing else), but for the columns of the relations stale in the
+ * checkpoint. Undefined (`running` untouched) when that saves nothing, or would make stale a relation a
+ * statement still to analyse read last time.
+ */
+function jumpAhead(
+  input: LaterInput,
+  statements: readonly StatementInfo[],
+  running: Restored,
+  applied: number,
+  to: number,
+  still: { sets: ReadSets; readers: readonly number[] },
+): { restored: Restored; from: number; replayed: number } | undefined {
+  const { trace, target } = input;
+  const checkpoint = input.checkpointBefore(to);
+  if (!checkpoint || checkpoint.from <= applied + 1) return undefined;
+  // The last statement before the checkpoint that may have touched the target, and how many after it do not.
+  let last = applied;
+  let skipped = 0;
+  for (let k = applied + 1; k < checkpoint.from; k++) {
+    if (trace.lazyKey[k] === -1 || !Catalog.changedBy(statements[k].kind)) continue;
+    const reads = trace.applyReads?.[trace.lazyCount[k]];
+    if (reads === undefined || reads === 'all' || reads.includes(target)) {
+      last = k;
+      skipped = 0;
+    } else skipped++;
+  }
+  if (skipped === 0) return undefined;
+  const stale = staleBefore(trace, checkpoint.from).filter((r) => r !== target);
+  if (running.stale.includes(target)) stale.push(target);
+  const added = stale.filter((r) => !running.stale.includes(r));
+  const readsAdded = (i: number) => {
+    const reads = still.sets.reads[i];
+    return !reads || reads.some((r) => added.includes(r));
+  };
+  if (added.length > 0 && still.readers.some(readsAdded)) return undefined;
+  const replayed = replay(running.schema, statements, trace, applied + 1, last + 1);
+  // The target exists in both or in neither (only statements that look it up make or drop it).
+  if (!checkpoint.schema.carryColumns(target, running.schema)) throw new NoPatch();
+  return { restored: { schema: checkpoint.schema, stale }, from: checkpoint.from, replayed };
 }
 
 /** A record moved by `delta`, with another fingerprint before it. */
