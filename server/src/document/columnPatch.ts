@@ -20,6 +20,7 @@ import type { AnalysisMemo, BuildTrace, MigrationDocument, StatementInfo } from 
 import { shifted } from './movedStatement';
 import { columnsOnlyTarget, mentionedNames, ReadRecorder } from './readVersions';
 import { versionsOfDocument } from './ruleReuse';
+import { lastTouching } from './applyIndex';
 import { sameData } from './sameData';
 
 /** Why the patch path said no: thrown from inside an analysis the memo asked for (so nothing wrong is kept). */
@@ -129,6 +130,8 @@ export interface LaterInput {
 export interface Checkpoint {
   schema: Catalog;
   from: number;
+  /** The schema-changing statements it holds (their ordinals, lazyCount, are below it). */
+  count: number;
 }
 
 /** Applies the schema-changing statements in [from, to) (not a down section's) to `schema`; returns how many. */
@@ -252,18 +255,12 @@ function jumpAhead(
   const { trace, target } = input;
   const checkpoint = input.checkpointBefore(to);
   if (!checkpoint || checkpoint.from <= applied + 1) return undefined;
-  // The last statement before the checkpoint that may have touched the target, and how many after it do not.
-  let last = applied;
-  let skipped = 0;
-  for (let k = applied + 1; k < checkpoint.from; k++) {
-    if (trace.lazyKey[k] === -1 || !Catalog.changedBy(statements[k].kind)) continue;
-    const reads = trace.applyReads?.[trace.lazyCount[k]];
-    if (reads === undefined || reads === 'all' || reads.includes(target)) {
-      last = k;
-      skipped = 0;
-    } else skipped++;
-  }
-  if (skipped === 0) return undefined;
+  // The schema-changing statements running does not hold and the checkpoint does: ordinals [held, checkpoint.count).
+  const held = trace.lazyCount[applied + 1];
+  if (held < 0 || held >= checkpoint.count) return undefined;
+  // The last of them that may have looked the target up is replayed on `running`; the ones after it are skipped.
+  const last = lastTouching(trace, statements, target, held, checkpoint.count);
+  if (last === undefined || trace.lazyCount[last] === checkpoint.count - 1) return undefined;
   const stale = staleBefore(trace, checkpoint.from).filter((r) => r !== target);
   if (running.stale.includes(target)) stale.push(target);
   const added = stale.filter((r) => !running.stale.includes(r));
@@ -272,7 +269,7 @@ function jumpAhead(
     return !reads || reads.some((r) => added.includes(r));
   };
   if (added.length > 0 && still.readers.some(readsAdded)) return undefined;
-  const replayed = replay(running.schema, statements, trace, applied + 1, last + 1);
+  const replayed = last < 0 ? 0 : replay(running.schema, statements, trace, applied + 1, last + 1);
   // The target exists in both or in neither (only statements that look it up make or drop it).
   if (!checkpoint.schema.carryColumns(target, running.schema)) throw new NoPatch();
   return { restored: { schema: checkpoint.schema, stale }, from: checkpoint.from, replayed };

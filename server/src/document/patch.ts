@@ -301,9 +301,9 @@ function checkpointBefore(input: PatchInput, index: number): Checkpoint | undefi
     from = j;
     if (c >= 0) key = checkpointKey[j];
   }
-  if (checkpoint === 0) return { schema: previous.schemaBefore?.clone() ?? new Catalog(), from };
+  if (checkpoint === 0) return { schema: previous.schemaBefore?.clone() ?? new Catalog(), from, count: 0 };
   const kept = input.memo.catalogAt(key);
-  return kept && { schema: kept.clone(), from };
+  return kept && { schema: kept.clone(), from, count: checkpoint };
 }
 
 /** `bindIgnores` by binary search: the first statement starting after each directive. */
