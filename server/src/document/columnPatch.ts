@@ -168,9 +168,7 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
 
   const again = readersAfter(sets, target, index);
   let next = 0;
-  let running: Restored | undefined;
-  let applied = index;
-  let replayed = 0;
+  let cursor: SchemaCursor | undefined;
   const recorder = new ReadRecorder();
   const updates = new Map<number, readonly string[] | undefined>();
   const changed: number[] = [];
@@ -193,19 +191,10 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
       if (!lazy) return undefined;
       const stmt = moved(was, input.delta, state, locks);
       const analyze = (): StatementLocks => {
-        running ??= input.schemaAfterEdit();
-        // Far ahead: from the checkpoint before this statement, with the target's columns carried over.
-        const jump = jumpAhead(input, statements, running, applied, i, { sets, readers: again.slice(next - 1) });
-        if (jump) {
-          running = jump.restored;
-          applied = jump.from - 1;
-          replayed += jump.replayed;
-        }
-        // The schema before this statement: the schema-changing statements since the last one applied.
-        replayed += replay(running.schema, statements, trace, applied + 1, i);
-        applied = i - 1;
+        cursor ??= new SchemaCursor(input, statements, { sets, readers: () => again.slice(next - 1) });
+        const running = cursor.moveTo(i);
         const value = recorder.record(() =>
-          analyzeLocks(was.ast as AstNode, { pgVersion: input.pgVersion, catalog: running!.schema, timeZoneIsUtc: trace.timeZoneIsUtc[i], checkFunctionBodies: trace.checkFunctionBodies[i] }),
+          analyzeLocks(was.ast as AstNode, { pgVersion: input.pgVersion, catalog: running.schema, timeZoneIsUtc: trace.timeZoneIsUtc[i], checkFunctionBodies: trace.checkFunctionBodies[i] }),
         );
         checkReads(recorder.lastReads, running.stale);
         // The same verdict: the same object, so whatever compares analyses by identity carries on.
@@ -230,49 +219,72 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
     trace: { ...trace, lazyKey, keyHash, checkpointKey: trace.checkpointKey ?? trace.lazyKey, stale },
     sets: withReads(sets, updates),
     changed,
-    replayed,
+    replayed: cursor?.replayed ?? 0,
   };
 }
 
 /**
- * The schema before statement `to` without replaying every statement since `applied` (the last one
- * `running` holds): the kept checkpoint nearest before `to`, given the target's columns as `running`
- * has them once brought past the last statement before the checkpoint that looked the target up as it
- * was applied (lazyCatalog.ts ApplyReads). The statements skipped did not: they neither read nor
- * changed its record, so the target's record is `running`'s, and every other relation's is the
- * checkpoint's (a column edit changes nothing else), but for the columns of the relations stale in the
- * checkpoint. Undefined (`running` untouched) when that saves nothing, or would make stale a relation a
- * statement still to analyse read last time.
+ * The schema the statements after the edit are analysed against, moved forward statement by statement:
+ * from the schema just after the edit (`schemaAfterEdit`), on to each statement analysed again.
  */
-function jumpAhead(
-  input: LaterInput,
-  statements: readonly StatementInfo[],
-  running: Restored,
-  applied: number,
-  to: number,
-  still: { sets: ReadSets; readers: readonly number[] },
-): { restored: Restored; from: number; replayed: number } | undefined {
-  const { trace, target } = input;
-  const checkpoint = input.checkpointBefore(to);
-  if (!checkpoint || checkpoint.from <= applied + 1) return undefined;
-  // The schema-changing statements running does not hold and the checkpoint does: ordinals [held, checkpoint.count).
-  const held = trace.lazyCount[applied + 1];
-  if (held < 0 || held >= checkpoint.count) return undefined;
-  // The last of them that may have looked the target up is replayed on `running`; the ones after it are skipped.
-  const last = lastTouching(trace, statements, target, held, checkpoint.count);
-  if (last === undefined || trace.lazyCount[last] === checkpoint.count - 1) return undefined;
-  const stale = staleBefore(trace, checkpoint.from).filter((r) => r !== target);
-  if (running.stale.includes(target)) stale.push(target);
-  const added = stale.filter((r) => !running.stale.includes(r));
-  const readsAdded = (i: number) => {
-    const reads = still.sets.reads[i];
-    return !reads || reads.some((r) => added.includes(r));
-  };
-  if (added.length > 0 && still.readers.some(readsAdded)) return undefined;
-  const replayed = last < 0 ? 0 : replay(running.schema, statements, trace, applied + 1, last + 1);
-  // The target exists in both or in neither (only statements that look it up make or drop it).
-  if (!checkpoint.schema.carryColumns(target, running.schema)) throw new NoPatch();
-  return { restored: { schema: checkpoint.schema, stale }, from: checkpoint.from, replayed };
+class SchemaCursor {
+  /** The schema after statement `applied`, and the relations stale in it. */
+  restored: Restored;
+  applied: number;
+  /** Schema-changing statements applied so far. */
+  replayed = 0;
+
+  constructor(
+    private readonly input: LaterInput,
+    private readonly statements: readonly StatementInfo[],
+    /** The read sets, and the statements still to analyse again (a jump must not make what they read stale). */
+    private readonly still: { sets: ReadSets; readers: () => readonly number[] },
+  ) {
+    this.restored = input.schemaAfterEdit();
+    this.applied = input.index;
+  }
+
+  /** The schema just before statement `to`. */
+  moveTo(to: number): Restored {
+    this.jumpTowards(to);
+    this.replayed += replay(this.restored.schema, this.statements, this.input.trace, this.applied + 1, to);
+    this.applied = to - 1;
+    return this.restored;
+  }
+
+  /**
+   * On to the kept checkpoint nearest before `to` when that skips schema changes, given the target's
+   * columns as they are here once brought past the last statement before the checkpoint whose effect
+   * looked the target up as it was applied (lazyCatalog.ts ApplyReads; that move may jump too). The
+   * statements skipped did not: they neither read nor changed its record, so the target's record is
+   * this one's, and every other relation's is the checkpoint's (a column edit changes nothing else),
+   * but for the columns of the relations stale in the checkpoint. Stays when that saves nothing, or
+   * would make stale a relation a statement still to analyse read last time.
+   */
+  private jumpTowards(to: number): void {
+    const { trace, target } = this.input;
+    const checkpoint = this.input.checkpointBefore(to);
+    if (!checkpoint || checkpoint.from <= this.applied + 1) return;
+    // The schema-changing statements this schema lacks and the checkpoint holds: ordinals [held, checkpoint.count).
+    const held = trace.lazyCount[this.applied + 1];
+    if (held < 0 || held >= checkpoint.count) return;
+    const last = lastTouching(trace, this.statements, target, held, checkpoint.count);
+    if (last === undefined || trace.lazyCount[last] === checkpoint.count - 1) return;
+    if (last >= 0) this.moveTo(last + 1);
+    const { restored } = this;
+    const stale = staleBefore(trace, checkpoint.from).filter((r) => r !== target);
+    if (restored.stale.includes(target)) stale.push(target);
+    const added = stale.filter((r) => !restored.stale.includes(r));
+    const readsAdded = (i: number) => {
+      const reads = this.still.sets.reads[i];
+      return !reads || reads.some((r) => added.includes(r));
+    };
+    if (added.length > 0 && this.still.readers().some(readsAdded)) return;
+    // The target exists in both or in neither (only statements that look it up make or drop it).
+    if (!checkpoint.schema.carryColumns(target, restored.schema)) throw new NoPatch();
+    this.restored = { schema: checkpoint.schema, stale };
+    this.applied = checkpoint.from - 1;
+  }
 }
 
 /** A record moved by `delta`, with another fingerprint before it. */
