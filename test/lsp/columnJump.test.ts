@@ -101,6 +101,28 @@ ALTER TABLE t ADD COLUMN IF NOT EXISTS note text;
     assert.equal(fingerprint(result), fingerprint(lintText(v2, { path, config: DEFAULT_CONFIG, schema: before })));
   });
 
+  it('a reader that read a table patched after the edit: never analysed on a checkpoint with that table\'s old columns', () => {
+    const v0 = `ALTER TABLE t ADD COLUMN a text;
+ALTER TABLE u ADD COLUMN b text;
+${fillers(5 * CHECKPOINT_EVERY)}
+ALTER TABLE u ADD COLUMN IF NOT EXISTS b text;
+REINDEX DATABASE lockstep;
+`;
+    const cache = new EngineCache();
+    const before = schema();
+    const lint = (text: string) => lintText(text, { path, config: DEFAULT_CONFIG, cache, schema: before });
+    lint(v0);
+    // u's column renamed: patched; from then on the checkpoints hold u's old columns.
+    const v1 = v0.replace('ADD COLUMN b text', 'ADD COLUMN c text');
+    lint(v1);
+    assert.equal(cache.stats.patched, true);
+    // t's column renamed: REINDEX DATABASE read every relation (u too), so no checkpoint serves it.
+    const v2 = v1.replace('ADD COLUMN a text', 'ADD COLUMN d text');
+    const result = lint(v2);
+    assert.equal(fingerprint(result), fingerprint(lintText(v2, { path, config: DEFAULT_CONFIG, schema: before })));
+    if (cache.stats.patched) assert.ok(cache.stats.replayed >= 5 * CHECKPOINT_EVERY, `replayed ${cache.stats.replayed}`);
+  });
+
   it('random renames of two tables read far later, with readers of both: each relint equals a lint from scratch', () => {
     const lines = [
       'ALTER TABLE t ADD COLUMN a text;',
