@@ -2,7 +2,8 @@
  * The language server's edit path in process: DocumentLinter on bench/migration.mjs's generated
  * migration, the same seeded one-line edits as bench/lsp-latency.mjs, wall and CPU time per relint.
  * Usage: node <bundle> [lines=20000] [edit kind=rename-column] [edits=20]; PROFILE=<file> (a V8 profile
- * of the edits), HEAPPROFILE=<file> (a sampling profile of what the edits allocate, .heapprofile), SLOW=<ms> (each slower edit, with its GC time), STATS=1 (the engine's counters per edit).
+ * of the edits), HEAPPROFILE=<file> (a sampling profile of what the edits allocate, .heapprofile), SLOW=<ms> (each slower edit, with its GC time), STATS=1 (the engine's counters per edit),
+ * ANALYZED=1 (only edits of the tables the file's last lines `ANALYZE`: a statement at the end reads them).
  * Bundle it (real function names in profiles), into dist/ so it finds the WASM files:
  *   npx esbuild bench/lsp-edit-inprocess.ts --bundle --platform=node --format=cjs --target=node20 \
  *     --external:vscode --external:pg-native --external:typescript \
@@ -36,7 +37,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'lsph-'));
   const path = join(dir, 'V1__bench.sql');
   const { text, lines: source, editable: byKind } = generateMigration(lines);
-  const editable = byKind[kind];
+  const analyzed = new Set(source.filter((l: string) => l.startsWith('ANALYZE ')).map((l: string) => l.slice(8, -1)));
+  const editable = process.env.ANALYZED ? byKind[kind].filter((n: number) => analyzed.has(/ALTER TABLE (\w+)/.exec(source[n])?.[1])) : byKind[kind];
   let doc = TextDocument.create('file://' + path, 'sql', 1, text);
   const linter = new DocumentLinter((m) => console.error(m));
   const config = DEFAULT_CONFIG;

@@ -51,7 +51,8 @@ export function percentile(values, p) {
  * server to drive the same way (`squawk server`); default Lockstep's dist/server.js.
  * Returns `readyMs` (spawn → first diagnostics of the opened file) and `openMs` (didOpen → them).
  */
-export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs, server: command }) {
+/** `editsOn`: only the editable lines whose text it accepts (a subset of the edits, e.g. one table's). */
+export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs, server: command, editsOn }) {
   const lockstep = command === undefined;
   const spawnedAt = performance.now();
   // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for our server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
@@ -106,7 +107,7 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
     };
 
     const { text, lines: source, editable: editableByKind } = generateMigration(lines);
-    const editable = editableByKind[editKind];
+    const editable = editableByKind[editKind].filter((n) => !editsOn || editsOn(source[n]));
     let version = 1;
     const opened = pull ? undefined : diagnosticsFor(version);
     const openSentAt = performance.now();

@@ -7,6 +7,7 @@ import type { LockstepConfig, Severity } from './config/types';
 import type { Finding, TextSpan } from './findings';
 import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type AnalysisMemo, type InputStatement, type MigrationDocument, type PreparedSplit, type StatementInfo } from './document/model';
 import { patchDocument, type Patch } from './document/patch';
+import type { ApplyReads } from './document/lazyCatalog';
 import { sameData } from './document/sameData';
 import { forwardKeyHash, hashString, identityIds } from './document/forwardState';
 import { SchemaVersions, type ReadRecorder, type ReadStamp } from './document/readVersions';
@@ -119,6 +120,8 @@ export class EngineCache implements AnalysisMemo {
   private slots = new Map<object, StatementSlot>();
   /** Schemas kept by key for the lazy replay (document/lazyCatalog.ts): checkpoints and the schema after the file. */
   private catalogs = new Map<number, Stamped<Catalog>>();
+  /** What each statement's effect looked up when applied, by the same keys (lazyCatalog.ts ApplyReads). */
+  private appliedReads = new Map<number, Stamped<ApplyReads>>();
   /** Rule results depend on the config too; a different config starts them afresh. */
   private hitsConfig = '';
   private hitsEpoch = 0;
@@ -232,6 +235,16 @@ export class EngineCache implements AnalysisMemo {
     this.catalogs.set(key, { value: catalog, generation: this.generation });
   }
 
+  appliedReadsAt(key: number): ApplyReads | undefined {
+    const entry = this.appliedReads.get(key);
+    if (entry) entry.generation = this.generation;
+    return entry?.value;
+  }
+
+  keepAppliedReads(key: number, reads: ApplyReads): void {
+    this.appliedReads.set(key, { value: reads, generation: this.generation });
+  }
+
   beginRun(): void {
     this.generation++;
     this.patchesSinceSweep = 0;
@@ -258,6 +271,10 @@ export class EngineCache implements AnalysisMemo {
   *endRunSteps(): Generator<void, void> {
     for (const [k, e] of this.catalogs) if (e.generation !== this.generation) this.catalogs.delete(k);
     let n = 0;
+    for (const [k, e] of this.appliedReads) {
+      if (e.generation !== this.generation) this.appliedReads.delete(k);
+      if (++n % 256 === 0) yield;
+    }
     for (const [k, e] of this.slots) {
       if (e.generation !== this.generation) this.slots.delete(k);
       if (++n % 256 === 0) yield;
@@ -284,7 +301,8 @@ export class EngineCache implements AnalysisMemo {
 }
 
 function newStats() {
-  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0, changedLater: 0 };
+  // replayed: schema-changing statements a patched relint applied to restore the schemas it analysed against.
+  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0, changedLater: 0, replayed: 0 };
 }
 
 /** What a patched relint starts from: the latest lint of the document (engine.ts lintSteps). */
@@ -493,6 +511,7 @@ function patchedLint(
 
   const document = patch.doc;
   cache.stats.patched = true;
+  cache.stats.replayed = patch.replayed;
   cache.patchesSinceSweep++;
   derivedWithSameLockFacts(document, last.document);
   // The lock indexes carried over (the lock facts are the same), so the next patch can carry them on in

@@ -419,6 +419,18 @@ export class Catalog {
     return mine;
   }
 
+  /**
+   * Give relation `name` the columns it has in `from` (a copy); false when it exists in only one of
+   * the two. For the patch path (document/columnPatch.ts): a schema restored from a checkpoint that
+   * differs from the true one only in this relation's columns.
+   */
+  carryColumns(name: string, from: Catalog): boolean {
+    const source = from.rels.get(name);
+    if (!this.rels.get(name) !== !source) return false;
+    if (source) this.editRelation(name)!.columns = copyColumns(source.columns);
+    return true;
+  }
+
   /** A constraint this catalog may change in place. */
   editConstraint(name: string): ConstraintInfo | undefined {
     const con = this.cons.get(name);

@@ -20,6 +20,7 @@ import type { AnalysisMemo, BuildTrace, MigrationDocument, StatementInfo } from 
 import { movedWith, shifted } from './movedStatement';
 import { columnsOnlyTarget, mentionedNames, ReadRecorder } from './readVersions';
 import { versionsOfDocument } from './ruleReuse';
+import { lastTouching } from './applyIndex';
 import { sameData } from './sameData';
 
 /** Why the patch path said no: thrown from inside an analysis the memo asked for (so nothing wrong is kept). */
@@ -121,6 +122,27 @@ export interface LaterInput {
   pgVersion: number;
   /** The schema just after the edited statement (true but for `stale`); asked at most once. */
   schemaAfterEdit: () => Restored;
+  /** The kept checkpoint nearest before statement `index` of the previous document (patch.ts). */
+  checkpointBefore: (index: number) => Checkpoint | undefined;
+}
+
+/** A kept checkpoint's schema (a copy) and the first statement after it: the schema before `from`, but for the stale relations' columns. */
+export interface Checkpoint {
+  schema: Catalog;
+  from: number;
+  /** The schema-changing statements it holds (their ordinals, lazyCount, are below it). */
+  count: number;
+}
+
+/** Applies the schema-changing statements in [from, to) (not a down section's) to `schema`; returns how many. */
+export function replay(schema: Catalog, statements: readonly StatementInfo[], trace: BuildTrace, from: number, to: number): number {
+  let count = 0;
+  for (let k = from; k < to; k++) {
+    if (trace.lazyKey[k] === -1 || !Catalog.changedBy(statements[k].kind)) continue;
+    schema.apply(statements[k].ast as AstNode);
+    count++;
+  }
+  return count;
 }
 
 export interface LaterPatch {
@@ -128,6 +150,8 @@ export interface LaterPatch {
   sets: ReadSets;
   /** Later statements whose analysis changed (not the same object as before), in order. */
   changed: number[];
+  /** Schema-changing statements applied to bring the schema to the statements analysed again. */
+  replayed: number;
 }
 
 /**
@@ -144,8 +168,7 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
 
   const again = readersAfter(sets, target, index);
   let next = 0;
-  let running: Restored | undefined;
-  let applied = index;
+  let cursor: SchemaCursor | undefined;
   const recorder = new ReadRecorder();
   const updates = new Map<number, readonly string[] | undefined>();
   const changed: number[] = [];
@@ -168,12 +191,10 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
       if (!lazy) return undefined;
       const stmt = moved(was, input.delta, state, locks);
       const analyze = (): StatementLocks => {
-        running ??= input.schemaAfterEdit();
-        // The schema before this statement: the schema-changing statements since the last one applied.
-        for (let k = applied + 1; k < i; k++) if (trace.lazyKey[k] !== -1 && Catalog.changedBy(statements[k].kind)) running.schema.apply(statements[k].ast as AstNode);
-        applied = i - 1;
+        cursor ??= new SchemaCursor(input, statements, { sets, readers: () => again.slice(next - 1) });
+        const running = cursor.moveTo(i);
         const value = recorder.record(() =>
-          analyzeLocks(was.ast as AstNode, { pgVersion: input.pgVersion, catalog: running!.schema, timeZoneIsUtc: trace.timeZoneIsUtc[i], checkFunctionBodies: trace.checkFunctionBodies[i] }),
+          analyzeLocks(was.ast as AstNode, { pgVersion: input.pgVersion, catalog: running.schema, timeZoneIsUtc: trace.timeZoneIsUtc[i], checkFunctionBodies: trace.checkFunctionBodies[i] }),
         );
         checkReads(recorder.lastReads, running.stale);
         // The same verdict: the same object, so whatever compares analyses by identity carries on.
@@ -198,7 +219,72 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
     trace: { ...trace, lazyKey, keyHash, checkpointKey: trace.checkpointKey ?? trace.lazyKey, stale },
     sets: withReads(sets, updates),
     changed,
+    replayed: cursor?.replayed ?? 0,
   };
+}
+
+/**
+ * The schema the statements after the edit are analysed against, moved forward statement by statement:
+ * from the schema just after the edit (`schemaAfterEdit`), on to each statement analysed again.
+ */
+class SchemaCursor {
+  /** The schema after statement `applied`, and the relations stale in it. */
+  restored: Restored;
+  applied: number;
+  /** Schema-changing statements applied so far. */
+  replayed = 0;
+
+  constructor(
+    private readonly input: LaterInput,
+    private readonly statements: readonly StatementInfo[],
+    /** The read sets, and the statements still to analyse again (a jump must not make what they read stale). */
+    private readonly still: { sets: ReadSets; readers: () => readonly number[] },
+  ) {
+    this.restored = input.schemaAfterEdit();
+    this.applied = input.index;
+  }
+
+  /** The schema just before statement `to`. */
+  moveTo(to: number): Restored {
+    this.jumpTowards(to);
+    this.replayed += replay(this.restored.schema, this.statements, this.input.trace, this.applied + 1, to);
+    this.applied = to - 1;
+    return this.restored;
+  }
+
+  /**
+   * On to the kept checkpoint nearest before `to` when that skips schema changes, given the target's
+   * columns as they are here once brought past the last statement before the checkpoint whose effect
+   * looked the target up as it was applied (lazyCatalog.ts ApplyReads; that move may jump too). The
+   * statements skipped did not: they neither read nor changed its record, so the target's record is
+   * this one's, and every other relation's is the checkpoint's (a column edit changes nothing else),
+   * but for the columns of the relations stale in the checkpoint. Stays when that saves nothing, or
+   * would make stale a relation a statement still to analyse read last time.
+   */
+  private jumpTowards(to: number): void {
+    const { trace, target } = this.input;
+    const checkpoint = this.input.checkpointBefore(to);
+    if (!checkpoint || checkpoint.from <= this.applied + 1) return;
+    // The schema-changing statements this schema lacks and the checkpoint holds: ordinals [held, checkpoint.count).
+    const held = trace.lazyCount[this.applied + 1];
+    if (held < 0 || held >= checkpoint.count) return;
+    const last = lastTouching(trace, this.statements, target, held, checkpoint.count);
+    if (last === undefined || trace.lazyCount[last] === checkpoint.count - 1) return;
+    if (last >= 0) this.moveTo(last + 1);
+    const { restored } = this;
+    const stale = staleBefore(trace, checkpoint.from).filter((r) => r !== target);
+    if (restored.stale.includes(target)) stale.push(target);
+    const added = stale.filter((r) => !restored.stale.includes(r));
+    const readsAdded = (i: number) => {
+      const reads = this.still.sets.reads[i];
+      return !reads || reads.some((r) => added.includes(r));
+    };
+    if (added.length > 0 && this.still.readers().some(readsAdded)) return;
+    // The target exists in both or in neither (only statements that look it up make or drop it).
+    if (!checkpoint.schema.carryColumns(target, restored.schema)) throw new NoPatch();
+    this.restored = { schema: checkpoint.schema, stale };
+    this.applied = checkpoint.from - 1;
+  }
 }
 
 /** A record moved by `delta`, with another fingerprint before it. */

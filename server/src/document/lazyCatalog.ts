@@ -10,7 +10,7 @@
  * schema-changing statement so far, in order (its forward-state key, or its text for the statements
  * that change the schema without handing anything on to the lock model: SELECT/DO/CALL running code).
  */
-import { Catalog } from '../catalog/catalog';
+import { Catalog, recordRelationReads } from '../catalog/catalog';
 import type { AstNode } from '../parse/ast';
 import { kindOf } from '../parse/ast';
 import { foldState, hashString } from './forwardState';
@@ -21,7 +21,18 @@ export interface CatalogMemo {
   catalogAt(key: number): Catalog | undefined;
   /** Keep `catalog` (which nobody changes any more) as the schema for `key`. */
   keepCatalog(key: number, catalog: Catalog): void;
+  /** What applying the statement that led to `key` looked up (`ApplyReads`); undefined when not known. Marks it used. */
+  appliedReadsAt(key: number): ApplyReads | undefined;
+  keepAppliedReads(key: number, reads: ApplyReads): void;
 }
+
+/**
+ * The relations a statement's effect looked up while it was applied (catalog.ts `recordRelationReads`:
+ * every change of a relation record looks it up first), or 'all' when it walked every relation. A
+ * statement whose effect did not look relation t up neither read nor changed t's record: the patch
+ * path (columnPatch.ts) carries t's columns over such statements instead of replaying them.
+ */
+export type ApplyReads = readonly string[] | 'all';
 
 /** A snapshot every this many schema-changing statements (a restore replays at most this many). */
 export const CHECKPOINT_EVERY = 64;
@@ -41,6 +52,11 @@ export class LazyCatalog {
   private pending: Pending[] = [];
   /** A snapshot to start from (cloned when the schema is first needed): everything before it is in it. */
   private restore: Catalog | undefined;
+  /**
+   * By ordinal (the `count` before the statement): what each schema-changing statement's effect looked
+   * up, recorded when it is applied, else an earlier lint's under the same key; undefined: not known.
+   */
+  readonly applyReads: (ApplyReads | undefined)[] = [];
 
   constructor(
     private readonly holder: { catalog: Catalog },
@@ -60,8 +76,14 @@ export class LazyCatalog {
     const kept = this.memo.catalogAt(this.key);
     if (kept) {
       this.restore = kept;
-      this.pending = [];
+      this.skipPending();
     }
+  }
+
+  /** The pending statements are in a kept schema: not applied, their reads are the lint's that kept it. */
+  private skipPending(): void {
+    for (const p of this.pending) this.applyReads[p.count - 1] = this.memo.appliedReadsAt(p.key);
+    this.pending = [];
   }
 
   /** The schema with every statement pushed so far applied (the holder's catalog, brought up to date). */
@@ -72,7 +94,9 @@ export class LazyCatalog {
     }
     const catalog = this.holder.catalog;
     for (const p of this.pending) {
-      catalog.apply(p.ast);
+      const reads = recordRelationReads(() => catalog.apply(p.ast)).reads ?? 'all';
+      this.applyReads[p.count - 1] = reads;
+      this.memo.keepAppliedReads(p.key, reads);
       if (p.count % CHECKPOINT_EVERY === 0 && !this.memo.catalogAt(p.key)) this.memo.keepCatalog(p.key, catalog.clone());
     }
     this.pending = [];
@@ -84,7 +108,7 @@ export class LazyCatalog {
     const kept = this.memo.catalogAt(this.key);
     if (kept) {
       this.holder.catalog = kept;
-      this.pending = [];
+      this.skipPending();
       this.restore = undefined;
       return;
     }

@@ -19,7 +19,7 @@ import { editBetween, type Edit } from '../parse/textEdit';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
-import { LazyCatalog, type CatalogMemo } from './lazyCatalog';
+import { LazyCatalog, type ApplyReads, type CatalogMemo } from './lazyCatalog';
 import { SchemaVersions, type ReadRecorder } from './readVersions';
 import { keepVersions } from './ruleReuse';
 
@@ -300,6 +300,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
     state = yield* analyzeSection(doc, section, { config, facts, ids, templated, lazy, versions, pauses }, state, memo);
   }
   lazy?.finish();
+  if (lazy) traces.get(doc)!.applyReads = lazy.applyReads;
   if (versions) keepVersions(doc, versions);
   attachIgnores(doc);
   return doc;
@@ -476,6 +477,12 @@ export interface BuildTrace {
    */
   checkpointKey?: number[];
   stale?: ReadonlyMap<string, number>;
+  /**
+   * By ordinal (`lazyCount`): what each schema-changing statement's effect looked up (lazyCatalog.ts
+   * ApplyReads); undefined where not known. A column patch leaves them as they are: no effect's lookups
+   * depend on a relation's columns but those of the statements it bails on (readVersions.ts columnReaders).
+   */
+  applyReads?: readonly (ApplyReads | undefined)[];
 }
 
 const traces = new WeakMap<MigrationDocument, BuildTrace>();

@@ -23,7 +23,7 @@ import { forwardKeyHash } from './forwardState';
 import { parseIgnoresOf, type IgnoreDirective } from './ignores';
 import { CHECKPOINT_EVERY, type CatalogMemo } from './lazyCatalog';
 import { buildTraceOf, setBuildTrace, type AnalysisMemo, type InputStatement, type MigrationDocument, type StatementInfo } from './model';
-import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, patchLater, readSetsOf, staleBefore, withReads, type LaterPatch, type Restored } from './columnPatch';
+import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, patchLater, readSetsOf, replay, staleBefore, withReads, type Checkpoint, type LaterPatch, type Restored } from './columnPatch';
 import { moved, shift } from './movedStatement';
 import { ReadRecorder } from './readVersions';
 import { sameData } from './sameData';
@@ -51,6 +51,8 @@ export interface Patch {
   changed: number[];
   /** The document patched. */
   previous: MigrationDocument;
+  /** Schema-changing statements applied to restore the schemas the analyses ran on. */
+  replayed: number;
 }
 
 export function patchDocument(input: PatchInput): Patch | undefined {
@@ -93,6 +95,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   let schema: Restored | undefined;
   const recorder = new ReadRecorder();
   const reads = new Map<number, readonly string[] | undefined>();
+  const replays = { count: 0 };
   // A column-only edit (the only edited statement): the later statements are patched too (columnPatch.ts).
   let column: { target: string; keyHash: number } | undefined;
   try {
@@ -111,7 +114,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
       if (key === 0 && Catalog.changedBy(parsed.kind)) return undefined;
       const index = was.index;
       const analyze = (): StatementLocks => {
-        schema ??= schemaBefore(input, index);
+        schema ??= schemaBefore(input, index, replays);
         const value = recorder.record(() =>
           analyzeLocks(parsed.ast as AstNode, {
             pgVersion: input.pgVersion,
@@ -163,9 +166,10 @@ export function patchDocument(input: PatchInput): Patch | undefined {
           delta,
           memo: input.memo,
           pgVersion: input.pgVersion,
+          checkpointBefore: (i) => checkpointBefore(input, i),
           schemaAfterEdit: () => {
             if (!schema) {
-              schema = schemaBefore(input, index);
+              schema = schemaBefore(input, index, replays);
               schema.schema.apply(edited[0].ast as AstNode);
             }
             return schema;
@@ -200,7 +204,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
     patchedCatalog(doc, previous, !!later, nextTrace);
     const sets = later?.sets ?? readSetsOf(previous);
     if (sets) keepReadSets(doc, withReads(sets, reads));
-    return { doc, start, end, replaced, columns: !!later, changed: later?.changed ?? [], previous };
+    return { doc, start, end, replaced, columns: !!later, changed: later?.changed ?? [], previous, replayed: replays.count + (later?.replayed ?? 0) };
   } catch (error) {
     if (error instanceof NoPatch) return undefined;
     throw error;
@@ -282,18 +286,35 @@ function sameShape(a: StatementLocks, b: StatementLocks): boolean {
  * The schema just before statement `index` of the previous document: the checkpoint the lazy replay
  * kept at or before it (lazyCatalog.ts), with the schema-changing statements since applied.
  */
-function schemaBefore(input: PatchInput, index: number): Restored {
+function schemaBefore(input: PatchInput, index: number, replays: { count: number }): Restored {
   const { previous } = input;
   const trace = buildTraceOf(previous)!;
-  const count = trace.lazyCount[index];
-  if (count < 0) throw new NoPatch();
+  if (trace.lazyCount[index] < 0) throw new NoPatch();
   // Typing goes on in one place: the schema before that statement, kept by the last patch there.
   // A kept schema is the one its key names (the schema-changing statements before it), wherever it came from.
   const exact = input.memo.catalogAt(trace.lazyKey[index]);
   if (exact) return { schema: exact.clone(), stale: [] };
   // After column patches the checkpoints are those of the last whole build (their keys), stale in a few relations' columns.
-  const checkpointKey = trace.checkpointKey ?? trace.lazyKey;
   const stale = staleBefore(trace, index);
+  const checkpoint = checkpointBefore(input, index);
+  if (!checkpoint) throw new NoPatch();
+  const { schema, from } = checkpoint;
+  replays.count += replay(schema, previous.statements, trace, from, index);
+  // Kept under its key only when it is that schema exactly.
+  if (stale.length === 0) input.memo.keepCatalog(trace.lazyKey[index], schema.clone());
+  return { schema, stale };
+}
+
+/**
+ * The checkpoint the lazy replay kept at or before statement `index` of the previous document (a
+ * copy), and the first statement it does not hold; undefined when it is no longer kept.
+ */
+function checkpointBefore(input: PatchInput, index: number): Checkpoint | undefined {
+  const { previous } = input;
+  const trace = buildTraceOf(previous)!;
+  const count = trace.lazyCount[index];
+  if (count < 0) return undefined;
+  const checkpointKey = trace.checkpointKey ?? trace.lazyKey;
   const checkpoint = count - (count % CHECKPOINT_EVERY);
   // Back to the first statement pushed at the checkpoint's count (a down section's statements, -1, are
   // not pushed): the statements to replay start there, and its key is the checkpoint's.
@@ -305,20 +326,9 @@ function schemaBefore(input: PatchInput, index: number): Restored {
     from = j;
     if (c >= 0) key = checkpointKey[j];
   }
-  let schema: Catalog;
-  if (checkpoint === 0) schema = previous.schemaBefore?.clone() ?? new Catalog();
-  else {
-    const kept = input.memo.catalogAt(key);
-    if (!kept) throw new NoPatch();
-    schema = kept.clone();
-  }
-  for (let i = from; i < index; i++) {
-    const s = previous.statements[i];
-    if (trace.lazyCount[i] >= 0 && Catalog.changedBy(s.kind)) schema.apply(s.ast as AstNode);
-  }
-  // Kept under its key only when it is that schema exactly.
-  if (stale.length === 0) input.memo.keepCatalog(trace.lazyKey[index], schema.clone());
-  return { schema, stale };
+  if (checkpoint === 0) return { schema: previous.schemaBefore?.clone() ?? new Catalog(), from, count: 0 };
+  const kept = input.memo.catalogAt(key);
+  return kept && { schema: kept.clone(), from, count: checkpoint };
 }
 
 /** `bindIgnores` by binary search: the first statement starting after each directive. */

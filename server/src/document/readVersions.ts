@@ -156,7 +156,9 @@ function findColumnsOnlyTarget(ast: AstNode): string | undefined {
 /**
  * Statement kinds whose effect on anything but the columns maps never reads a relation's columns
  * (catalog.ts APPLY): existence, names, indexes, constraints and links only. Any other kind (RENAME,
- * a kind added later) folds in the versions of the names it mentions.
+ * a kind added later) folds in the versions of the names it mentions. Nor do these kinds' effects
+ * decide from columns which relations to look up: the column patch's jumps rely on that (columnPatch.ts
+ * SchemaCursor keeps the lookups recorded before a column edit).
  */
 const STRUCTURE_ONLY = new Set([
   'CreateTableAsStmt', 'ViewStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'IndexStmt', 'AlterTableStmt', 'CreatePublicationStmt',
