@@ -132,6 +132,8 @@ const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRI
  * A copy forks the map and shares the sets until one side changes them, so copying a catalog per
  * migration file costs nothing for the owners the file does not touch.
  */
+const NO_VALUES: ReadonlySet<string> = new Set();
+
 class Links {
   private map: ForkableMap<string, Set<string>>;
   /** The sets this copy may change in place; the others are shared with a copy. Made on the first change. */
@@ -156,6 +158,11 @@ class Links {
 
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
+  }
+
+  /** The values without a copy: not to be changed through, nor iterated while this key's set changes. */
+  peek(key: string): ReadonlySet<string> {
+    return this.map.get(key) ?? NO_VALUES;
   }
 
   /** Every key with its values. */
@@ -380,15 +387,12 @@ export class Catalog {
    * clause. DROP COLUMN drops them; ALTER COLUMN TYPE builds them again.
    */
   indexesOnColumn(table: string, column: string): string[] {
-    return this.indexesOf(table).filter((i) => {
-      const rel = this.lookup(i);
-      return !!rel && (rel.indexColumns?.includes(column) || rel.exprColumns?.includes(column));
-    });
+    return this.childrenOf(table, (r) => r.kind === 'index' && !!(r.indexColumns?.includes(column) || r.exprColumns?.includes(column)));
   }
 
   /** Is `column` the leading column of some index of `table` (so an equality lookup need not scan)? */
   hasIndexLeadingWith(table: string, column: string): boolean {
-    return this.indexesOf(table).some((i) => this.lookup(i)?.indexColumns?.[0] === column);
+    return this.childrenOf(table, (r) => r.kind === 'index' && r.indexColumns?.[0] === column).length > 0;
   }
 
   constraintsOf(table: string): ConstraintInfo[] {
@@ -714,13 +718,17 @@ export class Catalog {
     this.removeRelation(n);
   }
 
+  /**
+   * The names of `table`'s children that `keep` takes, sorted. Only those are sorted: a table with
+   * hundreds of partitions or indexes made every DROP COLUMN sort all of them (1.5 % of a corpus lint).
+   */
   private childrenOf(table: string, keep: (r: RelationInfo) => boolean): string[] {
-    return this.children
-      .get(baseName(table))
-      .map((n) => this.lookup(n))
-      .filter((r): r is RelationInfo => !!r && keep(r))
-      .map((r) => r.name)
-      .sort();
+    const found: string[] = [];
+    for (const name of this.children.peek(baseName(table))) {
+      const rel = this.lookup(name);
+      if (rel && keep(rel)) found.push(rel.name);
+    }
+    return found.sort();
   }
 }
 

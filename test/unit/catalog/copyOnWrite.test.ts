@@ -130,7 +130,7 @@ describe('catalog copy-on-write clone', () => {
   });
 
   it('a clone that alters a table shares its unchanged column records, and its changed ones stay its own', () => {
-    const parse = (sql: string): AstNode[] => parseSync(sql).stmts.map((s: { stmt: AstNode }) => s.stmt);
+    const parse = (sql: string): AstNode[] => (parseSync(sql).stmts ?? []).map((s) => s.stmt as AstNode);
     const base = replay(parse('CREATE TABLE t (id bigint, a int, b text, c int)'));
     const clone = replay(parse('ALTER TABLE t ADD COLUMN d int; ALTER TABLE t ALTER COLUMN a SET NOT NULL; ALTER TABLE t ALTER COLUMN c TYPE bigint; ALTER TABLE t ADD PRIMARY KEY (id)'), base.clone());
     // The records the clone did not change are the original's (no copy of every column per edited table).
