@@ -148,7 +148,10 @@ const schemasNamed = new WeakMap<AstNode, Map<string, readonly (string | undefin
 function walkSchemasNaming(ast: AstNode, name: string): readonly (string | undefined)[] {
   const found: (string | undefined)[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const o = node as AstNode;
     if (typeof o.relname === 'string' && o.relname === name) found.push(o.schemaname);
@@ -157,7 +160,11 @@ function walkSchemasNaming(ast: AstNode, name: string): readonly (string | undef
       const parts = names(items);
       if (parts.length === items.length && parts[parts.length - 1] === name) found.push(parts.length > 1 ? parts[parts.length - 2] : undefined);
     }
-    for (const value of Object.values(o)) if (value && typeof value === 'object') visit(value);
+    // for…in, not Object.values: no array of values per node (the parser's plain objects inherit no enumerable keys).
+    for (const key in o) {
+      const value = o[key];
+      if (value && typeof value === 'object') visit(value);
+    }
   };
   visit(ast);
   return found.length ? found : [undefined];
