@@ -39,10 +39,11 @@ export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
 
 export type RelationKind = 'table' | 'partitioned' | 'index' | 'view' | 'matview' | 'sequence';
 
+/** Never changed once in a relation's columns map (catalogs share the records): replaced instead. */
 export interface ColumnInfo {
-  name: string;
-  type: TypeInfo;
-  notNull: boolean;
+  readonly name: string;
+  readonly type: TypeInfo;
+  readonly notNull: boolean;
 }
 
 /** PostgreSQL's trigger event bits (CreateTrigStmt.events). */
@@ -131,6 +132,8 @@ const CREATES_TABLE_OBJECTS = /\bCREATE\s+(OR\s+REPLACE\s+)?(CONSTRAINT\s+)?(TRI
  * A copy forks the map and shares the sets until one side changes them, so copying a catalog per
  * migration file costs nothing for the owners the file does not touch.
  */
+const NO_VALUES: ReadonlySet<string> = new Set();
+
 class Links {
   private map: ForkableMap<string, Set<string>>;
   /** The sets this copy may change in place; the others are shared with a copy. Made on the first change. */
@@ -155,6 +158,11 @@ class Links {
 
   get(key: string): string[] {
     return [...(this.map.get(key) ?? [])];
+  }
+
+  /** The values without a copy: not to be changed through, nor iterated while this key's set changes. */
+  peek(key: string): ReadonlySet<string> {
+    return this.map.get(key) ?? NO_VALUES;
   }
 
   /** Every key with its values. */
@@ -379,15 +387,12 @@ export class Catalog {
    * clause. DROP COLUMN drops them; ALTER COLUMN TYPE builds them again.
    */
   indexesOnColumn(table: string, column: string): string[] {
-    return this.indexesOf(table).filter((i) => {
-      const rel = this.lookup(i);
-      return !!rel && (rel.indexColumns?.includes(column) || rel.exprColumns?.includes(column));
-    });
+    return this.childrenOf(table, (r) => r.kind === 'index' && !!(r.indexColumns?.includes(column) || r.exprColumns?.includes(column)));
   }
 
   /** Is `column` the leading column of some index of `table` (so an equality lookup need not scan)? */
   hasIndexLeadingWith(table: string, column: string): boolean {
-    return this.indexesOf(table).some((i) => this.lookup(i)?.indexColumns?.[0] === column);
+    return this.childrenOf(table, (r) => r.kind === 'index' && r.indexColumns?.[0] === column).length > 0;
   }
 
   constraintsOf(table: string): ConstraintInfo[] {
@@ -725,18 +730,33 @@ export class Catalog {
     this.removeRelation(n);
   }
 
+  /**
+   * The names of `table`'s children that `keep` takes, sorted. Only those are sorted: a table with
+   * hundreds of partitions or indexes made every DROP COLUMN sort all of them (1.5 % of a corpus lint).
+   */
   private childrenOf(table: string, keep: (r: RelationInfo) => boolean): string[] {
-    return this.children
-      .get(baseName(table))
-      .map((n) => this.lookup(n))
-      .filter((r): r is RelationInfo => !!r && keep(r))
-      .map((r) => r.name)
-      .sort();
+    const found: string[] = [];
+    for (const name of this.children.peek(baseName(table))) {
+      const rel = this.lookup(name);
+      if (rel && keep(rel)) found.push(rel.name);
+    }
+    return found.sort();
   }
 }
 
+/**
+ * A relation's own columns map. The column records in it are shared: a record is never changed
+ * once in a map (replaceColumn puts a changed copy in its place), so a copy per edited relation
+ * need not copy every column (a file's first ALTER of a 30-column table copied 30 records).
+ */
 function copyColumns(columns: ReadonlyMap<string, ColumnInfo>): Map<string, ColumnInfo> {
-  return new Map([...columns].map(([n, c]) => [n, { ...c }]));
+  return new Map(columns);
+}
+
+/** Puts `change(column)` in the column's place (the same position in the map), when the column is there. */
+function replaceColumn(rel: RelationInfo | undefined, name: string, change: (column: ColumnInfo) => ColumnInfo): void {
+  const column = rel?.columns.get(name);
+  if (rel && column) rel.columns.set(name, change(column));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -939,17 +959,14 @@ function applyAlterTableCmd(cat: Catalog, table: string, cmd: AstNode): void {
       for (const seq of cat.sequencesOf(table)) if (cat.relation(seq)?.column === cmd.name) cat.drop(seq);
       break;
     case 'AT_AlterColumnType': {
-      const col = rel()?.columns.get(cmd.name);
       const def = as(cmd.def, 'ColumnDef');
-      if (col && def) col.type = typeInfo(def.typeName);
+      if (def) replaceColumn(rel(), cmd.name, (col) => ({ ...col, type: typeInfo(def.typeName) }));
       break;
     }
     case 'AT_SetNotNull':
-    case 'AT_DropNotNull': {
-      const col = rel()?.columns.get(cmd.name);
-      if (col) col.notNull = cmd.subtype === 'AT_SetNotNull';
+    case 'AT_DropNotNull':
+      replaceColumn(rel(), cmd.name, (col) => ({ ...col, notNull: cmd.subtype === 'AT_SetNotNull' }));
       break;
-    }
     case 'AT_AddConstraint': {
       const con = as(cmd.def, 'Constraint');
       if (con) addConstraint(cat, table, con, []);
@@ -1045,7 +1062,7 @@ function addConstraint(cat: Catalog, table: string, con: AstNode, columnOfColumn
       const columns = con.indexname ? cat.relation(con.indexname)?.indexColumns : keys;
       if (con.indexname && con.indexname !== name) cat.removeRelation(con.indexname);
       cat.addRelation({ name, kind: 'index', table, indexColumns: columns });
-      if (primary) for (const k of keys) { const c = cat.editRelation(table)?.columns.get(k); if (c) c.notNull = true; }
+      if (primary) for (const k of keys) replaceColumn(cat.editRelation(table), k, (c) => ({ ...c, notNull: true }));
       break;
     }
     case 'CONSTR_EXCLUSION': {

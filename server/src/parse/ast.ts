@@ -30,7 +30,14 @@ export function list(value: unknown): AstNode[] {
 
 /** `[{String:{sval:'a'}},{String:{sval:'b'}}]` → `['a','b']`. */
 export function names(value: unknown): string[] {
-  return list(value).map((n) => n?.String?.sval ?? (n?.A_Star ? '*' : '')).filter((s) => s !== '');
+  // One array, no map-then-filter pair: asked for every name list the catalog, the lock model and the rules read.
+  const found: string[] = [];
+  if (!Array.isArray(value)) return found;
+  for (const n of value as AstNode[]) {
+    const name: string = n?.String?.sval ?? (n?.A_Star ? '*' : '');
+    if (name !== '') found.push(name);
+  }
+  return found;
 }
 
 /** A RangeVar as `schema.name` (or `name`). Identifiers arrive already case-folded by the parser. */

@@ -129,6 +129,19 @@ describe('catalog copy-on-write clone', () => {
     }
   });
 
+  it('a clone that alters a table shares its unchanged column records, and its changed ones stay its own', () => {
+    const parse = (sql: string): AstNode[] => (parseSync(sql).stmts ?? []).map((s) => s.stmt as AstNode);
+    const base = replay(parse('CREATE TABLE t (id bigint, a int, b text, c int)'));
+    const clone = replay(parse('ALTER TABLE t ADD COLUMN d int; ALTER TABLE t ALTER COLUMN a SET NOT NULL; ALTER TABLE t ALTER COLUMN c TYPE bigint; ALTER TABLE t ADD PRIMARY KEY (id)'), base.clone());
+    // The records the clone did not change are the original's (no copy of every column per edited table).
+    assert.equal(clone.column('t', 'b'), base.column('t', 'b'));
+    // Changed ones are new records in the same place; the original's are as they were.
+    assert.deepEqual([...clone.relation('t')!.columns.keys()], ['id', 'a', 'b', 'c', 'd']);
+    assert.deepEqual([...base.relation('t')!.columns.keys()], ['id', 'a', 'b', 'c']);
+    assert.deepEqual([clone.column('t', 'id')?.notNull, clone.column('t', 'a')?.notNull, clone.column('t', 'c')?.type.name], [true, true, 'int8']);
+    assert.deepEqual([base.column('t', 'id')?.notNull, base.column('t', 'a')?.notNull, base.column('t', 'c')?.type.name], [false, false, 'int4']);
+  });
+
   it('the generated statements exercise the catalog (not a vacuous comparison)', () => {
     const cat = replay(statements(7, 300));
     const snap = snapshot(cat) as { relations: unknown[]; types: unknown[]; functions: unknown[]; publications: unknown[] };
