@@ -22,6 +22,7 @@ import { atLeast, type FileReport, type RunError, type RunReport } from './repor
 import { REPORTERS } from './reporters';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
+import { bufferedOut } from './output';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
@@ -38,6 +39,11 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
   writeOut(text: string): void;
+  /**
+   * The same output as bytes (UTF-8), where it can take them: `lint --format json` then encodes each
+   * file's piece into a megabyte buffer at once instead of keeping the strings until a write (output.ts).
+   */
+  writeOutBytes?(bytes: Uint8Array): void;
   /**
    * Resolves once what `writeOut` was given has left the process. A pipe takes 64 KB at a time and
    * the rest waits in memory until the event loop runs: the JSON of a whole lint piled up there
@@ -247,30 +253,6 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
   if (errors.length > 0) return EXIT_USAGE;
   return failing || files.some(fails) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
-
-/** Output gathered into writes of about a megabyte (a write per file would be a system call per file). */
-function bufferedOut(io: CliIO): { write: (piece: string) => void; flush: () => void; flushes: () => number } {
-  let pending: string[] = [];
-  let length = 0;
-  let flushes = 0;
-  const flush = () => {
-    if (pending.length) io.writeOut(pending.join(''));
-    pending = [];
-    length = 0;
-    flushes++;
-  };
-  return {
-    flushes: () => flushes,
-    write(piece) {
-      pending.push(piece);
-      length += piece.length;
-      if (length >= WRITE_PIECE_CHARS) flush();
-    },
-    flush,
-  };
-}
-
-const WRITE_PIECE_CHARS = 1 << 20;
 
 /** Files between two looks at the young generation while the job list is made. */
 const YOUNG_CHECK_EVERY = 256;
