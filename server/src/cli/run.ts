@@ -23,6 +23,7 @@ import { REPORTERS } from './reporters';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { bufferedOut } from './output';
+import { startReadAhead, type ReadAhead } from './readAhead';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
@@ -94,14 +95,19 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const youngCap = youngGenerationCap(io.env);
   const oldGrowth = oldGenerationGrowth(io.env);
   try {
-    return await lintFiles(args, io, youngCap);
+    // A worker thread's start sets V8's flags back to their defaults: the bounds are set again after it.
+    const reapplyHeapBounds = () => {
+      youngCap?.reapply();
+      oldGrowth?.reapply();
+    };
+    return await lintFiles(args, io, youngCap, reapplyHeapBounds);
   } finally {
     youngCap?.release();
     oldGrowth?.release();
   }
 }
 
-async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined): Promise<number> {
+async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined, reapplyHeapBounds: () => void): Promise<number> {
   // The cap is checked all along: the walk and the job list of 20,000 files grew the young space
   // from 2 to 32 MB before the first file, where it used to be checked first.
   const checkYoung = () => void youngCap?.check();
@@ -185,6 +191,7 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
   };
   const defaultCode = !args.code && !args.codeRef && !noCode && jobs.some(mayNeed);
   let hostGrammars = false;
+  let readAhead: ReadAhead | undefined;
   if (jobs.length > 0) {
     // No --code: the migrations' git repository; none (not in a repository) means no code scan at all.
     let repositoryCode: ReferenceLookup | undefined;
@@ -192,11 +199,17 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       const first = jobs.find((j) => j.absolutePath)?.absolutePath;
       repositoryCode = repositoryCodeIndex(first ? dirname(first) : io.cwd, jobs[0].config.codeScan);
     }
+    // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
+    const threads = args.fix ? 1 : lintThreads(io.env);
+    // One thread linting: its files are read in another, started before the parser loads (not with --fix:
+    // it writes files as it goes).
+    readAhead = threads === 1 && !args.fix ? startReadAhead(jobs.flatMap((j) => (j.absolutePath ? [j.absolutePath] : [])), io.env, reapplyHeapBounds) : undefined;
     try {
       // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
       hostGrammars = Boolean(args.code || args.codeRef) || repositoryCode !== undefined || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
       await initEngine({ hostGrammars });
     } catch (err) {
+      readAhead?.stop();
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_USAGE;
     }
@@ -206,6 +219,7 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
         const code = withoutFiles(await loadCodeIndex({ dirs: args.code ?? [], ref: args.codeRef, cwd: io.cwd, settings: jobs[0].config.codeScan }), linted);
         for (const job of jobs) job.code = code;
       } catch (err) {
+        readAhead?.stop();
         io.writeErr(`lockstep: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
         return EXIT_USAGE;
       }
@@ -213,15 +227,13 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
       for (const job of jobs) job.code = withoutFiles(repositoryCode, linted);
     }
-    // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
-    const threads = args.fix ? 1 : lintThreads(io.env);
     const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
     // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
     if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
     if (pooled) outcomes = pooled.outcomes;
     else for (const job of jobs) {
       youngCap?.check();
-      let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
+      let source = job.absolutePath ? (readAhead ? readAhead.read(job.absolutePath) : readSource(job.absolutePath)) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       const outcome = lintSource(job, source);
       // JSON is written as the files come, and their reports are not kept (memory flat in the files).
@@ -233,6 +245,8 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
     }
   }
 
+  readAhead?.stop();
+  if (io.env.LOCKSTEP_DEBUG && readAhead) io.writeErr(`lockstep: read ahead in a thread: ${readAhead.fromThread} of ${jobs.length} files\n`);
   const files: FileReport[] = [];
   for (const outcome of outcomes) {
     if (!outcome.report) errors.push(outcome.error);
