@@ -74,7 +74,11 @@ export class ReadAhead {
   private batch: SourceResult[] = [];
   private inBatch = 0;
   private next = 0;
+  /** Outcomes taken from the batches so far: the next one is for `paths[received]`. */
+  private received = 0;
   private failed = false;
+  /** The first batch came: from then on the main thread waits for the thread instead of reading. */
+  private started = false;
   /** Files whose outcome came from the thread, for LOCKSTEP_DEBUG and tests. */
   fromThread = 0;
 
@@ -84,8 +88,14 @@ export class ReadAhead {
     private readonly port: MessagePort,
     private readonly counters: Int32Array,
     /** Called with the first batch: the worker runs, its start-up (which resets V8's flags) is over. */
-    private onStarted: (() => void) | undefined,
+    private readonly onStarted: () => void,
   ) {}
+
+  /** Blocks until the thread has posted its first batch, or `ms` passed (tests: all files from the thread). */
+  waitForThread(ms = STALL_MS): boolean {
+    if (Atomics.load(this.counters, POSTED) === 0) Atomics.wait(this.counters, POSTED, 0, ms);
+    return Atomics.load(this.counters, POSTED) > 0;
+  }
 
   /** The outcome of reading `path`, the next of the paths in order (anything else is read here). */
   read(path: string): SourceResult {
@@ -93,16 +103,32 @@ export class ReadAhead {
       this.stop();
       return readSource(path);
     }
-    if (this.inBatch === this.batch.length && !this.receive()) {
-      this.stop();
-      return readSource(path);
-    }
-    this.next++;
-    this.fromThread++;
-    const source = this.batch[this.inBatch];
-    this.batch[this.inBatch++] = undefined as unknown as SourceResult;
+    const index = this.next++;
+    const source = this.fromBatches(index);
     if (this.next === this.paths.length) this.stop();
-    return source;
+    if (source) this.fromThread++;
+    return source ?? readSource(path);
+  }
+
+  /**
+   * The thread's outcome for the file at `index`, or undefined to read it here: while the thread
+   * starts (~50 ms, more on a busy machine) the first files are read here and their outcomes from the
+   * thread, when they come, are passed over.
+   */
+  private fromBatches(index: number): SourceResult | undefined {
+    for (;;) {
+      if (this.inBatch === this.batch.length) {
+        const starting = !this.started;
+        if (!(starting ? this.receiveNow() : this.receive())) {
+          if (!starting) this.stop();
+          return undefined;
+        }
+      }
+      const at = this.received++;
+      const source = this.batch[this.inBatch];
+      this.batch[this.inBatch++] = undefined as unknown as SourceResult;
+      if (at === index) return source;
+    }
   }
 
   /** Ends the thread (all files taken, or the main thread reads the rest itself). */
@@ -117,17 +143,23 @@ export class ReadAhead {
   private receive(): boolean {
     for (;;) {
       const posted = Atomics.load(this.counters, POSTED);
-      const message = receiveMessageOnPort(this.port);
-      if (message) {
-        this.batch = message.message as SourceResult[];
-        this.inBatch = 0;
-        Atomics.add(this.counters, TAKEN, 1);
-        Atomics.notify(this.counters, TAKEN);
-        this.onStarted?.();
-        this.onStarted = undefined;
-        return this.batch.length > 0;
-      }
+      if (this.receiveNow()) return true;
       if (Atomics.wait(this.counters, POSTED, posted, STALL_MS) === 'timed-out') return false;
     }
+  }
+
+  /** Takes the next batch if it is there. */
+  private receiveNow(): boolean {
+    const message = receiveMessageOnPort(this.port);
+    if (!message) return false;
+    this.batch = message.message as SourceResult[];
+    this.inBatch = 0;
+    Atomics.add(this.counters, TAKEN, 1);
+    Atomics.notify(this.counters, TAKEN);
+    if (!this.started) {
+      this.started = true;
+      this.onStarted();
+    }
+    return true;
   }
 }
