@@ -57,9 +57,7 @@ export class JsonReportWriter {
   file(file: FileReport): void {
     if (this.files === 0) this.write(this.head('['));
     for (const f of file.findings) this.bySeverity[f.severity]++;
-    // Two writes, not one joined string: the piece is encoded as it is, without a copy to join them.
-    this.write(this.files++ ? ',\n    ' : '\n    ');
-    this.write(nestedTwice(fileOutput(file)));
+    this.write(`${this.files++ ? ',' : ''}\n    ${nestedTwice(fileOutput(file))}`);
   }
 
   end(errors: RunError[]): void {
