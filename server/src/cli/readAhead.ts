@@ -19,7 +19,7 @@ export const TAKEN = 1;
 /** What the worker is handed (workerData). */
 export interface ReadAheadInput {
   lockstepReadAhead: true;
-  paths: string[];
+  /** Posts batches on it; the files to read come on it first. */
   port: MessagePort;
   counters: Int32Array;
 }
@@ -44,29 +44,64 @@ function workerScript(): string | undefined {
 }
 
 /**
- * A read-ahead over `paths` (the files to lint, in the order they will be asked for), or undefined
- * when it is not worth a thread (few files, LOCKSTEP_READ_AHEAD=0) or there is no worker script.
+ * The read-ahead's thread, started before the files are known: a new thread's heap set-up sets V8's
+ * growth factor for young spaces back to its default, undoing the lint's young-generation cap
+ * (youngGeneration.ts), so it starts before the walk can reach the cap, and the cap is set again
+ * once the thread runs (`onStarted`). Undefined when LOCKSTEP_READ_AHEAD=0 or without the bundle.
  */
-export function startReadAhead(
-  paths: string[],
-  env: Record<string, string | undefined>,
-  onStarted: () => void = () => {},
-  script = workerScript(),
-): ReadAhead | undefined {
-  if (!script || paths.length < READ_AHEAD_MIN_FILES || env.LOCKSTEP_READ_AHEAD === '0') return undefined;
+export function startReadAheadThread(env: Record<string, string | undefined>, onStarted: () => void = () => {}, script = workerScript()): ReadAheadThread | undefined {
+  if (!script || env.LOCKSTEP_READ_AHEAD === '0') return undefined;
   try {
     const { port1, port2 } = new MessageChannel();
     const counters = new Int32Array(new SharedArrayBuffer(8));
-    const input: ReadAheadInput = { lockstepReadAhead: true, paths, port: port2, counters };
+    const input: ReadAheadInput = { lockstepReadAhead: true, port: port2, counters };
     // A small young generation: the thread's garbage (each file's bytes, stat and message) dies young,
     // and V8's default let its heap take ~50 MB of peak RSS on a 20,000-file folder.
     const worker = new Worker(script, { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     // Never keeps the process alive: the lint decides when it is done.
     worker.unref();
     worker.on('error', () => {});
-    return new ReadAhead(paths, worker, port1, counters, onStarted);
+    return new ReadAheadThread(worker, port1, counters, onStarted);
   } catch {
     return undefined;
+  }
+}
+
+/** A read-ahead over `paths` at once (`startReadAheadThread` and `begin`), or undefined for a few files. */
+export function startReadAhead(
+  paths: string[],
+  env: Record<string, string | undefined>,
+  onStarted: () => void = () => {},
+  script = workerScript(),
+): ReadAhead | undefined {
+  return paths.length < READ_AHEAD_MIN_FILES ? undefined : startReadAheadThread(env, onStarted, script)?.begin(paths);
+}
+
+export class ReadAheadThread {
+  private ended = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly counters: Int32Array,
+    private readonly onStarted: () => void,
+  ) {}
+
+  /** Hands the thread the files to read, in the order they will be asked for; undefined (and the thread ends) for a few. */
+  begin(paths: string[]): ReadAhead | undefined {
+    if (this.ended || paths.length < READ_AHEAD_MIN_FILES) {
+      this.end();
+      return undefined;
+    }
+    this.port.postMessage(paths);
+    return new ReadAhead(paths, this, this.port, this.counters, this.onStarted);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.port.close();
+    void this.worker.terminate();
   }
 }
 
@@ -84,7 +119,7 @@ export class ReadAhead {
 
   constructor(
     private readonly paths: readonly string[],
-    private readonly worker: Worker,
+    private readonly thread: ReadAheadThread,
     private readonly port: MessagePort,
     private readonly counters: Int32Array,
     /** Called with the first batch: the worker runs, its start-up (which resets V8's flags) is over. */
@@ -135,8 +170,7 @@ export class ReadAhead {
   stop(): void {
     if (this.failed) return;
     this.failed = true;
-    this.port.close();
-    void this.worker.terminate();
+    this.thread.end();
   }
 
   /** Takes the next batch, waiting for the worker to post it; false if it does not come. */

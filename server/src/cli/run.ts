@@ -5,7 +5,7 @@
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import type { Subcommand } from './commands';
 import { isSubcommand, SUBCOMMAND_NAMES, type SubcommandName } from './commandNames';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
 import { isHostPath } from '../frameworks/registry';
@@ -20,10 +20,11 @@ import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { lintInPool, lintThreads } from './lintPool';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
+import { isGlob } from '../config/glob';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { bufferedOut } from './output';
-import { startReadAhead, type ReadAhead } from './readAhead';
+import { startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
@@ -94,20 +95,24 @@ function errorLine(error: RunError): string {
 async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const youngCap = youngGenerationCap(io.env);
   const oldGrowth = oldGenerationGrowth(io.env);
+  let readAheadThread: ReadAheadThread | undefined;
   try {
     // A worker thread's start sets V8's flags back to their defaults: the bounds are set again after it.
     const reapplyHeapBounds = () => {
       youngCap?.reapply();
       oldGrowth?.reapply();
     };
-    return await lintFiles(args, io, youngCap, reapplyHeapBounds);
+    // One thread linting a folder or a glob: its files are read in another (readAhead.ts), started now.
+    readAheadThread = !args.fix && lintThreads(io.env) === 1 && args.operands.some((o) => mayHoldManyFiles(o, io.cwd)) ? startReadAheadThread(io.env, reapplyHeapBounds) : undefined;
+    return await lintFiles(args, io, youngCap, readAheadThread);
   } finally {
+    readAheadThread?.end();
     youngCap?.release();
     oldGrowth?.release();
   }
 }
 
-async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined, reapplyHeapBounds: () => void): Promise<number> {
+async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined, readAheadThread: ReadAheadThread | undefined): Promise<number> {
   // The cap is checked all along: the walk and the job list of 20,000 files grew the young space
   // from 2 to 32 MB before the first file, where it used to be checked first.
   const checkYoung = () => void youngCap?.check();
@@ -201,15 +206,13 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
     }
     // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
     const threads = args.fix ? 1 : lintThreads(io.env);
-    // One thread linting: its files are read in another, started before the parser loads (not with --fix:
-    // it writes files as it goes).
-    readAhead = threads === 1 && !args.fix ? startReadAhead(jobs.flatMap((j) => (j.absolutePath ? [j.absolutePath] : [])), io.env, reapplyHeapBounds) : undefined;
+    // The read-ahead thread gets the files before the parser loads (not with --fix: it writes files as it goes).
+    readAhead = threads === 1 ? readAheadThread?.begin(jobs.flatMap((j) => (j.absolutePath ? [j.absolutePath] : []))) : undefined;
     try {
       // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
       hostGrammars = Boolean(args.code || args.codeRef) || repositoryCode !== undefined || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
       await initEngine({ hostGrammars });
     } catch (err) {
-      readAhead?.stop();
       io.writeErr(`lockstep: cannot load the SQL parser: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT_USAGE;
     }
@@ -219,7 +222,6 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
         const code = withoutFiles(await loadCodeIndex({ dirs: args.code ?? [], ref: args.codeRef, cwd: io.cwd, settings: jobs[0].config.codeScan }), linted);
         for (const job of jobs) job.code = code;
       } catch (err) {
-        readAhead?.stop();
         io.writeErr(`lockstep: ${args.codeRef ? `--code-ref ${args.codeRef}` : '--code'}: ${err instanceof Error ? err.message : String(err)}\n`);
         return EXIT_USAGE;
       }
@@ -300,6 +302,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 function subcommandHelp(): string {
   return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
+}
+
+/** A folder or a glob: the operands worth a read-ahead thread (a file or two is not). */
+function mayHoldManyFiles(operand: string, cwd: string): boolean {
+  if (operand === '-') return false;
+  if (isGlob(operand)) return true;
+  try {
+    return statSync(resolve(cwd, operand)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Might this job hold a contract statement? Standard input and framework migrations are not pre-read: they may. */
