@@ -26,7 +26,7 @@ export interface ReadAheadInput {
 
 /** Files per batch, the first one small so the lint starts at once; bytes of text end a batch early. */
 export const FIRST_BATCH_FILES = 8;
-export const BATCH_FILES = 64;
+export const BATCH_FILES = 256;
 export const BATCH_CHARS = 256 * 1024;
 /** Batches read and not yet taken, at most (memory stays a few megabytes whatever the files). */
 export const BATCHES_AHEAD = 8;
