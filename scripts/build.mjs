@@ -105,6 +105,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/trace/worker.ts'], outfile: 'dist/traceWorker.js' }),
   // The code-reference index (still-referenced) is built off the language server's main thread.
   build({ ...common, entryPoints: ['server/src/coderefs/worker.ts'], outfile: 'dist/coderefsWorker.js' }),
+  // `lockstep lint` reads its files in this thread, ahead of the lint (cli/readAhead.ts).
+  build({ ...common, entryPoints: ['server/src/cli/readAheadWorker.ts'], outfile: 'dist/readAheadWorker.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // libpg-query loads its WASM from the directory of the bundle that requires it.

@@ -27,6 +27,11 @@ export class OldGenerationGrowth {
     setFlagsFromString(`--heap-growing-percent=${percent}`);
   }
 
+  /** Sets the growth again: starting a worker thread sets V8's flags back to their defaults (youngGeneration.ts). */
+  reapply(): void {
+    setFlagsFromString(`--heap-growing-percent=${this.percent}`);
+  }
+
   /** V8's own factor again. Before exit: V8 keys the code cache on its flags (see YoungGenerationCap.release). */
   release(): void {
     setFlagsFromString('--heap-growing-percent=0');

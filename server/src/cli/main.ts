@@ -33,6 +33,7 @@ function processIO(): CliIO {
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     writeOut: (text) => void process.stdout.write(text),
+    writeOutBytes: (bytes) => void process.stdout.write(bytes),
     outputDrained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
     writeErr: (text) => void process.stderr.write(text),
     readStdin,

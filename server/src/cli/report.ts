@@ -95,17 +95,27 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 export function docsUrlFor(docs: string, packageRoot: string, docsBaseUrl?: string): string | undefined {
   if (!docs) return undefined;
   // One URL per rule, not one per finding: building it (path resolution, URL parsing) cost more
-  // than the finding, and a copy per finding was kept to the end of the run.
-  const key = `${packageRoot}\0${docsBaseUrl ?? ''}\0${docs}\0${process.cwd()}`;
-  let url = docsUrls.get(key);
+  // than the finding, and a copy per finding was kept to the end of the run. The URLs are kept per
+  // (package, base, working folder), looked up by rule alone: a key string joined per finding cost
+  // ~1 µs each (80,000 findings on a 20,000-file folder).
+  const cwd = process.cwd();
+  if (packageRoot !== urlsFor.packageRoot || docsBaseUrl !== urlsFor.docsBaseUrl || cwd !== urlsFor.cwd) {
+    urlsFor = { packageRoot, docsBaseUrl, cwd, urls: new Map() };
+  }
+  let url = urlsFor.urls.get(docs);
   if (url === undefined) {
-    if (docsUrls.size >= 1000) docsUrls.clear();
-    docsUrls.set(key, (url = docsUrlOf(docs, packageRoot, docsBaseUrl)));
+    if (urlsFor.urls.size >= 1000) urlsFor.urls.clear();
+    urlsFor.urls.set(docs, (url = docsUrlOf(docs, packageRoot, docsBaseUrl)));
   }
   return url;
 }
 
-const docsUrls = new Map<string, string>();
+let urlsFor: { packageRoot: string; docsBaseUrl: string | undefined; cwd: string; urls: Map<string, string> } = {
+  packageRoot: '',
+  docsBaseUrl: undefined,
+  cwd: '',
+  urls: new Map(),
+};
 
 function docsUrlOf(docs: string, packageRoot: string, docsBaseUrl?: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(docs)) return docs;

@@ -5,7 +5,7 @@
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import type { Subcommand } from './commands';
 import { isSubcommand, SUBCOMMAND_NAMES, type SubcommandName } from './commandNames';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { initEngine } from '../engine';
 import { isHostPath } from '../frameworks/registry';
@@ -20,8 +20,11 @@ import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { lintInPool, lintThreads } from './lintPool';
 import { atLeast, type FileReport, type RunError, type RunReport } from './report';
 import { REPORTERS } from './reporters';
+import { isGlob } from '../config/glob';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
+import { bufferedOut } from './output';
+import { startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
@@ -38,6 +41,11 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
   writeOut(text: string): void;
+  /**
+   * The same output as bytes (UTF-8), where it can take them: `lint --format json` then encodes each
+   * file's piece into a megabyte buffer at once instead of keeping the strings until a write (output.ts).
+   */
+  writeOutBytes?(bytes: Uint8Array): void;
   /**
    * Resolves once what `writeOut` was given has left the process. A pipe takes 64 KB at a time and
    * the rest waits in memory until the event loop runs: the JSON of a whole lint piled up there
@@ -87,15 +95,24 @@ function errorLine(error: RunError): string {
 async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const youngCap = youngGenerationCap(io.env);
   const oldGrowth = oldGenerationGrowth(io.env);
+  let readAheadThread: ReadAheadThread | undefined;
   try {
-    return await lintFiles(args, io, youngCap);
+    // A worker thread's start sets V8's flags back to their defaults: the bounds are set again after it.
+    const reapplyHeapBounds = () => {
+      youngCap?.reapply();
+      oldGrowth?.reapply();
+    };
+    // One thread linting a folder or a glob: its files are read in another (readAhead.ts), started now.
+    readAheadThread = !args.fix && lintThreads(io.env) === 1 && args.operands.some((o) => mayHoldManyFiles(o, io.cwd)) ? startReadAheadThread(io.env, reapplyHeapBounds) : undefined;
+    return await lintFiles(args, io, youngCap, readAheadThread);
   } finally {
+    readAheadThread?.end();
     youngCap?.release();
     oldGrowth?.release();
   }
 }
 
-async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined): Promise<number> {
+async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined, readAheadThread: ReadAheadThread | undefined): Promise<number> {
   // The cap is checked all along: the walk and the job list of 20,000 files grew the young space
   // from 2 to 32 MB before the first file, where it used to be checked first.
   const checkYoung = () => void youngCap?.check();
@@ -179,6 +196,7 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
   };
   const defaultCode = !args.code && !args.codeRef && !noCode && jobs.some(mayNeed);
   let hostGrammars = false;
+  let readAhead: ReadAhead | undefined;
   if (jobs.length > 0) {
     // No --code: the migrations' git repository; none (not in a repository) means no code scan at all.
     let repositoryCode: ReferenceLookup | undefined;
@@ -186,6 +204,10 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       const first = jobs.find((j) => j.absolutePath)?.absolutePath;
       repositoryCode = repositoryCodeIndex(first ? dirname(first) : io.cwd, jobs[0].config.codeScan);
     }
+    // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
+    const threads = args.fix ? 1 : lintThreads(io.env);
+    // The read-ahead thread gets the files before the parser loads (not with --fix: it writes files as it goes).
+    readAhead = threads === 1 ? readAheadThread?.begin(jobs.flatMap((j) => (j.absolutePath ? [j.absolutePath] : []))) : undefined;
     try {
       // The tree-sitter grammars serve host files (Python, Ruby, Elixir) and the code scan only.
       hostGrammars = Boolean(args.code || args.codeRef) || repositoryCode !== undefined || jobs.some((j) => j.enginePath !== undefined && isHostPath(j.enginePath));
@@ -207,15 +229,13 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
       for (const job of jobs) job.code = withoutFiles(repositoryCode, linted);
     }
-    // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
-    const threads = args.fix ? 1 : lintThreads(io.env);
     const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
     // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
     if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
     if (pooled) outcomes = pooled.outcomes;
     else for (const job of jobs) {
       youngCap?.check();
-      let source = job.absolutePath ? readSource(job.absolutePath) : decodeSource(await io.readStdin());
+      let source = job.absolutePath ? (readAhead ? readAhead.read(job.absolutePath) : readSource(job.absolutePath)) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       const outcome = lintSource(job, source);
       // JSON is written as the files come, and their reports are not kept (memory flat in the files).
@@ -227,6 +247,8 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
     }
   }
 
+  readAhead?.stop();
+  if (io.env.LOCKSTEP_DEBUG && readAhead) io.writeErr(`lockstep: read ahead in a thread: ${readAhead.fromThread} of ${jobs.length} files\n`);
   const files: FileReport[] = [];
   for (const outcome of outcomes) {
     if (!outcome.report) errors.push(outcome.error);
@@ -247,30 +269,6 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
   if (errors.length > 0) return EXIT_USAGE;
   return failing || files.some(fails) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
-
-/** Output gathered into writes of about a megabyte (a write per file would be a system call per file). */
-function bufferedOut(io: CliIO): { write: (piece: string) => void; flush: () => void; flushes: () => number } {
-  let pending: string[] = [];
-  let length = 0;
-  let flushes = 0;
-  const flush = () => {
-    if (pending.length) io.writeOut(pending.join(''));
-    pending = [];
-    length = 0;
-    flushes++;
-  };
-  return {
-    flushes: () => flushes,
-    write(piece) {
-      pending.push(piece);
-      length += piece.length;
-      if (length >= WRITE_PIECE_CHARS) flush();
-    },
-    flush,
-  };
-}
-
-const WRITE_PIECE_CHARS = 1 << 20;
 
 /** Files between two looks at the young generation while the job list is made. */
 const YOUNG_CHECK_EVERY = 256;
@@ -304,6 +302,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 
 function subcommandHelp(): string {
   return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
+}
+
+/** A folder or a glob: the operands worth a read-ahead thread (a file or two is not). */
+function mayHoldManyFiles(operand: string, cwd: string): boolean {
+  if (operand === '-') return false;
+  if (isGlob(operand)) return true;
+  try {
+    return statSync(resolve(cwd, operand)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Might this job hold a contract statement? Standard input and framework migrations are not pre-read: they may. */

@@ -94,22 +94,65 @@ export function booleanSetting(text: string | undefined, key: string): boolean |
   return m ? m[1].toLowerCase() === 'true' : undefined;
 }
 
+/**
+ * Per-file answers, apart from the folders' facts: a run over a 20,000-file folder filled the shared
+ * cache with two keys per file and cleared it (the folder's listing with it) every ~10,000 files.
+ * Each file is asked about twice in a row (its runner for history, then the engine), so a few suffice.
+ */
+const FILE_ENTRIES = 256;
+const fileCache = new Map<string, { at: number; value: ProjectFacts }>();
+
 /** Facts about the project around `path` (an absolute or relative file path). */
 export function readProjectFacts(path: string | undefined): ProjectFacts {
   if (!path) return NO_FACTS;
-  // Asked twice per file in a lint with history (its runner, then the engine's): the same answer.
-  return cached(`f:${path}`, () => factsAt(path));
+  const now = Date.now();
+  const hit = fileCache.get(path);
+  if (hit && now - hit.at < cacheMs) return hit.value;
+  const value = factsAt(path);
+  if (fileCache.size >= FILE_ENTRIES) fileCache.clear();
+  fileCache.set(path, { at: now, value });
+  return value;
+}
+
+/** Entries in the folders' cache, for tests that a run over many files adds none per file. */
+export function projectFactsCacheSize(): number {
+  return cache.size;
 }
 
 function factsAt(path: string): ProjectFacts {
   const dir = dirname(path);
   const base = basename(path);
-  const facts: ProjectFacts = { ...upwardFacts(dir) };
-  if (/\.sql$/i.test(base)) facts.flywayExecuteInTransaction = booleanSetting(cached(`t:${path}.conf`, () => readIn(dir, `${base}.conf`)), 'executeInTransaction');
-  if (/^(up|down)\.sql$/i.test(base)) facts.dieselRunInTransaction = booleanSetting(cached(`t:${dir}/metadata.toml`, () => readIn(dir, 'metadata.toml')), 'run_in_transaction');
-  facts.drizzleJournal = cached(`e:${dir}/meta`, () => present(dir, 'meta') && existsSync(join(dir, 'meta', '_journal.json')));
-  facts.atlasSum = cached(`e:${dir}/atlas.sum`, () => present(dir, 'atlas.sum'));
+  const sql = /\.sql$/i.test(base);
+  const diesel = /^(up|down)\.sql$/i.test(base);
+  // Asked once per file (the file cache above keeps the answer): a lookup in the folder's listing.
+  const conf = sql ? readIn(dir, `${base}.conf`) : undefined;
+  const folder = folderFacts(dir);
+  // Most files: SQL with no settings file of their own, the same facts as their neighbours'.
+  if (sql && !diesel && conf === undefined) return folder.plainSql;
+  const facts: ProjectFacts = { ...folder.upward };
+  if (sql) facts.flywayExecuteInTransaction = booleanSetting(conf, 'executeInTransaction');
+  if (diesel) facts.dieselRunInTransaction = booleanSetting(cached(`t:${dir}/metadata.toml`, () => readIn(dir, 'metadata.toml')), 'run_in_transaction');
+  facts.drizzleJournal = folder.drizzleJournal;
+  facts.atlasSum = folder.atlasSum;
   return facts;
+}
+
+interface FolderFacts {
+  upward: Omit<ProjectFacts, 'flywayExecuteInTransaction' | 'dieselRunInTransaction'>;
+  drizzleJournal: boolean;
+  atlasSum: boolean;
+  /** The facts of a `.sql` file here with no `.conf` of its own (and not Diesel's up/down.sql). */
+  plainSql: ProjectFacts;
+}
+
+function folderFacts(dir: string): FolderFacts {
+  return cached(`d:${dir}`, () => {
+    const upward = upwardFacts(dir);
+    const drizzleJournal = present(dir, 'meta') && existsSync(join(dir, 'meta', '_journal.json'));
+    const atlasSum = present(dir, 'atlas.sum');
+    // The same keys in the same order as a file's own facts object.
+    return { upward, drizzleJournal, atlasSum, plainSql: { ...upward, flywayExecuteInTransaction: undefined, drizzleJournal, atlasSum } };
+  });
 }
 
 /** Walks up (a few levels) to the nearest package.json and Cargo.toml, and any `.gmrc`. */

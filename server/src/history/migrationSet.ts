@@ -19,7 +19,10 @@ interface OrderedSet {
   keys: string[];
   /** The migration file for each key. */
   paths: string[];
-  /** Each key's position in `keys` (the last one, should two be equal), made on first use. */
+  /**
+   * Each key's position in `keys`, made on first use, for keys that sort strictly after the key
+   * before them (the first of keys that compare equal is found by the search).
+   */
   positions?: Map<string, number>;
 }
 
@@ -59,16 +62,24 @@ export function earlierMigrationsIn(file: string, runner: RunnerId, fs: Migratio
 
 /**
  * `firstNotBefore(set.keys, name)`. The file asked about is nearly always one of the set's own keys:
- * its index answers, once the key before it is seen to sort strictly before it (else two keys compare
- * equal, and the search finds the first of them). The search compared O(log n) pairs per file, and
- * Diesel's order splits both versions in every comparison.
+ * its index answers when the key before it sorts strictly before it, which is checked once per key
+ * when the index is made (else two keys compare equal, and the search finds the first of them). The
+ * search compared O(log n) pairs per file, and Diesel's order splits both versions in every comparison.
  */
 function positionIn(set: OrderedSet, name: string, runner: RunnerId): number {
-  set.positions ??= new Map(set.keys.map((key, i) => [key, i]));
-  const at = set.positions.get(name);
   const compare = runnerOrder(runner);
-  if (at !== undefined && (at === 0 || compare(set.keys[at - 1], name) < 0) && compare(set.keys[at], name) === 0) return at;
-  return firstNotBefore(set.keys, name, compare);
+  set.positions ??= distinctPositions(set.keys, compare);
+  return set.positions.get(name) ?? firstNotBefore(set.keys, name, compare);
+}
+
+function distinctPositions(keys: readonly string[], compare: (a: string, b: string) => number): Map<string, number> {
+  const positions = new Map<string, number>();
+  keys.forEach((key, i) => {
+    // A key equal to itself by the order; the last of equal strings, as before, when a key repeats.
+    if ((i === 0 || compare(keys[i - 1], key) < 0) && compare(key, key) === 0) positions.set(key, i);
+    else positions.delete(key);
+  });
+  return positions;
 }
 
 /**

@@ -120,12 +120,14 @@ export class SchemaHistory {
    * Unreadable or unparsable earlier files are skipped: history is a best effort.
    */
   schemaBefore(file: string, text: string, config: LockstepConfig): Catalog | undefined {
+    // Answers that are never trusted (the CLI: recheckMs 0) need not be kept (they would hold every
+    // file's schema), nor their key built.
+    if (this.recheckMs <= 0) return this.compute(file, text, config);
     const recentKey = `${config.pgVersion}|${config.runner}|${file}`;
     const recent = this.recent.get(recentKey);
     if (recent && this.now() - recent.at < this.recheckMs) return recent.schema;
     const schema = this.compute(file, text, config);
-    // Answers that are never trusted need not be kept (they would hold every file's schema).
-    if (this.recheckMs > 0) this.recent.set(recentKey, { at: this.now(), schema });
+    this.recent.set(recentKey, { at: this.now(), schema });
     return schema;
   }
 

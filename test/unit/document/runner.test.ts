@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectRunner } from '../../../server/src/document/runner';
-import { keepProjectFactsForTheRun, readProjectFacts } from '../../../server/src/document/projectFacts';
+import { keepProjectFactsForTheRun, projectFactsCacheSize, readProjectFacts } from '../../../server/src/document/projectFacts';
 import { lint } from '../../support/lint';
 
 describe('runner detection', () => {
@@ -142,6 +142,38 @@ describe('runner detection: the SQL-file frameworks', () => {
       assert.equal(readProjectFacts(join(dir, 'V1__a.sql')), first, 'the same answer, not read again');
       assert.equal(readProjectFacts(join(dir, 'V2__b.sql')).flywayExecuteInTransaction, false);
     } finally {
+      keepProjectFactsForTheRun(false);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('a run over 30,000 files of one folder lists the folder once and caches nothing per file with the folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-facts-'));
+    keepProjectFactsForTheRun();
+    // The module object itself: projectFacts.ts reads `readdirSync` from it at each call.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as { readdirSync: (...args: unknown[]) => unknown };
+    const readdir = fs.readdirSync;
+    let listings = 0;
+    try {
+      writeFileSync(join(dir, 'V2__step.sql.conf'), 'executeInTransaction=false\n');
+      fs.readdirSync = (...args: unknown[]) => {
+        if (args[0] === dir) listings++;
+        return readdir(...args);
+      };
+      const before = projectFactsCacheSize();
+      let plain = 0;
+      for (let i = 1; i <= 30_000; i++) {
+        const facts = readProjectFacts(join(dir, `V${i}__step.sql`));
+        if (facts.flywayExecuteInTransaction === undefined && !facts.drizzleJournal && !facts.atlasSum) plain++;
+      }
+      // The folder's own facts and its listing, whatever the number of files (it was two entries per file).
+      assert.ok(projectFactsCacheSize() - before <= 8, `${projectFactsCacheSize() - before} entries added`);
+      assert.equal(listings, 1);
+      assert.equal(plain, 29_999);
+      assert.equal(readProjectFacts(join(dir, 'V2__step.sql')).flywayExecuteInTransaction, false);
+      assert.deepEqual(Object.keys(readProjectFacts(join(dir, 'V3__c.sql'))), ['tools', 'flywayExecuteInTransaction', 'drizzleJournal', 'atlasSum']);
+    } finally {
+      fs.readdirSync = readdir;
       keepProjectFactsForTheRun(false);
       rmSync(dir, { recursive: true, force: true });
     }
