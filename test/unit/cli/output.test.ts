@@ -3,11 +3,12 @@
  * encoded as they come (never kept as strings until a write), with the same bytes as the strings.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bufferedOut } from '../../../server/src/cli/output';
 import { runCli, type CliIO } from '../../../server/src/cli/run';
+import { writeFlywayChain } from '../../support/flywayChain';
 
 describe('buffered output as bytes', () => {
   // ASCII, two- and three-byte characters, and a surrogate pair (4 bytes), across small buffers.
@@ -44,11 +45,7 @@ describe('lint --format json to an output that takes bytes', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lockstep-bytes-'));
     // Over a megabyte of JSON in all, so that more than one write happens.
-    for (let i = 1; i <= 800; i++) {
-      const text = [`CREATE TABLE t${i} (id bigint PRIMARY KEY, name text);`, `CREATE INDEX t${i}_name_idx ON t${i} (name);`];
-      if (i > 1) text.push(`ALTER TABLE t${i - 1} ADD COLUMN note text;`, `ALTER TABLE t${i - 1} ALTER COLUMN name SET NOT NULL;`);
-      writeFileSync(join(dir, `V${i}__step.sql`), `${text.join('\n')}\n`);
-    }
+    writeFlywayChain(dir, 800);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,10 +4,11 @@
  * let the event loop write): 16 MiB more peak RSS on the corpus, 160 MiB on a 20,000-file folder.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIO } from '../../../server/src/cli/run';
+import { writeFlywayChain } from '../../support/flywayChain';
 
 /** Runs the lint; `events` gets 'w' for each write and 'd' for each wait for the output to drain. */
 async function lint(dir: string, events?: string[]): Promise<string> {
@@ -33,11 +34,7 @@ describe('lint output to a slow reader', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'lockstep-drain-'));
     // Several megabytes of JSON in all, written in pieces of about a megabyte.
-    for (let i = 1; i <= 1500; i++) {
-      const text = [`CREATE TABLE t${i} (id bigint PRIMARY KEY, name text);`, `CREATE INDEX t${i}_name_idx ON t${i} (name);`];
-      if (i > 1) text.push(`ALTER TABLE t${i - 1} ADD COLUMN note text;`, `ALTER TABLE t${i - 1} ALTER COLUMN name SET NOT NULL;`);
-      writeFileSync(join(dir, `V${i}__step.sql`), `${text.join('\n')}\n`);
-    }
+    writeFlywayChain(dir, 1500);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
