@@ -226,23 +226,30 @@ export class EngineCache implements AnalysisMemo {
   }
 
   catalogAt(key: number): Catalog | undefined {
-    const entry = this.catalogs.get(key);
-    if (entry) entry.generation = this.generation;
-    return entry?.value;
+    return this.used(this.catalogs, key);
   }
 
   keepCatalog(key: number, catalog: Catalog): void {
-    this.catalogs.set(key, { value: catalog, generation: this.generation });
+    this.keep(this.catalogs, key, catalog);
   }
 
   appliedReadsAt(key: number): ApplyReads | undefined {
-    const entry = this.appliedReads.get(key);
+    return this.used(this.appliedReads, key);
+  }
+
+  keepAppliedReads(key: number, reads: ApplyReads): void {
+    this.keep(this.appliedReads, key, reads);
+  }
+
+  /** The value kept under `key`, marked as used by this lint (so `endRun` keeps it). */
+  private used<K, T>(map: Map<K, Stamped<T>>, key: K): T | undefined {
+    const entry = map.get(key);
     if (entry) entry.generation = this.generation;
     return entry?.value;
   }
 
-  keepAppliedReads(key: number, reads: ApplyReads): void {
-    this.appliedReads.set(key, { value: reads, generation: this.generation });
+  private keep<K, T>(map: Map<K, Stamped<T>>, key: K, value: T): void {
+    map.set(key, { value, generation: this.generation });
   }
 
   beginRun(): void {
