@@ -7,11 +7,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
-import { catalogFromSql, EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
+import { catalogFromSql, explain, initEngine, type LintResult } from '../../server/src/engine';
 import type { Catalog } from '../../server/src/catalog/catalog';
 import { catalogDigest } from '../../server/src/fixes/window';
 import { CHECKPOINT_EVERY } from '../../server/src/document/lazyCatalog';
-import { relint as relintWith } from './relintPair';
+import { relint as relintWith, warmLinter } from './relintPair';
 
 const path = '/nonexistent/lockstep-columnjump/V2__edit.sql';
 const relint = (before: string, after: string, schema?: Catalog) => relintWith(path, before, after, schema);
@@ -85,10 +85,8 @@ ${fillers(5 * CHECKPOINT_EVERY)}
 CREATE TABLE last_one (id int);
 ALTER TABLE t ADD COLUMN IF NOT EXISTS note text;
 `;
-    const cache = new EngineCache();
     // One schema object: the lint's key names it (another object, another key: a whole relint).
-    const before = schema();
-    const lint = (text: string) => lintText(text, { path, config: DEFAULT_CONFIG, cache, schema: before });
+    const { cache, lint, fresh } = warmLinter(path, schema());
     lint(v0);
     // Not a column-only edit: a whole relint, the schema before it restored from the checkpoints (not applied again).
     const v1 = v0.replace('CREATE TABLE last_one (id int)', 'CREATE TABLE last_one (id bigint)');
@@ -98,7 +96,7 @@ ALTER TABLE t ADD COLUMN IF NOT EXISTS note text;
     const result = lint(v2);
     assert.equal(cache.stats.patched, true);
     assert.ok(cache.stats.replayed < CHECKPOINT_EVERY, `replayed ${cache.stats.replayed}`);
-    assert.equal(fingerprint(result), fingerprint(lintText(v2, { path, config: DEFAULT_CONFIG, schema: before })));
+    assert.equal(fingerprint(result), fingerprint(fresh(v2)));
   });
 
   it('a reader that read a table patched after the edit: never analysed on a checkpoint with that table\'s old columns', () => {
@@ -108,9 +106,7 @@ ${fillers(5 * CHECKPOINT_EVERY)}
 ALTER TABLE u ADD COLUMN IF NOT EXISTS b text;
 REINDEX DATABASE lockstep;
 `;
-    const cache = new EngineCache();
-    const before = schema();
-    const lint = (text: string) => lintText(text, { path, config: DEFAULT_CONFIG, cache, schema: before });
+    const { cache, lint, fresh } = warmLinter(path, schema());
     lint(v0);
     // u's column renamed: patched; from then on the checkpoints hold u's old columns.
     const v1 = v0.replace('ADD COLUMN b text', 'ADD COLUMN c text');
@@ -119,7 +115,7 @@ REINDEX DATABASE lockstep;
     // t's column renamed: REINDEX DATABASE read every relation (u too), so no checkpoint serves it.
     const v2 = v1.replace('ADD COLUMN a text', 'ADD COLUMN d text');
     const result = lint(v2);
-    assert.equal(fingerprint(result), fingerprint(lintText(v2, { path, config: DEFAULT_CONFIG, schema: before })));
+    assert.equal(fingerprint(result), fingerprint(fresh(v2)));
     if (cache.stats.patched) assert.ok(cache.stats.replayed >= 5 * CHECKPOINT_EVERY, `replayed ${cache.stats.replayed}`);
   });
 
@@ -143,19 +139,18 @@ REINDEX DATABASE lockstep;
     const names = ['a', 'b', 'c', 'd', 'e', 'id'];
     let seed = 11;
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const cache = new EngineCache();
-    const before = schema();
-    lintText(`${lines.join('\n')}\n`, { path, config: DEFAULT_CONFIG, cache, schema: before });
+    const { cache, lint, fresh } = warmLinter(path, schema());
+    lint(`${lines.join('\n')}\n`);
     let patched = 0;
     let fewReplayed = 0;
     for (let n = 0; n < 40; n++) {
       const line = editable[Math.floor(next() * editable.length)];
       lines[line] = lines[line].replace(/ADD COLUMN \w+/, `ADD COLUMN ${names[Math.floor(next() * names.length)]}`);
       const text = `${lines.join('\n')}\n`;
-      const result = lintText(text, { path, config: DEFAULT_CONFIG, cache, schema: before });
+      const result = lint(text);
       if (cache.stats.patched) patched++;
       if (cache.stats.patched && cache.stats.replayed < 2 * CHECKPOINT_EVERY) fewReplayed++;
-      assert.equal(fingerprint(result), fingerprint(lintText(text, { path, config: DEFAULT_CONFIG, schema: before })), `edit ${n}: ${lines[line]}`);
+      assert.equal(fingerprint(result), fingerprint(fresh(text)), `edit ${n}: ${lines[line]}`);
     }
     assert.ok(patched >= 10, `patched: ${patched}`);
     assert.ok(fewReplayed >= 10, `patched with few statements replayed: ${fewReplayed}`);
