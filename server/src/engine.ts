@@ -708,11 +708,18 @@ type RuleHitWithId = RuleHit & { ruleId: string };
 /** The hits of a statement no rule flagged: one shared empty list (a lint keeps every statement's). */
 const NO_HITS: RuleHitWithId[] = Object.freeze([]) as unknown as RuleHitWithId[];
 
-/** Rule hits with spans relative to the statement start, so they can be cached by text. */
-function runRules(stmt: StatementInfo, rules: readonly Rule[], context: RuleContext): RuleHitWithId[] {
+/**
+ * Rule hits with spans relative to the statement start, so they can be cached by text. Indexed loops:
+ * a CLI lint calls ~19 rules per statement, nearly all returning `[]`, and runs them before V8 has
+ * optimised this loop, where a `for…of` made an array iterator per call (~3 % of the corpus's main thread).
+ */
+export function runRules(stmt: StatementInfo, rules: readonly Rule[], context: RuleContext): RuleHitWithId[] {
   let hits: RuleHitWithId[] = NO_HITS;
-  for (const rule of rules) {
-    for (const hit of rule.check(stmt, context)) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    const found = rule.check(stmt, context);
+    for (let i = 0; i < found.length; i++) {
+      const hit = found[i];
       const span = hit.span ? { start: hit.span.start - stmt.span.start, end: hit.span.end - stmt.span.start } : undefined;
       if (hits === NO_HITS) hits = [];
       hits.push({ ...hit, span, ruleId: rule.id });

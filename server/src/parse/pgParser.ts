@@ -120,33 +120,51 @@ function parseTogether(chunks: readonly Chunk[]): Map<Chunk, ParseOutcome> | und
   let c = 0;
   for (const raw of rawStatements) {
     if (!raw.stmt) continue;
-    const statement = toParsedStatement(raw, raw.stmt, scanner, 0, offsets);
-    while (c < chunks.length && chunks[c].span.end <= statement.span.start) c++;
+    const { start, end } = statementRange(raw, scanner, offsets);
+    while (c < chunks.length && chunks[c].span.end <= start) c++;
     const chunk = chunks[c];
-    if (!chunk || statement.span.start < chunk.span.start || statement.span.end > chunk.span.end) return undefined;
+    if (!chunk || start < chunk.span.start || end > chunk.span.end) return undefined;
     // As parsing the chunk alone maps it: a location outside the chunk (-1: none) clamps to its ends.
     const first = offsets.toUtf8(chunk.span.start);
     const last = offsets.toUtf8(chunk.span.end);
-    statement.toDocOffset = (byteLocation: number) => offsets.toUtf16(Math.min(Math.max(Math.floor(byteLocation) || 0, first), last));
-    (outcomes.get(chunk) as { statements: ParsedStatement[] }).statements.push(statement);
+    const toDocOffset = (byteLocation: number) => offsets.toUtf16(Math.min(Math.max(Math.floor(byteLocation) || 0, first), last));
+    (outcomes.get(chunk) as { statements: ParsedStatement[] }).statements.push({
+      ast: raw.stmt,
+      kind: kindKey(raw.stmt),
+      span: { start, end },
+      text: scanner.text.slice(start, end),
+      toDocOffset,
+    });
   }
   return outcomes;
 }
 
 function toParsedStatement(raw: RawStmt, ast: Node, scanner: SqlScanner, base: number, offsets: Utf8OffsetMap): ParsedStatement {
+  const { start, end } = statementRange(raw, scanner, offsets);
+  return {
+    ast,
+    kind: kindKey(ast),
+    span: { start: base + start, end: base + end },
+    text: scanner.text.slice(start, end),
+    toDocOffset: (byteLocation: number) => base + offsets.toUtf16(byteLocation),
+  };
+}
+
+/** The statement's UTF-16 range in the parsed text: without surrounding trivia, its `;` included. */
+function statementRange(raw: RawStmt, scanner: SqlScanner, offsets: Utf8OffsetMap): TextSpan {
   const text = scanner.text;
   const startByte = raw.stmt_location ?? 0;
   // An absent (zero) stmt_len means "to the end of the text"; otherwise it stops just before the `;`.
   const rangeEnd = raw.stmt_len ? offsets.toUtf16(startByte + raw.stmt_len) : text.length;
   const start = skipTrivia(scanner, offsets.toUtf16(startByte), rangeEnd);
   const end = text.charCodeAt(rangeEnd) === 0x3b /* ; */ ? rangeEnd + 1 : lastTokenEnd(scanner, start, rangeEnd);
-  return {
-    ast,
-    kind: Object.keys(ast)[0] ?? 'Unknown',
-    span: { start: base + start, end: base + end },
-    text: text.slice(start, end),
-    toDocOffset: (byteLocation: number) => base + offsets.toUtf16(byteLocation),
-  };
+  return { start, end };
+}
+
+/** The single key of a statement node (`Object.keys(ast)[0]` without the array). */
+function kindKey(ast: Node): string {
+  for (const key in ast) return key;
+  return 'Unknown';
 }
 
 /** End of the last significant token in [start, limit), ignoring trailing whitespace and comments. */

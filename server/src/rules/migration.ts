@@ -182,7 +182,9 @@ export function memoByDocumentFold<T>(carried: (doc: MigrationDocument) => T | u
 }
 
 function foldNow<T>(doc: MigrationDocument, fold: StatementFold<T>): T {
-  for (const stmt of doc.statements) fold.add(stmt);
+  // Indexed: a one-shot lint runs this before V8 optimises it, and a `for…of` iterator costs there.
+  const statements = doc.statements;
+  for (let i = 0; i < statements.length; i++) fold.add(statements[i]);
   return fold.result();
 }
 
