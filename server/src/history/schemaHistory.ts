@@ -77,13 +77,18 @@ interface Step {
 /**
  * What a history keeps between questions. `all` (the editor): every file's schema, so a question
  * about any file of a set is answered from memory. `latest` (a one-pass CLI run, files asked for
- * in runner order): only the newest schema of each set and the last few linted files, so memory
- * stays flat however long the set is; asking about an earlier file again replays from the start.
+ * in runner order): only the newest few schemas of each set and the last few linted files, so memory
+ * stays flat however long the set is; asking about a file further back replays from the start.
  */
 export type HistoryRetention = 'all' | 'latest';
 
 /** `latest`: linted files kept for the next file of their set (Diesel lints down.sql between two up.sql files). */
 const LATEST_LINTED = 16;
+/**
+ * `latest`: each set's newest schemas kept, for a file asked for a few steps out of the runner's order.
+ * They share most of their structure (the catalog's persistent maps), so a few cost little memory.
+ */
+const LATEST_STEPS = 16;
 
 export class SchemaHistory {
   /** Replayed steps per migration set (keyed by the first earlier file's folder), oldest first. */
@@ -186,6 +191,14 @@ export class SchemaHistory {
       if (valid >= known) this.stepsChecked++;
       valid++;
     }
+    // An earlier file asked for again, with every step before it still valid: the newer steps stay
+    // (they are checked again when asked for). The CLI lints in path order, which is not always the
+    // runner's: in Diesel's order `2026-05-27-120000_a` runs before `2026-05-27-120000-0000_b`, and
+    // cutting the chain at `_a` made the next file replay 265 earlier files (crates.io, eleventh session).
+    if (valid === count && chain[count - 1].after) {
+      if (this.fs.unchanging && (checked?.paths !== paths || known < valid)) this.checked.set(chain, { paths, count: valid });
+      return chain[count - 1].after;
+    }
     // Replay from the newest step still holding its schema (all of them, unless `retain: 'latest'` released some).
     while (valid > 0 && !chain[valid - 1].after) valid--;
     chain.length = valid;
@@ -197,7 +210,8 @@ export class SchemaHistory {
       chain.push({ path: paths[i], version, after: reuse ? linted.after : this.replay(paths[i], before ?? new Catalog(), config) });
       if (this.retain === 'latest') {
         if (reuse) this.linted.delete(paths[i]);
-        if (i > 0) chain[i - 1].after = undefined;
+        // The last few schemas stay, for a file asked for a little out of the runner's order (above).
+        if (i >= LATEST_STEPS) chain[i - LATEST_STEPS].after = undefined;
       }
     }
     this.chains.set(key, chain);
