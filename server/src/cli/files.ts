@@ -10,6 +10,7 @@ import { detectFramework, isHostPath, MAX_HOST_FILE_CHARS } from '../frameworks/
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globBase, globToRegExp, isGlob, toPosixPath } from '../config/glob';
 import { describeFsError } from './source';
+import { knownFolderListing } from '../document/projectFacts';
 
 export interface LintTarget {
   /** Absolute path, or undefined for standard input. */
@@ -68,6 +69,8 @@ function walk(dir: string, accept: (file: string) => boolean, problems: OperandP
       if (seen.has(real)) return;
       seen.add(real);
       entries = readdirSync(folder, { withFileTypes: true });
+      // The project facts and the schema history list these folders too: they take this listing.
+      knownFolderListing(folder, entries.map((e) => e.name));
     } catch (err) {
       problems.push({ path: displayPathOf(folder, cwd), message: describeFsError(err) });
       return;

@@ -50,6 +50,33 @@ function cached<T>(key: string, read: () => T): T {
  */
 export function keepProjectFactsForTheRun(keep = true): void {
   cacheMs = keep ? Infinity : EDITOR_CACHE_MS;
+  runListings.clear();
+  folderReads.count = 0;
+}
+
+/**
+ * During a one-shot run, each folder's names as read (by the CLI's walk, or here): the walk, these
+ * facts and the schema history each listed the same folders, ~1,900 `readdirSync` calls for the
+ * corpus's 651 folders (BENCHMARKS.md, issue 14, eleventh session). Empty outside a run.
+ */
+const runListings = new Map<string, readonly string[]>();
+
+/** Folders listed here (tests: a folder the walk listed is not listed again). */
+export const folderReads = { count: 0 };
+
+/** The CLI's walk listed `dir` (an absolute path): in a one-shot run, nobody needs to list it again. */
+export function knownFolderListing(dir: string, names: readonly string[]): void {
+  if (cacheMs === Infinity && !runListings.has(dir)) runListings.set(dir, names);
+}
+
+/** `readdirSync(dir)`, read once per run in a one-shot run (see runListings); throws as readdirSync does. */
+export function listFolder(dir: string): readonly string[] {
+  const known = runListings.get(dir);
+  if (known) return known;
+  folderReads.count++;
+  const names = readdirSync(dir);
+  if (cacheMs === Infinity) runListings.set(dir, names);
+  return names;
 }
 
 /**
@@ -60,7 +87,7 @@ function listing(dir: string): ReadonlySet<string> | undefined {
   return cached(`l:${dir}`, () => {
     try {
       // Lower case: on a case-insensitive file system `cargo.toml` answers for `Cargo.toml`; the stat decides.
-      return new Set(readdirSync(dir).map((n) => n.toLowerCase()));
+      return new Set(listFolder(dir).map((n) => n.toLowerCase()));
     } catch {
       return undefined;
     }

@@ -7,7 +7,7 @@ import * as nodeFs from 'node:fs';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
-import { readProjectFacts } from '../document/projectFacts';
+import { listFolder, readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { findMarkerLines, type RunnerMarker } from '../parse/markers';
@@ -27,7 +27,8 @@ export interface HistoryFileSystem extends MigrationFileSystem {
 export const nodeFileSystem: HistoryFileSystem = {
   readdir: (dir) => {
     try {
-      return nodeFs.readdirSync(dir);
+      // A one-shot run's listings are shared with the CLI's walk and the project facts (projectFacts.ts).
+      return listFolder(dir) as string[];
     } catch {
       return [];
     }
