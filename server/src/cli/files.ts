@@ -61,11 +61,14 @@ function walk(dir: string, accept: (file: string) => boolean, problems: OperandP
   const found: string[] = [];
   const seen = new Set<string>();
   let seenEntries = 0;
-  const visit = (folder: string) => {
+  // `known`: the folder's real path when its parent's is known and it is no symlink (the parent's
+  // real path and its name): realpathSync, which lstat's every part of the path, only for the
+  // operand and folders reached through a link (it cost ~50 ms over the corpus's 651 folders).
+  const visit = (folder: string, known?: string) => {
     let real: string;
     let entries: Dirent[];
     try {
-      real = realpathSync(folder);
+      real = known ?? realpathSync(folder);
       if (seen.has(real)) return;
       seen.add(real);
       entries = readdirSync(folder, { withFileTypes: true });
@@ -87,7 +90,7 @@ function walk(dir: string, accept: (file: string) => boolean, problems: OperandP
         }
       }
       if (kind.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) visit(path);
+        if (!SKIPPED_FOLDERS.has(entry.name)) visit(path, kind === entry ? join(real, entry.name) : undefined);
       } else if (accept(path)) {
         // A FIFO would block the first read forever: never open anything but a regular file.
         if (kind.isFile()) found.push(path);

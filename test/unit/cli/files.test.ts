@@ -94,6 +94,29 @@ describe('cli file operands', () => {
     assert.ok(splits <= 301, `${splits} splits for 301 paths (two per comparison made ~2,500)`);
   });
 
+  it('resolves the real path only of the operand and of folders reached through a link', () => {
+    // A symlink to a folder holding a link back up: still walked once, still no loop.
+    mkdirSync(join(root, 'elsewhere/deeper'), { recursive: true });
+    writeFileSync(join(root, 'elsewhere/deeper/V4__y.sql'), 'SELECT 1;\n');
+    symlinkSync(join(root, 'elsewhere'), join(root, 'db/linked'));
+    symlinkSync(join(root, 'db'), join(root, 'elsewhere/deeper/back'));
+    // The module object itself: files.ts reads `realpathSync` from it at each call.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as { realpathSync: (...args: unknown[]) => unknown };
+    const realpath = fs.realpathSync;
+    const resolved: string[] = [];
+    fs.realpathSync = (...args: unknown[]) => (resolved.push(String(args[0])), realpath(...args));
+    let found: string[];
+    try {
+      found = paths(['db']);
+    } finally {
+      fs.realpathSync = realpath;
+    }
+    assert.deepEqual(found, ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql', 'db/linked/deeper/V4__y.sql', 'db/sub/V3__x.SQL']);
+    // The operand, the link, and the link back (already seen); db/sub and elsewhere/deeper are no links.
+    assert.deepEqual(resolved, [join(root, 'db'), join(root, 'db/linked'), join(root, 'db/linked/deeper/back')]);
+  });
+
   it('survives symlink loops and dangling links', () => {
     symlinkSync(join(root, 'db'), join(root, 'db/sub/loop'));
     symlinkSync(join(root, 'gone.sql'), join(root, 'db/dangling.sql'));
