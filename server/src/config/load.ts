@@ -11,6 +11,7 @@ import { parseJsonc } from './jsonc';
 import { validateConfig } from './validate';
 import { presetLayer } from './presets';
 import { globToRegExp, toPosixPath } from './glob';
+import { knownListingOf } from '../document/projectFacts';
 
 export const CONFIG_FILE_NAME = 'lockstep.config.json';
 
@@ -49,7 +50,9 @@ export function findConfigFile(startDir: string, stopAt?: string): string | unde
   let dir = resolve(startDir);
   for (;;) {
     const candidate = join(dir, CONFIG_FILE_NAME);
-    if (isFile(candidate)) return candidate;
+    // A folder this run listed (the CLI's walk) without the name needs no stat (case-insensitive: the stat decides).
+    const names = knownListingOf(dir);
+    if ((!names || names.some((n) => n.toLowerCase() === CONFIG_FILE_NAME)) && isFile(candidate)) return candidate;
     const parent = dirname(dir);
     if (dir === stop || parent === dir) return undefined;
     dir = parent;

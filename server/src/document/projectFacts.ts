@@ -69,6 +69,11 @@ export function knownFolderListing(dir: string, names: readonly string[]): void 
   if (cacheMs === Infinity && !runListings.has(dir)) runListings.set(dir, names);
 }
 
+/** The names in `dir` if this run has listed it already (undefined: not known, ask the file system). */
+export function knownListingOf(dir: string): readonly string[] | undefined {
+  return runListings.get(dir);
+}
+
 /** `readdirSync(dir)`, read once per run in a one-shot run (see runListings); throws as readdirSync does. */
 export function listFolder(dir: string): readonly string[] {
   const known = runListings.get(dir);

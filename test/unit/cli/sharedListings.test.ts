@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expandOperands } from '../../../server/src/cli/files';
+import { CONFIG_FILE_NAME, findConfigFile } from '../../../server/src/config/load';
 import { folderReads, keepProjectFactsForTheRun, listFolder, readProjectFacts } from '../../../server/src/document/projectFacts';
 import { earlierMigrations } from '../../../server/src/history/migrationSet';
 import { nodeFileSystem, snapshotFileSystem } from '../../../server/src/history/schemaHistory';
@@ -62,6 +63,25 @@ describe('folder listings shared within a run', () => {
     assert.deepEqual(readProjectFacts(last).tools, ['diesel']);
     assert.deepEqual(earlierMigrations(last, 'diesel', snapshotFileSystem(nodeFileSystem)), folders.slice(0, 2).map((f) => join(root, 'migrations', f, 'up.sql')));
   }
+
+  it('a run: the config lookup stats no folder the walk listed without a config file', () => {
+    keepProjectFactsForTheRun();
+    writeFileSync(join(root, 'migrations', CONFIG_FILE_NAME), '{}');
+    expandOperands([root], root);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as { statSync: (...args: unknown[]) => unknown };
+    const stat = fs.statSync;
+    const statted: string[] = [];
+    fs.statSync = (...args: unknown[]) => (statted.push(String(args[0])), stat(...args));
+    let found: string | undefined;
+    try {
+      found = findConfigFile(join(root, 'migrations', folders[0]), root);
+    } finally {
+      fs.statSync = stat;
+    }
+    assert.equal(found, join(root, 'migrations', CONFIG_FILE_NAME));
+    assert.deepEqual(statted, [join(root, 'migrations', CONFIG_FILE_NAME)], 'only the folder that has one');
+  });
 
   it('outside a run: a folder is read each time it is asked for', () => {
     expandOperands([root], root);
