@@ -7,7 +7,7 @@ import * as nodeFs from 'node:fs';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
-import { listFolder, readProjectFacts } from '../document/projectFacts';
+import { knownListingOf, listFolder, readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { findMarkerLines, type RunnerMarker } from '../parse/markers';
@@ -34,6 +34,8 @@ export const nodeFileSystem: HistoryFileSystem = {
     }
   },
   isDirectory: (path) => {
+    // A folder this run listed is one (a Diesel set asked this of each of its ~300 folders).
+    if (knownListingOf(path)) return true;
     try {
       return nodeFs.statSync(path).isDirectory();
     } catch {

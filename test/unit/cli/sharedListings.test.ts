@@ -41,17 +41,21 @@ describe('folder listings shared within a run', () => {
     const before = folderReads.count;
     // The module object itself: the walk, the facts and the history read `readdirSync` from it at each call.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fs = require('node:fs') as { readdirSync: (...args: unknown[]) => unknown };
-    const readdir = fs.readdirSync;
+    const fs = require('node:fs') as { readdirSync: (...args: unknown[]) => unknown; statSync: (...args: unknown[]) => unknown };
+    const { readdirSync: readdir, statSync: stat } = fs;
     const listed: string[] = [];
+    const statted: string[] = [];
     fs.readdirSync = (...args: unknown[]) => (listed.push(String(args[0])), readdir(...args));
+    fs.statSync = (...args: unknown[]) => (statted.push(String(args[0])), stat(...args));
     try {
       run(root);
     } finally {
       fs.readdirSync = readdir;
+      fs.statSync = stat;
     }
-    // Each folder under the operand listed once: by the walk.
+    // Each folder under the operand listed once: by the walk; and the history asks no stat whether its migration folders are folders.
     assert.deepEqual(listed.sort(), [root, join(root, 'migrations'), ...folders.map((f) => join(root, 'migrations', f))].sort());
+    assert.deepEqual(statted.filter((p) => folders.some((f) => p === join(root, 'migrations', f))), []);
     assert.equal(folderReads.count - before, 0);
     assert.ok(before > 0, 'the folders above were read (once)');
   });
