@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { lint, findingsOf, underlined } from '../../support/lint';
 import { SqlScanner } from '../../../server/src/parse/lexer';
 import { RULES } from '../../../server/src/rules/index';
+import { tokenScans } from '../../../server/src/rules/identifier-too-long';
 import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 
 const RULE = 'identifier-too-long';
@@ -68,6 +69,18 @@ describe(`rule ${RULE}`, () => {
       assert.equal(underlined(sql, found[0]), name);
     }
     assert.deepEqual(await findingsOf(RULE, `CREATE TABLE ${'İ'.repeat(21)} (id int);`), [], '63 bytes');
+  });
+
+  it('does not scan the tokens of a statement whose unquoted ASCII names are 22 to 63 characters long', async () => {
+    // Common names (constraints, indexes, functions): too short to be cut, so no token-by-token scan.
+    const name = (n: number) => `n${'_x'.repeat(n)}`.slice(0, n);
+    const sql = [22, 40, 63].map((n) => `ALTER TABLE ${name(n)} ADD CONSTRAINT ${name(n - 1)}k UNIQUE (id);`).join('\n');
+    const before = tokenScans.count;
+    assert.deepEqual(await findingsOf(RULE, sql), []);
+    assert.equal(tokenScans.count - before, 0);
+    // One character more than 63 is scanned, and flagged.
+    assert.equal((await findingsOf(RULE, `CREATE TABLE ${name(64)} (id int);`)).length, 1);
+    assert.equal(tokenScans.count - before, 1);
   });
 
   it('does not scan the tokens of a statement whose quoted names and words are all short, nor of a function body', async () => {
