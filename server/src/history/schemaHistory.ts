@@ -194,11 +194,13 @@ export class SchemaHistory {
       if (valid >= known) this.stepsChecked++;
       valid++;
     }
-    // An earlier file asked for again, with every step before it still valid: the newer steps stay
-    // (they are checked again when asked for). The CLI lints in path order, which is not always the
-    // runner's: in Diesel's order `2026-05-27-120000_a` runs before `2026-05-27-120000-0000_b`, and
-    // cutting the chain at `_a` made the next file replay 265 earlier files (crates.io, eleventh session).
-    if (valid === count && chain[count - 1].after) {
+    // The CLI's one pass (`latest`) asked for an earlier file again, with every step before it still
+    // valid: the newer steps stay (they are checked again when asked for). The CLI lints in path
+    // order, which is not always the runner's: in Diesel's order `2026-05-27-120000_a` runs before
+    // `2026-05-27-120000-0000_b`, and cutting the chain at `_a` made the next file replay 265 earlier
+    // files (crates.io, eleventh session). Only there: the editor's lint of a file (its unsaved text)
+    // takes the place of the file's replayed step, so its chain is cut as before.
+    if (this.retain === 'latest' && valid === count && chain[count - 1].after) {
       if (this.fs.unchanging && (checked?.paths !== paths || known < valid)) this.checked.set(chain, { paths, count: valid });
       return chain[count - 1].after;
     }

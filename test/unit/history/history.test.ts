@@ -296,6 +296,18 @@ describe('schema history asked a little out of the runner order (the CLI lints i
   });
 });
 
+describe('schema history in the editor, a file linted after a later one was asked for', () => {
+  it("takes the editor's lint of the file (its unsaved text) over the file's replayed step", () => {
+    const set = { '/m/1_a.up.sql': 'CREATE TABLE a (id int);', '/m/2_b.up.sql': 'CREATE TABLE b (id int);' };
+    const history = new SchemaHistory(memoryFs(set));
+    assert.ok(history.schemaBefore('/m/3_c.up.sql', '', DEFAULT_CONFIG)?.relation('b'));
+    const before2 = history.schemaBefore('/m/2_b.up.sql', '', DEFAULT_CONFIG);
+    const edited = 'CREATE TABLE b (id int);\nCREATE TABLE b_unsaved (id int);';
+    history.record('/m/2_b.up.sql', before2, lintText(edited, { config: DEFAULT_CONFIG, schema: before2 }).document.catalog);
+    assert.ok(history.schemaBefore('/m/3_c.up.sql', '', DEFAULT_CONFIG)?.relation('b_unsaved'));
+  });
+});
+
 describe('trace order of Diesel migrations', () => {
   it('replays them as Diesel runs them (dashes removed), leaving other files in place', () => {
     const paths = ['/d/2017-10-06-234455_new/up.sql', '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/other/V1__a.sql'];
