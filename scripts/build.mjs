@@ -41,6 +41,24 @@ const common = {
   plugins: [pgOnNode],
 };
 
+/**
+ * In the launched bundles, libpg-query instantiates the parser's WASM that the launcher started
+ * compiling before the bundle ran (server/src/startup/parserPreload.ts). The build fails if
+ * libpg-query's factory call changes (a libpg-query update): then look again.
+ */
+const parserFromLauncher = {
+  name: 'parser-from-launcher',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]libpg-query[\\/]wasm[\\/]index\.cjs$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = '(0, libpg_query_js_1.default)()';
+      if (source.split(call).length !== 2) throw new Error(`${args.path}: not one "${call}" to wrap; libpg-query changed, check how it loads its WASM`);
+      const preload = JSON.stringify(join(process.cwd(), 'server/src/startup/parserPreload.ts'));
+      return { contents: source.replace(call, `require(${preload}).withLauncherCompiledParser(libpg_query_js_1.default)`), loader: 'js' };
+    });
+  },
+};
+
 /** In dist/cli.js, run.ts's `require('./commands')` loads dist/cliCommands.js at run time. */
 const subcommandsApart = {
   name: 'subcommands-apart',
@@ -85,7 +103,7 @@ async function launcher(name, options = {}) {
  * web-tree-sitter's `import('fs/promises')`). Node 20 forgets a script's import() callback when
  * the script comes from the code cache ("A dynamic import callback was not specified").
  */
-const launched = { ...common, supported: { 'dynamic-import': false } };
+const launched = { ...common, supported: { 'dynamic-import': false }, plugins: [pgOnNode, parserFromLauncher] };
 
 mkdirSync('dist', { recursive: true });
 // Maps of launchers from before they existed would be stale.
@@ -98,7 +116,7 @@ await Promise.all([
   ),
   // The subcommands besides lint (PGlite, pg, the scaffolder: over half the code) go in a bundle of
   // their own that run.ts requires on first use, so `lockstep lint` starts without them.
-  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [pgOnNode, subcommandsApart] }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [...launched.plugins, subcommandsApart] }).then(() =>
     launcher('cli', { banner: { js: '#!/usr/bin/env node' } }),
   ),
   build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/cliCommands.js' }),
