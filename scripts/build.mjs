@@ -85,10 +85,8 @@ async function launcher(name, options = {}) {
  * For the bundles the launchers run through vm.Script: import() becomes a require() (the only one is
  * web-tree-sitter's `import('fs/promises')`). Node 20 forgets a script's import() callback when
  * the script comes from the code cache ("A dynamic import callback was not specified").
- * Without whitespace (a quarter of the bytes; names and behaviour unchanged, the source maps still
- * map): each start reads the bundle and copies it into a string, ~10 ms per MB on this machine.
  */
-const launched = { ...common, supported: { 'dynamic-import': false }, plugins: [pgOnNode, parserFromLauncher], minifyWhitespace: true };
+const launched = { ...common, supported: { 'dynamic-import': false }, plugins: [pgOnNode, parserFromLauncher] };
 
 mkdirSync('dist', { recursive: true });
 // Maps of launchers from before they existed would be stale.
