@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { oneLanguageServerImport, parserFromLauncher } from './launchedPlugins.mjs';
+import { parserFromLauncher } from './launchedPlugins.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -93,7 +93,7 @@ mkdirSync('dist', { recursive: true });
 for (const stale of ['dist/cli.js.map', 'dist/server.js.map']) rmSync(stale, { force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
-  build({ ...launched, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js', plugins: [...launched.plugins, oneLanguageServerImport] }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js', plugins: launched.plugins }).then(() =>
     // The server writes its cache once start-up and the first lints have compiled what they use.
     launcher('server', { writeCacheAfterMs: 5_000 }),
   ),

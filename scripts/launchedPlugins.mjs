@@ -1,6 +1,6 @@
-// esbuild plugins for the bundles the launchers run (dist/cli.bundle.js, dist/server.bundle.js):
-// start-up work they avoid (BENCHMARKS.md, issue 14, eleventh session, start-up). Used by
-// scripts/build.mjs; test/unit/startup/launchedPlugins.test.ts checks what they resolve.
+// An esbuild plugin for the bundles the launchers run (dist/cli.bundle.js, dist/server.bundle.js):
+// start-up work it avoids (BENCHMARKS.md, issue 14, eleventh session, start-up). Used by
+// scripts/build.mjs; test/unit/startup/launchedPlugins.test.ts checks what it resolves.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,16 +22,5 @@ export const parserFromLauncher = {
       const preload = JSON.stringify(join(REPO, 'server/src/startup/parserPreload.ts'));
       return { contents: source.replace(call, `require(${preload}).withLauncherCompiledParser(libpg_query_js_1.default)`), loader: 'js' };
     });
-  },
-};
-
-/** The language server's imports of vscode-languageserver/node share one ES module (server/src/startup/languageServerNode.ts). */
-export const oneLanguageServerImport = {
-  name: 'one-language-server-import',
-  setup(build) {
-    const shim = join(REPO, 'server/src/startup/languageServerNode.ts');
-    build.onResolve({ filter: /^vscode-languageserver\/node$/ }, (args) =>
-      args.importer !== shim && /[\\/]server[\\/]src[\\/]/.test(args.importer) ? { path: shim } : undefined,
-    );
   },
 };
