@@ -93,7 +93,7 @@ mkdirSync('dist', { recursive: true });
 for (const stale of ['dist/cli.js.map', 'dist/server.js.map']) rmSync(stale, { force: true });
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
-  build({ ...launched, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js', plugins: launched.plugins }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.bundle.js' }).then(() =>
     // The server writes its cache once start-up and the first lints have compiled what they use.
     launcher('server', { writeCacheAfterMs: 5_000 }),
   ),

@@ -4,6 +4,7 @@
  * The same Catalog object comes back while nothing changed, so the engine's memo stays warm.
  */
 import * as nodeFs from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
@@ -11,7 +12,6 @@ import { readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { findMarkerLines, type RunnerMarker } from '../parse/markers';
-import { basename, dirname } from 'node:path';
 import { earlierMigrationsIn, type MigrationFileSystem, type TypedEntry } from './migrationSet';
 import { fileVersion, readRegularFile } from './regularFile';
 import { detectFramework, isHostPath } from '../frameworks/registry';

@@ -9,7 +9,7 @@
  * `withLauncherCompiledParser`). Measured: BENCHMARKS.md, issue 14, eleventh session, start-up.
  *
  * The launcher and the bundle are separate scripts, so the compile is handed over on a global,
- * under a registered symbol, taken once. Tests and the other bundles never set it: libpg-query
+ * under a registered symbol. Tests and the other bundles never set it: libpg-query
  * then loads its file itself, as before.
  */
 import { readFileSync } from 'node:fs';
