@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { parserFromLauncher } from './launchedPlugins.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -85,7 +86,7 @@ async function launcher(name, options = {}) {
  * web-tree-sitter's `import('fs/promises')`). Node 20 forgets a script's import() callback when
  * the script comes from the code cache ("A dynamic import callback was not specified").
  */
-const launched = { ...common, supported: { 'dynamic-import': false } };
+const launched = { ...common, supported: { 'dynamic-import': false }, plugins: [pgOnNode, parserFromLauncher] };
 
 mkdirSync('dist', { recursive: true });
 // Maps of launchers from before they existed would be stale.
@@ -98,7 +99,7 @@ await Promise.all([
   ),
   // The subcommands besides lint (PGlite, pg, the scaffolder: over half the code) go in a bundle of
   // their own that run.ts requires on first use, so `lockstep lint` starts without them.
-  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [pgOnNode, subcommandsApart] }).then(() =>
+  build({ ...launched, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.bundle.js', plugins: [...launched.plugins, subcommandsApart] }).then(() =>
     launcher('cli', { banner: { js: '#!/usr/bin/env node' } }),
   ),
   build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'dist/cliCommands.js' }),

@@ -14,6 +14,12 @@ export interface MigrationFileSystem {
   isDirectory(path: string): boolean;
 }
 
+/** An entry of a folder listing with what the listing says of it: a directory, not one (a regular file), or unknown (a symbolic link: `isDirectory` follows it). */
+export interface TypedEntry {
+  name: string;
+  directory: boolean | undefined;
+}
+
 interface OrderedSet {
   /** Sort keys (entry or folder names), in runner order. */
   keys: string[];
@@ -89,9 +95,25 @@ function distinctPositions(keys: readonly string[], compare: (a: string, b: stri
  */
 export function runnerOrder(runner: RunnerId): (a: string, b: string) => number {
   if (runner !== 'diesel') return naturalCompare;
-  const version = (entry: string) => entry.split('_')[0].replace(/-/g, '');
-  return (a, b) => (version(a) < version(b) ? -1 : version(a) > version(b) ? 1 : naturalCompare(a, b));
+  return (a, b) => {
+    const [va, vb] = [dieselVersion(a), dieselVersion(b)];
+    return va < vb ? -1 : va > vb ? 1 : naturalCompare(a, b);
+  };
 }
+
+/**
+ * `[...listing].sort(runnerOrder(runner))`, with Diesel's version (split, dashes removed) made once
+ * per entry instead of twice per comparison (a 342-folder set made ~6,000 of them per start).
+ * Same comparisons, same stable sort: the same order.
+ */
+function inRunnerOrder(listing: readonly string[], runner: RunnerId): string[] {
+  if (runner !== 'diesel') return [...listing].sort(runnerOrder(runner));
+  const keyed = listing.map((entry) => ({ entry, version: dieselVersion(entry) }));
+  keyed.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : naturalCompare(a.entry, b.entry)));
+  return keyed.map((k) => k.entry);
+}
+
+const dieselVersion = (entry: string) => entry.split('_')[0].replace(/-/g, '');
 
 /** Runners that keep each migration in a folder of its own, and the file in it that runs. */
 const FOLDER_FILE: Partial<Record<RunnerId, string>> = { diesel: 'up.sql', prisma: 'migration.sql' };
@@ -108,8 +130,11 @@ function orderedSet(folder: string, runner: RunnerId, fs: MigrationFileSystem): 
 function buildSet(folder: string, listing: string[], runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
   const perFolder = FOLDER_FILE[runner];
   // Drizzle's journal lists `0000_name` tags in the order of their numeric prefix, which natural order follows.
-  const keys = [...listing].sort(runnerOrder(runner)).filter((entry) => {
-    if (perFolder) return fs.isDirectory(join(folder, entry)) && fs.readdir(join(folder, entry)).includes(perFolder);
+  const keys = inRunnerOrder(listing, runner).filter((entry) => {
+    if (perFolder) {
+      const path = join(folder, entry);
+      return fs.isDirectory(path) && fs.readdir(path).includes(perFolder);
+    }
     if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry)) return false;
     if (runner === 'golang-migrate') return /^\d+_.+\.up\.sql$/i.test(entry);
     // Flyway's repeatable (R__) and undo (U…) scripts are not part of the versioned history.

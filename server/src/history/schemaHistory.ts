@@ -4,6 +4,7 @@
  * The same Catalog object comes back while nothing changed, so the engine's memo stays warm.
  */
 import * as nodeFs from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
@@ -11,7 +12,7 @@ import { knownListingOf, listFolder, readProjectFacts } from '../document/projec
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { findMarkerLines, type RunnerMarker } from '../parse/markers';
-import { earlierMigrationsIn, type MigrationFileSystem } from './migrationSet';
+import { earlierMigrationsIn, type MigrationFileSystem, type TypedEntry } from './migrationSet';
 import { fileVersion, readRegularFile } from './regularFile';
 import { detectFramework, isHostPath } from '../frameworks/registry';
 import { earlierHostMigrations, hostBaseline, replayHost } from '../frameworks/history';
@@ -22,6 +23,8 @@ export interface HistoryFileSystem extends MigrationFileSystem {
   version(path: string): string;
   /** Answers never change (a snapshot): a step checked once against it stays valid. */
   readonly unchanging?: boolean;
+  /** `readdir` with each entry's type as the folder listing gives it (no stat per entry); [] when it cannot be read. */
+  readdirTyped?(dir: string): TypedEntry[];
 }
 
 export const nodeFileSystem: HistoryFileSystem = {
@@ -42,6 +45,13 @@ export const nodeFileSystem: HistoryFileSystem = {
       return false;
     }
   },
+  readdirTyped: (dir) => {
+    try {
+      return nodeFs.readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, directory: e.isDirectory() ? true : e.isFile() ? false : undefined }));
+    } catch {
+      return [];
+    }
+  },
   readFile: (path) => readRegularFile(path, MAX_REPLAYED_FILE_BYTES * 4),
   version: (path) => {
     try {
@@ -55,6 +65,9 @@ export const nodeFileSystem: HistoryFileSystem = {
 /**
  * A view of `fs` that answers each question once: for a CLI run, where files do not change
  * underneath, and listing a migration folder per file would otherwise cost O(files²) system calls.
+ * A folder's listing also answers `isDirectory` for its entries when it says what they are: a
+ * Diesel or Prisma set is one folder per migration, and a stat of each cost more than the rest of
+ * a one-file lint's history lookup (BENCHMARKS.md, issue 14, eleventh session, start-up).
  */
 export function snapshotFileSystem(fs: HistoryFileSystem = nodeFileSystem): HistoryFileSystem {
   const memo = <T>(fn: (path: string) => T) => {
@@ -64,7 +77,20 @@ export function snapshotFileSystem(fs: HistoryFileSystem = nodeFileSystem): Hist
       return seen.get(path)!;
     };
   };
-  return { readdir: memo(fs.readdir), isDirectory: memo(fs.isDirectory), version: memo(fs.version), readFile: fs.readFile, unchanging: true };
+  /** Folder → its entries' names → is a directory, from the typed listings read so far. */
+  const listed = new Map<string, Map<string, boolean>>();
+  const readdir = (dir: string): string[] => {
+    if (!fs.readdirTyped) return fs.readdir(dir);
+    const entries = fs.readdirTyped(dir);
+    const kinds = new Map<string, boolean>();
+    for (const entry of entries) if (entry.directory !== undefined) kinds.set(entry.name, entry.directory);
+    listed.set(dir, kinds);
+    return entries.map((entry) => entry.name);
+  };
+  // dirname and basename, not a join per entry: path.join normalizes the whole path, and 342 of them
+  // were a third of a Diesel set's lookup in a cold process. A path written differently misses: a stat answers.
+  const isDirectory = (path: string): boolean => listed.get(dirname(path))?.get(basename(path)) ?? fs.isDirectory(path);
+  return { readdir: memo(readdir), isDirectory: memo(isDirectory), version: memo(fs.version), readFile: fs.readFile, unchanging: true };
 }
 
 /** Files larger than this are not replayed (a data dump is not schema history). */

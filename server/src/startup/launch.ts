@@ -7,6 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { codeCacheDir, runBundle } from './codeCache';
+import { parserPreloadUsed, preloadParser } from './parserPreload';
 import { tieringFlag } from './tiering';
 
 declare const LOCKSTEP_BUNDLE: string;
@@ -24,7 +25,11 @@ if (!tierUp) setFlagsFromString('--liftoff-only');
 const tiering = tieringFlag(LOCKSTEP_BUNDLE, process.execArgv, process.env.NODE_OPTIONS);
 if (tiering) setFlagsFromString(tiering);
 
+// After the flags (the compile follows them), before the bundle: V8 compiles the parser while the bundle starts.
+preloadParser(join(__dirname, 'libpg-query.wasm'));
+
 const debug = process.env.LOCKSTEP_CODE_CACHE_DEBUG === '1';
+if (debug) process.once('exit', () => process.stderr.write(`lockstep: parser: ${parserPreloadUsed() ? 'compiled by the launcher' : 'loaded by libpg-query'}\n`));
 runBundle({
   bundlePath: join(__dirname, LOCKSTEP_BUNDLE),
   bundleHash: LOCKSTEP_BUNDLE_HASH,
