@@ -8,12 +8,7 @@ describe('warm-up at start: the first lint and hover run compiled code (issue 18
 
   it('lints and hovers a sample that has findings', async () => {
     await initEngine({ hostGrammars: false });
-    assert.ok(warmUp().findings > 0);
-  });
-
-  it('relints the sample after each of its two one-line edits through the patch path, as an edited document is (issue 14)', async () => {
-    await initEngine({ hostGrammars: false });
-    assert.equal(warmUp().patchedRelints, 2);
+    assert.ok(warmUp() > 0);
   });
 
   it('the server answers initialize only after the warm-up (its log comes first on the wire)', async () => {
@@ -21,7 +16,7 @@ describe('warm-up at start: the first lint and hover run compiled code (issue 18
     try {
       const line = lsp.logs.find((l) => l.startsWith('Lockstep engine ready: warmed up in'));
       assert.ok(line, `no warm-up before the initialize answer; logs: ${lsp.logs.join(' | ')}`);
-      assert.match(line, /\(\d+ findings on the sample, 2 edits relinted\)$/);
+      assert.match(line, /\(\d+ findings on the sample\)$/);
     } finally {
       lsp.dispose();
     }

@@ -114,12 +114,12 @@ export function startServer(connection: Connection): void {
         return false;
       },
     );
-    // Answer once the engine is loaded and warm, so the first lint, edit and hover run compiled code (warmUp.ts).
+    // Answer once the engine is loaded and warm, so the first lint and hover run compiled code (warmUp.ts).
     if (await engineReady) {
       try {
         const started = performance.now();
-        const { findings, patchedRelints } = warmUp();
-        log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${findings} findings on the sample, ${patchedRelints} edits relinted)`);
+        const findings = warmUp();
+        log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${findings} findings on the sample)`);
       } catch (error) {
         log.error(`Lockstep engine warm-up failed: ${describeError(error)}`);
       }
