@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path';
 import { Catalog } from '../catalog/catalog';
 import type { LockstepConfig } from '../config/types';
 import { detectRunner } from '../document/runner';
-import { knownListingOf, listFolder, readProjectFacts } from '../document/projectFacts';
+import { knownFolderListing, knownListingOf, listFolder, readProjectFacts } from '../document/projectFacts';
 import { buildDocument } from '../document/model';
 import { parseChunk, parseChunksTogether } from '../parse/pgParser';
 import { findMarkerLines, type RunnerMarker } from '../parse/markers';
@@ -46,8 +46,13 @@ export const nodeFileSystem: HistoryFileSystem = {
     }
   },
   readdirTyped: (dir) => {
+    // Listed by this run's walk already: its names, and `isDirectory` answers from the walk's listings.
+    const known = knownListingOf(dir);
+    if (known) return known.map((name) => ({ name, directory: undefined }));
     try {
-      return nodeFs.readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, directory: e.isDirectory() ? true : e.isFile() ? false : undefined }));
+      const entries = nodeFs.readdirSync(dir, { withFileTypes: true });
+      knownFolderListing(dir, entries.map((e) => e.name));
+      return entries.map((e) => ({ name: e.name, directory: e.isDirectory() ? true : e.isFile() ? false : undefined }));
     } catch {
       return [];
     }
