@@ -27,6 +27,7 @@ import { bufferedOut } from './output';
 import { startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
+import { interruptBudgetSwitch, type InterruptBudgetSwitch } from './interruptBudget';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
 
 /** Rule docs in the project's repository: a link that works on any machine, unlike a path of this one. */
@@ -95,6 +96,7 @@ function errorLine(error: RunError): string {
 async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const youngCap = youngGenerationCap(io.env);
   const oldGrowth = oldGenerationGrowth(io.env);
+  const budget = interruptBudgetSwitch(io.env);
   let readAheadThread: ReadAheadThread | undefined;
   try {
     // A worker thread's start sets V8's flags back to their defaults: the bounds are set again after it.
@@ -104,15 +106,22 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     };
     // One thread linting a folder or a glob: its files are read in another (readAhead.ts), started now.
     readAheadThread = !args.fix && lintThreads(io.env) === 1 && args.operands.some((o) => mayHoldManyFiles(o, io.cwd)) ? startReadAheadThread(io.env, reapplyHeapBounds) : undefined;
-    return await lintFiles(args, io, youngCap, readAheadThread);
+    return await lintFiles(args, io, youngCap, readAheadThread, budget);
   } finally {
     readAheadThread?.end();
+    budget?.release();
     youngCap?.release();
     oldGrowth?.release();
   }
 }
 
-async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined, readAheadThread: ReadAheadThread | undefined): Promise<number> {
+async function lintFiles(
+  args: LintArgs,
+  io: CliIO,
+  youngCap: YoungGenerationCap | undefined,
+  readAheadThread: ReadAheadThread | undefined,
+  budget: InterruptBudgetSwitch | undefined,
+): Promise<number> {
   // The cap is checked all along: the walk and the job list of 20,000 files grew the young space
   // from 2 to 32 MB before the first file, where it used to be checked first.
   const checkYoung = () => void youngCap?.check();
@@ -238,6 +247,7 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       let source = job.absolutePath ? (readAhead ? readAhead.read(job.absolutePath) : readSource(job.absolutePath)) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       const outcome = lintSource(job, source);
+      budget?.fileLinted();
       // JSON is written as the files come, and their reports are not kept (memory flat in the files).
       if (json && outcome.report) {
         const flushes = out.flushes();
