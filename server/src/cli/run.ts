@@ -11,7 +11,7 @@ import { initEngine } from '../engine';
 import { isHostPath } from '../frameworks/registry';
 import { HELP, parseArgs, type LintArgs } from './args';
 import { ConfigResolver } from './configs';
-import { displayPathOf, expandOperands } from './files';
+import { displayPathOf, expandOperands, holdsAtLeast } from './files';
 import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
 import { loadCodeIndex, mayHoldContract, repositoryCodeIndex } from './codeIndex';
@@ -24,7 +24,7 @@ import { isGlob } from '../config/glob';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { bufferedOut } from './output';
-import { startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
+import { READ_AHEAD_MIN_FILES, startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
 import { interruptBudgetSwitch, type InterruptBudgetSwitch } from './interruptBudget';
@@ -314,12 +314,16 @@ function subcommandHelp(): string {
   return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
 }
 
-/** A folder or a glob: the operands worth a read-ahead thread (a file or two is not). */
+/**
+ * A glob or a folder of enough entries: the operands worth a read-ahead thread. A file or two is
+ * not, nor a small folder (the thread would end at once, and its start cost 10–20 ms).
+ */
 function mayHoldManyFiles(operand: string, cwd: string): boolean {
   if (operand === '-') return false;
   if (isGlob(operand)) return true;
+  const path = resolve(cwd, operand);
   try {
-    return statSync(resolve(cwd, operand)).isDirectory();
+    return statSync(path).isDirectory() && holdsAtLeast(path, READ_AHEAD_MIN_FILES);
   } catch {
     return false;
   }
