@@ -106,7 +106,7 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     };
     // One thread linting a folder or a glob: its files are read in another (readAhead.ts), started now.
     readAheadThread = !args.fix && lintThreads(io.env) === 1 && args.operands.some((o) => mayHoldManyFiles(o, io.cwd)) ? startReadAheadThread(io.env, reapplyHeapBounds) : undefined;
-    return await lintFiles(args, io, youngCap, readAheadThread, budget);
+    return await lintFiles(args, io, youngCap, readAheadThread, budget, reapplyHeapBounds);
   } finally {
     readAheadThread?.end();
     budget?.release();
@@ -121,6 +121,7 @@ async function lintFiles(
   youngCap: YoungGenerationCap | undefined,
   readAheadThread: ReadAheadThread | undefined,
   budget: InterruptBudgetSwitch | undefined,
+  reapplyHeapBounds: () => void,
 ): Promise<number> {
   // The cap is checked all along: the walk and the job list of 20,000 files grew the young space
   // from 2 to 32 MB before the first file, where it used to be checked first.
@@ -238,7 +239,7 @@ async function lintFiles(
       const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
       for (const job of jobs) job.code = withoutFiles(repositoryCode, linted);
     }
-    const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
+    const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars, { check: checkYoung, reapply: reapplyHeapBounds }) : undefined;
     // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
     if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
     if (pooled) outcomes = pooled.outcomes;
