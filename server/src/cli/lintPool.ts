@@ -24,6 +24,14 @@ interface WorkerInput {
   jobs: PoolJob[];
   history: boolean;
   hostGrammars: boolean;
+  /** [0]: workers that have started (their heap set-up, which resets V8's flags, is over). */
+  started: Int32Array;
+}
+
+/** The main thread's heap bounds (run.ts): checked after each of its files, set again once the workers run. */
+export interface PoolHeapBounds {
+  check(): void;
+  reapply(): void;
 }
 
 /** Folder-per-migration layouts (Diesel, Prisma, Sqitch-like) keep a set in the folder above. */
@@ -89,6 +97,7 @@ export async function lintInPool(
   jobs: LintJob[],
   threads: number,
   hostGrammars: boolean,
+  heap: PoolHeapBounds = { check() {}, reapply() {} },
 ): Promise<{ outcomes: LintOutcome[]; filesPerThread: number[] } | undefined> {
   const script = workerScript();
   if (!script || threads < 2 || jobs.some((j) => !j.absolutePath || j.code)) return undefined;
@@ -99,8 +108,9 @@ export async function lintInPool(
   const outcomes: LintOutcome[] = new Array(jobs.length);
   const plain = (j: LintJob): PoolJob => ({ ...j, history: undefined, code: undefined, absolutePath: j.absolutePath! }) as PoolJob;
   // Shares after the first go to workers, started before the main thread begins its own share.
+  const started = new Int32Array(new SharedArrayBuffer(4));
   const running = shares.slice(1).map((share) => {
-    const input: WorkerInput = { lockstepLintWorker: true, jobs: share.map((i) => plain(jobs[i])), history: history !== undefined, hostGrammars };
+    const input: WorkerInput = { lockstepLintWorker: true, jobs: share.map((i) => plain(jobs[i])), history: history !== undefined, hostGrammars, started };
     const worker = new Worker(script, { workerData: input });
     // Settles with the share when the worker failed (it could not start, load the parser, …).
     return new Promise<number[] | undefined>((resolve) => {
@@ -112,10 +122,24 @@ export async function lintInPool(
       worker.once('exit', () => resolve(share.some((i) => outcomes[i] === undefined) ? share : undefined));
     });
   });
-  const lintHere = (i: number) => (outcomes[i] = lintSource(jobs[i], readSource(jobs[i].absolutePath!)));
+  // A worker's start sets V8's flags back to their defaults, the heap bounds with them (youngGeneration.ts):
+  // they are set again once every worker runs, or once all are done.
+  let reapplied = false;
+  const reapplyOnce = () => {
+    if (reapplied) return;
+    reapplied = true;
+    heap.reapply();
+  };
+  const lintHere = (i: number) => {
+    outcomes[i] = lintSource(jobs[i], readSource(jobs[i].absolutePath!));
+    if (Atomics.load(started, 0) === running.length) reapplyOnce();
+    heap.check();
+  };
   shares[0].forEach(lintHere);
+  const failures = await Promise.all(running);
+  reapplyOnce();
   // A failed worker's files are linted here: the report never misses a file for a thread's sake.
-  for (const failed of await Promise.all(running)) failed?.forEach(lintHere);
+  for (const failed of failures) failed?.forEach(lintHere);
   return { outcomes, filesPerThread: shares.map((s) => s.length) };
 }
 
@@ -127,6 +151,7 @@ export function isLintWorker(): boolean {
 /** A pool worker: lint the jobs handed over, in order, with this thread's own parser and history. */
 export async function runLintWorker(): Promise<void> {
   const input = workerData as WorkerInput;
+  Atomics.add(input.started, 0, 1);
   keepProjectFactsForTheRun();
   await initEngine({ hostGrammars: input.hostGrammars });
   const history = input.history ? new SchemaHistory(snapshotFileSystem(), 0, Date.now, 'latest') : undefined;

@@ -11,7 +11,7 @@ import { initEngine } from '../engine';
 import { isHostPath } from '../frameworks/registry';
 import { HELP, parseArgs, type LintArgs } from './args';
 import { ConfigResolver } from './configs';
-import { displayPathOf, expandOperands } from './files';
+import { displayPathOf, expandOperands, holdsAtLeast } from './files';
 import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
 import { loadCodeIndex, mayHoldContract, repositoryCodeIndex } from './codeIndex';
@@ -24,9 +24,10 @@ import { isGlob } from '../config/glob';
 import { JsonReportWriter } from './reporters/json';
 import { decodeSource, readSource } from './source';
 import { bufferedOut } from './output';
-import { startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
+import { READ_AHEAD_MIN_FILES, startReadAheadThread, type ReadAhead, type ReadAheadThread } from './readAhead';
 import { youngGenerationCap, type YoungGenerationCap } from './youngGeneration';
 import { oldGenerationGrowth } from './heapGrowth';
+import { interruptBudgetSwitch, type InterruptBudgetSwitch } from './interruptBudget';
 import { version as TOOL_VERSION, repository } from '../../../package.json';
 
 /** Rule docs in the project's repository: a link that works on any machine, unlike a path of this one. */
@@ -95,6 +96,7 @@ function errorLine(error: RunError): string {
 async function lint(args: LintArgs, io: CliIO): Promise<number> {
   const youngCap = youngGenerationCap(io.env);
   const oldGrowth = oldGenerationGrowth(io.env);
+  const budget = interruptBudgetSwitch(io.env);
   let readAheadThread: ReadAheadThread | undefined;
   try {
     // A worker thread's start sets V8's flags back to their defaults: the bounds are set again after it.
@@ -104,15 +106,23 @@ async function lint(args: LintArgs, io: CliIO): Promise<number> {
     };
     // One thread linting a folder or a glob: its files are read in another (readAhead.ts), started now.
     readAheadThread = !args.fix && lintThreads(io.env) === 1 && args.operands.some((o) => mayHoldManyFiles(o, io.cwd)) ? startReadAheadThread(io.env, reapplyHeapBounds) : undefined;
-    return await lintFiles(args, io, youngCap, readAheadThread);
+    return await lintFiles(args, io, youngCap, readAheadThread, budget, reapplyHeapBounds);
   } finally {
     readAheadThread?.end();
+    budget?.release();
     youngCap?.release();
     oldGrowth?.release();
   }
 }
 
-async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap | undefined, readAheadThread: ReadAheadThread | undefined): Promise<number> {
+async function lintFiles(
+  args: LintArgs,
+  io: CliIO,
+  youngCap: YoungGenerationCap | undefined,
+  readAheadThread: ReadAheadThread | undefined,
+  budget: InterruptBudgetSwitch | undefined,
+  reapplyHeapBounds: () => void,
+): Promise<number> {
   // The cap is checked all along: the walk and the job list of 20,000 files grew the young space
   // from 2 to 32 MB before the first file, where it used to be checked first.
   const checkYoung = () => void youngCap?.check();
@@ -229,7 +239,7 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       const linted = new Set(jobs.map((j) => j.absolutePath).filter((p): p is string => !!p));
       for (const job of jobs) job.code = withoutFiles(repositoryCode, linted);
     }
-    const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars) : undefined;
+    const pooled = threads > 1 ? await lintInPool(jobs, threads, hostGrammars, { check: checkYoung, reapply: reapplyHeapBounds }) : undefined;
     // LOCKSTEP_DEBUG says how the files were shared out (the pool's tests check it ran).
     if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: linted on ${pooled ? `${pooled.filesPerThread.length} threads (files: ${pooled.filesPerThread.join(', ')})` : 'one thread'}\n`);
     if (pooled) outcomes = pooled.outcomes;
@@ -238,6 +248,7 @@ async function lintFiles(args: LintArgs, io: CliIO, youngCap: YoungGenerationCap
       let source = job.absolutePath ? (readAhead ? readAhead.read(job.absolutePath) : readSource(job.absolutePath)) : decodeSource(await io.readStdin());
       if (args.fix) source = fixSource(job, source, io);
       const outcome = lintSource(job, source);
+      budget?.fileLinted();
       // JSON is written as the files come, and their reports are not kept (memory flat in the files).
       if (json && outcome.report) {
         const flushes = out.flushes();
@@ -304,12 +315,16 @@ function subcommandHelp(): string {
   return `\nOther commands:\n${SUBCOMMAND_NAMES.map((n) => `  lockstep ${n.padEnd(10)} ${subcommand(n).summary}`).join('\n')}\n`;
 }
 
-/** A folder or a glob: the operands worth a read-ahead thread (a file or two is not). */
+/**
+ * A glob or a folder of enough entries: the operands worth a read-ahead thread. A file or two is
+ * not, nor a small folder (the thread would end at once, and its start cost 10–20 ms).
+ */
 function mayHoldManyFiles(operand: string, cwd: string): boolean {
   if (operand === '-') return false;
   if (isGlob(operand)) return true;
+  const path = resolve(cwd, operand);
   try {
-    return statSync(resolve(cwd, operand)).isDirectory();
+    return statSync(path).isDirectory() && holdsAtLeast(path, READ_AHEAD_MIN_FILES);
   } catch {
     return false;
   }

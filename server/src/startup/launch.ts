@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { codeCacheDir, runBundle } from './codeCache';
 import { parserPreloadUsed, preloadParser } from './parserPreload';
-import { tieringFlag } from './tiering';
+import { noteLauncherBudget, tieringFlag } from './tiering';
 
 declare const LOCKSTEP_BUNDLE: string;
 declare const LOCKSTEP_BUNDLE_HASH: string;
@@ -23,7 +23,10 @@ const tierUp = process.env.LOCKSTEP_WASM_TIER_UP === '1';
 if (!tierUp) setFlagsFromString('--liftoff-only');
 // The CLI optimises later (tiering.ts); set before compiling too, so the code cache matches these flags.
 const tiering = tieringFlag(LOCKSTEP_BUNDLE, process.execArgv, process.env.NODE_OPTIONS);
-if (tiering) setFlagsFromString(tiering);
+if (tiering) {
+  setFlagsFromString(tiering);
+  noteLauncherBudget();
+}
 
 // After the flags (the compile follows them), before the bundle: V8 compiles the parser while the bundle starts.
 preloadParser(join(__dirname, 'libpg-query.wasm'));

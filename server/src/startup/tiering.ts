@@ -9,6 +9,8 @@
  * process gains from optimising early).
  */
 export const CLI_INTERRUPT_BUDGET = 540_000;
+/** V8's own budget in Node 20 (`node --v8-options`). */
+export const V8_INTERRUPT_BUDGET = 67_584;
 
 /**
  * The flag the launcher of `bundle` sets, or undefined for V8's default: the CLI's bundle only, and
@@ -18,4 +20,17 @@ export function tieringFlag(bundle: string, execArgv: readonly string[], nodeOpt
   if (bundle !== 'cli.bundle.js') return undefined;
   if (execArgv.some((arg) => arg.startsWith('--interrupt-budget')) || nodeOptions.includes('--interrupt-budget')) return undefined;
   return `--interrupt-budget=${CLI_INTERRUPT_BUDGET}`;
+}
+
+/** Where the launcher notes that it set the CLI's budget: the bundle runs in the launcher's context. */
+const LAUNCHER_BUDGET = Symbol.for('lockstep.launcherInterruptBudget');
+
+/** The launcher set `--interrupt-budget=CLI_INTERRUPT_BUDGET` (launch.ts); the lint may change it back and forth. */
+export function noteLauncherBudget(): void {
+  (globalThis as Record<symbol, unknown>)[LAUNCHER_BUDGET] = true;
+}
+
+/** Did the launcher set the budget? False from sources (tests) and when the user named a budget. */
+export function launcherSetBudget(): boolean {
+  return (globalThis as Record<symbol, unknown>)[LAUNCHER_BUDGET] === true;
 }

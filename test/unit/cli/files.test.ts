@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expandOperands, naturalCompare } from '../../../server/src/cli/files';
+import { expandOperands, holdsAtLeast, naturalCompare } from '../../../server/src/cli/files';
 
 describe('cli file operands', () => {
   let root: string;
@@ -121,5 +121,26 @@ describe('cli file operands', () => {
     symlinkSync(join(root, 'db'), join(root, 'db/sub/loop'));
     symlinkSync(join(root, 'gone.sql'), join(root, 'db/dangling.sql'));
     assert.deepEqual(paths(['db']), ['db/V1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql', 'db/sub/V3__x.SQL']);
+  });
+});
+
+describe('holdsAtLeast (is a folder worth a read-ahead thread?)', () => {
+  it('counts files and folders down the tree, not the folders a walk skips, and takes a link as many', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-holds-'));
+    try {
+      for (const name of ['V1__a.sql', 'V2__b.sql', 'V3__c.sql']) writeFileSync(join(dir, name), '');
+      mkdirSync(join(dir, 'sub'));
+      for (const name of ['V4__d.sql', 'V5__e.sql']) writeFileSync(join(dir, 'sub', name), '');
+      mkdirSync(join(dir, 'node_modules'));
+      for (let i = 0; i < 20; i++) writeFileSync(join(dir, 'node_modules', `f${i}`), '');
+      // 3 files, 2 folders, 2 files in sub: 7 entries.
+      assert.equal(holdsAtLeast(dir, 7), true);
+      assert.equal(holdsAtLeast(dir, 8), false);
+      assert.equal(holdsAtLeast(join(dir, 'missing'), 1), false);
+      symlinkSync(join(dir, 'sub'), join(dir, 'link'));
+      assert.equal(holdsAtLeast(dir, 64), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -110,4 +110,29 @@ describe('read-ahead of the files to lint', function () {
       rmSync(probe, { force: true });
     }
   });
+  it('starts no thread for a folder of fewer files than the read-ahead takes, one for a larger folder', () => {
+    // Each worker the CLI starts, from inside its process.
+    const probe = join(dir, '..', `workers-${process.pid}.cjs`);
+    writeFileSync(probe, `
+      const threads = require('node:worker_threads');
+      const Started = threads.Worker;
+      threads.Worker = class extends Started {
+        constructor(script, options) { process.stderr.write('worker ' + require('node:path').basename(String(script)) + '\\n'); super(script, options); }
+      };
+    `);
+    const small = mkdtempSync(join(tmpdir(), 'lockstep-readahead-small-'));
+    try {
+      for (let i = 1; i <= 5; i++) writeFileSync(join(small, `V${i}__step.sql`), `CREATE TABLE s${i} (id int);\n`);
+      const workers = (folder: string) => {
+        const run = spawnSync(process.execPath, ['--require', probe, CLI, 'lint', folder, '--format', 'json'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1048576, env: { ...process.env, LOCKSTEP_NO_CODE: '1' } });
+        assert.ok(run.status === 0 || run.status === 1 || run.status === 2, run.stderr);
+        return run.stderr.split('\n').filter((l) => l.startsWith('worker '));
+      };
+      assert.deepEqual(workers(small), []);
+      assert.deepEqual(workers(dir), ['worker readAheadWorker.js']);
+    } finally {
+      rmSync(probe, { force: true });
+      rmSync(small, { recursive: true, force: true });
+    }
+  });
 });
