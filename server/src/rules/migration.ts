@@ -352,16 +352,9 @@ function remapGap(g: TimeoutGap, remap: Remap): TimeoutGap {
   return { unit, waits, localOutside, last };
 }
 
-/** `list.map(map)`, or `list` itself when every element maps to itself. */
+/** `list.map(map)`, or `list` itself when every element maps to itself (map is a cheap lookup: called again on a copy). */
 function mapKeepingSame<T>(list: T[], map: (item: T) => T): T[] {
-  for (let i = 0; i < list.length; i++) {
-    const mapped = map(list[i]);
-    if (mapped === list[i]) continue;
-    const copy = list.slice(0, i);
-    copy.push(mapped);
-    for (let j = i + 1; j < list.length; j++) copy.push(map(list[j]));
-    return copy;
-  }
+  for (let i = 0; i < list.length; i++) if (map(list[i]) !== list[i]) return list.map(map);
   return list;
 }
 
