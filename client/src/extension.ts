@@ -8,6 +8,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, type DocumentInfo } from '../../server/src/lsp/protocol';
 import { CLIENT_FEATURES } from './features';
 import { newSecretKey, SECRET_KEY_ENV } from '../../server/src/lsp/secretChannel';
+import { SERVER_NODE_FLAGS } from '../../server/src/startup/serverHeap';
 
 /** Files the code-reference index reads (server/src/coderefs/sources). */
 const CODE_FILES_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,rb,rake,go,java,kt,kts,cs,php,prisma,sql}';
@@ -27,8 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const secretKey = newSecretKey();
   const env = { ...process.env, [SECRET_KEY_ENV]: secretKey };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

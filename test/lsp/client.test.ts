@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FakeVscode } from './fakeVscode';
 import { readFixture, REPO_ROOT } from './harness';
@@ -9,6 +9,22 @@ const CLIENT_BUNDLE = resolve(REPO_ROOT, 'dist', 'client.js');
 interface ClientModule {
   activate(context: unknown): Promise<void>;
   deactivate(): Promise<void>;
+}
+
+/** The command lines (argv) of this process's children that run dist/server.js (Linux: read from /proc). */
+function serverChildren(): string[][] {
+  const children: string[][] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent's pid (after the command name in parentheses).
+      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (parent === process.pid && argv.some((arg) => arg.endsWith('server.js'))) children.push(argv);
+    } catch {
+      // The process exited while we read it.
+    }
+  }
+  return children;
 }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -72,6 +88,12 @@ describe('VS Code client (dist/client.js with a stand-in vscode API)', function 
 
     vscode.focus(vscode.openDocument('/tmp/notes.md', '# notes', 'markdown'));
     assert.equal(item.visible, false, 'hidden for non-SQL editors');
+  });
+
+  it('starts the server with 32 MB semi-spaces (fewer scavenges while relinting a long file)', async function () {
+    if (!existsSync('/proc/self/cmdline')) this.skip();
+    const [argv] = await until('the server process', () => serverChildren()[0] && serverChildren());
+    assert.ok(argv.includes('--max-semi-space-size=32'), argv.join(' '));
   });
 
   it('restarts the server on "Lockstep: Restart Server" and keeps serving', async () => {

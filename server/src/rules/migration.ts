@@ -332,15 +332,32 @@ function carriedGaps(doc: MigrationDocument, ceilingMs: number): Map<number, Tim
   if (!old) return undefined;
   const remap = new Remap(doc);
   const gaps = new Map<number, TimeoutGap>();
-  for (const [index, g] of old) {
-    gaps.set(index, {
-      unit: g.unit.map((s) => remap.statement(s)),
-      waits: g.waits.map((w) => ({ stmt: remap.statement(w.stmt), effect: remap.effect(w.stmt, w.effect) })),
-      localOutside: g.localOutside.map((s) => remap.statement(s)),
-      last: remap.statement(g.last),
-    });
-  }
+  for (const [index, g] of old) gaps.set(index, remapGap(g, remap));
   return gaps;
+}
+
+/**
+ * A gap on the new document's statements. A unit the edit left alone (every statement before the edit keeps its
+ * record) keeps its gap object: only the units holding moved or re-linted statements are copied, so an edit
+ * does not allocate a copy of every gap in the file.
+ */
+function remapGap(g: TimeoutGap, remap: Remap): TimeoutGap {
+  const unit = mapKeepingSame(g.unit, (s) => remap.statement(s));
+  const waits = mapKeepingSame(g.waits, (w) => {
+    const stmt = remap.statement(w.stmt);
+    const effect = remap.effect(w.stmt, w.effect);
+    return stmt === w.stmt && effect === w.effect ? w : { stmt, effect };
+  });
+  const localOutside = mapKeepingSame(g.localOutside, (s) => remap.statement(s));
+  const last = remap.statement(g.last);
+  if (unit === g.unit && waits === g.waits && localOutside === g.localOutside && last === g.last) return g;
+  return { unit, waits, localOutside, last };
+}
+
+/** `list.map(map)`, or `list` itself when every element maps to itself (map is a cheap lookup: called again on a copy). */
+function mapKeepingSame<T>(list: T[], map: (item: T) => T): T[] {
+  for (let i = 0; i < list.length; i++) if (map(list[i]) !== list[i]) return list.map(map);
+  return list;
 }
 
 /** The gaps of a document's units, a statement at a time: each unit's state is reset where the next unit starts. */

@@ -1,0 +1,12 @@
+/**
+ * Node flags the extension starts the language server with (client/src/extension.ts). They cannot
+ * be set from the launcher (launch.ts): V8 reads `--max-semi-space-size` once, when the heap is made.
+ *
+ * 32 MB semi-spaces (V8's default is 16 MB in Node 20): a relint of a long file leaves ~1.5 MiB of
+ * young garbage per edit, and each scavenge of a full young generation costs 12–18 ms, the edits in
+ * the p95 tail. Measured through the real server on the 20,000-line migration (BENCHMARKS.md, issue 14,
+ * eleventh session: the 20,000-line edit): scavenges per 100 edits about halve (comment-text 17 → 8–9,
+ * rename-column 28 → 14–15) for ~20–30 MiB more peak RSS (321–370 against 294–349 MiB); 64 MB
+ * quarters them but costs ~80 MiB more (391–425 MiB).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
