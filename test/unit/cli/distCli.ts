@@ -1,6 +1,7 @@
 /** Runs the bundled `dist/cli.js` as users do: a child process, exit code, stdout and stderr. */
 import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '../../..');
@@ -27,9 +28,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], options: SpawnSyncOptions & { cli?: string } = {}): CliRun {
-  const { cli = CLI, ...spawnOptions } = options;
-  const result = spawnSync(process.execPath, [cli, ...args], {
+export function runCli(args: string[], options: SpawnSyncOptions & { cli?: string; nodeArgs?: string[] } = {}): CliRun {
+  const { cli = CLI, nodeArgs = [], ...spawnOptions } = options;
+  const result = spawnSync(process.execPath, [...nodeArgs, cli, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -40,6 +41,28 @@ export function runCli(args: string[], options: SpawnSyncOptions & { cli?: strin
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** A run of the CLI with each V8 flag it set from inside its process, in order (a preload logs every `v8.setFlagsFromString`). */
+export function runCliLoggingV8Flags(args: string[], options: SpawnSyncOptions = {}): CliRun & { flags: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-flags-'));
+  const probe = join(dir, 'probe.cjs');
+  writeFileSync(probe, `
+    const v8 = require('node:v8');
+    const set = v8.setFlagsFromString;
+    v8.setFlagsFromString = (flags) => { process.stderr.write('flag ' + flags + '\\n'); return set(flags); };
+  `);
+  try {
+    const run = runCli(args, { ...options, nodeArgs: ['--require', probe] });
+    return { ...run, flags: run.stderr.split('\n').filter((l) => l.startsWith('flag ')).map((l) => l.slice(5)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** How often `flag` was set before the CLI released its young-generation cap (the release sets the growth factor back to 2). */
+export function timesSetBeforeRelease(flags: readonly string[], flag: string): number {
+  return flags.slice(0, flags.indexOf('--semi-space-growth-factor=2')).filter((f) => f === flag).length;
 }
 
 /** No stack traces for users: a `    at fn (file:line)` frame means an exception escaped. */

@@ -3,12 +3,11 @@
  * gives: the same findings, from the same history, in the same order, errors included.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dealSets, setKey } from '../../../server/src/cli/lintPool';
-import { CLI, ensureBuilt, REPO_ROOT, runCli } from './distCli';
+import { ensureBuilt, REPO_ROOT, runCli, runCliLoggingV8Flags, timesSetBeforeRelease } from './distCli';
 
 describe('lockstep lint: worker pool', () => {
   let dir: string;
@@ -85,25 +84,11 @@ describe('lockstep lint: worker pool', () => {
     this.timeout(60_000);
     // Each flag the CLI sets, from inside its process: the young cap and the old growth are set once
     // by the main thread and once more after the workers started, before the lint ends.
-    const probe = join(dir, `flags-${process.pid}.cjs`);
-    writeFileSync(probe, `
-      const v8 = require('node:v8');
-      const set = v8.setFlagsFromString;
-      v8.setFlagsFromString = (flags) => { process.stderr.write('flag ' + flags + '\\n'); return set(flags); };
-    `);
-    try {
-      const run = spawnSync(process.execPath, ['--require', probe, CLI, 'lint', join(dir, 'sets'), '--format', 'json'], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, LOCKSTEP_NO_CODE: '1', LOCKSTEP_DEBUG: '1', LOCKSTEP_LINT_THREADS: '2', LOCKSTEP_YOUNG_GENERATION_MB: '1' },
-      });
-      assert.match(run.stderr, /linted on 2 threads/);
-      const flags = run.stderr.split('\n').filter((l) => l.startsWith('flag ')).map((l) => l.slice(5));
-      const beforeRelease = flags.slice(0, flags.indexOf('--semi-space-growth-factor=2'));
-      assert.equal(beforeRelease.filter((f) => f === '--semi-space-growth-factor=1').length, 2, flags.join(', '));
-      assert.equal(beforeRelease.filter((f) => f === '--heap-growing-percent=100').length, 2, flags.join(', '));
-    } finally {
-      rmSync(probe, { force: true });
-    }
+    const run = runCliLoggingV8Flags(['lint', join(dir, 'sets'), '--format', 'json'], {
+      env: { LOCKSTEP_DEBUG: '1', LOCKSTEP_LINT_THREADS: '2', LOCKSTEP_YOUNG_GENERATION_MB: '1' },
+    });
+    assert.match(run.stderr, /linted on 2 threads/);
+    assert.equal(timesSetBeforeRelease(run.flags, '--semi-space-growth-factor=1'), 2, run.flags.join(', '));
+    assert.equal(timesSetBeforeRelease(run.flags, '--heap-growing-percent=100'), 2, run.flags.join(', '));
   });
 });

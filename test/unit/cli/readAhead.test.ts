@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READ_AHEAD_MIN_FILES, startReadAhead } from '../../../server/src/cli/readAhead';
 import { readSource } from '../../../server/src/cli/source';
-import { CLI, ensureBuilt, REPO_ROOT, runCli } from './distCli';
+import { CLI, ensureBuilt, REPO_ROOT, runCli, runCliLoggingV8Flags, timesSetBeforeRelease } from './distCli';
 
 const WORKER = join(REPO_ROOT, 'dist/readAheadWorker.js');
 
@@ -94,21 +94,9 @@ describe('read-ahead of the files to lint', function () {
   it("sets the heap bounds again once the thread runs (a worker's start resets V8's flags)", () => {
     // Each flag the CLI sets, from inside its process: the young cap and the old growth are set
     // again after the worker's first batch, so each is set twice before the lint ends.
-    const probe = join(dir, '..', `probe-${process.pid}.cjs`);
-    writeFileSync(probe, `
-      const v8 = require('node:v8');
-      const set = v8.setFlagsFromString;
-      v8.setFlagsFromString = (flags) => { process.stderr.write('flag ' + flags + '\\n'); return set(flags); };
-    `);
-    try {
-      const run = spawnSync(process.execPath, ['--require', probe, CLI, 'lint', dir, '--format', 'json'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1048576, env: { ...process.env, LOCKSTEP_NO_CODE: '1', LOCKSTEP_YOUNG_GENERATION_MB: '1' } });
-      const flags = run.stderr.split('\n').filter((l) => l.startsWith('flag ')).map((l) => l.slice(5));
-      const beforeRelease = flags.slice(0, flags.indexOf('--semi-space-growth-factor=2'));
-      assert.equal(beforeRelease.filter((f) => f === '--semi-space-growth-factor=1').length, 2, flags.join(', '));
-      assert.equal(beforeRelease.filter((f) => f === '--heap-growing-percent=100').length, 2, flags.join(', '));
-    } finally {
-      rmSync(probe, { force: true });
-    }
+    const run = runCliLoggingV8Flags(['lint', dir, '--format', 'json'], { timeout: 120_000, env: { LOCKSTEP_YOUNG_GENERATION_MB: '1' } });
+    assert.equal(timesSetBeforeRelease(run.flags, '--semi-space-growth-factor=1'), 2, run.flags.join(', '));
+    assert.equal(timesSetBeforeRelease(run.flags, '--heap-growing-percent=100'), 2, run.flags.join(', '));
   });
   it('starts no thread for a folder of fewer files than the read-ahead takes, one for a larger folder', () => {
     // Each worker the CLI starts, from inside its process.
