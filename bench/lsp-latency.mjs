@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EDITS, generateMigration } from './migration.mjs';
+import { lockstepServerCommand } from './serverCommand.mjs';
 
 const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
@@ -55,9 +56,7 @@ export function percentile(values, p) {
 export async function measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs, server: command, editsOn }) {
   const lockstep = command === undefined;
   const spawnedAt = performance.now();
-  // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for our server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
-  const nodeArgs = (process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const [exe, args] = command ?? [process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio']];
+  const [exe, args] = command ?? lockstepServerCommand(repo);
   const server = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let serverErr = '';
   server.stderr.on('data', (d) => (serverErr = (serverErr + d).slice(-4000)));

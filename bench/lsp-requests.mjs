@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateMigration } from './migration.mjs';
 import { random } from './lsp-latency.mjs';
+import { lockstepServerCommand } from './serverCommand.mjs';
 
 const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
@@ -19,9 +20,8 @@ const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = re
  * for hovers sent one after another while each of `busyLints` whole-document lints runs.
  */
 export async function measureRequestLatency({ repo, workDir, lines, requests, busyLints, resolves = 3 }) {
-  // LOCKSTEP_BENCH_NODE_ARGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to see what blocks it).
-  const nodeArgs = (process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const server = spawn(process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const [exe, args] = lockstepServerCommand(repo);
+  const server = spawn(exe, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const published = new Map(); // version → diagnostics
   const waiting = new Map();

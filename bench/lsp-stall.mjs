@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateMigration } from './migration.mjs';
 import { random } from './lsp-latency.mjs';
+import { lockstepServerCommand } from './serverCommand.mjs';
 
 const require = createRequire(import.meta.url);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
@@ -110,9 +111,9 @@ export async function startEstimateDatabase(migrationText) {
 export async function measureStalls({ repo, workDir, codeFiles, timeoutMs = 600_000, estimates = 0 }) {
   writeCode(workDir, codeFiles);
   // STALL_PROF=<dir>: the server writes a CPU profile there (node --cpu-prof) when it exits.
-  // LOCKSTEP_BENCH_NODE_ARGS: more node flags for the server (e.g. `--require <preload>`), as in the other benches.
-  const nodeArgs = [...(process.env.STALL_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STALL_PROF] : []), ...(process.env.LOCKSTEP_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  const server = spawn(process.execPath, [...nodeArgs, join(repo, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const profile = process.env.STALL_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STALL_PROF] : [];
+  const [exe, args] = lockstepServerCommand(repo);
+  const server = spawn(exe, [...profile, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   let scanDone = false;
   let scanLog = '';

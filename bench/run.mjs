@@ -10,8 +10,7 @@
 // hover budget (p99 ≤ 50 ms, idle and while the document relints): it prints FAIL and exits 1 when
 // a measured hover p99 is over it.
 //
-// Usage: node bench/run.mjs [--corpus DIR] [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N] [--code-files N] [--estimates N]
-//   [--scale-timeout-s S] [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]
+// Usage: `node bench/run.mjs --help`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -23,6 +22,28 @@ import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const USAGE = `Usage: node bench/run.mjs [--corpus DIR] [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N]
+  [--code-files N] [--estimates N] [--scale-timeout-s S]
+  [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]`;
+const VALUED = ['--corpus', '--repetitions', '--edits', '--requests', '--busy-lints', '--resolves', '--code-files', '--estimates', '--scale-timeout-s'];
+const SWITCHES = ['--skip-corpus', '--skip-scale', '--skip-lsp', '--skip-squawk-lsp', '--skip-stall', '--skip-requests', '--skip-coderefs'];
+
+/** A whole bench takes minutes and loads the machine: `--help` or an unknown option must not start one. */
+function checkArguments(args) {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  for (let i = 0; i < args.length; i++) {
+    if (VALUED.includes(args[i]) && args[i + 1] !== undefined) i++;
+    else if (!SWITCHES.includes(args[i])) {
+      console.error(`bench/run.mjs: unknown or incomplete option ${args[i]}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+}
+checkArguments(process.argv.slice(2));
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parserFromLauncher } from './launchedPlugins.mjs';
+import { childProcessOnUse, parserFromLauncher } from './launchedPlugins.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -86,7 +86,7 @@ async function launcher(name, options = {}) {
  * web-tree-sitter's `import('fs/promises')`). Node 20 forgets a script's import() callback when
  * the script comes from the code cache ("A dynamic import callback was not specified").
  */
-const launched = { ...common, supported: { 'dynamic-import': false }, plugins: [pgOnNode, parserFromLauncher] };
+const launched = { ...common, supported: { 'dynamic-import': false }, plugins: [pgOnNode, parserFromLauncher, childProcessOnUse] };
 
 mkdirSync('dist', { recursive: true });
 // Maps of launchers from before they existed would be stale.

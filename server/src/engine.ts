@@ -4,11 +4,12 @@
  * catalog, lock model) → rules (cached by text + context) → ignores → findings.
  */
 import type { LockstepConfig, Severity } from './config/types';
-import type { Finding, TextSpan } from './findings';
+import { shiftedFinding, type Finding, type TextSpan } from './findings';
 import { buildDocument, buildDocumentSteps, runToEnd, splitDocumentSteps, type AnalysisMemo, type InputStatement, type MigrationDocument, type PreparedSplit, type StatementInfo } from './document/model';
 import { patchDocument, type Patch } from './document/patch';
 import type { ApplyReads } from './document/lazyCatalog';
 import { sameData } from './document/sameData';
+import { wholeText, type SourceText } from './parse/pieceText';
 import { forwardKeyHash, hashString, identityIds } from './document/forwardState';
 import { SchemaVersions, type ReadRecorder, type ReadStamp } from './document/readVersions';
 import { ruleReuseFor, sameRuleReuse, type RuleReuseKey } from './document/ruleReuse';
@@ -309,12 +310,13 @@ export class EngineCache implements AnalysisMemo {
 
 function newStats() {
   // replayed: schema-changing statements a patched relint applied to restore the schemas it analysed against.
-  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0, changedLater: 0, replayed: 0 };
+  return { parsed: 0, reusedParses: 0, analyzed: 0, reusedAnalyses: 0, reusedByReads: 0, reusedLintsByReads: 0, linted: 0, reusedLints: 0, ruleVisits: 0, patched: false, rerunStatements: 0, changedLater: 0, replayed: 0, emittedFindings: 0 };
 }
 
 /** What a patched relint starts from: the latest lint of the document (engine.ts lintSteps). */
 interface PreviousLint {
-  text: string;
+  /** As given: the document's pieces in the language server (parse/pieceText.ts). */
+  text: SourceText;
   split: PreparedSplit['split'];
   document: MigrationDocument;
   /** Everything besides the text the lint depended on, as a string (config, schema, path, placeholders). */
@@ -327,6 +329,8 @@ interface PreviousLint {
   /** Per statement index: the cacheable and the uncached rules' hits (spans relative to the statement). */
   cached: readonly RuleHitWithId[][];
   uncached: readonly RuleHitWithId[][];
+  /** Its findings per statement: a patched lint takes those of statements whose hits it carried over. */
+  emitted: EmittedFindings;
 }
 
 /** A whole lint (with its sweep of unused cache entries) at least this often while patches follow each other. */
@@ -424,7 +428,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
 const WARM_INDEXES_FROM = 500;
 
 /** `lintText` in slices: it yields after each statement (see buildDocumentSteps); same result. */
-export function* lintSteps(text: string, options: LintOptions): Generator<void, LintResult> {
+export function* lintSteps(source: SourceText, options: LintOptions): Generator<void, LintResult> {
   const { config } = options;
   // Without a cache (the CLI lints each file once) nothing is memoised or fingerprinted.
   const cache = options.cache;
@@ -435,9 +439,11 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   const dispatch = dispatchFor(config);
   const key = cache ? `${stateSeed}|${options.path ?? ''}|${JSON.stringify(config)}` : '';
   cache?.beginPatch();
-  const prepared = yield* splitDocumentSteps(text, config.placeholders, cache, pauses);
-  const patched = cache ? patchedLint(text, prepared, options, { cache, key, facts, reach: dispatch.reach }) : undefined;
+  const prepared = yield* splitDocumentSteps(source, config.placeholders, cache, pauses);
+  const patched = cache ? patchedLint(source, prepared, options, { cache, key, facts, reach: dispatch.reach }) : undefined;
   if (patched) return patched;
+  // A whole lint reads the whole text: pieces (lsp/pieceDocument.ts) are built into one string here.
+  const text = wholeText(source);
 
   cache?.beginRun();
   const document = yield* buildDocumentSteps(text, {
@@ -456,7 +462,8 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
   });
   // The previous lint of this document: whole-document indexes an edit cannot change are carried over.
   if (cache?.lastDocument) derivedFrom(document, cache.lastDocument);
-  const configKey = configKeyOf(document, config);
+  // The rule-hit cache's key: a one-shot lint (the CLI) keeps no hits, so it spends no stringify per file on it.
+  const configKey = cache ? configKeyOf(document, config) : '';
   const context: RuleContext = { doc: document, config, code: options.code };
   // The rules' whole-document indexes, built a statement at a time so a sliced lint never walks the
   // whole document in one slice (rules/migration.ts). A short document builds them on first use.
@@ -473,11 +480,13 @@ export function* lintSteps(text: string, options: LintOptions): Generator<void, 
     uncached.push(runRules(stmt, rules.uncached, context));
     if (pauses) yield;
   }
-  const findings = findingsOf(document, config, cached, uncached);
+  const emitted = findingsOf(document, config, cached, uncached, cache ? { previous: undefined } : undefined);
+  const findings = emitted.findings;
   forgetPrevious(document);
   if (cache) {
+    cache.stats.emittedFindings = emitted.emitted;
     cache.lastDocument = document;
-    cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
+    cache.last = { text: source, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached, emitted };
     yield* cache.endRunSteps();
   }
   return { document, findings };
@@ -499,7 +508,7 @@ const LOADS = new Set(['InsertStmt', 'CopyStmt', 'CreateTableAsStmt']);
  * a whole lint emits them (ignores, severities, unused ignores). Undefined: lint the whole document.
  */
 function patchedLint(
-  text: string,
+  text: SourceText,
   prepared: PreparedSplit,
   options: LintOptions,
   { cache, key, facts, reach }: { cache: EngineCache; key: string; facts: ProjectFacts; reach: RuleReach | undefined },
@@ -512,7 +521,7 @@ function patchedLint(
   const codeChanged = last.code !== options.code || (!!options.code && (options.code.version === undefined || options.code.version !== last.codeVersion));
   const { placeholders, branches } = prepared.prepared;
   if (prepared.prepared.text !== text || placeholders.length > 0 || branches.length > 0) return undefined;
-  const patch = patchDocument({ previous: last.document, previousSplit: last.split, text, split: prepared.split, memo: cache, pgVersion: config.pgVersion });
+  const patch = patchDocument({ previous: last.document, previousText: last.text, previousSplit: last.split, text, split: prepared.split, memo: cache, pgVersion: config.pgVersion });
   const naming = patch && sameVerdictsElsewhere(patch, reach, last.uncached);
   if (!patch || !naming) return undefined;
 
@@ -548,10 +557,12 @@ function patchedLint(
     cache.stats.ruleVisits += rules.uncached.length;
     uncached[index] = runRules(stmt, rules.uncached, context);
   }
-  const findings = findingsOf(document, config, cached, uncached);
+  const emitted = findingsOf(document, config, cached, uncached, { previous: last.emitted });
+  const findings = emitted.findings;
+  cache.stats.emittedFindings = emitted.emitted;
   forgetPrevious(document);
   cache.lastDocument = document;
-  cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached };
+  cache.last = { text, split: prepared.split, document, key, code: options.code, codeVersion: options.code?.version, facts, host: options.host, cached, uncached, emitted };
   return { document, findings };
 }
 
@@ -649,8 +660,17 @@ function rerunAround(statements: readonly StatementInfo[], start: number, end: n
 }
 
 /** The findings of a lint from each statement's rule hits (and the document's own problems), as a whole lint emits them. */
-function findingsOf(document: MigrationDocument, config: LockstepConfig, cached: readonly RuleHitWithId[][], uncached: readonly RuleHitWithId[][]): Finding[] {
+function findingsOf(
+  document: MigrationDocument,
+  config: LockstepConfig,
+  cached: readonly RuleHitWithId[][],
+  uncached: readonly RuleHitWithId[][],
+  /** Set (for a cached lint): keep each statement's findings, and take them from `previous` where its hits are the same. */
+  carry?: { previous: EmittedFindings | undefined },
+): EmittedFindings & { findings: Finding[]; emitted: number } {
+  const previous = carry?.previous;
   const findings: Finding[] = [];
+  let emittedFindings = 0;
   const ignores = new IgnoreIndex(document.ignores);
   // Per lint, each rule's setting once (every finding asked it: a walk of the config's categories).
   const settings = new Map<string, ReturnType<typeof ruleSetting>>();
@@ -685,9 +705,29 @@ function findingsOf(document: MigrationDocument, config: LockstepConfig, cached:
       emit(hit.ruleId, hit.severity ?? ruleById(hit.ruleId)!.defaultSeverity, hit.message, span, stmt.index, hit.related);
     }
   };
-  for (const stmt of document.statements) {
-    if (cached[stmt.index].length) emitHits(stmt, cached[stmt.index]);
-    if (uncached[stmt.index].length) emitHits(stmt, uncached[stmt.index]);
+  // A statement's findings follow from its hits, its start and index, the config and the ignores: with no
+  // ignore in either lint, the same hits give the previous lint's findings (moved copies if it moved).
+  const carried = previous && document.ignores.length === 0 && previous.ignoreFree ? previous.byStatement : undefined;
+  const byStatement: (StatementFindings | undefined)[] = carry ? new Array(cached.length) : [];
+  // Indexed over the hit lists: most statements have none, and a moved record's fields are getters.
+  for (let i = 0; i < cached.length; i++) {
+    const hitsCached = cached[i];
+    const hitsUncached = uncached[i];
+    if (hitsCached.length === 0 && hitsUncached.length === 0) continue;
+    const stmt = document.statements[i];
+    const start = stmt.span.start;
+    const was = carried?.[i];
+    if (was && was.cached === hitsCached && was.uncached === hitsUncached) {
+      const same = start === was.start ? was : { cached: hitsCached, uncached: hitsUncached, start, findings: was.findings.map((f) => shiftedFinding(f, start - was.start)) };
+      for (const f of same.findings) findings.push(f);
+      byStatement[i] = same;
+      continue;
+    }
+    const from = findings.length;
+    if (hitsCached.length) emitHits(stmt, hitsCached);
+    if (hitsUncached.length) emitHits(stmt, hitsUncached);
+    emittedFindings += findings.length - from;
+    if (carry) byStatement[i] = { cached: hitsCached, uncached: hitsUncached, start, findings: findings.slice(from) };
   }
 
   for (const d of document.ignores) {
@@ -700,7 +740,22 @@ function findingsOf(document: MigrationDocument, config: LockstepConfig, cached:
     if (problems.length) emit('unused-ignore', BUILTIN_CHECKS['unused-ignore'].defaultSeverity, `This lockstep-ignore has ${problems.join('; ')}.`, d.span);
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return findings;
+  return { findings, byStatement, ignoreFree: document.ignores.length === 0, emitted: emittedFindings };
+}
+
+/** One statement's findings as a lint emitted them, and the hits and start they were made from. */
+interface StatementFindings {
+  cached: readonly RuleHitWithId[];
+  uncached: readonly RuleHitWithId[];
+  start: number;
+  findings: readonly Finding[];
+}
+
+/** A lint's findings per statement (by index; none for a statement without hits), for the next patched lint. */
+interface EmittedFindings {
+  byStatement: readonly (StatementFindings | undefined)[];
+  /** The document had no lockstep-ignore directive (none could have silenced a hit or been marked used). */
+  ignoreFree: boolean;
 }
 
 type RuleHitWithId = RuleHit & { ruleId: string };

@@ -27,11 +27,11 @@ function migration(note: string): string {
 
 const ceiling = durationMs(DEFAULT_CONFIG.lockTimeout);
 
-/** A gap as plain data: its statements by index and text, its waits by statement, object and mode. */
-function shape(gaps: Map<number, TimeoutGap>): unknown[] {
+/** A gap as plain data: its unit's statements by index and text, its waits by statement, object and mode. */
+function shape(gaps: Map<number, TimeoutGap>, doc: MigrationDocument): unknown[] {
   return [...gaps].map(([key, g]) => [
     key,
-    g.unit.map((s) => [s.index, s.text]),
+    doc.statements.slice(g.unitStart, g.unitEnd).map((s) => [s.index, s.text]),
     g.waits.map((w) => [w.stmt.index, w.effect.object, w.effect.mode]),
     g.localOutside.map((s) => s.index),
     g.last.index,
@@ -41,7 +41,7 @@ function shape(gaps: Map<number, TimeoutGap>): unknown[] {
 /** Every statement a gap holds is the document's own record at its index. */
 function onDocument(gaps: Map<number, TimeoutGap>, doc: MigrationDocument): boolean {
   const own = (s: { index: number }) => doc.statements[s.index] === s;
-  return [...gaps.values()].every((g) => g.unit.every(own) && g.waits.every((w) => own(w.stmt)) && g.localOutside.every(own) && own(g.last));
+  return [...gaps.values()].every((g) => g.waits.every((w) => own(w.stmt)) && g.localOutside.every(own) && own(g.last));
 }
 
 describe('lock_timeout gaps carried across an edit', () => {
@@ -58,7 +58,8 @@ describe('lock_timeout gaps carried across an edit', () => {
     for (const note of ['step 100 edited', 'é😀 longer note here', 's100']) {
       const second = lint(migration(note));
       const gaps = timeoutGaps(second.document, ceiling);
-      assert.deepEqual(shape(gaps), shape(timeoutGaps(fresh(migration(note)).document, ceiling)));
+      const scratch = fresh(migration(note)).document;
+      assert.deepEqual(shape(gaps, second.document), shape(timeoutGaps(scratch, ceiling), scratch));
       assert.ok(onDocument(gaps, second.document), 'the gaps hold the new document\'s statements');
       const editedAt = second.document.statements.findIndex((s) => s.text.includes('t100 ADD'));
       let kept = 0;
@@ -69,6 +70,25 @@ describe('lock_timeout gaps carried across an edit', () => {
       }
       assert.equal(kept, 100);
       previous = gaps;
+    }
+  });
+
+  it('the gap of a long unit holding the edit keeps its object when its waits are before the edit (the unit is a statement range, not a list)', () => {
+    // One autocommit run of 600 statements: a single wait (the first ALTER), then comments on other tables.
+    const text = (note: string) =>
+      ['ALTER TABLE t0 ADD COLUMN c0 text NOT NULL DEFAULT 1;\n', ...Array.from({ length: 599 }, (_, i) => `COMMENT ON TABLE t0 IS '${i === 400 ? note : `n${i}`}';\n`)].join('');
+    const { lint, fresh } = warmLinter(PATH);
+    const first = lint(text('n400'));
+    const gaps = timeoutGaps(first.document, ceiling);
+    assert.equal(gaps.size, 1);
+    const [gap] = gaps.values();
+    assert.deepEqual([gap.unitStart, gap.unitEnd], [0, 600]);
+    for (const note of ['edited é😀', 'x']) {
+      const second = lint(text(note));
+      const now = timeoutGaps(second.document, ceiling);
+      assert.equal(now.get(0), gap, 'the same gap object after an edit at statement 400');
+      const scratch = fresh(text(note)).document;
+      assert.deepEqual(shape(now, second.document), shape(timeoutGaps(scratch, ceiling), scratch));
     }
   });
 });

@@ -96,6 +96,12 @@ describe('VS Code client (dist/client.js with a stand-in vscode API)', function 
     assert.ok(argv.includes('--max-semi-space-size=32'), argv.join(' '));
   });
 
+  it('starts the server with one V8 background thread (on 2 cores, four took CPU from its main thread)', async function () {
+    if (!existsSync('/proc/self/cmdline')) this.skip();
+    const [argv] = await until('the server process', () => serverChildren()[0] && serverChildren());
+    assert.ok(argv.includes('--v8-pool-size=1'), argv.join(' '));
+  });
+
   it('restarts the server on "Lockstep: Restart Server" and keeps serving', async () => {
     const [item] = vscode.statusItems;
     await vscode.commands.get('lockstep.restartServer')!();

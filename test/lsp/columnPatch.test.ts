@@ -7,7 +7,9 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_CONFIG } from '../../server/src/config/types';
 import { catalogFromSql, EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
-import type { Catalog } from '../../server/src/catalog/catalog';
+import { Catalog } from '../../server/src/catalog/catalog';
+import { changesSchema } from '../../server/src/document/columnPatch';
+import { buildTraceOf } from '../../server/src/document/model';
 import { relint as relintWith, TWO_TABLES } from './relintPair';
 import { catalogDigest } from '../../server/src/fixes/window';
 import { foldState, hashString } from '../../server/src/document/forwardState';
@@ -143,13 +145,39 @@ ALTER TABLE accounts DROP COLUMN status;
   it('folding a key into a fingerprint without its decimal text: the same number as hashing the text', () => {
     let seed = 3;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
-    const keys = [1, 9, 10, 99, 100, 999_999_999, 1_000_000_000, 0xffffffff, 0x80000000];
+    const keys = [1, 9, 10, 99, 100, 10_000, 999_999_999, 1_000_000_000, 1_000_000_001, 1_999_999_999, 4_000_000_000, 0xffffffff, 0x80000000];
     for (let i = 0; i < 20_000; i++) keys.push(((next() * 2) >>> 0) || 1);
     for (const key of keys) {
       const state = next();
       assert.equal(foldState(state, key), hashString(String(key), state), String(key));
     }
     assert.equal(foldState(5, 0), 5);
+  });
+
+  it("the statements that change the schema, read off the lazy replay's counts: the same as their kinds say", () => {
+    const goose = `-- +goose Up
+CREATE TABLE a (id bigint PRIMARY KEY);
+ALTER TABLE a ADD COLUMN note text;
+UPDATE a SET note = 'x';
+-- +goose Down
+ALTER TABLE a DROP COLUMN note;
+DROP TABLE a;
+`;
+    const files = [
+      { file: path, text: generateMigration(400).text },
+      { file: '/nonexistent/lockstep-columnpatch/20240101000000_goose.sql', text: goose },
+    ];
+    for (const { file, text } of files) {
+      const { document: doc } = lintText(text, { path: file, config: DEFAULT_CONFIG, cache: new EngineCache() });
+      const trace = buildTraceOf(doc)!;
+      let lazy = 0;
+      doc.statements.forEach((stmt, i) => {
+        if (trace.lazyKey[i] === -1) return;
+        lazy++;
+        assert.equal(changesSchema(trace, i, stmt), Catalog.changedBy(stmt.kind), `${file} statement ${i}: ${stmt.text}`);
+      });
+      assert.ok(lazy > 2, `${file}: ${lazy} lazy statements`);
+    }
   });
 
   it('random column renames, comment edits and edits back in a long migration: each relint equals a lint from scratch', () => {

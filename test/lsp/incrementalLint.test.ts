@@ -15,6 +15,8 @@ import { DEFAULT_CONFIG, type LockstepConfig } from '../../server/src/config/typ
 import { EngineCache, explain, initEngine, lintText, type LintResult } from '../../server/src/engine';
 import { referencesOf, type Lookup, type ReferenceLookup } from '../../server/src/coderefs/index';
 import { DocumentLinter } from '../../server/src/lsp/documentLinter';
+import { PIECE_DOCUMENTS, type PieceDocument } from '../../server/src/lsp/pieceDocument';
+import { editBetween } from '../../server/src/parse/textEdit';
 import { catalogDigest } from '../../server/src/fixes/window';
 import { ownFields } from '../../server/src/document/movedStatement';
 // @ts-expect-error: a plain .mjs module of the benchmarks (no types)
@@ -208,15 +210,17 @@ describe('incremental lint in the language server equals a lint from scratch', f
     });
   });
 
-  for (const c of cases) {
+  // The server's documents keep their text in pieces and get range edits (lsp/pieceDocument.ts); the library's get whole texts.
+  for (const c of cases) for (const pieces of [false, true]) {
     const edits = c.edits ?? 60;
-    it(`${c.name}: ${edits} random edits, byte-identical diagnostics after each`, () => {
+    it(`${c.name}: ${edits} random edits, byte-identical diagnostics after each${pieces ? ' (a document in pieces, range edits)' : ''}`, () => {
       const config = { ...DEFAULT_CONFIG, ...c.config } as LockstepConfig;
       const path = join(root, c.file);
       const uri = pathToFileURL(path).href;
       const linter = new DocumentLinter((message) => assert.fail(message));
       let text = c.text();
-      const doc = TextDocument.create(uri, 'sql', 1, text);
+      const doc = pieces ? PIECE_DOCUMENTS.create(uri, 'sql', 1, text) : TextDocument.create(uri, 'sql', 1, text);
+      const update = (from: string, to: string) => (pieces ? rangeUpdate(doc as PieceDocument, from, to) : TextDocument.update(doc, [{ text: to }], doc.version + 1));
       const next = random(c.seed);
       const sets = [
         referencesOf([{ path: 'src/a.ts', text: "db.query('SELECT email, status FROM accounts WHERE id = $1', [id]);\n" }]),
@@ -235,9 +239,9 @@ describe('incremental lint in the language server equals a lint from scratch', f
         } else if (n > 0) {
           const before = text;
           text = edit(text, next);
-          TextDocument.update(doc, [{ text }], doc.version + 1);
+          update(before, text);
           // Undo now and then: the previous text comes back, and with it entries the cache still holds.
-          if (n % 17 === 0) TextDocument.update(doc, [{ text: (text = before) }], doc.version + 1);
+          if (n % 17 === 0) update(text, (text = before));
         }
         const incremental = linter.lint(doc, path, config);
         if (linter.cacheFor(uri).stats.patched) patched++;
@@ -253,6 +257,13 @@ describe('incremental lint in the language server equals a lint from scratch', f
     });
   }
 });
+
+/** The edit from `from` to `to` sent as an editor sends it: one replaced range (positions in `from`). */
+function rangeUpdate(doc: PieceDocument, from: string, to: string): void {
+  const e = editBetween(from, to);
+  const range = { start: doc.positionAt(e.start), end: doc.positionAt(e.oldEnd) };
+  PIECE_DOCUMENTS.update(doc, [{ range, text: to.slice(e.start, e.newEnd) }], doc.version + 1);
+}
 
 const GOOSE = `-- +goose Up
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text);

@@ -84,14 +84,19 @@ export async function passwordRole(cluster: PgCluster, role: string, password: s
   const hba = join(cluster.dataDir, 'pg_hba.conf');
   const original = readFileSync(hba, 'utf8');
   writeFileSync(hba, `host all ${role} 127.0.0.1/32 scram-sha-256\n${original}`);
-  const reload = async () => {
+  // The postmaster rereads pg_hba.conf when it gets to the SIGHUP: wait until a login without a
+  // password shows the rules in force (refused while the role's line is there, let in once it is gone).
+  const reload = async (passwordAsked: boolean) => {
     const admin = await cluster.client();
     try {
       await admin.query('SELECT pg_reload_conf()');
     } finally {
       await admin.end();
     }
-    await new Promise((r) => setTimeout(r, 300)); // the postmaster rereads pg_hba.conf on SIGHUP
+    for (let tries = 0; (await asksPassword(cluster, role)) !== passwordAsked; tries++) {
+      if (tries >= 600) throw new Error(`pg_hba.conf was not reloaded: ${role} ${passwordAsked ? 'still logs in without' : 'still needs'} a password`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   };
   const admin = await cluster.client();
   try {
@@ -99,9 +104,23 @@ export async function passwordRole(cluster: PgCluster, role: string, password: s
   } finally {
     await admin.end();
   }
-  await reload();
+  await reload(true);
   return async () => {
     writeFileSync(hba, original);
-    await reload();
+    await reload(false);
   };
+}
+
+/** Whether the server asks `role` for a password (a login without one fails) rather than trusting it. */
+async function asksPassword(cluster: PgCluster, role: string): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port: cluster.port, user: role, database: 'postgres' });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.end();
+    return false;
+  } catch {
+    await client.end().catch(() => undefined);
+    return true;
+  }
 }

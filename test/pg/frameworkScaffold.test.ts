@@ -131,7 +131,7 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     } finally {
       await k.destroy();
     }
-    assertSent(expected('knex', g.files), receivedStatements(cluster, 'sc_knex'));
+    assertSent(expected('knex', g.files), await receivedStatements(cluster, 'sc_knex'));
     await assertRenamed('sc_knex');
   });
 
@@ -152,7 +152,7 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     } finally {
       await ds.destroy();
     }
-    assertSent(expected('typeorm', g.files), receivedStatements(cluster, 'sc_typeorm'));
+    assertSent(expected('typeorm', g.files), await receivedStatements(cluster, 'sc_typeorm'));
     await assertRenamed('sc_typeorm');
   });
 
@@ -164,7 +164,7 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     const { runner } = await import('node-pg-migrate');
     const ran = await runner({ databaseUrl: url, dir: g.dir, direction: 'up', migrationsTable: 'pgmigrations', log: () => {}, singleTransaction: false });
     assert.deepEqual(ran.map((m) => `${m.name}.js`), g.files.map((f) => f.name));
-    assertSent(expected('node-pg-migrate', g.files), receivedStatements(cluster, 'sc_pgm'));
+    assertSent(expected('node-pg-migrate', g.files), await receivedStatements(cluster, 'sc_pgm'));
     await assertRenamed('sc_pgm');
   });
 
@@ -182,7 +182,7 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     } finally {
       await s.close();
     }
-    assertSent(expected('sequelize', g.files), receivedStatements(cluster, 'sc_sequelize'));
+    assertSent(expected('sequelize', g.files), await receivedStatements(cluster, 'sc_sequelize'));
     await assertRenamed('sc_sequelize');
   });
 
@@ -218,7 +218,7 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     } finally {
       await k.destroy();
     }
-    assertSent(expected('knex', files), receivedStatements(cluster, 'sp_knex'));
+    assertSent(expected('knex', files), await receivedStatements(cluster, 'sp_knex'));
     await assertRenamed('sp_knex');
   });
 
@@ -239,7 +239,7 @@ describe('scaffold --format <framework>: the real migrators run the generated mi
     } finally {
       await db.destroy();
     }
-    assertSent(expected('kysely', g.files), receivedStatements(cluster, 'sc_kysely'));
+    assertSent(expected('kysely', g.files), await receivedStatements(cluster, 'sc_kysely'));
     const c = await cluster.client('sc_kysely');
     try {
       assert.equal((await c.query(`SELECT count(*)::int AS n FROM members`)).rows[0].n, ROWS);

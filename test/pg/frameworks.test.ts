@@ -71,7 +71,7 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
     } finally {
       await k.destroy();
     }
-    assertSent('knex', received(cluster, 'fw_knex'));
+    assertSent('knex', await received(cluster, 'fw_knex'));
   });
 
   it("TypeORM (DataSource.runMigrations, migrationsTransactionMode 'each')", async () => {
@@ -87,7 +87,7 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
     } finally {
       await ds.destroy();
     }
-    assertSent('typeorm', received(cluster, 'fw_typeorm'));
+    assertSent('typeorm', await received(cluster, 'fw_typeorm'));
   });
 
   it('Sequelize (each up(queryInterface, Sequelize) in order, as sequelize-cli runs them)', async () => {
@@ -102,14 +102,14 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
     } finally {
       await s.close();
     }
-    assertSent('sequelize', received(cluster, 'fw_sequelize'));
+    assertSent('sequelize', await received(cluster, 'fw_sequelize'));
   });
 
   it('node-pg-migrate (runner)', async () => {
     const url = await database('fw_pgm');
     const { runner } = await import('node-pg-migrate');
     await runner({ databaseUrl: url, dir: join(ROOT, 'node-pg-migrate/migrations'), direction: 'up', migrationsTable: 'pgmigrations', log: () => {}, singleTransaction: false });
-    assertSent('node-pg-migrate', received(cluster, 'fw_pgm'));
+    assertSent('node-pg-migrate', await received(cluster, 'fw_pgm'));
   });
 
   it('MikroORM (Migrator.up with allOrNothing: false; the default allOrNothing breaks an isTransactional() = false migration)', async () => {
@@ -130,7 +130,7 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
     // runs on another connection, outside it, and does not see the uncommitted table (docs/frameworks/mikro-orm.md).
     await assert.rejects(up('fw_mikro_all'), /relation "accounts" does not exist/);
     await up('fw_mikro', false);
-    assertSent('mikro-orm', received(cluster, 'fw_mikro'));
+    assertSent('mikro-orm', await received(cluster, 'fw_mikro'));
   });
 
   it('Kysely (Migrator.migrateToLatest)', async () => {
@@ -149,6 +149,6 @@ describe('framework migrators on real PostgreSQL send what Lockstep extracts', f
     } finally {
       await db.destroy();
     }
-    assertSent('kysely', received(cluster, 'fw_kysely'));
+    assertSent('kysely', await received(cluster, 'fw_kysely'));
   });
 });

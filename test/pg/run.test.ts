@@ -15,7 +15,7 @@ import { DEFAULT_RUN_OPTIONS, runMigrations, type RunEvent, type RunOptions } fr
 import { DEFAULT_WATCH_LIMITS } from '../../server/src/run/watch';
 import { sharedCluster, type PgCluster } from '../support/pgCluster';
 import { dropDatabase, freshDatabase, targetOf } from './estimateFixtures';
-import { fileOf, scaffoldedBackfill } from './runFixtures';
+import { batchGateSql, fileOf, inBatchGate, scaffoldedBackfill } from './runFixtures';
 
 const DB = 'lockstep_run';
 const SETUP = `
@@ -349,14 +349,12 @@ describe('lockstep run on real PostgreSQL 18, with the application running', fun
     try {
       const { file } = await scaffoldedBackfill(dir, admin, (f) => runMigrations(target(), [f], options([])), { rows: ROWS, batchSize: 500, pauseMs: 1000 });
       // While the test holds advisory lock 42, a batch stops at its first row (holding its table lock).
-      await admin.query(`
-        CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock_shared(42); PERFORM pg_advisory_unlock_shared(42); RETURN NEW; END $$;
-        CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW EXECUTE FUNCTION gate();`);
+      await admin.query(batchGateSql());
       await gate.query('SELECT pg_advisory_lock(42)');
 
       const events: RunEvent[] = [];
       const run = runMigrations(target(), [file], options(events, { watch: { ...DEFAULT_WATCH_LIMITS, maxQueueWaitMs: 600_000 }, throttle: { targetLockWaitMs: 200, maxLagMs: 5000 } }));
-      await until('the first batch to stop at the gate', waitingOnLock(admin, 'lockstep-run'));
+      await until('the first batch to stop at the gate', inBatchGate(admin, 'lockstep-run'));
       // The application: a report that takes SHARE on people queues behind the batch's ROW EXCLUSIVE.
       await app.query("SET application_name = 'app'; BEGIN");
       const report = app.query('LOCK TABLE people IN SHARE MODE');

@@ -55,3 +55,23 @@ export async function scaffoldedBackfill(
   const backfill = phase('_backfill.sql');
   return { backfill, file: fileOf(join('migrations', backfill), read(backfill)) };
 }
+
+/**
+ * A trigger on people that holds a batch at a row (every row, or those `when` matches) while the
+ * test holds advisory lock 42. It polls a try-lock instead of waiting on the lock: a backfill batch
+ * waits for a lock a tenth of deadlock_timeout at most, then lets go of its rows and retries
+ * (scaffold/engines/common.ts, batchLoop), and the tests need a batch that stays where it is.
+ */
+export function batchGateSql(when = ''): string {
+  return `CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WHILE NOT pg_try_advisory_lock_shared(42) LOOP PERFORM pg_sleep(0.01); END LOOP;
+  PERFORM pg_advisory_unlock_shared(42);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW${when ? ` WHEN (${when})` : ''} EXECUTE FUNCTION gate();`;
+}
+
+/** Whether the session named `applicationName` sits in batchGateSql's gate. */
+export const inBatchGate = (c: pg.Client, applicationName: string) => async (): Promise<boolean> =>
+  (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event = 'PgSleep'", [applicationName])).rows[0].n > 0;

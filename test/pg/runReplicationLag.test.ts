@@ -22,7 +22,7 @@ import { DEFAULT_WATCH_LIMITS, type WatchSample } from '../../server/src/run/wat
 import { ORACLE_VERSIONS, type PgCluster } from '../support/pgCluster';
 import { startPrimary, startStandby } from '../support/pgStandby';
 import { targetOf, until } from './estimateFixtures';
-import { scaffoldedBackfill } from './runFixtures';
+import { batchGateSql, scaffoldedBackfill } from './runFixtures';
 
 const VERSIONS = process.env.LOCKSTEP_PG_VERSIONS ? ORACLE_VERSIONS : [18 as const];
 const STANDBY = 'lockstep_standby';
@@ -102,8 +102,7 @@ for (const version of VERSIONS) {
           const { file } = await scaffoldedBackfill(dir, admin, (f) => runMigrations(target(), [f], options([])), { rows: ROWS, batchSize: BATCH, pauseMs: 200 });
           // While the test holds advisory lock 42, the second batch stops at its first row: the run is mid-backfill, with committed work unreplayed.
           await admin.query(`
-            CREATE FUNCTION gate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_lock_shared(42); PERFORM pg_advisory_unlock_shared(42); RETURN NEW; END $$;
-            CREATE TRIGGER gate BEFORE UPDATE ON people FOR EACH ROW WHEN (NEW.id = ${BATCH + 1}) EXECUTE FUNCTION gate();
+            ${batchGateSql(`NEW.id = ${BATCH + 1}`)}
             CREATE TABLE traffic (id bigserial PRIMARY KEY, payload text NOT NULL);`);
           await until('the standby to replay the setup', async () => (await replica.query("SELECT to_regclass('traffic') IS NOT NULL AS ok")).rows[0].ok, PATIENCE_MS);
           await gate.query('SELECT pg_advisory_lock(42)');

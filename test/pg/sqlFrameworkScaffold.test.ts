@@ -161,7 +161,7 @@ describe('scaffold for Drizzle Kit and Prisma Migrate: applied as PLAN.md says (
       } else assert.fail(`PLAN.md has a command this test does not know: ${command}`);
     }
     assert.equal(migrateRuns, 3, 'three releases: the expand, the NOT VALID constraints after the backfill, the contract after the verify');
-    assertSent(want, receivedStatements(cluster, db));
+    assertSent(want, await receivedStatements(cluster, db));
     await assertRenamed(db);
   });
 

@@ -18,10 +18,36 @@ export interface Received {
   inTransaction: boolean;
 }
 
-/** Statements the server logged for one database, with whether a transaction block was open. */
-export function receivedStatements(cluster: PgCluster, db: string): Received[] {
+/**
+ * Statements the server logged for one database, with whether a transaction block was open.
+ * The logging collector writes through a pipe, so the log can trail the last query a migrator
+ * sent: a marker query is sent on the same database and the log read until the marker is in it.
+ */
+export async function receivedStatements(cluster: PgCluster, db: string): Promise<Received[]> {
+  const marker = `lockstep log mark ${process.pid} ${++marks}`;
+  const client = await cluster.client(db);
+  try {
+    await client.query(`SELECT '${marker}'`);
+  } finally {
+    await client.end();
+  }
+  for (let tries = 0; ; tries++) {
+    const all = parseLog(readLog(cluster), db);
+    const at = all.findIndex((r) => r.sql.includes(marker));
+    if (at >= 0) return all.slice(0, at);
+    assert.ok(tries < 1500, `the server log never showed the marker query for ${db}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+let marks = 0;
+
+/** The whole server log as it is on disk now (the collector may not have written the latest lines yet). */
+export function readLog(cluster: PgCluster): string {
   const logDir = join(cluster.dataDir, 'log');
-  const text = readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('');
+  return readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('');
+}
+
+function parseLog(text: string, db: string): Received[] {
   const out: Received[] = [];
   let open = false;
   // log_line_prefix '@@%d@@ ': one entry per statement; continuation lines have no prefix.

@@ -121,7 +121,7 @@ describe('Rails, Django and Alembic send what Lockstep extracts (real tools, Pos
     const url = await database('tool_rails');
     const dir = join(ROOT, 'rails/db/migrate');
     run('/usr/bin/ruby', [join(SCRIPTS, 'rails-migrate.rb'), dir], { DATABASE_URL: url });
-    const got = receivedStatements(cluster, 'tool_rails');
+    const got = await receivedStatements(cluster, 'tool_rails');
     assert.equal(got.filter((g) => RAILS_INDEX_RENAMES.test(g.sql)).length, 2, 'rename_table renamed the two conventionally named indexes');
     assertSame('Rails', extracted(sorted(dir, '.rb')), got.filter((g) => !RAILS_INDEX_RENAMES.test(g.sql)));
   });
@@ -130,7 +130,7 @@ describe('Rails, Django and Alembic send what Lockstep extracts (real tools, Pos
     const url = await database('tool_django');
     const app = join(ROOT, 'django/shop');
     run('/usr/bin/python3', [join(SCRIPTS, 'django-migrate.py'), app], { DATABASE_URL: url });
-    const got = receivedStatements(cluster, 'tool_django').map((g) => ({ ...g, sql: asDjango41(g.sql) }));
+    const got = (await receivedStatements(cluster, 'tool_django')).map((g) => ({ ...g, sql: asDjango41(g.sql) }));
     assertSame('Django', extracted(sorted(join(app, 'migrations'), '.py')), got);
   });
 
@@ -138,6 +138,6 @@ describe('Rails, Django and Alembic send what Lockstep extracts (real tools, Pos
     const url = await database('tool_alembic');
     const dir = join(ROOT, 'alembic');
     run('/usr/bin/python3', [join(SCRIPTS, 'alembic-upgrade.py'), dir], { DATABASE_URL: url });
-    assertSame('Alembic', extracted(sorted(join(dir, 'versions'), '.py')), receivedStatements(cluster, 'tool_alembic'));
+    assertSame('Alembic', extracted(sorted(join(dir, 'versions'), '.py')), await receivedStatements(cluster, 'tool_alembic'));
   });
 });

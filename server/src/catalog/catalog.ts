@@ -221,6 +221,9 @@ export function recordRelationReads<T>(compute: () => T): { value: T; reads: str
   }
 }
 
+/** Catalogs made so far, clones included (tests: a lint makes one per file, its clone of the schema before). */
+export const catalogCounts = { built: 0 };
+
 /**
  * Copy-on-write: `clone()` forks the relation and constraint maps (ForkableMap: O(1)) and shares
  * every record and small map with the original; each side copies a record or small map the first
@@ -263,6 +266,7 @@ export class Catalog {
 
   /** An empty schema; `source` is internal to `clone()`: a copy of it sharing everything copy-on-write. */
   constructor(source?: Catalog) {
+    catalogCounts.built++;
     if (source) {
       this.rels = source.rels.fork();
       this.cons = source.cons.fork();
@@ -1020,9 +1024,26 @@ function addColumn(cat: Catalog, table: string, col: AstNode, keyNames?: KeyName
  * the primary key, else the first, is kept, and takes a later duplicate's name when it has none of its own.
  * Redundant ones map to null: `code text PRIMARY KEY UNIQUE` builds only `…_pkey`.
  */
-export type KeyNames = Map<AstNode, string | null>;
+export type KeyNames = ReadonlyMap<AstNode, string | null>;
 
 export function tableKeyNames(table: string, tableElts: unknown): KeyNames {
+  // Asked three times per CREATE TABLE (the Flyway pre-pass's and the statement's lock analyses, the
+  // replay) with the same AST: worked out once per element list (JSON keys and arrays per constraint).
+  if (!tableElts || typeof tableElts !== 'object') return keyNamesOf(table, tableElts);
+  const kept = keyNamesByElements.get(tableElts);
+  if (kept?.table === table) return kept.names;
+  const names = keyNamesOf(table, tableElts);
+  keyNamesByElements.set(tableElts, { table, names });
+  return names;
+}
+
+const keyNamesByElements = new WeakMap<object, { table: string; names: KeyNames }>();
+
+/** Times `tableKeyNames` worked the names out (tests: once per CREATE TABLE). */
+export const keyNameCounts = { computed: 0 };
+
+function keyNamesOf(table: string, tableElts: unknown): KeyNames {
+  keyNameCounts.computed++;
   const keys: { con: AstNode; columns: string[]; same: string; name?: string }[] = [];
   for (const elt of list(tableElts)) {
     const column = as(elt, 'ColumnDef');
@@ -1034,7 +1055,7 @@ export function tableKeyNames(table: string, tableElts: unknown): KeyNames {
     }
   }
   const kept = [...keys.filter((k) => k.con.contype === 'CONSTR_PRIMARY').slice(0, 1)];
-  const out: KeyNames = new Map();
+  const out = new Map<AstNode, string | null>();
   for (const k of keys) {
     if (kept.includes(k)) continue;
     const prior = kept.find((p) => p.same === k.same);

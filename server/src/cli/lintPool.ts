@@ -15,6 +15,7 @@ import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import { keepProjectFactsForTheRun } from '../document/projectFacts';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { readSource } from './source';
+import { lintOrderOf } from './pathOrder';
 
 /** What a worker needs of a job: plain data (no history object, no code index). */
 export type PoolJob = Omit<LintJob, 'history' | 'code'> & { absolutePath: string };
@@ -43,10 +44,11 @@ export function setKey(path: string): string {
 }
 
 /**
- * Deals the jobs' sets out to `threads` shares, largest set first to the lightest share (by bytes),
- * keeping each set's files in their order. Returns the job indexes per share.
+ * Deals the jobs' sets out to `threads` shares, largest set first to the lightest share (by bytes).
+ * Each share lints in `order` (job indexes in the order to lint them: a set's files in runner order,
+ * as one thread does; default: as given). Returns the job indexes per share.
  */
-export function dealSets(paths: string[], sizes: number[], threads: number): number[][] {
+export function dealSets(paths: string[], sizes: number[], threads: number, order: readonly number[] = paths.map((_, i) => i)): number[][] {
   const sets = new Map<string, { indexes: number[]; bytes: number }>();
   paths.forEach((path, i) => {
     const key = setKey(path);
@@ -61,8 +63,9 @@ export function dealSets(paths: string[], sizes: number[], threads: number): num
     lightest.indexes.push(...set.indexes);
     lightest.bytes += set.bytes;
   }
-  // Each share lints in the original order (a set's files in runner order, as one thread would).
-  return shares.map((s) => s.indexes.sort((a, b) => a - b)).filter((s) => s.length > 0);
+  const rank = new Array<number>(paths.length);
+  order.forEach((index, r) => (rank[index] = r));
+  return shares.map((s) => s.indexes.sort((a, b) => rank[a] - rank[b])).filter((s) => s.length > 0);
 }
 
 /**
@@ -102,7 +105,7 @@ export async function lintInPool(
   const script = workerScript();
   if (!script || threads < 2 || jobs.some((j) => !j.absolutePath || j.code)) return undefined;
   const paths = jobs.map((j) => j.absolutePath!);
-  const shares = dealSets(paths, paths.map(sizeOf), threads);
+  const shares = dealSets(paths, paths.map(sizeOf), threads, lintOrderOf(jobs));
   if (shares.length < 2) return undefined;
   const history = jobs[0].history;
   const outcomes: LintOutcome[] = new Array(jobs.length);

@@ -35,6 +35,7 @@ function processIO(): CliIO {
     writeOut: (text) => void process.stdout.write(text),
     writeOutBytes: (bytes) => void process.stdout.write(bytes),
     outputDrained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
+    outputPending: () => process.stdout.writableLength,
     writeErr: (text) => void process.stderr.write(text),
     readStdin,
     controlLines(onLine, onEnd) {

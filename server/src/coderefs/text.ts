@@ -120,13 +120,4 @@ export function lineStarts(text: string, upto = text.length): number[] {
   return starts;
 }
 
-export function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+export { lastAtOrBefore as lineOf } from '../parse/positions';

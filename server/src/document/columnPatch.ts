@@ -211,7 +211,7 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
       statements[i] = stmt;
     } else statements[i] = movedWith(was, input.delta, state, locks);
     state = foldState(state, trace.keyHash[i]);
-    if (lazy && Catalog.changedBy(was.kind)) key = foldState(key, trace.keyHash[i] || hashString(was.text) || 1);
+    if (lazy && changesSchema(trace, i, was)) key = foldState(key, trace.keyHash[i] || hashString(was.text) || 1);
   }
   const stale = new Map(trace.stale ?? []);
   stale.set(target, Math.min(stale.get(target) ?? index, index));
@@ -221,6 +221,16 @@ export function patchLater(input: LaterInput, statements: StatementInfo[]): Late
     changed,
     replayed: cursor?.replayed ?? 0,
   };
+}
+
+/**
+ * Does lazy statement `i` change the schema (Catalog.changedBy its kind)? Read off the lazy replay's
+ * counts when the next statement has one (the replay counted it: lazyCatalog.ts push), without reading
+ * the record's kind: through a moved view, that getter was a third of a rename's patchLater.
+ */
+export function changesSchema(trace: BuildTrace, i: number, was: StatementInfo): boolean {
+  const after = i + 1 < trace.lazyCount.length ? trace.lazyCount[i + 1] : -1;
+  return after >= 0 ? after > trace.lazyCount[i] : Catalog.changedBy(was.kind);
 }
 
 /**

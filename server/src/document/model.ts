@@ -15,7 +15,8 @@ import { bindIgnores, parseIgnores, type IgnoreDirective } from './ignores';
 import { detectRunner, runnerTransaction } from './runner';
 import { NO_FACTS, type ProjectFacts } from './projectFacts';
 import { holdsNoCandidate, overlaps, prepareTemplates, prepareTemplatesAfterEdit } from '../parse/templates';
-import { editBetween, type Edit } from '../parse/textEdit';
+import { editBetweenSources, type Edit } from '../parse/textEdit';
+import { wholeText, type SourceText } from '../parse/pieceText';
 import { SessionSettings } from './settings';
 import { foldState, forwardKeyHash, hashString } from './forwardState';
 import type { HostRunner } from './runnerFacts';
@@ -62,7 +63,7 @@ export interface AnalysisMemo extends Partial<CatalogMemo> {
    */
   locks(stateBefore: number, stmt: InputStatement, compute: () => StatementLocks, versions?: ReadRecorder): StatementLocks;
   /** The last text split (after placeholder stand-ins) and its split: the next split starts from it (splitIncremental.ts). */
-  lastSplit?: { text: string; split: SplitResult };
+  lastSplit?: { text: SourceText; split: SplitResult };
 }
 
 export interface SyntaxProblem {
@@ -207,14 +208,14 @@ export interface PreparedSplit {
 }
 
 /** Placeholders get stand-ins, then the text is split (incrementally from the memo's last split); the memo keeps this split. */
-export function* splitDocumentSteps(text: string, placeholders: Record<string, string> | undefined, memo?: AnalysisMemo, pauses = true): Generator<void, PreparedSplit> {
+export function* splitDocumentSteps(text: SourceText, placeholders: Record<string, string> | undefined, memo?: AnalysisMemo, pauses = true): Generator<void, PreparedSplit> {
   const previous = memo?.lastSplit;
   // An edit of a text without placeholder candidates: only the text around the edit is looked at for one.
-  const edit = previous && splitsWithoutCandidates.has(previous.split) ? editBetween(previous.text, text) : undefined;
+  const edit = previous && splitsWithoutCandidates.has(previous.split) ? editBetweenSources(previous.text, text) : undefined;
   // Placeholders get stand-ins of their own length, so every offset below is an offset in `text`.
   const prepared = edit ? preparedAfterEdit(text, edit, placeholders) : preparedOrPlain(text, placeholders);
   const known = edit && prepared.text === text ? edit : undefined;
-  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text, known))) || (yield* splitSqlSteps(prepared.text, pauses));
+  const split = (previous && (yield* splitIncrementalSteps(previous.text, previous.split, prepared.text, known))) || (yield* splitSqlSteps(wholeText(prepared.text), pauses));
   if (memo) memo.lastSplit = { text: prepared.text, split };
   if (holdsNoCandidate(prepared)) splitsWithoutCandidates.add(split);
   return { prepared, split };
@@ -267,7 +268,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
     const outcome = together?.get(chunk) ?? options.parse(chunk);
     if (pauses) yield;
     if (!outcome.ok) syntaxErrors.push(outcome.error);
-    else if (prepared.text === text) parsed.push(...outcome.statements);
+    else if (wholeText(prepared.text) === text) parsed.push(...outcome.statements);
     else {
       for (const s of outcome.statements) {
         // The statement's own text is the original (fixes quote it); only the parser saw the stand-ins.
@@ -314,7 +315,7 @@ export function* buildDocumentSteps(text: string, options: BuildOptions): Genera
 }
 
 /** Placeholder stand-ins; a bug there must not take the editor down, so the plain text is the fallback. */
-function preparedOrPlain(text: string, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
+function preparedOrPlain(text: SourceText, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
   try {
     return prepareTemplates(text, values);
   } catch {
@@ -322,7 +323,7 @@ function preparedOrPlain(text: string, values: Record<string, string> | undefine
   }
 }
 
-function preparedAfterEdit(text: string, edit: Edit, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
+function preparedAfterEdit(text: SourceText, edit: Edit, values: Record<string, string> | undefined): ReturnType<typeof prepareTemplates> {
   try {
     return prepareTemplatesAfterEdit(text, edit, values);
   } catch {
@@ -355,6 +356,13 @@ function sectionsOf(statements: InputStatement[], markers: RunnerMarker[]): Sect
   return slices;
 }
 
+let sharedEmptySchema: Catalog | undefined;
+
+/** An empty schema for lock verdicts that must not see one (never changed: the lock model only reads). */
+function emptySchema(): Catalog {
+  return (sharedEmptySchema ??= new Catalog());
+}
+
 /** Analyse one section's statements in order; returns the forward-state fingerprint after it. */
 interface SectionContext {
   config: LockstepConfig;
@@ -385,8 +393,8 @@ function* analyzeSection(doc: MigrationDocument, slice: SectionSlice, context: S
       sectionMarker: slice.marker,
       statementCount: slice.statements.length,
       allNonTransactional: () => {
-        // The lock model only reads the catalog: one empty schema serves every statement.
-        const empty = new Catalog();
+        // The lock model only reads the catalog: one empty schema serves every statement of every file.
+        const empty = emptySchema();
         return slice.statements.length > 0 && slice.statements.every((s) => !analyzeLocks(s.ast as AstNode, { pgVersion, catalog: empty }).transactional);
       },
       facts: context.facts,

@@ -27,12 +27,15 @@ import { checkReads, columnEditTarget, keepReadSets, NoPatch, patchedCatalog, pa
 import { moved, shift } from './movedStatement';
 import { ReadRecorder } from './readVersions';
 import { sameData } from './sameData';
+import type { PieceText, SourceText } from '../parse/pieceText';
 
 export interface PatchInput {
   previous: MigrationDocument;
+  /** The previous document's text as the lint was given it (its `text` would build pieces into a string). */
+  previousText: SourceText;
   /** The split the previous document was built from. */
   previousSplit: SplitResult;
-  text: string;
+  text: SourceText;
   split: SplitResult;
   memo: AnalysisMemo & CatalogMemo & { parse(chunk: Chunk): ParseOutcome };
   pgVersion: number;
@@ -59,7 +62,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   const { previous, text } = input;
   const trace = buildTraceOf(previous);
   if (!trace || previous.notAnalysed.length > 0) return undefined;
-  const delta = text.length - previous.text.length;
+  const delta = text.length - input.previousText.length;
   // Chunks as the splits' lists (parse/shiftedList.ts): an incremental split's are the previous objects, moved by numbers.
   const old = chunkList(input.previousSplit);
   const now = chunkList(input.split);
@@ -76,7 +79,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
   for (let i = p; i < p + middle; i++) if (old.items[i].kind !== 'sql' || now.items[i].kind !== 'sql') return undefined;
   // The edited region of the previous text: between the last chunk kept in place and the first shifted one.
   const regionStart = p > 0 ? endAt(old, p - 1) : 0;
-  const regionEnd = s > 0 ? startAt(old, oldCount - s) : previous.text.length;
+  const regionEnd = s > 0 ? startAt(old, oldCount - s) : input.previousText.length;
   if (!sameMarkers(previous.markers, input.split.markers, regionStart, regionEnd, delta)) return undefined;
   if (previous.syntaxErrors.some((e) => e.span.end > regionStart && e.span.start < regionEnd)) return undefined;
 
@@ -181,7 +184,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
     } else if (delta !== 0) for (let i = end; i < statements.length; i++) statements[i] = moved(statements[i], delta);
     const doc: MigrationDocument = {
       path: previous.path,
-      text,
+      text: typeof text === 'string' ? text : '',
       runner: previous.runner,
       host: previous.host,
       pgVersion: previous.pgVersion,
@@ -198,6 +201,7 @@ export function patchDocument(input: PatchInput): Patch | undefined {
       schemaBefore: previous.schemaBefore,
     };
     commentsOnRead(doc, input.split);
+    if (typeof text !== 'string') textOnRead(doc, text);
     bindIgnoresBySearch(doc.ignores, statements);
     const nextTrace = later?.trace ?? trace;
     setBuildTrace(doc, nextTrace);
@@ -225,6 +229,11 @@ function sameChunk(a: ShiftedList<Chunk>, i: number, b: ShiftedList<Chunk>, j: n
  */
 function commentsOnRead(doc: MigrationDocument, split: SplitResult): void {
   Object.defineProperty(doc, 'comments', { enumerable: true, configurable: true, get: () => split.comments });
+}
+
+/** `doc.text` of pieces built into one string when first read (parse/pieceText.ts): nothing on the patch path reads it. */
+function textOnRead(doc: MigrationDocument, text: PieceText): void {
+  Object.defineProperty(doc, 'text', { enumerable: true, configurable: true, get: () => text.whole() });
 }
 
 /** The psql meta-commands among the chunks (each made where it is now; the others are not copied). */

@@ -63,7 +63,7 @@ export function timeoutPrelude(text: string, doc: MigrationDocument, stmt: State
   if (!gap) return undefined;
   const first = coverStart(doc, stmt);
   const local = localWorks(doc, first, config);
-  const covered = gap.unit.filter((s) => s.index >= first.index);
+  const covered = doc.statements.slice(Math.max(gap.unitStart, first.index), gap.unitEnd);
   const withStatementTimeout = durationMs(config.statementTimeout) > 0 && !covered.some(runsLongOnPurpose);
   const prefix = local ? 'SET LOCAL' : 'SET';
   const lines = [`${prefix} lock_timeout = '${config.lockTimeout}';`];

@@ -20,16 +20,29 @@ export interface TypedEntry {
   directory: boolean | undefined;
 }
 
+/**
+ * A set's entries in runner order, filtered into migrations only as far as a file asks: a one-file
+ * lint of a set's first migration lists no other folder (Diesel and Prisma list each folder to see
+ * that its file is there: 342 listings for Lemmy's first migration, which has no earlier one).
+ * Entries are scanned in order and only appended, so `keys`, `paths` and `positions` always equal
+ * the first part of what a scan of the whole listing gives, and `paths` stays the same array.
+ */
 interface OrderedSet {
-  /** Sort keys (entry or folder names), in runner order. */
+  folder: string;
+  runner: RunnerId;
+  /** The folder's listing in runner order, migrations or not. */
+  sorted: string[];
+  /** How many of `sorted` have been checked for being a migration. */
+  scanned: number;
+  /** Sort keys (entry or folder names) of the migrations among the scanned entries, in runner order. */
   keys: string[];
   /** The migration file for each key. */
   paths: string[];
   /**
-   * Each key's position in `keys`, made on first use, for keys that sort strictly after the key
-   * before them (the first of keys that compare equal is found by the search).
+   * Each key's position in `keys`, for keys that sort strictly after the key before them (the
+   * first of keys that compare equal is found by the search).
    */
-  positions?: Map<string, number>;
+  positions: Map<string, number>;
 }
 
 /** Ordered migration sets, by listing identity: a snapshot file system returns the same array. */
@@ -55,37 +68,47 @@ export function earlierMigrationsIn(file: string, runner: RunnerId, fs: Migratio
   // graphile-migrate: the migration being written (current.sql) runs after every committed one.
   if (runner === 'graphile-migrate' && /^current(\.sql)?$/i.test(basename(file)) ) {
     const root = basename(dirname(file)) === 'current' ? dirname(dirname(file)) : dirname(file);
-    const { paths } = orderedSet(join(root, 'committed'), runner, fs);
-    return { paths, count: paths.length };
+    const set = orderedSet(join(root, 'committed'), runner, fs);
+    scanWhile(set, () => true, fs);
+    return { paths: set.paths, count: set.paths.length };
   }
   // Diesel and Prisma keep one folder per migration (<timestamp>_<name>/up.sql, …/migration.sql); the others keep files side by side.
   const perFolder = FOLDER_FILE[runner];
   const folder = perFolder ? dirname(dirname(file)) : dirname(file);
   const position = perFolder ? basename(dirname(file)) : basename(file);
   const set = orderedSet(folder, runner, fs);
-  return { paths: set.paths, count: positionIn(set, position, runner) };
+  return { paths: set.paths, count: positionIn(set, position, runner, fs) };
 }
 
 /**
- * `firstNotBefore(set.keys, name)`. The file asked about is nearly always one of the set's own keys:
- * its index answers when the key before it sorts strictly before it, which is checked once per key
- * when the index is made (else two keys compare equal, and the search finds the first of them). The
- * search compared O(log n) pairs per file, and Diesel's order splits both versions in every comparison.
+ * `firstNotBefore(set.keys, name)`, once every entry that sorts before `name` is scanned. The file
+ * asked about is nearly always one of the set's own keys: its index answers when the key before it
+ * sorts strictly before it (else two keys compare equal, and the search finds the first of them).
+ * The search compared O(log n) pairs per file, and Diesel's order splits both versions in every comparison.
  */
-function positionIn(set: OrderedSet, name: string, runner: RunnerId): number {
+function positionIn(set: OrderedSet, name: string, runner: RunnerId, fs: MigrationFileSystem): number {
   const compare = runnerOrder(runner);
-  set.positions ??= distinctPositions(set.keys, compare);
+  scanWhile(set, (entry) => compare(entry, name) < 0, fs);
   return set.positions.get(name) ?? firstNotBefore(set.keys, name, compare);
 }
 
-function distinctPositions(keys: readonly string[], compare: (a: string, b: string) => number): Map<string, number> {
-  const positions = new Map<string, number>();
-  keys.forEach((key, i) => {
+/** Scans `set.sorted` onwards while `wanted` holds for the next entry, appending the migrations among them. */
+function scanWhile(set: OrderedSet, wanted: (entry: string) => boolean, fs: MigrationFileSystem): void {
+  const compare = runnerOrder(set.runner);
+  const perFolder = FOLDER_FILE[set.runner];
+  while (set.scanned < set.sorted.length && wanted(set.sorted[set.scanned])) {
+    const entry = set.sorted[set.scanned];
+    // Counted as scanned only once checked: a file system that throws leaves the entry to the next file, as a whole scan that threw was redone.
+    const migration = isMigration(set.folder, entry, set.runner, fs);
+    set.scanned++;
+    if (!migration) continue;
+    const { keys, positions } = set;
     // A key equal to itself by the order; the last of equal strings, as before, when a key repeats.
-    if ((i === 0 || compare(keys[i - 1], key) < 0) && compare(key, key) === 0) positions.set(key, i);
-    else positions.delete(key);
-  });
-  return positions;
+    if ((keys.length === 0 || compare(keys[keys.length - 1], entry) < 0) && compare(entry, entry) === 0) positions.set(entry, keys.length);
+    else positions.delete(entry);
+    keys.push(entry);
+    set.paths.push(perFolder ? join(set.folder, entry, perFolder) : join(set.folder, entry));
+  }
 }
 
 /**
@@ -106,7 +129,7 @@ export function runnerOrder(runner: RunnerId): (a: string, b: string) => number 
  * per entry instead of twice per comparison (a 342-folder set made ~6,000 of them per start).
  * Same comparisons, same stable sort: the same order.
  */
-function inRunnerOrder(listing: readonly string[], runner: RunnerId): string[] {
+export function inRunnerOrder(listing: readonly string[], runner: RunnerId): string[] {
   if (runner !== 'diesel') return [...listing].sort(runnerOrder(runner));
   const keyed = listing.map((entry) => ({ entry, version: dieselVersion(entry) }));
   keyed.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : naturalCompare(a.entry, b.entry)));
@@ -123,26 +146,25 @@ function orderedSet(folder: string, runner: RunnerId, fs: MigrationFileSystem): 
   let byRunner = orderedSets.get(listing);
   if (!byRunner) orderedSets.set(listing, (byRunner = new Map()));
   let set = byRunner.get(runner);
-  if (!set) byRunner.set(runner, (set = buildSet(folder, listing, runner, fs)));
+  if (!set) {
+    set = { folder, runner, sorted: inRunnerOrder(listing, runner), scanned: 0, keys: [], paths: [], positions: new Map() };
+    byRunner.set(runner, set);
+  }
   return set;
 }
 
-function buildSet(folder: string, listing: string[], runner: RunnerId, fs: MigrationFileSystem): OrderedSet {
+function isMigration(folder: string, entry: string, runner: RunnerId, fs: MigrationFileSystem): boolean {
   const perFolder = FOLDER_FILE[runner];
+  if (perFolder) {
+    const path = join(folder, entry);
+    return fs.isDirectory(path) && fs.readdir(path).includes(perFolder);
+  }
   // Drizzle's journal lists `0000_name` tags in the order of their numeric prefix, which natural order follows.
-  const keys = inRunnerOrder(listing, runner).filter((entry) => {
-    if (perFolder) {
-      const path = join(folder, entry);
-      return fs.isDirectory(path) && fs.readdir(path).includes(perFolder);
-    }
-    if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry)) return false;
-    if (runner === 'golang-migrate') return /^\d+_.+\.up\.sql$/i.test(entry);
-    // Flyway's repeatable (R__) and undo (U…) scripts are not part of the versioned history.
-    if (runner === 'flyway') return /^V\d/i.test(entry);
-    return true;
-  });
-  const paths = keys.map((key) => (perFolder ? join(folder, key, perFolder) : join(folder, key)));
-  return { keys, paths };
+  if (!/\.sql$/i.test(entry) || /\.down\.sql$/i.test(entry)) return false;
+  if (runner === 'golang-migrate') return /^\d+_.+\.up\.sql$/i.test(entry);
+  // Flyway's repeatable (R__) and undo (U…) scripts are not part of the versioned history.
+  if (runner === 'flyway') return /^V\d/i.test(entry);
+  return true;
 }
 
 /** Index of the first key of a list sorted by `compare` that does not sort before `name`. */

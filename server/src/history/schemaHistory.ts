@@ -137,6 +137,8 @@ export class SchemaHistory {
   stepsChecked = 0;
   /** Step paths compared with the file system's list, for the same tests. */
   pathsCompared = 0;
+  /** Earlier files read and built again (not taken from a lint the caller recorded), for tests and LOCKSTEP_DEBUG. */
+  replays = 0;
   /** Schemas after files the caller linted itself (path → what it ran against and what it left). */
   private readonly linted = new Map<string, { version: string; before: Catalog | undefined; after: Catalog }>();
   /** Versions the caller read with the file (`record`), on an unchanging file system: not asked again. */
@@ -260,6 +262,7 @@ export class SchemaHistory {
   }
 
   private replay(path: string, before: Catalog, config: LockstepConfig): Catalog {
+    this.replays++;
     let text: string;
     try {
       text = this.fs.readFile(path);

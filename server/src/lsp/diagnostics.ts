@@ -74,13 +74,17 @@ function diagnosticOf(finding: Finding, range: Range, root: string): Diagnostic 
   return diagnostic;
 }
 
-/** A published diagnostic and what it was made from, besides its range and rule (its key). */
+/** A published diagnostic and what it was made from. */
 interface Published {
   diagnostic: Diagnostic;
+  ruleId: string;
+  range: Range;
   severity: Finding['severity'];
   message: string;
   docs: string;
   related: RelatedLocation[] | undefined;
+  /** The convert that last handed it out (each one is handed out once per publish). */
+  usedIn: number;
 }
 
 /**
@@ -88,43 +92,106 @@ interface Published {
  * come out as they were (same rule, range, message), so their Diagnostic objects are handed out
  * again instead of rebuilt (ranges, related locations' file URLs), and a serializer can keep each
  * one's JSON (stdioWriter.ts). A finding that differs in anything its diagnostic shows gets a new one.
+ *
+ * A finding of a statement is looked for first among the diagnostics last published for the statement
+ * at its index (a relint that keeps the statements keeps their indexes, and a patched relint hands out
+ * the carried findings' own strings again, so the comparison is mostly of identical objects); the rest
+ * (findings of no statement, or of one whose findings changed) are matched by rule and range.
  */
 export class DiagnosticReuse {
-  private byKey = new Map<string, Published[]>();
+  /** The last publish, per statement index (findings of no statement: in `others`). */
+  private byStatement: Published[][] = [];
+  private others: Published[] = [];
+  private converts = 0;
+  /** Findings of the latest convert looked up by rule and range (not found among their statement's): for tests. */
+  matchedByKey = 0;
 
   constructor(private readonly root = EXTENSION_ROOT) {}
 
   convert(findings: readonly Finding[], doc: TextDocument): Diagnostic[] {
-    const previous = this.byKey;
-    const next = new Map<string, Published[]>();
-    const diagnostics = findings.map((finding) => {
+    const converted = ++this.converts;
+    const previous = this.byStatement;
+    const published: Published[] = new Array(findings.length);
+    const unmatched: Array<{ at: number; range: Range }> = [];
+    for (let i = 0; i < findings.length; i++) {
+      const finding = findings[i];
       const range = spanToRange(doc, finding.span.start, finding.span.end);
-      const key = `${finding.ruleId}\0${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
-      const same = takeSame(previous.get(key), finding) ?? this.publish(finding, range);
-      const list = next.get(key);
-      if (list) list.push(same);
-      else next.set(key, [same]);
-      return same.diagnostic;
-    });
-    this.byKey = next;
+      const index = finding.statementIndex;
+      const same = index === undefined ? undefined : takeUnused(previous[index], finding, range, converted);
+      if (same) published[i] = same;
+      else unmatched.push({ at: i, range });
+    }
+    this.matchedByKey = unmatched.length;
+    if (unmatched.length) {
+      // What the statements left: by rule and range, each list in the previous publish's order.
+      const byKey = new Map<string, Published[]>();
+      const add = (p: Published) => {
+        if (p.usedIn === converted) return;
+        const key = keyOf(p.ruleId, p.range);
+        const list = byKey.get(key);
+        if (list) list.push(p);
+        else byKey.set(key, [p]);
+      };
+      for (const list of previous) if (list) list.forEach(add);
+      this.others.forEach(add);
+      for (const { at, range } of unmatched) {
+        const finding = findings[at];
+        const same = takeSame(byKey.get(keyOf(finding.ruleId, range)), finding) ?? this.publish(finding, range);
+        same.usedIn = converted;
+        published[at] = same;
+      }
+    }
+    const byStatement: Published[][] = [];
+    const others: Published[] = [];
+    const diagnostics = new Array<Diagnostic>(findings.length);
+    for (let i = 0; i < findings.length; i++) {
+      const index = findings[i].statementIndex;
+      if (index === undefined) others.push(published[i]);
+      else (byStatement[index] ??= []).push(published[i]);
+      diagnostics[i] = published[i].diagnostic;
+    }
+    this.byStatement = byStatement;
+    this.others = others;
     return diagnostics;
   }
 
   private publish(finding: Finding, range: Range): Published {
-    const { severity, message, docs } = finding;
+    const { ruleId, severity, message, docs } = finding;
     // A copy: the engine's array could change after this publish, and it is what the next one compares with.
     const related = finding.related?.map((r) => ({ ...r }));
-    return { diagnostic: diagnosticOf(finding, range, this.root), severity, message, docs, related };
+    return { diagnostic: diagnosticOf(finding, range, this.root), ruleId, range, severity, message, docs, related, usedIn: 0 };
   }
+}
+
+/** The first diagnostic of `candidates` not handed out yet in this convert that `finding` at `range` would publish unchanged (marked as handed out). */
+function takeUnused(candidates: Published[] | undefined, finding: Finding, range: Range, converted: number): Published | undefined {
+  if (!candidates) return undefined;
+  for (const p of candidates) {
+    if (p.usedIn === converted || p.ruleId !== finding.ruleId || !sameRange(p.range, range) || !showsSame(p, finding)) continue;
+    p.usedIn = converted;
+    return p;
+  }
+  return undefined;
+}
+
+function keyOf(ruleId: string, range: Range): string {
+  return `${ruleId}\0${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}`;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /** Removes and returns the first entry of `candidates` (same rule and range) that `finding` would publish unchanged. */
 function takeSame(candidates: Published[] | undefined, finding: Finding): Published | undefined {
   if (!candidates) return undefined;
-  const at = candidates.findIndex(
-    (p) => p.severity === finding.severity && p.message === finding.message && p.docs === finding.docs && sameRelated(p.related, finding.related),
-  );
+  const at = candidates.findIndex((p) => showsSame(p, finding));
   return at < 0 ? undefined : candidates.splice(at, 1)[0];
+}
+
+/** Whether `finding` shows what `p` shows besides its rule and range (severity, message, docs link, related locations). */
+function showsSame(p: Published, finding: Finding): boolean {
+  return p.severity === finding.severity && p.message === finding.message && p.docs === finding.docs && sameRelated(p.related, finding.related);
 }
 
 function sameRelated(a: readonly RelatedLocation[] | undefined, b: readonly RelatedLocation[] | undefined): boolean {

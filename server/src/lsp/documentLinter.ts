@@ -15,6 +15,11 @@ import { nodeFileSystem, SchemaHistory } from '../history/schemaHistory';
 import { prefixEnd, type LargeDocument } from './largeDocument';
 import { detectFramework, isHostPath } from '../frameworks/registry';
 import { lintHostText } from '../frameworks/lint';
+import { sourceOf } from './pieceDocument';
+import { wholeText, type SourceText } from '../parse/pieceText';
+
+/** How much of a SQL file's text SchemaHistory reads (runnerMarkers of its first 4,096 characters). */
+const HISTORY_READS = 4096;
 
 /** Earlier migrations rarely change while one is edited: look at them again at most this often. */
 const HISTORY_RECHECK_MS = 2_000;
@@ -29,6 +34,8 @@ export interface LintedDocument {
   cold?: boolean;
   /** Missing when the engine failed on this text. */
   result?: LintResult;
+  /** The text linted, as the engine was given it (pieces: reading `result.document.text` would build them whole). */
+  source?: SourceText;
   /** The schema it was linted against (fixes re-lint their result against the same one). */
   schema?: Catalog;
   /** Set when only a prefix of an oversized document was linted (largeDocument.ts). */
@@ -66,22 +73,25 @@ export class DocumentLinter {
     const cold = !this.caches.has(doc.uri);
     let linted: LintedDocument;
     try {
-      const full = doc.getText();
-      const large = full.length > maxChars ? { size: full.length, linted: prefixEnd(full) } : undefined;
-      const text = large ? full.slice(0, large.linted) : full;
+      // The document's pieces when it keeps them (pieceDocument.ts): the engine's patch path reads only around the edit.
+      const source = sourceOf(doc);
+      const large = source.length > maxChars ? { size: source.length, linted: prefixEnd(wholeText(source)) } : undefined;
       const host = path && isHostPath(path);
-      const framework = host ? detectFramework(path, text) : undefined;
+      const text: SourceText = large ? wholeText(source).slice(0, large.linted) : host ? wholeText(source) : source;
+      const framework = host ? detectFramework(path, wholeText(text)) : undefined;
       if (host && !framework) {
         // A .ts/.js file that is not a migration of any framework Lockstep reads: nothing to say.
         linted = { version: doc.version, config, findings: [], durationMs: Date.now() - started };
       } else {
-        const schema = path ? this.history.schemaBefore(path, text, config) : undefined;
+        // Of a SQL file the history reads only the first lines (its runner's markers: schemaHistory.ts).
+        const head = typeof text === 'string' ? text : text.slice(0, HISTORY_READS);
+        const schema = path ? this.history.schemaBefore(path, head, config) : undefined;
         // An oversized document gets no parse cache: holding its statements is what exhausted memory.
         const options = { path, config, cache: large ? undefined : this.cacheFor(doc.uri), schema, code: this.code };
-        const result = framework ? lintHostText(text, framework, options) : yield* lintSteps(text, options);
+        const result = framework ? lintHostText(wholeText(text), framework, options) : yield* lintSteps(text, options);
         if (large) this.caches.delete(doc.uri);
         const findings = Array.isArray(result.findings) ? result.findings : [];
-        linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, schema, large };
+        linted = { version: doc.version, config, findings, durationMs: Date.now() - started, result, source: framework ? undefined : text, schema, large };
       }
     } catch (error) {
       // The cache may hold half-updated state after a throw; start clean next time.

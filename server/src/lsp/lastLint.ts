@@ -8,6 +8,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isHostResult } from '../frameworks/lint';
 import { statementAt } from '../engine';
 import type { LintedDocument } from './documentLinter';
+import { sourceOf } from './pieceDocument';
+import type { SourceText } from '../parse/pieceText';
+import { editBetweenSources } from '../parse/textEdit';
 
 export interface FromLastLint {
   linted: LintedDocument;
@@ -17,14 +20,13 @@ export interface FromLastLint {
   delta: number;
 }
 
-/** How much of the start and of the end two texts share (the end not overlapping the start). */
-export function sharedEnds(before: string, after: string): { prefix: number; suffix: number } {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  return { prefix, suffix };
+/**
+ * How much of the start and of the end two texts share (the end not overlapping the start): the edit
+ * between them (textEdit.ts), which compares texts in pieces without building either whole.
+ */
+export function sharedEnds(before: SourceText, after: SourceText): { prefix: number; suffix: number } {
+  const edit = editBetweenSources(before, after);
+  return { prefix: edit.start, suffix: before.length - edit.oldEnd };
 }
 
 export class LastLintLookup {
@@ -32,16 +34,19 @@ export class LastLintLookup {
   private readonly ends = new Map<string, { version: number; linted: LintedDocument; prefix: number; suffix: number }>();
 
   find(doc: TextDocument, offset: number, last: LintedDocument | undefined): FromLastLint | undefined {
-    const before = last?.result?.document.text;
-    if (!last?.result || before === undefined || isHostResult(last.result)) return undefined;
+    if (!last?.result || isHostResult(last.result)) return undefined;
+    // The text as linted (the document's `text` of pieces would be built whole: parse/pieceText.ts).
+    const before = last.source ?? last.result.document.text;
+    if (before === undefined) return undefined;
+    const now = sourceOf(doc);
     let ends = this.ends.get(doc.uri);
     if (!ends || ends.version !== doc.version || ends.linted !== last) {
-      const shared = sharedEnds(before, doc.getText());
+      const shared = sharedEnds(before, now);
       // An oversized document was linted as a prefix of its text: only that prefix lines up.
       ends = { version: doc.version, linted: last, prefix: shared.prefix, suffix: last.large ? 0 : shared.suffix };
       this.ends.set(doc.uri, ends);
     }
-    const delta = doc.getText().length - before.length;
+    const delta = now.length - before.length;
     const inEnd = offset >= before.length - ends.suffix + delta;
     const old = offset < ends.prefix ? offset : inEnd ? offset - delta : -1;
     if (old < 0) return undefined;

@@ -17,7 +17,7 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { initEngine } from '../engine';
 import { Debouncer } from './debouncer';
@@ -29,6 +29,7 @@ import { lockHover } from './hover';
 import { LastLintLookup, type FromLastLint } from './lastLint';
 import { quickHover } from './quickHover';
 import { warmUp } from './warmUp';
+import { PIECE_DOCUMENTS } from './pieceDocument';
 import { DEFAULT_MAX_DOCUMENT_MB, largeDocumentDiagnostic } from './largeDocument';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
 
@@ -57,7 +58,8 @@ export function relintDelay(last: Pick<LintedDocument, 'durationMs' | 'cold'> | 
 }
 
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  // The text in pieces: an edit builds no whole-text string (pieceDocument.ts).
+  const documents = new TextDocuments(PIECE_DOCUMENTS);
   const log = connection.console;
   const linter = new DocumentLinter((message) => log.error(message));
   const configs = new DocumentConfigs(connection);

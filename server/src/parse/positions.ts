@@ -38,15 +38,8 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = clamp(Math.floor(offset) || 0, 0, this.text.length);
-    // Binary search for the last line starting at or before `clamped`.
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    const line = lastAtOrBefore(this.lineStarts, clamped);
+    return { line, character: clamped - this.lineStarts[line] };
   }
 
   offsetAt(pos: Position): number {
@@ -113,13 +106,7 @@ export class Utf8OffsetMap {
     if (byte === this.totalBytes) return this.text.length;
     const starts = this.byteStarts;
     if (starts.length === 0 || byte < starts[0]) return byte;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= byte) low = mid;
-      else high = mid - 1;
-    }
+    const low = lastAtOrBefore(starts, byte);
     const charByteEnd = starts[low] + this.byteLengths[low];
     if (byte < charByteEnd) return this.utf16Starts[low];
     return this.utf16Starts[low] + this.utf16Lengths[low] + (byte - charByteEnd);
@@ -130,15 +117,25 @@ export class Utf8OffsetMap {
     const at = clamp(Math.floor(utf16Offset) || 0, 0, this.text.length);
     const starts = this.utf16Starts;
     if (starts.length === 0 || at <= starts[0]) return at;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] < at) low = mid;
-      else high = mid - 1;
-    }
+    // The last character starting before `at` (offsets are integers).
+    const low = lastAtOrBefore(starts, at - 1);
     return this.byteStarts[low] + this.byteLengths[low] + (at - starts[low] - this.utf16Lengths[low]);
   }
+}
+
+/**
+ * The index of the last of `sorted` (ascending) that is at most `value`; 0 when none is (line starts,
+ * piece starts and character starts all begin at or before the first offset asked about).
+ */
+export function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (sorted[mid] <= value) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** UTF-16 offset of the `codePointIndex`-th code point (clamped to the text). */

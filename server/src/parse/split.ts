@@ -197,9 +197,22 @@ export class Splitter {
   /** False: never pause between statements (a one-shot lint runs to the end anyway; see runToEnd). */
   pauses = true;
 
-  constructor(private readonly text: string) {
+  /** `budgetLength`: the whole text's length when `text` is a window of it (splitIncremental.ts): the budget is the whole text's. */
+  constructor(private readonly text: string, budgetLength = text.length) {
     this.scanner = new SqlScanner(text);
-    this.recoveryBudget = text.length * 4 + 100_000;
+    this.recoveryBudget = budgetLength * 4 + 100_000;
+  }
+
+  /** A window's results moved to the offsets of the text it was cut from (`base`: where it starts there). */
+  moveBy(base: number): void {
+    for (const c of this.chunks) c.span = { start: c.span.start + base, end: c.span.end + base };
+    for (const c of this.comments) c.span = { start: c.span.start + base, end: c.span.end + base };
+    const log = this.log;
+    for (let i = 0; i < log.pos.length; i++) {
+      log.pos[i] += base;
+      log.horizon[i] += base;
+    }
+    this.readHorizon += base;
   }
 
   *run(): Generator<void, SplitResult> {

@@ -17,7 +17,8 @@
 import { findMarkerLines, splitsSections, type MarkerLine } from './markers';
 import { resumeLogs, Splitter, type ResumeLog, type SplitResult } from './split';
 import { chunkList, commentList, joinedList, splitOfLists } from './shiftedList';
-import { editBetween, type Edit } from './textEdit';
+import { editBetweenSources, type Edit } from './textEdit';
+import { wholeText, type SourceText } from './pieceText';
 
 /** Each recovery spends at most the text's length, and the budget is four times that and more. */
 const MAX_SPENDS = 4;
@@ -27,7 +28,7 @@ const BYTE_ORDER_MARK = 0xfeff;
  * `splitSql(newText)`, reusing `previous` (the split of `oldText`); undefined when the edit is one this
  * cannot prove it handles like a split from scratch (the caller then splits from scratch).
  */
-export function splitIncremental(oldText: string, previous: SplitResult, newText: string): SplitResult | undefined {
+export function splitIncremental(oldText: SourceText, previous: SplitResult, newText: SourceText): SplitResult | undefined {
   const steps = splitIncrementalSteps(oldText, previous, newText);
   for (;;) {
     const step = steps.next();
@@ -39,36 +40,66 @@ export function splitIncremental(oldText: string, previous: SplitResult, newText
  * `splitIncremental` in slices: it yields after each statement it lexes again (an edit can open a quote
  * that runs to the end). `known`: the edit between the two texts, when the caller has it already.
  */
-export function* splitIncrementalSteps(oldText: string, previous: SplitResult, newText: string, known?: Edit): Generator<void, SplitResult | undefined> {
+export function* splitIncrementalSteps(oldText: SourceText, previous: SplitResult, newText: SourceText, known?: Edit): Generator<void, SplitResult | undefined> {
   const log = resumeLogs.get(previous);
   if (!log || log.totalSpends > MAX_SPENDS) return undefined;
   if (oldText === newText) return previous;
-  const edit = known ?? editBetween(oldText, newText);
+  const edit = known ?? editBetweenSources(oldText, newText);
   // A byte-order mark decides where the first region starts; sqlx reads only the first line.
   if (edit.start === 0 || newText.charCodeAt(0) === BYTE_ORDER_MARK) return undefined;
-  const markerLines = markerLinesAfter(log.markerLines, oldText, newText, edit) ?? findMarkerLines(newText);
+  const markerLines = markerLinesAfter(log.markerLines, oldText, newText, edit) ?? findMarkerLines(wholeText(newText));
   if (!sameMarkerLines(log.markerLines, markerLines, edit)) return undefined;
   const region = regionOf(log.markerLines, oldText.length, edit);
   if (!region) return undefined;
 
   const from = startPoint(log, region.start, edit.start);
   if (from < 0) return undefined;
-  const splitter = new Splitter(newText);
   const oldPos = log.pos;
-  let resync = -1;
-  splitter.stopAt = (pos) => {
-    if (pos < edit.newEnd) return false;
-    const at = indexOf(oldPos, pos - edit.delta);
-    if (at < 0) return false;
-    resync = at;
-    return true;
-  };
-  yield* splitter.lexFrom(oldPos[from], region.end + edit.delta, log.horizon[from]);
-  if (resync < 0) return undefined; // cannot happen: the region's end is always such a point
+  const lexed = yield* lexWindow(newText, edit, oldPos, from, log.horizon[from], region.end + edit.delta);
+  if (!lexed) return undefined; // cannot happen: the region's end is always such a point
+  const { splitter, resync } = lexed;
 
   const spends = log.spends[from] + splitter.spends + (log.totalSpends - log.spends[resync]);
   if (spends > MAX_SPENDS) return undefined;
   return assemble(previous, log, markerLines, from, resync, splitter, edit, region.end + edit.delta, spends);
+}
+
+/** Characters past the edit's end the first window holds; grown while lexing needs more. */
+export const WINDOW = { chars: 4096 };
+
+/**
+ * Lexes the new text from point `from` until it passes through a point of the previous split after the
+ * edit (`resync`), reading only a window of it: [the point, the edit's end + WINDOW.chars), as its own
+ * string, the results moved back to the text's offsets. Lexing a prefix of the region decides the same as
+ * lexing all of it up to a point between statements whose horizon (split.ts) lies inside the prefix, and
+ * when nothing recovery read reached its end; else the window grows, up to the region's end (exact).
+ */
+function* lexWindow(text: SourceText, edit: Edit, oldPos: ArrayLike<number>, from: number, horizon: number, regionEnd: number): Generator<void, { splitter: Splitter; resync: number } | undefined> {
+  const base = oldPos[from];
+  // Growing by four: an edit that leaves a quote open lexes to the region's end in the end, and the smaller windows
+  // before it add at most a third to that.
+  for (let reach = Math.max(1, WINDOW.chars); ; reach *= 4) {
+    const end = Math.min(regionEnd, edit.newEnd + reach);
+    const whole = end === regionEnd;
+    const splitter = new Splitter(text.slice(base, end), text.length);
+    let resync = -1;
+    let stoppedAt = -1;
+    splitter.stopAt = (at) => {
+      const pos = at + base;
+      if (pos < edit.newEnd) return false;
+      const found = indexOf(oldPos, pos - edit.delta);
+      if (found < 0) return false;
+      resync = found;
+      stoppedAt = at;
+      return true;
+    };
+    yield* splitter.lexFrom(0, end - base, horizon - base);
+    if (whole || (resync >= 0 && stoppedAt + 2 < end - base && splitter.readSoFar < end - base)) {
+      if (resync < 0) return undefined;
+      splitter.moveBy(base);
+      return { splitter, resync };
+    }
+  }
 }
 
 /**
@@ -77,7 +108,7 @@ export function* splitIncrementalSteps(oldText: string, previous: SplitResult, n
  * its length change. Undefined: look at every line. A line is a marker by its own text alone (the first
  * line aside, which an edit at offset 0 never reaches here).
  */
-function markerLinesAfter(old: MarkerLine[], oldText: string, newText: string, edit: Edit): MarkerLine[] | undefined {
+function markerLinesAfter(old: MarkerLine[], oldText: SourceText, newText: SourceText, edit: Edit): MarkerLine[] | undefined {
   if (mayStartMarker(oldText, edit.start, edit.oldEnd) || mayStartMarker(newText, edit.start, edit.newEnd)) return undefined;
   if (edit.delta === 0) return old;
   return old.map((line) => (line.lineStart < edit.start ? line : shiftedMarkerLine(line, edit.delta)));
@@ -87,7 +118,7 @@ function markerLinesAfter(old: MarkerLine[], oldText: string, newText: string, e
  * Does a line starting in [line of `from`, `to`] start with `--`? Those are the lines whose text or
  * whose being a line at all the edit can change (the character before `to` may now be a newline).
  */
-function mayStartMarker(text: string, from: number, to: number): boolean {
+function mayStartMarker(text: SourceText, from: number, to: number): boolean {
   let lineStart = text.lastIndexOf('\n', from - 1) + 1;
   while (lineStart <= to && lineStart < text.length) {
     if (text.charCodeAt(lineStart) === DASH && text.charCodeAt(lineStart + 1) === DASH) return true;
@@ -175,6 +206,12 @@ function indexOf(sorted: ArrayLike<number>, value: number): number {
   return i >= 0 && sorted[i] === value ? i : -1;
 }
 
+/** The first `count` values of `from` into `to`. */
+function copyPrefix(to: Float64Array | Int32Array, from: ArrayLike<number>, count: number): void {
+  if (from instanceof Float64Array || from instanceof Int32Array) to.set(from.subarray(0, count));
+  else for (let i = 0; i < count; i++) to[i] = from[i];
+}
+
 function assemble(previous: SplitResult, log: ResumeLog, markerLines: MarkerLine[], from: number, resync: number, splitter: Splitter, edit: Edit, regionEnd: number, totalSpends: number): SplitResult {
   const delta = edit.delta;
   const middle = splitter.log;
@@ -184,30 +221,23 @@ function assemble(previous: SplitResult, log: ResumeLog, markerLines: MarkerLine
   const comments = joinedList(commentList(previous), log.comments[from], splitter.comments, log.comments[resync], delta);
   const commentsAtResync = log.comments[from] + splitter.comments.length;
 
-  // The next log in one go, as typed arrays (no array grown point by point, 10,000 points after a one-line edit).
+  // The next log in one go, as typed arrays (no array grown point by point, 10,000 points after a one-line edit),
+  // the five of them views of one buffer: allocating a buffer each was most of the time spent here.
   const tail = log.pos.length - resync - 1;
   const length = from + 1 + middle.pos.length + tail;
-  const next: ResumeLog = {
-    pos: new Float64Array(length),
-    horizon: new Float64Array(length),
-    chunks: new Int32Array(length),
-    comments: new Int32Array(length),
-    spends: new Int32Array(length),
-    totalSpends,
-    markerLines,
-  };
-  const pos = next.pos as Float64Array;
-  const horizon = next.horizon as Float64Array;
-  const chunkCounts = next.chunks as Int32Array;
-  const commentCounts = next.comments as Int32Array;
-  const spendCounts = next.spends as Int32Array;
-  for (let i = 0; i <= from; i++) {
-    pos[i] = log.pos[i];
-    horizon[i] = log.horizon[i];
-    chunkCounts[i] = log.chunks[i];
-    commentCounts[i] = log.comments[i];
-    spendCounts[i] = log.spends[i];
-  }
+  const buffer = new ArrayBuffer(length * 28);
+  const pos = new Float64Array(buffer, 0, length);
+  const horizon = new Float64Array(buffer, length * 8, length);
+  const chunkCounts = new Int32Array(buffer, length * 16, length);
+  const commentCounts = new Int32Array(buffer, length * 20, length);
+  const spendCounts = new Int32Array(buffer, length * 24, length);
+  const next: ResumeLog = { pos, horizon, chunks: chunkCounts, comments: commentCounts, spends: spendCounts, totalSpends, markerLines };
+  // The points before the edit as they were (a block copy when the previous log is typed arrays too).
+  copyPrefix(pos, log.pos, from + 1);
+  copyPrefix(horizon, log.horizon, from + 1);
+  copyPrefix(chunkCounts, log.chunks, from + 1);
+  copyPrefix(commentCounts, log.comments, from + 1);
+  copyPrefix(spendCounts, log.spends, from + 1);
   const baseChunks = log.chunks[from];
   const baseComments = log.comments[from];
   const baseSpends = log.spends[from];

@@ -11,6 +11,7 @@
  * statements they touch are reported as not analysed instead of being guessed.
  */
 import type { TextSpan } from '../findings';
+import type { SourceText } from './pieceText';
 
 export interface Placeholder {
   span: TextSpan;
@@ -28,8 +29,8 @@ export interface TemplateBranch {
 }
 
 export interface PreparedText {
-  /** Same length as the original, placeholders replaced. */
-  text: string;
+  /** Same length as the original, placeholders replaced (pieces only when none was: the original itself). */
+  text: SourceText;
   placeholders: Placeholder[];
   branches: TemplateBranch[];
 }
@@ -50,7 +51,7 @@ const CANDIDATE = /\{\{|\$\{|(?<![:\w]):(?![:=])['"A-Za-z_]|\$\d/;
 const withoutCandidates = new WeakSet<PreparedText>();
 
 /** The text as it is, known to hold no placeholder candidate. */
-function plain(text: string): PreparedText {
+function plain(text: SourceText): PreparedText {
   const prepared: PreparedText = { text, placeholders: [], branches: [] };
   withoutCandidates.add(prepared);
   return prepared;
@@ -67,15 +68,29 @@ export function holdsNoCandidate(prepared: PreparedText): boolean {
  * that stretch, and two characters more each side, is tested (a cut-off character before a `:` counts
  * as no character: at worst the whole text is prepared).
  */
-export function prepareTemplatesAfterEdit(text: string, edit: { start: number; newEnd: number }, values?: Readonly<Record<string, string>>): PreparedText {
+export function prepareTemplatesAfterEdit(text: SourceText, edit: { start: number; newEnd: number }, values?: Readonly<Record<string, string>>): PreparedText {
   const near = text.slice(Math.max(0, edit.start - 4), edit.newEnd + 4);
   return CANDIDATE.test(near) ? prepareTemplates(text, values) : plain(text);
 }
 
-/** Finds placeholders and replaces them; text without any comes back unchanged (same string). */
-export function prepareTemplates(text: string, values: Readonly<Record<string, string>> = {}): PreparedText {
+/**
+ * Finds placeholders and replaces them; text without any comes back unchanged (the same string, or the
+ * same pieces: parse/pieceText.ts; pieces are read whole here).
+ */
+export function prepareTemplates(source: string, values?: Readonly<Record<string, string>>): PreparedText & { text: string };
+export function prepareTemplates(source: SourceText, values?: Readonly<Record<string, string>>): PreparedText;
+export function prepareTemplates(source: SourceText, values: Readonly<Record<string, string>> = {}): PreparedText {
+  if (typeof source === 'string') return prepareText(source, values);
+  const prepared = prepareText(source.whole(), values);
+  if (prepared.text !== source.whole()) return prepared;
+  const same = { ...prepared, text: source };
+  if (withoutCandidates.has(prepared)) withoutCandidates.add(same);
+  return same;
+}
+
+function prepareText(text: string, values: Readonly<Record<string, string>>): PreparedText & { text: string } {
   // Most files hold no placeholder at all: skip the scan.
-  if (!CANDIDATE.test(text)) return plain(text);
+  if (!CANDIDATE.test(text)) return plain(text) as PreparedText & { text: string };
   const found = scan(text);
   if (found.placeholders.length === 0 && found.branches.length === 0) return { text, placeholders: [], branches: [] };
   let out = '';

@@ -1,3 +1,4 @@
+import { wholeText, type SourceText } from './pieceText';
 /** Where two texts differ: the one edit (a replaced range) that turns the first into the second. */
 export interface Edit {
   /** Common prefix length: the first offset that differs. */
@@ -25,3 +26,10 @@ export function editBetween(oldText: string, newText: string): Edit {
 }
 
 const COMPARE_BLOCK = 1024;
+
+/** `editBetween` for texts that may be kept in pieces (parse/pieceText.ts): two piece texts are compared without building either. */
+export function editBetweenSources(oldText: SourceText, newText: SourceText): Edit {
+  if (typeof oldText === 'string' || typeof newText === 'string') return editBetween(wholeText(oldText), wholeText(newText));
+  const { prefix, suffix } = oldText.sharedEnds(newText);
+  return { start: prefix, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix, delta: newText.length - oldText.length };
+}

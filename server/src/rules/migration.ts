@@ -284,8 +284,12 @@ export interface LockRequest {
 
 /** One unit's missing (or too long) lock_timeout, found on its first waiting statement. */
 export interface TimeoutGap {
-  /** Every statement of the transaction or autocommit run. */
-  unit: StatementInfo[];
+  /**
+   * The transaction or autocommit run: statements `unitStart` to `unitEnd` (exclusive) of the document, by index
+   * (a relint keeps the statements' indexes, so a gap does not hold a copy of a unit of thousands per edit).
+   */
+  unitStart: number;
+  unitEnd: number;
   /** Blocking lock requests with no adequate lock_timeout, not already held by the transaction: one per relation, strongest mode. */
   waits: LockRequest[];
   /** `SET LOCAL lock_timeout` statements before the first wait that ran outside a transaction (and so did nothing). */
@@ -342,7 +346,6 @@ function carriedGaps(doc: MigrationDocument, ceilingMs: number): Map<number, Tim
  * does not allocate a copy of every gap in the file.
  */
 function remapGap(g: TimeoutGap, remap: Remap): TimeoutGap {
-  const unit = mapKeepingSame(g.unit, (s) => remap.statement(s));
   const waits = mapKeepingSame(g.waits, (w) => {
     const stmt = remap.statement(w.stmt);
     const effect = remap.effect(w.stmt, w.effect);
@@ -350,8 +353,8 @@ function remapGap(g: TimeoutGap, remap: Remap): TimeoutGap {
   });
   const localOutside = mapKeepingSame(g.localOutside, (s) => remap.statement(s));
   const last = remap.statement(g.last);
-  if (unit === g.unit && waits === g.waits && localOutside === g.localOutside && last === g.last) return g;
-  return { unit, waits, localOutside, last };
+  if (waits === g.waits && localOutside === g.localOutside && last === g.last) return g;
+  return { unitStart: g.unitStart, unitEnd: g.unitEnd, waits, localOutside, last };
 }
 
 /** `list.map(map)`, or `list` itself when every element maps to itself (map is a cheap lookup: called again on a copy). */
@@ -363,7 +366,9 @@ function mapKeepingSame<T>(list: T[], map: (item: T) => T): T[] {
 /** The gaps of a document's units, a statement at a time: each unit's state is reset where the next unit starts. */
 class GapFold implements StatementFold<Map<number, TimeoutGap>> {
   private readonly gaps = new Map<number, TimeoutGap>();
-  private unit: StatementInfo[] = [];
+  /** The unit's first and latest statement (a unit is a run of consecutive statements). */
+  private unitFirst: StatementInfo | undefined;
+  private unitLatest: StatementInfo | undefined;
   private held = new Map<string, LockMode>();
   private waits: LockRequest[] = [];
   private localOutside: StatementInfo[] = [];
@@ -375,8 +380,9 @@ class GapFold implements StatementFold<Map<number, TimeoutGap>> {
   ) {}
 
   add(stmt: StatementInfo): void {
-    if (this.unit.length && !sameTimeoutUnit(this.unit[this.unit.length - 1], stmt)) this.closeUnit();
-    this.unit.push(stmt);
+    if (this.unitLatest && !sameTimeoutUnit(this.unitLatest, stmt)) this.closeUnit();
+    this.unitFirst ??= stmt;
+    this.unitLatest = stmt;
     const { doc, ceilingMs, held, waits } = this;
     const bounded = stmt.lockTimeoutMs > 0 && (ceilingMs === 0 || stmt.lockTimeoutMs <= ceilingMs);
     for (const effect of stmt.locks.effects) {
@@ -393,14 +399,15 @@ class GapFold implements StatementFold<Map<number, TimeoutGap>> {
   }
 
   result(): Map<number, TimeoutGap> {
-    if (this.unit.length) this.closeUnit();
+    if (this.unitLatest) this.closeUnit();
     return this.gaps;
   }
 
   private closeUnit(): void {
-    const { unit, waits, localOutside, last } = this;
-    if (waits.length && last) this.gaps.set(waits[0].stmt.index, { unit, waits, localOutside, last });
-    this.unit = [];
+    const { unitFirst, unitLatest, waits, localOutside, last } = this;
+    if (waits.length && last && unitFirst && unitLatest) this.gaps.set(waits[0].stmt.index, { unitStart: unitFirst.index, unitEnd: unitLatest.index + 1, waits, localOutside, last });
+    this.unitFirst = undefined;
+    this.unitLatest = undefined;
     this.held = new Map();
     this.waits = [];
     this.localOutside = [];

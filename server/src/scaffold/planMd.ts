@@ -56,7 +56,7 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
     out.push('', 'Apply:', '', '```sh', ...commands.apply, '```', '');
     if (mine.some((w) => w.migration.name === 'backfill')) {
       out.push(
-        'The backfill commits after every batch and records its high-water mark, so an interrupted run resumes where it stopped when started again. It reports progress with `RAISE NOTICE`. Batch size and pause are the `batch_size` and `pause_ms` arguments of the `CALL`.',
+        'The backfill commits after every batch and records its high-water mark, so an interrupted run resumes where it stopped when started again. It reports progress with `RAISE NOTICE`. Batch size and pause are the `batch_size` and `pause_ms` arguments of the `CALL`. A batch that finds a row locked by the application gives its rows back and retries after a pause (a notice says so); after 50 tries in a row the `CALL` stops, and running it again resumes.',
         '',
       );
     }
@@ -72,6 +72,7 @@ export function renderPlanMd(plan: Plan, runner: RunnerId, ctx: WriteContext, wr
     '',
     '- Every DDL transaction starts with `SET LOCAL lock_timeout`; if a lock is not granted in time the migration fails instead of queueing traffic behind it. Retry it.',
     '- Backfills are procedures that commit after each keyset batch, so no lock is held longer than one batch. They are `CALL`ed alone, outside any transaction (a procedure cannot commit inside one).',
+    '- No application query gets a deadlock error from the plan. PostgreSQL reports a lock cycle to whichever session has waited `deadlock_timeout` first, so the plan always waits less: a batch waits at most a tenth of it for a row lock, then gives its rows back and retries, and halves its size while one batch runs longer than a quarter of it; DDL that locks two tables (a foreign key) waits at most 500 ms.',
     ...(uses(/\bNOT VALID\b/) ? ['- Constraints are added `NOT VALID` (new writes are checked immediately) and validated later under SHARE UPDATE EXCLUSIVE, which lets reads and writes continue.'] : []),
     ...(uses(/\bCONCURRENTLY\b/) ? ['- Indexes are built and dropped `CONCURRENTLY`, each in its own migration.'] : []),
     ...(uses(/CREATE TABLE [^\n]*\n[\s\S]*CREATE (UNIQUE )?INDEX (?!CONCURRENTLY)/) ? ['- Indexes on the new tables are built in the same transaction that creates them, while they are still empty.'] : []),

@@ -35,6 +35,17 @@ export type CacheOutcome =
   | 'corrupt' // the file is truncated or its checksum does not match
   | 'rejected'; // V8 refused it (another V8 version or other flags)
 
+/**
+ * A long-running process rewrites its cache at exit when V8's data for the script has grown by this
+ * fraction since the cache was read or written. V8 puts in a code cache only the functions compiled
+ * by the time it is made; in the language server, the code of an edit (the incremental split, the
+ * patched relint, the diagnostics' reuse) first runs after the open, usually after the timed write,
+ * so without a rewrite every new server compiled it again on its first edits (BENCHMARKS.md, issue
+ * 14, fourteenth session: 54 KB of the 1.26 MB cache). 1 %: a few functions more are not worth a
+ * 1 MB write at every exit.
+ */
+export const REFRESH_GROWTH = 0.01;
+
 export interface BundleLaunch {
   /** Absolute path of the bundle to run (dist/cli.bundle.js). */
   bundlePath: string;
@@ -46,9 +57,10 @@ export interface BundleLaunch {
   /** Where cache files go; undefined: no cache. */
   cacheDir: string | undefined;
   /**
-   * A long-running process (the language server) writes the cache this long after start, once
-   * start-up code has run; a short one (the CLI) writes it when it exits. Either way only once, and
-   * only on the main thread (workers run the same launcher).
+   * A long-running process (the language server) writes a missing cache this long after start, once
+   * start-up code has run, and at exit rewrites it if it has compiled more since (REFRESH_GROWTH); a
+   * short one (the CLI) writes a missing cache when it exits, once. Only on the main thread (workers
+   * run the same launcher).
    */
   writeAfterMs?: number;
   /** A tag for V8 flags the launcher set before compiling: caches made under other flags are other files. */
@@ -119,6 +131,15 @@ export function writeCacheFile(file: string, data: Buffer): boolean {
   }
 }
 
+/** The V8 payload's size of a cache file as it is now (0 when there is none). */
+function payloadSizeOf(file: string): number {
+  try {
+    return Math.max(0, statSync(file).size - MAGIC.length - DIGEST_BYTES);
+  } catch {
+    return 0;
+  }
+}
+
 /** Can this Node run a vm.Script whose code calls `import()` (web-tree-sitter does)? Node ≥ 20.12. */
 function mainContextImport(): symbol | number | undefined {
   return (vmConstants as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol | number } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
@@ -145,7 +166,7 @@ export function runBundle(launch: BundleLaunch): CacheOutcome {
   });
   const outcome: CacheOutcome = read.outcome === 'read' ? (script.cachedDataRejected ? 'rejected' : 'hit') : read.outcome;
   launch.report?.(`code cache: ${outcome} ${file}`);
-  if (outcome !== 'hit' && isMainThread) scheduleWrite(launch, script, file);
+  if (isMainThread) keepCache(launch, script, file, outcome === 'hit' ? read.data!.length : 0);
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: NodeModule, filename: string, dirname: string) => void;
   run.call(mod.exports, mod.exports, launch.require, mod, mod.filename, dirname(mod.filename));
   return outcome;
@@ -183,13 +204,22 @@ function wrap(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 }
 
-/** Once: at exit, or `writeAfterMs` after start if the process is still running then. */
-function scheduleWrite(launch: BundleLaunch, script: Script, file: string): void {
-  let done = false;
-  const write = () => {
-    if (done) return;
-    done = true;
-    process.off('exit', write);
+/**
+ * Writes the cache when it was not usable (`onDisk` 0): at exit, or `writeAfterMs` after start if the
+ * process is still running then. A long-running process (`writeAfterMs` set) also rewrites it at
+ * exit when V8's data has grown by REFRESH_GROWTH over what it read or wrote and over the file as it
+ * is then (another server may have rewritten it): code first run after the write (or, on a hit,
+ * code the cache lacked) was compiled since. V8 may drop the bytecode of functions not run for a
+ * while (bytecode flushing), which a rewrite would then lack: the growth threshold keeps a cache
+ * unless the process holds clearly more (after a 20,000-line open and 60 edits, the data at exit
+ * was not smaller than the cache read at start).
+ */
+function keepCache(launch: BundleLaunch, script: Script, file: string, onDisk: number): void {
+  const longRunning = launch.writeAfterMs !== undefined;
+  if (onDisk > 0 && !longRunning) return;
+  let unwritable = false;
+  const write = (refresh: boolean) => {
+    if (unwritable) return;
     const started = performance.now();
     let data: Buffer;
     try {
@@ -197,10 +227,31 @@ function scheduleWrite(launch: BundleLaunch, script: Script, file: string): void
     } catch {
       return;
     }
+    if (refresh) {
+      // Another server may have rewritten the file since: a larger one stays.
+      const current = Math.max(onDisk, payloadSizeOf(file));
+      if (data.length < current * (1 + REFRESH_GROWTH)) {
+        launch.report?.(`code cache: kept ${file} (${current} bytes; ${data.length} now)`);
+        return;
+      }
+    }
     const written = writeCacheFile(file, data);
-    launch.report?.(`code cache: ${written ? 'written' : 'not writable'} ${file} (${data.length} bytes, ${(performance.now() - started).toFixed(1)} ms)`);
+    if (written) onDisk = data.length;
+    else unwritable = true;
+    const event = !written ? 'not writable' : refresh ? 'refreshed' : 'written';
+    launch.report?.(`code cache: ${event} ${file} (${data.length} bytes, ${(performance.now() - started).toFixed(1)} ms)`);
     if (written) pruneOtherBuilds(file, bundlePrefix(launch.bundlePath));
   };
-  process.once('exit', write);
-  if (launch.writeAfterMs !== undefined) setTimeout(write, launch.writeAfterMs).unref();
+  let timer: NodeJS.Timeout | undefined;
+  process.once('exit', () => {
+    if (timer) clearTimeout(timer);
+    // A cache not written yet (missing, corrupt or rejected, and exiting before the timer) is written whole, as before.
+    write(onDisk > 0);
+  });
+  if (onDisk === 0 && longRunning) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      write(false);
+    }, launch.writeAfterMs).unref();
+  }
 }

@@ -6,8 +6,8 @@
 import type { LockstepConfig } from '../config/types';
 import { isRollbackFile } from '../document/runner';
 import { lintText, type LintResult } from '../engine';
-import { migrationSetFolder, runnerOrder } from '../history/migrationSet';
-import { basename, dirname } from 'node:path';
+import { migrationSetFolder } from '../history/migrationSet';
+import { runnerLintOrder } from '../history/lintOrder';
 import { SchemaHistory, snapshotFileSystem } from '../history/schemaHistory';
 import type { TraceJob } from './protocol';
 import { traceJob } from './plan';
@@ -35,20 +35,12 @@ export function forwardFiles<T extends { absolutePath?: string; explicit: boolea
 }
 
 /**
- * Diesel migrations (`<version>_<name>/up.sql`) replayed in the order Diesel runs them: its
- * versions compare with dashes removed, which path order does not follow when a project mixes
- * `2017-10-06-234455_x` and `20170305095748_y` (crates.io). Other files keep their order.
+ * The files in the order their runners apply them (history/lintOrder.ts): Diesel compares versions
+ * with dashes removed, which path order does not follow when a project mixes `2017-10-06-234455_x`
+ * and `20170305095748_y` (crates.io). Other files keep their order.
  */
-export function inDieselOrder<T extends { absolutePath: string }>(files: T[]): T[] {
-  const diesel = runnerOrder('diesel');
-  const isDiesel = (f: T) => basename(f.absolutePath) === 'up.sql';
-  const sorted = files.filter(isDiesel).sort((a, b) => {
-    const setA = dirname(dirname(a.absolutePath));
-    const setB = dirname(dirname(b.absolutePath));
-    return setA !== setB ? (setA < setB ? -1 : 1) : diesel(basename(dirname(a.absolutePath)), basename(dirname(b.absolutePath)));
-  });
-  // Each Diesel file's slot, in path order, takes the next one in Diesel order.
-  return files.map((f) => (isDiesel(f) ? sorted.shift()! : f));
+export function inRunnerLintOrder<T extends { absolutePath: string }>(files: T[], configFor: (path: string) => LockstepConfig): T[] {
+  return runnerLintOrder(files.map((f) => ({ path: f.absolutePath, runner: configFor(f.absolutePath).runner }))).map((i) => files[i]);
 }
 
 export function planTraceJobs(files: TraceFile[], configFor: (path: string) => LockstepConfig): PlannedTrace {
@@ -56,7 +48,7 @@ export function planTraceJobs(files: TraceFile[], configFor: (path: string) => L
   const linted: PlannedTrace['linted'] = [];
   const jobs: TraceJob[] = [];
   const seenSets: string[] = [];
-  const ordered = inDieselOrder(files);
+  const ordered = inRunnerLintOrder(files, configFor);
   const traced = ordered.map((f) => f.absolutePath);
   for (const file of ordered) {
     const path = file.absolutePath;

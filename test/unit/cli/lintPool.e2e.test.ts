@@ -7,6 +7,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dealSets, setKey } from '../../../server/src/cli/lintPool';
+import { lintOrderOf } from '../../../server/src/cli/pathOrder';
+import type { LintJob } from '../../../server/src/cli/lintFile';
 import { ensureBuilt, REPO_ROOT, runCli, runCliLoggingV8Flags, timesSetBeforeRelease } from './distCli';
 
 describe('lockstep lint: worker pool', () => {
@@ -79,6 +81,13 @@ describe('lockstep lint: worker pool', () => {
     assert.equal(setKey('/p/c/y/down.sql'), '/p/c');
     assert.deepEqual(dealSets(paths, sizes, 5).flat().sort(), [0, 1, 2, 3, 4, 5, 6]);
     assert.deepEqual(dealSets(['/p/a/1.sql'], [1], 2), [[0]]);
+  });
+
+  it("lints a share's Diesel set in Diesel's order, as one thread does (its history built once)", () => {
+    // By path `2017-10-06-…` sorts first; Diesel runs it after `2014…` and `20170305…`.
+    const paths = ['/d/2017-10-06-000000_c/down.sql', '/d/2017-10-06-000000_c/up.sql', '/d/20141001000000_a/up.sql', '/d/20170305000000_b/up.sql', '/f/V1__x.sql'];
+    const jobs = paths.map((absolutePath) => ({ absolutePath, config: { runner: 'auto' } }) as LintJob);
+    assert.deepEqual(dealSets(paths, [1, 1, 1, 1, 9], 2, lintOrderOf(jobs)), [[4], [2, 3, 0, 1]]);
   });
   it("sets the main thread's heap bounds again once the workers run (a worker's start resets V8's flags)", function () {
     this.timeout(60_000);

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../../../server/src/config/types';
 import { initEngine, lintText } from '../../../server/src/engine';
 import type { Catalog } from '../../../server/src/catalog/catalog';
 import { earlierMigrations, earlierMigrationsIn, runnerOrder } from '../../../server/src/history/migrationSet';
-import { inDieselOrder } from '../../../server/src/trace/jobs';
+import { inRunnerLintOrder } from '../../../server/src/trace/jobs';
 import { nodeFileSystem, SchemaHistory, snapshotFileSystem, type HistoryFileSystem } from '../../../server/src/history/schemaHistory';
 
 before(() => initEngine());
@@ -311,8 +311,14 @@ describe('schema history in the editor, a file linted after a later one was aske
 describe('trace order of Diesel migrations', () => {
   it('replays them as Diesel runs them (dashes removed), leaving other files in place', () => {
     const paths = ['/d/2017-10-06-234455_new/up.sql', '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/other/V1__a.sql'];
-    assert.deepEqual(inDieselOrder(paths.map((absolutePath) => ({ absolutePath }))).map((f) => f.absolutePath), [
+    assert.deepEqual(inRunnerLintOrder(paths.map((absolutePath) => ({ absolutePath })), () => DEFAULT_CONFIG).map((f) => f.absolutePath), [
       '/d/20141001190227_old/up.sql', '/d/20170305095748_mid/up.sql', '/d/2017-10-06-234455_new/up.sql', '/other/V1__a.sql',
     ]);
+  });
+
+  it('leaves them in path order where the config names another runner', () => {
+    const paths = ['/d/2017-10-06-234455_new/up.sql', '/d/20141001190227_old/up.sql'];
+    const files = paths.map((absolutePath) => ({ absolutePath }));
+    assert.deepEqual(inRunnerLintOrder(files, () => ({ ...DEFAULT_CONFIG, runner: 'golang-migrate' })).map((f) => f.absolutePath), paths);
   });
 });

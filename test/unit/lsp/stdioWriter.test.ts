@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { Writable } from 'node:stream';
 import type { Diagnostic, NotificationMessage } from 'vscode-languageserver/node';
-import { consoleToClient, frameMessage, StdioMessageWriter } from '../../../server/src/lsp/stdioWriter';
+import { consoleToClient, frameMessage, frameStats, StdioMessageWriter } from '../../../server/src/lsp/stdioWriter';
 
 function diagnostic(message: string, line: number): Diagnostic {
   return { range: { start: { line, character: 0 }, end: { line, character: 5 } }, severity: 2, code: 'rule', source: 'lockstep', message: message };
@@ -101,5 +101,87 @@ describe('consoleToClient', () => {
     console.assert(false, 'failed');
     Object.assign(console, saved);
     assert.deepEqual(got, ['log a { b: 1 }', 'info i', 'warn w', 'error e', 'warn Assertion failed: failed']);
+  });
+});
+
+describe('frameMessage copies runs of diagnostics published side by side', () => {
+  const many = (from: number, count: number) => Array.from({ length: count }, (_, i) => diagnostic(`d${from + i} é 🙂`, from + i));
+  const exactFrame = (message: NotificationMessage) => {
+    const body = JSON.stringify(message);
+    return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+  };
+
+  it('an edit that replaces one of 800 diagnostics copies the rest in two runs, and the bytes are JSON.stringify’s', () => {
+    const first = many(0, 800);
+    assert.equal(frameMessage(publish(first, 1)).toString('utf8'), exactFrame(publish(first, 1)));
+    assert.equal(frameStats.diagnosticCopies, 800, 'first publish: each diagnostic’s own bytes');
+    const second = [...first];
+    second[400] = diagnostic('changed', 400);
+    assert.equal(frameMessage(publish(second, 2)).toString('utf8'), exactFrame(publish(second, 2)));
+    assert.equal(frameStats.diagnosticCopies, 3, 'the run before, the new diagnostic, the run after');
+    const third = [diagnostic('inserted', 0), ...second.slice(0, 10), ...second.slice(20)];
+    assert.equal(frameMessage(publish(third, 3)).toString('utf8'), exactFrame(publish(third, 3)));
+    assert.equal(frameStats.diagnosticCopies, 3, 'the new one, the run of 10, the run from 20 on');
+    assert.equal(frameMessage(publish(third, 4)).toString('utf8'), exactFrame(publish(third, 4)));
+    assert.equal(frameStats.diagnosticCopies, 1, 'the same list again: one run');
+    const repeated = [...third, third[5]]; // one object twice: still the exact bytes
+    assert.equal(frameMessage(publish(repeated, 5)).toString('utf8'), exactFrame(publish(repeated, 5)));
+  });
+
+  it('frames an empty list and other messages exactly', () => {
+    assert.equal(frameMessage(publish([], 5)).toString('utf8'), exactFrame(publish([], 5)));
+    const response = { jsonrpc: '2.0', id: 9, result: { contents: 'é 🙂' } } as unknown as NotificationMessage;
+    assert.equal(frameMessage(response).toString('utf8'), exactFrame(response));
+  });
+});
+
+describe('StdioMessageWriter reuses a document’s frame memory', () => {
+  const many = (tag: string, count: number) => Array.from({ length: count }, (_, i) => diagnostic(`${tag}${i} é 🙂`, i));
+  const exactFrame = (message: NotificationMessage) => {
+    const body = JSON.stringify(message);
+    return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+  };
+
+  it('alternates two buffers per document once their writes are done, and every write is exact', async () => {
+    const { stream, writes } = recorder();
+    const writer = new StdioMessageWriter(stream);
+    const a = many('a', 300);
+    const b = many('b', 200);
+    const c = many('c', 250);
+    const lists = [[], a, b, c, a, [...a.slice(0, 100), ...c], a, []]; // the first empty one frees earlier tests' buffers
+    const reused: boolean[] = [];
+    for (const [i, list] of lists.entries()) {
+      await writer.write(publish(list, i));
+      reused.push(frameStats.reusedMemory);
+    }
+    // a and b fill the two buffers; c (smaller than a) writes over a's, whose bytes are gone, so a is
+    // serialized again next, into a new buffer (b's was too small), as is the longer list after it;
+    // a again fits the buffer it had. The last (empty) publish frees them.
+    assert.deepEqual(reused, [false, false, false, true, false, false, true, false]);
+    writes.forEach((bytes, i) => assert.equal(bytes.toString('utf8'), exactFrame(publish(lists[i], i)), `write ${i}`));
+  });
+
+  it('a frame whose other buffer is still being written gets a buffer of its own, and the bytes stay exact', async () => {
+    const pending: (() => void)[] = [];
+    const writes: Buffer[] = [];
+    const stream = new Writable({
+      highWaterMark: 1 << 24,
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(Buffer.from(chunk));
+        pending.push(done);
+      },
+    });
+    const writer = new StdioMessageWriter(stream);
+    const lists = [[], many('x', 100), many('y', 100), many('z', 100)];
+    const written = lists.map((list, i) => writer.write(publish(list, i)));
+    const reused = frameStats.reusedMemory;
+    // The stream takes one write at a time: finish each as it arrives.
+    while (writes.length < 4 || pending.length > 0) {
+      pending.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(written);
+    assert.equal(reused, false, 'the first frame’s buffer was still being written');
+    writes.forEach((bytes, i) => assert.equal(bytes.toString('utf8'), exactFrame(publish(lists[i], i)), `write ${i}`));
   });
 });

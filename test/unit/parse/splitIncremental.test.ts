@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitSql, type SplitResult } from '../../../server/src/parse/split';
+import { resumeLogs, splitSql, type SplitResult } from '../../../server/src/parse/split';
 import { splitIncremental, splitIncrementalSteps } from '../../../server/src/parse/splitIncremental';
 // @ts-expect-error: a plain .mjs module of the benchmarks (no types)
 import { generateMigration } from '../../../bench/migration.mjs';
@@ -123,6 +123,23 @@ describe('splitIncremental equals splitSql after every edit', function () {
     assert.ok(after);
     assert.equal(after.chunks[0], before.chunks[0], 'the statement before the edit is the same object');
     assert.deepEqual(after.chunks.map((c) => [c.text, c.span.start]), [['SELECT 1;', 0], ['SELECT 22;', 10], ['SELECT 3;', 21], ['SELECT 4;', 31]]);
+  });
+
+  it('the next resume log is five views of one buffer (one allocation per edit), and a re-split from it equals splitSql', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `SELECT ${i};\n`).join('');
+    let previous = splitSql(text);
+    let current = text;
+    for (const [from, to] of [['SELECT 50;', 'SELECT 5000;'], ['SELECT 150;', 'SELECT 1;'], ['SELECT 10;', 'SELECT 11;']]) {
+      const edited = current.replace(from, to);
+      const after = splitIncremental(current, previous, edited);
+      assert.ok(after);
+      const log = resumeLogs.get(after)!;
+      const arrays = [log.pos, log.horizon, log.chunks, log.comments, log.spends] as unknown as ArrayBufferView[];
+      assert.equal(new Set(arrays.map((a) => a.buffer)).size, 1, 'one buffer');
+      assert.deepEqual(after.chunks.map((c) => [c.text, c.span]), splitSql(edited).chunks.map((c) => [c.text, c.span]));
+      previous = after;
+      current = edited;
+    }
   });
 
   it('an edit on no line that starts with `--` keeps the marker lines, shifting those after it; one that makes such a line looks again', () => {

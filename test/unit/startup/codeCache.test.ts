@@ -9,6 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheFileOf, codeCacheDir, pruneOtherBuilds, readCacheFile, writeCacheFile } from '../../../server/src/startup/codeCache';
+import { pathToFileURL } from 'node:url';
+// @ts-expect-error: the bench's plain .mjs module (no types)
+import { EDITS, generateMigration } from '../../../bench/migration.mjs';
+import { LspHarness } from '../../lsp/harness';
 import { ensureBuilt, REPO_ROOT, runCli } from '../cli/distCli';
 
 const SAMPLE = join(REPO_ROOT, 'examples/flyway/V2__invoice_lookups.sql');
@@ -182,4 +186,49 @@ describe('code cache: the built launchers', function () {
     assert.match(cacheFiles(dir).join(), /^server\.bundle-/);
     assert.deepEqual(events(await serverRun()), ['hit']);
   });
+
+  it('the language server rewrites its cache at exit once it has compiled more (an edit), and only then', async () => {
+    // The bench's 300-line migration and its rename-column edit: the edit runs code the open does
+    // not (the incremental split, the patched relint), which V8 compiles on the edit. What is
+    // observed is the cache file: V8 says nothing about which functions a cache holds, but its
+    // data grows with every function compiled, and a cache made after the edits that a later
+    // server (running the same edits) does not find grown holds what those edits compile.
+    const { text, lines, editable } = generateMigration(300) as { text: string; lines: string[]; editable: Record<string, number[]> };
+    const session = async (edits: number, beforeExit?: () => void) => {
+      const lsp = await LspHarness.start({ env: { LOCKSTEP_CACHE_DIR: dir }, debounceMs: 0 });
+      try {
+        const uri = pathToFileURL(join(dir, 'V1__edits.sql')).href;
+        lsp.open(uri, text);
+        await lsp.diagnosticsFor(uri, 1);
+        const source = [...lines];
+        for (let n = 0; n < edits; n++) {
+          const line = editable['rename-column'][n];
+          const before = source[line];
+          source[line] = EDITS['rename-column'].edit(before, n);
+          const version = lsp.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: before.length } }, text: source[line] }]);
+          await lsp.diagnosticsFor(uri, version);
+        }
+        beforeExit?.();
+      } finally {
+        assert.equal(await lsp.shutdown(), 0);
+      }
+      const files = cacheFiles(dir).filter((f) => f.endsWith('.v8cache'));
+      assert.equal(files.length, 1, files.join());
+      return readFileSync(join(dir, files[0]));
+    };
+    const opened = await session(0); // a miss: written at exit, after the open only
+    const edited = await session(3); // a hit: rewritten at exit, now with the edits' code
+    assert.ok(edited.length > opened.length * 1.01, `${opened.length} → ${edited.length} bytes`);
+    const again = await session(3); // a hit that compiled nothing new: the file is left as it was
+    assert.ok(again.equals(edited), 'not rewritten');
+
+    // Another server rewrote the file with more while this one ran: the larger file stays.
+    const file = join(dir, cacheFiles(dir).find((f) => f.endsWith('.v8cache'))!);
+    writeCacheFile(file, Buffer.from('not a V8 code cache'));
+    await session(0); // now a cache V8 rejects: rewritten whole (open only)
+    const larger = Buffer.alloc(edited.length * 2, 7);
+    const meanwhile = await session(3, () => writeCacheFile(file, larger));
+    assert.ok(readCacheFile(file).data?.equals(larger), `${meanwhile.length} bytes on disk; the other server's ${larger.length + 28}`);
+  });
 });
+

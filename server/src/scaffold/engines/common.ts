@@ -46,9 +46,13 @@ const ACROSS_TABLES_MS = 500;
  * first — retry it — and no application query ever sees a deadlock error.
  */
 export function ddlAcross(options: PlanOptions, ...statements: string[]): Step {
+  return tx(`SET LOCAL lock_timeout = ${lit(acrossTablesLockTimeout(options))}`, ...statements);
+}
+
+/** The lock_timeout of a DDL transaction that locks several existing tables: below deadlock_timeout (ddlAcross). */
+export function acrossTablesLockTimeout(options: PlanOptions): string {
   const configured = durationMs(options.lockTimeout);
-  const ms = configured > 0 && configured < ACROSS_TABLES_MS ? configured : Math.min(ACROSS_TABLES_MS, DEADLOCK_TIMEOUT_MS / 2);
-  return tx(`SET LOCAL lock_timeout = '${ms}ms'`, ...statements);
+  return `${configured > 0 && configured < ACROSS_TABLES_MS ? configured : Math.min(ACROSS_TABLES_MS, DEADLOCK_TIMEOUT_MS / 2)}ms`;
 }
 
 /**
@@ -131,11 +135,20 @@ export function keyRange(pk: string, pkType: string, alias = ''): string {
  * plpgsql for a resumable keyset loop: each batch commits, records its high-water mark in the
  * progress table (a rerun continues from there), reports progress with RAISE NOTICE, and sleeps.
  * Needs the LOOP_VARIABLES.
+ *
+ * No application query ever gets a deadlock error from a batch. PostgreSQL reports a lock cycle to
+ * the session whose wait reaches deadlock_timeout first. A batch waits for a row lock a tenth of
+ * that at most, then gives its rows back and retries (so a cycle it closes is gone before the
+ * other session checks), and its size adapts so one batch runs under a quarter of it (so a
+ * session waiting behind a batch is let go long before its own check).
  */
 export function batchLoop(names: PlanNames, options: PlanOptions, loop: BatchLoop): string {
   const progress = q(names.progress);
   const pk = q(loop.pk);
   const t = loop.pkType;
+  const label = `${names.slug} ${loop.step}`;
+  const configured = durationMs(options.lockTimeout);
+  const rowWait = configured > 0 ? `least(${configured}, greatest(v_deadlock / 10, 1))` : 'greatest(v_deadlock / 10, 1)';
   // Rows inserted after the first run started are the triggers' business: the walk stops at the
   // key that was highest then, instead of chasing a table that keeps growing.
   const next = `SELECT max(k)::text, count(*) FROM (SELECT ${pk} AS k FROM ${q(loop.table)} WHERE ($1::${t} IS NULL OR ${pk} > $1::${t}) AND ${pk} <= $3::${t} ORDER BY ${pk} LIMIT $2) AS batch`;
@@ -148,31 +161,58 @@ IF NOT FOUND THEN
   v_last := NULL; v_done := false; v_rows := 0;
 END IF;
 IF v_done THEN
-  RAISE NOTICE '${names.slug} ${loop.step}: already finished';
+  RAISE NOTICE '${label}: already finished';
 ELSE
   SELECT greatest(reltuples, 0)::bigint INTO v_total FROM pg_class WHERE oid = ${lit(q(loop.table))}::regclass;
+  SELECT setting::int INTO v_deadlock FROM pg_settings WHERE name = 'deadlock_timeout';
   v_seen := 0;
+  v_size := batch_size;
+  v_tries := 0;
   LOOP
-    PERFORM set_config('lock_timeout', ${lit(options.lockTimeout)}, true);
+    PERFORM set_config('lock_timeout', ${rowWait} || 'ms', true);
     PERFORM set_config(${lit(names.guard)}, 'on', true);
-    EXECUTE ${dollarInline(next)} INTO v_hi, v_count USING v_last, batch_size, v_end;
+    EXECUTE ${dollarInline(next)} INTO v_hi, v_count USING v_last, v_size, v_end;
     EXIT WHEN v_hi IS NULL;
-    EXECUTE ${dollarInline(loop.batch)} USING v_last, v_hi;
-    GET DIAGNOSTICS v_batch = ROW_COUNT;
+    v_started := clock_timestamp();
+    BEGIN
+      EXECUTE ${dollarInline(loop.batch)} USING v_last, v_hi;
+      GET DIAGNOSTICS v_batch = ROW_COUNT;
+    EXCEPTION WHEN lock_not_available THEN
+      v_batch := -1;
+    END;
+    IF v_batch < 0 THEN
+      v_tries := v_tries + 1;
+      IF v_tries >= ${BATCH_TRIES} THEN
+        RAISE EXCEPTION '${label}: the batch after % found rows locked by other sessions % times in a row; rerun this migration (it resumes there) when traffic is lighter, or with a smaller batch_size', coalesce(v_last, 'the start'), v_tries USING ERRCODE = 'lock_not_available';
+      END IF;
+      RAISE NOTICE '${label}: a row of the batch after % is locked by another session (try %), retrying', coalesce(v_last, 'the start'), v_tries;
+      COMMIT;
+      PERFORM pg_sleep(least(0.02 * v_tries, 0.2));
+      CONTINUE;
+    END IF;
+    v_tries := 0;
+    IF clock_timestamp() - v_started > v_deadlock * interval '0.25 ms' THEN
+      v_size := greatest(v_size / 2, 1);
+    ELSIF clock_timestamp() - v_started < v_deadlock * interval '0.0625 ms' THEN
+      v_size := least(v_size * 2, batch_size);
+    END IF;
     v_rows := v_rows + v_batch;
     v_seen := v_seen + v_count;
     v_last := v_hi;
     UPDATE ${progress} SET last_key = v_last, rows_done = v_rows, updated_at = now() WHERE step = ${lit(loop.step)};
     COMMIT;
-    RAISE NOTICE '${names.slug} ${loop.step}: up to ${loop.pk} = % of %, % rows changed, about % %% of the table',
+    RAISE NOTICE '${label}: up to ${loop.pk} = % of %, % rows changed, about % %% of the table',
       v_last, v_end, v_rows, CASE WHEN v_total > 0 THEN least(100, round(100.0 * v_seen / v_total)) ELSE 100 END;
     PERFORM pg_sleep(pause_ms / 1000.0);
   END LOOP;
   UPDATE ${progress} SET finished_at = now(), updated_at = now() WHERE step = ${lit(loop.step)};
   COMMIT;
-  RAISE NOTICE '${names.slug} ${loop.step}: finished, % rows changed', v_rows;
+  RAISE NOTICE '${label}: finished, % rows changed', v_rows;
 END IF;`;
 }
+
+/** How many times in a row a batch may find its rows locked (about 9 s of pauses) before the run stops, resumable. */
+const BATCH_TRIES = 50;
 
 export const LOOP_VARIABLES = `v_last text;
   v_end text;
@@ -182,7 +222,11 @@ export const LOOP_VARIABLES = `v_last text;
   v_seen bigint;
   v_rows bigint;
   v_total bigint;
-  v_done boolean;`;
+  v_done boolean;
+  v_deadlock integer;
+  v_size integer;
+  v_tries integer;
+  v_started timestamptz;`;
 
 /** A dollar-quoted literal for EXECUTE inside a plpgsql body (distinct tag from the body's). */
 function dollarInline(sql: string): string {
@@ -204,9 +248,13 @@ END;`)}`;
 
 export const BATCH_PARAMS = 'batch_size integer DEFAULT 5000, pause_ms integer DEFAULT 50';
 
-/** One DDL statement inside a procedure: its own transaction, with the lock_timeout. */
-export function ddlInProcedure(options: PlanOptions, sql: string, onlyIf?: string): string {
-  const run = `PERFORM set_config('lock_timeout', ${lit(options.lockTimeout)}, true);
+/**
+ * One DDL statement inside a procedure: its own transaction, with the lock_timeout. A statement
+ * that locks several existing tables (a foreign key locks both ends) waits less than
+ * deadlock_timeout, for the reason ddlAcross gives.
+ */
+export function ddlInProcedure(options: PlanOptions, sql: string, onlyIf?: string, acrossTables = false): string {
+  const run = `PERFORM set_config('lock_timeout', ${lit(acrossTables ? acrossTablesLockTimeout(options) : options.lockTimeout)}, true);
 EXECUTE ${dollarInline(sql)};
 COMMIT;`;
   return onlyIf ? `IF ${onlyIf} THEN\n${indent(run)}\nEND IF;` : run;

@@ -375,7 +375,7 @@ END;`)}`;
     for (const fk of this.spec.foreignKeys.filter((f) => f.old)) {
       const old = fk.old!;
       parts.push(`-- Foreign key ${old.name} back: NOT VALID first, then VALIDATE (writes continue).`);
-      parts.push(ddlInProcedure(this.options, `ALTER TABLE ${q(old.table)} ADD CONSTRAINT ${q(old.name)} FOREIGN KEY (${qList(old.columns)}) REFERENCES ${q(old.refTable)} (${qList(old.refColumns)})${old.actions ? ` ${old.actions}` : ''} NOT VALID`, `NOT ${constraintExists(old.table, old.name)}`));
+      parts.push(ddlInProcedure(this.options, `ALTER TABLE ${q(old.table)} ADD CONSTRAINT ${q(old.name)} FOREIGN KEY (${qList(old.columns)}) REFERENCES ${q(old.refTable)} (${qList(old.refColumns)})${old.actions ? ` ${old.actions}` : ''} NOT VALID`, `NOT ${constraintExists(old.table, old.name)}`, old.refTable !== old.table));
       if (old.validated) parts.push(ddlInProcedure(this.options, `ALTER TABLE ${q(old.table)} VALIDATE CONSTRAINT ${q(old.name)}`, `NOT ${constraintValid(old.table, old.name)}`));
     }
     if (!parts.length) parts.push(`RAISE NOTICE '${this.names.slug}: nothing to restore';`);

@@ -71,6 +71,7 @@ export const mergeTables: PlanKind = {
           ...unsupportedIndexNotes(touched),
           `A ${source.name} row exists while its ${target.name} row has any of the moved values: v2 setting them all to NULL deletes it, setting one creates it.`,
           `v1 may insert a ${source.name} row before its ${target.name} row, in one transaction or two: the trigger creates the ${target.name} row at once (with its defaults, visible to readers until v1 inserts its own), and v1's INSERT then takes that row's place instead of failing with a duplicate key. A ${target.name} row the application wrote itself is never replaced.`,
+          `Rows that v1 and v2 write at the same moment to the same logical row, v1 in ${source.name} and v2 in ${target.name}, can deadlock in the triggers: PostgreSQL aborts one of them with a deadlock error (40P01), which the application has to retry.`,
           `The contract moves ${source.name} to schema ${ARCHIVE_SCHEMA} instead of dropping it, so rolling back loses nothing. Drop ${ARCHIVE_SCHEMA}.${source.name} yourself once you are sure; that is the only irreversible step, and it is not a migration.`,
           `The moved columns are nullable in ${target.name}${cols.some((c) => c.notNull) ? ` (${cols.filter((c) => c.notNull).map((c) => c.name).join(', ')} ${cols.filter((c) => c.notNull).length > 1 ? 'were' : 'was'} NOT NULL in ${source.name}, where a row only exists when it has values)` : ''}.`,
         ],

@@ -92,7 +92,7 @@ export const normalize: PlanKind = {
           ...skipped.map((i) => `Index ${i.name} on ${table.name} spans several new tables, is on a history table, or is not a plain b-tree: the plan does not re-create it. Create its counterpart on the new tables yourself.`),
           `${table.name}, ${core} and ${view} all draw new keys from ${pk.default ?? `the default of ${table.name}.${pk.name}`}, so keys stay unique whichever version inserts; after the contract the sequence belongs to ${core}. Keys cannot change through the view.`,
           ...parts.filter((p) => p.shape === 'many').map((p) => `${p.table} keeps every version: a write through the old shape that changes ${p.columns.map((c) => c.name).join(', ')} adds a row, and the newest row (highest id) is what the view shows.`),
-          `v1 and v2 writing the same logical row at the same instant (v1 on ${table.name}, v2 on the new tables) can deadlock in the triggers; PostgreSQL aborts one and the application retries.`,
+          `v1 and v2 writing the same logical row at the same instant (v1 on ${table.name}, v2 on the new tables) can deadlock in the triggers: PostgreSQL aborts one of them with a deadlock error (40P01), which the application has to retry.`,
         ],
       },
       options,

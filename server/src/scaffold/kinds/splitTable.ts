@@ -71,7 +71,7 @@ export const splitTable: PlanKind = {
           ...unsupportedIndexNotes(touched),
           ...stuck.map((i) => `Index ${i.name} mixes moved and staying columns; it goes with the moved columns and has no counterpart.`),
           ...oldChecks.filter((c) => !movedChecks.includes(c)).map((c) => `CHECK ${c.name} reads moved and staying columns; the contract drops it with the moved columns and ${into} has no counterpart (rolling back restores it).`),
-          `Rows that v1 and v2 write at the same moment to the same logical row, in opposite tables, can deadlock in the triggers; PostgreSQL aborts one of them and the application retries it.`,
+          `Rows that v1 and v2 write at the same moment to the same logical row, in opposite tables, can deadlock in the triggers: PostgreSQL aborts one of them with a deadlock error (40P01), which the application has to retry.`,
           `${into}.${key} references ${table.name}.${pk.name} ON DELETE CASCADE, so deleting a ${table.name} row deletes its ${into} row.`,
         ],
       },
