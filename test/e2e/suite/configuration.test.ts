@@ -10,9 +10,14 @@ describe('configuration', () => {
     await waitForDiagnostics(uri, 'the server to lint the fixture', hasCode('require-concurrent-index'));
   });
 
+  // The server relints after a settings change in its own time: wait until the fixture shows the
+  // defaults again, or the next test (diagnostics opens the same file) can read this test's severities.
   afterEach(async () => {
     await setWorkspaceSetting('lockstep.pgVersion', undefined);
     await setWorkspaceSetting('lockstep.rules', undefined);
+    await waitForDiagnostics(uri, 'the default settings to apply again', (diagnostics) =>
+      !diagnostics.some((d) => codeOf(d) === 'volatile-default') &&
+      diagnostics.some((d) => codeOf(d) === 'require-concurrent-index' && d.severity === vscode.DiagnosticSeverity.Warning));
   });
 
   it('lockstep.pgVersion: ADD COLUMN … DEFAULT is flagged on PostgreSQL 10 only (it rewrote tables before 11)', async () => {
