@@ -10,7 +10,7 @@ import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-lan
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentsConfiguration } from 'vscode-languageserver';
 import { PieceText } from '../parse/pieceText';
-import { lastAtOrBefore } from '../parse/positions';
+import { lastAtOrBefore, pushLineStarts } from '../parse/positions';
 
 const LF = 10;
 const CR = 13;
@@ -64,7 +64,7 @@ export class PieceDocument implements TextDocument {
     const startLine = Math.max(range.start.line, 0);
     const endLine = Math.max(range.end.line, 0);
     let lineOffsets = this.lineOffsets!;
-    const added = computeLineOffsets(text, false, startOffset);
+    const added = pushLineStarts(text, [], startOffset);
     if (endLine - startLine === added.length) {
       for (let i = 0; i < added.length; i++) lineOffsets[i + startLine + 1] = added[i];
     } else if (added.length < 10_000) {
@@ -78,7 +78,7 @@ export class PieceDocument implements TextDocument {
 
   private getLineOffsets(): number[] {
     // Only after a full change or a CRLF pair cut by an edit: the whole text is read (built) then.
-    this.lineOffsets ??= computeLineOffsets(this.pieces.whole(), true);
+    this.lineOffsets ??= pushLineStarts(this.pieces.whole(), [0]);
     return this.lineOffsets;
   }
 
@@ -147,18 +147,6 @@ export const PIECE_DOCUMENTS: TextDocumentsConfiguration<PieceDocument> = {
 /** The text the linter reads: the pieces of a PieceDocument, else the whole string. */
 export function sourceOf(doc: TextDocument): PieceText | string {
   return doc instanceof PieceDocument ? doc.pieces : doc.getText();
-}
-
-function computeLineOffsets(text: string, isAtLineStart: boolean, textOffset = 0): number[] {
-  const result = isAtLineStart ? [textOffset] : [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (isEOL(ch)) {
-      if (ch === CR && i + 1 < text.length && text.charCodeAt(i + 1) === LF) i++;
-      result.push(textOffset + i + 1);
-    }
-  }
-  return result;
 }
 
 function isEOL(char: number): boolean {

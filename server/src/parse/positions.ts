@@ -19,17 +19,7 @@ export class LineIndex {
   private readonly lineStarts: number[];
 
   constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === CR) {
-        if (text.charCodeAt(i + 1) === LF) i++;
-        starts.push(i + 1);
-      } else if (c === LF) {
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = starts;
+    this.lineStarts = pushLineStarts(text, [0]);
   }
 
   get lineCount(): number {
@@ -121,6 +111,20 @@ export class Utf8OffsetMap {
     const low = lastAtOrBefore(starts, at - 1);
     return this.byteStarts[low] + this.byteLengths[low] + (at - starts[low] - this.utf16Lengths[low]);
   }
+}
+
+/** Pushes onto `starts` where each line after a break in `text` starts (CR, LF and CRLF each one break), plus `textOffset`. */
+export function pushLineStarts(text: string, starts: number[], textOffset = 0): number[] {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CR) {
+      if (text.charCodeAt(i + 1) === LF) i++;
+      starts.push(textOffset + i + 1);
+    } else if (c === LF) {
+      starts.push(textOffset + i + 1);
+    }
+  }
+  return starts;
 }
 
 /**
