@@ -104,6 +104,24 @@ export function writeManyFiles(dir, count) {
   return bytes;
 }
 
+/**
+ * A 20,000-file folder of real SQL: the corpus's files in order, repeated, as one Flyway-style set
+ * (V1__m.sql …). It has the corpus's content per byte, so against the corpus it measures what scale
+ * alone costs; writeManyFiles's 190-byte files measure a folder of tiny, dense files. Written to a
+ * temporary folder at run time: nothing of the corpus is kept.
+ */
+export function writeCorpusFolder(dir, corpus, count) {
+  const files = sqlFiles(corpus).sort();
+  mkdirSync(dir, { recursive: true });
+  let bytes = 0;
+  for (let i = 1; i <= count; i++) {
+    const text = readFileSync(files[(i - 1) % files.length]);
+    bytes += text.length;
+    writeFileSync(join(dir, `V${i}__m.sql`), text);
+  }
+  return bytes;
+}
+
 export function writeBigMigration(path, lines) {
   const { text } = generateMigration(lines);
   writeFileSync(path, text);

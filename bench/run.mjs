@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bytesOf, compare, median, perFileCost, run, sqlFiles, writeBigMigration, writeManyFiles } from './cli-targets.mjs';
+import { bytesOf, compare, median, perFileCost, run, sqlFiles, writeBigMigration, writeCorpusFolder, writeManyFiles } from './cli-targets.mjs';
 import { measureLspLatency, percentile } from './lsp-latency.mjs';
 import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
@@ -159,20 +159,24 @@ async function scaleTargets(measuredCorpusRate) {
     const many = join(dir, 'many');
     const manyBytes = writeManyFiles(many, 20_000);
     const m = scaleRun(many);
+    rmSync(many, { recursive: true, force: true });
+    const real = join(dir, 'real');
+    const realBytes = existsSync(CORPUS) ? writeCorpusFolder(real, CORPUS, 20_000) : 0;
+    const c = realBytes ? scaleRun(real) : { error: `no corpus at ${CORPUS}` };
     console.log('### Target 4: scale (one run each, no warm-up; throughput in bytes of SQL per second, against the corpus run with history)');
-    console.log('| input | wall | peak RSS | throughput | / corpus throughput | target |');
+    console.log('| input | wall | peak RSS | throughput | time per byte / the corpus\'s | target |');
     console.log('| --- | --- | --- | --- | --- | --- |');
-    for (const [label, r, bytes] of [['generated 200,000-line migration', b, bigBytes], ['20,000-file Flyway folder (history on)', m, manyBytes]]) {
+    for (const [label, r, bytes] of [['generated 200,000-line migration', b, bigBytes], ['20,000-file Flyway folder (history on)', m, manyBytes], ['20,000 corpus files in one Flyway folder (history on)', c, realBytes]]) {
       if (r.error) {
         console.log(`| ${label} (${(bytes / 1048576).toFixed(1)} MiB) | failed: ${r.error} | | | | ≤ 1.5× **missed** |`);
-        figure(4, label, `failed: ${r.error}`, 'no OOM, throughput ≤ 1.5× slower than the corpus', false);
+        figure(4, label, `failed: ${r.error}`, 'no OOM, time per byte ≤ 1.5× the corpus\'s', false);
         continue;
       }
       const rate = bytes / r.ms;
       const slower = corpusRate ? corpusRate / rate : NaN;
-      console.log(`| ${label} (${(bytes / 1048576).toFixed(1)} MiB) | ${ms(r.ms)} | ${r.rssMb.toFixed(0)} MiB | ${(rate * 1000 / 1048576).toFixed(2)} MiB/s | ${Number.isNaN(slower) ? 'no corpus' : `${slower.toFixed(2)}× slower`} | ≤ 1.5× ${Number.isNaN(slower) ? '' : verdict(slower <= 1.5)} |`);
-      figure(4, label, Number.isNaN(slower) ? `${ms(r.ms)}, no corpus to compare` : `${slower.toFixed(2)}× slower than the corpus, peak ${r.rssMb.toFixed(0)} MiB, no OOM`,
-        'no OOM, throughput ≤ 1.5× slower than the corpus', Number.isNaN(slower) ? undefined : slower <= 1.5);
+      console.log(`| ${label} (${(bytes / 1048576).toFixed(1)} MiB) | ${ms(r.ms)} | ${r.rssMb.toFixed(0)} MiB | ${(rate * 1000 / 1048576).toFixed(2)} MiB/s | ${Number.isNaN(slower) ? 'no corpus' : ratio(slower)} | ≤ 1.5× ${Number.isNaN(slower) ? '' : verdict(slower <= 1.5)} |`);
+      figure(4, label, Number.isNaN(slower) ? `${ms(r.ms)}, no corpus to compare` : `${ratio(slower)} the corpus's time per byte, peak ${r.rssMb.toFixed(0)} MiB, no OOM`,
+        'no OOM, time per byte ≤ 1.5× the corpus\'s', Number.isNaN(slower) ? undefined : slower <= 1.5);
     }
     console.log('');
   } finally {
