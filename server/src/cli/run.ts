@@ -14,7 +14,7 @@ import { ConfigResolver } from './configs';
 import { displayPathOf, expandOperands, holdsAtLeast } from './files';
 import { changedFiles, GitError, type GitChanges } from './git';
 import { fixSource } from './fix';
-import { loadCodeIndex, mayHoldContract, repositoryCodeIndex } from './codeIndex';
+import { loadCodeIndex, mayHoldContract, noGitAbove, repositoryCodeIndex } from './codeIndex';
 import type { ReferenceLookup } from '../coderefs/index';
 import { lintSource, type LintJob, type LintOutcome } from './lintFile';
 import { lintInPool, lintThreads } from './lintPool';
@@ -210,16 +210,17 @@ async function lintFiles(
     if (preRead++ % YOUNG_CHECK_EVERY === 0) checkYoung();
     return mayNeedCode(job);
   };
-  const defaultCode = !args.code && !args.codeRef && !noCode && jobs.some(mayNeed);
+  // Outside any git repository there is no code to check: the files are not read twice to learn that.
+  const firstFile = jobs.find((j) => j.absolutePath)?.absolutePath;
+  const inRepository = () => !noGitAbove(firstFile ? dirname(firstFile) : io.cwd, io.env);
+  const defaultCode = !args.code && !args.codeRef && !noCode && jobs.length > 0 && inRepository() && jobs.some(mayNeed);
+  if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: read ${preRead} files before the lint to decide on the code check\n`);
   let hostGrammars = false;
   let readAhead: ReadAhead | undefined;
   if (jobs.length > 0) {
     // No --code: the migrations' git repository; none (not in a repository) means no code scan at all.
     let repositoryCode: ReferenceLookup | undefined;
-    if (defaultCode) {
-      const first = jobs.find((j) => j.absolutePath)?.absolutePath;
-      repositoryCode = repositoryCodeIndex(first ? dirname(first) : io.cwd, jobs[0].config.codeScan);
-    }
+    if (defaultCode) repositoryCode = repositoryCodeIndex(firstFile ? dirname(firstFile) : io.cwd, jobs[0].config.codeScan, io.env);
     // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
     const threads = args.fix ? 1 : lintThreads(io.env);
     // Each migration set in its runner's order, so its history is built once (without history, and

@@ -89,6 +89,24 @@ describe('lockstep lint: the still-referenced check by default', () => {
     }
   });
 
+  it('reads no migration ahead of the lint outside a git repository, and does inside one', async function () {
+    if (!noGitAbove(tmpdir(), {})) this.skip();
+    const outside = mkdtempSync(join(tmpdir(), 'lockstep-no-git-'));
+    const preReads = async (cwd: string, file: string) => {
+      let err = '';
+      const io = { cwd, env: { LOCKSTEP_DEBUG: '1' }, stdoutIsTTY: false, writeOut: () => {}, writeErr: (t: string) => void (err += t), readStdin: async () => Buffer.alloc(0) };
+      await runCli(['lint', '--format', 'json', file], io);
+      return Number(/read (\d+) files before the lint/.exec(err)?.[1]);
+    };
+    try {
+      writeFileSync(join(outside, '001_index.sql'), 'CREATE INDEX t_a_idx ON t (a);\n');
+      assert.equal(await preReads(outside, '001_index.sql'), 0);
+      assert.equal(await preReads(dir, 'migrations/003_index.sql'), 1);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('rejects --no-code with --code', async () => {
     let err = '';
     const io = { cwd: dir, env: {}, stdoutIsTTY: false, writeOut: () => {}, writeErr: (t: string) => void (err += t), readStdin: async () => Buffer.alloc(0) };
