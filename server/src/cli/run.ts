@@ -212,15 +212,15 @@ async function lintFiles(
   };
   // Outside any git repository there is no code to check: the files are not read twice to learn that.
   const firstFile = jobs.find((j) => j.absolutePath)?.absolutePath;
-  const inRepository = () => !noGitAbove(firstFile ? dirname(firstFile) : io.cwd, io.env);
-  const defaultCode = !args.code && !args.codeRef && !noCode && jobs.length > 0 && inRepository() && jobs.some(mayNeed);
+  const codeDir = firstFile ? dirname(firstFile) : io.cwd;
+  const defaultCode = !args.code && !args.codeRef && !noCode && jobs.length > 0 && !noGitAbove(codeDir, io.env) && jobs.some(mayNeed);
   if (io.env.LOCKSTEP_DEBUG) io.writeErr(`lockstep: read ${preRead} files before the lint to decide on the code check\n`);
   let hostGrammars = false;
   let readAhead: ReadAhead | undefined;
   if (jobs.length > 0) {
     // No --code: the migrations' git repository; none (not in a repository) means no code scan at all.
     let repositoryCode: ReferenceLookup | undefined;
-    if (defaultCode) repositoryCode = repositoryCodeIndex(firstFile ? dirname(firstFile) : io.cwd, jobs[0].config.codeScan, io.env);
+    if (defaultCode) repositoryCode = repositoryCodeIndex(codeDir, jobs[0].config.codeScan, io.env);
     // LOCKSTEP_LINT_THREADS=N: the files on N threads (lintPool.ts), the same outcomes in the same order.
     const threads = args.fix ? 1 : lintThreads(io.env);
     // Each migration set in its runner's order, so its history is built once (without history, and
