@@ -13,12 +13,12 @@ const TIME = '/usr/bin/time';
  * Wall time, CPU time (user + system) and peak RSS of one process (CPU and RSS from GNU time when it
  * is installed). On a machine shared with other jobs the CPU time is the steadier figure.
  */
-export function run(command, args, cwd) {
+export function run(command, args, cwd, env = process.env) {
   const withTime = existsSync(TIME);
   const started = performance.now();
   const result = withTime
-    ? spawnSync(TIME, ['-f', '%U %S %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 })
-    : spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+    ? spawnSync(TIME, ['-f', '%U %S %M', command, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 })
+    : spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   const ms = performance.now() - started;
   if (result.error) throw result.error;
   if (!/^\s*[[{]/.test(result.stdout)) throw new Error(`${command} ${args.join(' ')}: no JSON report (exit ${result.status}): ${result.stderr.slice(0, 500)}`);
@@ -32,12 +32,15 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Runs each tool `repetitions` times after one warm-up round, alternating so background load hits all alike. */
+/**
+ * Runs each tool `repetitions` times after one warm-up round, alternating so background load hits all
+ * alike. `tools`: name → [command, args, env?].
+ */
 export function compare(tools, repetitions, cwd) {
   const out = Object.fromEntries(Object.keys(tools).map((name) => [name, { ms: [], cpuMs: [], rssMb: [] }]));
   for (let round = 0; round <= repetitions; round++) {
-    for (const [name, [command, args]] of Object.entries(tools)) {
-      const r = run(command, args, cwd);
+    for (const [name, [command, args, env]] of Object.entries(tools)) {
+      const r = run(command, args, cwd, env);
       if (round > 0) {
         out[name].ms.push(r.ms);
         out[name].cpuMs.push(r.cpuMs);

@@ -70,7 +70,7 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
     const resolveWait = waiting.get(key);
     if (resolveWait) {
       waiting.delete(key);
-      resolveWait({ receivedAt, count: params.diagnostics.length });
+      resolveWait({ receivedAt, count: params.diagnostics.length, diagnostics: params.diagnostics });
     }
   });
   // Anything the server asks of the client (configuration, registrations) gets an empty answer.
@@ -141,7 +141,8 @@ export async function measureLspLatency({ repo, workDir, edits, lines, editKind,
     await connection.sendNotification('exit');
     // Let it exit on its own (a --cpu-prof profile is written at exit), then kill it anyway.
     await new Promise((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', resolve), setTimeout(resolve, 10_000))));
-    return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, latencies, editCpuMs };
+    // `published`: the first diagnostics themselves (the echo server of bench/floors.mjs replays them).
+    return { readyMs: first.receivedAt - spawnedAt, openMs, diagnostics: first.count, published: first.diagnostics, latencies, editCpuMs };
   } finally {
     connection.dispose();
     server.kill();

@@ -17,6 +17,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesOf, compare, median, perFileCost, run, sqlFiles, writeBigMigration, writeCorpusFolder, writeManyFiles } from './cli-targets.mjs';
+import { cliFloors, lspFloors } from './floors.mjs';
 import { measureLspLatency, percentile } from './lsp-latency.mjs';
 import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
@@ -25,9 +26,10 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const USAGE = `Usage: node bench/run.mjs [--corpus DIR] [--repetitions N] [--edits N] [--requests N] [--busy-lints N] [--resolves N]
   [--code-files N] [--estimates N] [--scale-timeout-s S]
-  [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs]`;
+  [--skip-corpus] [--skip-scale] [--skip-lsp] [--skip-squawk-lsp] [--skip-stall] [--skip-requests] [--skip-coderefs] [--skip-floors]`;
 const VALUED = ['--corpus', '--repetitions', '--edits', '--requests', '--busy-lints', '--resolves', '--code-files', '--estimates', '--scale-timeout-s'];
-const SWITCHES = ['--skip-corpus', '--skip-scale', '--skip-lsp', '--skip-squawk-lsp', '--skip-stall', '--skip-requests', '--skip-coderefs'];
+const SWITCHES = ['--skip-corpus', '--skip-scale', '--skip-lsp', '--skip-squawk-lsp', '--skip-stall', '--skip-requests', '--skip-coderefs', '--skip-floors'];
+const FLOORS = !process.argv.includes('--skip-floors');
 
 /** A whole bench takes minutes and loads the machine: `--help` or an unknown option must not start one. */
 function checkArguments(args) {
@@ -67,6 +69,10 @@ const CLI = join(REPO, 'dist/cli.js');
 const summary = [];
 function figure(target, name, value, goal, pass, why) {
   summary.push({ target, name, value, goal, pass, why });
+}
+/** The floor (bench/floors.mjs) under the figures whose name starts with `prefix`. */
+function floorUnder(prefix, floor) {
+  for (const f of summary) if (f.name.startsWith(prefix)) f.floor = floor;
 }
 const ratio = (x) => `${x.toFixed(2)}×`;
 
@@ -159,6 +165,11 @@ async function scaleTargets(measuredCorpusRate) {
     const many = join(dir, 'many');
     const manyBytes = writeManyFiles(many, 20_000);
     const m = scaleRun(many);
+    // The same folder read and parsed only (bench/parse-floor.mjs), per byte against the corpus parsed only.
+    const parseOnly = FLOORS && existsSync(CORPUS)
+      ? compare({ many: [process.execPath, [join(REPO, 'bench/parse-floor.mjs'), many]], corpus: [process.execPath, [join(REPO, 'bench/parse-floor.mjs'), CORPUS]] }, 1, REPO)
+      : undefined;
+    const manyFloor = parseOnly && (median(parseOnly.many.ms) / manyBytes) / (median(parseOnly.corpus.ms) / bytesOf(sqlFiles(CORPUS)));
     rmSync(many, { recursive: true, force: true });
     const real = join(dir, 'real');
     const realBytes = existsSync(CORPUS) ? writeCorpusFolder(real, CORPUS, 20_000) : 0;
@@ -178,10 +189,51 @@ async function scaleTargets(measuredCorpusRate) {
       figure(4, label, Number.isNaN(slower) ? `${ms(r.ms)}, no corpus to compare` : `${ratio(slower)} the corpus's time per byte, peak ${r.rssMb.toFixed(0)} MiB, no OOM`,
         'no OOM, time per byte ≤ 1.5× the corpus\'s', Number.isNaN(slower) ? undefined : slower <= 1.5);
     }
+    if (manyFloor) {
+      console.log(`\nFloor: the 20,000-file folder read and parsed only takes ${ratio(manyFloor)} the corpus's parse time per byte (bench/parse-floor.mjs, one run each).`);
+      floorUnder('20,000-file Flyway folder', `parse only: ${ratio(manyFloor)} the corpus's`);
+    }
     console.log('');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floors under targets 1 and 2 (bench/floors.mjs): what Node, the parser and an LSP server that
+ * does no analysis take on the same input, alternated with or right after the runs they bound.
+ */
+async function floorTargets(repetitions, edits) {
+  console.log('### Floors: the same input with none of Lockstep\'s work (bench/floors.mjs)');
+  console.log(`Load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log('| floor | what runs | median | Lockstep in the same run | target |');
+  console.log('| --- | --- | --- | --- | --- |');
+  if (existsSync(CORPUS)) {
+    const oneFile = sqlFiles(CORPUS).sort()[0];
+    const c = cliFloors({ repo: REPO, cli: CLI, squawk: SQUAWK, corpus: CORPUS, oneFile, repetitions });
+    console.log(`| Node's start | \`node -e\` printing \`{}\`, this machine's environment | ${ms(c.nodeMs)} | one-file lint ${ms(c.lintOneMs)} | ≤ 150 ms |`);
+    console.log(`| Node's start without NODE_EXTRA_CA_CERTS | the same, that variable unset | ${ms(c.nodeNoCertsMs)} | | |`);
+    console.log(`| the corpus parsed only, 1 thread | read each file, one libpg-query parse each (bench/parse-floor.mjs) | ${ms(c.parseCorpus1Ms)} (${ratio(c.parseCorpus1Ms / c.squawkMs)} squawk) | | ≤ 1.0× / ≤ 0.6× squawk |`);
+    console.log(`| the corpus parsed only, 2 threads | the same on 2 worker threads | ${ms(c.parseCorpus2Ms)} (${ratio(c.parseCorpus2Ms / c.squawkMs)} squawk) | | |`);
+    console.log(`| squawk on the corpus | alternated with the two rows above | ${ms(c.squawkMs)} | | |`);
+    floorUnder('one-file lint', `Node's start ${ms(c.nodeMs)} (${ms(c.nodeNoCertsMs)} without NODE_EXTRA_CA_CERTS)`);
+    floorUnder('corpus wall / squawk', `parse only: ${ratio(c.parseCorpusMs / c.squawkMs)} squawk`);
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'lockstep-floors-'));
+  try {
+    const lsp = await lspFloors({ repo: REPO, workDir, edits });
+    for (const [lines, f] of Object.entries(lsp).sort(([a], [b]) => b - a)) {
+      const size = Number(lines).toLocaleString('en');
+      console.log(`| an LSP server that does no analysis, ${size} lines | bench/echo-server.mjs re-publishes Lockstep's ${f.diagnostics} diagnostics (${(f.bytes / 1024).toFixed(0)} KiB of JSON) after each of the same ${edits} edits | p50 ${ms(f.p50)}, p95 ${ms(f.p95)}; spawn → first diagnostics ${ms(f.readyMs)} | (the target 2 table) | p95 ≤ ${Number(lines) === 300 ? 3 : 10} ms |`);
+      floorUnder(`edit → diagnostics p95, ${size} lines`, `no-analysis server p95 ${ms(f.p95)}`);
+      floorUnder(`edit → diagnostics p95 vs squawk server, ${size} lines`, `no-analysis server p95 ${ms(f.p95)}`);
+      if (Number(lines) === 300) floorUnder('server ready', `no-analysis server ${ms(f.readyMs)}`);
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  console.log('\nA floor is the least this design (Node.js, libpg-query\'s WASM parser, an LSP server over stdio) takes on this machine');
+  console.log('for the same input; the distance from Lockstep\'s figure to it is what Lockstep\'s own work costs.\n');
 }
 
 /** Target 2: edit → diagnostics (20,000 and 300 lines, debounce 0), against `squawk server` on the same edits; server ready. */
@@ -290,6 +342,7 @@ async function main() {
   if (!process.argv.includes('--skip-scale')) await scaleTargets(corpusRate);
 
   if (!process.argv.includes('--skip-lsp')) await editTargets(edits, squawkVersion);
+  if (FLOORS) await floorTargets(repetitions, edits);
   if (!process.argv.includes('--skip-stall')) await stallTargets(option('--code-files', 2000), option('--estimates', 3));
   if (!process.argv.includes('--skip-requests')) {
     const workDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
@@ -339,11 +392,11 @@ async function main() {
 
 function printSummary() {
   console.log('\n### Issue 14: every target, measured in this run');
-  console.log('| target | figure | measured | target | verdict |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| target | figure | measured | target | verdict | floor in this run (bench/floors.mjs) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   for (const f of summary) {
     const verdictCell = f.value === undefined ? `not measured: ${f.why}` : f.pass === undefined ? '–' : f.pass ? 'PASS' : '**MISS**';
-    console.log(`| ${f.target} | ${f.name} | ${f.value ?? '–'} | ${f.goal} | ${verdictCell} |`);
+    console.log(`| ${f.target} | ${f.name} | ${f.value ?? '–'} | ${f.goal} | ${verdictCell} | ${f.floor ?? ''} |`);
   }
   const skipped = [1, 2, 3, 4].filter((t) => !summary.some((f) => f.target === t));
   if (skipped.length) console.log(`\nTargets with no figure in this run (skipped by an option): ${skipped.join(', ')}.`);

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const REPO = join(__dirname, '../../..');
+const bench = (file: string) => join(REPO, 'bench', file);
+
+describe('npm run bench: the floors (bench/floors.mjs)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lockstep-floors-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('parses every file of a folder once, on one thread or two, and counts statements and rejected files', () => {
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'a.sql'), 'SELECT 1; SELECT 2;');
+    writeFileSync(join(dir, 'b.sql'), 'SELEC oops;');
+    writeFileSync(join(dir, 'c.sql'), '  ;\n');
+    writeFileSync(join(dir, 'sub', 'd.sql'), 'CREATE TABLE t (id int);');
+    writeFileSync(join(dir, 'notes.txt'), 'SELECT 3;');
+    for (const threads of ['1', '2']) {
+      const out = JSON.parse(execFileSync(process.execPath, [bench('parse-floor.mjs'), dir, threads], { encoding: 'utf8' }));
+      assert.deepEqual(out, { files: 4, statements: 3, failed: 1 }, `${threads} thread(s)`);
+    }
+  });
+
+  it('the no-analysis server answers each edit with one publish of the recorded diagnostics', async () => {
+    const { measureLspLatency } = await import(pathToFileURL(bench('lsp-latency.mjs')).href);
+    const recorded = [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } }, message: 'one', severity: 2 },
+      { range: { start: { line: 7, character: 2 }, end: { line: 8, character: 0 } }, message: 'two', severity: 1, code: 'x' },
+    ];
+    const file = join(dir, 'recorded.json');
+    writeFileSync(file, JSON.stringify(recorded));
+    const run = await measureLspLatency({ repo: REPO, workDir: dir, edits: 3, lines: 300, editKind: 'rename-column', server: [process.execPath, [bench('echo-server.mjs'), file, '--stdio']] });
+    assert.equal(run.latencies.length, 3);
+    assert.equal(run.diagnostics, 2);
+    assert.deepEqual(run.published, recorded);
+  });
+});
