@@ -41,6 +41,13 @@ export function cpuOf(pid) {
   }
 }
 
+/** The largest value; `Math.max(...values)` overflows the stack past ~100,000 values (hovers sent during a long trace). */
+export function maxOf(values) {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesOf, compare, median, perFileCost, run, sqlFiles, writeBigMigration, writeCorpusFolder, writeManyFiles } from './cli-targets.mjs';
 import { cliFloors, lspFloors } from './floors.mjs';
-import { measureLspLatency, percentile } from './lsp-latency.mjs';
+import { maxOf, measureLspLatency, percentile } from './lsp-latency.mjs';
 import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
 
@@ -310,7 +310,7 @@ async function stallTargets(codeFiles, estimates) {
       ...(estimates > 0 ? [['a database estimate', estimateLabel, r.duringEstimate]] : []),
     ];
     for (const [what, label, values] of phases) {
-      const max = values.length ? Math.max(...values) : undefined;
+      const max = values.length ? maxOf(values) : undefined;
       console.log(`| ${label} | ${values.length} | ${values.length ? ms(percentile(values, 50)) : '–'} | ${values.length ? ms(percentile(values, 99)) : '–'} | ${max === undefined ? '–' : ms(max)} | max ≤ 50 ms ${max === undefined ? '' : verdict(max <= 50)} |`);
       figure(2, `main-thread stall during ${what}`, max === undefined ? undefined : `max hover ${ms(max)}`, '≤ 50 ms', max === undefined ? undefined : max <= 50, 'it ended before the first hover');
     }
@@ -357,7 +357,7 @@ async function main() {
       console.log('| request | when | count | p50 | p95 | p99 | max | target |');
       console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
       const row = (name, when, values, target) =>
-        console.log(`| ${name} | ${when} | ${values.length} | ${[50, 95, 99].map((p) => (values.length ? ms(percentile(values, p)) : '–')).join(' | ')} | ${values.length ? ms(Math.max(...values)) : '–'} | ${target} |`);
+        console.log(`| ${name} | ${when} | ${values.length} | ${[50, 95, 99].map((p) => (values.length ? ms(percentile(values, p)) : '–')).join(' | ')} | ${values.length ? ms(maxOf(values)) : '–'} | ${target} |`);
       row('hover', 'idle (document linted)', run.hover, 'p95 ≤ 5 ms');
       row('hover', `while the whole document relints (${busyLints} lints)`, run.hoverWhileLinting, 'p99 ≤ 50 ms');
       row('codeAction (quick-fixes listed, client resolves)', 'idle', run.codeAction, 'p95 ≤ 20 ms');

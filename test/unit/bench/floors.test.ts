@@ -41,3 +41,13 @@ describe('npm run bench: the floors (bench/floors.mjs)', function () {
     assert.deepEqual(run.published, recorded);
   });
 });
+
+describe('npm run bench: the largest of many round trips', () => {
+  it('takes the max of more values than a spread into Math.max can hold', async () => {
+    const { maxOf } = await import(pathToFileURL(bench('lsp-latency.mjs')).href);
+    const values = Array.from({ length: 500_000 }, (_, i) => (i * 7919) % 100_003);
+    values[123_456] = 1e6;
+    assert.equal(maxOf(values), 1e6);
+    assert.equal(maxOf([]), -Infinity);
+  });
+});
