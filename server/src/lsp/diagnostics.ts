@@ -5,6 +5,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, RelatedLocation } from '../findings';
 import type { Severity } from '../config/types';
+import { snapshotOf, unmovedSpans, type Snapshot, type UnmovedSpans } from './unmovedSpans';
 
 export const DIAGNOSTIC_SOURCE = 'lockstep';
 
@@ -83,6 +84,9 @@ interface Published {
   message: string;
   docs: string;
   related: RelatedLocation[] | undefined;
+  /** The finding's span (normalized as spanToRange does) in the text `range` was computed for. */
+  from: number;
+  to: number;
   /** The convert that last handed it out (each one is handed out once per publish). */
   usedIn: number;
 }
@@ -103,6 +107,10 @@ export class DiagnosticReuse {
   private byStatement: Published[][] = [];
   private others: Published[] = [];
   private converts = 0;
+  /** The text of the last convert, to find what the next one's edit left in place. */
+  private snapshot: Snapshot | undefined;
+  /** Findings of the latest convert whose range was computed from their span (not taken from the last publish): for tests. */
+  rangesComputed = 0;
   /** Findings of the latest convert looked up by rule and range (not found among their statement's): for tests. */
   matchedByKey = 0;
 
@@ -111,16 +119,31 @@ export class DiagnosticReuse {
   convert(findings: readonly Finding[], doc: TextDocument): Diagnostic[] {
     const converted = ++this.converts;
     const previous = this.byStatement;
+    const snapshot = snapshotOf(doc);
+    const unmoved = this.snapshot && unmovedSpans(this.snapshot, snapshot, doc);
+    this.snapshot = snapshot;
     const published: Published[] = new Array(findings.length);
     const unmatched: Array<{ at: number; range: Range }> = [];
+    let ranges = 0;
     for (let i = 0; i < findings.length; i++) {
       const finding = findings[i];
-      const range = spanToRange(doc, finding.span.start, finding.span.end);
       const index = finding.statementIndex;
-      const same = index === undefined ? undefined : takeUnused(previous[index], finding, range, converted);
-      if (same) published[i] = same;
+      const candidates = index === undefined ? undefined : previous[index];
+      const from = Math.max(0, Math.min(finding.span.start, finding.span.end));
+      const to = Math.max(from, finding.span.end);
+      // Before or after the edited lines: the last publish's range, as it was or moved by whole lines.
+      const same = unmoved && candidates && takeUnmoved(candidates, finding, from, to, unmoved, converted);
+      if (same) {
+        published[i] = same;
+        continue;
+      }
+      const range = spanToRange(doc, from, to);
+      ranges++;
+      const sameRange = candidates && takeUnused(candidates, finding, range, converted);
+      if (sameRange) published[i] = sameRange;
       else unmatched.push({ at: i, range });
     }
+    this.rangesComputed = ranges;
     this.matchedByKey = unmatched.length;
     if (unmatched.length) {
       // What the statements left: by rule and range, each list in the previous publish's order.
@@ -149,6 +172,9 @@ export class DiagnosticReuse {
       if (index === undefined) others.push(published[i]);
       else (byStatement[index] ??= []).push(published[i]);
       diagnostics[i] = published[i].diagnostic;
+      const { span } = findings[i];
+      published[i].from = Math.max(0, Math.min(span.start, span.end));
+      published[i].to = Math.max(published[i].from, span.end);
     }
     this.byStatement = byStatement;
     this.others = others;
@@ -159,8 +185,29 @@ export class DiagnosticReuse {
     const { ruleId, severity, message, docs } = finding;
     // A copy: the engine's array could change after this publish, and it is what the next one compares with.
     const related = finding.related?.map((r) => ({ ...r }));
-    return { diagnostic: diagnosticOf(finding, range, this.root), ruleId, range, severity, message, docs, related, usedIn: 0 };
+    return { diagnostic: diagnosticOf(finding, range, this.root), ruleId, range, severity, message, docs, related, from: 0, to: 0, usedIn: 0 };
   }
+}
+
+/**
+ * For a finding wholly before or after the edited lines: the first of its statement's last diagnostics
+ * (not handed out yet) at its span as the edit moved it that shows the same; the same object if its range
+ * did not change (marked as handed out), else a new one with the range moved by the edit's lines.
+ */
+function takeUnmoved(candidates: Published[], finding: Finding, from: number, to: number, unmoved: UnmovedSpans, converted: number): Published | undefined {
+  const after = from >= unmoved.suffixStart && to <= unmoved.length;
+  if (!after && to >= unmoved.prefixEnd) return undefined;
+  const shift = after ? unmoved.delta : 0;
+  const lines = after ? unmoved.lineDelta : 0;
+  for (const p of candidates) {
+    if (p.usedIn === converted || p.from + shift !== from || p.to + shift !== to || p.ruleId !== finding.ruleId || !showsSame(p, finding)) continue;
+    p.usedIn = converted;
+    if (lines === 0) return p;
+    // A Diagnostic is never changed once published (stdioWriter.ts keeps its JSON): a new one, sharing the rest.
+    const range = { start: { line: p.range.start.line + lines, character: p.range.start.character }, end: { line: p.range.end.line + lines, character: p.range.end.character } };
+    return { ...p, range, diagnostic: { ...p.diagnostic, range } };
+  }
+  return undefined;
 }
 
 /** The first diagnostic of `candidates` not handed out yet in this convert that `finding` at `range` would publish unchanged (marked as handed out). */
