@@ -23,7 +23,7 @@ function loadBundle(repo) {
 
 /**
  * The CLI floors, alternated with the runs they bound: Node's start (with the environment as it is and
- * without NODE_EXTRA_CA_CERTS), Node loading the CLI's bundle, Node + libpg-query parsing `oneFile`,
+ * without NODE_EXTRA_CA_CERTS), Node loading the CLI's bundle, the bundle + its parser splitting and parsing `oneFile`,
  * Lockstep's lint of `oneFile`; then the corpus read and parsed only (libpg-query on 1 and 2 threads;
  * Lockstep's own split and parse on 1), against squawk and Lockstep's lint. Medians in ms.
  */
@@ -35,7 +35,7 @@ export function cliFloors({ repo, cli, squawk, corpus, oneFile, repetitions }) {
       node: [node, PRINT_EMPTY_REPORT],
       nodeNoCerts: [node, PRINT_EMPTY_REPORT, withoutExtraCerts()],
       bundle: [node, loadBundle(repo)],
-      parseOne: [node, [parseFloor, oneFile]],
+      parseOne: [node, [join(repo, 'bench/split-parse-floor.mjs'), oneFile]],
       lintOne: [node, [cli, 'lint', oneFile, '--format', 'json']],
     },
     repetitions,
