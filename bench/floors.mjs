@@ -16,10 +16,16 @@ function withoutExtraCerts() {
   return env;
 }
 
+/** Node loading dist/cli.bundle.js (required, it runs nothing) without the launcher's code cache. */
+function loadBundle(repo) {
+  return ['-e', `require(${JSON.stringify(join(repo, 'dist/cli.bundle.js'))}); process.stdout.write('{}')`];
+}
+
 /**
  * The CLI floors, alternated with the runs they bound: Node's start (with the environment as it is and
- * without NODE_EXTRA_CA_CERTS), Node + libpg-query parsing `oneFile`, Lockstep's lint of `oneFile`;
- * then libpg-query parsing the whole corpus on 1 and 2 threads, against squawk. Medians in ms.
+ * without NODE_EXTRA_CA_CERTS), Node loading the CLI's bundle, the bundle + its parser splitting and parsing `oneFile`,
+ * Lockstep's lint of `oneFile`; then the corpus read and parsed only (libpg-query on 1 and 2 threads;
+ * Lockstep's own split and parse on 1), against squawk and Lockstep's lint. Medians in ms.
  */
 export function cliFloors({ repo, cli, squawk, corpus, oneFile, repetitions }) {
   const node = process.execPath;
@@ -28,7 +34,8 @@ export function cliFloors({ repo, cli, squawk, corpus, oneFile, repetitions }) {
     {
       node: [node, PRINT_EMPTY_REPORT],
       nodeNoCerts: [node, PRINT_EMPTY_REPORT, withoutExtraCerts()],
-      parseOne: [node, [parseFloor, oneFile]],
+      bundle: [node, loadBundle(repo)],
+      parseOne: [node, [join(repo, 'bench/split-parse-floor.mjs'), oneFile]],
       lintOne: [node, [cli, 'lint', oneFile, '--format', 'json']],
     },
     repetitions,
@@ -38,7 +45,10 @@ export function cliFloors({ repo, cli, squawk, corpus, oneFile, repetitions }) {
     {
       parse1: [node, [parseFloor, corpus, '1']],
       parse2: [node, [parseFloor, corpus, '2']],
+      splitParse: [node, [join(repo, 'bench/split-parse-floor.mjs'), corpus]],
       squawk: [squawk, [`${corpus}/**/*.sql`, '--reporter', 'json']],
+      lint: [node, [cli, 'lint', corpus, '--format', 'json']],
+      lintNoHistory: [node, [cli, 'lint', corpus, '--format', 'json', '--no-history']],
     },
     repetitions,
     repo,
@@ -47,28 +57,33 @@ export function cliFloors({ repo, cli, squawk, corpus, oneFile, repetitions }) {
   return {
     nodeMs: m(start.node),
     nodeNoCertsMs: m(start.nodeNoCerts),
+    bundleMs: m(start.bundle),
     parseOneMs: m(start.parseOne),
     lintOneMs: m(start.lintOne),
     parseCorpusMs: Math.min(m(whole.parse1), m(whole.parse2)),
     parseCorpus1Ms: m(whole.parse1),
     parseCorpus2Ms: m(whole.parse2),
+    splitParseMs: m(whole.splitParse),
     squawkMs: m(whole.squawk),
+    lintMs: m(whole.lint),
+    lintNoHistoryMs: m(whole.lintNoHistory),
   };
 }
 
 /**
- * The language-server floors: Lockstep's diagnostics for the bench's migration are recorded, then
- * bench/echo-server.mjs replays them after each of the same edits. Returns, per file size, the echo
- * server's spawn → first diagnostics and its edit → diagnostics p50 / p95 (ms).
+ * The language-server floors: Lockstep's server takes the edits (debounce 0) and its first diagnostics
+ * are recorded, then bench/echo-server.mjs replays them after each of the same edits. Returns, per file
+ * size, both servers' spawn → first diagnostics and edit → diagnostics p50 / p95 (ms).
  */
 export async function lspFloors({ repo, workDir, edits, sizes = [20_000, 300], editKind = 'rename-column' }) {
   const out = {};
   for (const lines of sizes) {
-    const recorded = await measureLspLatency({ repo, workDir, edits: 0, lines, editKind, debounceMs: 0 });
+    const recorded = await measureLspLatency({ repo, workDir, edits, lines, editKind, debounceMs: 0 });
     const file = join(workDir, `echo-${lines}.json`);
     writeFileSync(file, JSON.stringify(recorded.published));
     const echo = await measureLspLatency({ repo, workDir, edits, lines, editKind, server: [process.execPath, [join(repo, 'bench/echo-server.mjs'), file, '--stdio']] });
-    out[lines] = { diagnostics: recorded.published.length, bytes: JSON.stringify(recorded.published).length, readyMs: echo.readyMs, p50: percentile(echo.latencies, 50), p95: percentile(echo.latencies, 95) };
+    out[lines] = { diagnostics: recorded.published.length, bytes: JSON.stringify(recorded.published).length, readyMs: echo.readyMs, p50: percentile(echo.latencies, 50), p95: percentile(echo.latencies, 95),
+      lockstep: { readyMs: recorded.readyMs, p50: percentile(recorded.latencies, 50), p95: percentile(recorded.latencies, 95) } };
   }
   return out;
 }

@@ -6,10 +6,13 @@
 // Usage: node bench/parse-floor.mjs <folder-or-file> [threads]. Prints {"files","statements","failed"}.
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { sqlFiles } from './cli-targets.mjs';
 
 const require = createRequire(import.meta.url);
+// WASM on Liftoff only, as dist/cli.js's launcher runs the parser (startup/launch.ts).
+if (process.env.LOCKSTEP_WASM_TIER_UP !== '1') setFlagsFromString('--liftoff-only');
 
 /** Parses `files` whole, one parser call each; a file PostgreSQL rejects counts as failed. */
 async function parseAll(files) {

@@ -12,6 +12,8 @@ import { once } from 'node:events';
 // For scripts/corpus-check.mjs: the same engine and splitter, straight from the bundle.
 export { initEngine, lintText, explain } from '../engine';
 export { splitSql } from '../parse/split';
+// For bench/split-parse-floor.mjs: the parser entry points buildDocument calls.
+export { loadParser, parseChunk, parseChunksTogether } from '../parse/pgParser';
 export { DEFAULT_CONFIG } from '../config/types';
 export { runCli } from './run';
 export { detectFramework } from '../frameworks/registry';

@@ -27,6 +27,18 @@ describe('npm run bench: the floors (bench/floors.mjs)', function () {
     }
   });
 
+  it("splits and parses every file of a folder with Lockstep's own code from the bundle, counting statements and rejected chunks", () => {
+    mkdirSync(join(dir, 'sub'));
+    // Two statements per file, one rejected chunk, a psql meta-command (not SQL) and an empty file.
+    writeFileSync(join(dir, 'a.sql'), 'SELECT 1;\n\\set x 1\nSELECT 2;');
+    writeFileSync(join(dir, 'b.sql'), 'CREATE TABLE t (id int);\nSELEC oops;\nDROP TABLE t;');
+    writeFileSync(join(dir, 'c.sql'), '  ;\n');
+    writeFileSync(join(dir, 'sub', 'd.sql'), 'ALTER TABLE t ADD COLUMN c int; -- done');
+    writeFileSync(join(dir, 'notes.txt'), 'SELECT 3;');
+    const out = JSON.parse(execFileSync(process.execPath, [bench('split-parse-floor.mjs'), dir], { encoding: 'utf8' }));
+    assert.deepEqual(out, { files: 4, statements: 5, failed: 1 });
+  });
+
   it('the no-analysis server answers each edit with one publish of the recorded diagnostics', async () => {
     const { measureLspLatency } = await import(pathToFileURL(bench('lsp-latency.mjs')).href);
     const recorded = [
