@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesOf, compare, median, perFileCost, run, sqlFiles, writeBigMigration, writeCorpusFolder, writeManyFiles } from './cli-targets.mjs';
 import { cliFloors, lspFloors } from './floors.mjs';
-import { maxOf, measureLspLatency, percentile } from './lsp-latency.mjs';
+import { maxOf, measureLspLatency, measureServerReady, percentile } from './lsp-latency.mjs';
 import { measureRequestLatency } from './lsp-requests.mjs';
 import { measureStalls } from './lsp-stall.mjs';
 
@@ -291,7 +291,11 @@ async function editTargets(edits, squawkVersion) {
       if (who === 'lockstep') {
         const budget = lines === 300 ? 3 : 10;
         figure(2, `edit → diagnostics p95, ${lines.toLocaleString('en')} lines, ${editKind}`, ms(q), `≤ ${budget} ms`, q <= budget);
-        if (lines === 300 && editKind === 'rename-column') figure(2, 'server ready (spawn → first diagnostics of a 300-line file)', ms(run.readyMs), '≤ 300 ms', run.readyMs <= 300);
+        if (lines === 300 && editKind === 'rename-column') {
+          // The median of 5 spawns (the row above is one): one spawn's figure is mostly this machine's noise.
+          const ready = await measureServerReady({ repo: REPO, workDir, lines: 300, times: 5 });
+          figure(2, 'server ready (spawn → first diagnostics of a 300-line file)', `${ms(ready.median)} (median of 5 spawns: ${ready.samples.map(ms).join(', ')})`, '≤ 300 ms', ready.median <= 300);
+        }
       }
     }
     console.log('\nrename-column renames the column an `ADD COLUMN` line adds (every later statement sees the schema change);');

@@ -28,7 +28,7 @@ import { FEATURES, type FeatureContext } from './features';
 import { lockHover } from './hover';
 import { LastLintLookup, type FromLastLint } from './lastLint';
 import { quickHover } from './quickHover';
-import { warmUp } from './warmUp';
+import { DeferredWarmUp } from './warmUp';
 import { PIECE_DOCUMENTS } from './pieceDocument';
 import { DEFAULT_MAX_DOCUMENT_MB, largeDocumentDiagnostic } from './largeDocument';
 import { CONFIG_FILE_NAME, DOCUMENT_INFO_METHOD, SETTINGS_SECTION, type DocumentInfo, type LockstepInitOptions } from './protocol';
@@ -96,6 +96,8 @@ export function startServer(connection: Connection): void {
     };
   }
 
+  /** Set once the engine has loaded; runs the warm-up after the first publish. */
+  let warming: DeferredWarmUp | undefined;
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     clientCapabilities = params.capabilities ?? {};
     configs.canPullSettings = params.capabilities.workspace?.configuration === true;
@@ -116,16 +118,8 @@ export function startServer(connection: Connection): void {
         return false;
       },
     );
-    // Answer once the engine is loaded and warm, so the first lint and hover run compiled code (warmUp.ts).
-    if (await engineReady) {
-      try {
-        const started = performance.now();
-        const findings = warmUp();
-        log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${findings} findings on the sample)`);
-      } catch (error) {
-        log.error(`Lockstep engine warm-up failed: ${describeError(error)}`);
-      }
-    }
+    // Answer once the engine is loaded; the warm-up waits for the first publish (warmUp.ts).
+    if (await engineReady) warming = new DeferredWarmUp(log, describeError);
     const capabilities: ServerCapabilities = { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true };
     for (const feature of FEATURES) Object.assign(capabilities, feature.capabilities);
     return { capabilities, serverInfo: { name: 'lockstep' } };
@@ -138,6 +132,7 @@ export function startServer(connection: Connection): void {
         await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
       }
       for (const feature of FEATURES) feature.initialized?.();
+      warming?.afterInitialized(() => running.size > 0);
     }),
   );
 
@@ -198,6 +193,7 @@ export function startServer(connection: Connection): void {
     const diagnostics = reuse.convert(shown, doc);
     if (linted.large) diagnostics.unshift(largeDocumentDiagnostic(doc, linted.large, maxDocumentMb, linted.result?.document.statements.length ?? 0));
     void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    warming?.afterPublish();
     // The status bar keeps the last info per document: an edit that leaves it as it was sends nothing.
     const info = documentInfo(uri, linted);
     const key = JSON.stringify(info);

@@ -24,3 +24,41 @@ export function warmUp(): number {
   quickHover(doc, SAMPLE.indexOf('INDEX'), DEFAULT_CONFIG, undefined, new QuickLints(1));
   return result.findings.length;
 }
+
+/** How long after `initialized` the warm-up runs when no document has been opened by then. */
+export const IDLE_WARM_UP_MS = 300;
+
+/**
+ * Runs warmUp() once, after the first diagnostics are published, not before answering `initialize`:
+ * the first lint warms the lint path itself, and the warm-up (~70 ms, mostly the parser's first
+ * call) no longer stands between spawn and the first diagnostics (issue 14, server ready). With no
+ * document opened, it runs IDLE_WARM_UP_MS after `initialized`, unless a lint is then under way.
+ */
+export class DeferredWarmUp {
+  private done = false;
+  constructor(private readonly log: { info(message: string): void; error(message: string): void }, private readonly describe: (error: unknown) => string) {}
+
+  /** After a publish: warm up on the next turn (the publish is written first). */
+  afterPublish(): void {
+    if (!this.done) setImmediate(() => this.run());
+  }
+
+  /** After `initialized` (and the engine loaded): warm up when idle, if nothing has published by then. */
+  afterInitialized(linting: () => boolean): void {
+    setTimeout(() => {
+      if (!linting()) this.run();
+    }, IDLE_WARM_UP_MS).unref();
+  }
+
+  private run(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      const started = performance.now();
+      const findings = warmUp();
+      this.log.info(`Lockstep engine ready: warmed up in ${Math.round(performance.now() - started)} ms (${findings} findings on the sample)`);
+    } catch (error) {
+      this.log.error(`Lockstep engine warm-up failed: ${this.describe(error)}`);
+    }
+  }
+}
