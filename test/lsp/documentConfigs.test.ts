@@ -62,6 +62,16 @@ describe('DocumentConfigs: settings without waiting for the client (issue 18)', 
     assert.equal(configs.peek(one)?.config.pgVersion, 16);
   });
 
+  it('an edit\'s relint re-reads nothing: after the first load, get() asks the client no more and gives the same config', async () => {
+    const { configs, requests, answerAll, turn } = slowClient();
+    const first = configs.get(one);
+    await answerAll({ pgVersion: 14 });
+    const loaded = await first;
+    for (let edit = 0; edit < 20; edit++) assert.equal(await configs.get(one), loaded);
+    await turn();
+    assert.equal(requests.length, 1, 'one workspace/configuration request for the open, none per edit');
+  });
+
   it('asks for the settings of every document asked for in one turn with one request (a settings change relints them all)', async () => {
     const { configs, requests, answerAll } = slowClient();
     const uris = Array.from({ length: 40 }, (_, i) => `file:///nowhere/m${i % 4}/v${i}.sql`);
