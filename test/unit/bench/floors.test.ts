@@ -8,6 +8,12 @@ import { pathToFileURL } from 'node:url';
 const REPO = join(__dirname, '../../..');
 const bench = (file: string) => join(REPO, 'bench', file);
 
+/** A folder of migrations (relative path → text), with a non-SQL file the floors must skip. */
+function writeFolder(dir: string, files: Record<string, string>): void {
+  mkdirSync(join(dir, 'sub'));
+  for (const [path, text] of Object.entries({ ...files, 'notes.txt': 'SELECT 3;' })) writeFileSync(join(dir, path), text);
+}
+
 describe('npm run bench: the floors (bench/floors.mjs)', function () {
   this.timeout(60_000);
   let dir: string;
@@ -15,12 +21,7 @@ describe('npm run bench: the floors (bench/floors.mjs)', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('parses every file of a folder once, on one thread or two, and counts statements and rejected files', () => {
-    mkdirSync(join(dir, 'sub'));
-    writeFileSync(join(dir, 'a.sql'), 'SELECT 1; SELECT 2;');
-    writeFileSync(join(dir, 'b.sql'), 'SELEC oops;');
-    writeFileSync(join(dir, 'c.sql'), '  ;\n');
-    writeFileSync(join(dir, 'sub', 'd.sql'), 'CREATE TABLE t (id int);');
-    writeFileSync(join(dir, 'notes.txt'), 'SELECT 3;');
+    writeFolder(dir, { 'a.sql': 'SELECT 1; SELECT 2;', 'b.sql': 'SELEC oops;', 'c.sql': '  ;\n', 'sub/d.sql': 'CREATE TABLE t (id int);' });
     for (const threads of ['1', '2']) {
       const out = JSON.parse(execFileSync(process.execPath, [bench('parse-floor.mjs'), dir, threads], { encoding: 'utf8' }));
       assert.deepEqual(out, { files: 4, statements: 3, failed: 1 }, `${threads} thread(s)`);
@@ -28,13 +29,13 @@ describe('npm run bench: the floors (bench/floors.mjs)', function () {
   });
 
   it("splits and parses every file of a folder with Lockstep's own code from the bundle, counting statements and rejected chunks", () => {
-    mkdirSync(join(dir, 'sub'));
     // Two statements per file, one rejected chunk, a psql meta-command (not SQL) and an empty file.
-    writeFileSync(join(dir, 'a.sql'), 'SELECT 1;\n\\set x 1\nSELECT 2;');
-    writeFileSync(join(dir, 'b.sql'), 'CREATE TABLE t (id int);\nSELEC oops;\nDROP TABLE t;');
-    writeFileSync(join(dir, 'c.sql'), '  ;\n');
-    writeFileSync(join(dir, 'sub', 'd.sql'), 'ALTER TABLE t ADD COLUMN c int; -- done');
-    writeFileSync(join(dir, 'notes.txt'), 'SELECT 3;');
+    writeFolder(dir, {
+      'a.sql': 'SELECT 1;\n\\set x 1\nSELECT 2;',
+      'b.sql': 'CREATE TABLE t (id int);\nSELEC oops;\nDROP TABLE t;',
+      'c.sql': '  ;\n',
+      'sub/d.sql': 'ALTER TABLE t ADD COLUMN c int; -- done',
+    });
     const out = JSON.parse(execFileSync(process.execPath, [bench('split-parse-floor.mjs'), dir], { encoding: 'utf8' }));
     assert.deepEqual(out, { files: 4, statements: 5, failed: 1 });
   });
