@@ -20,7 +20,8 @@ process.env.LOCKSTEP_BENCH_NODE_ARGS = `${process.env.LOCKSTEP_BENCH_NODE_ARGS ?
 const sentAt = [];
 const socketWrite = Socket.prototype.write;
 Socket.prototype.write = function (chunk, ...rest) {
-  if (typeof chunk !== 'string' ? chunk.includes('textDocument/didChange') : chunk.includes('textDocument/didChange')) sentAt.push(performance.timeOrigin + performance.now());
+  // A string or a Buffer: both have includes().
+  if (chunk.includes('textDocument/didChange')) sentAt.push(performance.timeOrigin + performance.now());
   return socketWrite.call(this, chunk, ...rest);
 };
 const { measureLspLatency, percentile } = await import(join(here, 'lsp-latency.mjs'));

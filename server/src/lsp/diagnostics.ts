@@ -123,14 +123,17 @@ export class DiagnosticReuse {
     const unmoved = this.snapshot && unmovedSpans(this.snapshot, snapshot, doc);
     this.snapshot = snapshot;
     const published: Published[] = new Array(findings.length);
+    // Each finding's span as spanToRange clamps it; kept on its Published for the next convert.
+    const froms = new Array<number>(findings.length);
+    const tos = new Array<number>(findings.length);
     const unmatched: Array<{ at: number; range: Range }> = [];
     let ranges = 0;
     for (let i = 0; i < findings.length; i++) {
       const finding = findings[i];
       const index = finding.statementIndex;
       const candidates = index === undefined ? undefined : previous[index];
-      const from = Math.max(0, Math.min(finding.span.start, finding.span.end));
-      const to = Math.max(from, finding.span.end);
+      const from = (froms[i] = Math.max(0, Math.min(finding.span.start, finding.span.end)));
+      const to = (tos[i] = Math.max(from, finding.span.end));
       // Before or after the edited lines: the last publish's range, as it was or moved by whole lines.
       const same = unmoved && candidates && takeUnmoved(candidates, finding, from, to, unmoved, converted);
       if (same) {
@@ -172,9 +175,8 @@ export class DiagnosticReuse {
       if (index === undefined) others.push(published[i]);
       else (byStatement[index] ??= []).push(published[i]);
       diagnostics[i] = published[i].diagnostic;
-      const { span } = findings[i];
-      published[i].from = Math.max(0, Math.min(span.start, span.end));
-      published[i].to = Math.max(published[i].from, span.end);
+      published[i].from = froms[i];
+      published[i].to = tos[i];
     }
     this.byStatement = byStatement;
     this.others = others;
